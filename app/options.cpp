@@ -1,0 +1,186 @@
+#include "options.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QRegularExpression>
+
+namespace ssehub {
+
+qint64 parseDurationMs(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?\\s*$"));
+    const auto match = re.match(text);
+    if (!match.hasMatch())
+        return -1;
+    const double value = match.captured(1).toDouble();
+    const QString unit = match.captured(2);
+    const double ms = unit == QLatin1String("ms") ? value
+        : unit == QLatin1String("m")              ? value * 60000.0
+                                                  : value * 1000.0;
+    if (ms > 24.0 * 3600 * 1000)
+        return -1;
+    return qint64(ms);
+}
+
+qint64 parseSize(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral("^\\s*(\\d+)\\s*([KkMmGg]i?[Bb]?)?\\s*$"));
+    const auto match = re.match(text);
+    if (!match.hasMatch())
+        return -1;
+    bool ok = false;
+    qint64 value = match.captured(1).toLongLong(&ok);
+    if (!ok)
+        return -1;
+    const QString unit = match.captured(2).toUpper();
+    if (unit.startsWith(QLatin1Char('K')))
+        value *= 1024;
+    else if (unit.startsWith(QLatin1Char('M')))
+        value *= 1024 * 1024;
+    else if (unit.startsWith(QLatin1Char('G')))
+        value *= 1024LL * 1024 * 1024;
+    return value;
+}
+
+namespace {
+
+bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
+{
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return false;
+    QString host = text.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const uint value = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || value > 65535)
+        return false;
+    QHostAddress parsed;
+    if (host == QLatin1String("localhost"))
+        parsed = QHostAddress(QHostAddress::LocalHost);
+    else if (host == QLatin1String("*"))
+        parsed = QHostAddress(QHostAddress::Any);
+    else if (!parsed.setAddress(host))
+        return false;
+    *address = parsed;
+    *port = quint16(value);
+    return true;
+}
+
+} // namespace
+
+bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString *error,
+                      bool *exitNow)
+{
+    *exitNow = false;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "Server-Sent Events hub with a desktop monitoring console."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption headless(QStringLiteral("headless"),
+        QCoreApplication::translate("main", "Run the engine without a window."));
+    const QCommandLineOption listen(QStringLiteral("listen"),
+        QCoreApplication::translate("main", "Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one)."),
+        QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption heartbeat(QStringLiteral("heartbeat"),
+        QCoreApplication::translate("main", "Heartbeat interval: a ': ping' comment after this long without output (default 30s; e.g. 15s, 500ms)."),
+        QStringLiteral("DURATION"));
+    const QCommandLineOption retry(QStringLiteral("retry"),
+        QCoreApplication::translate("main", "Reconnect delay suggested to clients in the 'retry:' line (default 3000ms)."),
+        QStringLiteral("DURATION"));
+    const QCommandLineOption history(QStringLiteral("history"),
+        QCoreApplication::translate("main", "Number of recent events kept for replay (default 10000)."),
+        QStringLiteral("COUNT"));
+    const QCommandLineOption maxQueue(QStringLiteral("max-queue"),
+        QCoreApplication::translate("main", "Bytes queued for one slow client before it is disconnected (default 1M)."),
+        QStringLiteral("SIZE"));
+    const QCommandLineOption maxBody(QStringLiteral("max-body"),
+        QCoreApplication::translate("main", "Largest request body accepted (default 64K)."),
+        QStringLiteral("SIZE"));
+    const QCommandLineOption cors(QStringLiteral("cors-origin"),
+        QCoreApplication::translate("main", "Allow browser requests from this origin (repeatable; '*' for any)."),
+        QStringLiteral("ORIGIN"));
+    parser.addOptions({headless, listen, heartbeat, retry, history, maxQueue, maxBody, cors});
+
+    if (!parser.parse(arguments)) {
+        *error = parser.errorText();
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        fputs(qPrintable(parser.helpText()), stdout);
+        *exitNow = true;
+        return true;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        printf("%s %s\n", qPrintable(QCoreApplication::applicationName()),
+               qPrintable(QCoreApplication::applicationVersion()));
+        *exitNow = true;
+        return true;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        *error = QCoreApplication::translate("main", "unexpected argument: %1")
+                     .arg(parser.positionalArguments().first());
+        return false;
+    }
+
+    Engine::Config &config = options->engine;
+    options->headless = parser.isSet(headless);
+    if (parser.isSet(listen)
+        && !parseListen(parser.value(listen), &config.listenAddress, &config.port)) {
+        *error = QCoreApplication::translate("main", "--listen takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%1'")
+                     .arg(parser.value(listen));
+        return false;
+    }
+    if (parser.isSet(heartbeat)) {
+        const qint64 ms = parseDurationMs(parser.value(heartbeat));
+        if (ms < 1) {
+            *error = QCoreApplication::translate("main", "--heartbeat takes a duration of at least 1ms, e.g. 30s or 500ms, not '%1'")
+                         .arg(parser.value(heartbeat));
+            return false;
+        }
+        config.heartbeatMs = int(ms);
+    }
+    if (parser.isSet(retry)) {
+        const qint64 ms = parseDurationMs(parser.value(retry));
+        if (ms < 0) {
+            *error = QCoreApplication::translate("main", "--retry takes a duration, e.g. 3000ms or 3s, not '%1'")
+                         .arg(parser.value(retry));
+            return false;
+        }
+        config.retryMs = int(ms);
+    }
+    if (parser.isSet(history)) {
+        bool ok = false;
+        const qlonglong count = parser.value(history).toLongLong(&ok);
+        if (!ok || count < 0 || count > 10'000'000) {
+            *error = QCoreApplication::translate("main", "--history takes a count from 0 to 10000000, not '%1'")
+                         .arg(parser.value(history));
+            return false;
+        }
+        config.historySize = qsizetype(count);
+    }
+    if (parser.isSet(maxQueue)) {
+        const qint64 bytes = parseSize(parser.value(maxQueue));
+        if (bytes < 1024) {
+            *error = QCoreApplication::translate("main", "--max-queue takes a size of at least 1K, e.g. 1M, not '%1'")
+                         .arg(parser.value(maxQueue));
+            return false;
+        }
+        config.maxQueueBytes = bytes;
+    }
+    if (parser.isSet(maxBody)) {
+        const qint64 bytes = parseSize(parser.value(maxBody));
+        if (bytes < 256 || bytes > 64LL * 1024 * 1024) {
+            *error = QCoreApplication::translate("main", "--max-body takes a size from 256 to 64M, not '%1'")
+                         .arg(parser.value(maxBody));
+            return false;
+        }
+        config.maxBodyBytes = bytes;
+    }
+    config.corsOrigins = parser.values(cors);
+    return true;
+}
+
+} // namespace ssehub

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "engine.h"
+
+#include <QStringList>
+
+namespace ssehub {
+
+struct AppOptions
+{
+    Engine::Config engine;
+    bool headless = false;
+};
+
+// Parses a duration: "30" or "30s" (seconds), "500ms", "2m". Returns -1 when invalid.
+qint64 parseDurationMs(const QString &text);
+// Parses a size: "1048576", "512K", "1M" (binary units). Returns -1 when invalid.
+qint64 parseSize(const QString &text);
+
+// Fills options from the command line. Returns false with a message for the user; --help and
+// --version print and set *exitNow.
+bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString *error,
+                      bool *exitNow);
+
+} // namespace ssehub

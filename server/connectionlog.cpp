@@ -1,0 +1,70 @@
+#include "connectionlog.h"
+
+#include "logging.h"
+
+#include <QDateTime>
+
+namespace ssehub {
+
+QString LogEntry::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Connect: return QStringLiteral("connect");
+    case Kind::Disconnect: return QStringLiteral("disconnect");
+    case Kind::SlowConsumer: return QStringLiteral("slow-consumer");
+    case Kind::Kick: return QStringLiteral("kick");
+    case Kind::Reset: return QStringLiteral("reset");
+    }
+    return {};
+}
+
+QJsonObject LogEntry::toJson() const
+{
+    QJsonObject o;
+    o.insert(QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(time, Qt::UTC)
+                                         .toString(Qt::ISODateWithMs));
+    o.insert(QStringLiteral("kind"), kindName(kind));
+    o.insert(QStringLiteral("connection"), QString::number(connectionId));
+    o.insert(QStringLiteral("client_id"), clientId);
+    o.insert(QStringLiteral("remote"), remoteAddress);
+    o.insert(QStringLiteral("user_agent"), userAgent);
+    o.insert(QStringLiteral("reason"), reason);
+    o.insert(QStringLiteral("detail"), detail);
+    return o;
+}
+
+ConnectionLog::ConnectionLog(qsizetype capacity, QObject *parent)
+    : QObject(parent)
+    , m_capacity(qMax<qsizetype>(capacity, 1))
+{
+}
+
+void ConnectionLog::append(LogEntry entry)
+{
+    using Kind = LogEntry::Kind;
+    if (entry.time == 0)
+        entry.time = QDateTime::currentMSecsSinceEpoch();
+    // Routine connects and closes go to debug; what an operator may need to act on to info.
+    const bool routine = entry.kind == Kind::Connect
+        || (entry.kind == Kind::Disconnect && entry.reason == QLatin1String("client-closed"));
+    const QString line = LogEntry::kindName(entry.kind) + QStringLiteral(" connection ")
+        + QString::number(entry.connectionId) + QStringLiteral(" remote ") + entry.remoteAddress
+        + (entry.reason.isEmpty() ? QString() : QStringLiteral(" reason=") + entry.reason)
+        + (entry.detail.isEmpty() ? QString() : QStringLiteral(" ") + entry.detail);
+    if (routine)
+        qCDebug(lcSse).noquote() << line;
+    else
+        qCInfo(lcSse).noquote() << line;
+    m_entries.push_back(entry);
+    while (qsizetype(m_entries.size()) > m_capacity)
+        m_entries.pop_front();
+    ++m_total;
+    Q_EMIT appended(entry);
+}
+
+QList<LogEntry> ConnectionLog::entries() const
+{
+    return QList<LogEntry>(m_entries.begin(), m_entries.end());
+}
+
+} // namespace ssehub

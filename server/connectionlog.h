@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+
+#include <deque>
+
+namespace ssehub {
+
+// What happened to a connection, kept for the console, the export and the operator's log.
+struct LogEntry
+{
+    enum class Kind { Connect, Disconnect, SlowConsumer, Kick, Reset };
+
+    qint64 time = 0; // ms since the epoch
+    Kind kind = Kind::Connect;
+    quint64 connectionId = 0;
+    QString clientId;
+    QString remoteAddress;
+    QString userAgent;
+    QString reason;
+    QString detail;
+
+    static QString kindName(Kind kind);
+    QJsonObject toJson() const;
+};
+
+// A bounded in-memory log: the newest `capacity` entries.
+class ConnectionLog : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ConnectionLog(qsizetype capacity = 10000, QObject *parent = nullptr);
+
+    void append(LogEntry entry);
+    qsizetype size() const { return qsizetype(m_entries.size()); }
+    quint64 totalAppended() const { return m_total; }
+    QList<LogEntry> entries() const;
+
+Q_SIGNALS:
+    void appended(const ssehub::LogEntry &entry);
+
+private:
+    std::deque<LogEntry> m_entries;
+    qsizetype m_capacity;
+    quint64 m_total = 0;
+};
+
+} // namespace ssehub

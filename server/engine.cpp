@@ -1,0 +1,191 @@
+#include "engine.h"
+
+#include "httpfront.h"
+#include "hub.h"
+#include "localbroker.h"
+#include "logging.h"
+
+#include <QDateTime>
+#include <QThread>
+
+namespace ssehub {
+
+Engine::Engine(const Config &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+{
+    qRegisterMetaType<ssehub::EngineStats>();
+}
+
+Engine::~Engine()
+{
+    stop();
+}
+
+bool Engine::start(QString *error)
+{
+    m_startedAt = QDateTime::currentMSecsSinceEpoch();
+    m_log = new ConnectionLog(m_config.logCapacity, this);
+    m_broker = new LocalBroker(m_config.historySize, this);
+
+    Hub::Options hubOptions;
+    hubOptions.connection.heartbeatMs = qMax(1, m_config.heartbeatMs);
+    hubOptions.connection.maxQueueBytes = m_config.maxQueueBytes;
+    m_hub = new Hub(hubOptions, &m_broker->history(), m_log, this);
+    m_broker->setSink([hub = m_hub](const EventPtr &event) { return hub->deliver(event); });
+
+    HttpFront::Options frontOptions;
+    frontOptions.retryMs = m_config.retryMs;
+    frontOptions.maxBodyBytes = m_config.maxBodyBytes;
+    frontOptions.maxFiltersPerStream = m_config.maxFiltersPerStream;
+    frontOptions.requestTimeoutMs = m_config.requestTimeoutMs;
+    frontOptions.keepAliveTimeoutMs = m_config.keepAliveTimeoutMs;
+    frontOptions.corsOrigins = m_config.corsOrigins;
+    m_front = new HttpFront(frontOptions, m_hub, m_broker, this);
+    if (!m_front->listenOn(m_config.listenAddress, m_config.port, m_config.listenBacklog, error))
+        return false;
+    qCInfo(lcEngine).noquote() << "listening on" << listenUrl() << "with the" << m_broker->name()
+                               << "broker";
+
+    m_statsTimer.setInterval(qMax(50, m_config.statsIntervalMs));
+    connect(&m_statsTimer, &QTimer::timeout, this, &Engine::emitStatsIfChanged);
+    m_statsTimer.start();
+    return true;
+}
+
+void Engine::stop()
+{
+    m_statsTimer.stop();
+    if (m_front)
+        m_front->stopListening();
+    if (m_hub)
+        m_hub->closeAll(CloseReason::Shutdown);
+}
+
+quint16 Engine::port() const
+{
+    return m_front ? m_front->port() : 0;
+}
+
+QString Engine::listenUrl() const
+{
+    if (!m_front)
+        return {};
+    const QHostAddress address = m_front->address();
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+        ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+        : address.toString();
+    return QStringLiteral("http://") + host + QLatin1Char(':') + QString::number(port());
+}
+
+EngineStats Engine::stats() const
+{
+    EngineStats s;
+    s.revision = m_revision;
+    s.listenUrl = listenUrl();
+    s.startedAt = m_startedAt;
+    if (m_broker) {
+        s.broker = m_broker->name();
+        s.historySize = m_broker->history().size();
+    }
+    if (m_hub) {
+        const HubCounters &c = m_hub->counters();
+        s.connections = m_hub->connectionCount();
+        s.connectionsOpened = c.connectionsOpened;
+        s.eventsDelivered = c.eventsDelivered;
+        s.slowConsumerCloses = c.slowConsumerCloses;
+        s.deadCloses = c.deadCloses;
+    }
+    if (m_front) {
+        s.eventsPublished = m_front->counters().published;
+        s.requests = m_front->counters().requests;
+        s.rejectedRequests = m_front->counters().rejected;
+    }
+    return s;
+}
+
+void Engine::emitStatsIfChanged()
+{
+    EngineStats s = stats();
+    // A cheap signature of what changed; no snapshot is sent while the engine is idle.
+    const quint64 signature = quint64(s.connections) * 1000003ULL ^ s.connectionsOpened * 7919ULL
+        ^ s.eventsDelivered * 31ULL ^ s.requests * 131ULL ^ s.rejectedRequests;
+    if (signature == m_lastSignature && m_revision > 0)
+        return;
+    m_lastSignature = signature;
+    s.revision = ++m_revision;
+    Q_EMIT statsChanged(s);
+}
+
+EngineThread::EngineThread(QObject *parent)
+    : QObject(parent)
+{
+}
+
+EngineThread::~EngineThread()
+{
+    stop();
+}
+
+bool EngineThread::start(const Engine::Config &config, QString *error)
+{
+    if (m_engine)
+        return true;
+    m_thread = std::make_unique<QThread>();
+    m_thread->setObjectName(QStringLiteral("ssehub-engine"));
+    m_thread->start();
+
+    // A context object on the engine thread, so that the engine and its sockets are created
+    // there; it deletes itself on that thread.
+    auto *context = new QObject;
+    context->moveToThread(m_thread.get());
+    Engine *engine = nullptr;
+    QString startError;
+    QMetaObject::invokeMethod(
+        context,
+        [&] {
+            auto candidate = std::make_unique<Engine>(config);
+            if (candidate->start(&startError))
+                engine = candidate.release();
+            context->deleteLater();
+        },
+        Qt::BlockingQueuedConnection);
+
+    if (!engine) {
+        if (error)
+            *error = startError;
+        m_thread->quit();
+        m_thread->wait();
+        m_thread.reset();
+        return false;
+    }
+    m_engine = engine;
+    m_port = engine->port();
+    m_listenUrl = engine->listenUrl();
+    connect(engine, &Engine::statsChanged, this, &EngineThread::statsChanged, Qt::QueuedConnection);
+    return true;
+}
+
+void EngineThread::stop()
+{
+    if (!m_engine)
+        return;
+    Engine *engine = m_engine;
+    m_engine = nullptr;
+    // Stop and delete on its own thread: sockets and timers must not be touched from here.
+    QMetaObject::invokeMethod(
+        engine, [engine] { delete engine; }, Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+    m_thread.reset();
+}
+
+void EngineThread::post(std::function<void(Engine *)> fn)
+{
+    if (!m_engine)
+        return;
+    Engine *engine = m_engine;
+    QMetaObject::invokeMethod(engine, [engine, fn = std::move(fn)] { fn(engine); }, Qt::QueuedConnection);
+}
+
+} // namespace ssehub

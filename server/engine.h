@@ -1,0 +1,137 @@
+#pragma once
+
+#include "connectionlog.h"
+
+#include <QHostAddress>
+#include <QMetaType>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QThread;
+QT_END_NAMESPACE
+
+namespace ssehub {
+
+class Hub;
+class HttpFront;
+class LocalBroker;
+
+// A value snapshot of the engine for the console and /stats; cheap to copy, emitted at most a
+// few times a second.
+struct EngineStats
+{
+    quint64 revision = 0;
+    QString listenUrl;
+    QString broker;
+    qint64 startedAt = 0; // ms since the epoch
+    int connections = 0;
+    quint64 connectionsOpened = 0;
+    quint64 eventsPublished = 0;
+    quint64 eventsDelivered = 0;
+    quint64 slowConsumerCloses = 0;
+    quint64 deadCloses = 0;
+    quint64 requests = 0;
+    quint64 rejectedRequests = 0;
+    qsizetype historySize = 0;
+};
+
+// The assembled engine: broker, hub, HTTP front and log. Lives on the engine thread (see
+// EngineThread); knows nothing about files, the command line or settings.
+class Engine : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Config
+    {
+        QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
+        quint16 port = 8080;
+        int listenBacklog = 4096;
+        int retryMs = 3000;
+        int heartbeatMs = 30000;
+        qsizetype historySize = 10000;
+        qint64 maxQueueBytes = 1024 * 1024;
+        qint64 maxBodyBytes = 64 * 1024;
+        int maxFiltersPerStream = 64;
+        int requestTimeoutMs = 15000;
+        int keepAliveTimeoutMs = 75000;
+        QStringList corsOrigins;
+        qsizetype logCapacity = 10000;
+        int statsIntervalMs = 250;
+    };
+
+    explicit Engine(const Config &config, QObject *parent = nullptr);
+    ~Engine() override;
+
+    // Creates the parts and starts listening. On failure returns false with a one-line message.
+    bool start(QString *error);
+    // Stops accepting and closes every stream.
+    void stop();
+
+    const Config &config() const { return m_config; }
+    quint16 port() const;
+    QString listenUrl() const;
+    EngineStats stats() const;
+
+    Hub *hub() const { return m_hub; }
+    HttpFront *front() const { return m_front; }
+    LocalBroker *broker() const { return m_broker; }
+    ConnectionLog *log() const { return m_log; }
+
+Q_SIGNALS:
+    void statsChanged(const ssehub::EngineStats &stats);
+
+private:
+    void emitStatsIfChanged();
+
+    Config m_config;
+    ConnectionLog *m_log = nullptr;
+    LocalBroker *m_broker = nullptr;
+    Hub *m_hub = nullptr;
+    HttpFront *m_front = nullptr;
+    QTimer m_statsTimer;
+    qint64 m_startedAt = 0;
+    quint64 m_revision = 0;
+    quint64 m_lastSignature = 0;
+};
+
+// Runs an Engine on a thread of its own, so that nothing on the GUI thread can slow delivery.
+// Every call into the engine is queued onto that thread.
+class EngineThread : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit EngineThread(QObject *parent = nullptr);
+    ~EngineThread() override;
+
+    // Starts the thread and the engine on it; blocks until it listens or failed.
+    bool start(const Engine::Config &config, QString *error);
+    // Stops the engine, deletes it on its thread and joins the thread.
+    void stop();
+    bool isRunning() const { return m_engine != nullptr; }
+
+    quint16 port() const { return m_port; }
+    QString listenUrl() const { return m_listenUrl; }
+
+    // Runs fn(engine) on the engine thread (queued; never blocks the caller).
+    void post(std::function<void(Engine *)> fn);
+
+Q_SIGNALS:
+    void statsChanged(const ssehub::EngineStats &stats);
+
+private:
+    std::unique_ptr<QThread> m_thread;
+    Engine *m_engine = nullptr;
+    quint16 m_port = 0;
+    QString m_listenUrl;
+};
+
+} // namespace ssehub
+
+Q_DECLARE_METATYPE(ssehub::EngineStats)

@@ -1,0 +1,84 @@
+#include "event.h"
+
+#include "sseframe.h"
+
+#include <QJsonDocument>
+#include <QJsonValue>
+
+namespace ssehub {
+
+namespace {
+
+// Appends a JSON string literal; the input is valid UTF-8 (validated at the API boundary).
+void appendJsonString(QByteArray &out, const QByteArray &text)
+{
+    static const char hex[] = "0123456789abcdef";
+    out.append('"');
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        default:
+            if (u < 0x20 || u == 0x7f) {
+                out.append("\\u00");
+                out.append(hex[u >> 4]);
+                out.append(hex[u & 0xf]);
+            } else {
+                out.append(c);
+            }
+        }
+    }
+    out.append('"');
+}
+
+} // namespace
+
+EventPtr makeEvent(quint64 id, const QByteArray &topic, const QByteArray &type,
+                   const QByteArray &payloadJson, qint64 timestamp)
+{
+    auto event = std::make_shared<Event>();
+    event->id = id;
+    event->topic = topic;
+    event->type = type;
+    event->timestamp = timestamp;
+
+    const QByteArray idText = QByteArray::number(id);
+    QByteArray &json = event->envelope;
+    json.reserve(payloadJson.size() + topic.size() + type.size() + 80);
+    json.append("{\"id\":");
+    appendJsonString(json, idText);
+    json.append(",\"topic\":");
+    appendJsonString(json, topic);
+    json.append(",\"type\":");
+    appendJsonString(json, type);
+    json.append(",\"payload\":");
+    json.append(payloadJson);
+    json.append(",\"timestamp\":");
+    json.append(QByteArray::number(timestamp));
+    json.append('}');
+
+    event->frame = SseFrame::event(idText, type, json);
+    return event;
+}
+
+bool parseEventId(QByteArrayView text, quint64 *id)
+{
+    if (text.isEmpty() || text.size() > 20)
+        return false;
+    for (const char c : text) {
+        if (c < '0' || c > '9')
+            return false;
+    }
+    bool ok = false;
+    const quint64 value = text.toULongLong(&ok);
+    if (!ok)
+        return false;
+    *id = value;
+    return true;
+}
+
+} // namespace ssehub

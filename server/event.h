@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QByteArray>
+#include <QtGlobal>
+
+#include <memory>
+
+namespace ssehub {
+
+// A published event. The wire frame is encoded once, when the event is created, and every
+// subscriber writes the same implicitly shared bytes.
+struct Event
+{
+    quint64 id = 0;
+    QByteArray topic;
+    QByteArray type;
+    qint64 timestamp = 0; // ms since the epoch, set by the server
+    QByteArray envelope;  // {"id","topic","type","payload","timestamp"} as compact JSON
+    QByteArray frame;     // the SSE frame carrying the envelope
+
+    QByteArray idText() const { return QByteArray::number(id); }
+};
+
+using EventPtr = std::shared_ptr<const Event>;
+
+// Builds an event and its frame. payloadJson must be one valid JSON value.
+EventPtr makeEvent(quint64 id, const QByteArray &topic, const QByteArray &type,
+                   const QByteArray &payloadJson, qint64 timestamp);
+
+// Parses an event id as the clients send it back (Last-Event-ID); false for anything else.
+bool parseEventId(QByteArrayView text, quint64 *id);
+
+} // namespace ssehub

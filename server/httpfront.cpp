@@ -1,0 +1,628 @@
+#include "httpfront.h"
+
+#include "broker.h"
+#include "event.h"
+#include "hub.h"
+#include "logging.h"
+#include "sseframe.h"
+#include "topicfilter.h"
+
+#include <QFile>
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpSocket>
+
+namespace ssehub {
+
+namespace {
+
+const QByteArray ApiMethods = QByteArrayLiteral("GET, POST, DELETE, OPTIONS");
+const QByteArray ApiRequestHeaders = QByteArrayLiteral("Content-Type, Last-Event-ID, Authorization");
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    }
+    return "Status";
+}
+
+// Query parameters as raw bytes. '+' stays '+' (it is the MQTT wildcard, not a space);
+// percent escapes are decoded, so "%23" is '#'.
+QList<QPair<QByteArray, QByteArray>> queryItems(const QHttpServerRequest &request)
+{
+    QList<QPair<QByteArray, QByteArray>> items;
+    const QByteArray query = request.url().query(QUrl::FullyEncoded).toLatin1();
+    for (const QByteArray &part : query.split('&')) {
+        if (part.isEmpty())
+            continue;
+        const qsizetype eq = part.indexOf('=');
+        const QByteArray key = QByteArray::fromPercentEncoding(eq < 0 ? part : part.left(eq));
+        const QByteArray value = eq < 0 ? QByteArray() : QByteArray::fromPercentEncoding(part.mid(eq + 1));
+        items.append({key, value});
+    }
+    return items;
+}
+
+// Finds the end of an HTTP head (CRLFCRLF, also bare LF); returns the body offset or -1.
+qsizetype headEnd(const QByteArray &data)
+{
+    for (qsizetype i = 0; i < data.size(); ++i) {
+        if (data.at(i) != '\n')
+            continue;
+        if (i + 1 < data.size() && data.at(i + 1) == '\n')
+            return i + 2;
+        if (i + 2 < data.size() && data.at(i + 1) == '\r' && data.at(i + 2) == '\n')
+            return i + 3;
+    }
+    return -1;
+}
+
+// The value of a header in a raw head, or a null array.
+QByteArray rawHeader(const QByteArray &head, const QByteArray &name)
+{
+    for (const QByteArray &line : head.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+            return line.mid(colon + 1).trimmed();
+    }
+    return {};
+}
+
+bool requestWantsClose(const QHttpServerRequest &request)
+{
+    return request.value("connection").toLower().contains("close");
+}
+
+// Compact JSON for one value (QJsonDocument only takes arrays and objects).
+QByteArray compactJson(const QJsonValue &value)
+{
+    if (value.isObject())
+        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+    if (value.isArray())
+        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
+    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return wrapped.mid(1, wrapped.size() - 2);
+}
+
+// Validates an event type; empty string when fine.
+QString validateType(const QByteArray &type)
+{
+    if (type.isEmpty())
+        return QStringLiteral("type is empty");
+    if (type.size() > 64)
+        return QStringLiteral("type is longer than 64 bytes");
+    for (const char c : type) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x21 || u == 0x7f)
+            return QStringLiteral("type contains a space or a control character");
+    }
+    if (QString::fromUtf8(type).toUtf8() != type)
+        return QStringLiteral("type is not valid UTF-8");
+    // Types the server itself sends on a stream; a publisher must not be able to forge them.
+    if (type == "reset" || type == "session" || type == "auth-expired")
+        return QStringLiteral("type '%1' is reserved for the server").arg(QString::fromUtf8(type));
+    return {};
+}
+
+} // namespace
+
+void StreamListener::incomingConnection(qintptr descriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcHttp) << "could not take an accepted connection:" << socket->errorString();
+        socket->deleteLater();
+        return;
+    }
+    if (onAccepted)
+        onAccepted(socket);
+    addPendingConnection(socket);
+}
+
+HttpFront::HttpFront(const Options &options, Hub *hub, Broker *broker, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_options(options)
+    , m_hub(hub)
+    , m_broker(broker)
+{
+    const int shortest = qMin(m_options.requestTimeoutMs, m_options.keepAliveTimeoutMs);
+    m_sweep.setInterval(qBound(10, shortest / 4, 1000));
+    connect(&m_sweep, &QTimer::timeout, this, &HttpFront::sweep);
+    m_sweep.start();
+}
+
+HttpFront::~HttpFront() = default;
+
+bool HttpFront::listenOn(const QHostAddress &address, quint16 port, int backlog, QString *error)
+{
+    auto *listener = new StreamListener(this);
+    listener->setListenBacklogSize(backlog);
+    listener->onAccepted = [this](QTcpSocket *socket) { attach(socket); };
+    if (!listener->listen(address, port)) {
+        if (error) {
+            *error = tr("cannot listen on %1:%2: %3")
+                         .arg(address.toString())
+                         .arg(port)
+                         .arg(listener->errorString());
+        }
+        delete listener;
+        return false;
+    }
+    m_listener = listener;
+    bind(listener);
+    return true;
+}
+
+quint16 HttpFront::port() const
+{
+    return m_listener ? m_listener->serverPort() : 0;
+}
+
+QHostAddress HttpFront::address() const
+{
+    return m_listener ? m_listener->serverAddress() : QHostAddress();
+}
+
+void HttpFront::stopListening()
+{
+    if (m_listener)
+        m_listener->close();
+}
+
+// --- The guard: limits enforced before Qt's parser buffers a request ---------------------------
+
+void HttpFront::attach(QTcpSocket *socket)
+{
+    Guard &guard = m_guards[socket];
+    guard.lastActivityMs = SseConnection::monotonicMs();
+    // Connected before the HTTP server's own handler, so it runs first on every readyRead.
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { guardRead(socket); });
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_guards.remove(socket); });
+}
+
+void HttpFront::guardRead(QTcpSocket *socket)
+{
+    auto it = m_guards.find(socket);
+    if (it == m_guards.end())
+        return;
+    Guard &guard = *it;
+    const qint64 now = SseConnection::monotonicMs();
+    guard.lastActivityMs = now;
+    // What Qt's parser has not consumed yet is what arrived since the last call.
+    const qint64 fresh = socket->bytesAvailable();
+    if (fresh <= 0)
+        return;
+    if (guard.requestStartMs == 0)
+        guard.requestStartMs = now;
+
+    if (!guard.headDone) {
+        const qint64 room = m_options.maxHeaderBytes + 4 - guard.head.size();
+        guard.head += socket->peek(qMin(fresh, qMax<qint64>(room, 0)));
+        const qsizetype end = headEnd(guard.head);
+        if (end < 0) {
+            if (guard.head.size() > m_options.maxHeaderBytes)
+                rejectEarly(socket, 431, tr("request head is larger than %1 bytes")
+                                             .arg(m_options.maxHeaderBytes));
+            return;
+        }
+        guard.headDone = true;
+        guard.bodySeen = guard.head.size() - end;
+        const QByteArray head = guard.head.left(end);
+        guard.head.clear();
+        guard.head.squeeze();
+        guard.chunked = rawHeader(head, "transfer-encoding").toLower().contains("chunked");
+        const QByteArray length = rawHeader(head, "content-length");
+        if (!length.isNull()) {
+            bool ok = false;
+            const qint64 declared = length.toLongLong(&ok);
+            if (!ok || declared < 0) {
+                rejectEarly(socket, 400, tr("Content-Length is not a number"));
+                return;
+            }
+            if (declared > m_options.maxBodyBytes) {
+                rejectEarly(socket, 413, tr("body of %1 bytes is larger than the limit of %2 bytes")
+                                             .arg(declared)
+                                             .arg(m_options.maxBodyBytes));
+                return;
+            }
+        }
+        if (rawHeader(head, "expect").toLower() == "100-continue")
+            socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    } else {
+        guard.bodySeen += fresh;
+    }
+    // Chunked bodies declare no size: count what arrives (with room for chunk framing).
+    if (guard.chunked && guard.bodySeen > m_options.maxBodyBytes + m_options.maxBodyBytes / 8 + 64)
+        rejectEarly(socket, 413, tr("body is larger than the limit of %1 bytes")
+                                     .arg(m_options.maxBodyBytes));
+}
+
+void HttpFront::rejectEarly(QTcpSocket *socket, int status, const QString &message)
+{
+    // Take the socket away from Qt's parser, answer, and keep draining what the client still
+    // sends for a moment, so that it reads the answer instead of a reset.
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->skip(socket->bytesAvailable()); });
+    socket->skip(socket->bytesAvailable());
+    Guard &guard = m_guards[socket];
+    guard.closeAtMs = SseConnection::monotonicMs() + 2000;
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("error"), message}})
+                                .toJson(QJsonDocument::Compact);
+    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+                  + "\r\nContent-Type: application/json\r\nContent-Length: "
+                  + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    ++m_counters.rejected;
+    qCInfo(lcHttp).noquote() << "rejected a request from" << socket->peerAddress().toString()
+                             << "with" << status << '-' << message;
+}
+
+void HttpFront::sweep()
+{
+    const qint64 now = SseConnection::monotonicMs();
+    QList<QTcpSocket *> expired;
+    QList<QTcpSocket *> idle;
+    QList<QTcpSocket *> slow;
+    for (auto it = m_guards.cbegin(); it != m_guards.cend(); ++it) {
+        const Guard &guard = it.value();
+        if (guard.stream)
+            continue;
+        if (guard.closeAtMs) {
+            if (now >= guard.closeAtMs)
+                expired.append(it.key());
+        } else if (guard.requestStartMs) {
+            if (now - guard.requestStartMs > m_options.requestTimeoutMs)
+                slow.append(it.key());
+        } else if (now - guard.lastActivityMs > m_options.keepAliveTimeoutMs) {
+            idle.append(it.key());
+        }
+    }
+    for (QTcpSocket *socket : expired)
+        socket->abort();
+    for (QTcpSocket *socket : idle)
+        socket->disconnectFromHost();
+    for (QTcpSocket *socket : slow)
+        rejectEarly(socket, 408, tr("request not completed within %1 ms").arg(m_options.requestTimeoutMs));
+}
+
+// --- Routing ---------------------------------------------------------------------------------
+
+bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    ++m_counters.requests;
+    auto it = m_guards.find(socket);
+    if (it != m_guards.end()) {
+        // A complete request: the next one starts from scratch.
+        *it = Guard();
+        it->lastActivityMs = SseConnection::monotonicMs();
+    }
+
+    const QString path = request.url().path();
+    const auto method = request.method();
+    using Method = QHttpServerRequest::Method;
+
+    if (method == Method::Options) {
+        servePreflight(request, socket);
+        return true;
+    }
+    if (path == QLatin1String("/events")) {
+        if (method != Method::Get) {
+            replyError(request, socket, 405, tr("use GET on /events"), "Allow: GET, OPTIONS\r\n");
+            return true;
+        }
+        serveEvents(request, socket);
+        return true;
+    }
+    if (path == QLatin1String("/publish")) {
+        if (method != Method::Post) {
+            replyError(request, socket, 405, tr("use POST on /publish"), "Allow: POST, OPTIONS\r\n");
+            return true;
+        }
+        servePublish(request, socket);
+        return true;
+    }
+    if (path == QLatin1String("/connections")) {
+        if (method != Method::Get) {
+            replyError(request, socket, 405, tr("use GET on /connections"), "Allow: GET, OPTIONS\r\n");
+            return true;
+        }
+        serveConnections(request, socket);
+        return true;
+    }
+    if (path.startsWith(QLatin1String("/connections/"))) {
+        if (method != Method::Delete) {
+            replyError(request, socket, 405, tr("use DELETE on /connections/<id>"),
+                       "Allow: DELETE, OPTIONS\r\n");
+            return true;
+        }
+        serveKick(request, socket, path.mid(qsizetype(strlen("/connections/"))));
+        return true;
+    }
+    if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
+        if (method != Method::Get && method != Method::Head) {
+            replyError(request, socket, 405, tr("use GET on /"), "Allow: GET\r\n");
+            return true;
+        }
+        serveDemo(request, socket);
+        return true;
+    }
+    return false;
+}
+
+void HttpFront::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    replyError(request, socket, 404, tr("no such endpoint: %1").arg(request.url().path()));
+}
+
+// --- Responses --------------------------------------------------------------------------------
+
+QByteArray HttpFront::corsHeaders(const QHttpServerRequest &request) const
+{
+    const QByteArray origin = request.value("origin");
+    if (origin.isEmpty() || m_options.corsOrigins.isEmpty())
+        return {};
+    const bool any = m_options.corsOrigins.contains(QStringLiteral("*"));
+    if (!any && !m_options.corsOrigins.contains(QString::fromUtf8(origin)))
+        return {};
+    // CR/LF never reach a header: the origin came from a header line.
+    return "Access-Control-Allow-Origin: " + (any ? QByteArray("*") : origin)
+        + "\r\nVary: Origin\r\n";
+}
+
+void HttpFront::reply(const QHttpServerRequest &request, QTcpSocket *socket, int status,
+                      const QByteArray &contentType, const QByteArray &body,
+                      const QByteArray &extraHeaders)
+{
+    if (status >= 400)
+        ++m_counters.rejected;
+    const bool close = requestWantsClose(request);
+    QByteArray out;
+    out.reserve(body.size() + 256);
+    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    if (!contentType.isEmpty())
+        out += "Content-Type: " + contentType + "\r\n";
+    out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    out += corsHeaders(request);
+    out += extraHeaders;
+    if (close)
+        out += "Connection: close\r\n";
+    out += "\r\n";
+    if (request.method() != QHttpServerRequest::Method::Head)
+        out += body;
+    socket->write(out);
+    if (close)
+        socket->disconnectFromHost();
+}
+
+void HttpFront::replyJson(const QHttpServerRequest &request, QTcpSocket *socket, int status,
+                          const QJsonObject &object, const QByteArray &extraHeaders)
+{
+    reply(request, socket, status, "application/json",
+          QJsonDocument(object).toJson(QJsonDocument::Compact), extraHeaders);
+}
+
+void HttpFront::replyError(const QHttpServerRequest &request, QTcpSocket *socket, int status,
+                           const QString &message, const QByteArray &extraHeaders)
+{
+    replyJson(request, socket, status, QJsonObject{{QStringLiteral("error"), message}}, extraHeaders);
+}
+
+// OPTIONS <any API path>: CORS preflight.
+// 204 with Access-Control-Allow-* for an allowed Origin; 403 for an origin not allowed.
+void HttpFront::servePreflight(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const QByteArray cors = corsHeaders(request);
+    if (!request.value("origin").isEmpty() && cors.isEmpty()) {
+        replyError(request, socket, 403, tr("origin %1 is not allowed (see --cors-origin)")
+                                             .arg(QString::fromUtf8(request.value("origin"))));
+        return;
+    }
+    reply(request, socket, 204, {}, {},
+          "Access-Control-Allow-Methods: " + ApiMethods + "\r\nAccess-Control-Allow-Headers: "
+              + ApiRequestHeaders + "\r\nAccess-Control-Max-Age: 600\r\nAllow: " + ApiMethods
+              + "\r\n");
+}
+
+// GET /events?topic=<filter>[&topic=...][&lastEventId=<id>]
+// Header Last-Event-ID (wins over lastEventId). 200 text/event-stream, streamed until closed;
+// 400 with {"error"} for a missing, invalid or excess filter.
+void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QList<TopicFilter> filters;
+    QByteArray queryCursor;
+    bool hasQueryCursor = false;
+    for (const auto &[key, value] : queryItems(request)) {
+        if (key == "topic") {
+            QString error;
+            TopicFilter filter = TopicFilter::parse(value, &error);
+            if (!filter.isValid()) {
+                replyError(request, socket, 400, error);
+                return;
+            }
+            if (!filters.contains(filter))
+                filters.append(filter);
+            if (filters.size() > m_options.maxFiltersPerStream) {
+                replyError(request, socket, 400, tr("more than %1 topic filters on one stream")
+                                                     .arg(m_options.maxFiltersPerStream));
+                return;
+            }
+        } else if (key == "lastEventId") {
+            queryCursor = value;
+            hasQueryCursor = true;
+        }
+    }
+    if (filters.isEmpty()) {
+        replyError(request, socket, 400, tr("at least one topic parameter is required, "
+                                            "e.g. /events?topic=sensor/%2B/data"));
+        return;
+    }
+
+    // Last-Event-ID (what EventSource sends on reconnect) wins over the query parameter.
+    QByteArray cursorText = request.value("last-event-id");
+    bool hasCursor = !cursorText.isNull();
+    if (!hasCursor && hasQueryCursor) {
+        cursorText = queryCursor;
+        hasCursor = true;
+    }
+    quint64 cursor = 0;
+    const bool cursorValid = hasCursor && parseEventId(cursorText.trimmed(), &cursor);
+
+    // From here on the socket is a stream: Qt's parser must never see its bytes again.
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    auto it = m_guards.find(socket);
+    if (it != m_guards.end())
+        it->stream = true;
+
+    const QByteArray head = "HTTP/1.1 200 OK\r\n"
+                            "Content-Type: text/event-stream; charset=utf-8\r\n"
+                            "Cache-Control: no-cache\r\n"
+                            "X-Accel-Buffering: no\r\n"
+                            "Connection: keep-alive\r\n"
+        + corsHeaders(request) + "\r\n" + SseFrame::retry(m_options.retryMs);
+    m_hub->addStream(socket, filters, head, request.value("user-agent"), hasCursor, cursor,
+                     cursorValid);
+}
+
+// POST /publish  Content-Type: application/json
+// Body {"topic": "<topic>", "type"?: "<type>", "payload": <JSON>}.
+// 200 {"id": "<event id>", "delivered": <local streams>}; 400 bad JSON, missing or invalid
+// fields, wildcard topic; 413 body too large; 415 not JSON; 503 broker cannot accept.
+void HttpFront::servePublish(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const QByteArray contentType = request.value("content-type").toLower();
+    if (!contentType.startsWith("application/json")) {
+        replyError(request, socket, 415, tr("Content-Type must be application/json"));
+        return;
+    }
+    const QByteArray body = request.body();
+    if (body.size() > m_options.maxBodyBytes) {
+        replyError(request, socket, 413, tr("body of %1 bytes is larger than the limit of %2 bytes")
+                                             .arg(body.size())
+                                             .arg(m_options.maxBodyBytes));
+        return;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        replyError(request, socket, 400, tr("body is not valid JSON: %1 at offset %2")
+                                             .arg(parseError.errorString())
+                                             .arg(parseError.offset));
+        return;
+    }
+    if (!doc.isObject()) {
+        replyError(request, socket, 400, tr("body must be a JSON object"));
+        return;
+    }
+    const QJsonObject object = doc.object();
+    const QJsonValue topicValue = object.value(QLatin1String("topic"));
+    if (!topicValue.isString()) {
+        replyError(request, socket, 400, tr("\"topic\" is missing or not a string"));
+        return;
+    }
+    PublishRequest publish;
+    publish.topic = topicValue.toString().toUtf8();
+    if (const QString error = validateTopic(publish.topic); !error.isEmpty()) {
+        replyError(request, socket, 400, error);
+        return;
+    }
+    const QJsonValue typeValue = object.value(QLatin1String("type"));
+    if (typeValue.isUndefined() || typeValue.isNull()) {
+        publish.type = QByteArrayLiteral("message");
+    } else if (!typeValue.isString()) {
+        replyError(request, socket, 400, tr("\"type\" must be a string"));
+        return;
+    } else {
+        publish.type = typeValue.toString().toUtf8();
+        if (const QString error = validateType(publish.type); !error.isEmpty()) {
+            replyError(request, socket, 400, error);
+            return;
+        }
+    }
+    if (!object.contains(QLatin1String("payload"))) {
+        replyError(request, socket, 400, tr("\"payload\" is missing"));
+        return;
+    }
+    publish.payloadJson = compactJson(object.value(QLatin1String("payload")));
+
+    QPointer<QTcpSocket> target(socket);
+    const QHttpServerRequest *requestPtr = &request;
+    m_broker->publish(publish, [this, target, requestPtr](const PublishResult &result) {
+        // The local broker answers synchronously, while the request is still alive.
+        if (!target)
+            return;
+        if (!result.ok) {
+            replyError(*requestPtr, target, result.httpStatus, result.error);
+            return;
+        }
+        ++m_counters.published;
+        replyJson(*requestPtr, target, 200,
+                  QJsonObject{{QStringLiteral("id"), QString::number(result.id)},
+                              {QStringLiteral("delivered"), result.delivered}});
+    });
+}
+
+// GET /connections: the live streams as a JSON array under "connections".
+void HttpFront::serveConnections(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QJsonArray list;
+    for (const SseConnection *c : m_hub->connections()) {
+        QJsonArray filters;
+        for (const TopicFilter &f : c->filters())
+            filters.append(QString::fromUtf8(f.text()));
+        list.append(QJsonObject{
+            {QStringLiteral("id"), QString::number(c->id())},
+            {QStringLiteral("remote"), c->remote()},
+            {QStringLiteral("user_agent"), QString::fromUtf8(c->userAgent())},
+            {QStringLiteral("filters"), filters},
+            {QStringLiteral("connected_at"), c->connectedAt()},
+            {QStringLiteral("events_sent"), qint64(c->eventsSent())},
+            {QStringLiteral("bytes_sent"), qint64(c->bytesSent())},
+            {QStringLiteral("bytes_queued"), c->bytesQueued()},
+            {QStringLiteral("state"), c->state() == SseConnection::State::Replaying
+                                          ? QStringLiteral("replaying")
+                                          : QStringLiteral("live")},
+        });
+    }
+    replyJson(request, socket, 200, QJsonObject{{QStringLiteral("connections"), list}});
+}
+
+// DELETE /connections/<id>: closes that stream (the client may reconnect with Last-Event-ID).
+// 200 {"kicked": "<id>"}; 404 unknown id.
+void HttpFront::serveKick(const QHttpServerRequest &request, QTcpSocket *socket, const QString &id)
+{
+    bool ok = false;
+    const quint64 connectionId = id.toULongLong(&ok);
+    if (!ok || !m_hub->kick(connectionId)) {
+        replyError(request, socket, 404, tr("no connection with id %1").arg(id));
+        return;
+    }
+    replyJson(request, socket, 200, QJsonObject{{QStringLiteral("kicked"), id}});
+}
+
+// GET /: the demo page (resources/demo/index.html).
+void HttpFront::serveDemo(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QFile page(QStringLiteral(":/ssehub/demo/index.html"));
+    if (!page.open(QIODevice::ReadOnly)) {
+        replyError(request, socket, 500, tr("the demo page is missing from this build"));
+        return;
+    }
+    reply(request, socket, 200, "text/html; charset=utf-8", page.readAll(),
+          "Cache-Control: no-cache\r\n");
+}
+
+} // namespace ssehub

@@ -1,0 +1,116 @@
+#pragma once
+
+#include <QAbstractHttpServer>
+#include <QHash>
+#include <QHostAddress>
+#include <QStringList>
+#include <QTcpServer>
+#include <QTimer>
+
+QT_BEGIN_NAMESPACE
+class QHttpServerRequest;
+QT_END_NAMESPACE
+
+namespace ssehub {
+
+class Broker;
+class Hub;
+class ConnectionLog;
+
+// Accepts connections with a deep listen backlog and lets the front see every socket first.
+class StreamListener : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    using QTcpServer::QTcpServer;
+    std::function<void(QTcpSocket *)> onAccepted;
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+};
+
+// The HTTP side of the engine: routes every request, takes over GET /events sockets as event
+// streams, and guards every connection against oversized or never-ending requests before Qt's
+// request parser buffers them.
+class HttpFront : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        int retryMs = 3000;
+        qint64 maxBodyBytes = 64 * 1024;
+        qint64 maxHeaderBytes = 16 * 1024;
+        int maxFiltersPerStream = 64;
+        int requestTimeoutMs = 15000;   // to send one complete request
+        int keepAliveTimeoutMs = 75000; // idle time before a non-stream connection is closed
+        QStringList corsOrigins;        // "*" allows any origin
+    };
+
+    HttpFront(const Options &options, Hub *hub, Broker *broker, QObject *parent = nullptr);
+    ~HttpFront() override;
+
+    // Binds and listens; returns false with a message naming the address and the reason.
+    bool listenOn(const QHostAddress &address, quint16 port, int backlog, QString *error);
+    quint16 port() const;
+    QHostAddress address() const;
+    void stopListening();
+
+    struct Counters
+    {
+        quint64 requests = 0;
+        quint64 published = 0;
+        quint64 rejected = 0; // 4xx/5xx answers
+    };
+    const Counters &counters() const { return m_counters; }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    struct Guard
+    {
+        QByteArray head;       // request head collected so far (until complete)
+        bool headDone = false;
+        bool chunked = false;
+        qint64 bodySeen = 0;
+        qint64 requestStartMs = 0; // 0: between requests
+        qint64 lastActivityMs = 0;
+        qint64 closeAtMs = 0;      // lingering close after an early error answer
+        bool stream = false;
+    };
+
+    void attach(QTcpSocket *socket);
+    void guardRead(QTcpSocket *socket);
+    void rejectEarly(QTcpSocket *socket, int status, const QString &message);
+    void sweep();
+
+    void serveEvents(const QHttpServerRequest &request, QTcpSocket *socket);
+    void servePublish(const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveConnections(const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveKick(const QHttpServerRequest &request, QTcpSocket *socket, const QString &id);
+    void serveDemo(const QHttpServerRequest &request, QTcpSocket *socket);
+    void servePreflight(const QHttpServerRequest &request, QTcpSocket *socket);
+
+    QByteArray corsHeaders(const QHttpServerRequest &request) const;
+    void reply(const QHttpServerRequest &request, QTcpSocket *socket, int status,
+               const QByteArray &contentType, const QByteArray &body,
+               const QByteArray &extraHeaders = {});
+    void replyJson(const QHttpServerRequest &request, QTcpSocket *socket, int status,
+                   const QJsonObject &object, const QByteArray &extraHeaders = {});
+    void replyError(const QHttpServerRequest &request, QTcpSocket *socket, int status,
+                    const QString &message, const QByteArray &extraHeaders = {});
+
+    Options m_options;
+    Hub *m_hub;
+    Broker *m_broker;
+    StreamListener *m_listener = nullptr;
+    QHash<QTcpSocket *, Guard> m_guards;
+    QTimer m_sweep;
+    Counters m_counters;
+};
+
+} // namespace ssehub

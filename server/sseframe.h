@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QByteArray>
+
+namespace ssehub {
+
+// Encodes the text/event-stream wire format. No field can break a frame: CR, LF and NUL never
+// reach an "id:" or "event:" line, and data containing line breaks becomes several "data:" lines.
+namespace SseFrame {
+
+// "id: <id>\nevent: <type>\ndata: ...\n\n"; the event line is left out for the type "message" so
+// that EventSource.onmessage sees it.
+QByteArray event(const QByteArray &id, const QByteArray &type, const QByteArray &data);
+QByteArray retry(int milliseconds);
+QByteArray comment(const QByteArray &text);
+
+// The heartbeat comment.
+inline QByteArray ping()
+{
+    return QByteArrayLiteral(": ping\n\n");
+}
+
+} // namespace SseFrame
+
+} // namespace ssehub

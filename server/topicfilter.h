@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace ssehub {
+
+// Limits shared by topics and filters (the protocol's, not a deployment's).
+inline constexpr qsizetype MaxTopicBytes = 256;
+
+// Checks a concrete topic (what is published): UTF-8, levels split by '/', no wildcards, no control
+// characters, 1..MaxTopicBytes bytes. Returns an empty string when valid, otherwise what is wrong.
+QString validateTopic(const QByteArray &topic);
+
+// An MQTT-style subscription filter: '+' matches exactly one level, '#' (last level only) matches
+// the rest including the parent level. A leading wildcard never matches a topic starting with '$'.
+class TopicFilter
+{
+public:
+    TopicFilter() = default;
+
+    // Parses and validates; on failure returns an invalid filter and sets *error.
+    static TopicFilter parse(const QByteArray &text, QString *error = nullptr);
+
+    bool isValid() const { return !m_levels.isEmpty(); }
+    bool hasWildcard() const { return m_wildcard; }
+    const QByteArray &text() const { return m_text; }
+    const QList<QByteArray> &levels() const { return m_levels; }
+
+    bool matches(const QByteArray &topic) const;
+
+    friend bool operator==(const TopicFilter &a, const TopicFilter &b) { return a.m_text == b.m_text; }
+
+private:
+    QByteArray m_text;
+    QList<QByteArray> m_levels;
+    bool m_wildcard = false;
+};
+
+// Splits a topic into its levels ("a//b" has an empty middle level, as in MQTT).
+QList<QByteArray> topicLevels(const QByteArray &topic);
+
+} // namespace ssehub

@@ -1,0 +1,50 @@
+#include "mainwindow.h"
+
+#include <QFormLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QStatusBar>
+
+namespace ssehub {
+
+MainWindow::MainWindow(const QString &listenUrl, QWidget *parent)
+    : QMainWindow(parent)
+    , m_url(new QLabel(this))
+    , m_connections(new QLabel(QStringLiteral("0"), this))
+    , m_published(new QLabel(QStringLiteral("0"), this))
+    , m_delivered(new QLabel(QStringLiteral("0"), this))
+    , m_slow(new QLabel(QStringLiteral("0"), this))
+    , m_status(new QLabel(this))
+{
+    setWindowTitle(tr("ssehub console"));
+    setObjectName(QStringLiteral("mainWindow"));
+    m_url->setObjectName(QStringLiteral("listenUrl"));
+    m_connections->setObjectName(QStringLiteral("connectionCount"));
+    m_url->setText(QStringLiteral("<a href=\"%1/\">%1</a>").arg(listenUrl.toHtmlEscaped()));
+    m_url->setOpenExternalLinks(true);
+
+    auto *central = new QWidget(this);
+    auto *form = new QFormLayout(central);
+    form->addRow(tr("Listening on:"), m_url);
+    form->addRow(tr("Open streams:"), m_connections);
+    form->addRow(tr("Events published:"), m_published);
+    form->addRow(tr("Events delivered:"), m_delivered);
+    form->addRow(tr("Slow-consumer closes:"), m_slow);
+    setCentralWidget(central);
+    statusBar()->addWidget(m_status);
+    m_status->setText(tr("Embedded broker · listening on %1").arg(listenUrl));
+    resize(640, 360);
+}
+
+void MainWindow::applyStats(const EngineStats &stats)
+{
+    const QLocale locale;
+    m_connections->setText(locale.toString(stats.connections));
+    m_published->setText(locale.toString(qulonglong(stats.eventsPublished)));
+    m_delivered->setText(locale.toString(qulonglong(stats.eventsDelivered)));
+    m_slow->setText(locale.toString(qulonglong(stats.slowConsumerCloses)));
+    m_status->setText(tr("%1 broker · %2 · %n stream(s)", nullptr, stats.connections)
+                          .arg(stats.broker, stats.listenUrl));
+}
+
+} // namespace ssehub

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "engine.h"
+
+#include <QMainWindow>
+
+QT_BEGIN_NAMESPACE
+class QLabel;
+QT_END_NAMESPACE
+
+namespace ssehub {
+
+// The console's main window. This first version shows what the engine is doing; the full
+// console (connections, topics, charts, log) builds on the same snapshots.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(const QString &listenUrl, QWidget *parent = nullptr);
+
+public Q_SLOTS:
+    void applyStats(const ssehub::EngineStats &stats);
+
+private:
+    QLabel *m_url;
+    QLabel *m_connections;
+    QLabel *m_published;
+    QLabel *m_delivered;
+    QLabel *m_slow;
+    QLabel *m_status;
+};
+
+} // namespace ssehub
