@@ -46,7 +46,9 @@ void ConnectionLog::append(LogEntry entry)
         entry.time = QDateTime::currentMSecsSinceEpoch();
     // Routine connects and closes go to debug; what an operator may need to act on to info.
     const bool routine = entry.kind == Kind::Connect
-        || (entry.kind == Kind::Disconnect && entry.reason == QLatin1String("client-closed"));
+        || (entry.kind == Kind::Disconnect
+            && (entry.reason == QLatin1String("client-closed")
+                || entry.reason == QLatin1String("server-shutdown")));
     const QString line = LogEntry::kindName(entry.kind) + QStringLiteral(" connection ")
         + QString::number(entry.connectionId) + QStringLiteral(" remote ") + entry.remoteAddress
         + (entry.reason.isEmpty() ? QString() : QStringLiteral(" reason=") + entry.reason)

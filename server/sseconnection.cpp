@@ -106,10 +106,10 @@ void SseConnection::begin(const QByteArray &head)
         return;
     const int fd = int(m_socket->socketDescriptor());
     if (fd >= 0) {
-        // A peer that stops acknowledging is given up after two heartbeat intervals of
+        // A peer that stops acknowledging is given up after one heartbeat interval of
         // unacknowledged data; heartbeats guarantee there is data, so a vanished client is
         // detected within three intervals of its last sign of life.
-        const unsigned int userTimeout = unsigned(qMax(m_options.heartbeatMs, 1)) * 2;
+        const unsigned int userTimeout = unsigned(qMax(m_options.heartbeatMs, 1));
         ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeout, sizeof(userTimeout));
         const int one = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

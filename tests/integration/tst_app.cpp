@@ -1,0 +1,170 @@
+// The ssehub binary as an operator runs it: options, errors, signals, headless fallback.
+#include "httpclient.h"
+#include "sseclient.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTest>
+
+#include <csignal>
+
+using namespace ssehub::test;
+
+class TestApp : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void helpAndVersion();
+    void badOptions_data();
+    void badOptions();
+    void portInUse();
+    void headlessServesAndStopsOnSignal_data();
+    void headlessServesAndStopsOnSignal();
+    void noDisplayFallsBackToHeadless();
+
+private:
+    static QProcessEnvironment environment(bool withDisplay);
+    // Starts ssehub and returns the port it printed; 0 on failure.
+    static quint16 launch(QProcess &process, const QStringList &args, bool withDisplay = false);
+};
+
+QProcessEnvironment TestApp::environment(bool withDisplay)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!withDisplay) {
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    }
+    return env;
+}
+
+quint16 TestApp::launch(QProcess &process, const QStringList &args, bool withDisplay)
+{
+    process.setProcessEnvironment(environment(withDisplay));
+    process.start(QStringLiteral(SSEHUB_BINARY), args);
+    if (!process.waitForStarted(5000))
+        return 0;
+    static const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+    QByteArray out;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 10000) {
+        process.waitForReadyRead(100);
+        out += process.readAllStandardOutput();
+        const auto m = re.match(QString::fromUtf8(out));
+        if (m.hasMatch())
+            return quint16(m.captured(1).toUInt());
+        if (process.state() != QProcess::Running)
+            break;
+    }
+    qWarning("ssehub did not report a port; stdout: %s stderr: %s", out.constData(),
+             process.readAllStandardError().constData());
+    return 0;
+}
+
+void TestApp::helpAndVersion()
+{
+    QProcess p;
+    p.setProcessEnvironment(environment(false));
+    p.start(QStringLiteral(SSEHUB_BINARY), {QStringLiteral("--help")});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 0);
+    const QByteArray help = p.readAllStandardOutput();
+    for (const char *option : {"--headless", "--listen", "--heartbeat", "--history", "--max-queue", "--cors-origin", "--retry"})
+        QVERIFY2(help.contains(option), option);
+
+    p.start(QStringLiteral(SSEHUB_BINARY), {QStringLiteral("--version")});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 0);
+    QVERIFY(p.readAllStandardOutput().startsWith("ssehub " SSEHUB_VERSION));
+}
+
+void TestApp::badOptions_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("errorPart");
+    QTest::newRow("listen") << QStringList{QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("nonsense")} << "--listen";
+    QTest::newRow("heartbeat") << QStringList{QStringLiteral("--headless"), QStringLiteral("--heartbeat"), QStringLiteral("soon")} << "--heartbeat";
+    QTest::newRow("queue") << QStringList{QStringLiteral("--headless"), QStringLiteral("--max-queue"), QStringLiteral("12")} << "--max-queue";
+    QTest::newRow("unknown") << QStringList{QStringLiteral("--headless"), QStringLiteral("--frobnicate")} << "frobnicate";
+}
+
+void TestApp::badOptions()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, errorPart);
+    QProcess p;
+    p.setProcessEnvironment(environment(false));
+    p.start(QStringLiteral(SSEHUB_BINARY), args);
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 2);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(errorPart), qPrintable(err));
+}
+
+void TestApp::portInUse()
+{
+    QTcpServer occupier;
+    QVERIFY(occupier.listen(QHostAddress::LocalHost, 0));
+    QProcess p;
+    p.setProcessEnvironment(environment(false));
+    p.start(QStringLiteral(SSEHUB_BINARY),
+            {QStringLiteral("--headless"), QStringLiteral("--listen"),
+             QStringLiteral("127.0.0.1:%1").arg(occupier.serverPort())});
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 1);
+    const QByteArray err = p.readAllStandardError().trimmed();
+    QVERIFY2(err.contains(QByteArray::number(occupier.serverPort())), err.constData());
+    QVERIFY2(err.contains("address is already in use") || err.contains("in use"), err.constData());
+    QCOMPARE(err.count('\n'), 0); // one line
+}
+
+void TestApp::headlessServesAndStopsOnSignal_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+}
+
+void TestApp::headlessServesAndStopsOnSignal()
+{
+    QFETCH(int, signal);
+    QProcess p;
+    const quint16 port = launch(p, {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    QVERIFY(port != 0);
+    SseClient client;
+    client.open(port, "/events?topic=demo/%23");
+    QTRY_VERIFY(client.headComplete());
+    QCOMPARE(publish(port, "demo/x", "{\"hi\":1}").status, 200);
+    QTRY_COMPARE(client.events().size(), 1);
+
+    QElapsedTimer timer;
+    timer.start();
+    ::kill(pid_t(p.processId()), signal);
+    QVERIFY(p.waitForFinished(5000));
+    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    QTRY_VERIFY(!client.isConnected()); // streams were closed
+}
+
+void TestApp::noDisplayFallsBackToHeadless()
+{
+    QProcess p;
+    const quint16 port = launch(p, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    QVERIFY(port != 0);
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(err.contains("no display") && err.contains("headless"), err.constData());
+    QCOMPARE(request(port, "GET", "/").status, 200);
+    p.terminate();
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitCode(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestApp)
+#include "tst_app.moc"

@@ -1,0 +1,688 @@
+// The engine over real sockets on 127.0.0.1: streams, publish, replay, reset, heartbeat, cleanup,
+// slow consumers, limits, CORS, kicks and the engine thread.
+#include "engine.h"
+#include "httpclient.h"
+#include "httpfront.h"
+#include "hub.h"
+#include "localbroker.h"
+#include "sseclient.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+
+#include <malloc.h>
+#include <memory>
+
+using namespace ssehub;
+using namespace ssehub::test;
+
+namespace {
+
+// Heap bytes in use (not RSS, which also counts freed memory the allocator keeps).
+qint64 heapInUseKiB()
+{
+    return qint64(mallinfo2().uordblks / 1024);
+}
+
+qint64 residentKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+QByteArray idOf(const HttpResponse &response)
+{
+    return response.json().value(QLatin1String("id")).toString().toUtf8();
+}
+
+} // namespace
+
+class TestEngine : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void streamHead();
+    void publishAndReceive();
+    void filtersRoute();
+    void publishErrors_data();
+    void publishErrors();
+    void oversizedBodies();
+    void streamErrors_data();
+    void streamErrors();
+    void replayAfterLastEventId();
+    void queryCursorAndHeaderPrecedence();
+    void resetOnHistoryGap_data();
+    void resetOnHistoryGap();
+    void replaySeamUnderLoad();
+    void heartbeat();
+    void disconnectCleanup();
+    void slowConsumer();
+    void kick();
+    void cors();
+    void pipelinedBytesOnAStream();
+    void requestLimits();
+    void demoPage();
+    void connectionLog();
+    void engineThread();
+
+private:
+    Engine *start(Engine::Config config = {});
+    quint16 port() const { return m_engine->port(); }
+
+    std::unique_ptr<Engine> m_engine;
+};
+
+Engine *TestEngine::start(Engine::Config config)
+{
+    m_engine.reset();
+    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+    config.port = 0;
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    if (!m_engine->start(&error))
+        qFatal("engine did not start: %s", qPrintable(error));
+    return m_engine.get();
+}
+
+void TestEngine::init()
+{
+    start();
+}
+
+void TestEngine::cleanup()
+{
+    m_engine.reset();
+}
+
+void TestEngine::streamHead()
+{
+    Engine::Config config;
+    config.retryMs = 1234;
+    start(config);
+    SseClient client;
+    client.open(port(), "/events?topic=a");
+    QTRY_VERIFY(client.headComplete());
+    QCOMPARE(client.status(), 200);
+    QCOMPARE(client.header("content-type"), QByteArray("text/event-stream; charset=utf-8"));
+    QCOMPARE(client.header("cache-control"), QByteArray("no-cache"));
+    QCOMPARE(client.header("x-accel-buffering"), QByteArray("no"));
+    QVERIFY(client.header("content-length").isNull());
+    QVERIFY(client.header("transfer-encoding").isNull());
+    QTRY_COMPARE(client.retryMs(), 1234);
+    // The retry line is the first thing on the stream.
+    const QByteArray raw = client.raw();
+    QVERIFY(raw.mid(raw.indexOf("\r\n\r\n") + 4).startsWith("retry: 1234\n\n"));
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+}
+
+void TestEngine::publishAndReceive()
+{
+    SseClient client;
+    client.open(port(), "/events?topic=sensor/1/data");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+
+    const HttpResponse first = publish(port(), "sensor/1/data", "{\"t\":21.5,\"text\":\"line1\\nline2\"}");
+    QCOMPARE(first.status, 200);
+    QCOMPARE(first.header("content-type"), QByteArray("application/json"));
+    QCOMPARE(first.json().value(QLatin1String("delivered")).toInt(), 1);
+    const HttpResponse second = publish(port(), "sensor/1/data", "[1,2]", "alarm");
+    QCOMPARE(second.status, 200);
+    QVERIFY(idOf(second).toULongLong() > idOf(first).toULongLong());
+
+    QTRY_COMPARE(client.events().size(), 2);
+    const SseEvent a = client.events().at(0);
+    QCOMPARE(a.type, QByteArray("message")); // no event: line, so onmessage fires
+    QCOMPARE(a.id, idOf(first));
+    const QJsonObject envelope = a.json();
+    QCOMPARE(envelope.value(QLatin1String("id")).toString().toUtf8(), idOf(first));
+    QCOMPARE(envelope.value(QLatin1String("topic")).toString(), QStringLiteral("sensor/1/data"));
+    QCOMPARE(envelope.value(QLatin1String("type")).toString(), QStringLiteral("message"));
+    QCOMPARE(envelope.value(QLatin1String("payload")).toObject().value(QLatin1String("text")).toString(),
+             QStringLiteral("line1\nline2"));
+    const qint64 ts = qint64(envelope.value(QLatin1String("timestamp")).toDouble());
+    QVERIFY(qAbs(ts - QDateTime::currentMSecsSinceEpoch()) < 60000);
+    const SseEvent b = client.events().at(1);
+    QCOMPARE(b.type, QByteArray("alarm"));
+    QCOMPARE(b.json().value(QLatin1String("payload")).toArray().size(), 2);
+    QVERIFY(!client.raw().contains("event: message"));
+}
+
+void TestEngine::filtersRoute()
+{
+    SseClient plus, hash, exact, system;
+    plus.open(port(), "/events?topic=sensor/%2B/data");
+    hash.open(port(), "/events?topic=sensor/%23");
+    exact.open(port(), "/events?topic=other&topic=sensor/2/data");
+    system.open(port(), "/events?topic=%23");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 4);
+
+    QCOMPARE(publish(port(), "sensor/1/data", "1").json().value(QLatin1String("delivered")).toInt(), 3);
+    QCOMPARE(publish(port(), "sensor/2/data", "2").json().value(QLatin1String("delivered")).toInt(), 4);
+    QCOMPARE(publish(port(), "sensor/1/status", "3").json().value(QLatin1String("delivered")).toInt(), 2);
+    QCOMPARE(publish(port(), "sensor", "4").json().value(QLatin1String("delivered")).toInt(), 2);
+    QCOMPARE(publish(port(), "$SYS/x", "5").json().value(QLatin1String("delivered")).toInt(), 0);
+    QCOMPARE(publish(port(), "nobody", "6").json().value(QLatin1String("delivered")).toInt(), 1);
+
+    QTRY_COMPARE(system.events().size(), 5);
+    QTRY_COMPARE(hash.events().size(), 4);
+    QTRY_COMPARE(plus.events().size(), 2);
+    QTRY_COMPARE(exact.events().size(), 1);
+    QCOMPARE(exact.events().at(0).json().value(QLatin1String("payload")).toInt(), 2);
+}
+
+void TestEngine::publishErrors_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("errorPart");
+
+    const QByteArray json = "application/json";
+    QTest::newRow("not json") << QByteArray("POST") << json << QByteArray("{topic:") << 400 << "not valid JSON";
+    QTest::newRow("not an object") << QByteArray("POST") << json << QByteArray("[1]") << 400 << "object";
+    QTest::newRow("no topic") << QByteArray("POST") << json << QByteArray("{\"payload\":1}") << 400 << "topic";
+    QTest::newRow("topic not string") << QByteArray("POST") << json << QByteArray("{\"topic\":5,\"payload\":1}") << 400 << "topic";
+    QTest::newRow("no payload") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\"}") << 400 << "payload";
+    QTest::newRow("wildcard +") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a/+\",\"payload\":1}") << 400 << "wildcard";
+    QTest::newRow("wildcard #") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a/#\",\"payload\":1}") << 400 << "wildcard";
+    QTest::newRow("empty topic") << QByteArray("POST") << json << QByteArray("{\"topic\":\"\",\"payload\":1}") << 400 << "empty";
+    QTest::newRow("control in topic") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\\nb\",\"payload\":1}") << 400 << "control";
+    QTest::newRow("long topic") << QByteArray("POST") << json << "{\"topic\":\"" + QByteArray(300, 'a') + "\",\"payload\":1}" << 400 << "longer";
+    QTest::newRow("type not string") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\",\"type\":1,\"payload\":1}") << 400 << "type";
+    QTest::newRow("type with newline") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\",\"type\":\"x\\ny\",\"payload\":1}") << 400 << "control";
+    QTest::newRow("reserved type") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\",\"type\":\"reset\",\"payload\":1}") << 400 << "reserved";
+    QTest::newRow("form body") << QByteArray("POST") << QByteArray("application/x-www-form-urlencoded") << QByteArray("topic=a") << 415 << "application/json";
+    QTest::newRow("no content type") << QByteArray("POST") << QByteArray() << QByteArray("{}") << 415 << "application/json";
+    QTest::newRow("GET publish") << QByteArray("GET") << QByteArray() << QByteArray() << 405 << "POST";
+}
+
+void TestEngine::publishErrors()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, errorPart);
+
+    SseClient watcher;
+    watcher.open(port(), "/events?topic=%23");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+
+    const HttpResponse r = request(port(), method, "/publish", method == "GET" ? QByteArray() : body, contentType);
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.header("content-type"), QByteArray("application/json"));
+    const QString error = r.json().value(QLatin1String("error")).toString();
+    QVERIFY2(error.contains(errorPart, Qt::CaseInsensitive), qPrintable(error));
+
+    // Nothing was delivered, and the server still works.
+    QCOMPARE(publish(port(), "ok", "true").status, 200);
+    QTRY_COMPARE(watcher.events().size(), 1);
+    QCOMPARE(watcher.events().at(0).json().value(QLatin1String("topic")).toString(), QStringLiteral("ok"));
+}
+
+void TestEngine::oversizedBodies()
+{
+    Engine::Config config;
+    config.maxBodyBytes = 4096;
+    start(config);
+    // Declared too large: refused from the head, before the body is read.
+    const QByteArray big = "{\"topic\":\"a\",\"payload\":\"" + QByteArray(5000, 'x') + "\"}";
+    HttpResponse r = request(port(), "POST", "/publish", big);
+    QCOMPARE(r.status, 413);
+    QVERIFY(r.json().value(QLatin1String("error")).toString().contains(QLatin1String("4096")));
+    // Only a head that promises a huge body: still a prompt 413.
+    r = rawRequest(port(), "POST /publish HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n");
+    QCOMPARE(r.status, 413);
+    // Chunked with no declared size: counted as it arrives.
+    QByteArray chunked = "POST /publish HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 10; ++i)
+        chunked += "400\r\n" + QByteArray(1024, ' ') + "\r\n";
+    r = rawRequest(port(), chunked);
+    QCOMPARE(r.status, 413);
+    // Just under the limit works.
+    const QByteArray fits = "{\"topic\":\"a\",\"payload\":\"" + QByteArray(3000, 'x') + "\"}";
+    QCOMPARE(request(port(), "POST", "/publish", fits).status, 200);
+}
+
+void TestEngine::streamErrors_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("errorPart");
+
+    QTest::newRow("no topic") << QByteArray("/events") << 400 << "topic parameter";
+    QTest::newRow("hash not last") << QByteArray("/events?topic=a/%23/b") << 400 << "last level";
+    QTest::newRow("mixed wildcard") << QByteArray("/events?topic=a/b%2B") << 400 << "whole level";
+    QTest::newRow("empty filter") << QByteArray("/events?topic=") << 400 << "empty";
+    QTest::newRow("control") << QByteArray("/events?topic=a%0Ab") << 400 << "control";
+    QTest::newRow("bad utf8") << QByteArray("/events?topic=a%FF") << 400 << "UTF-8";
+    QTest::newRow("too long") << "/events?topic=" + QByteArray(257, 'a') << 400 << "longer";
+    QByteArray many = "/events?";
+    for (int i = 0; i < 65; ++i)
+        many += "topic=t" + QByteArray::number(i) + "&";
+    QTest::newRow("65 filters") << many << 400 << "64";
+    QTest::newRow("POST events") << QByteArray("POST /events") << 405 << "GET";
+    QTest::newRow("unknown path") << QByteArray("/nope") << 404 << "no such endpoint";
+}
+
+void TestEngine::streamErrors()
+{
+    QFETCH(QByteArray, path);
+    QFETCH(int, status);
+    QFETCH(QString, errorPart);
+    HttpResponse r;
+    if (path.startsWith("POST "))
+        r = request(port(), "POST", path.mid(5), "{}");
+    else
+        r = request(port(), "GET", path);
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.header("content-type"), QByteArray("application/json"));
+    const QString error = r.json().value(QLatin1String("error")).toString();
+    QVERIFY2(error.contains(errorPart), qPrintable(error));
+    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+}
+
+void TestEngine::replayAfterLastEventId()
+{
+    QList<QByteArray> ids;
+    for (int i = 0; i < 5; ++i)
+        ids << idOf(publish(port(), i % 2 ? "odd" : "even", QByteArray::number(i)));
+    SseClient client;
+    client.open(port(), "/events?topic=even&topic=odd", {{"Last-Event-ID", ids.at(1)}});
+    QTRY_COMPARE(client.events().size(), 3);
+    QCOMPARE(client.events().at(0).id, ids.at(2));
+    QCOMPARE(client.events().at(2).id, ids.at(4));
+    // Then live, with no gap.
+    const QByteArray live = idOf(publish(port(), "odd", "5"));
+    QTRY_COMPARE(client.events().size(), 4);
+    QCOMPARE(client.events().at(3).id, live);
+
+    // Replay honours the filters.
+    SseClient evenOnly;
+    evenOnly.open(port(), "/events?topic=even", {{"Last-Event-ID", ids.at(0)}});
+    QTRY_COMPARE(evenOnly.events().size(), 2);
+    QCOMPARE(evenOnly.events().at(0).id, ids.at(2));
+    QCOMPARE(evenOnly.events().at(1).id, ids.at(4));
+}
+
+void TestEngine::queryCursorAndHeaderPrecedence()
+{
+    QList<QByteArray> ids;
+    for (int i = 0; i < 4; ++i)
+        ids << idOf(publish(port(), "t", QByteArray::number(i)));
+    SseClient byQuery;
+    byQuery.open(port(), "/events?topic=t&lastEventId=" + ids.at(2));
+    QTRY_COMPARE(byQuery.events().size(), 1);
+    QCOMPARE(byQuery.events().at(0).id, ids.at(3));
+
+    SseClient both;
+    both.open(port(), "/events?topic=t&lastEventId=" + ids.at(2), {{"Last-Event-ID", ids.at(0)}});
+    QTRY_COMPARE(both.events().size(), 3);
+    QCOMPARE(both.events().at(0).id, ids.at(1));
+}
+
+void TestEngine::resetOnHistoryGap_data()
+{
+    QTest::addColumn<QByteArray>("cursorKind");
+    QTest::newRow("evicted id") << QByteArray("old");
+    QTest::newRow("garbage") << QByteArray("garbage");
+    QTest::newRow("future id") << QByteArray("future");
+}
+
+void TestEngine::resetOnHistoryGap()
+{
+    QFETCH(QByteArray, cursorKind);
+    Engine::Config config;
+    config.historySize = 3;
+    start(config);
+    QList<QByteArray> ids;
+    for (int i = 0; i < 6; ++i)
+        ids << idOf(publish(port(), "t", QByteArray::number(i)));
+    QByteArray cursor = ids.at(0);
+    if (cursorKind == "garbage")
+        cursor = "not-an-id\x01";
+    else if (cursorKind == "future")
+        cursor = QByteArray::number(ids.last().toULongLong() + 1000);
+
+    SseClient client;
+    client.open(port(), "/events?topic=t", {{"Last-Event-ID", cursor.replace('\x01', ' ')}});
+    QTRY_COMPARE(client.events().size(), 4);
+    const SseEvent reset = client.events().at(0);
+    QCOMPARE(reset.type, QByteArray("reset"));
+    QCOMPARE(reset.json().value(QLatin1String("reason")).toString(), QStringLiteral("history-gap"));
+    QCOMPARE(reset.json().value(QLatin1String("oldest")).toString().toUtf8(), ids.at(3));
+    QCOMPARE(client.events().at(1).id, ids.at(3));
+    QCOMPARE(client.events().at(3).id, ids.at(5));
+    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+}
+
+void TestEngine::replaySeamUnderLoad()
+{
+    // Many retained events to replay (several replay batches) while a publisher keeps going:
+    // the client must see every event after its cursor exactly once, in order.
+    Engine::Config config;
+    config.historySize = 50000;
+    start(config);
+    LocalBroker *broker = m_engine->broker();
+    auto publishLocal = [broker](int n) {
+        broker->publish({"load/x", "message", QByteArray::number(n)}, [](const PublishResult &) {});
+    };
+    for (int i = 0; i < 3000; ++i)
+        publishLocal(i);
+    const quint64 cursor = broker->lastId() - 2500; // 2500 to replay
+
+    int next = 3000;
+    QTimer publisher;
+    publisher.setInterval(0);
+    connect(&publisher, &QTimer::timeout, this, [&] {
+        for (int i = 0; i < 5; ++i)
+            publishLocal(next++);
+    });
+    publisher.start();
+
+    SseClient client;
+    client.open(port(), "/events?topic=load/%2B", {{"Last-Event-ID", QByteArray::number(cursor)}});
+    QTRY_VERIFY_WITH_TIMEOUT(client.events().size() > 4000, 20000);
+    publisher.stop();
+    const quint64 last = broker->lastId();
+    QTRY_COMPARE_WITH_TIMEOUT(client.events().size(), int(last - cursor), 20000);
+    quint64 expected = cursor + 1;
+    for (const SseEvent &e : client.events()) {
+        QCOMPARE(e.id.toULongLong(), expected);
+        ++expected;
+    }
+    QVERIFY(next > 3500); // publishing really overlapped the replay
+}
+
+void TestEngine::heartbeat()
+{
+    Engine::Config config;
+    config.heartbeatMs = 40;
+    start(config);
+    SseClient idle, busy;
+    idle.open(port(), "/events?topic=idle");
+    busy.open(port(), "/events?topic=busy");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    QTimer feed;
+    feed.setInterval(10);
+    connect(&feed, &QTimer::timeout, this, [&] { publish(port(), "busy", "1"); });
+    feed.start();
+    QTRY_VERIFY_WITH_TIMEOUT(idle.comments() >= 5, 5000);
+    feed.stop();
+    QCOMPARE(idle.commentLines().first(), QByteArray(": ping"));
+    // A stream that carries events needs no ping.
+    QVERIFY2(busy.comments() <= 1, qPrintable(QString::number(busy.comments())));
+    QVERIFY(busy.events().size() >= 5);
+    QTRY_VERIFY(busy.comments() >= 1); // and gets them again once events stop
+}
+
+void TestEngine::disconnectCleanup()
+{
+    Engine::Config config;
+    config.heartbeatMs = 1000;
+    config.logCapacity = 100; // the bounded log is allowed to fill; it is not what is measured
+    start(config);
+    Hub *hub = m_engine->hub();
+    auto round = [&](int count) {
+        std::vector<std::unique_ptr<SseClient>> clients;
+        for (int i = 0; i < count; ++i) {
+            clients.push_back(std::make_unique<SseClient>());
+            clients.back()->open(port(), "/events?topic=c/" + QByteArray::number(i % 50));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(hub->connectionCount(), count, 30000);
+        QCOMPARE(publish(port(), "c/7", "1").json().value(QLatin1String("delivered")).toInt(), count / 50);
+        for (auto &c : clients)
+            c->close();
+        QTRY_COMPARE_WITH_TIMEOUT(hub->connectionCount(), 0, 30000);
+        // The per-connection objects are gone too, not just unregistered.
+        QTRY_VERIFY(hub->findChildren<SseConnection *>().isEmpty());
+        QTRY_COMPARE(m_engine->front()->findChildren<QTcpSocket *>().size(), 0);
+    };
+    // Two rounds bring the allocator to its working size; the next four must not grow it. Heap in
+    // use is the exact measure; resident memory is read after returning free pages to the system
+    // (glibc keeps freed memory mapped, which is retention, not a leak).
+    round(1000);
+    round(1000);
+    malloc_trim(0);
+    const qint64 heapBefore = heapInUseKiB();
+    const qint64 rssBefore = residentKiB();
+    for (int i = 0; i < 4; ++i)
+        round(1000);
+    malloc_trim(0);
+    const qint64 heapAfter = heapInUseKiB();
+    const qint64 rssAfter = residentKiB();
+    const QString figures = QStringLiteral("after 2 rounds of 1000 clients: heap in use %1 KiB, resident %2 KiB; "
+                                           "after 6 rounds: %3 KiB, %4 KiB")
+                                .arg(heapBefore)
+                                .arg(rssBefore)
+                                .arg(heapAfter)
+                                .arg(rssAfter);
+    qInfo("%s", qPrintable(figures));
+    QVERIFY2(heapAfter - heapBefore < 256, qPrintable(QStringLiteral("heap kept growing: ") + figures));
+    QVERIFY2(rssAfter - rssBefore < 2048, qPrintable(QStringLiteral("memory kept growing: ") + figures));
+    QCOMPARE(publish(port(), "c/7", "1").json().value(QLatin1String("delivered")).toInt(), 0);
+    QCOMPARE(hub->counters().connectionsOpened, 6000u);
+}
+
+void TestEngine::slowConsumer()
+{
+    Engine::Config config;
+    config.maxQueueBytes = 64 * 1024;
+    start(config);
+    SseClient slow, healthy;
+    slow.open(port(), "/events?topic=bulk");
+    healthy.open(port(), "/events?topic=bulk");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    QTRY_VERIFY(slow.headComplete());
+    slow.setReading(false);
+
+    // Large events fill the kernel's socket buffers (several MB on loopback) quickly.
+    const QByteArray payload = '"' + QByteArray(48000, 'p') + '"';
+    int published = 0;
+    while (m_engine->hub()->counters().slowConsumerCloses == 0 && published < 5000) {
+        QCOMPARE(publish(port(), "bulk", payload).status, 200);
+        ++published;
+    }
+    QCOMPARE(m_engine->hub()->counters().slowConsumerCloses, 1u);
+    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+    // The healthy subscriber got everything, undelayed by the slow one.
+    QTRY_COMPARE(healthy.events().size(), published);
+    bool logged = false;
+    for (const LogEntry &e : m_engine->log()->entries())
+        logged |= e.kind == LogEntry::Kind::SlowConsumer && e.reason == QLatin1String("slow-consumer");
+    QVERIFY(logged);
+
+    // It resumes with Last-Event-ID and gets what it missed.
+    slow.setReading(true);
+    QTRY_VERIFY(!slow.isConnected());
+    const QByteArray last = slow.lastEventId();
+    const int seen = int(slow.events().size());
+    SseClient resumed;
+    resumed.open(port(), "/events?topic=bulk", {{"Last-Event-ID", last.isEmpty() ? QByteArray("0") : last}});
+    const int missing = published - seen;
+    QTRY_COMPARE(resumed.messages().size(), missing);
+    QCOMPARE(resumed.messages().last().id, healthy.events().last().id);
+}
+
+void TestEngine::kick()
+{
+    SseClient client;
+    client.open(port(), "/events?topic=k", {{"User-Agent", "kick-test"}});
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    HttpResponse list = request(port(), "GET", "/connections");
+    QCOMPARE(list.status, 200);
+    const QJsonArray connections = list.json().value(QLatin1String("connections")).toArray();
+    QCOMPARE(connections.size(), 1);
+    const QJsonObject c = connections.at(0).toObject();
+    QCOMPARE(c.value(QLatin1String("user_agent")).toString(), QStringLiteral("kick-test"));
+    QCOMPARE(c.value(QLatin1String("filters")).toArray().at(0).toString(), QStringLiteral("k"));
+    const QByteArray id = c.value(QLatin1String("id")).toString().toUtf8();
+
+    QCOMPARE(request(port(), "DELETE", "/connections/999999").status, 404);
+    const HttpResponse kicked = request(port(), "DELETE", "/connections/" + id);
+    QCOMPARE(kicked.status, 200);
+    QTRY_VERIFY(!client.isConnected());
+    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+}
+
+void TestEngine::cors()
+{
+    Engine::Config config;
+    config.corsOrigins = {QStringLiteral("https://app.example")};
+    start(config);
+    const QList<QPair<QByteArray, QByteArray>> allowed = {
+        {"Origin", "https://app.example"}, {"Access-Control-Request-Method", "POST"}};
+    HttpResponse pre = request(port(), "OPTIONS", "/publish", {}, {}, allowed);
+    QCOMPARE(pre.status, 204);
+    QCOMPARE(pre.header("access-control-allow-origin"), QByteArray("https://app.example"));
+    QVERIFY(pre.header("access-control-allow-methods").contains("POST"));
+    QVERIFY(pre.header("access-control-allow-headers").contains("Content-Type"));
+
+    pre = request(port(), "OPTIONS", "/publish", {}, {}, {{"Origin", "https://evil.example"}});
+    QCOMPARE(pre.status, 403);
+    QVERIFY(pre.header("access-control-allow-origin").isEmpty());
+
+    HttpResponse pub = request(port(), "POST", "/publish", "{\"topic\":\"a\",\"payload\":1}",
+                               "application/json", {{"Origin", "https://app.example"}});
+    QCOMPARE(pub.status, 200);
+    QCOMPARE(pub.header("access-control-allow-origin"), QByteArray("https://app.example"));
+    pub = request(port(), "POST", "/publish", "{\"topic\":\"a\",\"payload\":1}", "application/json",
+                  {{"Origin", "https://evil.example"}});
+    QVERIFY(pub.header("access-control-allow-origin").isEmpty());
+
+    SseClient stream;
+    stream.open(port(), "/events?topic=a", {{"Origin", "https://app.example"}});
+    QTRY_VERIFY(stream.headComplete());
+    QCOMPARE(stream.header("access-control-allow-origin"), QByteArray("https://app.example"));
+}
+
+void TestEngine::pipelinedBytesOnAStream()
+{
+    // A second request and garbage sent on a stream socket must neither inject an HTTP response
+    // into the stream nor end it.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET /events?topic=p HTTP/1.1\r\nHost: x\r\n\r\nGET /connections HTTP/1.1\r\n\r\n");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    socket.write("\x01\x02 garbage \r\n\r\n");
+    QByteArray data;
+    QTRY_VERIFY((data += socket.readAll()).contains("retry:"));
+    publish(port(), "p", "\"hello\"");
+    QTRY_VERIFY((data += socket.readAll()).contains("hello"));
+    QCOMPARE(data.count("HTTP/1.1"), 1);
+    QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+}
+
+void TestEngine::requestLimits()
+{
+    Engine::Config config;
+    config.requestTimeoutMs = 300;
+    config.keepAliveTimeoutMs = 400;
+    start(config);
+    // A head larger than the limit.
+    QByteArray huge = "GET /connections HTTP/1.1\r\nX-Big: " + QByteArray(20000, 'a') + "\r\n\r\n";
+    HttpResponse r = rawRequest(port(), huge);
+    QCOMPARE(r.status, 431);
+    // A head that never ends: 408, then closed.
+    QTcpSocket dribble;
+    dribble.connectToHost(QHostAddress::LocalHost, port());
+    QVERIFY(dribble.waitForConnected(5000));
+    dribble.write("GET /connections HTTP/1.1\r\nX-Slow: ");
+    QByteArray answer;
+    QTRY_VERIFY_WITH_TIMEOUT((answer += dribble.readAll()).contains("408"), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(dribble.state() == QAbstractSocket::UnconnectedState, 5000);
+    // An idle keep-alive connection is closed; a stream is not.
+    QTcpSocket idle;
+    idle.connectToHost(QHostAddress::LocalHost, port());
+    QVERIFY(idle.waitForConnected(5000));
+    idle.write("GET /connections HTTP/1.1\r\nHost: x\r\n\r\n");
+    QTRY_VERIFY(idle.bytesAvailable() > 0);
+    SseClient stream;
+    stream.open(port(), "/events?topic=x");
+    QTRY_VERIFY_WITH_TIMEOUT(idle.state() == QAbstractSocket::UnconnectedState, 5000);
+    QVERIFY(stream.isConnected());
+    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+    // Malformed request lines are answered by closing, and the server goes on.
+    r = rawRequest(port(), "\x16\x03\x01 not http\r\n\r\n", 2000);
+    QVERIFY(r.status == 0 || r.status == 400);
+    QCOMPARE(request(port(), "GET", "/connections").status, 200);
+}
+
+void TestEngine::demoPage()
+{
+    const HttpResponse r = request(port(), "GET", "/");
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.header("content-type").startsWith("text/html"));
+    QVERIFY(r.body.contains("EventSource"));
+}
+
+void TestEngine::connectionLog()
+{
+    SseClient client;
+    client.open(port(), "/events?topic=log/a&topic=log/%2B", {{"User-Agent", "log-test/1.0"}});
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    client.close();
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    const QList<LogEntry> entries = m_engine->log()->entries();
+    QCOMPARE(entries.size(), 2);
+    QCOMPARE(entries.at(0).kind, LogEntry::Kind::Connect);
+    QVERIFY(entries.at(0).remoteAddress.startsWith(QLatin1String("127.0.0.1:")));
+    QCOMPARE(entries.at(0).userAgent, QStringLiteral("log-test/1.0"));
+    QCOMPARE(entries.at(0).detail, QStringLiteral("log/a log/+"));
+    QCOMPARE(entries.at(1).kind, LogEntry::Kind::Disconnect);
+    QCOMPARE(entries.at(1).reason, QStringLiteral("client-closed"));
+    QCOMPARE(entries.at(1).connectionId, entries.at(0).connectionId);
+}
+
+void TestEngine::engineThread()
+{
+    m_engine.reset();
+    EngineThread thread;
+    Engine::Config config;
+    config.port = 0;
+    config.statsIntervalMs = 50;
+    QSignalSpy stats(&thread, &EngineThread::statsChanged);
+    QString error;
+    QVERIFY2(thread.start(config, &error), qPrintable(error));
+    QVERIFY(thread.port() != 0);
+    SseClient client;
+    client.open(thread.port(), "/events?topic=x");
+    QTRY_VERIFY(client.headComplete());
+    QCOMPARE(publish(thread.port(), "x", "1").status, 200);
+    QTRY_COMPARE(client.events().size(), 1);
+    // Snapshots arrive on this thread, queued; wait for one that has seen the publish.
+    QTRY_VERIFY(!stats.isEmpty() && stats.last().at(0).value<EngineStats>().eventsPublished == 1);
+    const EngineStats s = stats.last().at(0).value<EngineStats>();
+    QCOMPARE(s.connections, 1);
+    QVERIFY(s.revision > 0);
+    QCOMPARE(s.broker, QStringLiteral("embedded"));
+
+    // A second engine on the same port fails with a message naming the address.
+    EngineThread second;
+    config.port = thread.port();
+    QVERIFY(!second.start(config, &error));
+    QVERIFY2(error.contains(QString::number(thread.port())), qPrintable(error));
+    QVERIFY(!second.isRunning());
+
+    thread.stop();
+    QTRY_VERIFY(!client.isConnected());
+}
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "tst_engine.moc"

@@ -1,0 +1,109 @@
+#include "event.h"
+#include "sseframe.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace ssehub;
+
+class TestSseFrame : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void defaultTypeHasNoEventLine();
+    void customType();
+    void multiLineData_data();
+    void multiLineData();
+    void fieldsCannotBreakTheFrame();
+    void retryAndComment();
+    void envelope();
+    void eventIds();
+};
+
+void TestSseFrame::defaultTypeHasNoEventLine()
+{
+    QCOMPARE(SseFrame::event("7", "message", "{}"), QByteArray("id: 7\ndata: {}\n\n"));
+    QCOMPARE(SseFrame::event("7", "", "x"), QByteArray("id: 7\ndata: x\n\n"));
+}
+
+void TestSseFrame::customType()
+{
+    QCOMPARE(SseFrame::event("8", "alarm", "{}"), QByteArray("id: 8\nevent: alarm\ndata: {}\n\n"));
+}
+
+void TestSseFrame::multiLineData_data()
+{
+    QTest::addColumn<QByteArray>("data");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("lf") << QByteArray("a\nb") << QByteArray("data: a\ndata: b\n");
+    QTest::newRow("crlf") << QByteArray("a\r\nb") << QByteArray("data: a\ndata: b\n");
+    QTest::newRow("cr") << QByteArray("a\rb") << QByteArray("data: a\ndata: b\n");
+    QTest::newRow("trailing") << QByteArray("a\n") << QByteArray("data: a\ndata: \n");
+    QTest::newRow("blank line inside") << QByteArray("a\n\nb") << QByteArray("data: a\ndata: \ndata: b\n");
+    QTest::newRow("empty") << QByteArray() << QByteArray("data: \n");
+}
+
+void TestSseFrame::multiLineData()
+{
+    QFETCH(QByteArray, data);
+    QFETCH(QByteArray, expected);
+    QCOMPARE(SseFrame::event("1", "message", data), "id: 1\n" + expected + "\n");
+}
+
+void TestSseFrame::fieldsCannotBreakTheFrame()
+{
+    const QByteArray frame = SseFrame::event("1\r\ndata: forged", "x\nid: 666\n\nevent: y", "ok");
+    // Exactly one blank line (the terminator) and exactly one id, event and data line.
+    QCOMPARE(frame.count("\n\n"), 1);
+    QVERIFY(frame.endsWith("\n\n"));
+    const QList<QByteArray> lines = frame.chopped(2).split('\n');
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(lines[0].startsWith("id: "));
+    QVERIFY(lines[1].startsWith("event: "));
+    QCOMPARE(lines[2], QByteArray("data: ok"));
+    QVERIFY(!frame.contains('\r'));
+    QVERIFY(!SseFrame::event(QByteArray("1\0", 2), "t", "d").contains('\0'));
+}
+
+void TestSseFrame::retryAndComment()
+{
+    QCOMPARE(SseFrame::retry(3000), QByteArray("retry: 3000\n\n"));
+    QCOMPARE(SseFrame::ping(), QByteArray(": ping\n\n"));
+    QCOMPARE(SseFrame::comment("a\nb"), QByteArray(": a\n: b\n\n"));
+}
+
+void TestSseFrame::envelope()
+{
+    const EventPtr e = makeEvent(42, "sensor/\"1\"/data", "alarm", "{\"v\":\"x\\ny\"}", 1700000000123);
+    QCOMPARE(e->frame.count("\n\n"), 1);
+    const QByteArray data = e->frame.split('\n').value(2).mid(6);
+    QJsonParseError error;
+    const QJsonObject o = QJsonDocument::fromJson(data, &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(o.value(QLatin1String("id")).toString(), QStringLiteral("42"));
+    QCOMPARE(o.value(QLatin1String("topic")).toString(), QStringLiteral("sensor/\"1\"/data"));
+    QCOMPARE(o.value(QLatin1String("type")).toString(), QStringLiteral("alarm"));
+    QCOMPARE(o.value(QLatin1String("payload")).toObject().value(QLatin1String("v")).toString(),
+             QStringLiteral("x\ny"));
+    QCOMPARE(o.value(QLatin1String("timestamp")).toDouble(), 1700000000123.0);
+    QVERIFY(e->frame.startsWith("id: 42\nevent: alarm\ndata: {"));
+}
+
+void TestSseFrame::eventIds()
+{
+    quint64 id = 0;
+    QVERIFY(parseEventId("123", &id));
+    QCOMPARE(id, 123u);
+    QVERIFY(parseEventId("18446744073709551615", &id));
+    QVERIFY(!parseEventId("18446744073709551616", &id));
+    QVERIFY(!parseEventId("", &id));
+    QVERIFY(!parseEventId("-1", &id));
+    QVERIFY(!parseEventId("12a", &id));
+    QVERIFY(!parseEventId(" 12", &id));
+    QVERIFY(!parseEventId("1e3", &id));
+}
+
+QTEST_GUILESS_MAIN(TestSseFrame)
+#include "tst_sseframe.moc"
