@@ -1,0 +1,109 @@
+// Browser behaviour with real Chromium: the demo page subscribes with EventSource, the server
+// drops the stream (admin kick), the browser reconnects by itself with Last-Event-ID, and every
+// event published while it was away arrives exactly once.
+//
+// usage: node reconnect.mjs /path/to/ssehub
+import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+
+const binary = process.argv[2];
+const chromiumPath = process.env.SSEHUB_CHROMIUM || '/usr/bin/chromium';
+let passed = 0;
+let failed = 0;
+
+function check(condition, what) {
+  if (condition) { passed++; console.log(`PASS ${what}`); }
+  else { failed++; console.log(`FAIL ${what}`); }
+}
+
+async function waitFor(what, predicate, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.DISPLAY; delete env.WAYLAND_DISPLAY;
+    const child = spawn(binary, ['--headless', '--listen', '127.0.0.1:0', '--retry', '1500ms'],
+                        { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('ssehub did not start')), 10000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve({ child, base: m[1] }); }
+    });
+    child.on('exit', (code) => reject(new Error(`ssehub exited with ${code}`)));
+  });
+}
+
+async function publish(base, topic, payload) {
+  const res = await fetch(`${base}/publish`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ topic, payload }),
+  });
+  if (res.status !== 200) throw new Error(`publish answered ${res.status}`);
+  return (await res.json()).id;
+}
+
+async function browserConnections(base) {
+  const res = await fetch(`${base}/connections`);
+  return (await res.json()).connections.filter((c) => /Chrom/.test(c.user_agent));
+}
+
+const { child, base } = await startServer();
+let browser;
+try {
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    // playwright gives the browser a fresh, empty profile of its own.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage();
+  await page.goto(`${base}/?topic=demo/%23`);
+  await page.waitForFunction(() => document.getElementById('state').textContent === 'open');
+  check(true, 'demo page opened an EventSource');
+
+  const ids = [];
+  for (let i = 0; i < 3; i++) ids.push(await publish(base, `demo/n${i}`, { n: i }));
+  await page.waitForFunction(() => window.ssehubReceived.length === 3);
+  const shown = await page.locator('#events li').count();
+  check(shown === 3, 'the page lists the three events it received');
+
+  const before = await waitFor('the browser stream', async () => (await browserConnections(base))[0]);
+  const kick = await fetch(`${base}/connections/${before.id}`, { method: 'DELETE' });
+  check(kick.status === 200, 'the server dropped the browser stream');
+
+  // Published while the browser is away (it waits the 1500 ms retry before reconnecting).
+  for (let i = 3; i < 7; i++) ids.push(await publish(base, `demo/n${i}`, { n: i }));
+  await page.waitForFunction(() => window.ssehubReceived.length >= 7, null, { timeout: 15000 });
+  const after = await waitFor('the reconnected stream', async () =>
+    (await browserConnections(base)).find((c) => c.id !== before.id));
+  check(after && after.id !== before.id, 'the browser reconnected by itself');
+
+  ids.push(await publish(base, 'demo/live', { n: 7 }));
+  await page.waitForFunction(() => window.ssehubReceived.length >= 8);
+  // Give a duplicate the chance to show up before counting.
+  await new Promise((r) => setTimeout(r, 300));
+  const received = await page.evaluate(() => window.ssehubReceived.map((e) => e.id));
+  check(JSON.stringify(received) === JSON.stringify(ids),
+        `every event exactly once, in order (got ${received.length}, expected ${ids.length})`);
+  const types = await page.evaluate(() => window.ssehubReceived.map((e) => e.type));
+  check(types.every((t) => t === 'message'), 'no reset: the reconnect resumed without a gap');
+} catch (error) {
+  failed++;
+  console.log(`FAIL ${error.message}`);
+} finally {
+  if (browser) await browser.close();
+  child.kill('SIGTERM');
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
