@@ -11,6 +11,10 @@ target_compile_definitions(ssehub_common INTERFACE
     QT_NO_FOREACH
     QT_NO_KEYWORDS
     SSEHUB_VERSION="${PROJECT_VERSION}")
+option(SSEHUB_WERROR "Treat compiler warnings as errors (the test script turns it on)" OFF)
+if(SSEHUB_WERROR)
+    target_compile_options(ssehub_common INTERFACE -Werror)
+endif()
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     target_compile_options(ssehub_common INTERFACE -Wno-pedantic)
 endif()

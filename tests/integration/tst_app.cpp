@@ -24,6 +24,7 @@ private Q_SLOTS:
     void headlessServesAndStopsOnSignal_data();
     void headlessServesAndStopsOnSignal();
     void noDisplayFallsBackToHeadless();
+    void consoleModeOpensWindowAndServes();
 
 private:
     static QProcessEnvironment environment(bool withDisplay);
@@ -164,6 +165,27 @@ void TestApp::noDisplayFallsBackToHeadless()
     p.terminate();
     QVERIFY(p.waitForFinished(5000));
     QCOMPARE(p.exitCode(), 0);
+}
+
+void TestApp::consoleModeOpensWindowAndServes()
+{
+    // With a (offscreen) display and no --headless, the console window opens and the engine
+    // serves behind it.
+    QProcess p;
+    QProcessEnvironment env = environment(false);
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SSEHUB_BINARY), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    QVERIFY(p.waitForStarted(5000));
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("listening on"), 10000);
+    const quint16 port = quint16(out.mid(out.lastIndexOf(':') + 1).trimmed().toUInt());
+    QVERIFY(port != 0);
+    QCOMPARE(request(port, "GET", "/").status, 200);
+    p.terminate();
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitCode(), 0);
+    QVERIFY(!p.readAllStandardError().contains("no display"));
 }
 
 QTEST_GUILESS_MAIN(TestApp)

@@ -1,0 +1,1 @@
+int ssehubNoGuiCheck() { return 0; }
