@@ -4,6 +4,8 @@
 #include <QCoreApplication>
 #include <QRegularExpression>
 
+#include <type_traits>
+
 namespace ssehub {
 
 qint64 parseDurationMs(const QString &text)
@@ -133,54 +135,41 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                      .arg(parser.value(listen));
         return false;
     }
-    if (parser.isSet(heartbeat)) {
-        const qint64 ms = parseDurationMs(parser.value(heartbeat));
-        if (ms < 1) {
-            *error = QCoreApplication::translate("main", "--heartbeat takes a duration of at least 1ms, e.g. 30s or 500ms, not '%1'")
-                         .arg(parser.value(heartbeat));
+    // Reads one numeric option: parse(text) gives the value or -1; out-of-range values get a
+    // message that says what the option takes.
+    auto numeric = [&](const QCommandLineOption &option, qint64 (*parse)(const QString &),
+                       qint64 min, qint64 max, const QString &takes, auto *target) {
+        if (!parser.isSet(option))
+            return true;
+        const QString text = parser.value(option);
+        const qint64 value = parse(text);
+        if (value < min || value > max) {
+            *error = QCoreApplication::translate("main", "--%1 takes %2, not '%3'")
+                         .arg(option.names().first(), takes, text);
             return false;
         }
-        config.heartbeatMs = int(ms);
-    }
-    if (parser.isSet(retry)) {
-        const qint64 ms = parseDurationMs(parser.value(retry));
-        if (ms < 0) {
-            *error = QCoreApplication::translate("main", "--retry takes a duration, e.g. 3000ms or 3s, not '%1'")
-                         .arg(parser.value(retry));
-            return false;
-        }
-        config.retryMs = int(ms);
-    }
-    if (parser.isSet(history)) {
+        *target = std::remove_pointer_t<decltype(target)>(value);
+        return true;
+    };
+    auto count = [](const QString &text) -> qint64 {
         bool ok = false;
-        const qlonglong count = parser.value(history).toLongLong(&ok);
-        if (!ok || count < 0 || count > 10'000'000) {
-            *error = QCoreApplication::translate("main", "--history takes a count from 0 to 10000000, not '%1'")
-                         .arg(parser.value(history));
-            return false;
-        }
-        config.historySize = qsizetype(count);
-    }
-    if (parser.isSet(maxQueue)) {
-        const qint64 bytes = parseSize(parser.value(maxQueue));
-        if (bytes < 1024) {
-            *error = QCoreApplication::translate("main", "--max-queue takes a size of at least 1K, e.g. 1M, not '%1'")
-                         .arg(parser.value(maxQueue));
-            return false;
-        }
-        config.maxQueueBytes = bytes;
-    }
-    if (parser.isSet(maxBody)) {
-        const qint64 bytes = parseSize(parser.value(maxBody));
-        if (bytes < 256 || bytes > 64LL * 1024 * 1024) {
-            *error = QCoreApplication::translate("main", "--max-body takes a size from 256 to 64M, not '%1'")
-                         .arg(parser.value(maxBody));
-            return false;
-        }
-        config.maxBodyBytes = bytes;
-    }
+        const qlonglong value = text.toLongLong(&ok);
+        return ok ? value : -1;
+    };
+    constexpr qint64 day = 24LL * 3600 * 1000;
+    const bool valid = numeric(heartbeat, parseDurationMs, 1, day,
+                   QCoreApplication::translate("main", "a duration of at least 1ms, e.g. 30s or 500ms"),
+                   &config.heartbeatMs)
+        && numeric(retry, parseDurationMs, 0, day,
+                   QCoreApplication::translate("main", "a duration, e.g. 3000ms or 3s"), &config.retryMs)
+        && numeric(history, count, 0, 10'000'000,
+                   QCoreApplication::translate("main", "a count from 0 to 10000000"), &config.historySize)
+        && numeric(maxQueue, parseSize, 1024, 1LL << 32,
+                   QCoreApplication::translate("main", "a size from 1K to 4G, e.g. 1M"), &config.maxQueueBytes)
+        && numeric(maxBody, parseSize, 256, 64LL * 1024 * 1024,
+                   QCoreApplication::translate("main", "a size from 256 to 64M"), &config.maxBodyBytes);
     config.corsOrigins = parser.values(cors);
-    return true;
+    return valid;
 }
 
 } // namespace ssehub
