@@ -108,8 +108,9 @@ int main(int argc, char **argv)
     if (exitNow)
         return 0;
     if (noDisplay)
-        fprintf(stderr, "ssehub: no display available (DISPLAY and WAYLAND_DISPLAY are unset); "
-                        "running headless\n");
+        fprintf(stderr,
+                "ssehub: no display available (DISPLAY and WAYLAND_DISPLAY are unset); "
+                "running headless\n");
 
     // Per-connection debug lines are for troubleshooting; QT_LOGGING_RULES turns them on.
     if (!qEnvironmentVariableIsSet("QT_LOGGING_RULES"))

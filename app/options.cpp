@@ -81,28 +81,44 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         "main", "Server-Sent Events hub with a desktop monitoring console."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption headless(QStringLiteral("headless"),
+    const QCommandLineOption headless(
+        QStringLiteral("headless"),
         QCoreApplication::translate("main", "Run the engine without a window."));
-    const QCommandLineOption listen(QStringLiteral("listen"),
-        QCoreApplication::translate("main", "Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one)."),
+    const QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QCoreApplication::translate(
+            "main",
+            "Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one)."),
         QStringLiteral("ADDR:PORT"));
-    const QCommandLineOption heartbeat(QStringLiteral("heartbeat"),
-        QCoreApplication::translate("main", "Heartbeat interval: a ': ping' comment after this long without output (default 30s; e.g. 15s, 500ms)."),
+    const QCommandLineOption heartbeat(
+        QStringLiteral("heartbeat"),
+        QCoreApplication::translate("main",
+                                    "Heartbeat interval: a ': ping' comment after this long "
+                                    "without output (default 30s; e.g. 15s, 500ms)."),
         QStringLiteral("DURATION"));
-    const QCommandLineOption retry(QStringLiteral("retry"),
-        QCoreApplication::translate("main", "Reconnect delay suggested to clients in the 'retry:' line (default 3000ms)."),
+    const QCommandLineOption retry(
+        QStringLiteral("retry"),
+        QCoreApplication::translate(
+            "main", "Reconnect delay suggested to clients in the 'retry:' line (default 3000ms)."),
         QStringLiteral("DURATION"));
-    const QCommandLineOption history(QStringLiteral("history"),
-        QCoreApplication::translate("main", "Number of recent events kept for replay (default 10000)."),
+    const QCommandLineOption history(
+        QStringLiteral("history"),
+        QCoreApplication::translate("main",
+                                    "Number of recent events kept for replay (default 10000)."),
         QStringLiteral("COUNT"));
-    const QCommandLineOption maxQueue(QStringLiteral("max-queue"),
-        QCoreApplication::translate("main", "Bytes queued for one slow client before it is disconnected (default 1M)."),
+    const QCommandLineOption maxQueue(
+        QStringLiteral("max-queue"),
+        QCoreApplication::translate(
+            "main", "Bytes queued for one slow client before it is disconnected (default 1M)."),
         QStringLiteral("SIZE"));
-    const QCommandLineOption maxBody(QStringLiteral("max-body"),
+    const QCommandLineOption maxBody(
+        QStringLiteral("max-body"),
         QCoreApplication::translate("main", "Largest request body accepted (default 64K)."),
         QStringLiteral("SIZE"));
-    const QCommandLineOption cors(QStringLiteral("cors-origin"),
-        QCoreApplication::translate("main", "Allow browser requests from this origin (repeatable; '*' for any)."),
+    const QCommandLineOption cors(
+        QStringLiteral("cors-origin"),
+        QCoreApplication::translate(
+            "main", "Allow browser requests from this origin (repeatable; '*' for any)."),
         QStringLiteral("ORIGIN"));
     parser.addOptions({headless, listen, heartbeat, retry, history, maxQueue, maxBody, cors});
 
@@ -131,8 +147,10 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
     options->headless = parser.isSet(headless);
     if (parser.isSet(listen)
         && !parseListen(parser.value(listen), &config.listenAddress, &config.port)) {
-        *error = QCoreApplication::translate("main", "--listen takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%1'")
-                     .arg(parser.value(listen));
+        *error
+            = QCoreApplication::translate(
+                  "main", "--listen takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%1'")
+                  .arg(parser.value(listen));
         return false;
     }
     // Reads one numeric option: parse(text) gives the value or -1; out-of-range values get a
@@ -158,16 +176,21 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
     };
     constexpr qint64 day = 24LL * 3600 * 1000;
     const bool valid = numeric(heartbeat, parseDurationMs, 1, day,
-                   QCoreApplication::translate("main", "a duration of at least 1ms, e.g. 30s or 500ms"),
-                   &config.heartbeatMs)
+                               QCoreApplication::translate(
+                                   "main", "a duration of at least 1ms, e.g. 30s or 500ms"),
+                               &config.heartbeatMs)
         && numeric(retry, parseDurationMs, 0, day,
-                   QCoreApplication::translate("main", "a duration, e.g. 3000ms or 3s"), &config.retryMs)
+                   QCoreApplication::translate("main", "a duration, e.g. 3000ms or 3s"),
+                   &config.retryMs)
         && numeric(history, count, 0, 10'000'000,
-                   QCoreApplication::translate("main", "a count from 0 to 10000000"), &config.historySize)
+                   QCoreApplication::translate("main", "a count from 0 to 10000000"),
+                   &config.historySize)
         && numeric(maxQueue, parseSize, 1024, 1LL << 32,
-                   QCoreApplication::translate("main", "a size from 1K to 4G, e.g. 1M"), &config.maxQueueBytes)
+                   QCoreApplication::translate("main", "a size from 1K to 4G, e.g. 1M"),
+                   &config.maxQueueBytes)
         && numeric(maxBody, parseSize, 256, 64LL * 1024 * 1024,
-                   QCoreApplication::translate("main", "a size from 256 to 64M"), &config.maxBodyBytes);
+                   QCoreApplication::translate("main", "a size from 256 to 64M"),
+                   &config.maxBodyBytes);
     config.corsOrigins = parser.values(cors);
     return valid;
 }

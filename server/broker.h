@@ -22,7 +22,7 @@ struct PublishResult
 {
     bool ok = false;
     quint64 id = 0;
-    int delivered = 0;   // local streams the event was handed to
+    int delivered = 0; // local streams the event was handed to
     int httpStatus = 200;
     QString error;
 };

@@ -9,11 +9,16 @@ namespace ssehub {
 QString LogEntry::kindName(Kind kind)
 {
     switch (kind) {
-    case Kind::Connect: return QStringLiteral("connect");
-    case Kind::Disconnect: return QStringLiteral("disconnect");
-    case Kind::SlowConsumer: return QStringLiteral("slow-consumer");
-    case Kind::Kick: return QStringLiteral("kick");
-    case Kind::Reset: return QStringLiteral("reset");
+    case Kind::Connect:
+        return QStringLiteral("connect");
+    case Kind::Disconnect:
+        return QStringLiteral("disconnect");
+    case Kind::SlowConsumer:
+        return QStringLiteral("slow-consumer");
+    case Kind::Kick:
+        return QStringLiteral("kick");
+    case Kind::Reset:
+        return QStringLiteral("reset");
     }
     return {};
 }
@@ -21,8 +26,8 @@ QString LogEntry::kindName(Kind kind)
 QJsonObject LogEntry::toJson() const
 {
     QJsonObject o;
-    o.insert(QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(time, Qt::UTC)
-                                         .toString(Qt::ISODateWithMs));
+    o.insert(QStringLiteral("time"),
+             QDateTime::fromMSecsSinceEpoch(time, Qt::UTC).toString(Qt::ISODateWithMs));
     o.insert(QStringLiteral("kind"), kindName(kind));
     o.insert(QStringLiteral("connection"), QString::number(connectionId));
     o.insert(QStringLiteral("client_id"), clientId);

@@ -185,7 +185,8 @@ void EngineThread::post(std::function<void(Engine *)> fn)
     if (!m_engine)
         return;
     Engine *engine = m_engine;
-    QMetaObject::invokeMethod(engine, [engine, fn = std::move(fn)] { fn(engine); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        engine, [engine, fn = std::move(fn)] { fn(engine); }, Qt::QueuedConnection);
 }
 
 } // namespace ssehub

@@ -15,8 +15,8 @@ struct Event
     QByteArray topic;
     QByteArray type;
     qint64 timestamp = 0; // ms since the epoch, set by the server
-    QByteArray envelope;  // {"id","topic","type","payload","timestamp"} as compact JSON
-    QByteArray frame;     // the SSE frame carrying the envelope
+    QByteArray envelope; // {"id","topic","type","payload","timestamp"} as compact JSON
+    QByteArray frame; // the SSE frame carrying the envelope
 
     QByteArray idText() const { return QByteArray::number(id); }
 };

@@ -29,8 +29,9 @@ void EventHistory::append(EventPtr event)
 
 qsizetype EventHistory::indexAfter(quint64 id) const
 {
-    const auto it = std::upper_bound(m_events.begin(), m_events.end(), id,
-                                     [](quint64 value, const EventPtr &e) { return value < e->id; });
+    const auto it
+        = std::upper_bound(m_events.begin(), m_events.end(), id,
+                           [](quint64 value, const EventPtr &e) { return value < e->id; });
     return qsizetype(it - m_events.begin());
 }
 

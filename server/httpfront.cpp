@@ -19,24 +19,38 @@ namespace ssehub {
 namespace {
 
 const QByteArray ApiMethods = QByteArrayLiteral("GET, POST, DELETE, OPTIONS");
-const QByteArray ApiRequestHeaders = QByteArrayLiteral("Content-Type, Last-Event-ID, Authorization");
+const QByteArray ApiRequestHeaders
+    = QByteArrayLiteral("Content-Type, Last-Event-ID, Authorization");
 
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
     }
     return "Status";
 }
@@ -52,7 +66,8 @@ QList<QPair<QByteArray, QByteArray>> queryItems(const QHttpServerRequest &reques
             continue;
         const qsizetype eq = part.indexOf('=');
         const QByteArray key = QByteArray::fromPercentEncoding(eq < 0 ? part : part.left(eq));
-        const QByteArray value = eq < 0 ? QByteArray() : QByteArray::fromPercentEncoding(part.mid(eq + 1));
+        const QByteArray value
+            = eq < 0 ? QByteArray() : QByteArray::fromPercentEncoding(part.mid(eq + 1));
         items.append({key, value});
     }
     return items;
@@ -95,7 +110,7 @@ QByteArray compactJson(const QJsonValue &value)
         return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
     if (value.isArray())
         return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
     return wrapped.mid(1, wrapped.size() - 2);
 }
 
@@ -216,8 +231,9 @@ void HttpFront::guardRead(QTcpSocket *socket)
         const qsizetype end = headEnd(guard.head);
         if (end < 0) {
             if (guard.head.size() > m_options.maxHeaderBytes)
-                rejectEarly(socket, 431, tr("request head is larger than %1 bytes")
-                                             .arg(m_options.maxHeaderBytes));
+                rejectEarly(
+                    socket, 431,
+                    tr("request head is larger than %1 bytes").arg(m_options.maxHeaderBytes));
             return;
         }
         guard.headDone = true;
@@ -235,9 +251,10 @@ void HttpFront::guardRead(QTcpSocket *socket)
                 return;
             }
             if (declared > m_options.maxBodyBytes) {
-                rejectEarly(socket, 413, tr("body of %1 bytes is larger than the limit of %2 bytes")
-                                             .arg(declared)
-                                             .arg(m_options.maxBodyBytes));
+                rejectEarly(socket, 413,
+                            tr("body of %1 bytes is larger than the limit of %2 bytes")
+                                .arg(declared)
+                                .arg(m_options.maxBodyBytes));
                 return;
             }
         }
@@ -248,8 +265,8 @@ void HttpFront::guardRead(QTcpSocket *socket)
     }
     // Chunked bodies declare no size: count what arrives (with room for chunk framing).
     if (guard.chunked && guard.bodySeen > m_options.maxBodyBytes + m_options.maxBodyBytes / 8 + 64)
-        rejectEarly(socket, 413, tr("body is larger than the limit of %1 bytes")
-                                     .arg(m_options.maxBodyBytes));
+        rejectEarly(socket, 413,
+                    tr("body is larger than the limit of %1 bytes").arg(m_options.maxBodyBytes));
 }
 
 void HttpFront::rejectEarly(QTcpSocket *socket, int status, const QString &message)
@@ -257,11 +274,12 @@ void HttpFront::rejectEarly(QTcpSocket *socket, int status, const QString &messa
     // Take the socket away from Qt's parser, answer, and keep draining what the client still
     // sends for a moment, so that it reads the answer instead of a reset.
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->skip(socket->bytesAvailable()); });
+    connect(socket, &QTcpSocket::readyRead, socket,
+            [socket] { socket->skip(socket->bytesAvailable()); });
     socket->skip(socket->bytesAvailable());
     Guard &guard = m_guards[socket];
     guard.closeAtMs = SseConnection::monotonicMs() + 2000;
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("error"), message}})
+    const QByteArray body = QJsonDocument(QJsonObject {{QStringLiteral("error"), message}})
                                 .toJson(QJsonDocument::Compact);
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
                   + "\r\nContent-Type: application/json\r\nContent-Length: "
@@ -296,7 +314,8 @@ void HttpFront::sweep()
     for (QTcpSocket *socket : idle)
         socket->disconnectFromHost();
     for (QTcpSocket *socket : slow)
-        rejectEarly(socket, 408, tr("request not completed within %1 ms").arg(m_options.requestTimeoutMs));
+        rejectEarly(socket, 408,
+                    tr("request not completed within %1 ms").arg(m_options.requestTimeoutMs));
 }
 
 // --- Routing ---------------------------------------------------------------------------------
@@ -329,7 +348,8 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     }
     if (path == QLatin1String("/publish")) {
         if (method != Method::Post) {
-            replyError(request, socket, 405, tr("use POST on /publish"), "Allow: POST, OPTIONS\r\n");
+            replyError(request, socket, 405, tr("use POST on /publish"),
+                       "Allow: POST, OPTIONS\r\n");
             return true;
         }
         servePublish(request, socket);
@@ -337,7 +357,8 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     }
     if (path == QLatin1String("/connections")) {
         if (method != Method::Get) {
-            replyError(request, socket, 405, tr("use GET on /connections"), "Allow: GET, OPTIONS\r\n");
+            replyError(request, socket, 405, tr("use GET on /connections"),
+                       "Allow: GET, OPTIONS\r\n");
             return true;
         }
         serveConnections(request, socket);
@@ -418,7 +439,8 @@ void HttpFront::replyJson(const QHttpServerRequest &request, QTcpSocket *socket,
 void HttpFront::replyError(const QHttpServerRequest &request, QTcpSocket *socket, int status,
                            const QString &message, const QByteArray &extraHeaders)
 {
-    replyJson(request, socket, status, QJsonObject{{QStringLiteral("error"), message}}, extraHeaders);
+    replyJson(request, socket, status, QJsonObject {{QStringLiteral("error"), message}},
+              extraHeaders);
 }
 
 // OPTIONS <any API path>: CORS preflight.
@@ -427,14 +449,15 @@ void HttpFront::servePreflight(const QHttpServerRequest &request, QTcpSocket *so
 {
     const QByteArray cors = corsHeaders(request);
     if (!request.value("origin").isEmpty() && cors.isEmpty()) {
-        replyError(request, socket, 403, tr("origin %1 is not allowed (see --cors-origin)")
-                                             .arg(QString::fromUtf8(request.value("origin"))));
+        replyError(request, socket, 403,
+                   tr("origin %1 is not allowed (see --cors-origin)")
+                       .arg(QString::fromUtf8(request.value("origin"))));
         return;
     }
     reply(request, socket, 204, {}, {},
-          "Access-Control-Allow-Methods: " + ApiMethods + "\r\nAccess-Control-Allow-Headers: "
-              + ApiRequestHeaders + "\r\nAccess-Control-Max-Age: 600\r\nAllow: " + ApiMethods
-              + "\r\n");
+          "Access-Control-Allow-Methods: " + ApiMethods
+              + "\r\nAccess-Control-Allow-Headers: " + ApiRequestHeaders
+              + "\r\nAccess-Control-Max-Age: 600\r\nAllow: " + ApiMethods + "\r\n");
 }
 
 // GET /events?topic=<filter>[&topic=...][&lastEventId=<id>]
@@ -456,8 +479,9 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
             if (!filters.contains(filter))
                 filters.append(filter);
             if (filters.size() > m_options.maxFiltersPerStream) {
-                replyError(request, socket, 400, tr("more than %1 topic filters on one stream")
-                                                     .arg(m_options.maxFiltersPerStream));
+                replyError(request, socket, 400,
+                           tr("more than %1 topic filters on one stream")
+                               .arg(m_options.maxFiltersPerStream));
                 return;
             }
         } else if (key == "lastEventId") {
@@ -466,8 +490,9 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
         }
     }
     if (filters.isEmpty()) {
-        replyError(request, socket, 400, tr("at least one topic parameter is required, "
-                                            "e.g. /events?topic=sensor/%2B/data"));
+        replyError(request, socket, 400,
+                   tr("at least one topic parameter is required, "
+                      "e.g. /events?topic=sensor/%2B/data"));
         return;
     }
 
@@ -510,17 +535,19 @@ void HttpFront::servePublish(const QHttpServerRequest &request, QTcpSocket *sock
     }
     const QByteArray body = request.body();
     if (body.size() > m_options.maxBodyBytes) {
-        replyError(request, socket, 413, tr("body of %1 bytes is larger than the limit of %2 bytes")
-                                             .arg(body.size())
-                                             .arg(m_options.maxBodyBytes));
+        replyError(request, socket, 413,
+                   tr("body of %1 bytes is larger than the limit of %2 bytes")
+                       .arg(body.size())
+                       .arg(m_options.maxBodyBytes));
         return;
     }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        replyError(request, socket, 400, tr("body is not valid JSON: %1 at offset %2")
-                                             .arg(parseError.errorString())
-                                             .arg(parseError.offset));
+        replyError(request, socket, 400,
+                   tr("body is not valid JSON: %1 at offset %2")
+                       .arg(parseError.errorString())
+                       .arg(parseError.offset));
         return;
     }
     if (!doc.isObject()) {
@@ -570,8 +597,8 @@ void HttpFront::servePublish(const QHttpServerRequest &request, QTcpSocket *sock
         }
         ++m_counters.published;
         replyJson(*requestPtr, target, 200,
-                  QJsonObject{{QStringLiteral("id"), QString::number(result.id)},
-                              {QStringLiteral("delivered"), result.delivered}});
+                  QJsonObject {{QStringLiteral("id"), QString::number(result.id)},
+                               {QStringLiteral("delivered"), result.delivered}});
     });
 }
 
@@ -583,7 +610,7 @@ void HttpFront::serveConnections(const QHttpServerRequest &request, QTcpSocket *
         QJsonArray filters;
         for (const TopicFilter &f : c->filters())
             filters.append(QString::fromUtf8(f.text()));
-        list.append(QJsonObject{
+        list.append(QJsonObject {
             {QStringLiteral("id"), QString::number(c->id())},
             {QStringLiteral("remote"), c->remote()},
             {QStringLiteral("user_agent"), QString::fromUtf8(c->userAgent())},
@@ -592,12 +619,12 @@ void HttpFront::serveConnections(const QHttpServerRequest &request, QTcpSocket *
             {QStringLiteral("events_sent"), qint64(c->eventsSent())},
             {QStringLiteral("bytes_sent"), qint64(c->bytesSent())},
             {QStringLiteral("bytes_queued"), c->bytesQueued()},
-            {QStringLiteral("state"), c->state() == SseConnection::State::Replaying
-                                          ? QStringLiteral("replaying")
-                                          : QStringLiteral("live")},
+            {QStringLiteral("state"),
+             c->state() == SseConnection::State::Replaying ? QStringLiteral("replaying")
+                                                           : QStringLiteral("live")},
         });
     }
-    replyJson(request, socket, 200, QJsonObject{{QStringLiteral("connections"), list}});
+    replyJson(request, socket, 200, QJsonObject {{QStringLiteral("connections"), list}});
 }
 
 // DELETE /connections/<id>: closes that stream (the client may reconnect with Last-Event-ID).
@@ -610,7 +637,7 @@ void HttpFront::serveKick(const QHttpServerRequest &request, QTcpSocket *socket,
         replyError(request, socket, 404, tr("no connection with id %1").arg(id));
         return;
     }
-    replyJson(request, socket, 200, QJsonObject{{QStringLiteral("kicked"), id}});
+    replyJson(request, socket, 200, QJsonObject {{QStringLiteral("kicked"), id}});
 }
 
 // GET /: the demo page (resources/demo/index.html).

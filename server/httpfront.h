@@ -44,9 +44,9 @@ public:
         qint64 maxBodyBytes = 64 * 1024;
         qint64 maxHeaderBytes = 16 * 1024;
         int maxFiltersPerStream = 64;
-        int requestTimeoutMs = 15000;   // to send one complete request
+        int requestTimeoutMs = 15000; // to send one complete request
         int keepAliveTimeoutMs = 75000; // idle time before a non-stream connection is closed
-        QStringList corsOrigins;        // "*" allows any origin
+        QStringList corsOrigins; // "*" allows any origin
     };
 
     HttpFront(const Options &options, Hub *hub, Broker *broker, QObject *parent = nullptr);
@@ -73,13 +73,13 @@ protected:
 private:
     struct Guard
     {
-        QByteArray head;       // request head collected so far (until complete)
+        QByteArray head; // request head collected so far (until complete)
         bool headDone = false;
         bool chunked = false;
         qint64 bodySeen = 0;
         qint64 requestStartMs = 0; // 0: between requests
         qint64 lastActivityMs = 0;
-        qint64 closeAtMs = 0;      // lingering close after an early error answer
+        qint64 closeAtMs = 0; // lingering close after an early error answer
         bool stream = false;
     };
 

@@ -113,7 +113,7 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
 
     LogEntry entry;
     entry.kind = reason == CloseReason::SlowConsumer ? LogEntry::Kind::SlowConsumer
-                                                      : LogEntry::Kind::Disconnect;
+                                                     : LogEntry::Kind::Disconnect;
     entry.connectionId = connection->id();
     entry.remoteAddress = connection->remote();
     entry.userAgent = QString::fromUtf8(connection->userAgent());

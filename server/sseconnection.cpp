@@ -26,12 +26,18 @@ constexpr int ReplayBatch = 256;
 QString closeReasonName(CloseReason reason)
 {
     switch (reason) {
-    case CloseReason::ClientClosed: return QStringLiteral("client-closed");
-    case CloseReason::Dead: return QStringLiteral("dead");
-    case CloseReason::SlowConsumer: return QStringLiteral("slow-consumer");
-    case CloseReason::WriteFailed: return QStringLiteral("write-failed");
-    case CloseReason::Kicked: return QStringLiteral("kicked");
-    case CloseReason::Shutdown: return QStringLiteral("server-shutdown");
+    case CloseReason::ClientClosed:
+        return QStringLiteral("client-closed");
+    case CloseReason::Dead:
+        return QStringLiteral("dead");
+    case CloseReason::SlowConsumer:
+        return QStringLiteral("slow-consumer");
+    case CloseReason::WriteFailed:
+        return QStringLiteral("write-failed");
+    case CloseReason::Kicked:
+        return QStringLiteral("kicked");
+    case CloseReason::Shutdown:
+        return QStringLiteral("server-shutdown");
     }
     return {};
 }
@@ -64,8 +70,9 @@ SseConnection::SseConnection(quint64 id, QTcpSocket *socket, QList<TopicFilter> 
     connect(socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
         // The kernel gives up on a peer that acknowledges nothing (TCP_USER_TIMEOUT): ETIMEDOUT.
         if (error == QAbstractSocket::SocketTimeoutError
-            || (m_socket && m_socket->errorString().contains(QLatin1String("timed out"),
-                                                             Qt::CaseInsensitive)))
+            || (m_socket
+                && m_socket->errorString().contains(QLatin1String("timed out"),
+                                                    Qt::CaseInsensitive)))
             m_timedOut = true;
     });
     connect(socket, &QTcpSocket::disconnected, this, &SseConnection::onSocketGone);
@@ -218,9 +225,9 @@ bool SseConnection::write(const QByteArray &bytes)
         if (sent < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
                 const int error = errno;
-                close(error == ETIMEDOUT ? CloseReason::Dead
-                      : (error == EPIPE || error == ECONNRESET) ? CloseReason::ClientClosed
-                                                                 : CloseReason::WriteFailed);
+                close(error == ETIMEDOUT                            ? CloseReason::Dead
+                          : (error == EPIPE || error == ECONNRESET) ? CloseReason::ClientClosed
+                                                                    : CloseReason::WriteFailed);
                 return false;
             }
         } else {

@@ -30,7 +30,10 @@ public:
 
     bool matches(const QByteArray &topic) const;
 
-    friend bool operator==(const TopicFilter &a, const TopicFilter &b) { return a.m_text == b.m_text; }
+    friend bool operator==(const TopicFilter &a, const TopicFilter &b)
+    {
+        return a.m_text == b.m_text;
+    }
 
 private:
     QByteArray m_text;

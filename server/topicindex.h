@@ -12,8 +12,7 @@ namespace ssehub {
 
 // A trie over filter levels with '+' and '#' branches: matching a topic costs its depth plus the
 // number of matching entries, not the number of filters indexed. T is a small value (a pointer).
-template<typename T>
-class TopicIndex
+template<typename T> class TopicIndex
 {
 public:
     void insert(const TopicFilter &filter, T value)
@@ -46,8 +45,7 @@ public:
     qsizetype size() const { return m_size; }
 
     // Calls visit(value) for every entry whose filter matches the topic (once per entry).
-    template<typename Visit>
-    void match(const QByteArray &topic, Visit &&visit) const
+    template<typename Visit> void match(const QByteArray &topic, Visit &&visit) const
     {
         const bool system = topic.startsWith('$');
         matchAt(&m_root, topic, 0, system, visit);

@@ -40,7 +40,8 @@ qsizetype parseResponse(const QByteArray &data, HttpResponse *response, bool con
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const qsizetype colon = lines.at(i).indexOf(':');
         if (colon > 0)
-            r.headers.append({lines.at(i).left(colon).trimmed(), lines.at(i).mid(colon + 1).trimmed()});
+            r.headers.append(
+                {lines.at(i).left(colon).trimmed(), lines.at(i).mid(colon + 1).trimmed()});
     }
     const qsizetype bodyStart = headEnd + 4;
     const QByteArray length = r.header("content-length");
@@ -65,7 +66,8 @@ HttpResponse rawRequest(quint16 port, const QByteArray &bytes, int timeoutMs)
     // live on this very thread.
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs))
+    if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; },
+                         timeoutMs))
         return {};
     socket.write(bytes);
     QByteArray data;
@@ -90,7 +92,8 @@ HttpResponse request(quint16 port, const QByteArray &method, const QByteArray &p
                      const QByteArray &body, const QByteArray &contentType,
                      const QList<QPair<QByteArray, QByteArray>> &headers)
 {
-    QByteArray bytes = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    QByteArray bytes
+        = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     if (!body.isNull() || method == "POST") {
         if (!contentType.isEmpty())
             bytes += "Content-Type: " + contentType + "\r\n";

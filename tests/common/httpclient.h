@@ -23,7 +23,8 @@ HttpResponse rawRequest(quint16 port, const QByteArray &bytes, int timeoutMs = 5
 
 // Convenience wrappers that build the request.
 HttpResponse request(quint16 port, const QByteArray &method, const QByteArray &path,
-                     const QByteArray &body = {}, const QByteArray &contentType = "application/json",
+                     const QByteArray &body = {},
+                     const QByteArray &contentType = "application/json",
                      const QList<QPair<QByteArray, QByteArray>> &headers = {});
 HttpResponse publish(quint16 port, const QByteArray &topic, const QByteArray &payloadJson,
                      const QByteArray &type = {});

@@ -19,7 +19,8 @@ void SseClient::open(quint16 port, const QByteArray &pathAndQuery,
                      const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     m_socket.connectToHost(QHostAddress::LocalHost, port);
-    QByteArray request = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
+    QByteArray request
+        = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
     for (const auto &[key, value] : headers)
         request += key + ": " + value + "\r\n";
     request += "\r\n";
@@ -74,7 +75,8 @@ void SseClient::onReadyRead()
         for (qsizetype i = 1; i < lines.size(); ++i) {
             const qsizetype colon = lines.at(i).indexOf(':');
             if (colon > 0)
-                m_headers.append({lines.at(i).left(colon).trimmed(), lines.at(i).mid(colon + 1).trimmed()});
+                m_headers.append(
+                    {lines.at(i).left(colon).trimmed(), lines.at(i).mid(colon + 1).trimmed()});
         }
         m_buffer.remove(0, end + 4);
         m_headDone = true;

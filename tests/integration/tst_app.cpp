@@ -49,7 +49,8 @@ quint16 TestApp::launch(QProcess &process, const QStringList &args, bool withDis
     process.start(QStringLiteral(SSEHUB_BINARY), args);
     if (!process.waitForStarted(5000))
         return 0;
-    static const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+    static const QRegularExpression re(
+        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
     QByteArray out;
     QElapsedTimer timer;
     timer.start();
@@ -75,7 +76,8 @@ void TestApp::helpAndVersion()
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 0);
     const QByteArray help = p.readAllStandardOutput();
-    for (const char *option : {"--headless", "--listen", "--heartbeat", "--history", "--max-queue", "--cors-origin", "--retry"})
+    for (const char *option : {"--headless", "--listen", "--heartbeat", "--history", "--max-queue",
+                               "--cors-origin", "--retry"})
         QVERIFY2(help.contains(option), option);
 
     p.start(QStringLiteral(SSEHUB_BINARY), {QStringLiteral("--version")});
@@ -88,10 +90,18 @@ void TestApp::badOptions_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("errorPart");
-    QTest::newRow("listen") << QStringList{QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("nonsense")} << "--listen";
-    QTest::newRow("heartbeat") << QStringList{QStringLiteral("--headless"), QStringLiteral("--heartbeat"), QStringLiteral("soon")} << "--heartbeat";
-    QTest::newRow("queue") << QStringList{QStringLiteral("--headless"), QStringLiteral("--max-queue"), QStringLiteral("12")} << "--max-queue";
-    QTest::newRow("unknown") << QStringList{QStringLiteral("--headless"), QStringLiteral("--frobnicate")} << "frobnicate";
+    QTest::newRow("listen") << QStringList {QStringLiteral("--headless"),
+                                            QStringLiteral("--listen"), QStringLiteral("nonsense")}
+                            << "--listen";
+    QTest::newRow("heartbeat") << QStringList {
+        QStringLiteral("--headless"), QStringLiteral("--heartbeat"),
+        QStringLiteral("soon")} << "--heartbeat";
+    QTest::newRow("queue") << QStringList {QStringLiteral("--headless"),
+                                           QStringLiteral("--max-queue"), QStringLiteral("12")}
+                           << "--max-queue";
+    QTest::newRow("unknown") << QStringList {QStringLiteral("--headless"),
+                                             QStringLiteral("--frobnicate")}
+                             << "frobnicate";
 }
 
 void TestApp::badOptions()
@@ -136,7 +146,9 @@ void TestApp::headlessServesAndStopsOnSignal()
 {
     QFETCH(int, signal);
     QProcess p;
-    const quint16 port = launch(p, {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    const quint16 port = launch(
+        p,
+        {QStringLiteral("--headless"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
     QVERIFY(port != 0);
     SseClient client;
     client.open(port, "/events?topic=demo/%23");
@@ -175,7 +187,8 @@ void TestApp::consoleModeOpensWindowAndServes()
     QProcessEnvironment env = environment(false);
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SSEHUB_BINARY), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    p.start(QStringLiteral(SSEHUB_BINARY),
+            {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
     QVERIFY(p.waitForStarted(5000));
     QByteArray out;
     QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("listening on"), 10000);

@@ -46,11 +46,14 @@ void TestDeadPeer::initTestCase()
 {
     if (::geteuid() != 0 && qEnvironmentVariableIsEmpty("SSEHUB_FORCE_NETNS"))
         QSKIP("needs root (CAP_NET_ADMIN) to create a private network namespace");
-    const QString tc = QStandardPaths::findExecutable(QStringLiteral("tc"), {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin")});
+    const QString tc = QStandardPaths::findExecutable(
+        QStringLiteral("tc"), {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin")});
     QVERIFY2(!tc.isEmpty(), "tc (iproute2) is not installed");
     // From here on this process has a loopback of its own; the host's network is untouched.
     QVERIFY2(::unshare(CLONE_NEWNET) == 0, "unshare(CLONE_NEWNET) failed");
-    QVERIFY(run(QStringLiteral("ip"), {QStringLiteral("link"), QStringLiteral("set"), QStringLiteral("lo"), QStringLiteral("up")}));
+    QVERIFY(run(QStringLiteral("ip"),
+                {QStringLiteral("link"), QStringLiteral("set"), QStringLiteral("lo"),
+                 QStringLiteral("up")}));
 }
 
 void TestDeadPeer::vanishedClientIsReaped()
@@ -73,9 +76,10 @@ void TestDeadPeer::vanishedClientIsReaped()
     QSignalSpy count(engine.hub(), &Hub::connectionCountChanged);
     QElapsedTimer cut;
     cut.start();
-    QVERIFY(run(QStringLiteral("tc"), {QStringLiteral("qdisc"), QStringLiteral("replace"), QStringLiteral("dev"),
-                                       QStringLiteral("lo"), QStringLiteral("root"), QStringLiteral("pfifo"),
-                                       QStringLiteral("limit"), QStringLiteral("0")}));
+    QVERIFY(run(QStringLiteral("tc"),
+                {QStringLiteral("qdisc"), QStringLiteral("replace"), QStringLiteral("dev"),
+                 QStringLiteral("lo"), QStringLiteral("root"), QStringLiteral("pfifo"),
+                 QStringLiteral("limit"), QStringLiteral("0")}));
     QTRY_COMPARE_WITH_TIMEOUT(engine.hub()->connectionCount(), 0, 10 * interval);
     const qint64 detected = cut.elapsed();
     qInfo("vanished client reaped %lld ms after the cut (heartbeat %d ms)", detected, interval);
@@ -90,8 +94,9 @@ void TestDeadPeer::vanishedClientIsReaped()
     // Within three intervals, plus one heartbeat tick of scheduling slack.
     QVERIFY2(detected <= 3 * interval + interval / 4 + 50, qPrintable(QString::number(detected)));
 
-    run(QStringLiteral("tc"), {QStringLiteral("qdisc"), QStringLiteral("del"), QStringLiteral("dev"),
-                               QStringLiteral("lo"), QStringLiteral("root")});
+    run(QStringLiteral("tc"),
+        {QStringLiteral("qdisc"), QStringLiteral("del"), QStringLiteral("dev"),
+         QStringLiteral("lo"), QStringLiteral("root")});
 }
 
 QTEST_GUILESS_MAIN(TestDeadPeer)

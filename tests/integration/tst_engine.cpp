@@ -134,7 +134,8 @@ void TestEngine::publishAndReceive()
     client.open(port(), "/events?topic=sensor/1/data");
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
 
-    const HttpResponse first = publish(port(), "sensor/1/data", "{\"t\":21.5,\"text\":\"line1\\nline2\"}");
+    const HttpResponse first
+        = publish(port(), "sensor/1/data", "{\"t\":21.5,\"text\":\"line1\\nline2\"}");
     QCOMPARE(first.status, 200);
     QCOMPARE(first.header("content-type"), QByteArray("application/json"));
     QCOMPARE(first.json().value(QLatin1String("delivered")).toInt(), 1);
@@ -150,8 +151,9 @@ void TestEngine::publishAndReceive()
     QCOMPARE(envelope.value(QLatin1String("id")).toString().toUtf8(), idOf(first));
     QCOMPARE(envelope.value(QLatin1String("topic")).toString(), QStringLiteral("sensor/1/data"));
     QCOMPARE(envelope.value(QLatin1String("type")).toString(), QStringLiteral("message"));
-    QCOMPARE(envelope.value(QLatin1String("payload")).toObject().value(QLatin1String("text")).toString(),
-             QStringLiteral("line1\nline2"));
+    QCOMPARE(
+        envelope.value(QLatin1String("payload")).toObject().value(QLatin1String("text")).toString(),
+        QStringLiteral("line1\nline2"));
     const qint64 ts = qint64(envelope.value(QLatin1String("timestamp")).toDouble());
     QVERIFY(qAbs(ts - QDateTime::currentMSecsSinceEpoch()) < 60000);
     const SseEvent b = client.events().at(1);
@@ -169,9 +171,13 @@ void TestEngine::filtersRoute()
     system.open(port(), "/events?topic=%23");
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 4);
 
-    QCOMPARE(publish(port(), "sensor/1/data", "1").json().value(QLatin1String("delivered")).toInt(), 3);
-    QCOMPARE(publish(port(), "sensor/2/data", "2").json().value(QLatin1String("delivered")).toInt(), 4);
-    QCOMPARE(publish(port(), "sensor/1/status", "3").json().value(QLatin1String("delivered")).toInt(), 2);
+    QCOMPARE(publish(port(), "sensor/1/data", "1").json().value(QLatin1String("delivered")).toInt(),
+             3);
+    QCOMPARE(publish(port(), "sensor/2/data", "2").json().value(QLatin1String("delivered")).toInt(),
+             4);
+    QCOMPARE(
+        publish(port(), "sensor/1/status", "3").json().value(QLatin1String("delivered")).toInt(),
+        2);
     QCOMPARE(publish(port(), "sensor", "4").json().value(QLatin1String("delivered")).toInt(), 2);
     QCOMPARE(publish(port(), "$SYS/x", "5").json().value(QLatin1String("delivered")).toInt(), 0);
     QCOMPARE(publish(port(), "nobody", "6").json().value(QLatin1String("delivered")).toInt(), 1);
@@ -192,22 +198,47 @@ void TestEngine::publishErrors_data()
     QTest::addColumn<QString>("errorPart");
 
     const QByteArray json = "application/json";
-    QTest::newRow("not json") << QByteArray("POST") << json << QByteArray("{topic:") << 400 << "not valid JSON";
-    QTest::newRow("not an object") << QByteArray("POST") << json << QByteArray("[1]") << 400 << "object";
-    QTest::newRow("no topic") << QByteArray("POST") << json << QByteArray("{\"payload\":1}") << 400 << "topic";
-    QTest::newRow("topic not string") << QByteArray("POST") << json << QByteArray("{\"topic\":5,\"payload\":1}") << 400 << "topic";
-    QTest::newRow("no payload") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\"}") << 400 << "payload";
-    QTest::newRow("wildcard +") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a/+\",\"payload\":1}") << 400 << "wildcard";
-    QTest::newRow("wildcard #") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a/#\",\"payload\":1}") << 400 << "wildcard";
-    QTest::newRow("empty topic") << QByteArray("POST") << json << QByteArray("{\"topic\":\"\",\"payload\":1}") << 400 << "empty";
-    QTest::newRow("control in topic") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\\nb\",\"payload\":1}") << 400 << "control";
-    QTest::newRow("long topic") << QByteArray("POST") << json << "{\"topic\":\"" + QByteArray(300, 'a') + "\",\"payload\":1}" << 400 << "longer";
-    QTest::newRow("type not string") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\",\"type\":1,\"payload\":1}") << 400 << "type";
-    QTest::newRow("type with newline") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\",\"type\":\"x\\ny\",\"payload\":1}") << 400 << "control";
-    QTest::newRow("reserved type") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\",\"type\":\"reset\",\"payload\":1}") << 400 << "reserved";
-    QTest::newRow("form body") << QByteArray("POST") << QByteArray("application/x-www-form-urlencoded") << QByteArray("topic=a") << 415 << "application/json";
-    QTest::newRow("no content type") << QByteArray("POST") << QByteArray() << QByteArray("{}") << 415 << "application/json";
-    QTest::newRow("GET publish") << QByteArray("GET") << QByteArray() << QByteArray() << 405 << "POST";
+    QTest::newRow("not json") << QByteArray("POST") << json << QByteArray("{topic:") << 400
+                              << "not valid JSON";
+    QTest::newRow("not an object")
+        << QByteArray("POST") << json << QByteArray("[1]") << 400 << "object";
+    QTest::newRow("no topic") << QByteArray("POST") << json << QByteArray("{\"payload\":1}") << 400
+                              << "topic";
+    QTest::newRow("topic not string")
+        << QByteArray("POST") << json << QByteArray("{\"topic\":5,\"payload\":1}") << 400
+        << "topic";
+    QTest::newRow("no payload") << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\"}")
+                                << 400 << "payload";
+    QTest::newRow("wildcard +") << QByteArray("POST") << json
+                                << QByteArray("{\"topic\":\"a/+\",\"payload\":1}") << 400
+                                << "wildcard";
+    QTest::newRow("wildcard #") << QByteArray("POST") << json
+                                << QByteArray("{\"topic\":\"a/#\",\"payload\":1}") << 400
+                                << "wildcard";
+    QTest::newRow("empty topic") << QByteArray("POST") << json
+                                 << QByteArray("{\"topic\":\"\",\"payload\":1}") << 400 << "empty";
+    QTest::newRow("control in topic")
+        << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\\nb\",\"payload\":1}") << 400
+        << "control";
+    QTest::newRow("long topic") << QByteArray("POST") << json
+                                << "{\"topic\":\"" + QByteArray(300, 'a') + "\",\"payload\":1}"
+                                << 400 << "longer";
+    QTest::newRow("type not string")
+        << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\",\"type\":1,\"payload\":1}")
+        << 400 << "type";
+    QTest::newRow("type with newline")
+        << QByteArray("POST") << json
+        << QByteArray("{\"topic\":\"a\",\"type\":\"x\\ny\",\"payload\":1}") << 400 << "control";
+    QTest::newRow("reserved type")
+        << QByteArray("POST") << json
+        << QByteArray("{\"topic\":\"a\",\"type\":\"reset\",\"payload\":1}") << 400 << "reserved";
+    QTest::newRow("form body") << QByteArray("POST")
+                               << QByteArray("application/x-www-form-urlencoded")
+                               << QByteArray("topic=a") << 415 << "application/json";
+    QTest::newRow("no content type")
+        << QByteArray("POST") << QByteArray() << QByteArray("{}") << 415 << "application/json";
+    QTest::newRow("GET publish") << QByteArray("GET") << QByteArray() << QByteArray() << 405
+                                 << "POST";
 }
 
 void TestEngine::publishErrors()
@@ -222,7 +253,8 @@ void TestEngine::publishErrors()
     watcher.open(port(), "/events?topic=%23");
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
 
-    const HttpResponse r = request(port(), method, "/publish", method == "GET" ? QByteArray() : body, contentType);
+    const HttpResponse r
+        = request(port(), method, "/publish", method == "GET" ? QByteArray() : body, contentType);
     QCOMPARE(r.status, status);
     QCOMPARE(r.header("content-type"), QByteArray("application/json"));
     const QString error = r.json().value(QLatin1String("error")).toString();
@@ -231,7 +263,8 @@ void TestEngine::publishErrors()
     // Nothing was delivered, and the server still works.
     QCOMPARE(publish(port(), "ok", "true").status, 200);
     QTRY_COMPARE(watcher.events().size(), 1);
-    QCOMPARE(watcher.events().at(0).json().value(QLatin1String("topic")).toString(), QStringLiteral("ok"));
+    QCOMPARE(watcher.events().at(0).json().value(QLatin1String("topic")).toString(),
+             QStringLiteral("ok"));
 }
 
 void TestEngine::oversizedBodies()
@@ -245,10 +278,13 @@ void TestEngine::oversizedBodies()
     QCOMPARE(r.status, 413);
     QVERIFY(r.json().value(QLatin1String("error")).toString().contains(QLatin1String("4096")));
     // Only a head that promises a huge body: still a prompt 413.
-    r = rawRequest(port(), "POST /publish HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n");
+    r = rawRequest(port(),
+                   "POST /publish HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
+                   "1000000000\r\n\r\n");
     QCOMPARE(r.status, 413);
     // Chunked with no declared size: counted as it arrives.
-    QByteArray chunked = "POST /publish HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    QByteArray chunked = "POST /publish HTTP/1.1\r\nContent-Type: "
+                         "application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 10; ++i)
         chunked += "400\r\n" + QByteArray(1024, ' ') + "\r\n";
     r = rawRequest(port(), chunked);
@@ -444,7 +480,8 @@ void TestEngine::disconnectCleanup()
             clients.back()->open(port(), "/events?topic=c/" + QByteArray::number(i % 50));
         }
         QTRY_COMPARE_WITH_TIMEOUT(hub->connectionCount(), count, 30000);
-        QCOMPARE(publish(port(), "c/7", "1").json().value(QLatin1String("delivered")).toInt(), count / 50);
+        QCOMPARE(publish(port(), "c/7", "1").json().value(QLatin1String("delivered")).toInt(),
+                 count / 50);
         for (auto &c : clients)
             c->close();
         QTRY_COMPARE_WITH_TIMEOUT(hub->connectionCount(), 0, 30000);
@@ -465,15 +502,18 @@ void TestEngine::disconnectCleanup()
     malloc_trim(0);
     const qint64 heapAfter = heapInUseKiB();
     const qint64 rssAfter = residentKiB();
-    const QString figures = QStringLiteral("after 2 rounds of 1000 clients: heap in use %1 KiB, resident %2 KiB; "
-                                           "after 6 rounds: %3 KiB, %4 KiB")
-                                .arg(heapBefore)
-                                .arg(rssBefore)
-                                .arg(heapAfter)
-                                .arg(rssAfter);
+    const QString figures
+        = QStringLiteral("after 2 rounds of 1000 clients: heap in use %1 KiB, resident %2 KiB; "
+                         "after 6 rounds: %3 KiB, %4 KiB")
+              .arg(heapBefore)
+              .arg(rssBefore)
+              .arg(heapAfter)
+              .arg(rssAfter);
     qInfo("%s", qPrintable(figures));
-    QVERIFY2(heapAfter - heapBefore < 256, qPrintable(QStringLiteral("heap kept growing: ") + figures));
-    QVERIFY2(rssAfter - rssBefore < 2048, qPrintable(QStringLiteral("memory kept growing: ") + figures));
+    QVERIFY2(heapAfter - heapBefore < 256,
+             qPrintable(QStringLiteral("heap kept growing: ") + figures));
+    QVERIFY2(rssAfter - rssBefore < 2048,
+             qPrintable(QStringLiteral("memory kept growing: ") + figures));
     QCOMPARE(publish(port(), "c/7", "1").json().value(QLatin1String("delivered")).toInt(), 0);
     QCOMPARE(hub->counters().connectionsOpened, 6000u);
 }
@@ -503,7 +543,8 @@ void TestEngine::slowConsumer()
     QTRY_COMPARE(healthy.events().size(), published);
     bool logged = false;
     for (const LogEntry &e : m_engine->log()->entries())
-        logged |= e.kind == LogEntry::Kind::SlowConsumer && e.reason == QLatin1String("slow-consumer");
+        logged
+            |= e.kind == LogEntry::Kind::SlowConsumer && e.reason == QLatin1String("slow-consumer");
     QVERIFY(logged);
 
     // It resumes with Last-Event-ID and gets what it missed.
@@ -512,7 +553,8 @@ void TestEngine::slowConsumer()
     const QByteArray last = slow.lastEventId();
     const int seen = int(slow.events().size());
     SseClient resumed;
-    resumed.open(port(), "/events?topic=bulk", {{"Last-Event-ID", last.isEmpty() ? QByteArray("0") : last}});
+    resumed.open(port(), "/events?topic=bulk",
+                 {{"Last-Event-ID", last.isEmpty() ? QByteArray("0") : last}});
     const int missing = published - seen;
     QTRY_COMPARE(resumed.messages().size(), missing);
     QCOMPARE(resumed.messages().last().id, healthy.events().last().id);
@@ -544,8 +586,8 @@ void TestEngine::cors()
     Engine::Config config;
     config.corsOrigins = {QStringLiteral("https://app.example")};
     start(config);
-    const QList<QPair<QByteArray, QByteArray>> allowed = {
-        {"Origin", "https://app.example"}, {"Access-Control-Request-Method", "POST"}};
+    const QList<QPair<QByteArray, QByteArray>> allowed
+        = {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "POST"}};
     HttpResponse pre = request(port(), "OPTIONS", "/publish", {}, {}, allowed);
     QCOMPARE(pre.status, 204);
     QCOMPARE(pre.header("access-control-allow-origin"), QByteArray("https://app.example"));
@@ -577,7 +619,8 @@ void TestEngine::pipelinedBytesOnAStream()
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, port());
     QVERIFY(socket.waitForConnected(5000));
-    socket.write("GET /events?topic=p HTTP/1.1\r\nHost: x\r\n\r\nGET /connections HTTP/1.1\r\n\r\n");
+    socket.write(
+        "GET /events?topic=p HTTP/1.1\r\nHost: x\r\n\r\nGET /connections HTTP/1.1\r\n\r\n");
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
     socket.write("\x01\x02 garbage \r\n\r\n");
     QByteArray data;

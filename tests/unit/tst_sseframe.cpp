@@ -41,7 +41,8 @@ void TestSseFrame::multiLineData_data()
     QTest::newRow("crlf") << QByteArray("a\r\nb") << QByteArray("data: a\ndata: b\n");
     QTest::newRow("cr") << QByteArray("a\rb") << QByteArray("data: a\ndata: b\n");
     QTest::newRow("trailing") << QByteArray("a\n") << QByteArray("data: a\ndata: \n");
-    QTest::newRow("blank line inside") << QByteArray("a\n\nb") << QByteArray("data: a\ndata: \ndata: b\n");
+    QTest::newRow("blank line inside")
+        << QByteArray("a\n\nb") << QByteArray("data: a\ndata: \ndata: b\n");
     QTest::newRow("empty") << QByteArray() << QByteArray("data: \n");
 }
 
@@ -76,7 +77,8 @@ void TestSseFrame::retryAndComment()
 
 void TestSseFrame::envelope()
 {
-    const EventPtr e = makeEvent(42, "sensor/\"1\"/data", "alarm", "{\"v\":\"x\\ny\"}", 1700000000123);
+    const EventPtr e
+        = makeEvent(42, "sensor/\"1\"/data", "alarm", "{\"v\":\"x\\ny\"}", 1700000000123);
     QCOMPARE(e->frame.count("\n\n"), 1);
     const QByteArray data = e->frame.split('\n').value(2).mid(6);
     QJsonParseError error;

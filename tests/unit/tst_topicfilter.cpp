@@ -97,8 +97,10 @@ void TestTopicFilter::matching_data()
 
     QTest::newRow("exact") << QByteArray("a/b") << QByteArray("a/b") << true;
     QTest::newRow("exact other") << QByteArray("a/b") << QByteArray("a/c") << false;
-    QTest::newRow("plus one level") << QByteArray("sensor/+/data") << QByteArray("sensor/7/data") << true;
-    QTest::newRow("plus not two") << QByteArray("sensor/+/data") << QByteArray("sensor/7/8/data") << false;
+    QTest::newRow("plus one level")
+        << QByteArray("sensor/+/data") << QByteArray("sensor/7/data") << true;
+    QTest::newRow("plus not two") << QByteArray("sensor/+/data") << QByteArray("sensor/7/8/data")
+                                  << false;
     QTest::newRow("plus empty level") << QByteArray("a/+/c") << QByteArray("a//c") << true;
     QTest::newRow("plus trailing empty") << QByteArray("a/+") << QByteArray("a/") << true;
     QTest::newRow("plus needs level") << QByteArray("a/+") << QByteArray("a") << false;
@@ -197,8 +199,9 @@ void TestTopicFilter::indexAgreesWithReference()
         for (int i = 0; i < filters.size(); ++i) {
             const bool ref = referenceMatch(filters[i].levels(), topicLevels(topic));
             QVERIFY2(filters[i].matches(topic) == ref,
-                     qPrintable(QStringLiteral("filter %1 topic %2")
-                                    .arg(QString::fromUtf8(filters[i].text()), QString::fromUtf8(topic))));
+                     qPrintable(
+                         QStringLiteral("filter %1 topic %2")
+                             .arg(QString::fromUtf8(filters[i].text()), QString::fromUtf8(topic))));
             if (ref)
                 expected.insert(i);
         }
@@ -225,7 +228,7 @@ void TestTopicFilter::indexRemoval()
     QList<int> hits;
     index.match("a/b/c", [&](int v) { hits << v; });
     std::sort(hits.begin(), hits.end());
-    QCOMPARE(hits, (QList<int>{2, 3}));
+    QCOMPARE(hits, (QList<int> {2, 3}));
     QVERIFY(index.remove(b, 2));
     QVERIFY(index.remove(a, 3));
     QCOMPARE(index.size(), 0);

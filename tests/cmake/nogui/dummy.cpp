@@ -1,1 +1,4 @@
-int ssehubNoGuiCheck() { return 0; }
+int ssehubNoGuiCheck()
+{
+    return 0;
+}
