@@ -12,7 +12,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QTcpSocket>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 
 namespace ssehub {
 
@@ -297,8 +302,6 @@ void HttpFront::sweep()
     QList<QTcpSocket *> slow;
     for (auto it = m_guards.cbegin(); it != m_guards.cend(); ++it) {
         const Guard &guard = it.value();
-        if (guard.stream)
-            continue;
         if (guard.closeAtMs) {
             if (now >= guard.closeAtMs)
                 expired.append(it.key());
@@ -506,11 +509,19 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
     quint64 cursor = 0;
     const bool cursorValid = hasCursor && parseEventId(cursorText.trimmed(), &cursor);
 
-    // From here on the socket is a stream: Qt's parser must never see its bytes again.
+    // From here on the connection is a stream. Its descriptor moves out of Qt: the stream owns a
+    // duplicate, and the QTcpSocket is closed (which closes only Qt's descriptor, not the
+    // connection) and deleted by the HTTP server. Qt's parser never sees the stream's bytes, and
+    // Qt's event loop does not poll one notifier per stream.
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    auto it = m_guards.find(socket);
-    if (it != m_guards.end())
-        it->stream = true;
+    const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    const QHostAddress peer = socket->peerAddress();
+    const quint16 peerPort = socket->peerPort();
+    socket->abort();
+    if (fd < 0) {
+        qCWarning(lcHttp) << "could not take over a stream:" << strerror(errno);
+        return;
+    }
 
     const QByteArray head = "HTTP/1.1 200 OK\r\n"
                             "Content-Type: text/event-stream; charset=utf-8\r\n"
@@ -518,8 +529,8 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
                             "X-Accel-Buffering: no\r\n"
                             "Connection: keep-alive\r\n"
         + corsHeaders(request) + "\r\n" + SseFrame::retry(m_options.retryMs);
-    m_hub->addStream(socket, filters, head, request.value("user-agent"), hasCursor, cursor,
-                     cursorValid);
+    m_hub->addStream(fd, peer, peerPort, filters, head, request.value("user-agent"), hasCursor,
+                     cursor, cursorValid);
 }
 
 // POST /publish  Content-Type: application/json

@@ -3,8 +3,6 @@
 #include "eventhistory.h"
 #include "logging.h"
 
-#include <QTcpSocket>
-
 namespace ssehub {
 
 Hub::Hub(const Options &options, const EventHistory *history, ConnectionLog *log, QObject *parent)
@@ -24,14 +22,18 @@ Hub::Hub(const Options &options, const EventHistory *history, ConnectionLog *log
 Hub::~Hub()
 {
     closeAll(CloseReason::Shutdown);
+    // Deleted here, while the poller they were registered with still exists.
+    qDeleteAll(findChildren<SseConnection *>(Qt::FindDirectChildrenOnly));
 }
 
-SseConnection *Hub::addStream(QTcpSocket *socket, QList<TopicFilter> filters,
-                              const QByteArray &head, const QByteArray &userAgent, bool hasCursor,
-                              quint64 cursor, bool cursorValid)
+SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort,
+                              QList<TopicFilter> filters, const QByteArray &head,
+                              const QByteArray &userAgent, bool hasCursor, quint64 cursor,
+                              bool cursorValid)
 {
     const quint64 id = m_nextId++;
-    auto *connection = new SseConnection(id, socket, filters, m_options.connection, this);
+    auto *connection = new SseConnection(id, fd, peer, peerPort, std::move(filters),
+                                         m_options.connection, &m_poller, this);
     connection->setUserAgent(userAgent);
     connect(connection, &SseConnection::closed, this, &Hub::onClosed);
     m_connections.insert(id, connection);

@@ -3,6 +3,7 @@
 #include "connectionlog.h"
 #include "event.h"
 #include "sseconnection.h"
+#include "streampoller.h"
 #include "topicindex.h"
 
 #include <QHash>
@@ -40,8 +41,10 @@ public:
         QObject *parent = nullptr);
     ~Hub() override;
 
-    // Registers a stream whose head has been validated; writes `head`, replays, goes live.
-    SseConnection *addStream(QTcpSocket *socket, QList<TopicFilter> filters, const QByteArray &head,
+    // Registers a stream whose request has been validated, taking ownership of fd (a connected
+    // non-blocking TCP socket); writes `head`, replays, goes live.
+    SseConnection *addStream(int fd, const QHostAddress &peer, quint16 peerPort,
+                             QList<TopicFilter> filters, const QByteArray &head,
                              const QByteArray &userAgent, bool hasCursor, quint64 cursor,
                              bool cursorValid);
 
@@ -65,6 +68,7 @@ private:
     Options m_options;
     const EventHistory *m_history;
     ConnectionLog *m_log;
+    StreamPoller m_poller;
     QHash<quint64, SseConnection *> m_connections;
     TopicIndex<SseConnection *> m_index;
     std::vector<SseConnection *> m_matched; // reused per delivery

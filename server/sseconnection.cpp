@@ -5,13 +5,14 @@
 #include "sseframe.h"
 
 #include <QDateTime>
-#include <QTcpSocket>
 
 #include <cerrno>
 #include <ctime>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 namespace ssehub {
 
@@ -49,41 +50,31 @@ qint64 SseConnection::monotonicMs()
     return qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
-SseConnection::SseConnection(quint64 id, QTcpSocket *socket, QList<TopicFilter> filters,
-                             const Options &options, QObject *parent)
+SseConnection::SseConnection(quint64 id, int fd, const QHostAddress &peer, quint16 peerPort,
+                             QList<TopicFilter> filters, const Options &options,
+                             StreamPoller *poller, QObject *parent)
     : QObject(parent)
     , m_id(id)
-    , m_socket(socket)
+    , m_fd(fd)
+    , m_poller(poller)
     , m_filters(std::move(filters))
     , m_options(options)
-    , m_peer(socket->peerAddress())
-    , m_peerPort(socket->peerPort())
+    , m_peer(peer)
+    , m_peerPort(peerPort)
     , m_connectedAt(QDateTime::currentMSecsSinceEpoch())
     , m_lastWrite(monotonicMs())
 {
-    // What the client sends after its request is read and dropped: nothing may be interpreted
-    // as another request on a stream, and nothing may pile up in the read buffer.
-    connect(socket, &QTcpSocket::readyRead, this, [this] {
-        if (m_socket)
-            m_socket->skip(m_socket->bytesAvailable());
-    });
-    connect(socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
-        // The kernel gives up on a peer that acknowledges nothing (TCP_USER_TIMEOUT): ETIMEDOUT.
-        if (error == QAbstractSocket::SocketTimeoutError
-            || (m_socket
-                && m_socket->errorString().contains(QLatin1String("timed out"),
-                                                    Qt::CaseInsensitive)))
-            m_timedOut = true;
-    });
-    connect(socket, &QTcpSocket::disconnected, this, &SseConnection::onSocketGone);
-    connect(socket, &QObject::destroyed, this, &SseConnection::onSocketGone);
-    connect(socket, &QTcpSocket::bytesWritten, this, [this] {
-        if (m_state == State::Replaying && bytesQueued() < m_options.maxQueueBytes / 2)
-            pumpReplay();
-    });
+    if (!m_poller->add(m_fd, this))
+        m_state = State::Closed;
 }
 
-SseConnection::~SseConnection() = default;
+SseConnection::~SseConnection()
+{
+    if (m_fd >= 0) {
+        m_poller->remove(m_fd);
+        ::close(m_fd);
+    }
+}
 
 QString SseConnection::remote() const
 {
@@ -91,11 +82,6 @@ QString SseConnection::remote() const
         ? QLatin1Char('[') + m_peer.toString() + QLatin1Char(']')
         : m_peer.toString();
     return host + QLatin1Char(':') + QString::number(m_peerPort);
-}
-
-qint64 SseConnection::bytesQueued() const
-{
-    return m_socket ? m_socket->bytesToWrite() : 0;
 }
 
 bool SseConnection::matches(const QByteArray &topic) const
@@ -109,18 +95,15 @@ bool SseConnection::matches(const QByteArray &topic) const
 
 void SseConnection::begin(const QByteArray &head)
 {
-    if (!m_socket)
+    if (m_fd < 0)
         return;
-    const int fd = int(m_socket->socketDescriptor());
-    if (fd >= 0) {
-        // A peer that stops acknowledging is given up after one heartbeat interval of
-        // unacknowledged data; heartbeats guarantee there is data, so a vanished client is
-        // detected within three intervals of its last sign of life.
-        const unsigned int userTimeout = unsigned(qMax(m_options.heartbeatMs, 1));
-        ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeout, sizeof(userTimeout));
-        const int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    }
+    // A peer that stops acknowledging is given up after one heartbeat interval of
+    // unacknowledged data; heartbeats guarantee there is data, so a vanished client is
+    // detected within three intervals of its last sign of life.
+    const unsigned int userTimeout = unsigned(qMax(m_options.heartbeatMs, 1));
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeout, sizeof(userTimeout));
+    const int one = 1;
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     write(head);
 }
 
@@ -209,41 +192,140 @@ void SseConnection::heartbeat(qint64 nowMs)
 
 bool SseConnection::write(const QByteArray &bytes)
 {
-    if (m_state == State::Closed || !m_socket)
+    if (m_state == State::Closed)
         return false;
-    const qint64 queued = m_socket->bytesToWrite();
-    if (queued + bytes.size() > m_options.maxQueueBytes) {
+    if (m_queuedBytes + bytes.size() > m_options.maxQueueBytes) {
         close(CloseReason::SlowConsumer);
         return false;
     }
-    qint64 offset = 0;
-    if (queued == 0) {
-        // Nothing is waiting in Qt's buffer: try the kernel directly and only buffer what it
-        // does not take. This saves a socket-notifier round trip per event on the hot path.
-        const ssize_t sent = ::send(int(m_socket->socketDescriptor()), bytes.constData(),
-                                    size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    qsizetype offset = 0;
+    if (m_queue.empty()) {
+        // Nothing waits: straight to the kernel, queue only what it does not take.
+        const ssize_t sent
+            = ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                const int error = errno;
-                close(error == ETIMEDOUT                            ? CloseReason::Dead
-                          : (error == EPIPE || error == ECONNRESET) ? CloseReason::ClientClosed
-                                                                    : CloseReason::WriteFailed);
+                close(reasonForErrno(errno));
                 return false;
             }
         } else {
             offset = sent;
         }
     }
-    if (offset < bytes.size())
-        m_socket->write(bytes.constData() + offset, bytes.size() - offset);
     m_bytesSent += quint64(bytes.size());
     m_lastWrite = monotonicMs();
+    if (offset < bytes.size()) {
+        if (m_queue.empty())
+            m_queueOffset = offset;
+        m_queue.push_back(bytes); // shares the frame, no copy
+        m_queuedBytes += bytes.size() - offset;
+        if (!m_writeInterest) {
+            m_writeInterest = true;
+            m_poller->setWriteInterest(m_fd, this, true);
+        }
+    }
     return true;
 }
 
-void SseConnection::onSocketGone()
+bool SseConnection::flushQueue()
 {
-    close(m_timedOut ? CloseReason::Dead : CloseReason::ClientClosed);
+    constexpr int MaxIov = 64;
+    while (!m_queue.empty()) {
+        iovec iov[MaxIov];
+        int count = 0;
+        for (auto it = m_queue.begin(); it != m_queue.end() && count < MaxIov; ++it, ++count) {
+            const qsizetype skip = count == 0 ? m_queueOffset : 0;
+            iov[count].iov_base = const_cast<char *>(it->constData() + skip);
+            iov[count].iov_len = size_t(it->size() - skip);
+        }
+        msghdr message {};
+        message.msg_iov = iov;
+        message.msg_iovlen = size_t(count);
+        ssize_t sent = ::sendmsg(m_fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+                return true;
+            close(reasonForErrno(errno));
+            return false;
+        }
+        m_queuedBytes -= sent;
+        while (sent > 0) {
+            const qsizetype rest = m_queue.front().size() - m_queueOffset;
+            if (sent >= rest) {
+                sent -= rest;
+                m_queue.pop_front();
+                m_queueOffset = 0;
+            } else {
+                m_queueOffset += sent;
+                sent = 0;
+            }
+        }
+        if (count == MaxIov && !m_queue.empty())
+            continue;
+        if (!m_queue.empty())
+            return true; // the kernel took less than offered: wait for EPOLLOUT
+    }
+    if (m_writeInterest) {
+        m_writeInterest = false;
+        m_poller->setWriteInterest(m_fd, this, false);
+    }
+    return true;
+}
+
+void SseConnection::onWritable()
+{
+    if (m_state == State::Closed || !flushQueue())
+        return;
+    if (m_state == State::Replaying && m_queuedBytes < m_options.maxQueueBytes / 2)
+        pumpReplay();
+}
+
+void SseConnection::onReadable()
+{
+    if (m_state == State::Closed)
+        return;
+    // Whatever the client sends on a stream is read and dropped: nothing is interpreted as
+    // another request, and nothing piles up. End of file means the client closed.
+    char buffer[4096];
+    for (int round = 0; round < 16; ++round) {
+        const ssize_t n = ::recv(m_fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+        if (n > 0)
+            continue;
+        if (n == 0) {
+            close(CloseReason::ClientClosed);
+        } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            close(reasonForErrno(errno));
+        }
+        return;
+    }
+}
+
+void SseConnection::onError()
+{
+    if (m_state == State::Closed)
+        return;
+    int error = 0;
+    socklen_t length = sizeof(error);
+    ::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    close(reasonForErrno(error));
+}
+
+CloseReason SseConnection::reasonForErrno(int error) const
+{
+    switch (error) {
+    case ETIMEDOUT:
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+        // The kernel gave up on a peer that acknowledged nothing (TCP_USER_TIMEOUT).
+        return CloseReason::Dead;
+    case 0:
+    case EPIPE:
+    case ECONNRESET:
+    case ENOTCONN:
+        return CloseReason::ClientClosed;
+    default:
+        return CloseReason::WriteFailed;
+    }
 }
 
 void SseConnection::close(CloseReason reason)
@@ -251,27 +333,32 @@ void SseConnection::close(CloseReason reason)
     if (m_state == State::Closed)
         return;
     m_state = State::Closed;
-    if (QTcpSocket *socket = m_socket.data()) {
-        disconnect(socket, nullptr, this, nullptr);
+    if (m_fd >= 0) {
+        m_poller->remove(m_fd);
         switch (reason) {
         case CloseReason::Kicked:
         case CloseReason::Shutdown:
-            // Let what is queued reach the client, then close; EventSource reconnects.
-            socket->disconnectFromHost();
+            // What the kernel takes now reaches the client, then an orderly end of stream, on
+            // which EventSource reconnects.
+            flushQueue();
+            ::shutdown(m_fd, SHUT_WR);
             break;
         case CloseReason::SlowConsumer:
         case CloseReason::Dead:
-        case CloseReason::WriteFailed:
-            // Drop the queue now: this is what frees the memory held for the client.
-            socket->abort();
-            break;
-        case CloseReason::ClientClosed:
-            if (socket->state() != QAbstractSocket::UnconnectedState)
-                socket->abort();
+        case CloseReason::WriteFailed: {
+            // Reset: drop what the kernel still holds for this client at once.
+            const linger abortive {1, 0};
+            ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof(abortive));
             break;
         }
+        case CloseReason::ClientClosed:
+            break;
+        }
+        ::close(m_fd);
+        m_fd = -1;
     }
-    m_socket.clear();
+    m_queue.clear();
+    m_queuedBytes = 0;
     Q_EMIT closed(this, reason);
 }
 

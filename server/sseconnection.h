@@ -1,15 +1,13 @@
 #pragma once
 
 #include "event.h"
+#include "streampoller.h"
 #include "topicfilter.h"
 
 #include <QHostAddress>
 #include <QObject>
-#include <QPointer>
 
-QT_BEGIN_NAMESPACE
-class QTcpSocket;
-QT_END_NAMESPACE
+#include <deque>
 
 namespace ssehub {
 
@@ -19,9 +17,13 @@ class EventHistory;
 enum class CloseReason { ClientClosed, Dead, SlowConsumer, WriteFailed, Kicked, Shutdown };
 QString closeReasonName(CloseReason reason);
 
-// One open event stream (one client connection). It owns the write side of the socket: live
-// events, replay from the history, heartbeats, and the bound on bytes queued for a slow reader.
-class SseConnection : public QObject
+// One open event stream (one client connection). After the HTTP request it owns the socket's
+// descriptor directly (registered with the StreamPoller): live events, replay from the history,
+// heartbeats, and the bound on bytes queued for a slow reader. Queued frames are the shared
+// event frames themselves, not copies.
+class SseConnection
+    : public QObject
+    , private StreamPoller::Client
 {
     Q_OBJECT
 
@@ -34,8 +36,10 @@ public:
         int heartbeatMs = 30000;
     };
 
-    SseConnection(quint64 id, QTcpSocket *socket, QList<TopicFilter> filters,
-                  const Options &options, QObject *parent = nullptr);
+    // Takes ownership of fd (a connected, non-blocking TCP socket).
+    SseConnection(quint64 id, int fd, const QHostAddress &peer, quint16 peerPort,
+                  QList<TopicFilter> filters, const Options &options, StreamPoller *poller,
+                  QObject *parent = nullptr);
     ~SseConnection() override;
 
     quint64 id() const { return m_id; }
@@ -48,7 +52,7 @@ public:
     qint64 connectedAt() const { return m_connectedAt; }
     quint64 eventsSent() const { return m_eventsSent; }
     quint64 bytesSent() const { return m_bytesSent; }
-    qint64 bytesQueued() const;
+    qint64 bytesQueued() const { return m_queuedBytes; }
     qint64 lastWriteMs() const { return m_lastWrite; } // monotonic ms (see monotonicMs())
     quint64 lastSentId() const { return m_lastSentId; }
 
@@ -57,8 +61,8 @@ public:
     // Writes the start of the stream: status line, headers, retry hint.
     void begin(const QByteArray &head);
 
-    // Starts replaying retained events after `afterId` (0 with hasCursor false: none). Sends
-    // `event: reset` first when events after the cursor are no longer retained.
+    // With a cursor, replays the retained events after it (sending `event: reset` first when
+    // some are no longer retained or the cursor is unknown), then goes live. Without one, live.
     void startReplay(const EventHistory *history, bool hasCursor, quint64 afterId,
                      bool cursorValid);
 
@@ -77,13 +81,19 @@ Q_SIGNALS:
     void closed(ssehub::SseConnection *connection, ssehub::CloseReason reason);
 
 private:
+    void onReadable() override;
+    void onWritable() override;
+    void onError() override;
+
     bool write(const QByteArray &bytes);
+    bool flushQueue();
     void pumpReplay();
-    void onSocketGone();
     void sendReset(const QByteArray &reason);
+    CloseReason reasonForErrno(int error) const;
 
     quint64 m_id;
-    QPointer<QTcpSocket> m_socket;
+    int m_fd;
+    StreamPoller *m_poller;
     QList<TopicFilter> m_filters;
     Options m_options;
     State m_state = State::Replaying;
@@ -95,9 +105,12 @@ private:
     quint64 m_lastSentId = 0;
     quint64 m_eventsSent = 0;
     quint64 m_bytesSent = 0;
+    std::deque<QByteArray> m_queue; // frames the kernel has not taken yet
+    qsizetype m_queueOffset = 0; // bytes of m_queue.front() already sent
+    qint64 m_queuedBytes = 0;
+    bool m_writeInterest = false;
     const EventHistory *m_history = nullptr;
     bool m_pumpScheduled = false;
-    bool m_timedOut = false;
 };
 
 } // namespace ssehub

@@ -1,0 +1,85 @@
+#include "streampoller.h"
+
+#include "logging.h"
+
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace ssehub {
+
+namespace {
+// Events taken per epoll_wait; more are taken on the next turn of the event loop.
+constexpr int BatchSize = 512;
+} // namespace
+
+StreamPoller::StreamPoller(QObject *parent)
+    : QObject(parent)
+    , m_epoll(::epoll_create1(EPOLL_CLOEXEC))
+{
+    if (m_epoll < 0) {
+        qCCritical(lcSse) << "epoll_create1 failed:" << strerror(errno);
+        return;
+    }
+    m_notifier = new QSocketNotifier(m_epoll, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &StreamPoller::process);
+}
+
+StreamPoller::~StreamPoller()
+{
+    if (m_epoll >= 0)
+        ::close(m_epoll);
+}
+
+bool StreamPoller::add(int fd, Client *client)
+{
+    epoll_event ev {};
+    ev.events = EPOLLIN | EPOLLRDHUP;
+    ev.data.ptr = client;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        qCWarning(lcSse) << "epoll_ctl(ADD) failed:" << strerror(errno);
+        return false;
+    }
+    ++m_count;
+    return true;
+}
+
+void StreamPoller::setWriteInterest(int fd, Client *client, bool enabled)
+{
+    epoll_event ev {};
+    ev.events = EPOLLIN | EPOLLRDHUP | (enabled ? EPOLLOUT : 0u);
+    ev.data.ptr = client;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev);
+}
+
+void StreamPoller::remove(int fd)
+{
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr) == 0)
+        --m_count;
+}
+
+void StreamPoller::process()
+{
+    epoll_event events[BatchSize];
+    const int n = ::epoll_wait(m_epoll, events, BatchSize, 0);
+    // Clients removed while this batch runs are closed, not deleted (deleteLater), so the
+    // pointers below stay valid until the batch is done.
+    for (int i = 0; i < n; ++i) {
+        auto *client = static_cast<Client *>(events[i].data.ptr);
+        const uint32_t flags = events[i].events;
+        if (flags & EPOLLERR) {
+            client->onError();
+            continue;
+        }
+        if (flags & EPOLLOUT)
+            client->onWritable();
+        if (flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
+            client->onReadable();
+    }
+}
+
+} // namespace ssehub
