@@ -80,7 +80,6 @@ private:
         qint64 requestStartMs = 0; // 0: between requests
         qint64 lastActivityMs = 0;
         qint64 closeAtMs = 0; // lingering close after an early error answer
-        bool stream = false;
     };
 
     void attach(QTcpSocket *socket);
