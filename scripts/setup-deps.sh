@@ -15,7 +15,7 @@ build_packages=(
     libhiredis-dev
 )
 test_packages=(
-    redis-server chromium nodejs npm xvfb xauth iproute2
+    redis-server chromium nodejs npm xvfb xauth iproute2 python3 curl
     nginx-light libnginx-mod-nchan wrk
 )
 

@@ -1,0 +1,616 @@
+// ssehub-loadgen: an SSE load generator for side-by-side benchmarks (ssehub and Nchan).
+//
+// One thread, epoll, no Qt: it opens N event streams (at a configurable ramp), publishes M
+// events at rate R over keep-alive connections with a send timestamp and a sequence number in
+// each payload, parses every stream, and prints one JSON object with connection, delivery and
+// latency figures and the server's CPU time and resident memory read from /proc.
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <memory>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+int64_t nowUs()
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+struct Options
+{
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    std::string flavor = "ssehub"; // or "nchan"
+    int subscribers = 100;
+    int topics = 1;
+    double rampPerSecond = 0; // 0: as fast as possible
+    double publishRate = 10;
+    int publishCount = 100;
+    int publishers = 4;
+    int payloadBytes = 0; // extra padding in each payload
+    std::vector<int> serverPids;
+    double settleSeconds = 0.5;
+    double drainSeconds = 5;
+    double holdSeconds = 0; // keep the streams open and idle this long after connecting
+    double connectTimeoutSeconds = 30;
+};
+
+struct ProcSample
+{
+    double cpuSeconds = 0;
+    int64_t rssKiB = 0;
+};
+
+ProcSample sampleProcs(const std::vector<int> &pids)
+{
+    ProcSample total;
+    const double ticks = double(sysconf(_SC_CLK_TCK));
+    for (int pid : pids) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/stat", pid);
+        if (FILE *f = fopen(path, "r")) {
+            char buf[4096];
+            const size_t n = fread(buf, 1, sizeof buf - 1, f);
+            buf[n] = 0;
+            fclose(f);
+            // Fields after the command name (which may contain spaces) start after ") ".
+            const char *p = strrchr(buf, ')');
+            if (p) {
+                unsigned long utime = 0, stime = 0;
+                // state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+                if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) == 2)
+                    total.cpuSeconds += double(utime + stime) / ticks;
+            }
+        }
+        snprintf(path, sizeof path, "/proc/%d/status", pid);
+        if (FILE *f = fopen(path, "r")) {
+            char line[256];
+            while (fgets(line, sizeof line, f)) {
+                if (strncmp(line, "VmRSS:", 6) == 0)
+                    total.rssKiB += atoll(line + 6);
+            }
+            fclose(f);
+        }
+    }
+    return total;
+}
+
+enum class Kind { Subscriber, Publisher };
+
+struct Conn
+{
+    Kind kind = Kind::Subscriber;
+    int fd = -1;
+    int topic = 0;
+    bool connected = false;
+    bool headDone = false;
+    bool failed = false;
+    int64_t startedUs = 0;
+    std::string in;
+    std::string out;
+    size_t outOffset = 0;
+    // subscriber
+    int64_t lastSeq = -1;
+    int64_t received = 0;
+    std::string pendingData;
+    // publisher
+    bool busy = false;
+};
+
+struct Stats
+{
+    int established = 0;
+    int failed = 0;
+    std::vector<int64_t> connectUs;
+    int64_t delivered = 0;
+    int64_t duplicates = 0;
+    int64_t outOfOrder = 0;
+    std::vector<int32_t> latencyUs;
+    int published = 0;
+    int publishErrors = 0;
+    int64_t publishBacklogMax = 0;
+};
+
+class LoadGen
+{
+public:
+    explicit LoadGen(const Options &o)
+        : m_o(o)
+    {
+        m_epoll = epoll_create1(EPOLL_CLOEXEC);
+        m_addr.sin_family = AF_INET;
+        m_addr.sin_port = htons(uint16_t(o.port));
+        inet_pton(AF_INET, o.host.c_str(), &m_addr.sin_addr);
+        m_perTopicPublished.assign(size_t(std::max(o.topics, 1)), 0);
+    }
+
+    int run();
+
+private:
+    Conn *open(Kind kind, int topic);
+    void onEvent(Conn *c, uint32_t events);
+    void flushOut(Conn *c);
+    void readSubscriber(Conn *c);
+    void readPublisher(Conn *c);
+    void parseEvents(Conn *c);
+    void fail(Conn *c);
+    void publishOne();
+    void poll(int timeoutMs);
+    std::string subscribePath(int topic) const;
+
+    Options m_o;
+    int m_epoll;
+    sockaddr_in m_addr {};
+    std::vector<std::unique_ptr<Conn>> m_subs;
+    std::vector<std::unique_ptr<Conn>> m_pubs;
+    std::vector<int64_t> m_perTopicPublished;
+    Stats m_s;
+    int m_seq = 0;
+    int64_t m_pendingPublishes = 0;
+    bool m_measuring = false;
+};
+
+std::string LoadGen::subscribePath(int topic) const
+{
+    if (m_o.flavor == "nchan")
+        return "/sub/bench_" + std::to_string(topic);
+    return "/events?topic=bench/" + std::to_string(topic);
+}
+
+Conn *LoadGen::open(Kind kind, int topic)
+{
+    auto c = std::make_unique<Conn>();
+    c->kind = kind;
+    c->topic = topic;
+    c->startedUs = nowUs();
+    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (c->fd < 0) {
+        ++m_s.failed;
+        return nullptr;
+    }
+    const int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // Close with a reset at the end, so that runs leave no TIME_WAIT ports behind.
+    const linger abortive {1, 0};
+    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+    if (connect(c->fd, reinterpret_cast<sockaddr *>(&m_addr), sizeof m_addr) != 0 && errno != EINPROGRESS) {
+        close(c->fd);
+        ++m_s.failed;
+        return nullptr;
+    }
+    if (kind == Kind::Subscriber) {
+        c->out = "GET " + subscribePath(topic) + " HTTP/1.1\r\nHost: " + m_o.host
+            + "\r\nAccept: text/event-stream\r\n\r\n";
+    }
+    epoll_event ev {};
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
+    ev.data.ptr = c.get();
+    epoll_ctl(m_epoll, EPOLL_CTL_ADD, c->fd, &ev);
+    Conn *raw = c.get();
+    (kind == Kind::Subscriber ? m_subs : m_pubs).push_back(std::move(c));
+    return raw;
+}
+
+void LoadGen::fail(Conn *c)
+{
+    if (c->fd >= 0) {
+        epoll_ctl(m_epoll, EPOLL_CTL_DEL, c->fd, nullptr);
+        close(c->fd);
+        c->fd = -1;
+    }
+    if (c->kind == Kind::Subscriber && !c->failed) {
+        c->failed = true;
+        if (c->headDone)
+            --m_s.established;
+        ++m_s.failed;
+    }
+}
+
+void LoadGen::flushOut(Conn *c)
+{
+    while (c->outOffset < c->out.size()) {
+        const ssize_t n = send(c->fd, c->out.data() + c->outOffset, c->out.size() - c->outOffset, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN)
+                break;
+            fail(c);
+            return;
+        }
+        c->outOffset += size_t(n);
+    }
+    if (c->outOffset == c->out.size()) {
+        c->out.clear();
+        c->outOffset = 0;
+        epoll_event ev {};
+        ev.events = EPOLLIN | EPOLLRDHUP;
+        ev.data.ptr = c;
+        epoll_ctl(m_epoll, EPOLL_CTL_MOD, c->fd, &ev);
+    } else {
+        epoll_event ev {};
+        ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
+        ev.data.ptr = c;
+        epoll_ctl(m_epoll, EPOLL_CTL_MOD, c->fd, &ev);
+    }
+}
+
+void LoadGen::onEvent(Conn *c, uint32_t events)
+{
+    if (c->fd < 0)
+        return;
+    if (events & EPOLLERR) {
+        fail(c);
+        return;
+    }
+    if (events & EPOLLOUT) {
+        c->connected = true;
+        flushOut(c);
+        if (c->fd < 0)
+            return;
+    }
+    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) {
+        if (c->kind == Kind::Subscriber)
+            readSubscriber(c);
+        else
+            readPublisher(c);
+    }
+}
+
+void LoadGen::readSubscriber(Conn *c)
+{
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = recv(c->fd, buf, sizeof buf, 0);
+        if (n > 0) {
+            c->in.append(buf, size_t(n));
+            if (n < ssize_t(sizeof buf))
+                break;
+            continue;
+        }
+        if (n == 0 || errno != EAGAIN) {
+            fail(c);
+            return;
+        }
+        break;
+    }
+    if (!c->headDone) {
+        const size_t end = c->in.find("\r\n\r\n");
+        if (end == std::string::npos)
+            return;
+        const bool ok = c->in.compare(0, 12, "HTTP/1.1 200") == 0;
+        if (!ok) {
+            fail(c);
+            return;
+        }
+        c->headDone = true;
+        ++m_s.established;
+        m_s.connectUs.push_back(nowUs() - c->startedUs);
+        c->in.erase(0, end + 4);
+    }
+    parseEvents(c);
+}
+
+// Finds "key":<integer> in data.
+bool findNumber(const std::string &data, const char *key, int64_t *value)
+{
+    const size_t at = data.find(key);
+    if (at == std::string::npos)
+        return false;
+    *value = strtoll(data.c_str() + at + strlen(key), nullptr, 10);
+    return true;
+}
+
+void LoadGen::parseEvents(Conn *c)
+{
+    size_t start = 0;
+    const int64_t now = nowUs();
+    for (;;) {
+        const size_t nl = c->in.find('\n', start);
+        if (nl == std::string::npos)
+            break;
+        const size_t len = nl - start;
+        const char *line = c->in.data() + start;
+        if (len == 0) {
+            if (!c->pendingData.empty()) {
+                int64_t seq = -1, sent = 0;
+                if (findNumber(c->pendingData, "\"seq\":", &seq) && findNumber(c->pendingData, "\"sent_us\":", &sent)) {
+                    if (seq == c->lastSeq)
+                        ++m_s.duplicates;
+                    else if (seq < c->lastSeq)
+                        ++m_s.outOfOrder;
+                    else {
+                        ++c->received;
+                        ++m_s.delivered;
+                        m_s.latencyUs.push_back(int32_t(std::min<int64_t>(now - sent, INT32_MAX)));
+                    }
+                    c->lastSeq = std::max(c->lastSeq, seq);
+                }
+                c->pendingData.clear();
+            }
+        } else if (len >= 5 && memcmp(line, "data:", 5) == 0) {
+            c->pendingData.append(line + 5, len - 5);
+        }
+        start = nl + 1;
+    }
+    c->in.erase(0, start);
+}
+
+void LoadGen::readPublisher(Conn *c)
+{
+    char buf[16384];
+    for (;;) {
+        const ssize_t n = recv(c->fd, buf, sizeof buf, 0);
+        if (n > 0) {
+            c->in.append(buf, size_t(n));
+            continue;
+        }
+        if (n == 0 || errno != EAGAIN) {
+            c->busy = false;
+            epoll_ctl(m_epoll, EPOLL_CTL_DEL, c->fd, nullptr);
+            close(c->fd);
+            c->fd = -1;
+            ++m_s.publishErrors;
+            return;
+        }
+        break;
+    }
+    // One response per request: status line, headers with Content-Length, body.
+    for (;;) {
+        const size_t end = c->in.find("\r\n\r\n");
+        if (end == std::string::npos)
+            return;
+        size_t length = 0;
+        const size_t cl = c->in.find("Content-Length:");
+        const size_t clLower = c->in.find("content-length:");
+        const size_t at = cl != std::string::npos && cl < end ? cl : clLower;
+        if (at != std::string::npos && at < end)
+            length = size_t(strtoul(c->in.c_str() + at + 15, nullptr, 10));
+        if (c->in.size() < end + 4 + length)
+            return;
+        const int status = atoi(c->in.c_str() + 9);
+        if (status < 200 || status >= 300)
+            ++m_s.publishErrors;
+        c->in.erase(0, end + 4 + length);
+        c->busy = false;
+    }
+}
+
+void LoadGen::publishOne()
+{
+    Conn *free = nullptr;
+    for (auto &p : m_pubs) {
+        if (p->fd < 0) {
+            // reopen a publisher connection that the server closed
+            p->fd = -1;
+            continue;
+        }
+        if (!p->busy && p->connected) {
+            free = p.get();
+            break;
+        }
+    }
+    if (!free) {
+        ++m_pendingPublishes;
+        m_s.publishBacklogMax = std::max(m_s.publishBacklogMax, m_pendingPublishes);
+        return;
+    }
+    const int topic = m_seq % std::max(m_o.topics, 1);
+    const int seq = m_seq++;
+    ++m_perTopicPublished[size_t(topic)];
+    std::string payload = "{\"seq\":" + std::to_string(seq) + ",\"sent_us\":" + std::to_string(nowUs());
+    if (m_o.payloadBytes > 0)
+        payload += ",\"pad\":\"" + std::string(size_t(m_o.payloadBytes), 'x') + "\"";
+    payload += "}";
+    std::string body, path;
+    if (m_o.flavor == "nchan") {
+        path = "/pub/bench_" + std::to_string(topic);
+        body = payload;
+    } else {
+        path = "/publish";
+        body = "{\"topic\":\"bench/" + std::to_string(topic) + "\",\"payload\":" + payload + "}";
+    }
+    free->out = "POST " + path + " HTTP/1.1\r\nHost: " + m_o.host
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    free->outOffset = 0;
+    free->busy = true;
+    ++m_s.published;
+    flushOut(free);
+}
+
+void LoadGen::poll(int timeoutMs)
+{
+    epoll_event events[1024];
+    const int n = epoll_wait(m_epoll, events, 1024, timeoutMs);
+    for (int i = 0; i < n; ++i)
+        onEvent(static_cast<Conn *>(events[i].data.ptr), events[i].events);
+}
+
+double percentile(std::vector<int64_t> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const size_t idx = std::min(v.size() - 1, size_t(std::ceil(p / 100.0 * double(v.size())) - 1));
+    return double(v[idx]);
+}
+
+int LoadGen::run()
+{
+    const ProcSample before = sampleProcs(m_o.serverPids);
+
+    // 1. Connect the subscribers (ramped or all at once).
+    const int64_t connectStart = nowUs();
+    int opened = 0;
+    const int64_t deadline = connectStart + int64_t(m_o.connectTimeoutSeconds * 1e6);
+    while (nowUs() < deadline) {
+        const int64_t elapsed = nowUs() - connectStart;
+        const int due = m_o.rampPerSecond > 0
+            ? std::min(m_o.subscribers, int(double(elapsed) / 1e6 * m_o.rampPerSecond) + 1)
+            : m_o.subscribers;
+        // Keep at most 2048 handshakes in flight so that the listen queue is not the limit.
+        while (opened < due && opened - m_s.established - m_s.failed < 2048) {
+            open(Kind::Subscriber, opened % std::max(m_o.topics, 1));
+            ++opened;
+        }
+        if (m_s.established + m_s.failed >= m_o.subscribers)
+            break;
+        poll(1);
+    }
+    const double connectSeconds = double(nowUs() - connectStart) / 1e6;
+    const ProcSample connectedSample = sampleProcs(m_o.serverPids);
+
+    // 2. Let the servers settle, then read their memory with every stream open and idle.
+    const int64_t settleEnd = nowUs() + int64_t((m_o.settleSeconds + m_o.holdSeconds) * 1e6);
+    while (nowUs() < settleEnd)
+        poll(10);
+    const ProcSample idle = sampleProcs(m_o.serverPids);
+
+    // 3. Publish M events at rate R over keep-alive connections.
+    for (int i = 0; i < m_o.publishers && m_o.publishCount > 0; ++i)
+        open(Kind::Publisher, 0);
+    while (m_o.publishCount > 0) {
+        bool ready = true;
+        for (auto &p : m_pubs)
+            ready &= p->connected || p->fd < 0;
+        if (ready)
+            break;
+        poll(1);
+    }
+    const ProcSample publishStart = sampleProcs(m_o.serverPids);
+    const int64_t publishStartUs = nowUs();
+    const int64_t intervalUs = m_o.publishRate > 0 ? int64_t(1e6 / m_o.publishRate) : 0;
+    int issued = 0;
+    while (issued < m_o.publishCount) {
+        const int64_t due = publishStartUs + int64_t(issued) * intervalUs;
+        const int64_t now = nowUs();
+        if (now >= due) {
+            if (m_pendingPublishes > 0)
+                --m_pendingPublishes;
+            publishOne();
+            ++issued;
+            // Catch up on publishes that found every publisher busy.
+            continue;
+        }
+        poll(int(std::max<int64_t>(0, (due - now) / 1000)));
+    }
+    while (m_pendingPublishes > 0) {
+        bool sent = false;
+        for (auto &p : m_pubs) {
+            if (!p->busy && p->connected && p->fd >= 0) {
+                --m_pendingPublishes;
+                publishOne();
+                sent = true;
+                break;
+            }
+        }
+        if (!sent)
+            poll(1);
+    }
+    const double publishSeconds = double(nowUs() - publishStartUs) / 1e6;
+
+    // 4. Wait for the deliveries to arrive (or the drain time to pass).
+    int64_t expected = 0;
+    for (auto &s : m_subs) {
+        if (s->headDone && !s->failed)
+            expected += m_perTopicPublished[size_t(s->topic)];
+    }
+    const int64_t drainEnd = nowUs() + int64_t(m_o.drainSeconds * 1e6);
+    while (m_s.delivered < expected && nowUs() < drainEnd)
+        poll(5);
+    const ProcSample after = sampleProcs(m_o.serverPids);
+
+    std::vector<int64_t> latencies(m_s.latencyUs.begin(), m_s.latencyUs.end());
+    const double cpu = after.cpuSeconds - publishStart.cpuSeconds;
+    printf("{\"flavor\":\"%s\",\"subscribers\":%d,\"topics\":%d,"
+           "\"established\":%d,\"failed\":%d,\"connect_seconds\":%.3f,\"connect_rate\":%.0f,"
+           "\"connect_p50_ms\":%.2f,\"connect_p99_ms\":%.2f,"
+           "\"published\":%d,\"publish_errors\":%d,\"publish_seconds\":%.3f,\"publish_backlog_max\":%" PRId64 ","
+           "\"expected\":%" PRId64 ",\"delivered\":%" PRId64 ",\"delivery_ratio\":%.5f,"
+           "\"duplicates\":%" PRId64 ",\"out_of_order\":%" PRId64 ","
+           "\"latency_p50_ms\":%.2f,\"latency_p90_ms\":%.2f,\"latency_p99_ms\":%.2f,\"latency_max_ms\":%.2f,"
+           "\"server_cpu_seconds\":%.3f,\"server_cpu_us_per_delivery\":%.3f,"
+           "\"server_connect_cpu_seconds\":%.3f,"
+           "\"server_rss_before_kib\":%" PRId64 ",\"server_rss_idle_kib\":%" PRId64 ",\"server_rss_after_kib\":%" PRId64 ","
+           "\"rss_per_connection_kib\":%.2f}\n",
+           m_o.flavor.c_str(), m_o.subscribers, m_o.topics, m_s.established, m_s.failed, connectSeconds,
+           connectSeconds > 0 ? double(m_s.established) / connectSeconds : 0.0,
+           percentile(m_s.connectUs, 50) / 1000.0, percentile(m_s.connectUs, 99) / 1000.0,
+           m_s.published, m_s.publishErrors, publishSeconds, m_s.publishBacklogMax,
+           expected, m_s.delivered, expected > 0 ? double(m_s.delivered) / double(expected) : 1.0,
+           m_s.duplicates, m_s.outOfOrder,
+           percentile(latencies, 50) / 1000.0, percentile(latencies, 90) / 1000.0,
+           percentile(latencies, 99) / 1000.0, percentile(latencies, 100) / 1000.0,
+           cpu, m_s.delivered > 0 ? cpu * 1e6 / double(m_s.delivered) : 0.0,
+           connectedSample.cpuSeconds - before.cpuSeconds,
+           before.rssKiB, idle.rssKiB, after.rssKiB,
+           m_s.established > 0 ? double(idle.rssKiB - before.rssKiB) / m_s.established : 0.0);
+    fflush(stdout);
+    return 0;
+}
+
+void usage()
+{
+    fprintf(stderr,
+            "usage: ssehub-loadgen [--host H] [--port P] [--flavor ssehub|nchan] [--subscribers N]\n"
+            "       [--topics T] [--ramp PER_SECOND] [--rate PUBLISHES_PER_SECOND] [--count M]\n"
+            "       [--publishers K] [--payload-bytes B] [--server-pid PID]... [--hold SECONDS]\n"
+            "       [--drain SECONDS] [--connect-timeout SECONDS]\n");
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> const char * {
+            if (i + 1 >= argc) {
+                usage();
+                exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--host") o.host = next();
+        else if (a == "--port") o.port = atoi(next());
+        else if (a == "--flavor") o.flavor = next();
+        else if (a == "--subscribers") o.subscribers = atoi(next());
+        else if (a == "--topics") o.topics = atoi(next());
+        else if (a == "--ramp") o.rampPerSecond = atof(next());
+        else if (a == "--rate") o.publishRate = atof(next());
+        else if (a == "--count") o.publishCount = atoi(next());
+        else if (a == "--publishers") o.publishers = atoi(next());
+        else if (a == "--payload-bytes") o.payloadBytes = atoi(next());
+        else if (a == "--server-pid") o.serverPids.push_back(atoi(next()));
+        else if (a == "--hold") o.holdSeconds = atof(next());
+        else if (a == "--drain") o.drainSeconds = atof(next());
+        else if (a == "--connect-timeout") o.connectTimeoutSeconds = atof(next());
+        else {
+            usage();
+            return 2;
+        }
+    }
+    rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    LoadGen gen(o);
+    return gen.run();
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Runs the same scenarios against `ssehub --headless` and nginx + Nchan, one after the other on
+# this machine (server pinned to core 0, load generator to core 1), and prints one table with
+# each figure and the ratio ssehub/Nchan. Loopback only; every step is bounded in time.
+#
+#   tests/bench/run-bench.sh            the full comparison (a few minutes)
+#   tests/bench/run-bench.sh --smoke    hundreds of connections, seconds (CI keeps it working)
+#   tests/bench/run-bench.sh --only 1,2 selected scenarios
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${SSEHUB_BUILD_DIR:-$root/build}
+ssehub=$build/app/ssehub
+loadgen=$build/tests/bench/ssehub-loadgen
+mode=full
+only=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --smoke) mode=smoke ;;
+        --only) only=$2; shift ;;
+        *) echo "usage: $0 [--smoke] [--only 1,2,...]" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+for tool in "$ssehub" "$loadgen"; do
+    [ -x "$tool" ] || { echo "run-bench: $tool is missing; build first (scripts/build.sh)" >&2; exit 1; }
+done
+for tool in nginx wrk taskset python3; do
+    command -v "$tool" >/dev/null || { echo "run-bench: $tool is missing (scripts/setup-deps.sh installs it)" >&2; exit 1; }
+done
+[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ] || { echo "run-bench: Nchan is missing (libnginx-mod-nchan)" >&2; exit 1; }
+
+# One process may hold at most 20,000 descriptors here: take all of it.
+ulimit -n "$(ulimit -Hn)"
+cores=$(nproc)
+server_cpu=0
+load_cpu=$(( cores > 1 ? 1 : 0 ))
+
+work=$(mktemp -d /tmp/ssehub-bench.XXXXXX)
+results=$work/results.jsonl
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    [ -f "$work/nchan/nginx.pid" ] && kill "$(cat "$work/nchan/nginx.pid")" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_port() {
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "run-bench: nothing listens on port $1" >&2
+    return 1
+}
+
+# start_server ssehub|nchan PORT -> sets server_pid (the process that does the work)
+start_server() {
+    local flavor=$1 port=$2
+    if [ "$flavor" = ssehub ]; then
+        taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$port" --history 10000 \
+            >"$work/ssehub.log" 2>&1 &
+        server_pid=$!
+        wait_port "$port"
+    else
+        mkdir -p "$work/nchan"
+        sed -e "s|@PORT@|$port|" -e "s|@DIR@|$work/nchan|g" "$here/nchan.conf.in" >"$work/nchan/nginx.conf"
+        taskset -c $server_cpu nginx -c "$work/nchan/nginx.conf" -p "$work/nchan" >"$work/nchan/out.log" 2>&1 &
+        wait_port "$port"
+        server_pid=$(pgrep -P "$(cat "$work/nchan/nginx.pid")" | head -n 1)
+    fi
+}
+
+stop_server() {
+    local flavor=$1
+    if [ "$flavor" = ssehub ]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    else
+        kill "$(cat "$work/nchan/nginx.pid")" 2>/dev/null || true
+        for _ in $(seq 1 100); do [ -f "$work/nchan/nginx.pid" ] || break; sleep 0.05; done
+        wait 2>/dev/null || true
+    fi
+    server_pid=""
+    sleep 0.5
+}
+
+# run_loadgen SCENARIO FLAVOR ARGS...
+run_loadgen() {
+    local scenario=$1 flavor=$2
+    shift 2
+    local port
+    port=$(free_port)
+    start_server "$flavor" "$port"
+    timeout 300 taskset -c $load_cpu "$loadgen" --flavor "$flavor" --port "$port" --server-pid "$server_pid" "$@" \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); d["scenario"]=sys.argv[1]; print(json.dumps(d))' "$scenario" \
+        >>"$results"
+    stop_server "$flavor"
+}
+
+# run_wrk SCENARIO FLAVOR CONNECTIONS SECONDS
+run_wrk() {
+    local scenario=$1 flavor=$2 connections=$3 seconds=$4
+    local port path body sub
+    port=$(free_port)
+    start_server "$flavor" "$port"
+    if [ "$flavor" = ssehub ]; then
+        path=/publish; body='{"topic":"intake","payload":{"n":1}}'; sub="/events?topic=intake"
+    else
+        path=/pub/intake; body='{"n":1}'; sub=/sub/intake
+    fi
+    curl -sN "http://127.0.0.1:$port$sub" >/dev/null 2>&1 &
+    local subscriber=$!
+    sleep 0.3
+    local cpu_before cpu_after
+    cpu_before=$(awk '{print $14+$15}' "/proc/$server_pid/stat")
+    BENCH_PATH=$path BENCH_BODY=$body timeout 120 taskset -c $load_cpu wrk -t1 -c"$connections" -d"${seconds}s" \
+        --latency -s "$here/publish.lua" "http://127.0.0.1:$port" >"$work/wrk.txt" 2>&1 || true
+    cpu_after=$(awk '{print $14+$15}' "/proc/$server_pid/stat")
+    kill $subscriber 2>/dev/null || true
+    python3 - "$scenario" "$flavor" "$work/wrk.txt" "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" >>"$results" <<'PY'
+import json, re, sys
+scenario, flavor, path, before, after, tck = sys.argv[1:]
+text = open(path).read()
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s)", v)
+    if not m: return None
+    f = float(m.group(1)); return f / 1000 if m.group(2) == "us" else f * 1000 if m.group(2) == "s" else f
+rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
+p50 = re.search(r"^\s+50%\s+(\S+)", text, re.M)
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+sock = re.search(r"Socket errors: (.*)", text)
+print(json.dumps({"scenario": scenario, "flavor": flavor,
+    "requests_per_second": float(rps.group(1)) if rps else 0,
+    "latency_p50_ms": ms(p50.group(1)) if p50 else None,
+    "latency_p99_ms": ms(p99.group(1)) if p99 else None,
+    "non_2xx": int(errors.group(1)) if errors else 0,
+    "socket_errors": sock.group(1) if sock else "",
+    "server_cpu_seconds": (float(after) - float(before)) / float(tck)}))
+PY
+    stop_server "$flavor"
+}
+
+wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+
+if [ "$mode" = smoke ]; then
+    s1="--subscribers 200 --rate 10 --count 20"
+    s2="--subscribers 100 --rate 50 --count 50"
+    s3="--subscribers 200 --topics 20 --rate 200 --count 200"
+    s4="--subscribers 500 --count 0 --hold 0.5"
+    s5="--subscribers 500 --count 0"
+    s6="20 2"
+else
+    s1="--subscribers 10000 --rate 10 --count 100 --drain 10"
+    s2="--subscribers 1000 --rate 50 --count 500"
+    s3="--subscribers 10000 --topics 1000 --rate 200 --count 2000"
+    s4="--subscribers 19000 --count 0 --hold 2 --ramp 20000"
+    s5="--subscribers 10000 --count 0"
+    s6="400 10"
+fi
+
+for flavor in ssehub nchan; do
+    # shellcheck disable=SC2086
+    if wanted 1; then run_loadgen 1 $flavor $s1; fi
+    if wanted 2; then run_loadgen 2 $flavor $s2; fi
+    if wanted 3; then run_loadgen 3 $flavor $s3; fi
+    if wanted 4; then run_loadgen 4 $flavor $s4; fi
+    if wanted 5; then run_loadgen 5 $flavor $s5; fi
+    if wanted 6; then run_wrk 6 $flavor $s6; fi
+done
+
+python3 "$here/report.py" "$results" "$mode"
