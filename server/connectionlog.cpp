@@ -50,18 +50,21 @@ void ConnectionLog::append(LogEntry entry)
     if (entry.time == 0)
         entry.time = QDateTime::currentMSecsSinceEpoch();
     // Routine connects and closes go to debug; what an operator may need to act on to info.
+    // The line is only formatted when its level is enabled (connect storms are hot paths).
     const bool routine = entry.kind == Kind::Connect
         || (entry.kind == Kind::Disconnect
             && (entry.reason == QLatin1String("client-closed")
                 || entry.reason == QLatin1String("server-shutdown")));
-    const QString line = LogEntry::kindName(entry.kind) + QStringLiteral(" connection ")
-        + QString::number(entry.connectionId) + QStringLiteral(" remote ") + entry.remoteAddress
-        + (entry.reason.isEmpty() ? QString() : QStringLiteral(" reason=") + entry.reason)
-        + (entry.detail.isEmpty() ? QString() : QStringLiteral(" ") + entry.detail);
-    if (routine)
-        qCDebug(lcSse).noquote() << line;
-    else
-        qCInfo(lcSse).noquote() << line;
+    if (routine ? lcSse().isDebugEnabled() : lcSse().isInfoEnabled()) {
+        const QString line = LogEntry::kindName(entry.kind) + QStringLiteral(" connection ")
+            + QString::number(entry.connectionId) + QStringLiteral(" remote ") + entry.remoteAddress
+            + (entry.reason.isEmpty() ? QString() : QStringLiteral(" reason=") + entry.reason)
+            + (entry.detail.isEmpty() ? QString() : QStringLiteral(" ") + entry.detail);
+        if (routine)
+            qCDebug(lcSse).noquote() << line;
+        else
+            qCInfo(lcSse).noquote() << line;
+    }
     m_entries.push_back(entry);
     while (qsizetype(m_entries.size()) > m_capacity)
         m_entries.pop_front();

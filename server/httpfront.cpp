@@ -18,6 +18,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 namespace ssehub {
 
@@ -62,10 +65,9 @@ QByteArray reasonPhrase(int status)
 
 // Query parameters as raw bytes. '+' stays '+' (it is the MQTT wildcard, not a space);
 // percent escapes are decoded, so "%23" is '#'.
-QList<QPair<QByteArray, QByteArray>> queryItems(const QHttpServerRequest &request)
+QList<QPair<QByteArray, QByteArray>> queryItems(const QByteArray &query)
 {
     QList<QPair<QByteArray, QByteArray>> items;
-    const QByteArray query = request.url().query(QUrl::FullyEncoded).toLatin1();
     for (const QByteArray &part : query.split('&')) {
         if (part.isEmpty())
             continue;
@@ -143,6 +145,8 @@ QString validateType(const QByteArray &type)
 
 void StreamListener::incomingConnection(qintptr descriptor)
 {
+    if (takeOver && takeOver(int(descriptor)))
+        return;
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         qCWarning(lcHttp) << "could not take an accepted connection:" << socket->errorString();
@@ -173,6 +177,7 @@ bool HttpFront::listenOn(const QHostAddress &address, quint16 port, int backlog,
     auto *listener = new StreamListener(this);
     listener->setListenBacklogSize(backlog);
     listener->onAccepted = [this](QTcpSocket *socket) { attach(socket); };
+    listener->takeOver = [this](int fd) { return tryAcceptStream(fd); };
     if (!listener->listen(address, port)) {
         if (error) {
             *error = tr("cannot listen on %1:%2: %3")
@@ -183,6 +188,11 @@ bool HttpFront::listenOn(const QHostAddress &address, quint16 port, int backlog,
         delete listener;
         return false;
     }
+    // Accept a connection once its first bytes have arrived (1 s at most), so that a complete
+    // stream request can be taken over on accept without a QTcpSocket (tryAcceptStream).
+    const int deferSeconds = 1;
+    ::setsockopt(int(listener->socketDescriptor()), IPPROTO_TCP, TCP_DEFER_ACCEPT, &deferSeconds,
+                 sizeof(deferSeconds));
     m_listener = listener;
     bind(listener);
     return true;
@@ -394,9 +404,8 @@ void HttpFront::missingHandler(const QHttpServerRequest &request, QTcpSocket *so
 
 // --- Responses --------------------------------------------------------------------------------
 
-QByteArray HttpFront::corsHeaders(const QHttpServerRequest &request) const
+QByteArray HttpFront::corsHeaders(const QByteArray &origin) const
 {
-    const QByteArray origin = request.value("origin");
     if (origin.isEmpty() || m_options.corsOrigins.isEmpty())
         return {};
     const bool any = m_options.corsOrigins.contains(QStringLiteral("*"));
@@ -420,7 +429,7 @@ void HttpFront::reply(const QHttpServerRequest &request, QTcpSocket *socket, int
     if (!contentType.isEmpty())
         out += "Content-Type: " + contentType + "\r\n";
     out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
-    out += corsHeaders(request);
+    out += corsHeaders(request.value("origin"));
     out += extraHeaders;
     if (close)
         out += "Connection: close\r\n";
@@ -450,7 +459,7 @@ void HttpFront::replyError(const QHttpServerRequest &request, QTcpSocket *socket
 // 204 with Access-Control-Allow-* for an allowed Origin; 403 for an origin not allowed.
 void HttpFront::servePreflight(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const QByteArray cors = corsHeaders(request);
+    const QByteArray cors = corsHeaders(request.value("origin"));
     if (!request.value("origin").isEmpty() && cors.isEmpty()) {
         replyError(request, socket, 403,
                    tr("origin %1 is not allowed (see --cors-origin)")
@@ -466,48 +475,66 @@ void HttpFront::servePreflight(const QHttpServerRequest &request, QTcpSocket *so
 // GET /events?topic=<filter>[&topic=...][&lastEventId=<id>]
 // Header Last-Event-ID (wins over lastEventId). 200 text/event-stream, streamed until closed;
 // 400 with {"error"} for a missing, invalid or excess filter.
-void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socket)
+// Most streams never get here: the listener takes complete, valid stream requests over on
+// accept (tryAcceptStream). This is the path for everything else, errors included.
+QString HttpFront::parseStreamRequest(const QByteArray &target, const QByteArray &lastEventIdHeader,
+                                      StreamRequest *out) const
 {
-    QList<TopicFilter> filters;
     QByteArray queryCursor;
     bool hasQueryCursor = false;
-    for (const auto &[key, value] : queryItems(request)) {
+    for (const auto &[key, value] : queryItems(target)) {
         if (key == "topic") {
             QString error;
             TopicFilter filter = TopicFilter::parse(value, &error);
-            if (!filter.isValid()) {
-                replyError(request, socket, 400, error);
-                return;
-            }
-            if (!filters.contains(filter))
-                filters.append(filter);
-            if (filters.size() > m_options.maxFiltersPerStream) {
-                replyError(request, socket, 400,
-                           tr("more than %1 topic filters on one stream")
-                               .arg(m_options.maxFiltersPerStream));
-                return;
-            }
+            if (!filter.isValid())
+                return error;
+            if (!out->filters.contains(filter))
+                out->filters.append(filter);
+            if (out->filters.size() > m_options.maxFiltersPerStream)
+                return tr("more than %1 topic filters on one stream").arg(m_options.maxFiltersPerStream);
         } else if (key == "lastEventId") {
             queryCursor = value;
             hasQueryCursor = true;
         }
     }
-    if (filters.isEmpty()) {
-        replyError(request, socket, 400,
-                   tr("at least one topic parameter is required, "
-                      "e.g. /events?topic=sensor/%2B/data"));
-        return;
-    }
+    if (out->filters.isEmpty())
+        return tr("at least one topic parameter is required, e.g. /events?topic=sensor/%2B/data");
 
     // Last-Event-ID (what EventSource sends on reconnect) wins over the query parameter.
-    QByteArray cursorText = request.value("last-event-id");
-    bool hasCursor = !cursorText.isNull();
-    if (!hasCursor && hasQueryCursor) {
+    QByteArray cursorText = lastEventIdHeader;
+    out->hasCursor = !cursorText.isNull();
+    if (!out->hasCursor && hasQueryCursor) {
         cursorText = queryCursor;
-        hasCursor = true;
+        out->hasCursor = true;
     }
-    quint64 cursor = 0;
-    const bool cursorValid = hasCursor && parseEventId(cursorText.trimmed(), &cursor);
+    out->cursorValid = out->hasCursor && parseEventId(cursorText.trimmed(), &out->cursor);
+    return {};
+}
+
+void HttpFront::startStream(int fd, const QHostAddress &peer, quint16 peerPort,
+                            const StreamRequest &stream)
+{
+    const QByteArray head = "HTTP/1.1 200 OK\r\n"
+                            "Content-Type: text/event-stream; charset=utf-8\r\n"
+                            "Cache-Control: no-cache\r\n"
+                            "X-Accel-Buffering: no\r\n"
+                            "Connection: keep-alive\r\n"
+        + corsHeaders(stream.origin) + "\r\n" + SseFrame::retry(m_options.retryMs);
+    m_hub->addStream(fd, peer, peerPort, stream.filters, head, stream.userAgent, stream.hasCursor,
+                     stream.cursor, stream.cursorValid);
+}
+
+void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    StreamRequest stream;
+    const QString error = parseStreamRequest(request.url().query(QUrl::FullyEncoded).toLatin1(),
+                                             request.value("last-event-id"), &stream);
+    if (!error.isEmpty()) {
+        replyError(request, socket, 400, error);
+        return;
+    }
+    stream.userAgent = request.value("user-agent");
+    stream.origin = request.value("origin");
 
     // From here on the connection is a stream. Its descriptor moves out of Qt: the stream owns a
     // duplicate, and the QTcpSocket is closed (which closes only Qt's descriptor, not the
@@ -522,15 +549,69 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
         qCWarning(lcHttp) << "could not take over a stream:" << strerror(errno);
         return;
     }
+    startStream(fd, peer, peerPort, stream);
+}
 
-    const QByteArray head = "HTTP/1.1 200 OK\r\n"
-                            "Content-Type: text/event-stream; charset=utf-8\r\n"
-                            "Cache-Control: no-cache\r\n"
-                            "X-Accel-Buffering: no\r\n"
-                            "Connection: keep-alive\r\n"
-        + corsHeaders(request) + "\r\n" + SseFrame::retry(m_options.retryMs);
-    m_hub->addStream(fd, peer, peerPort, filters, head, request.value("user-agent"), hasCursor,
-                     cursor, cursorValid);
+bool HttpFront::tryAcceptStream(int fd)
+{
+    // The listener sets TCP_DEFER_ACCEPT, so a new connection usually has its whole request
+    // waiting. Peek at it; only a complete, valid GET /events with nothing after it is taken
+    // over here. Anything else stays unread for the QTcpSocket path.
+    char buffer[8192];
+    const ssize_t peeked = ::recv(fd, buffer, sizeof(buffer), MSG_PEEK | MSG_DONTWAIT);
+    if (peeked <= 0)
+        return false;
+    const QByteArray data = QByteArray::fromRawData(buffer, peeked);
+    if (!data.startsWith("GET /events"))
+        return false;
+    const qsizetype end = data.indexOf("\r\n\r\n");
+    if (end < 0 || end + 4 != peeked)
+        return false; // incomplete, or pipelined bytes after it
+    const QList<QByteArray> lines = data.left(end).split('\n');
+    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
+    if (requestLine.size() != 3 || requestLine.at(2) != "HTTP/1.1")
+        return false;
+    const QByteArray target = requestLine.at(1);
+    if (target != "/events" && !target.startsWith("/events?"))
+        return false;
+    StreamRequest stream;
+    QByteArray lastEventId;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray &line = lines.at(i);
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            return false;
+        const QByteArray name = line.left(colon).trimmed().toLower();
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        if (name == "last-event-id")
+            lastEventId = value.isNull() ? QByteArray("") : value;
+        else if (name == "user-agent")
+            stream.userAgent = value;
+        else if (name == "origin")
+            stream.origin = value;
+        else if (name == "content-length" || name == "transfer-encoding" || name == "expect"
+                 || name == "upgrade")
+            return false; // not a plain stream request: let the full parser decide
+    }
+    const qsizetype query = target.indexOf('?');
+    if (!parseStreamRequest(query < 0 ? QByteArray() : target.mid(query + 1), lastEventId, &stream)
+             .isEmpty())
+        return false; // the QTcpSocket path answers with the error
+
+    sockaddr_storage address {};
+    socklen_t length = sizeof(address);
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+        return false;
+    // Consume exactly the request that was peeked.
+    if (::recv(fd, buffer, size_t(peeked), MSG_DONTWAIT) != peeked)
+        return false;
+    ++m_counters.requests;
+    QHostAddress peer(reinterpret_cast<const sockaddr *>(&address));
+    const quint16 peerPort = address.ss_family == AF_INET6
+        ? ntohs(reinterpret_cast<const sockaddr_in6 *>(&address)->sin6_port)
+        : ntohs(reinterpret_cast<const sockaddr_in *>(&address)->sin_port);
+    startStream(fd, peer, peerPort, stream);
+    return true;
 }
 
 // POST /publish  Content-Type: application/json

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "topicfilter.h"
+
 #include <QAbstractHttpServer>
 #include <QHash>
 #include <QHostAddress>
@@ -24,6 +26,9 @@ class StreamListener : public QTcpServer
 
 public:
     using QTcpServer::QTcpServer;
+    // Offered every accepted descriptor first; returns true when it took it over.
+    std::function<bool(int)> takeOver;
+    // Called with the QTcpSocket made for every other connection.
     std::function<void(QTcpSocket *)> onAccepted;
 
 protected:
@@ -87,6 +92,19 @@ private:
     void rejectEarly(QTcpSocket *socket, int status, const QString &message);
     void sweep();
 
+    struct StreamRequest
+    {
+        QList<TopicFilter> filters;
+        bool hasCursor = false;
+        bool cursorValid = false;
+        quint64 cursor = 0;
+        QByteArray userAgent;
+        QByteArray origin;
+    };
+    QString parseStreamRequest(const QByteArray &query, const QByteArray &lastEventIdHeader,
+                               StreamRequest *out) const;
+    void startStream(int fd, const QHostAddress &peer, quint16 peerPort, const StreamRequest &stream);
+    bool tryAcceptStream(int fd);
     void serveEvents(const QHttpServerRequest &request, QTcpSocket *socket);
     void servePublish(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveConnections(const QHttpServerRequest &request, QTcpSocket *socket);
@@ -94,7 +112,7 @@ private:
     void serveDemo(const QHttpServerRequest &request, QTcpSocket *socket);
     void servePreflight(const QHttpServerRequest &request, QTcpSocket *socket);
 
-    QByteArray corsHeaders(const QHttpServerRequest &request) const;
+    QByteArray corsHeaders(const QByteArray &origin) const;
     void reply(const QHttpServerRequest &request, QTcpSocket *socket, int status,
                const QByteArray &contentType, const QByteArray &body,
                const QByteArray &extraHeaders = {});

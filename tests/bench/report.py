@@ -25,7 +25,7 @@ FIGURES = {
           ("latency p50 ms", "latency_p50_ms"), ("latency p90 ms", "latency_p90_ms"),
           ("latency p99 ms", "latency_p99_ms"), ("latency max ms", "latency_max_ms")],
     "4": [("connections established", "established"), ("resident KiB per connection", "rss_per_connection_kib"),
-          ("resident KiB with all open", "server_rss_idle_kib")],
+          ("resident KiB with all open", "server_rss_idle_kib"), ("delivery ratio (a few events to all)", "delivery_ratio")],
     "5": [("established", "established"), ("failed", "failed"), ("connections per second", "connect_rate"),
           ("connect p50 ms", "connect_p50_ms"), ("connect p99 ms", "connect_p99_ms"),
           ("server CPU s for the storm", "server_connect_cpu_seconds")],
@@ -60,7 +60,7 @@ problems = []
 for (scenario, flavor), r in by.items():
     if flavor != "ssehub":
         continue
-    if scenario in ("1", "2", "3"):
+    if scenario in ("1", "2", "3", "4"):
         if r["delivery_ratio"] < 1.0:
             problems.append(f"scenario {scenario}: delivered {r['delivered']} of {r['expected']}")
         if r["duplicates"] or r["out_of_order"]:

@@ -156,14 +156,14 @@ if [ "$mode" = smoke ]; then
     s1="--subscribers 200 --rate 10 --count 20"
     s2="--subscribers 100 --rate 50 --count 50"
     s3="--subscribers 200 --topics 20 --rate 200 --count 200"
-    s4="--subscribers 500 --count 0 --hold 0.5"
+    s4="--subscribers 500 --rate 5 --count 3 --hold 0.5"
     s5="--subscribers 500 --count 0"
     s6="20 2"
 else
     s1="--subscribers 10000 --rate 10 --count 100 --drain 10"
     s2="--subscribers 1000 --rate 50 --count 500"
     s3="--subscribers 10000 --topics 1000 --rate 200 --count 2000"
-    s4="--subscribers 19000 --count 0 --hold 2 --ramp 20000"
+    s4="--subscribers 19000 --rate 5 --count 5 --hold 2 --ramp 20000 --drain 10"
     s5="--subscribers 10000 --count 0"
     s6="400 10"
 fi

@@ -1,6 +1,8 @@
 #include "httpclient.h"
 
+#include <QEventLoop>
 #include <QJsonDocument>
+#include <QTimer>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -62,29 +64,39 @@ qsizetype parseResponse(const QByteArray &data, HttpResponse *response, bool con
 
 HttpResponse rawRequest(quint16 port, const QByteArray &bytes, int timeoutMs)
 {
-    // Waits with QTest::qWaitFor, which keeps the event loop running: the engine under test may
-    // live on this very thread.
+    // Waits in a local event loop woken by the socket's own signals (no polling sleeps): the
+    // engine under test may live on this very thread and keeps running meanwhile.
     QTcpSocket socket;
+    QEventLoop loop;
+    QTimer timeout;
+    timeout.setSingleShot(true);
+    QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
+    QObject::connect(&socket, &QTcpSocket::connected, &loop, &QEventLoop::quit);
+    QObject::connect(&socket, &QTcpSocket::readyRead, &loop, &QEventLoop::quit);
+    QObject::connect(&socket, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
+    QObject::connect(&socket, &QTcpSocket::errorOccurred, &loop, &QEventLoop::quit);
+    timeout.start(timeoutMs);
+
     socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; },
-                         timeoutMs))
+    while (socket.state() != QAbstractSocket::ConnectedState && timeout.isActive()
+           && socket.state() != QAbstractSocket::UnconnectedState)
+        loop.exec();
+    if (socket.state() != QAbstractSocket::ConnectedState)
         return {};
     socket.write(bytes);
     QByteArray data;
     HttpResponse response;
-    bool done = false;
-    [[maybe_unused]] const bool finished = QTest::qWaitFor(
-        [&] {
-            const bool closed = socket.state() != QAbstractSocket::ConnectedState;
-            data += socket.readAll();
-            done = parseResponse(data, &response, closed) > 0;
-            return done || closed;
-        },
-        timeoutMs);
-    if (!done) {
+    for (;;) {
+        const bool closed = socket.state() != QAbstractSocket::ConnectedState;
         data += socket.readAll();
-        parseResponse(data, &response, true);
+        if (parseResponse(data, &response, closed) > 0)
+            return response;
+        if (closed || !timeout.isActive())
+            break;
+        loop.exec();
     }
+    data += socket.readAll();
+    parseResponse(data, &response, true);
     return response;
 }
 
