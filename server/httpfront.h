@@ -5,6 +5,7 @@
 #include <QAbstractHttpServer>
 #include <QHash>
 #include <QHostAddress>
+#include <QPointer>
 #include <QStringList>
 #include <QTcpServer>
 #include <QTimer>
@@ -85,10 +86,12 @@ private:
         qint64 requestStartMs = 0; // 0: between requests
         qint64 lastActivityMs = 0;
         qint64 closeAtMs = 0; // lingering close after an early error answer
+        bool qtIdle = true; // Qt's parser holds no partial request (see guardRead)
     };
 
     void attach(QTcpSocket *socket);
     void guardRead(QTcpSocket *socket);
+    void guardLimits(QTcpSocket *socket, Guard &guard);
     void rejectEarly(QTcpSocket *socket, int status, const QString &message);
     void sweep();
 
@@ -103,7 +106,8 @@ private:
     };
     QString parseStreamRequest(const QByteArray &query, const QByteArray &lastEventIdHeader,
                                StreamRequest *out) const;
-    void startStream(int fd, const QHostAddress &peer, quint16 peerPort, const StreamRequest &stream);
+    void startStream(int fd, const QHostAddress &peer, quint16 peerPort,
+                     const StreamRequest &stream);
     bool tryAcceptStream(int fd);
     void serveEvents(const QHttpServerRequest &request, QTcpSocket *socket);
     void servePublish(const QHttpServerRequest &request, QTcpSocket *socket);
@@ -112,14 +116,26 @@ private:
     void serveDemo(const QHttpServerRequest &request, QTcpSocket *socket);
     void servePreflight(const QHttpServerRequest &request, QTcpSocket *socket);
 
+    // Where and how an answer goes: a value, so that an answer can be sent after the request
+    // object is gone (brokers may answer asynchronously).
+    struct ReplyTo
+    {
+        QPointer<QTcpSocket> socket;
+        bool close = false;
+        bool headOnly = false;
+        QByteArray origin;
+    };
+    static ReplyTo replyTo(const QHttpServerRequest &request, QTcpSocket *socket);
+
     QByteArray corsHeaders(const QByteArray &origin) const;
-    void reply(const QHttpServerRequest &request, QTcpSocket *socket, int status,
-               const QByteArray &contentType, const QByteArray &body,
+    void reply(const ReplyTo &to, int status, const QByteArray &contentType, const QByteArray &body,
                const QByteArray &extraHeaders = {});
-    void replyJson(const QHttpServerRequest &request, QTcpSocket *socket, int status,
-                   const QJsonObject &object, const QByteArray &extraHeaders = {});
-    void replyError(const QHttpServerRequest &request, QTcpSocket *socket, int status,
-                    const QString &message, const QByteArray &extraHeaders = {});
+    void replyJson(const ReplyTo &to, int status, const QJsonObject &object,
+                   const QByteArray &extraHeaders = {});
+    void replyError(const ReplyTo &to, int status, const QString &message,
+                    const QByteArray &extraHeaders = {});
+    void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to);
+    bool tryFastPublish(QTcpSocket *socket);
 
     Options m_options;
     Hub *m_hub;

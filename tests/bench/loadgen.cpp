@@ -43,7 +43,7 @@ struct Options
     double rampPerSecond = 0; // 0: as fast as possible
     double publishRate = 10;
     int publishCount = 100;
-    int publishers = 4;
+    int publishers = 1;
     int payloadBytes = 0; // extra padding in each payload
     std::vector<int> serverPids;
     double settleSeconds = 0.5;
@@ -75,7 +75,9 @@ ProcSample sampleProcs(const std::vector<int> &pids)
             if (p) {
                 unsigned long utime = 0, stime = 0;
                 // state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
-                if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) == 2)
+                if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
+                           &stime)
+                    == 2)
                     total.cpuSeconds += double(utime + stime) / ticks;
             }
         }
@@ -110,8 +112,8 @@ struct Conn
     int64_t lastSeq = -1;
     int64_t received = 0;
     std::string pendingData;
-    // publisher
-    bool busy = false;
+    // publisher: requests sent and not answered yet (HTTP/1.1 pipelining keeps their order)
+    int inflight = 0;
 };
 
 struct Stats
@@ -125,7 +127,7 @@ struct Stats
     std::vector<int32_t> latencyUs;
     int published = 0;
     int publishErrors = 0;
-    int64_t publishBacklogMax = 0;
+    int64_t inflightMax = 0;
 };
 
 class LoadGen
@@ -163,8 +165,6 @@ private:
     std::vector<int64_t> m_perTopicPublished;
     Stats m_s;
     int m_seq = 0;
-    int64_t m_pendingPublishes = 0;
-    bool m_measuring = false;
 };
 
 std::string LoadGen::subscribePath(int topic) const
@@ -190,7 +190,8 @@ Conn *LoadGen::open(Kind kind, int topic)
     // Close with a reset at the end, so that runs leave no TIME_WAIT ports behind.
     const linger abortive {1, 0};
     setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
-    if (connect(c->fd, reinterpret_cast<sockaddr *>(&m_addr), sizeof m_addr) != 0 && errno != EINPROGRESS) {
+    if (connect(c->fd, reinterpret_cast<sockaddr *>(&m_addr), sizeof m_addr) != 0
+        && errno != EINPROGRESS) {
         close(c->fd);
         ++m_s.failed;
         return nullptr;
@@ -226,7 +227,8 @@ void LoadGen::fail(Conn *c)
 void LoadGen::flushOut(Conn *c)
 {
     while (c->outOffset < c->out.size()) {
-        const ssize_t n = send(c->fd, c->out.data() + c->outOffset, c->out.size() - c->outOffset, MSG_NOSIGNAL);
+        const ssize_t n
+            = send(c->fd, c->out.data() + c->outOffset, c->out.size() - c->outOffset, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EAGAIN)
                 break;
@@ -329,7 +331,8 @@ void LoadGen::parseEvents(Conn *c)
         if (len == 0) {
             if (!c->pendingData.empty()) {
                 int64_t seq = -1, sent = 0;
-                if (findNumber(c->pendingData, "\"seq\":", &seq) && findNumber(c->pendingData, "\"sent_us\":", &sent)) {
+                if (findNumber(c->pendingData, "\"seq\":", &seq)
+                    && findNumber(c->pendingData, "\"sent_us\":", &sent)) {
                     if (seq == c->lastSeq)
                         ++m_s.duplicates;
                     else if (seq < c->lastSeq)
@@ -361,11 +364,11 @@ void LoadGen::readPublisher(Conn *c)
             continue;
         }
         if (n == 0 || errno != EAGAIN) {
-            c->busy = false;
+            m_s.publishErrors += c->inflight;
+            c->inflight = 0;
             epoll_ctl(m_epoll, EPOLL_CTL_DEL, c->fd, nullptr);
             close(c->fd);
             c->fd = -1;
-            ++m_s.publishErrors;
             return;
         }
         break;
@@ -387,33 +390,30 @@ void LoadGen::readPublisher(Conn *c)
         if (status < 200 || status >= 300)
             ++m_s.publishErrors;
         c->in.erase(0, end + 4 + length);
-        c->busy = false;
+        --c->inflight;
     }
 }
 
 void LoadGen::publishOne()
 {
-    Conn *free = nullptr;
-    for (auto &p : m_pubs) {
-        if (p->fd < 0) {
-            // reopen a publisher connection that the server closed
-            p->fd = -1;
-            continue;
-        }
-        if (!p->busy && p->connected) {
-            free = p.get();
-            break;
-        }
+    // Round robin over the publisher connections; requests are pipelined, so with one
+    // publisher (the default) the server sees them in sequence order.
+    Conn *target = nullptr;
+    for (size_t i = 0; i < m_pubs.size() && !target; ++i) {
+        Conn *p = m_pubs[size_t(m_seq + int(i)) % m_pubs.size()].get();
+        if (p->fd >= 0 && p->connected)
+            target = p;
     }
-    if (!free) {
-        ++m_pendingPublishes;
-        m_s.publishBacklogMax = std::max(m_s.publishBacklogMax, m_pendingPublishes);
+    if (!target) {
+        ++m_s.publishErrors;
+        ++m_seq;
         return;
     }
     const int topic = m_seq % std::max(m_o.topics, 1);
     const int seq = m_seq++;
     ++m_perTopicPublished[size_t(topic)];
-    std::string payload = "{\"seq\":" + std::to_string(seq) + ",\"sent_us\":" + std::to_string(nowUs());
+    std::string payload
+        = "{\"seq\":" + std::to_string(seq) + ",\"sent_us\":" + std::to_string(nowUs());
     if (m_o.payloadBytes > 0)
         payload += ",\"pad\":\"" + std::string(size_t(m_o.payloadBytes), 'x') + "\"";
     payload += "}";
@@ -425,12 +425,13 @@ void LoadGen::publishOne()
         path = "/publish";
         body = "{\"topic\":\"bench/" + std::to_string(topic) + "\",\"payload\":" + payload + "}";
     }
-    free->out = "POST " + path + " HTTP/1.1\r\nHost: " + m_o.host
-        + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-    free->outOffset = 0;
-    free->busy = true;
+    target->out += "POST " + path + " HTTP/1.1\r\nHost: " + m_o.host
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size())
+        + "\r\n\r\n" + body;
+    ++target->inflight;
+    m_s.inflightMax = std::max<int64_t>(m_s.inflightMax, target->inflight);
     ++m_s.published;
-    flushOut(free);
+    flushOut(target);
 }
 
 void LoadGen::poll(int timeoutMs)
@@ -500,27 +501,11 @@ int LoadGen::run()
         const int64_t due = publishStartUs + int64_t(issued) * intervalUs;
         const int64_t now = nowUs();
         if (now >= due) {
-            if (m_pendingPublishes > 0)
-                --m_pendingPublishes;
             publishOne();
             ++issued;
-            // Catch up on publishes that found every publisher busy.
             continue;
         }
         poll(int(std::max<int64_t>(0, (due - now) / 1000)));
-    }
-    while (m_pendingPublishes > 0) {
-        bool sent = false;
-        for (auto &p : m_pubs) {
-            if (!p->busy && p->connected && p->fd >= 0) {
-                --m_pendingPublishes;
-                publishOne();
-                sent = true;
-                break;
-            }
-        }
-        if (!sent)
-            poll(1);
     }
     const double publishSeconds = double(nowUs() - publishStartUs) / 1e6;
 
@@ -540,25 +525,27 @@ int LoadGen::run()
     printf("{\"flavor\":\"%s\",\"subscribers\":%d,\"topics\":%d,"
            "\"established\":%d,\"failed\":%d,\"connect_seconds\":%.3f,\"connect_rate\":%.0f,"
            "\"connect_p50_ms\":%.2f,\"connect_p99_ms\":%.2f,"
-           "\"published\":%d,\"publish_errors\":%d,\"publish_seconds\":%.3f,\"publish_backlog_max\":%" PRId64 ","
+           "\"published\":%d,\"publish_errors\":%d,\"publish_seconds\":%.3f,\"publish_inflight_"
+           "max\":%" PRId64 ","
            "\"expected\":%" PRId64 ",\"delivered\":%" PRId64 ",\"delivery_ratio\":%.5f,"
            "\"duplicates\":%" PRId64 ",\"out_of_order\":%" PRId64 ","
-           "\"latency_p50_ms\":%.2f,\"latency_p90_ms\":%.2f,\"latency_p99_ms\":%.2f,\"latency_max_ms\":%.2f,"
+           "\"latency_p50_ms\":%.2f,\"latency_p90_ms\":%.2f,\"latency_p99_ms\":%.2f,\"latency_max_"
+           "ms\":%.2f,"
            "\"server_cpu_seconds\":%.3f,\"server_cpu_us_per_delivery\":%.3f,"
            "\"server_connect_cpu_seconds\":%.3f,"
-           "\"server_rss_before_kib\":%" PRId64 ",\"server_rss_idle_kib\":%" PRId64 ",\"server_rss_after_kib\":%" PRId64 ","
+           "\"server_rss_before_kib\":%" PRId64 ",\"server_rss_idle_kib\":%" PRId64
+           ",\"server_rss_after_kib\":%" PRId64 ","
            "\"rss_per_connection_kib\":%.2f}\n",
-           m_o.flavor.c_str(), m_o.subscribers, m_o.topics, m_s.established, m_s.failed, connectSeconds,
-           connectSeconds > 0 ? double(m_s.established) / connectSeconds : 0.0,
+           m_o.flavor.c_str(), m_o.subscribers, m_o.topics, m_s.established, m_s.failed,
+           connectSeconds, connectSeconds > 0 ? double(m_s.established) / connectSeconds : 0.0,
            percentile(m_s.connectUs, 50) / 1000.0, percentile(m_s.connectUs, 99) / 1000.0,
-           m_s.published, m_s.publishErrors, publishSeconds, m_s.publishBacklogMax,
-           expected, m_s.delivered, expected > 0 ? double(m_s.delivered) / double(expected) : 1.0,
-           m_s.duplicates, m_s.outOfOrder,
-           percentile(latencies, 50) / 1000.0, percentile(latencies, 90) / 1000.0,
-           percentile(latencies, 99) / 1000.0, percentile(latencies, 100) / 1000.0,
-           cpu, m_s.delivered > 0 ? cpu * 1e6 / double(m_s.delivered) : 0.0,
-           connectedSample.cpuSeconds - before.cpuSeconds,
-           before.rssKiB, idle.rssKiB, after.rssKiB,
+           m_s.published, m_s.publishErrors, publishSeconds, m_s.inflightMax, expected,
+           m_s.delivered, expected > 0 ? double(m_s.delivered) / double(expected) : 1.0,
+           m_s.duplicates, m_s.outOfOrder, percentile(latencies, 50) / 1000.0,
+           percentile(latencies, 90) / 1000.0, percentile(latencies, 99) / 1000.0,
+           percentile(latencies, 100) / 1000.0, cpu,
+           m_s.delivered > 0 ? cpu * 1e6 / double(m_s.delivered) : 0.0,
+           connectedSample.cpuSeconds - before.cpuSeconds, before.rssKiB, idle.rssKiB, after.rssKiB,
            m_s.established > 0 ? double(idle.rssKiB - before.rssKiB) / m_s.established : 0.0);
     fflush(stdout);
     return 0;
@@ -566,11 +553,12 @@ int LoadGen::run()
 
 void usage()
 {
-    fprintf(stderr,
-            "usage: ssehub-loadgen [--host H] [--port P] [--flavor ssehub|nchan] [--subscribers N]\n"
-            "       [--topics T] [--ramp PER_SECOND] [--rate PUBLISHES_PER_SECOND] [--count M]\n"
-            "       [--publishers K] [--payload-bytes B] [--server-pid PID]... [--hold SECONDS]\n"
-            "       [--drain SECONDS] [--connect-timeout SECONDS]\n");
+    fprintf(
+        stderr,
+        "usage: ssehub-loadgen [--host H] [--port P] [--flavor ssehub|nchan] [--subscribers N]\n"
+        "       [--topics T] [--ramp PER_SECOND] [--rate PUBLISHES_PER_SECOND] [--count M]\n"
+        "       [--publishers K] [--payload-bytes B] [--server-pid PID]... [--hold SECONDS]\n"
+        "       [--drain SECONDS] [--connect-timeout SECONDS]\n");
 }
 
 } // namespace
@@ -587,20 +575,34 @@ int main(int argc, char **argv)
             }
             return argv[++i];
         };
-        if (a == "--host") o.host = next();
-        else if (a == "--port") o.port = atoi(next());
-        else if (a == "--flavor") o.flavor = next();
-        else if (a == "--subscribers") o.subscribers = atoi(next());
-        else if (a == "--topics") o.topics = atoi(next());
-        else if (a == "--ramp") o.rampPerSecond = atof(next());
-        else if (a == "--rate") o.publishRate = atof(next());
-        else if (a == "--count") o.publishCount = atoi(next());
-        else if (a == "--publishers") o.publishers = atoi(next());
-        else if (a == "--payload-bytes") o.payloadBytes = atoi(next());
-        else if (a == "--server-pid") o.serverPids.push_back(atoi(next()));
-        else if (a == "--hold") o.holdSeconds = atof(next());
-        else if (a == "--drain") o.drainSeconds = atof(next());
-        else if (a == "--connect-timeout") o.connectTimeoutSeconds = atof(next());
+        if (a == "--host")
+            o.host = next();
+        else if (a == "--port")
+            o.port = atoi(next());
+        else if (a == "--flavor")
+            o.flavor = next();
+        else if (a == "--subscribers")
+            o.subscribers = atoi(next());
+        else if (a == "--topics")
+            o.topics = atoi(next());
+        else if (a == "--ramp")
+            o.rampPerSecond = atof(next());
+        else if (a == "--rate")
+            o.publishRate = atof(next());
+        else if (a == "--count")
+            o.publishCount = atoi(next());
+        else if (a == "--publishers")
+            o.publishers = atoi(next());
+        else if (a == "--payload-bytes")
+            o.payloadBytes = atoi(next());
+        else if (a == "--server-pid")
+            o.serverPids.push_back(atoi(next()));
+        else if (a == "--hold")
+            o.holdSeconds = atof(next());
+        else if (a == "--drain")
+            o.drainSeconds = atof(next());
+        else if (a == "--connect-timeout")
+            o.connectTimeoutSeconds = atof(next());
         else {
             usage();
             return 2;

@@ -178,4 +178,6 @@ for flavor in ssehub nchan; do
     if wanted 6; then run_wrk 6 $flavor $s6; fi
 done
 
+cp "$results" "$build/bench-results-$mode.jsonl"
+echo "raw results: $build/bench-results-$mode.jsonl"
 python3 "$here/report.py" "$results" "$mode"

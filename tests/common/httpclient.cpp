@@ -2,9 +2,9 @@
 
 #include <QEventLoop>
 #include <QJsonDocument>
-#include <QTimer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 
 namespace ssehub::test {
 

@@ -74,6 +74,8 @@ private Q_SLOTS:
     void cors();
     void pipelinedBytesOnAStream();
     void requestLimits();
+    void keepAliveAndPipelining();
+    void streamRequestPaths();
     void demoPage();
     void connectionLog();
     void engineThread();
@@ -461,7 +463,10 @@ void TestEngine::heartbeat()
     feed.stop();
     QCOMPARE(idle.commentLines().first(), QByteArray(": ping"));
     // A stream that carries events needs no ping.
-    QVERIFY2(busy.comments() <= 1, qPrintable(QStringLiteral("%1 pings, %2 events").arg(busy.comments()).arg(busy.events().size())));
+    QVERIFY2(
+        busy.comments() <= 1,
+        qPrintable(
+            QStringLiteral("%1 pings, %2 events").arg(busy.comments()).arg(busy.events().size())));
     QVERIFY(busy.events().size() >= 5);
     QTRY_VERIFY(busy.comments() >= 1); // and gets them again once events stop
 }
@@ -665,6 +670,88 @@ void TestEngine::requestLimits()
     r = rawRequest(port(), "\x16\x03\x01 not http\r\n\r\n", 2000);
     QVERIFY(r.status == 0 || r.status == 400);
     QCOMPARE(request(port(), "GET", "/connections").status, 200);
+}
+
+void TestEngine::keepAliveAndPipelining()
+{
+    // Publishes on one keep-alive connection: pipelined in one write, split mid-request, mixed
+    // with requests the full parser handles (chunked, Expect, another route), then a close.
+    SseClient watcher;
+    watcher.open(port(), "/events?topic=ka");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    auto post = [](const QByteArray &payload, const QByteArray &extra = {}) -> QByteArray {
+        const QByteArray body = "{\"topic\":\"ka\",\"payload\":" + payload + "}";
+        return "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + extra
+            + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    };
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port());
+    QVERIFY(socket.waitForConnected(5000));
+    QByteArray received;
+    auto responses = [&] { return received.count("HTTP/1.1 "); };
+    auto pump = [&] {
+        received += socket.readAll();
+        return responses();
+    };
+
+    socket.write(post("1") + post("2") + post("3"));
+    QTRY_COMPARE(pump(), 3);
+    const QByteArray fourth = post("4");
+    socket.write(fourth.left(30));
+    socket.flush();
+    QTest::qWait(20); // let the server see a partial request (not a synchronisation wait)
+    socket.write(fourth.mid(30));
+    QTRY_COMPARE(pump(), 4);
+    const QByteArray chunkedBody = "{\"topic\":\"ka\",\"payload\":5}";
+    socket.write("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n"
+                 + QByteArray::number(chunkedBody.size(), 16) + "\r\n" + chunkedBody
+                 + "\r\n0\r\n\r\n");
+    QTRY_COMPARE(pump(), 5);
+    socket.write("GET /connections HTTP/1.1\r\nHost: x\r\n\r\n" + post("6"));
+    QTRY_COMPARE(pump(), 7);
+    socket.write(post("7", "Expect: 100-continue\r\n"));
+    QTRY_VERIFY(pump() >= 8 && received.endsWith("}"));
+    socket.write(post("8", "Connection: close\r\n"));
+    QTRY_VERIFY(socket.state() == QAbstractSocket::UnconnectedState || (pump(), false));
+    received += socket.readAll();
+    QCOMPARE(received.count("HTTP/1.1 200 OK"), 9); // 8 publishes and the GET
+    QCOMPARE(received.count("HTTP/1.1 100 Continue"), 1);
+
+    QTRY_COMPARE(watcher.events().size(), 8);
+    QList<int> payloads;
+    for (const SseEvent &e : watcher.events())
+        payloads << e.json().value(QLatin1String("payload")).toInt();
+    QCOMPARE(payloads, (QList<int> {1, 2, 3, 4, 5, 6, 7, 8}));
+}
+
+void TestEngine::streamRequestPaths()
+{
+    // A stream request that arrives whole with the connection is taken over on accept; one that
+    // arrives in pieces goes through the full parser. Both must produce the same stream.
+    SseClient whole;
+    whole.open(port(), "/events?topic=paths", {{"User-Agent", "whole"}});
+    QTcpSocket pieces;
+    pieces.connectToHost(QHostAddress::LocalHost, port());
+    QVERIFY(pieces.waitForConnected(5000));
+    pieces.write("GET /events?topic=pa");
+    pieces.flush();
+    QTest::qWait(20); // the first piece arrives alone (not a synchronisation wait)
+    pieces.write("ths HTTP/1.1\r\nHost: x\r\nUser-Agent: pieces\r\n\r\n");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    publish(port(), "paths", "42");
+    QTRY_COMPARE(whole.events().size(), 1);
+    QByteArray raw;
+    QTRY_VERIFY((raw += pieces.readAll()).contains("\"payload\":42"));
+    const QByteArray wholeRaw = whole.raw();
+    // Same head, same retry line, same event frame.
+    QCOMPARE(raw.left(raw.indexOf("\r\n\r\n")), wholeRaw.left(wholeRaw.indexOf("\r\n\r\n")));
+    QCOMPARE(raw.mid(raw.indexOf("\r\n\r\n")), wholeRaw.mid(wholeRaw.indexOf("\r\n\r\n")));
+    QStringList agents;
+    for (const SseConnection *c : m_engine->hub()->connections())
+        agents << QString::fromUtf8(c->userAgent());
+    agents.sort();
+    QCOMPARE(agents, (QStringList {QStringLiteral("pieces"), QStringLiteral("whole")}));
 }
 
 void TestEngine::demoPage()
