@@ -147,6 +147,9 @@ void StreamListener::incomingConnection(qintptr descriptor)
 {
     if (takeOver && takeOver(int(descriptor)))
         return;
+    // Answers are small and complete: send them at once, not after the previous one's ACK.
+    const int one = 1;
+    ::setsockopt(int(descriptor), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         qCWarning(lcHttp) << "could not take an accepted connection:" << socket->errorString();
