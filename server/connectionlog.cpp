@@ -19,6 +19,12 @@ QString LogEntry::kindName(Kind kind)
         return QStringLiteral("kick");
     case Kind::Reset:
         return QStringLiteral("reset");
+    case Kind::Subscribe:
+        return QStringLiteral("subscribe");
+    case Kind::Unsubscribe:
+        return QStringLiteral("unsubscribe");
+    case Kind::Transition:
+        return QStringLiteral("transition");
     }
     return {};
 }
@@ -51,7 +57,8 @@ void ConnectionLog::append(LogEntry entry)
         entry.time = QDateTime::currentMSecsSinceEpoch();
     // Routine connects and closes go to debug; what an operator may need to act on to info.
     // The line is only formatted when its level is enabled (connect storms are hot paths).
-    const bool routine = entry.kind == Kind::Connect
+    const bool routine = entry.kind == Kind::Connect || entry.kind == Kind::Subscribe
+        || entry.kind == Kind::Unsubscribe || entry.kind == Kind::Transition
         || (entry.kind == Kind::Disconnect
             && (entry.reason == QLatin1String("client-closed")
                 || entry.reason == QLatin1String("server-shutdown")));

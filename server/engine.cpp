@@ -4,8 +4,11 @@
 #include "hub.h"
 #include "localbroker.h"
 #include "logging.h"
+#include "subscriptionstore.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QSysInfo>
 #include <QThread>
 
 namespace ssehub {
@@ -31,7 +34,17 @@ bool Engine::start(QString *error)
     Hub::Options hubOptions;
     hubOptions.connection.heartbeatMs = qMax(1, m_config.heartbeatMs);
     hubOptions.connection.maxQueueBytes = m_config.maxQueueBytes;
+    hubOptions.lifecycle = m_config.lifecycle;
+    hubOptions.nodeId = m_config.nodeId;
     m_hub = new Hub(hubOptions, &m_broker->history(), m_log, this);
+    if (!m_config.dataDir.isEmpty()) {
+        const QString problem = m_hub->attachStore(std::make_unique<FileSubscriptionStore>(
+            QDir(m_config.dataDir).filePath(QStringLiteral("subscriptions.json"))));
+        if (!problem.isEmpty()) {
+            qCWarning(lcEngine).noquote() << problem;
+            m_startProblems << problem;
+        }
+    }
     m_broker->setSink([hub = m_hub](const EventPtr &event) { return hub->deliver(event); });
 
     HttpFront::Options frontOptions;
@@ -44,6 +57,8 @@ bool Engine::start(QString *error)
     m_front = new HttpFront(frontOptions, m_hub, m_broker, this);
     if (!m_front->listenOn(m_config.listenAddress, m_config.port, m_config.listenBacklog, error))
         return false;
+    if (m_config.nodeId.isEmpty())
+        m_hub->setNodeId(QSysInfo::machineHostName() + QLatin1Char(':') + QString::number(port()));
     qCInfo(lcEngine).noquote() << "listening on" << listenUrl() << "with the" << m_broker->name()
                                << "broker";
 
@@ -162,6 +177,7 @@ bool EngineThread::start(const Engine::Config &config, QString *error)
     m_engine = engine;
     m_port = engine->port();
     m_listenUrl = engine->listenUrl();
+    m_startProblems = engine->startProblems();
     connect(engine, &Engine::statsChanged, this, &EngineThread::statsChanged, Qt::QueuedConnection);
     return true;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connectionlog.h"
+#include "hub.h"
 
 #include <QHostAddress>
 #include <QMetaType>
@@ -17,7 +18,6 @@ QT_END_NAMESPACE
 
 namespace ssehub {
 
-class Hub;
 class HttpFront;
 class LocalBroker;
 
@@ -63,6 +63,11 @@ public:
         QStringList corsOrigins;
         qsizetype logCapacity = 10000;
         int statsIntervalMs = 250;
+        // Where named clients' subscriptions and cursors are kept (subscriptions.json);
+        // empty: in memory only.
+        QString dataDir;
+        Hub::Lifecycle lifecycle;
+        QString nodeId; // empty: host name and port
     };
 
     explicit Engine(const Config &config, QObject *parent = nullptr);
@@ -77,6 +82,9 @@ public:
     quint16 port() const;
     QString listenUrl() const;
     EngineStats stats() const;
+    // Problems found at start that did not stop it (e.g. a damaged subscriptions file), each a
+    // message an operator can act on.
+    QStringList startProblems() const { return m_startProblems; }
 
     Hub *hub() const { return m_hub; }
     HttpFront *front() const { return m_front; }
@@ -95,6 +103,7 @@ private:
     Hub *m_hub = nullptr;
     HttpFront *m_front = nullptr;
     QTimer m_statsTimer;
+    QStringList m_startProblems;
     qint64 m_startedAt = 0;
     quint64 m_revision = 0;
     quint64 m_lastSignature = 0;
@@ -118,6 +127,7 @@ public:
 
     quint16 port() const { return m_port; }
     QString listenUrl() const { return m_listenUrl; }
+    QStringList startProblems() const { return m_startProblems; }
 
     // Runs fn(engine) on the engine thread (queued; never blocks the caller).
     void post(std::function<void(Engine *)> fn);
@@ -130,6 +140,7 @@ private:
     Engine *m_engine = nullptr;
     quint16 m_port = 0;
     QString m_listenUrl;
+    QStringList m_startProblems;
 };
 
 } // namespace ssehub

@@ -55,6 +55,7 @@ EventPtr makeEvent(quint64 id, const QByteArray &topic, const QByteArray &type,
     event->topic = topic;
     event->type = type;
     event->timestamp = timestamp;
+    event->payload = payloadJson;
 
     const QByteArray idText = QByteArray::number(id);
     QByteArray &json = event->envelope;
@@ -73,6 +74,18 @@ EventPtr makeEvent(quint64 id, const QByteArray &topic, const QByteArray &type,
 
     event->frame = SseFrame::event(idText, type, json);
     return event;
+}
+
+const QByteArray &Event::payloadFrame() const
+{
+    if (m_payloadFrame.isEmpty())
+        m_payloadFrame = SseFrame::event(idText(), type, payload);
+    return m_payloadFrame;
+}
+
+QByteArray Event::frameWithoutId(bool payloadOnly) const
+{
+    return SseFrame::event(QByteArray(), type, payloadOnly ? payload : envelope);
 }
 
 bool parseEventId(QByteArrayView text, quint64 *id)

@@ -15,10 +15,21 @@ struct Event
     QByteArray topic;
     QByteArray type;
     qint64 timestamp = 0; // ms since the epoch, set by the server
+    QByteArray payload; // the published JSON value, compact
     QByteArray envelope; // {"id","topic","type","payload","timestamp"} as compact JSON
     QByteArray frame; // the SSE frame carrying the envelope
 
     QByteArray idText() const { return QByteArray::number(id); }
+
+    // The frame for streams that asked for format=payload (data is the payload alone); encoded
+    // on first use and then shared like `frame`. Only the engine thread uses events.
+    const QByteArray &payloadFrame() const;
+    // A frame without the id line, for events replayed out of id order (a resumed
+    // subscription): it must not move the client's Last-Event-ID backwards.
+    QByteArray frameWithoutId(bool payloadOnly) const;
+
+private:
+    mutable QByteArray m_payloadFrame;
 };
 
 using EventPtr = std::shared_ptr<const Event>;

@@ -26,7 +26,7 @@ namespace ssehub {
 
 namespace {
 
-const QByteArray ApiMethods = QByteArrayLiteral("GET, POST, DELETE, OPTIONS");
+const QByteArray ApiMethods = QByteArrayLiteral("GET, POST, PATCH, DELETE, OPTIONS");
 const QByteArray ApiRequestHeaders
     = QByteArrayLiteral("Content-Type, Last-Event-ID, Authorization");
 
@@ -426,51 +426,50 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         servePreflight(request, socket);
         return true;
     }
+    // Answers 405 (naming the allowed method) unless the request uses `wanted`.
+    auto allowed = [&](Method wanted, const char *name) {
+        if (method == wanted || (wanted == Method::Get && method == Method::Head))
+            return true;
+        replyError(replyTo(request, socket), 405, tr("use %1 on %2").arg(QLatin1String(name), path),
+                   "Allow: " + QByteArray(name) + ", OPTIONS\r\n");
+        return false;
+    };
+    const QLatin1String subscriptionsPrefix("/subscriptions/");
+    const QLatin1String connectionsPrefix("/connections/");
+
     if (path == QLatin1String("/events")) {
-        if (method != Method::Get) {
-            replyError(replyTo(request, socket), 405, tr("use GET on /events"),
-                       "Allow: GET, OPTIONS\r\n");
-            return true;
-        }
-        serveEvents(request, socket);
-        return true;
+        if (allowed(Method::Get, "GET"))
+            serveEvents(request, socket);
+    } else if (path == QLatin1String("/publish")) {
+        if (allowed(Method::Post, "POST"))
+            servePublish(request, socket);
+    } else if (path == QLatin1String("/subscribe")) {
+        if (allowed(Method::Post, "POST"))
+            serveSubscribe(request, socket);
+    } else if (path == QLatin1String("/unsubscribe")) {
+        if (allowed(Method::Delete, "DELETE"))
+            serveUnsubscribe(request, socket);
+    } else if (path == QLatin1String("/ack")) {
+        if (allowed(Method::Post, "POST"))
+            serveAck(request, socket);
+    } else if (path.startsWith(subscriptionsPrefix) && path.size() > subscriptionsPrefix.size()) {
+        if (method == Method::Get || method == Method::Patch)
+            serveSubscriptions(request, socket, path.mid(subscriptionsPrefix.size()));
+        else
+            allowed(Method::Patch, "GET, PATCH");
+    } else if (path == QLatin1String("/connections")) {
+        if (allowed(Method::Get, "GET"))
+            serveConnections(request, socket);
+    } else if (path.startsWith(connectionsPrefix)) {
+        if (allowed(Method::Delete, "DELETE"))
+            serveKick(request, socket, path.mid(connectionsPrefix.size()));
+    } else if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
+        if (allowed(Method::Get, "GET"))
+            serveDemo(request, socket);
+    } else {
+        return false;
     }
-    if (path == QLatin1String("/publish")) {
-        if (method != Method::Post) {
-            replyError(replyTo(request, socket), 405, tr("use POST on /publish"),
-                       "Allow: POST, OPTIONS\r\n");
-            return true;
-        }
-        servePublish(request, socket);
-        return true;
-    }
-    if (path == QLatin1String("/connections")) {
-        if (method != Method::Get) {
-            replyError(replyTo(request, socket), 405, tr("use GET on /connections"),
-                       "Allow: GET, OPTIONS\r\n");
-            return true;
-        }
-        serveConnections(request, socket);
-        return true;
-    }
-    if (path.startsWith(QLatin1String("/connections/"))) {
-        if (method != Method::Delete) {
-            replyError(replyTo(request, socket), 405, tr("use DELETE on /connections/<id>"),
-                       "Allow: DELETE, OPTIONS\r\n");
-            return true;
-        }
-        serveKick(request, socket, path.mid(qsizetype(strlen("/connections/"))));
-        return true;
-    }
-    if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
-        if (method != Method::Get && method != Method::Head) {
-            replyError(replyTo(request, socket), 405, tr("use GET on /"), "Allow: GET\r\n");
-            return true;
-        }
-        serveDemo(request, socket);
-        return true;
-    }
-    return false;
+    return true;
 }
 
 void HttpFront::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -592,10 +591,22 @@ QString HttpFront::parseStreamRequest(const QByteArray &target, const QByteArray
         } else if (key == "lastEventId") {
             queryCursor = value;
             hasQueryCursor = true;
+        } else if (key == "client_id") {
+            if (const QString error = validateClientId(value); !error.isEmpty())
+                return error;
+            out->clientId = QString::fromUtf8(value);
+        } else if (key == "format") {
+            if (value != "payload" && value != "envelope")
+                return tr("format must be 'envelope' (the default) or 'payload'");
+            out->payloadOnly = value == "payload";
         }
     }
-    if (out->filters.isEmpty())
-        return tr("at least one topic parameter is required, e.g. /events?topic=sensor/%2B/data");
+    if (out->filters.isEmpty()
+        && (out->clientId.isEmpty() || !m_hub->hasStoredSubscriptions(out->clientId)))
+        return out->clientId.isEmpty()
+            ? tr("at least one topic parameter is required, e.g. /events?topic=sensor/%2B/data")
+            : tr("client '%1' has no stored subscriptions; give at least one topic parameter")
+                  .arg(out->clientId);
 
     // Last-Event-ID (what EventSource sends on reconnect) wins over the query parameter.
     QByteArray cursorText = lastEventIdHeader;
@@ -617,8 +628,15 @@ void HttpFront::startStream(int fd, const QHostAddress &peer, quint16 peerPort,
                             "X-Accel-Buffering: no\r\n"
                             "Connection: keep-alive\r\n"
         + corsHeaders(stream.origin) + "\r\n" + SseFrame::retry(m_options.retryMs);
-    m_hub->addStream(fd, peer, peerPort, stream.filters, head, stream.userAgent, stream.hasCursor,
-                     stream.cursor, stream.cursorValid);
+    Hub::StreamSpec spec;
+    spec.clientId = stream.clientId;
+    spec.filters = stream.filters;
+    spec.payloadOnly = stream.payloadOnly;
+    spec.userAgent = stream.userAgent;
+    spec.hasCursor = stream.hasCursor;
+    spec.cursorValid = stream.cursorValid;
+    spec.cursor = stream.cursor;
+    m_hub->addStream(fd, peer, peerPort, spec, head);
 }
 
 void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -797,10 +815,13 @@ void HttpFront::serveConnections(const QHttpServerRequest &request, QTcpSocket *
     QJsonArray list;
     for (const SseConnection *c : m_hub->connections()) {
         QJsonArray filters;
-        for (const TopicFilter &f : c->filters())
-            filters.append(QString::fromUtf8(f.text()));
+        for (const QByteArray &f : c->filters())
+            filters.append(QString::fromUtf8(f));
         list.append(QJsonObject {
             {QStringLiteral("id"), QString::number(c->id())},
+            {QStringLiteral("client_id"), c->client()->id},
+            {QStringLiteral("format"),
+             c->payloadOnly() ? QStringLiteral("payload") : QStringLiteral("envelope")},
             {QStringLiteral("remote"), c->remote()},
             {QStringLiteral("user_agent"), QString::fromUtf8(c->userAgent())},
             {QStringLiteral("filters"), filters},
@@ -814,6 +835,230 @@ void HttpFront::serveConnections(const QHttpServerRequest &request, QTcpSocket *
         });
     }
     replyJson(replyTo(request, socket), 200, QJsonObject {{QStringLiteral("connections"), list}});
+}
+
+bool HttpFront::jsonBody(const QHttpServerRequest &request, QTcpSocket *socket, QJsonObject *out)
+{
+    if (!request.value("content-type").toLower().startsWith("application/json")) {
+        replyError(replyTo(request, socket), 415, tr("Content-Type must be application/json"));
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        replyError(replyTo(request, socket), 400,
+                   tr("body is not valid JSON: %1 at offset %2")
+                       .arg(parseError.errorString())
+                       .arg(parseError.offset));
+        return false;
+    }
+    if (!doc.isObject()) {
+        replyError(replyTo(request, socket), 400, tr("body must be a JSON object"));
+        return false;
+    }
+    *out = doc.object();
+    return true;
+}
+
+QString HttpFront::parseFilters(const QJsonValue &value, QList<TopicFilter> *out,
+                                bool required) const
+{
+    QJsonArray list;
+    if (value.isString())
+        list.append(value);
+    else if (value.isArray())
+        list = value.toArray();
+    else if (!value.isUndefined() || required)
+        return tr("\"topics\" must be an array of topic filters");
+    for (const QJsonValue &item : std::as_const(list)) {
+        if (!item.isString())
+            return tr("\"topics\" must contain only strings");
+        QString error;
+        const TopicFilter filter = TopicFilter::parse(item.toString().toUtf8(), &error);
+        if (!filter.isValid())
+            return error;
+        if (!out->contains(filter))
+            out->append(filter);
+    }
+    if (required && out->isEmpty())
+        return tr("\"topics\" must name at least one topic filter");
+    if (out->size() > m_options.maxFiltersPerStream)
+        return tr("more than %1 topic filters in one request").arg(m_options.maxFiltersPerStream);
+    return {};
+}
+
+namespace {
+
+// Reads "client_id" from a JSON body; empty string when valid.
+QString clientIdFrom(const QJsonObject &object, QString *id)
+{
+    const QJsonValue value = object.value(QLatin1String("client_id"));
+    if (!value.isString())
+        return QStringLiteral("\"client_id\" is missing or not a string");
+    *id = value.toString();
+    return validateClientId(id->toUtf8());
+}
+
+} // namespace
+
+void HttpFront::answer(const ReplyTo &to, const Hub::Answer &answer)
+{
+    if (answer.status >= 400)
+        replyError(to, answer.status, answer.error);
+    else
+        replyJson(to, answer.status, answer.body);
+}
+
+// POST /subscribe {"client_id", "topics": [filters], "ttl_seconds"?: n}
+// Adds filters to the client's set (creating the client); every live stream of the client
+// receives matching events at once. 200 {"client_id", "subscriptions": [...], ...};
+// 400 bad JSON, id, filters or ttl; 415 not JSON.
+void HttpFront::serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QJsonObject body;
+    if (!jsonBody(request, socket, &body))
+        return;
+    QString clientId;
+    QList<TopicFilter> filters;
+    QString error = clientIdFrom(body, &clientId);
+    if (error.isEmpty())
+        error = parseFilters(body.value(QLatin1String("topics")), &filters, true);
+    qint64 ttlMs = 0;
+    const QJsonValue ttl = body.value(QLatin1String("ttl_seconds"));
+    if (error.isEmpty() && !ttl.isUndefined() && !ttl.isNull()) {
+        if (!ttl.isDouble() || ttl.toDouble() <= 0 || ttl.toDouble() > 10.0 * 365 * 24 * 3600)
+            error = tr("\"ttl_seconds\" must be a positive number of seconds");
+        else
+            ttlMs = qMax<qint64>(1, qint64(ttl.toDouble() * 1000));
+    }
+    if (!error.isEmpty()) {
+        replyError(replyTo(request, socket), 400, error);
+        return;
+    }
+    answer(replyTo(request, socket), m_hub->subscribe(clientId, filters, ttlMs));
+}
+
+// DELETE /unsubscribe {"client_id", "topics": [...]} or ?client_id=&topic=...
+// Removes filters; delivery on them stops at once, queued events included.
+// 200 {"client_id", "subscriptions", "removed"}; 400 bad input; 404 unknown client.
+void HttpFront::serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QString clientId;
+    QList<TopicFilter> filters;
+    QString error;
+    if (!request.body().isEmpty()) {
+        QJsonObject body;
+        if (!jsonBody(request, socket, &body))
+            return;
+        error = clientIdFrom(body, &clientId);
+        if (error.isEmpty())
+            error = parseFilters(body.value(QLatin1String("topics")), &filters, true);
+    } else {
+        QJsonArray topics;
+        bool haveId = false;
+        for (const auto &[key, value] :
+             queryItems(request.url().query(QUrl::FullyEncoded).toLatin1())) {
+            if (key == "client_id") {
+                clientId = QString::fromUtf8(value);
+                haveId = true;
+                error = validateClientId(value);
+            } else if (key == "topic") {
+                topics.append(QString::fromUtf8(value));
+            }
+        }
+        if (!haveId && error.isEmpty())
+            error = tr("client_id is missing (in a JSON body or as ?client_id=)");
+        if (error.isEmpty())
+            error = parseFilters(topics, &filters, true);
+    }
+    if (!error.isEmpty()) {
+        replyError(replyTo(request, socket), 400, error);
+        return;
+    }
+    answer(replyTo(request, socket), m_hub->unsubscribe(clientId, filters));
+}
+
+// GET /subscriptions/<client_id>[?all=1]: the client's subscriptions (archived ones only with
+// all=1). PATCH /subscriptions/<client_id> {"topics"?: [...], "state"?: "paused"|"active",
+// "expires_at"?: ms|null, "replay"?: bool}: pause, resume (optionally replaying what was missed),
+// renew or set an expiry. 200 as GET; 400 bad input; 404 unknown client or subscription;
+// 409 expired beyond the grace period (or expired and no new expires_at).
+void HttpFront::serveSubscriptions(const QHttpServerRequest &request, QTcpSocket *socket,
+                                   const QString &encodedId)
+{
+    const QByteArray rawId = QByteArray::fromPercentEncoding(encodedId.toUtf8());
+    if (const QString error = validateClientId(rawId); !error.isEmpty()) {
+        replyError(replyTo(request, socket), 400, error);
+        return;
+    }
+    const QString clientId = QString::fromUtf8(rawId);
+    if (request.method() == QHttpServerRequest::Method::Get
+        || request.method() == QHttpServerRequest::Method::Head) {
+        bool all = false;
+        for (const auto &[key, value] :
+             queryItems(request.url().query(QUrl::FullyEncoded).toLatin1()))
+            all |= key == "all" && (value == "1" || value == "true");
+        answer(replyTo(request, socket), m_hub->listSubscriptions(clientId, all));
+        return;
+    }
+    QJsonObject body;
+    if (!jsonBody(request, socket, &body))
+        return;
+    QList<TopicFilter> filters;
+    QString error = parseFilters(body.value(QLatin1String("topics")), &filters, false);
+    std::optional<Subscription::State> state;
+    const QJsonValue stateValue = body.value(QLatin1String("state"));
+    if (error.isEmpty() && !stateValue.isUndefined()) {
+        Subscription::State parsed;
+        if (!stateValue.isString() || !Subscription::parseState(stateValue.toString(), &parsed)
+            || (parsed != Subscription::State::Active && parsed != Subscription::State::Paused))
+            error = tr("\"state\" must be \"paused\" or \"active\"");
+        else
+            state = parsed;
+    }
+    std::optional<qint64> expiresAt;
+    const QJsonValue expiresValue = body.value(QLatin1String("expires_at"));
+    const bool hasExpires = !expiresValue.isUndefined();
+    if (error.isEmpty() && hasExpires && !expiresValue.isNull()) {
+        if (!expiresValue.isDouble() || expiresValue.toDouble() <= 0)
+            error = tr("\"expires_at\" must be a time in ms since the epoch, or null for never");
+        else
+            expiresAt = qint64(expiresValue.toDouble());
+    }
+    const QJsonValue replayValue = body.value(QLatin1String("replay"));
+    if (error.isEmpty() && !replayValue.isUndefined() && !replayValue.isBool())
+        error = tr("\"replay\" must be true or false");
+    if (error.isEmpty() && !state && !hasExpires)
+        error = tr("nothing to change: give \"state\" and/or \"expires_at\"");
+    if (!error.isEmpty()) {
+        replyError(replyTo(request, socket), 400, error);
+        return;
+    }
+    const bool named = body.contains(QLatin1String("topics"));
+    answer(replyTo(request, socket),
+           m_hub->changeSubscriptions(clientId, named ? &filters : nullptr, state, expiresAt,
+                                      hasExpires, replayValue.toBool(false)));
+}
+
+// POST /ack {"client_id", "last_event_id"}: stores how far the client has processed; a stream
+// of this client that opens without Last-Event-ID resumes after it. 200 {"client_id","acked"};
+// 400 bad input; 404 unknown client.
+void HttpFront::serveAck(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QJsonObject body;
+    if (!jsonBody(request, socket, &body))
+        return;
+    QString clientId;
+    QString error = clientIdFrom(body, &clientId);
+    quint64 id = 0;
+    const QJsonValue idValue = body.value(QLatin1String("last_event_id"));
+    if (error.isEmpty() && (!idValue.isString() || !parseEventId(idValue.toString().toUtf8(), &id)))
+        error = tr("\"last_event_id\" must be an event id (a string of digits)");
+    if (!error.isEmpty()) {
+        replyError(replyTo(request, socket), 400, error);
+        return;
+    }
+    answer(replyTo(request, socket), m_hub->acknowledge(clientId, id));
 }
 
 // DELETE /connections/<id>: closes that stream (the client may reconnect with Last-Event-ID).

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hub.h"
 #include "topicfilter.h"
 
 #include <QAbstractHttpServer>
@@ -97,7 +98,9 @@ private:
 
     struct StreamRequest
     {
+        QString clientId;
         QList<TopicFilter> filters;
+        bool payloadOnly = false;
         bool hasCursor = false;
         bool cursorValid = false;
         quint64 cursor = 0;
@@ -112,6 +115,15 @@ private:
     void serveEvents(const QHttpServerRequest &request, QTcpSocket *socket);
     void servePublish(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveConnections(const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveSubscriptions(const QHttpServerRequest &request, QTcpSocket *socket,
+                            const QString &clientId);
+    void serveAck(const QHttpServerRequest &request, QTcpSocket *socket);
+    // Parses a JSON object body (415/400 answered here when it is not one).
+    bool jsonBody(const QHttpServerRequest &request, QTcpSocket *socket, QJsonObject *out);
+    // Parses a "topics" array (or one string) into filters; empty string when valid.
+    QString parseFilters(const QJsonValue &value, QList<TopicFilter> *out, bool required) const;
     void serveKick(const QHttpServerRequest &request, QTcpSocket *socket, const QString &id);
     void serveDemo(const QHttpServerRequest &request, QTcpSocket *socket);
     void servePreflight(const QHttpServerRequest &request, QTcpSocket *socket);
@@ -135,6 +147,7 @@ private:
     void replyError(const ReplyTo &to, int status, const QString &message,
                     const QByteArray &extraHeaders = {});
     void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to);
+    void answer(const ReplyTo &to, const Hub::Answer &answer);
     bool tryFastPublish(QTcpSocket *socket);
 
     Options m_options;

@@ -2,8 +2,32 @@
 
 #include "eventhistory.h"
 #include "logging.h"
+#include "sseframe.h"
+#include "subscriptionstore.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+#include <algorithm>
+#include <limits>
 
 namespace ssehub {
+
+namespace {
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+quint64 newestId(const EventHistory *history)
+{
+    return history->newest() ? history->newest()->id : history->horizon();
+}
+
+} // namespace
 
 Hub::Hub(const Options &options, const EventHistory *history, ConnectionLog *log, QObject *parent)
     : QObject(parent)
@@ -17,6 +41,15 @@ Hub::Hub(const Options &options, const EventHistory *history, ConnectionLog *log
     m_heartbeat.setInterval(qBound(2, m_options.connection.heartbeatMs / 4, 1000));
     connect(&m_heartbeat, &QTimer::timeout, this, &Hub::onHeartbeatTick);
     m_heartbeat.start();
+
+    m_sweeper.setInterval(qMax(1, m_options.lifecycle.sweepIntervalMs));
+    connect(&m_sweeper, &QTimer::timeout, this, &Hub::sweep);
+    m_sweeper.start();
+
+    // Changes are written in batches: at most one file write per 200 ms.
+    m_saveTimer.setSingleShot(true);
+    m_saveTimer.setInterval(200);
+    connect(&m_saveTimer, &QTimer::timeout, this, &Hub::saveNow);
 }
 
 Hub::~Hub()
@@ -24,35 +57,246 @@ Hub::~Hub()
     closeAll(CloseReason::Shutdown);
     // Deleted here, while the poller they were registered with still exists.
     qDeleteAll(findChildren<SseConnection *>(Qt::FindDirectChildrenOnly));
+    if (m_saveTimer.isActive())
+        saveNow();
 }
 
-SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort,
-                              QList<TopicFilter> filters, const QByteArray &head,
-                              const QByteArray &userAgent, bool hasCursor, quint64 cursor,
-                              bool cursorValid)
+// --- Storage ------------------------------------------------------------------------------
+
+QString Hub::attachStore(std::unique_ptr<SubscriptionStore> store)
 {
+    m_store = std::move(store);
+    QString problem;
+    const QHash<QString, Client> stored = m_store->load(&problem);
+    for (auto it = stored.cbegin(); it != stored.cend(); ++it) {
+        Client *client = findOrCreate(it.key(), false);
+        client->subscriptions = it.value().subscriptions;
+        client->hasAck = it.value().hasAck;
+        client->ackedId = it.value().ackedId;
+        for (Subscription &s : client->subscriptions) {
+            if (s.delivers())
+                m_index.insert(s.filter, client);
+        }
+    }
+    m_nextSweep = 0; // check expiries at once
+    return problem;
+}
+
+void Hub::scheduleSave()
+{
+    if (m_store && !m_saveTimer.isActive())
+        m_saveTimer.start();
+}
+
+void Hub::saveNow()
+{
+    m_saveTimer.stop();
+    if (!m_store)
+        return;
+    QHash<QString, Client> named;
+    for (const auto &[id, client] : m_clients) {
+        if (!client->ephemeral)
+            named.insert(id, *client);
+    }
+    QString error;
+    if (!m_store->save(named, &error))
+        qCWarning(lcSse).noquote() << error
+                                   << "- subscriptions changed since the last write are "
+                                      "kept in memory; fix the data directory's permissions";
+}
+
+// --- Clients ------------------------------------------------------------------------------
+
+Client *Hub::findOrCreate(const QString &id, bool ephemeral)
+{
+    auto it = m_clients.find(id);
+    if (it != m_clients.end())
+        return it->second.get();
+    auto client = std::make_unique<Client>();
+    client->id = id;
+    client->ephemeral = ephemeral;
+    Client *raw = client.get();
+    m_clients.emplace(id, std::move(client));
+    return raw;
+}
+
+const Client *Hub::client(const QString &id) const
+{
+    const auto it = m_clients.find(id);
+    return it == m_clients.end() ? nullptr : it->second.get();
+}
+
+bool Hub::hasStoredSubscriptions(const QString &clientId) const
+{
+    const Client *c = client(clientId);
+    if (!c)
+        return false;
+    return std::any_of(
+        c->subscriptions.cbegin(), c->subscriptions.cend(),
+        [](const Subscription &s) { return s.state != Subscription::State::Archived; });
+}
+
+void Hub::dropClientIfUnused(Client *client)
+{
+    if (!client->ephemeral || !client->streams.isEmpty())
+        return;
+    for (Subscription &s : client->subscriptions)
+        deactivate(client, s);
+    m_clients.erase(client->id);
+}
+
+void Hub::activate(Client *client, Subscription &s)
+{
+    if (s.state != Subscription::State::Active) {
+        s.state = Subscription::State::Active;
+        m_index.insert(s.filter, client);
+    }
+}
+
+void Hub::deactivate(Client *client, Subscription &s)
+{
+    if (s.state == Subscription::State::Active)
+        m_index.remove(s.filter, client);
+}
+
+void Hub::transition(Client *client, Subscription &s, Subscription::State to, const QString &reason)
+{
+    const Subscription::State from = s.state;
+    if (from == to)
+        return;
+    if (to == Subscription::State::Active) {
+        activate(client, s);
+    } else {
+        deactivate(client, s);
+        s.state = to;
+    }
+    s.updatedAt = nowMs();
+    logClient(LogEntry::Kind::Transition, client, reason,
+              QStringLiteral("%1 %2 -> %3")
+                  .arg(QString::fromUtf8(s.filter.text()), Subscription::stateName(from),
+                       Subscription::stateName(to)));
+}
+
+void Hub::afterSubscriptionChange(Client *client)
+{
+    // Delivery on what is no longer active stops at once, also for frames already queued.
+    for (SseConnection *stream : client->streams)
+        stream->dropUnmatchedQueued();
+    m_nextSweep = 0;
+    if (!client->ephemeral)
+        scheduleSave();
+}
+
+void Hub::logClient(LogEntry::Kind kind, const Client *client, const QString &reason,
+                    const QString &detail)
+{
+    LogEntry entry;
+    entry.kind = kind;
+    entry.clientId = client->id;
+    entry.reason = reason;
+    entry.detail = detail;
+    m_log->append(entry);
+}
+
+QJsonObject Hub::subscriptionsJson(const Client *client, bool all) const
+{
+    QJsonArray list;
+    for (const Subscription &s : client->subscriptions) {
+        if (all || s.state != Subscription::State::Archived)
+            list.append(s.toJson());
+    }
+    QJsonObject body {{QStringLiteral("client_id"), client->id},
+                      {QStringLiteral("subscriptions"), list},
+                      {QStringLiteral("streams"), int(client->streams.size())}};
+    if (client->hasAck)
+        body.insert(QStringLiteral("acked"), QString::number(client->ackedId));
+    return body;
+}
+
+// --- Streams ------------------------------------------------------------------------------
+
+SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort,
+                              const StreamSpec &spec, const QByteArray &head)
+{
+    Client *client = nullptr;
+    if (spec.clientId.isEmpty()) {
+        QString id;
+        do {
+            id = QStringLiteral("anon-")
+                + QString::number(QRandomGenerator::global()->generate64(), 16);
+        } while (m_clients.count(id));
+        client = findOrCreate(id, true);
+    } else {
+        client = findOrCreate(spec.clientId, false);
+    }
+    // Topic parameters add to the stored set (and renew what had expired).
+    const qint64 now = nowMs();
+    bool changed = false;
+    for (const TopicFilter &filter : spec.filters) {
+        auto it = client->subscriptions.find(filter.text());
+        if (it == client->subscriptions.end()) {
+            Subscription s;
+            s.filter = filter;
+            s.state = Subscription::State::Paused; // activate() below indexes it
+            s.createdAt = s.updatedAt = now;
+            it = client->subscriptions.insert(filter.text(), s);
+            activate(client, *it);
+            logClient(LogEntry::Kind::Subscribe, client, QStringLiteral("stream"),
+                      QString::fromUtf8(filter.text()));
+            changed = true;
+        } else if (it->state == Subscription::State::Expired
+                   || it->state == Subscription::State::Archived) {
+            it->expiresAt = 0;
+            transition(client, *it, Subscription::State::Active,
+                       QStringLiteral("renewed by a stream"));
+            changed = true;
+        }
+    }
+    if (changed && !client->ephemeral)
+        scheduleSave();
+
     const quint64 id = m_nextId++;
-    auto *connection = new SseConnection(id, fd, peer, peerPort, std::move(filters),
-                                         m_options.connection, &m_poller, this);
-    connection->setUserAgent(userAgent);
+    SseConnection::Options options = m_options.connection;
+    options.payloadOnly = spec.payloadOnly;
+    auto *connection = new SseConnection(id, fd, peer, peerPort, client, options, &m_poller, this);
+    connection->setUserAgent(spec.userAgent);
     connect(connection, &SseConnection::closed, this, &Hub::onClosed);
     m_connections.insert(id, connection);
-    for (const TopicFilter &filter : connection->filters())
-        m_index.insert(filter, connection);
+    client->streams.append(connection);
     ++m_counters.connectionsOpened;
 
     LogEntry entry;
     entry.kind = LogEntry::Kind::Connect;
     entry.connectionId = id;
+    entry.clientId = client->id;
     entry.remoteAddress = connection->remote();
-    entry.userAgent = QString::fromUtf8(userAgent);
+    entry.userAgent = QString::fromUtf8(spec.userAgent);
     QStringList names;
-    for (const TopicFilter &filter : connection->filters())
-        names << QString::fromUtf8(filter.text());
+    for (const QByteArray &f : client->activeFilters())
+        names << QString::fromUtf8(f);
     entry.detail = names.join(QLatin1Char(' '));
     m_log->append(entry);
 
     connection->begin(head);
+    // The first event on every stream tells the client who it is (no id: it is not replayable).
+    QJsonArray topics;
+    for (const QByteArray &f : client->activeFilters())
+        topics.append(QString::fromUtf8(f));
+    const QByteArray session
+        = QJsonDocument(QJsonObject {{QStringLiteral("client_id"), client->id},
+                                     {QStringLiteral("node"), m_options.nodeId},
+                                     {QStringLiteral("topics"), topics}})
+              .toJson(QJsonDocument::Compact);
+    connection->writeControl(SseFrame::event(QByteArray(), QByteArrayLiteral("session"), session));
+
+    // Without Last-Event-ID, the client's acknowledged cursor says where to resume.
+    bool hasCursor = spec.hasCursor;
+    bool cursorValid = spec.cursorValid;
+    quint64 cursor = spec.cursor;
+    if (!hasCursor && client->hasAck) {
+        hasCursor = cursorValid = true;
+        cursor = client->ackedId;
+    }
     connection->startReplay(m_history, hasCursor, cursor, cursorValid);
     Q_EMIT connectionCountChanged(connectionCount());
     return connection;
@@ -61,12 +305,14 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
 int Hub::deliver(const EventPtr &event)
 {
     m_matched.clear();
-    m_index.match(event->topic, [this](SseConnection *c) { m_matched.push_back(c); });
+    m_index.match(event->topic, [this](Client *c) { m_matched.push_back(c); });
     int handed = 0;
-    // Collected first: a write may close a stream, which edits the index.
-    for (SseConnection *connection : m_matched) {
-        if (connection->deliver(event))
-            ++handed;
+    // Collected first: a write may close a stream, which edits the client's list.
+    for (Client *client : m_matched) {
+        for (qsizetype i = 0; i < client->streams.size(); ++i) {
+            if (client->streams.at(i)->deliver(event))
+                ++handed;
+        }
     }
     m_counters.eventsDelivered += quint64(handed);
     return handed;
@@ -80,6 +326,7 @@ bool Hub::kick(quint64 connectionId)
     LogEntry entry;
     entry.kind = LogEntry::Kind::Kick;
     entry.connectionId = connectionId;
+    entry.clientId = connection->client()->id;
     entry.remoteAddress = connection->remote();
     m_log->append(entry);
     connection->close(CloseReason::Kicked);
@@ -106,8 +353,8 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
 {
     if (!m_connections.remove(connection->id()))
         return;
-    for (const TopicFilter &filter : connection->filters())
-        m_index.remove(filter, connection);
+    auto *client = const_cast<Client *>(connection->client());
+    client->streams.removeOne(connection);
     if (reason == CloseReason::SlowConsumer)
         ++m_counters.slowConsumerCloses;
     if (reason == CloseReason::Dead)
@@ -117,6 +364,7 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
     entry.kind = reason == CloseReason::SlowConsumer ? LogEntry::Kind::SlowConsumer
                                                      : LogEntry::Kind::Disconnect;
     entry.connectionId = connection->id();
+    entry.clientId = client->id;
     entry.remoteAddress = connection->remote();
     entry.userAgent = QString::fromUtf8(connection->userAgent());
     entry.reason = closeReasonName(reason);
@@ -124,6 +372,7 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
                        .arg(connection->eventsSent())
                        .arg(connection->bytesSent());
     m_log->append(entry);
+    dropClientIfUnused(client);
 
     // It may be inside its own signal: never delete it here.
     connection->deleteLater();
@@ -142,6 +391,267 @@ void Hub::onHeartbeatTick()
             connection->heartbeat(now);
             ++m_counters.heartbeatsSent;
         }
+    }
+}
+
+// --- The subscription API -----------------------------------------------------------------
+
+Hub::Answer Hub::subscribe(const QString &clientId, const QList<TopicFilter> &filters, qint64 ttlMs)
+{
+    Client *client = findOrCreate(clientId, false);
+    if (client->ephemeral)
+        client->ephemeral = false; // named through the API: it is kept from now on
+    const qint64 now = nowMs();
+    int added = 0;
+    for (const TopicFilter &filter : filters) {
+        if (!client->subscriptions.contains(filter.text()))
+            ++added;
+    }
+    if (client->subscriptions.size() + added > m_options.lifecycle.maxSubscriptionsPerClient)
+        return {400,
+                QStringLiteral("a client may hold at most %1 subscriptions")
+                    .arg(m_options.lifecycle.maxSubscriptionsPerClient),
+                {}};
+    const qint64 expiresAt = ttlMs > 0 ? now + ttlMs : 0;
+    for (const TopicFilter &filter : filters) {
+        auto it = client->subscriptions.find(filter.text());
+        const bool renewable = it != client->subscriptions.end()
+            && it->state == Subscription::State::Expired
+            && now - it->expiresAt <= m_options.lifecycle.graceMs;
+        if (it == client->subscriptions.end()
+            || (!renewable
+                && (it->state == Subscription::State::Expired
+                    || it->state == Subscription::State::Archived))) {
+            // New, or gone past its grace period: a fresh subscription.
+            if (it != client->subscriptions.end())
+                deactivate(client, *it);
+            Subscription s;
+            s.filter = filter;
+            s.state = Subscription::State::Paused;
+            s.createdAt = s.updatedAt = now;
+            s.expiresAt = expiresAt;
+            it = client->subscriptions.insert(filter.text(), s);
+            activate(client, *it);
+            logClient(LogEntry::Kind::Subscribe, client, QStringLiteral("api"),
+                      QString::fromUtf8(filter.text()));
+            continue;
+        }
+        if (ttlMs > 0)
+            it->expiresAt = expiresAt;
+        it->updatedAt = now;
+        if (renewable) {
+            if (ttlMs <= 0)
+                it->expiresAt = 0;
+            transition(client, *it, Subscription::State::Active, QStringLiteral("renewed"));
+        }
+    }
+    afterSubscriptionChange(client);
+    return {200, {}, subscriptionsJson(client, false)};
+}
+
+Hub::Answer Hub::unsubscribe(const QString &clientId, const QList<TopicFilter> &filters)
+{
+    auto found = m_clients.find(clientId);
+    if (found == m_clients.end())
+        return {404, QStringLiteral("no client with id '%1'").arg(clientId), {}};
+    Client *client = found->second.get();
+    QJsonArray removed;
+    for (const TopicFilter &filter : filters) {
+        auto it = client->subscriptions.find(filter.text());
+        if (it == client->subscriptions.end())
+            continue;
+        deactivate(client, *it);
+        client->subscriptions.erase(it);
+        removed.append(QString::fromUtf8(filter.text()));
+        logClient(LogEntry::Kind::Unsubscribe, client, QStringLiteral("api"),
+                  QString::fromUtf8(filter.text()));
+    }
+    afterSubscriptionChange(client);
+    QJsonObject body = subscriptionsJson(client, false);
+    body.insert(QStringLiteral("removed"), removed);
+    return {200, {}, body};
+}
+
+Hub::Answer Hub::listSubscriptions(const QString &clientId, bool all) const
+{
+    const Client *c = client(clientId);
+    if (!c)
+        return {404, QStringLiteral("no client with id '%1'").arg(clientId), {}};
+    return {200, {}, subscriptionsJson(c, all)};
+}
+
+Hub::Answer Hub::changeSubscriptions(const QString &clientId, const QList<TopicFilter> *filters,
+                                     std::optional<Subscription::State> state,
+                                     std::optional<qint64> expiresAt, bool hasExpiresAt,
+                                     bool replay)
+{
+    auto found = m_clients.find(clientId);
+    if (found == m_clients.end())
+        return {404, QStringLiteral("no client with id '%1'").arg(clientId), {}};
+    Client *client = found->second.get();
+    QList<Subscription *> targets;
+    if (filters) {
+        for (const TopicFilter &filter : *filters) {
+            auto it = client->subscriptions.find(filter.text());
+            if (it == client->subscriptions.end())
+                return {404,
+                        QStringLiteral("client '%1' has no subscription '%2'")
+                            .arg(clientId, QString::fromUtf8(filter.text())),
+                        {}};
+            targets.append(&*it);
+        }
+    } else {
+        for (Subscription &s : client->subscriptions) {
+            if (s.state != Subscription::State::Archived)
+                targets.append(&s);
+        }
+    }
+    const qint64 now = nowMs();
+    // Check everything before changing anything: a request applies whole or not at all.
+    for (Subscription *s : std::as_const(targets)) {
+        const bool gone = s->state == Subscription::State::Archived
+            || (s->state == Subscription::State::Expired
+                && now - s->expiresAt > m_options.lifecycle.graceMs);
+        if (gone)
+            return {409,
+                    QStringLiteral("subscription '%1' expired more than the grace period ago; "
+                                   "subscribe again")
+                        .arg(QString::fromUtf8(s->filter.text())),
+                    {}};
+        if (s->state == Subscription::State::Expired && !hasExpiresAt)
+            return {409,
+                    QStringLiteral("subscription '%1' has expired; renew it with a new "
+                                   "expires_at (or null for never)")
+                        .arg(QString::fromUtf8(s->filter.text())),
+                    {}};
+    }
+
+    QList<Subscription *> resumed;
+    const quint64 newest = newestId(m_history);
+    for (Subscription *s : std::as_const(targets)) {
+        if (hasExpiresAt) {
+            s->expiresAt = expiresAt.value_or(0);
+            s->updatedAt = now;
+            if (s->state == Subscription::State::Expired)
+                transition(client, *s, Subscription::State::Active, QStringLiteral("renewed"));
+        }
+        if (state == Subscription::State::Paused && s->state == Subscription::State::Active) {
+            s->pausedAfterId = newest;
+            transition(client, *s, Subscription::State::Paused, QStringLiteral("paused"));
+        } else if (state == Subscription::State::Active
+                   && s->state == Subscription::State::Paused) {
+            transition(client, *s, Subscription::State::Active, QStringLiteral("resumed"));
+            resumed.append(s);
+        }
+    }
+
+    if (replay && !resumed.isEmpty()) {
+        // Replay what the resumed subscriptions missed, in order, skipping events that another
+        // active subscription of the client delivered meanwhile.
+        quint64 from = std::numeric_limits<quint64>::max();
+        for (const Subscription *s : std::as_const(resumed))
+            from = qMin(from, s->pausedAfterId);
+        for (qsizetype i = m_history->indexAfter(from); i < m_history->size(); ++i) {
+            const EventPtr &event = m_history->at(i);
+            bool wanted = false;
+            for (const Subscription *s : std::as_const(resumed))
+                wanted |= event->id > s->pausedAfterId && s->filter.matches(event->topic);
+            if (!wanted)
+                continue;
+            bool deliveredMeanwhile = false;
+            for (const Subscription &other : client->subscriptions) {
+                if (other.delivers() && !resumed.contains(&other)
+                    && other.filter.matches(event->topic))
+                    deliveredMeanwhile = true;
+            }
+            if (deliveredMeanwhile)
+                continue;
+            for (SseConnection *stream : client->streams)
+                stream->deliverOutOfOrder(event);
+        }
+    }
+    afterSubscriptionChange(client);
+    return {200, {}, subscriptionsJson(client, false)};
+}
+
+Hub::Answer Hub::acknowledge(const QString &clientId, quint64 eventId)
+{
+    auto found = m_clients.find(clientId);
+    if (found == m_clients.end())
+        return {404, QStringLiteral("no client with id '%1'").arg(clientId), {}};
+    Client *client = found->second.get();
+    client->hasAck = true;
+    client->ackedId = eventId;
+    if (!client->ephemeral)
+        scheduleSave();
+    return {200,
+            {},
+            QJsonObject {{QStringLiteral("client_id"), clientId},
+                         {QStringLiteral("acked"), QString::number(eventId)}}};
+}
+
+// --- Lifecycle ----------------------------------------------------------------------------
+
+qint64 Hub::nextDeadline(const Subscription &s) const
+{
+    if (!s.expiresAt)
+        return std::numeric_limits<qint64>::max();
+    switch (s.state) {
+    case Subscription::State::Active:
+    case Subscription::State::Paused:
+        return s.expiresAt;
+    case Subscription::State::Expired:
+        return s.expiresAt + m_options.lifecycle.archiveAfterMs;
+    case Subscription::State::Archived:
+        return s.expiresAt + m_options.lifecycle.deleteAfterMs;
+    }
+    return std::numeric_limits<qint64>::max();
+}
+
+void Hub::sweep()
+{
+    const qint64 now = nowMs();
+    // Cheap when nothing is due: one comparison. A pass over every subscription only happens
+    // when the earliest deadline has passed, and it computes the next one.
+    if (m_nextSweep && now < m_nextSweep)
+        return;
+    qint64 next = std::numeric_limits<qint64>::max();
+    std::vector<Client *> changed;
+    for (auto &[id, holder] : m_clients) {
+        Client *client = holder.get();
+        bool touched = false;
+        for (auto it = client->subscriptions.begin(); it != client->subscriptions.end();) {
+            Subscription &s = *it;
+            if (s.expiresAt && now >= nextDeadline(s)) {
+                touched = true;
+                if (s.state == Subscription::State::Active
+                    || s.state == Subscription::State::Paused) {
+                    transition(client, s, Subscription::State::Expired,
+                               QStringLiteral("expires_at"));
+                } else if (s.state == Subscription::State::Expired) {
+                    transition(client, s, Subscription::State::Archived,
+                               QStringLiteral("expired for the archive period"));
+                } else {
+                    logClient(LogEntry::Kind::Transition, client,
+                              QStringLiteral("expired for the delete period"),
+                              QStringLiteral("%1 archived -> deleted")
+                                  .arg(QString::fromUtf8(s.filter.text())));
+                    it = client->subscriptions.erase(it);
+                    continue;
+                }
+            }
+            next = qMin(next, nextDeadline(s));
+            ++it;
+        }
+        if (touched)
+            changed.push_back(client);
+    }
+    m_nextSweep = next;
+    for (Client *client : changed) {
+        for (SseConnection *stream : client->streams)
+            stream->dropUnmatchedQueued();
+        if (!client->ephemeral)
+            scheduleSave();
     }
 }
 

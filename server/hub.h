@@ -1,5 +1,6 @@
 #pragma once
 
+#include "client.h"
 #include "connectionlog.h"
 #include "event.h"
 #include "sseconnection.h"
@@ -7,14 +8,19 @@
 #include "topicindex.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
+#include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace ssehub {
 
 class EventHistory;
+class SubscriptionStore;
 
 // Counters the hub keeps for stats and the console.
 struct HubCounters
@@ -26,53 +32,128 @@ struct HubCounters
     quint64 heartbeatsSent = 0;
 };
 
-// The live streams and the topic index that routes each event to them.
+// The clients, their subscriptions and live streams, and the topic index that routes each
+// event: index entries are (client, active filter); an event reaches every live stream of every
+// client with a matching active subscription, once per stream.
 class Hub : public QObject
 {
     Q_OBJECT
 
 public:
+    struct Lifecycle
+    {
+        qint64 graceMs = 7LL * 24 * 3600 * 1000; // an expired subscription can be renewed
+        qint64 archiveAfterMs = 15LL * 24 * 3600 * 1000; // after expiry: hidden unless ?all=1
+        qint64 deleteAfterMs = 30LL * 24 * 3600 * 1000; // after expiry: forgotten
+        int sweepIntervalMs = 1000;
+        int maxSubscriptionsPerClient = 1024;
+    };
+
     struct Options
     {
         SseConnection::Options connection;
+        Lifecycle lifecycle;
+        QString nodeId;
+    };
+
+    // What a stream asks for (validated by the HTTP front).
+    struct StreamSpec
+    {
+        QString clientId; // empty: the server assigns one
+        QList<TopicFilter> filters;
+        bool payloadOnly = false;
+        QByteArray userAgent;
+        bool hasCursor = false;
+        bool cursorValid = false;
+        quint64 cursor = 0;
+    };
+
+    // An answer of the subscription API: HTTP status and JSON body (or error message).
+    struct Answer
+    {
+        int status = 200;
+        QString error;
+        QJsonObject body;
     };
 
     Hub(const Options &options, const EventHistory *history, ConnectionLog *log,
         QObject *parent = nullptr);
     ~Hub() override;
 
-    // Registers a stream whose request has been validated, taking ownership of fd (a connected
-    // non-blocking TCP socket); writes `head`, replays, goes live.
+    // Loads stored clients (named ones) and keeps the store for later changes. Returns a
+    // problem to report (the store's own message), or an empty string.
+    QString attachStore(std::unique_ptr<SubscriptionStore> store);
+    void saveNow();
+    void setNodeId(const QString &id) { m_options.nodeId = id; }
+
+    // Whether a stream naming this client (and no topics) would have anything to receive.
+    bool hasStoredSubscriptions(const QString &clientId) const;
+
+    // Registers a stream, taking ownership of fd (a connected non-blocking TCP socket); writes
+    // `head` and the session event, replays, goes live.
     SseConnection *addStream(int fd, const QHostAddress &peer, quint16 peerPort,
-                             QList<TopicFilter> filters, const QByteArray &head,
-                             const QByteArray &userAgent, bool hasCursor, quint64 cursor,
-                             bool cursorValid);
+                             const StreamSpec &spec, const QByteArray &head);
 
     // Hands the event to every matching stream; returns how many streams it was handed to.
     int deliver(const EventPtr &event);
+
+    // The subscription API (see docs/API.md).
+    Answer subscribe(const QString &clientId, const QList<TopicFilter> &filters, qint64 ttlMs);
+    Answer unsubscribe(const QString &clientId, const QList<TopicFilter> &filters);
+    Answer listSubscriptions(const QString &clientId, bool all) const;
+    Answer changeSubscriptions(const QString &clientId, const QList<TopicFilter> *filters,
+                               std::optional<Subscription::State> state,
+                               std::optional<qint64> expiresAt, bool hasExpiresAt, bool replay);
+    Answer acknowledge(const QString &clientId, quint64 eventId);
 
     bool kick(quint64 connectionId);
     void closeAll(CloseReason reason);
 
     int connectionCount() const { return int(m_connections.size()); }
+    int clientCount() const { return int(m_clients.size()); }
     QList<const SseConnection *> connections() const;
+    const Client *client(const QString &id) const;
     const HubCounters &counters() const { return m_counters; }
+    qsizetype indexedSubscriptions() const { return m_index.size(); }
+
+    // Applies due lifecycle transitions now (the timer calls it; tests may too).
+    void sweep();
 
 Q_SIGNALS:
     void connectionCountChanged(int count);
 
 private:
+    Client *findOrCreate(const QString &id, bool ephemeral);
+    void activate(Client *client, Subscription &s);
+    void deactivate(Client *client, Subscription &s);
+    void transition(Client *client, Subscription &s, Subscription::State to, const QString &reason);
+    void dropClientIfUnused(Client *client);
+    void afterSubscriptionChange(Client *client);
+    void scheduleSave();
+    void logClient(LogEntry::Kind kind, const Client *client, const QString &reason,
+                   const QString &detail);
+    QJsonObject subscriptionsJson(const Client *client, bool all) const;
     void onClosed(SseConnection *connection, CloseReason reason);
     void onHeartbeatTick();
+    qint64 nextDeadline(const Subscription &s) const;
 
     Options m_options;
     const EventHistory *m_history;
     ConnectionLog *m_log;
     StreamPoller m_poller;
     QHash<quint64, SseConnection *> m_connections;
-    TopicIndex<SseConnection *> m_index;
-    std::vector<SseConnection *> m_matched; // reused per delivery
+    struct IdHash
+    {
+        size_t operator()(const QString &id) const noexcept { return qHash(id); }
+    };
+    std::unordered_map<QString, std::unique_ptr<Client>, IdHash> m_clients;
+    TopicIndex<Client *> m_index;
+    std::vector<Client *> m_matched; // reused per delivery
     QTimer m_heartbeat;
+    QTimer m_sweeper;
+    QTimer m_saveTimer;
+    qint64 m_nextSweep = 0;
+    std::unique_ptr<SubscriptionStore> m_store;
     quint64 m_nextId = 1;
     HubCounters m_counters;
 };

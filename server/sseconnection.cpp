@@ -51,13 +51,13 @@ qint64 SseConnection::monotonicMs()
 }
 
 SseConnection::SseConnection(quint64 id, int fd, const QHostAddress &peer, quint16 peerPort,
-                             QList<TopicFilter> filters, const Options &options,
-                             StreamPoller *poller, QObject *parent)
+                             const Client *client, const Options &options, StreamPoller *poller,
+                             QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_fd(fd)
     , m_poller(poller)
-    , m_filters(std::move(filters))
+    , m_client(client)
     , m_options(options)
     , m_peer(peer)
     , m_peerPort(peerPort)
@@ -86,11 +86,7 @@ QString SseConnection::remote() const
 
 bool SseConnection::matches(const QByteArray &topic) const
 {
-    for (const TopicFilter &filter : m_filters) {
-        if (filter.matches(topic))
-            return true;
-    }
-    return false;
+    return m_client->matchesActive(topic);
 }
 
 void SseConnection::begin(const QByteArray &head)
@@ -104,7 +100,7 @@ void SseConnection::begin(const QByteArray &head)
     ::setsockopt(m_fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeout, sizeof(userTimeout));
     const int one = 1;
     ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    write(head);
+    write(head, QByteArray());
 }
 
 void SseConnection::startReplay(const EventHistory *history, bool hasCursor, quint64 afterId,
@@ -134,7 +130,7 @@ void SseConnection::sendReset(const QByteArray &reason)
     const QByteArray data = "{\"reason\":\"" + reason + "\",\"oldest\":\"" + oldestId + "\"}";
     // The reset carries the id it resumes from, so that a reconnect after it does not repeat it.
     const QByteArray resumeId = QByteArray::number(m_history ? m_history->horizon() : 0);
-    write(SseFrame::event(resumeId, QByteArrayLiteral("reset"), data));
+    write(SseFrame::event(resumeId, QByteArrayLiteral("reset"), data), QByteArray());
 }
 
 void SseConnection::pumpReplay()
@@ -162,7 +158,7 @@ void SseConnection::pumpReplay()
         }
         const EventPtr &event = m_history->at(index++);
         if (matches(event->topic)) {
-            if (!write(event->frame))
+            if (!write(m_options.payloadOnly ? event->payloadFrame() : event->frame, event->topic))
                 return;
             ++m_eventsSent;
             ++written;
@@ -178,19 +174,42 @@ bool SseConnection::deliver(const EventPtr &event)
     if (m_state != State::Live || event->id <= m_lastSentId)
         return false;
     m_lastSentId = event->id;
-    if (!write(event->frame))
+    if (!write(m_options.payloadOnly ? event->payloadFrame() : event->frame, event->topic))
         return false;
     ++m_eventsSent;
     return true;
 }
 
+bool SseConnection::deliverOutOfOrder(const EventPtr &event)
+{
+    if (m_state != State::Live || event->id > m_lastSentId)
+        return false;
+    if (!write(event->frameWithoutId(m_options.payloadOnly), event->topic))
+        return false;
+    ++m_eventsSent;
+    return true;
+}
+
+void SseConnection::dropUnmatchedQueued()
+{
+    // The front entry may be partly sent: it stays, or the stream would be corrupted.
+    for (auto it = m_queue.begin() + (m_queueOffset > 0 ? 1 : 0); it != m_queue.end();) {
+        if (!it->topic.isEmpty() && !matches(it->topic)) {
+            m_queuedBytes -= it->bytes.size();
+            it = m_queue.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
 void SseConnection::heartbeat(qint64 nowMs)
 {
     if (m_state != State::Closed && nowMs - m_lastWrite >= m_options.heartbeatMs)
-        write(SseFrame::ping());
+        write(SseFrame::ping(), QByteArray());
 }
 
-bool SseConnection::write(const QByteArray &bytes)
+bool SseConnection::write(const QByteArray &bytes, const QByteArray &topic)
 {
     if (m_state == State::Closed)
         return false;
@@ -217,7 +236,7 @@ bool SseConnection::write(const QByteArray &bytes)
     if (offset < bytes.size()) {
         if (m_queue.empty())
             m_queueOffset = offset;
-        m_queue.push_back(bytes); // shares the frame, no copy
+        m_queue.push_back({bytes, topic}); // shares the frame, no copy
         m_queuedBytes += bytes.size() - offset;
         if (!m_writeInterest) {
             m_writeInterest = true;
@@ -235,8 +254,8 @@ bool SseConnection::flushQueue()
         int count = 0;
         for (auto it = m_queue.begin(); it != m_queue.end() && count < MaxIov; ++it, ++count) {
             const qsizetype skip = count == 0 ? m_queueOffset : 0;
-            iov[count].iov_base = const_cast<char *>(it->constData() + skip);
-            iov[count].iov_len = size_t(it->size() - skip);
+            iov[count].iov_base = const_cast<char *>(it->bytes.constData() + skip);
+            iov[count].iov_len = size_t(it->bytes.size() - skip);
         }
         msghdr message {};
         message.msg_iov = iov;
@@ -250,7 +269,7 @@ bool SseConnection::flushQueue()
         }
         m_queuedBytes -= sent;
         while (sent > 0) {
-            const qsizetype rest = m_queue.front().size() - m_queueOffset;
+            const qsizetype rest = m_queue.front().bytes.size() - m_queueOffset;
             if (sent >= rest) {
                 sent -= rest;
                 m_queue.pop_front();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "client.h"
 #include "event.h"
 #include "streampoller.h"
 #include "topicfilter.h"
@@ -23,7 +24,7 @@ QString closeReasonName(CloseReason reason);
 // event frames themselves, not copies.
 class SseConnection
     : public QObject
-    , private StreamPoller::Client
+    , private StreamPoller::Handler
 {
     Q_OBJECT
 
@@ -34,17 +35,21 @@ public:
     {
         qint64 maxQueueBytes = 1024 * 1024;
         int heartbeatMs = 30000;
+        bool payloadOnly = false; // format=payload: data carries the payload, not the envelope
     };
 
-    // Takes ownership of fd (a connected, non-blocking TCP socket).
+    // Takes ownership of fd (a connected, non-blocking TCP socket). The stream delivers what
+    // the client's active subscriptions match; the client outlives its streams.
     SseConnection(quint64 id, int fd, const QHostAddress &peer, quint16 peerPort,
-                  QList<TopicFilter> filters, const Options &options, StreamPoller *poller,
+                  const Client *client, const Options &options, StreamPoller *poller,
                   QObject *parent = nullptr);
     ~SseConnection() override;
 
     quint64 id() const { return m_id; }
     State state() const { return m_state; }
-    const QList<TopicFilter> &filters() const { return m_filters; }
+    const Client *client() const { return m_client; }
+    QList<QByteArray> filters() const { return m_client->activeFilters(); }
+    bool payloadOnly() const { return m_options.payloadOnly; }
     QHostAddress peerAddress() const { return m_peer; }
     QString remote() const;
     QByteArray userAgent() const { return m_userAgent; }
@@ -68,6 +73,13 @@ public:
 
     // The live path: hands over an event that the hub has matched. Returns false if skipped.
     bool deliver(const EventPtr &event);
+    // Sends an older event (a resumed subscription's replay) without moving the client's
+    // Last-Event-ID; skipped while the stream is still replaying its own backlog.
+    bool deliverOutOfOrder(const EventPtr &event);
+    // Writes a frame that is not an event from the history (session, notices).
+    void writeControl(const QByteArray &frame) { write(frame, QByteArray()); }
+    // Drops queued, unsent events that the client's active subscriptions no longer match.
+    void dropUnmatchedQueued();
 
     // Sends a heartbeat if nothing was written for heartbeatMs.
     void heartbeat(qint64 nowMs);
@@ -85,7 +97,7 @@ private:
     void onWritable() override;
     void onError() override;
 
-    bool write(const QByteArray &bytes);
+    bool write(const QByteArray &bytes, const QByteArray &topic);
     bool flushQueue();
     void pumpReplay();
     void sendReset(const QByteArray &reason);
@@ -94,7 +106,7 @@ private:
     quint64 m_id;
     int m_fd;
     StreamPoller *m_poller;
-    QList<TopicFilter> m_filters;
+    const Client *m_client;
     Options m_options;
     State m_state = State::Replaying;
     QHostAddress m_peer;
@@ -105,7 +117,12 @@ private:
     quint64 m_lastSentId = 0;
     quint64 m_eventsSent = 0;
     quint64 m_bytesSent = 0;
-    std::deque<QByteArray> m_queue; // frames the kernel has not taken yet
+    struct Queued
+    {
+        QByteArray bytes;
+        QByteArray topic; // empty for control frames (never dropped)
+    };
+    std::deque<Queued> m_queue; // frames the kernel has not taken yet
     qsizetype m_queueOffset = 0; // bytes of m_queue.front() already sent
     qint64 m_queuedBytes = 0;
     bool m_writeInterest = false;

@@ -40,7 +40,8 @@ QByteArray event(const QByteArray &id, const QByteArray &type, const QByteArray 
 {
     QByteArray out;
     out.reserve(data.size() + id.size() + type.size() + 24);
-    appendField(out, "id: ", id);
+    if (!id.isEmpty())
+        appendField(out, "id: ", id);
     if (!type.isEmpty() && type != "message")
         appendField(out, "event: ", type);
     appendLines(out, "data: ", data);

@@ -9,7 +9,8 @@ namespace ssehub {
 namespace SseFrame {
 
 // "id: <id>\nevent: <type>\ndata: ...\n\n"; the event line is left out for the type "message" so
-// that EventSource.onmessage sees it.
+// that EventSource.onmessage sees it, and the id line when id is empty (the client's last event
+// id then stays as it was).
 QByteArray event(const QByteArray &id, const QByteArray &type, const QByteArray &data);
 QByteArray retry(int milliseconds);
 QByteArray comment(const QByteArray &text);

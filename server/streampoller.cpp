@@ -35,11 +35,11 @@ StreamPoller::~StreamPoller()
         ::close(m_epoll);
 }
 
-bool StreamPoller::add(int fd, Client *client)
+bool StreamPoller::add(int fd, Handler *handler)
 {
     epoll_event ev {};
     ev.events = EPOLLIN | EPOLLRDHUP;
-    ev.data.ptr = client;
+    ev.data.ptr = handler;
     if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0) {
         qCWarning(lcSse) << "epoll_ctl(ADD) failed:" << strerror(errno);
         return false;
@@ -48,11 +48,11 @@ bool StreamPoller::add(int fd, Client *client)
     return true;
 }
 
-void StreamPoller::setWriteInterest(int fd, Client *client, bool enabled)
+void StreamPoller::setWriteInterest(int fd, Handler *handler, bool enabled)
 {
     epoll_event ev {};
     ev.events = EPOLLIN | EPOLLRDHUP | (enabled ? EPOLLOUT : 0u);
-    ev.data.ptr = client;
+    ev.data.ptr = handler;
     ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev);
 }
 
@@ -66,19 +66,19 @@ void StreamPoller::process()
 {
     epoll_event events[BatchSize];
     const int n = ::epoll_wait(m_epoll, events, BatchSize, 0);
-    // Clients removed while this batch runs are closed, not deleted (deleteLater), so the
+    // Handlers removed while this batch runs are closed, not deleted (deleteLater), so the
     // pointers below stay valid until the batch is done.
     for (int i = 0; i < n; ++i) {
-        auto *client = static_cast<Client *>(events[i].data.ptr);
+        auto *handler = static_cast<Handler *>(events[i].data.ptr);
         const uint32_t flags = events[i].events;
         if (flags & EPOLLERR) {
-            client->onError();
+            handler->onError();
             continue;
         }
         if (flags & EPOLLOUT)
-            client->onWritable();
+            handler->onWritable();
         if (flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
-            client->onReadable();
+            handler->onReadable();
     }
 }
 

@@ -17,7 +17,7 @@ class StreamPoller : public QObject
 
 public:
     // What a registered descriptor is told; called on the engine thread.
-    class Client
+    class Handler
     {
     public:
         virtual void onReadable() = 0;
@@ -26,15 +26,15 @@ public:
         virtual void onError() = 0;
 
     protected:
-        ~Client() = default;
+        ~Handler() = default;
     };
 
     explicit StreamPoller(QObject *parent = nullptr);
     ~StreamPoller() override;
 
     bool isValid() const { return m_epoll >= 0; }
-    bool add(int fd, Client *client);
-    void setWriteInterest(int fd, Client *client, bool enabled);
+    bool add(int fd, Handler *handler);
+    void setWriteInterest(int fd, Handler *handler, bool enabled);
     void remove(int fd);
     int size() const { return m_count; }
 

@@ -103,8 +103,13 @@ void SseClient::parseLines()
                     m_pending.type = "message";
                 if (!m_pending.id.isNull())
                     m_lastId = m_pending.id;
-                m_events.append(m_pending);
-                Q_EMIT eventReceived(m_pending);
+                if (m_pending.type == "session") {
+                    m_session = m_pending;
+                    m_hasSession = true;
+                } else {
+                    m_events.append(m_pending);
+                    Q_EMIT eventReceived(m_pending);
+                }
             }
             m_pending = SseEvent();
             m_hasData = false;

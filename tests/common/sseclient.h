@@ -37,7 +37,10 @@ public:
     QByteArray header(const QByteArray &name) const;
     bool headComplete() const { return m_headDone; }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    // Events from the history (and reset notices); the session event is kept apart.
     const QList<SseEvent> &events() const { return m_events; }
+    bool hasSession() const { return m_hasSession; }
+    QJsonObject session() const { return m_session.json(); }
     QList<SseEvent> messages() const; // events of every type but reset
     int comments() const { return m_comments; }
     QList<QByteArray> commentLines() const { return m_commentLines; }
@@ -63,6 +66,8 @@ private:
     SseEvent m_pending;
     bool m_hasData = false;
     QList<SseEvent> m_events;
+    SseEvent m_session;
+    bool m_hasSession = false;
     QList<QByteArray> m_commentLines;
     int m_comments = 0;
     int m_retry = -1;

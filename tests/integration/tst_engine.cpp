@@ -744,9 +744,14 @@ void TestEngine::streamRequestPaths()
     QByteArray raw;
     QTRY_VERIFY((raw += pieces.readAll()).contains("\"payload\":42"));
     const QByteArray wholeRaw = whole.raw();
-    // Same head, same retry line, same event frame.
+    // Same head, same retry line and session event (but for the assigned client id), same frame.
     QCOMPARE(raw.left(raw.indexOf("\r\n\r\n")), wholeRaw.left(wholeRaw.indexOf("\r\n\r\n")));
-    QCOMPARE(raw.mid(raw.indexOf("\r\n\r\n")), wholeRaw.mid(wholeRaw.indexOf("\r\n\r\n")));
+    const qsizetype idAt = raw.indexOf("\"client_id\":\"");
+    const qsizetype wholeIdAt = wholeRaw.indexOf("\"client_id\":\"");
+    QVERIFY(idAt > 0 && wholeIdAt > 0);
+    QCOMPARE(raw.mid(raw.indexOf("\r\n\r\n"), idAt - raw.indexOf("\r\n\r\n")),
+             wholeRaw.mid(wholeRaw.indexOf("\r\n\r\n"), wholeIdAt - wholeRaw.indexOf("\r\n\r\n")));
+    QCOMPARE(raw.mid(raw.indexOf("\",\"node\"")), wholeRaw.mid(wholeRaw.indexOf("\",\"node\"")));
     QStringList agents;
     for (const SseConnection *c : m_engine->hub()->connections())
         agents << QString::fromUtf8(c->userAgent());
@@ -769,12 +774,20 @@ void TestEngine::connectionLog()
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
     client.close();
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
-    const QList<LogEntry> entries = m_engine->log()->entries();
+    QList<LogEntry> entries;
+    int subscribed = 0;
+    for (const LogEntry &e : m_engine->log()->entries()) {
+        if (e.kind == LogEntry::Kind::Connect || e.kind == LogEntry::Kind::Disconnect)
+            entries << e;
+        subscribed += e.kind == LogEntry::Kind::Subscribe;
+    }
+    QCOMPARE(subscribed, 2); // the stream's two filters became the client's subscriptions
     QCOMPARE(entries.size(), 2);
     QCOMPARE(entries.at(0).kind, LogEntry::Kind::Connect);
     QVERIFY(entries.at(0).remoteAddress.startsWith(QLatin1String("127.0.0.1:")));
     QCOMPARE(entries.at(0).userAgent, QStringLiteral("log-test/1.0"));
-    QCOMPARE(entries.at(0).detail, QStringLiteral("log/a log/+"));
+    QCOMPARE(entries.at(0).detail, QStringLiteral("log/+ log/a"));
+    QVERIFY(entries.at(0).clientId.startsWith(QLatin1String("anon-")));
     QCOMPARE(entries.at(1).kind, LogEntry::Kind::Disconnect);
     QCOMPARE(entries.at(1).reason, QStringLiteral("client-closed"));
     QCOMPARE(entries.at(1).connectionId, entries.at(0).connectionId);

@@ -1,0 +1,125 @@
+#include "client.h"
+
+#include "event.h"
+
+#include <QJsonArray>
+
+namespace ssehub {
+
+QString Subscription::stateName(State state)
+{
+    switch (state) {
+    case State::Active:
+        return QStringLiteral("active");
+    case State::Paused:
+        return QStringLiteral("paused");
+    case State::Expired:
+        return QStringLiteral("expired");
+    case State::Archived:
+        return QStringLiteral("archived");
+    }
+    return {};
+}
+
+bool Subscription::parseState(const QString &name, State *state)
+{
+    for (State s : {State::Active, State::Paused, State::Expired, State::Archived}) {
+        if (stateName(s) == name) {
+            *state = s;
+            return true;
+        }
+    }
+    return false;
+}
+
+QJsonObject Subscription::toJson() const
+{
+    QJsonObject o {{QStringLiteral("filter"), QString::fromUtf8(filter.text())},
+                   {QStringLiteral("state"), stateName(state)},
+                   {QStringLiteral("created"), createdAt},
+                   {QStringLiteral("updated"), updatedAt}};
+    o.insert(QStringLiteral("expires_at"), expiresAt ? QJsonValue(expiresAt) : QJsonValue());
+    if (state == State::Paused)
+        o.insert(QStringLiteral("paused_after"), QString::number(pausedAfterId));
+    return o;
+}
+
+bool Subscription::fromJson(const QJsonObject &o, Subscription *out)
+{
+    out->filter = TopicFilter::parse(o.value(QLatin1String("filter")).toString().toUtf8());
+    if (!out->filter.isValid()
+        || !parseState(o.value(QLatin1String("state")).toString(), &out->state))
+        return false;
+    out->createdAt = qint64(o.value(QLatin1String("created")).toDouble());
+    out->updatedAt = qint64(o.value(QLatin1String("updated")).toDouble());
+    out->expiresAt = qint64(o.value(QLatin1String("expires_at")).toDouble());
+    quint64 paused = 0;
+    if (parseEventId(o.value(QLatin1String("paused_after")).toString().toUtf8(), &paused))
+        out->pausedAfterId = paused;
+    return true;
+}
+
+bool Client::matchesActive(const QByteArray &topic) const
+{
+    for (const Subscription &s : subscriptions) {
+        if (s.delivers() && s.filter.matches(topic))
+            return true;
+    }
+    return false;
+}
+
+QList<QByteArray> Client::activeFilters() const
+{
+    QList<QByteArray> list;
+    for (const Subscription &s : subscriptions) {
+        if (s.delivers())
+            list.append(s.filter.text());
+    }
+    return list;
+}
+
+QJsonObject Client::toJson() const
+{
+    QJsonArray list;
+    for (const Subscription &s : subscriptions)
+        list.append(s.toJson());
+    QJsonObject o {{QStringLiteral("subscriptions"), list}};
+    if (hasAck)
+        o.insert(QStringLiteral("ack"), QString::number(ackedId));
+    return o;
+}
+
+bool Client::fromJson(const QString &id, const QJsonObject &o, Client *out)
+{
+    out->id = id;
+    for (const QJsonValue &v : o.value(QLatin1String("subscriptions")).toArray()) {
+        Subscription s;
+        if (!Subscription::fromJson(v.toObject(), &s))
+            return false;
+        out->subscriptions.insert(s.filter.text(), s);
+    }
+    if (o.contains(QLatin1String("ack"))) {
+        if (!parseEventId(o.value(QLatin1String("ack")).toString().toUtf8(), &out->ackedId))
+            return false;
+        out->hasAck = true;
+    }
+    return true;
+}
+
+QString validateClientId(const QByteArray &id)
+{
+    if (id.isEmpty())
+        return QStringLiteral("client_id is empty");
+    if (id.size() > 128)
+        return QStringLiteral("client_id is longer than 128 bytes");
+    for (const char c : id) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f)
+            return QStringLiteral("client_id contains a control character");
+    }
+    if (QString::fromUtf8(id).toUtf8() != id)
+        return QStringLiteral("client_id is not valid UTF-8");
+    return {};
+}
+
+} // namespace ssehub
