@@ -123,6 +123,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "ssehub: %s\n", qPrintable(error));
         return 1;
     }
+    for (const QString &problem : engine.startProblems())
+        fprintf(stderr, "ssehub: warning: %s\n", qPrintable(problem));
     printf("ssehub listening on %s\n", qPrintable(engine.listenUrl()));
     fflush(stdout);
 

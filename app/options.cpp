@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QRegularExpression>
+#include <QStandardPaths>
 
 #include <type_traits>
 
@@ -10,7 +11,8 @@ namespace ssehub {
 
 qint64 parseDurationMs(const QString &text)
 {
-    static const QRegularExpression re(QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?\\s*$"));
+    static const QRegularExpression re(
+        QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?\\s*$"));
     const auto match = re.match(text);
     if (!match.hasMatch())
         return -1;
@@ -18,8 +20,10 @@ qint64 parseDurationMs(const QString &text)
     const QString unit = match.captured(2);
     const double ms = unit == QLatin1String("ms") ? value
         : unit == QLatin1String("m")              ? value * 60000.0
+        : unit == QLatin1String("h")              ? value * 3600000.0
+        : unit == QLatin1String("d")              ? value * 86400000.0
                                                   : value * 1000.0;
-    if (ms > 24.0 * 3600 * 1000)
+    if (ms > 3650.0 * 86400 * 1000)
         return -1;
     return qint64(ms);
 }
@@ -120,7 +124,33 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QCoreApplication::translate(
             "main", "Allow browser requests from this origin (repeatable; '*' for any)."),
         QStringLiteral("ORIGIN"));
-    parser.addOptions({headless, listen, heartbeat, retry, history, maxQueue, maxBody, cors});
+    const QCommandLineOption dataDir(
+        QStringLiteral("data-dir"),
+        QCoreApplication::translate("main",
+                                    "Directory for stored subscriptions and cursors "
+                                    "(default: the user's data directory; '' keeps them "
+                                    "in memory only)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption grace(
+        QStringLiteral("subscription-grace"),
+        QCoreApplication::translate("main",
+                                    "How long after its expiry a subscription can still "
+                                    "be renewed (default 7d)."),
+        QStringLiteral("DURATION"));
+    const QCommandLineOption archiveAfter(
+        QStringLiteral("subscription-archive-after"),
+        QCoreApplication::translate("main",
+                                    "Time after expiry when a subscription is archived "
+                                    "(default 15d)."),
+        QStringLiteral("DURATION"));
+    const QCommandLineOption deleteAfter(
+        QStringLiteral("subscription-delete-after"),
+        QCoreApplication::translate("main",
+                                    "Time after expiry when a subscription is deleted "
+                                    "(default 30d)."),
+        QStringLiteral("DURATION"));
+    parser.addOptions({headless, listen, heartbeat, retry, history, maxQueue, maxBody, cors,
+                       dataDir, grace, archiveAfter, deleteAfter});
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -192,7 +222,28 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                    QCoreApplication::translate("main", "a size from 256 to 64M"),
                    &config.maxBodyBytes);
     config.corsOrigins = parser.values(cors);
-    return valid;
+    if (!valid)
+        return false;
+    const qint64 tenYears = 3650LL * 86400 * 1000;
+    const QString durationText = QCoreApplication::translate("main", "a duration, e.g. 7d or 12h");
+    const bool lifecycleValid
+        = numeric(grace, parseDurationMs, 0, tenYears, durationText, &config.lifecycle.graceMs)
+        && numeric(archiveAfter, parseDurationMs, 0, tenYears, durationText,
+                   &config.lifecycle.archiveAfterMs)
+        && numeric(deleteAfter, parseDurationMs, 0, tenYears, durationText,
+                   &config.lifecycle.deleteAfterMs);
+    if (valid && lifecycleValid
+        && !(config.lifecycle.graceMs <= config.lifecycle.archiveAfterMs
+             && config.lifecycle.archiveAfterMs <= config.lifecycle.deleteAfterMs)) {
+        *error = QCoreApplication::translate("main",
+                                             "the subscription durations must satisfy "
+                                             "grace <= archive-after <= delete-after");
+        return false;
+    }
+    config.dataDir = parser.isSet(dataDir)
+        ? parser.value(dataDir)
+        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return valid && lifecycleValid;
 }
 
 } // namespace ssehub

@@ -66,7 +66,7 @@ wait_port() {
 start_server() {
     local flavor=$1 port=$2
     if [ "$flavor" = ssehub ]; then
-        taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$port" --history 10000 \
+        taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$port" --history 10000 --data-dir '' \
             >"$work/ssehub.log" 2>&1 &
         server_pid=$!
         wait_port "$port"

@@ -30,7 +30,7 @@ function startServer() {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.DISPLAY; delete env.WAYLAND_DISPLAY;
-    const child = spawn(binary, ['--headless', '--listen', '127.0.0.1:0', '--retry', '1500ms'],
+    const child = spawn(binary, ['--headless', '--listen', '127.0.0.1:0', '--retry', '1500ms', '--data-dir', ''],
                         { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error('ssehub did not start')), 10000);

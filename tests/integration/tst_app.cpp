@@ -6,6 +6,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -34,7 +35,10 @@ private:
 
 QProcessEnvironment TestApp::environment(bool withDisplay)
 {
+    // Stored subscriptions go to a scratch data directory, never the user's.
+    static QTemporaryDir data;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
     if (!withDisplay) {
         env.remove(QStringLiteral("DISPLAY"));
         env.remove(QStringLiteral("WAYLAND_DISPLAY"));

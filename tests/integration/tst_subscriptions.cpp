@@ -1,0 +1,579 @@
+// Live subscriptions over real sockets: client identity and the session event, subscribe and
+// unsubscribe on open streams, several streams per client, pause/resume with and without replay,
+// expiry and renewal, durable cursors, persistence across restarts, format=payload, errors.
+#include "engine.h"
+#include "httpclient.h"
+#include "hub.h"
+#include "localbroker.h"
+#include "sseclient.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace ssehub;
+using namespace ssehub::test;
+
+namespace {
+
+QByteArray json(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QByteArray idOf(const HttpResponse &response)
+{
+    return response.json().value(QLatin1String("id")).toString().toUtf8();
+}
+
+// state of one filter in a GET /subscriptions answer ("" when absent)
+QString stateOf(const HttpResponse &r, const QString &filter)
+{
+    for (const QJsonValue &v : r.json().value(QLatin1String("subscriptions")).toArray()) {
+        if (v.toObject().value(QLatin1String("filter")).toString() == filter)
+            return v.toObject().value(QLatin1String("state")).toString();
+    }
+    return {};
+}
+
+QList<int> payloads(const SseClient &client)
+{
+    QList<int> list;
+    for (const SseEvent &e : client.events())
+        list << e.json().value(QLatin1String("payload")).toInt();
+    return list;
+}
+
+} // namespace
+
+class TestSubscriptions : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init() { start(); }
+    void cleanup() { m_engine.reset(); }
+
+    void sessionEvent();
+    void subscribeOnALiveStream();
+    void unsubscribeStopsDeliveryAndDropsQueued();
+    void unsubscribeByQuery();
+    void severalStreamsOfOneClient();
+    void reconnectWithOnlyClientId();
+    void pauseAndResume();
+    void resumeWithReplay();
+    void expiryAndRenewal();
+    void archiveAndDelete();
+    void ackCursor();
+    void persistenceAcrossRestart();
+    void corruptStoreIsSetAside();
+    void payloadFormat();
+    void errors_data();
+    void errors();
+
+private:
+    void start(Engine::Config config = {});
+    quint16 port() const { return m_engine->port(); }
+    HttpResponse call(const QByteArray &method, const QByteArray &path, const QJsonObject &body)
+    {
+        return request(port(), method, path, json(body));
+    }
+
+    std::unique_ptr<Engine> m_engine;
+};
+
+void TestSubscriptions::start(Engine::Config config)
+{
+    m_engine.reset();
+    config.port = 0;
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    if (!m_engine->start(&error))
+        qFatal("engine did not start: %s", qPrintable(error));
+}
+
+void TestSubscriptions::sessionEvent()
+{
+    SseClient named, anonymous;
+    named.open(port(), "/events?client_id=app-1&topic=a/%2B");
+    anonymous.open(port(), "/events?topic=b");
+    QTRY_VERIFY(named.hasSession() && anonymous.hasSession());
+    QCOMPARE(named.session().value(QLatin1String("client_id")).toString(), QStringLiteral("app-1"));
+    QCOMPARE(named.session().value(QLatin1String("topics")).toArray(),
+             (QJsonArray {QStringLiteral("a/+")}));
+    QVERIFY(!named.session().value(QLatin1String("node")).toString().isEmpty());
+    QVERIFY(anonymous.session()
+                .value(QLatin1String("client_id"))
+                .toString()
+                .startsWith(QLatin1String("anon-")));
+    // The session event carries no id: it does not move Last-Event-ID.
+    QVERIFY(named.lastEventId().isEmpty());
+    QVERIFY(named.raw().indexOf("event: session") < named.raw().indexOf("data: {\"client_id\""));
+    QVERIFY(!named.raw().contains("id: \n"));
+}
+
+void TestSubscriptions::subscribeOnALiveStream()
+{
+    SseClient client;
+    client.open(port(), "/events?client_id=c1&topic=first");
+    QTRY_VERIFY(client.hasSession());
+    QCOMPARE(publish(port(), "second/x", "1").json().value(QLatin1String("delivered")).toInt(), 0);
+
+    const HttpResponse r
+        = call("POST", "/subscribe",
+               {{QStringLiteral("client_id"), QStringLiteral("c1")},
+                {QStringLiteral("topics"), QJsonArray {QStringLiteral("second/#")}}});
+    QCOMPARE(r.status, 200);
+    QCOMPARE(stateOf(r, QStringLiteral("second/#")), QStringLiteral("active"));
+    QCOMPARE(stateOf(r, QStringLiteral("first")), QStringLiteral("active"));
+    // The very next event arrives on the open stream, no reconnect.
+    QCOMPARE(publish(port(), "second/x", "2").json().value(QLatin1String("delivered")).toInt(), 1);
+    QTRY_COMPARE(client.events().size(), 1);
+    QCOMPARE(payloads(client), (QList<int> {2}));
+    QCOMPARE(client.socket().state(), QAbstractSocket::ConnectedState);
+}
+
+void TestSubscriptions::unsubscribeStopsDeliveryAndDropsQueued()
+{
+    Engine::Config config;
+    config.maxQueueBytes = 8 * 1024 * 1024;
+    start(config);
+    SseClient client;
+    client.open(port(), "/events?client_id=c2&topic=keep&topic=drop");
+    QTRY_VERIFY(client.hasSession());
+    client.setReading(false);
+    // Fill the kernel buffers and then ssehub's own queue with events on "drop".
+    const QByteArray big = '"' + QByteArray(40000, 'd') + '"';
+    const Hub *hub = m_engine->hub();
+    auto queued = [hub] {
+        return hub->connections().value(0) ? hub->connections().value(0)->bytesQueued() : 0;
+    };
+    int published = 0;
+    while (queued() < 400000 && published < 2000) {
+        QCOMPARE(publish(port(), "drop", big).status, 200);
+        ++published;
+    }
+    QVERIFY2(queued() >= 400000, "the stream's queue never filled");
+
+    const HttpResponse r = call("DELETE", "/unsubscribe",
+                                {{QStringLiteral("client_id"), QStringLiteral("c2")},
+                                 {QStringLiteral("topics"), QJsonArray {QStringLiteral("drop")}}});
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json().value(QLatin1String("removed")).toArray(),
+             (QJsonArray {QStringLiteral("drop")}));
+    QCOMPARE(stateOf(r, QStringLiteral("drop")), QString());
+    // What was queued for the removed filter is gone (at most the partly written frame stays).
+    QVERIFY2(queued() <= 40100, qPrintable(QString::number(queued())));
+    QCOMPARE(publish(port(), "drop", "1").json().value(QLatin1String("delivered")).toInt(), 0);
+    QCOMPARE(publish(port(), "keep", "7").json().value(QLatin1String("delivered")).toInt(), 1);
+    client.setReading(true);
+    QTRY_VERIFY(!client.events().isEmpty()
+                && client.events().last().json().value(QLatin1String("topic")).toString()
+                    == QLatin1String("keep"));
+    int dropped = 0;
+    for (const SseEvent &e : client.events())
+        dropped += e.json().value(QLatin1String("topic")).toString() == QLatin1String("drop");
+    QVERIFY2(dropped < published,
+             qPrintable(QStringLiteral("%1 of %2").arg(dropped).arg(published)));
+}
+
+void TestSubscriptions::unsubscribeByQuery()
+{
+    SseClient client;
+    client.open(port(), "/events?client_id=q1&topic=a&topic=b");
+    QTRY_VERIFY(client.hasSession());
+    const HttpResponse r = request(port(), "DELETE", "/unsubscribe?client_id=q1&topic=a");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(stateOf(r, QStringLiteral("a")), QString());
+    QCOMPARE(stateOf(r, QStringLiteral("b")), QStringLiteral("active"));
+    QCOMPARE(publish(port(), "a", "1").json().value(QLatin1String("delivered")).toInt(), 0);
+    QCOMPARE(publish(port(), "b", "2").json().value(QLatin1String("delivered")).toInt(), 1);
+    QTRY_COMPARE(payloads(client), (QList<int> {2}));
+}
+
+void TestSubscriptions::severalStreamsOfOneClient()
+{
+    SseClient tab1, tab2;
+    tab1.open(port(), "/events?client_id=multi&topic=t");
+    tab2.open(port(), "/events?client_id=multi");
+    QTRY_VERIFY(tab1.hasSession() && tab2.hasSession());
+    QCOMPARE(m_engine->hub()->clientCount(), 1);
+    QCOMPARE(publish(port(), "t", "1").json().value(QLatin1String("delivered")).toInt(), 2);
+    call("POST", "/subscribe",
+         {{QStringLiteral("client_id"), QStringLiteral("multi")},
+          {QStringLiteral("topics"), QJsonArray {QStringLiteral("u")}}});
+    QCOMPARE(publish(port(), "u", "2").json().value(QLatin1String("delivered")).toInt(), 2);
+    QTRY_COMPARE(payloads(tab1), (QList<int> {1, 2}));
+    QTRY_COMPARE(payloads(tab2), (QList<int> {1, 2}));
+    tab1.close();
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QCOMPARE(publish(port(), "t", "3").json().value(QLatin1String("delivered")).toInt(), 1);
+    QTRY_COMPARE(payloads(tab2), (QList<int> {1, 2, 3}));
+}
+
+void TestSubscriptions::reconnectWithOnlyClientId()
+{
+    QCOMPARE(
+        call("POST", "/subscribe",
+             {{QStringLiteral("client_id"), QStringLiteral("r1")},
+              {QStringLiteral("topics"), QJsonArray {QStringLiteral("x/+"), QStringLiteral("y")}}})
+            .status,
+        200);
+    SseClient client;
+    client.open(port(), "/events?client_id=r1");
+    QTRY_VERIFY(client.hasSession());
+    QCOMPARE(client.session().value(QLatin1String("topics")).toArray().size(), 2);
+    publish(port(), "x/1", "1");
+    publish(port(), "y", "2");
+    QTRY_COMPARE(payloads(client), (QList<int> {1, 2}));
+    // Topic parameters add to the stored set.
+    SseClient more;
+    more.open(port(), "/events?client_id=r1&topic=z");
+    QTRY_VERIFY(more.hasSession());
+    QCOMPARE(more.session().value(QLatin1String("topics")).toArray().size(), 3);
+}
+
+void TestSubscriptions::pauseAndResume()
+{
+    SseClient client;
+    client.open(port(), "/events?client_id=p1&topic=p&topic=other");
+    QTRY_VERIFY(client.hasSession());
+    HttpResponse r = call("PATCH", "/subscriptions/p1",
+                          {{QStringLiteral("topics"), QJsonArray {QStringLiteral("p")}},
+                           {QStringLiteral("state"), QStringLiteral("paused")}});
+    QCOMPARE(r.status, 200);
+    QCOMPARE(stateOf(r, QStringLiteral("p")), QStringLiteral("paused"));
+    QCOMPARE(publish(port(), "p", "1").json().value(QLatin1String("delivered")).toInt(), 0);
+    publish(port(), "other", "2");
+    r = call("PATCH", "/subscriptions/p1",
+             {{QStringLiteral("topics"), QJsonArray {QStringLiteral("p")}},
+              {QStringLiteral("state"), QStringLiteral("active")}});
+    QCOMPARE(stateOf(r, QStringLiteral("p")), QStringLiteral("active"));
+    publish(port(), "p", "3");
+    // Without replay, what was published while paused stays missed.
+    QTRY_COMPARE(payloads(client), (QList<int> {2, 3}));
+}
+
+void TestSubscriptions::resumeWithReplay()
+{
+    SseClient client;
+    client.open(port(), "/events?client_id=p2&topic=p/%23&topic=both");
+    QTRY_VERIFY(client.hasSession());
+    publish(port(), "p/a", "1");
+    QTRY_COMPARE(client.events().size(), 1);
+    const QByteArray idBefore = client.lastEventId();
+    call("PATCH", "/subscriptions/p2",
+         {{QStringLiteral("topics"), QJsonArray {QStringLiteral("p/#")}},
+          {QStringLiteral("state"), QStringLiteral("paused")}});
+    publish(port(), "p/b", "2");
+    publish(port(), "p/c", "3");
+    publish(port(), "both", "4"); // delivered by the other subscription while p/# is paused
+    QTRY_COMPARE(client.events().size(), 2);
+    const QByteArray idAfterLive = client.lastEventId();
+    QVERIFY(idAfterLive != idBefore);
+    const HttpResponse r = call("PATCH", "/subscriptions/p2",
+                                {{QStringLiteral("topics"), QJsonArray {QStringLiteral("p/#")}},
+                                 {QStringLiteral("state"), QStringLiteral("active")},
+                                 {QStringLiteral("replay"), true}});
+    QCOMPARE(r.status, 200);
+    QTRY_COMPARE(payloads(client), (QList<int> {1, 4, 2, 3}));
+    // Replayed events carry no id line, so Last-Event-ID does not move backwards.
+    QCOMPARE(client.lastEventId(), idAfterLive);
+    publish(port(), "p/d", "5");
+    QTRY_COMPARE(payloads(client), (QList<int> {1, 4, 2, 3, 5}));
+}
+
+void TestSubscriptions::expiryAndRenewal()
+{
+    Engine::Config config;
+    config.lifecycle.graceMs = 400;
+    config.lifecycle.archiveAfterMs = 100000;
+    config.lifecycle.deleteAfterMs = 200000;
+    config.lifecycle.sweepIntervalMs = 10;
+    start(config);
+    SseClient client;
+    client.open(port(), "/events?client_id=e1");
+    QCOMPARE(
+        call("POST", "/subscribe",
+             {{QStringLiteral("client_id"), QStringLiteral("e1")},
+              {QStringLiteral("topics"), QJsonArray {QStringLiteral("t"), QStringLiteral("late")}},
+              {QStringLiteral("ttl_seconds"), 0.1}})
+            .status,
+        200);
+    QTRY_VERIFY(client.hasSession());
+    publish(port(), "t", "1");
+    QTRY_COMPARE(payloads(client), (QList<int> {1}));
+    // After expires_at: expired, delivers nothing.
+    QTRY_COMPARE(stateOf(request(port(), "GET", "/subscriptions/e1"), QStringLiteral("t")),
+                 QStringLiteral("expired"));
+    QCOMPARE(publish(port(), "t", "2").json().value(QLatin1String("delivered")).toInt(), 0);
+    // Renewal within the grace period makes it active again.
+    const qint64 later = QDateTime::currentMSecsSinceEpoch() + 60000;
+    HttpResponse r = call("PATCH", "/subscriptions/e1",
+                          {{QStringLiteral("topics"), QJsonArray {QStringLiteral("t")}},
+                           {QStringLiteral("expires_at"), double(later)}});
+    QCOMPARE(r.status, 200);
+    QCOMPARE(stateOf(r, QStringLiteral("t")), QStringLiteral("active"));
+    publish(port(), "t", "3");
+    QTRY_COMPARE(payloads(client), (QList<int> {1, 3}));
+    // Outside the grace period a renewal is refused...
+    QTest::qWait(500); // past the 400 ms grace of "late" (a deadline, not a synchronisation wait)
+    r = call("PATCH", "/subscriptions/e1",
+             {{QStringLiteral("topics"), QJsonArray {QStringLiteral("late")}},
+              {QStringLiteral("expires_at"), double(later)}});
+    QCOMPARE(r.status, 409);
+    QVERIFY(r.json().value(QLatin1String("error")).toString().contains(QLatin1String("grace")));
+    // ...and subscribing again starts a fresh subscription.
+    r = call("POST", "/subscribe",
+             {{QStringLiteral("client_id"), QStringLiteral("e1")},
+              {QStringLiteral("topics"), QJsonArray {QStringLiteral("late")}}});
+    QCOMPARE(stateOf(r, QStringLiteral("late")), QStringLiteral("active"));
+    // Every transition is in the connection log, with its reason.
+    QStringList transitions;
+    for (const LogEntry &e : m_engine->log()->entries()) {
+        if (e.kind == LogEntry::Kind::Transition && e.clientId == QLatin1String("e1"))
+            transitions << e.detail + QLatin1Char('/') + e.reason;
+    }
+    QVERIFY2(transitions.contains(QStringLiteral("t active -> expired/expires_at")),
+             qPrintable(transitions.join(QLatin1Char(','))));
+    QVERIFY2(transitions.contains(QStringLiteral("t expired -> active/renewed")),
+             qPrintable(transitions.join(QLatin1Char(','))));
+}
+
+void TestSubscriptions::archiveAndDelete()
+{
+    Engine::Config config;
+    config.lifecycle.graceMs = 50;
+    config.lifecycle.archiveAfterMs = 150;
+    config.lifecycle.deleteAfterMs = 300;
+    config.lifecycle.sweepIntervalMs = 10;
+    start(config);
+    call("POST", "/subscribe",
+         {{QStringLiteral("client_id"), QStringLiteral("a1")},
+          {QStringLiteral("topics"), QJsonArray {QStringLiteral("old"), QStringLiteral("keep")}}});
+    call("PATCH", "/subscriptions/a1",
+         {{QStringLiteral("topics"), QJsonArray {QStringLiteral("old")}},
+          {QStringLiteral("expires_at"), double(QDateTime::currentMSecsSinceEpoch() + 20)}});
+    QTRY_COMPARE(stateOf(request(port(), "GET", "/subscriptions/a1?all=1"), QStringLiteral("old")),
+                 QStringLiteral("archived"));
+    // Archived ones are listed only with all=1.
+    QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/a1"), QStringLiteral("old")),
+             QString());
+    QTRY_COMPARE(stateOf(request(port(), "GET", "/subscriptions/a1?all=1"), QStringLiteral("old")),
+                 QString());
+    QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/a1"), QStringLiteral("keep")),
+             QStringLiteral("active"));
+}
+
+void TestSubscriptions::ackCursor()
+{
+    Engine::Config config;
+    config.historySize = 5;
+    start(config);
+    QCOMPARE(call("POST", "/subscribe",
+                  {{QStringLiteral("client_id"), QStringLiteral("k1")},
+                   {QStringLiteral("topics"), QJsonArray {QStringLiteral("k")}}})
+                 .status,
+             200);
+    QList<QByteArray> ids;
+    for (int i = 0; i < 4; ++i)
+        ids << idOf(publish(port(), "k", QByteArray::number(i)));
+    QCOMPARE(call("POST", "/ack",
+                  {{QStringLiteral("client_id"), QStringLiteral("k1")},
+                   {QStringLiteral("last_event_id"), QString::fromUtf8(ids.at(1))}})
+                 .status,
+             200);
+    // A new stream without Last-Event-ID resumes after the acknowledged cursor...
+    SseClient fresh;
+    fresh.open(port(), "/events?client_id=k1");
+    QTRY_COMPARE(payloads(fresh), (QList<int> {2, 3}));
+    // ...but Last-Event-ID wins.
+    SseClient explicitCursor;
+    explicitCursor.open(port(), "/events?client_id=k1", {{"Last-Event-ID", ids.at(2)}});
+    QTRY_COMPARE(payloads(explicitCursor), (QList<int> {3}));
+    // An acknowledged cursor older than the history gets the same reset.
+    for (int i = 4; i < 10; ++i)
+        publish(port(), "k", QByteArray::number(i));
+    SseClient late;
+    late.open(port(), "/events?client_id=k1");
+    QTRY_VERIFY(!late.events().isEmpty());
+    QCOMPARE(late.events().first().type, QByteArray("reset"));
+    QTRY_COMPARE(late.messages().size(), 5);
+}
+
+void TestSubscriptions::persistenceAcrossRestart()
+{
+    QTemporaryDir dir;
+    Engine::Config config;
+    config.dataDir = dir.path();
+    start(config);
+    call("POST", "/subscribe",
+         {{QStringLiteral("client_id"), QStringLiteral("keepme")},
+          {QStringLiteral("topics"), QJsonArray {QStringLiteral("s/+"), QStringLiteral("t")}}});
+    call("PATCH", "/subscriptions/keepme",
+         {{QStringLiteral("topics"), QJsonArray {QStringLiteral("t")}},
+          {QStringLiteral("state"), QStringLiteral("paused")}});
+    const QByteArray id = idOf(publish(port(), "s/1", "1"));
+    call("POST", "/ack",
+         {{QStringLiteral("client_id"), QStringLiteral("keepme")},
+          {QStringLiteral("last_event_id"), QString::fromUtf8(id)}});
+    SseClient anonymous; // an anonymous client is not kept
+    anonymous.open(port(), "/events?topic=x");
+    QTRY_VERIFY(anonymous.hasSession());
+    m_engine.reset(); // writes what is pending
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("subscriptions.json"))));
+
+    start(config);
+    QVERIFY(m_engine->startProblems().isEmpty());
+    const HttpResponse r = request(port(), "GET", "/subscriptions/keepme");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(stateOf(r, QStringLiteral("s/+")), QStringLiteral("active"));
+    QCOMPARE(stateOf(r, QStringLiteral("t")), QStringLiteral("paused"));
+    QCOMPARE(r.json().value(QLatin1String("acked")).toString().toUtf8(), id);
+    QCOMPARE(m_engine->hub()->clientCount(), 1);
+    SseClient client;
+    client.open(port(), "/events?client_id=keepme");
+    QTRY_VERIFY(client.hasSession());
+    QCOMPARE(publish(port(), "s/2", "2").json().value(QLatin1String("delivered")).toInt(), 1);
+    QCOMPARE(publish(port(), "t", "3").json().value(QLatin1String("delivered")).toInt(), 0);
+}
+
+void TestSubscriptions::corruptStoreIsSetAside()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("subscriptions.json"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"version\":1,\"clients\":{\"x\":{\"subscriptions\":[{\"filter\":\"a/#/b\"");
+    }
+    Engine::Config config;
+    config.dataDir = dir.path();
+    start(config);
+    QCOMPARE(m_engine->startProblems().size(), 1);
+    const QString problem = m_engine->startProblems().first();
+    QVERIFY2(problem.contains(path) && problem.contains(QLatin1String("moved to")),
+             qPrintable(problem));
+    QVERIFY(!QFile::exists(path));
+    const QStringList aside
+        = QDir(dir.path()).entryList({QStringLiteral("subscriptions.json.corrupt-*")});
+    QCOMPARE(aside.size(), 1);
+    QVERIFY(QFile(dir.filePath(aside.first())).size() > 0); // the damaged data is kept
+    // The engine works, and writes a fresh file.
+    QCOMPARE(call("POST", "/subscribe",
+                  {{QStringLiteral("client_id"), QStringLiteral("n")},
+                   {QStringLiteral("topics"), QJsonArray {QStringLiteral("a")}}})
+                 .status,
+             200);
+    m_engine->hub()->saveNow();
+    QVERIFY(QFile::exists(path));
+}
+
+void TestSubscriptions::payloadFormat()
+{
+    SseClient plain, envelope;
+    plain.open(port(), "/events?topic=f&format=payload");
+    envelope.open(port(), "/events?topic=f");
+    QTRY_VERIFY(plain.hasSession() && envelope.hasSession());
+    const QByteArray id = idOf(publish(port(), "f", "{\"v\":[1,2]}", "reading"));
+    QTRY_COMPARE(plain.events().size(), 1);
+    QTRY_COMPARE(envelope.events().size(), 1);
+    QCOMPARE(plain.events().first().data, QByteArray("{\"v\":[1,2]}"));
+    QCOMPARE(plain.events().first().id, id);
+    QCOMPARE(plain.events().first().type, QByteArray("reading"));
+    QCOMPARE(envelope.events()
+                 .first()
+                 .json()
+                 .value(QLatin1String("payload"))
+                 .toObject()
+                 .value(QLatin1String("v"))
+                 .toArray()
+                 .size(),
+             2);
+}
+
+void TestSubscriptions::errors_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("errorPart");
+
+    QTest::newRow("subscribe no client")
+        << QByteArray("POST") << QByteArray("/subscribe") << QByteArray("{\"topics\":[\"a\"]}")
+        << 400 << "client_id";
+    QTest::newRow("subscribe bad filter")
+        << QByteArray("POST") << QByteArray("/subscribe")
+        << QByteArray("{\"client_id\":\"c\",\"topics\":[\"a/#/b\"]}") << 400 << "last level";
+    QTest::newRow("subscribe no topics")
+        << QByteArray("POST") << QByteArray("/subscribe")
+        << QByteArray("{\"client_id\":\"c\",\"topics\":[]}") << 400 << "at least one";
+    QTest::newRow("subscribe bad ttl")
+        << QByteArray("POST") << QByteArray("/subscribe")
+        << QByteArray("{\"client_id\":\"c\",\"topics\":[\"a\"],\"ttl_seconds\":-1}") << 400
+        << "ttl_seconds";
+    QTest::newRow("subscribe bad json") << QByteArray("POST") << QByteArray("/subscribe")
+                                        << QByteArray("{\"client_id\":") << 400 << "not valid JSON";
+    QTest::newRow("subscribe control id")
+        << QByteArray("POST") << QByteArray("/subscribe")
+        << QByteArray("{\"client_id\":\"a\\nb\",\"topics\":[\"a\"]}") << 400 << "control";
+    QTest::newRow("unsubscribe unknown")
+        << QByteArray("DELETE") << QByteArray("/unsubscribe")
+        << QByteArray("{\"client_id\":\"ghost\",\"topics\":[\"a\"]}") << 404 << "ghost";
+    QTest::newRow("list unknown") << QByteArray("GET") << QByteArray("/subscriptions/ghost")
+                                  << QByteArray() << 404 << "ghost";
+    QTest::newRow("patch unknown") << QByteArray("PATCH") << QByteArray("/subscriptions/ghost")
+                                   << QByteArray("{\"state\":\"paused\"}") << 404 << "ghost";
+    QTest::newRow("patch bad state") << QByteArray("PATCH") << QByteArray("/subscriptions/known")
+                                     << QByteArray("{\"state\":\"sleeping\"}") << 400 << "state";
+    QTest::newRow("patch nothing") << QByteArray("PATCH") << QByteArray("/subscriptions/known")
+                                   << QByteArray("{}") << 400 << "nothing to change";
+    QTest::newRow("patch unknown filter")
+        << QByteArray("PATCH") << QByteArray("/subscriptions/known")
+        << QByteArray("{\"topics\":[\"zzz\"],\"state\":\"paused\"}") << 404 << "zzz";
+    QTest::newRow("ack unknown") << QByteArray("POST") << QByteArray("/ack")
+                                 << QByteArray("{\"client_id\":\"ghost\",\"last_event_id\":\"1\"}")
+                                 << 404 << "ghost";
+    QTest::newRow("ack bad id") << QByteArray("POST") << QByteArray("/ack")
+                                << QByteArray("{\"client_id\":\"known\",\"last_event_id\":\"x1\"}")
+                                << 400 << "last_event_id";
+    QTest::newRow("stream unknown client no topic")
+        << QByteArray("GET") << QByteArray("/events?client_id=ghost") << QByteArray() << 400
+        << "no stored subscriptions";
+    QTest::newRow("stream bad format")
+        << QByteArray("GET") << QByteArray("/events?topic=a&format=xml") << QByteArray() << 400
+        << "format";
+    QTest::newRow("stream long client id")
+        << QByteArray("GET") << "/events?topic=a&client_id=" + QByteArray(200, 'c') << QByteArray()
+        << 400 << "128";
+}
+
+void TestSubscriptions::errors()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, errorPart);
+    QCOMPARE(call("POST", "/subscribe",
+                  {{QStringLiteral("client_id"), QStringLiteral("known")},
+                   {QStringLiteral("topics"), QJsonArray {QStringLiteral("a")}}})
+                 .status,
+             200);
+    const HttpResponse r = request(port(), method, path, body.isEmpty() ? QByteArray() : body);
+    QCOMPARE(r.status, status);
+    const QString error = r.json().value(QLatin1String("error")).toString();
+    QVERIFY2(error.contains(errorPart), qPrintable(error));
+    // Nothing changed for the known client.
+    QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/known"), QStringLiteral("a")),
+             QStringLiteral("active"));
+}
+
+QTEST_GUILESS_MAIN(TestSubscriptions)
+#include "tst_subscriptions.moc"
