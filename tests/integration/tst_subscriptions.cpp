@@ -200,8 +200,9 @@ void TestSubscriptions::severalStreamsOfOneClient()
 {
     SseClient tab1, tab2;
     tab1.open(port(), "/events?client_id=multi&topic=t");
+    QTRY_VERIFY(tab1.hasSession()); // the second tab names only the client: it needs the first
     tab2.open(port(), "/events?client_id=multi");
-    QTRY_VERIFY(tab1.hasSession() && tab2.hasSession());
+    QTRY_VERIFY(tab2.hasSession());
     QCOMPARE(m_engine->hub()->clientCount(), 1);
     QCOMPARE(publish(port(), "t", "1").json().value(QLatin1String("delivered")).toInt(), 2);
     call("POST", "/subscribe",
@@ -296,15 +297,15 @@ void TestSubscriptions::expiryAndRenewal()
     config.lifecycle.deleteAfterMs = 200000;
     config.lifecycle.sweepIntervalMs = 10;
     start(config);
-    SseClient client;
-    client.open(port(), "/events?client_id=e1");
     QCOMPARE(
         call("POST", "/subscribe",
              {{QStringLiteral("client_id"), QStringLiteral("e1")},
               {QStringLiteral("topics"), QJsonArray {QStringLiteral("t"), QStringLiteral("late")}},
-              {QStringLiteral("ttl_seconds"), 0.1}})
+              {QStringLiteral("ttl_seconds"), 0.3}})
             .status,
         200);
+    SseClient client;
+    client.open(port(), "/events?client_id=e1");
     QTRY_VERIFY(client.hasSession());
     publish(port(), "t", "1");
     QTRY_COMPARE(payloads(client), (QList<int> {1}));
