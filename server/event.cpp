@@ -47,6 +47,14 @@ void appendJsonString(QByteArray &out, const QByteArray &text)
 
 } // namespace
 
+QByteArray jsonString(const QByteArray &utf8)
+{
+    QByteArray out;
+    out.reserve(utf8.size() + 2);
+    appendJsonString(out, utf8);
+    return out;
+}
+
 EventPtr makeEvent(quint64 id, const QByteArray &topic, const QByteArray &type,
                    const QByteArray &payloadJson, qint64 timestamp)
 {

@@ -38,6 +38,9 @@ using EventPtr = std::shared_ptr<const Event>;
 EventPtr makeEvent(quint64 id, const QByteArray &topic, const QByteArray &type,
                    const QByteArray &payloadJson, qint64 timestamp);
 
+// A JSON string literal for UTF-8 text (quotes and escapes included).
+QByteArray jsonString(const QByteArray &utf8);
+
 // Parses an event id as the clients send it back (Last-Event-ID); false for anything else.
 bool parseEventId(QByteArrayView text, quint64 *id);
 

@@ -271,23 +271,18 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     entry.clientId = client->id;
     entry.remoteAddress = connection->remote();
     entry.userAgent = QString::fromUtf8(spec.userAgent);
-    QStringList names;
-    for (const QByteArray &f : client->activeFilters())
-        names << QString::fromUtf8(f);
-    entry.detail = names.join(QLatin1Char(' '));
+    const QList<QByteArray> activeFilters = client->activeFilters();
+    entry.detail = QString::fromUtf8(activeFilters.join(' '));
     m_log->append(entry);
 
-    connection->begin(head);
     // The first event on every stream tells the client who it is (no id: it is not replayable).
-    QJsonArray topics;
-    for (const QByteArray &f : client->activeFilters())
-        topics.append(QString::fromUtf8(f));
-    const QByteArray session
-        = QJsonDocument(QJsonObject {{QStringLiteral("client_id"), client->id},
-                                     {QStringLiteral("node"), m_options.nodeId},
-                                     {QStringLiteral("topics"), topics}})
-              .toJson(QJsonDocument::Compact);
-    connection->writeControl(SseFrame::event(QByteArray(), QByteArrayLiteral("session"), session));
+    // It goes out with the response head, in one write.
+    QByteArray session = "{\"client_id\":" + jsonString(client->id.toUtf8())
+        + ",\"node\":" + jsonString(m_options.nodeId.toUtf8()) + ",\"topics\":[";
+    for (qsizetype i = 0; i < activeFilters.size(); ++i)
+        session += (i ? "," : "") + jsonString(activeFilters.at(i));
+    session += "]}";
+    connection->begin(head + SseFrame::event(QByteArray(), QByteArrayLiteral("session"), session));
 
     // Without Last-Event-ID, the client's acknowledged cursor says where to resume.
     bool hasCursor = spec.hasCursor;

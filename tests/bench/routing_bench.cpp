@@ -41,7 +41,8 @@ int main(int argc, char **argv)
     const int publishes = argc > 1 ? atoi(argv[1]) : 20000;
     const int clients = 10000;
     const int devices = 50000;
-    printf("| subscriptions | clients | matches per publish | trie: ns per publish | trie: ns per publish "
+    printf("| subscriptions | clients | matches per publish | trie: ns per publish | trie: ns per "
+           "publish "
            "nobody watches | linear scan: ns per publish |\n");
     printf("| ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (int subscriptions : {1000, 10000, 100000}) {
@@ -57,7 +58,8 @@ int main(int argc, char **argv)
         }
         std::vector<QByteArray> topics;
         for (int i = 0; i < publishes; ++i)
-            topics.push_back("sensor/" + QByteArray::number(rng.bounded(devices)) + (i % 4 ? "/data" : "/status"));
+            topics.push_back("sensor/" + QByteArray::number(rng.bounded(devices))
+                             + (i % 4 ? "/data" : "/status"));
 
         quint64 matches = 0;
         QElapsedTimer timer;
