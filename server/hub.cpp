@@ -182,7 +182,12 @@ void Hub::afterSubscriptionChange(Client *client)
     // Delivery on what is no longer active stops at once, also for frames already queued.
     for (SseConnection *stream : client->streams)
         stream->dropUnmatchedQueued();
-    m_nextSweep = 0;
+    // The next sweep is due no later than this client's earliest deadline (0: a full pass is
+    // pending anyway), so a change never costs a pass over every subscription.
+    if (m_nextSweep) {
+        for (const Subscription &s : client->subscriptions)
+            m_nextSweep = qMin(m_nextSweep, nextDeadline(s));
+    }
     if (!client->ephemeral)
         scheduleSave();
 }
@@ -348,7 +353,7 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
 {
     if (!m_connections.remove(connection->id()))
         return;
-    auto *client = const_cast<Client *>(connection->client());
+    Client *client = m_clients.at(connection->client()->id).get();
     client->streams.removeOne(connection);
     if (reason == CloseReason::SlowConsumer)
         ++m_counters.slowConsumerCloses;
@@ -399,6 +404,7 @@ Hub::Answer Hub::subscribe(const QString &clientId, const QList<TopicFilter> &fi
     const qint64 now = nowMs();
     int added = 0;
     for (const TopicFilter &filter : filters) {
+        Q_ASSERT(filter.isValid()); // the HTTP front validates
         if (!client->subscriptions.contains(filter.text()))
             ++added;
     }

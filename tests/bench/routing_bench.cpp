@@ -11,6 +11,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 
 #include <cstdio>
@@ -38,6 +39,7 @@ QByteArray makeFilter(QRandomGenerator &rng, int devices)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("ssehub.*.debug=false"));
     const int publishes = argc > 1 ? atoi(argv[1]) : 20000;
     const int clients = 10000;
     const int devices = 50000;
@@ -103,8 +105,12 @@ int main(int argc, char **argv)
     QRandomGenerator rng(7);
     for (int c = 0; c < clients; ++c) {
         QList<TopicFilter> filters;
-        for (int i = 0; i < 10; ++i)
-            filters << TopicFilter::parse(makeFilter(rng, devices) + "/" + QByteArray::number(i));
+        for (int i = 0; i < 10; ++i) {
+            const TopicFilter filter = TopicFilter::parse(makeFilter(rng, devices).replace("#", "+")
+                                                          + "/" + QByteArray::number(i));
+            if (filter.isValid() && !filters.contains(filter))
+                filters << filter;
+        }
         hub.subscribe(QStringLiteral("client-%1").arg(c), filters, 3600 * 1000);
     }
     QElapsedTimer timer;
