@@ -71,6 +71,8 @@ try {
   await page.goto(`${base}/?topic=demo/%23`);
   await page.waitForFunction(() => document.getElementById('state').textContent === 'open');
   check(true, 'demo page opened an EventSource');
+  await page.waitForFunction(() => document.getElementById('client-id').textContent.startsWith('anon-'));
+  check(true, 'the page shows the client id from the session event');
 
   const ids = [];
   for (let i = 0; i < 3; i++) ids.push(await publish(base, `demo/n${i}`, { n: i }));
