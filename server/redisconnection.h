@@ -1,0 +1,138 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QSocketNotifier;
+QT_END_NAMESPACE
+
+struct redisAsyncContext;
+struct redisReply;
+
+namespace ssehub {
+
+// A Redis reply as a value (hiredis frees its own after the callback returns).
+struct RedisReply
+{
+    enum class Type { Nil, String, Status, Error, Integer, Array };
+
+    Type type = Type::Nil;
+    QByteArray string; // String, Status and Error
+    qint64 integer = 0;
+    QList<RedisReply> elements;
+
+    bool isError() const { return type == Type::Error; }
+    static RedisReply fromHiredis(const redisReply *reply);
+    static RedisReply error(const QByteArray &message);
+};
+
+// One hiredis asynchronous connection driven by the Qt event loop of the thread it lives on:
+// read and write QSocketNotifiers toggled through hiredis's hooks, a QTimer for what hiredis
+// 0.14 lacks (connect and command timeouts), and reconnection with capped exponential backoff.
+//
+// Lifetime rules hiredis imposes, and how they are kept:
+// - hiredis frees the context itself after a failed connect or a lost connection (after the
+//   callbacks return); the cleanup hook is where this object lets go of it, and nothing touches
+//   it afterwards.
+// - The cleanup hook may run inside a notifier's own signal: notifiers are deleteLater()'d.
+// - Destroying this object first frees the context (redisAsyncFree); pending callbacks then get
+//   no reply and are dropped without calling back into a half-destroyed owner.
+// All calls happen on the thread this object lives on.
+class RedisConnection : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Disconnected, Connecting, Ready };
+
+    struct Options
+    {
+        QString host = QStringLiteral("127.0.0.1");
+        quint16 port = 6379;
+        QByteArray password;
+        int database = 0;
+        int connectTimeoutMs = 2000;
+        int commandTimeoutMs = 5000;
+        int backoffInitialMs = 100;
+        int backoffMaxMs = 5000;
+    };
+
+    using Callback = std::function<void(const RedisReply &)>;
+    using MessageHandler
+        = std::function<void(const QByteArray &channel, const QByteArray &message)>;
+
+    explicit RedisConnection(const Options &options, QObject *parent = nullptr);
+    ~RedisConnection() override;
+
+    // Connects now and keeps reconnecting until destroyed.
+    void start();
+
+    State state() const { return m_state; }
+    QString lastError() const { return m_lastError; }
+    int reconnects() const { return m_reconnects; }
+    QString address() const;
+
+    // Sends a command; the callback gets the reply, or an error reply if the connection is lost
+    // or the command times out. Returns false (and never calls back) when not ready.
+    bool command(const QList<QByteArray> &argv, Callback callback);
+
+    // SUBSCRIBE on this connection (which then can run no other commands): the handler gets
+    // every message. Subscriptions are renewed by themselves after a reconnect.
+    void subscribe(const QByteArray &channel, MessageHandler handler);
+    void unsubscribe(const QByteArray &channel);
+    QList<QByteArray> channels() const { return m_channels.keys(); }
+
+Q_SIGNALS:
+    void ready();
+    // The connection was lost or could not be made; reconnection is already scheduled.
+    void disconnected(const QString &error);
+
+private:
+    struct Pending;
+    static void onConnect(const redisAsyncContext *ac, int status);
+    static void onDisconnect(const redisAsyncContext *ac, int status);
+    static void onReply(redisAsyncContext *ac, void *reply, void *privdata);
+    static void onMessage(redisAsyncContext *ac, void *reply, void *privdata);
+    static void hookAddRead(void *data);
+    static void hookDelRead(void *data);
+    static void hookAddWrite(void *data);
+    static void hookDelWrite(void *data);
+    static void hookCleanup(void *data);
+
+    void connectNow();
+    bool send(const QList<QByteArray> &argv, Callback callback);
+    void lost(const QString &error);
+    void scheduleReconnect();
+    void checkTimeouts();
+    void forceDisconnect(const QString &reason);
+    void sendSubscribe(const QByteArray &channel);
+    void authenticated();
+
+    Options m_options;
+    redisAsyncContext *m_context = nullptr;
+    QSocketNotifier *m_read = nullptr;
+    QSocketNotifier *m_write = nullptr;
+    State m_state = State::Disconnected;
+    QString m_lastError;
+    QString m_forcedReason;
+    int m_reconnects = 0;
+    int m_backoffMs = 0;
+    bool m_destroying = false;
+    bool m_everReady = false;
+    qint64 m_connectStartedMs = 0;
+    std::deque<qint64> m_pendingSince; // start times of unanswered commands, oldest first
+    QHash<QByteArray, std::shared_ptr<MessageHandler>> m_channels;
+    QTimer m_reconnectTimer;
+    QTimer m_watchdog;
+};
+
+} // namespace ssehub
