@@ -108,18 +108,7 @@ bool Client::fromJson(const QString &id, const QJsonObject &o, Client *out)
 
 QString validateClientId(const QByteArray &id)
 {
-    if (id.isEmpty())
-        return QStringLiteral("client_id is empty");
-    if (id.size() > 128)
-        return QStringLiteral("client_id is longer than 128 bytes");
-    for (const char c : id) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f)
-            return QStringLiteral("client_id contains a control character");
-    }
-    if (QString::fromUtf8(id).toUtf8() != id)
-        return QStringLiteral("client_id is not valid UTF-8");
-    return {};
+    return validateText(id, "client_id", 128);
 }
 
 } // namespace ssehub

@@ -124,17 +124,8 @@ QByteArray compactJson(const QJsonValue &value)
 // Validates an event type; empty string when fine.
 QString validateType(const QByteArray &type)
 {
-    if (type.isEmpty())
-        return QStringLiteral("type is empty");
-    if (type.size() > 64)
-        return QStringLiteral("type is longer than 64 bytes");
-    for (const char c : type) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x21 || u == 0x7f)
-            return QStringLiteral("type contains a space or a control character");
-    }
-    if (QString::fromUtf8(type).toUtf8() != type)
-        return QStringLiteral("type is not valid UTF-8");
+    if (const QString error = validateText(type, "type", 64, true); !error.isEmpty())
+        return error;
     // Types the server itself sends on a stream; a publisher must not be able to forge them.
     if (type == "reset" || type == "session" || type == "auth-expired")
         return QStringLiteral("type '%1' is reserved for the server").arg(QString::fromUtf8(type));
@@ -583,9 +574,9 @@ QString HttpFront::parseStreamRequest(const QByteArray &target, const QByteArray
             TopicFilter filter = TopicFilter::parse(value, &error);
             if (!filter.isValid())
                 return error;
-            if (!out->filters.contains(filter))
-                out->filters.append(filter);
-            if (out->filters.size() > m_options.maxFiltersPerStream)
+            if (!out->spec.filters.contains(filter))
+                out->spec.filters.append(filter);
+            if (out->spec.filters.size() > m_options.maxFiltersPerStream)
                 return tr("more than %1 topic filters on one stream")
                     .arg(m_options.maxFiltersPerStream);
         } else if (key == "lastEventId") {
@@ -594,28 +585,29 @@ QString HttpFront::parseStreamRequest(const QByteArray &target, const QByteArray
         } else if (key == "client_id") {
             if (const QString error = validateClientId(value); !error.isEmpty())
                 return error;
-            out->clientId = QString::fromUtf8(value);
+            out->spec.clientId = QString::fromUtf8(value);
         } else if (key == "format") {
             if (value != "payload" && value != "envelope")
                 return tr("format must be 'envelope' (the default) or 'payload'");
-            out->payloadOnly = value == "payload";
+            out->spec.payloadOnly = value == "payload";
         }
     }
-    if (out->filters.isEmpty()
-        && (out->clientId.isEmpty() || !m_hub->hasStoredSubscriptions(out->clientId)))
-        return out->clientId.isEmpty()
+    if (out->spec.filters.isEmpty()
+        && (out->spec.clientId.isEmpty() || !m_hub->hasStoredSubscriptions(out->spec.clientId)))
+        return out->spec.clientId.isEmpty()
             ? tr("at least one topic parameter is required, e.g. /events?topic=sensor/%2B/data")
             : tr("client '%1' has no stored subscriptions; give at least one topic parameter")
-                  .arg(out->clientId);
+                  .arg(out->spec.clientId);
 
     // Last-Event-ID (what EventSource sends on reconnect) wins over the query parameter.
     QByteArray cursorText = lastEventIdHeader;
-    out->hasCursor = !cursorText.isNull();
-    if (!out->hasCursor && hasQueryCursor) {
+    out->spec.hasCursor = !cursorText.isNull();
+    if (!out->spec.hasCursor && hasQueryCursor) {
         cursorText = queryCursor;
-        out->hasCursor = true;
+        out->spec.hasCursor = true;
     }
-    out->cursorValid = out->hasCursor && parseEventId(cursorText.trimmed(), &out->cursor);
+    out->spec.cursorValid
+        = out->spec.hasCursor && parseEventId(cursorText.trimmed(), &out->spec.cursor);
     return {};
 }
 
@@ -628,15 +620,7 @@ void HttpFront::startStream(int fd, const QHostAddress &peer, quint16 peerPort,
                             "X-Accel-Buffering: no\r\n"
                             "Connection: keep-alive\r\n"
         + corsHeaders(stream.origin) + "\r\n" + SseFrame::retry(m_options.retryMs);
-    Hub::StreamSpec spec;
-    spec.clientId = stream.clientId;
-    spec.filters = stream.filters;
-    spec.payloadOnly = stream.payloadOnly;
-    spec.userAgent = stream.userAgent;
-    spec.hasCursor = stream.hasCursor;
-    spec.cursorValid = stream.cursorValid;
-    spec.cursor = stream.cursor;
-    m_hub->addStream(fd, peer, peerPort, spec, head);
+    m_hub->addStream(fd, peer, peerPort, stream.spec, head);
 }
 
 void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -648,7 +632,7 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
         replyError(replyTo(request, socket), 400, error);
         return;
     }
-    stream.userAgent = request.value("user-agent");
+    stream.spec.userAgent = request.value("user-agent");
     stream.origin = request.value("origin");
 
     // From here on the connection is a stream. Its descriptor moves out of Qt: the stream owns a
@@ -701,7 +685,7 @@ bool HttpFront::tryAcceptStream(int fd)
         if (name == "last-event-id")
             lastEventId = value.isNull() ? QByteArray("") : value;
         else if (name == "user-agent")
-            stream.userAgent = value;
+            stream.spec.userAgent = value;
         else if (name == "origin")
             stream.origin = value;
         else if (name == "content-length" || name == "transfer-encoding" || name == "expect"

@@ -98,14 +98,8 @@ private:
 
     struct StreamRequest
     {
-        QString clientId;
-        QList<TopicFilter> filters;
-        bool payloadOnly = false;
-        bool hasCursor = false;
-        bool cursorValid = false;
-        quint64 cursor = 0;
-        QByteArray userAgent;
-        QByteArray origin;
+        Hub::StreamSpec spec;
+        QByteArray origin; // for the CORS headers of the response
     };
     QString parseStreamRequest(const QByteArray &query, const QByteArray &lastEventIdHeader,
                                StreamRequest *out) const;

@@ -4,28 +4,25 @@
 
 namespace ssehub {
 
-namespace {
-
-// Shared checks for topics and filters; returns an error or an empty string.
-QString checkText(const QByteArray &text, const char *what)
+QString validateText(const QByteArray &text, const char *what, qsizetype maxBytes, bool rejectSpace)
 {
     const QString kind = QString::fromLatin1(what);
     if (text.isEmpty())
         return kind + QStringLiteral(" is empty");
-    if (text.size() > MaxTopicBytes)
-        return kind + QStringLiteral(" is longer than %1 bytes").arg(MaxTopicBytes);
+    if (text.size() > maxBytes)
+        return kind + QStringLiteral(" is longer than %1 bytes").arg(maxBytes);
     for (const char c : text) {
         const auto u = static_cast<unsigned char>(c);
         if (u < 0x20 || u == 0x7f)
             return kind + QStringLiteral(" contains a control character");
+        if (rejectSpace && u == 0x20)
+            return kind + QStringLiteral(" contains a space");
     }
     // Invalid sequences decode to U+FFFD, so they do not survive a round trip.
     if (QString::fromUtf8(text).toUtf8() != text)
         return kind + QStringLiteral(" is not valid UTF-8");
     return {};
 }
-
-} // namespace
 
 QList<QByteArray> topicLevels(const QByteArray &topic)
 {
@@ -34,7 +31,7 @@ QList<QByteArray> topicLevels(const QByteArray &topic)
 
 QString validateTopic(const QByteArray &topic)
 {
-    QString error = checkText(topic, "topic");
+    QString error = validateText(topic, "topic", MaxTopicBytes);
     if (!error.isEmpty())
         return error;
     if (topic.contains('+') || topic.contains('#'))
@@ -50,7 +47,7 @@ TopicFilter TopicFilter::parse(const QByteArray &text, QString *error)
             *error = message;
         return TopicFilter();
     };
-    QString problem = checkText(text, "filter");
+    QString problem = validateText(text, "filter", MaxTopicBytes);
     if (!problem.isEmpty())
         return fail(problem);
 

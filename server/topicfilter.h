@@ -9,6 +9,12 @@ namespace ssehub {
 // Limits shared by topics and filters (the protocol's, not a deployment's).
 inline constexpr qsizetype MaxTopicBytes = 256;
 
+// Checks a protocol name (topic, filter, event type, client id): 1..maxBytes bytes of valid UTF-8
+// with no control characters (and no spaces when rejectSpace). Returns an empty string when
+// valid, otherwise what is wrong, starting with `what`.
+QString validateText(const QByteArray &text, const char *what, qsizetype maxBytes,
+                     bool rejectSpace = false);
+
 // Checks a concrete topic (what is published): UTF-8, levels split by '/', no wildcards, no control
 // characters, 1..MaxTopicBytes bytes. Returns an empty string when valid, otherwise what is wrong.
 QString validateTopic(const QByteArray &topic);
