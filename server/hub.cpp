@@ -142,7 +142,14 @@ void Hub::dropClientIfUnused(Client *client)
         return;
     for (Subscription &s : client->subscriptions)
         deactivate(client, s);
-    m_clients.erase(client->id);
+    // Freed on the next turn of the event loop, not now: this can run inside a delivery loop
+    // that still holds a pointer to the client (a failed write closes its last stream).
+    auto it = m_clients.find(client->id);
+    m_retired.push_back(std::move(it->second));
+    m_clients.erase(it);
+    if (m_retired.size() == 1)
+        QMetaObject::invokeMethod(
+            this, [this] { m_retired.clear(); }, Qt::QueuedConnection);
 }
 
 void Hub::activate(Client *client, Subscription &s)
@@ -307,10 +314,13 @@ int Hub::deliver(const EventPtr &event)
     m_matched.clear();
     m_index.match(event->topic, [this](Client *c) { m_matched.push_back(c); });
     int handed = 0;
-    // Collected first: a write may close a stream, which edits the client's list.
+    // Clients collected first, and each client's streams iterated over a copy (implicitly
+    // shared, so free unless it changes): a failed write closes a stream, which edits the
+    // client's list and may retire the client (kept alive until the next turn of the loop).
     for (Client *client : m_matched) {
-        for (qsizetype i = 0; i < client->streams.size(); ++i) {
-            if (client->streams.at(i)->deliver(event))
+        const QList<SseConnection *> streams = client->streams;
+        for (SseConnection *stream : streams) {
+            if (stream->deliver(event))
                 ++handed;
         }
     }

@@ -147,6 +147,7 @@ private:
         size_t operator()(const QString &id) const noexcept { return qHash(id); }
     };
     std::unordered_map<QString, std::unique_ptr<Client>, IdHash> m_clients;
+    std::vector<std::unique_ptr<Client>> m_retired; // dropped clients, freed on the next turn
     TopicIndex<Client *> m_index;
     std::vector<Client *> m_matched; // reused per delivery
     QTimer m_heartbeat;

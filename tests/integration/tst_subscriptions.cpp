@@ -64,6 +64,7 @@ private Q_SLOTS:
     void unsubscribeStopsDeliveryAndDropsQueued();
     void unsubscribeByQuery();
     void severalStreamsOfOneClient();
+    void oneStreamFailingDoesNotCostTheOthers();
     void reconnectWithOnlyClientId();
     void pauseAndResume();
     void resumeWithReplay();
@@ -215,6 +216,30 @@ void TestSubscriptions::severalStreamsOfOneClient()
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
     QCOMPARE(publish(port(), "t", "3").json().value(QLatin1String("delivered")).toInt(), 1);
     QTRY_COMPARE(payloads(tab2), (QList<int> {1, 2, 3}));
+}
+
+void TestSubscriptions::oneStreamFailingDoesNotCostTheOthers()
+{
+    // The client's first stream stops reading and is closed as a slow consumer in the middle of
+    // a fan-out; its second stream must still get that event and every other one.
+    Engine::Config config;
+    config.maxQueueBytes = 64 * 1024;
+    start(config);
+    SseClient slow, healthy;
+    slow.open(port(), "/events?client_id=pair&topic=bulk");
+    QTRY_VERIFY(slow.hasSession());
+    healthy.open(port(), "/events?client_id=pair");
+    QTRY_VERIFY(healthy.hasSession());
+    slow.setReading(false);
+    const QByteArray big = '"' + QByteArray(48000, 'b') + '"';
+    int published = 0;
+    while (m_engine->hub()->counters().slowConsumerCloses == 0 && published < 2000) {
+        QCOMPARE(publish(port(), "bulk", big).status, 200);
+        ++published;
+    }
+    QCOMPARE(m_engine->hub()->counters().slowConsumerCloses, 1u);
+    QTRY_COMPARE(healthy.events().size(), published);
+    QCOMPARE(m_engine->hub()->connectionCount(), 1);
 }
 
 void TestSubscriptions::reconnectWithOnlyClientId()
