@@ -140,46 +140,43 @@ void RedisConnection::connectNow()
 
 // --- hiredis hooks: notifiers on the context's descriptor --------------------------------------
 
-void RedisConnection::hookAddRead(void *data)
+void RedisConnection::setInterest(QSocketNotifier::Type type, bool enabled)
 {
-    auto *self = static_cast<RedisConnection *>(data);
-    if (!self->m_read && self->m_context) {
-        self->m_read = new QSocketNotifier(self->m_context->c.fd, QSocketNotifier::Read, self);
-        connect(self->m_read, &QSocketNotifier::activated, self, [self] {
-            if (self->m_context)
-                redisAsyncHandleRead(self->m_context); // may free the context (cleanup hook)
+    QSocketNotifier *&notifier = type == QSocketNotifier::Read ? m_read : m_write;
+    if (!notifier && enabled && m_context) {
+        notifier = new QSocketNotifier(m_context->c.fd, type, this);
+        connect(notifier, &QSocketNotifier::activated, this, [this, type] {
+            if (!m_context)
+                return;
+            // Either call may free the context (cleanup hook); nothing touches it afterwards.
+            if (type == QSocketNotifier::Read)
+                redisAsyncHandleRead(m_context);
+            else
+                redisAsyncHandleWrite(m_context);
         });
     }
-    if (self->m_read)
-        self->m_read->setEnabled(true);
+    if (notifier)
+        notifier->setEnabled(enabled);
+}
+
+void RedisConnection::hookAddRead(void *data)
+{
+    static_cast<RedisConnection *>(data)->setInterest(QSocketNotifier::Read, true);
 }
 
 void RedisConnection::hookDelRead(void *data)
 {
-    auto *self = static_cast<RedisConnection *>(data);
-    if (self->m_read)
-        self->m_read->setEnabled(false);
+    static_cast<RedisConnection *>(data)->setInterest(QSocketNotifier::Read, false);
 }
 
 void RedisConnection::hookAddWrite(void *data)
 {
-    auto *self = static_cast<RedisConnection *>(data);
-    if (!self->m_write && self->m_context) {
-        self->m_write = new QSocketNotifier(self->m_context->c.fd, QSocketNotifier::Write, self);
-        connect(self->m_write, &QSocketNotifier::activated, self, [self] {
-            if (self->m_context)
-                redisAsyncHandleWrite(self->m_context);
-        });
-    }
-    if (self->m_write)
-        self->m_write->setEnabled(true);
+    static_cast<RedisConnection *>(data)->setInterest(QSocketNotifier::Write, true);
 }
 
 void RedisConnection::hookDelWrite(void *data)
 {
-    auto *self = static_cast<RedisConnection *>(data);
-    if (self->m_write)
-        self->m_write->setEnabled(false);
+    static_cast<RedisConnection *>(data)->setInterest(QSocketNotifier::Write, false);
 }
 
 void RedisConnection::hookCleanup(void *data)

@@ -4,16 +4,13 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSocketNotifier>
 #include <QString>
 #include <QTimer>
 
 #include <deque>
 #include <functional>
 #include <memory>
-
-QT_BEGIN_NAMESPACE
-class QSocketNotifier;
-QT_END_NAMESPACE
 
 struct redisAsyncContext;
 struct redisReply;
@@ -109,6 +106,7 @@ private:
     static void hookCleanup(void *data);
 
     void connectNow();
+    void setInterest(QSocketNotifier::Type type, bool enabled);
     bool send(const QList<QByteArray> &argv, Callback callback);
     void lost(const QString &error);
     void scheduleReconnect();
