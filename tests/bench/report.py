@@ -8,7 +8,28 @@ import sys
 
 path, mode = sys.argv[1], sys.argv[2]
 rows = [json.loads(line) for line in open(path) if line.strip()]
-by = {(r["scenario"], r["flavor"]): r for r in rows}
+
+# With --repeat, each (scenario, server) has several rows: the table shows the median of every
+# figure; the correctness checks look at every row.
+groups = {}
+for r in rows:
+    groups.setdefault((r["scenario"], r["flavor"]), []).append(r)
+
+
+def median_row(group):
+    out = dict(group[0])
+    for key, value in group[0].items():
+        values = [g[key] for g in group if isinstance(g.get(key), (int, float))]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and values:
+            values.sort()
+            mid = len(values) // 2
+            m = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+            out[key] = int(m) if isinstance(value, int) and float(m).is_integer() else m
+    return out
+
+
+by = {key: median_row(group) for key, group in groups.items()}
+rounds = max((len(g) for g in groups.values()), default=1)
 
 TITLES = {
     "1": "1. one topic, many subscribers, 10 publishes/s",
@@ -45,7 +66,8 @@ def fmt(v):
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
-print(f"| scenario ({mode}) | figure | ssehub | Nchan | ssehub/Nchan |")
+label = mode if rounds == 1 else f"{mode}, median of {rounds} runs"
+print(f"| scenario ({label}) | figure | ssehub | Nchan | ssehub/Nchan |")
 print("| --- | --- | ---: | ---: | ---: |")
 for scenario in sorted({r["scenario"] for r in rows}):
     ours, theirs = by.get((scenario, "ssehub"), {}), by.get((scenario, "nchan"), {})
@@ -57,7 +79,8 @@ for scenario in sorted({r["scenario"] for r in rows}):
         print(f"| {TITLES[scenario]} | {label} | {fmt(a)} | {fmt(b)} | {ratio} |")
 
 problems = []
-for (scenario, flavor), r in by.items():
+for r in rows:
+    scenario, flavor = r["scenario"], r["flavor"]
     if flavor != "ssehub":
         continue
     if scenario in ("1", "2", "3", "4"):

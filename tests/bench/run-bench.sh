@@ -6,6 +6,9 @@
 #   tests/bench/run-bench.sh            the full comparison (a few minutes)
 #   tests/bench/run-bench.sh --smoke    hundreds of connections, seconds (CI keeps it working)
 #   tests/bench/run-bench.sh --only 1,2 selected scenarios
+#   tests/bench/run-bench.sh --repeat 3 every scenario three times (ssehub and Nchan alternating),
+#                                       the table shows medians; this VM's run-to-run spread is
+#                                       larger than many of the differences being measured
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,11 +18,13 @@ ssehub=$build/app/ssehub
 loadgen=$build/tests/bench/ssehub-loadgen
 mode=full
 only=""
+repeat=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) mode=smoke ;;
         --only) only=$2; shift ;;
-        *) echo "usage: $0 [--smoke] [--only 1,2,...]" >&2; exit 2 ;;
+        --repeat) repeat=$2; shift ;;
+        *) echo "usage: $0 [--smoke] [--only 1,2,...] [--repeat N]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -168,14 +173,23 @@ else
     s6="400 10"
 fi
 
-for flavor in ssehub nchan; do
-    # shellcheck disable=SC2086
-    if wanted 1; then run_loadgen 1 $flavor $s1; fi
-    if wanted 2; then run_loadgen 2 $flavor $s2; fi
-    if wanted 3; then run_loadgen 3 $flavor $s3; fi
-    if wanted 4; then run_loadgen 4 $flavor $s4; fi
-    if wanted 5; then run_loadgen 5 $flavor $s5; fi
-    if wanted 6; then run_wrk 6 $flavor $s6; fi
+# Each round runs every scenario for both servers, scenario by scenario, so that slow drifts of
+# the machine hit both sides alike.
+for round in $(seq 1 "$repeat"); do
+    for scenario in 1 2 3 4 5 6; do
+        wanted $scenario || continue
+        for flavor in ssehub nchan; do
+            case $scenario in
+                # shellcheck disable=SC2086
+                1) run_loadgen 1 $flavor $s1 ;;
+                2) run_loadgen 2 $flavor $s2 ;;
+                3) run_loadgen 3 $flavor $s3 ;;
+                4) run_loadgen 4 $flavor $s4 ;;
+                5) run_loadgen 5 $flavor $s5 ;;
+                6) run_wrk 6 $flavor $s6 ;;
+            esac
+        done
+    done
 done
 
 cp "$results" "$build/bench-results-$mode.jsonl"
