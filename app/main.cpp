@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -49,6 +50,17 @@ void installSignalHandlers(QObject *context)
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
+}
+
+// Every stream is a descriptor; the soft limit is often 1,024 while the hard limit allows far
+// more. Take what the hard limit allows, as servers do.
+void raiseDescriptorLimit()
+{
+    rlimit limit;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
 }
 
 bool wantsHeadless(int argc, char **argv)
@@ -117,6 +129,7 @@ int main(int argc, char **argv)
         QLoggingCategory::setFilterRules(QStringLiteral("ssehub.*.debug=false"));
 
     installSignalHandlers(app.get());
+    raiseDescriptorLimit();
 
     ssehub::EngineThread engine;
     if (!engine.start(options.engine, &error)) {

@@ -3,6 +3,7 @@
 #include "sseclient.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void headlessServesAndStopsOnSignal();
     void noDisplayFallsBackToHeadless();
     void consoleModeOpensWindowAndServes();
+    void raisesItsDescriptorLimit();
 
 private:
     static QProcessEnvironment environment(bool withDisplay);
@@ -203,6 +205,36 @@ void TestApp::consoleModeOpensWindowAndServes()
     QVERIFY(p.waitForFinished(5000));
     QCOMPARE(p.exitCode(), 0);
     QVERIFY(!p.readAllStandardError().contains("no display"));
+}
+
+void TestApp::raisesItsDescriptorLimit()
+{
+    // Started with a soft limit of 256 (as a user's shell may have it), ssehub takes the hard
+    // limit: every stream needs a descriptor.
+    QProcess p;
+    p.setProcessEnvironment(environment(false));
+    p.start(QStringLiteral("/bin/sh"),
+            {QStringLiteral("-c"),
+             QStringLiteral("ulimit -Sn 256 && exec \"$0\" --headless --listen 127.0.0.1:0"),
+             QStringLiteral(SSEHUB_BINARY)});
+    QVERIFY(p.waitForStarted(5000));
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("listening on"), 10000);
+    QFile limits(QStringLiteral("/proc/%1/limits").arg(p.processId()));
+    QVERIFY(limits.open(QIODevice::ReadOnly));
+    QByteArray line;
+    for (const QByteArray &l : limits.readAll().split('\n')) {
+        if (l.startsWith("Max open files"))
+            line = l.simplified();
+    }
+    const QList<QByteArray> fields = line.split(' '); // Max open files <soft> <hard> files
+    QCOMPARE(fields.size(), 6);
+    if (fields.at(4) == "256")
+        QSKIP("the hard limit is 256 here: there is nothing to raise");
+    QCOMPARE(fields.at(3), fields.at(4));
+    QVERIFY(fields.at(3) != "256");
+    p.terminate();
+    QVERIFY(p.waitForFinished(5000));
 }
 
 QTEST_GUILESS_MAIN(TestApp)
