@@ -17,8 +17,6 @@ QString LogEntry::kindName(Kind kind)
         return QStringLiteral("slow-consumer");
     case Kind::Kick:
         return QStringLiteral("kick");
-    case Kind::Reset:
-        return QStringLiteral("reset");
     case Kind::Subscribe:
         return QStringLiteral("subscribe");
     case Kind::Unsubscribe:

@@ -12,16 +12,7 @@ namespace ssehub {
 // What happened to a connection, kept for the console, the export and the operator's log.
 struct LogEntry
 {
-    enum class Kind {
-        Connect,
-        Disconnect,
-        SlowConsumer,
-        Kick,
-        Reset,
-        Subscribe,
-        Unsubscribe,
-        Transition
-    };
+    enum class Kind { Connect, Disconnect, SlowConsumer, Kick, Subscribe, Unsubscribe, Transition };
 
     qint64 time = 0; // ms since the epoch
     Kind kind = Kind::Connect;

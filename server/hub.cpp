@@ -152,6 +152,31 @@ void Hub::dropClientIfUnused(Client *client)
             this, [this] { m_retired.clear(); }, Qt::QueuedConnection);
 }
 
+bool Hub::addOrRenew(Client *client, const TopicFilter &filter, qint64 now, qint64 expiresAt,
+                     const QString &reason)
+{
+    auto it = client->subscriptions.find(filter.text());
+    if (it != client->subscriptions.end()) {
+        if (it->state == Subscription::State::Active || it->state == Subscription::State::Paused)
+            return false;
+        if (it->state == Subscription::State::Expired
+            && now - it->expiresAt <= m_options.lifecycle.graceMs) {
+            it->expiresAt = expiresAt;
+            transition(client, *it, Subscription::State::Active, QStringLiteral("renewed"));
+            return true;
+        }
+        // Archived, or expired past its grace period: replaced by a fresh subscription below.
+    }
+    Subscription s;
+    s.filter = filter;
+    s.createdAt = s.updatedAt = now;
+    s.expiresAt = expiresAt;
+    client->subscriptions.insert(filter.text(), s); // state Active
+    m_index.insert(filter, client);
+    logClient(LogEntry::Kind::Subscribe, client, reason, QString::fromUtf8(filter.text()));
+    return true;
+}
+
 void Hub::activate(Client *client, Subscription &s)
 {
     if (s.state != Subscription::State::Active) {
@@ -244,26 +269,8 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     // Topic parameters add to the stored set (and renew what had expired).
     const qint64 now = nowMs();
     bool changed = false;
-    for (const TopicFilter &filter : spec.filters) {
-        auto it = client->subscriptions.find(filter.text());
-        if (it == client->subscriptions.end()) {
-            Subscription s;
-            s.filter = filter;
-            s.state = Subscription::State::Paused; // activate() below indexes it
-            s.createdAt = s.updatedAt = now;
-            it = client->subscriptions.insert(filter.text(), s);
-            activate(client, *it);
-            logClient(LogEntry::Kind::Subscribe, client, QStringLiteral("stream"),
-                      QString::fromUtf8(filter.text()));
-            changed = true;
-        } else if (it->state == Subscription::State::Expired
-                   || it->state == Subscription::State::Archived) {
-            it->expiresAt = 0;
-            transition(client, *it, Subscription::State::Active,
-                       QStringLiteral("renewed by a stream"));
-            changed = true;
-        }
-    }
+    for (const TopicFilter &filter : spec.filters)
+        changed |= addOrRenew(client, filter, now, 0, QStringLiteral("stream"));
     if (changed && !client->ephemeral)
         scheduleSave();
 
@@ -425,36 +432,12 @@ Hub::Answer Hub::subscribe(const QString &clientId, const QList<TopicFilter> &fi
                 {}};
     const qint64 expiresAt = ttlMs > 0 ? now + ttlMs : 0;
     for (const TopicFilter &filter : filters) {
-        auto it = client->subscriptions.find(filter.text());
-        const bool renewable = it != client->subscriptions.end()
-            && it->state == Subscription::State::Expired
-            && now - it->expiresAt <= m_options.lifecycle.graceMs;
-        if (it == client->subscriptions.end()
-            || (!renewable
-                && (it->state == Subscription::State::Expired
-                    || it->state == Subscription::State::Archived))) {
-            // New, or gone past its grace period: a fresh subscription.
-            if (it != client->subscriptions.end())
-                deactivate(client, *it);
-            Subscription s;
-            s.filter = filter;
-            s.state = Subscription::State::Paused;
-            s.createdAt = s.updatedAt = now;
-            s.expiresAt = expiresAt;
-            it = client->subscriptions.insert(filter.text(), s);
-            activate(client, *it);
-            logClient(LogEntry::Kind::Subscribe, client, QStringLiteral("api"),
-                      QString::fromUtf8(filter.text()));
+        if (addOrRenew(client, filter, now, expiresAt, QStringLiteral("api")))
             continue;
-        }
+        Subscription &s = client->subscriptions[filter.text()]; // active or paused: stays so
         if (ttlMs > 0)
-            it->expiresAt = expiresAt;
-        it->updatedAt = now;
-        if (renewable) {
-            if (ttlMs <= 0)
-                it->expiresAt = 0;
-            transition(client, *it, Subscription::State::Active, QStringLiteral("renewed"));
-        }
+            s.expiresAt = expiresAt;
+        s.updatedAt = now;
     }
     afterSubscriptionChange(client);
     return {200, {}, subscriptionsJson(client, false)};

@@ -124,6 +124,11 @@ Q_SIGNALS:
 
 private:
     Client *findOrCreate(const QString &id, bool ephemeral);
+    // Adds the filter, or makes an expired subscription deliver again: renewed within the grace
+    // period, started afresh after it (or when archived). Returns false when it was already
+    // active or paused (left as it is).
+    bool addOrRenew(Client *client, const TopicFilter &filter, qint64 now, qint64 expiresAt,
+                    const QString &reason);
     void activate(Client *client, Subscription &s);
     void deactivate(Client *client, Subscription &s);
     void transition(Client *client, Subscription &s, Subscription::State to, const QString &reason);

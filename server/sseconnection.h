@@ -50,7 +50,6 @@ public:
     const Client *client() const { return m_client; }
     QList<QByteArray> filters() const { return m_client->activeFilters(); }
     bool payloadOnly() const { return m_options.payloadOnly; }
-    QHostAddress peerAddress() const { return m_peer; }
     QString remote() const;
     QByteArray userAgent() const { return m_userAgent; }
     void setUserAgent(const QByteArray &ua) { m_userAgent = ua; }
@@ -59,7 +58,6 @@ public:
     quint64 bytesSent() const { return m_bytesSent; }
     qint64 bytesQueued() const { return m_queuedBytes; }
     qint64 lastWriteMs() const { return m_lastWrite; } // monotonic ms (see monotonicMs())
-    quint64 lastSentId() const { return m_lastSentId; }
 
     bool matches(const QByteArray &topic) const;
 

@@ -44,7 +44,6 @@ bool StreamPoller::add(int fd, Handler *handler)
         qCWarning(lcSse) << "epoll_ctl(ADD) failed:" << strerror(errno);
         return false;
     }
-    ++m_count;
     return true;
 }
 
@@ -58,8 +57,7 @@ void StreamPoller::setWriteInterest(int fd, Handler *handler, bool enabled)
 
 void StreamPoller::remove(int fd)
 {
-    if (::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr) == 0)
-        --m_count;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
 }
 
 void StreamPoller::process()

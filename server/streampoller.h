@@ -36,13 +36,11 @@ public:
     bool add(int fd, Handler *handler);
     void setWriteInterest(int fd, Handler *handler, bool enabled);
     void remove(int fd);
-    int size() const { return m_count; }
 
 private:
     void process();
 
     int m_epoll = -1;
-    int m_count = 0;
     QSocketNotifier *m_notifier = nullptr;
 };
 

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void resumeWithReplay();
     void expiryAndRenewal();
     void archiveAndDelete();
+    void streamRenewsLikeSubscribe();
     void ackCursor();
     void persistenceAcrossRestart();
     void corruptStoreIsSetAside();
@@ -394,6 +395,48 @@ void TestSubscriptions::archiveAndDelete()
                  QString());
     QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/a1"), QStringLiteral("keep")),
              QStringLiteral("active"));
+}
+
+void TestSubscriptions::streamRenewsLikeSubscribe()
+{
+    // A stream naming an expired filter renews it within the grace period (same subscription,
+    // same creation time) and starts a fresh one after it - the same rule as POST /subscribe.
+    Engine::Config config;
+    config.lifecycle.graceMs = 300;
+    config.lifecycle.archiveAfterMs = 100000;
+    config.lifecycle.deleteAfterMs = 200000;
+    config.lifecycle.sweepIntervalMs = 10;
+    start(config);
+    auto createdOf = [this](const QString &filter) {
+        for (const QJsonValue &v : request(port(), "GET", "/subscriptions/sr")
+                                       .json()
+                                       .value(QLatin1String("subscriptions"))
+                                       .toArray()) {
+            if (v.toObject().value(QLatin1String("filter")).toString() == filter)
+                return qint64(v.toObject().value(QLatin1String("created")).toDouble());
+        }
+        return qint64(-1);
+    };
+    call("POST", "/subscribe",
+         {{QStringLiteral("client_id"), QStringLiteral("sr")},
+          {QStringLiteral("topics"), QJsonArray {QStringLiteral("in"), QStringLiteral("out")}},
+          {QStringLiteral("ttl_seconds"), 0.05}});
+    const qint64 created = createdOf(QStringLiteral("in"));
+    QTRY_COMPARE(stateOf(request(port(), "GET", "/subscriptions/sr"), QStringLiteral("in")),
+                 QStringLiteral("expired"));
+    SseClient within;
+    within.open(port(), "/events?client_id=sr&topic=in");
+    QTRY_VERIFY(within.hasSession());
+    QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/sr"), QStringLiteral("in")),
+             QStringLiteral("active"));
+    QCOMPARE(createdOf(QStringLiteral("in")), created); // renewed, not replaced
+    QTest::qWait(400); // past the 300 ms grace of "out" (a deadline, not a synchronisation wait)
+    SseClient after;
+    after.open(port(), "/events?client_id=sr&topic=out");
+    QTRY_VERIFY(after.hasSession());
+    QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/sr"), QStringLiteral("out")),
+             QStringLiteral("active"));
+    QVERIFY(createdOf(QStringLiteral("out")) > created); // a fresh subscription
 }
 
 void TestSubscriptions::ackCursor()
