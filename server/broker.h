@@ -6,10 +6,18 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
 
 namespace ssehub {
 
 class EventHistory;
+
+// The events a resuming stream missed, fetched from a shared history (cluster mode).
+struct Backlog
+{
+    std::unique_ptr<EventHistory> events; // horizon set; the events after the cursor, in order
+    bool gap = false; // the cursor is older than what is retained, unknown, or from the future
+};
 
 struct PublishRequest
 {
@@ -27,7 +35,7 @@ struct PublishResult
     QString error;
 };
 
-// Where events get their ids and are kept: in process (LocalBroker) or shared (Redis, later).
+// Where events get their ids and are kept: in process (LocalBroker) or shared (RedisBroker).
 // A broker hands every event it accepts to the sink, which fans it out to the local streams.
 class Broker : public QObject
 {
@@ -36,6 +44,7 @@ class Broker : public QObject
 public:
     using Sink = std::function<int(const EventPtr &)>;
     using Done = std::function<void(const PublishResult &)>;
+    using BacklogDone = std::function<void(Backlog)>;
 
     using QObject::QObject;
     ~Broker() override = default;
@@ -43,8 +52,23 @@ public:
     void setSink(Sink sink) { m_sink = std::move(sink); }
 
     virtual QString name() const = 0;
+    // Accepts an event (giving it its id) and calls done once, possibly later.
     virtual void publish(const PublishRequest &request, Done done) = 0;
+    // Recent events known to this process, newest last (in cluster mode: those it received).
     virtual const EventHistory &history() const = 0;
+
+    // Whether a resuming stream replays from history() (true) or from fetchBacklog().
+    virtual bool replaysLocally() const { return true; }
+    // The events after `cursor` (all retained ones for a gap); done is called once, when they
+    // are there (a broker that cannot reach its store keeps the request until it can).
+    virtual void fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done);
+    // Whether publishing can succeed now (cluster mode: Redis reachable).
+    virtual bool isReady() const { return true; }
+    // A one-line state for stats and the console ("embedded", "redis connected", ...).
+    virtual QString state() const { return name(); }
+    // The hub's interest: a filter that some local stream needs (watch) or no longer needs.
+    virtual void watch(const QByteArray &filter) { Q_UNUSED(filter); }
+    virtual void unwatch(const QByteArray &filter) { Q_UNUSED(filter); }
 
 protected:
     int dispatch(const EventPtr &event) { return m_sink ? m_sink(event) : 0; }

@@ -85,7 +85,7 @@ QJsonObject Client::toJson() const
         list.append(s.toJson());
     QJsonObject o {{QStringLiteral("subscriptions"), list}};
     if (hasAck)
-        o.insert(QStringLiteral("ack"), QString::number(ackedId));
+        o.insert(QStringLiteral("ack"), QString::fromLatin1(formatEventId(ackedId)));
     return o;
 }
 

@@ -4,6 +4,7 @@
 #include "hub.h"
 #include "localbroker.h"
 #include "logging.h"
+#include "redisbroker.h"
 #include "subscriptionstore.h"
 
 #include <QDateTime>
@@ -29,15 +30,28 @@ bool Engine::start(QString *error)
 {
     m_startedAt = QDateTime::currentMSecsSinceEpoch();
     m_log = new ConnectionLog(m_config.logCapacity, this);
-    m_broker = new LocalBroker(m_config.historySize, this);
+    if (m_config.redisUrl.isEmpty()) {
+        m_broker = new LocalBroker(m_config.historySize, this);
+    } else {
+        RedisBroker::Options redisOptions;
+        if (!RedisBroker::parseUrl(m_config.redisUrl, &redisOptions.redis, error))
+            return false;
+        redisOptions.prefix = m_config.redisPrefix;
+        redisOptions.historySize = m_config.historySize;
+        m_redis = new RedisBroker(redisOptions, this);
+        m_broker = m_redis;
+    }
 
     Hub::Options hubOptions;
     hubOptions.connection.heartbeatMs = qMax(1, m_config.heartbeatMs);
     hubOptions.connection.maxQueueBytes = m_config.maxQueueBytes;
     hubOptions.lifecycle = m_config.lifecycle;
     hubOptions.nodeId = m_config.nodeId;
-    m_hub = new Hub(hubOptions, &m_broker->history(), m_log, this);
-    if (!m_config.dataDir.isEmpty()) {
+    m_hub = new Hub(hubOptions, m_broker, m_log, this);
+    if (m_redis) {
+        connect(m_redis, &RedisBroker::historyLost, m_hub,
+                [hub = m_hub](quint64 resumeId) { hub->resetAll(resumeId, "history-lost"); });
+    } else if (!m_config.dataDir.isEmpty()) {
         const QString problem = m_hub->attachStore(std::make_unique<FileSubscriptionStore>(
             QDir(m_config.dataDir).filePath(QStringLiteral("subscriptions.json"))));
         if (!problem.isEmpty()) {
@@ -61,6 +75,8 @@ bool Engine::start(QString *error)
         m_hub->setNodeId(QSysInfo::machineHostName() + QLatin1Char(':') + QString::number(port()));
     qCInfo(lcEngine).noquote() << "listening on" << listenUrl() << "with the" << m_broker->name()
                                << "broker";
+    if (m_redis)
+        m_redis->start();
 
     m_statsTimer.setInterval(qMax(50, m_config.statsIntervalMs));
     connect(&m_statsTimer, &QTimer::timeout, this, &Engine::emitStatsIfChanged);
@@ -101,6 +117,8 @@ EngineStats Engine::stats() const
     s.startedAt = m_startedAt;
     if (m_broker) {
         s.broker = m_broker->name();
+        s.brokerState = m_broker->state();
+        s.brokerReady = m_broker->isReady();
         s.historySize = m_broker->history().size();
     }
     if (m_hub) {
@@ -124,7 +142,8 @@ void Engine::emitStatsIfChanged()
     EngineStats s = stats();
     // A cheap signature of what changed; no snapshot is sent while the engine is idle.
     const quint64 signature = quint64(s.connections) * 1000003ULL ^ s.connectionsOpened * 7919ULL
-        ^ s.eventsDelivered * 31ULL ^ s.requests * 131ULL ^ s.rejectedRequests;
+        ^ s.eventsDelivered * 31ULL ^ s.requests * 131ULL ^ s.rejectedRequests
+        ^ quint64(qHash(s.brokerState));
     if (signature == m_lastSignature && m_revision > 0)
         return;
     m_lastSignature = signature;

@@ -18,8 +18,9 @@ QT_END_NAMESPACE
 
 namespace ssehub {
 
+class Broker;
 class HttpFront;
-class LocalBroker;
+class RedisBroker;
 
 // A value snapshot of the engine for the console and /stats; cheap to copy, emitted at most a
 // few times a second.
@@ -28,6 +29,8 @@ struct EngineStats
     quint64 revision = 0;
     QString listenUrl;
     QString broker;
+    QString brokerState;
+    bool brokerReady = true;
     qint64 startedAt = 0; // ms since the epoch
     int connections = 0;
     quint64 connectionsOpened = 0;
@@ -68,6 +71,9 @@ public:
         QString dataDir;
         Hub::Lifecycle lifecycle;
         QString nodeId; // empty: host name and port
+        // Cluster mode: redis://[:password@]host[:port][/db]; empty: the embedded broker.
+        QString redisUrl;
+        QByteArray redisPrefix = "ssehub:";
     };
 
     explicit Engine(const Config &config, QObject *parent = nullptr);
@@ -88,7 +94,8 @@ public:
 
     Hub *hub() const { return m_hub; }
     HttpFront *front() const { return m_front; }
-    LocalBroker *broker() const { return m_broker; }
+    Broker *broker() const { return m_broker; }
+    RedisBroker *redisBroker() const { return m_redis; }
     ConnectionLog *log() const { return m_log; }
 
 Q_SIGNALS:
@@ -99,7 +106,8 @@ private:
 
     Config m_config;
     ConnectionLog *m_log = nullptr;
-    LocalBroker *m_broker = nullptr;
+    Broker *m_broker = nullptr;
+    RedisBroker *m_redis = nullptr;
     Hub *m_hub = nullptr;
     HttpFront *m_front = nullptr;
     QTimer m_statsTimer;

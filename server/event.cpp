@@ -65,7 +65,7 @@ EventPtr makeEvent(quint64 id, const QByteArray &topic, const QByteArray &type,
     event->timestamp = timestamp;
     event->payload = payloadJson;
 
-    const QByteArray idText = QByteArray::number(id);
+    const QByteArray idText = formatEventId(id);
     QByteArray &json = event->envelope;
     json.reserve(payloadJson.size() + topic.size() + type.size() + 80);
     json.append("{\"id\":");
@@ -96,7 +96,14 @@ QByteArray Event::frameWithoutId(bool payloadOnly) const
     return SseFrame::event(QByteArray(), type, payloadOnly ? payload : envelope);
 }
 
-bool parseEventId(QByteArrayView text, quint64 *id)
+QByteArray Event::idText() const
+{
+    return formatEventId(id);
+}
+
+namespace {
+
+bool parseDecimal(QByteArrayView text, quint64 *value)
 {
     if (text.isEmpty() || text.size() > 20)
         return false;
@@ -105,8 +112,48 @@ bool parseEventId(QByteArrayView text, quint64 *id)
             return false;
     }
     bool ok = false;
+    *value = text.toULongLong(&ok);
+    return ok;
+}
+
+} // namespace
+
+bool packStreamId(QByteArrayView text, quint64 *id)
+{
+    const qsizetype dash = text.indexOf('-');
+    quint64 ms = 0;
+    quint64 seq = 0;
+    if (dash <= 0 || !parseDecimal(text.first(dash), &ms)
+        || !parseDecimal(text.sliced(dash + 1), &seq))
+        return false;
+    if (ms >= (quint64(1) << (63 - StreamIdSeqBits)) || seq >= (quint64(1) << StreamIdSeqBits))
+        return false;
+    *id = StreamIdFlag | (ms << StreamIdSeqBits) | seq;
+    return true;
+}
+
+QByteArray formatEventId(quint64 id)
+{
+    if (!(id & StreamIdFlag))
+        return QByteArray::number(id);
+    const quint64 bits = id & ~StreamIdFlag;
+    return QByteArray::number(bits >> StreamIdSeqBits) + '-'
+        + QByteArray::number(bits & ((quint64(1) << StreamIdSeqBits) - 1));
+}
+
+bool parseEventId(QByteArrayView text, quint64 *id)
+{
+    if (text.contains('-'))
+        return packStreamId(text, id);
+    if (text.isEmpty() || text.size() > 20)
+        return false;
+    for (const char c : text) {
+        if (c < '0' || c > '9')
+            return false;
+    }
+    bool ok = false;
     const quint64 value = text.toULongLong(&ok);
-    if (!ok)
+    if (!ok || (value & StreamIdFlag))
         return false;
     *id = value;
     return true;

@@ -19,7 +19,7 @@ struct Event
     QByteArray envelope; // {"id","topic","type","payload","timestamp"} as compact JSON
     QByteArray frame; // the SSE frame carrying the envelope
 
-    QByteArray idText() const { return QByteArray::number(id); }
+    QByteArray idText() const;
 
     // The frame for streams that asked for format=payload (data is the payload alone); encoded
     // on first use and then shared like `frame`. Only the engine thread uses events.
@@ -40,6 +40,17 @@ EventPtr makeEvent(quint64 id, const QByteArray &topic, const QByteArray &type,
 
 // A JSON string literal for UTF-8 text (quotes and escapes included).
 QByteArray jsonString(const QByteArray &utf8);
+
+// Event ids are 64-bit numbers ordered like the events. The embedded broker writes them as
+// decimal numbers; in cluster mode they are Redis Stream entry ids ("<ms>-<seq>"), kept as
+// numbers with the top bit set (42 bits of milliseconds, 21 bits of sequence), so that every
+// instance derives the same number from the same entry and both kinds order correctly.
+constexpr quint64 StreamIdFlag = quint64(1) << 63;
+constexpr int StreamIdSeqBits = 21;
+// The number for a stream entry id; false if it does not fit (or is not one).
+bool packStreamId(QByteArrayView text, quint64 *id);
+// The text of an id as clients see it (decimal, or "<ms>-<seq>" for stream ids).
+QByteArray formatEventId(quint64 id);
 
 // Parses an event id as the clients send it back (Last-Event-ID); false for anything else.
 bool parseEventId(QByteArrayView text, quint64 *id);

@@ -788,7 +788,7 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
         }
         ++m_counters.published;
         replyJson(to, 200,
-                  QJsonObject {{QStringLiteral("id"), QString::number(result.id)},
+                  QJsonObject {{QStringLiteral("id"), QString::fromLatin1(formatEventId(result.id))},
                                {QStringLiteral("delivered"), result.delivered}});
     });
 }

@@ -1,5 +1,6 @@
 #include "hub.h"
 
+#include "broker.h"
 #include "eventhistory.h"
 #include "logging.h"
 #include "sseframe.h"
@@ -8,6 +9,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -22,17 +24,24 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-quint64 newestId(const EventHistory *history)
+quint64 newestId(const EventHistory &history)
 {
-    return history->newest() ? history->newest()->id : history->horizon();
+    return history.newest() ? history.newest()->id : history.horizon();
+}
+
+// Whether local streams of the client need events for this subscription (a paused one still
+// does: resuming it replays from what this instance received).
+bool needsEvents(const Subscription &s)
+{
+    return s.state == Subscription::State::Active || s.state == Subscription::State::Paused;
 }
 
 } // namespace
 
-Hub::Hub(const Options &options, const EventHistory *history, ConnectionLog *log, QObject *parent)
+Hub::Hub(const Options &options, Broker *broker, ConnectionLog *log, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_history(history)
+    , m_broker(broker)
     , m_log(log)
 {
     // One timer for every stream: a quarter of the interval keeps a ping within 1.25 intervals
@@ -171,7 +180,7 @@ bool Hub::addOrRenew(Client *client, const TopicFilter &filter, qint64 now, qint
     s.filter = filter;
     s.createdAt = s.updatedAt = now;
     s.expiresAt = expiresAt;
-    client->subscriptions.insert(filter.text(), s); // state Active
+    watch(client, *client->subscriptions.insert(filter.text(), s), +1); // state Active
     m_index.insert(filter, client);
     logClient(LogEntry::Kind::Subscribe, client, reason, QString::fromUtf8(filter.text()));
     return true;
@@ -196,12 +205,14 @@ void Hub::transition(Client *client, Subscription &s, Subscription::State to, co
     const Subscription::State from = s.state;
     if (from == to)
         return;
+    watch(client, s, -1);
     if (to == Subscription::State::Active) {
         activate(client, s);
     } else {
         deactivate(client, s);
         s.state = to;
     }
+    watch(client, s, +1);
     s.updatedAt = nowMs();
     logClient(LogEntry::Kind::Transition, client, reason,
               QStringLiteral("%1 %2 -> %3")
@@ -220,8 +231,7 @@ void Hub::afterSubscriptionChange(Client *client)
         for (const Subscription &s : client->subscriptions)
             m_nextSweep = qMin(m_nextSweep, nextDeadline(s));
     }
-    if (!client->ephemeral)
-        scheduleSave();
+    shareClient(client);
 }
 
 void Hub::logClient(LogEntry::Kind kind, const Client *client, const QString &reason,
@@ -235,6 +245,37 @@ void Hub::logClient(LogEntry::Kind kind, const Client *client, const QString &re
     m_log->append(entry);
 }
 
+void Hub::watch(const Client *client, const Subscription &s, int delta)
+{
+    if (client->streams.isEmpty() || !needsEvents(s))
+        return;
+    auto it = m_interest.find(s.filter.text());
+    if (it == m_interest.end())
+        it = m_interest.insert(s.filter.text(), 0);
+    *it += delta;
+    if (delta > 0 && *it == delta) {
+        m_broker->watch(s.filter.text());
+    } else if (*it <= 0) {
+        m_interest.erase(it);
+        m_broker->unwatch(s.filter.text());
+    }
+}
+
+void Hub::watchAll(const Client *client, int delta)
+{
+    for (const Subscription &s : client->subscriptions)
+        watch(client, s, delta);
+}
+
+void Hub::shareClient(const Client *client)
+{
+    if (client->ephemeral)
+        return;
+    scheduleSave();
+    if (m_clientChanged)
+        m_clientChanged(*client);
+}
+
 QJsonObject Hub::subscriptionsJson(const Client *client, bool all) const
 {
     QJsonArray list;
@@ -246,7 +287,7 @@ QJsonObject Hub::subscriptionsJson(const Client *client, bool all) const
                       {QStringLiteral("subscriptions"), list},
                       {QStringLiteral("streams"), int(client->streams.size())}};
     if (client->hasAck)
-        body.insert(QStringLiteral("acked"), QString::number(client->ackedId));
+        body.insert(QStringLiteral("acked"), QString::fromLatin1(formatEventId(client->ackedId)));
     return body;
 }
 
@@ -271,8 +312,8 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     bool changed = false;
     for (const TopicFilter &filter : spec.filters)
         changed |= addOrRenew(client, filter, now, 0, QStringLiteral("stream"));
-    if (changed && !client->ephemeral)
-        scheduleSave();
+    if (changed)
+        shareClient(client);
 
     const quint64 id = m_nextId++;
     SseConnection::Options options = m_options.connection;
@@ -282,6 +323,8 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     connect(connection, &SseConnection::closed, this, &Hub::onClosed);
     m_connections.insert(id, connection);
     client->streams.append(connection);
+    if (client->streams.size() == 1)
+        watchAll(client, +1);
     ++m_counters.connectionsOpened;
 
     LogEntry entry;
@@ -311,7 +354,18 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
         hasCursor = cursorValid = true;
         cursor = client->ackedId;
     }
-    connection->startReplay(m_history, hasCursor, cursor, cursorValid);
+    if (!hasCursor || m_broker->replaysLocally()) {
+        connection->startReplay(&m_broker->history(), hasCursor, cursor, cursorValid);
+    } else {
+        // Cluster mode: the missed events come from the shared history.
+        connection->awaitBacklog(cursorValid ? cursor : 0,
+                                 qMax<qsizetype>(m_broker->history().capacity(), 1024) * 2);
+        m_broker->fetchBacklog(cursorValid, cursor,
+                               [stream = QPointer<SseConnection>(connection), cursor](Backlog b) {
+                                   if (stream)
+                                       stream->startBacklog(std::move(b.events), b.gap, cursor);
+                               });
+    }
     Q_EMIT connectionCountChanged(connectionCount());
     return connection;
 }
@@ -371,6 +425,8 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
     if (!m_connections.remove(connection->id()))
         return;
     Client *client = m_clients.at(connection->client()->id).get();
+    if (client->streams.size() == 1)
+        watchAll(client, -1); // the last stream: nothing here needs its filters any more
     client->streams.removeOne(connection);
     if (reason == CloseReason::SlowConsumer)
         ++m_counters.slowConsumerCloses;
@@ -454,6 +510,7 @@ Hub::Answer Hub::unsubscribe(const QString &clientId, const QList<TopicFilter> &
         auto it = client->subscriptions.find(filter.text());
         if (it == client->subscriptions.end())
             continue;
+        watch(client, *it, -1);
         deactivate(client, *it);
         client->subscriptions.erase(it);
         removed.append(QString::fromUtf8(filter.text()));
@@ -521,7 +578,8 @@ Hub::Answer Hub::changeSubscriptions(const QString &clientId, const QList<TopicF
     }
 
     QList<Subscription *> resumed;
-    const quint64 newest = newestId(m_history);
+    const EventHistory &history = m_broker->history();
+    const quint64 newest = newestId(history);
     for (Subscription *s : std::as_const(targets)) {
         if (hasExpiresAt) {
             s->expiresAt = expiresAt.value_or(0);
@@ -545,8 +603,8 @@ Hub::Answer Hub::changeSubscriptions(const QString &clientId, const QList<TopicF
         quint64 from = std::numeric_limits<quint64>::max();
         for (const Subscription *s : std::as_const(resumed))
             from = qMin(from, s->pausedAfterId);
-        for (qsizetype i = m_history->indexAfter(from); i < m_history->size(); ++i) {
-            const EventPtr &event = m_history->at(i);
+        for (qsizetype i = history.indexAfter(from); i < history.size(); ++i) {
+            const EventPtr &event = history.at(i);
             bool wanted = false;
             for (const Subscription *s : std::as_const(resumed))
                 wanted |= event->id > s->pausedAfterId && s->filter.matches(event->topic);
@@ -576,12 +634,42 @@ Hub::Answer Hub::acknowledge(const QString &clientId, quint64 eventId)
     Client *client = found->second.get();
     client->hasAck = true;
     client->ackedId = eventId;
-    if (!client->ephemeral)
-        scheduleSave();
+    shareClient(client);
     return {200,
             {},
             QJsonObject {{QStringLiteral("client_id"), clientId},
-                         {QStringLiteral("acked"), QString::number(eventId)}}};
+                         {QStringLiteral("acked"), QString::fromLatin1(formatEventId(eventId))}}};
+}
+
+// --- Cluster mode ---------------------------------------------------------------------------
+
+void Hub::applyShared(const QString &clientId, const QMap<QByteArray, Subscription> &subscriptions,
+                      bool hasAck, quint64 ackedId)
+{
+    Client *client = findOrCreate(clientId, false);
+    client->ephemeral = false;
+    for (Subscription &s : client->subscriptions) {
+        watch(client, s, -1);
+        deactivate(client, s);
+    }
+    client->subscriptions = subscriptions;
+    for (Subscription &s : client->subscriptions) {
+        if (s.delivers())
+            m_index.insert(s.filter, client);
+        watch(client, s, +1);
+    }
+    client->hasAck = hasAck;
+    client->ackedId = ackedId;
+    for (SseConnection *stream : client->streams)
+        stream->dropUnmatchedQueued();
+    m_nextSweep = 0; // the shared state may hold deadlines that are due
+}
+
+void Hub::resetAll(quint64 resumeId, const QByteArray &reason)
+{
+    const auto all = m_connections.values();
+    for (SseConnection *connection : all)
+        connection->resetTo(resumeId, reason);
 }
 
 // --- Lifecycle ----------------------------------------------------------------------------

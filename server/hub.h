@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -19,7 +20,7 @@
 
 namespace ssehub {
 
-class EventHistory;
+class Broker;
 class SubscriptionStore;
 
 // Counters the hub keeps for stats and the console.
@@ -76,8 +77,7 @@ public:
         QJsonObject body;
     };
 
-    Hub(const Options &options, const EventHistory *history, ConnectionLog *log,
-        QObject *parent = nullptr);
+    Hub(const Options &options, Broker *broker, ConnectionLog *log, QObject *parent = nullptr);
     ~Hub() override;
 
     // Loads stored clients (named ones) and keeps the store for later changes. Returns a
@@ -85,6 +85,23 @@ public:
     QString attachStore(std::unique_ptr<SubscriptionStore> store);
     void saveNow();
     void setNodeId(const QString &id) { m_options.nodeId = id; }
+    const QString &nodeId() const { return m_options.nodeId; }
+
+    // Cluster mode: called after a change of a named client's subscriptions or cursor made on
+    // this instance (API or stream topics), so that it can be shared.
+    void setClientChangedHook(std::function<void(const Client &)> hook)
+    {
+        m_clientChanged = std::move(hook);
+    }
+    // Cluster mode: replaces a named client's subscriptions and cursor with the shared state
+    // (another instance changed them); live streams follow at once.
+    void applyShared(const QString &clientId, const QMap<QByteArray, Subscription> &subscriptions,
+                     bool hasAck, quint64 ackedId);
+    // Cluster mode: the shared history lost what the streams had seen; every live stream gets
+    // `event: reset` and continues after resumeId.
+    void resetAll(quint64 resumeId, const QByteArray &reason);
+    // Filters that local streams need (active or paused subscriptions of clients with streams).
+    QList<QByteArray> watchedFilters() const { return m_interest.keys(); }
 
     // Whether a stream naming this client (and no topics) would have anything to receive.
     bool hasStoredSubscriptions(const QString &clientId) const;
@@ -141,9 +158,12 @@ private:
     void onClosed(SseConnection *connection, CloseReason reason);
     void onHeartbeatTick();
     qint64 nextDeadline(const Subscription &s) const;
+    void watch(const Client *client, const Subscription &s, int delta);
+    void watchAll(const Client *client, int delta);
+    void shareClient(const Client *client);
 
     Options m_options;
-    const EventHistory *m_history;
+    Broker *m_broker;
     ConnectionLog *m_log;
     StreamPoller m_poller;
     QHash<quint64, SseConnection *> m_connections;
@@ -154,6 +174,8 @@ private:
     std::unordered_map<QString, std::unique_ptr<Client>, IdHash> m_clients;
     std::vector<std::unique_ptr<Client>> m_retired; // dropped clients, freed on the next turn
     TopicIndex<Client *> m_index;
+    QHash<QByteArray, int> m_interest; // filter -> clients with streams that need it
+    std::function<void(const Client &)> m_clientChanged;
     std::vector<Client *> m_matched; // reused per delivery
     QTimer m_heartbeat;
     QTimer m_sweeper;

@@ -24,4 +24,15 @@ void LocalBroker::publish(const PublishRequest &request, Done done)
     done(result);
 }
 
+void Broker::fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done)
+{
+    // Only brokers without a local history are asked (replaysLocally() is false).
+    Q_UNUSED(cursorValid);
+    Q_UNUSED(cursor);
+    Backlog backlog;
+    backlog.events = std::make_unique<EventHistory>(0);
+    backlog.gap = true;
+    done(std::move(backlog));
+}
+
 } // namespace ssehub

@@ -5,12 +5,12 @@
 #include <QDateTime>
 #include <QSocketNotifier>
 
+#include <cstring>
+
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
 namespace ssehub {
-
-Q_LOGGING_CATEGORY(lcRedis, "ssehub.redis")
 
 namespace {
 
@@ -240,9 +240,14 @@ void RedisConnection::authenticated()
     m_lastError.clear();
     m_everReady = true;
     qCInfo(lcRedis).noquote() << "connected to Redis at" << address();
+    m_unconfirmed = 0;
     for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it)
-        sendSubscribe(it.key());
+        sendSubscribe(it.key(), false);
+    for (auto it = m_patterns.cbegin(); it != m_patterns.cend(); ++it)
+        sendSubscribe(it.key(), true);
     Q_EMIT ready();
+    if (m_state == State::Ready && m_unconfirmed == 0)
+        Q_EMIT allSubscribed();
 }
 
 void RedisConnection::onDisconnect(const redisAsyncContext *ac, int status)
@@ -273,23 +278,41 @@ void RedisConnection::onReply(redisAsyncContext *ac, void *reply, void *privdata
 
 void RedisConnection::onMessage(redisAsyncContext *ac, void *reply, void *privdata)
 {
+    Q_UNUSED(privdata);
     RedisConnection *self = ownerOf(ac);
     if (!reply || self->m_destroying)
         return;
     const auto *r = static_cast<redisReply *>(reply);
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != 3)
+    if (r->type != REDIS_REPLY_ARRAY || r->elements < 3)
         return;
-    const redisReply *kind = r->element[0];
-    if (kind->type != REDIS_REPLY_STRING
-        || QByteArrayView(kind->str, qsizetype(kind->len)) != "message")
-        return;
-    const QByteArray channel(r->element[1]->str, qsizetype(r->element[1]->len));
-    const QByteArray message(r->element[2]->str, qsizetype(r->element[2]->len));
-    // The handler is looked up, not taken from privdata: an unsubscribed channel has none.
-    const auto it = self->m_channels.constFind(channel);
-    if (it != self->m_channels.cend())
-        (*it.value())(channel, message);
-    Q_UNUSED(privdata);
+    auto text = [r](size_t i) {
+        const redisReply *e = r->element[i];
+        return e->type == REDIS_REPLY_STRING ? QByteArray(e->str, qsizetype(e->len)) : QByteArray();
+    };
+    const QByteArray kind = text(0);
+    // Handlers are looked up, not taken from privdata: an unsubscribed channel has none.
+    if (kind == "message" && r->elements == 3) {
+        const QByteArray channel = text(1);
+        const auto it = self->m_channels.constFind(channel);
+        if (it != self->m_channels.cend()) {
+            const std::shared_ptr<MessageHandler> handler = it.value(); // may unsubscribe
+            (*handler)(channel, text(2));
+        }
+    } else if (kind == "pmessage" && r->elements == 4) {
+        const auto it = self->m_patterns.constFind(text(1));
+        if (it != self->m_patterns.cend()) {
+            const std::shared_ptr<MessageHandler> handler = it.value();
+            (*handler)(text(2), text(3));
+        }
+    } else if (kind == "subscribe" || kind == "psubscribe") {
+        self->confirmed();
+    }
+}
+
+void RedisConnection::confirmed()
+{
+    if (m_unconfirmed > 0 && --m_unconfirmed == 0 && m_state == State::Ready)
+        Q_EMIT allSubscribed();
 }
 
 // --- Commands ----------------------------------------------------------------------------------
@@ -326,26 +349,50 @@ bool RedisConnection::send(const QList<QByteArray> &argv, Callback callback)
 
 void RedisConnection::subscribe(const QByteArray &channel, MessageHandler handler)
 {
+    const bool isNew = !m_channels.contains(channel);
     m_channels.insert(channel, std::make_shared<MessageHandler>(std::move(handler)));
-    if (m_state == State::Ready)
-        sendSubscribe(channel);
+    if (isNew && m_state == State::Ready)
+        sendSubscribe(channel, false);
 }
 
 void RedisConnection::unsubscribe(const QByteArray &channel)
 {
-    if (!m_channels.remove(channel) || m_state != State::Ready || !m_context)
-        return;
-    const char *args[] = {"UNSUBSCRIBE", channel.constData()};
-    const size_t lengths[] = {11, size_t(channel.size())};
-    redisAsyncCommandArgv(m_context, onMessage, nullptr, 2, args, lengths);
+    if (m_channels.remove(channel) && m_state == State::Ready)
+        sendUnsubscribe(channel, false);
 }
 
-void RedisConnection::sendSubscribe(const QByteArray &channel)
+void RedisConnection::psubscribe(const QByteArray &pattern, MessageHandler handler)
+{
+    const bool isNew = !m_patterns.contains(pattern);
+    m_patterns.insert(pattern, std::make_shared<MessageHandler>(std::move(handler)));
+    if (isNew && m_state == State::Ready)
+        sendSubscribe(pattern, true);
+}
+
+void RedisConnection::punsubscribe(const QByteArray &pattern)
+{
+    if (m_patterns.remove(pattern) && m_state == State::Ready)
+        sendUnsubscribe(pattern, true);
+}
+
+void RedisConnection::sendSubscribe(const QByteArray &name, bool pattern)
 {
     if (!m_context)
         return;
-    const char *args[] = {"SUBSCRIBE", channel.constData()};
-    const size_t lengths[] = {9, size_t(channel.size())};
+    const char *command = pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
+    const char *args[] = {command, name.constData()};
+    const size_t lengths[] = {strlen(command), size_t(name.size())};
+    if (redisAsyncCommandArgv(m_context, onMessage, nullptr, 2, args, lengths) == REDIS_OK)
+        ++m_unconfirmed;
+}
+
+void RedisConnection::sendUnsubscribe(const QByteArray &name, bool pattern)
+{
+    if (!m_context)
+        return;
+    const char *command = pattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE";
+    const char *args[] = {command, name.constData()};
+    const size_t lengths[] = {strlen(command), size_t(name.size())};
     redisAsyncCommandArgv(m_context, onMessage, nullptr, 2, args, lengths);
 }
 
@@ -360,6 +407,7 @@ void RedisConnection::lost(const QString &error)
     m_lastError = error;
     m_forcedReason.clear();
     m_pendingSince.clear();
+    m_unconfirmed = 0;
     if (wasReady || !m_everReady || m_reconnects == 0)
         qCWarning(lcRedis).noquote() << "Redis at" << address() << "is unavailable:" << error
                                      << "- retrying with backoff; check that redis-server runs "

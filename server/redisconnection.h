@@ -82,14 +82,22 @@ public:
     // or the command times out. Returns false (and never calls back) when not ready.
     bool command(const QList<QByteArray> &argv, Callback callback);
 
-    // SUBSCRIBE on this connection (which then can run no other commands): the handler gets
-    // every message. Subscriptions are renewed by themselves after a reconnect.
+    // SUBSCRIBE (or PSUBSCRIBE for a glob pattern) on this connection, which then can run no
+    // other commands: the handler gets every message with the channel it came on.
+    // Subscriptions are renewed by themselves after a reconnect.
     void subscribe(const QByteArray &channel, MessageHandler handler);
     void unsubscribe(const QByteArray &channel);
+    void psubscribe(const QByteArray &pattern, MessageHandler handler);
+    void punsubscribe(const QByteArray &pattern);
     QList<QByteArray> channels() const { return m_channels.keys(); }
+    QList<QByteArray> patterns() const { return m_patterns.keys(); }
+    // True once Redis confirmed every subscription sent since the connection became ready.
+    bool subscriptionsConfirmed() const { return m_state == State::Ready && m_unconfirmed == 0; }
 
 Q_SIGNALS:
     void ready();
+    // After ready(): every (re)subscription is in effect; messages published from now on arrive.
+    void allSubscribed();
     // The connection was lost or could not be made; reconnection is already scheduled.
     void disconnected(const QString &error);
 
@@ -112,7 +120,9 @@ private:
     void scheduleReconnect();
     void checkTimeouts();
     void forceDisconnect(const QString &reason);
-    void sendSubscribe(const QByteArray &channel);
+    void sendSubscribe(const QByteArray &name, bool pattern);
+    void sendUnsubscribe(const QByteArray &name, bool pattern);
+    void confirmed();
     void authenticated();
 
     Options m_options;
@@ -129,6 +139,8 @@ private:
     qint64 m_connectStartedMs = 0;
     std::deque<qint64> m_pendingSince; // start times of unanswered commands, oldest first
     QHash<QByteArray, std::shared_ptr<MessageHandler>> m_channels;
+    QHash<QByteArray, std::shared_ptr<MessageHandler>> m_patterns;
+    int m_unconfirmed = 0; // subscribe commands sent and not yet confirmed
     QTimer m_reconnectTimer;
     QTimer m_watchdog;
 };

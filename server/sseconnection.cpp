@@ -123,20 +123,63 @@ void SseConnection::startReplay(const EventHistory *history, bool hasCursor, qui
     pumpReplay();
 }
 
+void SseConnection::awaitBacklog(quint64 cursor, qsizetype capacity)
+{
+    m_backlog = std::make_unique<EventHistory>(capacity);
+    m_backlog->setHorizon(cursor);
+    m_awaitingBacklog = true;
+    m_state = State::Replaying;
+}
+
+void SseConnection::startBacklog(std::unique_ptr<EventHistory> backlog, bool gap, quint64 cursor)
+{
+    if (m_state == State::Closed || !m_awaitingBacklog)
+        return;
+    m_awaitingBacklog = false;
+    // Live events kept while the backlog was fetched follow it, without repeats.
+    const qsizetype kept = m_backlog->size();
+    const bool keptLost = m_backlog->horizon() > cursor; // more arrived than could be kept
+    for (qsizetype i = 0; i < kept; ++i) {
+        const EventPtr &event = m_backlog->at(i);
+        const EventPtr newest = backlog->newest();
+        if (event->id > (newest ? newest->id : backlog->horizon()))
+            backlog->append(event);
+    }
+    m_backlog = std::move(backlog);
+    m_history = m_backlog.get();
+    if (gap || keptLost) {
+        sendReset(QByteArrayLiteral("history-gap"));
+        m_lastSentId = m_history->horizon();
+    } else {
+        m_lastSentId = cursor;
+    }
+    pumpReplay();
+}
+
+void SseConnection::resetTo(quint64 resumeId, const QByteArray &reason)
+{
+    if (m_state != State::Live)
+        return; // a stream still replaying ends its replay with its own checks
+    write(SseFrame::event(formatEventId(resumeId), QByteArrayLiteral("reset"),
+                          "{\"reason\":\"" + reason + "\",\"oldest\":\"\"}"),
+          QByteArray());
+    m_lastSentId = resumeId;
+}
+
 void SseConnection::sendReset(const QByteArray &reason)
 {
     const EventPtr oldest = m_history ? m_history->oldest() : nullptr;
     const QByteArray oldestId = oldest ? oldest->idText() : QByteArray();
     const QByteArray data = "{\"reason\":\"" + reason + "\",\"oldest\":\"" + oldestId + "\"}";
     // The reset carries the id it resumes from, so that a reconnect after it does not repeat it.
-    const QByteArray resumeId = QByteArray::number(m_history ? m_history->horizon() : 0);
+    const QByteArray resumeId = formatEventId(m_history ? m_history->horizon() : 0);
     write(SseFrame::event(resumeId, QByteArrayLiteral("reset"), data), QByteArray());
 }
 
 void SseConnection::pumpReplay()
 {
     m_pumpScheduled = false;
-    if (m_state != State::Replaying || !m_history)
+    if (m_state != State::Replaying || !m_history || m_awaitingBacklog)
         return;
     if (m_lastSentId < m_history->horizon()) {
         // Events were evicted while this client was still catching up.
@@ -166,12 +209,25 @@ void SseConnection::pumpReplay()
         m_lastSentId = event->id;
     }
     m_state = State::Live;
+    if (m_backlog) {
+        m_history = nullptr;
+        m_backlog.reset();
+    }
 }
 
 bool SseConnection::deliver(const EventPtr &event)
 {
-    // While replaying, the history still holds this event and the pump will reach it in order.
-    if (m_state != State::Live || event->id <= m_lastSentId)
+    if (m_state != State::Live) {
+        // Embedded: the history holds this event and the pump will reach it in order. Cluster
+        // mode: the stream's own backlog keeps it.
+        if (m_backlog && m_state == State::Replaying) {
+            const EventPtr newest = m_backlog->newest();
+            if (event->id > (newest ? newest->id : m_backlog->horizon()))
+                m_backlog->append(event);
+        }
+        return false;
+    }
+    if (event->id <= m_lastSentId)
         return false;
     m_lastSentId = event->id;
     if (!write(m_options.payloadOnly ? event->payloadFrame() : event->frame, event->topic))

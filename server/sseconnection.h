@@ -9,6 +9,7 @@
 #include <QObject>
 
 #include <deque>
+#include <memory>
 
 namespace ssehub {
 
@@ -69,6 +70,17 @@ public:
     void startReplay(const EventHistory *history, bool hasCursor, quint64 afterId,
                      bool cursorValid);
 
+    // Cluster mode, a stream that resumes: its backlog is being fetched. Until it is there (and
+    // while it is replayed) matched live events after `cursor` are kept in the stream's own
+    // backlog, bounded by `capacity` (more than that is a gap, reported as `reset`).
+    void awaitBacklog(quint64 cursor, qsizetype capacity);
+    // The fetched backlog: replays it (after `event: reset` for a gap), then the kept live
+    // events, then goes live.
+    void startBacklog(std::unique_ptr<EventHistory> backlog, bool gap, quint64 cursor);
+    // The shared history lost what this stream has seen (Redis came back empty): sends
+    // `event: reset` with `resumeId` as its id and continues after it.
+    void resetTo(quint64 resumeId, const QByteArray &reason);
+
     // The live path: hands over an event that the hub has matched. Returns false if skipped.
     bool deliver(const EventPtr &event);
     // Sends an older event (a resumed subscription's replay) without moving the client's
@@ -125,6 +137,8 @@ private:
     qint64 m_queuedBytes = 0;
     bool m_writeInterest = false;
     const EventHistory *m_history = nullptr;
+    std::unique_ptr<EventHistory> m_backlog; // cluster mode: fetched backlog + kept live events
+    bool m_awaitingBacklog = false;
     bool m_pumpScheduled = false;
 };
 

@@ -6,6 +6,7 @@
 #include "connectionlog.h"
 #include "eventhistory.h"
 #include "hub.h"
+#include "localbroker.h"
 #include "topicfilter.h"
 #include "topicindex.h"
 
@@ -96,12 +97,12 @@ int main(int argc, char **argv)
 
     // The lifecycle sweeper with 100,000 subscriptions (10,000 clients x 10), all with an expiry:
     // a full pass when something is due, and the check when nothing is.
-    EventHistory history(10);
+    LocalBroker broker(10);
     ConnectionLog log(100);
     Hub::Options options;
     options.lifecycle.sweepIntervalMs = 1000000; // driven by hand below
     options.lifecycle.maxSubscriptionsPerClient = 100;
-    Hub hub(options, &history, &log);
+    Hub hub(options, &broker, &log);
     QRandomGenerator rng(7);
     for (int c = 0; c < clients; ++c) {
         QList<TopicFilter> filters;

@@ -415,7 +415,8 @@ void TestEngine::replaySeamUnderLoad()
     Engine::Config config;
     config.historySize = 50000;
     start(config);
-    LocalBroker *broker = m_engine->broker();
+    auto *broker = qobject_cast<LocalBroker *>(m_engine->broker());
+    QVERIFY(broker);
     auto publishLocal = [broker](int n) {
         broker->publish({"load/x", "message", QByteArray::number(n)}, [](const PublishResult &) {});
     };

@@ -98,13 +98,31 @@ void TestSseFrame::eventIds()
     quint64 id = 0;
     QVERIFY(parseEventId("123", &id));
     QCOMPARE(id, 123u);
-    QVERIFY(parseEventId("18446744073709551615", &id));
+    QVERIFY(parseEventId("9223372036854775807", &id)); // 2^63 - 1
+    QVERIFY(!parseEventId("9223372036854775808", &id)); // the stream-id flag: not decimal
     QVERIFY(!parseEventId("18446744073709551616", &id));
     QVERIFY(!parseEventId("", &id));
     QVERIFY(!parseEventId("-1", &id));
     QVERIFY(!parseEventId("12a", &id));
     QVERIFY(!parseEventId(" 12", &id));
     QVERIFY(!parseEventId("1e3", &id));
+
+    // Redis Stream entry ids (cluster mode) round-trip and order by time, then sequence.
+    quint64 a = 0, b = 0, c = 0;
+    QVERIFY(parseEventId("1732812345678-0", &a));
+    QVERIFY(parseEventId("1732812345678-7", &b));
+    QVERIFY(parseEventId("1732812345679-0", &c));
+    QVERIFY(a < b && b < c);
+    QVERIFY(a > 9223372036854775807ULL); // above every decimal id
+    QCOMPARE(formatEventId(b), QByteArray("1732812345678-7"));
+    QCOMPARE(formatEventId(123), QByteArray("123"));
+    // The predecessor of an entry id is a valid id again (used as a reset's resume point).
+    QCOMPARE(formatEventId(c - 1), QByteArray("1732812345678-2097151"));
+    QVERIFY(!parseEventId("1732812345678-", &id));
+    QVERIFY(!parseEventId("-5", &id));
+    QVERIFY(!parseEventId("1-2-3", &id));
+    QVERIFY(!parseEventId("1732812345678-2097152", &id)); // sequence beyond 21 bits
+    QVERIFY(!parseEventId("4398046511104-0", &id)); // milliseconds beyond 42 bits
 }
 
 QTEST_GUILESS_MAIN(TestSseFrame)
