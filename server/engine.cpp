@@ -34,6 +34,10 @@ bool Engine::start(QString *error)
         m_broker = new LocalBroker(m_config.historySize, this);
     } else {
         RedisBroker::Options redisOptions;
+        redisOptions.redis.backoffMaxMs = qMax(1, m_config.redisBackoffMaxMs);
+        redisOptions.redis.backoffInitialMs = qMin(100, redisOptions.redis.backoffMaxMs);
+        redisOptions.redis.connectTimeoutMs = qMax(1, m_config.redisTimeoutMs);
+        redisOptions.redis.commandTimeoutMs = qMax(1, m_config.redisTimeoutMs);
         if (!RedisBroker::parseUrl(m_config.redisUrl, &redisOptions.redis, error))
             return false;
         redisOptions.prefix = m_config.redisPrefix;

@@ -74,6 +74,8 @@ public:
         // Cluster mode: redis://[:password@]host[:port][/db]; empty: the embedded broker.
         QString redisUrl;
         QByteArray redisPrefix = "ssehub:";
+        int redisBackoffMaxMs = 5000; // reconnect attempts back off up to this
+        int redisTimeoutMs = 5000; // connect and command timeout
     };
 
     explicit Engine(const Config &config, QObject *parent = nullptr);

@@ -10,33 +10,33 @@ namespace ssehub {
 
 namespace {
 
-// KEYS: stream, born marker. ARGV: max length, topic, type, payload, channel.
-// The born marker records the first id of this incarnation of the Stream: a cursor older than
-// it belongs to events this Stream never held (Redis was emptied), which is a gap.
+// KEYS: stream. ARGV: max length, topic, type, payload, channel.
 const QByteArray PublishScript = QByteArrayLiteral(R"lua(
-local created = redis.call('EXISTS', KEYS[1]) == 0
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[2], 'y', ARGV[3], 'p', ARGV[4])
-if created then redis.call('SET', KEYS[2], id) end
 local receivers = redis.call('PUBLISH', ARGV[5], id .. '\n' .. ARGV[3] .. '\n' .. ARGV[4])
 return {id, receivers}
 )lua");
 
-// KEYS: stream, born marker. ARGV: cursor ('' for the start), count.
-// Returns {last generated id, max deleted id, born id, entries after the cursor}.
+// KEYS: stream. ARGV: cursor ('' for the start), count.
+// Returns {last generated id, max deleted id, first retained id, entries after the cursor}.
+// Trimming (MAXLEN) advances the first retained id; XDEL advances the max deleted id; a Stream
+// that Redis lost and that was created again starts with a new first id. Ids before the first
+// retained one are therefore gone (or never were in this Stream): a cursor there is a gap.
 const QByteArray ReadScript = QByteArrayLiteral(R"lua(
-local born = redis.call('GET', KEYS[2]) or ''
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'', '', born, {}} end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'', '', '', {}} end
 local info = redis.call('XINFO', 'STREAM', KEYS[1])
-local last, maxdel = '', ''
+local last, maxdel, first = '', '', ''
 for i = 1, #info, 2 do
-  if info[i] == 'last-generated-id' then last = info[i + 1]
-  elseif info[i] == 'max-deleted-entry-id' then maxdel = info[i + 1] end
+  local k = info[i]
+  if k == 'last-generated-id' then last = info[i + 1]
+  elseif k == 'max-deleted-entry-id' then maxdel = info[i + 1]
+  elseif k == 'recorded-first-entry-id' then first = info[i + 1] end
 end
 local from = '-'
 if ARGV[1] ~= '' then from = '(' .. ARGV[1] end
 local entries = {}
 if tonumber(ARGV[2]) > 0 then entries = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', ARGV[2]) end
-return {last, maxdel, born, entries}
+return {last, maxdel, first, entries}
 )lua");
 
 constexpr int PageSize = 1000;
@@ -130,7 +130,6 @@ RedisBroker::RedisBroker(const Options &options, QObject *parent)
     , m_subscriber(new RedisConnection(options.redis, this))
     , m_history(options.historySize)
     , m_streamKey(options.prefix + "events")
-    , m_bornKey(options.prefix + "events:born")
     , m_channelPrefix(options.prefix + "ev:")
 {
     m_history.setHorizon(StreamIdFlag);
@@ -196,9 +195,8 @@ void RedisBroker::publish(const PublishRequest &request, Done done)
     }
     QList<QByteArray> args {QByteArrayLiteral("EVALSHA"),
                             sha,
-                            QByteArrayLiteral("2"),
+                            QByteArrayLiteral("1"),
                             m_streamKey,
-                            m_bornKey,
                             QByteArray::number(qMax<qsizetype>(m_options.historySize, 1)),
                             request.topic,
                             request.type,
@@ -248,9 +246,8 @@ void RedisBroker::readStream(std::optional<quint64> after, int count, ReadDone d
     static const QByteArray sha = sha1Hex(ReadScript);
     QList<QByteArray> args {QByteArrayLiteral("EVALSHA"),
                             sha,
-                            QByteArrayLiteral("2"),
+                            QByteArrayLiteral("1"),
                             m_streamKey,
-                            m_bornKey,
                             after ? formatEventId(*after) : QByteArray(),
                             QByteArray::number(count)};
     auto handle = [this, done, args](const RedisReply &reply, auto &&self) -> void {
@@ -280,9 +277,9 @@ void RedisBroker::readStream(std::optional<quint64> after, int count, ReadDone d
         quint64 maxDeleted = 0;
         if (packStreamId(reply.elements.at(1).string, &maxDeleted))
             read.horizon = qMax(read.horizon, maxDeleted);
-        quint64 born = 0;
-        if (packStreamId(reply.elements.at(2).string, &born) && born > StreamIdFlag)
-            read.horizon = qMax(read.horizon, born - 1);
+        quint64 first = 0;
+        if (packStreamId(reply.elements.at(2).string, &first) && first > StreamIdFlag)
+            read.horizon = qMax(read.horizon, first - 1);
         for (const RedisReply &entry : reply.elements.at(3).elements) {
             if (EventPtr event = eventFromEntry(entry))
                 read.events.append(event);

@@ -114,7 +114,6 @@ private:
     RedisConnection *m_subscriber;
     EventHistory m_history;
     QByteArray m_streamKey;
-    QByteArray m_bornKey;
     QByteArray m_channelPrefix;
     QHash<QByteArray, int> m_subscribed; // channel or pattern -> filters using it
     quint64 m_lastSeen = 0;

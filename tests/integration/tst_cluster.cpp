@@ -1,0 +1,452 @@
+// Cluster mode: two engines (two instances) sharing one real redis-server that the test starts
+// on a free port, kills and restarts. Fan-out across instances, per-instance Redis
+// subscriptions, replay by Last-Event-ID on the other instance, history gaps, Redis lost and
+// back (with and without persistence), not ready while Redis is unreachable, shared
+// subscriptions through the control channel, the node registry.
+#include "engine.h"
+#include "httpclient.h"
+#include "redisbroker.h"
+#include "redisconnection.h"
+#include "redisserver.h"
+#include "sseclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTest>
+#include <QTimer>
+
+#include <memory>
+
+using namespace ssehub;
+using namespace ssehub::test;
+
+namespace {
+
+QByteArray idOf(const HttpResponse &response)
+{
+    return response.json().value(QLatin1String("id")).toString().toUtf8();
+}
+
+QList<QByteArray> idsOf(const QList<SseEvent> &events)
+{
+    QList<QByteArray> ids;
+    for (const SseEvent &e : events)
+        ids << e.id;
+    return ids;
+}
+
+} // namespace
+
+class TestCluster : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void publishOnAReceiveOnB();
+    void subscribesOnlyToWhatItsStreamsNeed();
+    void moveToOtherInstanceWithLastEventId();
+    void tooOldCursorGetsReset();
+    void notReadyWhileRedisUnreachable();
+    void badUrl();
+    void redisKilledAndRestartedWithPersistence();
+    void redisComesBackEmpty();
+
+private:
+    std::unique_ptr<Engine> startEngine(Engine::Config config = {});
+    static bool waitSynced(Engine *engine);
+
+    std::unique_ptr<RedisServer> m_redis;
+    std::unique_ptr<Engine> m_a;
+    std::unique_ptr<Engine> m_b;
+};
+
+void TestCluster::init()
+{
+    m_redis = std::make_unique<RedisServer>();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->error()));
+}
+
+void TestCluster::cleanup()
+{
+    m_a.reset();
+    m_b.reset();
+    m_redis.reset();
+}
+
+std::unique_ptr<Engine> TestCluster::startEngine(Engine::Config config)
+{
+    config.port = 0;
+    config.dataDir.clear();
+    config.redisUrl = QStringLiteral("redis://127.0.0.1:%1").arg(m_redis->port());
+    config.redisBackoffMaxMs = 200;
+    config.redisTimeoutMs = 1000;
+    auto engine = std::make_unique<Engine>(config);
+    QString error;
+    if (!engine->start(&error))
+        qWarning("engine did not start: %s", qPrintable(error));
+    return engine;
+}
+
+bool TestCluster::waitSynced(Engine *engine)
+{
+    RedisBroker *broker = engine->redisBroker();
+    return QTest::qWaitFor(
+        [broker] {
+            return broker->isReady() && !broker->isSyncing()
+                && broker->subscriber()->subscriptionsConfirmed();
+        },
+        10000);
+}
+
+void TestCluster::publishOnAReceiveOnB()
+{
+    m_a = startEngine();
+    m_b = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    QVERIFY(waitSynced(m_b.get()));
+
+    SseClient onB;
+    onB.open(m_b->port(), "/events?topic=sensor/%2B/data");
+    QTRY_COMPARE(m_b->hub()->connectionCount(), 1);
+    QVERIFY(waitSynced(m_b.get())); // its SUBSCRIBE is confirmed
+
+    const HttpResponse first = publish(m_a->port(), "sensor/1/data", "{\"t\":1}");
+    QCOMPARE(first.status, 200);
+    // Event ids are the Stream's entry ids.
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d+-\\d+$"))
+                 .match(QString::fromUtf8(idOf(first)))
+                 .hasMatch(),
+             idOf(first).constData());
+    publish(m_a->port(), "sensor/2/other", "{\"t\":2}"); // matches nothing on B
+    const HttpResponse third = publish(m_b->port(), "sensor/3/data", "[3]", "alarm");
+    QCOMPARE(third.status, 200);
+
+    QTRY_COMPARE(onB.events().size(), 2);
+    QCOMPARE(onB.events().at(0).id, idOf(first));
+    QCOMPARE(onB.events().at(0).json().value(QLatin1String("topic")).toString(),
+             QStringLiteral("sensor/1/data"));
+    QCOMPARE(onB.events().at(0).json().value(QLatin1String("id")).toString().toUtf8(),
+             idOf(first));
+    QCOMPARE(onB.events().at(1).id, idOf(third));
+    QCOMPARE(onB.events().at(1).type, QByteArray("alarm"));
+    QVERIFY(onB.events().at(1).id > onB.events().at(0).id || onB.events().at(1).id.size() > 0);
+    // Nothing arrives twice (A's own publish loops back through Redis only once to B).
+    QTest::qWait(100);
+    QCOMPARE(onB.events().size(), 2);
+}
+
+void TestCluster::subscribesOnlyToWhatItsStreamsNeed()
+{
+    m_a = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    RedisConnection::Options options;
+    options.port = m_redis->port();
+    RedisConnection probe(options);
+    probe.start();
+    QTRY_COMPARE(probe.state(), RedisConnection::State::Ready);
+    auto numbers = [&probe] {
+        // PUBSUB NUMPAT and the channel list, as Redis sees them.
+        RedisReply channels, patterns;
+        bool got1 = false, got2 = false;
+        probe.command({"PUBSUB", "CHANNELS", "ssehub:*"}, [&](const RedisReply &r) {
+            channels = r;
+            got1 = true;
+        });
+        probe.command({"PUBSUB", "NUMPAT"}, [&](const RedisReply &r) {
+            patterns = r;
+            got2 = true;
+        });
+        if (!QTest::qWaitFor([&] { return got1 && got2; }, 5000))
+            return qMakePair(-1, -1);
+        return qMakePair(int(channels.elements.size()), int(patterns.integer));
+    };
+    QCOMPARE(numbers(), qMakePair(0, 0)); // no streams: nothing subscribed
+
+    SseClient exact, wildcard, sameExact;
+    exact.open(m_a->port(), "/events?topic=room/1");
+    wildcard.open(m_a->port(), "/events?topic=room/%2B/temp&topic=room/%23");
+    sameExact.open(m_a->port(), "/events?topic=room/1");
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 3);
+    QVERIFY(waitSynced(m_a.get()));
+    QTRY_COMPARE(numbers(), qMakePair(1, 2));
+    QCOMPARE(m_a->redisBroker()->subscriber()->channels(), QList<QByteArray> {"ssehub:ev:room/1"});
+
+    // Events for topics nobody here watches are not sent to this instance at all.
+    const HttpResponse r = publish(m_a->port(), "kitchen/1", "1");
+    QCOMPARE(r.json().value(QLatin1String("delivered")).toInt(), 0); // Redis receivers
+
+    wildcard.close();
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 2);
+    QTRY_COMPARE(numbers(), qMakePair(1, 0));
+    exact.close();
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QCOMPARE(numbers(), qMakePair(1, 0)); // still needed by the other stream
+    sameExact.close();
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 0);
+    QTRY_COMPARE(numbers(), qMakePair(0, 0));
+}
+
+void TestCluster::moveToOtherInstanceWithLastEventId()
+{
+    m_a = startEngine();
+    m_b = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    QVERIFY(waitSynced(m_b.get()));
+
+    SseClient onA;
+    onA.open(m_a->port(), "/events?topic=chat/%23");
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QVERIFY(waitSynced(m_a.get()));
+    QList<QByteArray> published;
+    for (int i = 0; i < 3; ++i)
+        published << idOf(publish(m_b->port(), "chat/room", QByteArray::number(i)));
+    QTRY_COMPARE(onA.events().size(), 3);
+    const QByteArray last = onA.lastEventId();
+    QCOMPARE(last, published.last());
+    onA.close();
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 0);
+
+    // Missed while away: five matching events among others, published on both instances.
+    QList<QByteArray> missed;
+    for (int i = 3; i < 8; ++i) {
+        missed << idOf(publish((i % 2 ? m_a : m_b)->port(), "chat/room", QByteArray::number(i)));
+        QCOMPARE(publish(m_a->port(), "news", "0").status, 200);
+    }
+
+    SseClient onB;
+    onB.open(m_b->port(), "/events?topic=chat/%23", {{"Last-Event-ID", last}});
+    QTRY_COMPARE(onB.events().size(), 5);
+    QCOMPARE(idsOf(onB.events()), missed);
+    // Then live, without repeats.
+    QVERIFY(waitSynced(m_b.get()));
+    const QByteArray live = idOf(publish(m_a->port(), "chat/room", "8"));
+    QTRY_COMPARE(onB.events().size(), 6);
+    QCOMPARE(onB.events().last().id, live);
+    QTest::qWait(100);
+    QCOMPARE(onB.events().size(), 6);
+    // The query parameter works the same way (what a page passes when it opens afresh).
+    SseClient byQuery;
+    byQuery.open(m_a->port(), "/events?topic=chat/room&lastEventId=" + missed.at(3));
+    QTRY_COMPARE(byQuery.events().size(), 2);
+    QCOMPARE(idsOf(byQuery.events()), (QList<QByteArray> {missed.at(4), live}));
+}
+
+void TestCluster::tooOldCursorGetsReset()
+{
+    Engine::Config config;
+    config.historySize = 100; // MAXLEN ~ 100: Redis trims whole nodes of 100 entries
+    m_a = startEngine(config);
+    m_b = startEngine(config);
+    QVERIFY(waitSynced(m_a.get()));
+    QVERIFY(waitSynced(m_b.get()));
+    QList<QByteArray> ids;
+    for (int i = 0; i < 400; ++i)
+        ids << idOf(publish(m_a->port(), "t", QByteArray::number(i)));
+    QVERIFY(!ids.contains(QByteArray()));
+
+    for (const QByteArray &cursor : {ids.first(), QByteArray("garbage"),
+                                     QByteArray("99999999999999-0"), QByteArray("17")}) {
+        SseClient client;
+        client.open(m_b->port(), "/events?topic=t", {{"Last-Event-ID", cursor}});
+        QTRY_VERIFY(!client.events().isEmpty() && client.events().last().id == ids.last());
+        const SseEvent reset = client.events().first();
+        QCOMPARE(reset.type, QByteArray("reset"));
+        QCOMPARE(reset.json().value(QLatin1String("reason")).toString(),
+                 QStringLiteral("history-gap"));
+        // What follows is everything retained, in order, ending with the newest.
+        const QList<QByteArray> after = idsOf(client.events().mid(1));
+        QVERIFY2(after.size() >= 100 && after.size() < 400, cursor.constData());
+        QCOMPARE(after, ids.mid(ids.size() - after.size()));
+        QCOMPARE(reset.json().value(QLatin1String("oldest")).toString().toUtf8(), after.first());
+    }
+    // A cursor within what is retained: no reset.
+    SseClient recent;
+    recent.open(m_b->port(), "/events?topic=t", {{"Last-Event-ID", ids.at(390)}});
+    QTRY_COMPARE(recent.events().size(), 9);
+    QCOMPARE(idsOf(recent.events()), ids.mid(391));
+}
+
+void TestCluster::notReadyWhileRedisUnreachable()
+{
+    const quint16 redisPort = m_redis->port();
+    m_redis->kill();
+    m_a = startEngine();
+    QVERIFY(m_a->port() != 0); // it listens anyway: streams can connect and wait
+    const HttpResponse refused = publish(m_a->port(), "t", "1");
+    QCOMPARE(refused.status, 503);
+    const QString error = refused.json().value(QLatin1String("error")).toString();
+    QVERIFY2(error.contains(QStringLiteral("127.0.0.1:%1").arg(redisPort)), qPrintable(error));
+    QVERIFY(!m_a->stats().brokerReady);
+    QVERIFY(m_a->stats().brokerState.contains(QLatin1String("unavailable")));
+
+    // A stream that resumes while Redis is away waits for its backlog, then gets it.
+    SseClient waiting;
+    waiting.open(m_a->port(), "/events?topic=t", {{"Last-Event-ID", "0-0"}});
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+
+    QVERIFY(m_redis->start()); // same port
+    QVERIFY(waitSynced(m_a.get()));
+    QVERIFY(m_a->stats().brokerReady);
+    const HttpResponse accepted = publish(m_a->port(), "t", "1");
+    QCOMPARE(accepted.status, 200);
+    QTRY_COMPARE(waiting.events().size(), 1);
+    QCOMPARE(waiting.events().first().id, idOf(accepted));
+}
+
+void TestCluster::badUrl()
+{
+    for (const QString &url : {QStringLiteral("http://127.0.0.1:6379"), QStringLiteral("redis://"),
+                               QStringLiteral("redis://h:99999"), QStringLiteral("redis://h/x")}) {
+        Engine::Config config;
+        config.port = 0;
+        config.redisUrl = url;
+        Engine engine(config);
+        QString error;
+        QVERIFY2(!engine.start(&error), qPrintable(url));
+        QVERIFY2(error.contains(url) && error.contains(QLatin1String("redis://")),
+                 qPrintable(error));
+    }
+    RedisConnection::Options parsed;
+    QString error;
+    QVERIFY(RedisBroker::parseUrl(QStringLiteral("redis://:s%40cret@db.example:6380/3"), &parsed,
+                                  &error));
+    QCOMPARE(parsed.host, QStringLiteral("db.example"));
+    QCOMPARE(parsed.port, quint16(6380));
+    QCOMPARE(parsed.password, QByteArray("s@cret"));
+    QCOMPARE(parsed.database, 3);
+}
+
+void TestCluster::redisKilledAndRestartedWithPersistence()
+{
+    m_redis = std::make_unique<RedisServer>(
+        QStringList {QStringLiteral("--appendonly"), QStringLiteral("yes"),
+                     QStringLiteral("--appendfsync"), QStringLiteral("always")});
+    QVERIFY(m_redis->start());
+    m_a = startEngine();
+    m_b = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    QVERIFY(waitSynced(m_b.get()));
+
+    SseClient onB, onA;
+    onB.open(m_b->port(), "/events?topic=load/%23");
+    onA.open(m_a->port(), "/events?topic=load/x");
+    QTRY_COMPARE(m_b->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QVERIFY(waitSynced(m_a.get()));
+    QVERIFY(waitSynced(m_b.get()));
+
+    // Publishers on both instances, one request at a time each, all the way through.
+    QList<QByteArray> accepted;
+    QList<int> unexpected;
+    int refused = 0;
+    int sent = 0;
+    bool stop = false;
+    bool busy = false; // publish() runs a local event loop, in which the timer fires again
+    auto publishNext = [&](Engine *engine) {
+        if (stop || busy)
+            return;
+        busy = true;
+        const HttpResponse r = publish(engine->port(), "load/x", QByteArray::number(sent++));
+        busy = false;
+        if (r.status == 200)
+            accepted << idOf(r);
+        else if (r.status == 503 && r.json().contains(QLatin1String("error")))
+            ++refused;
+        else
+            unexpected << r.status;
+    };
+    QTimer pump;
+    pump.setInterval(2);
+    bool toggle = false;
+    connect(&pump, &QTimer::timeout, this, [&] {
+        toggle = !toggle;
+        publishNext(toggle ? m_a.get() : m_b.get());
+    });
+    pump.start();
+    QTRY_VERIFY(accepted.size() >= 50);
+    m_redis->kill();
+    QTRY_VERIFY(refused >= 10); // refused, not silently accepted
+    QVERIFY(onB.isConnected() && onA.isConnected()); // streams stay open
+    const int acceptedBefore = int(accepted.size());
+    QVERIFY(m_redis->start()); // the AOF brings back everything it accepted
+    QTRY_VERIFY_WITH_TIMEOUT(accepted.size() >= acceptedBefore + 50, 15000);
+    stop = true;
+    pump.stop();
+    QCOMPARE(unexpected, QList<int>());
+
+    // Every accepted event arrives exactly once, in order, on both instances.
+    QTRY_VERIFY_WITH_TIMEOUT(!onB.events().isEmpty() && onB.events().last().id == accepted.last(),
+                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!onA.events().isEmpty() && onA.events().last().id == accepted.last(),
+                             10000);
+    for (SseClient *client : {&onB, &onA}) {
+        const QList<QByteArray> got = idsOf(client->events());
+        QCOMPARE(QSet<QByteArray>(got.cbegin(), got.cend()).size(), got.size()); // no repeats
+        for (const QByteArray &id : std::as_const(accepted))
+            QVERIFY2(got.contains(id), id.constData());
+        // At most the requests whose answer was lost with the connection arrive in addition.
+        QVERIFY(got.size() - accepted.size() <= 2);
+        for (qsizetype i = 1; i < got.size(); ++i) {
+            quint64 a = 0, b = 0;
+            QVERIFY(parseEventId(got.at(i - 1), &a) && parseEventId(got.at(i), &b));
+            QVERIFY(a < b);
+        }
+        QVERIFY(client->isConnected());
+    }
+    QCOMPARE(m_b->redisBroker()->resetsSent(), 0u);
+}
+
+void TestCluster::redisComesBackEmpty()
+{
+    m_a = startEngine();
+    m_b = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    QVERIFY(waitSynced(m_b.get()));
+    SseClient onB;
+    onB.open(m_b->port(), "/events?topic=t");
+    QTRY_COMPARE(m_b->hub()->connectionCount(), 1);
+    QVERIFY(waitSynced(m_b.get()));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(publish(m_a->port(), "t", QByteArray::number(i)).status, 200);
+    QTRY_COMPARE(onB.events().size(), 3);
+
+    m_redis->kill(); // no persistence: it comes back empty
+    QTRY_VERIFY(!m_b->redisBroker()->isReady());
+    QVERIFY(m_redis->start());
+    QVERIFY(waitSynced(m_b.get()));
+    QVERIFY(waitSynced(m_a.get()));
+
+    // The stream is told instead of pretending continuity, and goes on.
+    QTRY_COMPARE(onB.events().size(), 4);
+    const SseEvent reset = onB.events().at(3);
+    QCOMPARE(reset.type, QByteArray("reset"));
+    QCOMPARE(reset.json().value(QLatin1String("reason")).toString(),
+             QStringLiteral("history-lost"));
+    QCOMPARE(m_b->redisBroker()->resetsSent(), 1u);
+    const HttpResponse afterReset = publish(m_a->port(), "t", "\"after\"");
+    QCOMPARE(afterReset.status, 200);
+    const QByteArray next = idOf(afterReset);
+    QTRY_COMPARE(onB.events().size(), 5);
+    QCOMPARE(onB.events().at(4).id, next);
+
+    // A client coming back with an id from before the loss gets a reset too (the born marker
+    // shows the Stream started after that id).
+    SseClient late;
+    late.open(m_a->port(), "/events?topic=t", {{"Last-Event-ID", onB.events().at(2).id}});
+    QTRY_COMPARE(late.events().size(), 2);
+    QCOMPARE(late.events().at(0).type, QByteArray("reset"));
+    QCOMPARE(late.events().at(1).id, next);
+    // ...and the id that reset carries resumes without another reset.
+    SseClient resumed;
+    resumed.open(m_a->port(), "/events?topic=t", {{"Last-Event-ID", late.events().at(0).id}});
+    QTRY_COMPARE(resumed.events().size(), 1);
+    QCOMPARE(resumed.events().at(0).id, next);
+}
+
+QTEST_GUILESS_MAIN(TestCluster)
+#include "tst_cluster.moc"
