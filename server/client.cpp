@@ -40,7 +40,7 @@ QJsonObject Subscription::toJson() const
                    {QStringLiteral("updated"), updatedAt}};
     o.insert(QStringLiteral("expires_at"), expiresAt ? QJsonValue(expiresAt) : QJsonValue());
     if (state == State::Paused)
-        o.insert(QStringLiteral("paused_after"), QString::number(pausedAfterId));
+        o.insert(QStringLiteral("paused_after"), QString::fromLatin1(formatEventId(pausedAfterId)));
     return o;
 }
 

@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include "clusterstate.h"
 #include "httpfront.h"
 #include "hub.h"
 #include "localbroker.h"
@@ -77,6 +78,18 @@ bool Engine::start(QString *error)
         return false;
     if (m_config.nodeId.isEmpty())
         m_hub->setNodeId(QSysInfo::machineHostName() + QLatin1Char(':') + QString::number(port()));
+    m_front->setNodesProvider([this] { return nodesJson(); });
+    if (m_redis) {
+        ClusterState::Options clusterOptions;
+        clusterOptions.nodeId = m_hub->nodeId();
+        clusterOptions.address = listenUrl();
+        clusterOptions.startedAt = m_startedAt;
+        clusterOptions.deleteAfterMs = m_config.lifecycle.deleteAfterMs;
+        clusterOptions.refreshMs = m_config.nodeRefreshMs;
+        clusterOptions.ttlMs = m_config.nodeTtlMs;
+        m_cluster = new ClusterState(clusterOptions, m_redis, m_hub, this);
+        m_cluster->setNodeFigures([this] { return selfJson(); });
+    }
     qCInfo(lcEngine).noquote() << "listening on" << listenUrl() << "with the" << m_broker->name()
                                << "broker";
     if (m_redis)
@@ -113,6 +126,31 @@ QString Engine::listenUrl() const
     return QStringLiteral("http://") + host + QLatin1Char(':') + QString::number(port());
 }
 
+QJsonObject Engine::selfJson() const
+{
+    const EngineStats s = stats();
+    return {{QStringLiteral("id"), m_hub ? m_hub->nodeId() : QString()},
+            {QStringLiteral("address"), s.listenUrl},
+            {QStringLiteral("started_at"), m_startedAt},
+            {QStringLiteral("connections"), s.connections},
+            {QStringLiteral("clients"), m_hub ? m_hub->clientCount() : 0},
+            {QStringLiteral("events_published"), double(s.eventsPublished)},
+            {QStringLiteral("events_delivered"), double(s.eventsDelivered)},
+            {QStringLiteral("broker_state"), s.brokerState}};
+}
+
+QJsonObject Engine::nodesJson() const
+{
+    QJsonArray nodes;
+    if (m_cluster) {
+        nodes = m_cluster->nodes();
+    } else {
+        nodes.append(selfJson());
+    }
+    return {{QStringLiteral("broker"), m_broker ? m_broker->name() : QString()},
+            {QStringLiteral("nodes"), nodes}};
+}
+
 EngineStats Engine::stats() const
 {
     EngineStats s;
@@ -123,6 +161,8 @@ EngineStats Engine::stats() const
         s.broker = m_broker->name();
         s.brokerState = m_broker->state();
         s.brokerReady = m_broker->isReady();
+        if (m_cluster)
+            s.nodes = m_cluster->nodes();
         s.historySize = m_broker->history().size();
     }
     if (m_hub) {

@@ -4,6 +4,8 @@
 #include "hub.h"
 
 #include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QMetaType>
 #include <QObject>
 #include <QStringList>
@@ -19,6 +21,7 @@ QT_END_NAMESPACE
 namespace ssehub {
 
 class Broker;
+class ClusterState;
 class HttpFront;
 class RedisBroker;
 
@@ -41,6 +44,7 @@ struct EngineStats
     quint64 requests = 0;
     quint64 rejectedRequests = 0;
     qsizetype historySize = 0;
+    QJsonArray nodes; // cluster mode: every registered instance (see GET /nodes)
 };
 
 // The assembled engine: broker, hub, HTTP front and log. Lives on the engine thread (see
@@ -76,6 +80,8 @@ public:
         QByteArray redisPrefix = "ssehub:";
         int redisBackoffMaxMs = 5000; // reconnect attempts back off up to this
         int redisTimeoutMs = 5000; // connect and command timeout
+        int nodeRefreshMs = 2000; // node registry: refresh interval
+        int nodeTtlMs = 10000; // node registry: an entry not refreshed for this long is gone
     };
 
     explicit Engine(const Config &config, QObject *parent = nullptr);
@@ -98,6 +104,9 @@ public:
     HttpFront *front() const { return m_front; }
     Broker *broker() const { return m_broker; }
     RedisBroker *redisBroker() const { return m_redis; }
+    ClusterState *cluster() const { return m_cluster; }
+    // GET /nodes: {"broker", "nodes": [...]}.
+    QJsonObject nodesJson() const;
     ConnectionLog *log() const { return m_log; }
 
 Q_SIGNALS:
@@ -105,11 +114,13 @@ Q_SIGNALS:
 
 private:
     void emitStatsIfChanged();
+    QJsonObject selfJson() const;
 
     Config m_config;
     ConnectionLog *m_log = nullptr;
     Broker *m_broker = nullptr;
     RedisBroker *m_redis = nullptr;
+    ClusterState *m_cluster = nullptr;
     Hub *m_hub = nullptr;
     HttpFront *m_front = nullptr;
     QTimer m_statsTimer;

@@ -451,6 +451,9 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     } else if (path == QLatin1String("/connections")) {
         if (allowed(Method::Get, "GET"))
             serveConnections(request, socket);
+    } else if (path == QLatin1String("/nodes")) {
+        if (allowed(Method::Get, "GET"))
+            serveNodes(request, socket);
     } else if (path.startsWith(connectionsPrefix)) {
         if (allowed(Method::Delete, "DELETE"))
             serveKick(request, socket, path.mid(connectionsPrefix.size()));
@@ -787,10 +790,17 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
             return;
         }
         ++m_counters.published;
-        replyJson(to, 200,
-                  QJsonObject {{QStringLiteral("id"), QString::fromLatin1(formatEventId(result.id))},
-                               {QStringLiteral("delivered"), result.delivered}});
+        replyJson(
+            to, 200,
+            QJsonObject {{QStringLiteral("id"), QString::fromLatin1(formatEventId(result.id))},
+                         {QStringLiteral("delivered"), result.delivered}});
     });
+}
+
+// GET /nodes: the instances of the cluster (this one alone with the embedded broker).
+void HttpFront::serveNodes(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    replyJson(replyTo(request, socket), 200, m_nodesProvider ? m_nodesProvider() : QJsonObject());
 }
 
 // GET /connections: the live streams as a JSON array under "connections".

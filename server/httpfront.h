@@ -11,6 +11,8 @@
 #include <QTcpServer>
 #include <QTimer>
 
+#include <functional>
+
 QT_BEGIN_NAMESPACE
 class QHttpServerRequest;
 QT_END_NAMESPACE
@@ -73,6 +75,12 @@ public:
     };
     const Counters &counters() const { return m_counters; }
 
+    // What GET /nodes answers (the cluster's instances, or this one alone).
+    void setNodesProvider(std::function<QJsonObject()> provider)
+    {
+        m_nodesProvider = std::move(provider);
+    }
+
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -109,6 +117,7 @@ private:
     void serveEvents(const QHttpServerRequest &request, QTcpSocket *socket);
     void servePublish(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveConnections(const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveNodes(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveSubscriptions(const QHttpServerRequest &request, QTcpSocket *socket,
@@ -147,6 +156,7 @@ private:
     Options m_options;
     Hub *m_hub;
     Broker *m_broker;
+    std::function<QJsonObject()> m_nodesProvider;
     StreamListener *m_listener = nullptr;
     QHash<QTcpSocket *, Guard> m_guards;
     QTimer m_sweep;

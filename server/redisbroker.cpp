@@ -164,8 +164,9 @@ QString RedisBroker::state() const
 {
     if (!isReady())
         return QStringLiteral("redis %1 unavailable: %2")
-            .arg(address(), m_commands->lastError().isEmpty() ? QStringLiteral("connecting")
-                                                              : m_commands->lastError());
+            .arg(address(),
+                 m_commands->lastError().isEmpty() ? QStringLiteral("connecting")
+                                                   : m_commands->lastError());
     return m_syncing ? QStringLiteral("redis %1 catching up").arg(address())
                      : QStringLiteral("redis %1 connected").arg(address());
 }
@@ -209,9 +210,10 @@ void RedisBroker::publish(const PublishRequest &request, Done done)
             withBody[0] = QByteArrayLiteral("EVAL");
             withBody[1] = PublishScript;
             if (!m_commands->command(withBody, [self](const RedisReply &r) { self(r, self); }))
-                fail(503, QStringLiteral("Redis at %1 became unavailable; the event was not "
-                                         "accepted")
-                              .arg(address()));
+                fail(503,
+                     QStringLiteral("Redis at %1 became unavailable; the event was not "
+                                    "accepted")
+                         .arg(address()));
             return;
         }
         if (reply.isError() || reply.type != RedisReply::Type::Array
@@ -225,8 +227,9 @@ void RedisBroker::publish(const PublishRequest &request, Done done)
         }
         PublishResult result;
         if (!packStreamId(reply.elements.at(0).string, &result.id)) {
-            fail(500, QStringLiteral("Redis returned an unusable id '%1'")
-                          .arg(QString::fromUtf8(reply.elements.at(0).string)));
+            fail(500,
+                 QStringLiteral("Redis returned an unusable id '%1'")
+                     .arg(QString::fromUtf8(reply.elements.at(0).string)));
             return;
         }
         result.ok = true;
@@ -235,8 +238,9 @@ void RedisBroker::publish(const PublishRequest &request, Done done)
     };
     auto first = [handle](const RedisReply &reply) { handle(reply, handle); };
     if (!m_commands->command(args, first))
-        fail(503, QStringLiteral("Redis at %1 is unavailable; the event was not accepted")
-                      .arg(address()));
+        fail(503,
+             QStringLiteral("Redis at %1 is unavailable; the event was not accepted")
+                 .arg(address()));
 }
 
 // --- Reading the Stream -----------------------------------------------------------------------
@@ -442,9 +446,9 @@ void RedisBroker::onMessage(const QByteArray &channel, const QByteArray &message
     if (id <= m_lastSeen && !m_syncing)
         return; // already delivered (a topic matched by a channel and a pattern arrives twice)
     const QByteArray topic = channel.mid(m_channelPrefix.size());
-    const EventPtr event = makeEvent(id, topic, message.mid(first + 1, second - first - 1),
-                                     message.mid(second + 1),
-                                     qint64((id & ~StreamIdFlag) >> StreamIdSeqBits));
+    const EventPtr event
+        = makeEvent(id, topic, message.mid(first + 1, second - first - 1), message.mid(second + 1),
+                    qint64((id & ~StreamIdFlag) >> StreamIdSeqBits));
     if (m_syncing) {
         if (m_buffer.size() >= MaxBuffered) {
             m_buffer.clear(); // the sync reads further pages from the Stream instead

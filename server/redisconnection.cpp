@@ -6,7 +6,6 @@
 #include <QSocketNotifier>
 
 #include <cstring>
-
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 

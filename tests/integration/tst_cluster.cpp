@@ -3,6 +3,7 @@
 // subscriptions, replay by Last-Event-ID on the other instance, history gaps, Redis lost and
 // back (with and without persistence), not ready while Redis is unreachable, shared
 // subscriptions through the control channel, the node registry.
+#include "clusterstate.h"
 #include "engine.h"
 #include "httpclient.h"
 #include "redisbroker.h"
@@ -55,6 +56,9 @@ private Q_SLOTS:
     void badUrl();
     void redisKilledAndRestartedWithPersistence();
     void redisComesBackEmpty();
+    void subscriptionsSharedAcrossInstances();
+    void sharedStateSurvivesInstanceRestart();
+    void nodeRegistry();
 
 private:
     std::unique_ptr<Engine> startEngine(Engine::Config config = {});
@@ -130,8 +134,7 @@ void TestCluster::publishOnAReceiveOnB()
     QCOMPARE(onB.events().at(0).id, idOf(first));
     QCOMPARE(onB.events().at(0).json().value(QLatin1String("topic")).toString(),
              QStringLiteral("sensor/1/data"));
-    QCOMPARE(onB.events().at(0).json().value(QLatin1String("id")).toString().toUtf8(),
-             idOf(first));
+    QCOMPARE(onB.events().at(0).json().value(QLatin1String("id")).toString().toUtf8(), idOf(first));
     QCOMPARE(onB.events().at(1).id, idOf(third));
     QCOMPARE(onB.events().at(1).type, QByteArray("alarm"));
     QVERIFY(onB.events().at(1).id > onB.events().at(0).id || onB.events().at(1).id.size() > 0);
@@ -153,7 +156,7 @@ void TestCluster::subscribesOnlyToWhatItsStreamsNeed()
         // PUBSUB NUMPAT and the channel list, as Redis sees them.
         RedisReply channels, patterns;
         bool got1 = false, got2 = false;
-        probe.command({"PUBSUB", "CHANNELS", "ssehub:*"}, [&](const RedisReply &r) {
+        probe.command({"PUBSUB", "CHANNELS", "ssehub:ev:*"}, [&](const RedisReply &r) {
             channels = r;
             got1 = true;
         });
@@ -174,7 +177,7 @@ void TestCluster::subscribesOnlyToWhatItsStreamsNeed()
     QTRY_COMPARE(m_a->hub()->connectionCount(), 3);
     QVERIFY(waitSynced(m_a.get()));
     QTRY_COMPARE(numbers(), qMakePair(1, 2));
-    QCOMPARE(m_a->redisBroker()->subscriber()->channels(), QList<QByteArray> {"ssehub:ev:room/1"});
+    QVERIFY(m_a->redisBroker()->subscriber()->channels().contains("ssehub:ev:room/1"));
 
     // Events for topics nobody here watches are not sent to this instance at all.
     const HttpResponse r = publish(m_a->port(), "kitchen/1", "1");
@@ -249,8 +252,8 @@ void TestCluster::tooOldCursorGetsReset()
         ids << idOf(publish(m_a->port(), "t", QByteArray::number(i)));
     QVERIFY(!ids.contains(QByteArray()));
 
-    for (const QByteArray &cursor : {ids.first(), QByteArray("garbage"),
-                                     QByteArray("99999999999999-0"), QByteArray("17")}) {
+    for (const QByteArray &cursor :
+         {ids.first(), QByteArray("garbage"), QByteArray("99999999999999-0"), QByteArray("17")}) {
         SseClient client;
         client.open(m_b->port(), "/events?topic=t", {{"Last-Event-ID", cursor}});
         QTRY_VERIFY(!client.events().isEmpty() && client.events().last().id == ids.last());
@@ -446,6 +449,188 @@ void TestCluster::redisComesBackEmpty()
     resumed.open(m_a->port(), "/events?topic=t", {{"Last-Event-ID", late.events().at(0).id}});
     QTRY_COMPARE(resumed.events().size(), 1);
     QCOMPARE(resumed.events().at(0).id, next);
+}
+
+void TestCluster::subscriptionsSharedAcrossInstances()
+{
+    m_a = startEngine();
+    m_b = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    QVERIFY(waitSynced(m_b.get()));
+    QTRY_VERIFY(m_a->cluster()->isLoaded() && m_b->cluster()->isLoaded());
+
+    // The client's stream is on B; its subscriptions are changed through A's API.
+    SseClient onB;
+    onB.open(m_b->port(), "/events?client_id=dev-1&topic=a");
+    QTRY_COMPARE(m_b->hub()->connectionCount(), 1);
+    QVERIFY(waitSynced(m_b.get()));
+    // A knows the client (the stream's topic was shared).
+    QTRY_VERIFY(m_a->hub()->client(QStringLiteral("dev-1")));
+    const HttpResponse list = request(m_a->port(), "GET", "/subscriptions/dev-1");
+    QCOMPARE(list.status, 200);
+    QCOMPARE(list.json().value(QLatin1String("subscriptions")).toArray().size(), 1);
+
+    const HttpResponse added
+        = request(m_a->port(), "POST", "/subscribe", R"({"client_id":"dev-1","topics":["b/+"]})");
+    QCOMPARE(added.status, 200);
+    // B's live stream follows: events on b/x, published on A, reach it.
+    QTRY_VERIFY(m_b->hub()->client(QStringLiteral("dev-1"))->subscriptions.contains("b/+"));
+    QVERIFY(waitSynced(m_b.get()));
+    const QByteArray onBx = idOf(publish(m_a->port(), "b/x", "1"));
+    QTRY_COMPARE(onB.events().size(), 1);
+    QCOMPARE(onB.events().at(0).id, onBx);
+
+    // Paused through A: B stops delivering it; resumed: delivers again.
+    QCOMPARE(request(m_a->port(), "PATCH", "/subscriptions/dev-1",
+                     R"({"topics":["b/+"],"state":"paused"})")
+                 .status,
+             200);
+    QTRY_VERIFY(
+        !m_b->hub()->client(QStringLiteral("dev-1"))->subscriptions.value("b/+").delivers());
+    publish(m_a->port(), "b/x", "2");
+    const QByteArray onA = idOf(publish(m_a->port(), "a", "3"));
+    QTRY_COMPARE(onB.events().size(), 2);
+    QCOMPARE(onB.events().at(1).id, onA); // not the paused one
+    QCOMPARE(request(m_a->port(), "PATCH", "/subscriptions/dev-1",
+                     R"({"topics":["b/+"],"state":"active"})")
+                 .status,
+             200);
+    QTRY_VERIFY(m_b->hub()->client(QStringLiteral("dev-1"))->subscriptions.value("b/+").delivers());
+    const QByteArray resumed = idOf(publish(m_a->port(), "b/y", "4"));
+    QTRY_COMPARE(onB.events().size(), 3);
+    QCOMPARE(onB.events().at(2).id, resumed);
+
+    // Unsubscribed through A: B's stream stops receiving it at once.
+    QCOMPARE(
+        request(m_a->port(), "DELETE", "/unsubscribe", R"({"client_id":"dev-1","topics":["b/+"]})")
+            .status,
+        200);
+    QTRY_VERIFY(!m_b->hub()->client(QStringLiteral("dev-1"))->subscriptions.contains("b/+"));
+    publish(m_a->port(), "b/x", "5");
+    const QByteArray last = idOf(publish(m_a->port(), "a", "6"));
+    QTRY_COMPARE(onB.events().size(), 4);
+    QCOMPARE(onB.events().at(3).id, last);
+
+    // The key layout the design names.
+    RedisConnection::Options options;
+    options.port = m_redis->port();
+    RedisConnection probe(options);
+    probe.start();
+    QTRY_COMPARE(probe.state(), RedisConnection::State::Ready);
+    RedisReply fields;
+    bool got = false;
+    probe.command({"HKEYS", "ssehub:client:subscriptions:dev-1"}, [&](const RedisReply &r) {
+        fields = r;
+        got = true;
+    });
+    QTRY_VERIFY(got);
+    QCOMPARE(fields.elements.size(), 1);
+    QCOMPARE(fields.elements.at(0).string, QByteArray("a"));
+
+    // An acknowledged cursor on A is where a new stream on B resumes.
+    QCOMPARE(request(m_a->port(), "POST", "/ack",
+                     R"({"client_id":"dev-1","last_event_id":")" + onBx + R"("})")
+                 .status,
+             200);
+    QTRY_VERIFY(m_b->hub()->client(QStringLiteral("dev-1"))->hasAck);
+    onB.close();
+    SseClient again;
+    again.open(m_b->port(), "/events?client_id=dev-1");
+    QTRY_COMPARE(again.events().size(), 2); // after onBx: "a" 3 and "a" 6
+    QCOMPARE(again.events().at(0).id, onA);
+    QCOMPARE(again.events().at(1).id, last);
+}
+
+void TestCluster::sharedStateSurvivesInstanceRestart()
+{
+    m_a = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    QTRY_VERIFY(m_a->cluster()->isLoaded());
+    QCOMPARE(request(m_a->port(), "POST", "/subscribe",
+                     R"({"client_id":"k","topics":["x/#","y"],"ttl_seconds":3600})")
+                 .status,
+             200);
+    QTRY_COMPARE(m_a->cluster()->pendingWrites(), 0);
+    m_a.reset();
+
+    // A new instance (another process in production) finds the client in Redis.
+    m_b = startEngine();
+    QTRY_VERIFY(m_b->cluster() && m_b->cluster()->isLoaded());
+    const HttpResponse list = request(m_b->port(), "GET", "/subscriptions/k");
+    QCOMPARE(list.status, 200);
+    const QJsonArray subs = list.json().value(QLatin1String("subscriptions")).toArray();
+    QCOMPARE(subs.size(), 2);
+    QVERIFY(!subs.at(0).toObject().value(QLatin1String("expires_at")).isNull());
+
+    // Changes made while Redis is away are written when it is back.
+    m_redis->kill();
+    QTRY_VERIFY(!m_b->redisBroker()->isReady());
+    QCOMPARE(request(m_b->port(), "DELETE", "/unsubscribe", R"({"client_id":"k","topics":["y"]})")
+                 .status,
+             200);
+    QCOMPARE(m_b->cluster()->pendingWrites(), 1);
+    QVERIFY(m_redis->start()); // empty: no persistence
+    QTRY_VERIFY(m_b->redisBroker()->isReady() && m_b->cluster()->isLoaded());
+    QTRY_COMPARE(m_b->cluster()->pendingWrites(), 0);
+    m_a = startEngine();
+    QTRY_VERIFY(m_a->cluster() && m_a->cluster()->isLoaded());
+    const HttpResponse after = request(m_a->port(), "GET", "/subscriptions/k");
+    QCOMPARE(after.status, 200);
+    QCOMPARE(after.json().value(QLatin1String("subscriptions")).toArray().size(), 1);
+}
+
+void TestCluster::nodeRegistry()
+{
+    Engine::Config config;
+    config.nodeRefreshMs = 100;
+    config.nodeTtlMs = 1000;
+    config.nodeId = QStringLiteral("node-a");
+    m_a = startEngine(config);
+    config.nodeId = QStringLiteral("node-b");
+    m_b = startEngine(config);
+    SseClient stream;
+    stream.open(m_b->port(), "/events?topic=t");
+
+    auto ids = [](quint16 port) {
+        QStringList list;
+        const HttpResponse r = request(port, "GET", "/nodes");
+        for (const QJsonValue &v : r.json().value(QLatin1String("nodes")).toArray())
+            list << v.toObject().value(QLatin1String("id")).toString();
+        return list;
+    };
+    const QStringList both {QStringLiteral("node-a"), QStringLiteral("node-b")};
+    QTRY_COMPARE(ids(m_a->port()), both);
+    QTRY_COMPARE(ids(m_b->port()), both);
+    const QJsonArray nodes
+        = request(m_a->port(), "GET", "/nodes").json().value(QLatin1String("nodes")).toArray();
+    const QJsonObject b = nodes.at(1).toObject();
+    QCOMPARE(b.value(QLatin1String("address")).toString(), m_b->listenUrl());
+    QTRY_COMPARE(request(m_a->port(), "GET", "/nodes")
+                     .json()
+                     .value(QLatin1String("nodes"))
+                     .toArray()
+                     .at(1)
+                     .toObject()
+                     .value(QLatin1String("connections"))
+                     .toInt(),
+                 1);
+    QVERIFY(b.value(QLatin1String("started_at")).toDouble() > 0);
+    QTRY_VERIFY(m_a->stats().nodes.size() == 2); // what the console shows
+
+    // An instance that stops refreshing drops out after its TTL.
+    m_b.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(ids(m_a->port()), QStringList {QStringLiteral("node-a")}, 5000);
+
+    // The embedded default answers with itself alone.
+    Engine::Config embedded;
+    embedded.port = 0;
+    embedded.dataDir.clear();
+    Engine single(embedded);
+    QString error;
+    QVERIFY(single.start(&error));
+    const HttpResponse r = request(single.port(), "GET", "/nodes");
+    QCOMPARE(r.json().value(QLatin1String("broker")).toString(), QStringLiteral("embedded"));
+    QCOMPARE(r.json().value(QLatin1String("nodes")).toArray().size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestCluster)
