@@ -1,10 +1,14 @@
 #include "options.h"
 
+#include "client.h"
+#include "redisbroker.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QRegularExpression>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <type_traits>
 
 namespace ssehub {
@@ -149,8 +153,28 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                                     "Time after expiry when a subscription is deleted "
                                     "(default 30d)."),
         QStringLiteral("DURATION"));
+    const QCommandLineOption redis(
+        QStringLiteral("redis"),
+        QCoreApplication::translate("main",
+                                    "Cluster mode: share events, history and subscriptions "
+                                    "with other instances through Redis at "
+                                    "redis://[:password@]host[:port][/db]."),
+        QStringLiteral("URL"));
+    const QCommandLineOption redisPrefix(
+        QStringLiteral("redis-prefix"),
+        QCoreApplication::translate("main",
+                                    "Prefix of every Redis key and channel (default "
+                                    "'ssehub:'); instances with the same prefix form one "
+                                    "cluster."),
+        QStringLiteral("PREFIX"));
+    const QCommandLineOption nodeId(
+        QStringLiteral("node-id"),
+        QCoreApplication::translate("main",
+                                    "Name of this instance in the session event and the "
+                                    "node registry (default: host name and port)."),
+        QStringLiteral("ID"));
     parser.addOptions({headless, listen, heartbeat, retry, history, maxQueue, maxBody, cors,
-                       dataDir, grace, archiveAfter, deleteAfter});
+                       dataDir, grace, archiveAfter, deleteAfter, redis, redisPrefix, nodeId});
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -243,6 +267,38 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
     config.dataDir = parser.isSet(dataDir)
         ? parser.value(dataDir)
         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    config.redisUrl = parser.value(redis);
+    if (!config.redisUrl.isEmpty()) {
+        RedisConnection::Options parsed;
+        if (!RedisBroker::parseUrl(config.redisUrl, &parsed, error)) {
+            *error = QStringLiteral("--redis: ") + *error;
+            return false;
+        }
+    }
+    if (parser.isSet(redisPrefix)) {
+        const QByteArray prefix = parser.value(redisPrefix).toUtf8();
+        if (prefix.isEmpty() || prefix.size() > 64
+            || std::any_of(prefix.cbegin(), prefix.cend(), [](char c) {
+                   return uchar(c) <= ' ' || c == '*' || c == '?' || c == '[' || c == ']'
+                       || c == '\\';
+               })) {
+            *error = QCoreApplication::translate(
+                         "main",
+                         "--redis-prefix takes 1 to 64 characters without spaces or glob "
+                         "characters (*?[]\\), not '%1'")
+                         .arg(parser.value(redisPrefix));
+            return false;
+        }
+        config.redisPrefix = prefix;
+    }
+    if (parser.isSet(nodeId)) {
+        const QString problem = validateClientId(parser.value(nodeId).toUtf8());
+        if (!problem.isEmpty()) {
+            *error = QStringLiteral("--node-id: ") + problem;
+            return false;
+        }
+        config.nodeId = parser.value(nodeId);
+    }
     return valid && lifecycleValid;
 }
 

@@ -291,6 +291,8 @@ bool HttpFront::tryFastPublish(QTcpSocket *socket)
     to.socket = socket;
     to.close = close;
     to.origin = origin;
+    if (auto it = m_guards.find(socket); it != m_guards.end())
+        to.seq = ++it->issued;
     publishBody(contentType, body, to);
     return !close;
 }
@@ -404,9 +406,13 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     ++m_counters.requests;
     auto it = m_guards.find(socket);
     if (it != m_guards.end()) {
-        // A complete request: the next one starts from scratch.
-        *it = Guard();
-        it->lastActivityMs = SseConnection::monotonicMs();
+        // A complete request: the next one starts from scratch (its answer keeps its place).
+        Guard fresh;
+        fresh.issued = it->issued + 1;
+        fresh.sent = it->sent;
+        fresh.held = std::move(it->held);
+        fresh.lastActivityMs = SseConnection::monotonicMs();
+        *it = std::move(fresh);
     }
 
     const QString path = request.url().path();
@@ -485,10 +491,12 @@ QByteArray HttpFront::corsHeaders(const QByteArray &origin) const
         + "\r\nVary: Origin\r\n";
 }
 
-HttpFront::ReplyTo HttpFront::replyTo(const QHttpServerRequest &request, QTcpSocket *socket)
+HttpFront::ReplyTo HttpFront::replyTo(const QHttpServerRequest &request, QTcpSocket *socket) const
 {
     ReplyTo to;
     to.socket = socket;
+    if (auto it = m_guards.constFind(socket); it != m_guards.cend())
+        to.seq = it->issued;
     to.close = requestWantsClose(request);
     to.origin = request.value("origin");
     to.headOnly = request.method() == QHttpServerRequest::Method::Head;
@@ -516,6 +524,30 @@ void HttpFront::reply(const ReplyTo &to, int status, const QByteArray &contentTy
     out += "\r\n";
     if (!to.headOnly)
         out += body;
+    auto guard = m_guards.find(socket);
+    if (to.seq == 0 || guard == m_guards.end()) {
+        send(socket, out, to.close);
+        return;
+    }
+    if (to.seq != guard->sent + 1) {
+        guard->held.insert(to.seq, qMakePair(out, to.close)); // an earlier answer is pending
+        return;
+    }
+    ++guard->sent;
+    send(socket, out, to.close);
+    // Answers that were waiting for this one. (The guard may be gone after a close.)
+    while ((guard = m_guards.find(socket)) != m_guards.end() && !guard->held.isEmpty()
+           && guard->held.firstKey() == guard->sent + 1) {
+        const auto [bytes, close] = guard->held.take(guard->sent + 1);
+        ++guard->sent;
+        send(socket, bytes, close);
+    }
+}
+
+void HttpFront::send(QTcpSocket *socket, const QByteArray &out, bool close)
+{
+    if (socket->state() != QAbstractSocket::ConnectedState)
+        return;
     // Straight to the kernel when nothing is queued in Qt (saves a notifier round trip per
     // answer); Qt buffers whatever the kernel does not take.
     qsizetype offset = 0;
@@ -527,7 +559,7 @@ void HttpFront::reply(const ReplyTo &to, int status, const QByteArray &contentTy
     }
     if (offset < out.size())
         socket->write(out.constData() + offset, out.size() - offset);
-    if (to.close)
+    if (close)
         socket->disconnectFromHost();
 }
 

@@ -6,6 +6,7 @@
 #include <QAbstractHttpServer>
 #include <QHash>
 #include <QHostAddress>
+#include <QMap>
 #include <QPointer>
 #include <QStringList>
 #include <QTcpServer>
@@ -96,6 +97,11 @@ private:
         qint64 lastActivityMs = 0;
         qint64 closeAtMs = 0; // lingering close after an early error answer
         bool qtIdle = true; // Qt's parser holds no partial request (see guardRead)
+        // Answers leave in request order even when one is produced later (cluster mode
+        // publishes wait for Redis): requests are numbered, early answers wait.
+        quint64 issued = 0; // number of the request being handled
+        quint64 sent = 0; // answers written
+        QMap<quint64, QPair<QByteArray, bool>> held; // answer bytes and close, by number
     };
 
     void attach(QTcpSocket *socket);
@@ -136,11 +142,13 @@ private:
     struct ReplyTo
     {
         QPointer<QTcpSocket> socket;
+        quint64 seq = 0; // the request's number on its connection (0: not ordered)
         bool close = false;
         bool headOnly = false;
         QByteArray origin;
     };
-    static ReplyTo replyTo(const QHttpServerRequest &request, QTcpSocket *socket);
+    ReplyTo replyTo(const QHttpServerRequest &request, QTcpSocket *socket) const;
+    void send(QTcpSocket *socket, const QByteArray &out, bool close);
 
     QByteArray corsHeaders(const QByteArray &origin) const;
     void reply(const ReplyTo &to, int status, const QByteArray &contentType, const QByteArray &body,

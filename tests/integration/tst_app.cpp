@@ -1,5 +1,6 @@
 // The ssehub binary as an operator runs it: options, errors, signals, headless fallback.
 #include "httpclient.h"
+#include "redisserver.h"
 #include "sseclient.h"
 
 #include <QElapsedTimer>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void noDisplayFallsBackToHeadless();
     void consoleModeOpensWindowAndServes();
     void raisesItsDescriptorLimit();
+    void clusterModeWaitsForRedis();
 
 private:
     static QProcessEnvironment environment(bool withDisplay);
@@ -108,6 +110,13 @@ void TestApp::badOptions_data()
     QTest::newRow("unknown") << QStringList {QStringLiteral("--headless"),
                                              QStringLiteral("--frobnicate")}
                              << "frobnicate";
+    QTest::newRow("redis url") << QStringList {QStringLiteral("--headless"),
+                                               QStringLiteral("--redis"),
+                                               QStringLiteral("localhost:6379")}
+                               << "redis://";
+    QTest::newRow("redis prefix") << QStringList {
+        QStringLiteral("--headless"), QStringLiteral("--redis-prefix"),
+        QStringLiteral("a*b")} << "--redis-prefix";
 }
 
 void TestApp::badOptions()
@@ -170,6 +179,42 @@ void TestApp::headlessServesAndStopsOnSignal()
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     QCOMPARE(p.exitCode(), 0);
     QTRY_VERIFY(!client.isConnected()); // streams were closed
+}
+
+void TestApp::clusterModeWaitsForRedis()
+{
+    // Redis is not there at start: the operator is told which address failed and why, the
+    // endpoint refuses events with 503, and it goes on by itself once Redis is up.
+    RedisServer redis; // not started yet; its port is free
+    QProcess p;
+    const quint16 port = launch(p,
+                                {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                                 QStringLiteral("127.0.0.1:0"), QStringLiteral("--redis"),
+                                 QStringLiteral("redis://127.0.0.1:%1").arg(redis.port())});
+    QVERIFY(port != 0);
+    QByteArray err;
+    QTRY_VERIFY((err += p.readAllStandardError()).contains("Connection refused"));
+    const QByteArray address = "127.0.0.1:" + QByteArray::number(redis.port());
+    QVERIFY2(err.contains(address), err.constData());
+    QVERIFY2(err.contains("retrying"), err.constData());
+    const HttpResponse refused = publish(port, "t", "1");
+    QCOMPARE(refused.status, 503);
+    QVERIFY(refused.json()
+                .value(QLatin1String("error"))
+                .toString()
+                .contains(QLatin1String("unavailable")));
+
+    QVERIFY2(redis.start(), qPrintable(redis.error()));
+    SseClient client;
+    client.open(port, "/events?topic=t");
+    QTRY_VERIFY_WITH_TIMEOUT(publish(port, "t", "2").status == 200, 15000);
+    QTRY_VERIFY(!client.events().isEmpty());
+    QCOMPARE(request(port, "GET", "/nodes").json().value(QLatin1String("broker")).toString(),
+             QStringLiteral("redis"));
+
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitCode(), 0);
 }
 
 void TestApp::noDisplayFallsBackToHeadless()

@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
 
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void subscriptionsSharedAcrossInstances();
     void sharedStateSurvivesInstanceRestart();
     void nodeRegistry();
+    void pipelinedAnswersKeepTheirOrder();
 
 private:
     std::unique_ptr<Engine> startEngine(Engine::Config config = {});
@@ -631,6 +633,52 @@ void TestCluster::nodeRegistry()
     const HttpResponse r = request(single.port(), "GET", "/nodes");
     QCOMPARE(r.json().value(QLatin1String("broker")).toString(), QStringLiteral("embedded"));
     QCOMPARE(r.json().value(QLatin1String("nodes")).toArray().size(), 1);
+}
+
+void TestCluster::pipelinedAnswersKeepTheirOrder()
+{
+    // A publish is answered when Redis confirms it; a bad request right behind it on the same
+    // connection is answered at once by the server - but must not overtake it on the wire.
+    m_a = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    auto post = [](const QByteArray &body) -> QByteArray {
+        return "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Content-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    };
+    const QByteArray pipeline = post(R"({"topic":"p","payload":1})") + post("{not json")
+        + post(R"({"topic":"p","payload":2})") + "GET /nodes HTTP/1.1\r\nHost: x\r\n\r\n"
+        + post(R"({"topic":"p","payload":3})");
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_a->port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(pipeline);
+    QByteArray received;
+    QList<HttpResponse> answers;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            received += socket.readAll();
+            qsizetype used = 0;
+            HttpResponse r;
+            while ((used = parseResponse(received, &r, false)) > 0) {
+                answers << r;
+                received.remove(0, used);
+                r = HttpResponse();
+            }
+            return answers.size() == 5;
+        }(),
+        10000);
+    QCOMPARE(answers.at(0).status, 200);
+    QCOMPARE(answers.at(1).status, 400);
+    QCOMPARE(answers.at(2).status, 200);
+    QCOMPARE(answers.at(3).status, 200);
+    QVERIFY(answers.at(3).json().contains(QLatin1String("nodes")));
+    QCOMPARE(answers.at(4).status, 200);
+    quint64 first = 0, second = 0, third = 0;
+    QVERIFY(parseEventId(idOf(answers.at(0)), &first));
+    QVERIFY(parseEventId(idOf(answers.at(2)), &second));
+    QVERIFY(parseEventId(idOf(answers.at(4)), &third));
+    QVERIFY(first < second && second < third);
 }
 
 QTEST_GUILESS_MAIN(TestCluster)
