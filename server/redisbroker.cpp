@@ -148,7 +148,10 @@ RedisBroker::RedisBroker(const Options &options, QObject *parent)
         }
         onConnectionLost();
     });
-    connect(m_subscriber, &RedisConnection::allSubscribed, this, &RedisBroker::maybeSync);
+    connect(m_subscriber, &RedisConnection::allSubscribed, this, [this] {
+        runQueuedBacklogs();
+        maybeSync();
+    });
     connect(m_subscriber, &RedisConnection::disconnected, this, &RedisBroker::onConnectionLost);
 }
 
@@ -306,8 +309,10 @@ void RedisBroker::fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone don
     request->cursorValid = cursorValid;
     request->cursor = cursor;
     request->done = std::move(done);
-    if (!isReady()) {
-        m_queuedBacklogs.push_back(request); // served when Redis is back
+    // Read only once the stream's filters are subscribed: an event published between a read
+    // that ran first and a SUBSCRIBE that took effect later would reach the stream by neither.
+    if (!isReady() || !m_subscriber->subscriptionsConfirmed()) {
+        m_queuedBacklogs.push_back(request); // served when Redis is back and subscribed
         return;
     }
     runBacklog(request);
@@ -315,6 +320,8 @@ void RedisBroker::fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone don
 
 void RedisBroker::runQueuedBacklogs()
 {
+    if (!isReady() || !m_subscriber->subscriptionsConfirmed())
+        return;
     auto queued = std::move(m_queuedBacklogs);
     m_queuedBacklogs.clear();
     for (auto &request : queued)

@@ -37,6 +37,7 @@ struct Options
 {
     std::string host = "127.0.0.1";
     int port = 8080;
+    std::vector<int> extraPorts; // more instances: subscribers are spread over all ports
     std::string flavor = "ssehub"; // or "nchan"
     int subscribers = 100;
     int topics = 1;
@@ -137,16 +138,23 @@ public:
         : m_o(o)
     {
         m_epoll = epoll_create1(EPOLL_CLOEXEC);
-        m_addr.sin_family = AF_INET;
-        m_addr.sin_port = htons(uint16_t(o.port));
-        inet_pton(AF_INET, o.host.c_str(), &m_addr.sin_addr);
+        std::vector<int> ports {o.port};
+        ports.insert(ports.end(), o.extraPorts.begin(), o.extraPorts.end());
+        for (const int port : ports) {
+            sockaddr_in addr {};
+            addr.sin_family = AF_INET;
+            addr.sin_port = htons(uint16_t(port));
+            inet_pton(AF_INET, o.host.c_str(), &addr.sin_addr);
+            m_addrs.push_back(addr);
+        }
         m_perTopicPublished.assign(size_t(std::max(o.topics, 1)), 0);
     }
 
     int run();
 
 private:
-    Conn *open(Kind kind, int topic);
+    // Subscriber n goes to instance n % instances; publishers to the first instance.
+    Conn *open(Kind kind, int topic, size_t instance = 0);
     void onEvent(Conn *c, uint32_t events);
     void flushOut(Conn *c);
     void readSubscriber(Conn *c);
@@ -159,7 +167,7 @@ private:
 
     Options m_o;
     int m_epoll;
-    sockaddr_in m_addr {};
+    std::vector<sockaddr_in> m_addrs;
     std::vector<std::unique_ptr<Conn>> m_subs;
     std::vector<std::unique_ptr<Conn>> m_pubs;
     std::vector<int64_t> m_perTopicPublished;
@@ -174,8 +182,9 @@ std::string LoadGen::subscribePath(int topic) const
     return "/events?topic=bench/" + std::to_string(topic);
 }
 
-Conn *LoadGen::open(Kind kind, int topic)
+Conn *LoadGen::open(Kind kind, int topic, size_t instance)
 {
+    const sockaddr_in &addr = m_addrs[instance % m_addrs.size()];
     auto c = std::make_unique<Conn>();
     c->kind = kind;
     c->topic = topic;
@@ -190,7 +199,7 @@ Conn *LoadGen::open(Kind kind, int topic)
     // Close with a reset at the end, so that runs leave no TIME_WAIT ports behind.
     const linger abortive {1, 0};
     setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
-    if (connect(c->fd, reinterpret_cast<sockaddr *>(&m_addr), sizeof m_addr) != 0
+    if (connect(c->fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) != 0
         && errno != EINPROGRESS) {
         close(c->fd);
         ++m_s.failed;
@@ -466,7 +475,7 @@ int LoadGen::run()
             : m_o.subscribers;
         // Keep at most 2048 handshakes in flight so that the listen queue is not the limit.
         while (opened < due && opened - m_s.established - m_s.failed < 2048) {
-            open(Kind::Subscriber, opened % std::max(m_o.topics, 1));
+            open(Kind::Subscriber, opened % std::max(m_o.topics, 1), size_t(opened));
             ++opened;
         }
         if (m_s.established + m_s.failed >= m_o.subscribers)
@@ -553,12 +562,12 @@ int LoadGen::run()
 
 void usage()
 {
-    fprintf(
-        stderr,
-        "usage: ssehub-loadgen [--host H] [--port P] [--flavor ssehub|nchan] [--subscribers N]\n"
-        "       [--topics T] [--ramp PER_SECOND] [--rate PUBLISHES_PER_SECOND] [--count M]\n"
-        "       [--publishers K] [--payload-bytes B] [--server-pid PID]... [--hold SECONDS]\n"
-        "       [--drain SECONDS] [--connect-timeout SECONDS]\n");
+    fprintf(stderr,
+            "usage: ssehub-loadgen [--host H] [--port P] [--also-port P2]... [--flavor "
+            "ssehub|nchan] [--subscribers N]\n"
+            "       [--topics T] [--ramp PER_SECOND] [--rate PUBLISHES_PER_SECOND] [--count M]\n"
+            "       [--publishers K] [--payload-bytes B] [--server-pid PID]... [--hold SECONDS]\n"
+            "       [--drain SECONDS] [--connect-timeout SECONDS]\n");
 }
 
 } // namespace
@@ -579,6 +588,8 @@ int main(int argc, char **argv)
             o.host = next();
         else if (a == "--port")
             o.port = atoi(next());
+        else if (a == "--also-port")
+            o.extraPorts.push_back(atoi(next()));
         else if (a == "--flavor")
             o.flavor = next();
         else if (a == "--subscribers")

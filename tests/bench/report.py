@@ -38,6 +38,7 @@ TITLES = {
     "4": "4. idle connections: memory",
     "5": "5. connect storm",
     "6": "6. publish intake (wrk, keep-alive)",
+    "7": "7. fan-out over 2 instances sharing Redis",
 }
 FIGURES = {
     "1": [("subscribers established", "established"), ("delivery ratio", "delivery_ratio"),
@@ -56,6 +57,7 @@ FIGURES = {
 }
 FIGURES["2"] = FIGURES["1"]
 FIGURES["3"] = FIGURES["1"]
+FIGURES["7"] = FIGURES["1"] + [("server CPU s (instances + Redis)", "server_cpu_seconds")]
 
 
 def fmt(v):
@@ -66,8 +68,8 @@ def fmt(v):
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
-label = mode if rounds == 1 else f"{mode}, median of {rounds} runs"
-print(f"| scenario ({label}) | figure | ssehub | Nchan | ssehub/Nchan |")
+run_label = mode if rounds == 1 else f"{mode}, median of {rounds} runs"
+print(f"| scenario ({run_label}) | figure | ssehub | Nchan | ssehub/Nchan |")
 print("| --- | --- | ---: | ---: | ---: |")
 for scenario in sorted({r["scenario"] for r in rows}):
     ours, theirs = by.get((scenario, "ssehub"), {}), by.get((scenario, "nchan"), {})
@@ -78,19 +80,30 @@ for scenario in sorted({r["scenario"] for r in rows}):
             ratio = f"{a / b:.2f}"
         print(f"| {TITLES[scenario]} | {label} | {fmt(a)} | {fmt(b)} | {ratio} |")
 
+# Scenario 7 also compares the cluster with one embedded instance doing the same work.
+cluster, embedded = by.get(("7", "ssehub"), {}), by.get(("7", "ssehub-embedded"), {})
+if cluster and embedded:
+    print()
+    print(f"| scenario 7 ({run_label}) | figure | ssehub, 2 instances + Redis | ssehub, 1 embedded | ratio |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for name, key in FIGURES["7"]:
+        a, b = cluster.get(key), embedded.get(key)
+        ratio = f"{a / b:.2f}" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else "-"
+        print(f"| {TITLES['7']} | {name} | {fmt(a)} | {fmt(b)} | {ratio} |")
+
 problems = []
 for r in rows:
     scenario, flavor = r["scenario"], r["flavor"]
-    if flavor != "ssehub":
+    if flavor not in ("ssehub", "ssehub-embedded"):
         continue
-    if scenario in ("1", "2", "3", "4"):
+    if scenario in ("1", "2", "3", "4", "7"):
         if r["delivery_ratio"] < 1.0:
             problems.append(f"scenario {scenario}: delivered {r['delivered']} of {r['expected']}")
         if r["duplicates"] or r["out_of_order"]:
             problems.append(f"scenario {scenario}: {r['duplicates']} duplicates, {r['out_of_order']} out of order")
         if r["publish_errors"]:
             problems.append(f"scenario {scenario}: {r['publish_errors']} publish errors")
-    if scenario in ("1", "2", "3", "4", "5") and (r["failed"] or r["established"] != r["subscribers"]):
+    if scenario in ("1", "2", "3", "4", "5", "7") and (r["failed"] or r["established"] != r["subscribers"]):
         problems.append(f"scenario {scenario}: {r['established']} of {r['subscribers']} connections, {r['failed']} failed")
     if scenario == "6" and (r["requests_per_second"] <= 0 or r["non_2xx"]):
         problems.append(f"scenario 6: {r['requests_per_second']} requests/s, {r['non_2xx']} errors")

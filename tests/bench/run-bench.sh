@@ -32,7 +32,7 @@ done
 for tool in "$ssehub" "$loadgen"; do
     [ -x "$tool" ] || { echo "run-bench: $tool is missing; build first (scripts/build.sh)" >&2; exit 1; }
 done
-for tool in nginx wrk taskset python3; do
+for tool in nginx wrk taskset python3 redis-server; do
     command -v "$tool" >/dev/null || { echo "run-bench: $tool is missing (scripts/setup-deps.sh installs it)" >&2; exit 1; }
 done
 [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ] || { echo "run-bench: Nchan is missing (libnginx-mod-nchan)" >&2; exit 1; }
@@ -46,9 +46,12 @@ load_cpu=$(( cores > 1 ? 1 : 0 ))
 work=$(mktemp -d /tmp/ssehub-bench.XXXXXX)
 results=$work/results.jsonl
 server_pid=""
+cluster_pids=()
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
     [ -f "$work/nchan/nginx.pid" ] && kill "$(cat "$work/nchan/nginx.pid")" 2>/dev/null || true
+    for pid in "${cluster_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pidfile in "$work"/nchan-*/nginx.pid; do [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true; done
     wait 2>/dev/null || true
     rm -rf "$work"
 }
@@ -155,6 +158,66 @@ PY
     stop_server "$flavor"
 }
 
+# run_cluster SCENARIO FLAVOR ARGS...: fan-out through Redis.
+#   ssehub-embedded  one ssehub with the embedded broker (the reference)
+#   ssehub           two ssehub instances sharing one redis-server
+#   nchan            two nginx + Nchan instances sharing one redis-server
+# Subscribers are spread over the instances, the publisher talks to the first one; the server
+# CPU is that of every instance plus redis-server, all pinned to the server core.
+run_cluster() {
+    local scenario=$1 flavor=$2
+    shift 2
+    local redis_port p1 p2 pids=() loadgen_flavor=ssehub
+    cluster_pids=()
+    p1=$(free_port)
+    if [ "$flavor" = ssehub-embedded ]; then
+        taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$p1" --history 10000 --data-dir '' \
+            >"$work/ssehub-1.log" 2>&1 &
+        cluster_pids+=($!)
+        wait_port "$p1"
+        pids=("${cluster_pids[@]}")
+        ports=(--port "$p1")
+    else
+        redis_port=$(free_port)
+        taskset -c $server_cpu redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+            --dir "$work" >"$work/redis.log" 2>&1 &
+        cluster_pids+=($!)
+        wait_port "$redis_port"
+        p2=$(free_port)
+        for port in "$p1" "$p2"; do
+            if [ "$flavor" = ssehub ]; then
+                taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$port" --history 10000 \
+                    --data-dir '' --redis "redis://127.0.0.1:$redis_port" >"$work/ssehub-$port.log" 2>&1 &
+                cluster_pids+=($!)
+                wait_port "$port"
+            else
+                loadgen_flavor=nchan
+                mkdir -p "$work/nchan-$port"
+                sed -e "s|@PORT@|$port|" -e "s|@DIR@|$work/nchan-$port|g" -e "s|@REDIS@|$redis_port|" \
+                    "$here/nchan-redis.conf.in" >"$work/nchan-$port/nginx.conf"
+                taskset -c $server_cpu nginx -c "$work/nchan-$port/nginx.conf" -p "$work/nchan-$port" \
+                    >"$work/nchan-$port/out.log" 2>&1 &
+                wait_port "$port"
+                cluster_pids+=("$(pgrep -P "$(cat "$work/nchan-$port/nginx.pid")" | head -n 1)")
+            fi
+        done
+        pids=("${cluster_pids[@]}")
+        ports=(--port "$p1" --also-port "$p2")
+        sleep 0.5 # both instances connected to Redis
+    fi
+    local pid_args=()
+    for pid in "${pids[@]}"; do pid_args+=(--server-pid "$pid"); done
+    timeout 300 taskset -c $load_cpu "$loadgen" --flavor "$loadgen_flavor" "${ports[@]}" "${pid_args[@]}" "$@" \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); d["scenario"]=sys.argv[1]; d["flavor"]=sys.argv[2]; print(json.dumps(d))' \
+            "$scenario" "$flavor" >>"$results"
+    for pidfile in "$work"/nchan-*/nginx.pid; do [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true; done
+    for pid in "${cluster_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"/nchan-*
+    cluster_pids=()
+    sleep 0.5
+}
+
 wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 
 if [ "$mode" = smoke ]; then
@@ -164,6 +227,7 @@ if [ "$mode" = smoke ]; then
     s4="--subscribers 500 --rate 5 --count 3 --hold 0.5"
     s5="--subscribers 500 --count 0"
     s6="20 2"
+    s7="--subscribers 200 --topics 4 --rate 20 --count 20"
 else
     s1="--subscribers 10000 --rate 10 --count 100 --drain 10"
     s2="--subscribers 1000 --rate 50 --count 500"
@@ -171,13 +235,21 @@ else
     s4="--subscribers 19000 --rate 5 --count 5 --hold 2 --ramp 20000 --drain 10"
     s5="--subscribers 10000 --count 0"
     s6="400 10"
+    s7="--subscribers 10000 --topics 10 --rate 50 --count 500 --drain 10"
 fi
 
 # Each round runs every scenario for both servers, scenario by scenario, so that slow drifts of
 # the machine hit both sides alike.
 for round in $(seq 1 "$repeat"); do
-    for scenario in 1 2 3 4 5 6; do
+    for scenario in 1 2 3 4 5 6 7; do
         wanted $scenario || continue
+        if [ $scenario = 7 ]; then
+            for flavor in ssehub nchan ssehub-embedded; do
+                # shellcheck disable=SC2086
+                run_cluster 7 $flavor $s7
+            done
+            continue
+        fi
         for flavor in ssehub nchan; do
             case $scenario in
                 # shellcheck disable=SC2086
