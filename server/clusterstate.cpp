@@ -48,6 +48,7 @@ ClusterState::ClusterState(const Options &options, RedisBroker *broker, Hub *hub
     , m_nodesKey(m_prefix + "nodes")
 {
     m_hub->setClientChangedHook([this](const Client &client) { writeClient(client.id); });
+    m_hub->setSharedStateLoaded(false); // until the first load from Redis
     m_broker->subscriber()->subscribe(
         m_controlChannel,
         [this](const QByteArray &, const QByteArray &message) { onControl(message); });
@@ -224,6 +225,7 @@ void ClusterState::finishLoad(std::shared_ptr<QSet<QString>> found)
         if (--*remaining == 0) {
             m_loading = false;
             m_loaded = true;
+            m_hub->setSharedStateLoaded(true);
             Q_EMIT loaded();
         }
     };

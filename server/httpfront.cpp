@@ -627,6 +627,12 @@ QString HttpFront::parseStreamRequest(const QByteArray &target, const QByteArray
             out->spec.payloadOnly = value == "payload";
         }
     }
+    if (out->spec.filters.isEmpty() && !out->spec.clientId.isEmpty()
+        && !m_hub->hasStoredSubscriptions(out->spec.clientId) && !m_hub->sharedStateLoaded()) {
+        // Cluster mode before the shared subscriptions were read from Redis: not known yet.
+        out->errorStatus = 503;
+        return tr("not ready: the shared subscriptions are not loaded from Redis yet; retry");
+    }
     if (out->spec.filters.isEmpty()
         && (out->spec.clientId.isEmpty() || !m_hub->hasStoredSubscriptions(out->spec.clientId)))
         return out->spec.clientId.isEmpty()
@@ -664,7 +670,7 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
     const QString error = parseStreamRequest(request.url().query(QUrl::FullyEncoded).toLatin1(),
                                              request.value("last-event-id"), &stream);
     if (!error.isEmpty()) {
-        replyError(replyTo(request, socket), 400, error);
+        replyError(replyTo(request, socket), stream.errorStatus, error);
         return;
     }
     stream.spec.userAgent = request.value("user-agent");

@@ -112,6 +112,7 @@ private:
 
     struct StreamRequest
     {
+        int errorStatus = 400; // the answer when parseStreamRequest() finds a problem
         Hub::StreamSpec spec;
         QByteArray origin; // for the CORS headers of the response
     };

@@ -100,6 +100,9 @@ public:
     // Cluster mode: the shared history lost what the streams had seen; every live stream gets
     // `event: reset` and continues after resumeId.
     void resetAll(quint64 resumeId, const QByteArray &reason);
+    // Cluster mode: whether the shared subscriptions have been read (always true otherwise).
+    bool sharedStateLoaded() const { return m_sharedStateLoaded; }
+    void setSharedStateLoaded(bool loaded) { m_sharedStateLoaded = loaded; }
     // Filters that local streams need (active or paused subscriptions of clients with streams).
     QList<QByteArray> watchedFilters() const { return m_interest.keys(); }
 
@@ -176,6 +179,7 @@ private:
     TopicIndex<Client *> m_index;
     QHash<QByteArray, int> m_interest; // filter -> clients with streams that need it
     std::function<void(const Client &)> m_clientChanged;
+    bool m_sharedStateLoaded = true;
     std::vector<Client *> m_matched; // reused per delivery
     QTimer m_heartbeat;
     QTimer m_sweeper;

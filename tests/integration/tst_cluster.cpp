@@ -288,6 +288,12 @@ void TestCluster::notReadyWhileRedisUnreachable()
     QVERIFY2(error.contains(QStringLiteral("127.0.0.1:%1").arg(redisPort)), qPrintable(error));
     QVERIFY(!m_a->stats().brokerReady);
     QVERIFY(m_a->stats().brokerState.contains(QLatin1String("unavailable")));
+    // A stream that names only its client cannot be served before the client's shared
+    // subscriptions were read: 503, not a wrong 400.
+    const HttpResponse unknownYet = request(m_a->port(), "GET", "/events?client_id=k");
+    QCOMPARE(unknownYet.status, 503);
+    QVERIFY(unknownYet.json().value(QLatin1String("error")).toString().contains(
+        QLatin1String("not ready")));
 
     // A stream that resumes while Redis is away waits for its backlog, then gets it.
     SseClient waiting;
