@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# What one cluster-mode publish costs Redis: wrk posts small events to one `ssehub --redis`
+# instance (with one subscriber on the topic) for 10 s; prints the request rate and the CPU time
+# redis-server and ssehub spent per publish. Server side on core 0, wrk on core 1, loopback only.
+#
+#   tests/bench/redis-cost.sh [CONNECTIONS]     (default 100)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${SSEHUB_BUILD_DIR:-$root/build}
+connections=${1:-100}
+for tool in redis-server wrk curl taskset python3; do
+    command -v "$tool" >/dev/null || { echo "redis-cost: $tool is missing (scripts/setup-deps.sh installs it)" >&2; exit 1; }
+done
+[ -x "$build/app/ssehub" ] || { echo "redis-cost: build first (scripts/build.sh)" >&2; exit 1; }
+ulimit -n "$(ulimit -Hn)"
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_port() {
+    for _ in $(seq 1 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "redis-cost: nothing listens on port $1" >&2
+    return 1
+}
+
+work=$(mktemp -d /tmp/ssehub-redis-cost.XXXXXX)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+redis_port=$(free_port)
+taskset -c 0 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" \
+    >"$work/redis.log" 2>&1 &
+redis_pid=$!
+pids+=("$redis_pid")
+wait_port "$redis_port"
+port=$(free_port)
+taskset -c 0 "$build/app/ssehub" --headless --listen "127.0.0.1:$port" --data-dir '' \
+    --redis "redis://127.0.0.1:$redis_port" >"$work/ssehub.log" 2>&1 &
+ssehub_pid=$!
+pids+=("$ssehub_pid")
+wait_port "$port"
+curl -sN "http://127.0.0.1:$port/events?topic=intake" >/dev/null 2>&1 &
+pids+=($!)
+sleep 1
+
+cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
+redis_before=$(cpu "$redis_pid")
+ssehub_before=$(cpu "$ssehub_pid")
+BENCH_PATH=/publish BENCH_BODY='{"topic":"intake","payload":{"n":1}}' timeout 60 taskset -c 1 \
+    wrk -t1 -c"$connections" -d10s --latency -s "$here/publish.lua" "http://127.0.0.1:$port" >"$work/wrk.txt"
+redis_after=$(cpu "$redis_pid")
+ssehub_after=$(cpu "$ssehub_pid")
+
+python3 - "$work/wrk.txt" "$redis_before" "$redis_after" "$ssehub_before" "$ssehub_after" "$(getconf CLK_TCK)" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rb, ra, sb, sa, tck = (float(v) for v in sys.argv[2:])
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
+redis = (ra - rb) / tck
+ssehub = (sa - sb) / tck
+print(f"publishes: {requests:,} ({rate:,.0f}/s), non-2xx: {int(errors.group(1)) if errors else 0}, "
+      f"latency p99: {p99.group(1) if p99 else '-'}")
+print(f"redis-server CPU: {redis:.2f} s = {redis / requests * 1e6:.1f} us per publish "
+      f"(one core: ~{requests / redis if redis else 0:,.0f} publishes/s)")
+print(f"ssehub CPU: {ssehub:.2f} s = {ssehub / requests * 1e6:.1f} us per publish")
+sys.exit(1 if errors else 0)
+PY
