@@ -10,6 +10,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QJsonDocument>
 #include <QSysInfo>
 #include <QThread>
 
@@ -187,7 +188,7 @@ void Engine::emitStatsIfChanged()
     // A cheap signature of what changed; no snapshot is sent while the engine is idle.
     const quint64 signature = quint64(s.connections) * 1000003ULL ^ s.connectionsOpened * 7919ULL
         ^ s.eventsDelivered * 31ULL ^ s.requests * 131ULL ^ s.rejectedRequests
-        ^ quint64(qHash(s.brokerState));
+        ^ quint64(qHash(s.brokerState)) ^ quint64(qHash(QJsonDocument(s.nodes).toJson()));
     if (signature == m_lastSignature && m_revision > 0)
         return;
     m_lastSignature = signature;

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include <QFormLayout>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QStatusBar>
@@ -14,12 +15,17 @@ MainWindow::MainWindow(const QString &listenUrl, QWidget *parent)
     , m_published(new QLabel(QStringLiteral("0"), this))
     , m_delivered(new QLabel(QStringLiteral("0"), this))
     , m_slow(new QLabel(QStringLiteral("0"), this))
+    , m_broker(new QLabel(this))
+    , m_nodes(new QLabel(this))
     , m_status(new QLabel(this))
 {
     setWindowTitle(tr("ssehub console"));
     setObjectName(QStringLiteral("mainWindow"));
     m_url->setObjectName(QStringLiteral("listenUrl"));
     m_connections->setObjectName(QStringLiteral("connectionCount"));
+    m_broker->setObjectName(QStringLiteral("brokerState"));
+    m_nodes->setObjectName(QStringLiteral("clusterNodes"));
+    m_nodes->setTextFormat(Qt::PlainText);
     m_url->setText(QStringLiteral("<a href=\"%1/\">%1</a>").arg(listenUrl.toHtmlEscaped()));
     m_url->setOpenExternalLinks(true);
 
@@ -30,6 +36,8 @@ MainWindow::MainWindow(const QString &listenUrl, QWidget *parent)
     form->addRow(tr("Events published:"), m_published);
     form->addRow(tr("Events delivered:"), m_delivered);
     form->addRow(tr("Slow-consumer closes:"), m_slow);
+    form->addRow(tr("Broker:"), m_broker);
+    form->addRow(tr("Cluster:"), m_nodes);
     setCentralWidget(central);
     statusBar()->addWidget(m_status);
     m_status->setText(tr("Embedded broker · listening on %1").arg(listenUrl));
@@ -45,6 +53,24 @@ void MainWindow::applyStats(const EngineStats &stats)
     m_slow->setText(locale.toString(qulonglong(stats.slowConsumerCloses)));
     m_status->setText(tr("%1 broker · %2 · %n stream(s)", nullptr, stats.connections)
                           .arg(stats.broker, stats.listenUrl));
+    m_broker->setText(stats.brokerReady
+                          ? stats.brokerState
+                          : tr("%1 - events are refused until it is back").arg(stats.brokerState));
+    m_broker->setStyleSheet(
+        stats.brokerReady ? QString() : QStringLiteral("color: #b00020; font-weight: bold"));
+    if (stats.nodes.isEmpty()) {
+        m_nodes->setText(tr("this instance only"));
+    } else {
+        QStringList lines;
+        for (const QJsonValue &value : stats.nodes) {
+            const QJsonObject node = value.toObject();
+            lines << tr("%1 (%2): %n stream(s)", nullptr,
+                        node.value(QLatin1String("connections")).toInt())
+                         .arg(node.value(QLatin1String("id")).toString(),
+                              node.value(QLatin1String("address")).toString());
+        }
+        m_nodes->setText(lines.join(QLatin1Char('\n')));
+    }
 }
 
 } // namespace ssehub

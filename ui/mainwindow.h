@@ -28,6 +28,8 @@ private:
     QLabel *m_published;
     QLabel *m_delivered;
     QLabel *m_slow;
+    QLabel *m_broker;
+    QLabel *m_nodes;
     QLabel *m_status;
 };
 

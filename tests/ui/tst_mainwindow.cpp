@@ -2,6 +2,7 @@
 #include "engine.h"
 #include "httpclient.h"
 #include "mainwindow.h"
+#include "redisserver.h"
 #include "sseclient.h"
 
 #include <QApplication>
@@ -18,6 +19,7 @@ class TestMainWindow : public QObject
 
 private Q_SLOTS:
     void showsLiveFigures();
+    void showsBrokerAndCluster();
 };
 
 void TestMainWindow::showsLiveFigures()
@@ -46,6 +48,43 @@ void TestMainWindow::showsLiveFigures()
     QTRY_COMPARE(count->text(), QStringLiteral("2"));
     a.close();
     QTRY_COMPARE(count->text(), QStringLiteral("1"));
+    QVERIFY(!window.grab().isNull());
+}
+
+void TestMainWindow::showsBrokerAndCluster()
+{
+    RedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.error()));
+    EngineThread engine;
+    Engine::Config config;
+    config.port = 0;
+    config.statsIntervalMs = 50;
+    config.nodeRefreshMs = 100;
+    config.nodeId = QStringLiteral("console-node");
+    config.redisUrl = QStringLiteral("redis://127.0.0.1:%1").arg(redis.port());
+    config.redisBackoffMaxMs = 100;
+    config.redisTimeoutMs = 500;
+    QString error;
+    QVERIFY2(engine.start(config, &error), qPrintable(error));
+
+    MainWindow window(engine.listenUrl());
+    connect(&engine, &EngineThread::statsChanged, &window, &MainWindow::applyStats);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *broker = window.findChild<QLabel *>(QStringLiteral("brokerState"));
+    auto *nodes = window.findChild<QLabel *>(QStringLiteral("clusterNodes"));
+    QVERIFY(broker && nodes);
+    QTRY_VERIFY(broker->text().contains(QLatin1String("connected")));
+    QTRY_VERIFY(nodes->text().contains(QLatin1String("console-node")));
+
+    // Redis goes away: the console says so, in red, and what it means.
+    redis.kill();
+    QTRY_VERIFY(broker->text().contains(QLatin1String("unavailable")));
+    QVERIFY(broker->text().contains(QLatin1String("refused")));
+    QVERIFY(!broker->styleSheet().isEmpty());
+    QVERIFY(redis.start());
+    QTRY_VERIFY_WITH_TIMEOUT(broker->text().contains(QLatin1String("connected")), 10000);
+    QVERIFY(broker->styleSheet().isEmpty());
     QVERIFY(!window.grab().isNull());
 }
 
