@@ -145,15 +145,8 @@ bool parseEventId(QByteArrayView text, quint64 *id)
 {
     if (text.contains('-'))
         return packStreamId(text, id);
-    if (text.isEmpty() || text.size() > 20)
-        return false;
-    for (const char c : text) {
-        if (c < '0' || c > '9')
-            return false;
-    }
-    bool ok = false;
-    const quint64 value = text.toULongLong(&ok);
-    if (!ok || (value & StreamIdFlag))
+    quint64 value = 0;
+    if (!parseDecimal(text, &value) || (value & StreamIdFlag))
         return false;
     *id = value;
     return true;

@@ -342,44 +342,42 @@ void RedisBroker::runBacklog(std::shared_ptr<BacklogRequest> request)
         events->setHorizon(gap ? read.horizon : *after);
         if (gap && after) {
             // Everything retained, from the start of the Stream.
-            continueBacklog(request, events, true, 0);
+            continueBacklog(request, events, true, std::nullopt);
             return;
         }
-        for (const EventPtr &event : std::as_const(read.events))
-            events->append(event);
-        if (read.events.size() < PageSize) {
-            Backlog backlog;
-            backlog.events = std::make_unique<EventHistory>(std::move(*events));
-            backlog.gap = gap;
-            request->done(std::move(backlog));
-            return;
-        }
-        continueBacklog(request, events, gap, read.events.last()->id);
+        addBacklogPage(request, events, gap, read);
     });
 }
 
 void RedisBroker::continueBacklog(std::shared_ptr<BacklogRequest> request,
-                                  std::shared_ptr<EventHistory> events, bool gap, quint64 after)
+                                  std::shared_ptr<EventHistory> events, bool gap,
+                                  std::optional<quint64> after)
 {
-    const std::optional<quint64> from = after ? std::optional<quint64>(after) : std::nullopt;
-    readStream(from, PageSize, [this, request, events, gap](StreamRead read) {
+    readStream(after, PageSize, [this, request, events, gap](StreamRead read) {
         if (!read.ok) {
             m_queuedBacklogs.push_back(request);
             return;
         }
-        for (const EventPtr &event : std::as_const(read.events)) {
-            if (events->isEmpty() || event->id > events->newest()->id)
-                events->append(event);
-        }
-        if (read.events.size() < PageSize) {
-            Backlog backlog;
-            backlog.events = std::make_unique<EventHistory>(std::move(*events));
-            backlog.gap = gap;
-            request->done(std::move(backlog));
-            return;
-        }
-        continueBacklog(request, events, gap, read.events.last()->id);
+        addBacklogPage(request, events, gap, read);
     });
+}
+
+void RedisBroker::addBacklogPage(std::shared_ptr<BacklogRequest> request,
+                                 std::shared_ptr<EventHistory> events, bool gap,
+                                 const StreamRead &read)
+{
+    for (const EventPtr &event : read.events) {
+        if (events->isEmpty() || event->id > events->newest()->id)
+            events->append(event);
+    }
+    if (read.events.size() == PageSize) {
+        continueBacklog(request, events, gap, read.events.last()->id); // a full page: more
+        return;
+    }
+    Backlog backlog;
+    backlog.events = std::make_unique<EventHistory>(std::move(*events));
+    backlog.gap = gap;
+    request->done(std::move(backlog));
 }
 
 // --- Live events ------------------------------------------------------------------------------

@@ -100,7 +100,10 @@ private:
     void readStream(std::optional<quint64> after, int count, ReadDone done);
     void runBacklog(std::shared_ptr<BacklogRequest> request);
     void continueBacklog(std::shared_ptr<BacklogRequest> request,
-                         std::shared_ptr<EventHistory> events, bool gap, quint64 after);
+                         std::shared_ptr<EventHistory> events, bool gap,
+                         std::optional<quint64> after);
+    void addBacklogPage(std::shared_ptr<BacklogRequest> request,
+                        std::shared_ptr<EventHistory> events, bool gap, const StreamRead &read);
     void onMessage(const QByteArray &channel, const QByteArray &message);
     void onConnectionLost();
     void maybeSync();

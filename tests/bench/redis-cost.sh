@@ -8,6 +8,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 build=${SSEHUB_BUILD_DIR:-$root/build}
 connections=${1:-100}
 for tool in redis-server wrk curl taskset python3; do
@@ -15,18 +17,6 @@ for tool in redis-server wrk curl taskset python3; do
 done
 [ -x "$build/app/ssehub" ] || { echo "redis-cost: build first (scripts/build.sh)" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)"
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port() {
-    for _ in $(seq 1 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.05
-    done
-    echo "redis-cost: nothing listens on port $1" >&2
-    return 1
-}
 
 work=$(mktemp -d /tmp/ssehub-redis-cost.XXXXXX)
 pids=()

@@ -13,6 +13,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 build=${SSEHUB_BUILD_DIR:-$root/build}
 ssehub=$build/app/ssehub
 loadgen=$build/tests/bench/ssehub-loadgen
@@ -56,19 +58,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_port() {
-    for _ in $(seq 1 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.05
-    done
-    echo "run-bench: nothing listens on port $1" >&2
-    return 1
-}
 
 # start_server ssehub|nchan PORT -> sets server_pid (the process that does the work)
 start_server() {

@@ -9,29 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { check, fail, finish, launchChromium, publish, waitFor } from './common.mjs';
 
 const binary = process.argv[2];
-const chromiumPath = process.env.SSEHUB_CHROMIUM || '/usr/bin/chromium';
-let passed = 0;
-let failed = 0;
 const children = [];
 const work = mkdtempSync(join(tmpdir(), 'ssehub-cluster-'));
-
-function check(condition, what) {
-  if (condition) { passed++; console.log(`PASS ${what}`); }
-  else { failed++; console.log(`FAIL ${what}`); }
-}
-
-async function waitFor(what, predicate, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await predicate();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function freePort() {
   return new Promise((resolve) => {
@@ -69,15 +51,6 @@ async function waitPort(port) {
     const socket = connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
     socket.on('error', () => resolve(false));
   }));
-}
-
-async function publish(base, topic, payload) {
-  const res = await fetch(`${base}/publish`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ topic, payload }),
-  });
-  if (res.status !== 200) throw new Error(`publish on ${base} answered ${res.status}`);
-  return (await res.json()).id;
 }
 
 async function browserStream(base) {
@@ -141,12 +114,7 @@ http {
   await waitPort(lbPort);
   const lb = `http://127.0.0.1:${lbPort}`;
 
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage();
   await page.goto(`${lb}/?topic=demo/%23`);
   await page.waitForFunction(() => document.getElementById('state').textContent === 'open');
@@ -187,8 +155,7 @@ http {
   check(types.every((t) => t === 'message'), 'no reset: the other instance resumed without a gap');
   check(ids.every((id) => /^\d+-\d+$/.test(id)), 'event ids are Redis Stream entry ids');
 } catch (error) {
-  failed++;
-  console.log(`FAIL ${error.message}`);
+  fail(error);
 } finally {
   if (browser) await browser.close();
   for (const child of children.reverse()) {
@@ -197,5 +164,4 @@ http {
   await new Promise((r) => setTimeout(r, 200));
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -4,27 +4,9 @@
 //
 // usage: node reconnect.mjs /path/to/ssehub
 import { spawn } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { check, fail, finish, launchChromium, publish, waitFor } from './common.mjs';
 
 const binary = process.argv[2];
-const chromiumPath = process.env.SSEHUB_CHROMIUM || '/usr/bin/chromium';
-let passed = 0;
-let failed = 0;
-
-function check(condition, what) {
-  if (condition) { passed++; console.log(`PASS ${what}`); }
-  else { failed++; console.log(`FAIL ${what}`); }
-}
-
-async function waitFor(what, predicate, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await predicate();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function startServer() {
   return new Promise((resolve, reject) => {
@@ -43,15 +25,6 @@ function startServer() {
   });
 }
 
-async function publish(base, topic, payload) {
-  const res = await fetch(`${base}/publish`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ topic, payload }),
-  });
-  if (res.status !== 200) throw new Error(`publish answered ${res.status}`);
-  return (await res.json()).id;
-}
-
 async function browserConnections(base) {
   const res = await fetch(`${base}/connections`);
   return (await res.json()).connections.filter((c) => /Chrom/.test(c.user_agent));
@@ -60,13 +33,7 @@ async function browserConnections(base) {
 const { child, base } = await startServer();
 let browser;
 try {
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    // playwright gives the browser a fresh, empty profile of its own.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage();
   await page.goto(`${base}/?topic=demo/%23`);
   await page.waitForFunction(() => document.getElementById('state').textContent === 'open');
@@ -101,11 +68,9 @@ try {
   const types = await page.evaluate(() => window.ssehubReceived.map((e) => e.type));
   check(types.every((t) => t === 'message'), 'no reset: the reconnect resumed without a gap');
 } catch (error) {
-  failed++;
-  console.log(`FAIL ${error.message}`);
+  fail(error);
 } finally {
   if (browser) await browser.close();
   child.kill('SIGTERM');
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -1,0 +1,49 @@
+// Helpers shared by the browser tests: pass/fail bookkeeping, polling, and launching Debian's
+// Chromium through playwright-core.
+import { chromium } from 'playwright-core';
+
+export const results = { passed: 0, failed: 0 };
+
+export function check(condition, what) {
+  if (condition) { results.passed++; console.log(`PASS ${what}`); }
+  else { results.failed++; console.log(`FAIL ${what}`); }
+}
+
+export function fail(error) {
+  results.failed++;
+  console.log(`FAIL ${error.message}`);
+}
+
+export async function waitFor(what, predicate, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.SSEHUB_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    // playwright gives the browser a fresh, empty profile of its own.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function publish(base, topic, payload) {
+  const res = await fetch(`${base}/publish`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ topic, payload }),
+  });
+  if (res.status !== 200) throw new Error(`publish on ${base} answered ${res.status}`);
+  return (await res.json()).id;
+}
+
+export function finish() {
+  console.log(`${results.passed} passed, ${results.failed} failed`);
+  process.exit(results.failed === 0 ? 0 : 1);
+}
