@@ -47,7 +47,8 @@ ClusterState::ClusterState(const Options &options, RedisBroker *broker, Hub *hub
     , m_controlChannel(m_prefix + "control")
     , m_nodesKey(m_prefix + "nodes")
 {
-    m_hub->setClientChangedHook([this](const Client &client) { writeClient(client.id); });
+    m_hub->setClientChangedHook(
+        [this](const Client &client, bool replay) { writeClient(client.id, replay); });
     m_hub->setSharedStateLoaded(false); // until the first load from Redis
     m_broker->subscriber()->subscribe(
         m_controlChannel,
@@ -88,10 +89,12 @@ void ClusterState::onReady()
     refreshNode();
 }
 
-void ClusterState::writeClient(const QString &clientId)
+void ClusterState::writeClient(const QString &clientId, bool replay)
 {
     m_known.insert(clientId);
     m_dirty.insert(clientId);
+    if (replay)
+        m_replay.insert(clientId);
     if (m_broker->isReady())
         flushDirty();
 }
@@ -99,16 +102,16 @@ void ClusterState::writeClient(const QString &clientId)
 void ClusterState::flushDirty()
 {
     const QSet<QString> dirty = std::exchange(m_dirty, {});
+    const QSet<QString> replay = std::exchange(m_replay, {});
     for (const QString &id : dirty) {
         const Client *client = m_hub->client(id);
-        QList<QByteArray> args {
-            QByteArrayLiteral("EVAL"),
-            WriteScript,
-            QByteArrayLiteral("2"),
-            subscriptionsKey(id),
-            cursorKey(id),
-            m_controlChannel,
-            compact({{QStringLiteral("client"), id}, {QStringLiteral("node"), m_options.nodeId}})};
+        QJsonObject announcement {{QStringLiteral("client"), id},
+                                  {QStringLiteral("node"), m_options.nodeId}};
+        if (replay.contains(id))
+            announcement.insert(QStringLiteral("replay"), true);
+        QList<QByteArray> args {QByteArrayLiteral("EVAL"), WriteScript,   QByteArrayLiteral("2"),
+                                subscriptionsKey(id),      cursorKey(id), m_controlChannel,
+                                compact(announcement)};
         qint64 hashExpiry = 0;
         bool everyOneExpires = client && !client->subscriptions.isEmpty();
         QList<QByteArray> fields;
@@ -138,7 +141,7 @@ void ClusterState::flushDirty()
     }
 }
 
-void ClusterState::reloadClient(const QString &clientId, std::function<void()> then)
+void ClusterState::reloadClient(const QString &clientId, bool replay, std::function<void()> then)
 {
     auto subscriptions = std::make_shared<QMap<QByteArray, Subscription>>();
     auto ok = std::make_shared<bool>(true);
@@ -164,7 +167,7 @@ void ClusterState::reloadClient(const QString &clientId, std::function<void()> t
     if (!sent)
         return;
     redis->command({"GET", cursorKey(clientId)},
-                   [this, subscriptions, ok, clientId, then](const RedisReply &r) {
+                   [this, subscriptions, ok, clientId, replay, then](const RedisReply &r) {
                        if (*ok && !r.isError()) {
                            quint64 acked = 0;
                            const bool hasAck = r.type == RedisReply::Type::String
@@ -172,7 +175,7 @@ void ClusterState::reloadClient(const QString &clientId, std::function<void()> t
                            // A change of ours still waiting to be written wins over what Redis has.
                            if (!m_dirty.contains(clientId)) {
                                m_known.insert(clientId);
-                               m_hub->applyShared(clientId, *subscriptions, hasAck, acked);
+                               m_hub->applyShared(clientId, *subscriptions, hasAck, acked, replay);
                            }
                        }
                        if (then)
@@ -230,7 +233,7 @@ void ClusterState::finishLoad(std::shared_ptr<QSet<QString>> found)
         }
     };
     for (const QString &id : std::as_const(*found))
-        reloadClient(id, done);
+        reloadClient(id, false, done);
     done();
 }
 
@@ -241,7 +244,7 @@ void ClusterState::onControl(const QByteArray &message)
     if (clientId.isEmpty() || o.value(QLatin1String("node")).toString() == m_options.nodeId)
         return;
     if (m_broker->isReady())
-        reloadClient(clientId);
+        reloadClient(clientId, o.value(QLatin1String("replay")).toBool());
 }
 
 // --- Node registry ---------------------------------------------------------------------------

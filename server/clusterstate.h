@@ -61,9 +61,9 @@ private:
     QByteArray subscriptionsKey(const QString &clientId) const;
     QByteArray cursorKey(const QString &clientId) const;
     void onReady();
-    void writeClient(const QString &clientId);
+    void writeClient(const QString &clientId, bool replay = false);
     void flushDirty();
-    void reloadClient(const QString &clientId, std::function<void()> then = {});
+    void reloadClient(const QString &clientId, bool replay, std::function<void()> then = {});
     void scanPage(const QByteArray &cursor, std::shared_ptr<QSet<QString>> found);
     void finishLoad(std::shared_ptr<QSet<QString>> found);
     void onControl(const QByteArray &message);
@@ -77,6 +77,7 @@ private:
     QByteArray m_nodesKey;
     NodeFigures m_figures;
     QSet<QString> m_dirty; // changed here, not yet written
+    QSet<QString> m_replay; // of those: resumed with replay, announced as such
     QSet<QString> m_known; // named clients this instance has from Redis or made itself
     bool m_loaded = false;
     bool m_loading = false;

@@ -220,7 +220,7 @@ void Hub::transition(Client *client, Subscription &s, Subscription::State to, co
                        Subscription::stateName(to)));
 }
 
-void Hub::afterSubscriptionChange(Client *client)
+void Hub::afterSubscriptionChange(Client *client, bool replayShared)
 {
     // Delivery on what is no longer active stops at once, also for frames already queued.
     for (SseConnection *stream : client->streams)
@@ -231,7 +231,7 @@ void Hub::afterSubscriptionChange(Client *client)
         for (const Subscription &s : client->subscriptions)
             m_nextSweep = qMin(m_nextSweep, nextDeadline(s));
     }
-    shareClient(client);
+    shareClient(client, replayShared);
 }
 
 void Hub::logClient(LogEntry::Kind kind, const Client *client, const QString &reason,
@@ -267,13 +267,13 @@ void Hub::watchAll(const Client *client, int delta)
         watch(client, s, delta);
 }
 
-void Hub::shareClient(const Client *client)
+void Hub::shareClient(const Client *client, bool replay)
 {
     if (client->ephemeral)
         return;
     scheduleSave();
     if (m_clientChanged)
-        m_clientChanged(*client);
+        m_clientChanged(*client, replay);
 }
 
 QJsonObject Hub::subscriptionsJson(const Client *client, bool all) const
@@ -597,33 +597,40 @@ Hub::Answer Hub::changeSubscriptions(const QString &clientId, const QList<TopicF
         }
     }
 
-    if (replay && !resumed.isEmpty()) {
-        // Replay what the resumed subscriptions missed, in order, skipping events that another
-        // active subscription of the client delivered meanwhile.
-        quint64 from = std::numeric_limits<quint64>::max();
-        for (const Subscription *s : std::as_const(resumed))
-            from = qMin(from, s->pausedAfterId);
-        for (qsizetype i = history.indexAfter(from); i < history.size(); ++i) {
-            const EventPtr &event = history.at(i);
-            bool wanted = false;
-            for (const Subscription *s : std::as_const(resumed))
-                wanted |= event->id > s->pausedAfterId && s->filter.matches(event->topic);
-            if (!wanted)
-                continue;
-            bool deliveredMeanwhile = false;
-            for (const Subscription &other : client->subscriptions) {
-                if (other.delivers() && !resumed.contains(&other)
-                    && other.filter.matches(event->topic))
-                    deliveredMeanwhile = true;
-            }
-            if (deliveredMeanwhile)
-                continue;
-            for (SseConnection *stream : client->streams)
-                stream->deliverOutOfOrder(event);
-        }
-    }
-    afterSubscriptionChange(client);
+    if (replay)
+        replayResumed(client, resumed);
+    // Other instances replay for their streams of this client too (cluster mode).
+    afterSubscriptionChange(client, replay && !resumed.isEmpty());
     return {200, {}, subscriptionsJson(client, false)};
+}
+
+void Hub::replayResumed(Client *client, const QList<Subscription *> &resumed)
+{
+    if (resumed.isEmpty())
+        return;
+    // Replay what the resumed subscriptions missed, in order, skipping events that another
+    // active subscription of the client delivered meanwhile.
+    const EventHistory &history = m_broker->history();
+    quint64 from = std::numeric_limits<quint64>::max();
+    for (const Subscription *s : resumed)
+        from = qMin(from, s->pausedAfterId);
+    for (qsizetype i = history.indexAfter(from); i < history.size(); ++i) {
+        const EventPtr &event = history.at(i);
+        bool wanted = false;
+        for (const Subscription *s : resumed)
+            wanted |= event->id > s->pausedAfterId && s->filter.matches(event->topic);
+        if (!wanted)
+            continue;
+        bool deliveredMeanwhile = false;
+        for (const Subscription &other : client->subscriptions) {
+            if (other.delivers() && !resumed.contains(&other) && other.filter.matches(event->topic))
+                deliveredMeanwhile = true;
+        }
+        if (deliveredMeanwhile)
+            continue;
+        for (SseConnection *stream : client->streams)
+            stream->deliverOutOfOrder(event);
+    }
 }
 
 Hub::Answer Hub::acknowledge(const QString &clientId, quint64 eventId)
@@ -644,16 +651,29 @@ Hub::Answer Hub::acknowledge(const QString &clientId, quint64 eventId)
 // --- Cluster mode ---------------------------------------------------------------------------
 
 void Hub::applyShared(const QString &clientId, const QMap<QByteArray, Subscription> &subscriptions,
-                      bool hasAck, quint64 ackedId)
+                      bool hasAck, quint64 ackedId, bool replay)
 {
     Client *client = findOrCreate(clientId, false);
     client->ephemeral = false;
+    const QMap<QByteArray, Subscription> before = client->subscriptions;
     for (Subscription &s : client->subscriptions) {
         watch(client, s, -1);
         deactivate(client, s);
     }
     client->subscriptions = subscriptions;
+    // Where a pause took effect is where this instance stopped delivering: its own newest event
+    // (the instance that made the change saw other events).
+    const quint64 newest = newestId(m_broker->history());
+    QList<Subscription *> resumed;
     for (Subscription &s : client->subscriptions) {
+        const auto old = before.constFind(s.filter.text());
+        const bool wasPaused = old != before.cend() && old->state == Subscription::State::Paused;
+        if (s.state == Subscription::State::Paused)
+            s.pausedAfterId = wasPaused ? old->pausedAfterId : newest;
+        else if (wasPaused && s.state == Subscription::State::Active && replay) {
+            s.pausedAfterId = old->pausedAfterId;
+            resumed.append(&s);
+        }
         if (s.delivers())
             m_index.insert(s.filter, client);
         watch(client, s, +1);
@@ -662,6 +682,7 @@ void Hub::applyShared(const QString &clientId, const QMap<QByteArray, Subscripti
     client->ackedId = ackedId;
     for (SseConnection *stream : client->streams)
         stream->dropUnmatchedQueued();
+    replayResumed(client, resumed);
     m_nextSweep = 0; // the shared state may hold deadlines that are due
 }
 

@@ -89,14 +89,15 @@ public:
 
     // Cluster mode: called after a change of a named client's subscriptions or cursor made on
     // this instance (API or stream topics), so that it can be shared.
-    void setClientChangedHook(std::function<void(const Client &)> hook)
+    // `replay`: subscriptions were resumed with replay (other instances replay for their streams).
+    void setClientChangedHook(std::function<void(const Client &, bool replay)> hook)
     {
         m_clientChanged = std::move(hook);
     }
     // Cluster mode: replaces a named client's subscriptions and cursor with the shared state
     // (another instance changed them); live streams follow at once.
     void applyShared(const QString &clientId, const QMap<QByteArray, Subscription> &subscriptions,
-                     bool hasAck, quint64 ackedId);
+                     bool hasAck, quint64 ackedId, bool replay = false);
     // Cluster mode: the shared history lost what the streams had seen; every live stream gets
     // `event: reset` and continues after resumeId.
     void resetAll(quint64 resumeId, const QByteArray &reason);
@@ -153,7 +154,8 @@ private:
     void deactivate(Client *client, Subscription &s);
     void transition(Client *client, Subscription &s, Subscription::State to, const QString &reason);
     void dropClientIfUnused(Client *client);
-    void afterSubscriptionChange(Client *client);
+    void afterSubscriptionChange(Client *client, bool replayShared = false);
+    void replayResumed(Client *client, const QList<Subscription *> &resumed);
     void scheduleSave();
     void logClient(LogEntry::Kind kind, const Client *client, const QString &reason,
                    const QString &detail);
@@ -163,7 +165,7 @@ private:
     qint64 nextDeadline(const Subscription &s) const;
     void watch(const Client *client, const Subscription &s, int delta);
     void watchAll(const Client *client, int delta);
-    void shareClient(const Client *client);
+    void shareClient(const Client *client, bool replay = false);
 
     Options m_options;
     Broker *m_broker;
@@ -178,7 +180,7 @@ private:
     std::vector<std::unique_ptr<Client>> m_retired; // dropped clients, freed on the next turn
     TopicIndex<Client *> m_index;
     QHash<QByteArray, int> m_interest; // filter -> clients with streams that need it
-    std::function<void(const Client &)> m_clientChanged;
+    std::function<void(const Client &, bool)> m_clientChanged;
     bool m_sharedStateLoaded = true;
     std::vector<Client *> m_matched; // reused per delivery
     QTimer m_heartbeat;

@@ -238,8 +238,10 @@ bool SseConnection::deliver(const EventPtr &event)
 
 bool SseConnection::deliverOutOfOrder(const EventPtr &event)
 {
-    if (m_state != State::Live || event->id > m_lastSentId)
+    if (m_state != State::Live)
         return false;
+    if (event->id > m_lastSentId)
+        return deliver(event); // nothing newer was sent: it is in order after all
     if (!write(event->frameWithoutId(m_options.payloadOnly), event->topic))
         return false;
     ++m_eventsSent;

@@ -84,7 +84,8 @@ public:
     // The live path: hands over an event that the hub has matched. Returns false if skipped.
     bool deliver(const EventPtr &event);
     // Sends an older event (a resumed subscription's replay) without moving the client's
-    // Last-Event-ID; skipped while the stream is still replaying its own backlog.
+    // Last-Event-ID (one newer than anything sent goes out normally, with its id); skipped
+    // while the stream is still replaying its own backlog.
     bool deliverOutOfOrder(const EventPtr &event);
     // Writes a frame that is not an event from the history (session, notices).
     void writeControl(const QByteArray &frame) { write(frame, QByteArray()); }

@@ -292,8 +292,10 @@ void TestCluster::notReadyWhileRedisUnreachable()
     // subscriptions were read: 503, not a wrong 400.
     const HttpResponse unknownYet = request(m_a->port(), "GET", "/events?client_id=k");
     QCOMPARE(unknownYet.status, 503);
-    QVERIFY(unknownYet.json().value(QLatin1String("error")).toString().contains(
-        QLatin1String("not ready")));
+    QVERIFY(unknownYet.json()
+                .value(QLatin1String("error"))
+                .toString()
+                .contains(QLatin1String("not ready")));
 
     // A stream that resumes while Redis is away waits for its backlog, then gets it.
     SseClient waiting;
@@ -508,6 +510,25 @@ void TestCluster::subscriptionsSharedAcrossInstances()
     QTRY_COMPARE(onB.events().size(), 3);
     QCOMPARE(onB.events().at(2).id, resumed);
 
+    // Paused, then resumed with replay through A: B's stream gets what it missed meanwhile
+    // (with its id: nothing newer was sent to it).
+    QCOMPARE(request(m_a->port(), "PATCH", "/subscriptions/dev-1",
+                     R"({"topics":["b/+"],"state":"paused"})")
+                 .status,
+             200);
+    QTRY_VERIFY(
+        !m_b->hub()->client(QStringLiteral("dev-1"))->subscriptions.value("b/+").delivers());
+    const QByteArray missed = idOf(publish(m_a->port(), "b/z", "\"missed\""));
+    QTRY_COMPARE(m_b->redisBroker()->history().size(), 5); // B received it, did not deliver it
+    QCOMPARE(request(m_a->port(), "PATCH", "/subscriptions/dev-1",
+                     R"({"topics":["b/+"],"state":"active","replay":true})")
+                 .status,
+             200);
+    QTRY_COMPARE(onB.events().size(), 4);
+    QCOMPARE(onB.events().at(3).id, missed);
+    QCOMPARE(onB.events().at(3).json().value(QLatin1String("payload")).toString(),
+             QStringLiteral("missed"));
+
     // Unsubscribed through A: B's stream stops receiving it at once.
     QCOMPARE(
         request(m_a->port(), "DELETE", "/unsubscribe", R"({"client_id":"dev-1","topics":["b/+"]})")
@@ -516,8 +537,8 @@ void TestCluster::subscriptionsSharedAcrossInstances()
     QTRY_VERIFY(!m_b->hub()->client(QStringLiteral("dev-1"))->subscriptions.contains("b/+"));
     publish(m_a->port(), "b/x", "5");
     const QByteArray last = idOf(publish(m_a->port(), "a", "6"));
-    QTRY_COMPARE(onB.events().size(), 4);
-    QCOMPARE(onB.events().at(3).id, last);
+    QTRY_COMPARE(onB.events().size(), 5);
+    QCOMPARE(onB.events().at(4).id, last);
 
     // The key layout the design names.
     RedisConnection::Options options;

@@ -313,6 +313,21 @@ void TestSubscriptions::resumeWithReplay()
     QCOMPARE(client.lastEventId(), idAfterLive);
     publish(port(), "p/d", "5");
     QTRY_COMPARE(payloads(client), (QList<int> {1, 4, 2, 3, 5}));
+
+    // Missed events newer than anything the stream was sent since are in order: they go out
+    // with their ids.
+    call("PATCH", "/subscriptions/p2",
+         {{QStringLiteral("topics"), QJsonArray {QStringLiteral("p/#")}},
+          {QStringLiteral("state"), QStringLiteral("paused")}});
+    const QByteArray missed
+        = publish(port(), "p/e", "6").json().value(QLatin1String("id")).toString().toUtf8();
+    call("PATCH", "/subscriptions/p2",
+         {{QStringLiteral("topics"), QJsonArray {QStringLiteral("p/#")}},
+          {QStringLiteral("state"), QStringLiteral("active")},
+          {QStringLiteral("replay"), true}});
+    QTRY_COMPARE(payloads(client), (QList<int> {1, 4, 2, 3, 5, 6}));
+    QCOMPARE(client.events().last().id, missed);
+    QCOMPARE(client.lastEventId(), missed);
 }
 
 void TestSubscriptions::expiryAndRenewal()
