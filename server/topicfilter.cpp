@@ -105,4 +105,84 @@ bool TopicFilter::matches(const QByteArray &topic) const
     return false;
 }
 
+namespace {
+
+bool isWild(const QByteArray &level)
+{
+    return level == "+" || level == "#";
+}
+
+// A literal first level starting with '$' names topics that no leading wildcard matches.
+bool systemLiteral(const QList<QByteArray> &levels)
+{
+    return !levels.isEmpty() && !isWild(levels.first()) && levels.first().startsWith('$');
+}
+
+// Whether the first `count` levels make the empty topic ("" is not a topic).
+bool emptyParent(const QList<QByteArray> &levels, qsizetype count)
+{
+    return count == 1 && levels.first().isEmpty();
+}
+
+} // namespace
+
+bool filterWithin(const TopicFilter &inner, const TopicFilter &outer)
+{
+    const QList<QByteArray> &f = inner.levels();
+    const QList<QByteArray> &p = outer.levels();
+    if (f.isEmpty() || p.isEmpty())
+        return false;
+    // The outer filter's leading wildcard matches no '$' topic; the inner one may name them.
+    if (isWild(p.first()) && systemLiteral(f))
+        return false;
+    for (qsizetype i = 0;; ++i) {
+        if (i < p.size() && p.at(i) == "#")
+            return true; // the rest, parent level included
+        if (i == f.size())
+            // The inner filter ends: the outer must end too, or go on with '#' only (which
+            // matches the parent level).
+            return i == p.size() || (i + 1 == p.size() && p.at(i) == "#");
+        if (i == p.size())
+            return false; // the inner filter matches longer topics
+        const QByteArray &fl = f.at(i);
+        const QByteArray &pl = p.at(i);
+        if (fl == "#") {
+            // Any depth below, and the parent level - unless there is no parent (a leading '#')
+            // or it would be the empty topic (no such topic): then "+/#" here covers it.
+            return (i == 0 || emptyParent(f, i)) && pl == "+" && i + 2 == p.size()
+                && p.at(i + 1) == "#";
+        }
+        if (pl == "+")
+            continue; // one level of anything ('+' or a literal)
+        if (fl == "+" || fl != pl)
+            return false;
+    }
+}
+
+bool filtersIntersect(const TopicFilter &a, const TopicFilter &b)
+{
+    const QList<QByteArray> &x = a.levels();
+    const QList<QByteArray> &y = b.levels();
+    if (x.isEmpty() || y.isEmpty())
+        return false;
+    // A leading wildcard meets a '$' literal nowhere.
+    if ((isWild(x.first()) && systemLiteral(y)) || (isWild(y.first()) && systemLiteral(x)))
+        return false;
+    for (qsizetype i = 0;; ++i) {
+        const bool xEnd = i == x.size();
+        const bool yEnd = i == y.size();
+        if ((!xEnd && x.at(i) == "#") || (!yEnd && y.at(i) == "#")) {
+            // '#' meets the other's rest, or its end as the parent level - which is no topic
+            // when it would be the empty one.
+            return !((xEnd || yEnd) && i == 1 && (x.first().isEmpty() || y.first().isEmpty()));
+        }
+        if (xEnd || yEnd)
+            return xEnd && yEnd;
+        const QByteArray &xl = x.at(i);
+        const QByteArray &yl = y.at(i);
+        if (xl != "+" && yl != "+" && xl != yl)
+            return false;
+    }
+}
+
 } // namespace ssehub

@@ -47,6 +47,12 @@ private:
     bool m_wildcard = false;
 };
 
+// Whether every topic that `inner` matches is also matched by `outer` ("sensor/+/data" is within
+// "sensor/#"; "#" is not within "sensor/#"). MQTT semantics, '$' rule included.
+bool filterWithin(const TopicFilter &inner, const TopicFilter &outer);
+// Whether some topic is matched by both filters.
+bool filtersIntersect(const TopicFilter &a, const TopicFilter &b);
+
 // Splits a topic into its levels ("a//b" has an empty middle level, as in MQTT).
 QList<QByteArray> topicLevels(const QByteArray &topic);
 

@@ -1,0 +1,136 @@
+#pragma once
+
+#include "topicfilter.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+namespace ssehub {
+
+// Who made a request, as far as authorization is concerned.
+struct Identity
+{
+    bool authenticated = false; // by a valid token (or, later, a client certificate)
+    QString clientId; // the token's `sub`; empty for anonymous requests
+    QSet<QString> roles; // from the token's `roles`, the ACL's `clients` and `anonymous`
+    QList<TopicFilter> subscribeGrants; // the token's own `subscribe` filters
+    QList<TopicFilter> publishGrants; // the token's own `publish` filters
+    qint64 expiresAtMs = 0; // the token's `exp` in ms since the epoch; 0: none
+};
+
+// HS256 JSON Web Tokens. Only HS256 is accepted: `alg: none` and every other algorithm are
+// refused, the signature is compared in constant time, and `exp`/`nbf` are honoured with a
+// leeway for clock skew.
+class JwtVerifier
+{
+public:
+    JwtVerifier() = default;
+    JwtVerifier(QByteArray secret, qint64 leewayMs);
+
+    bool isEnabled() const { return !m_secret.isEmpty(); }
+    // Fills *identity from a valid token; otherwise returns what is wrong (for a 401 answer).
+    QString verify(const QByteArray &token, qint64 nowMs, Identity *identity) const;
+
+private:
+    QByteArray m_secret;
+    qint64 m_leewayMs = 30000;
+};
+
+// Topic access rules (docs/CONFIG.md, "Access control"):
+//   {"anonymous": null | "<role>",
+//    "roles": {"<role>": {"subscribe": [filters], "publish": [filters], "deny": [filters],
+//                         "admin": bool}},
+//    "clients": {"<client id>": ["<role>", ...]}}
+// A filter may use %c as a whole level for the client id. Deny rules win; a subscription filter
+// is allowed only if every topic it can match is allowed by one rule and none is denied.
+class Acl
+{
+public:
+    // No ACL: everything is allowed, anonymous requests included.
+    Acl() = default;
+
+    // Parses an ACL document; on failure returns an empty Acl and sets *error (naming the key).
+    static Acl fromJson(const QByteArray &json, QString *error);
+    static Acl fromFile(const QString &path, QString *error);
+
+    bool isEnabled() const { return m_enabled; }
+    // The role of requests without credentials; empty: they are refused (401).
+    const QString &anonymousRole() const { return m_anonymous; }
+    // Roles that the ACL grants to this identity (its `clients` entry).
+    QStringList rolesOf(const QString &clientId) const { return m_clients.value(clientId); }
+
+    // Empty when allowed; otherwise why not (for a 403 answer).
+    QString checkSubscribe(const Identity &who, const TopicFilter &filter) const;
+    QString checkPublish(const Identity &who, const QByteArray &topic) const;
+    bool isAdmin(const Identity &who) const;
+    QStringList roleNames() const { return m_roles.keys(); }
+
+private:
+    struct Role
+    {
+        QList<QByteArray> subscribe; // filter texts, %c not yet substituted
+        QList<QByteArray> publish;
+        QList<QByteArray> deny;
+        bool admin = false;
+    };
+    // The rules of the identity's roles with %c replaced; a rule that would need a client id
+    // that is empty or contains '+', '#' or '/' is left out.
+    QList<TopicFilter> rules(const Identity &who, QList<QByteArray> Role::*list) const;
+
+    bool m_enabled = false;
+    QString m_anonymous;
+    QHash<QString, Role> m_roles;
+    QHash<QString, QStringList> m_clients;
+};
+
+// What a request presents: the Authorization header, the token cookie, the access_token query
+// parameter.
+struct Credentials
+{
+    QByteArray authorization;
+    QByteArray cookieHeader;
+    QByteArray queryToken;
+    bool hasQueryToken = false;
+};
+
+// Ties JWT verification and the ACL together for the HTTP front.
+class Authenticator
+{
+public:
+    struct Options
+    {
+        QByteArray jwtSecret; // empty: tokens are not accepted
+        qint64 leewayMs = 30000;
+        QByteArray cookieName = "ssehub_token";
+        Acl acl;
+    };
+
+    Authenticator() = default;
+    explicit Authenticator(Options options);
+
+    // Whether any authentication or access control is configured.
+    bool isEnabled() const { return m_jwt.isEnabled() || m_options.acl.isEnabled(); }
+    const Acl &acl() const { return m_options.acl; }
+    const QByteArray &cookieName() const { return m_options.cookieName; }
+
+    // Who is asking. Returns an empty string with *identity filled in, or why the request is
+    // refused (always a 401: bad or missing credentials).
+    QString identify(const Credentials &credentials, qint64 nowMs, Identity *identity) const;
+
+    QString checkSubscribe(const Identity &who, const TopicFilter &filter) const;
+    QString checkPublish(const Identity &who, const QByteArray &topic) const;
+    bool isAdmin(const Identity &who) const;
+
+private:
+    Options m_options;
+    JwtVerifier m_jwt;
+};
+
+// The value of one cookie in a Cookie header; null when absent.
+QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name);
+
+} // namespace ssehub
