@@ -173,8 +173,30 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                                     "Name of this instance in the session event and the "
                                     "node registry (default: host name and port)."),
         QStringLiteral("ID"));
+    const QCommandLineOption jwtSecretFile(
+        QStringLiteral("jwt-secret-file"),
+        QCoreApplication::translate("main",
+                                    "Accept HS256 tokens signed with the secret in FILE (at "
+                                    "least 32 bytes; a trailing newline is ignored)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption acl(
+        QStringLiteral("acl"),
+        QCoreApplication::translate("main",
+                                    "Topic access rules and roles (JSON, see docs/CONFIG.md)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption jwtCookie(
+        QStringLiteral("jwt-cookie"),
+        QCoreApplication::translate("main", "Cookie that may carry the token (default "
+                                            "ssehub_token)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption jwtLeeway(
+        QStringLiteral("jwt-leeway"),
+        QCoreApplication::translate("main",
+                                    "Clock skew allowed on a token's exp and nbf (default 30s)."),
+        QStringLiteral("DURATION"));
     parser.addOptions({headless, listen, heartbeat, retry, history, maxQueue, maxBody, cors,
-                       dataDir, grace, archiveAfter, deleteAfter, redis, redisPrefix, nodeId});
+                       dataDir, grace, archiveAfter, deleteAfter, redis, redisPrefix, nodeId,
+                       jwtSecretFile, acl, jwtCookie, jwtLeeway});
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -291,6 +313,21 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         }
         config.redisPrefix = prefix;
     }
+    config.jwtSecretFile = parser.value(jwtSecretFile);
+    config.aclFile = parser.value(acl);
+    if (parser.isSet(jwtCookie)) {
+        const QByteArray name = parser.value(jwtCookie).toLatin1();
+        if (name.isEmpty() || name.contains(';') || name.contains('=') || name.contains(' ')) {
+            *error = QCoreApplication::translate("main", "--jwt-cookie takes a cookie name, not '%1'")
+                         .arg(parser.value(jwtCookie));
+            return false;
+        }
+        config.jwtCookie = name;
+    }
+    if (!numeric(jwtLeeway, parseDurationMs, 0, 3600LL * 1000,
+                 QCoreApplication::translate("main", "a duration up to 1h, e.g. 30s"),
+                 &config.jwtLeewayMs))
+        return false;
     if (parser.isSet(nodeId)) {
         const QString problem = validateClientId(parser.value(nodeId).toUtf8());
         if (!problem.isEmpty()) {

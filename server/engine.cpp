@@ -10,6 +10,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QSysInfo>
 #include <QThread>
@@ -67,7 +68,39 @@ bool Engine::start(QString *error)
     }
     m_broker->setSink([hub = m_hub](const EventPtr &event) { return hub->deliver(event); });
 
+    Authenticator::Options authOptions;
+    authOptions.cookieName = m_config.jwtCookie;
+    authOptions.leewayMs = m_config.jwtLeewayMs;
+    if (!m_config.jwtSecretFile.isEmpty()) {
+        QFile file(m_config.jwtSecretFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read the JWT secret file %1: %2")
+                         .arg(m_config.jwtSecretFile, file.errorString());
+            return false;
+        }
+        QByteArray secret = file.read(4096);
+        while (secret.endsWith('\n') || secret.endsWith('\r'))
+            secret.chop(1);
+        if (secret.size() < 32) {
+            *error = QStringLiteral("the JWT secret in %1 is %2 bytes; HS256 needs at least 32 "
+                                    "(e.g. head -c 48 /dev/urandom | base64 > %1)")
+                         .arg(m_config.jwtSecretFile)
+                         .arg(secret.size());
+            return false;
+        }
+        authOptions.jwtSecret = secret;
+    }
+    if (!m_config.aclFile.isEmpty()) {
+        QString problem;
+        authOptions.acl = Acl::fromFile(m_config.aclFile, &problem);
+        if (!problem.isEmpty()) {
+            *error = problem;
+            return false;
+        }
+    }
+
     HttpFront::Options frontOptions;
+    frontOptions.auth = Authenticator(authOptions);
     frontOptions.retryMs = m_config.retryMs;
     frontOptions.maxBodyBytes = m_config.maxBodyBytes;
     frontOptions.maxFiltersPerStream = m_config.maxFiltersPerStream;
@@ -93,6 +126,15 @@ bool Engine::start(QString *error)
     }
     qCInfo(lcEngine).noquote() << "listening on" << listenUrl() << "with the" << m_broker->name()
                                << "broker";
+    if (!frontOptions.auth.isEnabled() && !m_front->address().isLoopback()) {
+        const QString warning
+            = QStringLiteral("listening on %1 without authentication: anyone who can reach it can "
+                             "subscribe, publish and use the admin routes; set --jwt-secret-file "
+                             "and --acl, or listen on 127.0.0.1")
+                  .arg(listenUrl());
+        qCWarning(lcEngine).noquote() << warning;
+        m_startProblems << warning;
+    }
     if (m_redis)
         m_redis->start();
 

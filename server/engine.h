@@ -80,6 +80,12 @@ public:
         QByteArray redisPrefix = "ssehub:";
         int redisBackoffMaxMs = 5000; // reconnect attempts back off up to this
         int redisTimeoutMs = 5000; // connect and command timeout
+        // Authentication and access control (docs/CONFIG.md); empty: open to whoever can
+        // reach the listen address.
+        QString jwtSecretFile; // HS256 secret
+        QString aclFile;
+        QByteArray jwtCookie = "ssehub_token";
+        qint64 jwtLeewayMs = 30000;
         int nodeRefreshMs = 2000; // node registry: refresh interval
         int nodeTtlMs = 10000; // node registry: an entry not refreshed for this long is gone
     };

@@ -7,6 +7,7 @@
 #include "sseframe.h"
 #include "topicfilter.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QHttpServerRequest>
 #include <QJsonArray>
@@ -241,6 +242,8 @@ void HttpFront::guardRead(QTcpSocket *socket)
 
 bool HttpFront::tryFastPublish(QTcpSocket *socket)
 {
+    if (m_options.auth.isEnabled())
+        return false; // credentials are checked on the full path
     const qint64 available = socket->bytesAvailable();
     if (available < 24)
         return false;
@@ -434,34 +437,40 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     const QLatin1String subscriptionsPrefix("/subscriptions/");
     const QLatin1String connectionsPrefix("/connections/");
 
+    // Who is asking (401 for bad or missing credentials); the demo page is public.
+    Identity who;
+    const bool publicPath = path == QLatin1String("/") || path == QLatin1String("/index.html");
+    if (!publicPath && !identify(request, socket, &who))
+        return true;
+
     if (path == QLatin1String("/events")) {
         if (allowed(Method::Get, "GET"))
-            serveEvents(request, socket);
+            serveEvents(request, socket, who);
     } else if (path == QLatin1String("/publish")) {
         if (allowed(Method::Post, "POST"))
-            servePublish(request, socket);
+            servePublish(request, socket, who);
     } else if (path == QLatin1String("/subscribe")) {
         if (allowed(Method::Post, "POST"))
-            serveSubscribe(request, socket);
+            serveSubscribe(request, socket, who);
     } else if (path == QLatin1String("/unsubscribe")) {
         if (allowed(Method::Delete, "DELETE"))
-            serveUnsubscribe(request, socket);
+            serveUnsubscribe(request, socket, who);
     } else if (path == QLatin1String("/ack")) {
         if (allowed(Method::Post, "POST"))
-            serveAck(request, socket);
+            serveAck(request, socket, who);
     } else if (path.startsWith(subscriptionsPrefix) && path.size() > subscriptionsPrefix.size()) {
         if (method == Method::Get || method == Method::Patch)
-            serveSubscriptions(request, socket, path.mid(subscriptionsPrefix.size()));
+            serveSubscriptions(request, socket, path.mid(subscriptionsPrefix.size()), who);
         else
             allowed(Method::Patch, "GET, PATCH");
     } else if (path == QLatin1String("/connections")) {
-        if (allowed(Method::Get, "GET"))
+        if (allowed(Method::Get, "GET") && requireAdmin(replyTo(request, socket), who))
             serveConnections(request, socket);
     } else if (path == QLatin1String("/nodes")) {
-        if (allowed(Method::Get, "GET"))
+        if (allowed(Method::Get, "GET") && requireAdmin(replyTo(request, socket), who))
             serveNodes(request, socket);
     } else if (path.startsWith(connectionsPrefix)) {
-        if (allowed(Method::Delete, "DELETE"))
+        if (allowed(Method::Delete, "DELETE") && requireAdmin(replyTo(request, socket), who))
             serveKick(request, socket, path.mid(connectionsPrefix.size()));
     } else if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
         if (allowed(Method::Get, "GET"))
@@ -475,6 +484,54 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
 void HttpFront::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     replyError(replyTo(request, socket), 404, tr("no such endpoint: %1").arg(request.url().path()));
+}
+
+// --- Authentication and authorization ---------------------------------------------------------
+
+bool HttpFront::identify(const QHttpServerRequest &request, QTcpSocket *socket, Identity *who)
+{
+    if (!m_options.auth.isEnabled())
+        return true;
+    Credentials credentials;
+    credentials.authorization = request.value("authorization");
+    credentials.cookieHeader = request.value("cookie");
+    for (const auto &[key, value] : queryItems(request.url().query(QUrl::FullyEncoded).toLatin1())) {
+        if (key == "access_token") {
+            credentials.queryToken = value;
+            credentials.hasQueryToken = true;
+        }
+    }
+    const QString problem
+        = m_options.auth.identify(credentials, QDateTime::currentMSecsSinceEpoch(), who);
+    if (problem.isEmpty())
+        return true;
+    ++m_counters.authFailures;
+    qCInfo(lcHttp).noquote() << "refused" << request.url().path() << "from"
+                             << socket->peerAddress().toString() << "-" << problem;
+    replyError(replyTo(request, socket), 401, problem, "WWW-Authenticate: Bearer\r\n");
+    return false;
+}
+
+bool HttpFront::mayActFor(const ReplyTo &to, const Identity &who, const QString &clientId)
+{
+    if (!m_options.auth.isEnabled() || m_options.auth.isAdmin(who)
+        || (who.authenticated && who.clientId == clientId))
+        return true;
+    ++m_counters.authFailures;
+    replyError(to, 403,
+               who.authenticated
+                   ? tr("client '%1' may not act for client '%2'").arg(who.clientId, clientId)
+                   : tr("acting for client '%1' needs its token").arg(clientId));
+    return false;
+}
+
+bool HttpFront::requireAdmin(const ReplyTo &to, const Identity &who)
+{
+    if (m_options.auth.isAdmin(who))
+        return true;
+    ++m_counters.authFailures;
+    replyError(to, 403, tr("this route needs the admin role"));
+    return false;
 }
 
 // --- Responses --------------------------------------------------------------------------------
@@ -627,18 +684,19 @@ QString HttpFront::parseStreamRequest(const QByteArray &target, const QByteArray
             out->spec.payloadOnly = value == "payload";
         }
     }
-    if (out->spec.filters.isEmpty() && !out->spec.clientId.isEmpty()
-        && !m_hub->hasStoredSubscriptions(out->spec.clientId) && !m_hub->sharedStateLoaded()) {
+    // The client: named in the query, or the one the token authenticated.
+    const QString named = out->spec.clientId.isEmpty() ? out->tokenClientId : out->spec.clientId;
+    if (out->spec.filters.isEmpty() && !named.isEmpty() && !m_hub->hasStoredSubscriptions(named)
+        && !m_hub->sharedStateLoaded()) {
         // Cluster mode before the shared subscriptions were read from Redis: not known yet.
         out->errorStatus = 503;
         return tr("not ready: the shared subscriptions are not loaded from Redis yet; retry");
     }
-    if (out->spec.filters.isEmpty()
-        && (out->spec.clientId.isEmpty() || !m_hub->hasStoredSubscriptions(out->spec.clientId)))
-        return out->spec.clientId.isEmpty()
+    if (out->spec.filters.isEmpty() && (named.isEmpty() || !m_hub->hasStoredSubscriptions(named)))
+        return named.isEmpty()
             ? tr("at least one topic parameter is required, e.g. /events?topic=sensor/%2B/data")
             : tr("client '%1' has no stored subscriptions; give at least one topic parameter")
-                  .arg(out->spec.clientId);
+                  .arg(named);
 
     // Last-Event-ID (what EventSource sends on reconnect) wins over the query parameter.
     QByteArray cursorText = lastEventIdHeader;
@@ -664,14 +722,40 @@ void HttpFront::startStream(int fd, const QHostAddress &peer, quint16 peerPort,
     m_hub->addStream(fd, peer, peerPort, stream.spec, head);
 }
 
-void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socket,
+                            const Identity &who)
 {
     StreamRequest stream;
+    if (m_options.auth.isEnabled() && who.authenticated) {
+        // The token says who the client is; a different client_id is refused below.
+        stream.tokenClientId = who.clientId;
+    }
     const QString error = parseStreamRequest(request.url().query(QUrl::FullyEncoded).toLatin1(),
                                              request.value("last-event-id"), &stream);
     if (!error.isEmpty()) {
         replyError(replyTo(request, socket), stream.errorStatus, error);
         return;
+    }
+    if (m_options.auth.isEnabled()) {
+        if (!stream.spec.clientId.isEmpty() && stream.spec.clientId != who.clientId) {
+            ++m_counters.authFailures;
+            replyError(replyTo(request, socket), 403,
+                       who.authenticated
+                           ? tr("client_id '%1' does not match the token's client '%2'")
+                                 .arg(stream.spec.clientId, who.clientId)
+                           : tr("client_id needs a token for that client"));
+            return;
+        }
+        for (const TopicFilter &filter : std::as_const(stream.spec.filters)) {
+            if (const QString denied = m_options.auth.checkSubscribe(who, filter);
+                !denied.isEmpty()) {
+                ++m_counters.authFailures;
+                replyError(replyTo(request, socket), 403, denied);
+                return;
+            }
+        }
+        stream.spec.clientId = who.clientId;
+        stream.spec.authExpiresAtMs = who.expiresAtMs;
     }
     stream.spec.userAgent = request.value("user-agent");
     stream.origin = request.value("origin");
@@ -697,6 +781,8 @@ bool HttpFront::tryAcceptStream(int fd)
     // The listener sets TCP_DEFER_ACCEPT, so a new connection usually has its whole request
     // waiting. Peek at it; only a complete, valid GET /events with nothing after it is taken
     // over here. Anything else stays unread for the QTcpSocket path.
+    if (m_options.auth.isEnabled())
+        return false; // credentials are checked on the full path
     char buffer[8192];
     const ssize_t peeked = ::recv(fd, buffer, sizeof(buffer), MSG_PEEK | MSG_DONTWAIT);
     if (peeked <= 0)
@@ -758,13 +844,14 @@ bool HttpFront::tryAcceptStream(int fd)
 // Body {"topic": "<topic>", "type"?: "<type>", "payload": <JSON>}.
 // 200 {"id": "<event id>", "delivered": <local streams>}; 400 bad JSON, missing or invalid
 // fields, wildcard topic; 413 body too large; 415 not JSON; 503 broker cannot accept.
-void HttpFront::servePublish(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFront::servePublish(const QHttpServerRequest &request, QTcpSocket *socket,
+                             const Identity &who)
 {
-    publishBody(request.value("content-type"), request.body(), replyTo(request, socket));
+    publishBody(request.value("content-type"), request.body(), replyTo(request, socket), who);
 }
 
 void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
-                            const ReplyTo &to)
+                            const ReplyTo &to, const Identity &who)
 {
     const QByteArray contentType = contentTypeHeader.toLower();
     if (!contentType.startsWith("application/json")) {
@@ -821,6 +908,11 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
         return;
     }
     publish.payloadJson = compactJson(object.value(QLatin1String("payload")));
+    if (const QString denied = m_options.auth.checkPublish(who, publish.topic); !denied.isEmpty()) {
+        ++m_counters.authFailures;
+        replyError(to, 403, denied);
+        return;
+    }
 
     m_broker->publish(publish, [this, to](const PublishResult &result) {
         if (!result.ok) {
@@ -945,7 +1037,8 @@ void HttpFront::answer(const ReplyTo &to, const Hub::Answer &answer)
 // Adds filters to the client's set (creating the client); every live stream of the client
 // receives matching events at once. 200 {"client_id", "subscriptions": [...], ...};
 // 400 bad JSON, id, filters or ttl; 415 not JSON.
-void HttpFront::serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFront::serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
+                               const Identity &who)
 {
     QJsonObject body;
     if (!jsonBody(request, socket, &body))
@@ -967,13 +1060,23 @@ void HttpFront::serveSubscribe(const QHttpServerRequest &request, QTcpSocket *so
         replyError(replyTo(request, socket), 400, error);
         return;
     }
+    if (!mayActFor(replyTo(request, socket), who, clientId))
+        return;
+    for (const TopicFilter &filter : std::as_const(filters)) {
+        if (const QString denied = m_options.auth.checkSubscribe(who, filter); !denied.isEmpty()) {
+            ++m_counters.authFailures;
+            replyError(replyTo(request, socket), 403, denied);
+            return;
+        }
+    }
     answer(replyTo(request, socket), m_hub->subscribe(clientId, filters, ttlMs));
 }
 
 // DELETE /unsubscribe {"client_id", "topics": [...]} or ?client_id=&topic=...
 // Removes filters; delivery on them stops at once, queued events included.
 // 200 {"client_id", "subscriptions", "removed"}; 400 bad input; 404 unknown client.
-void HttpFront::serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFront::serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
+                                 const Identity &who)
 {
     QString clientId;
     QList<TopicFilter> filters;
@@ -1007,6 +1110,8 @@ void HttpFront::serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *
         replyError(replyTo(request, socket), 400, error);
         return;
     }
+    if (!mayActFor(replyTo(request, socket), who, clientId))
+        return;
     answer(replyTo(request, socket), m_hub->unsubscribe(clientId, filters));
 }
 
@@ -1016,7 +1121,7 @@ void HttpFront::serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *
 // renew or set an expiry. 200 as GET; 400 bad input; 404 unknown client or subscription;
 // 409 expired beyond the grace period (or expired and no new expires_at).
 void HttpFront::serveSubscriptions(const QHttpServerRequest &request, QTcpSocket *socket,
-                                   const QString &encodedId)
+                                   const QString &encodedId, const Identity &who)
 {
     const QByteArray rawId = QByteArray::fromPercentEncoding(encodedId.toUtf8());
     if (const QString error = validateClientId(rawId); !error.isEmpty()) {
@@ -1024,6 +1129,8 @@ void HttpFront::serveSubscriptions(const QHttpServerRequest &request, QTcpSocket
         return;
     }
     const QString clientId = QString::fromUtf8(rawId);
+    if (!mayActFor(replyTo(request, socket), who, clientId))
+        return;
     if (request.method() == QHttpServerRequest::Method::Get
         || request.method() == QHttpServerRequest::Method::Head) {
         bool all = false;
@@ -1075,7 +1182,8 @@ void HttpFront::serveSubscriptions(const QHttpServerRequest &request, QTcpSocket
 // POST /ack {"client_id", "last_event_id"}: stores how far the client has processed; a stream
 // of this client that opens without Last-Event-ID resumes after it. 200 {"client_id","acked"};
 // 400 bad input; 404 unknown client.
-void HttpFront::serveAck(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFront::serveAck(const QHttpServerRequest &request, QTcpSocket *socket,
+                         const Identity &who)
 {
     QJsonObject body;
     if (!jsonBody(request, socket, &body))
@@ -1090,6 +1198,8 @@ void HttpFront::serveAck(const QHttpServerRequest &request, QTcpSocket *socket)
         replyError(replyTo(request, socket), 400, error);
         return;
     }
+    if (!mayActFor(replyTo(request, socket), who, clientId))
+        return;
     answer(replyTo(request, socket), m_hub->acknowledge(clientId, id));
 }
 

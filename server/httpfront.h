@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth.h"
 #include "hub.h"
 #include "topicfilter.h"
 
@@ -57,6 +58,7 @@ public:
         int requestTimeoutMs = 15000; // to send one complete request
         int keepAliveTimeoutMs = 75000; // idle time before a non-stream connection is closed
         QStringList corsOrigins; // "*" allows any origin
+        Authenticator auth; // nothing configured: every request is allowed
     };
 
     HttpFront(const Options &options, Hub *hub, Broker *broker, QObject *parent = nullptr);
@@ -73,6 +75,7 @@ public:
         quint64 requests = 0;
         quint64 published = 0;
         quint64 rejected = 0; // 4xx/5xx answers
+        quint64 authFailures = 0; // 401 and 403 answers
     };
     const Counters &counters() const { return m_counters; }
 
@@ -113,6 +116,7 @@ private:
     struct StreamRequest
     {
         int errorStatus = 400; // the answer when parseStreamRequest() finds a problem
+        QString tokenClientId; // the authenticated client (its stored subscriptions count)
         Hub::StreamSpec spec;
         QByteArray origin; // for the CORS headers of the response
     };
@@ -121,15 +125,19 @@ private:
     void startStream(int fd, const QHostAddress &peer, quint16 peerPort,
                      const StreamRequest &stream);
     bool tryAcceptStream(int fd);
-    void serveEvents(const QHttpServerRequest &request, QTcpSocket *socket);
-    void servePublish(const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveEvents(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
+    void servePublish(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
     void serveConnections(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveNodes(const QHttpServerRequest &request, QTcpSocket *socket);
-    void serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket);
-    void serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
+                        const Identity &who);
+    void serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
+                          const Identity &who);
     void serveSubscriptions(const QHttpServerRequest &request, QTcpSocket *socket,
-                            const QString &clientId);
-    void serveAck(const QHttpServerRequest &request, QTcpSocket *socket);
+                            const QString &encodedId, const Identity &who);
+    void serveAck(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
+    // Authentication: fills *who, or answers 401 and returns false.
+    bool identify(const QHttpServerRequest &request, QTcpSocket *socket, Identity *who);
     // Parses a JSON object body (415/400 answered here when it is not one).
     bool jsonBody(const QHttpServerRequest &request, QTcpSocket *socket, QJsonObject *out);
     // Parses a "topics" array (or one string) into filters; empty string when valid.
@@ -158,7 +166,11 @@ private:
                    const QByteArray &extraHeaders = {});
     void replyError(const ReplyTo &to, int status, const QString &message,
                     const QByteArray &extraHeaders = {});
-    void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to);
+    // A client's own routes: the client itself or an admin; otherwise answers 403.
+    bool mayActFor(const ReplyTo &to, const Identity &who, const QString &clientId);
+    bool requireAdmin(const ReplyTo &to, const Identity &who);
+    void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to,
+                     const Identity &who = {});
     void answer(const ReplyTo &to, const Hub::Answer &answer);
     bool tryFastPublish(QTcpSocket *socket);
 

@@ -320,6 +320,7 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     options.payloadOnly = spec.payloadOnly;
     auto *connection = new SseConnection(id, fd, peer, peerPort, client, options, &m_poller, this);
     connection->setUserAgent(spec.userAgent);
+    connection->setAuthExpiresAtMs(spec.authExpiresAtMs);
     connect(connection, &SseConnection::closed, this, &Hub::onClosed);
     m_connections.insert(id, connection);
     client->streams.append(connection);
@@ -455,10 +456,21 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
 void Hub::onHeartbeatTick()
 {
     const qint64 now = SseConnection::monotonicMs();
+    const qint64 wallNow = nowMs();
     const int interval = m_options.connection.heartbeatMs;
     // Collected first, as a failed write closes a stream.
     const auto all = m_connections.values();
     for (SseConnection *connection : all) {
+        const qint64 expiry = connection->authExpiresAtMs();
+        if (expiry && wallNow >= expiry && connection->state() != SseConnection::State::Closed) {
+            // The token ran out: say so in-band, then end the stream; the client reconnects
+            // with a fresh token and resumes by Last-Event-ID.
+            connection->writeControl(SseFrame::event(
+                QByteArray(), QByteArrayLiteral("auth-expired"),
+                "{\"expired_at\":" + QByteArray::number(expiry) + "}"));
+            connection->close(CloseReason::AuthExpired);
+            continue;
+        }
         if (connection->state() != SseConnection::State::Closed
             && now - connection->lastWriteMs() >= interval) {
             connection->heartbeat(now);

@@ -67,6 +67,7 @@ public:
         bool hasCursor = false;
         bool cursorValid = false;
         quint64 cursor = 0;
+        qint64 authExpiresAtMs = 0; // the token's expiry: the stream ends with auth-expired
     };
 
     // An answer of the subscription API: HTTP status and JSON body (or error message).

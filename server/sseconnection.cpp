@@ -39,6 +39,8 @@ QString closeReasonName(CloseReason reason)
         return QStringLiteral("kicked");
     case CloseReason::Shutdown:
         return QStringLiteral("server-shutdown");
+    case CloseReason::AuthExpired:
+        return QStringLiteral("auth-expired");
     }
     return {};
 }
@@ -415,6 +417,7 @@ void SseConnection::close(CloseReason reason)
         switch (reason) {
         case CloseReason::Kicked:
         case CloseReason::Shutdown:
+        case CloseReason::AuthExpired:
             // What the kernel takes now reaches the client, then an orderly end of stream, on
             // which EventSource reconnects.
             flushQueue();

@@ -16,7 +16,15 @@ namespace ssehub {
 class EventHistory;
 
 // Why a stream ended; the strings appear in the connection log and docs/API.md.
-enum class CloseReason { ClientClosed, Dead, SlowConsumer, WriteFailed, Kicked, Shutdown };
+enum class CloseReason {
+    ClientClosed,
+    Dead,
+    SlowConsumer,
+    WriteFailed,
+    Kicked,
+    Shutdown,
+    AuthExpired
+};
 QString closeReasonName(CloseReason reason);
 
 // One open event stream (one client connection). After the HTTP request it owns the socket's
@@ -59,6 +67,9 @@ public:
     quint64 bytesSent() const { return m_bytesSent; }
     qint64 bytesQueued() const { return m_queuedBytes; }
     qint64 lastWriteMs() const { return m_lastWrite; } // monotonic ms (see monotonicMs())
+    // When the credentials the stream was opened with expire (ms since the epoch; 0: never).
+    qint64 authExpiresAtMs() const { return m_authExpiresAt; }
+    void setAuthExpiresAtMs(qint64 ms) { m_authExpiresAt = ms; }
 
     bool matches(const QByteArray &topic) const;
 
@@ -140,6 +151,7 @@ private:
     const EventHistory *m_history = nullptr;
     std::unique_ptr<EventHistory> m_backlog; // cluster mode: fetched backlog + kept live events
     bool m_awaitingBacklog = false;
+    qint64 m_authExpiresAt = 0;
     bool m_pumpScheduled = false;
 };
 
