@@ -186,8 +186,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QStringLiteral("FILE"));
     const QCommandLineOption jwtCookie(
         QStringLiteral("jwt-cookie"),
-        QCoreApplication::translate("main", "Cookie that may carry the token (default "
-                                            "ssehub_token)."),
+        QCoreApplication::translate("main",
+                                    "Cookie that may carry the token (default "
+                                    "ssehub_token)."),
         QStringLiteral("NAME"));
     const QCommandLineOption jwtLeeway(
         QStringLiteral("jwt-leeway"),
@@ -318,8 +319,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
     if (parser.isSet(jwtCookie)) {
         const QByteArray name = parser.value(jwtCookie).toLatin1();
         if (name.isEmpty() || name.contains(';') || name.contains('=') || name.contains(' ')) {
-            *error = QCoreApplication::translate("main", "--jwt-cookie takes a cookie name, not '%1'")
-                         .arg(parser.value(jwtCookie));
+            *error
+                = QCoreApplication::translate("main", "--jwt-cookie takes a cookie name, not '%1'")
+                      .arg(parser.value(jwtCookie));
             return false;
         }
         config.jwtCookie = name;

@@ -495,7 +495,8 @@ bool HttpFront::identify(const QHttpServerRequest &request, QTcpSocket *socket, 
     Credentials credentials;
     credentials.authorization = request.value("authorization");
     credentials.cookieHeader = request.value("cookie");
-    for (const auto &[key, value] : queryItems(request.url().query(QUrl::FullyEncoded).toLatin1())) {
+    for (const auto &[key, value] :
+         queryItems(request.url().query(QUrl::FullyEncoded).toLatin1())) {
         if (key == "access_token") {
             credentials.queryToken = value;
             credentials.hasQueryToken = true;
@@ -1182,8 +1183,7 @@ void HttpFront::serveSubscriptions(const QHttpServerRequest &request, QTcpSocket
 // POST /ack {"client_id", "last_event_id"}: stores how far the client has processed; a stream
 // of this client that opens without Last-Event-ID resumes after it. 200 {"client_id","acked"};
 // 400 bad input; 404 unknown client.
-void HttpFront::serveAck(const QHttpServerRequest &request, QTcpSocket *socket,
-                         const Identity &who)
+void HttpFront::serveAck(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who)
 {
     QJsonObject body;
     if (!jsonBody(request, socket, &body))

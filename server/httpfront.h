@@ -129,8 +129,7 @@ private:
     void servePublish(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
     void serveConnections(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveNodes(const QHttpServerRequest &request, QTcpSocket *socket);
-    void serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
-                        const Identity &who);
+    void serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
     void serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
                           const Identity &who);
     void serveSubscriptions(const QHttpServerRequest &request, QTcpSocket *socket,

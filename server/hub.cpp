@@ -465,9 +465,9 @@ void Hub::onHeartbeatTick()
         if (expiry && wallNow >= expiry && connection->state() != SseConnection::State::Closed) {
             // The token ran out: say so in-band, then end the stream; the client reconnects
             // with a fresh token and resumes by Last-Event-ID.
-            connection->writeControl(SseFrame::event(
-                QByteArray(), QByteArrayLiteral("auth-expired"),
-                "{\"expired_at\":" + QByteArray::number(expiry) + "}"));
+            connection->writeControl(
+                SseFrame::event(QByteArray(), QByteArrayLiteral("auth-expired"),
+                                "{\"expired_at\":" + QByteArray::number(expiry) + "}"));
             connection->close(CloseReason::AuthExpired);
             continue;
         }

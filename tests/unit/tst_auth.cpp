@@ -1,6 +1,7 @@
 // Authorization pieces without a server: filter containment and intersection (checked against a
 // brute-force reference over every topic of a small universe), the ACL file, HS256 tokens.
 #include "auth.h"
+#include "tokens.h"
 #include "topicfilter.h"
 
 #include <QJsonArray>
@@ -10,6 +11,7 @@
 #include <QTest>
 
 using namespace ssehub;
+using namespace ssehub::test;
 
 namespace {
 
@@ -55,24 +57,6 @@ QList<QByteArray> topicUniverse()
         current = next;
     }
     return out;
-}
-
-QByteArray b64(const QByteArray &data)
-{
-    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-QByteArray token(const QJsonObject &claims, const QByteArray &secret,
-                 const QByteArray &alg = "HS256")
-{
-    const QByteArray head
-        = b64(QJsonDocument(QJsonObject {{QStringLiteral("alg"), QString::fromLatin1(alg)},
-                                         {QStringLiteral("typ"), QStringLiteral("JWT")}})
-                  .toJson(QJsonDocument::Compact));
-    const QByteArray body = b64(QJsonDocument(claims).toJson(QJsonDocument::Compact));
-    const QByteArray signature
-        = QMessageAuthenticationCode::hash(head + '.' + body, secret, QCryptographicHash::Sha256);
-    return head + '.' + body + '.' + b64(signature);
 }
 
 } // namespace
@@ -268,7 +252,7 @@ void TestAuth::tokens()
                               {QStringLiteral("roles"), QJsonArray {QStringLiteral("sensor")}},
                               {QStringLiteral("subscribe"), QJsonArray {QStringLiteral("x/#")}},
                               {QStringLiteral("exp"), double(now / 1000 + 60)}};
-    QCOMPARE(jwt.verify(token(claims, secret), now, &who), QString());
+    QCOMPARE(jwt.verify(makeToken(claims, secret), now, &who), QString());
     QCOMPARE(who.clientId, QStringLiteral("dev-1"));
     QVERIFY(who.roles.contains(QStringLiteral("sensor")));
     QCOMPARE(who.subscribeGrants.size(), 1);
@@ -282,13 +266,13 @@ void TestAuth::tokens()
             : error + QStringLiteral(" / ") + QString::fromLatin1(t);
     };
     // Forged: another secret; alg none with no signature; another algorithm.
-    QCOMPARE(refused(token(claims, "another secret"), "signature"), QString());
-    const QByteArray valid = token(claims, secret);
+    QCOMPARE(refused(makeToken(claims, "another secret"), "signature"), QString());
+    const QByteArray valid = makeToken(claims, secret);
     const QByteArray none
-        = b64(R"({"alg":"none","typ":"JWT"})") + '.' + valid.split('.').at(1) + '.';
+        = base64Url(R"({"alg":"none","typ":"JWT"})") + '.' + valid.split('.').at(1) + '.';
     QCOMPARE(refused(none, "algorithm"), QString());
-    QCOMPARE(refused(token(claims, secret, "HS512"), "HS512"), QString());
-    QCOMPARE(refused(token(claims, secret, "hs256"), "algorithm"), QString());
+    QCOMPARE(refused(makeToken(claims, secret, "HS512"), "HS512"), QString());
+    QCOMPARE(refused(makeToken(claims, secret, "hs256"), "algorithm"), QString());
     // A flipped bit in the payload.
     QByteArray tampered = valid;
     tampered[valid.indexOf('.') + 3] = tampered[valid.indexOf('.') + 3] == 'A' ? 'B' : 'A';
@@ -296,28 +280,28 @@ void TestAuth::tokens()
     // Times, with the 30 s leeway.
     QJsonObject expired = claims;
     expired[QStringLiteral("exp")] = double(now / 1000 - 31);
-    QCOMPARE(refused(token(expired, secret), "expired"), QString());
+    QCOMPARE(refused(makeToken(expired, secret), "expired"), QString());
     expired[QStringLiteral("exp")] = double(now / 1000 - 20); // within the leeway
-    QCOMPARE(jwt.verify(token(expired, secret), now, &who), QString());
+    QCOMPARE(jwt.verify(makeToken(expired, secret), now, &who), QString());
     QJsonObject early = claims;
     early[QStringLiteral("nbf")] = double(now / 1000 + 120);
-    QCOMPARE(refused(token(early, secret), "not valid yet"), QString());
+    QCOMPARE(refused(makeToken(early, secret), "not valid yet"), QString());
     QJsonObject badExp = claims;
     badExp[QStringLiteral("exp")] = QStringLiteral("tomorrow");
-    QCOMPARE(refused(token(badExp, secret), "numbers"), QString());
+    QCOMPARE(refused(makeToken(badExp, secret), "numbers"), QString());
     // Claims.
     QJsonObject noSub = claims;
     noSub.remove(QStringLiteral("sub"));
-    QCOMPARE(refused(token(noSub, secret), "sub"), QString());
+    QCOMPARE(refused(makeToken(noSub, secret), "sub"), QString());
     QJsonObject crlf = claims;
     crlf[QStringLiteral("sub")] = QStringLiteral("a\r\nb");
-    QCOMPARE(refused(token(crlf, secret), "sub"), QString());
+    QCOMPARE(refused(makeToken(crlf, secret), "sub"), QString());
     QJsonObject badRoles = claims;
     badRoles[QStringLiteral("roles")] = QStringLiteral("admin");
-    QCOMPARE(refused(token(badRoles, secret), "roles"), QString());
+    QCOMPARE(refused(makeToken(badRoles, secret), "roles"), QString());
     QJsonObject badGrant = claims;
     badGrant[QStringLiteral("publish")] = QJsonArray {QStringLiteral("a/#/b")};
-    QCOMPARE(refused(token(badGrant, secret), "publish"), QString());
+    QCOMPARE(refused(makeToken(badGrant, secret), "publish"), QString());
     // Malformed.
     for (const QByteArray &garbage :
          {QByteArray(), QByteArray("abc"), QByteArray("a.b"), QByteArray("a.b.c.d"),
@@ -336,7 +320,8 @@ void TestAuth::credentials()
     options.jwtSecret = "s3cret-s3cret-s3cret";
     const Authenticator auth(options);
     const qint64 now = 1'800'000'000'000;
-    const QByteArray t = token({{QStringLiteral("sub"), QStringLiteral("c1")}}, options.jwtSecret);
+    const QByteArray t
+        = makeToken({{QStringLiteral("sub"), QStringLiteral("c1")}}, options.jwtSecret);
     Identity who;
     Credentials bearer;
     bearer.authorization = "Bearer " + t;

@@ -1,0 +1,25 @@
+#include "tokens.h"
+
+#include <QJsonDocument>
+#include <QMessageAuthenticationCode>
+
+namespace ssehub::test {
+
+QByteArray base64Url(const QByteArray &data)
+{
+    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+QByteArray makeToken(const QJsonObject &claims, const QByteArray &secret, const QByteArray &alg)
+{
+    const QByteArray head
+        = base64Url(QJsonDocument(QJsonObject {{QStringLiteral("alg"), QString::fromLatin1(alg)},
+                                               {QStringLiteral("typ"), QStringLiteral("JWT")}})
+                        .toJson(QJsonDocument::Compact));
+    const QByteArray body = base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    const QByteArray signature
+        = QMessageAuthenticationCode::hash(head + '.' + body, secret, QCryptographicHash::Sha256);
+    return head + '.' + body + '.' + base64Url(signature);
+}
+
+} // namespace ssehub::test

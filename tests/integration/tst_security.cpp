@@ -1,0 +1,452 @@
+// Authentication and topic ACLs over real sockets: tokens in the header, the cookie and the
+// query; forged, alg-none, expired and not-yet-valid tokens; allowed and denied filters on
+// connect, on subscribe and on publish; client-scoped and admin routes; auth-expired on a live
+// stream and the resume after it; the anonymous role; start-up checks. Every refusal checks the
+// exact status and that nothing was delivered where it must not be.
+#include "engine.h"
+#include "httpclient.h"
+#include "hub.h"
+#include "sseclient.h"
+#include "tokens.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace ssehub;
+using namespace ssehub::test;
+
+namespace {
+
+const QByteArray Secret = "test-secret-test-secret-test-secret-0123";
+
+const QByteArray AclJson = R"({
+    "anonymous": null,
+    "roles": {
+        "sensor": {"subscribe": ["sensor/+/data", "user/%c/#"], "publish": ["sensor/%c/data"],
+                   "deny": ["control/#"]},
+        "viewer": {"subscribe": ["public/#"]},
+        "admin": {"subscribe": ["#"], "publish": ["#"], "admin": true}
+    },
+    "clients": {"ops": ["admin"]}
+})";
+
+qint64 nowSeconds()
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+QByteArray tokenFor(const QString &sub, const QStringList &roles, qint64 expSeconds = 0,
+                    const QByteArray &secret = Secret, const QByteArray &alg = "HS256")
+{
+    QJsonObject claims {{QStringLiteral("sub"), sub},
+                        {QStringLiteral("roles"), QJsonArray::fromStringList(roles)}};
+    if (expSeconds)
+        claims.insert(QStringLiteral("exp"), double(expSeconds));
+    return makeToken(claims, secret, alg);
+}
+
+QList<QPair<QByteArray, QByteArray>> bearer(const QByteArray &token)
+{
+    return {{"Authorization", "Bearer " + token}};
+}
+
+QByteArray publishBody(const QByteArray &topic, int n)
+{
+    return "{\"topic\":\"" + topic + "\",\"payload\":" + QByteArray::number(n) + "}";
+}
+
+} // namespace
+
+class TestSecurity : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init() { start(); }
+    void cleanup() { m_engine.reset(); }
+
+    void streamCredentials_data();
+    void streamCredentials();
+    void tokenSources();
+    void streamFilters_data();
+    void streamFilters();
+    void publishing_data();
+    void publishing();
+    void subscriptionApi();
+    void adminRoutes();
+    void tokenExpiresOnALiveStream();
+    void anonymousRole();
+    void startupChecks();
+
+private:
+    void start(const QByteArray &acl = AclJson, qint64 leewayMs = 0);
+    quint16 port() const { return m_engine->port(); }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Engine> m_engine;
+};
+
+void TestSecurity::initTestCase()
+{
+    QFile secret(m_dir.filePath(QStringLiteral("secret")));
+    QVERIFY(secret.open(QIODevice::WriteOnly));
+    secret.write(Secret + "\n"); // as `echo` writes it: the newline is not part of the secret
+}
+
+void TestSecurity::start(const QByteArray &acl, qint64 leewayMs)
+{
+    m_engine.reset();
+    QFile file(m_dir.filePath(QStringLiteral("acl.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(acl);
+    file.close();
+    Engine::Config config;
+    config.port = 0;
+    config.dataDir.clear();
+    config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
+    config.aclFile = file.fileName();
+    config.jwtLeewayMs = leewayMs;
+    config.heartbeatMs = 400; // the expiry check runs with the heartbeat tick (100 ms here)
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    QVERIFY2(m_engine->start(&error), qPrintable(error));
+}
+
+void TestSecurity::streamCredentials_data()
+{
+    QTest::addColumn<QByteArray>("token");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("errorPart");
+    const qint64 now = nowSeconds();
+    QTest::newRow("none") << QByteArray() << 401 << "authentication required";
+    QTest::newRow("valid") << tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")},
+                                       now + 60)
+                           << 200 << QString();
+    QTest::newRow("forged") << tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}, 0,
+                                        "another-secret-another-secret-another")
+                            << 401 << "signature";
+    const QByteArray valid = tokenFor(QStringLiteral("dev-1"), {QStringLiteral("admin")});
+    QTest::newRow("alg none") << base64Url(R"({"alg":"none","typ":"JWT"})") + '.'
+            + valid.split('.').at(1)
+            + '.' << 401 << "algorithm";
+    QTest::newRow("HS512 claimed")
+        << tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}, 0, Secret, "HS512") << 401
+        << "algorithm";
+    QTest::newRow("expired") << tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")},
+                                         now - 5)
+                             << 401 << "expired";
+    QJsonObject early {{QStringLiteral("sub"), QStringLiteral("dev-1")},
+                       {QStringLiteral("roles"), QJsonArray {QStringLiteral("sensor")}},
+                       {QStringLiteral("nbf"), double(now + 600)}};
+    QTest::newRow("not yet valid") << makeToken(early, Secret) << 401 << "not valid yet";
+    QTest::newRow("garbage") << QByteArray("not.a.token") << 401 << "malformed";
+    QTest::newRow("wrong role") << tokenFor(QStringLiteral("dev-1"), {QStringLiteral("viewer")})
+                                << 403 << "sensor/+/data";
+}
+
+void TestSecurity::streamCredentials()
+{
+    QFETCH(QByteArray, token);
+    QFETCH(int, status);
+    QFETCH(QString, errorPart);
+    SseClient client;
+    client.open(port(), "/events?topic=sensor/%2B/data",
+                token.isEmpty() ? QList<QPair<QByteArray, QByteArray>>() : bearer(token));
+    QTRY_VERIFY(client.status() != 0);
+    QCOMPARE(client.status(), status);
+    if (status == 200) {
+        QTRY_VERIFY(client.hasSession());
+        QCOMPARE(client.session().value(QLatin1String("client_id")).toString(),
+                 QStringLiteral("dev-1")); // the token's sub
+        return;
+    }
+    if (status == 401)
+        QCOMPARE(client.header("www-authenticate"), QByteArray("Bearer"));
+    QTRY_VERIFY(client.raw().contains("error"));
+    QVERIFY2(client.raw().contains(errorPart.toUtf8()), client.raw().constData());
+    // Refused requests never became streams; an event published now reaches nobody.
+    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    const HttpResponse r = request(port(), "POST", "/publish", publishBody("sensor/1/data", 1),
+                                   "application/json", bearer(tokenFor(QStringLiteral("ops"), {})));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json().value(QLatin1String("delivered")).toInt(), 0);
+}
+
+void TestSecurity::tokenSources()
+{
+    const QByteArray token = tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")});
+    SseClient byCookie, byQuery, byHeader;
+    byCookie.open(port(), "/events?topic=sensor/1/data",
+                  {{"Cookie", "a=b; ssehub_token=" + token}});
+    byQuery.open(port(), "/events?topic=sensor/1/data&access_token=" + token);
+    byHeader.open(port(), "/events?topic=sensor/1/data", bearer(token));
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 3);
+    QCOMPARE(request(port(), "POST", "/publish", publishBody("sensor/dev-1/data", 7),
+                     "application/json", bearer(token))
+                 .status,
+             200);
+    QCOMPARE(publish(port(), "sensor/1/data", "1").status, 401); // no token
+    // A token for another role, in the cookie, does not open what the role may not see.
+    SseClient wrongCookie;
+    wrongCookie.open(
+        port(), "/events?topic=sensor/1/data",
+        {{"Cookie", "ssehub_token=" + tokenFor(QStringLiteral("v"), {QStringLiteral("viewer")})}});
+    QTRY_COMPARE(wrongCookie.status(), 403);
+    // The header wins over the query and the cookie.
+    SseClient headerWins;
+    headerWins.open(port(), "/events?topic=sensor/1/data&access_token=" + token,
+                    bearer("forged.token.here"));
+    QTRY_COMPARE(headerWins.status(), 401);
+}
+
+void TestSecurity::streamFilters_data()
+{
+    QTest::addColumn<QByteArray>("query");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("errorPart");
+    QTest::newRow("exact allowed") << QByteArray("topic=sensor/7/data") << 200 << QString();
+    QTest::newRow("own inbox via %c") << QByteArray("topic=user/dev-1/%23") << 200 << QString();
+    QTest::newRow("other inbox") << QByteArray("topic=user/dev-2/%23") << 403 << "user/dev-2/#";
+    QTest::newRow("wider than allowed") << QByteArray("topic=sensor/%23") << 403 << "sensor/#";
+    QTest::newRow("everything") << QByteArray("topic=%23") << 403 << "'#'";
+    QTest::newRow("denied") << QByteArray("topic=control/x") << 403 << "control/#";
+    QTest::newRow("one of two denied")
+        << QByteArray("topic=sensor/1/data&topic=control/%2B") << 403 << "control/+";
+    QTest::newRow("other client") << QByteArray("topic=sensor/1/data&client_id=dev-2") << 403
+                                  << "does not match";
+}
+
+void TestSecurity::streamFilters()
+{
+    QFETCH(QByteArray, query);
+    QFETCH(int, status);
+    QFETCH(QString, errorPart);
+    SseClient client;
+    client.open(port(), "/events?" + query,
+                bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")})));
+    QTRY_VERIFY(client.status() != 0);
+    QCOMPARE(client.status(), status);
+    if (status != 200) {
+        QTRY_VERIFY2(client.raw().contains(errorPart.toUtf8()), client.raw().constData());
+        QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    }
+}
+
+void TestSecurity::publishing_data()
+{
+    QTest::addColumn<QByteArray>("token");
+    QTest::addColumn<QByteArray>("topic");
+    QTest::addColumn<int>("status");
+    const QByteArray sensor = tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")});
+    QTest::newRow("own topic") << sensor << QByteArray("sensor/dev-1/data") << 200;
+    QTest::newRow("another device's") << sensor << QByteArray("sensor/dev-2/data") << 403;
+    QTest::newRow("denied") << sensor << QByteArray("control/reboot") << 403;
+    QTest::newRow("viewer") << tokenFor(QStringLiteral("v"), {QStringLiteral("viewer")})
+                            << QByteArray("public/news") << 403;
+    QTest::newRow("admin via clients")
+        << tokenFor(QStringLiteral("ops"), {}) << QByteArray("control/reboot") << 200;
+    QTest::newRow("no token") << QByteArray() << QByteArray("sensor/dev-1/data") << 401;
+}
+
+void TestSecurity::publishing()
+{
+    QFETCH(QByteArray, token);
+    QFETCH(QByteArray, topic);
+    QFETCH(int, status);
+    // An admin watches everything: a refused publish must not reach it.
+    SseClient watcher;
+    watcher.open(port(), "/events?topic=%23", bearer(tokenFor(QStringLiteral("ops"), {})));
+    QTRY_VERIFY(watcher.hasSession());
+    const HttpResponse r
+        = request(port(), "POST", "/publish", publishBody(topic, 1), "application/json",
+                  token.isEmpty() ? QList<QPair<QByteArray, QByteArray>>() : bearer(token));
+    QCOMPARE(r.status, status);
+    if (status == 200) {
+        QTRY_COMPARE(watcher.events().size(), 1);
+        return;
+    }
+    QVERIFY(r.json().contains(QLatin1String("error")));
+    if (status == 403)
+        QVERIFY(
+            r.json().value(QLatin1String("error")).toString().contains(QString::fromUtf8(topic)));
+    QTest::qWait(50);
+    QCOMPARE(watcher.events().size(), 0);
+}
+
+void TestSecurity::subscriptionApi()
+{
+    const auto sensor = bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}));
+    const auto admin = bearer(tokenFor(QStringLiteral("ops"), {}));
+    auto call = [&](const QByteArray &method, const QByteArray &path, const QByteArray &body,
+                    const QList<QPair<QByteArray, QByteArray>> &headers) {
+        return request(port(), method, path, body, "application/json", headers).status;
+    };
+    QCOMPARE(call("POST", "/subscribe", R"({"client_id":"dev-1","topics":["user/dev-1/inbox"]})",
+                  sensor),
+             200);
+    QCOMPARE(call("POST", "/subscribe", R"({"client_id":"dev-1","topics":["sensor/#"]})", sensor),
+             403);
+    QCOMPARE(
+        call("POST", "/subscribe", R"({"client_id":"dev-2","topics":["sensor/1/data"]})", sensor),
+        403); // another client
+    QCOMPARE(call("POST", "/subscribe", R"({"client_id":"dev-1","topics":["a"]})", {}), 401);
+    QCOMPARE(call("GET", "/subscriptions/dev-1", {}, sensor), 200);
+    QCOMPARE(call("GET", "/subscriptions/dev-2", {}, sensor), 403);
+    QCOMPARE(call("GET", "/subscriptions/dev-1", {}, admin), 200); // admins may
+    QCOMPARE(call("PATCH", "/subscriptions/dev-1", R"({"state":"paused"})", sensor), 200);
+    QCOMPARE(call("POST", "/ack", R"({"client_id":"dev-2","last_event_id":"1"})", sensor), 403);
+    QCOMPARE(call("DELETE", "/unsubscribe",
+                  R"({"client_id":"dev-1","topics":["user/dev-1/inbox"]})", sensor),
+             200);
+    // Nothing of the refused ones was stored.
+    const HttpResponse list
+        = request(port(), "GET", "/subscriptions/dev-1", {}, "application/json", sensor);
+    QCOMPARE(list.json().value(QLatin1String("subscriptions")).toArray().size(), 0);
+    QVERIFY(!m_engine->hub()->client(QStringLiteral("dev-2")));
+}
+
+void TestSecurity::adminRoutes()
+{
+    const auto sensor = bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}));
+    const auto admin = bearer(tokenFor(QStringLiteral("ops"), {}));
+    SseClient stream;
+    stream.open(port(), "/events?topic=sensor/1/data", sensor);
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    for (const QByteArray &path : {QByteArray("/connections"), QByteArray("/nodes")}) {
+        QCOMPARE(request(port(), "GET", path, {}, {}, {}).status, 401);
+        QCOMPARE(request(port(), "GET", path, {}, {}, sensor).status, 403);
+        QCOMPARE(request(port(), "GET", path, {}, {}, admin).status, 200);
+    }
+    const HttpResponse list = request(port(), "GET", "/connections", {}, {}, admin);
+    const QByteArray id = list.json()
+                              .value(QLatin1String("connections"))
+                              .toArray()
+                              .at(0)
+                              .toObject()
+                              .value(QLatin1String("id"))
+                              .toString()
+                              .toUtf8();
+    QCOMPARE(request(port(), "DELETE", "/connections/" + id, {}, {}, sensor).status, 403);
+    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+    QCOMPARE(request(port(), "DELETE", "/connections/" + id, {}, {}, admin).status, 200);
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    // The demo page stays public.
+    QCOMPARE(request(port(), "GET", "/", {}, {}, {}).status, 200);
+}
+
+void TestSecurity::tokenExpiresOnALiveStream()
+{
+    const qint64 exp = nowSeconds() + 2;
+    SseClient client;
+    client.open(port(), "/events?topic=sensor/%2B/data",
+                bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}, exp)));
+    QTRY_VERIFY(client.hasSession());
+    const auto admin = bearer(tokenFor(QStringLiteral("ops"), {}));
+    auto post = [&](int n) {
+        return request(port(), "POST", "/publish", publishBody("sensor/1/data", n),
+                       "application/json", admin)
+            .json()
+            .value(QLatin1String("id"))
+            .toString()
+            .toUtf8();
+    };
+    const QByteArray first = post(1);
+    QTRY_COMPARE(client.events().size(), 1);
+    // At exp the stream says so and ends.
+    QTRY_VERIFY_WITH_TIMEOUT(!client.isConnected(), 5000);
+    QVERIFY(QDateTime::currentSecsSinceEpoch() >= exp);
+    QCOMPARE(client.events().size(), 2);
+    QCOMPARE(client.events().at(1).type, QByteArray("auth-expired"));
+    QCOMPARE(client.lastEventId(), first);
+    // Published while it was away; the reconnect with a fresh token resumes without loss.
+    const QByteArray missed = post(2);
+    SseClient again;
+    again.open(
+        port(), "/events?topic=sensor/%2B/data",
+        {{"Authorization",
+          "Bearer "
+              + tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}, nowSeconds() + 60)},
+         {"Last-Event-ID", client.lastEventId()}});
+    QTRY_COMPARE(again.events().size(), 1);
+    QCOMPARE(again.events().at(0).id, missed);
+}
+
+void TestSecurity::anonymousRole()
+{
+    start(QByteArray(AclJson).replace(R"("anonymous": null)", R"("anonymous": "viewer")"));
+    SseClient allowed, refused, named;
+    allowed.open(port(), "/events?topic=public/%23");
+    refused.open(port(), "/events?topic=sensor/1/data");
+    named.open(port(), "/events?topic=public/x&client_id=dev-1"); // cannot claim an identity
+    QTRY_COMPARE(allowed.status(), 200);
+    QTRY_COMPARE(refused.status(), 403);
+    QTRY_COMPARE(named.status(), 403);
+    QCOMPARE(publish(port(), "public/x", "1").status, 403); // viewers do not publish
+    QCOMPARE(request(port(), "GET", "/connections").status, 403);
+}
+
+void TestSecurity::startupChecks()
+{
+    m_engine.reset();
+    // Listening beyond loopback without authentication: started, with a warning.
+    {
+        Engine::Config config;
+        config.port = 0;
+        config.dataDir.clear();
+        config.listenAddress = QHostAddress::AnyIPv4;
+        Engine open(config);
+        QString error;
+        QVERIFY(open.start(&error));
+        QVERIFY(open.startProblems()
+                    .join(QLatin1Char(' '))
+                    .contains(QLatin1String("without authentication")));
+    }
+    // The same with authentication: no warning.
+    {
+        Engine::Config config;
+        config.port = 0;
+        config.dataDir.clear();
+        config.listenAddress = QHostAddress::AnyIPv4;
+        config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
+        Engine guarded(config);
+        QString error;
+        QVERIFY(guarded.start(&error));
+        QVERIFY(guarded.startProblems().isEmpty());
+    }
+    // A short secret, a missing secret file, a broken ACL: refused at start, naming the file.
+    QFile shortSecret(m_dir.filePath(QStringLiteral("short")));
+    QVERIFY(shortSecret.open(QIODevice::WriteOnly));
+    shortSecret.write("tooshort");
+    shortSecret.close();
+    QFile badAcl(m_dir.filePath(QStringLiteral("bad.json")));
+    QVERIFY(badAcl.open(QIODevice::WriteOnly));
+    badAcl.write(R"({"roles": {"r": {"subscribe": ["a/#/b"]}}})");
+    badAcl.close();
+    const QList<QPair<QString, QString>> cases {
+        {QStringLiteral("secret"), shortSecret.fileName()},
+        {QStringLiteral("secret"), m_dir.filePath(QStringLiteral("missing"))},
+        {QStringLiteral("acl"), badAcl.fileName()}};
+    for (const auto &[kind, path] : cases) {
+        Engine::Config config;
+        config.port = 0;
+        config.dataDir.clear();
+        if (kind == QLatin1String("secret"))
+            config.jwtSecretFile = path;
+        else
+            config.aclFile = path;
+        Engine engine(config);
+        QString error;
+        QVERIFY2(!engine.start(&error), qPrintable(path));
+        QVERIFY2(error.contains(path), qPrintable(error));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestSecurity)
+#include "tst_security.moc"
