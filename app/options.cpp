@@ -195,9 +195,36 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QCoreApplication::translate("main",
                                     "Clock skew allowed on a token's exp and nbf (default 30s)."),
         QStringLiteral("DURATION"));
-    parser.addOptions({headless, listen, heartbeat, retry, history, maxQueue, maxBody, cors,
-                       dataDir, grace, archiveAfter, deleteAfter, redis, redisPrefix, nodeId,
-                       jwtSecretFile, acl, jwtCookie, jwtLeeway});
+    const QCommandLineOption maxConnections(
+        QStringLiteral("max-connections"),
+        QCoreApplication::translate("main", "Open streams at most (default 10000; 0: no limit)."),
+        QStringLiteral("N"));
+    const QCommandLineOption maxPerIp(
+        QStringLiteral("max-connections-per-ip"),
+        QCoreApplication::translate("main",
+                                    "Streams from one address at most (default 0: no limit)."),
+        QStringLiteral("N"));
+    const QCommandLineOption maxPerClient(
+        QStringLiteral("max-streams-per-client"),
+        QCoreApplication::translate("main",
+                                    "Streams of one client id at most (default 64; 0: no limit)."),
+        QStringLiteral("N"));
+    const QCommandLineOption publishRate(
+        QStringLiteral("publish-rate"),
+        QCoreApplication::translate("main",
+                                    "Publishes per second per client, or per address for "
+                                    "anonymous publishers (default 0: no limit)."),
+        QStringLiteral("N"));
+    const QCommandLineOption publishBurst(
+        QStringLiteral("publish-burst"),
+        QCoreApplication::translate("main",
+                                    "Publishes allowed in a burst (default: twice the rate)."),
+        QStringLiteral("N"));
+    parser.addOptions({headless,      listen,       heartbeat,   retry,       history,
+                       maxQueue,      maxBody,      cors,        dataDir,     grace,
+                       archiveAfter,  deleteAfter,  redis,       redisPrefix, nodeId,
+                       jwtSecretFile, acl,          jwtCookie,   jwtLeeway,   maxConnections,
+                       maxPerIp,      maxPerClient, publishRate, publishBurst});
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -314,6 +341,14 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         }
         config.redisPrefix = prefix;
     }
+    const QString countText
+        = QCoreApplication::translate("main", "a count from 0 (no limit) to 1000000");
+    if (!numeric(maxConnections, count, 0, 1'000'000, countText, &config.maxConnections)
+        || !numeric(maxPerIp, count, 0, 1'000'000, countText, &config.maxConnectionsPerIp)
+        || !numeric(maxPerClient, count, 0, 1'000'000, countText, &config.maxStreamsPerClient)
+        || !numeric(publishRate, count, 0, 1'000'000, countText, &config.publishRate)
+        || !numeric(publishBurst, count, 0, 1'000'000, countText, &config.publishBurst))
+        return false;
     config.jwtSecretFile = parser.value(jwtSecretFile);
     config.aclFile = parser.value(acl);
     if (parser.isSet(jwtCookie)) {

@@ -101,6 +101,11 @@ bool Engine::start(QString *error)
 
     HttpFront::Options frontOptions;
     frontOptions.auth = Authenticator(authOptions);
+    frontOptions.maxConnections = m_config.maxConnections;
+    frontOptions.maxConnectionsPerIp = m_config.maxConnectionsPerIp;
+    frontOptions.maxStreamsPerClient = m_config.maxStreamsPerClient;
+    frontOptions.publishRate = m_config.publishRate;
+    frontOptions.publishBurst = m_config.publishBurst;
     frontOptions.retryMs = m_config.retryMs;
     frontOptions.maxBodyBytes = m_config.maxBodyBytes;
     frontOptions.maxFiltersPerStream = m_config.maxFiltersPerStream;

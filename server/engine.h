@@ -65,6 +65,11 @@ public:
         qint64 maxQueueBytes = 1024 * 1024;
         qint64 maxBodyBytes = 64 * 1024;
         int maxFiltersPerStream = 64;
+        int maxConnections = 10000; // open streams (0: no limit)
+        int maxConnectionsPerIp = 0; // streams from one address (0: no limit)
+        int maxStreamsPerClient = 64; // streams of one client id (0: no limit)
+        double publishRate = 0; // publishes per second per client or address (0: no limit)
+        double publishBurst = 0; // 0: twice the rate
         int requestTimeoutMs = 15000;
         int keepAliveTimeoutMs = 75000;
         QStringList corsOrigins;

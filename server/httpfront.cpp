@@ -17,6 +17,7 @@
 #include <QTcpSocket>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -378,6 +379,13 @@ void HttpFront::rejectEarly(QTcpSocket *socket, int status, const QString &messa
 void HttpFront::sweep()
 {
     const qint64 now = SseConnection::monotonicMs();
+    // Buckets idle long enough to be full again carry no information: dropped (bounded memory).
+    for (auto it = m_buckets.begin(); it != m_buckets.end();) {
+        if (now - it->lastMs > 60000)
+            it = m_buckets.erase(it);
+        else
+            ++it;
+    }
     QList<QTcpSocket *> expired;
     QList<QTcpSocket *> idle;
     QList<QTcpSocket *> slow;
@@ -760,6 +768,16 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
     }
     stream.spec.userAgent = request.value("user-agent");
     stream.origin = request.value("origin");
+    int limitStatus = 0;
+    if (const QString over
+        = checkStreamLimits(socket->peerAddress(), stream.spec.clientId, &limitStatus);
+        !over.isEmpty()) {
+        ++m_counters.connectionLimitRejections;
+        qCInfo(lcHttp).noquote() << "refused a stream from" << socket->peerAddress().toString()
+                                 << "-" << over;
+        replyError(replyTo(request, socket), limitStatus, over, "Retry-After: 5\r\n");
+        return;
+    }
 
     // From here on the connection is a stream. Its descriptor moves out of Qt: the stream owns a
     // duplicate, and the QTcpSocket is closed (which closes only Qt's descriptor, not the
@@ -775,6 +793,53 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
         return;
     }
     startStream(fd, peer, peerPort, stream);
+}
+
+QString HttpFront::checkStreamLimits(const QHostAddress &peer, const QString &clientId,
+                                     int *status) const
+{
+    if (m_options.maxConnections > 0 && m_hub->connectionCount() >= m_options.maxConnections) {
+        *status = 503;
+        return tr("server full: %1 streams are open (--max-connections)")
+            .arg(m_options.maxConnections);
+    }
+    if (m_options.maxConnectionsPerIp > 0
+        && m_hub->connectionsFrom(peer) >= m_options.maxConnectionsPerIp) {
+        *status = 429;
+        return tr("too many streams from %1 (at most %2, --max-connections-per-ip)")
+            .arg(peer.toString())
+            .arg(m_options.maxConnectionsPerIp);
+    }
+    if (m_options.maxStreamsPerClient > 0 && !clientId.isEmpty()) {
+        const Client *client = m_hub->client(clientId);
+        if (client && client->streams.size() >= m_options.maxStreamsPerClient) {
+            *status = 429;
+            return tr("client '%1' has %2 streams open already (--max-streams-per-client)")
+                .arg(clientId)
+                .arg(m_options.maxStreamsPerClient);
+        }
+    }
+    return {};
+}
+
+bool HttpFront::takePublishToken(const QString &key, int *retryAfterSeconds)
+{
+    if (m_options.publishRate <= 0)
+        return true;
+    const double burst
+        = m_options.publishBurst > 0 ? m_options.publishBurst : 2 * m_options.publishRate;
+    const qint64 now = SseConnection::monotonicMs();
+    auto it = m_buckets.find(key);
+    if (it == m_buckets.end())
+        it = m_buckets.insert(key, Bucket {burst, now});
+    it->tokens = qMin(burst, it->tokens + double(now - it->lastMs) * m_options.publishRate / 1000);
+    it->lastMs = now;
+    if (it->tokens >= 1) {
+        it->tokens -= 1;
+        return true;
+    }
+    *retryAfterSeconds = qMax(1, int(std::ceil((1 - it->tokens) / m_options.publishRate)));
+    return false;
 }
 
 bool HttpFront::tryAcceptStream(int fd)
@@ -829,11 +894,14 @@ bool HttpFront::tryAcceptStream(int fd)
     socklen_t length = sizeof(address);
     if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
         return false;
+    QHostAddress peer(reinterpret_cast<const sockaddr *>(&address));
+    int limitStatus = 0;
+    if (!checkStreamLimits(peer, stream.spec.clientId, &limitStatus).isEmpty())
+        return false; // the QTcpSocket path answers with the error (request not consumed yet)
     // Consume exactly the request that was peeked.
     if (::recv(fd, buffer, size_t(peeked), MSG_DONTWAIT) != peeked)
         return false;
     ++m_counters.requests;
-    QHostAddress peer(reinterpret_cast<const sockaddr *>(&address));
     const quint16 peerPort = address.ss_family == AF_INET6
         ? ntohs(reinterpret_cast<const sockaddr_in6 *>(&address)->sin6_port)
         : ntohs(reinterpret_cast<const sockaddr_in *>(&address)->sin_port);
@@ -912,6 +980,20 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
     if (const QString denied = m_options.auth.checkPublish(who, publish.topic); !denied.isEmpty()) {
         ++m_counters.authFailures;
         replyError(to, 403, denied);
+        return;
+    }
+    // The rate limit applies per client, or per address for anonymous publishers.
+    int retryAfter = 0;
+    const QString bucket = who.authenticated ? QStringLiteral("client:") + who.clientId
+                                             : QStringLiteral("address:")
+            + (to.socket ? to.socket->peerAddress().toString() : QString());
+    if (!takePublishToken(bucket, &retryAfter)) {
+        ++m_counters.rateLimitRejections;
+        replyError(to, 429,
+                   tr("publishing faster than %1 events/s (--publish-rate); retry in %2 s")
+                       .arg(m_options.publishRate)
+                       .arg(retryAfter),
+                   "Retry-After: " + QByteArray::number(retryAfter) + "\r\n");
         return;
     }
 

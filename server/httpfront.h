@@ -59,6 +59,11 @@ public:
         int keepAliveTimeoutMs = 75000; // idle time before a non-stream connection is closed
         QStringList corsOrigins; // "*" allows any origin
         Authenticator auth; // nothing configured: every request is allowed
+        int maxConnections = 10000; // open streams in total (0: no limit): 503 beyond
+        int maxConnectionsPerIp = 0; // streams from one address (0: no limit): 429 beyond
+        int maxStreamsPerClient = 64; // streams of one client id (0: no limit): 429 beyond
+        double publishRate = 0; // publishes per second per client (0: no limit): 429 beyond
+        double publishBurst = 0; // bucket size; 0: twice the rate
     };
 
     HttpFront(const Options &options, Hub *hub, Broker *broker, QObject *parent = nullptr);
@@ -76,6 +81,8 @@ public:
         quint64 published = 0;
         quint64 rejected = 0; // 4xx/5xx answers
         quint64 authFailures = 0; // 401 and 403 answers
+        quint64 connectionLimitRejections = 0; // 503/429 for too many streams
+        quint64 rateLimitRejections = 0; // 429 for publishing too fast
     };
     const Counters &counters() const { return m_counters; }
 
@@ -124,6 +131,11 @@ private:
                                StreamRequest *out) const;
     void startStream(int fd, const QHostAddress &peer, quint16 peerPort,
                      const StreamRequest &stream);
+    // Whether one more stream from this address (and client) fits the limits; otherwise why
+    // not, with the status in *status.
+    QString checkStreamLimits(const QHostAddress &peer, const QString &clientId, int *status) const;
+    // Takes a token from the publisher's bucket; otherwise the seconds until one is there.
+    bool takePublishToken(const QString &key, int *retryAfterSeconds);
     bool tryAcceptStream(int fd);
     void serveEvents(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
     void servePublish(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
@@ -177,6 +189,12 @@ private:
     Hub *m_hub;
     Broker *m_broker;
     std::function<QJsonObject()> m_nodesProvider;
+    struct Bucket
+    {
+        double tokens = 0;
+        qint64 lastMs = 0;
+    };
+    QHash<QString, Bucket> m_buckets; // publish rate per client (or address), idle ones pruned
     StreamListener *m_listener = nullptr;
     QHash<QTcpSocket *, Guard> m_guards;
     QTimer m_sweep;

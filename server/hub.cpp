@@ -323,6 +323,7 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     connection->setAuthExpiresAtMs(spec.authExpiresAtMs);
     connect(connection, &SseConnection::closed, this, &Hub::onClosed);
     m_connections.insert(id, connection);
+    ++m_perAddress[peer];
     client->streams.append(connection);
     if (client->streams.size() == 1)
         watchAll(client, +1);
@@ -425,6 +426,8 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
 {
     if (!m_connections.remove(connection->id()))
         return;
+    if (auto it = m_perAddress.find(connection->peer()); it != m_perAddress.end() && --*it <= 0)
+        m_perAddress.erase(it);
     Client *client = m_clients.at(connection->client()->id).get();
     if (client->streams.size() == 1)
         watchAll(client, -1); // the last stream: nothing here needs its filters any more

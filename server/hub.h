@@ -132,6 +132,7 @@ public:
     void closeAll(CloseReason reason);
 
     int connectionCount() const { return int(m_connections.size()); }
+    int connectionsFrom(const QHostAddress &peer) const { return m_perAddress.value(peer); }
     int clientCount() const { return int(m_clients.size()); }
     QList<const SseConnection *> connections() const;
     const Client *client(const QString &id) const;
@@ -173,6 +174,7 @@ private:
     ConnectionLog *m_log;
     StreamPoller m_poller;
     QHash<quint64, SseConnection *> m_connections;
+    QHash<QHostAddress, int> m_perAddress; // open streams by remote address
     struct IdHash
     {
         size_t operator()(const QString &id) const noexcept { return qHash(id); }

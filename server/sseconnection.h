@@ -60,6 +60,7 @@ public:
     QList<QByteArray> filters() const { return m_client->activeFilters(); }
     bool payloadOnly() const { return m_options.payloadOnly; }
     QString remote() const;
+    const QHostAddress &peer() const { return m_peer; }
     QByteArray userAgent() const { return m_userAgent; }
     void setUserAgent(const QByteArray &ua) { m_userAgent = ua; }
     qint64 connectedAt() const { return m_connectedAt; }

@@ -63,7 +63,7 @@ trap cleanup EXIT
 start_server() {
     local flavor=$1 port=$2
     if [ "$flavor" = ssehub ]; then
-        taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$port" --history 10000 --data-dir '' \
+        taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$port" --history 10000 --max-connections 0 --data-dir '' \
             >"$work/ssehub.log" 2>&1 &
         server_pid=$!
         wait_port "$port"
@@ -160,7 +160,7 @@ run_cluster() {
     cluster_pids=()
     p1=$(free_port)
     if [ "$flavor" = ssehub-embedded ]; then
-        taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$p1" --history 10000 --data-dir '' \
+        taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$p1" --history 10000 --max-connections 0 --data-dir '' \
             >"$work/ssehub-1.log" 2>&1 &
         cluster_pids+=($!)
         wait_port "$p1"
@@ -175,7 +175,7 @@ run_cluster() {
         p2=$(free_port)
         for port in "$p1" "$p2"; do
             if [ "$flavor" = ssehub ]; then
-                taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$port" --history 10000 \
+                taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$port" --history 10000 --max-connections 0 \
                     --data-dir '' --redis "redis://127.0.0.1:$redis_port" >"$work/ssehub-$port.log" 2>&1 &
                 cluster_pids+=($!)
                 wait_port "$port"

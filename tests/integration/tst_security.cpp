@@ -5,11 +5,13 @@
 // exact status and that nothing was delivered where it must not be.
 #include "engine.h"
 #include "httpclient.h"
+#include "httpfront.h"
 #include "hub.h"
 #include "sseclient.h"
 #include "tokens.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -84,6 +86,8 @@ private Q_SLOTS:
     void tokenExpiresOnALiveStream();
     void anonymousRole();
     void startupChecks();
+    void connectionLimits();
+    void publishRateLimit();
 
 private:
     void start(const QByteArray &acl = AclJson, qint64 leewayMs = 0);
@@ -446,6 +450,96 @@ void TestSecurity::startupChecks()
         QVERIFY2(!engine.start(&error), qPrintable(path));
         QVERIFY2(error.contains(path), qPrintable(error));
     }
+}
+
+void TestSecurity::connectionLimits()
+{
+    m_engine.reset();
+    Engine::Config config;
+    config.port = 0;
+    config.dataDir.clear();
+    config.maxConnections = 3;
+    config.maxConnectionsPerIp = 0;
+    config.maxStreamsPerClient = 1;
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    QVERIFY(m_engine->start(&error));
+
+    SseClient a, b, sameClient, c, over;
+    a.open(port(), "/events?topic=t&client_id=k");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    sameClient.open(port(), "/events?topic=t&client_id=k"); // one stream per client here
+    QTRY_COMPARE(sameClient.status(), 429);
+    QCOMPARE(sameClient.header("retry-after"), QByteArray("5"));
+    QTRY_VERIFY(sameClient.raw().contains("--max-streams-per-client"));
+    b.open(port(), "/events?topic=t");
+    c.open(port(), "/events?topic=t");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 3);
+    over.open(port(), "/events?topic=t");
+    QTRY_COMPARE(over.status(), 503);
+    QTRY_VERIFY(over.raw().contains("server full"));
+    QCOMPARE(m_engine->hub()->connectionCount(), 3);
+    QCOMPARE(m_engine->front()->counters().connectionLimitRejections, 2u);
+    // A freed place is available again.
+    c.close();
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    SseClient again;
+    again.open(port(), "/events?topic=t");
+    QTRY_COMPARE(again.status(), 200);
+    // Nothing was delivered to the refused ones.
+    QCOMPARE(publish(port(), "t", "1").json().value(QLatin1String("delivered")).toInt(), 3);
+    QTest::qWait(50);
+    QVERIFY(over.events().isEmpty() && sameClient.events().isEmpty());
+
+    // Per address.
+    m_engine.reset();
+    config.maxConnections = 0;
+    config.maxConnectionsPerIp = 2;
+    m_engine = std::make_unique<Engine>(config);
+    QVERIFY(m_engine->start(&error));
+    SseClient p1, p2, p3;
+    p1.open(port(), "/events?topic=t");
+    p2.open(port(), "/events?topic=t");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    p3.open(port(), "/events?topic=t");
+    QTRY_COMPARE(p3.status(), 429);
+    QTRY_VERIFY(p3.raw().contains("127.0.0.1"));
+}
+
+void TestSecurity::publishRateLimit()
+{
+    m_engine.reset();
+    Engine::Config config;
+    config.port = 0;
+    config.dataDir.clear();
+    config.publishRate = 2;
+    config.publishBurst = 4;
+    config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    QVERIFY2(m_engine->start(&error), qPrintable(error));
+    const auto one = bearer(tokenFor(QStringLiteral("one"), {}));
+    const auto two = bearer(tokenFor(QStringLiteral("two"), {}));
+    auto post = [&](const QList<QPair<QByteArray, QByteArray>> &who) {
+        return request(port(), "POST", "/publish", publishBody("t", 1), "application/json", who);
+    };
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(post(one).status, 200); // the burst
+    const HttpResponse limited = post(one);
+    QCOMPARE(limited.status, 429);
+    QVERIFY(limited.header("retry-after").toInt() >= 1);
+    QVERIFY(limited.json()
+                .value(QLatin1String("error"))
+                .toString()
+                .contains(QLatin1String("--publish-rate")));
+    QCOMPARE(post(two).status, 200); // buckets are per client
+    QCOMPARE(m_engine->front()->counters().rateLimitRejections, 1u);
+    // Tokens come back at the rate (2/s). (Not QTRY: it evaluates its expression once more at
+    // the end, which would publish once more.)
+    QElapsedTimer waited;
+    waited.start();
+    QVERIFY(QTest::qWaitFor([&] { return post(one).status == 200; }, 3000));
+    QVERIFY(waited.elapsed() >= 300); // not at once: about 0.5 s for one token at 2/s
 }
 
 QTEST_GUILESS_MAIN(TestSecurity)
