@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -24,22 +25,29 @@
 namespace {
 
 int signalPipe[2] = {-1, -1};
+std::function<void()> reloadRequested; // SIGHUP
 
-void onSignal(int)
+void onSignal(int signal)
 {
-    const char byte = 1;
+    const char byte = signal == SIGHUP ? 'r' : 'q';
     [[maybe_unused]] const ssize_t n = ::write(signalPipe[1], &byte, 1);
 }
 
-// Turns SIGINT/SIGTERM into a quit of the event loop (self-pipe: nothing unsafe in the handler).
+// Turns SIGINT/SIGTERM into a quit of the event loop and SIGHUP into a reload of the access
+// rules (self-pipe: nothing unsafe in the handler).
 void installSignalHandlers(QObject *context)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
         return;
     auto *notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, context);
     QObject::connect(notifier, &QSocketNotifier::activated, context, [] {
-        char byte;
+        char byte = 'q';
         [[maybe_unused]] const ssize_t n = ::read(signalPipe[0], &byte, 1);
+        if (byte == 'r') {
+            if (reloadRequested)
+                reloadRequested();
+            return;
+        }
         QCoreApplication::quit();
     });
     struct sigaction action;
@@ -49,6 +57,7 @@ void installSignalHandlers(QObject *context)
     action.sa_flags = SA_RESTART;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGHUP, &action, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 }
 
@@ -140,6 +149,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "ssehub: warning: %s\n", qPrintable(problem));
     printf("ssehub listening on %s\n", qPrintable(engine.listenUrl()));
     fflush(stdout);
+    reloadRequested = [&engine] {
+        engine.post([](ssehub::Engine *e) {
+            bool ok = false;
+            const QString message = e->reloadAccess(&ok);
+            fprintf(stderr, "ssehub: %s%s\n", ok ? "" : "reload failed: ", qPrintable(message));
+        });
+    };
 
     int code = 0;
 #ifdef SSEHUB_HAVE_UI
@@ -154,6 +170,7 @@ int main(int argc, char **argv)
     }
 #endif
     code = app->exec();
+    reloadRequested = {};
     engine.stop();
     return code;
 }

@@ -68,39 +68,12 @@ bool Engine::start(QString *error)
     }
     m_broker->setSink([hub = m_hub](const EventPtr &event) { return hub->deliver(event); });
 
-    Authenticator::Options authOptions;
-    authOptions.cookieName = m_config.jwtCookie;
-    authOptions.leewayMs = m_config.jwtLeewayMs;
-    if (!m_config.jwtSecretFile.isEmpty()) {
-        QFile file(m_config.jwtSecretFile);
-        if (!file.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read the JWT secret file %1: %2")
-                         .arg(m_config.jwtSecretFile, file.errorString());
-            return false;
-        }
-        QByteArray secret = file.read(4096);
-        while (secret.endsWith('\n') || secret.endsWith('\r'))
-            secret.chop(1);
-        if (secret.size() < 32) {
-            *error = QStringLiteral("the JWT secret in %1 is %2 bytes; HS256 needs at least 32 "
-                                    "(e.g. head -c 48 /dev/urandom | base64 > %1)")
-                         .arg(m_config.jwtSecretFile)
-                         .arg(secret.size());
-            return false;
-        }
-        authOptions.jwtSecret = secret;
-    }
-    if (!m_config.aclFile.isEmpty()) {
-        QString problem;
-        authOptions.acl = Acl::fromFile(m_config.aclFile, &problem);
-        if (!problem.isEmpty()) {
-            *error = problem;
-            return false;
-        }
-    }
+    Authenticator authenticator;
+    if (!loadAuthenticator(&authenticator, error))
+        return false;
 
     HttpFront::Options frontOptions;
-    frontOptions.auth = Authenticator(authOptions);
+    frontOptions.auth = authenticator;
     frontOptions.maxConnections = m_config.maxConnections;
     frontOptions.maxConnectionsPerIp = m_config.maxConnectionsPerIp;
     frontOptions.maxStreamsPerClient = m_config.maxStreamsPerClient;
@@ -147,6 +120,68 @@ bool Engine::start(QString *error)
     connect(&m_statsTimer, &QTimer::timeout, this, &Engine::emitStatsIfChanged);
     m_statsTimer.start();
     return true;
+}
+
+bool Engine::loadAuthenticator(Authenticator *out, QString *error) const
+{
+    Authenticator::Options authOptions;
+    authOptions.cookieName = m_config.jwtCookie;
+    authOptions.leewayMs = m_config.jwtLeewayMs;
+    if (!m_config.jwtSecretFile.isEmpty()) {
+        QFile file(m_config.jwtSecretFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read the JWT secret file %1: %2")
+                         .arg(m_config.jwtSecretFile, file.errorString());
+            return false;
+        }
+        QByteArray secret = file.read(4096);
+        while (secret.endsWith('\n') || secret.endsWith('\r'))
+            secret.chop(1);
+        if (secret.size() < 32) {
+            *error = QStringLiteral("the JWT secret in %1 is %2 bytes; HS256 needs at least 32 "
+                                    "(e.g. head -c 48 /dev/urandom | base64 > %1)")
+                         .arg(m_config.jwtSecretFile)
+                         .arg(secret.size());
+            return false;
+        }
+        authOptions.jwtSecret = secret;
+    }
+    if (!m_config.aclFile.isEmpty()) {
+        QString problem;
+        authOptions.acl = Acl::fromFile(m_config.aclFile, &problem);
+        if (!problem.isEmpty()) {
+            *error = problem;
+            return false;
+        }
+    }
+
+    *out = Authenticator(authOptions);
+    return true;
+}
+
+QString Engine::reloadAccess(bool *ok)
+{
+    *ok = false;
+    if (!m_front)
+        return QStringLiteral("the engine is not running");
+    if (m_config.aclFile.isEmpty() && m_config.jwtSecretFile.isEmpty())
+        return QStringLiteral("nothing to reload: no --acl or --jwt-secret-file");
+    Authenticator authenticator;
+    QString error;
+    if (!loadAuthenticator(&authenticator, &error)) {
+        qCWarning(lcEngine).noquote()
+            << "access rules not reloaded:" << error << "- the previous rules stay in force";
+        return error + QStringLiteral(" - the previous rules stay in force");
+    }
+    m_front->setAuthenticator(authenticator);
+    const int removed = m_hub->recheckAccess(authenticator);
+    *ok = true;
+    const QString message
+        = QStringLiteral("access rules reloaded; %1 live subscription(s) no longer "
+                         "allowed were removed")
+              .arg(removed);
+    qCInfo(lcEngine).noquote() << message;
+    return message;
 }
 
 void Engine::stop()

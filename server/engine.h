@@ -102,6 +102,10 @@ public:
     bool start(QString *error);
     // Stops accepting and closes every stream.
     void stop();
+    // Reads the ACL file again (SIGHUP, the console): new rules apply to new requests, and live
+    // streams lose subscriptions that are no longer allowed. On an error the old rules stay and
+    // the message says why; otherwise it says what changed.
+    QString reloadAccess(bool *ok);
 
     const Config &config() const { return m_config; }
     quint16 port() const;
@@ -125,6 +129,7 @@ Q_SIGNALS:
 
 private:
     void emitStatsIfChanged();
+    bool loadAuthenticator(Authenticator *out, QString *error) const;
     QJsonObject selfJson() const;
 
     Config m_config;

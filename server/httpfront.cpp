@@ -765,6 +765,7 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
         }
         stream.spec.clientId = who.clientId;
         stream.spec.authExpiresAtMs = who.expiresAtMs;
+        stream.spec.identity = who;
     }
     stream.spec.userAgent = request.value("user-agent");
     stream.origin = request.value("origin");

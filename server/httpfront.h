@@ -85,6 +85,9 @@ public:
         quint64 rateLimitRejections = 0; // 429 for publishing too fast
     };
     const Counters &counters() const { return m_counters; }
+    const Authenticator &authenticator() const { return m_options.auth; }
+    // New access rules: they apply to the next request.
+    void setAuthenticator(const Authenticator &auth) { m_options.auth = auth; }
 
     // What GET /nodes answers (the cluster's instances, or this one alone).
     void setNodesProvider(std::function<QJsonObject()> provider)

@@ -321,6 +321,8 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     auto *connection = new SseConnection(id, fd, peer, peerPort, client, options, &m_poller, this);
     connection->setUserAgent(spec.userAgent);
     connection->setAuthExpiresAtMs(spec.authExpiresAtMs);
+    if (!spec.identity.roles.isEmpty() || spec.identity.authenticated)
+        m_identities.insert(id, spec.identity);
     connect(connection, &SseConnection::closed, this, &Hub::onClosed);
     m_connections.insert(id, connection);
     ++m_perAddress[peer];
@@ -428,6 +430,7 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
         return;
     if (auto it = m_perAddress.find(connection->peer()); it != m_perAddress.end() && --*it <= 0)
         m_perAddress.erase(it);
+    m_identities.remove(connection->id());
     Client *client = m_clients.at(connection->client()->id).get();
     if (client->streams.size() == 1)
         watchAll(client, -1); // the last stream: nothing here needs its filters any more
@@ -661,6 +664,38 @@ Hub::Answer Hub::acknowledge(const QString &clientId, quint64 eventId)
             {},
             QJsonObject {{QStringLiteral("client_id"), clientId},
                          {QStringLiteral("acked"), QString::fromLatin1(formatEventId(eventId))}}};
+}
+
+// --- Access rules ------------------------------------------------------------------------------
+
+int Hub::recheckAccess(const Authenticator &auth)
+{
+    int removed = 0;
+    for (auto &[id, holder] : m_clients) {
+        Client *client = holder.get();
+        if (client->streams.isEmpty())
+            continue;
+        // The identity of the client's first stream stands for all of them (a named client's
+        // streams share its token's sub; an anonymous client has one stream).
+        const Identity who = m_identities.value(client->streams.first()->id());
+        QList<TopicFilter> refused;
+        for (const Subscription &s : client->subscriptions) {
+            if (s.delivers() && !auth.checkSubscribe(who, s.filter).isEmpty())
+                refused.append(s.filter);
+        }
+        for (const TopicFilter &filter : std::as_const(refused)) {
+            auto it = client->subscriptions.find(filter.text());
+            watch(client, *it, -1);
+            deactivate(client, *it);
+            client->subscriptions.erase(it);
+            logClient(LogEntry::Kind::Unsubscribe, client, QStringLiteral("acl"),
+                      QString::fromUtf8(filter.text()));
+            ++removed;
+        }
+        if (!refused.isEmpty())
+            afterSubscriptionChange(client);
+    }
+    return removed;
 }
 
 // --- Cluster mode ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth.h"
 #include "client.h"
 #include "connectionlog.h"
 #include "event.h"
@@ -68,6 +69,7 @@ public:
         bool cursorValid = false;
         quint64 cursor = 0;
         qint64 authExpiresAtMs = 0; // the token's expiry: the stream ends with auth-expired
+        Identity identity; // who opened it (access rules are checked again on reload)
     };
 
     // An answer of the subscription API: HTTP status and JSON body (or error message).
@@ -105,6 +107,10 @@ public:
     // Cluster mode: whether the shared subscriptions have been read (always true otherwise).
     bool sharedStateLoaded() const { return m_sharedStateLoaded; }
     void setSharedStateLoaded(bool loaded) { m_sharedStateLoaded = loaded; }
+    // Access rules changed: every active subscription of a client with live streams is checked
+    // with its streams' identity; one no longer allowed is removed (logged with reason "acl"),
+    // so its streams stop receiving it at once. Returns how many were removed.
+    int recheckAccess(const Authenticator &auth);
     // Filters that local streams need (active or paused subscriptions of clients with streams).
     QList<QByteArray> watchedFilters() const { return m_interest.keys(); }
 
@@ -175,6 +181,7 @@ private:
     StreamPoller m_poller;
     QHash<quint64, SseConnection *> m_connections;
     QHash<QHostAddress, int> m_perAddress; // open streams by remote address
+    QHash<quint64, Identity> m_identities; // by stream id, when access control is on
     struct IdHash
     {
         size_t operator()(const QString &id) const noexcept { return qHash(id); }

@@ -2,9 +2,11 @@
 #include "httpclient.h"
 #include "redisserver.h"
 #include "sseclient.h"
+#include "tokens.h"
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void consoleModeOpensWindowAndServes();
     void raisesItsDescriptorLimit();
     void clusterModeWaitsForRedis();
+    void sighupReloadsAccessRules();
 
 private:
     static QProcessEnvironment environment(bool withDisplay);
@@ -211,6 +214,56 @@ void TestApp::clusterModeWaitsForRedis()
     QTRY_VERIFY(!client.events().isEmpty());
     QCOMPARE(request(port, "GET", "/nodes").json().value(QLatin1String("broker")).toString(),
              QStringLiteral("redis"));
+
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitCode(), 0);
+}
+
+void TestApp::sighupReloadsAccessRules()
+{
+    QTemporaryDir dir;
+    const QByteArray secret = "app-test-secret-app-test-secret-0123456789";
+    QFile secretFile(dir.filePath(QStringLiteral("secret")));
+    QVERIFY(secretFile.open(QIODevice::WriteOnly));
+    secretFile.write(secret);
+    secretFile.close();
+    auto writeAcl = [&](const QByteArray &subscribe) {
+        QFile acl(dir.filePath(QStringLiteral("acl.json")));
+        QVERIFY(acl.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        acl.write(R"({"roles": {"r": {"subscribe": [")" + subscribe + R"("]}}})");
+    };
+    writeAcl("news/#");
+    QProcess p;
+    const quint16 port = launch(p,
+                                {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                                 QStringLiteral("127.0.0.1:0"), QStringLiteral("--jwt-secret-file"),
+                                 secretFile.fileName(), QStringLiteral("--acl"),
+                                 dir.filePath(QStringLiteral("acl.json"))});
+    QVERIFY(port != 0);
+    const QByteArray token
+        = makeToken({{QStringLiteral("sub"), QStringLiteral("u")},
+                     {QStringLiteral("roles"), QJsonArray {QStringLiteral("r")}}},
+                    secret);
+    const QList<QPair<QByteArray, QByteArray>> auth {{"Authorization", "Bearer " + token}};
+    SseClient before;
+    before.open(port, "/events?topic=news/a", auth);
+    QTRY_COMPARE(before.status(), 200);
+    SseClient anonymous;
+    anonymous.open(port, "/events?topic=news/a");
+    QTRY_COMPARE(anonymous.status(), 401);
+
+    writeAcl("sport/#");
+    ::kill(pid_t(p.processId()), SIGHUP);
+    QByteArray err;
+    QTRY_VERIFY((err += p.readAllStandardError()).contains("access rules reloaded"));
+    SseClient after;
+    after.open(port, "/events?topic=news/a", auth);
+    QTRY_COMPARE(after.status(), 403);
+    SseClient allowed;
+    allowed.open(port, "/events?topic=sport/x", auth);
+    QTRY_COMPARE(allowed.status(), 200);
+    QCOMPARE(p.state(), QProcess::Running); // SIGHUP does not stop it
 
     ::kill(pid_t(p.processId()), SIGTERM);
     QVERIFY(p.waitForFinished(5000));

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void anonymousRole();
     void startupChecks();
     void connectionLimits();
+    void aclReload();
     void publishRateLimit();
 
 private:
@@ -450,6 +451,55 @@ void TestSecurity::startupChecks()
         QVERIFY2(!engine.start(&error), qPrintable(path));
         QVERIFY2(error.contains(path), qPrintable(error));
     }
+}
+
+void TestSecurity::aclReload()
+{
+    const auto sensor = bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}));
+    const auto admin = bearer(tokenFor(QStringLiteral("ops"), {}));
+    SseClient stream;
+    stream.open(port(), "/events?topic=sensor/%2B/data&topic=user/dev-1/%23", sensor);
+    QTRY_VERIFY(stream.hasSession());
+    auto post = [&](const QByteArray &topic) {
+        return request(port(), "POST", "/publish", publishBody(topic, 1), "application/json", admin)
+            .json()
+            .value(QLatin1String("delivered"))
+            .toInt();
+    };
+    QCOMPARE(post("sensor/1/data"), 1);
+
+    // The role loses sensor/+/data.
+    auto writeAcl = [&](const QByteArray &json) {
+        QFile file(m_dir.filePath(QStringLiteral("acl.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(json);
+    };
+    writeAcl(QByteArray(AclJson).replace(R"("subscribe": ["sensor/+/data", "user/%c/#"])",
+                                         R"("subscribe": ["user/%c/#"])"));
+    bool ok = false;
+    const QString message = m_engine->reloadAccess(&ok);
+    QVERIFY2(ok, qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("1 live")), qPrintable(message));
+    // The live stream stops receiving it; what is still allowed goes on.
+    QCOMPARE(post("sensor/1/data"), 0);
+    QCOMPARE(post("user/dev-1/inbox"), 1);
+    QTRY_COMPARE(stream.events().size(), 2);
+    QVERIFY(stream.isConnected());
+    // New requests follow the new rules.
+    SseClient refused;
+    refused.open(port(), "/events?topic=sensor/1/data", sensor);
+    QTRY_COMPARE(refused.status(), 403);
+
+    // A broken file: refused, the rules in force stay.
+    writeAcl("{ broken");
+    const QString failed = m_engine->reloadAccess(&ok);
+    QVERIFY(!ok);
+    QVERIFY2(failed.contains(QLatin1String("acl.json")) && failed.contains(QLatin1String("stay")),
+             qPrintable(failed));
+    QCOMPARE(post("user/dev-1/inbox"), 1);
+    SseClient stillRefused;
+    stillRefused.open(port(), "/events?topic=sensor/1/data", sensor);
+    QTRY_COMPARE(stillRefused.status(), 403);
 }
 
 void TestSecurity::connectionLimits()
