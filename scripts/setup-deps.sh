@@ -17,6 +17,7 @@ build_packages=(
 test_packages=(
     redis-server chromium nodejs npm xvfb xauth iproute2 python3 curl
     nginx-light libnginx-mod-nchan wrk
+    clang-14 libclang-rt-14-dev
 )
 
 packages=("${build_packages[@]}")

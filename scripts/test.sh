@@ -19,3 +19,8 @@ if [ "${SSEHUB_SANITIZERS:-ON}" = ON ]; then
     ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
         ctest --output-on-failure --timeout 600 -E "bench_smoke|browser_|cmake_nogui_check" "$@"
 fi
+
+# libFuzzer targets (topic filters, tokens, publish bodies, event ids), each for a bounded time.
+if [ "${SSEHUB_FUZZ:-ON}" = ON ]; then
+    "$here/scripts/fuzz.sh" "${SSEHUB_FUZZ_SECONDS:-30}"
+fi

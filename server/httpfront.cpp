@@ -136,6 +136,53 @@ QString validateType(const QByteArray &type)
 
 } // namespace
 
+QString parsePublishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
+                         qint64 maxBodyBytes, PublishRequest *out, int *status)
+{
+    *status = 400;
+    if (!contentTypeHeader.toLower().startsWith("application/json")) {
+        *status = 415;
+        return QStringLiteral("Content-Type must be application/json");
+    }
+    if (body.size() > maxBodyBytes) {
+        *status = 413;
+        return QStringLiteral("body of %1 bytes is larger than the limit of %2 bytes")
+            .arg(body.size())
+            .arg(maxBodyBytes);
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return QStringLiteral("body is not valid JSON: %1 at offset %2")
+            .arg(parseError.errorString())
+            .arg(parseError.offset);
+    if (!doc.isObject())
+        return QStringLiteral("body must be a JSON object");
+    const QJsonObject object = doc.object();
+    const QJsonValue topicValue = object.value(QLatin1String("topic"));
+    if (!topicValue.isString())
+        return QStringLiteral("\"topic\" is missing or not a string");
+    PublishRequest publish;
+    publish.topic = topicValue.toString().toUtf8();
+    if (const QString error = validateTopic(publish.topic); !error.isEmpty())
+        return error;
+    const QJsonValue typeValue = object.value(QLatin1String("type"));
+    if (typeValue.isUndefined() || typeValue.isNull()) {
+        publish.type = QByteArrayLiteral("message");
+    } else if (!typeValue.isString()) {
+        return QStringLiteral("\"type\" must be a string");
+    } else {
+        publish.type = typeValue.toString().toUtf8();
+        if (const QString error = validateType(publish.type); !error.isEmpty())
+            return error;
+    }
+    if (!object.contains(QLatin1String("payload")))
+        return QStringLiteral("\"payload\" is missing");
+    publish.payloadJson = compactJson(object.value(QLatin1String("payload")));
+    *out = publish;
+    return {};
+}
+
 void StreamListener::incomingConnection(qintptr descriptor)
 {
     if (takeOver && takeOver(int(descriptor)))
@@ -923,61 +970,14 @@ void HttpFront::servePublish(const QHttpServerRequest &request, QTcpSocket *sock
 void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
                             const ReplyTo &to, const Identity &who)
 {
-    const QByteArray contentType = contentTypeHeader.toLower();
-    if (!contentType.startsWith("application/json")) {
-        replyError(to, 415, tr("Content-Type must be application/json"));
-        return;
-    }
-    if (body.size() > m_options.maxBodyBytes) {
-        replyError(to, 413,
-                   tr("body of %1 bytes is larger than the limit of %2 bytes")
-                       .arg(body.size())
-                       .arg(m_options.maxBodyBytes));
-        return;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        replyError(to, 400,
-                   tr("body is not valid JSON: %1 at offset %2")
-                       .arg(parseError.errorString())
-                       .arg(parseError.offset));
-        return;
-    }
-    if (!doc.isObject()) {
-        replyError(to, 400, tr("body must be a JSON object"));
-        return;
-    }
-    const QJsonObject object = doc.object();
-    const QJsonValue topicValue = object.value(QLatin1String("topic"));
-    if (!topicValue.isString()) {
-        replyError(to, 400, tr("\"topic\" is missing or not a string"));
-        return;
-    }
     PublishRequest publish;
-    publish.topic = topicValue.toString().toUtf8();
-    if (const QString error = validateTopic(publish.topic); !error.isEmpty()) {
-        replyError(to, 400, error);
+    int status = 400;
+    if (const QString error = parsePublishBody(contentTypeHeader, body, m_options.maxBodyBytes,
+                                               &publish, &status);
+        !error.isEmpty()) {
+        replyError(to, status, error);
         return;
     }
-    const QJsonValue typeValue = object.value(QLatin1String("type"));
-    if (typeValue.isUndefined() || typeValue.isNull()) {
-        publish.type = QByteArrayLiteral("message");
-    } else if (!typeValue.isString()) {
-        replyError(to, 400, tr("\"type\" must be a string"));
-        return;
-    } else {
-        publish.type = typeValue.toString().toUtf8();
-        if (const QString error = validateType(publish.type); !error.isEmpty()) {
-            replyError(to, 400, error);
-            return;
-        }
-    }
-    if (!object.contains(QLatin1String("payload"))) {
-        replyError(to, 400, tr("\"payload\" is missing"));
-        return;
-    }
-    publish.payloadJson = compactJson(object.value(QLatin1String("payload")));
     if (const QString denied = m_options.auth.checkPublish(who, publish.topic); !denied.isEmpty()) {
         ++m_counters.authFailures;
         replyError(to, 403, denied);

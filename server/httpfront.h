@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth.h"
+#include "broker.h"
 #include "hub.h"
 #include "topicfilter.h"
 
@@ -40,6 +41,11 @@ public:
 protected:
     void incomingConnection(qintptr descriptor) override;
 };
+
+// Parses and validates a POST /publish body (Content-Type, size, JSON, topic, type, payload).
+// Returns an empty string with *out filled, or the error with the HTTP status in *status.
+QString parsePublishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
+                         qint64 maxBodyBytes, PublishRequest *out, int *status);
 
 // The HTTP side of the engine: routes every request, takes over GET /events sockets as event
 // streams, and guards every connection against oversized or never-ending requests before Qt's
