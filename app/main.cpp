@@ -161,6 +161,7 @@ int main(int argc, char **argv)
 #ifdef SSEHUB_HAVE_UI
     if (!headless) {
         ssehub::MainWindow window(engine.listenUrl());
+        window.setStartProblems(engine.startProblems());
         QObject::connect(&engine, &ssehub::EngineThread::statsChanged, &window,
                          &ssehub::MainWindow::applyStats);
         window.show();

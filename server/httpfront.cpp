@@ -972,8 +972,8 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
 {
     PublishRequest publish;
     int status = 400;
-    if (const QString error = parsePublishBody(contentTypeHeader, body, m_options.maxBodyBytes,
-                                               &publish, &status);
+    if (const QString error
+        = parsePublishBody(contentTypeHeader, body, m_options.maxBodyBytes, &publish, &status);
         !error.isEmpty()) {
         replyError(to, status, error);
         return;

@@ -10,6 +10,7 @@ namespace ssehub {
 
 MainWindow::MainWindow(const QString &listenUrl, QWidget *parent)
     : QMainWindow(parent)
+    , m_banner(new QLabel(this))
     , m_url(new QLabel(this))
     , m_connections(new QLabel(QStringLiteral("0"), this))
     , m_published(new QLabel(QStringLiteral("0"), this))
@@ -29,8 +30,16 @@ MainWindow::MainWindow(const QString &listenUrl, QWidget *parent)
     m_url->setText(QStringLiteral("<a href=\"%1/\">%1</a>").arg(listenUrl.toHtmlEscaped()));
     m_url->setOpenExternalLinks(true);
 
+    m_banner->setObjectName(QStringLiteral("problemBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextFormat(Qt::PlainText);
+    m_banner->setStyleSheet(QStringLiteral(
+        "background: #fdecea; color: #b00020; border: 1px solid #b00020; padding: 6px"));
+    m_banner->hide();
+
     auto *central = new QWidget(this);
     auto *form = new QFormLayout(central);
+    form->addRow(m_banner);
     form->addRow(tr("Listening on:"), m_url);
     form->addRow(tr("Open streams:"), m_connections);
     form->addRow(tr("Events published:"), m_published);
@@ -42,6 +51,12 @@ MainWindow::MainWindow(const QString &listenUrl, QWidget *parent)
     statusBar()->addWidget(m_status);
     m_status->setText(tr("Embedded broker · listening on %1").arg(listenUrl));
     resize(640, 360);
+}
+
+void MainWindow::setStartProblems(const QStringList &problems)
+{
+    m_banner->setText(problems.join(QLatin1Char('\n')));
+    m_banner->setVisible(!problems.isEmpty());
 }
 
 void MainWindow::applyStats(const EngineStats &stats)

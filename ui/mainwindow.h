@@ -19,10 +19,15 @@ class MainWindow : public QMainWindow
 public:
     explicit MainWindow(const QString &listenUrl, QWidget *parent = nullptr);
 
+    // Problems found at start that the operator must see (e.g. listening on a public address
+    // without authentication): shown as a banner above everything else.
+    void setStartProblems(const QStringList &problems);
+
 public Q_SLOTS:
     void applyStats(const ssehub::EngineStats &stats);
 
 private:
+    QLabel *m_banner;
     QLabel *m_url;
     QLabel *m_connections;
     QLabel *m_published;

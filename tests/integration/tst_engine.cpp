@@ -74,6 +74,7 @@ private Q_SLOTS:
     void cors();
     void pipelinedBytesOnAStream();
     void requestLimits();
+    void truncatedRequests();
     void keepAliveAndPipelining();
     void streamRequestPaths();
     void demoPage();
@@ -231,6 +232,17 @@ void TestEngine::publishErrors_data()
     QTest::newRow("type with newline")
         << QByteArray("POST") << json
         << QByteArray("{\"topic\":\"a\",\"type\":\"x\\ny\",\"payload\":1}") << 400 << "control";
+    QTest::newRow("type with CR LF")
+        << QByteArray("POST") << json
+        << QByteArray("{\"topic\":\"a\",\"type\":\"x\\r\\nid: 1\",\"payload\":1}") << 400
+        << "control";
+    QTest::newRow("deeply nested payload")
+        << QByteArray("POST") << json
+        << "{\"topic\":\"a\",\"payload\":" + QByteArray(5000, '[') + QByteArray(5000, ']') + "}"
+        << 400 << "not valid JSON";
+    QTest::newRow("invalid UTF-8 topic")
+        << QByteArray("POST") << json << QByteArray("{\"topic\":\"a\xff\",\"payload\":1}") << 400
+        << "JSON";
     QTest::newRow("reserved type")
         << QByteArray("POST") << json
         << QByteArray("{\"topic\":\"a\",\"type\":\"reset\",\"payload\":1}") << 400 << "reserved";
@@ -308,6 +320,8 @@ void TestEngine::streamErrors_data()
     QTest::newRow("empty filter") << QByteArray("/events?topic=") << 400 << "empty";
     QTest::newRow("control") << QByteArray("/events?topic=a%0Ab") << 400 << "control";
     QTest::newRow("bad utf8") << QByteArray("/events?topic=a%FF") << 400 << "UTF-8";
+    QTest::newRow("CR LF in client id")
+        << QByteArray("/events?topic=a&client_id=x%0D%0AEvil:%201") << 400 << "control";
     QTest::newRow("too long") << "/events?topic=" + QByteArray(257, 'a') << 400 << "longer";
     QByteArray many = "/events?";
     for (int i = 0; i < 65; ++i)
@@ -640,6 +654,28 @@ void TestEngine::pipelinedBytesOnAStream()
     QCOMPARE(data.count("HTTP/1.1"), 1);
     QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
     QCOMPARE(m_engine->hub()->connectionCount(), 1);
+}
+
+void TestEngine::truncatedRequests()
+{
+    // Clients that vanish in the middle of a request: a body shorter than its Content-Length, a
+    // head cut off, a stream request cut off. The server forgets them and goes on serving.
+    const QList<QByteArray> cut {
+        "POST /publish HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+        "{\"topic\":",
+        "POST /publish HTTP/1.1\r\nContent-Type: applic",
+        "GET /events?topic=a HTTP/1.1\r\nLast-Event-ID: 1",
+        "PATCH /subscriptions/x HTTP/1.1\r\nContent-Length: 5\r\n\r\n{\"st"};
+    for (const QByteArray &bytes : cut) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(bytes);
+        QVERIFY(socket.waitForBytesWritten(5000));
+        socket.abort();
+    }
+    QCOMPARE(publish(port(), "a", "1").status, 200);
+    QCOMPARE(m_engine->hub()->connectionCount(), 0);
 }
 
 void TestEngine::requestLimits()

@@ -20,6 +20,7 @@ class TestMainWindow : public QObject
 private Q_SLOTS:
     void showsLiveFigures();
     void showsBrokerAndCluster();
+    void warnsAboutAnOpenPublicAddress();
 };
 
 void TestMainWindow::showsLiveFigures()
@@ -86,6 +87,34 @@ void TestMainWindow::showsBrokerAndCluster()
     QTRY_VERIFY_WITH_TIMEOUT(broker->text().contains(QLatin1String("connected")), 10000);
     QVERIFY(broker->styleSheet().isEmpty());
     QVERIFY(!window.grab().isNull());
+}
+
+void TestMainWindow::warnsAboutAnOpenPublicAddress()
+{
+    EngineThread engine;
+    Engine::Config config;
+    config.port = 0;
+    config.listenAddress = QHostAddress::AnyIPv4; // reachable from the network, no auth
+    QString error;
+    QVERIFY2(engine.start(config, &error), qPrintable(error));
+    MainWindow window(engine.listenUrl());
+    window.setStartProblems(engine.startProblems());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *banner = window.findChild<QLabel *>(QStringLiteral("problemBanner"));
+    QVERIFY(banner);
+    QVERIFY(banner->isVisible());
+    QVERIFY(banner->text().contains(QLatin1String("without authentication")));
+
+    // Loopback (the default): no banner.
+    EngineThread local;
+    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+    QVERIFY(local.start(config, &error));
+    MainWindow quiet(local.listenUrl());
+    quiet.setStartProblems(local.startProblems());
+    quiet.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&quiet));
+    QVERIFY(!quiet.findChild<QLabel *>(QStringLiteral("problemBanner"))->isVisible());
 }
 
 QTEST_MAIN(TestMainWindow)
