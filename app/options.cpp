@@ -195,6 +195,24 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QCoreApplication::translate("main",
                                     "Clock skew allowed on a token's exp and nbf (default 30s)."),
         QStringLiteral("DURATION"));
+    const QCommandLineOption maxFilters(
+        QStringLiteral("max-filters"),
+        QCoreApplication::translate("main",
+                                    "Topic filters per stream or subscription request (default "
+                                    "64)."),
+        QStringLiteral("N"));
+    const QCommandLineOption maxTopicLength(
+        QStringLiteral("max-topic-length"),
+        QCoreApplication::translate("main",
+                                    "Longest topic or filter in bytes (default and "
+                                    "maximum 256)."),
+        QStringLiteral("N"));
+    const QCommandLineOption requestTimeout(
+        QStringLiteral("request-timeout"),
+        QCoreApplication::translate("main",
+                                    "Time a client has to send one complete request; slower "
+                                    "ones get 408 and are closed (default 15s)."),
+        QStringLiteral("DURATION"));
     const QCommandLineOption maxConnections(
         QStringLiteral("max-connections"),
         QCoreApplication::translate("main", "Open streams at most (default 10000; 0: no limit)."),
@@ -220,11 +238,12 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QCoreApplication::translate("main",
                                     "Publishes allowed in a burst (default: twice the rate)."),
         QStringLiteral("N"));
-    parser.addOptions({headless,      listen,       heartbeat,   retry,       history,
-                       maxQueue,      maxBody,      cors,        dataDir,     grace,
-                       archiveAfter,  deleteAfter,  redis,       redisPrefix, nodeId,
-                       jwtSecretFile, acl,          jwtCookie,   jwtLeeway,   maxConnections,
-                       maxPerIp,      maxPerClient, publishRate, publishBurst});
+    parser.addOptions({headless,       listen,        heartbeat,   retry,        history,
+                       maxQueue,       maxBody,       cors,        dataDir,      grace,
+                       archiveAfter,   deleteAfter,   redis,       redisPrefix,  nodeId,
+                       jwtSecretFile,  acl,           jwtCookie,   jwtLeeway,    maxConnections,
+                       maxPerIp,       maxPerClient,  publishRate, publishBurst, maxFilters,
+                       maxTopicLength, requestTimeout});
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -347,7 +366,16 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         || !numeric(maxPerIp, count, 0, 1'000'000, countText, &config.maxConnectionsPerIp)
         || !numeric(maxPerClient, count, 0, 1'000'000, countText, &config.maxStreamsPerClient)
         || !numeric(publishRate, count, 0, 1'000'000, countText, &config.publishRate)
-        || !numeric(publishBurst, count, 0, 1'000'000, countText, &config.publishBurst))
+        || !numeric(publishBurst, count, 0, 1'000'000, countText, &config.publishBurst)
+        || !numeric(maxFilters, count, 1, 1024,
+                    QCoreApplication::translate("main", "a count from 1 to 1024"),
+                    &config.maxFiltersPerStream)
+        || !numeric(maxTopicLength, count, 1, 256,
+                    QCoreApplication::translate("main", "a length from 1 to 256"),
+                    &config.maxTopicBytes)
+        || !numeric(requestTimeout, parseDurationMs, 100, 3600LL * 1000,
+                    QCoreApplication::translate("main", "a duration from 100ms to 1h"),
+                    &config.requestTimeoutMs))
         return false;
     config.jwtSecretFile = parser.value(jwtSecretFile);
     config.aclFile = parser.value(acl);

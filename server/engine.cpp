@@ -7,6 +7,7 @@
 #include "logging.h"
 #include "redisbroker.h"
 #include "subscriptionstore.h"
+#include "topicfilter.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -82,6 +83,7 @@ bool Engine::start(QString *error)
     frontOptions.retryMs = m_config.retryMs;
     frontOptions.maxBodyBytes = m_config.maxBodyBytes;
     frontOptions.maxFiltersPerStream = m_config.maxFiltersPerStream;
+    frontOptions.maxTopicBytes = qBound<qsizetype>(1, m_config.maxTopicBytes, MaxTopicBytes);
     frontOptions.requestTimeoutMs = m_config.requestTimeoutMs;
     frontOptions.keepAliveTimeoutMs = m_config.keepAliveTimeoutMs;
     frontOptions.corsOrigins = m_config.corsOrigins;
@@ -260,6 +262,9 @@ EngineStats Engine::stats() const
         s.eventsPublished = m_front->counters().published;
         s.requests = m_front->counters().requests;
         s.rejectedRequests = m_front->counters().rejected;
+        s.authFailures = m_front->counters().authFailures;
+        s.connectionLimitRejections = m_front->counters().connectionLimitRejections;
+        s.rateLimitRejections = m_front->counters().rateLimitRejections;
     }
     return s;
 }

@@ -43,6 +43,9 @@ struct EngineStats
     quint64 deadCloses = 0;
     quint64 requests = 0;
     quint64 rejectedRequests = 0;
+    quint64 authFailures = 0; // 401 and 403 answers
+    quint64 connectionLimitRejections = 0;
+    quint64 rateLimitRejections = 0;
     qsizetype historySize = 0;
     QJsonArray nodes; // cluster mode: every registered instance (see GET /nodes)
 };
@@ -65,6 +68,7 @@ public:
         qint64 maxQueueBytes = 1024 * 1024;
         qint64 maxBodyBytes = 64 * 1024;
         int maxFiltersPerStream = 64;
+        qsizetype maxTopicBytes = 256; // topics and filters (1..256)
         int maxConnections = 10000; // open streams (0: no limit)
         int maxConnectionsPerIp = 0; // streams from one address (0: no limit)
         int maxStreamsPerClient = 64; // streams of one client id (0: no limit)

@@ -722,6 +722,9 @@ QString HttpFront::parseStreamRequest(const QByteArray &target, const QByteArray
             TopicFilter filter = TopicFilter::parse(value, &error);
             if (!filter.isValid())
                 return error;
+            if (value.size() > m_options.maxTopicBytes)
+                return tr("filter is longer than %1 bytes (--max-topic-length)")
+                    .arg(m_options.maxTopicBytes);
             if (!out->spec.filters.contains(filter))
                 out->spec.filters.append(filter);
             if (out->spec.filters.size() > m_options.maxFiltersPerStream)
@@ -978,6 +981,12 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
         replyError(to, status, error);
         return;
     }
+    if (publish.topic.size() > m_options.maxTopicBytes) {
+        replyError(
+            to, 400,
+            tr("topic is longer than %1 bytes (--max-topic-length)").arg(m_options.maxTopicBytes));
+        return;
+    }
     if (const QString denied = m_options.auth.checkPublish(who, publish.topic); !denied.isEmpty()) {
         ++m_counters.authFailures;
         replyError(to, 403, denied);
@@ -1085,6 +1094,9 @@ QString HttpFront::parseFilters(const QJsonValue &value, QList<TopicFilter> *out
         const TopicFilter filter = TopicFilter::parse(item.toString().toUtf8(), &error);
         if (!filter.isValid())
             return error;
+        if (filter.text().size() > m_options.maxTopicBytes)
+            return tr("filter is longer than %1 bytes (--max-topic-length)")
+                .arg(m_options.maxTopicBytes);
         if (!out->contains(filter))
             out->append(filter);
     }

@@ -61,6 +61,7 @@ public:
         qint64 maxBodyBytes = 64 * 1024;
         qint64 maxHeaderBytes = 16 * 1024;
         int maxFiltersPerStream = 64;
+        qsizetype maxTopicBytes = MaxTopicBytes; // at most the protocol's 256
         int requestTimeoutMs = 15000; // to send one complete request
         int keepAliveTimeoutMs = 75000; // idle time before a non-stream connection is closed
         QStringList corsOrigins; // "*" allows any origin

@@ -117,6 +117,16 @@ void TestApp::badOptions_data()
                                                QStringLiteral("--redis"),
                                                QStringLiteral("localhost:6379")}
                                << "redis://";
+    QTest::newRow("topic length") << QStringList {
+        QStringLiteral("--headless"), QStringLiteral("--max-topic-length"),
+        QStringLiteral("300")} << "--max-topic-length";
+    QTest::newRow("request timeout")
+        << QStringList {QStringLiteral("--headless"), QStringLiteral("--request-timeout"),
+                        QStringLiteral("1ms")}
+        << "--request-timeout";
+    QTest::newRow("publish rate") << QStringList {
+        QStringLiteral("--headless"), QStringLiteral("--publish-rate"),
+        QStringLiteral("fast")} << "--publish-rate";
     QTest::newRow("redis prefix") << QStringList {
         QStringLiteral("--headless"), QStringLiteral("--redis-prefix"),
         QStringLiteral("a*b")} << "--redis-prefix";

@@ -89,6 +89,7 @@ private Q_SLOTS:
     void connectionLimits();
     void aclReload();
     void publishRateLimit();
+    void topicLengthAndCounters();
 
 private:
     void start(const QByteArray &acl = AclJson, qint64 leewayMs = 0);
@@ -590,6 +591,37 @@ void TestSecurity::publishRateLimit()
     waited.start();
     QVERIFY(QTest::qWaitFor([&] { return post(one).status == 200; }, 3000));
     QVERIFY(waited.elapsed() >= 300); // not at once: about 0.5 s for one token at 2/s
+}
+
+void TestSecurity::topicLengthAndCounters()
+{
+    m_engine.reset();
+    Engine::Config config;
+    config.port = 0;
+    config.dataDir.clear();
+    config.maxTopicBytes = 8;
+    config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    QVERIFY(m_engine->start(&error));
+    const auto who = bearer(tokenFor(QStringLiteral("x"), {}));
+    QCOMPARE(
+        request(port(), "POST", "/publish", publishBody("12345678", 1), "application/json", who)
+            .status,
+        200);
+    const HttpResponse longTopic
+        = request(port(), "POST", "/publish", publishBody("123456789", 1), "application/json", who);
+    QCOMPARE(longTopic.status, 400);
+    QVERIFY(longTopic.json()
+                .value(QLatin1String("error"))
+                .toString()
+                .contains(QLatin1String("--max-topic-length")));
+    SseClient longFilter;
+    longFilter.open(port(), "/events?topic=a/b/c/d/e", who);
+    QTRY_COMPARE(longFilter.status(), 400);
+    // Refusals are counted in the stats the console and /stats show.
+    QCOMPARE(publish(port(), "t", "1").status, 401);
+    QCOMPARE(m_engine->stats().authFailures, 1u);
 }
 
 QTEST_GUILESS_MAIN(TestSecurity)
