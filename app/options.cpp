@@ -195,6 +195,20 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QCoreApplication::translate("main",
                                     "Clock skew allowed on a token's exp and nbf (default 30s)."),
         QStringLiteral("DURATION"));
+    const QCommandLineOption tlsCert(
+        QStringLiteral("tls-cert"),
+        QCoreApplication::translate("main", "Serve HTTPS with this certificate chain (PEM)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption tlsKey(
+        QStringLiteral("tls-key"),
+        QCoreApplication::translate("main", "The private key of --tls-cert (PEM, unencrypted)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption tlsClientCa(
+        QStringLiteral("tls-client-ca"),
+        QCoreApplication::translate("main",
+                                    "Require client certificates signed by this CA (PEM); "
+                                    "the certificate's CN becomes the client id."),
+        QStringLiteral("FILE"));
     const QCommandLineOption maxFilters(
         QStringLiteral("max-filters"),
         QCoreApplication::translate("main",
@@ -238,12 +252,12 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QCoreApplication::translate("main",
                                     "Publishes allowed in a burst (default: twice the rate)."),
         QStringLiteral("N"));
-    parser.addOptions({headless,       listen,        heartbeat,   retry,        history,
-                       maxQueue,       maxBody,       cors,        dataDir,      grace,
-                       archiveAfter,   deleteAfter,   redis,       redisPrefix,  nodeId,
-                       jwtSecretFile,  acl,           jwtCookie,   jwtLeeway,    maxConnections,
-                       maxPerIp,       maxPerClient,  publishRate, publishBurst, maxFilters,
-                       maxTopicLength, requestTimeout});
+    parser.addOptions(
+        {headless,   listen,         heartbeat,      retry,         history,      maxQueue,
+         maxBody,    cors,           dataDir,        grace,         archiveAfter, deleteAfter,
+         redis,      redisPrefix,    nodeId,         jwtSecretFile, acl,          jwtCookie,
+         jwtLeeway,  maxConnections, maxPerIp,       maxPerClient,  publishRate,  publishBurst,
+         maxFilters, maxTopicLength, requestTimeout, tlsCert,       tlsKey,       tlsClientCa});
 
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
@@ -378,6 +392,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                     &config.requestTimeoutMs))
         return false;
     config.jwtSecretFile = parser.value(jwtSecretFile);
+    config.tlsCertFile = parser.value(tlsCert);
+    config.tlsKeyFile = parser.value(tlsKey);
+    config.tlsClientCaFile = parser.value(tlsClientCa);
     config.aclFile = parser.value(acl);
     if (parser.isSet(jwtCookie)) {
         const QByteArray name = parser.value(jwtCookie).toLatin1();

@@ -158,7 +158,7 @@ Acl Acl::fromJson(const QByteArray &json, QString *error)
     acl.m_enabled = true;
     for (auto it = root.begin(); it != root.end(); ++it) {
         if (it.key() != QLatin1String("anonymous") && it.key() != QLatin1String("roles")
-            && it.key() != QLatin1String("clients")) {
+            && it.key() != QLatin1String("clients") && it.key() != QLatin1String("units")) {
             *error = QStringLiteral("unknown key '%1'").arg(it.key());
             return {};
         }
@@ -235,6 +235,18 @@ Acl Acl::fromJson(const QByteArray &json, QString *error)
             return {};
         }
         acl.m_clients.insert(it.key(), names);
+    }
+    const QJsonObject units = root.value(QLatin1String("units")).toObject();
+    for (auto it = units.begin(); it != units.end(); ++it) {
+        QStringList names;
+        for (const QJsonValue &v : it.value().toArray()) {
+            if (!v.isString() || !acl.m_roles.contains(v.toString())) {
+                *error = QStringLiteral("units.%1 names an unknown role").arg(it.key());
+                return {};
+            }
+            names << v.toString();
+        }
+        acl.m_units.insert(it.key(), names);
     }
     error->clear();
     return acl;
@@ -380,6 +392,24 @@ QString Authenticator::identify(const Credentials &credentials, qint64 nowMs,
     return QStringLiteral("authentication required: a Bearer token (Authorization header, the %1 "
                           "cookie, or access_token)")
         .arg(QString::fromLatin1(m_options.cookieName));
+}
+
+QString Authenticator::identifyCertificate(const QString &commonName, const QStringList &units,
+                                           qint64 expiresAtMs, Identity *identity) const
+{
+    *identity = Identity();
+    if (commonName.isEmpty() || !validateClientId(commonName.toUtf8()).isEmpty())
+        return QStringLiteral("the client certificate needs a common name usable as a client id");
+    identity->authenticated = true;
+    identity->clientId = commonName;
+    identity->expiresAtMs = expiresAtMs;
+    for (const QString &role : m_options.acl.rolesOf(commonName))
+        identity->roles.insert(role);
+    for (const QString &unit : units) {
+        for (const QString &role : m_options.acl.rolesOfUnit(unit))
+            identity->roles.insert(role);
+    }
+    return {};
 }
 
 QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &filter) const

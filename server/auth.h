@@ -62,6 +62,8 @@ public:
     const QString &anonymousRole() const { return m_anonymous; }
     // Roles that the ACL grants to this identity (its `clients` entry).
     QStringList rolesOf(const QString &clientId) const { return m_clients.value(clientId); }
+    // Roles granted to a client certificate's organizational unit (`units`).
+    QStringList rolesOfUnit(const QString &unit) const { return m_units.value(unit); }
 
     // Empty when allowed; otherwise why not (for a 403 answer).
     QString checkSubscribe(const Identity &who, const TopicFilter &filter) const;
@@ -85,6 +87,7 @@ private:
     QString m_anonymous;
     QHash<QString, Role> m_roles;
     QHash<QString, QStringList> m_clients;
+    QHash<QString, QStringList> m_units;
 };
 
 // What a request presents: the Authorization header, the token cookie, the access_token query
@@ -107,13 +110,21 @@ public:
         qint64 leewayMs = 30000;
         QByteArray cookieName = "ssehub_token";
         Acl acl;
+        bool clientCertificates = false; // TLS with client certificates (--tls-client-ca)
     };
 
     Authenticator() = default;
     explicit Authenticator(Options options);
 
     // Whether any authentication or access control is configured.
-    bool isEnabled() const { return m_jwt.isEnabled() || m_options.acl.isEnabled(); }
+    bool isEnabled() const
+    {
+        return m_jwt.isEnabled() || m_options.acl.isEnabled() || m_options.clientCertificates;
+    }
+    // The identity of a verified client certificate: its CN is the client id; roles come from
+    // the ACL's `clients` (by CN) and `units` (by OU). Empty CN: an error.
+    QString identifyCertificate(const QString &commonName, const QStringList &units,
+                                qint64 expiresAtMs, Identity *identity) const;
     const Acl &acl() const { return m_options.acl; }
     const QByteArray &cookieName() const { return m_options.cookieName; }
 

@@ -13,6 +13,8 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QSysInfo>
 #include <QThread>
 
@@ -74,6 +76,13 @@ bool Engine::start(QString *error)
         return false;
 
     HttpFront::Options frontOptions;
+    if (!m_config.tlsCertFile.isEmpty() || !m_config.tlsKeyFile.isEmpty()
+        || !m_config.tlsClientCaFile.isEmpty()) {
+        QSslConfiguration tls;
+        if (!loadTls(&tls, error))
+            return false;
+        frontOptions.tls = tls;
+    }
     frontOptions.auth = authenticator;
     frontOptions.maxConnections = m_config.maxConnections;
     frontOptions.maxConnectionsPerIp = m_config.maxConnectionsPerIp;
@@ -124,9 +133,56 @@ bool Engine::start(QString *error)
     return true;
 }
 
+bool Engine::loadTls(QSslConfiguration *out, QString *error) const
+{
+    if (m_config.tlsCertFile.isEmpty() || m_config.tlsKeyFile.isEmpty()) {
+        *error = QStringLiteral("HTTPS needs both --tls-cert and --tls-key");
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(m_config.tlsCertFile);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("no PEM certificate in %1").arg(m_config.tlsCertFile);
+        return false;
+    }
+    QFile keyFile(m_config.tlsKeyFile);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the TLS key %1: %2")
+                     .arg(m_config.tlsKeyFile, keyFile.errorString());
+        return false;
+    }
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key(pem, QSsl::Rsa);
+    if (key.isNull())
+        key = QSslKey(pem, QSsl::Ec);
+    if (key.isNull()) {
+        *error = QStringLiteral("no unencrypted PEM RSA or EC private key in %1")
+                     .arg(m_config.tlsKeyFile);
+        return false;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    if (!m_config.tlsClientCaFile.isEmpty()) {
+        const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_config.tlsClientCaFile);
+        if (cas.isEmpty()) {
+            *error = QStringLiteral("no PEM certificate in the client CA file %1")
+                         .arg(m_config.tlsClientCaFile);
+            return false;
+        }
+        tls.setCaCertificates(cas); // only these: the system's CAs sign no client of ours
+        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    } else {
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    }
+    *out = tls;
+    return true;
+}
+
 bool Engine::loadAuthenticator(Authenticator *out, QString *error) const
 {
     Authenticator::Options authOptions;
+    authOptions.clientCertificates = !m_config.tlsClientCaFile.isEmpty();
     authOptions.cookieName = m_config.jwtCookie;
     authOptions.leewayMs = m_config.jwtLeewayMs;
     if (!m_config.jwtSecretFile.isEmpty()) {
@@ -208,7 +264,8 @@ QString Engine::listenUrl() const
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
         ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
         : address.toString();
-    return QStringLiteral("http://") + host + QLatin1Char(':') + QString::number(port());
+    return (m_config.tlsCertFile.isEmpty() ? QStringLiteral("http://") : QStringLiteral("https://"))
+        + host + QLatin1Char(':') + QString::number(port());
 }
 
 QJsonObject Engine::selfJson() const

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QMetaType>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QStringList>
 #include <QTimer>
 
@@ -93,6 +94,11 @@ public:
         // reach the listen address.
         QString jwtSecretFile; // HS256 secret
         QString aclFile;
+        // HTTPS: certificate chain and key (PEM); with a client CA, clients must present a
+        // certificate it signed (its CN becomes the client id).
+        QString tlsCertFile;
+        QString tlsKeyFile;
+        QString tlsClientCaFile;
         QByteArray jwtCookie = "ssehub_token";
         qint64 jwtLeewayMs = 30000;
         int nodeRefreshMs = 2000; // node registry: refresh interval
@@ -134,6 +140,7 @@ Q_SIGNALS:
 private:
     void emitStatsIfChanged();
     bool loadAuthenticator(Authenticator *out, QString *error) const;
+    bool loadTls(QSslConfiguration *out, QString *error) const;
     QJsonObject selfJson() const;
 
     Config m_config;

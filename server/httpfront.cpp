@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <cerrno>
@@ -185,6 +186,33 @@ QString parsePublishBody(const QByteArray &contentTypeHeader, const QByteArray &
 
 void StreamListener::incomingConnection(qintptr descriptor)
 {
+    if (tls) {
+        auto *socket = new QSslSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            socket->deleteLater();
+            return;
+        }
+        const int one = 1;
+        ::setsockopt(int(descriptor), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        socket->setSslConfiguration(*tls);
+        connect(socket, &QSslSocket::sslErrors, socket, [this, socket](const QList<QSslError> &e) {
+            QStringList why;
+            for (const QSslError &error : e)
+                why << error.errorString();
+            if (onHandshakeFailed)
+                onHandshakeFailed(socket->peerAddress().toString() + QStringLiteral(": ")
+                                  + why.join(QStringLiteral("; ")));
+        });
+        connect(socket, &QSslSocket::errorOccurred, socket, [socket] {
+            if (!socket->isEncrypted())
+                socket->deleteLater(); // the handshake failed: never served
+        });
+        if (onAccepted)
+            onAccepted(socket);
+        addPendingConnection(socket);
+        socket->startServerEncryption();
+        return;
+    }
     if (takeOver && takeOver(int(descriptor)))
         return;
     // Answers are small and complete: send them at once, not after the previous one's ACK.
@@ -219,6 +247,11 @@ bool HttpFront::listenOn(const QHostAddress &address, quint16 port, int backlog,
 {
     auto *listener = new StreamListener(this);
     listener->setListenBacklogSize(backlog);
+    listener->tls = m_options.tls;
+    listener->onHandshakeFailed = [this](const QString &why) {
+        ++m_counters.authFailures;
+        qCInfo(lcHttp).noquote() << "TLS handshake refused:" << why;
+    };
     listener->onAccepted = [this](QTcpSocket *socket) { attach(socket); };
     listener->takeOver = [this](int fd) { return tryAcceptStream(fd); };
     if (!listener->listen(address, port)) {
@@ -290,7 +323,7 @@ void HttpFront::guardRead(QTcpSocket *socket)
 
 bool HttpFront::tryFastPublish(QTcpSocket *socket)
 {
-    if (m_options.auth.isEnabled())
+    if (m_options.auth.isEnabled() || m_options.tls)
         return false; // credentials are checked on the full path
     const qint64 available = socket->bytesAvailable();
     if (available < 24)
@@ -547,6 +580,20 @@ bool HttpFront::identify(const QHttpServerRequest &request, QTcpSocket *socket, 
 {
     if (!m_options.auth.isEnabled())
         return true;
+    // A verified client certificate says who it is (the handshake refused any other).
+    if (const auto *tls = qobject_cast<const QSslSocket *>(socket);
+        tls && !tls->peerCertificate().isNull()) {
+        const QSslCertificate cert = tls->peerCertificate();
+        const QString problem = m_options.auth.identifyCertificate(
+            cert.subjectInfo(QSslCertificate::CommonName).value(0),
+            cert.subjectInfo(QSslCertificate::OrganizationalUnitName),
+            cert.expiryDate().toMSecsSinceEpoch(), who);
+        if (problem.isEmpty())
+            return true;
+        ++m_counters.authFailures;
+        replyError(replyTo(request, socket), 401, problem);
+        return false;
+    }
     Credentials credentials;
     credentials.authorization = request.value("authorization");
     credentials.cookieHeader = request.value("cookie");
@@ -662,9 +709,9 @@ void HttpFront::send(QTcpSocket *socket, const QByteArray &out, bool close)
     if (socket->state() != QAbstractSocket::ConnectedState)
         return;
     // Straight to the kernel when nothing is queued in Qt (saves a notifier round trip per
-    // answer); Qt buffers whatever the kernel does not take.
+    // answer); Qt buffers whatever the kernel does not take. (TLS: through the socket.)
     qsizetype offset = 0;
-    if (socket->bytesToWrite() == 0) {
+    if (socket->bytesToWrite() == 0 && !m_options.tls) {
         const ssize_t sent = ::send(int(socket->socketDescriptor()), out.constData(),
                                     size_t(out.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent > 0)
@@ -770,7 +817,7 @@ QString HttpFront::parseStreamRequest(const QByteArray &target, const QByteArray
 }
 
 void HttpFront::startStream(int fd, const QHostAddress &peer, quint16 peerPort,
-                            const StreamRequest &stream)
+                            const StreamRequest &stream, QTcpSocket *tlsSocket)
 {
     const QByteArray head = "HTTP/1.1 200 OK\r\n"
                             "Content-Type: text/event-stream; charset=utf-8\r\n"
@@ -778,7 +825,7 @@ void HttpFront::startStream(int fd, const QHostAddress &peer, quint16 peerPort,
                             "X-Accel-Buffering: no\r\n"
                             "Connection: keep-alive\r\n"
         + corsHeaders(stream.origin) + "\r\n" + SseFrame::retry(m_options.retryMs);
-    m_hub->addStream(fd, peer, peerPort, stream.spec, head);
+    m_hub->addStream(fd, peer, peerPort, stream.spec, head, tlsSocket);
 }
 
 void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socket,
@@ -830,6 +877,13 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
         return;
     }
 
+    if (m_options.tls) {
+        // TLS: the stream keeps the socket (it encrypts); the HTTP server lets go of it.
+        disconnect(socket, nullptr, this, nullptr);
+        const QHostAddress peer = socket->peerAddress();
+        startStream(-1, peer, socket->peerPort(), stream, socket);
+        return;
+    }
     // From here on the connection is a stream. Its descriptor moves out of Qt: the stream owns a
     // duplicate, and the QTcpSocket is closed (which closes only Qt's descriptor, not the
     // connection) and deleted by the HTTP server. Qt's parser never sees the stream's bytes, and

@@ -10,11 +10,13 @@
 #include <QHostAddress>
 #include <QMap>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QStringList>
 #include <QTcpServer>
 #include <QTimer>
 
 #include <functional>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QHttpServerRequest;
@@ -37,6 +39,11 @@ public:
     std::function<bool(int)> takeOver;
     // Called with the QTcpSocket made for every other connection.
     std::function<void(QTcpSocket *)> onAccepted;
+    // HTTPS: every connection is a QSslSocket with this configuration (and nothing is taken
+    // over, as the bytes are encrypted).
+    std::optional<QSslConfiguration> tls;
+    // A TLS handshake failed (no, foreign or expired client certificate, ...).
+    std::function<void(const QString &)> onHandshakeFailed;
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -66,6 +73,7 @@ public:
         int keepAliveTimeoutMs = 75000; // idle time before a non-stream connection is closed
         QStringList corsOrigins; // "*" allows any origin
         Authenticator auth; // nothing configured: every request is allowed
+        std::optional<QSslConfiguration> tls; // HTTPS (with client certificates if it asks)
         int maxConnections = 10000; // open streams in total (0: no limit): 503 beyond
         int maxConnectionsPerIp = 0; // streams from one address (0: no limit): 429 beyond
         int maxStreamsPerClient = 64; // streams of one client id (0: no limit): 429 beyond
@@ -140,7 +148,7 @@ private:
     QString parseStreamRequest(const QByteArray &query, const QByteArray &lastEventIdHeader,
                                StreamRequest *out) const;
     void startStream(int fd, const QHostAddress &peer, quint16 peerPort,
-                     const StreamRequest &stream);
+                     const StreamRequest &stream, QTcpSocket *tlsSocket = nullptr);
     // Whether one more stream from this address (and client) fits the limits; otherwise why
     // not, with the status in *status.
     QString checkStreamLimits(const QHostAddress &peer, const QString &clientId, int *status) const;

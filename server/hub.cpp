@@ -294,7 +294,7 @@ QJsonObject Hub::subscriptionsJson(const Client *client, bool all) const
 // --- Streams ------------------------------------------------------------------------------
 
 SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort,
-                              const StreamSpec &spec, const QByteArray &head)
+                              const StreamSpec &spec, const QByteArray &head, QTcpSocket *tlsSocket)
 {
     Client *client = nullptr;
     if (spec.clientId.isEmpty()) {
@@ -318,7 +318,9 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     const quint64 id = m_nextId++;
     SseConnection::Options options = m_options.connection;
     options.payloadOnly = spec.payloadOnly;
-    auto *connection = new SseConnection(id, fd, peer, peerPort, client, options, &m_poller, this);
+    auto *connection = tlsSocket
+        ? new SseConnection(id, tlsSocket, client, options, &m_poller, this)
+        : new SseConnection(id, fd, peer, peerPort, client, options, &m_poller, this);
     connection->setUserAgent(spec.userAgent);
     connection->setAuthExpiresAtMs(spec.authExpiresAtMs);
     if (!spec.identity.roles.isEmpty() || spec.identity.authenticated)

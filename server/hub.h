@@ -120,7 +120,8 @@ public:
     // Registers a stream, taking ownership of fd (a connected non-blocking TCP socket); writes
     // `head` and the session event, replays, goes live.
     SseConnection *addStream(int fd, const QHostAddress &peer, quint16 peerPort,
-                             const StreamSpec &spec, const QByteArray &head);
+                             const StreamSpec &spec, const QByteArray &head,
+                             QTcpSocket *tlsSocket = nullptr);
 
     // Hands the event to every matching stream; returns how many streams it was handed to.
     int deliver(const EventPtr &event);

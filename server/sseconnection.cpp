@@ -5,6 +5,8 @@
 #include "sseframe.h"
 
 #include <QDateTime>
+#include <QSslSocket>
+#include <QTimer>
 
 #include <cerrno>
 #include <ctime>
@@ -70,6 +72,36 @@ SseConnection::SseConnection(quint64 id, int fd, const QHostAddress &peer, quint
         m_state = State::Closed;
 }
 
+SseConnection::SseConnection(quint64 id, QTcpSocket *socket, const Client *client,
+                             const Options &options, StreamPoller *poller, QObject *parent)
+    : QObject(parent)
+    , m_id(id)
+    , m_fd(-1)
+    , m_poller(poller)
+    , m_client(client)
+    , m_options(options)
+    , m_peer(socket->peerAddress())
+    , m_peerPort(socket->peerPort())
+    , m_connectedAt(QDateTime::currentMSecsSinceEpoch())
+    , m_lastWrite(monotonicMs())
+    , m_socket(socket)
+{
+    socket->setParent(this);
+    // Whatever the client sends is dropped; its end, or an error, ends the stream.
+    connect(socket, &QTcpSocket::readyRead, this, [this] {
+        if (m_socket)
+            m_socket->readAll();
+    });
+    connect(socket, &QTcpSocket::disconnected, this, [this] { close(CloseReason::ClientClosed); });
+    connect(socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        close(error == QAbstractSocket::RemoteHostClosedError ? CloseReason::ClientClosed
+                                                              : CloseReason::WriteFailed);
+    });
+    connect(socket, &QTcpSocket::bytesWritten, this, [this] { onWritable(); });
+    if (socket->state() != QAbstractSocket::ConnectedState)
+        m_state = State::Closed;
+}
+
 SseConnection::~SseConnection()
 {
     if (m_fd >= 0) {
@@ -93,15 +125,16 @@ bool SseConnection::matches(const QByteArray &topic) const
 
 void SseConnection::begin(const QByteArray &head)
 {
-    if (m_fd < 0)
+    const int fd = m_socket ? int(m_socket->socketDescriptor()) : m_fd;
+    if (fd < 0)
         return;
     // A peer that stops acknowledging is given up after one heartbeat interval of
     // unacknowledged data; heartbeats guarantee there is data, so a vanished client is
     // detected within three intervals of its last sign of life.
     const unsigned int userTimeout = unsigned(qMax(m_options.heartbeatMs, 1));
-    ::setsockopt(m_fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeout, sizeof(userTimeout));
+    ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeout, sizeof(userTimeout));
     const int one = 1;
-    ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     write(head, QByteArray());
 }
 
@@ -277,6 +310,13 @@ bool SseConnection::write(const QByteArray &bytes, const QByteArray &topic)
         close(CloseReason::SlowConsumer);
         return false;
     }
+    if (m_socket) {
+        m_bytesSent += quint64(bytes.size());
+        m_lastWrite = monotonicMs();
+        m_queue.push_back({bytes, topic});
+        m_queuedBytes += bytes.size();
+        return flushToSocket();
+    }
     qsizetype offset = 0;
     if (m_queue.empty()) {
         // Nothing waits: straight to the kernel, queue only what it does not take.
@@ -351,9 +391,28 @@ bool SseConnection::flushQueue()
     return true;
 }
 
+bool SseConnection::flushToSocket()
+{
+    // The socket encrypts and buffers what it is given; it gets frames only while it holds
+    // less than this, so that a slow reader's backlog stays in the (bounded, droppable) queue.
+    constexpr qint64 SocketBuffer = 64 * 1024;
+    const auto *tls = qobject_cast<const QSslSocket *>(m_socket.data());
+    while (!m_queue.empty() && m_socket
+           && m_socket->bytesToWrite() + (tls ? tls->encryptedBytesToWrite() : 0) < SocketBuffer) {
+        const QByteArray bytes = m_queue.front().bytes;
+        m_queue.pop_front();
+        m_queuedBytes -= bytes.size();
+        if (m_socket->write(bytes) != bytes.size()) {
+            close(CloseReason::WriteFailed);
+            return false;
+        }
+    }
+    return true;
+}
+
 void SseConnection::onWritable()
 {
-    if (m_state == State::Closed || !flushQueue())
+    if (m_state == State::Closed || !(m_socket ? flushToSocket() : flushQueue()))
         return;
     if (m_state == State::Replaying && m_queuedBytes < m_options.maxQueueBytes / 2)
         pumpReplay();
@@ -412,6 +471,27 @@ void SseConnection::close(CloseReason reason)
     if (m_state == State::Closed)
         return;
     m_state = State::Closed;
+    if (m_socket) {
+        QTcpSocket *socket = m_socket;
+        m_socket = nullptr;
+        socket->disconnect(this);
+        socket->setParent(nullptr); // outlives this stream until its last bytes are out
+        if (reason == CloseReason::Kicked || reason == CloseReason::Shutdown
+            || reason == CloseReason::AuthExpired) {
+            for (const Queued &q : m_queue)
+                socket->write(q.bytes);
+            connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+            // A reader that takes nothing more is not waited for long.
+            QTimer::singleShot(5000, socket, [socket] {
+                socket->abort();
+                socket->deleteLater();
+            });
+            socket->disconnectFromHost(); // after what is buffered, with a TLS close_notify
+        } else {
+            socket->abort();
+            socket->deleteLater();
+        }
+    }
     if (m_fd >= 0) {
         m_poller->remove(m_fd);
         switch (reason) {

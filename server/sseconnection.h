@@ -7,6 +7,8 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
 
 #include <deque>
 #include <memory>
@@ -52,6 +54,10 @@ public:
     SseConnection(quint64 id, int fd, const QHostAddress &peer, quint16 peerPort,
                   const Client *client, const Options &options, StreamPoller *poller,
                   QObject *parent = nullptr);
+    // TLS: the stream keeps its (encrypted) socket and writes through it; the socket is taken
+    // over (reparented) and closed with the stream.
+    SseConnection(quint64 id, QTcpSocket *socket, const Client *client, const Options &options,
+                  StreamPoller *poller, QObject *parent = nullptr);
     ~SseConnection() override;
 
     quint64 id() const { return m_id; }
@@ -122,6 +128,7 @@ private:
 
     bool write(const QByteArray &bytes, const QByteArray &topic);
     bool flushQueue();
+    bool flushToSocket(); // TLS: moves queued frames into the socket while it has room
     void pumpReplay();
     void sendReset(const QByteArray &reason);
     CloseReason reasonForErrno(int error) const;
@@ -152,6 +159,7 @@ private:
     const EventHistory *m_history = nullptr;
     std::unique_ptr<EventHistory> m_backlog; // cluster mode: fetched backlog + kept live events
     bool m_awaitingBacklog = false;
+    QPointer<QTcpSocket> m_socket; // TLS streams only
     qint64 m_authExpiresAt = 0;
     bool m_pumpScheduled = false;
 };

@@ -1,0 +1,297 @@
+// HTTPS and client certificates over real sockets, with a CA, server and client certificates
+// that the test makes with openssl: a certificate signed by the configured CA is served and its
+// CN is the client id (its OU selects roles); none, one from another CA, or an expired one is
+// refused during the handshake and never served. Streams and publishes work through TLS, and
+// plain TLS without client certificates serves anyone.
+#include "engine.h"
+#include "httpfront.h"
+#include "hub.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace ssehub;
+
+namespace {
+
+struct Reply
+{
+    bool handshake = false; // the TLS session was established
+    int status = 0;
+    QByteArray data; // everything after the status line
+};
+
+} // namespace
+
+class TestTls : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup() { m_engine.reset(); }
+
+    void clientCertificates_data();
+    void clientCertificates();
+    void streamAndPublishThroughTls();
+    void plainTlsServesAnyone();
+    void badConfiguration();
+
+private:
+    bool openssl(const QStringList &args);
+    QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
+    void start(bool clientCa);
+    // Opens a TLS connection (with this client certificate, if any), sends the request and
+    // collects what comes back until `until` is seen or the connection ends.
+    Reply exchange(const QByteArray &request, const QString &cert, const QString &key,
+                   const QByteArray &until, QSslSocket *keep = nullptr);
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Engine> m_engine;
+};
+
+bool TestTls::openssl(const QStringList &args)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral("openssl"), args);
+    if (!p.waitForFinished(30000) || p.exitCode() != 0) {
+        qWarning("openssl %s: %s", qPrintable(args.join(QLatin1Char(' '))),
+                 p.readAll().constData());
+        return false;
+    }
+    return true;
+}
+
+void TestTls::initTestCase()
+{
+    QFile ext(path("server.ext"));
+    QVERIFY(ext.open(QIODevice::WriteOnly));
+    ext.write("subjectAltName=IP:127.0.0.1\n");
+    ext.close();
+    auto ca = [&](const char *name, const char *cn) {
+        return openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                        QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                        QStringLiteral("-keyout"), path(name) + QStringLiteral(".key"),
+                        QStringLiteral("-out"), path(name) + QStringLiteral(".pem"),
+                        QStringLiteral("-days"), QStringLiteral("30"), QStringLiteral("-subj"),
+                        QString::fromLatin1(cn)});
+    };
+    auto issue = [&](const char *name, const char *subject, const char *caName, const char *days,
+                     bool server) {
+        QStringList sign {QStringLiteral("x509"),
+                          QStringLiteral("-req"),
+                          QStringLiteral("-in"),
+                          path(name) + QStringLiteral(".csr"),
+                          QStringLiteral("-CA"),
+                          path(caName) + QStringLiteral(".pem"),
+                          QStringLiteral("-CAkey"),
+                          path(caName) + QStringLiteral(".key"),
+                          QStringLiteral("-CAcreateserial"),
+                          QStringLiteral("-out"),
+                          path(name) + QStringLiteral(".pem"),
+                          QStringLiteral("-days"),
+                          QString::fromLatin1(days)};
+        if (server)
+            sign << QStringLiteral("-extfile") << path("server.ext");
+        return openssl({QStringLiteral("req"), QStringLiteral("-newkey"),
+                        QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                        QStringLiteral("-keyout"), path(name) + QStringLiteral(".key"),
+                        QStringLiteral("-out"), path(name) + QStringLiteral(".csr"),
+                        QStringLiteral("-subj"), QString::fromLatin1(subject)})
+            && openssl(sign);
+    };
+    QVERIFY(ca("ca", "/CN=ssehub test CA"));
+    QVERIFY(ca("foreign", "/CN=someone else's CA"));
+    QVERIFY(issue("server", "/CN=127.0.0.1", "ca", "30", true));
+    QVERIFY(issue("good", "/CN=dev-1/OU=sensors", "ca", "30", false));
+    QVERIFY(issue("expired", "/CN=dev-1/OU=sensors", "ca", "-1", false));
+    QVERIFY(issue("stranger", "/CN=dev-1/OU=sensors", "foreign", "30", false));
+    QFile acl(path("acl.json"));
+    QVERIFY(acl.open(QIODevice::WriteOnly));
+    acl.write(R"({"anonymous": null,
+                  "roles": {"sensor": {"subscribe": ["sensor/+/data"], "publish": ["sensor/%c/data"]}},
+                  "units": {"sensors": ["sensor"]}})");
+}
+
+void TestTls::start(bool clientCa)
+{
+    Engine::Config config;
+    config.port = 0;
+    config.dataDir.clear();
+    config.tlsCertFile = path("server.pem");
+    config.tlsKeyFile = path("server.key");
+    if (clientCa) {
+        config.tlsClientCaFile = path("ca.pem");
+        config.aclFile = path("acl.json");
+    }
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    QVERIFY2(m_engine->start(&error), qPrintable(error));
+    QVERIFY(m_engine->listenUrl().startsWith(QLatin1String("https://")));
+}
+
+Reply TestTls::exchange(const QByteArray &request, const QString &cert, const QString &key,
+                        const QByteArray &until, QSslSocket *keep)
+{
+    QSslSocket local;
+    QSslSocket &socket = keep ? *keep : local;
+    QSslConfiguration conf = socket.sslConfiguration();
+    conf.setCaCertificates(QSslCertificate::fromPath(path("ca.pem"))); // verify the server
+    if (!cert.isEmpty()) {
+        conf.setLocalCertificate(QSslCertificate::fromPath(cert).value(0));
+        QFile keyFile(key);
+        if (keyFile.open(QIODevice::ReadOnly))
+            conf.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
+    }
+    socket.setSslConfiguration(conf);
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_engine->port());
+    Reply reply;
+    // The server runs on this thread: wait with the event loop running, never blocking.
+    bool failed = false;
+    connect(&socket, &QSslSocket::errorOccurred, &socket, [&failed] { failed = true; });
+    reply.handshake = QTest::qWaitFor([&] { return socket.isEncrypted() || failed; }, 5000)
+        && socket.isEncrypted();
+    if (!reply.handshake)
+        return reply;
+    socket.write(request);
+    QByteArray data;
+    (void)QTest::qWaitFor(
+        [&] {
+            data += socket.readAll();
+            return data.contains(until) || socket.state() != QAbstractSocket::ConnectedState;
+        },
+        5000);
+    data += socket.readAll();
+    if (data.startsWith("HTTP/1.1 ")) {
+        reply.status = data.mid(9, 3).toInt();
+        reply.data = data.mid(data.indexOf("\r\n") + 2);
+    }
+    if (!reply.status)
+        reply.handshake = !data.isEmpty() || socket.state() == QAbstractSocket::ConnectedState;
+    return reply;
+}
+
+void TestTls::clientCertificates_data()
+{
+    QTest::addColumn<QString>("cert");
+    QTest::addColumn<bool>("served");
+    QTest::newRow("signed by the CA") << QStringLiteral("good") << true;
+    QTest::newRow("no certificate") << QString() << false;
+    QTest::newRow("another CA") << QStringLiteral("stranger") << false;
+    QTest::newRow("expired") << QStringLiteral("expired") << false;
+}
+
+void TestTls::clientCertificates()
+{
+    QFETCH(QString, cert);
+    QFETCH(bool, served);
+    start(true);
+    const QString certFile
+        = cert.isEmpty() ? QString() : m_dir.filePath(cert + QStringLiteral(".pem"));
+    const QString keyFile
+        = cert.isEmpty() ? QString() : m_dir.filePath(cert + QStringLiteral(".key"));
+    const Reply r = exchange("GET /events?topic=sensor/1/data HTTP/1.1\r\nHost: x\r\n\r\n",
+                             certFile, keyFile, "event: session");
+    if (served) {
+        QCOMPARE(r.status, 200);
+        // The certificate's CN is the client id.
+        QVERIFY2(r.data.contains("\"client_id\":\"dev-1\""), r.data.constData());
+        return;
+    }
+    QCOMPARE(r.status, 0); // refused in the handshake: no HTTP answer at all
+    QVERIFY(!r.data.contains("session"));
+    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QVERIFY(m_engine->front()->counters().authFailures >= 1 || !r.handshake);
+}
+
+void TestTls::streamAndPublishThroughTls()
+{
+    start(true);
+    QSslSocket stream;
+    const Reply opened = exchange("GET /events?topic=sensor/%2B/data HTTP/1.1\r\nHost: x\r\n\r\n",
+                                  path("good.pem"), path("good.key"), "event: session", &stream);
+    QCOMPARE(opened.status, 200);
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+
+    const QByteArray body = R"({"topic":"sensor/dev-1/data","payload":{"t":21}})";
+    const Reply published
+        = exchange("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Content-Length: "
+                       + QByteArray::number(body.size()) + "\r\n\r\n" + body,
+                   path("good.pem"), path("good.key"), "}");
+    QCOMPARE(published.status, 200);
+    QByteArray received;
+    QTRY_VERIFY((received += stream.readAll()).contains("\"t\":21"));
+    // Another device's topic is not this certificate's to publish (the OU's role, %c = CN).
+    const QByteArray other = R"({"topic":"sensor/dev-2/data","payload":1})";
+    const Reply refused
+        = exchange("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Content-Length: "
+                       + QByteArray::number(other.size()) + "\r\n\r\n" + other,
+                   path("good.pem"), path("good.key"), "}");
+    QCOMPARE(refused.status, 403);
+    // Closing the TLS stream is seen by the server.
+    stream.disconnectFromHost();
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+}
+
+void TestTls::plainTlsServesAnyone()
+{
+    start(false);
+    QSslSocket stream;
+    const Reply opened = exchange("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n", QString(),
+                                  QString(), "event: session", &stream);
+    QCOMPARE(opened.status, 200);
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    const QByteArray body = R"({"topic":"t","payload":"over tls"})";
+    const Reply published = exchange("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                     "application/json\r\nContent-Length: "
+                                         + QByteArray::number(body.size()) + "\r\n\r\n" + body,
+                                     QString(), QString(), "}");
+    QCOMPARE(published.status, 200);
+    QByteArray received;
+    QTRY_VERIFY((received += stream.readAll()).contains("over tls"));
+    // Plain HTTP to the HTTPS port is never served.
+    QTcpSocket plain;
+    plain.connectToHost(QHostAddress::LocalHost, m_engine->port());
+    QVERIFY(plain.waitForConnected(5000));
+    plain.write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n");
+    // The server answers the garbage handshake with a TLS alert (or nothing) and closes.
+    QTRY_VERIFY_WITH_TIMEOUT(plain.state() != QAbstractSocket::ConnectedState, 5000);
+    QVERIFY(!plain.readAll().startsWith("HTTP/1.1"));
+    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+}
+
+void TestTls::badConfiguration()
+{
+    const QList<QPair<QStringList, QString>> cases {
+        {{path("server.pem"), QString(), QString()}, QStringLiteral("--tls-key")},
+        {{path("server.pem"), path("missing.key"), QString()}, QStringLiteral("missing.key")},
+        {{path("server.pem"), path("server.pem"), QString()}, QStringLiteral("private key")},
+        {{path("acl.json"), path("server.key"), QString()}, QStringLiteral("acl.json")},
+        {{path("server.pem"), path("server.key"), path("acl.json")}, QStringLiteral("client CA")}};
+    for (const auto &[files, errorPart] : cases) {
+        Engine::Config config;
+        config.port = 0;
+        config.dataDir.clear();
+        config.tlsCertFile = files.at(0);
+        config.tlsKeyFile = files.at(1);
+        config.tlsClientCaFile = files.at(2);
+        Engine engine(config);
+        QString error;
+        QVERIFY(!engine.start(&error));
+        QVERIFY2(error.contains(errorPart), qPrintable(error));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestTls)
+#include "tst_tls.moc"
