@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSocketNotifier>
 
 #ifdef SSEHUB_HAVE_UI
@@ -162,6 +163,22 @@ int main(int argc, char **argv)
     if (!headless) {
         ssehub::MainWindow window(engine.listenUrl());
         window.setStartProblems(engine.startProblems());
+        QObject::connect(&window, &ssehub::MainWindow::reloadAccessRequested, &window,
+                         [&engine, &window] {
+                             QPointer<ssehub::MainWindow> target(&window);
+                             engine.post([target](ssehub::Engine *e) {
+                                 bool ok = false;
+                                 const QString message = e->reloadAccess(&ok);
+                                 // Back to the GUI thread with the result.
+                                 QMetaObject::invokeMethod(
+                                     target,
+                                     [target, ok, message] {
+                                         if (target)
+                                             target->showReloadResult(ok, message);
+                                     },
+                                     Qt::QueuedConnection);
+                             });
+                         });
         QObject::connect(&engine, &ssehub::EngineThread::statsChanged, &window,
                          &ssehub::MainWindow::applyStats);
         window.show();

@@ -1,9 +1,12 @@
 #include "mainwindow.h"
 
+#include <QAction>
 #include <QFormLayout>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
+#include <QMenuBar>
 #include <QStatusBar>
 
 namespace ssehub {
@@ -48,9 +51,20 @@ MainWindow::MainWindow(const QString &listenUrl, QWidget *parent)
     form->addRow(tr("Broker:"), m_broker);
     form->addRow(tr("Cluster:"), m_nodes);
     setCentralWidget(central);
+    QMenu *server = menuBar()->addMenu(tr("&Server"));
+    QAction *reload = server->addAction(tr("&Reload access rules"));
+    reload->setObjectName(QStringLiteral("reloadAccessAction"));
+    reload->setToolTip(tr("Read the ACL and token secret files again; live subscriptions that "
+                          "are no longer allowed are removed"));
+    connect(reload, &QAction::triggered, this, &MainWindow::reloadAccessRequested);
     statusBar()->addWidget(m_status);
     m_status->setText(tr("Embedded broker · listening on %1").arg(listenUrl));
     resize(640, 360);
+}
+
+void MainWindow::showReloadResult(bool ok, const QString &message)
+{
+    statusBar()->showMessage(ok ? message : tr("Reload failed: %1").arg(message), 15000);
 }
 
 void MainWindow::setStartProblems(const QStringList &problems)

@@ -25,6 +25,12 @@ public:
 
 public Q_SLOTS:
     void applyStats(const ssehub::EngineStats &stats);
+    // What the engine said about a reload of the access rules.
+    void showReloadResult(bool ok, const QString &message);
+
+Q_SIGNALS:
+    // Server > Reload access rules (the console's SIGHUP).
+    void reloadAccessRequested();
 
 private:
     QLabel *m_banner;

@@ -5,9 +5,12 @@
 #include "redisserver.h"
 #include "sseclient.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QFile>
 #include <QLabel>
 #include <QStatusBar>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace ssehub;
@@ -21,6 +24,7 @@ private Q_SLOTS:
     void showsLiveFigures();
     void showsBrokerAndCluster();
     void warnsAboutAnOpenPublicAddress();
+    void reloadsAccessRulesFromTheMenu();
 };
 
 void TestMainWindow::showsLiveFigures()
@@ -115,6 +119,46 @@ void TestMainWindow::warnsAboutAnOpenPublicAddress()
     quiet.show();
     QVERIFY(QTest::qWaitForWindowExposed(&quiet));
     QVERIFY(!quiet.findChild<QLabel *>(QStringLiteral("problemBanner"))->isVisible());
+}
+
+void TestMainWindow::reloadsAccessRulesFromTheMenu()
+{
+    // The menu action asks the engine (on its thread) to reload, and shows the answer.
+    QTemporaryDir dir;
+    QFile acl(dir.filePath(QStringLiteral("acl.json")));
+    QVERIFY(acl.open(QIODevice::WriteOnly));
+    acl.write(R"({"anonymous": "all", "roles": {"all": {"subscribe": ["#"]}}})");
+    acl.close();
+    EngineThread engine;
+    Engine::Config config;
+    config.port = 0;
+    config.dataDir.clear();
+    config.aclFile = acl.fileName();
+    QString error;
+    QVERIFY2(engine.start(config, &error), qPrintable(error));
+    MainWindow window(engine.listenUrl());
+    connect(&window, &MainWindow::reloadAccessRequested, &window, [&] {
+        engine.post([&window](Engine *e) {
+            bool ok = false;
+            const QString message = e->reloadAccess(&ok);
+            QMetaObject::invokeMethod(
+                &window, [&window, ok, message] { window.showReloadResult(ok, message); },
+                Qt::QueuedConnection);
+        });
+    });
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *action = window.findChild<QAction *>(QStringLiteral("reloadAccessAction"));
+    QVERIFY(action);
+    action->trigger();
+    QTRY_VERIFY(window.statusBar()->currentMessage().contains(QLatin1String("reloaded")));
+    // A broken file: the console says so.
+    QVERIFY(acl.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    acl.write("{");
+    acl.close();
+    action->trigger();
+    QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(QLatin1String("Reload failed")));
+    QVERIFY(window.statusBar()->currentMessage().contains(QLatin1String("acl.json")));
 }
 
 QTEST_MAIN(TestMainWindow)
