@@ -506,11 +506,8 @@ void RedisBroker::maybeSync()
         return;
     }
     readStream(m_lastSeen, PageSize, [this](StreamRead read) {
-        if (!read.ok) {
-            m_syncInFlight = false;
-            maybeSync();
+        if (syncReadFailed(read))
             return;
-        }
         if (m_lastSeen < read.horizon || m_lastSeen > read.last) {
             // The Stream no longer holds what this instance had seen.
             qCWarning(lcRedis).noquote()
@@ -528,30 +525,36 @@ void RedisBroker::maybeSync()
             syncPage(resume);
             return;
         }
-        for (const EventPtr &event : std::as_const(read.events))
-            accept(event);
-        if (read.events.size() < PageSize && !m_bufferOverflowed)
-            finishSync();
-        else
-            syncPage(m_lastSeen);
+        addSyncPage(read);
     });
+}
+
+bool RedisBroker::syncReadFailed(const StreamRead &read)
+{
+    if (read.ok)
+        return false;
+    m_syncInFlight = false;
+    maybeSync(); // lost again: starts over when both connections are back
+    return true;
+}
+
+void RedisBroker::addSyncPage(const StreamRead &read)
+{
+    for (const EventPtr &event : read.events)
+        accept(event);
+    // A short page is the end, unless live events were dropped meanwhile (read on instead).
+    if (read.events.size() < PageSize && !m_bufferOverflowed)
+        finishSync();
+    else
+        syncPage(m_lastSeen);
 }
 
 void RedisBroker::syncPage(quint64 after)
 {
     m_bufferOverflowed = false;
     readStream(after, PageSize, [this](StreamRead read) {
-        if (!read.ok) {
-            m_syncInFlight = false;
-            maybeSync();
-            return;
-        }
-        for (const EventPtr &event : std::as_const(read.events))
-            accept(event);
-        if (read.events.size() < PageSize && !m_bufferOverflowed)
-            finishSync();
-        else
-            syncPage(m_lastSeen);
+        if (!syncReadFailed(read))
+            addSyncPage(read);
     });
 }
 

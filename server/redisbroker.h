@@ -108,6 +108,8 @@ private:
     void onConnectionLost();
     void maybeSync();
     void syncPage(quint64 after);
+    bool syncReadFailed(const StreamRead &read);
+    void addSyncPage(const StreamRead &read);
     void finishSync();
     void accept(const EventPtr &event);
     void runQueuedBacklogs();

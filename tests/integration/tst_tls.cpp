@@ -53,6 +53,12 @@ private:
     // collects what comes back until `until` is seen or the connection ends.
     Reply exchange(const QByteArray &request, const QString &cert, const QString &key,
                    const QByteArray &until, QSslSocket *keep = nullptr);
+    static QByteArray postPublish(const QByteArray &body)
+    {
+        return "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Content-Length: "
+            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    }
 
     QTemporaryDir m_dir;
     std::unique_ptr<Engine> m_engine;
@@ -223,21 +229,13 @@ void TestTls::streamAndPublishThroughTls()
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
 
     const QByteArray body = R"({"topic":"sensor/dev-1/data","payload":{"t":21}})";
-    const Reply published
-        = exchange("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                   "Content-Length: "
-                       + QByteArray::number(body.size()) + "\r\n\r\n" + body,
-                   path("good.pem"), path("good.key"), "}");
+    const Reply published = exchange(postPublish(body), path("good.pem"), path("good.key"), "}");
     QCOMPARE(published.status, 200);
     QByteArray received;
     QTRY_VERIFY((received += stream.readAll()).contains("\"t\":21"));
     // Another device's topic is not this certificate's to publish (the OU's role, %c = CN).
     const QByteArray other = R"({"topic":"sensor/dev-2/data","payload":1})";
-    const Reply refused
-        = exchange("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                   "Content-Length: "
-                       + QByteArray::number(other.size()) + "\r\n\r\n" + other,
-                   path("good.pem"), path("good.key"), "}");
+    const Reply refused = exchange(postPublish(other), path("good.pem"), path("good.key"), "}");
     QCOMPARE(refused.status, 403);
     // Closing the TLS stream is seen by the server.
     stream.disconnectFromHost();
@@ -253,10 +251,7 @@ void TestTls::plainTlsServesAnyone()
     QCOMPARE(opened.status, 200);
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
     const QByteArray body = R"({"topic":"t","payload":"over tls"})";
-    const Reply published = exchange("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                                     "application/json\r\nContent-Length: "
-                                         + QByteArray::number(body.size()) + "\r\n\r\n" + body,
-                                     QString(), QString(), "}");
+    const Reply published = exchange(postPublish(body), QString(), QString(), "}");
     QCOMPARE(published.status, 200);
     QByteArray received;
     QTRY_VERIFY((received += stream.readAll()).contains("over tls"));
