@@ -109,6 +109,9 @@ void TestMainWindow::warnsAboutAnOpenPublicAddress()
     QVERIFY(banner);
     QVERIFY(banner->isVisible());
     QVERIFY(banner->text().contains(QLatin1String("without authentication")));
+    // SSEHUB_GRAB_DIR=<dir>: keep a picture of the window for a human to look at.
+    if (const QString dir = qEnvironmentVariable("SSEHUB_GRAB_DIR"); !dir.isEmpty())
+        QVERIFY(window.grab().save(dir + QStringLiteral("/console-banner.png")));
 
     // Loopback (the default): no banner.
     EngineThread local;
