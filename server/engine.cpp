@@ -12,7 +12,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
-#include <QJsonDocument>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSysInfo>
@@ -332,7 +331,8 @@ void Engine::emitStatsIfChanged()
     // A cheap signature of what changed; no snapshot is sent while the engine is idle.
     const quint64 signature = quint64(s.connections) * 1000003ULL ^ s.connectionsOpened * 7919ULL
         ^ s.eventsDelivered * 31ULL ^ s.requests * 131ULL ^ s.rejectedRequests
-        ^ quint64(qHash(s.brokerState)) ^ quint64(qHash(QJsonDocument(s.nodes).toJson()));
+        ^ quint64(qHash(s.brokerState))
+        ^ (m_cluster ? m_cluster->nodesRevision() * 2654435761ULL : 0);
     if (signature == m_lastSignature && m_revision > 0)
         return;
     m_lastSignature = signature;

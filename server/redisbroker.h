@@ -60,15 +60,9 @@ public:
     RedisConnection *subscriber() const { return m_subscriber; }
     const QByteArray &prefix() const { return m_options.prefix; }
     QString address() const { return m_commands->address(); }
-    // The newest id this instance has seen (0 before its first sync).
-    quint64 lastSeen() const { return m_lastSeen; }
     // True while this instance reads what it missed from the Stream.
     bool isSyncing() const { return m_syncing; }
     quint64 resetsSent() const { return m_resets; }
-
-    // The Redis channel or pattern a filter is subscribed with (exact filters: the topic's
-    // channel; wildcards: a glob that matches at least every topic the filter matches).
-    QByteArray channelFor(const QByteArray &filter, bool *pattern) const;
 
 Q_SIGNALS:
     // Publishing became possible or impossible.
@@ -97,6 +91,9 @@ private:
         BacklogDone done;
     };
 
+    // The Redis channel or pattern a filter is subscribed with (exact filters: the topic's
+    // channel; wildcards: a glob that matches at least every topic the filter matches).
+    QByteArray channelFor(const QByteArray &filter, bool *pattern) const;
     void readStream(std::optional<quint64> after, int count, ReadDone done);
     void runBacklog(std::shared_ptr<BacklogRequest> request);
     void continueBacklog(std::shared_ptr<BacklogRequest> request,

@@ -93,6 +93,15 @@ private Q_SLOTS:
 
 private:
     void start(const QByteArray &acl = AclJson, qint64 leewayMs = 0);
+    // An engine on a free port, nothing stored on disk.
+    static Engine::Config baseConfig()
+    {
+        Engine::Config config;
+        config.port = 0;
+        config.dataDir.clear();
+        return config;
+    }
+    void startWith(const Engine::Config &config);
     quint16 port() const { return m_engine->port(); }
 
     QTemporaryDir m_dir;
@@ -113,13 +122,17 @@ void TestSecurity::start(const QByteArray &acl, qint64 leewayMs)
     QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
     file.write(acl);
     file.close();
-    Engine::Config config;
-    config.port = 0;
-    config.dataDir.clear();
+    Engine::Config config = baseConfig();
     config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
     config.aclFile = file.fileName();
     config.jwtLeewayMs = leewayMs;
     config.heartbeatMs = 400; // the expiry check runs with the heartbeat tick (100 ms here)
+    startWith(config);
+}
+
+void TestSecurity::startWith(const Engine::Config &config)
+{
+    m_engine.reset();
     m_engine = std::make_unique<Engine>(config);
     QString error;
     QVERIFY2(m_engine->start(&error), qPrintable(error));
@@ -403,9 +416,7 @@ void TestSecurity::startupChecks()
     m_engine.reset();
     // Listening beyond loopback without authentication: started, with a warning.
     {
-        Engine::Config config;
-        config.port = 0;
-        config.dataDir.clear();
+        Engine::Config config = baseConfig();
         config.listenAddress = QHostAddress::AnyIPv4;
         Engine open(config);
         QString error;
@@ -416,9 +427,7 @@ void TestSecurity::startupChecks()
     }
     // The same with authentication: no warning.
     {
-        Engine::Config config;
-        config.port = 0;
-        config.dataDir.clear();
+        Engine::Config config = baseConfig();
         config.listenAddress = QHostAddress::AnyIPv4;
         config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
         Engine guarded(config);
@@ -440,9 +449,7 @@ void TestSecurity::startupChecks()
         {QStringLiteral("secret"), m_dir.filePath(QStringLiteral("missing"))},
         {QStringLiteral("acl"), badAcl.fileName()}};
     for (const auto &[kind, path] : cases) {
-        Engine::Config config;
-        config.port = 0;
-        config.dataDir.clear();
+        Engine::Config config = baseConfig();
         if (kind == QLatin1String("secret"))
             config.jwtSecretFile = path;
         else
@@ -505,16 +512,11 @@ void TestSecurity::aclReload()
 
 void TestSecurity::connectionLimits()
 {
-    m_engine.reset();
-    Engine::Config config;
-    config.port = 0;
-    config.dataDir.clear();
+    Engine::Config config = baseConfig();
     config.maxConnections = 3;
     config.maxConnectionsPerIp = 0;
     config.maxStreamsPerClient = 1;
-    m_engine = std::make_unique<Engine>(config);
-    QString error;
-    QVERIFY(m_engine->start(&error));
+    startWith(config);
 
     SseClient a, b, sameClient, c, over;
     a.open(port(), "/events?topic=t&client_id=k");
@@ -543,11 +545,9 @@ void TestSecurity::connectionLimits()
     QVERIFY(over.events().isEmpty() && sameClient.events().isEmpty());
 
     // Per address.
-    m_engine.reset();
     config.maxConnections = 0;
     config.maxConnectionsPerIp = 2;
-    m_engine = std::make_unique<Engine>(config);
-    QVERIFY(m_engine->start(&error));
+    startWith(config);
     SseClient p1, p2, p3;
     p1.open(port(), "/events?topic=t");
     p2.open(port(), "/events?topic=t");
@@ -559,16 +559,11 @@ void TestSecurity::connectionLimits()
 
 void TestSecurity::publishRateLimit()
 {
-    m_engine.reset();
-    Engine::Config config;
-    config.port = 0;
-    config.dataDir.clear();
+    Engine::Config config = baseConfig();
     config.publishRate = 2;
     config.publishBurst = 4;
     config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
-    m_engine = std::make_unique<Engine>(config);
-    QString error;
-    QVERIFY2(m_engine->start(&error), qPrintable(error));
+    startWith(config);
     const auto one = bearer(tokenFor(QStringLiteral("one"), {}));
     const auto two = bearer(tokenFor(QStringLiteral("two"), {}));
     auto post = [&](const QList<QPair<QByteArray, QByteArray>> &who) {
@@ -595,15 +590,10 @@ void TestSecurity::publishRateLimit()
 
 void TestSecurity::topicLengthAndCounters()
 {
-    m_engine.reset();
-    Engine::Config config;
-    config.port = 0;
-    config.dataDir.clear();
+    Engine::Config config = baseConfig();
     config.maxTopicBytes = 8;
     config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
-    m_engine = std::make_unique<Engine>(config);
-    QString error;
-    QVERIFY(m_engine->start(&error));
+    startWith(config);
     const auto who = bearer(tokenFor(QStringLiteral("x"), {}));
     QCOMPARE(
         request(port(), "POST", "/publish", publishBody("12345678", 1), "application/json", who)

@@ -216,7 +216,8 @@ void TestTls::clientCertificates()
     QCOMPARE(r.status, 0); // refused in the handshake: no HTTP answer at all
     QVERIFY(!r.data.contains("session"));
     QCOMPARE(m_engine->hub()->connectionCount(), 0);
-    QVERIFY(m_engine->front()->counters().authFailures >= 1 || !r.handshake);
+    // The server saw and counted the refused handshake.
+    QTRY_VERIFY(m_engine->front()->counters().authFailures >= 1);
 }
 
 void TestTls::streamAndPublishThroughTls()
