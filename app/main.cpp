@@ -9,9 +9,19 @@
 #include <QSocketNotifier>
 
 #ifdef SSEHUB_HAVE_UI
+#include "consolesettings.h"
 #include "mainwindow.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTimer>
+#include <QTranslator>
+
+#include <algorithm>
+#include <vector>
 #endif
 
 #include <csignal>
@@ -90,6 +100,73 @@ bool haveDisplay()
         || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
 }
 
+// --lang X or --lang=X, looked for before the command line is parsed, so that the help text is
+// translated too.
+QString languageArgument(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            return QString::fromLocal8Bit(argv[i + 1]);
+        if (std::strncmp(argv[i], "--lang=", 7) == 0)
+            return QString::fromLocal8Bit(argv[i] + 7);
+    }
+    return {};
+}
+
+#ifdef SSEHUB_HAVE_UI
+// The console's language: the system locale unless --lang says otherwise. English is the
+// source language; other languages come from the translations built into the binary.
+void installTranslations(QCoreApplication *app, const QString &language)
+{
+    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    if (!language.isEmpty())
+        QLocale::setDefault(locale);
+    auto *own = new QTranslator(app);
+    if (own->load(locale, QStringLiteral("ssehub"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(own);
+    auto *qt = new QTranslator(app);
+    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qt);
+}
+
+// SSEHUB_UI_PROBE=FILE (tests/bench/console-bench.sh): how late a 10 ms timer on the GUI
+// thread fires, i.e. how long the event loop was busy; worst and 99th percentile written at exit.
+void installResponsivenessProbe(QObject *context)
+{
+    const QString path = qEnvironmentVariable("SSEHUB_UI_PROBE");
+    if (path.isEmpty())
+        return;
+    auto *timer = new QTimer(context);
+    auto *clock = new QElapsedTimer;
+    auto delays = std::make_shared<std::vector<qint64>>();
+    clock->start();
+    timer->setTimerType(Qt::PreciseTimer);
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, context, [clock, delays] {
+        const qint64 elapsed = clock->nsecsElapsed();
+        clock->restart();
+        delays->push_back(qMax<qint64>(0, elapsed - 10'000'000));
+    });
+    QObject::connect(qApp, &QCoreApplication::aboutToQuit, context, [path, delays, clock] {
+        std::vector<qint64> d = *delays;
+        delete clock;
+        std::sort(d.begin(), d.end());
+        QFile out(path);
+        if (d.empty() || !out.open(QIODevice::WriteOnly))
+            return;
+        const auto at = [&d](double q) { return d[std::min(d.size() - 1, size_t(q * d.size()))]; };
+        out.write(QStringLiteral("ticks=%1 worst_ms=%2 p99_ms=%3 median_ms=%4\n")
+                      .arg(d.size())
+                      .arg(d.back() / 1e6, 0, 'f', 2)
+                      .arg(at(0.99) / 1e6, 0, 'f', 2)
+                      .arg(at(0.5) / 1e6, 0, 'f', 2)
+                      .toUtf8());
+    });
+    timer->start();
+}
+#endif
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -120,6 +197,10 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("ssehub"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SSEHUB_VERSION));
 
+#ifdef SSEHUB_HAVE_UI
+    if (!headless)
+        installTranslations(app.get(), languageArgument(argc, argv));
+#endif
     ssehub::AppOptions options;
     QString error;
     bool exitNow = false;
@@ -142,6 +223,38 @@ int main(int argc, char **argv)
     raiseDescriptorLimit();
 
     ssehub::EngineThread engine;
+#ifdef SSEHUB_HAVE_UI
+    if (!headless) {
+        // The console: stored settings apply unless given on the command line, and a server
+        // that cannot start (port in use) is reported in the window, where settings can fix it.
+        ssehub::ConsoleSettings::load(&options.engine, options.explicitOptions);
+        ssehub::MainWindow window(&engine, options.engine);
+        reloadRequested = [&window] { window.reloadAccess(); };
+        if (window.startEngine())
+            printf("ssehub listening on %s\n", qPrintable(engine.listenUrl()));
+        fflush(stdout);
+        installResponsivenessProbe(&window);
+        window.show();
+        const QString shots = qEnvironmentVariable("SSEHUB_SCREENSHOTS");
+        if (!shots.isEmpty()) {
+            // The screenshot script: a picture of every view once the load has been seen.
+            QTimer::singleShot(qEnvironmentVariableIntValue("SSEHUB_SCREENSHOT_DELAY_MS") > 0
+                                   ? qEnvironmentVariableIntValue("SSEHUB_SCREENSHOT_DELAY_MS")
+                                   : 5000,
+                               &window, [&window, shots] {
+                                   const QStringList saved = window.saveViewImages(shots);
+                                   for (const QString &path : saved)
+                                       printf("saved %s\n", qPrintable(path));
+                                   fflush(stdout);
+                                   QCoreApplication::exit(saved.size() == 7 ? 0 : 3);
+                               });
+        }
+        const int code = app->exec();
+        reloadRequested = {};
+        engine.stop();
+        return code;
+    }
+#endif
     if (!engine.start(options.engine, &error)) {
         fprintf(stderr, "ssehub: %s\n", qPrintable(error));
         return 1;
@@ -159,34 +272,6 @@ int main(int argc, char **argv)
     };
 
     int code = 0;
-#ifdef SSEHUB_HAVE_UI
-    if (!headless) {
-        ssehub::MainWindow window(engine.listenUrl());
-        window.setStartProblems(engine.startProblems());
-        QObject::connect(&window, &ssehub::MainWindow::reloadAccessRequested, &window,
-                         [&engine, &window] {
-                             QPointer<ssehub::MainWindow> target(&window);
-                             engine.post([target](ssehub::Engine *e) {
-                                 bool ok = false;
-                                 const QString message = e->reloadAccess(&ok);
-                                 // Back to the GUI thread with the result.
-                                 QMetaObject::invokeMethod(
-                                     target,
-                                     [target, ok, message] {
-                                         if (target)
-                                             target->showReloadResult(ok, message);
-                                     },
-                                     Qt::QueuedConnection);
-                             });
-                         });
-        QObject::connect(&engine, &ssehub::EngineThread::statsChanged, &window,
-                         &ssehub::MainWindow::applyStats);
-        window.show();
-        code = app->exec();
-        engine.stop();
-        return code;
-    }
-#endif
     code = app->exec();
     reloadRequested = {};
     engine.stop();

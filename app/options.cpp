@@ -252,6 +252,34 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QCoreApplication::translate("main",
                                     "Publishes allowed in a burst (default: twice the rate)."),
         QStringLiteral("N"));
+    const QCommandLineOption lang(
+        QStringLiteral("lang"),
+        QCoreApplication::translate("main",
+                                    "Language of the console (e.g. zh_CN, en; default: the "
+                                    "system's)."),
+        QStringLiteral("LOCALE"));
+    const QCommandLineOption exportLog(
+        QStringLiteral("export-log"),
+        QCoreApplication::translate("main",
+                                    "Write the connection log to FILE when ssehub exits (.csv: "
+                                    "CSV, otherwise JSON Lines)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption logFile(
+        QStringLiteral("log-file"),
+        QCoreApplication::translate("main",
+                                    "Append the connection log to FILE as JSON Lines, rotated "
+                                    "by size."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption logFileSize(
+        QStringLiteral("log-file-size"),
+        QCoreApplication::translate("main",
+                                    "Size at which --log-file is rotated (default 10M)."),
+        QStringLiteral("SIZE"));
+    const QCommandLineOption logFileKeep(
+        QStringLiteral("log-file-keep"),
+        QCoreApplication::translate("main", "Rotated log files kept (default 5)."),
+        QStringLiteral("N"));
+    parser.addOptions({lang, exportLog, logFile, logFileSize, logFileKeep});
     parser.addOptions(
         {headless,   listen,         heartbeat,      retry,         history,      maxQueue,
          maxBody,    cors,           dataDir,        grace,         archiveAfter, deleteAfter,
@@ -282,6 +310,11 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
 
     Engine::Config &config = options->engine;
     options->headless = parser.isSet(headless);
+    for (const QString &name : parser.optionNames())
+        options->explicitOptions.insert(name);
+    options->language = parser.value(lang);
+    config.exportLogPath = parser.value(exportLog);
+    config.logFile = parser.value(logFile);
     if (parser.isSet(listen)
         && !parseListen(parser.value(listen), &config.listenAddress, &config.port)) {
         *error
@@ -409,6 +442,13 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
     if (!numeric(jwtLeeway, parseDurationMs, 0, 3600LL * 1000,
                  QCoreApplication::translate("main", "a duration up to 1h, e.g. 30s"),
                  &config.jwtLeewayMs))
+        return false;
+    if (!numeric(logFileSize, parseSize, 4096, 1LL << 40,
+                 QCoreApplication::translate("main", "a size of at least 4K, e.g. 10M"),
+                 &config.logFileMaxBytes)
+        || !numeric(logFileKeep, count, 1, 1000,
+                    QCoreApplication::translate("main", "a count from 1 to 1000"),
+                    &config.logFileKeep))
         return false;
     if (parser.isSet(nodeId)) {
         const QString problem = validateClientId(parser.value(nodeId).toUtf8());

@@ -2,6 +2,7 @@
 
 #include "engine.h"
 
+#include <QSet>
 #include <QStringList>
 
 namespace ssehub {
@@ -10,6 +11,9 @@ struct AppOptions
 {
     Engine::Config engine;
     bool headless = false;
+    QString language; // --lang: a locale name such as zh_CN or en; empty: the system's
+    // Options given on the command line (their names), which win over the console's settings.
+    QSet<QString> explicitOptions;
 };
 
 // Parses a duration: "30" or "30s" (seconds), "500ms", "2m". Returns -1 when invalid.

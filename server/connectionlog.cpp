@@ -23,8 +23,21 @@ QString LogEntry::kindName(Kind kind)
         return QStringLiteral("unsubscribe");
     case Kind::Transition:
         return QStringLiteral("transition");
+    case Kind::AuthFailure:
+        return QStringLiteral("auth-failure");
     }
     return {};
+}
+
+bool LogEntry::kindFromName(QStringView name, Kind *kind)
+{
+    for (int i = 0; i < KindCount; ++i) {
+        if (name == kindName(Kind(i))) {
+            *kind = Kind(i);
+            return true;
+        }
+    }
+    return false;
 }
 
 QJsonObject LogEntry::toJson() const
@@ -57,6 +70,7 @@ void ConnectionLog::append(LogEntry entry)
     // The line is only formatted when its level is enabled (connect storms are hot paths).
     const bool routine = entry.kind == Kind::Connect || entry.kind == Kind::Subscribe
         || entry.kind == Kind::Unsubscribe || entry.kind == Kind::Transition
+        || entry.kind == Kind::AuthFailure // HttpFront logs those itself
         || (entry.kind == Kind::Disconnect
             && (entry.reason == QLatin1String("client-closed")
                 || entry.reason == QLatin1String("server-shutdown")));
@@ -80,6 +94,13 @@ void ConnectionLog::append(LogEntry entry)
 QList<LogEntry> ConnectionLog::entries() const
 {
     return QList<LogEntry>(m_entries.begin(), m_entries.end());
+}
+
+QList<LogEntry> ConnectionLog::entriesAfter(quint64 seenTotal) const
+{
+    const quint64 fresh = m_total > seenTotal ? m_total - seenTotal : 0;
+    const auto count = qsizetype(qMin<quint64>(fresh, m_entries.size()));
+    return QList<LogEntry>(m_entries.end() - count, m_entries.end());
 }
 
 } // namespace ssehub

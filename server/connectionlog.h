@@ -12,7 +12,17 @@ namespace ssehub {
 // What happened to a connection, kept for the console, the export and the operator's log.
 struct LogEntry
 {
-    enum class Kind { Connect, Disconnect, SlowConsumer, Kick, Subscribe, Unsubscribe, Transition };
+    enum class Kind {
+        Connect,
+        Disconnect,
+        SlowConsumer,
+        Kick,
+        Subscribe,
+        Unsubscribe,
+        Transition,
+        AuthFailure
+    };
+    static constexpr int KindCount = int(Kind::AuthFailure) + 1;
 
     qint64 time = 0; // ms since the epoch
     Kind kind = Kind::Connect;
@@ -24,6 +34,7 @@ struct LogEntry
     QString detail;
 
     static QString kindName(Kind kind);
+    static bool kindFromName(QStringView name, Kind *kind);
     QJsonObject toJson() const;
 };
 
@@ -39,6 +50,9 @@ public:
     qsizetype size() const { return qsizetype(m_entries.size()); }
     quint64 totalAppended() const { return m_total; }
     QList<LogEntry> entries() const;
+    // The entries appended after the first `seenTotal` ones that are still kept (the console
+    // asks for what is new since its last snapshot).
+    QList<LogEntry> entriesAfter(quint64 seenTotal) const;
 
 Q_SIGNALS:
     void appended(const ssehub::LogEntry &entry);

@@ -24,6 +24,8 @@ Engine::Engine(const Config &config, QObject *parent)
     , m_config(config)
 {
     qRegisterMetaType<ssehub::EngineStats>();
+    qRegisterMetaType<ssehub::SnapshotPtr>();
+    qRegisterMetaType<ssehub::ConnectionDetail>();
 }
 
 Engine::~Engine()
@@ -35,6 +37,13 @@ bool Engine::start(QString *error)
 {
     m_startedAt = QDateTime::currentMSecsSinceEpoch();
     m_log = new ConnectionLog(m_config.logCapacity, this);
+    if (!m_config.logFile.isEmpty()) {
+        m_logFile = new RollingLogFile(m_config.logFile, m_config.logFileMaxBytes,
+                                       m_config.logFileKeep, this);
+        if (!m_logFile->open(error))
+            return false;
+        connect(m_log, &ConnectionLog::appended, m_logFile, &RollingLogFile::append);
+    }
     if (m_config.redisUrl.isEmpty()) {
         m_broker = new LocalBroker(m_config.historySize, this);
     } else {
@@ -68,7 +77,11 @@ bool Engine::start(QString *error)
             m_startProblems << problem;
         }
     }
-    m_broker->setSink([hub = m_hub](const EventPtr &event) { return hub->deliver(event); });
+    m_broker->setSink([this](const EventPtr &event) {
+        if (m_consoleAttached)
+            observe(event);
+        return m_hub->deliver(event);
+    });
 
     Authenticator authenticator;
     if (!loadAuthenticator(&authenticator, error))
@@ -96,6 +109,7 @@ bool Engine::start(QString *error)
     frontOptions.keepAliveTimeoutMs = m_config.keepAliveTimeoutMs;
     frontOptions.corsOrigins = m_config.corsOrigins;
     m_front = new HttpFront(frontOptions, m_hub, m_broker, this);
+    m_front->setLog(m_log);
     if (!m_front->listenOn(m_config.listenAddress, m_config.port, m_config.listenBacklog, error))
         return false;
     if (m_config.nodeId.isEmpty())
@@ -248,6 +262,18 @@ void Engine::stop()
         m_front->stopListening();
     if (m_hub)
         m_hub->closeAll(CloseReason::Shutdown);
+    if (m_log && !m_config.exportLogPath.isEmpty()) {
+        // Once: after the last disconnects, so that they are in it.
+        QString error;
+        if (writeLogExport(m_config.exportLogPath, m_log->entries(),
+                           logFormatForPath(m_config.exportLogPath), &error))
+            qCInfo(lcEngine).noquote() << "connection log written to" << m_config.exportLogPath;
+        else
+            qCWarning(lcEngine).noquote() << error << "- the connection log was not exported";
+        m_config.exportLogPath.clear();
+    }
+    if (m_logFile)
+        m_logFile->flush();
 }
 
 quint16 Engine::port() const
@@ -309,13 +335,14 @@ EngineStats Engine::stats() const
     if (m_hub) {
         const HubCounters &c = m_hub->counters();
         s.connections = m_hub->connectionCount();
+        s.clients = m_hub->clientCount();
         s.connectionsOpened = c.connectionsOpened;
         s.eventsDelivered = c.eventsDelivered;
         s.slowConsumerCloses = c.slowConsumerCloses;
         s.deadCloses = c.deadCloses;
     }
     if (m_front) {
-        s.eventsPublished = m_front->counters().published;
+        s.eventsPublished = m_front->counters().published + m_consolePublished;
         s.requests = m_front->counters().requests;
         s.rejectedRequests = m_front->counters().rejected;
         s.authFailures = m_front->counters().authFailures;
@@ -338,6 +365,221 @@ void Engine::emitStatsIfChanged()
     m_lastSignature = signature;
     s.revision = ++m_revision;
     Q_EMIT statsChanged(s);
+}
+
+// --- The console ----------------------------------------------------------------------------
+
+void Engine::setConsoleAttached(bool attached)
+{
+    if (attached == m_consoleAttached)
+        return;
+    m_consoleAttached = attached;
+    m_topics.clear();
+    m_recent.clear();
+    setTail({});
+    if (attached && m_log) {
+        // The first snapshot carries the log kept so far.
+        m_logSeen = m_log->totalAppended() - quint64(m_log->size());
+    }
+    if (attached) {
+        connect(&m_statsTimer, &QTimer::timeout, this, &Engine::takeSnapshot,
+                Qt::UniqueConnection);
+        QTimer::singleShot(0, this, &Engine::takeSnapshot);
+    } else {
+        disconnect(&m_statsTimer, &QTimer::timeout, this, &Engine::takeSnapshot);
+    }
+}
+
+void Engine::observe(const EventPtr &event)
+{
+    // Per event, and only while the console watches: one hash lookup, two shared pointers.
+    constexpr int MaxTopics = 10000;
+    constexpr size_t RecentEvents = 512;
+    constexpr qsizetype TailPerSnapshot = 1000;
+    auto it = m_topics.find(event->topic);
+    if (it == m_topics.end()) {
+        if (m_topics.size() >= MaxTopics) {
+            // Forget the quieter half rather than grow without bound.
+            QList<qint64> times;
+            times.reserve(m_topics.size());
+            for (const TopicRow &row : std::as_const(m_topics))
+                times.append(row.lastEventAt);
+            std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+            const qint64 cut = times.at(times.size() / 2);
+            m_topics.removeIf([cut](const auto &entry) { return entry.value().lastEventAt <= cut; });
+        }
+        it = m_topics.insert(event->topic, TopicRow {event->topic, 0, 0, {}, {}});
+    }
+    ++it->events;
+    it->lastEventAt = event->timestamp;
+    it->lastType = event->type;
+    it->preview = event->payload.left(200);
+    m_recent.push_back(event);
+    if (m_recent.size() > RecentEvents)
+        m_recent.pop_front();
+    if (m_tailFilter && m_tailFilter->matches(event->topic)) {
+        if (m_tail.size() < TailPerSnapshot)
+            m_tail.append(event);
+        else
+            ++m_tailDropped;
+    }
+}
+
+SnapshotPtr Engine::takeSnapshot()
+{
+    if (!m_hub || !m_consoleAttached)
+        return {};
+    auto snapshot = std::make_shared<ConsoleSnapshot>();
+    snapshot->revision = ++m_snapshotRevision;
+    snapshot->stats = stats();
+    snapshot->stats.revision = m_revision;
+    snapshot->monotonicMs = SseConnection::monotonicMs();
+    snapshot->wallMs = QDateTime::currentMSecsSinceEpoch();
+    snapshot->heartbeatMs = m_hub->streamOptions().heartbeatMs;
+    snapshot->maxQueueBytes = m_hub->streamOptions().maxQueueBytes;
+    snapshot->clients = m_hub->clientCount();
+    snapshot->heartbeatsSent = m_hub->counters().heartbeatsSent;
+
+    const QList<const SseConnection *> connections = m_hub->connections();
+    snapshot->connections.reserve(size_t(connections.size()));
+    quint64 bytesOut = m_hub->counters().bytesOfClosedStreams;
+    for (const SseConnection *c : connections) {
+        ConnectionRow row;
+        row.id = c->id();
+        row.clientId = c->client()->id;
+        row.remote = c->remote();
+        row.userAgent = c->userAgent();
+        row.filters = c->filters().join(' ');
+        for (const Subscription &s : c->client()->subscriptions)
+            row.pausedFilters += s.state == Subscription::State::Paused ? 1 : 0;
+        row.connectedAt = c->connectedAt();
+        row.eventsSent = c->eventsSent();
+        row.bytesSent = c->bytesSent();
+        row.bytesQueued = c->bytesQueued();
+        row.lastProgressMs = c->lastProgressMs();
+        const bool stalled = row.bytesQueued > 0
+            && snapshot->monotonicMs - row.lastProgressMs >= snapshot->heartbeatMs;
+        row.state = c->state() == SseConnection::State::Closed ? ConnectionRow::State::Closing
+            : c->state() == SseConnection::State::Replaying    ? ConnectionRow::State::Replaying
+            : stalled || row.bytesQueued >= snapshot->maxQueueBytes / 4
+            ? ConnectionRow::State::Slow
+            : ConnectionRow::State::Live;
+        bytesOut += row.bytesSent;
+        snapshot->connections.push_back(std::move(row));
+    }
+    std::sort(snapshot->connections.begin(), snapshot->connections.end(),
+              [](const ConnectionRow &a, const ConnectionRow &b) { return a.id < b.id; });
+    snapshot->bytesOut = bytesOut;
+
+    QHash<QByteArray, FilterRow> filters;
+    m_hub->forEachClient([&filters](const Client &client) {
+        for (const Subscription &s : client.subscriptions) {
+            if (s.state != Subscription::State::Active && s.state != Subscription::State::Paused)
+                continue;
+            FilterRow &row = filters[s.filter.text()];
+            if (s.state == Subscription::State::Active) {
+                ++row.active;
+                row.streams += int(client.streams.size());
+            } else {
+                ++row.paused;
+            }
+        }
+    });
+    snapshot->filters.reserve(size_t(filters.size()));
+    for (auto it = filters.begin(); it != filters.end(); ++it) {
+        it->filter = it.key();
+        snapshot->filters.push_back(*it);
+    }
+    std::sort(snapshot->filters.begin(), snapshot->filters.end(),
+              [](const FilterRow &a, const FilterRow &b) { return a.filter < b.filter; });
+    snapshot->topics.reserve(size_t(m_topics.size()));
+    for (const TopicRow &row : std::as_const(m_topics))
+        snapshot->topics.push_back(row);
+    std::sort(snapshot->topics.begin(), snapshot->topics.end(),
+              [](const TopicRow &a, const TopicRow &b) { return a.topic < b.topic; });
+
+    snapshot->log = m_log->entriesAfter(m_logSeen);
+    m_logSeen = m_log->totalAppended();
+    snapshot->logTotal = m_logSeen;
+    if (m_tailFilter)
+        snapshot->tailFilter = m_tailFilter->text();
+    snapshot->tail = std::exchange(m_tail, {});
+    snapshot->tailDropped = std::exchange(m_tailDropped, 0);
+
+    SnapshotPtr shared = std::move(snapshot);
+    Q_EMIT snapshotReady(shared);
+    return shared;
+}
+
+ConnectionDetail Engine::connectionDetail(quint64 connectionId) const
+{
+    ConnectionDetail detail;
+    detail.id = connectionId;
+    if (!m_hub)
+        return detail;
+    for (const SseConnection *c : m_hub->connections()) {
+        if (c->id() != connectionId)
+            continue;
+        detail.found = true;
+        detail.clientId = c->client()->id;
+        detail.subscriptions = c->client()->subscriptions.values();
+        const qint64 since = c->connectedAt();
+        for (auto it = m_recent.rbegin(); it != m_recent.rend() && detail.recentEvents.size() < 20;
+             ++it) {
+            const EventPtr &event = *it;
+            if (event->timestamp >= since && event->id <= c->lastSentId()
+                && c->client()->matchesActive(event->topic))
+                detail.recentEvents.append(event);
+        }
+        break;
+    }
+    return detail;
+}
+
+QString Engine::setTail(const QByteArray &filter)
+{
+    if (m_tailFilter && m_broker)
+        m_broker->unwatch(m_tailFilter->text());
+    m_tailFilter.reset();
+    m_tail.clear();
+    m_tailDropped = 0;
+    if (filter.isEmpty())
+        return {};
+    QString error;
+    const TopicFilter parsed = TopicFilter::parse(filter, &error);
+    if (!error.isEmpty())
+        return error;
+    m_tailFilter = parsed;
+    if (m_broker)
+        m_broker->watch(parsed.text()); // cluster mode: receive it even with no stream on it
+    return {};
+}
+
+void Engine::publish(const PublishRequest &request, Broker::Done done)
+{
+    if (!m_broker) {
+        done(PublishResult {false, 0, 0, 503, QStringLiteral("the engine is not running")});
+        return;
+    }
+    m_broker->publish(request, [this, done = std::move(done)](const PublishResult &result) {
+        if (result.ok)
+            ++m_consolePublished;
+        done(result);
+    });
+}
+
+Hub::Answer Engine::setClientPaused(const QString &clientId, bool paused)
+{
+    if (!m_hub)
+        return {503, QStringLiteral("the engine is not running"), {}};
+    return m_hub->changeSubscriptions(
+        clientId, nullptr, paused ? Subscription::State::Paused : Subscription::State::Active, {},
+        false, false);
+}
+
+QList<LogEntry> Engine::logEntries(const LogQuery &query) const
+{
+    return m_log ? query.apply(m_log->entries()) : QList<LogEntry>();
 }
 
 EngineThread::EngineThread(QObject *parent)
@@ -387,7 +629,17 @@ bool EngineThread::start(const Engine::Config &config, QString *error)
     m_listenUrl = engine->listenUrl();
     m_startProblems = engine->startProblems();
     connect(engine, &Engine::statsChanged, this, &EngineThread::statsChanged, Qt::QueuedConnection);
+    connect(engine, &Engine::snapshotReady, this, &EngineThread::snapshotReady,
+            Qt::QueuedConnection);
+    if (m_consoleAttached)
+        post([](Engine *e) { e->setConsoleAttached(true); });
     return true;
+}
+
+void EngineThread::setConsoleAttached(bool attached)
+{
+    m_consoleAttached = attached;
+    post([attached](Engine *e) { e->setConsoleAttached(attached); });
 }
 
 void EngineThread::stop()

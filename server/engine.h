@@ -1,19 +1,25 @@
 #pragma once
 
+#include "broker.h"
 #include "connectionlog.h"
 #include "hub.h"
+#include "logexport.h"
+#include "snapshot.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMetaType>
 #include <QObject>
+#include <QPointer>
 #include <QSslConfiguration>
 #include <QStringList>
 #include <QTimer>
 
+#include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QThread;
@@ -21,35 +27,10 @@ QT_END_NAMESPACE
 
 namespace ssehub {
 
-class Broker;
 class ClusterState;
 class HttpFront;
 class RedisBroker;
 
-// A value snapshot of the engine for the console and /stats; cheap to copy, emitted at most a
-// few times a second.
-struct EngineStats
-{
-    quint64 revision = 0;
-    QString listenUrl;
-    QString broker;
-    QString brokerState;
-    bool brokerReady = true;
-    qint64 startedAt = 0; // ms since the epoch
-    int connections = 0;
-    quint64 connectionsOpened = 0;
-    quint64 eventsPublished = 0;
-    quint64 eventsDelivered = 0;
-    quint64 slowConsumerCloses = 0;
-    quint64 deadCloses = 0;
-    quint64 requests = 0;
-    quint64 rejectedRequests = 0;
-    quint64 authFailures = 0; // 401 and 403 answers
-    quint64 connectionLimitRejections = 0;
-    quint64 rateLimitRejections = 0;
-    qsizetype historySize = 0;
-    QJsonArray nodes; // cluster mode: every registered instance (see GET /nodes)
-};
 
 // The assembled engine: broker, hub, HTTP front and log. Lives on the engine thread (see
 // EngineThread); knows nothing about files, the command line or settings.
@@ -79,6 +60,12 @@ public:
         int keepAliveTimeoutMs = 75000;
         QStringList corsOrigins;
         qsizetype logCapacity = 10000;
+        // The rolling log file (JSON Lines); empty: none.
+        QString logFile;
+        qint64 logFileMaxBytes = 10 * 1024 * 1024;
+        int logFileKeep = 5;
+        // Written when the engine stops (.csv: CSV, otherwise JSON Lines); empty: none.
+        QString exportLogPath;
         int statsIntervalMs = 250;
         // Where named clients' subscriptions and cursors are kept (subscriptions.json);
         // empty: in memory only.
@@ -134,11 +121,29 @@ public:
     QJsonObject nodesJson() const;
     ConnectionLog *log() const { return m_log; }
 
+    // The console: while attached, the engine keeps per-topic figures and recent events and
+    // emits snapshotReady at the stats interval (nothing of this runs headless).
+    void setConsoleAttached(bool attached);
+    bool consoleAttached() const { return m_consoleAttached; }
+    SnapshotPtr takeSnapshot();
+    ConnectionDetail connectionDetail(quint64 connectionId) const;
+    // Live tail: events matching the filter travel with the next snapshots; empty: off.
+    // Returns an error for a bad filter.
+    QString setTail(const QByteArray &filter);
+    // A test event from the console, through the broker like any publish.
+    void publish(const PublishRequest &request, Broker::Done done);
+    // Pauses or resumes (without replay) every subscription of a client.
+    Hub::Answer setClientPaused(const QString &clientId, bool paused);
+    // The export: the log's entries that match, as CSV or JSON Lines.
+    QList<LogEntry> logEntries(const LogQuery &query) const;
+
 Q_SIGNALS:
     void statsChanged(const ssehub::EngineStats &stats);
+    void snapshotReady(const ssehub::SnapshotPtr &snapshot);
 
 private:
     void emitStatsIfChanged();
+    void observe(const EventPtr &event);
     bool loadAuthenticator(Authenticator *out, QString *error) const;
     bool loadTls(QSslConfiguration *out, QString *error) const;
     QJsonObject selfJson() const;
@@ -155,6 +160,18 @@ private:
     qint64 m_startedAt = 0;
     quint64 m_revision = 0;
     quint64 m_lastSignature = 0;
+    quint64 m_consolePublished = 0;
+    RollingLogFile *m_logFile = nullptr;
+
+    // Console only (see setConsoleAttached).
+    bool m_consoleAttached = false;
+    quint64 m_snapshotRevision = 0;
+    quint64 m_logSeen = 0;
+    QHash<QByteArray, TopicRow> m_topics;
+    std::deque<EventPtr> m_recent; // the newest events this instance delivered
+    std::optional<TopicFilter> m_tailFilter;
+    QList<EventPtr> m_tail;
+    quint64 m_tailDropped = 0;
 };
 
 // Runs an Engine on a thread of its own, so that nothing on the GUI thread can slow delivery.
@@ -179,9 +196,31 @@ public:
 
     // Runs fn(engine) on the engine thread (queued; never blocks the caller).
     void post(std::function<void(Engine *)> fn);
+    // Runs fn(engine) on the engine thread and then done(result) on context's thread (both
+    // queued); done is dropped if context is gone by then.
+    template <typename R>
+    void request(std::function<R(Engine *)> fn, QObject *context, std::function<void(R)> done)
+    {
+        QPointer<QObject> target(context);
+        post([fn = std::move(fn), target, done = std::move(done)](Engine *engine) {
+            R result = fn(engine);
+            if (!target)
+                return;
+            QMetaObject::invokeMethod(
+                target.data(),
+                [target, done, result = std::move(result)] {
+                    if (target)
+                        done(result);
+                },
+                Qt::QueuedConnection);
+        });
+    }
+    // The console is watching: snapshots are made and relayed as snapshotReady.
+    void setConsoleAttached(bool attached);
 
 Q_SIGNALS:
     void statsChanged(const ssehub::EngineStats &stats);
+    void snapshotReady(const ssehub::SnapshotPtr &snapshot);
 
 private:
     std::unique_ptr<QThread> m_thread;
@@ -189,8 +228,8 @@ private:
     quint16 m_port = 0;
     QString m_listenUrl;
     QStringList m_startProblems;
+    bool m_consoleAttached = false;
 };
 
 } // namespace ssehub
 
-Q_DECLARE_METATYPE(ssehub::EngineStats)

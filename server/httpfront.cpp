@@ -3,6 +3,7 @@
 #include "broker.h"
 #include "event.h"
 #include "hub.h"
+#include "logexport.h"
 #include "logging.h"
 #include "sseframe.h"
 #include "topicfilter.h"
@@ -249,7 +250,7 @@ bool HttpFront::listenOn(const QHostAddress &address, quint16 port, int backlog,
     listener->setListenBacklogSize(backlog);
     listener->tls = m_options.tls;
     listener->onHandshakeFailed = [this](const QString &why) {
-        ++m_counters.authFailures;
+        noteAuthFailure(QString(), QString(), QStringLiteral("TLS handshake refused: ") + why);
         qCInfo(lcHttp).noquote() << "TLS handshake refused:" << why;
     };
     listener->onAccepted = [this](QTcpSocket *socket) { attach(socket); };
@@ -557,6 +558,9 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     } else if (path == QLatin1String("/nodes")) {
         if (allowed(Method::Get, "GET") && requireAdmin(replyTo(request, socket), who))
             serveNodes(request, socket);
+    } else if (path == QLatin1String("/log")) {
+        if (allowed(Method::Get, "GET") && requireAdmin(replyTo(request, socket), who))
+            serveLog(request, socket);
     } else if (path.startsWith(connectionsPrefix)) {
         if (allowed(Method::Delete, "DELETE") && requireAdmin(replyTo(request, socket), who))
             serveKick(request, socket, path.mid(connectionsPrefix.size()));
@@ -590,8 +594,7 @@ bool HttpFront::identify(const QHttpServerRequest &request, QTcpSocket *socket, 
             cert.expiryDate().toMSecsSinceEpoch(), who);
         if (problem.isEmpty())
             return true;
-        ++m_counters.authFailures;
-        replyError(replyTo(request, socket), 401, problem);
+        refuse(replyTo(request, socket), 401, problem);
         return false;
     }
     Credentials credentials;
@@ -608,10 +611,9 @@ bool HttpFront::identify(const QHttpServerRequest &request, QTcpSocket *socket, 
         = m_options.auth.identify(credentials, QDateTime::currentMSecsSinceEpoch(), who);
     if (problem.isEmpty())
         return true;
-    ++m_counters.authFailures;
     qCInfo(lcHttp).noquote() << "refused" << request.url().path() << "from"
                              << socket->peerAddress().toString() << "-" << problem;
-    replyError(replyTo(request, socket), 401, problem, "WWW-Authenticate: Bearer\r\n");
+    refuse(replyTo(request, socket), 401, problem, QString(), "WWW-Authenticate: Bearer\r\n");
     return false;
 }
 
@@ -620,11 +622,11 @@ bool HttpFront::mayActFor(const ReplyTo &to, const Identity &who, const QString 
     if (!m_options.auth.isEnabled() || m_options.auth.isAdmin(who)
         || (who.authenticated && who.clientId == clientId))
         return true;
-    ++m_counters.authFailures;
-    replyError(to, 403,
-               who.authenticated
-                   ? tr("client '%1' may not act for client '%2'").arg(who.clientId, clientId)
-                   : tr("acting for client '%1' needs its token").arg(clientId));
+    refuse(to, 403,
+           who.authenticated
+               ? tr("client '%1' may not act for client '%2'").arg(who.clientId, clientId)
+               : tr("acting for client '%1' needs its token").arg(clientId),
+           who.clientId);
     return false;
 }
 
@@ -632,8 +634,7 @@ bool HttpFront::requireAdmin(const ReplyTo &to, const Identity &who)
 {
     if (m_options.auth.isAdmin(who))
         return true;
-    ++m_counters.authFailures;
-    replyError(to, 403, tr("this route needs the admin role"));
+    refuse(to, 403, tr("this route needs the admin role"), who.clientId);
     return false;
 }
 
@@ -734,6 +735,31 @@ void HttpFront::replyError(const ReplyTo &to, int status, const QString &message
                            const QByteArray &extraHeaders)
 {
     replyJson(to, status, QJsonObject {{QStringLiteral("error"), message}}, extraHeaders);
+}
+
+void HttpFront::noteAuthFailure(const QString &remote, const QString &clientId,
+                                const QString &why)
+{
+    ++m_counters.authFailures;
+    if (!m_log)
+        return;
+    LogEntry entry;
+    entry.kind = LogEntry::Kind::AuthFailure;
+    entry.clientId = clientId;
+    entry.remoteAddress = remote;
+    entry.reason = why;
+    m_log->append(entry);
+}
+
+void HttpFront::refuse(const ReplyTo &to, int status, const QString &message,
+                       const QString &clientId, const QByteArray &extraHeaders)
+{
+    QString remote;
+    if (to.socket)
+        remote = to.socket->peerAddress().toString() + QLatin1Char(':')
+            + QString::number(to.socket->peerPort());
+    noteAuthFailure(remote, clientId, QString::number(status) + QLatin1Char(' ') + message);
+    replyError(to, status, message, extraHeaders);
 }
 
 // OPTIONS <any API path>: CORS preflight.
@@ -844,19 +870,18 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
     }
     if (m_options.auth.isEnabled()) {
         if (!stream.spec.clientId.isEmpty() && stream.spec.clientId != who.clientId) {
-            ++m_counters.authFailures;
-            replyError(replyTo(request, socket), 403,
-                       who.authenticated
-                           ? tr("client_id '%1' does not match the token's client '%2'")
-                                 .arg(stream.spec.clientId, who.clientId)
-                           : tr("client_id needs a token for that client"));
+            refuse(replyTo(request, socket), 403,
+                   who.authenticated
+                       ? tr("client_id '%1' does not match the token's client '%2'")
+                             .arg(stream.spec.clientId, who.clientId)
+                       : tr("client_id needs a token for that client"),
+                   who.clientId);
             return;
         }
         for (const TopicFilter &filter : std::as_const(stream.spec.filters)) {
             if (const QString denied = m_options.auth.checkSubscribe(who, filter);
                 !denied.isEmpty()) {
-                ++m_counters.authFailures;
-                replyError(replyTo(request, socket), 403, denied);
+                refuse(replyTo(request, socket), 403, denied, who.clientId);
                 return;
             }
         }
@@ -1042,8 +1067,7 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
         return;
     }
     if (const QString denied = m_options.auth.checkPublish(who, publish.topic); !denied.isEmpty()) {
-        ++m_counters.authFailures;
-        replyError(to, 403, denied);
+        refuse(to, 403, denied, who.clientId);
         return;
     }
     // The rate limit applies per client, or per address for anonymous publishers.
@@ -1078,6 +1102,69 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
 void HttpFront::serveNodes(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     replyJson(replyTo(request, socket), 200, m_nodesProvider ? m_nodesProvider() : QJsonObject());
+}
+
+// GET /log?format=csv|jsonl&kind=a,b&client=ID&since=T&until=T&limit=N: the connection log
+// (what the console exports). Times are ms since the epoch or ISO 8601.
+void HttpFront::serveLog(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const ReplyTo to = replyTo(request, socket);
+    LogFormat format = LogFormat::JsonLines;
+    LogQuery query;
+    auto parseTime = [](const QByteArray &text, qint64 *out) {
+        bool ok = false;
+        const qint64 ms = text.toLongLong(&ok);
+        if (ok && ms >= 0) {
+            *out = ms;
+            return true;
+        }
+        const QDateTime time = QDateTime::fromString(QString::fromLatin1(text), Qt::ISODateWithMs);
+        if (!time.isValid())
+            return false;
+        *out = time.toMSecsSinceEpoch();
+        return true;
+    };
+    for (const auto &[key, value] : queryItems(request.url().query(QUrl::FullyEncoded).toLatin1())) {
+        if (key == "format") {
+            if (!logFormatFromName(QString::fromLatin1(value), &format)) {
+                replyError(to, 400, tr("format must be csv or jsonl, not '%1'")
+                                        .arg(QString::fromUtf8(value)));
+                return;
+            }
+        } else if (key == "kind") {
+            for (const QByteArray &name : value.split(',')) {
+                LogEntry::Kind kind;
+                if (!LogEntry::kindFromName(QString::fromLatin1(name), &kind)) {
+                    replyError(to, 400, tr("unknown log kind '%1'").arg(QString::fromUtf8(name)));
+                    return;
+                }
+                query.kinds.insert(kind);
+            }
+        } else if (key == "client") {
+            query.client = QString::fromUtf8(value);
+        } else if (key == "since" || key == "until") {
+            if (!parseTime(value, key == "since" ? &query.sinceMs : &query.untilMs)) {
+                replyError(to, 400, tr("%1 must be ms since the epoch or an ISO 8601 time")
+                                        .arg(QString::fromLatin1(key)));
+                return;
+            }
+        } else if (key == "limit") {
+            bool ok = false;
+            query.limit = value.toLongLong(&ok);
+            if (!ok || query.limit < 0) {
+                replyError(to, 400, tr("limit must be a count"));
+                return;
+            }
+        } else if (key != "access_token") {
+            replyError(to, 400, tr("unknown parameter '%1'").arg(QString::fromUtf8(key)));
+            return;
+        }
+    }
+    const QList<LogEntry> entries = m_log ? query.apply(m_log->entries()) : QList<LogEntry>();
+    reply(to, 200,
+          format == LogFormat::Csv ? QByteArrayLiteral("text/csv; charset=utf-8")
+                                   : QByteArrayLiteral("application/x-ndjson"),
+          exportLog(entries, format));
 }
 
 // GET /connections: the live streams as a JSON array under "connections".
@@ -1214,8 +1301,7 @@ void HttpFront::serveSubscribe(const QHttpServerRequest &request, QTcpSocket *so
         return;
     for (const TopicFilter &filter : std::as_const(filters)) {
         if (const QString denied = m_options.auth.checkSubscribe(who, filter); !denied.isEmpty()) {
-            ++m_counters.authFailures;
-            replyError(replyTo(request, socket), 403, denied);
+            refuse(replyTo(request, socket), 403, denied, who.clientId);
             return;
         }
     }

@@ -104,6 +104,8 @@ public:
     // New access rules: they apply to the next request.
     void setAuthenticator(const Authenticator &auth) { m_options.auth = auth; }
 
+    // Where refused requests are logged (auth-failure) and what GET /log exports.
+    void setLog(ConnectionLog *log) { m_log = log; }
     // What GET /nodes answers (the cluster's instances, or this one alone).
     void setNodesProvider(std::function<QJsonObject()> provider)
     {
@@ -159,6 +161,7 @@ private:
     void servePublish(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
     void serveConnections(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveNodes(const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveLog(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
     void serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
                           const Identity &who);
@@ -195,6 +198,10 @@ private:
                    const QByteArray &extraHeaders = {});
     void replyError(const ReplyTo &to, int status, const QString &message,
                     const QByteArray &extraHeaders = {});
+    // 401/403: counted, logged (auth-failure) and answered.
+    void refuse(const ReplyTo &to, int status, const QString &message,
+                const QString &clientId = {}, const QByteArray &extraHeaders = {});
+    void noteAuthFailure(const QString &remote, const QString &clientId, const QString &why);
     // A client's own routes: the client itself or an admin; otherwise answers 403.
     bool mayActFor(const ReplyTo &to, const Identity &who, const QString &clientId);
     bool requireAdmin(const ReplyTo &to, const Identity &who);
@@ -207,6 +214,7 @@ private:
     Hub *m_hub;
     Broker *m_broker;
     std::function<QJsonObject()> m_nodesProvider;
+    ConnectionLog *m_log = nullptr;
     struct Bucket
     {
         double tokens = 0;

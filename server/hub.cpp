@@ -441,6 +441,7 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
         ++m_counters.slowConsumerCloses;
     if (reason == CloseReason::Dead)
         ++m_counters.deadCloses;
+    m_counters.bytesOfClosedStreams += connection->bytesSent();
 
     LogEntry entry;
     entry.kind = reason == CloseReason::SlowConsumer ? LogEntry::Kind::SlowConsumer

@@ -32,6 +32,7 @@ struct HubCounters
     quint64 slowConsumerCloses = 0;
     quint64 deadCloses = 0;
     quint64 heartbeatsSent = 0;
+    quint64 bytesOfClosedStreams = 0; // bytes written to streams that have ended
 };
 
 // The clients, their subscriptions and live streams, and the topic index that routes each
@@ -143,6 +144,13 @@ public:
     int clientCount() const { return int(m_clients.size()); }
     QList<const SseConnection *> connections() const;
     const Client *client(const QString &id) const;
+    template <typename Fn>
+    void forEachClient(Fn fn) const
+    {
+        for (const auto &entry : m_clients)
+            fn(*entry.second);
+    }
+    const SseConnection::Options &streamOptions() const { return m_options.connection; }
     const HubCounters &counters() const { return m_counters; }
     qsizetype indexedSubscriptions() const { return m_index.size(); }
 

@@ -67,6 +67,7 @@ SseConnection::SseConnection(quint64 id, int fd, const QHostAddress &peer, quint
     , m_peerPort(peerPort)
     , m_connectedAt(QDateTime::currentMSecsSinceEpoch())
     , m_lastWrite(monotonicMs())
+    , m_lastProgress(m_lastWrite)
 {
     if (!m_poller->add(m_fd, this))
         m_state = State::Closed;
@@ -84,6 +85,7 @@ SseConnection::SseConnection(quint64 id, QTcpSocket *socket, const Client *clien
     , m_peerPort(socket->peerPort())
     , m_connectedAt(QDateTime::currentMSecsSinceEpoch())
     , m_lastWrite(monotonicMs())
+    , m_lastProgress(m_lastWrite)
     , m_socket(socket)
 {
     socket->setParent(this);
@@ -333,6 +335,8 @@ bool SseConnection::write(const QByteArray &bytes, const QByteArray &topic)
     }
     m_bytesSent += quint64(bytes.size());
     m_lastWrite = monotonicMs();
+    if (offset > 0)
+        m_lastProgress = m_lastWrite;
     if (offset < bytes.size()) {
         if (m_queue.empty())
             m_queueOffset = offset;
@@ -368,6 +372,8 @@ bool SseConnection::flushQueue()
             return false;
         }
         m_queuedBytes -= sent;
+        if (sent > 0)
+            m_lastProgress = monotonicMs();
         while (sent > 0) {
             const qsizetype rest = m_queue.front().bytes.size() - m_queueOffset;
             if (sent >= rest) {
@@ -406,6 +412,7 @@ bool SseConnection::flushToSocket()
             close(CloseReason::WriteFailed);
             return false;
         }
+        m_lastProgress = monotonicMs();
     }
     return true;
 }

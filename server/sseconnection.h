@@ -74,6 +74,10 @@ public:
     quint64 bytesSent() const { return m_bytesSent; }
     qint64 bytesQueued() const { return m_queuedBytes; }
     qint64 lastWriteMs() const { return m_lastWrite; } // monotonic ms (see monotonicMs())
+    // When the kernel last took bytes for this stream (monotonic ms): what heartbeat health
+    // shows. A stream whose reader stopped reading keeps queueing but makes no progress.
+    qint64 lastProgressMs() const { return m_lastProgress; }
+    quint64 lastSentId() const { return m_lastSentId; }
     // When the credentials the stream was opened with expire (ms since the epoch; 0: never).
     qint64 authExpiresAtMs() const { return m_authExpiresAt; }
     void setAuthExpiresAtMs(qint64 ms) { m_authExpiresAt = ms; }
@@ -144,6 +148,7 @@ private:
     QByteArray m_userAgent;
     qint64 m_connectedAt;
     qint64 m_lastWrite;
+    qint64 m_lastProgress;
     quint64 m_lastSentId = 0;
     quint64 m_eventsSent = 0;
     quint64 m_bytesSent = 0;

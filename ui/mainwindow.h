@@ -1,47 +1,183 @@
 #pragma once
 
 #include "engine.h"
+#include "snapshot.h"
+#include "throughputhistory.h"
 
 #include <QMainWindow>
 
 QT_BEGIN_NAMESPACE
+class QAction;
+class QComboBox;
 class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QSortFilterProxyModel;
+class QSplitter;
+class QTabWidget;
+class QTableView;
+class QTimer;
+class QTreeView;
+class QTreeWidget;
+class QToolButton;
 QT_END_NAMESPACE
 
 namespace ssehub {
 
-// The console's main window. This first version shows what the engine is doing; the full
-// console (connections, topics, charts, log) builds on the same snapshots.
+class ConnectionsModel;
+class LogFilterModel;
+class LogModel;
+class NodesModel;
+class Sparkline;
+class ThroughputChart;
+class TopicsModel;
+
+// The console. It sees the engine only through snapshots (at most four a second) and acts on
+// it through queued calls on the EngineThread; nothing here touches engine objects.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(const QString &listenUrl, QWidget *parent = nullptr);
+    MainWindow(EngineThread *engine, const Engine::Config &config, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
+    // Starts the engine with the current configuration; on failure the banner says why and the
+    // console stays open (settings can fix it).
+    bool startEngine();
+    void stopEngine();
     // Problems found at start that the operator must see (e.g. listening on a public address
     // without authentication): shown as a banner above everything else.
     void setStartProblems(const QStringList &problems);
+    const Engine::Config &config() const { return m_config; }
+    // Applies a new configuration: stores it and restarts the engine.
+    bool applyConfig(const Engine::Config &config);
+    // Writes the log entries the Log view shows (CSV for .csv, JSON Lines otherwise).
+    bool exportLog(const QString &path, QString *error);
+    // Saves a picture of every view into dir (view name .png); the screenshot script uses it.
+    QStringList saveViewImages(const QString &dir);
+
+    ConnectionsModel *connectionsModel() const { return m_connections; }
+    LogModel *logModel() const { return m_log; }
+    LogFilterModel *logFilter() const { return m_logFilter; }
+    TopicsModel *topicsModel() const { return m_topics; }
+    NodesModel *nodesModel() const { return m_nodes; }
+    const ThroughputHistory &history() const { return m_history; }
+    quint64 snapshotsApplied() const { return m_snapshotsApplied; }
 
 public Q_SLOTS:
-    void applyStats(const ssehub::EngineStats &stats);
-    // What the engine said about a reload of the access rules.
-    void showReloadResult(bool ok, const QString &message);
+    void applySnapshot(const ssehub::SnapshotPtr &snapshot);
+    void kickSelected();
+    void pauseSelected(bool pause);
+    void openPublishDialog();
+    void openSettings();
+    void exportLogInteractively();
+    void reloadAccess();
+    void startTail(const QString &filter);
+    void stopTail();
 
 Q_SIGNALS:
-    // Server > Reload access rules (the console's SIGHUP).
-    void reloadAccessRequested();
+    // An operator action reached the engine and came back (status text).
+    void actionFinished(bool ok, const QString &message);
+    void snapshotApplied();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    QLabel *m_banner;
-    QLabel *m_url;
-    QLabel *m_connections;
-    QLabel *m_published;
-    QLabel *m_delivered;
-    QLabel *m_slow;
-    QLabel *m_broker;
-    QLabel *m_nodes;
-    QLabel *m_status;
+    QWidget *buildOverview();
+    QWidget *buildConnections();
+    QWidget *buildTopics();
+    QWidget *buildHealth();
+    QWidget *buildLog();
+    QWidget *buildCluster();
+    void buildActions();
+    void updateBanner();
+    void updateOverview(const ConsoleSnapshot &s);
+    void updateStatus(const ConsoleSnapshot &s);
+    void selectedChanged();
+    void refreshDetail();
+    quint64 selectedConnection() const;
+    QString selectedClient() const;
+    void report(bool ok, const QString &message);
+    void restoreState();
+    void saveState() const;
+    void applyLogFilter();
+
+    EngineThread *m_engine;
+    Engine::Config m_config;
+    QStringList m_startProblems;
+    QString m_engineError;
+    bool m_brokerDown = false;
+    SnapshotPtr m_last;
+    quint64 m_snapshotsApplied = 0;
+    ThroughputHistory m_history;
+
+    ConnectionsModel *m_connections;
+    QSortFilterProxyModel *m_connectionsFilter;
+    QSortFilterProxyModel *m_healthSort;
+    LogModel *m_log;
+    LogFilterModel *m_logFilter;
+    TopicsModel *m_topics;
+    NodesModel *m_nodes;
+
+    QLabel *m_banner = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QAction *m_startStop = nullptr;
+    QAction *m_openDemo = nullptr;
+    QAction *m_publish = nullptr;
+    QAction *m_export = nullptr;
+    QAction *m_settings = nullptr;
+    QAction *m_reload = nullptr;
+
+    // Status bar.
+    QLabel *m_statusUrl = nullptr;
+    QLabel *m_statusBroker = nullptr;
+    QLabel *m_statusUptime = nullptr;
+    QLabel *m_statusConnections = nullptr;
+
+    // Overview.
+    struct Figure
+    {
+        QLabel *value = nullptr;
+        Sparkline *trend = nullptr;
+    };
+    QHash<QString, Figure> m_figures;
+
+    // Connections.
+    QTableView *m_connectionsView = nullptr;
+    QLineEdit *m_connectionsSearch = nullptr;
+    QSplitter *m_connectionsSplit = nullptr;
+    QLabel *m_detailTitle = nullptr;
+    QTreeWidget *m_detailSubscriptions = nullptr;
+    QPlainTextEdit *m_detailEvents = nullptr;
+    QTimer *m_detailTimer = nullptr;
+
+    // Topics.
+    QTreeView *m_topicsView = nullptr;
+    QSplitter *m_topicsSplit = nullptr;
+    QLineEdit *m_tailFilter = nullptr;
+    QPlainTextEdit *m_tail = nullptr;
+    QToolButton *m_tailPause = nullptr;
+    QLabel *m_tailState = nullptr;
+
+    // Heartbeat health.
+    QLabel *m_healthSummary = nullptr;
+    QTableView *m_healthView = nullptr;
+    QListWidget *m_reaped = nullptr;
+
+    ThroughputChart *m_chart = nullptr;
+
+    // Log.
+    QComboBox *m_logKind = nullptr;
+    QLineEdit *m_logClient = nullptr;
+    QComboBox *m_logSince = nullptr;
+    QTableView *m_logView = nullptr;
+
+    // Cluster.
+    QLabel *m_clusterNote = nullptr;
+    QTableView *m_nodesView = nullptr;
 };
 
 } // namespace ssehub

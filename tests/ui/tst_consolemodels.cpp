@@ -1,0 +1,351 @@
+// The console's models without a window: diffs, filters, rates, exports.
+#include "connectionsmodel.h"
+#include "logexport.h"
+#include "logmodel.h"
+#include "nodesmodel.h"
+#include "throughputhistory.h"
+#include "topicsmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace ssehub;
+
+namespace {
+
+ConnectionRow row(quint64 id, const QString &client, quint64 events = 0, qint64 progressMs = 0)
+{
+    ConnectionRow r;
+    r.id = id;
+    r.clientId = client;
+    r.eventsSent = events;
+    r.lastProgressMs = progressMs;
+    r.filters = "t";
+    return r;
+}
+
+ConnectionRow row(quint64 id, const char *client, quint64 events = 0, qint64 progressMs = 0)
+{
+    return row(id, QString::fromUtf8(client), events, progressMs);
+}
+
+ConsoleSnapshot snapshotOf(std::vector<ConnectionRow> rows, qint64 now = 0, int heartbeat = 1000)
+{
+    ConsoleSnapshot s;
+    s.connections = std::move(rows);
+    s.monotonicMs = now;
+    s.heartbeatMs = heartbeat;
+    return s;
+}
+
+LogEntry entry(LogEntry::Kind kind, const QString &client, qint64 time,
+               const QString &reason = {})
+{
+    LogEntry e;
+    e.kind = kind;
+    e.clientId = client;
+    e.time = time;
+    e.reason = reason;
+    e.connectionId = 7;
+    e.remoteAddress = QStringLiteral("127.0.0.1:5000");
+    return e;
+}
+
+LogEntry entry(LogEntry::Kind kind, const char *client, qint64 time, const char *reason = "")
+{
+    return entry(kind, QString::fromUtf8(client), time, QString::fromUtf8(reason));
+}
+
+} // namespace
+
+class TestConsoleModels : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void connectionsApplyDiffs();
+    void connectionsHealth();
+    void logCapacityAndFilters();
+    void topicsTree();
+    void nodes();
+    void throughputRates();
+    void csvAndJsonLines();
+    void logQuery();
+};
+
+void TestConsoleModels::connectionsApplyDiffs()
+{
+    ConnectionsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+
+    model.applySnapshot(snapshotOf({row(1, "a"), row(2, "b"), row(3, "c")}));
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(inserted.size(), 1); // one run
+    QCOMPARE(inserted.first().at(1).toInt(), 0);
+    QCOMPARE(inserted.first().at(2).toInt(), 2);
+
+    // Same rows, same time: nothing at all.
+    inserted.clear();
+    changed.clear();
+    model.applySnapshot(snapshotOf({row(1, "a"), row(2, "b"), row(3, "c")}));
+    QCOMPARE(inserted.size() + removed.size() + changed.size(), 0);
+
+    // One figure moves: dataChanged for that row only.
+    model.applySnapshot(snapshotOf({row(1, "a"), row(2, "b", 5), row(3, "c")}));
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.first().at(0).toModelIndex().row(), 1);
+    QCOMPARE(changed.first().at(1).toModelIndex().row(), 1);
+    QCOMPARE(model.index(1, ConnectionsModel::Events).data().toString(), QStringLiteral("5"));
+
+    // 1 and 3 go, 4 and 5 arrive: two removals, one insertion run at the end.
+    changed.clear();
+    model.applySnapshot(snapshotOf({row(2, "b", 5), row(4, "d"), row(5, "e")}));
+    QCOMPARE(removed.size(), 2);
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.rowAt(0).clientId, QStringLiteral("b"));
+    QCOMPARE(model.rowAt(2).clientId, QStringLiteral("e"));
+    QCOMPARE(model.rowOf(4), 1);
+    QCOMPARE(model.rowOf(3), -1);
+
+    // Interleaved: insert in the middle.
+    model.applySnapshot(snapshotOf({row(2, "b", 5), row(3, "x"), row(4, "d"), row(5, "e")}));
+    QCOMPARE(model.rowAt(1).clientId, QStringLiteral("x"));
+
+    // 10,000 rows and a full change: one insert, then a single dataChanged range.
+    std::vector<ConnectionRow> many;
+    for (quint64 i = 1; i <= 10000; ++i)
+        many.push_back(row(i * 2, QStringLiteral("c%1").arg(i)));
+    model.applySnapshot(snapshotOf(many));
+    QCOMPARE(model.rowCount(), 10000);
+    for (auto &r : many)
+        r.eventsSent += 1;
+    changed.clear();
+    model.applySnapshot(snapshotOf(many));
+    QCOMPARE(changed.size(), 1);
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestConsoleModels::connectionsHealth()
+{
+    using H = ConnectionsModel::HealthState;
+    QCOMPARE(ConnectionsModel::healthFor(0, 1000), H::Healthy);
+    QCOMPARE(ConnectionsModel::healthFor(1250, 1000), H::Healthy); // a ping is due within 1.25
+    QCOMPARE(ConnectionsModel::healthFor(1501, 1000), H::Late);
+    QCOMPARE(ConnectionsModel::healthFor(2999, 1000), H::Late);
+    QCOMPARE(ConnectionsModel::healthFor(3000, 1000), H::Dead);
+    QCOMPARE(ConnectionsModel::healthFor(90000, 30000), H::Dead); // the design's 90 s
+
+    ConnectionsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.applySnapshot(snapshotOf({row(1, "fresh", 0, 10000), row(2, "late", 0, 8000),
+                                    row(3, "dead", 0, 6000)},
+                                   10000, 1000));
+    QCOMPARE(model.count(H::Healthy), 1);
+    QCOMPARE(model.count(H::Late), 1);
+    QCOMPARE(model.count(H::Dead), 1);
+    QCOMPARE(model.index(1, ConnectionsModel::Health).data().toString(), QStringLiteral("late"));
+    QVERIFY(model.index(0, ConnectionsModel::Health).data(Qt::BackgroundRole).isNull());
+    QVERIFY(!model.index(2, ConnectionsModel::Health).data(Qt::BackgroundRole).isNull());
+    // Time alone moves health: the same rows later make everything older.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.applySnapshot(snapshotOf({row(1, "fresh", 0, 10000), row(2, "late", 0, 8000),
+                                    row(3, "dead", 0, 6000)},
+                                   12000, 1000));
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.first().at(0).toModelIndex().column(), int(ConnectionsModel::LastWrite));
+    QCOMPARE(model.count(H::Dead), 2);
+}
+
+void TestConsoleModels::logCapacityAndFilters()
+{
+    LogModel model(5);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    LogFilterModel filter;
+    filter.setSourceModel(&model);
+    QAbstractItemModelTester filterTester(&filter,
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    using K = LogEntry::Kind;
+    model.append({entry(K::Connect, "a", 1000), entry(K::Disconnect, "a", 2000, "client-closed"),
+                  entry(K::Connect, "bob", 3000)});
+    QCOMPARE(model.rowCount(), 3);
+    model.append({entry(K::AuthFailure, "", 4000), entry(K::Kick, "bob", 5000),
+                  entry(K::Connect, "carol", 6000)});
+    QCOMPARE(model.rowCount(), 5); // the oldest went
+    QCOMPARE(model.entryAt(0).time, qint64(2000));
+    QCOMPARE(model.entryAt(4).clientId, QStringLiteral("carol"));
+
+    filter.setKinds({K::Connect});
+    QCOMPARE(filter.rowCount(), 2);
+    filter.setKinds({});
+    filter.setClientText(QStringLiteral("BO"));
+    QCOMPARE(filter.rowCount(), 2);
+    filter.setClientText({});
+    filter.setSince(4000);
+    QCOMPARE(filter.rowCount(), 3);
+    const QList<LogEntry> visible = filter.visibleEntries();
+    QCOMPARE(visible.size(), 3);
+    QCOMPARE(visible.first().kind, K::AuthFailure);
+    // A batch larger than the capacity keeps its newest entries.
+    QList<LogEntry> flood;
+    for (int i = 0; i < 12; ++i)
+        flood << entry(K::Connect, QString::number(i), 10000 + i);
+    model.append(flood);
+    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(model.entryAt(4).clientId, QStringLiteral("11"));
+}
+
+void TestConsoleModels::topicsTree()
+{
+    TopicsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ConsoleSnapshot s;
+    s.monotonicMs = 1000;
+    s.filters = {FilterRow {"sensor/+/data", 3, 1, 4}, FilterRow {"sensor/#", 1, 0, 1}};
+    s.topics = {TopicRow {"sensor/1/data", 10, 5000, "reading", "{\"v\":1}"}};
+    model.applySnapshot(s);
+    QStandardItem *filter = model.itemFor("sensor/+/data");
+    QVERIFY(filter);
+    QCOMPARE(filter->parent(), model.itemFor("sensor/+"));
+    QCOMPARE(model.itemFor("sensor")->parent(), nullptr);
+    QCOMPARE(model.rowCount(), 1); // one root: sensor
+    auto cell = [&](const QByteArray &path, int column) {
+        QStandardItem *item = model.itemFor(path);
+        const QModelIndex parent = item->parent() ? item->parent()->index() : QModelIndex();
+        return model.index(item->row(), column, parent).data();
+    };
+    QCOMPARE(cell("sensor/+/data", TopicsModel::Subscribers).toInt(), 3);
+    QCOMPARE(cell("sensor/+/data", TopicsModel::Paused).toInt(), 1);
+    QCOMPARE(cell("sensor/#", TopicsModel::Streams).toInt(), 1);
+    QVERIFY(cell("sensor/1/data", TopicsModel::Preview).toString().contains(QLatin1String("[reading]")));
+
+    // 20 more events in 2 s: 10/s; the # filter goes away, its node too.
+    s.monotonicMs = 3000;
+    s.topics[0].events = 30;
+    s.filters = {FilterRow {"sensor/+/data", 2, 0, 2}};
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    model.applySnapshot(s);
+    QCOMPARE(cell("sensor/1/data", TopicsModel::Rate).toString(), QStringLiteral("10/s"));
+    QCOMPARE(cell("sensor/+/data", TopicsModel::Subscribers).toInt(), 2);
+    QVERIFY(!model.itemFor("sensor/#"));
+    QCOMPARE(removed.size(), 1);
+    // Empty levels have a visible name.
+    s.topics.push_back(TopicRow {"a//b", 1, 1, {}, "1"});
+    model.applySnapshot(s);
+    QCOMPARE(model.itemFor("a/")->text(), QStringLiteral("(empty)"));
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestConsoleModels::nodes()
+{
+    NodesModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto node = [](const char *id, double started) {
+        QJsonObject o;
+        o.insert(QStringLiteral("id"), QString::fromLatin1(id));
+        o.insert(QStringLiteral("address"), QString(QStringLiteral("http://") + QString::fromLatin1(id)));
+        o.insert(QStringLiteral("started_at"), started);
+        return o;
+    };
+    QJsonObject b = node("b", 1000);
+    b.insert(QStringLiteral("connections"), 5);
+    b.insert(QStringLiteral("events_in_per_s"), 3);
+    QJsonArray list;
+    list.append(b);
+    list.append(node("a", 0));
+    model.applyNodes(list, 3601000);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0, NodesModel::Id).data().toString(), QStringLiteral("a"));
+    QCOMPARE(model.index(1, NodesModel::Uptime).data().toString(), QStringLiteral("01:00:00"));
+    QCOMPARE(model.index(1, NodesModel::EventsIn).data().toString(), QStringLiteral("3.0/s"));
+    list.removeAt(1);
+    model.applyNodes(list, 3602000);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.index(0, NodesModel::Id).data().toString(), QStringLiteral("b"));
+}
+
+void TestConsoleModels::throughputRates()
+{
+    ThroughputHistory h;
+    QVERIFY(!h.add({1000, 0, 0, 0, 1}));
+    QVERIFY(!h.add({1500, 50, 100, 1000, 1})); // not a second yet
+    QVERIFY(h.add({2000, 100, 200, 2048, 2}));
+    QCOMPARE(h.fine().size(), size_t(1));
+    QCOMPARE(h.latest().eventsIn, 100.0);
+    QCOMPARE(h.latest().eventsOut, 200.0);
+    QCOMPARE(h.latest().bytesOut, 2048.0);
+    QCOMPARE(h.latest().connections, 2.0);
+    // Bounded: 5 minutes of seconds, an hour of 10-second averages.
+    quint64 in = 100;
+    for (int i = 0; i < 4000; ++i) {
+        in += 10;
+        h.add({3000 + i * 1000LL, in, 0, 0, 1});
+    }
+    QCOMPARE(h.fine().size(), ThroughputHistory::FineCapacity);
+    QCOMPARE(h.coarse().size(), ThroughputHistory::CoarseCapacity);
+    QCOMPARE(h.coarse().back().eventsIn, 10.0);
+    // Totals going back (an engine restart) start over instead of showing negative rates.
+    const size_t before = h.fine().size();
+    QVERIFY(!h.add({5000000, 0, 0, 0, 0}));
+    QVERIFY(h.add({5001000, 7, 0, 0, 0}));
+    QCOMPARE(h.latest().eventsIn, 7.0);
+    QCOMPARE(h.fine().size(), before);
+}
+
+void TestConsoleModels::csvAndJsonLines()
+{
+    LogEntry e = entry(LogEntry::Kind::Disconnect, QStringLiteral("名字,\"q\""), 1700000000123,
+                       QStringLiteral("client-closed"));
+    e.userAgent = QStringLiteral("=HYPERLINK(\"x\")");
+    e.detail = QStringLiteral("line1\nline2");
+    const QByteArray csv = exportLog({e}, LogFormat::Csv);
+    QVERIFY(csv.startsWith("\xEF\xBB\xBFtime,kind,connection,client_id,remote,user_agent,reason,detail\r\n"));
+    const QByteArray row = csv.mid(csv.indexOf("\r\n") + 2);
+    QCOMPARE(row, QByteArray("2023-11-14T22:13:20.123Z,disconnect,7,\"名字,\"\"q\"\"\",127.0.0.1:5000,"
+                             "\"'=HYPERLINK(\"\"x\"\")\",client-closed,\"line1\nline2\"\r\n"));
+    const QByteArray jsonl = exportLog({e, e}, LogFormat::JsonLines);
+    QCOMPARE(jsonl.count('\n'), 2);
+    const QJsonObject o = QJsonDocument::fromJson(jsonl.left(jsonl.indexOf('\n'))).object();
+    QCOMPARE(o.value(QLatin1String("client_id")).toString(), e.clientId);
+    QCOMPARE(o.value(QLatin1String("user_agent")).toString(), e.userAgent); // JSON is not defused
+    QCOMPARE(o.value(QLatin1String("time")).toString(), QStringLiteral("2023-11-14T22:13:20.123Z"));
+    QCOMPARE(logFormatForPath(QStringLiteral("/x/y.CSV")), LogFormat::Csv);
+    QCOMPARE(logFormatForPath(QStringLiteral("/x/y.jsonl")), LogFormat::JsonLines);
+    LogFormat f;
+    QVERIFY(logFormatFromName(u"csv", &f) && f == LogFormat::Csv);
+    QVERIFY(!logFormatFromName(u"xml", &f));
+}
+
+void TestConsoleModels::logQuery()
+{
+    using K = LogEntry::Kind;
+    const QList<LogEntry> all {entry(K::Connect, "a", 100), entry(K::Kick, "a", 200),
+                               entry(K::Connect, "b", 300), entry(K::Connect, "a", 400)};
+    LogQuery q;
+    QCOMPARE(q.apply(all).size(), 4);
+    q.kinds = {K::Connect};
+    q.client = QStringLiteral("a");
+    QCOMPARE(q.apply(all).size(), 2);
+    q.limit = 1;
+    QCOMPARE(q.apply(all).first().time, qint64(400)); // the newest
+    q = LogQuery();
+    q.sinceMs = 200;
+    q.untilMs = 400;
+    QCOMPARE(q.apply(all).size(), 2);
+    for (int k = 0; k < LogEntry::KindCount; ++k) {
+        LogEntry::Kind parsed;
+        QVERIFY(LogEntry::kindFromName(LogEntry::kindName(K(k)), &parsed));
+        QCOMPARE(parsed, K(k));
+    }
+}
+
+QTEST_MAIN(TestConsoleModels)
+#include "tst_consolemodels.moc"

@@ -1,0 +1,226 @@
+#include "connectionsmodel.h"
+
+#include "format.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace ssehub {
+
+ConnectionsModel::ConnectionsModel(QObject *parent)
+    : KeyedTableModel(parent)
+{
+}
+
+ConnectionsModel::HealthState ConnectionsModel::healthFor(qint64 silentMs, int heartbeatMs)
+{
+    const qint64 interval = qMax(1, heartbeatMs);
+    if (silentMs >= 3 * interval)
+        return HealthState::Dead;
+    if (silentMs * 2 > 3 * interval)
+        return HealthState::Late;
+    return HealthState::Healthy;
+}
+
+qint64 ConnectionsModel::silentMs(const ConnectionRow &row) const
+{
+    return qMax<qint64>(0, m_now - row.lastProgressMs);
+}
+
+ConnectionsModel::HealthState ConnectionsModel::health(const ConnectionRow &row) const
+{
+    return healthFor(silentMs(row), m_heartbeatMs);
+}
+
+int ConnectionsModel::count(HealthState state) const
+{
+    return m_counts[int(state)];
+}
+
+void ConnectionsModel::applySnapshot(const ConsoleSnapshot &snapshot)
+{
+    const bool clockMoved = snapshot.monotonicMs != m_now;
+    m_now = snapshot.monotonicMs;
+    m_heartbeatMs = snapshot.heartbeatMs;
+    mergeRows(
+        m_rows, snapshot.connections, [](const ConnectionRow &r) { return r.id; },
+        [](const ConnectionRow &a, const ConnectionRow &b) { return a.sameFigures(b); });
+    std::fill(std::begin(m_counts), std::end(m_counts), 0);
+    for (const ConnectionRow &row : m_rows)
+        ++m_counts[int(health(row))];
+    // Silence grows with time alone: one signal for those two columns.
+    if (clockMoved && !m_rows.empty())
+        Q_EMIT dataChanged(index(0, LastWrite), index(int(m_rows.size()) - 1, Health));
+}
+
+void ConnectionsModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    std::fill(std::begin(m_counts), std::end(m_counts), 0);
+    endResetModel();
+}
+
+int ConnectionsModel::rowOf(quint64 id) const
+{
+    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), id,
+                                     [](const ConnectionRow &r, quint64 v) { return r.id < v; });
+    return it != m_rows.end() && it->id == id ? int(it - m_rows.begin()) : -1;
+}
+
+int ConnectionsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ConnectionsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString ConnectionsModel::stateName(ConnectionRow::State state)
+{
+    switch (state) {
+    case ConnectionRow::State::Replaying:
+        return tr("replaying");
+    case ConnectionRow::State::Live:
+        return tr("live");
+    case ConnectionRow::State::Slow:
+        return tr("slow");
+    case ConnectionRow::State::Closing:
+        return tr("closing");
+    }
+    return {};
+}
+
+QString ConnectionsModel::healthName(HealthState state)
+{
+    switch (state) {
+    case HealthState::Healthy:
+        return tr("healthy");
+    case HealthState::Late:
+        return tr("late");
+    case HealthState::Dead:
+        return tr("dead");
+    }
+    return {};
+}
+
+QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(m_rows.size()))
+        return {};
+    const ConnectionRow &row = m_rows[size_t(index.row())];
+    if (role == IdRole)
+        return row.id;
+    if (role == ClientRole)
+        return row.clientId;
+    if (role == SortRole) {
+        switch (index.column()) {
+        case Id:
+            return row.id;
+        case ConnectedSince:
+            return row.connectedAt;
+        case Events:
+            return row.eventsSent;
+        case Bytes:
+            return row.bytesSent;
+        case Queued:
+            return row.bytesQueued;
+        case LastWrite:
+            return silentMs(row);
+        case Health:
+            return int(health(row));
+        case State:
+            return int(row.state);
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    }
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case Id:
+            return QString::number(row.id);
+        case Client:
+            return row.clientId;
+        case Remote:
+            return row.remote;
+        case UserAgent:
+            return QString::fromUtf8(row.userAgent);
+        case Filters:
+            return row.pausedFilters > 0
+                ? tr("%1 (+%n paused)", nullptr, row.pausedFilters)
+                      .arg(QString::fromUtf8(row.filters))
+                : QString::fromUtf8(row.filters);
+        case ConnectedSince:
+            return QDateTime::fromMSecsSinceEpoch(row.connectedAt).toString(Qt::ISODate);
+        case Events:
+            return formatCount(row.eventsSent);
+        case Bytes:
+            return formatBytes(row.bytesSent);
+        case Queued:
+            return formatBytes(quint64(row.bytesQueued));
+        case LastWrite:
+            return formatAgo(silentMs(row));
+        case Health:
+            return healthName(health(row));
+        case State:
+            return stateName(row.state);
+        }
+    }
+    if (role == Qt::BackgroundRole && (index.column() == Health || index.column() == LastWrite)) {
+        switch (health(row)) {
+        case HealthState::Late:
+            return QBrush(QColor(0xff, 0xd5, 0x80)); // amber
+        case HealthState::Dead:
+            return QBrush(QColor(0xef, 0x9a, 0x9a)); // red
+        case HealthState::Healthy:
+            break;
+        }
+    }
+    if (role == Qt::ForegroundRole && index.column() == State
+        && row.state == ConnectionRow::State::Slow)
+        return QBrush(QColor(0xb0, 0x00, 0x20));
+    if (role == Qt::TextAlignmentRole
+        && (index.column() == Events || index.column() == Bytes || index.column() == Queued))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Id:
+        return tr("Stream");
+    case Client:
+        return tr("Client id");
+    case Remote:
+        return tr("Remote address");
+    case UserAgent:
+        return tr("User agent");
+    case Filters:
+        return tr("Filters");
+    case ConnectedSince:
+        return tr("Connected since");
+    case Events:
+        return tr("Events sent");
+    case Bytes:
+        return tr("Bytes sent");
+    case Queued:
+        return tr("Bytes queued");
+    case LastWrite:
+        return tr("Last write");
+    case Health:
+        return tr("Heartbeat");
+    case State:
+        return tr("State");
+    }
+    return {};
+}
+
+} // namespace ssehub

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "keyedtablemodel.h"
+#include "snapshot.h"
+
+namespace ssehub {
+
+// The live streams of the newest snapshot, one row each, updated as diffs.
+class ConnectionsModel : public KeyedTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        Id,
+        Client,
+        Remote,
+        UserAgent,
+        Filters,
+        ConnectedSince,
+        Events,
+        Bytes,
+        Queued,
+        LastWrite,
+        Health,
+        State,
+        ColumnCount
+    };
+    // Heartbeat health: a ping (or data) is due every interval; late after 1.5 intervals
+    // without one (the engine's timer may add a quarter), dead after three.
+    enum class HealthState { Healthy, Late, Dead };
+    static constexpr int SortRole = Qt::UserRole; // the raw value
+    static constexpr int IdRole = Qt::UserRole + 1;
+    static constexpr int ClientRole = Qt::UserRole + 2;
+
+    explicit ConnectionsModel(QObject *parent = nullptr);
+
+    void applySnapshot(const ConsoleSnapshot &snapshot);
+    void clear();
+
+    static HealthState healthFor(qint64 silentMs, int heartbeatMs);
+    HealthState health(const ConnectionRow &row) const;
+    qint64 silentMs(const ConnectionRow &row) const;
+    // Rows by health, for the summary.
+    int count(HealthState state) const;
+    const ConnectionRow &rowAt(int row) const { return m_rows[size_t(row)]; }
+    int rowOf(quint64 id) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    static QString stateName(ConnectionRow::State state);
+    static QString healthName(HealthState state);
+
+private:
+    std::vector<ConnectionRow> m_rows;
+    qint64 m_now = 0;
+    int m_heartbeatMs = 30000;
+    int m_counts[3] = {0, 0, 0};
+};
+
+} // namespace ssehub

@@ -1,0 +1,106 @@
+#include "publishdialog.h"
+
+#include "topicfilter.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+
+namespace ssehub {
+
+PublishDialog::PublishDialog(QWidget *parent)
+    : QDialog(parent)
+    , m_topic(new QLineEdit(this))
+    , m_type(new QLineEdit(this))
+    , m_payload(new QPlainTextEdit(this))
+    , m_problem(new QLabel(this))
+{
+    setWindowTitle(tr("Publish a test event"));
+    setObjectName(QStringLiteral("publishDialog"));
+    m_topic->setObjectName(QStringLiteral("publishTopic"));
+    m_type->setObjectName(QStringLiteral("publishType"));
+    m_payload->setObjectName(QStringLiteral("publishPayload"));
+    m_problem->setObjectName(QStringLiteral("publishProblem"));
+    m_topic->setPlaceholderText(tr("e.g. sensor/1/data"));
+    m_type->setPlaceholderText(tr("optional, e.g. reading"));
+    m_payload->setPlainText(QStringLiteral("{\"test\": true}"));
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(QStringLiteral("color: #b00020"));
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_send = buttons->addButton(tr("Publish"), QDialogButtonBox::AcceptRole);
+    m_send->setObjectName(QStringLiteral("publishSend"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &PublishDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &PublishDialog::reject);
+
+    auto *form = new QFormLayout(this);
+    form->addRow(tr("Topic:"), m_topic);
+    form->addRow(tr("Event type:"), m_type);
+    form->addRow(tr("Payload (JSON):"), m_payload);
+    form->addRow(m_problem);
+    form->addRow(buttons);
+    connect(m_topic, &QLineEdit::textChanged, this, &PublishDialog::revalidate);
+    connect(m_type, &QLineEdit::textChanged, this, &PublishDialog::revalidate);
+    connect(m_payload, &QPlainTextEdit::textChanged, this, &PublishDialog::revalidate);
+    revalidate();
+    resize(480, 320);
+}
+
+void PublishDialog::setTopic(const QString &topic)
+{
+    m_topic->setText(topic);
+}
+
+QString PublishDialog::validate(const QString &topic, const QString &type, const QString &payload,
+                                PublishRequest *request)
+{
+    const QByteArray topicUtf8 = topic.toUtf8();
+    if (topic.isEmpty())
+        return tr("Enter a topic.");
+    if (const QString problem = validateTopic(topicUtf8); !problem.isEmpty())
+        return tr("Topic: %1").arg(problem);
+    const QByteArray typeUtf8 = type.toUtf8();
+    if (typeUtf8.contains('\n') || typeUtf8.contains('\r') || typeUtf8.size() > 128)
+        return tr("Event type: at most 128 bytes on one line.");
+    // Any JSON value: wrapped in an array so that numbers and strings parse too.
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson("[" + payload.toUtf8() + "]", &error);
+    if (error.error != QJsonParseError::NoError || !doc.isArray() || doc.array().size() != 1)
+        return tr("Payload is not one JSON value: %1")
+            .arg(error.error != QJsonParseError::NoError ? error.errorString()
+                                                         : tr("expected exactly one value"));
+    if (request) {
+        request->topic = topicUtf8;
+        request->type = typeUtf8;
+        const QByteArray compact = QJsonDocument(doc.array()).toJson(QJsonDocument::Compact);
+        request->payloadJson = compact.mid(1, compact.size() - 2);
+    }
+    return {};
+}
+
+void PublishDialog::revalidate()
+{
+    const QString problem
+        = validate(m_topic->text(), m_type->text(), m_payload->toPlainText(), nullptr);
+    m_problem->setText(problem);
+    m_send->setEnabled(problem.isEmpty());
+}
+
+void PublishDialog::accept()
+{
+    const QString problem
+        = validate(m_topic->text(), m_type->text(), m_payload->toPlainText(), &m_request);
+    if (!problem.isEmpty()) {
+        m_problem->setText(problem);
+        return;
+    }
+    QDialog::accept();
+}
+
+} // namespace ssehub

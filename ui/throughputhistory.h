@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QList>
+#include <QtGlobal>
+
+#include <deque>
+
+namespace ssehub {
+
+// Per-second rates derived from the snapshots' running totals, kept in two bounded rings: the
+// last 5 minutes at 1 s and the last hour at 10 s (averages). No widget code: the charts and
+// the overview's trends read it.
+class ThroughputHistory
+{
+public:
+    struct Sample
+    {
+        qint64 timeMs = 0; // ms since the epoch, end of the interval
+        double eventsIn = 0; // per second
+        double eventsOut = 0;
+        double bytesOut = 0;
+        double connections = 0;
+    };
+    struct Totals
+    {
+        qint64 timeMs = 0;
+        quint64 eventsIn = 0;
+        quint64 eventsOut = 0;
+        quint64 bytesOut = 0;
+        int connections = 0;
+    };
+    static constexpr size_t FineCapacity = 300; // 5 minutes of seconds
+    static constexpr size_t CoarseCapacity = 360; // an hour of 10 s
+    static constexpr int CoarseSeconds = 10;
+
+    // Feeds the totals of a snapshot; returns true when a new one-second sample was added.
+    bool add(const Totals &totals);
+    void clear();
+
+    const std::deque<Sample> &fine() const { return m_fine; }
+    const std::deque<Sample> &coarse() const { return m_coarse; }
+    // The newest sample (zeros before the first).
+    Sample latest() const { return m_fine.empty() ? Sample() : m_fine.back(); }
+
+private:
+    bool m_haveBase = false;
+    Totals m_base; // totals at the start of the running second
+    std::deque<Sample> m_fine;
+    std::deque<Sample> m_coarse;
+    Sample m_coarseSum;
+    int m_coarseCount = 0;
+};
+
+} // namespace ssehub
