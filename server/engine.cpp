@@ -628,9 +628,23 @@ bool EngineThread::start(const Engine::Config &config, QString *error)
     m_port = engine->port();
     m_listenUrl = engine->listenUrl();
     m_startProblems = engine->startProblems();
-    connect(engine, &Engine::statsChanged, this, &EngineThread::statsChanged, Qt::QueuedConnection);
-    connect(engine, &Engine::snapshotReady, this, &EngineThread::snapshotReady,
-            Qt::QueuedConnection);
+    // Relayed only while this engine is the current one: a stopped engine's last snapshots may
+    // still be queued for this thread and must not reach the console after a restart.
+    const quint64 generation = ++m_generation;
+    connect(
+        engine, &Engine::statsChanged, this,
+        [this, generation](const EngineStats &stats) {
+            if (generation == m_generation && m_engine)
+                Q_EMIT statsChanged(stats);
+        },
+        Qt::QueuedConnection);
+    connect(
+        engine, &Engine::snapshotReady, this,
+        [this, generation](const SnapshotPtr &snapshot) {
+            if (generation == m_generation && m_engine)
+                Q_EMIT snapshotReady(snapshot);
+        },
+        Qt::QueuedConnection);
     if (m_consoleAttached)
         post([](Engine *e) { e->setConsoleAttached(true); });
     return true;
@@ -648,6 +662,7 @@ void EngineThread::stop()
         return;
     Engine *engine = m_engine;
     m_engine = nullptr;
+    ++m_generation;
     // Stop and delete on its own thread: sockets and timers must not be touched from here.
     QMetaObject::invokeMethod(
         engine, [engine] { delete engine; }, Qt::BlockingQueuedConnection);

@@ -229,6 +229,7 @@ private:
     QString m_listenUrl;
     QStringList m_startProblems;
     bool m_consoleAttached = false;
+    quint64 m_generation = 0; // of the current engine: relays drop what older ones sent
 };
 
 } // namespace ssehub

@@ -5,1041 +5,1028 @@
     <name>format</name>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/秒</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 毫秒</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 秒</translation>
     </message>
     <message>
         <source>%1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 分钟</translation>
     </message>
     <message>
         <source>%1 d %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 天 %2</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Server-Sent Events hub with a desktop monitoring console.</source>
-        <translation type="unfinished"></translation>
+        <translation>带桌面监控控制台的 Server-Sent Events 推送中心。</translation>
     </message>
     <message>
         <source>Run the engine without a window.</source>
-        <translation type="unfinished"></translation>
+        <translation>不打开窗口，仅运行服务引擎。</translation>
     </message>
     <message>
         <source>Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one).</source>
-        <translation type="unfinished"></translation>
+        <translation>监听的地址和端口（默认 127.0.0.1:8080；端口 0 表示自动选择空闲端口）。</translation>
     </message>
     <message>
-        <source>Heartbeat interval: a &apos;: ping&apos; comment after this long without output (default 30s; e.g. 15s, 500ms).</source>
-        <translation type="unfinished"></translation>
+        <source>Heartbeat interval: a ': ping' comment after this long without output (default 30s; e.g. 15s, 500ms).</source>
+        <translation>心跳间隔：无输出超过该时长后发送 ': ping' 注释行（默认 30s；例如 15s、500ms）。</translation>
     </message>
     <message>
-        <source>Reconnect delay suggested to clients in the &apos;retry:&apos; line (default 3000ms).</source>
-        <translation type="unfinished"></translation>
+        <source>Reconnect delay suggested to clients in the 'retry:' line (default 3000ms).</source>
+        <translation>通过 'retry:' 行建议客户端使用的重连延迟（默认 3000ms）。</translation>
     </message>
     <message>
         <source>Number of recent events kept for replay (default 10000).</source>
-        <translation type="unfinished"></translation>
+        <translation>保留用于重放的最近事件数（默认 10000）。</translation>
     </message>
     <message>
         <source>Bytes queued for one slow client before it is disconnected (default 1M).</source>
-        <translation type="unfinished"></translation>
+        <translation>单个慢客户端排队字节数的上限，超过即断开（默认 1M）。</translation>
     </message>
     <message>
         <source>Largest request body accepted (default 64K).</source>
-        <translation type="unfinished"></translation>
+        <translation>接受的最大请求体（默认 64K）。</translation>
     </message>
     <message>
-        <source>Allow browser requests from this origin (repeatable; &apos;*&apos; for any).</source>
-        <translation type="unfinished"></translation>
+        <source>Allow browser requests from this origin (repeatable; '*' for any).</source>
+        <translation>允许来自该源的浏览器请求（可重复；'*' 表示任意源）。</translation>
     </message>
     <message>
-        <source>Directory for stored subscriptions and cursors (default: the user&apos;s data directory; &apos;&apos; keeps them in memory only).</source>
-        <translation type="unfinished"></translation>
+        <source>Directory for stored subscriptions and cursors (default: the user's data directory; '' keeps them in memory only).</source>
+        <translation>保存订阅和游标的目录（默认：用户数据目录；'' 表示仅保存在内存中）。</translation>
     </message>
     <message>
         <source>How long after its expiry a subscription can still be renewed (default 7d).</source>
-        <translation type="unfinished"></translation>
+        <translation>订阅过期后仍可续订的时长（默认 7d）。</translation>
     </message>
     <message>
         <source>Time after expiry when a subscription is archived (default 15d).</source>
-        <translation type="unfinished"></translation>
+        <translation>订阅过期后多久被归档（默认 15d）。</translation>
     </message>
     <message>
         <source>Time after expiry when a subscription is deleted (default 30d).</source>
-        <translation type="unfinished"></translation>
+        <translation>订阅过期后多久被删除（默认 30d）。</translation>
     </message>
     <message>
         <source>Cluster mode: share events, history and subscriptions with other instances through Redis at redis://[:password@]host[:port][/db].</source>
-        <translation type="unfinished"></translation>
+        <translation>集群模式：通过 redis://[:password@]host[:port][/db] 上的 Redis 与其他实例共享事件、历史和订阅。</translation>
     </message>
     <message>
-        <source>Prefix of every Redis key and channel (default &apos;ssehub:&apos;); instances with the same prefix form one cluster.</source>
-        <translation type="unfinished"></translation>
+        <source>Prefix of every Redis key and channel (default 'ssehub:'); instances with the same prefix form one cluster.</source>
+        <translation>所有 Redis 键和频道的前缀（默认 'ssehub:'）；前缀相同的实例组成一个集群。</translation>
     </message>
     <message>
         <source>Name of this instance in the session event and the node registry (default: host name and port).</source>
-        <translation type="unfinished"></translation>
+        <translation>本实例在 session 事件和节点注册表中的名称（默认：主机名和端口）。</translation>
     </message>
     <message>
         <source>Accept HS256 tokens signed with the secret in FILE (at least 32 bytes; a trailing newline is ignored).</source>
-        <translation type="unfinished"></translation>
+        <translation>接受用 FILE 中的密钥签名的 HS256 令牌（至少 32 字节；忽略末尾换行）。</translation>
     </message>
     <message>
         <source>Topic access rules and roles (JSON, see docs/CONFIG.md).</source>
-        <translation type="unfinished"></translation>
+        <translation>主题访问规则和角色（JSON，见 docs/CONFIG.md）。</translation>
     </message>
     <message>
         <source>Cookie that may carry the token (default ssehub_token).</source>
-        <translation type="unfinished"></translation>
+        <translation>可携带令牌的 Cookie 名（默认 ssehub_token）。</translation>
     </message>
     <message>
-        <source>Clock skew allowed on a token&apos;s exp and nbf (default 30s).</source>
-        <translation type="unfinished"></translation>
+        <source>Clock skew allowed on a token's exp and nbf (default 30s).</source>
+        <translation>令牌 exp 和 nbf 允许的时钟偏差（默认 30s）。</translation>
     </message>
     <message>
         <source>Serve HTTPS with this certificate chain (PEM).</source>
-        <translation type="unfinished"></translation>
+        <translation>使用该证书链（PEM）提供 HTTPS。</translation>
     </message>
     <message>
         <source>The private key of --tls-cert (PEM, unencrypted).</source>
-        <translation type="unfinished"></translation>
+        <translation>--tls-cert 的私钥（PEM，未加密）。</translation>
     </message>
     <message>
-        <source>Require client certificates signed by this CA (PEM); the certificate&apos;s CN becomes the client id.</source>
-        <translation type="unfinished"></translation>
+        <source>Require client certificates signed by this CA (PEM); the certificate's CN becomes the client id.</source>
+        <translation>要求客户端出示由该 CA（PEM）签发的证书；证书的 CN 作为客户端 ID。</translation>
     </message>
     <message>
         <source>Topic filters per stream or subscription request (default 64).</source>
-        <translation type="unfinished"></translation>
+        <translation>每个流或订阅请求的主题过滤器数量上限（默认 64）。</translation>
     </message>
     <message>
         <source>Longest topic or filter in bytes (default and maximum 256).</source>
-        <translation type="unfinished"></translation>
+        <translation>主题或过滤器的最大字节数（默认且最大 256）。</translation>
     </message>
     <message>
         <source>Time a client has to send one complete request; slower ones get 408 and are closed (default 15s).</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端发送一个完整请求的时限；超时返回 408 并关闭连接（默认 15s）。</translation>
     </message>
     <message>
         <source>Open streams at most (default 10000; 0: no limit).</source>
-        <translation type="unfinished"></translation>
+        <translation>同时打开的流数上限（默认 10000；0：不限制）。</translation>
     </message>
     <message>
         <source>Streams from one address at most (default 0: no limit).</source>
-        <translation type="unfinished"></translation>
+        <translation>单个地址的流数上限（默认 0：不限制）。</translation>
     </message>
     <message>
         <source>Streams of one client id at most (default 64; 0: no limit).</source>
-        <translation type="unfinished"></translation>
+        <translation>单个客户端 ID 的流数上限（默认 64；0：不限制）。</translation>
     </message>
     <message>
         <source>Publishes per second per client, or per address for anonymous publishers (default 0: no limit).</source>
-        <translation type="unfinished"></translation>
+        <translation>每个客户端（匿名发布者按地址）每秒的发布次数上限（默认 0：不限制）。</translation>
     </message>
     <message>
         <source>Publishes allowed in a burst (default: twice the rate).</source>
-        <translation type="unfinished"></translation>
+        <translation>允许突发的发布次数（默认：速率的两倍）。</translation>
     </message>
     <message>
-        <source>Language of the console (e.g. zh_CN, en; default: the system&apos;s).</source>
-        <translation type="unfinished"></translation>
+        <source>Language of the console (e.g. zh_CN, en; default: the system's).</source>
+        <translation>控制台语言（例如 zh_CN、en；默认跟随系统）。</translation>
     </message>
     <message>
         <source>Write the connection log to FILE when ssehub exits (.csv: CSV, otherwise JSON Lines).</source>
-        <translation type="unfinished"></translation>
+        <translation>ssehub 退出时把连接日志写入 FILE（.csv 为 CSV，否则为 JSON Lines）。</translation>
     </message>
     <message>
         <source>Append the connection log to FILE as JSON Lines, rotated by size.</source>
-        <translation type="unfinished"></translation>
+        <translation>以 JSON Lines 格式把连接日志追加到 FILE，按大小轮转。</translation>
     </message>
     <message>
         <source>Size at which --log-file is rotated (default 10M).</source>
-        <translation type="unfinished"></translation>
+        <translation>--log-file 轮转的大小（默认 10M）。</translation>
     </message>
     <message>
         <source>Rotated log files kept (default 5).</source>
-        <translation type="unfinished"></translation>
+        <translation>保留的轮转日志文件数（默认 5）。</translation>
     </message>
     <message>
         <source>unexpected argument: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>多余的参数：%1</translation>
     </message>
     <message>
-        <source>--listen takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <source>--listen takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%1'</source>
+        <translation>--listen 需要 地址:端口，例如 127.0.0.1:8080 或 [::1]:8080，而不是 '%1'</translation>
     </message>
     <message>
-        <source>--%1 takes %2, not &apos;%3&apos;</source>
-        <translation type="unfinished"></translation>
+        <source>--%1 takes %2, not '%3'</source>
+        <translation>--%1 需要%2，而不是 '%3'</translation>
     </message>
     <message>
         <source>a duration of at least 1ms, e.g. 30s or 500ms</source>
-        <translation type="unfinished"></translation>
+        <translation>至少 1ms 的时长，例如 30s 或 500ms</translation>
     </message>
     <message>
         <source>a duration, e.g. 3000ms or 3s</source>
-        <translation type="unfinished"></translation>
+        <translation>一个时长，例如 3000ms 或 3s</translation>
     </message>
     <message>
         <source>a count from 0 to 10000000</source>
-        <translation type="unfinished"></translation>
+        <translation>0 到 10000000 之间的数量</translation>
     </message>
     <message>
         <source>a size from 1K to 4G, e.g. 1M</source>
-        <translation type="unfinished"></translation>
+        <translation>1K 到 4G 之间的大小，例如 1M</translation>
     </message>
     <message>
         <source>a size from 256 to 64M</source>
-        <translation type="unfinished"></translation>
+        <translation>256 到 64M 之间的大小</translation>
     </message>
     <message>
         <source>a duration, e.g. 7d or 12h</source>
-        <translation type="unfinished"></translation>
+        <translation>一个时长，例如 7d 或 12h</translation>
     </message>
     <message>
         <source>the subscription durations must satisfy grace &lt;= archive-after &lt;= delete-after</source>
-        <translation type="unfinished"></translation>
+        <translation>订阅时长必须满足 grace &lt;= archive-after &lt;= delete-after</translation>
     </message>
     <message>
-        <source>--redis-prefix takes 1 to 64 characters without spaces or glob characters (*?[]\), not &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <source>--redis-prefix takes 1 to 64 characters without spaces or glob characters (*?[]\), not '%1'</source>
+        <translation>--redis-prefix 需要 1 到 64 个字符，不含空格和通配字符（*?[]\），而不是 '%1'</translation>
     </message>
     <message>
         <source>a count from 0 (no limit) to 1000000</source>
-        <translation type="unfinished"></translation>
+        <translation>0（不限制）到 1000000 之间的数量</translation>
     </message>
     <message>
         <source>a count from 1 to 1024</source>
-        <translation type="unfinished"></translation>
+        <translation>1 到 1024 之间的数量</translation>
     </message>
     <message>
         <source>a length from 1 to 256</source>
-        <translation type="unfinished"></translation>
+        <translation>1 到 256 之间的长度</translation>
     </message>
     <message>
         <source>a duration from 100ms to 1h</source>
-        <translation type="unfinished"></translation>
+        <translation>100ms 到 1h 之间的时长</translation>
     </message>
     <message>
-        <source>--jwt-cookie takes a cookie name, not &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <source>--jwt-cookie takes a cookie name, not '%1'</source>
+        <translation>--jwt-cookie 需要一个 Cookie 名，而不是 '%1'</translation>
     </message>
     <message>
         <source>a duration up to 1h, e.g. 30s</source>
-        <translation type="unfinished"></translation>
+        <translation>不超过 1h 的时长，例如 30s</translation>
     </message>
     <message>
         <source>a size of at least 4K, e.g. 10M</source>
-        <translation type="unfinished"></translation>
+        <translation>至少 4K 的大小，例如 10M</translation>
     </message>
     <message>
         <source>a count from 1 to 1000</source>
-        <translation type="unfinished"></translation>
+        <translation>1 到 1000 之间的数量</translation>
     </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>
     <message>
         <source>replaying</source>
-        <translation type="unfinished"></translation>
+        <translation>重放中</translation>
     </message>
     <message>
         <source>live</source>
-        <translation type="unfinished"></translation>
+        <translation>实时</translation>
     </message>
     <message>
         <source>slow</source>
-        <translation type="unfinished"></translation>
+        <translation>缓慢</translation>
     </message>
     <message>
         <source>closing</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭中</translation>
     </message>
     <message>
         <source>healthy</source>
-        <translation type="unfinished"></translation>
+        <translation>健康</translation>
     </message>
     <message>
         <source>late</source>
-        <translation type="unfinished"></translation>
+        <translation>延迟</translation>
     </message>
     <message>
         <source>dead</source>
-        <translation type="unfinished"></translation>
+        <translation>失联</translation>
     </message>
     <message numerus="yes">
         <source>%1 (+%n paused)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%1（另有 %n 个已暂停）</numerusform></translation>
     </message>
     <message>
         <source>Stream</source>
-        <translation type="unfinished"></translation>
+        <translation>流</translation>
     </message>
     <message>
         <source>Client id</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端 ID</translation>
     </message>
     <message>
         <source>Remote address</source>
-        <translation type="unfinished"></translation>
+        <translation>远端地址</translation>
     </message>
     <message>
         <source>User agent</source>
-        <translation type="unfinished"></translation>
+        <translation>User-Agent</translation>
     </message>
     <message>
         <source>Filters</source>
-        <translation type="unfinished"></translation>
+        <translation>过滤器</translation>
     </message>
     <message>
         <source>Connected since</source>
-        <translation type="unfinished"></translation>
+        <translation>连接时间</translation>
     </message>
     <message>
         <source>Events sent</source>
-        <translation type="unfinished"></translation>
+        <translation>已发送事件</translation>
     </message>
     <message>
         <source>Bytes sent</source>
-        <translation type="unfinished"></translation>
+        <translation>已发送字节</translation>
     </message>
     <message>
         <source>Bytes queued</source>
-        <translation type="unfinished"></translation>
+        <translation>排队字节</translation>
     </message>
     <message>
         <source>Last write</source>
-        <translation type="unfinished"></translation>
+        <translation>上次写入</translation>
     </message>
     <message>
         <source>Heartbeat</source>
-        <translation type="unfinished"></translation>
+        <translation>心跳</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
 </context>
 <context>
     <name>ssehub::LogModel</name>
     <message>
         <source>connect</source>
-        <translation type="unfinished"></translation>
+        <translation>连接</translation>
     </message>
     <message>
         <source>disconnect</source>
-        <translation type="unfinished"></translation>
+        <translation>断开</translation>
     </message>
     <message>
         <source>slow consumer</source>
-        <translation type="unfinished"></translation>
+        <translation>慢消费者</translation>
     </message>
     <message>
         <source>kick</source>
-        <translation type="unfinished"></translation>
+        <translation>踢出</translation>
     </message>
     <message>
         <source>subscribe</source>
-        <translation type="unfinished"></translation>
+        <translation>订阅</translation>
     </message>
     <message>
         <source>unsubscribe</source>
-        <translation type="unfinished"></translation>
+        <translation>取消订阅</translation>
     </message>
     <message>
         <source>lifecycle</source>
-        <translation type="unfinished"></translation>
+        <translation>生命周期</translation>
     </message>
     <message>
         <source>auth failure</source>
-        <translation type="unfinished"></translation>
+        <translation>认证失败</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
     <message>
         <source>Stream</source>
-        <translation type="unfinished"></translation>
+        <translation>流</translation>
     </message>
     <message>
         <source>Client id</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端 ID</translation>
     </message>
     <message>
         <source>Remote address</source>
-        <translation type="unfinished"></translation>
+        <translation>远端地址</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>详情</translation>
     </message>
 </context>
 <context>
     <name>ssehub::MainWindow</name>
     <message>
         <source>ssehub console</source>
-        <translation type="unfinished"></translation>
+        <translation>ssehub 控制台</translation>
     </message>
     <message>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>概览</translation>
     </message>
     <message>
         <source>Connections</source>
-        <translation type="unfinished"></translation>
+        <translation>连接</translation>
     </message>
     <message>
         <source>Topics</source>
-        <translation type="unfinished"></translation>
+        <translation>主题</translation>
     </message>
     <message>
         <source>Heartbeat</source>
-        <translation type="unfinished"></translation>
+        <translation>心跳</translation>
     </message>
     <message>
         <source>Charts</source>
-        <translation type="unfinished"></translation>
+        <translation>图表</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>日志</translation>
     </message>
     <message>
         <source>Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>集群</translation>
     </message>
     <message>
         <source>Stop server</source>
-        <translation type="unfinished"></translation>
+        <translation>停止服务</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Export connection log…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出连接日志(&amp;E)…</translation>
     </message>
     <message>
         <source>Ctrl+E</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+E</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;Server</source>
-        <translation type="unfinished"></translation>
+        <translation>服务(&amp;S)</translation>
     </message>
     <message>
         <source>Start server</source>
-        <translation type="unfinished"></translation>
+        <translation>启动服务</translation>
     </message>
     <message>
         <source>Open &amp;demo page in the browser</source>
-        <translation type="unfinished"></translation>
+        <translation>在浏览器中打开演示页(&amp;D)</translation>
     </message>
     <message>
         <source>&amp;Publish test event…</source>
-        <translation type="unfinished"></translation>
+        <translation>发布测试事件(&amp;P)…</translation>
     </message>
     <message>
         <source>&amp;Reload access rules</source>
-        <translation type="unfinished"></translation>
+        <translation>重新加载访问规则(&amp;R)</translation>
     </message>
     <message>
         <source>Read the ACL and token secret files again; live subscriptions that are no longer allowed are removed</source>
-        <translation type="unfinished"></translation>
+        <translation>重新读取 ACL 和令牌密钥文件；不再被允许的在线订阅会被移除</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>设置(&amp;S)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;About ssehub</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 ssehub(&amp;A)</translation>
     </message>
     <message>
         <source>About ssehub</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 ssehub</translation>
     </message>
     <message>
         <source>ssehub %1
 Server-Sent Events hub with a monitoring console.</source>
-        <translation type="unfinished"></translation>
+        <translation>ssehub %1
+带监控控制台的 Server-Sent Events 推送中心。</translation>
     </message>
     <message>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>主工具栏</translation>
     </message>
     <message>
         <source>Open streams</source>
-        <translation type="unfinished"></translation>
+        <translation>打开的流</translation>
     </message>
     <message>
         <source>Clients</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端</translation>
     </message>
     <message>
         <source>Topics with events</source>
-        <translation type="unfinished"></translation>
+        <translation>有事件的主题</translation>
     </message>
     <message>
         <source>Events in per second</source>
-        <translation type="unfinished"></translation>
+        <translation>每秒流入事件</translation>
     </message>
     <message>
         <source>Events out per second</source>
-        <translation type="unfinished"></translation>
+        <translation>每秒流出事件</translation>
     </message>
     <message>
         <source>Bytes out per second</source>
-        <translation type="unfinished"></translation>
+        <translation>每秒流出字节</translation>
     </message>
     <message>
         <source>Slow-consumer closes</source>
-        <translation type="unfinished"></translation>
+        <translation>慢消费者断开</translation>
     </message>
     <message>
         <source>Authentication failures</source>
-        <translation type="unfinished"></translation>
+        <translation>认证失败</translation>
     </message>
     <message>
         <source>Filter by client id, address, user agent, topic…</source>
-        <translation type="unfinished"></translation>
+        <translation>按客户端 ID、地址、User-Agent、主题筛选…</translation>
     </message>
     <message>
         <source>Disconnect</source>
-        <translation type="unfinished"></translation>
+        <translation>断开</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复</translation>
     </message>
     <message>
         <source>Copy id</source>
-        <translation type="unfinished"></translation>
+        <translation>复制 ID</translation>
     </message>
     <message>
         <source>Select a stream to see its subscriptions and last events.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一个流以查看其订阅和最近事件。</translation>
     </message>
     <message>
         <source>Filter</source>
-        <translation type="unfinished"></translation>
+        <translation>过滤器</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Expires</source>
-        <translation type="unfinished"></translation>
+        <translation>过期时间</translation>
     </message>
     <message>
         <source>Publish test event…</source>
-        <translation type="unfinished"></translation>
+        <translation>发布测试事件…</translation>
     </message>
     <message>
         <source>Topic or filter to tail, e.g. sensor/+/data</source>
-        <translation type="unfinished"></translation>
+        <translation>要实时跟踪的主题或过滤器，例如 sensor/+/data</translation>
     </message>
     <message>
         <source>Tail</source>
-        <translation type="unfinished"></translation>
+        <translation>跟踪</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>No live tail.</source>
-        <translation type="unfinished"></translation>
+        <translation>未在跟踪。</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation type="unfinished"></translation>
+        <translation>清空</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>复制</translation>
     </message>
     <message>
         <source>Reaped by the engine (dead)</source>
-        <translation type="unfinished"></translation>
+        <translation>被引擎回收（失联）</translation>
     </message>
     <message>
         <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and dead (red) after three; the engine closes streams whose peer stopped acknowledging.</source>
-        <translation type="unfinished"></translation>
+        <translation>超过 1.5 个心跳间隔没有成功写入或 ping 的流标为延迟（琥珀色），超过三个间隔标为失联（红色）；对端不再确认数据的流由引擎关闭。</translation>
     </message>
     <message>
         <source>All kinds</source>
-        <translation type="unfinished"></translation>
+        <translation>全部类型</translation>
     </message>
     <message>
         <source>Client id contains…</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端 ID 包含…</translation>
     </message>
     <message>
         <source>Any time</source>
-        <translation type="unfinished"></translation>
+        <translation>任意时间</translation>
     </message>
     <message>
         <source>Last 5 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 5 分钟</translation>
     </message>
     <message>
         <source>Last 15 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 15 分钟</translation>
     </message>
     <message>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 1 小时</translation>
     </message>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 24 小时</translation>
     </message>
     <message>
         <source>Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出…</translation>
     </message>
     <message>
         <source>Kind:</source>
-        <translation type="unfinished"></translation>
+        <translation>类型：</translation>
     </message>
     <message>
         <source>The server did not start: %1. Change the settings (Server &gt; Settings) and start it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务未能启动：%1。请修改设置（服务 &gt; 设置）后重新启动。</translation>
     </message>
     <message>
         <source>Server stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>服务已停止</translation>
     </message>
     <message>
         <source>Listening on %1</source>
-        <translation type="unfinished"></translation>
+        <translation>正在监听 %1</translation>
     </message>
     <message>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止</translation>
     </message>
     <message>
         <source>Server stopped; every stream was closed.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务已停止；所有流均已关闭。</translation>
     </message>
     <message numerus="yes">
         <source>Engine restarted with the new settings on %1; %n stream(s) were closed and reconnect.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>引擎已按新设置在 %1 上重启；%n 个流已关闭并将重连。</numerusform></translation>
     </message>
     <message>
         <source>Redis is unreachable (%1): publishes are refused with 503 and streams wait until it is back. Check that redis-server runs at %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis 无法访问（%1）：发布请求将返回 503，流会等待其恢复。请检查 redis-server 是否在 %2 运行。</translation>
     </message>
     <message>
         <source>%1  stream %2  %3  %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1  流 %2  %3  %4</translation>
     </message>
     <message>
         <source>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</source>
-        <translation type="unfinished"></translation>
+        <translation>集群模式未开启：本实例使用内置代理。在设置中填写 Redis URL（或以 --redis 启动）即可与其他实例共享事件。</translation>
     </message>
     <message numerus="yes">
         <source>%n instance(s) registered in Redis.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>Redis 中注册了 %n 个实例。</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>… %n event(s) not shown (more than the tail keeps per update)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>… 有 %n 个事件未显示（超过每次刷新保留的数量）</numerusform></translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style=&apos;color:#b26a00&apos;&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style=&apos;color:#b00020&apos;&gt;&lt;b&gt;%3&lt;/b&gt; dead&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
-        <translation type="unfinished"></translation>
+        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; dead&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 健康 · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; 延迟&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; 失联&lt;/span&gt; · 启动以来回收失联流 %4 个 · 心跳间隔 %5</translation>
     </message>
     <message>
         <source>/s</source>
-        <translation type="unfinished"></translation>
+        <translation>/秒</translation>
     </message>
     <message>
         <source>Broker: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>代理：%1</translation>
     </message>
     <message>
         <source>Broker: %1 - events refused</source>
-        <translation type="unfinished"></translation>
+        <translation>代理：%1 - 拒绝事件</translation>
     </message>
     <message>
         <source>Up %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已运行 %1</translation>
     </message>
     <message numerus="yes">
         <source>%n stream(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>%n 个流</numerusform></translation>
     </message>
     <message>
         <source>Stream %1 disconnected.</source>
-        <translation type="unfinished"></translation>
+        <translation>流 %1 已断开。</translation>
     </message>
     <message>
         <source>Stream %1 had already ended.</source>
-        <translation type="unfinished"></translation>
+        <translation>流 %1 已经结束。</translation>
     </message>
     <message>
         <source>Subscriptions of %1 paused.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的订阅已暂停。</translation>
     </message>
     <message>
         <source>Subscriptions of %1 resumed.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的订阅已恢复。</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>Stream %1 has ended.</source>
-        <translation type="unfinished"></translation>
+        <translation>流 %1 已结束。</translation>
     </message>
     <message>
         <source>Stream %1 of client %2</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端 %2 的流 %1</translation>
     </message>
     <message>
         <source>never</source>
-        <translation type="unfinished"></translation>
+        <translation>永不</translation>
     </message>
     <message>
         <source>No recent events for this stream.</source>
-        <translation type="unfinished"></translation>
+        <translation>该流没有最近事件。</translation>
     </message>
     <message numerus="yes">
         <source>Published event %1 to %n stream(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>事件 %1 已发布到 %n 个流。</numerusform></translation>
     </message>
     <message>
         <source>Not published: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未发布：%1</translation>
     </message>
     <message>
         <source>Tailing %1</source>
-        <translation type="unfinished"></translation>
+        <translation>正在跟踪 %1</translation>
     </message>
     <message>
         <source>Cannot tail: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法跟踪：%1</translation>
     </message>
     <message>
         <source>Reload failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>重新加载失败：%1</translation>
     </message>
     <message>
         <source>CSV for spreadsheets (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>电子表格 CSV (*.csv)</translation>
     </message>
     <message>
         <source>JSON Lines (*.jsonl)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON Lines (*.jsonl)</translation>
     </message>
     <message>
         <source>Export connection log</source>
-        <translation type="unfinished"></translation>
+        <translation>导出连接日志</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n log entry(s) to %1.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-        </translation>
+        <translation><numerusform>已将 %n 条日志导出到 %1。</numerusform></translation>
     </message>
     <message>
         <source>Export failed</source>
-        <translation type="unfinished"></translation>
+        <translation>导出失败</translation>
     </message>
 </context>
 <context>
     <name>ssehub::NodesModel</name>
     <message>
         <source>Instance</source>
-        <translation type="unfinished"></translation>
+        <translation>实例</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>Uptime</source>
-        <translation type="unfinished"></translation>
+        <translation>运行时间</translation>
     </message>
     <message>
         <source>Streams</source>
-        <translation type="unfinished"></translation>
+        <translation>流</translation>
     </message>
     <message>
         <source>Clients</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端</translation>
     </message>
     <message>
         <source>Events in</source>
-        <translation type="unfinished"></translation>
+        <translation>流入事件</translation>
     </message>
     <message>
         <source>Events out</source>
-        <translation type="unfinished"></translation>
+        <translation>流出事件</translation>
     </message>
     <message>
         <source>Broker</source>
-        <translation type="unfinished"></translation>
+        <translation>代理</translation>
     </message>
 </context>
 <context>
     <name>ssehub::PublishDialog</name>
     <message>
         <source>Publish a test event</source>
-        <translation type="unfinished"></translation>
+        <translation>发布测试事件</translation>
     </message>
     <message>
         <source>e.g. sensor/1/data</source>
-        <translation type="unfinished"></translation>
+        <translation>例如 sensor/1/data</translation>
     </message>
     <message>
         <source>optional, e.g. reading</source>
-        <translation type="unfinished"></translation>
+        <translation>可选，例如 reading</translation>
     </message>
     <message>
         <source>Publish</source>
-        <translation type="unfinished"></translation>
+        <translation>发布</translation>
     </message>
     <message>
         <source>Topic:</source>
-        <translation type="unfinished"></translation>
+        <translation>主题：</translation>
     </message>
     <message>
         <source>Event type:</source>
-        <translation type="unfinished"></translation>
+        <translation>事件类型：</translation>
     </message>
     <message>
         <source>Payload (JSON):</source>
-        <translation type="unfinished"></translation>
+        <translation>负载（JSON）：</translation>
     </message>
     <message>
         <source>Enter a topic.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入主题。</translation>
     </message>
     <message>
         <source>Topic: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>主题：%1</translation>
     </message>
     <message>
         <source>Event type: at most 128 bytes on one line.</source>
-        <translation type="unfinished"></translation>
+        <translation>事件类型：单行，最多 128 字节。</translation>
     </message>
     <message>
         <source>Payload is not one JSON value: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>负载不是单个 JSON 值：%1</translation>
     </message>
     <message>
         <source>expected exactly one value</source>
-        <translation type="unfinished"></translation>
+        <translation>应当恰好是一个值</translation>
     </message>
 </context>
 <context>
     <name>ssehub::SettingsDialog</name>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>设置</translation>
     </message>
     <message>
         <source>any free port</source>
-        <translation type="unfinished"></translation>
+        <translation>任意空闲端口</translation>
     </message>
     <message>
         <source> ms</source>
-        <translation type="unfinished"></translation>
+        <translation> 毫秒</translation>
     </message>
     <message>
         <source> KiB</source>
-        <translation type="unfinished"></translation>
+        <translation> KiB</translation>
     </message>
     <message>
         <source>empty: embedded broker; redis://host:6379 for cluster mode</source>
-        <translation type="unfinished"></translation>
+        <translation>留空：内置代理；集群模式填 redis://host:6379</translation>
     </message>
     <message>
         <source>Listen address:</source>
-        <translation type="unfinished"></translation>
+        <translation>监听地址：</translation>
     </message>
     <message>
         <source>Port:</source>
-        <translation type="unfinished"></translation>
+        <translation>端口：</translation>
     </message>
     <message>
         <source>Heartbeat interval:</source>
-        <translation type="unfinished"></translation>
+        <translation>心跳间隔：</translation>
     </message>
     <message>
         <source>History size (events):</source>
-        <translation type="unfinished"></translation>
+        <translation>历史大小（事件数）：</translation>
     </message>
     <message>
         <source>Queue limit per stream:</source>
-        <translation type="unfinished"></translation>
+        <translation>每个流的队列上限：</translation>
     </message>
     <message>
         <source>Redis URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis URL：</translation>
     </message>
     <message>
         <source>Token secret file:</source>
-        <translation type="unfinished"></translation>
+        <translation>令牌密钥文件：</translation>
     </message>
     <message>
         <source>ACL file:</source>
-        <translation type="unfinished"></translation>
+        <translation>ACL 文件：</translation>
     </message>
     <message>
         <source>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID).</source>
-        <translation type="unfinished"></translation>
+        <translation>应用后将重启引擎：已打开的流会关闭，客户端会重连（并按 Last-Event-ID 续传）。</translation>
     </message>
     <message>
         <source>Apply and restart</source>
-        <translation type="unfinished"></translation>
+        <translation>应用并重启</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
-        <source>Listen address: &apos;%1&apos; is not an IP address (e.g. 127.0.0.1, ::1 or *).</source>
-        <translation type="unfinished"></translation>
+        <source>Listen address: '%1' is not an IP address (e.g. 127.0.0.1, ::1 or *).</source>
+        <translation>监听地址：'%1' 不是 IP 地址（例如 127.0.0.1、::1 或 *）。</translation>
     </message>
     <message>
         <source>Redis URL: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Redis URL：%1</translation>
     </message>
     <message>
         <source>%1 cannot be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 %1。</translation>
     </message>
 </context>
 <context>
     <name>ssehub::ThroughputChart</name>
     <message>
         <source>Last 5 minutes (1 s)</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 5 分钟（1 秒）</translation>
     </message>
     <message>
         <source>Last hour (10 s)</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 1 小时（10 秒）</translation>
     </message>
     <message>
         <source>Events per second</source>
-        <translation type="unfinished"></translation>
+        <translation>每秒事件数</translation>
     </message>
     <message>
         <source>in (published)</source>
-        <translation type="unfinished"></translation>
+        <translation>流入（发布）</translation>
     </message>
     <message>
         <source>out (delivered)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Bytes per second out</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>bytes/s</source>
-        <translation type="unfinished"></translation>
+        <translation>流出（投递）</translation>
     </message>
     <message>
         <source>Open streams</source>
-        <translation type="unfinished"></translation>
+        <translation>打开的流</translation>
     </message>
     <message>
         <source>streams</source>
-        <translation type="unfinished"></translation>
+        <translation>流</translation>
     </message>
     <message>
         <source>Range:</source>
-        <translation type="unfinished"></translation>
+        <translation>范围：</translation>
+    </message>
+    <message>
+        <source>KiB per second out</source>
+        <translation>每秒流出 KiB</translation>
+    </message>
+    <message>
+        <source>KiB/s</source>
+        <translation>KiB/秒</translation>
     </message>
 </context>
 <context>
     <name>ssehub::TopicsModel</name>
     <message>
         <source>Topic level</source>
-        <translation type="unfinished"></translation>
+        <translation>主题层级</translation>
     </message>
     <message>
         <source>Subscribers</source>
-        <translation type="unfinished"></translation>
+        <translation>订阅者</translation>
     </message>
     <message>
         <source>Paused</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停</translation>
     </message>
     <message>
         <source>Streams</source>
-        <translation type="unfinished"></translation>
+        <translation>流</translation>
     </message>
     <message>
         <source>Events/s</source>
-        <translation type="unfinished"></translation>
+        <translation>事件/秒</translation>
     </message>
     <message>
         <source>Last event</source>
-        <translation type="unfinished"></translation>
+        <translation>最近事件</translation>
     </message>
     <message>
         <source>Last payload</source>
-        <translation type="unfinished"></translation>
+        <translation>最近负载</translation>
     </message>
     <message>
         <source>(empty)</source>
-        <translation type="unfinished"></translation>
+        <translation>（空）</translation>
     </message>
 </context>
 </TS>

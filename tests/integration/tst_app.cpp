@@ -33,6 +33,7 @@ private Q_SLOTS:
     void raisesItsDescriptorLimit();
     void clusterModeWaitsForRedis();
     void sighupReloadsAccessRules();
+    void exportsTheLogOnExit();
 
 private:
     static QProcessEnvironment environment(bool withDisplay);
@@ -46,6 +47,9 @@ QProcessEnvironment TestApp::environment(bool withDisplay)
     static QTemporaryDir data;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
+    // The console's stored settings too: never the user's.
+    static QTemporaryDir config;
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
     if (!withDisplay) {
         env.remove(QStringLiteral("DISPLAY"));
         env.remove(QStringLiteral("WAYLAND_DISPLAY"));
@@ -104,6 +108,14 @@ void TestApp::badOptions_data()
     QTest::newRow("listen") << QStringList {QStringLiteral("--headless"),
                                             QStringLiteral("--listen"), QStringLiteral("nonsense")}
                             << "--listen";
+    QTest::newRow("log-file-keep") << QStringList {QStringLiteral("--headless"),
+                                                   QStringLiteral("--log-file-keep"),
+                                                   QStringLiteral("0")}
+                                   << "--log-file-keep";
+    QTest::newRow("log-file-size") << QStringList {QStringLiteral("--headless"),
+                                                   QStringLiteral("--log-file-size"),
+                                                   QStringLiteral("1")}
+                                   << "--log-file-size";
     QTest::newRow("heartbeat") << QStringList {
         QStringLiteral("--headless"), QStringLiteral("--heartbeat"),
         QStringLiteral("soon")} << "--heartbeat";
@@ -192,6 +204,31 @@ void TestApp::headlessServesAndStopsOnSignal()
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     QCOMPARE(p.exitCode(), 0);
     QTRY_VERIFY(!client.isConnected()); // streams were closed
+}
+
+void TestApp::exportsTheLogOnExit()
+{
+    // --export-log: the connection log as CSV when ssehub stops, its own closing included.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("exit.csv"));
+    QProcess p;
+    const quint16 port = launch(p, {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                                    QStringLiteral("127.0.0.1:0"), QStringLiteral("--export-log"),
+                                    path});
+    QVERIFY(port != 0);
+    SseClient client;
+    client.open(port, "/events?topic=e&client_id=exported");
+    QTRY_VERIFY(client.hasSession());
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitCode(), 0);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray csv = file.readAll();
+    QVERIFY(csv.startsWith("\xEF\xBB\xBFtime,kind,"));
+    QVERIFY(csv.contains(",connect,1,exported,"));
+    QVERIFY(csv.contains(",disconnect,1,exported,"));
+    QVERIFY(csv.contains(",server-shutdown,"));
 }
 
 void TestApp::clusterModeWaitsForRedis()

@@ -7,7 +7,11 @@
 #include "localbroker.h"
 #include "sseclient.h"
 
+#include <QDateTime>
+#include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
@@ -71,6 +75,8 @@ private Q_SLOTS:
     void disconnectCleanup();
     void slowConsumer();
     void kick();
+    void connectionLogRoute();
+    void rollingLogFile();
     void cors();
     void pipelinedBytesOnAStream();
     void requestLimits();
@@ -603,6 +609,112 @@ void TestEngine::kick()
     QCOMPARE(kicked.status, 200);
     QTRY_VERIFY(!client.isConnected());
     QCOMPARE(m_engine->hub()->connectionCount(), 0);
+}
+
+void TestEngine::connectionLogRoute()
+{
+    // GET /log: what the console exports, for scripts and headless servers.
+    {
+        SseClient a, b;
+        a.open(port(), "/events?topic=x&client_id=log-a", {{"User-Agent", "agent, with comma"}});
+        b.open(port(), "/events?topic=x&client_id=log-b");
+        QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    }
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+
+    const HttpResponse all = request(port(), "GET", "/log");
+    QCOMPARE(all.status, 200);
+    QCOMPARE(all.header("content-type"), QByteArray("application/x-ndjson"));
+    QList<QJsonObject> lines;
+    for (const QByteArray &line : all.body.split('\n')) {
+        if (!line.isEmpty())
+            lines << QJsonDocument::fromJson(line).object();
+    }
+    QCOMPARE(lines.size(), qsizetype(m_engine->log()->size()));
+    QMap<QString, int> kinds;
+    QString agent;
+    for (const QJsonObject &line : lines) {
+        ++kinds[line.value(QLatin1String("kind")).toString()];
+        if (line.value(QLatin1String("kind")).toString() == QLatin1String("connect")
+            && line.value(QLatin1String("client_id")).toString() == QLatin1String("log-a"))
+            agent = line.value(QLatin1String("user_agent")).toString();
+    }
+    // Per named client: its subscription, its stream opening and closing.
+    QCOMPARE(kinds, (QMap<QString, int> {{QStringLiteral("subscribe"), 2},
+                                         {QStringLiteral("connect"), 2},
+                                         {QStringLiteral("disconnect"), 2}}));
+    QCOMPARE(agent, QStringLiteral("agent, with comma"));
+
+    const HttpResponse csv = request(port(), "GET", "/log?format=csv&kind=disconnect&client=log-b");
+    QCOMPARE(csv.status, 200);
+    QCOMPARE(csv.header("content-type"), QByteArray("text/csv; charset=utf-8"));
+    const QList<QByteArray> rows = csv.body.mid(3).split('\n');
+    QCOMPARE(rows.size(), 3); // header, one row, the empty tail after the last CRLF
+    QVERIFY(rows.at(1).contains(",disconnect,"));
+    QVERIFY(rows.at(1).contains(",log-b,"));
+    QVERIFY(rows.at(1).contains(",client-closed,"));
+
+    const qint64 future = QDateTime::currentMSecsSinceEpoch() + 60000;
+    QCOMPARE(request(port(), "GET", "/log?since=" + QByteArray::number(future)).body, QByteArray());
+    QCOMPARE(request(port(), "GET", "/log?limit=1&kind=connect").body.count('\n'), 1);
+    QCOMPARE(request(port(), "GET", "/log?since=2020-01-01T00:00:00Z").body.count('\n'), 6);
+
+    for (const QByteArray &bad : {QByteArray("/log?format=xml"), QByteArray("/log?kind=nope"),
+                                  QByteArray("/log?since=yesterday"), QByteArray("/log?limit=-1"),
+                                  QByteArray("/log?colour=red")}) {
+        const HttpResponse r = request(port(), "GET", bad);
+        QCOMPARE(r.status, 400);
+        QVERIFY2(!r.json().value(QLatin1String("error")).toString().isEmpty(), bad.constData());
+    }
+    QCOMPARE(request(port(), "POST", "/log", "{}").status, 405);
+}
+
+void TestEngine::rollingLogFile()
+{
+    QTemporaryDir dir;
+    Engine::Config config;
+    config.logFile = dir.filePath(QStringLiteral("connections.jsonl"));
+    config.logFileMaxBytes = 4096;
+    config.logFileKeep = 2;
+    start(config);
+    // 90 entries (subscribe, connect, disconnect per client) of ~250 bytes: far more than
+    // three files of 4 KiB hold.
+    for (int i = 0; i < 30; ++i) {
+        SseClient c;
+        c.open(port(), "/events?topic=r&client_id=rolling-" + QByteArray::number(i));
+        QTRY_VERIFY(c.headComplete());
+    }
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    m_engine.reset(); // flushes
+    const QStringList files = QDir(dir.path()).entryList(QDir::Files, QDir::Name);
+    QCOMPARE(files, QStringList({QStringLiteral("connections.jsonl"), QStringLiteral("connections.jsonl.1"),
+                                 QStringLiteral("connections.jsonl.2")}));
+    qint64 entries = 0;
+    for (const QString &name : files) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.size() <= 4096);
+        for (const QByteArray &line : f.readAll().split('\n')) {
+            if (line.isEmpty())
+                continue;
+            QVERIFY(!QJsonDocument::fromJson(line).isNull());
+            ++entries;
+        }
+    }
+    QVERIFY2(entries > 20 && entries < 90, qPrintable(QString::number(entries))); // oldest gone
+    // The newest entry is in the current file.
+    QFile current(config.logFile);
+    QVERIFY(current.open(QIODevice::ReadOnly));
+    QVERIFY(current.readAll().contains("rolling-29"));
+
+    // A log file that cannot be opened stops the start with a message naming it.
+    Engine::Config broken;
+    broken.port = 0;
+    broken.logFile = dir.filePath(QStringLiteral("no/such/dir/log.jsonl"));
+    Engine engine(broken);
+    QString error;
+    QVERIFY(!engine.start(&error));
+    QVERIFY2(error.contains(QLatin1String("no/such/dir")), qPrintable(error));
 }
 
 void TestEngine::cors()

@@ -338,7 +338,8 @@ void TestSecurity::adminRoutes()
     SseClient stream;
     stream.open(port(), "/events?topic=sensor/1/data", sensor);
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
-    for (const QByteArray &path : {QByteArray("/connections"), QByteArray("/nodes")}) {
+    for (const QByteArray &path :
+         {QByteArray("/connections"), QByteArray("/nodes"), QByteArray("/log")}) {
         QCOMPARE(request(port(), "GET", path, {}, {}, {}).status, 401);
         QCOMPARE(request(port(), "GET", path, {}, {}, sensor).status, 403);
         QCOMPARE(request(port(), "GET", path, {}, {}, admin).status, 200);
@@ -358,6 +359,12 @@ void TestSecurity::adminRoutes()
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
     // The demo page stays public.
     QCOMPARE(request(port(), "GET", "/", {}, {}, {}).status, 200);
+    // Every refusal above is in the connection log, with who and why.
+    const HttpResponse log = request(port(), "GET", "/log?kind=auth-failure", {}, {}, admin);
+    QCOMPARE(log.status, 200);
+    QCOMPARE(log.body.count('\n'), 7); // 3 x 401, 3 x 403, 1 x 403 on the kick
+    QVERIFY(log.body.contains("\"client_id\":\"dev-1\""));
+    QVERIFY(log.body.contains("403 this route needs the admin role"));
 }
 
 void TestSecurity::tokenExpiresOnALiveStream()

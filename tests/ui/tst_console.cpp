@@ -192,6 +192,10 @@ void TestConsole::initTestCase()
     QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_console"));
     QSettings().clear();
+    // As the app does for an English locale: English plural forms.
+    static QTranslator english;
+    QVERIFY(english.load(QStringLiteral(":/i18n/ssehub_en.qm")));
+    QCoreApplication::installTranslator(&english);
 }
 
 void TestConsole::threeClientsAppearAndCountersMove()
