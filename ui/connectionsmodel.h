@@ -11,6 +11,7 @@ class ConnectionsModel : public KeyedTableModel
     Q_OBJECT
 
 public:
+    // Filters..State are the columns that change while a stream lives (kept together).
     enum Column {
         Id,
         Client,

@@ -51,12 +51,15 @@ namespace ssehub {
 
 namespace {
 
-QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *parent)
+// sortable: the header sorts (through the proxy); the log stays in its own (time) order, which
+// also spares a sort of every batch of thousands of entries.
+QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *parent,
+                      bool sortable = true)
 {
     auto *view = new QTableView(parent);
     view->setObjectName(name);
     view->setModel(model);
-    view->setSortingEnabled(true);
+    view->setSortingEnabled(sortable);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->setSelectionMode(QAbstractItemView::SingleSelection);
     view->setAlternatingRowColors(true);
@@ -97,6 +100,16 @@ MainWindow::MainWindow(EngineThread *engine, const Engine::Config &config, QWidg
     m_connectionsFilter->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_healthSort->setSourceModel(m_connections);
     m_healthSort->setSortRole(ConnectionsModel::SortRole);
+    // Silence changes on every snapshot for every stream: re-sorting 10,000 rows four times a
+    // second would keep the GUI thread busy, so the heartbeat view re-sorts every two seconds.
+    m_healthSort->setDynamicSortFilter(false);
+    auto *resort = new QTimer(this);
+    resort->setInterval(2000);
+    connect(resort, &QTimer::timeout, this, [this] {
+        if (m_healthView->isVisible())
+            m_healthSort->sort(m_healthSort->sortColumn(), m_healthSort->sortOrder());
+    });
+    resort->start();
     m_logFilter->setSourceModel(m_log);
 
     buildActions();
@@ -473,8 +486,7 @@ QWidget *MainWindow::buildLog()
     top->addWidget(m_logSince);
     top->addWidget(exportButton);
     layout->addLayout(top);
-    m_logView = makeTable(m_logFilter, QStringLiteral("logView"), page);
-    m_logView->setSortingEnabled(false);
+    m_logView = makeTable(m_logFilter, QStringLiteral("logView"), page, false);
     layout->addWidget(m_logView, 1);
     connect(m_logKind, &QComboBox::currentIndexChanged, this, &MainWindow::applyLogFilter);
     connect(m_logClient, &QLineEdit::textChanged, this, &MainWindow::applyLogFilter);

@@ -123,6 +123,7 @@ struct Stats
     int failed = 0;
     std::vector<int64_t> connectUs;
     int64_t delivered = 0;
+    int64_t lastDeliveryUs = 0; // when the newest delivery arrived
     int64_t duplicates = 0;
     int64_t outOfOrder = 0;
     std::vector<int32_t> latencyUs;
@@ -349,6 +350,7 @@ void LoadGen::parseEvents(Conn *c)
                     else {
                         ++c->received;
                         ++m_s.delivered;
+                        m_s.lastDeliveryUs = nowUs();
                         m_s.latencyUs.push_back(int32_t(std::min<int64_t>(now - sent, INT32_MAX)));
                     }
                     c->lastSeq = std::max(c->lastSeq, seq);
@@ -544,7 +546,7 @@ int LoadGen::run()
            "\"server_connect_cpu_seconds\":%.3f,"
            "\"server_rss_before_kib\":%" PRId64 ",\"server_rss_idle_kib\":%" PRId64
            ",\"server_rss_after_kib\":%" PRId64 ","
-           "\"rss_per_connection_kib\":%.2f}\n",
+           "\"rss_per_connection_kib\":%.2f,\"deliveries_per_second\":%.0f}\n",
            m_o.flavor.c_str(), m_o.subscribers, m_o.topics, m_s.established, m_s.failed,
            connectSeconds, connectSeconds > 0 ? double(m_s.established) / connectSeconds : 0.0,
            percentile(m_s.connectUs, 50) / 1000.0, percentile(m_s.connectUs, 99) / 1000.0,
@@ -555,7 +557,10 @@ int LoadGen::run()
            percentile(latencies, 100) / 1000.0, cpu,
            m_s.delivered > 0 ? cpu * 1e6 / double(m_s.delivered) : 0.0,
            connectedSample.cpuSeconds - before.cpuSeconds, before.rssKiB, idle.rssKiB, after.rssKiB,
-           m_s.established > 0 ? double(idle.rssKiB - before.rssKiB) / m_s.established : 0.0);
+           m_s.established > 0 ? double(idle.rssKiB - before.rssKiB) / m_s.established : 0.0,
+           m_s.lastDeliveryUs > publishStartUs
+               ? double(m_s.delivered) * 1e6 / double(m_s.lastDeliveryUs - publishStartUs)
+               : 0.0);
     fflush(stdout);
     return 0;
 }
