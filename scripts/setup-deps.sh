@@ -13,6 +13,7 @@ build_packages=(
     qt6-charts-dev libqt6opengl6-dev libgl-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libhiredis-dev
+    fonts-wqy-microhei  # the console in Chinese needs a CJK font
 )
 test_packages=(
     redis-server chromium nodejs npm xvfb xauth iproute2 python3 curl

@@ -329,6 +329,10 @@
         <source>State</source>
         <translation>State</translation>
     </message>
+    <message numerus="yes">
+        <source>(%n paused)</source>
+        <translation><numerusform>(%n paused)</numerusform><numerusform>(%n paused)</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ssehub::LogModel</name>

@@ -329,6 +329,10 @@
         <source>State</source>
         <translation>状态</translation>
     </message>
+    <message numerus="yes">
+        <source>(%n paused)</source>
+        <translation><numerusform>（%n 个已暂停）</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ssehub::LogModel</name>

@@ -69,6 +69,7 @@ ZH = {
 'late': '延迟',
 'dead': '失联',
 '%1 (+%n paused)': '%1（另有 %n 个已暂停）',
+'(%n paused)': '（%n 个已暂停）',
 'Stream': '流',
 'Client id': '客户端 ID',
 'Remote address': '远端地址',

@@ -152,12 +152,15 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
         case UserAgent:
             return QString::fromUtf8(row.userAgent);
         case Filters:
-            return row.pausedFilters > 0
-                ? tr("%1 (+%n paused)", nullptr, row.pausedFilters)
-                      .arg(QString::fromUtf8(row.filters))
-                : QString::fromUtf8(row.filters);
+            if (row.pausedFilters == 0)
+                return QString::fromUtf8(row.filters);
+            if (row.filters.isEmpty())
+                return tr("(%n paused)", nullptr, row.pausedFilters);
+            return tr("%1 (+%n paused)", nullptr, row.pausedFilters)
+                .arg(QString::fromUtf8(row.filters));
         case ConnectedSince:
-            return QDateTime::fromMSecsSinceEpoch(row.connectedAt).toString(Qt::ISODate);
+            return QDateTime::fromMSecsSinceEpoch(row.connectedAt)
+                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         case Events:
             return formatCount(row.eventsSent);
         case Bytes:

@@ -33,6 +33,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -71,6 +72,14 @@ QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *p
     view->horizontalHeader()->setStretchLastSection(true);
     view->horizontalHeader()->setSectionsMovable(true);
     return view;
+}
+
+// Default column widths in average characters (saved widths replace them).
+void setColumnWidths(QTableView *view, const QList<int> &chars)
+{
+    const int unit = view->fontMetrics().averageCharWidth();
+    for (int c = 0; c < chars.size(); ++c)
+        view->horizontalHeader()->resizeSection(c, chars[c] * unit + 16);
 }
 
 } // namespace
@@ -302,6 +311,7 @@ QWidget *MainWindow::buildConnections()
 
     m_connectionsView = makeTable(m_connectionsFilter, QStringLiteral("connectionsView"), page);
     m_connectionsView->sortByColumn(ConnectionsModel::Id, Qt::AscendingOrder);
+    setColumnWidths(m_connectionsView, {7, 16, 21, 24, 20, 19, 11, 11, 11, 10, 10, 9});
     m_connectionsView->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_connectionsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::selectedChanged);
@@ -350,6 +360,13 @@ QWidget *MainWindow::buildTopics()
     m_topicsView->setUniformRowHeights(true);
     m_topicsView->setAlternatingRowColors(true);
     m_topicsView->header()->setStretchLastSection(true);
+    m_topicsView->header()->resizeSection(TopicsModel::Level, 220);
+    // New levels open as they appear (a tree of a few hundred nodes stays readable).
+    connect(m_topics, &QAbstractItemModel::rowsInserted, m_topicsView,
+            [this](const QModelIndex &parent) {
+                if (!parent.isValid() || m_topics->rowCount(parent) < 50)
+                    m_topicsView->expand(parent);
+            });
 
     auto *actions = new QHBoxLayout;
     auto *publish = new QPushButton(tr("Publish test event…"), page);
@@ -434,6 +451,7 @@ QWidget *MainWindow::buildHealth()
             || c == ConnectionsModel::State;
         m_healthView->setColumnHidden(c, !shown);
     }
+    setColumnWidths(m_healthView, {7, 16, 21, 24, 20, 19, 11, 11, 11, 10, 10, 9});
     m_healthView->sortByColumn(ConnectionsModel::LastWrite, Qt::DescendingOrder);
     auto *split = new QSplitter(Qt::Horizontal, page);
     split->addWidget(m_healthView);
@@ -487,6 +505,16 @@ QWidget *MainWindow::buildLog()
     top->addWidget(exportButton);
     layout->addLayout(top);
     m_logView = makeTable(m_logFilter, QStringLiteral("logView"), page, false);
+    setColumnWidths(m_logView, {23, 13, 7, 16, 21, 18});
+    // Follows new entries while scrolled to the end.
+    connect(m_logFilter, &QAbstractItemModel::rowsAboutToBeInserted, this, [this] {
+        const QScrollBar *bar = m_logView->verticalScrollBar();
+        m_logFollow = bar->value() >= bar->maximum();
+    });
+    connect(m_logFilter, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_logFollow)
+            QTimer::singleShot(0, m_logView, &QTableView::scrollToBottom);
+    });
     layout->addWidget(m_logView, 1);
     connect(m_logKind, &QComboBox::currentIndexChanged, this, &MainWindow::applyLogFilter);
     connect(m_logClient, &QLineEdit::textChanged, this, &MainWindow::applyLogFilter);
@@ -504,6 +532,7 @@ QWidget *MainWindow::buildCluster()
     m_clusterNote->setWordWrap(true);
     layout->addWidget(m_clusterNote);
     m_nodesView = makeTable(m_nodes, QStringLiteral("nodesView"), page);
+    setColumnWidths(m_nodesView, {24, 28, 14, 10, 10, 10, 10});
     layout->addWidget(m_nodesView, 1);
     return page;
 }

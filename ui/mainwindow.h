@@ -174,6 +174,7 @@ private:
     QLineEdit *m_logClient = nullptr;
     QComboBox *m_logSince = nullptr;
     QTableView *m_logView = nullptr;
+    bool m_logFollow = true;
 
     // Cluster.
     QLabel *m_clusterNote = nullptr;

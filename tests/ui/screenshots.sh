@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Starts the console under xvfb-run with a small live load (streams, some paused, publishes on a
+# few topics, a log with kicks), saves a PNG of each of its seven views and checks that none is
+# blank. Usage: tests/ui/screenshots.sh [OUT_DIR] (default: build/screenshots)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${SSEHUB_BUILD_DIR:-$root/build}
+out=${1:-$build/screenshots}
+ssehub=$build/app/ssehub
+[ -x "$ssehub" ] || { echo "screenshots: $ssehub is missing; build first" >&2; exit 1; }
+command -v xvfb-run >/dev/null || { echo "screenshots: xvfb-run is missing (apt-get install xvfb)" >&2; exit 1; }
+mkdir -p "$out"
+rm -f "$out"/*.png
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+# The console; it saves its views after 8 s and exits.
+env -u QT_QPA_PLATFORM SSEHUB_SCREENSHOTS="$out" SSEHUB_SCREENSHOT_DELAY_MS=8000 \
+    XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
+    xvfb-run -a -s "-screen 0 1280x1024x24" "$ssehub" --listen "127.0.0.1:$port" --heartbeat 2s \
+    --data-dir '' --lang "${SSEHUB_SCREENSHOT_LANG:-en}" >"$work/console.log" 2>&1 &
+console=$!
+
+# The load: 40 streams over sensor and alert topics, 20 publishes a second for 6 s.
+python3 - "$port" <<'PY' &
+import json, socket, sys, time
+port = int(sys.argv[1])
+def wait():
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port)).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("the console did not listen")
+def request(method, path, body=b""):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+    s.recv(65536)
+    s.close()
+wait()
+streams = []
+agents = ["Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0", "okhttp/4.12", "curl/7.88.1", "python-requests/2.31"]
+for i in range(40):
+    s = socket.create_connection(("127.0.0.1", port))
+    topic = "sensor/%2B/data" if i % 3 else "alerts/%23"
+    s.sendall(f"GET /events?topic={topic}&client_id=device-{i:02d} HTTP/1.1\r\nHost: x\r\n"
+              f"User-Agent: {agents[i % 4]}\r\n\r\n".encode())
+    s.setblocking(False)
+    streams.append(s)
+request("PATCH", "/subscriptions/device-05", json.dumps({"state": "paused"}).encode())
+for n in range(120):
+    topic = f"sensor/{n % 5}/data" if n % 4 else "alerts/fire/floor-2"
+    request("POST", "/publish", json.dumps({"topic": topic, "type": "reading",
+                                            "payload": {"n": n, "celsius": 20 + n % 7}}).encode())
+    for s in streams:
+        try:
+            s.recv(65536)
+        except OSError:
+            pass
+    time.sleep(0.05)
+streams[7].close()  # one client leaves
+time.sleep(10)
+PY
+
+status=0
+wait "$console" || status=$?
+if [ $status -ne 0 ]; then
+    echo "screenshots: the console exited with $status"
+    cat "$work/console.log"
+    exit 1
+fi
+ls "$out"/*.png
+python3 "$here/pngcheck.py" "$out"/*.png
+[ "$(ls "$out"/*.png | wc -l)" -eq 7 ] || { echo "screenshots: expected 7 views"; exit 1; }
