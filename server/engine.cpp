@@ -140,9 +140,11 @@ bool Engine::start(QString *error)
     if (m_redis)
         m_redis->start();
 
-    m_statsTimer.setInterval(qMax(50, m_config.statsIntervalMs));
-    connect(&m_statsTimer, &QTimer::timeout, this, &Engine::emitStatsIfChanged);
-    m_statsTimer.start();
+    // Console snapshots: the timer runs only while a console is attached.
+    m_snapshotTimer.setInterval(qMax(50, m_config.statsIntervalMs));
+    connect(&m_snapshotTimer, &QTimer::timeout, this, &Engine::takeSnapshot);
+    if (m_consoleAttached)
+        m_snapshotTimer.start();
     return true;
 }
 
@@ -257,7 +259,7 @@ QString Engine::reloadAccess(bool *ok)
 
 void Engine::stop()
 {
-    m_statsTimer.stop();
+    m_snapshotTimer.stop();
     if (m_front)
         m_front->stopListening();
     if (m_hub)
@@ -321,7 +323,7 @@ QJsonObject Engine::nodesJson() const
 EngineStats Engine::stats() const
 {
     EngineStats s;
-    s.revision = m_revision;
+    s.revision = m_snapshotRevision;
     s.listenUrl = listenUrl();
     s.startedAt = m_startedAt;
     if (m_broker) {
@@ -352,21 +354,6 @@ EngineStats Engine::stats() const
     return s;
 }
 
-void Engine::emitStatsIfChanged()
-{
-    EngineStats s = stats();
-    // A cheap signature of what changed; no snapshot is sent while the engine is idle.
-    const quint64 signature = quint64(s.connections) * 1000003ULL ^ s.connectionsOpened * 7919ULL
-        ^ s.eventsDelivered * 31ULL ^ s.requests * 131ULL ^ s.rejectedRequests
-        ^ quint64(qHash(s.brokerState))
-        ^ (m_cluster ? m_cluster->nodesRevision() * 2654435761ULL : 0);
-    if (signature == m_lastSignature && m_revision > 0)
-        return;
-    m_lastSignature = signature;
-    s.revision = ++m_revision;
-    Q_EMIT statsChanged(s);
-}
-
 // --- The console ----------------------------------------------------------------------------
 
 void Engine::setConsoleAttached(bool attached)
@@ -381,12 +368,11 @@ void Engine::setConsoleAttached(bool attached)
         // The first snapshot carries the log kept so far.
         m_logSeen = m_log->totalAppended() - quint64(m_log->size());
     }
-    if (attached) {
-        connect(&m_statsTimer, &QTimer::timeout, this, &Engine::takeSnapshot,
-                Qt::UniqueConnection);
+    if (attached && m_hub) {
+        m_snapshotTimer.start();
         QTimer::singleShot(0, this, &Engine::takeSnapshot);
     } else {
-        disconnect(&m_statsTimer, &QTimer::timeout, this, &Engine::takeSnapshot);
+        m_snapshotTimer.stop();
     }
 }
 
@@ -432,7 +418,6 @@ SnapshotPtr Engine::takeSnapshot()
     auto snapshot = std::make_shared<ConsoleSnapshot>();
     snapshot->revision = ++m_snapshotRevision;
     snapshot->stats = stats();
-    snapshot->stats.revision = m_revision;
     snapshot->monotonicMs = SseConnection::monotonicMs();
     snapshot->wallMs = QDateTime::currentMSecsSinceEpoch();
     snapshot->heartbeatMs = m_hub->streamOptions().heartbeatMs;
@@ -631,13 +616,6 @@ bool EngineThread::start(const Engine::Config &config, QString *error)
     // Relayed only while this engine is the current one: a stopped engine's last snapshots may
     // still be queued for this thread and must not reach the console after a restart.
     const quint64 generation = ++m_generation;
-    connect(
-        engine, &Engine::statsChanged, this,
-        [this, generation](const EngineStats &stats) {
-            if (generation == m_generation && m_engine)
-                Q_EMIT statsChanged(stats);
-        },
-        Qt::QueuedConnection);
     connect(
         engine, &Engine::snapshotReady, this,
         [this, generation](const SnapshotPtr &snapshot) {

@@ -66,7 +66,7 @@ public:
         int logFileKeep = 5;
         // Written when the engine stops (.csv: CSV, otherwise JSON Lines); empty: none.
         QString exportLogPath;
-        int statsIntervalMs = 250;
+        int statsIntervalMs = 250; // console snapshots (while a console is attached)
         // Where named clients' subscriptions and cursors are kept (subscriptions.json);
         // empty: in memory only.
         QString dataDir;
@@ -138,11 +138,9 @@ public:
     QList<LogEntry> logEntries(const LogQuery &query) const;
 
 Q_SIGNALS:
-    void statsChanged(const ssehub::EngineStats &stats);
     void snapshotReady(const ssehub::SnapshotPtr &snapshot);
 
 private:
-    void emitStatsIfChanged();
     void observe(const EventPtr &event);
     bool loadAuthenticator(Authenticator *out, QString *error) const;
     bool loadTls(QSslConfiguration *out, QString *error) const;
@@ -155,11 +153,9 @@ private:
     ClusterState *m_cluster = nullptr;
     Hub *m_hub = nullptr;
     HttpFront *m_front = nullptr;
-    QTimer m_statsTimer;
+    QTimer m_snapshotTimer;
     QStringList m_startProblems;
     qint64 m_startedAt = 0;
-    quint64 m_revision = 0;
-    quint64 m_lastSignature = 0;
     quint64 m_consolePublished = 0;
     RollingLogFile *m_logFile = nullptr;
 
@@ -219,7 +215,6 @@ public:
     void setConsoleAttached(bool attached);
 
 Q_SIGNALS:
-    void statsChanged(const ssehub::EngineStats &stats);
     void snapshotReady(const ssehub::SnapshotPtr &snapshot);
 
 private:

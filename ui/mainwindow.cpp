@@ -638,7 +638,8 @@ void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
         }
     }
     if (m_history.add({s.wallMs, s.stats.eventsPublished, s.stats.eventsDelivered, s.bytesOut,
-                       s.stats.connections}))
+                       s.stats.connections, s.clients, int(s.topics.size()),
+                       s.stats.slowConsumerCloses, s.stats.authFailures}))
         m_chart->update(m_history); // once a second: one replace() per series
     m_nodes->applyNodes(s.stats.nodes, s.wallMs);
     m_clusterNote->setText(
@@ -699,19 +700,20 @@ void MainWindow::updateOverview(const ConsoleSnapshot &s)
     setFigure(QStringLiteral("bytesOut"), formatBytes(quint64(now.bytesOut)) + tr("/s"));
     setFigure(QStringLiteral("slow"), formatCount(s.stats.slowConsumerCloses));
     setFigure(QStringLiteral("authFailures"), formatCount(s.stats.authFailures));
-    // Trends: the last minute of samples.
-    QList<double> in, out, bytes, streams;
+    // Trends: the last minute of samples (rates for the counters).
+    using Sample = ThroughputHistory::Sample;
+    const std::pair<const char *, double Sample::*> trends[] = {
+        {"connections", &Sample::connections}, {"clients", &Sample::clients},
+        {"topics", &Sample::topics},           {"eventsIn", &Sample::eventsIn},
+        {"eventsOut", &Sample::eventsOut},     {"bytesOut", &Sample::bytesOut},
+        {"slow", &Sample::slowCloses},         {"authFailures", &Sample::authFailures}};
     const auto &fine = m_history.fine();
-    for (size_t i = fine.size() > 60 ? fine.size() - 60 : 0; i < fine.size(); ++i) {
-        in << fine[i].eventsIn;
-        out << fine[i].eventsOut;
-        bytes << fine[i].bytesOut;
-        streams << fine[i].connections;
+    for (const auto &[name, field] : trends) {
+        QList<double> values;
+        for (size_t i = fine.size() > 60 ? fine.size() - 60 : 0; i < fine.size(); ++i)
+            values << fine[i].*field;
+        m_figures[QLatin1String(name)].trend->setValues(values);
     }
-    m_figures[QStringLiteral("eventsIn")].trend->setValues(in);
-    m_figures[QStringLiteral("eventsOut")].trend->setValues(out);
-    m_figures[QStringLiteral("bytesOut")].trend->setValues(bytes);
-    m_figures[QStringLiteral("connections")].trend->setValues(streams);
 }
 
 void MainWindow::updateStatus(const ConsoleSnapshot &s)

@@ -20,6 +20,10 @@ public:
         double eventsOut = 0;
         double bytesOut = 0;
         double connections = 0;
+        double clients = 0;
+        double topics = 0;
+        double slowCloses = 0; // per second
+        double authFailures = 0; // per second
     };
     struct Totals
     {
@@ -28,6 +32,10 @@ public:
         quint64 eventsOut = 0;
         quint64 bytesOut = 0;
         int connections = 0;
+        int clients = 0;
+        int topics = 0;
+        quint64 slowCloses = 0;
+        quint64 authFailures = 0;
     };
     static constexpr size_t FineCapacity = 300; // 5 minutes of seconds
     static constexpr size_t CoarseCapacity = 360; // an hour of 10 s

@@ -953,9 +953,10 @@ void TestEngine::engineThread()
     Engine::Config config;
     config.port = 0;
     config.statsIntervalMs = 50;
-    QSignalSpy stats(&thread, &EngineThread::statsChanged);
+    QSignalSpy snapshots(&thread, &EngineThread::snapshotReady);
     QString error;
     QVERIFY2(thread.start(config, &error), qPrintable(error));
+    thread.setConsoleAttached(true); // snapshots are made only while a console watches
     QVERIFY(thread.port() != 0);
     SseClient client;
     client.open(thread.port(), "/events?topic=x");
@@ -963,8 +964,9 @@ void TestEngine::engineThread()
     QCOMPARE(publish(thread.port(), "x", "1").status, 200);
     QTRY_COMPARE(client.events().size(), 1);
     // Snapshots arrive on this thread, queued; wait for one that has seen the publish.
-    QTRY_VERIFY(!stats.isEmpty() && stats.last().at(0).value<EngineStats>().eventsPublished == 1);
-    const EngineStats s = stats.last().at(0).value<EngineStats>();
+    QTRY_VERIFY(!snapshots.isEmpty()
+                && snapshots.last().at(0).value<SnapshotPtr>()->stats.eventsPublished == 1);
+    const EngineStats s = snapshots.last().at(0).value<SnapshotPtr>()->stats;
     QCOMPARE(s.connections, 1);
     QVERIFY(s.revision > 0);
     QCOMPARE(s.broker, QStringLiteral("embedded"));

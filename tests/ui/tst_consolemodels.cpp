@@ -275,14 +275,18 @@ void TestConsoleModels::nodes()
 void TestConsoleModels::throughputRates()
 {
     ThroughputHistory h;
-    QVERIFY(!h.add({1000, 0, 0, 0, 1}));
-    QVERIFY(!h.add({1500, 50, 100, 1000, 1})); // not a second yet
-    QVERIFY(h.add({2000, 100, 200, 2048, 2}));
+    QVERIFY(!h.add({1000, 0, 0, 0, 1, 1, 0, 0, 0}));
+    QVERIFY(!h.add({1500, 50, 100, 1000, 1, 1, 0, 0, 0})); // not a second yet
+    QVERIFY(h.add({2000, 100, 200, 2048, 2, 3, 4, 6, 2}));
     QCOMPARE(h.fine().size(), size_t(1));
     QCOMPARE(h.latest().eventsIn, 100.0);
     QCOMPARE(h.latest().eventsOut, 200.0);
     QCOMPARE(h.latest().bytesOut, 2048.0);
     QCOMPARE(h.latest().connections, 2.0);
+    QCOMPARE(h.latest().clients, 3.0);
+    QCOMPARE(h.latest().topics, 4.0);
+    QCOMPARE(h.latest().slowCloses, 6.0);
+    QCOMPARE(h.latest().authFailures, 2.0);
     // Bounded: 5 minutes of seconds, an hour of 10-second averages.
     quint64 in = 100;
     for (int i = 0; i < 4000; ++i) {
