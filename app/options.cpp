@@ -272,8 +272,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QStringLiteral("FILE"));
     const QCommandLineOption logFileSize(
         QStringLiteral("log-file-size"),
-        QCoreApplication::translate("main",
-                                    "Size at which --log-file is rotated (default 10M)."),
+        QCoreApplication::translate("main", "Size at which --log-file is rotated (default 10M)."),
         QStringLiteral("SIZE"));
     const QCommandLineOption logFileKeep(
         QStringLiteral("log-file-keep"),

@@ -392,7 +392,8 @@ void Engine::observe(const EventPtr &event)
                 times.append(row.lastEventAt);
             std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
             const qint64 cut = times.at(times.size() / 2);
-            m_topics.removeIf([cut](const auto &entry) { return entry.value().lastEventAt <= cut; });
+            m_topics.removeIf(
+                [cut](const auto &entry) { return entry.value().lastEventAt <= cut; });
         }
         it = m_topics.insert(event->topic, TopicRow {event->topic, 0, 0, {}, {}});
     }

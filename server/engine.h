@@ -31,7 +31,6 @@ class ClusterState;
 class HttpFront;
 class RedisBroker;
 
-
 // The assembled engine: broker, hub, HTTP front and log. Lives on the engine thread (see
 // EngineThread); knows nothing about files, the command line or settings.
 class Engine : public QObject
@@ -194,7 +193,7 @@ public:
     void post(std::function<void(Engine *)> fn);
     // Runs fn(engine) on the engine thread and then done(result) on context's thread (both
     // queued); done is dropped if context is gone by then.
-    template <typename R>
+    template<typename R>
     void request(std::function<R(Engine *)> fn, QObject *context, std::function<void(R)> done)
     {
         QPointer<QObject> target(context);
@@ -228,4 +227,3 @@ private:
 };
 
 } // namespace ssehub
-

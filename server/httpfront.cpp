@@ -737,8 +737,7 @@ void HttpFront::replyError(const ReplyTo &to, int status, const QString &message
     replyJson(to, status, QJsonObject {{QStringLiteral("error"), message}}, extraHeaders);
 }
 
-void HttpFront::noteAuthFailure(const QString &remote, const QString &clientId,
-                                const QString &why)
+void HttpFront::noteAuthFailure(const QString &remote, const QString &clientId, const QString &why)
 {
     ++m_counters.authFailures;
     if (!m_log)
@@ -871,10 +870,9 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
     if (m_options.auth.isEnabled()) {
         if (!stream.spec.clientId.isEmpty() && stream.spec.clientId != who.clientId) {
             refuse(replyTo(request, socket), 403,
-                   who.authenticated
-                       ? tr("client_id '%1' does not match the token's client '%2'")
-                             .arg(stream.spec.clientId, who.clientId)
-                       : tr("client_id needs a token for that client"),
+                   who.authenticated ? tr("client_id '%1' does not match the token's client '%2'")
+                                           .arg(stream.spec.clientId, who.clientId)
+                                     : tr("client_id needs a token for that client"),
                    who.clientId);
             return;
         }
@@ -1124,11 +1122,13 @@ void HttpFront::serveLog(const QHttpServerRequest &request, QTcpSocket *socket)
         *out = time.toMSecsSinceEpoch();
         return true;
     };
-    for (const auto &[key, value] : queryItems(request.url().query(QUrl::FullyEncoded).toLatin1())) {
+    for (const auto &[key, value] :
+         queryItems(request.url().query(QUrl::FullyEncoded).toLatin1())) {
         if (key == "format") {
             if (!logFormatFromName(QString::fromLatin1(value), &format)) {
-                replyError(to, 400, tr("format must be csv or jsonl, not '%1'")
-                                        .arg(QString::fromUtf8(value)));
+                replyError(
+                    to, 400,
+                    tr("format must be csv or jsonl, not '%1'").arg(QString::fromUtf8(value)));
                 return;
             }
         } else if (key == "kind") {
@@ -1144,8 +1144,9 @@ void HttpFront::serveLog(const QHttpServerRequest &request, QTcpSocket *socket)
             query.client = QString::fromUtf8(value);
         } else if (key == "since" || key == "until") {
             if (!parseTime(value, key == "since" ? &query.sinceMs : &query.untilMs)) {
-                replyError(to, 400, tr("%1 must be ms since the epoch or an ISO 8601 time")
-                                        .arg(QString::fromLatin1(key)));
+                replyError(to, 400,
+                           tr("%1 must be ms since the epoch or an ISO 8601 time")
+                               .arg(QString::fromLatin1(key)));
                 return;
             }
         } else if (key == "limit") {

@@ -199,8 +199,8 @@ private:
     void replyError(const ReplyTo &to, int status, const QString &message,
                     const QByteArray &extraHeaders = {});
     // 401/403: counted, logged (auth-failure) and answered.
-    void refuse(const ReplyTo &to, int status, const QString &message,
-                const QString &clientId = {}, const QByteArray &extraHeaders = {});
+    void refuse(const ReplyTo &to, int status, const QString &message, const QString &clientId = {},
+                const QByteArray &extraHeaders = {});
     void noteAuthFailure(const QString &remote, const QString &clientId, const QString &why);
     // A client's own routes: the client itself or an admin; otherwise answers 403.
     bool mayActFor(const ReplyTo &to, const Identity &who, const QString &clientId);

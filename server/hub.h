@@ -144,8 +144,7 @@ public:
     int clientCount() const { return int(m_clients.size()); }
     QList<const SseConnection *> connections() const;
     const Client *client(const QString &id) const;
-    template <typename Fn>
-    void forEachClient(Fn fn) const
+    template<typename Fn> void forEachClient(Fn fn) const
     {
         for (const auto &entry : m_clients)
             fn(*entry.second);

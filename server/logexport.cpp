@@ -166,9 +166,9 @@ void RollingLogFile::append(const LogEntry &entry)
         return;
     if (m_file.write(line) != line.size()) {
         if (m_problem.isEmpty())
-            qCWarning(lcEngine).noquote() << "log file" << m_file.fileName()
-                                          << "is not written:" << m_file.errorString()
-                                          << "- free space or fix permissions";
+            qCWarning(lcEngine).noquote()
+                << "log file" << m_file.fileName() << "is not written:" << m_file.errorString()
+                << "- free space or fix permissions";
         m_problem = m_file.errorString();
         return;
     }
@@ -193,8 +193,9 @@ void RollingLogFile::rotate()
     m_size = 0;
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append)) {
         m_problem = m_file.errorString();
-        qCWarning(lcEngine).noquote() << "log file" << base << "cannot be reopened after rotation:"
-                                      << m_problem << "- logging to it stops";
+        qCWarning(lcEngine).noquote()
+            << "log file" << base << "cannot be reopened after rotation:" << m_problem
+            << "- logging to it stops";
     }
 }
 

@@ -47,8 +47,8 @@ void ConnectionsModel::applySnapshot(const ConsoleSnapshot &snapshot)
     m_heartbeatMs = snapshot.heartbeatMs;
     mergeRows(
         m_rows, snapshot.connections, [](const ConnectionRow &r) { return r.id; },
-        [](const ConnectionRow &a, const ConnectionRow &b) { return a.sameFigures(b); },
-        Filters, State); // the id, client, address, agent and start of a stream never change
+        [](const ConnectionRow &a, const ConnectionRow &b) { return a.sameFigures(b); }, Filters,
+        State); // the id, client, address, agent and start of a stream never change
     std::fill(std::begin(m_counts), std::end(m_counts), 0);
     for (const ConnectionRow &row : m_rows)
         ++m_counts[int(health(row))];

@@ -27,7 +27,8 @@ QString formatAgo(qint64 ms)
     if (ms < 1000)
         return QCoreApplication::translate("format", "%1 ms").arg(locale.toString(ms));
     if (ms < 60000)
-        return QCoreApplication::translate("format", "%1 s").arg(locale.toString(ms / 1000.0, 'f', 1));
+        return QCoreApplication::translate("format", "%1 s")
+            .arg(locale.toString(ms / 1000.0, 'f', 1));
     return QCoreApplication::translate("format", "%1 min").arg(locale.toString(ms / 60000));
 }
 

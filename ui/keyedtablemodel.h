@@ -20,7 +20,7 @@ protected:
     // displayed figures are unchanged. Changed rows are reported for the columns
     // firstChanging..lastChanging (-1: all): a proxy sorted by a column outside them (the key)
     // need not re-sort.
-    template <typename Row, typename KeyFn, typename SameFn>
+    template<typename Row, typename KeyFn, typename SameFn>
     void mergeRows(std::vector<Row> &current, std::vector<Row> next, KeyFn key, SameFn same,
                    int firstChanging = -1, int lastChanging = -1)
     {
@@ -53,9 +53,9 @@ protected:
         int changedLast = -1;
         auto flushChanged = [&] {
             if (changedFirst >= 0)
-                Q_EMIT dataChanged(index(changedFirst, firstChanging < 0 ? 0 : firstChanging),
-                                   index(changedLast,
-                                         lastChanging < 0 ? columnCount() - 1 : lastChanging));
+                Q_EMIT dataChanged(
+                    index(changedFirst, firstChanging < 0 ? 0 : firstChanging),
+                    index(changedLast, lastChanging < 0 ? columnCount() - 1 : lastChanging));
             changedFirst = changedLast = -1;
         };
         while (i < next.size()) {

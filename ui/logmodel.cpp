@@ -83,7 +83,8 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case Time:
-            return QDateTime::fromMSecsSinceEpoch(e.time).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+            return QDateTime::fromMSecsSinceEpoch(e.time).toString(
+                QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
         case Kind:
             return kindTitle(e.kind);
         case Connection:

@@ -176,7 +176,8 @@ MainWindow::MainWindow(EngineThread *engine, const Engine::Config &config, QWidg
         m_startProblems = m_engine->startProblems();
         updateBanner();
         m_startStop->setText(tr("Stop server"));
-        m_statusUrl->setText(QStringLiteral("<a href=\"%1/\">%1</a>").arg(m_engine->listenUrl().toHtmlEscaped()));
+        m_statusUrl->setText(
+            QStringLiteral("<a href=\"%1/\">%1</a>").arg(m_engine->listenUrl().toHtmlEscaped()));
     }
 }
 
@@ -319,8 +320,8 @@ QWidget *MainWindow::buildConnections()
     auto *detail = new QWidget(page);
     auto *detailLayout = new QVBoxLayout(detail);
     detailLayout->setContentsMargins(0, 0, 0, 0);
-    m_detailTitle = new QLabel(tr("Select a stream to see its subscriptions and last events."),
-                               detail);
+    m_detailTitle
+        = new QLabel(tr("Select a stream to see its subscriptions and last events."), detail);
     m_detailTitle->setObjectName(QStringLiteral("detailTitle"));
     m_detailSubscriptions = new QTreeWidget(detail);
     m_detailSubscriptions->setObjectName(QStringLiteral("detailSubscriptions"));
@@ -628,11 +629,12 @@ void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
     m_log->append(s.log);
     for (const LogEntry &e : s.log) {
         if (e.kind == LogEntry::Kind::Disconnect && e.reason == QLatin1String("dead")) {
-            m_reaped->insertItem(0, tr("%1  stream %2  %3  %4")
-                                        .arg(QDateTime::fromMSecsSinceEpoch(e.time).toString(
-                                                 QStringLiteral("HH:mm:ss")),
-                                             QString::number(e.connectionId), e.clientId,
-                                             e.remoteAddress));
+            m_reaped->insertItem(
+                0,
+                tr("%1  stream %2  %3  %4")
+                    .arg(
+                        QDateTime::fromMSecsSinceEpoch(e.time).toString(QStringLiteral("HH:mm:ss")),
+                        QString::number(e.connectionId), e.clientId, e.remoteAddress));
             while (m_reaped->count() > 200)
                 delete m_reaped->takeItem(m_reaped->count() - 1);
         }
@@ -651,9 +653,12 @@ void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
     if (!s.tail.isEmpty() && !m_tailPause->isChecked()) {
         QString lines;
         for (const EventPtr &e : s.tail) {
-            lines += QDateTime::fromMSecsSinceEpoch(e->timestamp).toString(QStringLiteral("HH:mm:ss.zzz"))
+            lines += QDateTime::fromMSecsSinceEpoch(e->timestamp)
+                         .toString(QStringLiteral("HH:mm:ss.zzz"))
                 + QLatin1Char(' ') + QString::fromUtf8(e->topic)
-                + (e->type.isEmpty() ? QString() : QLatin1String(" [") + QString::fromUtf8(e->type) + QLatin1Char(']'))
+                + (e->type.isEmpty()
+                       ? QString()
+                       : QLatin1String(" [") + QString::fromUtf8(e->type) + QLatin1Char(']'))
                 + QLatin1Char(' ') + QString::fromUtf8(e->payload.left(2000)) + QLatin1Char('\n');
         }
         lines.chop(1);
@@ -702,11 +707,11 @@ void MainWindow::updateOverview(const ConsoleSnapshot &s)
     setFigure(QStringLiteral("authFailures"), formatCount(s.stats.authFailures));
     // Trends: the last minute of samples (rates for the counters).
     using Sample = ThroughputHistory::Sample;
-    const std::pair<const char *, double Sample::*> trends[] = {
-        {"connections", &Sample::connections}, {"clients", &Sample::clients},
-        {"topics", &Sample::topics},           {"eventsIn", &Sample::eventsIn},
-        {"eventsOut", &Sample::eventsOut},     {"bytesOut", &Sample::bytesOut},
-        {"slow", &Sample::slowCloses},         {"authFailures", &Sample::authFailures}};
+    const std::pair<const char *, double Sample::*> trends[]
+        = {{"connections", &Sample::connections}, {"clients", &Sample::clients},
+           {"topics", &Sample::topics},           {"eventsIn", &Sample::eventsIn},
+           {"eventsOut", &Sample::eventsOut},     {"bytesOut", &Sample::bytesOut},
+           {"slow", &Sample::slowCloses},         {"authFailures", &Sample::authFailures}};
     const auto &fine = m_history.fine();
     for (const auto &[name, field] : trends) {
         QList<double> values;
@@ -754,8 +759,9 @@ void MainWindow::kickSelected()
         return;
     m_engine->request<bool>([id](Engine *e) { return e->hub() && e->hub()->kick(id); }, this,
                             [this, id](bool kicked) {
-                                report(kicked, kicked ? tr("Stream %1 disconnected.").arg(id)
-                                                      : tr("Stream %1 had already ended.").arg(id));
+                                report(kicked,
+                                       kicked ? tr("Stream %1 disconnected.").arg(id)
+                                              : tr("Stream %1 had already ended.").arg(id));
                             });
 }
 
@@ -768,9 +774,10 @@ void MainWindow::pauseSelected(bool pause)
         [client, pause](Engine *e) { return e->setClientPaused(client, pause); }, this,
         [this, client, pause](const Hub::Answer &answer) {
             const bool ok = answer.status < 300;
-            report(ok, ok ? (pause ? tr("Subscriptions of %1 paused.").arg(client)
-                                   : tr("Subscriptions of %1 resumed.").arg(client))
-                          : tr("%1: %2").arg(client, answer.error));
+            report(ok,
+                   ok ? (pause ? tr("Subscriptions of %1 paused.").arg(client)
+                               : tr("Subscriptions of %1 resumed.").arg(client))
+                      : tr("%1: %2").arg(client, answer.error));
         });
 }
 
@@ -803,9 +810,10 @@ void MainWindow::refreshDetail()
                 auto *item = new QTreeWidgetItem(m_detailSubscriptions);
                 item->setText(0, QString::fromUtf8(s.filter.text()));
                 item->setText(1, Subscription::stateName(s.state));
-                item->setText(2, s.expiresAt ? QDateTime::fromMSecsSinceEpoch(s.expiresAt)
-                                                   .toString(Qt::ISODate)
-                                             : tr("never"));
+                item->setText(
+                    2,
+                    s.expiresAt ? QDateTime::fromMSecsSinceEpoch(s.expiresAt).toString(Qt::ISODate)
+                                : tr("never"));
             }
             QStringList lines;
             for (const EventPtr &e : d.recentEvents)
@@ -854,9 +862,9 @@ void MainWindow::startTail(const QString &filter)
         return;
     m_engine->request<QString>([text](Engine *e) { return e->setTail(text); }, this,
                                [this, filter](const QString &error) {
-                                   m_tailState->setText(
-                                       error.isEmpty() ? tr("Tailing %1").arg(filter)
-                                                       : tr("Cannot tail: %1").arg(error));
+                                   m_tailState->setText(error.isEmpty()
+                                                            ? tr("Tailing %1").arg(filter)
+                                                            : tr("Cannot tail: %1").arg(error));
                                    report(error.isEmpty(), m_tailState->text());
                                });
 }
@@ -884,8 +892,8 @@ void MainWindow::reloadAccess()
         },
         this,
         [this](const QPair<bool, QString> &result) {
-            report(result.first, result.first ? result.second
-                                              : tr("Reload failed: %1").arg(result.second));
+            report(result.first,
+                   result.first ? result.second : tr("Reload failed: %1").arg(result.second));
         });
 }
 
@@ -897,8 +905,7 @@ void MainWindow::applyLogFilter()
     m_logFilter->setKinds(kinds);
     m_logFilter->setClientText(m_logClient->text());
     const int seconds = m_logSince->currentData().toInt();
-    m_logFilter->setSince(seconds > 0 ? QDateTime::currentMSecsSinceEpoch() - seconds * 1000LL
-                                      : 0);
+    m_logFilter->setSince(seconds > 0 ? QDateTime::currentMSecsSinceEpoch() - seconds * 1000LL : 0);
 }
 
 bool MainWindow::exportLog(const QString &path, QString *error)
@@ -913,9 +920,9 @@ void MainWindow::exportLogInteractively()
     const QString jsonl = tr("JSON Lines (*.jsonl)");
     QString path = QFileDialog::getSaveFileName(
         this, tr("Export connection log"),
-        QDir::home().filePath(QStringLiteral("ssehub-log-%1.csv")
-                                  .arg(QDateTime::currentDateTime().toString(
-                                      QStringLiteral("yyyyMMdd-HHmmss")))),
+        QDir::home().filePath(
+            QStringLiteral("ssehub-log-%1.csv")
+                .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")))),
         csv + QStringLiteral(";;") + jsonl, &selected);
     if (path.isEmpty())
         return;
@@ -923,9 +930,9 @@ void MainWindow::exportLogInteractively()
         path += selected == jsonl ? QStringLiteral(".jsonl") : QStringLiteral(".csv");
     QString error;
     if (exportLog(path, &error))
-        report(true, tr("Exported %n log entry(s) to %1.", nullptr,
-                        int(m_logFilter->rowCount()))
-                         .arg(QDir::toNativeSeparators(path)));
+        report(true,
+               tr("Exported %n log entry(s) to %1.", nullptr, int(m_logFilter->rowCount()))
+                   .arg(QDir::toNativeSeparators(path)));
     else
         QMessageBox::warning(this, tr("Export failed"), error);
 }
@@ -987,7 +994,8 @@ void MainWindow::saveState() const
     settings.setValue(QStringLiteral("tab"), m_tabs->currentIndex());
     settings.setValue(QStringLiteral("connectionsHeader"),
                       m_connectionsView->horizontalHeader()->saveState());
-    settings.setValue(QStringLiteral("healthHeader"), m_healthView->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("healthHeader"),
+                      m_healthView->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("logHeader"), m_logView->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("topicsHeader"), m_topicsView->header()->saveState());
     settings.setValue(QStringLiteral("connectionsSplit"), m_connectionsSplit->saveState());

@@ -13,7 +13,17 @@ class NodesModel : public KeyedTableModel
     Q_OBJECT
 
 public:
-    enum Column { Id, Address, Uptime, Connections, Clients, EventsIn, EventsOut, Broker, ColumnCount };
+    enum Column {
+        Id,
+        Address,
+        Uptime,
+        Connections,
+        Clients,
+        EventsIn,
+        EventsOut,
+        Broker,
+        ColumnCount
+    };
 
     explicit NodesModel(QObject *parent = nullptr);
 

@@ -75,8 +75,8 @@ ThroughputChart::ThroughputChart(QWidget *parent)
     m_range->setObjectName(QStringLiteral("chartRange"));
     m_range->addItem(tr("Last 5 minutes (1 s)"));
     m_range->addItem(tr("Last hour (10 s)"));
-    d->events = makePlot(tr("Events per second"), {tr("in (published)"), tr("out (delivered)")},
-                         this);
+    d->events
+        = makePlot(tr("Events per second"), {tr("in (published)"), tr("out (delivered)")}, this);
     d->bytes = makePlot(tr("KiB per second out"), {tr("KiB/s")}, this);
     d->connections = makePlot(tr("Open streams"), {tr("streams")}, this);
     auto *layout = new QGridLayout(this);
@@ -139,15 +139,16 @@ void ThroughputChart::update(const ThroughputHistory &history)
     d->events.series[1]->replace(out);
     d->bytes.series[0]->replace(bytes);
     d->connections.series[0]->replace(streams);
-    const qint64 end = samples.empty() ? QDateTime::currentMSecsSinceEpoch() : samples.back().timeMs;
+    const qint64 end
+        = samples.empty() ? QDateTime::currentMSecsSinceEpoch() : samples.back().timeMs;
     const qint64 span = hour ? 3600 * 1000 : 300 * 1000;
     for (Plot *p : {&d->events, &d->bytes, &d->connections}) {
         p->x->setRange(QDateTime::fromMSecsSinceEpoch(end - span),
                        QDateTime::fromMSecsSinceEpoch(end));
         p->x->setFormat(hour ? QStringLiteral("HH:mm") : QStringLiteral("HH:mm:ss"));
     }
-    const std::pair<Plot *, double> tops[] = {
-        {&d->events, maxEvents}, {&d->bytes, maxBytes}, {&d->connections, maxStreams}};
+    const std::pair<Plot *, double> tops[]
+        = {{&d->events, maxEvents}, {&d->bytes, maxBytes}, {&d->connections, maxStreams}};
     for (const auto &[plot, top] : tops) {
         plot->y->setRange(0, std::max(4.0, top * 1.1));
         plot->y->applyNiceNumbers();

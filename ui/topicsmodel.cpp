@@ -77,8 +77,8 @@ void TopicsModel::applySnapshot(const ConsoleSnapshot &snapshot)
         const auto before = m_lastCounts.constFind(t.topic);
         if (before != m_lastCounts.constEnd()) {
             const qint64 dt = now.atMs - before->atMs;
-            now.rate = dt > 0 ? double(t.events - before->events) * 1000.0 / double(dt)
-                              : before->rate;
+            now.rate
+                = dt > 0 ? double(t.events - before->events) * 1000.0 / double(dt) : before->rate;
         }
         counts.insert(t.topic, now);
         set(item, Rate, formatRate(now.rate));
@@ -87,7 +87,7 @@ void TopicsModel::applySnapshot(const ConsoleSnapshot &snapshot)
         set(item, Preview,
             t.lastType.isEmpty() ? QString::fromUtf8(t.preview)
                                  : QStringLiteral("[%1] %2").arg(QString::fromUtf8(t.lastType),
-                                                                  QString::fromUtf8(t.preview)));
+                                                                 QString::fromUtf8(t.preview)));
     }
     m_lastCounts = std::move(counts);
     m_topicCount = int(snapshot.topics.size());

@@ -28,8 +28,7 @@ public:
 
 private:
     QStandardItem *node(const QByteArray &path);
-    void set(QStandardItem *first, int column, const QVariant &value,
-             int role = Qt::DisplayRole);
+    void set(QStandardItem *first, int column, const QVariant &value, int role = Qt::DisplayRole);
     void removeUnseen(QStandardItem *parent, const QSet<QByteArray> &seen);
 
     QHash<QByteArray, QStandardItem *> m_items; // by full path

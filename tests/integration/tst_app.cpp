@@ -108,14 +108,14 @@ void TestApp::badOptions_data()
     QTest::newRow("listen") << QStringList {QStringLiteral("--headless"),
                                             QStringLiteral("--listen"), QStringLiteral("nonsense")}
                             << "--listen";
-    QTest::newRow("log-file-keep") << QStringList {QStringLiteral("--headless"),
-                                                   QStringLiteral("--log-file-keep"),
-                                                   QStringLiteral("0")}
-                                   << "--log-file-keep";
-    QTest::newRow("log-file-size") << QStringList {QStringLiteral("--headless"),
-                                                   QStringLiteral("--log-file-size"),
-                                                   QStringLiteral("1")}
-                                   << "--log-file-size";
+    QTest::newRow("log-file-keep")
+        << QStringList {QStringLiteral("--headless"), QStringLiteral("--log-file-keep"),
+                        QStringLiteral("0")}
+        << "--log-file-keep";
+    QTest::newRow("log-file-size")
+        << QStringList {QStringLiteral("--headless"), QStringLiteral("--log-file-size"),
+                        QStringLiteral("1")}
+        << "--log-file-size";
     QTest::newRow("heartbeat") << QStringList {
         QStringLiteral("--headless"), QStringLiteral("--heartbeat"),
         QStringLiteral("soon")} << "--heartbeat";
@@ -212,9 +212,10 @@ void TestApp::exportsTheLogOnExit()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("exit.csv"));
     QProcess p;
-    const quint16 port = launch(p, {QStringLiteral("--headless"), QStringLiteral("--listen"),
-                                    QStringLiteral("127.0.0.1:0"), QStringLiteral("--export-log"),
-                                    path});
+    const quint16 port
+        = launch(p,
+                 {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--export-log"), path});
     QVERIFY(port != 0);
     SseClient client;
     client.open(port, "/events?topic=e&client_id=exported");

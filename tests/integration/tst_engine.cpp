@@ -10,10 +10,10 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
-#include <QJsonDocument>
-#include <QTemporaryDir>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -640,9 +640,10 @@ void TestEngine::connectionLogRoute()
             agent = line.value(QLatin1String("user_agent")).toString();
     }
     // Per named client: its subscription, its stream opening and closing.
-    QCOMPARE(kinds, (QMap<QString, int> {{QStringLiteral("subscribe"), 2},
-                                         {QStringLiteral("connect"), 2},
-                                         {QStringLiteral("disconnect"), 2}}));
+    QCOMPARE(kinds,
+             (QMap<QString, int> {{QStringLiteral("subscribe"), 2},
+                                  {QStringLiteral("connect"), 2},
+                                  {QStringLiteral("disconnect"), 2}}));
     QCOMPARE(agent, QStringLiteral("agent, with comma"));
 
     const HttpResponse csv = request(port(), "GET", "/log?format=csv&kind=disconnect&client=log-b");
@@ -687,8 +688,10 @@ void TestEngine::rollingLogFile()
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
     m_engine.reset(); // flushes
     const QStringList files = QDir(dir.path()).entryList(QDir::Files, QDir::Name);
-    QCOMPARE(files, QStringList({QStringLiteral("connections.jsonl"), QStringLiteral("connections.jsonl.1"),
-                                 QStringLiteral("connections.jsonl.2")}));
+    QCOMPARE(
+        files,
+        QStringList({QStringLiteral("connections.jsonl"), QStringLiteral("connections.jsonl.1"),
+                     QStringLiteral("connections.jsonl.2")}));
     qint64 entries = 0;
     for (const QString &name : files) {
         QFile f(dir.filePath(name));

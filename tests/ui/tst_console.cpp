@@ -18,8 +18,8 @@
 #include <QBrush>
 #include <QComboBox>
 #include <QElapsedTimer>
-#include <QHeaderView>
 #include <QFile>
+#include <QHeaderView>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -126,7 +126,8 @@ bool hasLogEntry(MainWindow *window, LogEntry::Kind kind, const QString &client)
 
 QByteArray clientPath(const QByteArray &client, const QByteArray &filter)
 {
-    return "/events?topic=" + QUrl::toPercentEncoding(QString::fromUtf8(filter)) + "&client_id=" + client;
+    return "/events?topic=" + QUrl::toPercentEncoding(QString::fromUtf8(filter))
+        + "&client_id=" + client;
 }
 
 // RFC 4180 fields of one CSV record (the tests' own reading, independent of the writer).
@@ -138,7 +139,8 @@ QStringList csvFields(const QString &line)
     for (qsizetype i = 0; i < line.size(); ++i) {
         const QChar c = line.at(i);
         if (quoted) {
-            if (c == QLatin1Char('"') && i + 1 < line.size() && line.at(i + 1) == QLatin1Char('"')) {
+            if (c == QLatin1Char('"') && i + 1 < line.size()
+                && line.at(i + 1) == QLatin1Char('"')) {
                 field += QLatin1Char('"');
                 ++i;
             } else if (c == QLatin1Char('"')) {
@@ -211,7 +213,8 @@ void TestConsole::threeClientsAppearAndCountersMove()
              QStringLiteral("probe-a/1.0"));
     QCOMPARE(c.cell(QStringLiteral("alpha"), ConnectionsModel::Filters),
              QStringLiteral("sensor/+/data"));
-    QVERIFY(c.cell(QStringLiteral("beta"), ConnectionsModel::Remote).startsWith(QLatin1String("127.0.0.1:")));
+    QVERIFY(c.cell(QStringLiteral("beta"), ConnectionsModel::Remote)
+                .startsWith(QLatin1String("127.0.0.1:")));
     QCOMPARE(c.cell(QStringLiteral("gamma"), ConnectionsModel::State), QStringLiteral("live"));
 
     QCOMPARE(publish(c.port(), "sensor/1/data", "{\"v\":1}").status, 200);
@@ -225,7 +228,8 @@ void TestConsole::threeClientsAppearAndCountersMove()
 
     // The text filter narrows the table; a closed client leaves it.
     auto *view = c.window->findChild<QTableView *>(QStringLiteral("connectionsView"));
-    c.window->findChild<QLineEdit *>(QStringLiteral("connectionsSearch"))->setText(QStringLiteral("beta"));
+    c.window->findChild<QLineEdit *>(QStringLiteral("connectionsSearch"))
+        ->setText(QStringLiteral("beta"));
     QCOMPARE(view->model()->rowCount(), 1);
     c.window->findChild<QLineEdit *>(QStringLiteral("connectionsSearch"))->clear();
     QCOMPARE(view->model()->rowCount(), 3);
@@ -263,7 +267,8 @@ void TestConsole::pauseStopsDeliveryAndResumeRestartsIt()
     QVERIFY(c.select(QStringLiteral("sleepy")));
     c.click(QStringLiteral("pauseButton"));
     QTRY_VERIFY(c.window->statusBar()->currentMessage().contains(QLatin1String("paused")));
-    QTRY_VERIFY(c.cell(QStringLiteral("sleepy"), ConnectionsModel::Filters).contains(QLatin1String("paused")));
+    QTRY_VERIFY(c.cell(QStringLiteral("sleepy"), ConnectionsModel::Filters)
+                    .contains(QLatin1String("paused")));
 
     QCOMPARE(publish(c.port(), "news/a", "1").status, 200);
     QTRY_COMPARE(control.messages().size(), 1);
@@ -305,16 +310,22 @@ void TestConsole::publishDialogValidatesBeforeSending()
 {
     // The rules themselves.
     PublishRequest request;
-    QVERIFY(!PublishDialog::validate(QStringLiteral("t"), {}, QStringLiteral("{oops"), &request).isEmpty());
-    QVERIFY(!PublishDialog::validate(QStringLiteral("t"), {}, QStringLiteral("1 2"), &request).isEmpty());
-    QVERIFY(!PublishDialog::validate(QStringLiteral("a/+"), {}, QStringLiteral("1"), &request).isEmpty());
+    QVERIFY(!PublishDialog::validate(QStringLiteral("t"), {}, QStringLiteral("{oops"), &request)
+                 .isEmpty());
+    QVERIFY(!PublishDialog::validate(QStringLiteral("t"), {}, QStringLiteral("1 2"), &request)
+                 .isEmpty());
+    QVERIFY(!PublishDialog::validate(QStringLiteral("a/+"), {}, QStringLiteral("1"), &request)
+                 .isEmpty());
     QVERIFY(!PublishDialog::validate({}, {}, QStringLiteral("1"), &request).isEmpty());
-    QVERIFY(!PublishDialog::validate(QStringLiteral("t"), QStringLiteral("a\nb"), QStringLiteral("1"), &request).isEmpty());
+    QVERIFY(!PublishDialog::validate(QStringLiteral("t"), QStringLiteral("a\nb"),
+                                     QStringLiteral("1"), &request)
+                 .isEmpty());
     QVERIFY(PublishDialog::validate(QStringLiteral("t/1"), QStringLiteral("kind"),
                                     QStringLiteral(" { \"a\" : [1, 2] } "), &request)
                 .isEmpty());
     QCOMPARE(request.payloadJson, QByteArray("{\"a\":[1,2]}"));
-    QVERIFY(PublishDialog::validate(QStringLiteral("t"), {}, QStringLiteral("\"text\""), &request).isEmpty());
+    QVERIFY(PublishDialog::validate(QStringLiteral("t"), {}, QStringLiteral("\"text\""), &request)
+                .isEmpty());
 
     // Through the window: invalid JSON keeps the button disabled; a valid event is delivered.
     Console c;
@@ -326,7 +337,8 @@ void TestConsole::publishDialogValidatesBeforeSending()
     QTimer::singleShot(0, c.window.get(), [&] {
         auto *dialog = qobject_cast<PublishDialog *>(QApplication::activeModalWidget());
         QVERIFY(dialog);
-        dialog->findChild<QLineEdit *>(QStringLiteral("publishTopic"))->setText(QStringLiteral("test/console"));
+        dialog->findChild<QLineEdit *>(QStringLiteral("publishTopic"))
+            ->setText(QStringLiteral("test/console"));
         auto *payload = dialog->findChild<QPlainTextEdit *>(QStringLiteral("publishPayload"));
         payload->setPlainText(QStringLiteral("{\"broken\": "));
         auto *send = dialog->findChild<QPushButton *>(QStringLiteral("publishSend"));
@@ -341,8 +353,9 @@ void TestConsole::publishDialogValidatesBeforeSending()
     QTRY_COMPARE(client.messages().size(), 1);
     const QJsonObject envelope = client.messages().first().json();
     QCOMPARE(envelope.value(QLatin1String("topic")).toString(), QStringLiteral("test/console"));
-    QCOMPARE(envelope.value(QLatin1String("payload")).toObject().value(QLatin1String("from")).toString(),
-             QStringLiteral("console"));
+    QCOMPARE(
+        envelope.value(QLatin1String("payload")).toObject().value(QLatin1String("from")).toString(),
+        QStringLiteral("console"));
     QTRY_VERIFY(c.window->statusBar()->currentMessage().contains(QLatin1String("1 stream")));
 }
 
@@ -361,7 +374,10 @@ void TestConsole::topicsTreeAndLiveTail()
     QStandardItem *filter = topics->itemFor("sensor/+/data");
     QCOMPARE(filter->parent(), topics->itemFor("sensor/+"));
     QCOMPARE(filter->parent()->parent(), topics->itemFor("sensor"));
-    QTRY_COMPARE(topics->index(filter->row(), TopicsModel::Subscribers, filter->parent()->index()).data().toInt(), 2);
+    QTRY_COMPARE(topics->index(filter->row(), TopicsModel::Subscribers, filter->parent()->index())
+                     .data()
+                     .toInt(),
+                 2);
 
     c.window->startTail(QStringLiteral("sensor/#"));
     auto *state = c.window->findChild<QLabel *>(QStringLiteral("tailState"));
@@ -369,7 +385,8 @@ void TestConsole::topicsTreeAndLiveTail()
     QCOMPARE(publish(c.port(), "sensor/7/data", "{\"t\":21.5}", "reading").status, 200);
     QCOMPARE(publish(c.port(), "elsewhere", "{\"t\":0}").status, 200);
     auto *tail = c.window->findChild<QPlainTextEdit *>(QStringLiteral("tailText"));
-    QTRY_VERIFY(tail->toPlainText().contains(QLatin1String("sensor/7/data [reading] {\"t\":21.5}")));
+    QTRY_VERIFY(
+        tail->toPlainText().contains(QLatin1String("sensor/7/data [reading] {\"t\":21.5}")));
     QVERIFY(!tail->toPlainText().contains(QLatin1String("elsewhere")));
     // The published topic got its node with a preview.
     QTRY_VERIFY(topics->itemFor("sensor/7/data") != nullptr);
@@ -417,7 +434,8 @@ void TestConsole::exportWritesCsvAndJsonLinesThatMatchTheLog()
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QByteArray bytes = csv.readAll();
     QVERIFY(bytes.startsWith("\xEF\xBB\xBF")); // UTF-8 mark for spreadsheets
-    const QStringList lines = QString::fromUtf8(bytes.mid(3)).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    const QStringList lines
+        = QString::fromUtf8(bytes.mid(3)).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), shown.size() + 1);
     QCOMPARE(csvFields(lines.first()).first(), QStringLiteral("time"));
     for (qsizetype i = 0; i < shown.size(); ++i) {
@@ -477,21 +495,25 @@ void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
     healthy.open(c.port(), clientPath("healthy", "ping-only"));
     QTRY_COMPARE(c.model()->rowCount(), 2);
     QTRY_VERIFY(silent.hasSession());
-    QTRY_COMPARE(c.cell(QStringLiteral("silent"), ConnectionsModel::Health), QStringLiteral("healthy"));
+    QTRY_COMPARE(c.cell(QStringLiteral("silent"), ConnectionsModel::Health),
+                 QStringLiteral("healthy"));
 
     // What the view says about the silent stream, snapshot by snapshot.
     QStringList seen;
     QList<QColor> colors;
     connect(c.window.get(), &MainWindow::snapshotApplied, this, [&] {
         const int row = c.rowFor(QStringLiteral("silent"));
-        const QString state = row < 0 ? QStringLiteral("gone")
-                                      : c.model()->index(row, ConnectionsModel::Health).data().toString();
+        const QString state = row < 0
+            ? QStringLiteral("gone")
+            : c.model()->index(row, ConnectionsModel::Health).data().toString();
         if (seen.isEmpty() || seen.last() != state) {
             seen << state;
-            colors << (row < 0 ? QColor() : c.model()->index(row, ConnectionsModel::Health)
-                                                  .data(Qt::BackgroundRole)
-                                                  .value<QBrush>()
-                                                  .color());
+            colors << (row < 0 ? QColor()
+                               : c.model()
+                                     ->index(row, ConnectionsModel::Health)
+                                     .data(Qt::BackgroundRole)
+                                     .value<QBrush>()
+                                     .color());
         }
     });
     // The reader stops reading and the engine fills the kernel's buffers (published on the
@@ -523,7 +545,8 @@ void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
     QTRY_VERIFY(summary->text().contains(QLatin1String("1 reaped as dead")));
     // The healthy reader kept getting pings all along.
     QTRY_VERIFY(healthy.comments() >= 2);
-    QCOMPARE(c.cell(QStringLiteral("healthy"), ConnectionsModel::Health), QStringLiteral("healthy"));
+    QCOMPARE(c.cell(QStringLiteral("healthy"), ConnectionsModel::Health),
+             QStringLiteral("healthy"));
 }
 
 void TestConsole::chartsAndOverviewFollowThroughput()
@@ -554,7 +577,8 @@ void TestConsole::chartsAndOverviewFollowThroughput()
     QVERIFY(chart->pointCount() >= 2);
     QCOMPARE(c.window->findChild<QLabel *>(QStringLiteral("figure.connections"))->text(),
              QStringLiteral("1"));
-    QTRY_VERIFY(c.window->findChild<QLabel *>(QStringLiteral("figure.topics"))->text() == QLatin1String("1"));
+    QTRY_VERIFY(c.window->findChild<QLabel *>(QStringLiteral("figure.topics"))->text()
+                == QLatin1String("1"));
 }
 
 void TestConsole::bannerWhenThePortIsTaken()
@@ -569,7 +593,8 @@ void TestConsole::bannerWhenThePortIsTaken()
     c.window->show();
     auto *banner = c.window->findChild<QLabel *>(QStringLiteral("problemBanner"));
     QVERIFY(banner->isVisible());
-    QVERIFY2(banner->text().contains(QString::number(taken.serverPort())), qPrintable(banner->text()));
+    QVERIFY2(banner->text().contains(QString::number(taken.serverPort())),
+             qPrintable(banner->text()));
     QVERIFY(banner->text().contains(QLatin1String("Settings")));
     // Another port through the settings: it starts and the banner goes.
     config.port = 0;
@@ -692,14 +717,18 @@ void TestConsole::showsBrokerAndCluster()
     NodesModel *nodes = c.window->nodesModel();
     QTRY_COMPARE(nodes->rowCount(), 1);
     QCOMPARE(nodes->index(0, NodesModel::Id).data().toString(), QStringLiteral("console-node"));
-    QVERIFY(nodes->index(0, NodesModel::Address).data().toString().startsWith(QLatin1String("http://127.0.0.1:")));
+    QVERIFY(nodes->index(0, NodesModel::Address)
+                .data()
+                .toString()
+                .startsWith(QLatin1String("http://127.0.0.1:")));
 
     // Redis goes away: the status bar says so in red, and the banner says what it means.
     redis.kill();
     QTRY_VERIFY(broker->text().contains(QLatin1String("refused")));
     QVERIFY(!broker->styleSheet().isEmpty());
     auto *banner = c.window->findChild<QLabel *>(QStringLiteral("problemBanner"));
-    QTRY_VERIFY(banner->isVisible() && banner->text().contains(QLatin1String("Redis is unreachable")));
+    QTRY_VERIFY(banner->isVisible()
+                && banner->text().contains(QLatin1String("Redis is unreachable")));
     QVERIFY(redis.start());
     QTRY_VERIFY_WITH_TIMEOUT(broker->text().contains(QLatin1String("connected")), 10000);
     QVERIFY(broker->styleSheet().isEmpty());

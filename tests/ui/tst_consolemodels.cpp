@@ -41,8 +41,7 @@ ConsoleSnapshot snapshotOf(std::vector<ConnectionRow> rows, qint64 now = 0, int 
     return s;
 }
 
-LogEntry entry(LogEntry::Kind kind, const QString &client, qint64 time,
-               const QString &reason = {})
+LogEntry entry(LogEntry::Kind kind, const QString &client, qint64 time, const QString &reason = {})
 {
     LogEntry e;
     e.kind = kind;
@@ -145,9 +144,9 @@ void TestConsoleModels::connectionsHealth()
 
     ConnectionsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.applySnapshot(snapshotOf({row(1, "fresh", 0, 10000), row(2, "late", 0, 8000),
-                                    row(3, "dead", 0, 6000)},
-                                   10000, 1000));
+    model.applySnapshot(
+        snapshotOf({row(1, "fresh", 0, 10000), row(2, "late", 0, 8000), row(3, "dead", 0, 6000)},
+                   10000, 1000));
     QCOMPARE(model.count(H::Healthy), 1);
     QCOMPARE(model.count(H::Late), 1);
     QCOMPARE(model.count(H::Dead), 1);
@@ -156,9 +155,9 @@ void TestConsoleModels::connectionsHealth()
     QVERIFY(!model.index(2, ConnectionsModel::Health).data(Qt::BackgroundRole).isNull());
     // Time alone moves health: the same rows later make everything older.
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-    model.applySnapshot(snapshotOf({row(1, "fresh", 0, 10000), row(2, "late", 0, 8000),
-                                    row(3, "dead", 0, 6000)},
-                                   12000, 1000));
+    model.applySnapshot(
+        snapshotOf({row(1, "fresh", 0, 10000), row(2, "late", 0, 8000), row(3, "dead", 0, 6000)},
+                   12000, 1000));
     QCOMPARE(changed.size(), 1);
     QCOMPARE(changed.first().at(0).toModelIndex().column(), int(ConnectionsModel::LastWrite));
     QCOMPARE(model.count(H::Dead), 2);
@@ -224,7 +223,9 @@ void TestConsoleModels::topicsTree()
     QCOMPARE(cell("sensor/+/data", TopicsModel::Subscribers).toInt(), 3);
     QCOMPARE(cell("sensor/+/data", TopicsModel::Paused).toInt(), 1);
     QCOMPARE(cell("sensor/#", TopicsModel::Streams).toInt(), 1);
-    QVERIFY(cell("sensor/1/data", TopicsModel::Preview).toString().contains(QLatin1String("[reading]")));
+    QVERIFY(cell("sensor/1/data", TopicsModel::Preview)
+                .toString()
+                .contains(QLatin1String("[reading]")));
 
     // 20 more events in 2 s: 10/s; the # filter goes away, its node too.
     s.monotonicMs = 3000;
@@ -251,7 +252,8 @@ void TestConsoleModels::nodes()
     auto node = [](const char *id, double started) {
         QJsonObject o;
         o.insert(QStringLiteral("id"), QString::fromLatin1(id));
-        o.insert(QStringLiteral("address"), QString(QStringLiteral("http://") + QString::fromLatin1(id)));
+        o.insert(QStringLiteral("address"),
+                 QString(QStringLiteral("http://") + QString::fromLatin1(id)));
         o.insert(QStringLiteral("started_at"), started);
         return o;
     };
@@ -311,10 +313,12 @@ void TestConsoleModels::csvAndJsonLines()
     e.userAgent = QStringLiteral("=HYPERLINK(\"x\")");
     e.detail = QStringLiteral("line1\nline2");
     const QByteArray csv = exportLog({e}, LogFormat::Csv);
-    QVERIFY(csv.startsWith("\xEF\xBB\xBFtime,kind,connection,client_id,remote,user_agent,reason,detail\r\n"));
+    QVERIFY(csv.startsWith(
+        "\xEF\xBB\xBFtime,kind,connection,client_id,remote,user_agent,reason,detail\r\n"));
     const QByteArray row = csv.mid(csv.indexOf("\r\n") + 2);
-    QCOMPARE(row, QByteArray("2023-11-14T22:13:20.123Z,disconnect,7,\"名字,\"\"q\"\"\",127.0.0.1:5000,"
-                             "\"'=HYPERLINK(\"\"x\"\")\",client-closed,\"line1\nline2\"\r\n"));
+    QCOMPARE(row,
+             QByteArray("2023-11-14T22:13:20.123Z,disconnect,7,\"名字,\"\"q\"\"\",127.0.0.1:5000,"
+                        "\"'=HYPERLINK(\"\"x\"\")\",client-closed,\"line1\nline2\"\r\n"));
     const QByteArray jsonl = exportLog({e, e}, LogFormat::JsonLines);
     QCOMPARE(jsonl.count('\n'), 2);
     const QJsonObject o = QJsonDocument::fromJson(jsonl.left(jsonl.indexOf('\n'))).object();
