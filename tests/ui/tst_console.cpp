@@ -9,6 +9,7 @@
 #include "nodesmodel.h"
 #include "publishdialog.h"
 #include "redisserver.h"
+#include "settingsdialog.h"
 #include "sseclient.h"
 #include "throughputchart.h"
 #include "topicsmodel.h"
@@ -28,6 +29,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -180,6 +182,7 @@ private Q_SLOTS:
     void chartsAndOverviewFollowThroughput();
     void bannerWhenThePortIsTaken();
     void warnsAboutAnOpenPublicAddress();
+    void settingsDialogValidates();
     void settingsApplyRestartsTheEngine();
     void windowStateIsRestored();
     void reloadsAccessRulesFromTheMenu();
@@ -619,6 +622,48 @@ void TestConsole::warnsAboutAnOpenPublicAddress()
     Console quiet;
     QVERIFY(quiet.start(baseConfig()));
     QVERIFY(!quiet.window->findChild<QLabel *>(QStringLiteral("problemBanner"))->isVisible());
+}
+
+void TestConsole::settingsDialogValidates()
+{
+    Engine::Config config = baseConfig();
+    config.heartbeatMs = 30000;
+    SettingsDialog dialog(config);
+    auto *address = dialog.findChild<QLineEdit *>(QStringLiteral("settingsAddress"));
+    auto *redis = dialog.findChild<QLineEdit *>(QStringLiteral("settingsRedis"));
+    auto *acl = dialog.findChild<QLineEdit *>(QStringLiteral("settingsAcl"));
+    auto *problem = dialog.findChild<QLabel *>(QStringLiteral("settingsProblem"));
+    auto *apply = dialog.findChild<QPushButton *>(QStringLiteral("settingsApply"));
+    QVERIFY(address && redis && acl && problem && apply);
+    QCOMPARE(address->text(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(dialog.findChild<QSpinBox *>(QStringLiteral("settingsHeartbeat"))->value(), 30000);
+
+    address->setText(QStringLiteral("not-an-address"));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QCOMPARE(dialog.result(), int(QDialog::Rejected)); // still open
+    QVERIFY(problem->text().contains(QLatin1String("not-an-address")));
+
+    address->setText(QStringLiteral("::1"));
+    redis->setText(QStringLiteral("http://wrong"));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QVERIFY(problem->text().startsWith(QLatin1String("Redis URL")));
+
+    redis->setText(QStringLiteral("redis://127.0.0.1:6390/2"));
+    acl->setText(QStringLiteral("/nonexistent/acl.json"));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QVERIFY(problem->text().contains(QLatin1String("/nonexistent/acl.json")));
+
+    acl->clear();
+    dialog.findChild<QSpinBox *>(QStringLiteral("settingsHeartbeat"))->setValue(15000);
+    dialog.findChild<QSpinBox *>(QStringLiteral("settingsQueue"))->setValue(2048);
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    const Engine::Config edited = dialog.config();
+    QCOMPARE(edited.listenAddress, QHostAddress(QHostAddress::LocalHostIPv6));
+    QCOMPARE(edited.redisUrl, QStringLiteral("redis://127.0.0.1:6390/2"));
+    QCOMPARE(edited.heartbeatMs, 15000);
+    QCOMPARE(edited.maxQueueBytes, qint64(2048) * 1024);
+    QVERIFY(edited.aclFile.isEmpty());
 }
 
 void TestConsole::settingsApplyRestartsTheEngine()
