@@ -524,9 +524,17 @@ void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
     // ping reaches the silent reader.
     silent.setReading(false);
     c.engine.post([](Engine *e) {
-        const QByteArray big = '"' + QByteArray(2 * 1024 * 1024, 'x') + '"';
-        for (int i = 0; i < 12; ++i)
+        // One publish per timer tick, so that the engine keeps taking snapshots in between
+        // (slow builds take long to encode 2 MiB events).
+        auto *timer = new QTimer(e);
+        auto count = std::make_shared<int>(0);
+        QObject::connect(timer, &QTimer::timeout, e, [e, timer, count] {
+            const QByteArray big = '"' + QByteArray(2 * 1024 * 1024, 'x') + '"';
             e->publish({"bulk", {}, big}, [](const PublishResult &) {});
+            if (++*count == 12)
+                timer->deleteLater();
+        });
+        timer->start(20);
     });
     auto *reaped = c.window->findChild<QListWidget *>(QStringLiteral("reapedList"));
     QTRY_VERIFY_WITH_TIMEOUT(seen.contains(QStringLiteral("dead")) || reaped->count() > 0, 10000);
