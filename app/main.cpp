@@ -4,6 +4,9 @@
 #include "options.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QSocketNotifier>
@@ -33,10 +36,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+Q_LOGGING_CATEGORY(lcApp, "ssehub.app")
+
 namespace {
 
 int signalPipe[2] = {-1, -1};
 std::function<void()> reloadRequested; // SIGHUP
+std::function<void()> quitRequested; // SIGINT/SIGTERM (a second one quits at once)
 
 void onSignal(int signal)
 {
@@ -57,6 +63,12 @@ void installSignalHandlers(QObject *context)
         if (byte == 'r') {
             if (reloadRequested)
                 reloadRequested();
+            return;
+        }
+        if (quitRequested) {
+            auto quit = std::move(quitRequested);
+            quitRequested = {};
+            quit();
             return;
         }
         QCoreApplication::quit();
@@ -167,6 +179,46 @@ void installResponsivenessProbe(QObject *context)
 }
 #endif
 
+// --log-level as logging rules (QT_LOGGING_RULES, when set, wins) and --log-format json as one
+// JSON object per line on stderr.
+void configureLogging(const ssehub::AppOptions &options)
+{
+    if (!qEnvironmentVariableIsSet("QT_LOGGING_RULES")) {
+        const QString level = options.logLevel;
+        QString rules = QStringLiteral("ssehub.*.debug=%1\n")
+                            .arg(level == QLatin1String("debug") ? QStringLiteral("true")
+                                                                 : QStringLiteral("false"));
+        if (level == QLatin1String("warning") || level == QLatin1String("error"))
+            rules += QStringLiteral("ssehub.*.info=false\n");
+        if (level == QLatin1String("error"))
+            rules += QStringLiteral("ssehub.*.warning=false\n");
+        QLoggingCategory::setFilterRules(rules);
+    }
+    if (options.logFormat == QLatin1String("json")) {
+        qInstallMessageHandler(
+            [](QtMsgType type, const QMessageLogContext &context, const QString &message) {
+                const char *level = type == QtDebugMsg ? "debug"
+                    : type == QtInfoMsg                ? "info"
+                    : type == QtWarningMsg             ? "warning"
+                    : type == QtCriticalMsg            ? "error"
+                                                       : "fatal";
+                const QJsonObject line {
+                    {QStringLiteral("time"),
+                     QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                    {QStringLiteral("level"), QLatin1String(level)},
+                    {QStringLiteral("category"),
+                     QLatin1String(context.category ? context.category : "default")},
+                    {QStringLiteral("message"), message}};
+                const QByteArray out = QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
+                fwrite(out.constData(), 1, size_t(out.size()), stderr);
+                if (type == QtFatalMsg)
+                    abort();
+            });
+    } else {
+        qInstallMessageHandler(nullptr);
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -210,14 +262,21 @@ int main(int argc, char **argv)
     }
     if (exitNow)
         return 0;
+    if (options.printConfig) {
+        // Effective configuration after file, environment and options; secrets masked.
+        QJsonObject out = ssehub::effectiveConfig(options);
+        fputs(QJsonDocument(out).toJson(QJsonDocument::Indented).constData(), stdout);
+        if (!options.configFile.isEmpty())
+            fprintf(stderr, "ssehub: read %s\n", qPrintable(options.configFile));
+        return 0;
+    }
     if (noDisplay)
         fprintf(stderr,
                 "ssehub: no display available (DISPLAY and WAYLAND_DISPLAY are unset); "
                 "running headless\n");
 
-    // Per-connection debug lines are for troubleshooting; QT_LOGGING_RULES turns them on.
-    if (!qEnvironmentVariableIsSet("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("ssehub.*.debug=false"));
+    // Per-connection debug lines are for troubleshooting: --log-level debug or QT_LOGGING_RULES.
+    configureLogging(options);
 
     installSignalHandlers(app.get());
     raiseDescriptorLimit();
@@ -263,17 +322,46 @@ int main(int argc, char **argv)
         fprintf(stderr, "ssehub: warning: %s\n", qPrintable(problem));
     printf("ssehub listening on %s\n", qPrintable(engine.listenUrl()));
     fflush(stdout);
-    reloadRequested = [&engine] {
-        engine.post([](ssehub::Engine *e) {
+    // SIGHUP: the configuration is read again (file, environment, options); what can change
+    // while running is applied, the rest is named as needing a restart. A broken file changes
+    // nothing.
+    const QStringList arguments = QCoreApplication::arguments();
+    reloadRequested = [&engine, arguments] {
+        ssehub::AppOptions next;
+        QString problem;
+        bool exit = false;
+        if (!ssehub::parseCommandLine(arguments, &next, &problem, &exit)) {
+            qCWarning(lcApp).noquote()
+                << "reload failed:" << problem << "- the running configuration stays; fix it and "
+                << "send SIGHUP again";
+            return;
+        }
+        configureLogging(next);
+        engine.post([config = next.engine](ssehub::Engine *e) {
             bool ok = false;
-            const QString message = e->reloadAccess(&ok);
-            fprintf(stderr, "ssehub: %s%s\n", ok ? "" : "reload failed: ", qPrintable(message));
+            const QString message = e->reconfigure(config, &ok);
+            if (ok)
+                qCInfo(lcApp).noquote() << message;
+            else
+                qCWarning(lcApp).noquote() << "reload failed:" << message;
+        });
+    };
+    // SIGINT/SIGTERM: a graceful drain, bounded by --drain-time; a second signal quits at once.
+    quitRequested = [&engine] {
+        qCInfo(lcApp) << "shutting down: draining streams";
+        QPointer<QCoreApplication> app(QCoreApplication::instance());
+        engine.post([app](ssehub::Engine *e) {
+            e->drain([app] {
+                if (app)
+                    QMetaObject::invokeMethod(app, &QCoreApplication::quit, Qt::QueuedConnection);
+            });
         });
     };
 
     int code = 0;
     code = app->exec();
     reloadRequested = {};
+    quitRequested = {};
     engine.stop();
     return code;
 }

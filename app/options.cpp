@@ -2,9 +2,14 @@
 
 #include "client.h"
 #include "redisbroker.h"
+#include "topicfilter.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QStandardPaths>
 
@@ -78,10 +83,188 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
     return true;
 }
 
+// Options that take a list (repeated on the command line, an array in the file, commas in the
+// environment) and those that only make sense on the command line.
+const QSet<QString> &listOptions()
+{
+    static const QSet<QString> names {QStringLiteral("cors-origin"),
+                                      QStringLiteral("metrics-topics")};
+    return names;
+}
+
+bool commandLineOnly(const QString &name)
+{
+    return name == QLatin1String("help") || name == QLatin1String("help-all")
+        || name == QLatin1String("version") || name == QLatin1String("config")
+        || name == QLatin1String("print-config");
+}
+
+QString environmentName(const QString &option)
+{
+    return QStringLiteral("SSEHUB_") + option.toUpper().replace(QLatin1Char('-'), QLatin1Char('_'));
+}
+
+// Turns the config file and the SSEHUB_* variables into arguments placed before the real ones,
+// so that one parser and one set of checks serve all three and the command line wins. Lists
+// come whole from the highest layer that has them. origin[name] says where a value came from,
+// for messages ("/etc/ssehub/ssehub.json: \"heartbeat\"", "SSEHUB_HEARTBEAT", "--heartbeat").
+bool layerSources(const QCommandLineParser &commandLine, const QList<QCommandLineOption> &options,
+                  const QStringList &arguments, const QProcessEnvironment &environment,
+                  QStringList *layered, QHash<QString, QString> *origin, QString *configPath,
+                  QString *error)
+{
+    QHash<QString, const QCommandLineOption *> byName;
+    for (const QCommandLineOption &option : options)
+        byName.insert(option.names().first(), &option);
+    const QSet<QString> onCommandLine(commandLine.optionNames().cbegin(),
+                                      commandLine.optionNames().cend());
+
+    // 1. The file: --config, else the user's default one if it exists.
+    QStringList fileArgs;
+    QString path = commandLine.value(QStringLiteral("config"));
+    if (path.isEmpty()) {
+        const QString fallback
+            = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+            + QStringLiteral("/ssehub/ssehub.json");
+        if (QFile::exists(fallback))
+            path = fallback;
+    }
+    QSet<QString> inFile;
+    if (!path.isEmpty()) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QCoreApplication::translate("main", "cannot read the config file %1: %2")
+                         .arg(path, file.errorString());
+            return false;
+        }
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+        if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+            *error = QCoreApplication::translate("main", "%1 is not a JSON object: %2 (at byte %3)")
+                         .arg(path,
+                              parseError.error != QJsonParseError::NoError
+                                  ? parseError.errorString()
+                                  : QCoreApplication::translate("main", "expected { ... }"))
+                         .arg(parseError.offset);
+            return false;
+        }
+        const QJsonObject object = doc.object();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            const QString key = it.key();
+            const QCommandLineOption *option = byName.value(key);
+            const QString where = QStringLiteral("%1: \"%2\"").arg(path, key);
+            if (!option || commandLineOnly(key)) {
+                *error = QCoreApplication::translate("main",
+                                                     "%1: unknown key (see docs/CONFIG.md for "
+                                                     "the keys; they are the option names)")
+                             .arg(where);
+                return false;
+            }
+            const QJsonValue value = it.value();
+            auto wrongType = [&](const QString &wanted) {
+                *error = QCoreApplication::translate("main", "%1 must be %2").arg(where, wanted);
+                return false;
+            };
+            const QString valueName = option->valueName();
+            if (valueName.isEmpty()) {
+                if (!value.isBool())
+                    return wrongType(QCoreApplication::translate("main", "true or false"));
+                if (value.toBool())
+                    fileArgs << QStringLiteral("--") + key;
+            } else if (listOptions().contains(key)) {
+                if (!value.isArray())
+                    return wrongType(QCoreApplication::translate("main", "an array of strings"));
+                for (const QJsonValue &item : value.toArray()) {
+                    if (!item.isString())
+                        return wrongType(
+                            QCoreApplication::translate("main", "an array of strings"));
+                    fileArgs << QStringLiteral("--") + key << item.toString();
+                }
+            } else if (valueName == QLatin1String("N") || valueName == QLatin1String("COUNT")) {
+                if (!value.isDouble())
+                    return wrongType(QCoreApplication::translate("main", "a number"));
+                fileArgs << QStringLiteral("--") + key
+                         << QString::number(value.toDouble(), 'g', 17);
+            } else if (valueName == QLatin1String("DURATION")
+                       || valueName == QLatin1String("SIZE")) {
+                if (value.isDouble())
+                    fileArgs << QStringLiteral("--") + key
+                             << QString::number(value.toDouble(), 'g', 17);
+                else if (value.isString())
+                    fileArgs << QStringLiteral("--") + key << value.toString();
+                else
+                    return wrongType(
+                        valueName == QLatin1String("SIZE")
+                            ? QCoreApplication::translate(
+                                "main", "a size (a number of bytes or a string such as \"1M\")")
+                            : QCoreApplication::translate(
+                                "main", "a duration (seconds or a string such as \"500ms\")"));
+            } else {
+                if (!value.isString())
+                    return wrongType(QCoreApplication::translate("main", "a string"));
+                fileArgs << QStringLiteral("--") + key << value.toString();
+            }
+            inFile.insert(key);
+            origin->insert(key, where);
+        }
+    }
+    *configPath = path;
+
+    // 2. The environment.
+    QStringList envArgs;
+    QSet<QString> inEnvironment;
+    for (const QCommandLineOption &option : options) {
+        const QString name = option.names().first();
+        const QString variable = environmentName(name);
+        if (commandLineOnly(name) || !environment.contains(variable))
+            continue;
+        const QString text = environment.value(variable);
+        if (option.valueName().isEmpty()) {
+            const QString lower = text.trimmed().toLower();
+            if (lower == QLatin1String("1") || lower == QLatin1String("true")
+                || lower == QLatin1String("yes")) {
+                envArgs << QStringLiteral("--") + name;
+            } else if (!(lower == QLatin1String("0") || lower == QLatin1String("false")
+                         || lower == QLatin1String("no") || lower.isEmpty())) {
+                *error = QCoreApplication::translate("main", "%1 takes 1 or 0, not '%2'")
+                             .arg(variable, text);
+                return false;
+            }
+        } else if (listOptions().contains(name)) {
+            for (const QString &item : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
+                envArgs << QStringLiteral("--") + name << item.trimmed();
+        } else {
+            envArgs << QStringLiteral("--") + name << text;
+        }
+        inEnvironment.insert(name);
+        origin->insert(name, variable);
+    }
+
+    // 3. The command line; lists from a higher layer replace lower ones.
+    auto dropLists = [](QStringList args, const QSet<QString> &higher) {
+        QStringList kept;
+        for (qsizetype i = 0; i < args.size(); ++i) {
+            const QString name = args[i].mid(2);
+            if (listOptions().contains(name) && higher.contains(name)) {
+                ++i; // and its value
+                continue;
+            }
+            kept << args[i];
+        }
+        return kept;
+    };
+    for (const QString &name : onCommandLine)
+        origin->insert(name, QStringLiteral("--") + name);
+    *layered = QStringList {arguments.value(0)}
+        + dropLists(dropLists(fileArgs, inEnvironment), onCommandLine)
+        + dropLists(envArgs, onCommandLine) + arguments.mid(1);
+    return true;
+}
+
 } // namespace
 
 bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString *error,
-                      bool *exitNow)
+                      bool *exitNow, const QProcessEnvironment &environment)
 {
     *exitNow = false;
     QCommandLineParser parser;
@@ -278,48 +461,127 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QStringLiteral("log-file-keep"),
         QCoreApplication::translate("main", "Rotated log files kept (default 5)."),
         QStringLiteral("N"));
-    parser.addOptions({lang, exportLog, logFile, logFileSize, logFileKeep});
-    parser.addOptions(
-        {headless,   listen,         heartbeat,      retry,         history,      maxQueue,
-         maxBody,    cors,           dataDir,        grace,         archiveAfter, deleteAfter,
-         redis,      redisPrefix,    nodeId,         jwtSecretFile, acl,          jwtCookie,
-         jwtLeeway,  maxConnections, maxPerIp,       maxPerClient,  publishRate,  publishBurst,
-         maxFilters, maxTopicLength, requestTimeout, tlsCert,       tlsKey,       tlsClientCa});
+    const QCommandLineOption configFile(
+        QStringLiteral("config"),
+        QCoreApplication::translate(
+            "main",
+            "Read settings from this JSON file (default: "
+            "~/.config/ssehub/ssehub.json if it exists). Environment "
+            "variables SSEHUB_<OPTION> override it, options override both."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption printConfig(
+        QStringLiteral("print-config"),
+        QCoreApplication::translate(
+            "main", "Print the effective configuration (secrets masked) and exit."));
+    const QCommandLineOption logFormat(
+        QStringLiteral("log-format"),
+        QCoreApplication::translate("main",
+                                    "Log lines as 'text' (default) or 'json' (JSON Lines)."),
+        QStringLiteral("FORMAT"));
+    const QCommandLineOption logLevel(
+        QStringLiteral("log-level"),
+        QCoreApplication::translate("main",
+                                    "Lowest level logged: debug, info (default), warning or "
+                                    "error."),
+        QStringLiteral("LEVEL"));
+    const QCommandLineOption metricsTopics(
+        QStringLiteral("metrics-topics"),
+        QCoreApplication::translate("main",
+                                    "Count events per topic in GET /metrics for these topics "
+                                    "(repeatable; default none)."),
+        QStringLiteral("TOPIC"));
+    const QCommandLineOption drainTime(
+        QStringLiteral("drain-time"),
+        QCoreApplication::translate("main",
+                                    "On shutdown, time given to streams to take what is queued "
+                                    "for them before they are closed (default 5s)."),
+        QStringLiteral("DURATION"));
+    QList<QCommandLineOption> all {lang,        exportLog,     logFile,     logFileSize,
+                                   logFileKeep, configFile,    printConfig, logFormat,
+                                   logLevel,    metricsTopics, drainTime};
+    all.append(QList<QCommandLineOption> {
+        headless,   listen,         heartbeat,      retry,         history,      maxQueue,
+        maxBody,    cors,           dataDir,        grace,         archiveAfter, deleteAfter,
+        redis,      redisPrefix,    nodeId,         jwtSecretFile, acl,          jwtCookie,
+        jwtLeeway,  maxConnections, maxPerIp,       maxPerClient,  publishRate,  publishBurst,
+        maxFilters, maxTopicLength, requestTimeout, tlsCert,       tlsKey,       tlsClientCa});
+    parser.addOptions(all);
 
-    if (!parser.parse(arguments)) {
-        *error = parser.errorText();
+    // The command line alone first: --help, --version and --config.
+    QCommandLineParser first;
+    first.addHelpOption();
+    first.addVersionOption();
+    first.addOptions(all);
+    if (!first.parse(arguments)) {
+        *error = first.errorText();
         return false;
     }
-    if (parser.isSet(QStringLiteral("help"))) {
+    if (first.isSet(QStringLiteral("help"))) {
         fputs(qPrintable(parser.helpText()), stdout);
         *exitNow = true;
         return true;
     }
-    if (parser.isSet(QStringLiteral("version"))) {
+    if (first.isSet(QStringLiteral("version"))) {
         printf("%s %s\n", qPrintable(QCoreApplication::applicationName()),
                qPrintable(QCoreApplication::applicationVersion()));
         *exitNow = true;
         return true;
     }
-    if (!parser.positionalArguments().isEmpty()) {
+    if (!first.positionalArguments().isEmpty()) {
         *error = QCoreApplication::translate("main", "unexpected argument: %1")
-                     .arg(parser.positionalArguments().first());
+                     .arg(first.positionalArguments().first());
         return false;
     }
+    // Then the layers: the config file, SSEHUB_* variables, the command line (the last wins).
+    QHash<QString, QString> origin;
+    QStringList layered;
+    if (!layerSources(first, all, arguments, environment, &layered, &origin, &options->configFile,
+                      error))
+        return false;
+    if (!parser.parse(layered)) {
+        *error = parser.errorText();
+        return false;
+    }
+    auto from = [&origin](const QCommandLineOption &option) {
+        return origin.value(option.names().first(), QStringLiteral("--") + option.names().first());
+    };
 
     Engine::Config &config = options->engine;
     options->headless = parser.isSet(headless);
     for (const QString &name : parser.optionNames())
         options->explicitOptions.insert(name);
+    options->printConfig = parser.isSet(printConfig);
+    options->logFormat = parser.isSet(logFormat) ? parser.value(logFormat) : QStringLiteral("text");
+    if (options->logFormat != QLatin1String("text")
+        && options->logFormat != QLatin1String("json")) {
+        *error = QCoreApplication::translate("main", "%1 takes text or json, not '%2'")
+                     .arg(from(logFormat), options->logFormat);
+        return false;
+    }
+    options->logLevel = parser.isSet(logLevel) ? parser.value(logLevel) : QStringLiteral("info");
+    if (!QStringList {QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"),
+                      QStringLiteral("error")}
+             .contains(options->logLevel)) {
+        *error = QCoreApplication::translate("main",
+                                             "%1 takes debug, info, warning or error, not '%2'")
+                     .arg(from(logLevel), options->logLevel);
+        return false;
+    }
+    for (const QString &topic : parser.values(metricsTopics)) {
+        if (const QString problem = validateTopic(topic.toUtf8()); !problem.isEmpty()) {
+            *error = QStringLiteral("%1: %2").arg(from(metricsTopics), problem);
+            return false;
+        }
+        options->engine.metricsTopics.append(topic.toUtf8());
+    }
     options->language = parser.value(lang);
     config.exportLogPath = parser.value(exportLog);
     config.logFile = parser.value(logFile);
     if (parser.isSet(listen)
         && !parseListen(parser.value(listen), &config.listenAddress, &config.port)) {
-        *error
-            = QCoreApplication::translate(
-                  "main", "--listen takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%1'")
-                  .arg(parser.value(listen));
+        *error = QCoreApplication::translate(
+                     "main", "%1 takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%2'")
+                     .arg(from(listen), parser.value(listen));
         return false;
     }
     // Reads one numeric option: parse(text) gives the value or -1; out-of-range values get a
@@ -331,8 +593,8 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         const QString text = parser.value(option);
         const qint64 value = parse(text);
         if (value < min || value > max) {
-            *error = QCoreApplication::translate("main", "--%1 takes %2, not '%3'")
-                         .arg(option.names().first(), takes, text);
+            *error = QCoreApplication::translate("main", "%1 takes %2, not '%3'")
+                         .arg(from(option), takes, text);
             return false;
         }
         *target = std::remove_pointer_t<decltype(target)>(value);
@@ -386,7 +648,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
     if (!config.redisUrl.isEmpty()) {
         RedisConnection::Options parsed;
         if (!RedisBroker::parseUrl(config.redisUrl, &parsed, error)) {
-            *error = QStringLiteral("--redis: ") + *error;
+            *error = from(redis) + QStringLiteral(": ") + *error;
             return false;
         }
     }
@@ -399,9 +661,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                })) {
             *error = QCoreApplication::translate(
                          "main",
-                         "--redis-prefix takes 1 to 64 characters without spaces or glob "
-                         "characters (*?[]\\), not '%1'")
-                         .arg(parser.value(redisPrefix));
+                         "%1 takes 1 to 64 characters without spaces or glob characters "
+                         "(*?[]\\), not '%2'")
+                         .arg(from(redisPrefix), parser.value(redisPrefix));
             return false;
         }
         config.redisPrefix = prefix;
@@ -431,9 +693,8 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
     if (parser.isSet(jwtCookie)) {
         const QByteArray name = parser.value(jwtCookie).toLatin1();
         if (name.isEmpty() || name.contains(';') || name.contains('=') || name.contains(' ')) {
-            *error
-                = QCoreApplication::translate("main", "--jwt-cookie takes a cookie name, not '%1'")
-                      .arg(parser.value(jwtCookie));
+            *error = QCoreApplication::translate("main", "%1 takes a cookie name, not '%2'")
+                         .arg(from(jwtCookie), parser.value(jwtCookie));
             return false;
         }
         config.jwtCookie = name;
@@ -442,6 +703,10 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                  QCoreApplication::translate("main", "a duration up to 1h, e.g. 30s"),
                  &config.jwtLeewayMs))
         return false;
+    if (!numeric(drainTime, parseDurationMs, 0, 600LL * 1000,
+                 QCoreApplication::translate("main", "a duration up to 10m, e.g. 5s"),
+                 &config.drainMs))
+        return false;
     if (!numeric(logFileSize, parseSize, 4096, 1LL << 40,
                  QCoreApplication::translate("main", "a size of at least 4K, e.g. 10M"),
                  &config.logFileMaxBytes)
@@ -449,15 +714,111 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                     QCoreApplication::translate("main", "a count from 1 to 1000"),
                     &config.logFileKeep))
         return false;
-    if (parser.isSet(nodeId)) {
+    if (parser.isSet(nodeId) && !parser.value(nodeId).isEmpty()) {
         const QString problem = validateClientId(parser.value(nodeId).toUtf8());
         if (!problem.isEmpty()) {
-            *error = QStringLiteral("--node-id: ") + problem;
+            *error = from(nodeId) + QStringLiteral(": ") + problem;
             return false;
         }
         config.nodeId = parser.value(nodeId);
     }
     return valid && lifecycleValid;
+}
+
+namespace {
+
+QString durationText(qint64 ms)
+{
+    const std::pair<qint64, const char *> units[]
+        = {{86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}};
+    for (const auto &[size, unit] : units) {
+        if (ms > 0 && ms % size == 0)
+            return QString::number(ms / size) + QLatin1String(unit);
+    }
+    return QString::number(ms) + QStringLiteral("ms");
+}
+
+QString sizeText(qint64 bytes)
+{
+    const std::pair<qint64, const char *> units[]
+        = {{1024LL * 1024 * 1024, "G"}, {1024 * 1024, "M"}, {1024, "K"}};
+    for (const auto &[size, unit] : units) {
+        if (bytes > 0 && bytes % size == 0)
+            return QString::number(bytes / size) + QLatin1String(unit);
+    }
+    return QString::number(bytes);
+}
+
+// A Redis URL with its password replaced.
+QString maskedUrl(const QString &url)
+{
+    static const QRegularExpression password(QStringLiteral("^(redis://[^:@/]*:)[^@]*@"));
+    QString masked = url;
+    masked.replace(password, QStringLiteral("\\1***@"));
+    return masked;
+}
+
+QJsonArray stringArray(const QStringList &values)
+{
+    QJsonArray array;
+    for (const QString &value : values)
+        array.append(value);
+    return array;
+}
+
+} // namespace
+
+QJsonObject effectiveConfig(const AppOptions &options)
+{
+    const Engine::Config &c = options.engine;
+    const QString host = c.listenAddress == QHostAddress(QHostAddress::Any) ? QStringLiteral("*")
+        : c.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
+        ? QString(QLatin1Char('[') + c.listenAddress.toString() + QLatin1Char(']'))
+        : c.listenAddress.toString();
+    QStringList topics;
+    for (const QByteArray &topic : c.metricsTopics)
+        topics << QString::fromUtf8(topic);
+    return QJsonObject {
+        {QStringLiteral("headless"), options.headless},
+        {QStringLiteral("listen"), QString(host + QLatin1Char(':') + QString::number(c.port))},
+        {QStringLiteral("heartbeat"), durationText(c.heartbeatMs)},
+        {QStringLiteral("retry"), durationText(c.retryMs)},
+        {QStringLiteral("history"), double(c.historySize)},
+        {QStringLiteral("max-queue"), sizeText(c.maxQueueBytes)},
+        {QStringLiteral("max-body"), sizeText(c.maxBodyBytes)},
+        {QStringLiteral("cors-origin"), stringArray(c.corsOrigins)},
+        {QStringLiteral("data-dir"), c.dataDir},
+        {QStringLiteral("subscription-grace"), durationText(c.lifecycle.graceMs)},
+        {QStringLiteral("subscription-archive-after"), durationText(c.lifecycle.archiveAfterMs)},
+        {QStringLiteral("subscription-delete-after"), durationText(c.lifecycle.deleteAfterMs)},
+        {QStringLiteral("redis"), maskedUrl(c.redisUrl)},
+        {QStringLiteral("redis-prefix"), QString::fromUtf8(c.redisPrefix)},
+        {QStringLiteral("node-id"), c.nodeId},
+        {QStringLiteral("jwt-secret-file"), c.jwtSecretFile},
+        {QStringLiteral("acl"), c.aclFile},
+        {QStringLiteral("jwt-cookie"), QString::fromLatin1(c.jwtCookie)},
+        {QStringLiteral("jwt-leeway"), durationText(c.jwtLeewayMs)},
+        {QStringLiteral("tls-cert"), c.tlsCertFile},
+        {QStringLiteral("tls-key"), c.tlsKeyFile},
+        {QStringLiteral("tls-client-ca"), c.tlsClientCaFile},
+        {QStringLiteral("max-filters"), c.maxFiltersPerStream},
+        {QStringLiteral("max-topic-length"), double(c.maxTopicBytes)},
+        {QStringLiteral("request-timeout"), durationText(c.requestTimeoutMs)},
+        {QStringLiteral("max-connections"), c.maxConnections},
+        {QStringLiteral("max-connections-per-ip"), c.maxConnectionsPerIp},
+        {QStringLiteral("max-streams-per-client"), c.maxStreamsPerClient},
+        {QStringLiteral("publish-rate"), c.publishRate},
+        {QStringLiteral("publish-burst"), c.publishBurst},
+        {QStringLiteral("lang"), options.language},
+        {QStringLiteral("export-log"), c.exportLogPath},
+        {QStringLiteral("log-file"), c.logFile},
+        {QStringLiteral("log-file-size"), sizeText(c.logFileMaxBytes)},
+        {QStringLiteral("log-file-keep"), c.logFileKeep},
+        {QStringLiteral("log-format"), options.logFormat},
+        {QStringLiteral("log-level"), options.logLevel},
+        {QStringLiteral("metrics-topics"), stringArray(topics)},
+        {QStringLiteral("drain-time"), durationText(c.drainMs)},
+    };
 }
 
 } // namespace ssehub

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-all}
 
 build_packages=(
-    build-essential cmake pkg-config
+    build-essential cmake pkg-config dpkg-dev
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
     qt6-charts-dev libqt6opengl6-dev libgl-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
@@ -19,6 +19,7 @@ test_packages=(
     redis-server chromium nodejs npm xvfb xauth iproute2 python3 curl
     nginx-light libnginx-mod-nchan wrk
     clang-14 libclang-rt-14-dev
+    desktop-file-utils appstream
 )
 
 packages=("${build_packages[@]}")

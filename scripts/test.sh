@@ -17,7 +17,7 @@ if [ "${SSEHUB_SANITIZERS:-ON}" = ON ]; then
     cmake --build "$asan_dir" -j"${SSEHUB_JOBS:-2}"
     cd "$asan_dir"
     ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
-        ctest --output-on-failure --timeout 600 -E "bench_smoke|console_bench|browser_|cmake_nogui_check" "$@"
+        ctest --output-on-failure --timeout 600 -E "bench_smoke|console_bench|browser_|cmake_nogui_check|package_check" "$@"
 fi
 
 # libFuzzer targets (topic filters, tokens, publish bodies, event ids), each for a bounded time.

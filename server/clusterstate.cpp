@@ -161,7 +161,9 @@ void ClusterState::reloadClient(const QString &clientId, bool replay, std::funct
                 else
                     qCWarning(lcRedis).noquote()
                         << "ignored a damaged subscription" << r.elements.at(i).string
-                        << "of client" << clientId << "in Redis";
+                        << "of client" << clientId
+                        << "in Redis - the client must subscribe to it again; check what else "
+                           "writes to this key prefix";
             }
         });
     if (!sent)

@@ -5,6 +5,7 @@
 #include "hub.h"
 #include "localbroker.h"
 #include "logging.h"
+#include "metrics.h"
 #include "redisbroker.h"
 #include "subscriptionstore.h"
 #include "topicfilter.h"
@@ -12,12 +13,35 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSysInfo>
 #include <QThread>
 
 namespace ssehub {
+
+namespace {
+
+// The HTTP front's limits, CORS origins and retry hint from the configuration (at start and on
+// reconfigure()).
+void applyLimits(HttpFront::Options *front, const Engine::Config &config)
+{
+    front->maxConnections = config.maxConnections;
+    front->maxConnectionsPerIp = config.maxConnectionsPerIp;
+    front->maxStreamsPerClient = config.maxStreamsPerClient;
+    front->publishRate = config.publishRate;
+    front->publishBurst = config.publishBurst;
+    front->retryMs = config.retryMs;
+    front->maxBodyBytes = config.maxBodyBytes;
+    front->maxFiltersPerStream = config.maxFiltersPerStream;
+    front->maxTopicBytes = qBound<qsizetype>(1, config.maxTopicBytes, MaxTopicBytes);
+    front->requestTimeoutMs = config.requestTimeoutMs;
+    front->keepAliveTimeoutMs = config.keepAliveTimeoutMs;
+    front->corsOrigins = config.corsOrigins;
+}
+
+} // namespace
 
 Engine::Engine(const Config &config, QObject *parent)
     : QObject(parent)
@@ -78,8 +102,7 @@ bool Engine::start(QString *error)
         }
     }
     m_broker->setSink([this](const EventPtr &event) {
-        if (m_consoleAttached)
-            observe(event);
+        observe(event);
         return m_hub->deliver(event);
     });
 
@@ -96,20 +119,31 @@ bool Engine::start(QString *error)
         frontOptions.tls = tls;
     }
     frontOptions.auth = authenticator;
-    frontOptions.maxConnections = m_config.maxConnections;
-    frontOptions.maxConnectionsPerIp = m_config.maxConnectionsPerIp;
-    frontOptions.maxStreamsPerClient = m_config.maxStreamsPerClient;
-    frontOptions.publishRate = m_config.publishRate;
-    frontOptions.publishBurst = m_config.publishBurst;
-    frontOptions.retryMs = m_config.retryMs;
-    frontOptions.maxBodyBytes = m_config.maxBodyBytes;
-    frontOptions.maxFiltersPerStream = m_config.maxFiltersPerStream;
-    frontOptions.maxTopicBytes = qBound<qsizetype>(1, m_config.maxTopicBytes, MaxTopicBytes);
-    frontOptions.requestTimeoutMs = m_config.requestTimeoutMs;
-    frontOptions.keepAliveTimeoutMs = m_config.keepAliveTimeoutMs;
-    frontOptions.corsOrigins = m_config.corsOrigins;
+    applyLimits(&frontOptions, m_config);
     m_front = new HttpFront(frontOptions, m_hub, m_broker, this);
     m_front->setLog(m_log);
+    for (const QByteArray &topic : std::as_const(m_config.metricsTopics))
+        m_metricTopics.insert(topic, 0);
+    m_front->setRoute("/metrics", true, [this] {
+        return HttpFront::Reply {200, "text/plain; version=0.0.4; charset=utf-8", metricsText()};
+    });
+    m_front->setRoute("/stats", true, [this] {
+        return HttpFront::Reply {200, "application/json",
+                                 QJsonDocument(statsJson(false)).toJson(QJsonDocument::Compact)};
+    });
+    m_front->setRoute("/healthz", false, [] {
+        return HttpFront::Reply {200, "application/json", "{\"status\":\"alive\"}"};
+    });
+    m_front->setRoute("/readyz", false, [this] {
+        QString reason;
+        const bool ready = isReady(&reason);
+        QJsonObject body {{QStringLiteral("status"),
+                           ready ? QStringLiteral("ready") : QStringLiteral("not ready")}};
+        if (!ready)
+            body.insert(QStringLiteral("reason"), reason);
+        return HttpFront::Reply {ready ? 200 : 503, "application/json",
+                                 QJsonDocument(body).toJson(QJsonDocument::Compact)};
+    });
     if (!m_front->listenOn(m_config.listenAddress, m_config.port, m_config.listenBacklog, error))
         return false;
     if (m_config.nodeId.isEmpty())
@@ -271,7 +305,8 @@ void Engine::stop()
                            logFormatForPath(m_config.exportLogPath), &error))
             qCInfo(lcEngine).noquote() << "connection log written to" << m_config.exportLogPath;
         else
-            qCWarning(lcEngine).noquote() << error << "- the connection log was not exported";
+            qCWarning(lcEngine).noquote()
+                << error << "- the connection log was not exported; check the --export-log path";
         m_config.exportLogPath.clear();
     }
     if (m_logFile)
@@ -361,7 +396,6 @@ void Engine::setConsoleAttached(bool attached)
     if (attached == m_consoleAttached)
         return;
     m_consoleAttached = attached;
-    m_topics.clear();
     m_recent.clear();
     setTail({});
     if (attached && m_log) {
@@ -378,7 +412,8 @@ void Engine::setConsoleAttached(bool attached)
 
 void Engine::observe(const EventPtr &event)
 {
-    // Per event, and only while the console watches: one hash lookup, two shared pointers.
+    // Per event: one hash lookup (per-topic figures for the console, /stats and /metrics);
+    // while the console watches also two shared pointers (recent events, tail).
     constexpr int MaxTopics = 10000;
     constexpr size_t RecentEvents = 512;
     constexpr qsizetype TailPerSnapshot = 1000;
@@ -401,6 +436,12 @@ void Engine::observe(const EventPtr &event)
     it->lastEventAt = event->timestamp;
     it->lastType = event->type;
     it->preview = event->payload.left(200);
+    if (!m_metricTopics.isEmpty()) {
+        if (auto counted = m_metricTopics.find(event->topic); counted != m_metricTopics.end())
+            ++*counted;
+    }
+    if (!m_consoleAttached)
+        return;
     m_recent.push_back(event);
     if (m_recent.size() > RecentEvents)
         m_recent.pop_front();
@@ -416,8 +457,26 @@ SnapshotPtr Engine::takeSnapshot()
 {
     if (!m_hub || !m_consoleAttached)
         return {};
-    auto snapshot = std::make_shared<ConsoleSnapshot>();
+    std::shared_ptr<ConsoleSnapshot> snapshot = makeSnapshot();
     snapshot->revision = ++m_snapshotRevision;
+    snapshot->log = m_log->entriesAfter(m_logSeen);
+    m_logSeen = m_log->totalAppended();
+    snapshot->logTotal = m_logSeen;
+    if (m_tailFilter)
+        snapshot->tailFilter = m_tailFilter->text();
+    snapshot->tail = std::exchange(m_tail, {});
+    snapshot->tailDropped = std::exchange(m_tailDropped, 0);
+    SnapshotPtr shared = std::move(snapshot);
+    Q_EMIT snapshotReady(shared);
+    return shared;
+}
+
+std::shared_ptr<ConsoleSnapshot> Engine::makeSnapshot() const
+{
+    auto snapshot = std::make_shared<ConsoleSnapshot>();
+    if (!m_hub)
+        return snapshot;
+    snapshot->revision = m_snapshotRevision;
     snapshot->stats = stats();
     snapshot->monotonicMs = SseConnection::monotonicMs();
     snapshot->wallMs = QDateTime::currentMSecsSinceEpoch();
@@ -429,7 +488,11 @@ SnapshotPtr Engine::takeSnapshot()
     const QList<const SseConnection *> connections = m_hub->connections();
     snapshot->connections.reserve(size_t(connections.size()));
     quint64 bytesOut = m_hub->counters().bytesOfClosedStreams;
+    quint64 replayed = m_hub->counters().replayedOfClosedStreams;
+    quint64 resets = m_hub->counters().resetsOfClosedStreams;
     for (const SseConnection *c : connections) {
+        replayed += c->eventsReplayed();
+        resets += c->resetsSent();
         ConnectionRow row;
         row.id = c->id();
         row.clientId = c->client()->id;
@@ -456,10 +519,14 @@ SnapshotPtr Engine::takeSnapshot()
     std::sort(snapshot->connections.begin(), snapshot->connections.end(),
               [](const ConnectionRow &a, const ConnectionRow &b) { return a.id < b.id; });
     snapshot->bytesOut = bytesOut;
+    snapshot->eventsReplayed = replayed;
+    snapshot->resetsSent = resets;
 
     QHash<QByteArray, FilterRow> filters;
-    m_hub->forEachClient([&filters](const Client &client) {
+    int *byState = snapshot->subscriptions;
+    m_hub->forEachClient([&filters, byState](const Client &client) {
         for (const Subscription &s : client.subscriptions) {
+            ++byState[int(s.state)];
             if (s.state != Subscription::State::Active && s.state != Subscription::State::Paused)
                 continue;
             FilterRow &row = filters[s.filter.text()];
@@ -484,17 +551,7 @@ SnapshotPtr Engine::takeSnapshot()
     std::sort(snapshot->topics.begin(), snapshot->topics.end(),
               [](const TopicRow &a, const TopicRow &b) { return a.topic < b.topic; });
 
-    snapshot->log = m_log->entriesAfter(m_logSeen);
-    m_logSeen = m_log->totalAppended();
-    snapshot->logTotal = m_logSeen;
-    if (m_tailFilter)
-        snapshot->tailFilter = m_tailFilter->text();
-    snapshot->tail = std::exchange(m_tail, {});
-    snapshot->tailDropped = std::exchange(m_tailDropped, 0);
-
-    SnapshotPtr shared = std::move(snapshot);
-    Q_EMIT snapshotReady(shared);
-    return shared;
+    return snapshot;
 }
 
 ConnectionDetail Engine::connectionDetail(quint64 connectionId) const
@@ -561,6 +618,261 @@ Hub::Answer Engine::setClientPaused(const QString &clientId, bool paused)
     return m_hub->changeSubscriptions(
         clientId, nullptr, paused ? Subscription::State::Paused : Subscription::State::Active, {},
         false, false);
+}
+
+QString Engine::reconfigure(const Config &next, bool *ok)
+{
+    // What a running engine can take over: limits, CORS, the retry hint, access rules (files
+    // and their contents), drain time, per-topic metrics, the export path. The rest is listed
+    // as needing a restart.
+    QStringList restart;
+    auto differs = [&restart](bool changed, const char *key) {
+        if (changed)
+            restart << QLatin1String(key);
+    };
+    const Config &c = m_config;
+    differs(c.listenAddress != next.listenAddress || c.port != next.port, "listen");
+    differs(c.heartbeatMs != next.heartbeatMs, "heartbeat");
+    differs(c.historySize != next.historySize, "history");
+    differs(c.maxQueueBytes != next.maxQueueBytes, "max-queue");
+    differs(c.dataDir != next.dataDir, "data-dir");
+    differs(c.lifecycle.graceMs != next.lifecycle.graceMs
+                || c.lifecycle.archiveAfterMs != next.lifecycle.archiveAfterMs
+                || c.lifecycle.deleteAfterMs != next.lifecycle.deleteAfterMs,
+            "subscription-*");
+    differs(c.redisUrl != next.redisUrl, "redis");
+    differs(c.redisPrefix != next.redisPrefix, "redis-prefix");
+    differs(!next.nodeId.isEmpty() && c.nodeId != next.nodeId, "node-id");
+    differs(c.tlsCertFile != next.tlsCertFile || c.tlsKeyFile != next.tlsKeyFile
+                || c.tlsClientCaFile != next.tlsClientCaFile,
+            "tls-*");
+    differs(c.jwtCookie != next.jwtCookie || c.jwtLeewayMs != next.jwtLeewayMs,
+            "jwt-cookie/jwt-leeway");
+    differs(c.logFile != next.logFile || c.logFileMaxBytes != next.logFileMaxBytes
+                || c.logFileKeep != next.logFileKeep,
+            "log-file");
+
+    const Config previous = m_config;
+    const bool removesAccessControl = next.aclFile.isEmpty() && next.jwtSecretFile.isEmpty()
+        && (!previous.aclFile.isEmpty() || !previous.jwtSecretFile.isEmpty());
+    if (removesAccessControl) {
+        // Opening a running server to everyone is not done by a reload.
+        restart << QStringLiteral("acl/jwt-secret-file (removed)");
+    } else {
+        m_config.aclFile = next.aclFile;
+        m_config.jwtSecretFile = next.jwtSecretFile;
+    }
+    bool accessOk = true;
+    const bool accessConfigured = !m_config.aclFile.isEmpty() || !m_config.jwtSecretFile.isEmpty()
+        || !previous.aclFile.isEmpty() || !previous.jwtSecretFile.isEmpty();
+    const QString access
+        = accessConfigured ? reloadAccess(&accessOk) : QStringLiteral("none configured");
+    if (!accessOk) {
+        m_config.aclFile = previous.aclFile;
+        m_config.jwtSecretFile = previous.jwtSecretFile;
+        *ok = false;
+        return access;
+    }
+    m_config.maxConnections = next.maxConnections;
+    m_config.maxConnectionsPerIp = next.maxConnectionsPerIp;
+    m_config.maxStreamsPerClient = next.maxStreamsPerClient;
+    m_config.publishRate = next.publishRate;
+    m_config.publishBurst = next.publishBurst;
+    m_config.retryMs = next.retryMs;
+    m_config.maxBodyBytes = next.maxBodyBytes;
+    m_config.maxFiltersPerStream = next.maxFiltersPerStream;
+    m_config.maxTopicBytes = next.maxTopicBytes;
+    m_config.requestTimeoutMs = next.requestTimeoutMs;
+    m_config.corsOrigins = next.corsOrigins;
+    m_config.drainMs = next.drainMs;
+    m_config.exportLogPath = next.exportLogPath;
+    m_config.metricsTopics = next.metricsTopics;
+    if (m_front) {
+        HttpFront::Options limits;
+        applyLimits(&limits, m_config);
+        m_front->setLimits(limits);
+    }
+    QHash<QByteArray, quint64> counted;
+    for (const QByteArray &topic : std::as_const(m_config.metricsTopics))
+        counted.insert(topic, m_metricTopics.value(topic));
+    m_metricTopics = counted;
+    *ok = true;
+    QString message = QStringLiteral("configuration reloaded (limits, CORS, retry, drain time, "
+                                     "metrics topics, access rules: %1)")
+                          .arg(access);
+    if (!restart.isEmpty())
+        message += QStringLiteral("; these changed but need a restart to apply: %1")
+                       .arg(restart.join(QStringLiteral(", ")));
+    return message;
+}
+
+void Engine::drain(std::function<void()> done)
+{
+    // Stop taking connections, tell every stream to come back later, let queued bytes go out,
+    // then close; bounded by drainMs.
+    if (m_front)
+        m_front->stopListening();
+    if (!m_hub) {
+        done();
+        return;
+    }
+    m_hub->drain(m_config.retryMs, m_config.drainMs, [this, done = std::move(done)] {
+        m_hub->saveNow();
+        if (m_logFile)
+            m_logFile->flush();
+        done();
+    });
+}
+
+bool Engine::isReady(QString *reason) const
+{
+    if (!m_front || !m_front->isListening()) {
+        *reason = QStringLiteral("not listening");
+        return false;
+    }
+    if (m_broker && !m_broker->isReady()) {
+        *reason = QStringLiteral("broker %1").arg(m_broker->state());
+        return false;
+    }
+    if (m_hub && !m_hub->sharedStateLoaded()) {
+        *reason = QStringLiteral("shared subscriptions not loaded yet");
+        return false;
+    }
+    return true;
+}
+
+QByteArray Engine::metricsText() const
+{
+    MetricsWriter m;
+    const std::shared_ptr<ConsoleSnapshot> s = makeSnapshot();
+    const EngineStats &st = s->stats;
+    m.gauge("ssehub_connections", "Open event streams.", st.connections);
+    m.gauge("ssehub_clients", "Known clients (named ones and those with a stream).", s->clients);
+    const char *states[] = {"active", "paused", "expired", "archived"};
+    for (int i = 0; i < 4; ++i)
+        m.gauge("ssehub_subscriptions", "Subscriptions by lifecycle state.", s->subscriptions[i],
+                {{"state", states[i]}});
+    m.counter("ssehub_connections_opened_total", "Event streams opened.",
+              double(st.connectionsOpened));
+    m.counter("ssehub_events_published_total", "Events accepted from publishers on this instance.",
+              double(st.eventsPublished));
+    m.counter("ssehub_events_delivered_total", "Events handed to streams (one per stream).",
+              double(st.eventsDelivered));
+    m.counter("ssehub_events_replayed_total", "Events sent from history to resuming streams.",
+              double(s->eventsReplayed));
+    m.counter("ssehub_resets_total", "reset events sent (history gap or loss).",
+              double(s->resetsSent));
+    m.counter("ssehub_bytes_out_total", "Bytes written to event streams.", double(s->bytesOut));
+    m.counter("ssehub_heartbeats_total", "Heartbeat comments sent.", double(s->heartbeatsSent));
+    m.counter("ssehub_stream_closes_total", "Streams closed by the server, by reason.",
+              double(st.slowConsumerCloses), {{"reason", "slow-consumer"}});
+    m.counter("ssehub_stream_closes_total", "Streams closed by the server, by reason.",
+              double(st.deadCloses), {{"reason", "dead"}});
+    m.counter("ssehub_requests_total", "HTTP requests handled.", double(st.requests));
+    m.counter("ssehub_auth_failures_total",
+              "Requests refused with 401 or 403, and refused TLS "
+              "handshakes.",
+              double(st.authFailures));
+    m.counter("ssehub_limit_rejections_total", "Requests refused by a limit, by reason.",
+              double(st.connectionLimitRejections), {{"reason", "connections"}});
+    m.counter("ssehub_limit_rejections_total", "Requests refused by a limit, by reason.",
+              double(st.rateLimitRejections), {{"reason", "publish-rate"}});
+    m.gauge("ssehub_history_events", "Events retained for replay on this instance.",
+            double(st.historySize));
+    const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr;
+    m.gauge("ssehub_history_oldest_timestamp_seconds",
+            "When the oldest retained event was published (0: none).",
+            oldest ? double(oldest->timestamp) / 1000.0 : 0);
+    m.gauge("ssehub_broker_ready",
+            "1 when events can be published (cluster mode: Redis "
+            "reachable).",
+            st.brokerReady ? 1 : 0);
+    if (m_redis) {
+        m.gauge("ssehub_redis_connected", "1 while both Redis connections are up.",
+                m_redis->commands()->state() == RedisConnection::State::Ready
+                        && m_redis->subscriber()->state() == RedisConnection::State::Ready
+                    ? 1
+                    : 0);
+        m.counter("ssehub_redis_reconnects_total", "Reconnections to Redis after a loss.",
+                  double(m_redis->commands()->reconnects() + m_redis->subscriber()->reconnects()));
+    }
+    m.gauge("ssehub_start_time_seconds", "When this instance started.",
+            double(m_startedAt) / 1000.0);
+    m.gauge("ssehub_build_info", "Version of this build.", 1,
+            {{"version", SSEHUB_VERSION},
+             {"qt", qVersion()},
+             {"broker", m_broker ? m_broker->name().toUtf8() : QByteArray()}});
+    QList<QByteArray> topics = m_metricTopics.keys();
+    std::sort(topics.begin(), topics.end());
+    for (const QByteArray &topic : std::as_const(topics))
+        m.counter("ssehub_topic_events_total", "Events on a topic listed in --metrics-topics.",
+                  double(m_metricTopics.value(topic)), {{"topic", topic}});
+    return m.text();
+}
+
+QJsonObject Engine::statsJson(bool withConnections) const
+{
+    const std::shared_ptr<ConsoleSnapshot> s = makeSnapshot();
+    const EngineStats &st = s->stats;
+    QJsonObject subscriptions;
+    const char *states[] = {"active", "paused", "expired", "archived"};
+    for (int i = 0; i < 4; ++i)
+        subscriptions.insert(QLatin1String(states[i]), s->subscriptions[i]);
+    QJsonArray filters;
+    for (const FilterRow &f : s->filters)
+        filters.append(QJsonObject {{QStringLiteral("filter"), QString::fromUtf8(f.filter)},
+                                    {QStringLiteral("active"), f.active},
+                                    {QStringLiteral("paused"), f.paused},
+                                    {QStringLiteral("streams"), f.streams}});
+    QJsonArray topics;
+    for (const TopicRow &t : s->topics)
+        topics.append(QJsonObject {{QStringLiteral("topic"), QString::fromUtf8(t.topic)},
+                                   {QStringLiteral("events"), double(t.events)},
+                                   {QStringLiteral("last_event_at"), double(t.lastEventAt)},
+                                   {QStringLiteral("last_type"), QString::fromUtf8(t.lastType)}});
+    QJsonObject out {
+        {QStringLiteral("listen_url"), st.listenUrl},
+        {QStringLiteral("node"), m_hub ? m_hub->nodeId() : QString()},
+        {QStringLiteral("broker"), st.broker},
+        {QStringLiteral("broker_state"), st.brokerState},
+        {QStringLiteral("broker_ready"), st.brokerReady},
+        {QStringLiteral("started_at"), double(st.startedAt)},
+        {QStringLiteral("uptime_ms"), double(s->wallMs - st.startedAt)},
+        {QStringLiteral("heartbeat_ms"), s->heartbeatMs},
+        {QStringLiteral("connections"), st.connections},
+        {QStringLiteral("clients"), s->clients},
+        {QStringLiteral("connections_opened"), double(st.connectionsOpened)},
+        {QStringLiteral("events_published"), double(st.eventsPublished)},
+        {QStringLiteral("events_delivered"), double(st.eventsDelivered)},
+        {QStringLiteral("events_replayed"), double(s->eventsReplayed)},
+        {QStringLiteral("resets_sent"), double(s->resetsSent)},
+        {QStringLiteral("bytes_out"), double(s->bytesOut)},
+        {QStringLiteral("heartbeats_sent"), double(s->heartbeatsSent)},
+        {QStringLiteral("slow_consumer_closes"), double(st.slowConsumerCloses)},
+        {QStringLiteral("dead_closes"), double(st.deadCloses)},
+        {QStringLiteral("requests"), double(st.requests)},
+        {QStringLiteral("rejected_requests"), double(st.rejectedRequests)},
+        {QStringLiteral("auth_failures"), double(st.authFailures)},
+        {QStringLiteral("connection_limit_rejections"), double(st.connectionLimitRejections)},
+        {QStringLiteral("rate_limit_rejections"), double(st.rateLimitRejections)},
+        {QStringLiteral("history_size"), double(st.historySize)},
+        {QStringLiteral("subscriptions"), subscriptions},
+        {QStringLiteral("filters"), filters},
+        {QStringLiteral("topics"), topics},
+        {QStringLiteral("nodes"), st.nodes}};
+    if (withConnections) {
+        QJsonArray rows;
+        for (const ConnectionRow &r : s->connections)
+            rows.append(QJsonObject {
+                {QStringLiteral("id"), QString::number(r.id)},
+                {QStringLiteral("client_id"), r.clientId},
+                {QStringLiteral("remote"), r.remote},
+                {QStringLiteral("events_sent"), double(r.eventsSent)},
+                {QStringLiteral("bytes_queued"), double(r.bytesQueued)},
+                {QStringLiteral("silent_ms"), double(s->monotonicMs - r.lastProgressMs)}});
+        out.insert(QStringLiteral("streams"), rows);
+    }
+    return out;
 }
 
 QList<LogEntry> Engine::logEntries(const LogQuery &query) const

@@ -44,6 +44,7 @@ public:
         quint16 port = 8080;
         int listenBacklog = 4096;
         int retryMs = 3000;
+        qint64 drainMs = 5000; // shutdown: time streams get to take what is queued for them
         int heartbeatMs = 30000;
         qsizetype historySize = 10000;
         qint64 maxQueueBytes = 1024 * 1024;
@@ -89,6 +90,8 @@ public:
         qint64 jwtLeewayMs = 30000;
         int nodeRefreshMs = 2000; // node registry: refresh interval
         int nodeTtlMs = 10000; // node registry: an entry not refreshed for this long is gone
+        // GET /metrics counts events per topic only for these topics (bounded cardinality).
+        QList<QByteArray> metricsTopics;
     };
 
     explicit Engine(const Config &config, QObject *parent = nullptr);
@@ -124,7 +127,11 @@ public:
     // emits snapshotReady at the stats interval (nothing of this runs headless).
     void setConsoleAttached(bool attached);
     bool consoleAttached() const { return m_consoleAttached; }
+    // The console's snapshot: makeSnapshot() plus the log entries and tail events since the
+    // previous one; emitted as snapshotReady.
     SnapshotPtr takeSnapshot();
+    // The figures alone (GET /stats uses them too).
+    std::shared_ptr<ConsoleSnapshot> makeSnapshot() const;
     ConnectionDetail connectionDetail(quint64 connectionId) const;
     // Live tail: events matching the filter travel with the next snapshots; empty: off.
     // Returns an error for a bad filter.
@@ -133,6 +140,20 @@ public:
     void publish(const PublishRequest &request, Broker::Done done);
     // Pauses or resumes (without replay) every subscription of a client.
     Hub::Answer setClientPaused(const QString &clientId, bool paused);
+    // SIGHUP: takes over what can change while running (limits, CORS, retry hint, access rules,
+    // drain time, metrics topics, export path) and says which other changes need a restart. On
+    // an error (e.g. a broken ACL file) nothing changes and *ok is false.
+    QString reconfigure(const Config &next, bool *ok);
+    // Graceful shutdown: stops accepting, sends every stream a retry hint and `event: shutdown`,
+    // lets what is queued go out (at most Config::drainMs), closes, saves; then calls done.
+    void drain(std::function<void()> done);
+    // GET /metrics: Prometheus text. No label per client or topic, except the topics listed in
+    // Config::metricsTopics.
+    QByteArray metricsText() const;
+    // GET /stats: the console's figures as JSON (with one object per stream if asked).
+    QJsonObject statsJson(bool withConnections) const;
+    // GET /readyz: listening, and (cluster mode) the broker connected; else the reason.
+    bool isReady(QString *reason) const;
     // The export: the log's entries that match, as CSV or JSON Lines.
     QList<LogEntry> logEntries(const LogQuery &query) const;
 
@@ -163,6 +184,7 @@ private:
     quint64 m_snapshotRevision = 0;
     quint64 m_logSeen = 0;
     QHash<QByteArray, TopicRow> m_topics;
+    QHash<QByteArray, quint64> m_metricTopics; // --metrics-topics: events per listed topic
     std::deque<EventPtr> m_recent; // the newest events this instance delivered
     std::optional<TopicFilter> m_tailFilter;
     QList<EventPtr> m_tail;

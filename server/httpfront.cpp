@@ -221,7 +221,9 @@ void StreamListener::incomingConnection(qintptr descriptor)
     ::setsockopt(int(descriptor), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
-        qCWarning(lcHttp) << "could not take an accepted connection:" << socket->errorString();
+        qCWarning(lcHttp).noquote()
+            << "could not take an accepted connection:" << socket->errorString()
+            << "- if this repeats, raise the descriptor limit (ulimit -n, LimitNOFILE)";
         socket->deleteLater();
         return;
     }
@@ -283,6 +285,20 @@ quint16 HttpFront::port() const
 QHostAddress HttpFront::address() const
 {
     return m_listener ? m_listener->serverAddress() : QHostAddress();
+}
+
+void HttpFront::setLimits(const Options &options)
+{
+    const Authenticator auth = m_options.auth;
+    const std::optional<QSslConfiguration> tls = m_options.tls;
+    m_options = options;
+    m_options.auth = auth;
+    m_options.tls = tls;
+}
+
+bool HttpFront::isListening() const
+{
+    return m_listener && m_listener->isListening();
 }
 
 void HttpFront::stopListening()
@@ -528,7 +544,9 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
 
     // Who is asking (401 for bad or missing credentials); the demo page is public.
     Identity who;
-    const bool publicPath = path == QLatin1String("/") || path == QLatin1String("/index.html");
+    const auto route = m_routes.constFind(path.toUtf8());
+    const bool publicPath = path == QLatin1String("/") || path == QLatin1String("/index.html")
+        || (route != m_routes.cend() && !route->admin);
     if (!publicPath && !identify(request, socket, &who))
         return true;
 
@@ -558,6 +576,14 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     } else if (path == QLatin1String("/nodes")) {
         if (allowed(Method::Get, "GET") && requireAdmin(replyTo(request, socket), who))
             serveNodes(request, socket);
+    } else if (route != m_routes.cend()) {
+        if (allowed(Method::Get, "GET")
+            && (!route->admin || requireAdmin(replyTo(request, socket), who))) {
+            const Reply answer = route->provider();
+            ReplyTo to = replyTo(request, socket);
+            reply(to, answer.status, answer.contentType, answer.body,
+                  answer.status == 503 ? QByteArrayLiteral("Retry-After: 5\r\n") : QByteArray());
+        }
     } else if (path == QLatin1String("/log")) {
         if (allowed(Method::Get, "GET") && requireAdmin(replyTo(request, socket), who))
             serveLog(request, socket);
@@ -917,7 +943,9 @@ void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socke
     const quint16 peerPort = socket->peerPort();
     socket->abort();
     if (fd < 0) {
-        qCWarning(lcHttp) << "could not take over a stream:" << strerror(errno);
+        qCWarning(lcHttp).noquote()
+            << "could not take over a stream:" << strerror(errno)
+            << "- the client retries; if this repeats, raise the descriptor limit (ulimit -n)";
         return;
     }
     startStream(fd, peer, peerPort, stream);

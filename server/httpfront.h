@@ -89,6 +89,7 @@ public:
     quint16 port() const;
     QHostAddress address() const;
     void stopListening();
+    bool isListening() const;
 
     struct Counters
     {
@@ -101,9 +102,24 @@ public:
     };
     const Counters &counters() const { return m_counters; }
     const Authenticator &authenticator() const { return m_options.auth; }
+    // New limits, CORS origins and retry hint (SIGHUP): they apply to the next request. TLS and
+    // access rules are kept (see setAuthenticator).
+    void setLimits(const Options &options);
     // New access rules: they apply to the next request.
     void setAuthenticator(const Authenticator &auth) { m_options.auth = auth; }
 
+    // A GET route answered by the engine (metrics, stats, health): admin routes need the admin
+    // role when access control is on; others are public (health checks of load balancers).
+    struct Reply
+    {
+        int status = 200;
+        QByteArray contentType;
+        QByteArray body;
+    };
+    void setRoute(const QByteArray &path, bool admin, std::function<Reply()> provider)
+    {
+        m_routes.insert(path, {admin, std::move(provider)});
+    }
     // Where refused requests are logged (auth-failure) and what GET /log exports.
     void setLog(ConnectionLog *log) { m_log = log; }
     // What GET /nodes answers (the cluster's instances, or this one alone).
@@ -215,6 +231,12 @@ private:
     Broker *m_broker;
     std::function<QJsonObject()> m_nodesProvider;
     ConnectionLog *m_log = nullptr;
+    struct Route
+    {
+        bool admin = true;
+        std::function<Reply()> provider;
+    };
+    QHash<QByteArray, Route> m_routes;
     struct Bucket
     {
         double tokens = 0;

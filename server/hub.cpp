@@ -417,6 +417,32 @@ void Hub::closeAll(CloseReason reason)
         connection->close(reason);
 }
 
+void Hub::drain(int retryMs, qint64 drainMs, std::function<void()> done)
+{
+    const QByteArray notice = "retry: " + QByteArray::number(retryMs)
+        + "\nevent: shutdown\ndata: {\"retry_ms\":" + QByteArray::number(retryMs) + "}\n\n";
+    for (SseConnection *connection : std::as_const(m_connections))
+        connection->writeControl(notice);
+    const qint64 deadline = SseConnection::monotonicMs() + drainMs;
+    auto *timer = new QTimer(this);
+    timer->setInterval(20);
+    auto step = [this, timer, deadline, done = std::move(done)] {
+        const auto all = m_connections.values();
+        const bool late = SseConnection::monotonicMs() >= deadline;
+        for (SseConnection *connection : all) {
+            if (late || connection->bytesQueued() == 0)
+                connection->close(CloseReason::Shutdown);
+        }
+        if (m_connections.isEmpty() || late) {
+            timer->stop();
+            timer->deleteLater();
+            done();
+        }
+    };
+    connect(timer, &QTimer::timeout, this, step);
+    timer->start();
+}
+
 QList<const SseConnection *> Hub::connections() const
 {
     QList<const SseConnection *> list;
@@ -442,6 +468,8 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
     if (reason == CloseReason::Dead)
         ++m_counters.deadCloses;
     m_counters.bytesOfClosedStreams += connection->bytesSent();
+    m_counters.replayedOfClosedStreams += connection->eventsReplayed();
+    m_counters.resetsOfClosedStreams += connection->resetsSent();
 
     LogEntry entry;
     entry.kind = reason == CloseReason::SlowConsumer ? LogEntry::Kind::SlowConsumer

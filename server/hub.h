@@ -33,6 +33,8 @@ struct HubCounters
     quint64 deadCloses = 0;
     quint64 heartbeatsSent = 0;
     quint64 bytesOfClosedStreams = 0; // bytes written to streams that have ended
+    quint64 replayedOfClosedStreams = 0; // events they replayed from history
+    quint64 resetsOfClosedStreams = 0; // reset events they were sent
 };
 
 // The clients, their subscriptions and live streams, and the topic index that routes each
@@ -138,6 +140,9 @@ public:
 
     bool kick(quint64 connectionId);
     void closeAll(CloseReason reason);
+    // Shutdown: every stream gets `retry: retryMs` and `event: shutdown`; each is closed once its
+    // queue is empty, the rest after drainMs; then done is called.
+    void drain(int retryMs, qint64 drainMs, std::function<void()> done);
 
     int connectionCount() const { return int(m_connections.size()); }
     int connectionsFrom(const QHostAddress &peer) const { return m_perAddress.value(peer); }

@@ -445,7 +445,10 @@ void RedisBroker::onMessage(const QByteArray &channel, const QByteArray &message
     const qsizetype second = first < 0 ? -1 : message.indexOf('\n', first + 1);
     quint64 id = 0;
     if (second < 0 || !packStreamId(QByteArrayView(message).first(first), &id)) {
-        qCWarning(lcRedis).noquote() << "ignored a malformed message on" << channel;
+        qCWarning(lcRedis).noquote()
+            << "ignored a malformed message on" << channel
+            << "- something other than ssehub publishes on this prefix; give this cluster its "
+               "own --redis-prefix";
         return;
     }
     if (id <= m_lastSeen && !m_syncing)

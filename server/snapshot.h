@@ -99,7 +99,10 @@ struct ConsoleSnapshot
     qint64 maxQueueBytes = 0;
     int clients = 0;
     quint64 bytesOut = 0; // every byte written to streams so far
+    quint64 eventsReplayed = 0; // events sent from history (resuming streams)
+    quint64 resetsSent = 0; // `reset` events sent
     quint64 heartbeatsSent = 0;
+    int subscriptions[4] = {0, 0, 0, 0}; // by Subscription::State
     std::vector<ConnectionRow> connections; // by id
     std::vector<FilterRow> filters; // by filter
     std::vector<TopicRow> topics; // by topic

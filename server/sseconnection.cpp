@@ -201,6 +201,7 @@ void SseConnection::resetTo(quint64 resumeId, const QByteArray &reason)
                           "{\"reason\":\"" + reason + "\",\"oldest\":\"\"}"),
           QByteArray());
     m_lastSentId = resumeId;
+    ++m_resetsSent;
 }
 
 void SseConnection::sendReset(const QByteArray &reason)
@@ -211,6 +212,7 @@ void SseConnection::sendReset(const QByteArray &reason)
     // The reset carries the id it resumes from, so that a reconnect after it does not repeat it.
     const QByteArray resumeId = formatEventId(m_history ? m_history->horizon() : 0);
     write(SseFrame::event(resumeId, QByteArrayLiteral("reset"), data), QByteArray());
+    ++m_resetsSent;
 }
 
 void SseConnection::pumpReplay()
@@ -241,6 +243,7 @@ void SseConnection::pumpReplay()
             if (!write(m_options.payloadOnly ? event->payloadFrame() : event->frame, event->topic))
                 return;
             ++m_eventsSent;
+            ++m_eventsReplayed;
             ++written;
         }
         m_lastSentId = event->id;

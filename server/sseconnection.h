@@ -71,6 +71,8 @@ public:
     void setUserAgent(const QByteArray &ua) { m_userAgent = ua; }
     qint64 connectedAt() const { return m_connectedAt; }
     quint64 eventsSent() const { return m_eventsSent; }
+    quint64 eventsReplayed() const { return m_eventsReplayed; } // of eventsSent, from history
+    quint64 resetsSent() const { return m_resetsSent; }
     quint64 bytesSent() const { return m_bytesSent; }
     qint64 bytesQueued() const { return m_queuedBytes; }
     qint64 lastWriteMs() const { return m_lastWrite; } // monotonic ms (see monotonicMs())
@@ -151,6 +153,8 @@ private:
     qint64 m_lastProgress;
     quint64 m_lastSentId = 0;
     quint64 m_eventsSent = 0;
+    quint64 m_eventsReplayed = 0;
+    quint64 m_resetsSent = 0;
     quint64 m_bytesSent = 0;
     struct Queued
     {

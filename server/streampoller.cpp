@@ -41,7 +41,9 @@ bool StreamPoller::add(int fd, Handler *handler)
     ev.events = EPOLLIN | EPOLLRDHUP;
     ev.data.ptr = handler;
     if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0) {
-        qCWarning(lcSse) << "epoll_ctl(ADD) failed:" << strerror(errno);
+        qCWarning(lcSse).noquote() << "epoll_ctl(ADD) failed:" << strerror(errno)
+                                   << "- the stream is closed; if this repeats, check the "
+                                      "descriptor limit and memory";
         return false;
     }
     return true;

@@ -175,14 +175,6 @@
         <translation>unexpected argument: %1</translation>
     </message>
     <message>
-        <source>--listen takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%1'</source>
-        <translation>--listen takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%1'</translation>
-    </message>
-    <message>
-        <source>--%1 takes %2, not '%3'</source>
-        <translation>--%1 takes %2, not '%3'</translation>
-    </message>
-    <message>
         <source>a duration of at least 1ms, e.g. 30s or 500ms</source>
         <translation>a duration of at least 1ms, e.g. 30s or 500ms</translation>
     </message>
@@ -211,10 +203,6 @@
         <translation>the subscription durations must satisfy grace &lt;= archive-after &lt;= delete-after</translation>
     </message>
     <message>
-        <source>--redis-prefix takes 1 to 64 characters without spaces or glob characters (*?[]\), not '%1'</source>
-        <translation>--redis-prefix takes 1 to 64 characters without spaces or glob characters (*?[]\), not '%1'</translation>
-    </message>
-    <message>
         <source>a count from 0 (no limit) to 1000000</source>
         <translation>a count from 0 (no limit) to 1000000</translation>
     </message>
@@ -231,10 +219,6 @@
         <translation>a duration from 100ms to 1h</translation>
     </message>
     <message>
-        <source>--jwt-cookie takes a cookie name, not '%1'</source>
-        <translation>--jwt-cookie takes a cookie name, not '%1'</translation>
-    </message>
-    <message>
         <source>a duration up to 1h, e.g. 30s</source>
         <translation>a duration up to 1h, e.g. 30s</translation>
     </message>
@@ -245,6 +229,106 @@
     <message>
         <source>a count from 1 to 1000</source>
         <translation>a count from 1 to 1000</translation>
+    </message>
+    <message>
+        <source>cannot read the config file %1: %2</source>
+        <translation>cannot read the config file %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a JSON object: %2 (at byte %3)</source>
+        <translation>%1 is not a JSON object: %2 (at byte %3)</translation>
+    </message>
+    <message>
+        <source>expected { ... }</source>
+        <translation>expected { ... }</translation>
+    </message>
+    <message>
+        <source>%1: unknown key (see docs/CONFIG.md for the keys; they are the option names)</source>
+        <translation>%1: unknown key (see docs/CONFIG.md for the keys; they are the option names)</translation>
+    </message>
+    <message>
+        <source>%1 must be %2</source>
+        <translation>%1 must be %2</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true or false</translation>
+    </message>
+    <message>
+        <source>an array of strings</source>
+        <translation>an array of strings</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>a number</translation>
+    </message>
+    <message>
+        <source>a size (a number of bytes or a string such as "1M")</source>
+        <translation>a size (a number of bytes or a string such as "1M")</translation>
+    </message>
+    <message>
+        <source>a duration (seconds or a string such as "500ms")</source>
+        <translation>a duration (seconds or a string such as "500ms")</translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation>a string</translation>
+    </message>
+    <message>
+        <source>%1 takes 1 or 0, not '%2'</source>
+        <translation>%1 takes 1 or 0, not '%2'</translation>
+    </message>
+    <message>
+        <source>Read settings from this JSON file (default: ~/.config/ssehub/ssehub.json if it exists). Environment variables SSEHUB_&lt;OPTION&gt; override it, options override both.</source>
+        <translation>Read settings from this JSON file (default: ~/.config/ssehub/ssehub.json if it exists). Environment variables SSEHUB_&lt;OPTION&gt; override it, options override both.</translation>
+    </message>
+    <message>
+        <source>Print the effective configuration (secrets masked) and exit.</source>
+        <translation>Print the effective configuration (secrets masked) and exit.</translation>
+    </message>
+    <message>
+        <source>Log lines as 'text' (default) or 'json' (JSON Lines).</source>
+        <translation>Log lines as 'text' (default) or 'json' (JSON Lines).</translation>
+    </message>
+    <message>
+        <source>Lowest level logged: debug, info (default), warning or error.</source>
+        <translation>Lowest level logged: debug, info (default), warning or error.</translation>
+    </message>
+    <message>
+        <source>Count events per topic in GET /metrics for these topics (repeatable; default none).</source>
+        <translation>Count events per topic in GET /metrics for these topics (repeatable; default none).</translation>
+    </message>
+    <message>
+        <source>On shutdown, time given to streams to take what is queued for them before they are closed (default 5s).</source>
+        <translation>On shutdown, time given to streams to take what is queued for them before they are closed (default 5s).</translation>
+    </message>
+    <message>
+        <source>%1 takes text or json, not '%2'</source>
+        <translation>%1 takes text or json, not '%2'</translation>
+    </message>
+    <message>
+        <source>%1 takes debug, info, warning or error, not '%2'</source>
+        <translation>%1 takes debug, info, warning or error, not '%2'</translation>
+    </message>
+    <message>
+        <source>%1 takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%2'</source>
+        <translation>%1 takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%2'</translation>
+    </message>
+    <message>
+        <source>%1 takes %2, not '%3'</source>
+        <translation>%1 takes %2, not '%3'</translation>
+    </message>
+    <message>
+        <source>%1 takes 1 to 64 characters without spaces or glob characters (*?[]\), not '%2'</source>
+        <translation>%1 takes 1 to 64 characters without spaces or glob characters (*?[]\), not '%2'</translation>
+    </message>
+    <message>
+        <source>%1 takes a cookie name, not '%2'</source>
+        <translation>%1 takes a cookie name, not '%2'</translation>
+    </message>
+    <message>
+        <source>a duration up to 10m, e.g. 5s</source>
+        <translation>a duration up to 10m, e.g. 5s</translation>
     </message>
 </context>
 <context>

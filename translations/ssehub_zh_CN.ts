@@ -175,14 +175,6 @@
         <translation>多余的参数：%1</translation>
     </message>
     <message>
-        <source>--listen takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%1'</source>
-        <translation>--listen 需要 地址:端口，例如 127.0.0.1:8080 或 [::1]:8080，而不是 '%1'</translation>
-    </message>
-    <message>
-        <source>--%1 takes %2, not '%3'</source>
-        <translation>--%1 需要%2，而不是 '%3'</translation>
-    </message>
-    <message>
         <source>a duration of at least 1ms, e.g. 30s or 500ms</source>
         <translation>至少 1ms 的时长，例如 30s 或 500ms</translation>
     </message>
@@ -211,10 +203,6 @@
         <translation>订阅时长必须满足 grace &lt;= archive-after &lt;= delete-after</translation>
     </message>
     <message>
-        <source>--redis-prefix takes 1 to 64 characters without spaces or glob characters (*?[]\), not '%1'</source>
-        <translation>--redis-prefix 需要 1 到 64 个字符，不含空格和通配字符（*?[]\），而不是 '%1'</translation>
-    </message>
-    <message>
         <source>a count from 0 (no limit) to 1000000</source>
         <translation>0（不限制）到 1000000 之间的数量</translation>
     </message>
@@ -231,10 +219,6 @@
         <translation>100ms 到 1h 之间的时长</translation>
     </message>
     <message>
-        <source>--jwt-cookie takes a cookie name, not '%1'</source>
-        <translation>--jwt-cookie 需要一个 Cookie 名，而不是 '%1'</translation>
-    </message>
-    <message>
         <source>a duration up to 1h, e.g. 30s</source>
         <translation>不超过 1h 的时长，例如 30s</translation>
     </message>
@@ -245,6 +229,106 @@
     <message>
         <source>a count from 1 to 1000</source>
         <translation>1 到 1000 之间的数量</translation>
+    </message>
+    <message>
+        <source>cannot read the config file %1: %2</source>
+        <translation>无法读取配置文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a JSON object: %2 (at byte %3)</source>
+        <translation>%1 不是 JSON 对象：%2（第 %3 字节）</translation>
+    </message>
+    <message>
+        <source>expected { ... }</source>
+        <translation>应为 { ... }</translation>
+    </message>
+    <message>
+        <source>%1: unknown key (see docs/CONFIG.md for the keys; they are the option names)</source>
+        <translation>%1：未知的键（键名即选项名，见 docs/CONFIG.md）</translation>
+    </message>
+    <message>
+        <source>%1 must be %2</source>
+        <translation>%1 必须是%2</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation> true 或 false</translation>
+    </message>
+    <message>
+        <source>an array of strings</source>
+        <translation>字符串数组</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>a size (a number of bytes or a string such as "1M")</source>
+        <translation>大小（字节数，或 "1M" 这样的字符串）</translation>
+    </message>
+    <message>
+        <source>a duration (seconds or a string such as "500ms")</source>
+        <translation>时长（秒数，或 "500ms" 这样的字符串）</translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation>字符串</translation>
+    </message>
+    <message>
+        <source>%1 takes 1 or 0, not '%2'</source>
+        <translation>%1 需要 1 或 0，而不是 '%2'</translation>
+    </message>
+    <message>
+        <source>Read settings from this JSON file (default: ~/.config/ssehub/ssehub.json if it exists). Environment variables SSEHUB_&lt;OPTION&gt; override it, options override both.</source>
+        <translation>从该 JSON 文件读取设置（默认：存在时读取 ~/.config/ssehub/ssehub.json）。环境变量 SSEHUB_&lt;选项&gt; 覆盖文件，命令行选项覆盖两者。</translation>
+    </message>
+    <message>
+        <source>Print the effective configuration (secrets masked) and exit.</source>
+        <translation>打印生效的配置（隐藏机密信息）后退出。</translation>
+    </message>
+    <message>
+        <source>Log lines as 'text' (default) or 'json' (JSON Lines).</source>
+        <translation>日志格式：'text'（默认）或 'json'（JSON Lines）。</translation>
+    </message>
+    <message>
+        <source>Lowest level logged: debug, info (default), warning or error.</source>
+        <translation>记录的最低级别：debug、info（默认）、warning 或 error。</translation>
+    </message>
+    <message>
+        <source>Count events per topic in GET /metrics for these topics (repeatable; default none).</source>
+        <translation>在 GET /metrics 中按主题统计这些主题的事件数（可重复；默认不统计）。</translation>
+    </message>
+    <message>
+        <source>On shutdown, time given to streams to take what is queued for them before they are closed (default 5s).</source>
+        <translation>关闭时，在断开流之前给它们发送完排队数据的时间（默认 5s）。</translation>
+    </message>
+    <message>
+        <source>%1 takes text or json, not '%2'</source>
+        <translation>%1 需要 text 或 json，而不是 '%2'</translation>
+    </message>
+    <message>
+        <source>%1 takes debug, info, warning or error, not '%2'</source>
+        <translation>%1 需要 debug、info、warning 或 error，而不是 '%2'</translation>
+    </message>
+    <message>
+        <source>%1 takes ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, not '%2'</source>
+        <translation>%1 需要 地址:端口，例如 127.0.0.1:8080 或 [::1]:8080，而不是 '%2'</translation>
+    </message>
+    <message>
+        <source>%1 takes %2, not '%3'</source>
+        <translation>%1 需要%2，而不是 '%3'</translation>
+    </message>
+    <message>
+        <source>%1 takes 1 to 64 characters without spaces or glob characters (*?[]\), not '%2'</source>
+        <translation>%1 需要 1 到 64 个字符，不含空格和通配字符（*?[]\），而不是 '%2'</translation>
+    </message>
+    <message>
+        <source>%1 takes a cookie name, not '%2'</source>
+        <translation>%1 需要一个 Cookie 名，而不是 '%2'</translation>
+    </message>
+    <message>
+        <source>a duration up to 10m, e.g. 5s</source>
+        <translation>不超过 10m 的时长，例如 5s</translation>
     </message>
 </context>
 <context>

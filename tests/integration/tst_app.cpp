@@ -7,6 +7,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
@@ -34,6 +36,12 @@ private Q_SLOTS:
     void clusterModeWaitsForRedis();
     void sighupReloadsAccessRules();
     void exportsTheLogOnExit();
+    void configFileEnvironmentAndOptions();
+    void configErrorsNameTheKeyAndFile_data();
+    void configErrorsNameTheKeyAndFile();
+    void sighupReloadsTheConfigFile();
+    void sigtermDrainsStreams();
+    void jsonLogsAndLevel();
 
 private:
     static QProcessEnvironment environment(bool withDisplay);
@@ -230,6 +238,287 @@ void TestApp::exportsTheLogOnExit()
     QVERIFY(csv.contains(",connect,1,exported,"));
     QVERIFY(csv.contains(",disconnect,1,exported,"));
     QVERIFY(csv.contains(",server-shutdown,"));
+}
+
+namespace {
+
+QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
+{
+    QFile file(dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return {};
+    file.write(content);
+    return file.fileName();
+}
+
+// Runs ssehub to completion with extra environment; returns exit code, stdout, stderr.
+struct Run
+{
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runToEnd(const QStringList &args, const QProcessEnvironment &env)
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SSEHUB_BINARY), args);
+    Run r;
+    if (!p.waitForFinished(10000))
+        return r;
+    r.code = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+} // namespace
+
+void TestApp::configFileEnvironmentAndOptions()
+{
+    // One file, one variable, one option on the same keys: option > environment > file, and
+    // --print-config shows the result with the Redis password masked.
+    QTemporaryDir dir;
+    const QString config = writeFile(dir, QStringLiteral("ssehub.json"), R"({
+        "heartbeat": "15s", "history": 500, "max-queue": "2M", "retry": 1.5,
+        "cors-origin": ["https://file.example"], "headless": true,
+        "redis": "redis://:s3cret@10.1.2.3:6380/2", "publish-rate": 20})");
+    QProcessEnvironment env = environment(false);
+    env.insert(QStringLiteral("SSEHUB_HISTORY"), QStringLiteral("600"));
+    env.insert(QStringLiteral("SSEHUB_CORS_ORIGIN"),
+               QStringLiteral("https://a.example,https://b.example"));
+    env.insert(QStringLiteral("SSEHUB_PUBLISH_RATE"), QStringLiteral("30"));
+    const Run r = runToEnd({QStringLiteral("--config"), config, QStringLiteral("--print-config"),
+                            QStringLiteral("--publish-rate"), QStringLiteral("40")},
+                           env);
+    QCOMPARE(r.code, 0);
+    const QJsonObject c = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(c.value(QLatin1String("heartbeat")).toString(), QStringLiteral("15s")); // file
+    QCOMPARE(c.value(QLatin1String("retry")).toString(), QStringLiteral("1500ms")); // seconds
+    QCOMPARE(c.value(QLatin1String("max-queue")).toString(), QStringLiteral("2M"));
+    QCOMPARE(c.value(QLatin1String("history")).toInt(), 600); // environment over file
+    QCOMPARE(c.value(QLatin1String("publish-rate")).toInt(), 40); // option over both
+    QCOMPARE(
+        c.value(QLatin1String("cors-origin")).toArray(),
+        QJsonArray({QStringLiteral("https://a.example"), QStringLiteral("https://b.example")}));
+    QCOMPARE(c.value(QLatin1String("headless")).toBool(), true);
+    QCOMPARE(c.value(QLatin1String("redis")).toString(),
+             QStringLiteral("redis://:***@10.1.2.3:6380/2"));
+    QVERIFY(!r.out.contains("s3cret"));
+    // What it prints is itself a valid config file (the masked password aside).
+    QJsonObject again = c;
+    again.remove(QStringLiteral("redis"));
+    const QString printed
+        = writeFile(dir, QStringLiteral("printed.json"), QJsonDocument(again).toJson());
+    const Run reread
+        = runToEnd({QStringLiteral("--config"), printed, QStringLiteral("--print-config")},
+                   environment(false));
+    QCOMPARE(reread.code, 0);
+    QJsonObject expected = again;
+    expected.insert(QStringLiteral("redis"), QString());
+    QCOMPARE(QJsonDocument::fromJson(reread.out).object(), expected);
+
+    // And the server really uses them: the file's history size bounds replay.
+    const QString small = writeFile(dir, QStringLiteral("small.json"), R"({"history": 2})");
+    QProcess p;
+    const quint16 port = launch(p,
+                                {QStringLiteral("--headless"), QStringLiteral("--config"), small,
+                                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    QVERIFY(port != 0);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(publish(port, "h", "1").status, 200);
+    QCOMPARE(request(port, "GET", "/stats").json().value(QLatin1String("history_size")).toInt(), 2);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+}
+
+void TestApp::configErrorsNameTheKeyAndFile_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("envName");
+    QTest::addColumn<QString>("envValue");
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("unknown key") << QByteArray(R"({"heartbeet": "1s"})") << QString() << QString()
+                                 << QStringList {QStringLiteral("\"heartbeet\""),
+                                                 QStringLiteral("unknown key")};
+    QTest::newRow("wrong type") << QByteArray(R"({"history": "many"})") << QString() << QString()
+                                << QStringList {QStringLiteral("\"history\""),
+                                                QStringLiteral("must be a number")};
+    QTest::newRow("list type") << QByteArray(R"({"cors-origin": "https://x"})") << QString()
+                               << QString()
+                               << QStringList {QStringLiteral("\"cors-origin\""),
+                                               QStringLiteral("array")};
+    QTest::newRow("out of range") << QByteArray(R"({"max-filters": 5000})") << QString()
+                                  << QString()
+                                  << QStringList {QStringLiteral("\"max-filters\""),
+                                                  QStringLiteral("1 to 1024")};
+    QTest::newRow("bad value") << QByteArray(R"({"listen": "nowhere"})") << QString() << QString()
+                               << QStringList {QStringLiteral("\"listen\""),
+                                               QStringLiteral("ADDR:PORT")};
+    QTest::newRow("not json") << QByteArray("{\"heartbeat\": ") << QString() << QString()
+                              << QStringList {QStringLiteral("not a JSON object")};
+    QTest::newRow("command-line only")
+        << QByteArray(R"({"config": "other.json"})") << QString() << QString()
+        << QStringList {QStringLiteral("\"config\""), QStringLiteral("unknown key")};
+    QTest::newRow("environment") << QByteArray("{}") << QStringLiteral("SSEHUB_MAX_QUEUE")
+                                 << QStringLiteral("lots")
+                                 << QStringList {QStringLiteral("SSEHUB_MAX_QUEUE"),
+                                                 QStringLiteral("'lots'")};
+    QTest::newRow("environment flag")
+        << QByteArray("{}") << QStringLiteral("SSEHUB_HEADLESS") << QStringLiteral("maybe")
+        << QStringList {QStringLiteral("SSEHUB_HEADLESS")};
+}
+
+void TestApp::configErrorsNameTheKeyAndFile()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, envName);
+    QFETCH(QString, envValue);
+    QFETCH(QStringList, expected);
+    QTemporaryDir dir;
+    const QString config = writeFile(dir, QStringLiteral("broken.json"), content);
+    QProcessEnvironment env = environment(false);
+    if (!envName.isEmpty())
+        env.insert(envName, envValue);
+    const Run r = runToEnd({QStringLiteral("--headless"), QStringLiteral("--config"), config}, env);
+    QCOMPARE(r.code, 2);
+    const QString message = QString::fromUtf8(r.err);
+    if (envName.isEmpty())
+        QVERIFY2(message.contains(config), qPrintable(message));
+    for (const QString &part : expected)
+        QVERIFY2(message.contains(part), qPrintable(message));
+    // A missing --config file is an error too; a missing default file is not.
+    const Run missing
+        = runToEnd({QStringLiteral("--headless"), QStringLiteral("--config"),
+                    dir.filePath(QStringLiteral("none.json")), QStringLiteral("--print-config")},
+                   environment(false));
+    QCOMPARE(missing.code, 2);
+    QVERIFY(missing.err.contains("none.json"));
+}
+
+void TestApp::sighupReloadsTheConfigFile()
+{
+    QTemporaryDir dir;
+    auto write = [&](const QByteArray &content) {
+        return writeFile(dir, QStringLiteral("live.json"), content);
+    };
+    const QString config = write(R"({"max-connections": 5})");
+    QProcess p;
+    const quint16 port = launch(p,
+                                {QStringLiteral("--headless"), QStringLiteral("--config"), config,
+                                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    QVERIFY(port != 0);
+    SseClient first;
+    first.open(port, "/events?topic=r");
+    QTRY_COMPARE(first.status(), 200);
+
+    // A limit (applies at once) and a listen address (needs a restart: said so).
+    write(R"({"max-connections": 1, "heartbeat": "10s", "cors-origin": ["https://x.example"]})");
+    ::kill(pid_t(p.processId()), SIGHUP);
+    QByteArray err;
+    QTRY_VERIFY((err += p.readAllStandardError()).contains("configuration reloaded"));
+    QVERIFY2(err.contains("need a restart to apply: heartbeat"), err.constData());
+    SseClient second;
+    second.open(port, "/events?topic=r");
+    QTRY_COMPARE(second.status(), 503); // the new limit
+    const HttpResponse preflight
+        = request(port, "OPTIONS", "/publish", {}, {},
+                  {{"Origin", "https://x.example"}, {"Access-Control-Request-Method", "POST"}});
+    QCOMPARE(preflight.status, 204);
+
+    // A broken file: nothing changes, and the log says what to do.
+    write(R"({"max-connections": "many"})");
+    ::kill(pid_t(p.processId()), SIGHUP);
+    QTRY_VERIFY((err += p.readAllStandardError()).contains("reload failed"));
+    QVERIFY(err.contains("\"max-connections\" must be a number"));
+    QVERIFY(err.contains("running configuration stays"));
+    SseClient third;
+    third.open(port, "/events?topic=r");
+    QTRY_COMPARE(third.status(), 503); // still 1
+    QCOMPARE(p.state(), QProcess::Running);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+    QCOMPARE(p.exitCode(), 0);
+}
+
+void TestApp::sigtermDrainsStreams()
+{
+    QProcess p;
+    const quint16 port
+        = launch(p,
+                 {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--retry"),
+                  QStringLiteral("2500ms"), QStringLiteral("--drain-time"), QStringLiteral("3s")});
+    QVERIFY(port != 0);
+    SseClient client;
+    client.open(port, "/events?topic=t");
+    QTRY_VERIFY(client.hasSession());
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QTRY_VERIFY(!client.isConnected());
+    QTRY_COMPARE_WITH_TIMEOUT(p.state(), QProcess::NotRunning, 5000);
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    // Told to come back later, then an orderly end of stream.
+    QVERIFY2(client.raw().endsWith("retry: 2500\nevent: shutdown\ndata: {\"retry_ms\":2500}\n\n"),
+             client.raw().right(80).constData());
+    QCOMPARE(client.retryMs(), 2500);
+}
+
+void TestApp::jsonLogsAndLevel()
+{
+    QProcess p;
+    QProcessEnvironment env = environment(false);
+    env.remove(QStringLiteral("QT_LOGGING_RULES"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SSEHUB_BINARY),
+            {QStringLiteral("--headless"), QStringLiteral("--listen"),
+             QStringLiteral("127.0.0.1:0"), QStringLiteral("--log-format"), QStringLiteral("json"),
+             QStringLiteral("--log-level"), QStringLiteral("debug")});
+    QVERIFY(p.waitForStarted(5000));
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("listening on"), 10000);
+    const quint16 port = quint16(out.mid(out.lastIndexOf(':') + 1).trimmed().toUInt());
+    SseClient client;
+    client.open(port, "/events?topic=j");
+    QTRY_VERIFY(client.hasSession());
+    client.close();
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+    const QList<QByteArray> lines = p.readAllStandardError().trimmed().split('\n');
+    QVERIFY(lines.size() >= 3);
+    QSet<QString> levels;
+    for (const QByteArray &line : lines) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        QVERIFY2(!o.isEmpty(), line.constData());
+        QVERIFY(o.value(QLatin1String("time")).toString().endsWith(QLatin1Char('Z')));
+        QVERIFY(o.value(QLatin1String("category")).toString().startsWith(QLatin1String("ssehub.")));
+        levels.insert(o.value(QLatin1String("level")).toString());
+    }
+    QVERIFY(levels.contains(QStringLiteral("debug"))); // the per-connection lines
+    QVERIFY(levels.contains(QStringLiteral("info")));
+
+    // --log-level warning: no info lines.
+    const Run quiet = runToEnd({QStringLiteral("--headless"), QStringLiteral("--listen"),
+                                QStringLiteral("127.0.0.1:0"), QStringLiteral("--log-level"),
+                                QStringLiteral("warning"), QStringLiteral("--config"),
+                                QStringLiteral("/nonexistent.json")},
+                               env);
+    QCOMPARE(quiet.code, 2);
+    QProcess q;
+    q.setProcessEnvironment(env);
+    q.start(QStringLiteral(SSEHUB_BINARY),
+            {QStringLiteral("--headless"), QStringLiteral("--listen"),
+             QStringLiteral("127.0.0.1:0"), QStringLiteral("--log-level"),
+             QStringLiteral("warning")});
+    QVERIFY(q.waitForStarted(5000));
+    QByteArray qout;
+    QTRY_VERIFY_WITH_TIMEOUT((qout += q.readAllStandardOutput()).contains("listening on"), 10000);
+    ::kill(pid_t(q.processId()), SIGTERM);
+    QVERIFY(q.waitForFinished(5000));
+    const QByteArray qerr = q.readAllStandardError();
+    QVERIFY2(!qerr.contains("ssehub.engine: listening"), qerr.constData());
+    QVERIFY2(!qerr.contains("draining"), qerr.constData());
 }
 
 void TestApp::clusterModeWaitsForRedis()

@@ -12,7 +12,9 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -86,6 +88,9 @@ private Q_SLOTS:
     void demoPage();
     void connectionLog();
     void engineThread();
+    void metricsHealthAndStats();
+    void readinessFollowsTheBroker();
+    void gracefulDrain();
 
 private:
     Engine *start(Engine::Config config = {});
@@ -947,6 +952,160 @@ void TestEngine::connectionLog()
     QCOMPARE(entries.at(1).kind, LogEntry::Kind::Disconnect);
     QCOMPARE(entries.at(1).reason, QStringLiteral("client-closed"));
     QCOMPARE(entries.at(1).connectionId, entries.at(0).connectionId);
+}
+
+namespace {
+
+// The samples of a Prometheus text page: "name{labels}" -> value; also checks its grammar.
+QMap<QString, double> parseMetrics(const QByteArray &text)
+{
+    QMap<QString, double> samples;
+    static const QRegularExpression sample(QStringLiteral(
+        "^([a-z_]+(?:\\{[a-z_]+=\"[^\"]*\"(?:,[a-z_]+=\"[^\"]*\")*\\})?) (-?[0-9.e+]+)$"));
+    for (const QByteArray &raw : text.split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        if (line.isEmpty() || line.startsWith(QLatin1String("# HELP "))
+            || line.startsWith(QLatin1String("# TYPE ")))
+            continue;
+        const auto m = sample.match(line);
+        if (!m.hasMatch()) {
+            qWarning("not a sample line: %s", qPrintable(line));
+            return {};
+        }
+        samples.insert(m.captured(1), m.captured(2).toDouble());
+    }
+    return samples;
+}
+
+} // namespace
+
+void TestEngine::metricsHealthAndStats()
+{
+    Engine::Config config;
+    config.metricsTopics = {"watched/topic"};
+    config.historySize = 3;
+    start(config);
+    SseClient live;
+    live.open(port(), "/events?topic=%23");
+    QTRY_VERIFY(live.hasSession());
+    for (const QByteArray topic : {"watched/topic", "watched/topic", "other/topic", "a", "b"})
+        QCOMPARE(publish(port(), topic, "1").status, 200);
+    QTRY_COMPARE(live.messages().size(), 5);
+    // A resuming stream: two events replayed; one older than the history (reset).
+    SseClient resumed;
+    resumed.open(port(), "/events?topic=%23", {{"Last-Event-ID", live.messages().at(2).id}});
+    QTRY_COMPARE(resumed.messages().size(), 2);
+    SseClient tooOld;
+    tooOld.open(port(), "/events?topic=%23", {{"Last-Event-ID", live.messages().at(0).id}});
+    QTRY_VERIFY(!tooOld.events().isEmpty() && tooOld.events().first().type == "reset");
+
+    const HttpResponse metrics = request(port(), "GET", "/metrics");
+    QCOMPARE(metrics.status, 200);
+    QVERIFY(metrics.header("content-type").startsWith("text/plain; version=0.0.4"));
+    const QMap<QString, double> m = parseMetrics(metrics.body);
+    QVERIFY(!m.isEmpty());
+    QCOMPARE(m.value(QStringLiteral("ssehub_connections")), 3.0);
+    QCOMPARE(m.value(QStringLiteral("ssehub_events_published_total")), 5.0);
+    QCOMPARE(m.value(QStringLiteral("ssehub_events_delivered_total")), 5.0);
+    QCOMPARE(m.value(QStringLiteral("ssehub_events_replayed_total")), 5.0); // 2 + 3 after the reset
+    QCOMPARE(m.value(QStringLiteral("ssehub_resets_total")), 1.0);
+    QCOMPARE(m.value(QStringLiteral("ssehub_subscriptions{state=\"active\"}")), 3.0);
+    QCOMPARE(m.value(QStringLiteral("ssehub_history_events")), 3.0);
+    QCOMPARE(m.value(QStringLiteral("ssehub_topic_events_total{topic=\"watched/topic\"}")), 2.0);
+    QVERIFY(m.value(QStringLiteral("ssehub_bytes_out_total")) > 500);
+    QVERIFY(m.contains(QStringLiteral("ssehub_limit_rejections_total{reason=\"publish-rate\"}")));
+    QVERIFY(metrics.body.contains("ssehub_build_info{version=\"" SSEHUB_VERSION "\""));
+    // Bounded cardinality: no label per client, per stream or for a topic not listed.
+    QVERIFY(!metrics.body.contains("other/topic"));
+    QVERIFY(!metrics.body.contains("anon-"));
+
+    const HttpResponse health = request(port(), "GET", "/healthz");
+    QCOMPARE(health.status, 200);
+    QCOMPARE(health.json().value(QLatin1String("status")).toString(), QStringLiteral("alive"));
+    const HttpResponse ready = request(port(), "GET", "/readyz");
+    QCOMPARE(ready.status, 200);
+    QCOMPARE(ready.json().value(QLatin1String("status")).toString(), QStringLiteral("ready"));
+
+    const HttpResponse stats = request(port(), "GET", "/stats");
+    QCOMPARE(stats.status, 200);
+    const QJsonObject s = stats.json();
+    QCOMPARE(s.value(QLatin1String("connections")).toInt(), 3);
+    QCOMPARE(s.value(QLatin1String("events_published")).toInt(), 5);
+    QCOMPARE(s.value(QLatin1String("resets_sent")).toInt(), 1);
+    QCOMPARE(s.value(QLatin1String("filters"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QLatin1String("streams"))
+                 .toInt(),
+             3);
+    QCOMPARE(s.value(QLatin1String("topics")).toArray().size(), 4);
+    QCOMPARE(s.value(QLatin1String("broker")).toString(), QStringLiteral("embedded"));
+    QCOMPARE(request(port(), "POST", "/metrics", "{}").status, 405);
+    // The closed streams' figures stay in the totals.
+    live.close();
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    const QMap<QString, double> after = parseMetrics(request(port(), "GET", "/metrics").body);
+    QVERIFY(after.value(QStringLiteral("ssehub_bytes_out_total"))
+            >= m.value(QStringLiteral("ssehub_bytes_out_total")));
+    QCOMPARE(after.value(QStringLiteral("ssehub_events_replayed_total")), 5.0);
+}
+
+void TestEngine::readinessFollowsTheBroker()
+{
+    // Cluster mode with no Redis at that address: alive, but not ready (load balancers keep
+    // traffic away), and the reason says why.
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+    const quint16 redisPort = closed.serverPort();
+    closed.close();
+    Engine::Config config;
+    config.redisUrl = QStringLiteral("redis://127.0.0.1:%1").arg(redisPort);
+    config.redisBackoffMaxMs = 100;
+    start(config);
+    QCOMPARE(request(port(), "GET", "/healthz").status, 200);
+    const HttpResponse ready = request(port(), "GET", "/readyz");
+    QCOMPARE(ready.status, 503);
+    QVERIFY(
+        ready.json().value(QLatin1String("reason")).toString().contains(QLatin1String("broker")));
+    QCOMPARE(ready.header("retry-after"), QByteArray("5"));
+}
+
+void TestEngine::gracefulDrain()
+{
+    Engine::Config config;
+    config.retryMs = 1500;
+    config.drainMs = 2000;
+    config.maxQueueBytes = 64LL * 1024 * 1024;
+    config.maxBodyBytes = 8 * 1024 * 1024;
+    start(config);
+    SseClient quick, slow;
+    quick.open(port(), "/events?topic=d");
+    slow.open(port(), "/events?topic=d");
+    QTRY_VERIFY(quick.hasSession() && slow.hasSession());
+    // The slow reader has megabytes queued when the drain starts; it gets them all, then the
+    // notice, before its stream ends.
+    slow.setReading(false);
+    const QByteArray big = '"' + QByteArray(4 * 1024 * 1024, 'y') + '"';
+    QCOMPARE(publish(port(), "d", big).status, 200);
+    QCOMPARE(publish(port(), "d", big).status, 200);
+    QTRY_VERIFY(m_engine->hub()->connections().size() == 2);
+    bool drained = false;
+    m_engine->drain([&drained] { drained = true; });
+    // No new connections once draining.
+    QTRY_VERIFY(!m_engine->front()->isListening());
+    QTRY_VERIFY(!quick.isConnected());
+    QVERIFY(quick.raw().contains("retry: 1500\nevent: shutdown\n"));
+    QVERIFY(!drained); // the slow one still has bytes queued
+    slow.setReading(true);
+    QTRY_VERIFY_WITH_TIMEOUT(drained, 5000);
+    QTRY_VERIFY(!slow.isConnected());
+    QCOMPARE(slow.messages().size(), 3); // both big events, whole, and the notice
+    QCOMPARE(slow.messages().at(1).json().value(QLatin1String("payload")).toString().size(),
+             4 * 1024 * 1024);
+    QCOMPARE(slow.messages().last().type, QByteArray("shutdown"));
+    QVERIFY(slow.raw().endsWith("event: shutdown\ndata: {\"retry_ms\":1500}\n\n"));
+    QCOMPARE(m_engine->hub()->connectionCount(), 0);
 }
 
 void TestEngine::engineThread()

@@ -339,7 +339,8 @@ void TestSecurity::adminRoutes()
     stream.open(port(), "/events?topic=sensor/1/data", sensor);
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
     for (const QByteArray &path :
-         {QByteArray("/connections"), QByteArray("/nodes"), QByteArray("/log")}) {
+         {QByteArray("/connections"), QByteArray("/nodes"), QByteArray("/log"),
+          QByteArray("/metrics"), QByteArray("/stats")}) {
         QCOMPARE(request(port(), "GET", path, {}, {}, {}).status, 401);
         QCOMPARE(request(port(), "GET", path, {}, {}, sensor).status, 403);
         QCOMPARE(request(port(), "GET", path, {}, {}, admin).status, 200);
@@ -357,12 +358,14 @@ void TestSecurity::adminRoutes()
     QCOMPARE(m_engine->hub()->connectionCount(), 1);
     QCOMPARE(request(port(), "DELETE", "/connections/" + id, {}, {}, admin).status, 200);
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
-    // The demo page stays public.
+    // The demo page and the health checks (for load balancers) stay public.
     QCOMPARE(request(port(), "GET", "/", {}, {}, {}).status, 200);
+    QCOMPARE(request(port(), "GET", "/healthz", {}, {}, {}).status, 200);
+    QCOMPARE(request(port(), "GET", "/readyz", {}, {}, {}).status, 200);
     // Every refusal above is in the connection log, with who and why.
     const HttpResponse log = request(port(), "GET", "/log?kind=auth-failure", {}, {}, admin);
     QCOMPARE(log.status, 200);
-    QCOMPARE(log.body.count('\n'), 7); // 3 x 401, 3 x 403, 1 x 403 on the kick
+    QCOMPARE(log.body.count('\n'), 11); // 5 x 401, 5 x 403, 1 x 403 on the kick
     QVERIFY(log.body.contains("\"client_id\":\"dev-1\""));
     QVERIFY(log.body.contains("403 this route needs the admin role"));
 }
