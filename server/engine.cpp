@@ -124,17 +124,19 @@ bool Engine::start(QString *error)
     m_front->setLog(m_log);
     for (const QByteArray &topic : std::as_const(m_config.metricsTopics))
         m_metricTopics.insert(topic, 0);
-    m_front->setRoute("/metrics", true, [this] {
+    m_front->setRoute("/metrics", true, [this](const QByteArray &) {
         return HttpFront::Reply {200, "text/plain; version=0.0.4; charset=utf-8", metricsText()};
     });
-    m_front->setRoute("/stats", true, [this] {
+    m_front->setRoute("/stats", true, [this](const QByteArray &query) {
+        // ?streams=1 adds one object per live stream.
+        const bool streams = query.split('&').contains("streams=1");
         return HttpFront::Reply {200, "application/json",
-                                 QJsonDocument(statsJson(false)).toJson(QJsonDocument::Compact)};
+                                 QJsonDocument(statsJson(streams)).toJson(QJsonDocument::Compact)};
     });
-    m_front->setRoute("/healthz", false, [] {
+    m_front->setRoute("/healthz", false, [](const QByteArray &) {
         return HttpFront::Reply {200, "application/json", "{\"status\":\"alive\"}"};
     });
-    m_front->setRoute("/readyz", false, [this] {
+    m_front->setRoute("/readyz", false, [this](const QByteArray &) {
         QString reason;
         const bool ready = isReady(&reason);
         QJsonObject body {{QStringLiteral("status"),

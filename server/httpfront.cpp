@@ -579,7 +579,8 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     } else if (route != m_routes.cend()) {
         if (allowed(Method::Get, "GET")
             && (!route->admin || requireAdmin(replyTo(request, socket), who))) {
-            const Reply answer = route->provider();
+            const Reply answer
+                = route->provider(request.url().query(QUrl::FullyEncoded).toLatin1());
             ReplyTo to = replyTo(request, socket);
             reply(to, answer.status, answer.contentType, answer.body,
                   answer.status == 503 ? QByteArrayLiteral("Retry-After: 5\r\n") : QByteArray());

@@ -116,7 +116,9 @@ public:
         QByteArray contentType;
         QByteArray body;
     };
-    void setRoute(const QByteArray &path, bool admin, std::function<Reply()> provider)
+    // The provider gets the request's query string (percent-encoded).
+    void setRoute(const QByteArray &path, bool admin,
+                  std::function<Reply(const QByteArray &query)> provider)
     {
         m_routes.insert(path, {admin, std::move(provider)});
     }
@@ -234,7 +236,7 @@ private:
     struct Route
     {
         bool admin = true;
-        std::function<Reply()> provider;
+        std::function<Reply(const QByteArray &query)> provider;
     };
     QHash<QByteArray, Route> m_routes;
     struct Bucket

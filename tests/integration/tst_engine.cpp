@@ -1041,6 +1041,17 @@ void TestEngine::metricsHealthAndStats()
              3);
     QCOMPARE(s.value(QLatin1String("topics")).toArray().size(), 4);
     QCOMPARE(s.value(QLatin1String("broker")).toString(), QStringLiteral("embedded"));
+    QVERIFY(!s.contains(QLatin1String("streams")));
+    const QJsonArray streams = request(port(), "GET", "/stats?streams=1")
+                                   .json()
+                                   .value(QLatin1String("streams"))
+                                   .toArray();
+    QCOMPARE(streams.size(), 3);
+    QVERIFY(streams.at(0)
+                .toObject()
+                .value(QLatin1String("client_id"))
+                .toString()
+                .startsWith(QLatin1String("anon-")));
     QCOMPARE(request(port(), "POST", "/metrics", "{}").status, 405);
     // The closed streams' figures stay in the totals.
     live.close();
