@@ -304,7 +304,6 @@ void ClusterState::refreshNode()
             list.append(o);
         if (list != m_nodes) {
             m_nodes = list;
-            ++m_nodesRevision;
             Q_EMIT nodesChanged(m_nodes);
         }
     });

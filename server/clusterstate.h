@@ -48,8 +48,6 @@ public:
     void setNodeFigures(NodeFigures figures) { m_figures = std::move(figures); }
     // The instances registered at the last refresh (this one included), sorted by id.
     QJsonArray nodes() const { return m_nodes; }
-    // Goes up whenever nodes() changes (a cheap way to notice it).
-    quint64 nodesRevision() const { return m_nodesRevision; }
     // Writes of client changes waiting for Redis.
     int pendingWrites() const { return int(m_dirty.size()); }
     // True once every client stored in Redis was loaded after the last (re)connection.
@@ -85,7 +83,6 @@ private:
     bool m_loading = false;
     bool m_historyLost = false; // Redis lost data since the last load: re-seed from memory
     QJsonArray m_nodes;
-    quint64 m_nodesRevision = 0;
     QTimer m_refresh;
     qint64 m_lastRefreshMs = 0;
     double m_lastIn = 0;

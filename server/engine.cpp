@@ -150,7 +150,10 @@ bool Engine::start(QString *error)
         return false;
     if (m_config.nodeId.isEmpty())
         m_hub->setNodeId(QSysInfo::machineHostName() + QLatin1Char(':') + QString::number(port()));
-    m_front->setNodesProvider([this] { return nodesJson(); });
+    m_front->setRoute("/nodes", true, [this](const QByteArray &) {
+        return HttpFront::Reply {200, "application/json",
+                                 QJsonDocument(nodesJson()).toJson(QJsonDocument::Compact)};
+    });
     if (m_redis) {
         ClusterState::Options clusterOptions;
         clusterOptions.nodeId = m_hub->nodeId();
@@ -425,19 +428,18 @@ void Engine::observe(const EventPtr &event)
             // Forget the quieter half rather than grow without bound.
             QList<qint64> times;
             times.reserve(m_topics.size());
-            for (const TopicRow &row : std::as_const(m_topics))
-                times.append(row.lastEventAt);
+            for (const TopicActivity &topic : std::as_const(m_topics))
+                times.append(topic.last->timestamp);
             std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
             const qint64 cut = times.at(times.size() / 2);
             m_topics.removeIf(
-                [cut](const auto &entry) { return entry.value().lastEventAt <= cut; });
+                [cut](const auto &entry) { return entry.value().last->timestamp <= cut; });
         }
-        it = m_topics.insert(event->topic, TopicRow {event->topic, 0, 0, {}, {}});
+        it = m_topics.insert(event->topic, TopicActivity());
     }
+    // The event is kept, not copied: type and preview are read from it when a snapshot is made.
     ++it->events;
-    it->lastEventAt = event->timestamp;
-    it->lastType = event->type;
-    it->preview = event->payload.left(200);
+    it->last = event;
     if (!m_metricTopics.isEmpty()) {
         if (auto counted = m_metricTopics.find(event->topic); counted != m_metricTopics.end())
             ++*counted;
@@ -459,11 +461,10 @@ SnapshotPtr Engine::takeSnapshot()
 {
     if (!m_hub || !m_consoleAttached)
         return {};
-    std::shared_ptr<ConsoleSnapshot> snapshot = makeSnapshot();
+    std::shared_ptr<ConsoleSnapshot> snapshot = makeSnapshot(true);
     snapshot->revision = ++m_snapshotRevision;
     snapshot->log = m_log->entriesAfter(m_logSeen);
     m_logSeen = m_log->totalAppended();
-    snapshot->logTotal = m_logSeen;
     if (m_tailFilter)
         snapshot->tailFilter = m_tailFilter->text();
     snapshot->tail = std::exchange(m_tail, {});
@@ -473,7 +474,7 @@ SnapshotPtr Engine::takeSnapshot()
     return shared;
 }
 
-std::shared_ptr<ConsoleSnapshot> Engine::makeSnapshot() const
+std::shared_ptr<ConsoleSnapshot> Engine::makeSnapshot(bool withStreams) const
 {
     auto snapshot = std::make_shared<ConsoleSnapshot>();
     if (!m_hub)
@@ -488,13 +489,17 @@ std::shared_ptr<ConsoleSnapshot> Engine::makeSnapshot() const
     snapshot->heartbeatsSent = m_hub->counters().heartbeatsSent;
 
     const QList<const SseConnection *> connections = m_hub->connections();
-    snapshot->connections.reserve(size_t(connections.size()));
+    if (withStreams)
+        snapshot->connections.reserve(size_t(connections.size()));
     quint64 bytesOut = m_hub->counters().bytesOfClosedStreams;
     quint64 replayed = m_hub->counters().replayedOfClosedStreams;
     quint64 resets = m_hub->counters().resetsOfClosedStreams;
     for (const SseConnection *c : connections) {
         replayed += c->eventsReplayed();
         resets += c->resetsSent();
+        bytesOut += c->bytesSent();
+        if (!withStreams)
+            continue;
         ConnectionRow row;
         row.id = c->id();
         row.clientId = c->client()->id;
@@ -515,7 +520,6 @@ std::shared_ptr<ConsoleSnapshot> Engine::makeSnapshot() const
             : stalled || row.bytesQueued >= snapshot->maxQueueBytes / 4
             ? ConnectionRow::State::Slow
             : ConnectionRow::State::Live;
-        bytesOut += row.bytesSent;
         snapshot->connections.push_back(std::move(row));
     }
     std::sort(snapshot->connections.begin(), snapshot->connections.end(),
@@ -548,8 +552,9 @@ std::shared_ptr<ConsoleSnapshot> Engine::makeSnapshot() const
     std::sort(snapshot->filters.begin(), snapshot->filters.end(),
               [](const FilterRow &a, const FilterRow &b) { return a.filter < b.filter; });
     snapshot->topics.reserve(size_t(m_topics.size()));
-    for (const TopicRow &row : std::as_const(m_topics))
-        snapshot->topics.push_back(row);
+    for (auto it = m_topics.cbegin(); it != m_topics.cend(); ++it)
+        snapshot->topics.push_back(TopicRow {it.key(), it->events, it->last->timestamp,
+                                             it->last->type, it->last->payload.left(200)});
     std::sort(snapshot->topics.begin(), snapshot->topics.end(),
               [](const TopicRow &a, const TopicRow &b) { return a.topic < b.topic; });
 
@@ -560,11 +565,8 @@ ConnectionDetail Engine::connectionDetail(quint64 connectionId) const
 {
     ConnectionDetail detail;
     detail.id = connectionId;
-    if (!m_hub)
-        return detail;
-    for (const SseConnection *c : m_hub->connections()) {
-        if (c->id() != connectionId)
-            continue;
+    const SseConnection *c = m_hub ? m_hub->connection(connectionId) : nullptr;
+    if (c) {
         detail.found = true;
         detail.clientId = c->client()->id;
         detail.subscriptions = c->client()->subscriptions.values();
@@ -576,7 +578,6 @@ ConnectionDetail Engine::connectionDetail(quint64 connectionId) const
                 && c->client()->matchesActive(event->topic))
                 detail.recentEvents.append(event);
         }
-        break;
     }
     return detail;
 }
@@ -746,14 +747,13 @@ bool Engine::isReady(QString *reason) const
 QByteArray Engine::metricsText() const
 {
     MetricsWriter m;
-    const std::shared_ptr<ConsoleSnapshot> s = makeSnapshot();
+    const std::shared_ptr<ConsoleSnapshot> s = makeSnapshot(false);
     const EngineStats &st = s->stats;
     m.gauge("ssehub_connections", "Open event streams.", st.connections);
     m.gauge("ssehub_clients", "Known clients (named ones and those with a stream).", s->clients);
-    const char *states[] = {"active", "paused", "expired", "archived"};
     for (int i = 0; i < 4; ++i)
         m.gauge("ssehub_subscriptions", "Subscriptions by lifecycle state.", s->subscriptions[i],
-                {{"state", states[i]}});
+                {{"state", Subscription::stateName(Subscription::State(i)).toLatin1()}});
     m.counter("ssehub_connections_opened_total", "Event streams opened.",
               double(st.connectionsOpened));
     m.counter("ssehub_events_published_total", "Events accepted from publishers on this instance.",
@@ -814,12 +814,11 @@ QByteArray Engine::metricsText() const
 
 QJsonObject Engine::statsJson(bool withConnections) const
 {
-    const std::shared_ptr<ConsoleSnapshot> s = makeSnapshot();
+    const std::shared_ptr<ConsoleSnapshot> s = makeSnapshot(withConnections);
     const EngineStats &st = s->stats;
     QJsonObject subscriptions;
-    const char *states[] = {"active", "paused", "expired", "archived"};
     for (int i = 0; i < 4; ++i)
-        subscriptions.insert(QLatin1String(states[i]), s->subscriptions[i]);
+        subscriptions.insert(Subscription::stateName(Subscription::State(i)), s->subscriptions[i]);
     QJsonArray filters;
     for (const FilterRow &f : s->filters)
         filters.append(QJsonObject {{QStringLiteral("filter"), QString::fromUtf8(f.filter)},
@@ -875,11 +874,6 @@ QJsonObject Engine::statsJson(bool withConnections) const
         out.insert(QStringLiteral("streams"), rows);
     }
     return out;
-}
-
-QList<LogEntry> Engine::logEntries(const LogQuery &query) const
-{
-    return m_log ? query.apply(m_log->entries()) : QList<LogEntry>();
 }
 
 EngineThread::EngineThread(QObject *parent)

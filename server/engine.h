@@ -126,12 +126,12 @@ public:
     // The console: while attached, the engine keeps per-topic figures and recent events and
     // emits snapshotReady at the stats interval (nothing of this runs headless).
     void setConsoleAttached(bool attached);
-    bool consoleAttached() const { return m_consoleAttached; }
     // The console's snapshot: makeSnapshot() plus the log entries and tail events since the
     // previous one; emitted as snapshotReady.
     SnapshotPtr takeSnapshot();
     // The figures alone (GET /stats uses them too).
-    std::shared_ptr<ConsoleSnapshot> makeSnapshot() const;
+    // withStreams: one row per live stream too (the console, /stats?streams=1).
+    std::shared_ptr<ConsoleSnapshot> makeSnapshot(bool withStreams) const;
     ConnectionDetail connectionDetail(quint64 connectionId) const;
     // Live tail: events matching the filter travel with the next snapshots; empty: off.
     // Returns an error for a bad filter.
@@ -154,8 +154,6 @@ public:
     QJsonObject statsJson(bool withConnections) const;
     // GET /readyz: listening, and (cluster mode) the broker connected; else the reason.
     bool isReady(QString *reason) const;
-    // The export: the log's entries that match, as CSV or JSON Lines.
-    QList<LogEntry> logEntries(const LogQuery &query) const;
 
 Q_SIGNALS:
     void snapshotReady(const ssehub::SnapshotPtr &snapshot);
@@ -183,7 +181,12 @@ private:
     bool m_consoleAttached = false;
     quint64 m_snapshotRevision = 0;
     quint64 m_logSeen = 0;
-    QHash<QByteArray, TopicRow> m_topics;
+    struct TopicActivity
+    {
+        quint64 events = 0;
+        EventPtr last; // the newest event on the topic (shared, not copied)
+    };
+    QHash<QByteArray, TopicActivity> m_topics;
     QHash<QByteArray, quint64> m_metricTopics; // --metrics-topics: events per listed topic
     std::deque<EventPtr> m_recent; // the newest events this instance delivered
     std::optional<TopicFilter> m_tailFilter;

@@ -131,7 +131,7 @@ QString validateType(const QByteArray &type)
     if (const QString error = validateText(type, "type", 64, true); !error.isEmpty())
         return error;
     // Types the server itself sends on a stream; a publisher must not be able to forge them.
-    if (type == "reset" || type == "session" || type == "auth-expired")
+    if (type == "reset" || type == "session" || type == "auth-expired" || type == "shutdown")
         return QStringLiteral("type '%1' is reserved for the server").arg(QString::fromUtf8(type));
     return {};
 }
@@ -573,9 +573,6 @@ bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     } else if (path == QLatin1String("/connections")) {
         if (allowed(Method::Get, "GET") && requireAdmin(replyTo(request, socket), who))
             serveConnections(request, socket);
-    } else if (path == QLatin1String("/nodes")) {
-        if (allowed(Method::Get, "GET") && requireAdmin(replyTo(request, socket), who))
-            serveNodes(request, socket);
     } else if (route != m_routes.cend()) {
         if (allowed(Method::Get, "GET")
             && (!route->admin || requireAdmin(replyTo(request, socket), who))) {
@@ -1123,12 +1120,6 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
             QJsonObject {{QStringLiteral("id"), QString::fromLatin1(formatEventId(result.id))},
                          {QStringLiteral("delivered"), result.delivered}});
     });
-}
-
-// GET /nodes: the instances of the cluster (this one alone with the embedded broker).
-void HttpFront::serveNodes(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    replyJson(replyTo(request, socket), 200, m_nodesProvider ? m_nodesProvider() : QJsonObject());
 }
 
 // GET /log?format=csv|jsonl&kind=a,b&client=ID&since=T&until=T&limit=N: the connection log

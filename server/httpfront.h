@@ -124,11 +124,6 @@ public:
     }
     // Where refused requests are logged (auth-failure) and what GET /log exports.
     void setLog(ConnectionLog *log) { m_log = log; }
-    // What GET /nodes answers (the cluster's instances, or this one alone).
-    void setNodesProvider(std::function<QJsonObject()> provider)
-    {
-        m_nodesProvider = std::move(provider);
-    }
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -178,7 +173,6 @@ private:
     void serveEvents(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
     void servePublish(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
     void serveConnections(const QHttpServerRequest &request, QTcpSocket *socket);
-    void serveNodes(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveLog(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
     void serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
@@ -231,7 +225,6 @@ private:
     Options m_options;
     Hub *m_hub;
     Broker *m_broker;
-    std::function<QJsonObject()> m_nodesProvider;
     ConnectionLog *m_log = nullptr;
     struct Route
     {

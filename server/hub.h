@@ -148,6 +148,7 @@ public:
     int connectionsFrom(const QHostAddress &peer) const { return m_perAddress.value(peer); }
     int clientCount() const { return int(m_clients.size()); }
     QList<const SseConnection *> connections() const;
+    const SseConnection *connection(quint64 id) const { return m_connections.value(id); }
     const Client *client(const QString &id) const;
     template<typename Fn> void forEachClient(Fn fn) const
     {

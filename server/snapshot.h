@@ -107,7 +107,6 @@ struct ConsoleSnapshot
     std::vector<FilterRow> filters; // by filter
     std::vector<TopicRow> topics; // by topic
     QList<LogEntry> log; // entries since the previous snapshot
-    quint64 logTotal = 0;
     QByteArray tailFilter;
     QList<EventPtr> tail; // events matching tailFilter since the previous snapshot
     quint64 tailDropped = 0; // more than the tail keeps between two snapshots

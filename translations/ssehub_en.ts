@@ -940,14 +940,6 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Enter a topic.</translation>
     </message>
     <message>
-        <source>Topic: %1</source>
-        <translation>Topic: %1</translation>
-    </message>
-    <message>
-        <source>Event type: at most 128 bytes on one line.</source>
-        <translation>Event type: at most 128 bytes on one line.</translation>
-    </message>
-    <message>
         <source>Payload is not one JSON value: %1</source>
         <translation>Payload is not one JSON value: %1</translation>
     </message>

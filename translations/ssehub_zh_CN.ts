@@ -940,14 +940,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>请输入主题。</translation>
     </message>
     <message>
-        <source>Topic: %1</source>
-        <translation>主题：%1</translation>
-    </message>
-    <message>
-        <source>Event type: at most 128 bytes on one line.</source>
-        <translation>事件类型：单行，最多 128 字节。</translation>
-    </message>
-    <message>
         <source>Payload is not one JSON value: %1</source>
         <translation>负载不是单个 JSON 值：%1</translation>
     </message>

@@ -199,8 +199,6 @@ ZH = {
 'Event type:': '事件类型：',
 'Payload (JSON):': '负载（JSON）：',
 'Enter a topic.': '请输入主题。',
-'Topic: %1': '主题：%1',
-'Event type: at most 128 bytes on one line.': '事件类型：单行，最多 128 字节。',
 'Payload is not one JSON value: %1': '负载不是单个 JSON 值：%1',
 'expected exactly one value': '应当恰好是一个值',
 'Settings': '设置',

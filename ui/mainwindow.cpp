@@ -622,7 +622,6 @@ void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
         return;
     const ConsoleSnapshot &s = *snapshot;
     m_last = snapshot;
-    ++m_snapshotsApplied;
 
     m_connections->applySnapshot(s);
     m_topics->applySnapshot(s);
@@ -748,8 +747,8 @@ QString MainWindow::selectedClient() const
 
 void MainWindow::report(bool ok, const QString &message)
 {
-    statusBar()->showMessage(message, 10000);
-    Q_EMIT actionFinished(ok, message);
+    // A failure stays until the next message; a success goes after ten seconds.
+    statusBar()->showMessage(message, ok ? 10000 : 0);
 }
 
 void MainWindow::kickSelected()

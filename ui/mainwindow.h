@@ -64,7 +64,6 @@ public:
     TopicsModel *topicsModel() const { return m_topics; }
     NodesModel *nodesModel() const { return m_nodes; }
     const ThroughputHistory &history() const { return m_history; }
-    quint64 snapshotsApplied() const { return m_snapshotsApplied; }
 
 public Q_SLOTS:
     void applySnapshot(const ssehub::SnapshotPtr &snapshot);
@@ -78,8 +77,6 @@ public Q_SLOTS:
     void stopTail();
 
 Q_SIGNALS:
-    // An operator action reached the engine and came back (status text).
-    void actionFinished(bool ok, const QString &message);
     void snapshotApplied();
 
 protected:
@@ -111,7 +108,6 @@ private:
     QString m_engineError;
     bool m_brokerDown = false;
     SnapshotPtr m_last;
-    quint64 m_snapshotsApplied = 0;
     ThroughputHistory m_history;
 
     ConnectionsModel *m_connections;

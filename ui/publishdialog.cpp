@@ -1,16 +1,19 @@
 #include "publishdialog.h"
 
-#include "topicfilter.h"
+#include "httpfront.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QJsonParseError>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+
+#include <limits>
 
 namespace ssehub {
 
@@ -60,14 +63,8 @@ void PublishDialog::setTopic(const QString &topic)
 QString PublishDialog::validate(const QString &topic, const QString &type, const QString &payload,
                                 PublishRequest *request)
 {
-    const QByteArray topicUtf8 = topic.toUtf8();
     if (topic.isEmpty())
         return tr("Enter a topic.");
-    if (const QString problem = validateTopic(topicUtf8); !problem.isEmpty())
-        return tr("Topic: %1").arg(problem);
-    const QByteArray typeUtf8 = type.toUtf8();
-    if (typeUtf8.contains('\n') || typeUtf8.contains('\r') || typeUtf8.size() > 128)
-        return tr("Event type: at most 128 bytes on one line.");
     // Any JSON value: wrapped in an array so that numbers and strings parse too.
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson("[" + payload.toUtf8() + "]", &error);
@@ -75,12 +72,21 @@ QString PublishDialog::validate(const QString &topic, const QString &type, const
         return tr("Payload is not one JSON value: %1")
             .arg(error.error != QJsonParseError::NoError ? error.errorString()
                                                          : tr("expected exactly one value"));
-    if (request) {
-        request->topic = topicUtf8;
-        request->type = typeUtf8;
-        const QByteArray compact = QJsonDocument(doc.array()).toJson(QJsonDocument::Compact);
-        request->payloadJson = compact.mid(1, compact.size() - 2);
-    }
+    // Then the server's own rules for a publish (topic, type, reserved types), so that the
+    // dialog accepts exactly what POST /publish accepts.
+    QJsonObject body {{QStringLiteral("topic"), topic},
+                      {QStringLiteral("payload"), doc.array().first()}};
+    if (!type.isEmpty())
+        body.insert(QStringLiteral("type"), type);
+    PublishRequest parsed;
+    int status = 0;
+    const QString problem
+        = parsePublishBody("application/json", QJsonDocument(body).toJson(QJsonDocument::Compact),
+                           std::numeric_limits<qint64>::max(), &parsed, &status);
+    if (!problem.isEmpty())
+        return problem;
+    if (request)
+        *request = parsed;
     return {};
 }
 

@@ -19,7 +19,6 @@ void TopicsModel::clear()
     removeRows(0, rowCount());
     m_items.clear();
     m_lastCounts.clear();
-    m_topicCount = 0;
 }
 
 QStandardItem *TopicsModel::node(const QByteArray &path)
@@ -90,7 +89,6 @@ void TopicsModel::applySnapshot(const ConsoleSnapshot &snapshot)
                                                                  QString::fromUtf8(t.preview)));
     }
     m_lastCounts = std::move(counts);
-    m_topicCount = int(snapshot.topics.size());
     // Nodes that are no longer a filter or topic lose their figures; those with nothing under
     // them go.
     for (auto it = m_items.cbegin(); it != m_items.cend(); ++it) {

@@ -24,7 +24,6 @@ public:
     void clear();
     // The item in the first column for a full path, or nullptr.
     QStandardItem *itemFor(const QByteArray &path) const { return m_items.value(path); }
-    int topicCount() const { return m_topicCount; }
 
 private:
     QStandardItem *node(const QByteArray &path);
@@ -39,7 +38,6 @@ private:
         double rate = 0;
     };
     QHash<QByteArray, Seen> m_lastCounts; // topic -> events at the previous snapshot
-    int m_topicCount = 0;
 };
 
 } // namespace ssehub

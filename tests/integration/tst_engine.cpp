@@ -257,6 +257,9 @@ void TestEngine::publishErrors_data()
     QTest::newRow("reserved type")
         << QByteArray("POST") << json
         << QByteArray("{\"topic\":\"a\",\"type\":\"reset\",\"payload\":1}") << 400 << "reserved";
+    QTest::newRow("reserved type shutdown")
+        << QByteArray("POST") << json
+        << QByteArray("{\"topic\":\"a\",\"type\":\"shutdown\",\"payload\":1}") << 400 << "reserved";
     QTest::newRow("form body") << QByteArray("POST")
                                << QByteArray("application/x-www-form-urlencoded")
                                << QByteArray("topic=a") << 415 << "application/json";

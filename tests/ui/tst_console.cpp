@@ -29,8 +29,8 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
-#include <QSpinBox>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -329,6 +329,11 @@ void TestConsole::publishDialogValidatesBeforeSending()
     QCOMPARE(request.payloadJson, QByteArray("{\"a\":[1,2]}"));
     QVERIFY(PublishDialog::validate(QStringLiteral("t"), {}, QStringLiteral("\"text\""), &request)
                 .isEmpty());
+    QCOMPARE(request.type, QByteArray("message")); // the server's default, as for POST /publish
+    // The server's reserved types are refused here too.
+    QVERIFY(PublishDialog::validate(QStringLiteral("t"), QStringLiteral("shutdown"),
+                                    QStringLiteral("1"), &request)
+                .contains(QLatin1String("reserved")));
 
     // Through the window: invalid JSON keeps the button disabled; a valid event is delivered.
     Console c;
