@@ -88,7 +88,8 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
 const QSet<QString> &listOptions()
 {
     static const QSet<QString> names {QStringLiteral("cors-origin"),
-                                      QStringLiteral("metrics-topics")};
+                                      QStringLiteral("metrics-topics"),
+                                      QStringLiteral("allowed-host")};
     return names;
 }
 
@@ -311,6 +312,12 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QCoreApplication::translate(
             "main", "Allow browser requests from this origin (repeatable; '*' for any)."),
         QStringLiteral("ORIGIN"));
+    const QCommandLineOption allowedHost(
+        QStringLiteral("allowed-host"),
+        QCoreApplication::translate("main",
+                                    "A host name requests may use besides the listen address and "
+                                    "localhost (repeatable; '*' turns the check off)."),
+        QStringLiteral("NAME"));
     const QCommandLineOption dataDir(
         QStringLiteral("data-dir"),
         QCoreApplication::translate("main",
@@ -498,7 +505,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QStringLiteral("DURATION"));
     QList<QCommandLineOption> all {lang,        exportLog,     logFile,     logFileSize,
                                    logFileKeep, configFile,    printConfig, logFormat,
-                                   logLevel,    metricsTopics, drainTime};
+                                   logLevel,    metricsTopics, drainTime,   allowedHost};
     all.append(QList<QCommandLineOption> {
         headless,   listen,         heartbeat,      retry,         history,      maxQueue,
         maxBody,    cors,           dataDir,        grace,         archiveAfter, deleteAfter,
@@ -623,6 +630,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                    QCoreApplication::translate("main", "a size from 256 to 64M"),
                    &config.maxBodyBytes);
     config.corsOrigins = parser.values(cors);
+    config.allowedHosts = parser.values(allowedHost);
     if (!valid)
         return false;
     const qint64 tenYears = 3650LL * 86400 * 1000;
@@ -787,6 +795,7 @@ QJsonObject effectiveConfig(const AppOptions &options)
         {QStringLiteral("max-queue"), sizeText(c.maxQueueBytes)},
         {QStringLiteral("max-body"), sizeText(c.maxBodyBytes)},
         {QStringLiteral("cors-origin"), stringArray(c.corsOrigins)},
+        {QStringLiteral("allowed-host"), stringArray(c.allowedHosts)},
         {QStringLiteral("data-dir"), c.dataDir},
         {QStringLiteral("subscription-grace"), durationText(c.lifecycle.graceMs)},
         {QStringLiteral("subscription-archive-after"), durationText(c.lifecycle.archiveAfterMs)},

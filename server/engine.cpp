@@ -39,6 +39,7 @@ void applyLimits(HttpFront::Options *front, const Engine::Config &config)
     front->requestTimeoutMs = config.requestTimeoutMs;
     front->keepAliveTimeoutMs = config.keepAliveTimeoutMs;
     front->corsOrigins = config.corsOrigins;
+    front->allowedHosts = config.allowedHosts;
 }
 
 } // namespace
@@ -124,19 +125,19 @@ bool Engine::start(QString *error)
     m_front->setLog(m_log);
     for (const QByteArray &topic : std::as_const(m_config.metricsTopics))
         m_metricTopics.insert(topic, 0);
-    m_front->setRoute("/metrics", true, [this](const QByteArray &) {
+    m_front->setRoute("/metrics", true, [this](const HttpFront::RouteRequest &) {
         return HttpFront::Reply {200, "text/plain; version=0.0.4; charset=utf-8", metricsText()};
     });
-    m_front->setRoute("/stats", true, [this](const QByteArray &query) {
+    m_front->setRoute("/stats", true, [this](const HttpFront::RouteRequest &request) {
         // ?streams=1 adds one object per live stream.
-        const bool streams = query.split('&').contains("streams=1");
+        const bool streams = request.query.split('&').contains("streams=1");
         return HttpFront::Reply {200, "application/json",
                                  QJsonDocument(statsJson(streams)).toJson(QJsonDocument::Compact)};
     });
-    m_front->setRoute("/healthz", false, [](const QByteArray &) {
+    m_front->setRoute("/healthz", false, [](const HttpFront::RouteRequest &) {
         return HttpFront::Reply {200, "application/json", "{\"status\":\"alive\"}"};
     });
-    m_front->setRoute("/readyz", false, [this](const QByteArray &) {
+    m_front->setRoute("/readyz", false, [this](const HttpFront::RouteRequest &) {
         QString reason;
         const bool ready = isReady(&reason);
         QJsonObject body {{QStringLiteral("status"),
@@ -150,7 +151,7 @@ bool Engine::start(QString *error)
         return false;
     if (m_config.nodeId.isEmpty())
         m_hub->setNodeId(QSysInfo::machineHostName() + QLatin1Char(':') + QString::number(port()));
-    m_front->setRoute("/nodes", true, [this](const QByteArray &) {
+    m_front->setRoute("/nodes", true, [this](const HttpFront::RouteRequest &) {
         return HttpFront::Reply {200, "application/json",
                                  QJsonDocument(nodesJson()).toJson(QJsonDocument::Compact)};
     });
@@ -687,6 +688,7 @@ QString Engine::reconfigure(const Config &next, bool *ok)
     m_config.maxTopicBytes = next.maxTopicBytes;
     m_config.requestTimeoutMs = next.requestTimeoutMs;
     m_config.corsOrigins = next.corsOrigins;
+    m_config.allowedHosts = next.allowedHosts;
     m_config.drainMs = next.drainMs;
     m_config.exportLogPath = next.exportLogPath;
     m_config.metricsTopics = next.metricsTopics;

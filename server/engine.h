@@ -59,6 +59,7 @@ public:
         int requestTimeoutMs = 15000;
         int keepAliveTimeoutMs = 75000;
         QStringList corsOrigins;
+        QStringList allowedHosts; // Host names besides the listen address and localhost
         qsizetype logCapacity = 10000;
         // The rolling log file (JSON Lines); empty: none.
         QString logFile;

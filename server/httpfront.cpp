@@ -10,7 +10,6 @@
 
 #include <QDateTime>
 #include <QFile>
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -34,39 +33,6 @@ const QByteArray ApiMethods = QByteArrayLiteral("GET, POST, PATCH, DELETE, OPTIO
 const QByteArray ApiRequestHeaders
     = QByteArrayLiteral("Content-Type, Last-Event-ID, Authorization");
 
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 100:
-        return "Continue";
-    case 200:
-        return "OK";
-    case 204:
-        return "No Content";
-    case 400:
-        return "Bad Request";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 408:
-        return "Request Timeout";
-    case 413:
-        return "Payload Too Large";
-    case 415:
-        return "Unsupported Media Type";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 503:
-        return "Service Unavailable";
-    }
-    return "Status";
-}
-
 // Query parameters as raw bytes. '+' stays '+' (it is the MQTT wildcard, not a space);
 // percent escapes are decoded, so "%23" is '#'.
 QList<QPair<QByteArray, QByteArray>> queryItems(const QByteArray &query)
@@ -82,36 +48,6 @@ QList<QPair<QByteArray, QByteArray>> queryItems(const QByteArray &query)
         items.append({key, value});
     }
     return items;
-}
-
-// Finds the end of an HTTP head (CRLFCRLF, also bare LF); returns the body offset or -1.
-qsizetype headEnd(const QByteArray &data)
-{
-    for (qsizetype i = 0; i < data.size(); ++i) {
-        if (data.at(i) != '\n')
-            continue;
-        if (i + 1 < data.size() && data.at(i + 1) == '\n')
-            return i + 2;
-        if (i + 2 < data.size() && data.at(i + 1) == '\r' && data.at(i + 2) == '\n')
-            return i + 3;
-    }
-    return -1;
-}
-
-// The value of a header in a raw head, or a null array.
-QByteArray rawHeader(const QByteArray &head, const QByteArray &name)
-{
-    for (const QByteArray &line : head.split('\n')) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
-            return line.mid(colon + 1).trimmed();
-    }
-    return {};
-}
-
-bool requestWantsClose(const QHttpServerRequest &request)
-{
-    return request.value("connection").toLower().contains("close");
 }
 
 // Compact JSON for one value (QJsonDocument only takes arrays and objects).
@@ -131,7 +67,9 @@ QString validateType(const QByteArray &type)
     if (const QString error = validateText(type, "type", 64, true); !error.isEmpty())
         return error;
     // Types the server itself sends on a stream; a publisher must not be able to forge them.
-    if (type == "reset" || type == "session" || type == "auth-expired" || type == "shutdown")
+    // `error` and `open` would fire EventSource's own handlers in every subscriber.
+    if (type == "reset" || type == "session" || type == "auth-expired" || type == "shutdown"
+        || type == "error" || type == "open")
         return QStringLiteral("type '%1' is reserved for the server").arg(QString::fromUtf8(type));
     return {};
 }
@@ -210,7 +148,6 @@ void StreamListener::incomingConnection(qintptr descriptor)
         });
         if (onAccepted)
             onAccepted(socket);
-        addPendingConnection(socket);
         socket->startServerEncryption();
         return;
     }
@@ -229,11 +166,30 @@ void StreamListener::incomingConnection(qintptr descriptor)
     }
     if (onAccepted)
         onAccepted(socket);
-    addPendingConnection(socket);
+}
+
+HttpRequest::HttpRequest(http::RequestHead head)
+    : m_head(std::move(head))
+{
+    const QByteArray &m = m_head.method;
+    if (m == "GET")
+        m_method = Method::Get;
+    else if (m == "HEAD")
+        m_method = Method::Head;
+    else if (m == "POST")
+        m_method = Method::Post;
+    else if (m == "PUT")
+        m_method = Method::Put;
+    else if (m == "PATCH")
+        m_method = Method::Patch;
+    else if (m == "DELETE")
+        m_method = Method::Delete;
+    else if (m == "OPTIONS")
+        m_method = Method::Options;
 }
 
 HttpFront::HttpFront(const Options &options, Hub *hub, Broker *broker, QObject *parent)
-    : QAbstractHttpServer(parent)
+    : QObject(parent)
     , m_options(options)
     , m_hub(hub)
     , m_broker(broker)
@@ -273,7 +229,6 @@ bool HttpFront::listenOn(const QHostAddress &address, quint16 port, int backlog,
     ::setsockopt(int(listener->socketDescriptor()), IPPROTO_TCP, TCP_DEFER_ACCEPT, &deferSeconds,
                  sizeof(deferSeconds));
     m_listener = listener;
-    bind(listener);
     return true;
 }
 
@@ -307,168 +262,174 @@ void HttpFront::stopListening()
         m_listener->close();
 }
 
-// --- The guard: limits enforced before Qt's parser buffers a request ---------------------------
+// --- Connections: reading and framing --------------------------------------------------------
 
 void HttpFront::attach(QTcpSocket *socket)
 {
-    Guard &guard = m_guards[socket];
-    guard.lastActivityMs = SseConnection::monotonicMs();
-    // Connected before the HTTP server's own handler, so it runs first on every readyRead.
-    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { guardRead(socket); });
-    connect(socket, &QObject::destroyed, this, [this, socket] { m_guards.remove(socket); });
+    socket->setParent(this);
+    // Qt reads no more than this ahead of the parser: a client that sends faster than its
+    // requests are answered is held back by TCP, not by memory.
+    socket->setReadBufferSize(64 * 1024);
+    Conn &conn = m_conns[socket];
+    conn.acceptedMs = conn.lastActivityMs = SseConnection::monotonicMs();
+    conn.chunked = http::ChunkedDecoder(m_options.maxBodyBytes);
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readFrom(socket); });
+    connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] { resumeReading(socket); });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+        m_conns.remove(socket);
+        socket->deleteLater();
+    });
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_conns.remove(socket); });
 }
 
-void HttpFront::guardRead(QTcpSocket *socket)
+namespace {
+
+// Requests whose answers are not written yet, per connection, before reading stops.
+constexpr quint64 MaxPendingAnswers = 32;
+// Answer bytes the client has not taken yet before reading stops.
+constexpr qint64 MaxUnsentAnswerBytes = 1024 * 1024;
+
+} // namespace
+
+void HttpFront::resumeReading(QTcpSocket *socket)
 {
-    auto it = m_guards.find(socket);
-    if (it == m_guards.end())
+    auto it = m_conns.find(socket);
+    if (it == m_conns.end())
         return;
-    // Fast path: complete POST /publish requests are answered here, without Qt's byte-at-a-time
-    // parser - only at a request boundary, and only while Qt's parser holds nothing of its own.
-    if (!it->headDone && it->head.isEmpty() && (it->qtIdle || !socket->isTransactionStarted())) {
-        while (tryFastPublish(socket)) { }
-        it = m_guards.find(socket);
-        if (it == m_guards.end())
-            return;
+    if (it->phase == Conn::Phase::Closing) {
+        // The error answer is out: half-close, so that the client reads it and then an end.
+        if (socket->bytesToWrite() == 0 && !m_options.tls)
+            ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+        return;
     }
-    guardLimits(socket, *it);
-    // Qt's handler runs next and takes whatever is left; with nothing left it holds nothing.
-    it = m_guards.find(socket);
-    if (it != m_guards.end())
-        it->qtIdle = socket->bytesAvailable() == 0;
+    if (socket->bytesAvailable() > 0)
+        readFrom(socket);
 }
 
-bool HttpFront::tryFastPublish(QTcpSocket *socket)
-{
-    if (m_options.auth.isEnabled() || m_options.tls)
-        return false; // credentials are checked on the full path
-    const qint64 available = socket->bytesAvailable();
-    if (available < 24)
-        return false;
-    const QByteArray data = socket->peek(
-        qMin<qint64>(available, m_options.maxHeaderBytes + m_options.maxBodyBytes + 4));
-    static const QByteArray requestLine = QByteArrayLiteral("POST /publish HTTP/1.1\r\n");
-    if (!data.startsWith(requestLine))
-        return false;
-    const qsizetype end = data.indexOf("\r\n\r\n");
-    if (end < 0 || end > m_options.maxHeaderBytes)
-        return false;
-    qint64 length = -1;
-    QByteArray contentType;
-    QByteArray origin;
-    bool close = false;
-    qsizetype pos = requestLine.size();
-    while (pos < end) {
-        qsizetype eol = data.indexOf("\r\n", pos);
-        const QByteArrayView line(data.constData() + pos, eol - pos);
-        pos = eol + 2;
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            return false;
-        const QByteArray name = line.first(colon).trimmed().toByteArray().toLower();
-        const QByteArrayView value = line.sliced(colon + 1).trimmed();
-        if (name == "content-length") {
-            bool ok = false;
-            if (length >= 0 || (length = value.toLongLong(&ok), !ok) || length < 0)
-                return false; // repeated or not a number: the full parser answers
-        } else if (name == "content-type") {
-            contentType = value.toByteArray();
-        } else if (name == "origin") {
-            origin = value.toByteArray();
-        } else if (name == "connection") {
-            close = value.toByteArray().toLower().contains("close");
-        } else if (name == "transfer-encoding" || name == "expect" || name == "upgrade") {
-            return false;
-        }
-    }
-    if (length < 0 || length > m_options.maxBodyBytes || data.size() < end + 4 + length)
-        return false;
-    if (socket->isTransactionStarted())
-        socket->commitTransaction(); // Qt's transaction holds nothing (qtIdle)
-    const QByteArray body = data.mid(end + 4, length);
-    socket->skip(end + 4 + length);
-    ++m_counters.requests;
-    ReplyTo to;
-    to.socket = socket;
-    to.close = close;
-    to.origin = origin;
-    if (auto it = m_guards.find(socket); it != m_guards.end())
-        to.seq = ++it->issued;
-    publishBody(contentType, body, to);
-    return !close;
-}
-
-void HttpFront::guardLimits(QTcpSocket *socket, Guard &guard)
+void HttpFront::readFrom(QTcpSocket *socket)
 {
     const qint64 now = SseConnection::monotonicMs();
-    guard.lastActivityMs = now;
-    // What Qt's parser has not consumed yet is what arrived since the last call.
-    const qint64 fresh = socket->bytesAvailable();
-    if (fresh <= 0)
-        return;
-    if (guard.requestStartMs == 0)
-        guard.requestStartMs = now;
-
-    if (!guard.headDone) {
-        const qint64 room = m_options.maxHeaderBytes + 4 - guard.head.size();
-        guard.head += socket->peek(qMin(fresh, qMax<qint64>(room, 0)));
-        const qsizetype end = headEnd(guard.head);
-        if (end < 0) {
-            if (guard.head.size() > m_options.maxHeaderBytes)
-                rejectEarly(
-                    socket, 431,
-                    tr("request head is larger than %1 bytes").arg(m_options.maxHeaderBytes));
+    for (;;) {
+        auto it = m_conns.find(socket);
+        if (it == m_conns.end())
+            return;
+        Conn &conn = *it;
+        conn.lastActivityMs = now;
+        if (conn.phase == Conn::Phase::Closing || conn.lastRequest) {
+            socket->skip(socket->bytesAvailable()); // drained, never parsed
             return;
         }
-        guard.headDone = true;
-        guard.bodySeen = guard.head.size() - end;
-        const QByteArray head = guard.head.left(end);
-        guard.head.clear();
-        guard.head.squeeze();
-        guard.chunked = rawHeader(head, "transfer-encoding").toLower().contains("chunked");
-        const QByteArray length = rawHeader(head, "content-length");
-        if (!length.isNull()) {
-            bool ok = false;
-            const qint64 declared = length.toLongLong(&ok);
-            if (!ok || declared < 0) {
-                rejectEarly(socket, 400, tr("Content-Length is not a number"));
+        // A client that does not read its answers is not read either.
+        if (conn.issued - conn.sent >= MaxPendingAnswers
+            || socket->bytesToWrite() > MaxUnsentAnswerBytes)
+            return;
+
+        if (conn.phase == Conn::Phase::Head) {
+            const qsizetype cap = m_options.maxHeaderBytes + 16;
+            if (conn.in.size() < cap && socket->bytesAvailable() > 0)
+                conn.in += socket->read(cap - conn.in.size());
+            if (conn.in.isEmpty())
+                return;
+            if (conn.requestStartMs == 0)
+                conn.requestStartMs = now;
+            http::Limits limits;
+            limits.maxHeadBytes = m_options.maxHeaderBytes;
+            limits.maxHeaderLines = m_options.maxHeaderLines;
+            http::RequestHead head;
+            qsizetype used = 0;
+            http::Error error;
+            switch (http::parseRequestHead(conn.in, limits, &head, &used, &error)) {
+            case http::Result::Incomplete:
+                if (socket->bytesAvailable() > 0 && conn.in.size() < cap)
+                    continue;
+                return;
+            case http::Result::Failed:
+                ++conn.issued;
+                rejectEarly(socket, error.status, error.message);
+                return;
+            case http::Result::Complete:
+                break;
+            }
+            conn.in.remove(0, used);
+            ++conn.issued;
+            ++m_counters.requests;
+            conn.served = true;
+            conn.lastRequest = !head.keepAlive;
+            conn.request = HttpRequest(std::move(head));
+            if (!beginRequest(socket, conn))
+                continue; // answered from the head
+            if (!conn.request.head().hasBody()) {
+                conn.requestStartMs = 0;
+                const HttpRequest request = std::move(conn.request);
+                const Identity who = std::move(conn.who);
+                dispatch(socket, request, who);
+                continue;
+            }
+            conn.phase = Conn::Phase::Body;
+            conn.chunked = http::ChunkedDecoder(m_options.maxBodyBytes);
+            continue;
+        }
+
+        // Phase::Body: what was read past the head first, then the socket.
+        QByteArray *body = conn.request.mutableBody();
+        bool complete = false;
+        if (conn.request.head().framing == http::BodyFraming::Length) {
+            const qint64 missing = conn.request.head().contentLength - body->size();
+            if (!conn.in.isEmpty()) {
+                const qsizetype take = qsizetype(qMin<qint64>(missing, conn.in.size()));
+                body->append(conn.in.constData(), take);
+                conn.in.remove(0, take);
+            } else if (socket->bytesAvailable() > 0) {
+                body->append(socket->read(missing));
+            } else {
                 return;
             }
-            if (declared > m_options.maxBodyBytes) {
-                rejectEarly(socket, 413,
-                            tr("body of %1 bytes is larger than the limit of %2 bytes")
-                                .arg(declared)
-                                .arg(m_options.maxBodyBytes));
+            complete = body->size() == conn.request.head().contentLength;
+        } else {
+            QByteArray chunk;
+            if (!conn.in.isEmpty())
+                chunk.swap(conn.in);
+            else if (socket->bytesAvailable() > 0)
+                chunk = socket->read(64 * 1024);
+            else
                 return;
+            const qsizetype used = conn.chunked.feed(chunk, body);
+            if (conn.chunked.hasFailed()) {
+                rejectEarly(socket, conn.chunked.error().status, conn.chunked.error().message);
+                return;
+            }
+            if (conn.chunked.isDone()) {
+                conn.in = chunk.mid(used); // the next request's bytes
+                complete = true;
             }
         }
-        if (rawHeader(head, "expect").toLower() == "100-continue")
-            socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-    } else {
-        guard.bodySeen += fresh;
+        if (!complete)
+            continue;
+        conn.phase = Conn::Phase::Head;
+        conn.requestStartMs = 0;
+        const HttpRequest request = std::move(conn.request);
+        const Identity who = std::move(conn.who);
+        conn.request = HttpRequest();
+        dispatch(socket, request, who);
     }
-    // Chunked bodies declare no size: count what arrives (with room for chunk framing).
-    if (guard.chunked && guard.bodySeen > m_options.maxBodyBytes + m_options.maxBodyBytes / 8 + 64)
-        rejectEarly(socket, 413,
-                    tr("body is larger than the limit of %1 bytes").arg(m_options.maxBodyBytes));
 }
 
-void HttpFront::rejectEarly(QTcpSocket *socket, int status, const QString &message)
+void HttpFront::rejectEarly(QTcpSocket *socket, int status, const QString &message,
+                            const QByteArray &extraHeaders)
 {
-    // Take the socket away from Qt's parser, answer, and keep draining what the client still
-    // sends for a moment, so that it reads the answer instead of a reset.
-    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    connect(socket, &QTcpSocket::readyRead, socket,
-            [socket] { socket->skip(socket->bytesAvailable()); });
+    auto it = m_conns.find(socket);
+    if (it == m_conns.end())
+        return;
+    it->phase = Conn::Phase::Closing;
+    it->closeAtMs = SseConnection::monotonicMs() + 2000;
+    it->in.clear();
+    it->request = HttpRequest();
     socket->skip(socket->bytesAvailable());
-    Guard &guard = m_guards[socket];
-    guard.closeAtMs = SseConnection::monotonicMs() + 2000;
-    const QByteArray body = QJsonDocument(QJsonObject {{QStringLiteral("error"), message}})
-                                .toJson(QJsonDocument::Compact);
-    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-                  + "\r\nContent-Type: application/json\r\nContent-Length: "
-                  + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-    ++m_counters.rejected;
+    ReplyTo to;
+    to.socket = socket;
+    to.seq = it->issued;
+    to.close = true;
+    replyError(to, status, message, extraHeaders);
     qCInfo(lcHttp).noquote() << "rejected a request from" << socket->peerAddress().toString()
                              << "with" << status << '-' << message;
 }
@@ -486,15 +447,20 @@ void HttpFront::sweep()
     QList<QTcpSocket *> expired;
     QList<QTcpSocket *> idle;
     QList<QTcpSocket *> slow;
-    for (auto it = m_guards.cbegin(); it != m_guards.cend(); ++it) {
-        const Guard &guard = it.value();
-        if (guard.closeAtMs) {
-            if (now >= guard.closeAtMs)
+    for (auto it = m_conns.cbegin(); it != m_conns.cend(); ++it) {
+        const Conn &conn = it.value();
+        if (conn.phase == Conn::Phase::Closing) {
+            if (now >= conn.closeAtMs)
                 expired.append(it.key());
-        } else if (guard.requestStartMs) {
-            if (now - guard.requestStartMs > m_options.requestTimeoutMs)
+        } else if (conn.requestStartMs) {
+            if (now - conn.requestStartMs > m_options.requestTimeoutMs)
                 slow.append(it.key());
-        } else if (now - guard.lastActivityMs > m_options.keepAliveTimeoutMs) {
+        } else if (!conn.served) {
+            // Nothing at all (or no TLS handshake) within the request timeout.
+            if (now - conn.acceptedMs > m_options.requestTimeoutMs)
+                expired.append(it.key());
+        } else if (conn.issued == conn.sent
+                   && now - conn.lastActivityMs > m_options.keepAliveTimeoutMs) {
             idle.append(it.key());
         }
     }
@@ -502,163 +468,299 @@ void HttpFront::sweep()
         socket->abort();
     for (QTcpSocket *socket : idle)
         socket->disconnectFromHost();
-    for (QTcpSocket *socket : slow)
+    for (QTcpSocket *socket : slow) {
+        if (auto it = m_conns.find(socket); it != m_conns.end() && it->phase == Conn::Phase::Head)
+            ++it->issued; // the incomplete head has no number yet
         rejectEarly(socket, 408,
                     tr("request not completed within %1 ms").arg(m_options.requestTimeoutMs));
+    }
 }
 
 // --- Routing ---------------------------------------------------------------------------------
 
-bool HttpFront::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+bool HttpFront::hostAllowed(const QByteArray &host, const QHostAddress &local) const
 {
-    ++m_counters.requests;
-    auto it = m_guards.find(socket);
-    if (it != m_guards.end()) {
-        // A complete request: the next one starts from scratch (its answer keeps its place).
-        Guard fresh;
-        fresh.issued = it->issued + 1;
-        fresh.sent = it->sent;
-        fresh.held = std::move(it->held);
-        fresh.lastActivityMs = SseConnection::monotonicMs();
-        *it = std::move(fresh);
-    }
-
-    const QString path = request.url().path();
-    const auto method = request.method();
-    using Method = QHttpServerRequest::Method;
-
-    if (method == Method::Options) {
-        servePreflight(request, socket);
+    if (host.isNull())
+        return true; // HTTP/1.0 without Host: not a browser
+    if (m_options.allowedHosts.contains(QStringLiteral("*")))
         return true;
+    // Strip the port: "[::1]:8080" -> "::1", "name:8080" -> "name".
+    QByteArray name = host;
+    if (name.startsWith('[')) {
+        name = name.mid(1, name.indexOf(']') - 1);
+    } else if (const qsizetype colon = name.lastIndexOf(':'); colon >= 0) {
+        name.truncate(colon);
     }
-    // Answers 405 (naming the allowed method) unless the request uses `wanted`.
-    auto allowed = [&](Method wanted, const char *name) {
-        if (method == wanted || (wanted == Method::Get && method == Method::Head))
+    name = name.toLower();
+    if (name == "localhost" || name.endsWith(".localhost"))
+        return true;
+    if (QHostAddress address; address.setAddress(QString::fromLatin1(name))) {
+        // An address literal cannot be rebound by DNS; it must be one this socket listens on.
+        return address.isEqual(local, QHostAddress::TolerantConversion)
+            || (address.isLoopback() && local.isLoopback());
+    }
+    for (const QString &allowed : m_options.allowedHosts) {
+        if (allowed.compare(QString::fromLatin1(name), Qt::CaseInsensitive) == 0)
             return true;
-        replyError(replyTo(request, socket), 405, tr("use %1 on %2").arg(QLatin1String(name), path),
-                   "Allow: " + QByteArray(name) + ", OPTIONS\r\n");
+    }
+    return false;
+}
+
+bool HttpFront::originAllowed(const QByteArray &origin, const QByteArray &host) const
+{
+    if (origin.isNull())
+        return true;
+    const QByteArray scheme
+        = m_options.tls ? QByteArrayLiteral("https://") : QByteArrayLiteral("http://");
+    if (!host.isEmpty() && origin.compare(QByteArray(scheme + host), Qt::CaseInsensitive) == 0)
+        return true;
+    if (m_options.corsOrigins.contains(QStringLiteral("*")))
+        return true;
+    return m_options.corsOrigins.contains(QString::fromUtf8(origin));
+}
+
+namespace {
+
+enum class RouteKind {
+    None,
+    Preflight,
+    Events,
+    Publish,
+    Subscribe,
+    Unsubscribe,
+    Ack,
+    Subscriptions,
+    Connections,
+    Kick,
+    Log,
+    Engine,
+    Demo,
+};
+
+const QByteArray SubscriptionsPrefix = QByteArrayLiteral("/subscriptions/");
+const QByteArray ConnectionsPrefix = QByteArrayLiteral("/connections/");
+
+} // namespace
+
+bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
+{
+    const HttpRequest &request = conn.request;
+    const http::RequestHead &head = request.head();
+    const bool hasBody = head.hasBody();
+    // An answer from the head: with a body on its way the connection closes after it.
+    auto early = [&](int status, const QString &message, const QByteArray &extra = {}) {
+        if (hasBody) {
+            rejectEarly(socket, status, message, extra);
+        } else {
+            replyError(replyTo(request, socket), status, message, extra);
+            conn.requestStartMs = 0;
+        }
         return false;
     };
-    const QLatin1String subscriptionsPrefix("/subscriptions/");
-    const QLatin1String connectionsPrefix("/connections/");
+    auto refused = [&](int status, const QString &message, const QString &clientId,
+                       const QByteArray &extra = {}) {
+        noteAuthFailure(socket->peerAddress().toString() + QLatin1Char(':')
+                            + QString::number(socket->peerPort()),
+                        clientId, QString::number(status) + QLatin1Char(' ') + message);
+        return early(status, message, extra);
+    };
 
-    // Who is asking (401 for bad or missing credentials); the demo page is public.
-    Identity who;
-    const auto route = m_routes.constFind(path.toUtf8());
-    const bool publicPath = path == QLatin1String("/") || path == QLatin1String("/index.html")
-        || (route != m_routes.cend() && !route->admin);
-    if (!publicPath && !identify(request, socket, &who))
-        return true;
+    if (!hostAllowed(head.host, socket->localAddress()))
+        return early(421,
+                     tr("Host '%1' is not served here: use the address the hub listens on, "
+                        "localhost, or a name given with --allowed-host")
+                         .arg(QString::fromLatin1(head.host)));
 
-    if (path == QLatin1String("/events")) {
-        if (allowed(Method::Get, "GET"))
-            serveEvents(request, socket, who);
-    } else if (path == QLatin1String("/publish")) {
-        if (allowed(Method::Post, "POST"))
-            servePublish(request, socket, who);
-    } else if (path == QLatin1String("/subscribe")) {
-        if (allowed(Method::Post, "POST"))
-            serveSubscribe(request, socket, who);
-    } else if (path == QLatin1String("/unsubscribe")) {
-        if (allowed(Method::Delete, "DELETE"))
-            serveUnsubscribe(request, socket, who);
-    } else if (path == QLatin1String("/ack")) {
-        if (allowed(Method::Post, "POST"))
-            serveAck(request, socket, who);
-    } else if (path.startsWith(subscriptionsPrefix) && path.size() > subscriptionsPrefix.size()) {
-        if (method == Method::Get || method == Method::Patch)
-            serveSubscriptions(request, socket, path.mid(subscriptionsPrefix.size()), who);
-        else
-            allowed(Method::Patch, "GET, PATCH");
-    } else if (path == QLatin1String("/connections")) {
-        if (allowed(Method::Get, "GET") && requireAdmin(replyTo(request, socket), who))
-            serveConnections(request, socket);
+    const QByteArray &path = head.path;
+    using Method = HttpRequest::Method;
+    const Method method = request.method();
+    RouteKind kind = RouteKind::None;
+    QByteArray allow; // the methods of the path
+    bool admin = false;
+    bool isPublic = false;
+    const auto route = m_routes.constFind(path);
+    if (method == Method::Options) {
+        kind = RouteKind::Preflight;
+        isPublic = true;
+    } else if (path == "/events") {
+        kind = RouteKind::Events;
+        allow = "GET";
+    } else if (path == "/publish") {
+        kind = RouteKind::Publish;
+        allow = "POST";
+    } else if (path == "/subscribe") {
+        kind = RouteKind::Subscribe;
+        allow = "POST";
+    } else if (path == "/unsubscribe") {
+        kind = RouteKind::Unsubscribe;
+        allow = "DELETE";
+    } else if (path == "/ack") {
+        kind = RouteKind::Ack;
+        allow = "POST";
+    } else if (path.startsWith(SubscriptionsPrefix) && path.size() > SubscriptionsPrefix.size()) {
+        kind = RouteKind::Subscriptions;
+        allow = "GET, PATCH";
+    } else if (path == "/connections") {
+        kind = RouteKind::Connections;
+        allow = "GET";
+        admin = true;
     } else if (route != m_routes.cend()) {
-        if (allowed(Method::Get, "GET")
-            && (!route->admin || requireAdmin(replyTo(request, socket), who))) {
-            const Reply answer
-                = route->provider(request.url().query(QUrl::FullyEncoded).toLatin1());
-            ReplyTo to = replyTo(request, socket);
-            reply(to, answer.status, answer.contentType, answer.body,
-                  answer.status == 503 ? QByteArrayLiteral("Retry-After: 5\r\n") : QByteArray());
-        }
-    } else if (path == QLatin1String("/log")) {
-        if (allowed(Method::Get, "GET") && requireAdmin(replyTo(request, socket), who))
-            serveLog(request, socket);
-    } else if (path.startsWith(connectionsPrefix)) {
-        if (allowed(Method::Delete, "DELETE") && requireAdmin(replyTo(request, socket), who))
-            serveKick(request, socket, path.mid(connectionsPrefix.size()));
-    } else if (path == QLatin1String("/") || path == QLatin1String("/index.html")) {
-        if (allowed(Method::Get, "GET"))
-            serveDemo(request, socket);
-    } else {
-        return false;
+        kind = RouteKind::Engine;
+        allow = "GET";
+        admin = route->admin;
+        isPublic = !route->admin;
+    } else if (path == "/log") {
+        kind = RouteKind::Log;
+        allow = "GET";
+        admin = true;
+    } else if (path.startsWith(ConnectionsPrefix)) {
+        kind = RouteKind::Kick;
+        allow = "DELETE";
+        admin = true;
+    } else if (path == "/" || path == "/index.html") {
+        kind = RouteKind::Demo;
+        allow = "GET";
+        isPublic = true;
     }
+    if (kind == RouteKind::None)
+        return early(404, tr("no such endpoint: %1").arg(QString::fromLatin1(path)));
+    if (kind != RouteKind::Preflight) {
+        // HEAD is GET without the body, except for a stream (it would never end).
+        const bool ok = allow.contains(head.method)
+            || (method == Method::Head && allow.contains("GET") && kind != RouteKind::Events);
+        if (!ok)
+            return early(
+                405, tr("use %1 on %2").arg(QString::fromLatin1(allow), QString::fromLatin1(path)),
+                "Allow: " + allow + ", OPTIONS\r\n");
+    }
+
+    // Who is asking: from the head, before any body is read.
+    conn.who = Identity();
+    if (!isPublic || (kind == RouteKind::Engine && m_options.auth.isEnabled())) {
+        const QString problem = identify(head, socket, &conn.who);
+        if (!problem.isEmpty()) {
+            if (isPublic) {
+                conn.who = Identity(); // public routes answer anyone, only less
+            } else {
+                qCInfo(lcHttp).noquote() << "refused" << path << "from"
+                                         << socket->peerAddress().toString() << "-" << problem;
+                const auto *tls = qobject_cast<const QSslSocket *>(socket);
+                const bool byCertificate = tls && !tls->peerCertificate().isNull();
+                return refused(401, problem, QString(),
+                               byCertificate ? QByteArray() : "WWW-Authenticate: Bearer\r\n");
+            }
+        }
+    }
+    if (admin && !m_options.auth.isAdmin(conn.who))
+        return refused(403, tr("this route needs the admin role"), conn.who.clientId);
+    if (kind == RouteKind::Subscriptions) {
+        const QByteArray rawId
+            = QByteArray::fromPercentEncoding(path.mid(SubscriptionsPrefix.size()));
+        if (validateClientId(rawId).isEmpty()) {
+            if (const QString denied = mayActFor(conn.who, QString::fromUtf8(rawId));
+                !denied.isEmpty())
+                return refused(403, denied, conn.who.clientId);
+        }
+    }
+    // Cross-site writes: a browser page of another origin changes nothing here.
+    const bool changesState = method == Method::Post || method == Method::Patch
+        || method == Method::Delete || method == Method::Put;
+    if (changesState && !originAllowed(request.value("origin"), head.host))
+        return refused(403,
+                       tr("origin %1 may not change anything here (see --cors-origin)")
+                           .arg(QString::fromUtf8(request.value("origin"))),
+                       conn.who.clientId);
+
+    if (head.framing == http::BodyFraming::Length && head.contentLength > m_options.maxBodyBytes)
+        return early(413,
+                     tr("body of %1 bytes is larger than the limit of %2 bytes")
+                         .arg(head.contentLength)
+                         .arg(m_options.maxBodyBytes));
+    if (hasBody && head.expectContinue && conn.sent + 1 == conn.issued)
+        socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     return true;
 }
 
-void HttpFront::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const Identity &who)
 {
-    replyError(replyTo(request, socket), 404, tr("no such endpoint: %1").arg(request.url().path()));
+    const QByteArray &path = request.head().path;
+    using Method = HttpRequest::Method;
+    if (request.method() == Method::Options) {
+        servePreflight(request, socket);
+    } else if (path == "/events") {
+        serveEvents(request, socket, who);
+    } else if (path == "/publish") {
+        servePublish(request, socket, who);
+    } else if (path == "/subscribe") {
+        serveSubscribe(request, socket, who);
+    } else if (path == "/unsubscribe") {
+        serveUnsubscribe(request, socket, who);
+    } else if (path == "/ack") {
+        serveAck(request, socket, who);
+    } else if (path.startsWith(SubscriptionsPrefix)) {
+        serveSubscriptions(request, socket,
+                           QString::fromLatin1(path.mid(SubscriptionsPrefix.size())), who);
+    } else if (path == "/connections") {
+        serveConnections(request, socket);
+    } else if (const auto route = m_routes.constFind(path); route != m_routes.cend()) {
+        RouteRequest routeRequest;
+        routeRequest.query = request.query();
+        routeRequest.authenticatedAdmin = who.authenticated && m_options.auth.isAdmin(who);
+        const Reply answer = route->provider(routeRequest);
+        reply(replyTo(request, socket), answer.status, answer.contentType, answer.body,
+              answer.status == 503 ? QByteArrayLiteral("Retry-After: 5\r\n") : QByteArray());
+    } else if (path == "/log") {
+        serveLog(request, socket);
+    } else if (path.startsWith(ConnectionsPrefix)) {
+        serveKick(request, socket, QString::fromLatin1(path.mid(ConnectionsPrefix.size())));
+    } else {
+        serveDemo(request, socket);
+    }
 }
 
 // --- Authentication and authorization ---------------------------------------------------------
 
-bool HttpFront::identify(const QHttpServerRequest &request, QTcpSocket *socket, Identity *who)
+QString HttpFront::identify(const http::RequestHead &head, QTcpSocket *socket, Identity *who) const
 {
     if (!m_options.auth.isEnabled())
-        return true;
+        return {};
     // A verified client certificate says who it is (the handshake refused any other).
     if (const auto *tls = qobject_cast<const QSslSocket *>(socket);
         tls && !tls->peerCertificate().isNull()) {
         const QSslCertificate cert = tls->peerCertificate();
-        const QString problem = m_options.auth.identifyCertificate(
+        return m_options.auth.identifyCertificate(
             cert.subjectInfo(QSslCertificate::CommonName).value(0),
             cert.subjectInfo(QSslCertificate::OrganizationalUnitName),
             cert.expiryDate().toMSecsSinceEpoch(), who);
-        if (problem.isEmpty())
-            return true;
-        refuse(replyTo(request, socket), 401, problem);
-        return false;
     }
     Credentials credentials;
-    credentials.authorization = request.value("authorization");
-    credentials.cookieHeader = request.value("cookie");
-    for (const auto &[key, value] :
-         queryItems(request.url().query(QUrl::FullyEncoded).toLatin1())) {
+    credentials.authorization = head.value("authorization");
+    credentials.cookieHeader = head.value("cookie");
+    for (const auto &[key, value] : queryItems(head.query)) {
         if (key == "access_token") {
             credentials.queryToken = value;
             credentials.hasQueryToken = true;
         }
     }
-    const QString problem
-        = m_options.auth.identify(credentials, QDateTime::currentMSecsSinceEpoch(), who);
-    if (problem.isEmpty())
-        return true;
-    qCInfo(lcHttp).noquote() << "refused" << request.url().path() << "from"
-                             << socket->peerAddress().toString() << "-" << problem;
-    refuse(replyTo(request, socket), 401, problem, QString(), "WWW-Authenticate: Bearer\r\n");
-    return false;
+    return m_options.auth.identify(credentials, QDateTime::currentMSecsSinceEpoch(), who);
+}
+
+QString HttpFront::mayActFor(const Identity &who, const QString &clientId) const
+{
+    if (!m_options.auth.isEnabled() || m_options.auth.isAdmin(who)
+        || (who.authenticated && who.clientId == clientId))
+        return {};
+    return who.authenticated
+        ? tr("client '%1' may not act for client '%2'").arg(who.clientId, clientId)
+        : tr("acting for client '%1' needs its token").arg(clientId);
 }
 
 bool HttpFront::mayActFor(const ReplyTo &to, const Identity &who, const QString &clientId)
 {
-    if (!m_options.auth.isEnabled() || m_options.auth.isAdmin(who)
-        || (who.authenticated && who.clientId == clientId))
+    const QString denied = mayActFor(who, clientId);
+    if (denied.isEmpty())
         return true;
-    refuse(to, 403,
-           who.authenticated
-               ? tr("client '%1' may not act for client '%2'").arg(who.clientId, clientId)
-               : tr("acting for client '%1' needs its token").arg(clientId),
-           who.clientId);
-    return false;
-}
-
-bool HttpFront::requireAdmin(const ReplyTo &to, const Identity &who)
-{
-    if (m_options.auth.isAdmin(who))
-        return true;
-    refuse(to, 403, tr("this route needs the admin role"), who.clientId);
+    refuse(to, 403, denied, who.clientId);
     return false;
 }
 
@@ -671,20 +773,20 @@ QByteArray HttpFront::corsHeaders(const QByteArray &origin) const
     const bool any = m_options.corsOrigins.contains(QStringLiteral("*"));
     if (!any && !m_options.corsOrigins.contains(QString::fromUtf8(origin)))
         return {};
-    // CR/LF never reach a header: the origin came from a header line.
+    // CR/LF never reach a header: the parser refuses control bytes in header values.
     return "Access-Control-Allow-Origin: " + (any ? QByteArray("*") : origin)
         + "\r\nVary: Origin\r\n";
 }
 
-HttpFront::ReplyTo HttpFront::replyTo(const QHttpServerRequest &request, QTcpSocket *socket) const
+HttpFront::ReplyTo HttpFront::replyTo(const HttpRequest &request, QTcpSocket *socket) const
 {
     ReplyTo to;
     to.socket = socket;
-    if (auto it = m_guards.constFind(socket); it != m_guards.cend())
+    if (auto it = m_conns.constFind(socket); it != m_conns.cend())
         to.seq = it->issued;
-    to.close = requestWantsClose(request);
+    to.close = !request.head().keepAlive;
     to.origin = request.value("origin");
-    to.headOnly = request.method() == QHttpServerRequest::Method::Head;
+    to.headOnly = request.method() == HttpRequest::Method::Head;
     return to;
 }
 
@@ -698,7 +800,7 @@ void HttpFront::reply(const ReplyTo &to, int status, const QByteArray &contentTy
         ++m_counters.rejected;
     QByteArray out;
     out.reserve(body.size() + 256);
-    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + http::reasonPhrase(status) + "\r\n";
     if (!contentType.isEmpty())
         out += "Content-Type: " + contentType + "\r\n";
     out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
@@ -709,23 +811,34 @@ void HttpFront::reply(const ReplyTo &to, int status, const QByteArray &contentTy
     out += "\r\n";
     if (!to.headOnly)
         out += body;
-    auto guard = m_guards.find(socket);
-    if (to.seq == 0 || guard == m_guards.end()) {
+    auto conn = m_conns.find(socket);
+    if (to.seq == 0 || conn == m_conns.end()) {
         send(socket, out, to.close);
         return;
     }
-    if (to.seq != guard->sent + 1) {
-        guard->held.insert(to.seq, qMakePair(out, to.close)); // an earlier answer is pending
+    if (to.seq != conn->sent + 1) {
+        conn->held.insert(to.seq, qMakePair(out, to.close)); // an earlier answer is pending
         return;
     }
-    ++guard->sent;
+    ++conn->sent;
     send(socket, out, to.close);
-    // Answers that were waiting for this one. (The guard may be gone after a close.)
-    while ((guard = m_guards.find(socket)) != m_guards.end() && !guard->held.isEmpty()
-           && guard->held.firstKey() == guard->sent + 1) {
-        const auto [bytes, close] = guard->held.take(guard->sent + 1);
-        ++guard->sent;
+    // Answers that were waiting for this one. (The connection may be gone after a close.)
+    while ((conn = m_conns.find(socket)) != m_conns.end() && !conn->held.isEmpty()
+           && conn->held.firstKey() == conn->sent + 1) {
+        const auto [bytes, close] = conn->held.take(conn->sent + 1);
+        ++conn->sent;
         send(socket, bytes, close);
+    }
+    // Reading stopped while too many answers were pending: go on (after this call returns).
+    if (conn != m_conns.end() && conn->phase != Conn::Phase::Closing && socket->bytesAvailable()
+        && conn->issued - conn->sent == MaxPendingAnswers - 1) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, guard = QPointer<QTcpSocket>(socket)] {
+                if (guard)
+                    readFrom(guard);
+            },
+            Qt::QueuedConnection);
     }
 }
 
@@ -744,8 +857,17 @@ void HttpFront::send(QTcpSocket *socket, const QByteArray &out, bool close)
     }
     if (offset < out.size())
         socket->write(out.constData() + offset, out.size() - offset);
-    if (close)
-        socket->disconnectFromHost();
+    if (!close)
+        return;
+    auto conn = m_conns.find(socket);
+    if (conn != m_conns.end() && conn->phase == Conn::Phase::Closing) {
+        // An early error: the client may still be sending. Half-close once the answer is out
+        // and drain until it closes (or closeAtMs), so that it reads the answer, not a reset.
+        if (socket->bytesToWrite() == 0 && !m_options.tls)
+            ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+        return;
+    }
+    socket->disconnectFromHost();
 }
 
 void HttpFront::replyJson(const ReplyTo &to, int status, const QJsonObject &object,
@@ -787,7 +909,7 @@ void HttpFront::refuse(const ReplyTo &to, int status, const QString &message,
 
 // OPTIONS <any API path>: CORS preflight.
 // 204 with Access-Control-Allow-* for an allowed Origin; 403 for an origin not allowed.
-void HttpFront::servePreflight(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFront::servePreflight(const HttpRequest &request, QTcpSocket *socket)
 {
     const QByteArray cors = corsHeaders(request.value("origin"));
     if (!request.value("origin").isEmpty() && cors.isEmpty()) {
@@ -877,69 +999,87 @@ void HttpFront::startStream(int fd, const QHostAddress &peer, quint16 peerPort,
     m_hub->addStream(fd, peer, peerPort, stream.spec, head, tlsSocket);
 }
 
-void HttpFront::serveEvents(const QHttpServerRequest &request, QTcpSocket *socket,
-                            const Identity &who)
+QString HttpFront::checkStream(const http::RequestHead &head, const QHostAddress &peer,
+                               const Identity &who, StreamRequest *out) const
 {
-    StreamRequest stream;
     if (m_options.auth.isEnabled() && who.authenticated) {
         // The token says who the client is; a different client_id is refused below.
-        stream.tokenClientId = who.clientId;
+        out->tokenClientId = who.clientId;
     }
-    const QString error = parseStreamRequest(request.url().query(QUrl::FullyEncoded).toLatin1(),
-                                             request.value("last-event-id"), &stream);
-    if (!error.isEmpty()) {
-        replyError(replyTo(request, socket), stream.errorStatus, error);
-        return;
-    }
+    if (const QString error = parseStreamRequest(head.query, head.value("last-event-id"), out);
+        !error.isEmpty())
+        return error;
     if (m_options.auth.isEnabled()) {
-        if (!stream.spec.clientId.isEmpty() && stream.spec.clientId != who.clientId) {
-            refuse(replyTo(request, socket), 403,
-                   who.authenticated ? tr("client_id '%1' does not match the token's client '%2'")
-                                           .arg(stream.spec.clientId, who.clientId)
-                                     : tr("client_id needs a token for that client"),
-                   who.clientId);
-            return;
+        if (!out->spec.clientId.isEmpty() && out->spec.clientId != who.clientId) {
+            out->errorStatus = 403;
+            out->authFailure = true;
+            return who.authenticated ? tr("client_id '%1' does not match the token's client '%2'")
+                                           .arg(out->spec.clientId, who.clientId)
+                                     : tr("client_id needs a token for that client");
         }
-        for (const TopicFilter &filter : std::as_const(stream.spec.filters)) {
+        for (const TopicFilter &filter : std::as_const(out->spec.filters)) {
             if (const QString denied = m_options.auth.checkSubscribe(who, filter);
                 !denied.isEmpty()) {
-                refuse(replyTo(request, socket), 403, denied, who.clientId);
-                return;
+                out->errorStatus = 403;
+                out->authFailure = true;
+                return denied;
             }
         }
-        stream.spec.clientId = who.clientId;
-        stream.spec.authExpiresAtMs = who.expiresAtMs;
-        stream.spec.identity = who;
+        out->spec.clientId = who.clientId;
+        out->spec.authExpiresAtMs = who.expiresAtMs;
+        out->spec.identity = who;
     }
-    stream.spec.userAgent = request.value("user-agent");
-    stream.origin = request.value("origin");
-    int limitStatus = 0;
-    if (const QString over
-        = checkStreamLimits(socket->peerAddress(), stream.spec.clientId, &limitStatus);
-        !over.isEmpty()) {
-        ++m_counters.connectionLimitRejections;
-        qCInfo(lcHttp).noquote() << "refused a stream from" << socket->peerAddress().toString()
-                                 << "-" << over;
-        replyError(replyTo(request, socket), limitStatus, over, "Retry-After: 5\r\n");
+    out->spec.userAgent = head.value("user-agent");
+    out->origin = head.value("origin");
+    // A stream of a named client stores its filters: a page of another site may not do that
+    // (it could subscribe a stored client to anything, for good).
+    if (!out->spec.clientId.isEmpty() && !originAllowed(out->origin, head.host)) {
+        out->errorStatus = 403;
+        out->authFailure = true;
+        return tr("origin %1 may not open a stream for a named client (see --cors-origin)")
+            .arg(QString::fromUtf8(out->origin));
+    }
+    if (const QString over = checkStreamLimits(peer, out->spec.clientId, &out->errorStatus);
+        !over.isEmpty())
+        return over;
+    return {};
+}
+
+void HttpFront::serveEvents(const HttpRequest &request, QTcpSocket *socket, const Identity &who)
+{
+    StreamRequest stream;
+    if (const QString error = checkStream(request.head(), socket->peerAddress(), who, &stream);
+        !error.isEmpty()) {
+        const ReplyTo to = replyTo(request, socket);
+        if (stream.authFailure) {
+            refuse(to, stream.errorStatus, error, who.clientId);
+        } else if (stream.errorStatus == 429 || stream.errorStatus == 503) {
+            ++m_counters.connectionLimitRejections;
+            qCInfo(lcHttp).noquote()
+                << "refused a stream from" << socket->peerAddress().toString() << "-" << error;
+            replyError(to, stream.errorStatus, error, "Retry-After: 5\r\n");
+        } else {
+            replyError(to, stream.errorStatus, error);
+        }
         return;
     }
-
+    // From here on the connection is a stream and no longer an HTTP connection of the front.
+    disconnect(socket, nullptr, this, nullptr);
+    m_conns.remove(socket);
     if (m_options.tls) {
-        // TLS: the stream keeps the socket (it encrypts); the HTTP server lets go of it.
-        disconnect(socket, nullptr, this, nullptr);
+        // TLS: the stream keeps the socket (it encrypts).
         const QHostAddress peer = socket->peerAddress();
         startStream(-1, peer, socket->peerPort(), stream, socket);
         return;
     }
-    // From here on the connection is a stream. Its descriptor moves out of Qt: the stream owns a
-    // duplicate, and the QTcpSocket is closed (which closes only Qt's descriptor, not the
-    // connection) and deleted by the HTTP server. Qt's parser never sees the stream's bytes, and
-    // Qt's event loop does not poll one notifier per stream.
-    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    // Its descriptor moves out of Qt: the stream owns a duplicate, and the QTcpSocket is closed
+    // (which closes only Qt's descriptor, not the connection) and deleted. Qt's event loop does
+    // not poll one notifier per stream.
     const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
     const QHostAddress peer = socket->peerAddress();
     const quint16 peerPort = socket->peerPort();
     socket->abort();
+    socket->deleteLater();
     if (fd < 0) {
         qCWarning(lcHttp).noquote()
             << "could not take over a stream:" << strerror(errno)
@@ -999,59 +1139,39 @@ bool HttpFront::takePublishToken(const QString &key, int *retryAfterSeconds)
 bool HttpFront::tryAcceptStream(int fd)
 {
     // The listener sets TCP_DEFER_ACCEPT, so a new connection usually has its whole request
-    // waiting. Peek at it; only a complete, valid GET /events with nothing after it is taken
-    // over here. Anything else stays unread for the QTcpSocket path.
+    // waiting. Peek at it; only a complete GET /events that passes every check of the socket
+    // path, with nothing after it, is taken over here. Anything else stays unread for the
+    // QTcpSocket path, which answers errors.
     if (m_options.auth.isEnabled())
-        return false; // credentials are checked on the full path
+        return false; // credentials (and their failures) are handled on the socket path
     char buffer[8192];
     const ssize_t peeked = ::recv(fd, buffer, sizeof(buffer), MSG_PEEK | MSG_DONTWAIT);
     if (peeked <= 0)
         return false;
-    const QByteArray data = QByteArray::fromRawData(buffer, peeked);
+    const QByteArrayView data(buffer, peeked);
     if (!data.startsWith("GET /events"))
         return false;
-    const qsizetype end = data.indexOf("\r\n\r\n");
-    if (end < 0 || end + 4 != peeked)
-        return false; // incomplete, or pipelined bytes after it
-    const QList<QByteArray> lines = data.left(end).split('\n');
-    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-    if (requestLine.size() != 3 || requestLine.at(2) != "HTTP/1.1")
+    http::Limits limits;
+    limits.maxHeadBytes = qMin<qsizetype>(m_options.maxHeaderBytes, sizeof(buffer));
+    limits.maxHeaderLines = m_options.maxHeaderLines;
+    http::RequestHead head;
+    qsizetype used = 0;
+    http::Error error;
+    if (http::parseRequestHead(data, limits, &head, &used, &error) != http::Result::Complete
+        || used != peeked || head.path != "/events" || head.hasBody() || head.method != "GET")
         return false;
-    const QByteArray target = requestLine.at(1);
-    if (target != "/events" && !target.startsWith("/events?"))
-        return false;
-    StreamRequest stream;
-    QByteArray lastEventId;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray &line = lines.at(i);
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            return false;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "last-event-id")
-            lastEventId = value.isNull() ? QByteArray("") : value;
-        else if (name == "user-agent")
-            stream.spec.userAgent = value;
-        else if (name == "origin")
-            stream.origin = value;
-        else if (name == "content-length" || name == "transfer-encoding" || name == "expect"
-                 || name == "upgrade")
-            return false; // not a plain stream request: let the full parser decide
-    }
-    const qsizetype query = target.indexOf('?');
-    if (!parseStreamRequest(query < 0 ? QByteArray() : target.mid(query + 1), lastEventId, &stream)
-             .isEmpty())
-        return false; // the QTcpSocket path answers with the error
-
     sockaddr_storage address {};
     socklen_t length = sizeof(address);
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0
+        || !hostAllowed(head.host, QHostAddress(reinterpret_cast<const sockaddr *>(&address))))
+        return false;
+    length = sizeof(address);
     if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
         return false;
-    QHostAddress peer(reinterpret_cast<const sockaddr *>(&address));
-    int limitStatus = 0;
-    if (!checkStreamLimits(peer, stream.spec.clientId, &limitStatus).isEmpty())
-        return false; // the QTcpSocket path answers with the error (request not consumed yet)
+    const QHostAddress peer(reinterpret_cast<const sockaddr *>(&address));
+    StreamRequest stream;
+    if (!checkStream(head, peer, Identity(), &stream).isEmpty())
+        return false;
     // Consume exactly the request that was peeked.
     if (::recv(fd, buffer, size_t(peeked), MSG_DONTWAIT) != peeked)
         return false;
@@ -1067,8 +1187,7 @@ bool HttpFront::tryAcceptStream(int fd)
 // Body {"topic": "<topic>", "type"?: "<type>", "payload": <JSON>}.
 // 200 {"id": "<event id>", "delivered": <local streams>}; 400 bad JSON, missing or invalid
 // fields, wildcard topic; 413 body too large; 415 not JSON; 503 broker cannot accept.
-void HttpFront::servePublish(const QHttpServerRequest &request, QTcpSocket *socket,
-                             const Identity &who)
+void HttpFront::servePublish(const HttpRequest &request, QTcpSocket *socket, const Identity &who)
 {
     publishBody(request.value("content-type"), request.body(), replyTo(request, socket), who);
 }
@@ -1124,7 +1243,7 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
 
 // GET /log?format=csv|jsonl&kind=a,b&client=ID&since=T&until=T&limit=N: the connection log
 // (what the console exports). Times are ms since the epoch or ISO 8601.
-void HttpFront::serveLog(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFront::serveLog(const HttpRequest &request, QTcpSocket *socket)
 {
     const ReplyTo to = replyTo(request, socket);
     LogFormat format = LogFormat::JsonLines;
@@ -1142,8 +1261,7 @@ void HttpFront::serveLog(const QHttpServerRequest &request, QTcpSocket *socket)
         *out = time.toMSecsSinceEpoch();
         return true;
     };
-    for (const auto &[key, value] :
-         queryItems(request.url().query(QUrl::FullyEncoded).toLatin1())) {
+    for (const auto &[key, value] : queryItems(request.query())) {
         if (key == "format") {
             if (!logFormatFromName(QString::fromLatin1(value), &format)) {
                 replyError(
@@ -1189,7 +1307,7 @@ void HttpFront::serveLog(const QHttpServerRequest &request, QTcpSocket *socket)
 }
 
 // GET /connections: the live streams as a JSON array under "connections".
-void HttpFront::serveConnections(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFront::serveConnections(const HttpRequest &request, QTcpSocket *socket)
 {
     QJsonArray list;
     for (const SseConnection *c : m_hub->connections()) {
@@ -1216,7 +1334,7 @@ void HttpFront::serveConnections(const QHttpServerRequest &request, QTcpSocket *
     replyJson(replyTo(request, socket), 200, QJsonObject {{QStringLiteral("connections"), list}});
 }
 
-bool HttpFront::jsonBody(const QHttpServerRequest &request, QTcpSocket *socket, QJsonObject *out)
+bool HttpFront::jsonBody(const HttpRequest &request, QTcpSocket *socket, QJsonObject *out)
 {
     if (!request.value("content-type").toLower().startsWith("application/json")) {
         replyError(replyTo(request, socket), 415, tr("Content-Type must be application/json"));
@@ -1295,8 +1413,7 @@ void HttpFront::answer(const ReplyTo &to, const Hub::Answer &answer)
 // Adds filters to the client's set (creating the client); every live stream of the client
 // receives matching events at once. 200 {"client_id", "subscriptions": [...], ...};
 // 400 bad JSON, id, filters or ttl; 415 not JSON.
-void HttpFront::serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
-                               const Identity &who)
+void HttpFront::serveSubscribe(const HttpRequest &request, QTcpSocket *socket, const Identity &who)
 {
     QJsonObject body;
     if (!jsonBody(request, socket, &body))
@@ -1332,7 +1449,7 @@ void HttpFront::serveSubscribe(const QHttpServerRequest &request, QTcpSocket *so
 // DELETE /unsubscribe {"client_id", "topics": [...]} or ?client_id=&topic=...
 // Removes filters; delivery on them stops at once, queued events included.
 // 200 {"client_id", "subscriptions", "removed"}; 400 bad input; 404 unknown client.
-void HttpFront::serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
+void HttpFront::serveUnsubscribe(const HttpRequest &request, QTcpSocket *socket,
                                  const Identity &who)
 {
     QString clientId;
@@ -1348,8 +1465,7 @@ void HttpFront::serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *
     } else {
         QJsonArray topics;
         bool haveId = false;
-        for (const auto &[key, value] :
-             queryItems(request.url().query(QUrl::FullyEncoded).toLatin1())) {
+        for (const auto &[key, value] : queryItems(request.query())) {
             if (key == "client_id") {
                 clientId = QString::fromUtf8(value);
                 haveId = true;
@@ -1377,7 +1493,7 @@ void HttpFront::serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *
 // "expires_at"?: ms|null, "replay"?: bool}: pause, resume (optionally replaying what was missed),
 // renew or set an expiry. 200 as GET; 400 bad input; 404 unknown client or subscription;
 // 409 expired beyond the grace period (or expired and no new expires_at).
-void HttpFront::serveSubscriptions(const QHttpServerRequest &request, QTcpSocket *socket,
+void HttpFront::serveSubscriptions(const HttpRequest &request, QTcpSocket *socket,
                                    const QString &encodedId, const Identity &who)
 {
     const QByteArray rawId = QByteArray::fromPercentEncoding(encodedId.toUtf8());
@@ -1388,11 +1504,10 @@ void HttpFront::serveSubscriptions(const QHttpServerRequest &request, QTcpSocket
     const QString clientId = QString::fromUtf8(rawId);
     if (!mayActFor(replyTo(request, socket), who, clientId))
         return;
-    if (request.method() == QHttpServerRequest::Method::Get
-        || request.method() == QHttpServerRequest::Method::Head) {
+    if (request.method() == HttpRequest::Method::Get
+        || request.method() == HttpRequest::Method::Head) {
         bool all = false;
-        for (const auto &[key, value] :
-             queryItems(request.url().query(QUrl::FullyEncoded).toLatin1()))
+        for (const auto &[key, value] : queryItems(request.query()))
             all |= key == "all" && (value == "1" || value == "true");
         answer(replyTo(request, socket), m_hub->listSubscriptions(clientId, all));
         return;
@@ -1416,8 +1531,13 @@ void HttpFront::serveSubscriptions(const QHttpServerRequest &request, QTcpSocket
     const QJsonValue expiresValue = body.value(QLatin1String("expires_at"));
     const bool hasExpires = !expiresValue.isUndefined();
     if (error.isEmpty() && hasExpires && !expiresValue.isNull()) {
-        if (!expiresValue.isDouble() || expiresValue.toDouble() <= 0)
-            error = tr("\"expires_at\" must be a time in ms since the epoch, or null for never");
+        // Up to the year 9999: past that no clock reaches it, and the cast to an integer of
+        // ms would overflow.
+        constexpr double LatestMs = 253402300799999.0;
+        if (!expiresValue.isDouble() || !(expiresValue.toDouble() > 0)
+            || expiresValue.toDouble() > LatestMs)
+            error = tr("\"expires_at\" must be a time in ms since the epoch (up to the year "
+                       "9999), or null for never");
         else
             expiresAt = qint64(expiresValue.toDouble());
     }
@@ -1439,7 +1559,7 @@ void HttpFront::serveSubscriptions(const QHttpServerRequest &request, QTcpSocket
 // POST /ack {"client_id", "last_event_id"}: stores how far the client has processed; a stream
 // of this client that opens without Last-Event-ID resumes after it. 200 {"client_id","acked"};
 // 400 bad input; 404 unknown client.
-void HttpFront::serveAck(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who)
+void HttpFront::serveAck(const HttpRequest &request, QTcpSocket *socket, const Identity &who)
 {
     QJsonObject body;
     if (!jsonBody(request, socket, &body))
@@ -1461,7 +1581,7 @@ void HttpFront::serveAck(const QHttpServerRequest &request, QTcpSocket *socket, 
 
 // DELETE /connections/<id>: closes that stream (the client may reconnect with Last-Event-ID).
 // 200 {"kicked": "<id>"}; 404 unknown id.
-void HttpFront::serveKick(const QHttpServerRequest &request, QTcpSocket *socket, const QString &id)
+void HttpFront::serveKick(const HttpRequest &request, QTcpSocket *socket, const QString &id)
 {
     bool ok = false;
     const quint64 connectionId = id.toULongLong(&ok);
@@ -1473,7 +1593,7 @@ void HttpFront::serveKick(const QHttpServerRequest &request, QTcpSocket *socket,
 }
 
 // GET /: the demo page (resources/demo/index.html).
-void HttpFront::serveDemo(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpFront::serveDemo(const HttpRequest &request, QTcpSocket *socket)
 {
     QFile page(QStringLiteral(":/ssehub/demo/index.html"));
     if (!page.open(QIODevice::ReadOnly)) {

@@ -2,10 +2,10 @@
 
 #include "auth.h"
 #include "broker.h"
+#include "httpparser.h"
 #include "hub.h"
 #include "topicfilter.h"
 
-#include <QAbstractHttpServer>
 #include <QHash>
 #include <QHostAddress>
 #include <QMap>
@@ -17,10 +17,6 @@
 
 #include <functional>
 #include <optional>
-
-QT_BEGIN_NAMESPACE
-class QHttpServerRequest;
-QT_END_NAMESPACE
 
 namespace ssehub {
 
@@ -54,10 +50,36 @@ protected:
 QString parsePublishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
                          qint64 maxBodyBytes, PublishRequest *out, int *status);
 
-// The HTTP side of the engine: routes every request, takes over GET /events sockets as event
-// streams, and guards every connection against oversized or never-ending requests before Qt's
-// request parser buffers them.
-class HttpFront : public QAbstractHttpServer
+// One request as the front's single parser (httpparser.h) framed it, with its whole body.
+class HttpRequest
+{
+public:
+    enum class Method { Get, Head, Post, Put, Patch, Delete, Options, Other };
+
+    HttpRequest() = default;
+    explicit HttpRequest(http::RequestHead head);
+
+    const http::RequestHead &head() const { return m_head; }
+    Method method() const { return m_method; }
+    // The path as sent (percent-encoded); routes compare it literally.
+    QString path() const { return QString::fromLatin1(m_head.path); }
+    const QByteArray &query() const { return m_head.query; } // percent-encoded
+    // A header's first value (name in lower case), or a null array.
+    QByteArray value(QByteArrayView lowerName) const { return m_head.value(lowerName); }
+    const QByteArray &body() const { return m_body; }
+    QByteArray *mutableBody() { return &m_body; }
+
+private:
+    http::RequestHead m_head;
+    Method m_method = Method::Other;
+    QByteArray m_body;
+};
+
+// The HTTP side of the engine: its own HTTP/1.1 server. Every byte a client sends is framed by
+// one strict parser (httpparser.h) before anything acts on it; credentials, routes and limits
+// are checked from the head, before a body is read; GET /events sockets are taken over as event
+// streams.
+class HttpFront : public QObject
 {
     Q_OBJECT
 
@@ -67,11 +89,15 @@ public:
         int retryMs = 3000;
         qint64 maxBodyBytes = 64 * 1024;
         qint64 maxHeaderBytes = 16 * 1024;
+        int maxHeaderLines = 100;
         int maxFiltersPerStream = 64;
         qsizetype maxTopicBytes = MaxTopicBytes; // at most the protocol's 256
-        int requestTimeoutMs = 15000; // to send one complete request
-        int keepAliveTimeoutMs = 75000; // idle time before a non-stream connection is closed
+        int requestTimeoutMs = 15000; // to send one complete request (or anything at all)
+        int keepAliveTimeoutMs = 75000; // idle time between requests before a close
         QStringList corsOrigins; // "*" allows any origin
+        // Host names requests may carry besides an address of the listening socket and
+        // "localhost" (DNS rebinding); "*" turns the check off.
+        QStringList allowedHosts;
         Authenticator auth; // nothing configured: every request is allowed
         std::optional<QSslConfiguration> tls; // HTTPS (with client certificates if it asks)
         int maxConnections = 10000; // open streams in total (0: no limit): 503 beyond
@@ -102,8 +128,8 @@ public:
     };
     const Counters &counters() const { return m_counters; }
     const Authenticator &authenticator() const { return m_options.auth; }
-    // New limits, CORS origins and retry hint (SIGHUP): they apply to the next request. TLS and
-    // access rules are kept (see setAuthenticator).
+    // New limits, CORS origins, allowed hosts and retry hint (SIGHUP): they apply to the next
+    // request. TLS and access rules are kept (see setAuthenticator).
     void setLimits(const Options &options);
     // New access rules: they apply to the next request.
     void setAuthenticator(const Authenticator &auth) { m_options.auth = auth; }
@@ -116,52 +142,75 @@ public:
         QByteArray contentType;
         QByteArray body;
     };
-    // The provider gets the request's query string (percent-encoded).
+    // What a route's provider knows of the request.
+    struct RouteRequest
+    {
+        QByteArray query; // percent-encoded
+        // The caller proved it has the admin role (false on a hub without access control,
+        // where nobody proves anything): what only an operator should read depends on it.
+        bool authenticatedAdmin = false;
+    };
     void setRoute(const QByteArray &path, bool admin,
-                  std::function<Reply(const QByteArray &query)> provider)
+                  std::function<Reply(const RouteRequest &request)> provider)
     {
         m_routes.insert(path, {admin, std::move(provider)});
     }
     // Where refused requests are logged (auth-failure) and what GET /log exports.
     void setLog(ConnectionLog *log) { m_log = log; }
 
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
-
 private:
-    struct Guard
+    // One client connection while it speaks HTTP (a stream leaves this table).
+    struct Conn
     {
-        QByteArray head; // request head collected so far (until complete)
-        bool headDone = false;
-        bool chunked = false;
-        qint64 bodySeen = 0;
+        enum class Phase { Head, Body, Closing };
+        Phase phase = Phase::Head;
+        QByteArray in; // received and not parsed yet (bounded by the head limit)
+        HttpRequest request; // the request whose body is being read
+        Identity who; // its identity, from the head
+        http::ChunkedDecoder chunked;
+        qint64 acceptedMs = 0;
         qint64 requestStartMs = 0; // 0: between requests
         qint64 lastActivityMs = 0;
-        qint64 closeAtMs = 0; // lingering close after an early error answer
-        bool qtIdle = true; // Qt's parser holds no partial request (see guardRead)
+        qint64 closeAtMs = 0; // Closing: when the connection is cut at the latest
+        bool served = false; // at least one request came
+        bool lastRequest = false; // the client asked to close: what follows is not read
         // Answers leave in request order even when one is produced later (cluster mode
         // publishes wait for Redis): requests are numbered, early answers wait.
-        quint64 issued = 0; // number of the request being handled
+        quint64 issued = 0; // number of the latest request
         quint64 sent = 0; // answers written
         QMap<quint64, QPair<QByteArray, bool>> held; // answer bytes and close, by number
     };
 
     void attach(QTcpSocket *socket);
-    void guardRead(QTcpSocket *socket);
-    void guardLimits(QTcpSocket *socket, Guard &guard);
-    void rejectEarly(QTcpSocket *socket, int status, const QString &message);
+    void readFrom(QTcpSocket *socket);
+    // A head is complete: checks what can be checked before the body. Returns false when the
+    // request was answered (and the connection is closing if a body was on its way).
+    bool beginRequest(QTcpSocket *socket, Conn &conn);
+    void dispatch(QTcpSocket *socket, const HttpRequest &request, const Identity &who);
+    // Answers an error and closes the connection after it, reading no more of what the client
+    // sends (it is drained for a moment so that the client reads the answer, not a reset).
+    void rejectEarly(QTcpSocket *socket, int status, const QString &message,
+                     const QByteArray &extraHeaders = {});
     void sweep();
+    bool hostAllowed(const QByteArray &host, const QHostAddress &local) const;
+    // Whether a request from this Origin may change state: the hub's own origin, or an allowed
+    // CORS origin (no Origin: not a browser's cross-site request).
+    bool originAllowed(const QByteArray &origin, const QByteArray &host) const;
 
     struct StreamRequest
     {
-        int errorStatus = 400; // the answer when parseStreamRequest() finds a problem
+        int errorStatus = 400; // the answer when a check finds a problem
+        bool authFailure = false; // a 403 of access control (counted and logged)
         QString tokenClientId; // the authenticated client (its stored subscriptions count)
         Hub::StreamSpec spec;
         QByteArray origin; // for the CORS headers of the response
     };
     QString parseStreamRequest(const QByteArray &query, const QByteArray &lastEventIdHeader,
                                StreamRequest *out) const;
+    // Every check a stream request passes (the accept-time takeover and the socket path run
+    // the same): query, identity and ACL, origin, limits. Empty when it may start.
+    QString checkStream(const http::RequestHead &head, const QHostAddress &peer,
+                        const Identity &who, StreamRequest *out) const;
     void startStream(int fd, const QHostAddress &peer, quint16 peerPort,
                      const StreamRequest &stream, QTcpSocket *tlsSocket = nullptr);
     // Whether one more stream from this address (and client) fits the limits; otherwise why
@@ -170,25 +219,24 @@ private:
     // Takes a token from the publisher's bucket; otherwise the seconds until one is there.
     bool takePublishToken(const QString &key, int *retryAfterSeconds);
     bool tryAcceptStream(int fd);
-    void serveEvents(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
-    void servePublish(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
-    void serveConnections(const QHttpServerRequest &request, QTcpSocket *socket);
-    void serveLog(const QHttpServerRequest &request, QTcpSocket *socket);
-    void serveSubscribe(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
-    void serveUnsubscribe(const QHttpServerRequest &request, QTcpSocket *socket,
-                          const Identity &who);
-    void serveSubscriptions(const QHttpServerRequest &request, QTcpSocket *socket,
+    void serveEvents(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    void servePublish(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    void serveConnections(const HttpRequest &request, QTcpSocket *socket);
+    void serveLog(const HttpRequest &request, QTcpSocket *socket);
+    void serveSubscribe(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    void serveUnsubscribe(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    void serveSubscriptions(const HttpRequest &request, QTcpSocket *socket,
                             const QString &encodedId, const Identity &who);
-    void serveAck(const QHttpServerRequest &request, QTcpSocket *socket, const Identity &who);
-    // Authentication: fills *who, or answers 401 and returns false.
-    bool identify(const QHttpServerRequest &request, QTcpSocket *socket, Identity *who);
+    void serveAck(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    // Authentication from the head: fills *who, or returns why not (a 401).
+    QString identify(const http::RequestHead &head, QTcpSocket *socket, Identity *who) const;
     // Parses a JSON object body (415/400 answered here when it is not one).
-    bool jsonBody(const QHttpServerRequest &request, QTcpSocket *socket, QJsonObject *out);
+    bool jsonBody(const HttpRequest &request, QTcpSocket *socket, QJsonObject *out);
     // Parses a "topics" array (or one string) into filters; empty string when valid.
     QString parseFilters(const QJsonValue &value, QList<TopicFilter> *out, bool required) const;
-    void serveKick(const QHttpServerRequest &request, QTcpSocket *socket, const QString &id);
-    void serveDemo(const QHttpServerRequest &request, QTcpSocket *socket);
-    void servePreflight(const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveKick(const HttpRequest &request, QTcpSocket *socket, const QString &id);
+    void serveDemo(const HttpRequest &request, QTcpSocket *socket);
+    void servePreflight(const HttpRequest &request, QTcpSocket *socket);
 
     // Where and how an answer goes: a value, so that an answer can be sent after the request
     // object is gone (brokers may answer asynchronously).
@@ -200,7 +248,7 @@ private:
         bool headOnly = false;
         QByteArray origin;
     };
-    ReplyTo replyTo(const QHttpServerRequest &request, QTcpSocket *socket) const;
+    ReplyTo replyTo(const HttpRequest &request, QTcpSocket *socket) const;
     void send(QTcpSocket *socket, const QByteArray &out, bool close);
 
     QByteArray corsHeaders(const QByteArray &origin) const;
@@ -214,13 +262,13 @@ private:
     void refuse(const ReplyTo &to, int status, const QString &message, const QString &clientId = {},
                 const QByteArray &extraHeaders = {});
     void noteAuthFailure(const QString &remote, const QString &clientId, const QString &why);
-    // A client's own routes: the client itself or an admin; otherwise answers 403.
+    // A client's own routes: the client itself or an admin; otherwise why not (a 403).
+    QString mayActFor(const Identity &who, const QString &clientId) const;
     bool mayActFor(const ReplyTo &to, const Identity &who, const QString &clientId);
-    bool requireAdmin(const ReplyTo &to, const Identity &who);
     void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to,
                      const Identity &who = {});
     void answer(const ReplyTo &to, const Hub::Answer &answer);
-    bool tryFastPublish(QTcpSocket *socket);
+    void resumeReading(QTcpSocket *socket);
 
     Options m_options;
     Hub *m_hub;
@@ -229,7 +277,7 @@ private:
     struct Route
     {
         bool admin = true;
-        std::function<Reply(const QByteArray &query)> provider;
+        std::function<Reply(const RouteRequest &request)> provider;
     };
     QHash<QByteArray, Route> m_routes;
     struct Bucket
@@ -239,7 +287,7 @@ private:
     };
     QHash<QString, Bucket> m_buckets; // publish rate per client (or address), idle ones pruned
     StreamListener *m_listener = nullptr;
-    QHash<QTcpSocket *, Guard> m_guards;
+    QHash<QTcpSocket *, Conn> m_conns;
     QTimer m_sweep;
     Counters m_counters;
 };
