@@ -315,8 +315,12 @@ void HttpFront::readFrom(QTcpSocket *socket)
             return;
         Conn &conn = *it;
         conn.lastActivityMs = now;
-        if (conn.phase == Conn::Phase::Closing || conn.lastRequest) {
-            socket->skip(socket->bytesAvailable()); // drained, never parsed
+        if (conn.phase == Conn::Phase::Closing
+            || (conn.lastRequest && conn.phase == Conn::Phase::Head)) {
+            // Drained, never parsed; a client that keeps sending after its answer is cut.
+            conn.drainBudget -= socket->skip(socket->bytesAvailable());
+            if (conn.drainBudget < 0)
+                socket->abort();
             return;
         }
         // A client that does not read its answers is not read either.

@@ -172,6 +172,7 @@ private:
         qint64 requestStartMs = 0; // 0: between requests
         qint64 lastActivityMs = 0;
         qint64 closeAtMs = 0; // Closing: when the connection is cut at the latest
+        qint64 drainBudget = 256 * 1024; // bytes still read (and dropped) after the last request
         bool served = false; // at least one request came
         bool lastRequest = false; // the client asked to close: what follows is not read
         // Answers leave in request order even when one is produced later (cluster mode

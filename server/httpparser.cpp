@@ -253,7 +253,8 @@ Result parseRequestHead(QByteArrayView data, const Limits &limits, RequestHead *
 
         if (line.isEmpty())
             break; // end of the head
-        if (isOws(line.front()))
+        // A line that continues on the next one (obs-fold), refused before either is read.
+        if (isOws(line.front()) || (pos < data.size() && isOws(data.at(pos))))
             return failed(400, QStringLiteral("obsolete line folding is not accepted"));
         if (++lines > limits.maxHeaderLines)
             return failed(431,

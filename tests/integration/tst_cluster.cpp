@@ -668,12 +668,12 @@ void TestCluster::pipelinedAnswersKeepTheirOrder()
     m_a = startEngine();
     QVERIFY(waitSynced(m_a.get()));
     auto post = [](const QByteArray &body) -> QByteArray {
-        return "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        return "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                "Content-Length: "
             + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     };
     const QByteArray pipeline = post(R"({"topic":"p","payload":1})") + post("{not json")
-        + post(R"({"topic":"p","payload":2})") + "GET /nodes HTTP/1.1\r\nHost: x\r\n\r\n"
+        + post(R"({"topic":"p","payload":2})") + "GET /nodes HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         + post(R"({"topic":"p","payload":3})");
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, m_a->port());

@@ -307,11 +307,11 @@ void TestEngine::oversizedBodies()
     QVERIFY(r.json().value(QLatin1String("error")).toString().contains(QLatin1String("4096")));
     // Only a head that promises a huge body: still a prompt 413.
     r = rawRequest(port(),
-                   "POST /publish HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
-                   "1000000000\r\n\r\n");
+                   "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                   "application/json\r\nContent-Length: 1000000000\r\n\r\n");
     QCOMPARE(r.status, 413);
     // Chunked with no declared size: counted as it arrives.
-    QByteArray chunked = "POST /publish HTTP/1.1\r\nContent-Type: "
+    QByteArray chunked = "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
                          "application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 10; ++i)
         chunked += "400\r\n" + QByteArray(1024, ' ') + "\r\n";
@@ -767,7 +767,7 @@ void TestEngine::pipelinedBytesOnAStream()
     socket.connectToHost(QHostAddress::LocalHost, port());
     QVERIFY(socket.waitForConnected(5000));
     socket.write(
-        "GET /events?topic=p HTTP/1.1\r\nHost: x\r\n\r\nGET /connections HTTP/1.1\r\n\r\n");
+        "GET /events?topic=p HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /connections HTTP/1.1\r\n\r\n");
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
     socket.write("\x01\x02 garbage \r\n\r\n");
     QByteArray data;
@@ -823,7 +823,7 @@ void TestEngine::requestLimits()
     QTcpSocket idle;
     idle.connectToHost(QHostAddress::LocalHost, port());
     QVERIFY(idle.waitForConnected(5000));
-    idle.write("GET /connections HTTP/1.1\r\nHost: x\r\n\r\n");
+    idle.write("GET /connections HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     QTRY_VERIFY(idle.bytesAvailable() > 0);
     SseClient stream;
     stream.open(port(), "/events?topic=x");
@@ -845,7 +845,7 @@ void TestEngine::keepAliveAndPipelining()
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
     auto post = [](const QByteArray &payload, const QByteArray &extra = {}) -> QByteArray {
         const QByteArray body = "{\"topic\":\"ka\",\"payload\":" + payload + "}";
-        return "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + extra
+        return "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extra
             + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     };
     QTcpSocket socket;
@@ -867,12 +867,12 @@ void TestEngine::keepAliveAndPipelining()
     socket.write(fourth.mid(30));
     QTRY_COMPARE(pump(), 4);
     const QByteArray chunkedBody = "{\"topic\":\"ka\",\"payload\":5}";
-    socket.write("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    socket.write("POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                  "Transfer-Encoding: chunked\r\n\r\n"
                  + QByteArray::number(chunkedBody.size(), 16) + "\r\n" + chunkedBody
                  + "\r\n0\r\n\r\n");
     QTRY_COMPARE(pump(), 5);
-    socket.write("GET /connections HTTP/1.1\r\nHost: x\r\n\r\n" + post("6"));
+    socket.write("GET /connections HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + post("6"));
     QTRY_COMPARE(pump(), 7);
     socket.write(post("7", "Expect: 100-continue\r\n"));
     QTRY_VERIFY(pump() >= 8 && received.endsWith("}"));
@@ -901,7 +901,7 @@ void TestEngine::streamRequestPaths()
     pieces.write("GET /events?topic=pa");
     pieces.flush();
     QTest::qWait(20); // the first piece arrives alone (not a synchronisation wait)
-    pieces.write("ths HTTP/1.1\r\nHost: x\r\nUser-Agent: pieces\r\n\r\n");
+    pieces.write("ths HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: pieces\r\n\r\n");
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
     publish(port(), "paths", "42");
     QTRY_COMPARE(whole.events().size(), 1);

@@ -232,9 +232,10 @@ void TestHttpFront::framingRulesOverSockets()
     Raw raw(port());
     raw.send(request);
     QTRY_VERIFY(raw.closed());
-    QVERIFY2(raw.received().startsWith("HTTP/1.1 " + QByteArray::number(status) + ' '),
+    QVERIFY2(raw.received().startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status) + ' ')),
              raw.received().left(200));
-    QCOMPARE(raw.received().count("HTTP/1.1 "), 1);
+    // One answer: every answer has exactly one Content-Length.
+    QCOMPARE(raw.received().count("\r\nContent-Length: "), 1);
     QVERIFY(raw.received().contains("{\"error\":"));
     QVERIFY(raw.received().contains("Connection: close"));
     QCOMPARE(m_engine->front()->counters().published, 0u);
@@ -329,7 +330,7 @@ void TestHttpFront::reasonPhrases()
     raw.send(publishRequest + publishRequest);
     QTRY_VERIFY(raw.received().count("HTTP/1.1 ") == 2);
     QVERIFY(raw.received().startsWith("HTTP/1.1 200 OK\r\n"));
-    QVERIFY2(raw.received().contains("\r\n\r\nHTTP/1.1 429 Too Many Requests\r\n"), raw.received());
+    QVERIFY2(raw.received().contains("}HTTP/1.1 429 Too Many Requests\r\n"), raw.received());
     QVERIFY(raw.received().contains("Retry-After: "));
     // 409: renewing an expired subscription past its grace period; here, the generic check
     // that no answer of the front goes out as "Status".
@@ -425,7 +426,8 @@ void TestHttpFront::dnsRebindingIsRefused()
     auto statusFor = [this](const QByteArray &hostHeader, const QByteArray &path) {
         Raw raw(port());
         raw.send("GET " + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n\r\n");
-        QTRY_VERIFY(raw.received().contains("\r\n\r\n"));
+        if (!QTest::qWaitFor([&] { return raw.received().contains("\r\n\r\n"); }, 5000))
+            return QByteArray("no answer");
         return raw.statusLine();
     };
     // A page of evil.example whose name now resolves to 127.0.0.1.

@@ -55,7 +55,7 @@ private:
                    const QByteArray &until, QSslSocket *keep = nullptr);
     static QByteArray postPublish(const QByteArray &body)
     {
-        return "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        return "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                "Content-Length: "
             + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     }
@@ -205,7 +205,7 @@ void TestTls::clientCertificates()
         = cert.isEmpty() ? QString() : m_dir.filePath(cert + QStringLiteral(".pem"));
     const QString keyFile
         = cert.isEmpty() ? QString() : m_dir.filePath(cert + QStringLiteral(".key"));
-    const Reply r = exchange("GET /events?topic=sensor/1/data HTTP/1.1\r\nHost: x\r\n\r\n",
+    const Reply r = exchange("GET /events?topic=sensor/1/data HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                              certFile, keyFile, "event: session");
     if (served) {
         QCOMPARE(r.status, 200);
@@ -224,7 +224,7 @@ void TestTls::streamAndPublishThroughTls()
 {
     start(true);
     QSslSocket stream;
-    const Reply opened = exchange("GET /events?topic=sensor/%2B/data HTTP/1.1\r\nHost: x\r\n\r\n",
+    const Reply opened = exchange("GET /events?topic=sensor/%2B/data HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                                   path("good.pem"), path("good.key"), "event: session", &stream);
     QCOMPARE(opened.status, 200);
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
@@ -247,7 +247,7 @@ void TestTls::plainTlsServesAnyone()
 {
     start(false);
     QSslSocket stream;
-    const Reply opened = exchange("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n", QString(),
+    const Reply opened = exchange("GET /events?topic=t HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", QString(),
                                   QString(), "event: session", &stream);
     QCOMPARE(opened.status, 200);
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
@@ -260,7 +260,7 @@ void TestTls::plainTlsServesAnyone()
     QTcpSocket plain;
     plain.connectToHost(QHostAddress::LocalHost, m_engine->port());
     QVERIFY(plain.waitForConnected(5000));
-    plain.write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n");
+    plain.write("GET /events?topic=t HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     // The server answers the garbage handshake with a TLS alert (or nothing) and closes.
     QTRY_VERIFY_WITH_TIMEOUT(plain.state() != QAbstractSocket::ConnectedState, 5000);
     QVERIFY(!plain.readAll().startsWith("HTTP/1.1"));

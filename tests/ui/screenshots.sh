@@ -37,7 +37,7 @@ def wait():
     sys.exit("the console did not listen")
 def request(method, path, body=b""):
     s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    s.sendall(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
               f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
     s.recv(65536)
     s.close()
@@ -47,7 +47,7 @@ agents = ["Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0", "okhttp/4.12", "curl/7
 for i in range(40):
     s = socket.create_connection(("127.0.0.1", port))
     topic = "sensor/%2B/data" if i % 3 else "alerts/%23"
-    s.sendall(f"GET /events?topic={topic}&client_id=device-{i:02d} HTTP/1.1\r\nHost: x\r\n"
+    s.sendall(f"GET /events?topic={topic}&client_id=device-{i:02d} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
               f"User-Agent: {agents[i % 4]}\r\n\r\n".encode())
     s.setblocking(False)
     streams.append(s)
