@@ -330,6 +330,10 @@
         <source>a duration up to 10m, e.g. 5s</source>
         <translation>a duration up to 10m, e.g. 5s</translation>
     </message>
+    <message>
+        <source>A host name requests may use besides the listen address and localhost (repeatable; '*' turns the check off).</source>
+        <translation>A host name requests may use besides the listen address and localhost (repeatable; '*' turns the check off).</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>

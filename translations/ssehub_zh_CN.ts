@@ -330,6 +330,10 @@
         <source>a duration up to 10m, e.g. 5s</source>
         <translation>不超过 10m 的时长，例如 5s</translation>
     </message>
+    <message>
+        <source>A host name requests may use besides the listen address and localhost (repeatable; '*' turns the check off).</source>
+        <translation>除监听地址和 localhost 之外，请求可以使用的主机名（可重复；'*' 表示关闭该检查）。</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>

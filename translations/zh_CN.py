@@ -15,6 +15,7 @@ ZH = {
 'Bytes queued for one slow client before it is disconnected (default 1M).': '单个慢客户端排队字节数的上限，超过即断开（默认 1M）。',
 'Largest request body accepted (default 64K).': '接受的最大请求体（默认 64K）。',
 "Allow browser requests from this origin (repeatable; '*' for any).": "允许来自该源的浏览器请求（可重复；'*' 表示任意源）。",
+"A host name requests may use besides the listen address and localhost (repeatable; '*' turns the check off).": "除监听地址和 localhost 之外，请求可以使用的主机名（可重复；'*' 表示关闭该检查）。",
 "Directory for stored subscriptions and cursors (default: the user's data directory; '' keeps them in memory only).": "保存订阅和游标的目录（默认：用户数据目录；'' 表示仅保存在内存中）。",
 'How long after its expiry a subscription can still be renewed (default 7d).': '订阅过期后仍可续订的时长（默认 7d）。',
 'Time after expiry when a subscription is archived (default 15d).': '订阅过期后多久被归档（默认 15d）。',
