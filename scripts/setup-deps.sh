@@ -9,7 +9,7 @@ mode=${1:-all}
 
 build_packages=(
     build-essential cmake pkg-config dpkg-dev
-    qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
+    qt6-base-dev qt6-base-dev-tools
     qt6-charts-dev libqt6opengl6-dev libgl-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libhiredis-dev
