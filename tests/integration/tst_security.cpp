@@ -43,13 +43,15 @@ qint64 nowSeconds()
     return QDateTime::currentSecsSinceEpoch();
 }
 
+// A token that expires at expSeconds (0: in an hour; tokens without exp are refused unless
+// --allow-tokens-without-exp).
 QByteArray tokenFor(const QString &sub, const QStringList &roles, qint64 expSeconds = 0,
                     const QByteArray &secret = Secret, const QByteArray &alg = "HS256")
 {
-    QJsonObject claims {{QStringLiteral("sub"), sub},
-                        {QStringLiteral("roles"), QJsonArray::fromStringList(roles)}};
-    if (expSeconds)
-        claims.insert(QStringLiteral("exp"), double(expSeconds));
+    QJsonObject claims {
+        {QStringLiteral("sub"), sub},
+        {QStringLiteral("roles"), QJsonArray::fromStringList(roles)},
+        {QStringLiteral("exp"), double(expSeconds ? expSeconds : nowSeconds() + 3600)}};
     return makeToken(claims, secret, alg);
 }
 
@@ -163,7 +165,8 @@ void TestSecurity::streamCredentials_data()
                              << 401 << "expired";
     QJsonObject early {{QStringLiteral("sub"), QStringLiteral("dev-1")},
                        {QStringLiteral("roles"), QJsonArray {QStringLiteral("sensor")}},
-                       {QStringLiteral("nbf"), double(now + 600)}};
+                       {QStringLiteral("nbf"), double(now + 600)},
+                       {QStringLiteral("exp"), double(now + 3600)}};
     QTest::newRow("not yet valid") << makeToken(early, Secret) << 401 << "not valid yet";
     QTest::newRow("garbage") << QByteArray("not.a.token") << 401 << "malformed";
     QTest::newRow("wrong role") << tokenFor(QStringLiteral("dev-1"), {QStringLiteral("viewer")})
@@ -497,7 +500,7 @@ void TestSecurity::aclReload()
     bool ok = false;
     const QString message = m_engine->reloadAccess(&ok);
     QVERIFY2(ok, qPrintable(message));
-    QVERIFY2(message.contains(QLatin1String("1 live")), qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("1 subscription(s)")), qPrintable(message));
     // The live stream stops receiving it; what is still allowed goes on.
     QCOMPARE(post("sensor/1/data"), 0);
     QCOMPARE(post("user/dev-1/inbox"), 1);

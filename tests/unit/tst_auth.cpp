@@ -320,8 +320,9 @@ void TestAuth::credentials()
     options.jwtSecret = "s3cret-s3cret-s3cret";
     const Authenticator auth(options);
     const qint64 now = 1'800'000'000'000;
-    const QByteArray t
-        = makeToken({{QStringLiteral("sub"), QStringLiteral("c1")}}, options.jwtSecret);
+    const QByteArray t = makeToken(
+        {{QStringLiteral("sub"), QStringLiteral("c1")}, {QStringLiteral("exp"), 1'800'000'060.0}},
+        options.jwtSecret);
     Identity who;
     Credentials bearer;
     bearer.authorization = "Bearer " + t;
