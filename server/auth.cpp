@@ -73,9 +73,11 @@ bool hasDuplicateKeys(const QByteArray &json)
             }
             if (stack.isEmpty() || !stack.last().object || !stack.last().expectKey)
                 continue;
-            QByteArray key = json.mid(start, i - start + 1);
-            if (escaped) // decoded by the JSON parser itself
-                key = QJsonDocument::fromJson('[' + key + ']').array().at(0).toString().toUtf8();
+            QByteArray key = json.mid(start + 1, i - start - 1); // without the quotes
+            if (escaped) { // decoded by the JSON parser itself
+                const QByteArray quoted = '"' + key + '"';
+                key = QJsonDocument::fromJson('[' + quoted + ']').array().at(0).toString().toUtf8();
+            }
             if (stack.last().keys.contains(key))
                 return true;
             stack.last().keys.insert(key);
