@@ -330,6 +330,10 @@
         <source>a duration up to 10m, e.g. 5s</source>
         <translation>a duration up to 10m, e.g. 5s</translation>
     </message>
+    <message>
+        <source>Accept tokens that never expire (no exp, or exp 0); by default they are refused.</source>
+        <translation>Accept tokens that never expire (no exp, or exp 0); by default they are refused.</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>

@@ -330,6 +330,10 @@
         <source>a duration up to 10m, e.g. 5s</source>
         <translation>不超过 10m 的时长，例如 5s</translation>
     </message>
+    <message>
+        <source>Accept tokens that never expire (no exp, or exp 0); by default they are refused.</source>
+        <translation>接受永不过期的令牌（没有 exp，或 exp 为 0）；默认拒绝此类令牌。</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>
