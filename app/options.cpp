@@ -385,6 +385,11 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QCoreApplication::translate("main",
                                     "Clock skew allowed on a token's exp and nbf (default 30s)."),
         QStringLiteral("DURATION"));
+    const QCommandLineOption allowTokensWithoutExp(
+        QStringLiteral("allow-tokens-without-exp"),
+        QCoreApplication::translate("main",
+                                    "Accept tokens that never expire (no exp, or exp 0); by "
+                                    "default they are refused."));
     const QCommandLineOption tlsCert(
         QStringLiteral("tls-cert"),
         QCoreApplication::translate("main", "Serve HTTPS with this certificate chain (PEM)."),
@@ -505,7 +510,8 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QStringLiteral("DURATION"));
     QList<QCommandLineOption> all {lang,        exportLog,     logFile,     logFileSize,
                                    logFileKeep, configFile,    printConfig, logFormat,
-                                   logLevel,    metricsTopics, drainTime,   allowedHost};
+                                   logLevel,    metricsTopics, drainTime,   allowedHost,
+                                   allowTokensWithoutExp};
     all.append(QList<QCommandLineOption> {
         headless,   listen,         heartbeat,      retry,         history,      maxQueue,
         maxBody,    cors,           dataDir,        grace,         archiveAfter, deleteAfter,
@@ -555,6 +561,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
 
     Engine::Config &config = options->engine;
     options->headless = parser.isSet(headless);
+    config.allowTokensWithoutExp = parser.isSet(allowTokensWithoutExp);
     for (const QString &name : parser.optionNames())
         options->explicitOptions.insert(name);
     options->printConfig = parser.isSet(printConfig);
@@ -807,6 +814,7 @@ QJsonObject effectiveConfig(const AppOptions &options)
         {QStringLiteral("acl"), c.aclFile},
         {QStringLiteral("jwt-cookie"), QString::fromLatin1(c.jwtCookie)},
         {QStringLiteral("jwt-leeway"), durationText(c.jwtLeewayMs)},
+        {QStringLiteral("allow-tokens-without-exp"), c.allowTokensWithoutExp},
         {QStringLiteral("tls-cert"), c.tlsCertFile},
         {QStringLiteral("tls-key"), c.tlsKeyFile},
         {QStringLiteral("tls-client-ca"), c.tlsClientCaFile},

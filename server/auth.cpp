@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QMessageAuthenticationCode>
 
+#include <algorithm>
 #include <cmath>
 
 namespace ssehub {
@@ -22,14 +23,67 @@ bool base64UrlDecode(QByteArrayView text, QByteArray *out)
         if (!ok)
             return false; // padding, '+', '/' and anything else: not base64url as JWT uses it
     }
+    const auto options = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
     const auto result = QByteArray::fromBase64Encoding(
-        text.toByteArray(),
-        QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals
-            | QByteArray::AbortOnBase64DecodingErrors);
+        text.toByteArray(), options | QByteArray::AbortOnBase64DecodingErrors);
     if (!result)
+        return false;
+    // Canonical only: unused low bits of the last character must be zero (and no length that
+    // cannot occur), so that one token has exactly one spelling.
+    if (result.decoded.toBase64(options) != text)
         return false;
     *out = *result;
     return true;
+}
+
+// Whether a JSON text (already known to be valid) repeats a key in any object. Keys are
+// compared after unescaping ("a" and "\u0061" are the same key).
+bool hasDuplicateKeys(const QByteArray &json)
+{
+    struct Level
+    {
+        bool object = false;
+        bool expectKey = false;
+        QSet<QByteArray> keys;
+    };
+    QList<Level> stack;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json.at(i);
+        if (c == '{' || c == '[') {
+            stack.append(Level {c == '{', c == '{', {}});
+        } else if (c == '}' || c == ']') {
+            if (!stack.isEmpty())
+                stack.removeLast();
+        } else if (c == ',') {
+            if (!stack.isEmpty() && stack.last().object)
+                stack.last().expectKey = true;
+        } else if (c == ':') {
+            if (!stack.isEmpty())
+                stack.last().expectKey = false;
+        } else if (c == '"') {
+            const qsizetype start = i;
+            bool escaped = false;
+            for (++i; i < json.size(); ++i) {
+                if (json.at(i) == '\\') {
+                    ++i; // the escaped character
+                    escaped = true;
+                } else if (json.at(i) == '"') {
+                    break;
+                }
+            }
+            if (stack.isEmpty() || !stack.last().object || !stack.last().expectKey)
+                continue;
+            QByteArray key = json.mid(start + 1, i - start - 1); // without the quotes
+            if (escaped) { // decoded by the JSON parser itself
+                const QByteArray quoted = '"' + key + '"';
+                key = QJsonDocument::fromJson('[' + quoted + ']').array().at(0).toString().toUtf8();
+            }
+            if (stack.last().keys.contains(key))
+                return true;
+            stack.last().keys.insert(key);
+        }
+    }
+    return false;
 }
 
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
@@ -75,9 +129,10 @@ bool filterList(const QJsonValue &value, QList<TopicFilter> *out)
 
 // --- JWT -----------------------------------------------------------------------------------------
 
-JwtVerifier::JwtVerifier(QByteArray secret, qint64 leewayMs)
+JwtVerifier::JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry)
     : m_secret(std::move(secret))
     , m_leewayMs(leewayMs)
+    , m_allowNoExpiry(allowNoExpiry)
 {
 }
 
@@ -98,6 +153,8 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
     const QJsonDocument header = QJsonDocument::fromJson(headerJson, &parseError);
     if (parseError.error != QJsonParseError::NoError || !header.isObject())
         return QStringLiteral("malformed token header");
+    if (hasDuplicateKeys(headerJson))
+        return QStringLiteral("malformed token header (a key appears twice)");
     const QJsonValue alg = header.object().value(QLatin1String("alg"));
     if (alg.toString() != QLatin1String("HS256"))
         return QStringLiteral("token algorithm '%1' is not accepted (only HS256)")
@@ -110,22 +167,31 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
     const QJsonDocument payload = QJsonDocument::fromJson(payloadJson, &parseError);
     if (parseError.error != QJsonParseError::NoError || !payload.isObject())
         return QStringLiteral("malformed token payload");
+    if (hasDuplicateKeys(payloadJson))
+        return QStringLiteral("malformed token payload (a claim appears twice)");
     const QJsonObject claims = payload.object();
     qint64 exp = 0, nbf = 0;
     if (!dateClaim(claims, "exp", &exp) || !dateClaim(claims, "nbf", &nbf))
         return QStringLiteral("token exp/nbf must be numbers (seconds since the epoch)");
+    if (exp <= 0 && !m_allowNoExpiry)
+        return QStringLiteral("token has no expiry (exp); this server accepts only tokens that "
+                              "expire (see --allow-tokens-without-exp)");
     if (exp && nowMs >= exp + m_leewayMs)
         return QStringLiteral("token expired");
     if (nbf && nowMs + m_leewayMs < nbf)
         return QStringLiteral("token not valid yet (nbf)");
     const QJsonValue sub = claims.value(QLatin1String("sub"));
-    if (!sub.isString() || !validateClientId(sub.toString().toUtf8()).isEmpty())
+    if (!sub.isString())
         return QStringLiteral("token needs a valid sub (the client id)");
+    if (const QString problem = validateAuthenticatedClientId(sub.toString().toUtf8());
+        !problem.isEmpty())
+        return QStringLiteral("token needs a valid sub (the client id): %1").arg(problem);
 
     Identity who;
     who.authenticated = true;
     who.clientId = sub.toString();
     who.expiresAtMs = exp ? exp + m_leewayMs : 0;
+    who.token = token;
     const QJsonValue roles = claims.value(QLatin1String("roles"));
     if (!roles.isUndefined()) {
         if (!roles.isArray())
@@ -268,8 +334,7 @@ Acl Acl::fromFile(const QString &path, QString *error)
 QList<TopicFilter> Acl::rules(const Identity &who, QList<QByteArray> Role::*list) const
 {
     const QByteArray id = who.clientId.toUtf8();
-    const bool idUsable
-        = !id.isEmpty() && !id.contains('+') && !id.contains('#') && !id.contains('/');
+    const bool idUsable = validateAuthenticatedClientId(id).isEmpty();
     QList<TopicFilter> out;
     for (const QString &name : who.roles) {
         const auto role = m_roles.constFind(name);
@@ -277,16 +342,22 @@ QList<TopicFilter> Acl::rules(const Identity &who, QList<QByteArray> Role::*list
             continue;
         for (const QByteArray &text : (*role).*list) {
             QList<QByteArray> levels = text.split('/');
-            bool substituted = false;
-            for (QByteArray &level : levels) {
-                if (level == "%c") {
-                    level = id;
-                    substituted = true;
-                }
+            if (levels.contains("%c") && !idUsable) {
+                // No id, or one that would act as a wildcard or span levels: an allow rule
+                // never matches; a deny rule fails closed and denies for every id.
+                if (list != &Role::deny)
+                    continue;
+                std::replace(levels.begin(), levels.end(), QByteArray("%c"), QByteArray("+"));
+            } else {
+                std::replace(levels.begin(), levels.end(), QByteArray("%c"), id);
             }
-            if (substituted && !idUsable)
-                continue; // never matches: no id, or one that would act as a wildcard
-            const TopicFilter f = TopicFilter::parse(levels.join('/'));
+            TopicFilter f = TopicFilter::parse(levels.join('/'));
+            if (!f.isValid() && list == &Role::deny) {
+                // Too long with this id: the deny rule still holds, for every id.
+                levels = text.split('/');
+                std::replace(levels.begin(), levels.end(), QByteArray("%c"), QByteArray("+"));
+                f = TopicFilter::parse(levels.join('/'));
+            }
             if (f.isValid())
                 out.append(f);
         }
@@ -346,7 +417,7 @@ bool Acl::isAdmin(const Identity &who) const
 
 Authenticator::Authenticator(Options options)
     : m_options(std::move(options))
-    , m_jwt(m_options.jwtSecret, m_options.leewayMs)
+    , m_jwt(m_options.jwtSecret, m_options.leewayMs, m_options.allowTokensWithoutExp)
 {
 }
 
@@ -394,15 +465,25 @@ QString Authenticator::identify(const Credentials &credentials, qint64 nowMs,
         .arg(QString::fromLatin1(m_options.cookieName));
 }
 
-QString Authenticator::identifyCertificate(const QString &commonName, const QStringList &units,
+QString Authenticator::identifyCertificate(const QStringList &commonNames, const QStringList &units,
                                            qint64 expiresAtMs, Identity *identity) const
 {
     *identity = Identity();
-    if (commonName.isEmpty() || !validateClientId(commonName.toUtf8()).isEmpty())
-        return QStringLiteral("the client certificate needs a common name usable as a client id");
+    if (commonNames.size() > 1)
+        return QStringLiteral("the client certificate has %1 common names; it needs exactly one "
+                              "(the client id)")
+            .arg(commonNames.size());
+    const QString commonName = commonNames.value(0);
+    if (const QString problem = validateAuthenticatedClientId(commonName.toUtf8());
+        !problem.isEmpty())
+        return QStringLiteral("the client certificate needs a common name usable as a client id "
+                              "(%1)")
+            .arg(problem);
     identity->authenticated = true;
     identity->clientId = commonName;
     identity->expiresAtMs = expiresAtMs;
+    identity->certificate = true;
+    identity->units = units;
     for (const QString &role : m_options.acl.rolesOf(commonName))
         identity->roles.insert(role);
     for (const QString &unit : units) {
@@ -410,6 +491,33 @@ QString Authenticator::identifyCertificate(const QString &commonName, const QStr
             identity->roles.insert(role);
     }
     return {};
+}
+
+Identity Authenticator::standing(const QString &clientId) const
+{
+    Identity who;
+    who.authenticated = true;
+    who.clientId = clientId;
+    for (const QString &role : m_options.acl.rolesOf(clientId))
+        who.roles.insert(role);
+    return who;
+}
+
+QString Authenticator::reidentify(const Identity &old, qint64 nowMs, Identity *identity) const
+{
+    if (!old.token.isEmpty()) {
+        Credentials credentials;
+        credentials.authorization = "Bearer " + old.token;
+        return identify(credentials, nowMs, identity);
+    }
+    if (old.certificate)
+        return identifyCertificate(QStringList {old.clientId}, old.units, old.expiresAtMs,
+                                   identity);
+    if (old.authenticated) {
+        *identity = Identity(); // nothing to verify it with again: it does not hold
+        return QStringLiteral("the credentials cannot be verified again");
+    }
+    return identify(Credentials(), nowMs, identity); // the anonymous role, if any
 }
 
 QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &filter) const

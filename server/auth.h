@@ -20,16 +20,22 @@ struct Identity
     QList<TopicFilter> subscribeGrants; // the token's own `subscribe` filters
     QList<TopicFilter> publishGrants; // the token's own `publish` filters
     qint64 expiresAtMs = 0; // the token's `exp` in ms since the epoch; 0: none
+    // What it was verified from, so that a reload can verify it again under the new rules:
+    // the token itself (at most 8 KiB), or the certificate's organizational units.
+    QByteArray token;
+    bool certificate = false;
+    QStringList units;
 };
 
 // HS256 JSON Web Tokens. Only HS256 is accepted: `alg: none` and every other algorithm are
 // refused, the signature is compared in constant time, and `exp`/`nbf` are honoured with a
-// leeway for clock skew.
+// leeway for clock skew. Every part must be canonical base64url, the JSON must not repeat a
+// key, and a token without `exp` (or with `exp` 0) is refused unless allowNoExpiry.
 class JwtVerifier
 {
 public:
     JwtVerifier() = default;
-    JwtVerifier(QByteArray secret, qint64 leewayMs);
+    JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry = false);
 
     bool isEnabled() const { return !m_secret.isEmpty(); }
     // Fills *identity from a valid token; otherwise returns what is wrong (for a 401 answer).
@@ -38,6 +44,7 @@ public:
 private:
     QByteArray m_secret;
     qint64 m_leewayMs = 30000;
+    bool m_allowNoExpiry = false;
 };
 
 // Topic access rules (docs/CONFIG.md, "Access control"):
@@ -46,7 +53,9 @@ private:
 //                         "admin": bool}},
 //    "clients": {"<client id>": ["<role>", ...]}}
 // A filter may use %c as a whole level for the client id. Deny rules win; a subscription filter
-// is allowed only if every topic it can match is allowed by one rule and none is denied.
+// is allowed only if every topic it can match is allowed by one rule and none is denied. Where
+// the client id cannot stand for a level (empty, or with '/', '+', '#'), %c fails closed: an
+// allow rule using it is left out, a deny rule using it denies as if %c were '+'.
 class Acl
 {
 public:
@@ -79,8 +88,8 @@ private:
         QList<QByteArray> deny;
         bool admin = false;
     };
-    // The rules of the identity's roles with %c replaced; a rule that would need a client id
-    // that is empty or contains '+', '#' or '/' is left out.
+    // The rules of the identity's roles with %c replaced. Where the client id is empty or
+    // contains '+', '#' or '/', an allow rule using %c is left out and a deny rule gets '+'.
     QList<TopicFilter> rules(const Identity &who, QList<QByteArray> Role::*list) const;
 
     bool m_enabled = false;
@@ -111,6 +120,7 @@ public:
         QByteArray cookieName = "ssehub_token";
         Acl acl;
         bool clientCertificates = false; // TLS with client certificates (--tls-client-ca)
+        bool allowTokensWithoutExp = false; // --allow-tokens-without-exp
     };
 
     Authenticator() = default;
@@ -122,9 +132,18 @@ public:
         return m_jwt.isEnabled() || m_options.acl.isEnabled() || m_options.clientCertificates;
     }
     // The identity of a verified client certificate: its CN is the client id; roles come from
-    // the ACL's `clients` (by CN) and `units` (by OU). Empty CN: an error.
-    QString identifyCertificate(const QString &commonName, const QStringList &units,
+    // the ACL's `clients` (by CN) and `units` (by OU). Refused (an error message): no CN, more
+    // than one CN, or a CN that is not a safe client id (validateAuthenticatedClientId).
+    QString identifyCertificate(const QStringList &commonNames, const QStringList &units,
                                 qint64 expiresAtMs, Identity *identity) const;
+    // What a client is allowed by the ACL alone, without any token's or certificate's own
+    // grants (its `clients` roles): what its stored subscriptions are checked against while it
+    // has no live stream.
+    Identity standing(const QString &clientId) const;
+    // Verifies an identity again under these rules (a reload): its token, its certificate's
+    // client id and units, or the anonymous role. Returns why it no longer holds, or an empty
+    // string with *identity filled in afresh.
+    QString reidentify(const Identity &old, qint64 nowMs, Identity *identity) const;
     const Acl &acl() const { return m_options.acl; }
     const QByteArray &cookieName() const { return m_options.cookieName; }
 

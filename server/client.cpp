@@ -111,4 +111,13 @@ QString validateClientId(const QByteArray &id)
     return validateText(id, "client_id", 128);
 }
 
+QString validateAuthenticatedClientId(const QByteArray &id)
+{
+    if (const QString problem = validateClientId(id); !problem.isEmpty())
+        return problem;
+    if (id.contains('/') || id.contains('+') || id.contains('#'))
+        return QStringLiteral("client_id contains '/', '+' or '#' (it must be one topic level)");
+    return {};
+}
+
 } // namespace ssehub

@@ -51,5 +51,9 @@ struct Client
 
 // Validates a client id (1-128 bytes of UTF-8, no control characters); empty when valid.
 QString validateClientId(const QByteArray &id);
+// A client id that authentication vouches for (a token's `sub`, a certificate's CN) is also
+// substituted for %c in access rules, so it must be one safe topic level: what
+// validateClientId accepts, without '/', '+' or '#'. Empty when valid.
+QString validateAuthenticatedClientId(const QByteArray &id);
 
 } // namespace ssehub

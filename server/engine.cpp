@@ -91,6 +91,11 @@ bool Engine::start(QString *error)
     hubOptions.lifecycle = m_config.lifecycle;
     hubOptions.nodeId = m_config.nodeId;
     m_hub = new Hub(hubOptions, m_broker, m_log, this);
+    // The hub enforces the rules too, from the first stored subscription it loads.
+    Authenticator authenticator;
+    if (!loadAuthenticator(&authenticator, error))
+        return false;
+    m_hub->setAuthenticator(authenticator);
     if (m_redis) {
         connect(m_redis, &RedisBroker::historyLost, m_hub,
                 [hub = m_hub](quint64 resumeId) { hub->resetAll(resumeId, "history-lost"); });
@@ -106,10 +111,6 @@ bool Engine::start(QString *error)
         observe(event);
         return m_hub->deliver(event);
     });
-
-    Authenticator authenticator;
-    if (!loadAuthenticator(&authenticator, error))
-        return false;
 
     HttpFront::Options frontOptions;
     if (!m_config.tlsCertFile.isEmpty() || !m_config.tlsKeyFile.isEmpty()
@@ -240,6 +241,7 @@ bool Engine::loadAuthenticator(Authenticator *out, QString *error) const
     authOptions.clientCertificates = !m_config.tlsClientCaFile.isEmpty();
     authOptions.cookieName = m_config.jwtCookie;
     authOptions.leewayMs = m_config.jwtLeewayMs;
+    authOptions.allowTokensWithoutExp = m_config.allowTokensWithoutExp;
     if (!m_config.jwtSecretFile.isEmpty()) {
         QFile file(m_config.jwtSecretFile);
         if (!file.open(QIODevice::ReadOnly)) {
@@ -287,12 +289,14 @@ QString Engine::reloadAccess(bool *ok)
         return error + QStringLiteral(" - the previous rules stay in force");
     }
     m_front->setAuthenticator(authenticator);
-    const int removed = m_hub->recheckAccess(authenticator);
+    int ended = 0;
+    const int removed = m_hub->recheckAccess(authenticator, &ended);
     *ok = true;
     const QString message
-        = QStringLiteral("access rules reloaded; %1 live subscription(s) no longer "
-                         "allowed were removed")
-              .arg(removed);
+        = QStringLiteral("access rules reloaded; %1 subscription(s) no longer allowed were "
+                         "removed; %2 stream(s) whose credentials no longer hold were ended")
+              .arg(removed)
+              .arg(ended);
     qCInfo(lcEngine).noquote() << message;
     return message;
 }
@@ -665,6 +669,7 @@ QString Engine::reconfigure(const Config &next, bool *ok)
     } else {
         m_config.aclFile = next.aclFile;
         m_config.jwtSecretFile = next.jwtSecretFile;
+        m_config.allowTokensWithoutExp = next.allowTokensWithoutExp;
     }
     bool accessOk = true;
     const bool accessConfigured = !m_config.aclFile.isEmpty() || !m_config.jwtSecretFile.isEmpty()
@@ -674,6 +679,7 @@ QString Engine::reconfigure(const Config &next, bool *ok)
     if (!accessOk) {
         m_config.aclFile = previous.aclFile;
         m_config.jwtSecretFile = previous.jwtSecretFile;
+        m_config.allowTokensWithoutExp = previous.allowTokensWithoutExp;
         *ok = false;
         return access;
     }

@@ -89,6 +89,8 @@ public:
         QString tlsClientCaFile;
         QByteArray jwtCookie = "ssehub_token";
         qint64 jwtLeewayMs = 30000;
+        // Accept tokens without `exp` (or with `exp` 0); by default they are refused (401).
+        bool allowTokensWithoutExp = false;
         int nodeRefreshMs = 2000; // node registry: refresh interval
         int nodeTtlMs = 10000; // node registry: an entry not refreshed for this long is gone
         // GET /metrics counts events per topic only for these topics (bounded cardinality).
@@ -102,9 +104,10 @@ public:
     bool start(QString *error);
     // Stops accepting and closes every stream.
     void stop();
-    // Reads the ACL file again (SIGHUP, the console): new rules apply to new requests, and live
-    // streams lose subscriptions that are no longer allowed. On an error the old rules stay and
-    // the message says why; otherwise it says what changed.
+    // Reads the ACL and secret files again (SIGHUP, the console): new rules apply to new
+    // requests; live streams whose credentials no longer verify end with `auth-expired`; every
+    // subscription no longer allowed (live or offline, any state) is removed (Hub::recheckAccess).
+    // On an error the old rules stay and the message says why; otherwise it says what changed.
     QString reloadAccess(bool *ok);
 
     const Config &config() const { return m_config; }

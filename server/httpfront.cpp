@@ -733,7 +733,7 @@ QString HttpFront::identify(const http::RequestHead &head, QTcpSocket *socket, I
         tls && !tls->peerCertificate().isNull()) {
         const QSslCertificate cert = tls->peerCertificate();
         return m_options.auth.identifyCertificate(
-            cert.subjectInfo(QSslCertificate::CommonName).value(0),
+            cert.subjectInfo(QSslCertificate::CommonName),
             cert.subjectInfo(QSslCertificate::OrganizationalUnitName),
             cert.expiryDate().toMSecsSinceEpoch(), who);
     }
@@ -1447,7 +1447,9 @@ void HttpFront::serveSubscribe(const HttpRequest &request, QTcpSocket *socket, c
             return;
         }
     }
-    answer(replyTo(request, socket), m_hub->subscribe(clientId, filters, ttlMs));
+    answer(replyTo(request, socket),
+           m_hub->subscribe(clientId, filters, ttlMs,
+                            m_options.auth.isEnabled() ? &who : nullptr));
 }
 
 // DELETE /unsubscribe {"client_id", "topics": [...]} or ?client_id=&topic=...
@@ -1557,7 +1559,8 @@ void HttpFront::serveSubscriptions(const HttpRequest &request, QTcpSocket *socke
     const bool named = body.contains(QLatin1String("topics"));
     answer(replyTo(request, socket),
            m_hub->changeSubscriptions(clientId, named ? &filters : nullptr, state, expiresAt,
-                                      hasExpires, replayValue.toBool(false)));
+                                      hasExpires, replayValue.toBool(false),
+                                      m_options.auth.isEnabled() ? &who : nullptr));
 }
 
 // POST /ack {"client_id", "last_event_id"}: stores how far the client has processed; a stream

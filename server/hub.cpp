@@ -86,6 +86,10 @@ QString Hub::attachStore(std::unique_ptr<SubscriptionStore> store)
             if (s.delivers())
                 m_index.insert(s.filter, client);
         }
+        // Stored under other rules: what the client may no longer subscribe to goes now.
+        bool changed = false;
+        if (enforceAccess(client, nullptr, true, &changed) || changed)
+            scheduleSave();
     }
     m_nextSweep = 0; // check expiries at once
     return problem;
@@ -312,8 +316,6 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     bool changed = false;
     for (const TopicFilter &filter : spec.filters)
         changed |= addOrRenew(client, filter, now, 0, QStringLiteral("stream"));
-    if (changed)
-        shareClient(client);
 
     const quint64 id = m_nextId++;
     SseConnection::Options options = m_options.connection;
@@ -323,7 +325,7 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
         : new SseConnection(id, fd, peer, peerPort, client, options, &m_poller, this);
     connection->setUserAgent(spec.userAgent);
     connection->setAuthExpiresAtMs(spec.authExpiresAtMs);
-    if (!spec.identity.roles.isEmpty() || spec.identity.authenticated)
+    if (m_auth.isEnabled())
         m_identities.insert(id, spec.identity);
     connect(connection, &SseConnection::closed, this, &Hub::onClosed);
     m_connections.insert(id, connection);
@@ -332,6 +334,13 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     if (client->streams.size() == 1)
         watchAll(client, +1);
     ++m_counters.connectionsOpened;
+    // Every stored subscription of the client (whatever token or rules stored it) must be one
+    // this stream's identity, and the other live streams', may subscribe to.
+    bool bounded = false;
+    if (enforceAccess(client, nullptr, false, &bounded) || bounded)
+        afterSubscriptionChange(client);
+    else if (changed)
+        shareClient(client);
 
     LogEntry entry;
     entry.kind = LogEntry::Kind::Connect;
@@ -502,10 +511,7 @@ void Hub::onHeartbeatTick()
         if (expiry && wallNow >= expiry && connection->state() != SseConnection::State::Closed) {
             // The token ran out: say so in-band, then end the stream; the client reconnects
             // with a fresh token and resumes by Last-Event-ID.
-            connection->writeControl(
-                SseFrame::event(QByteArray(), QByteArrayLiteral("auth-expired"),
-                                "{\"expired_at\":" + QByteArray::number(expiry) + "}"));
-            connection->close(CloseReason::AuthExpired);
+            endForAuth(connection, expiry, QString());
             continue;
         }
         if (connection->state() != SseConnection::State::Closed
@@ -518,8 +524,27 @@ void Hub::onHeartbeatTick()
 
 // --- The subscription API -----------------------------------------------------------------
 
-Hub::Answer Hub::subscribe(const QString &clientId, const QList<TopicFilter> &filters, qint64 ttlMs)
+Hub::Answer Hub::subscribe(const QString &clientId, const QList<TopicFilter> &filters, qint64 ttlMs,
+                           const Identity *requester)
 {
+    if (m_auth.isEnabled()) {
+        // Whoever will receive it must be allowed to: checked before anything changes.
+        const Client *existing = client(clientId);
+        Client probe;
+        probe.id = clientId;
+        const QList<Identity> holders
+            = accessHolders(existing ? existing : &probe, requester, requester != nullptr);
+        const Identity standing = m_auth.standing(clientId);
+        for (const TopicFilter &filter : filters) {
+            qint64 bound = 0;
+            if (const QString why = accessRefusal(filter, holders, standing, &bound);
+                !why.isEmpty())
+                return {403,
+                        QStringLiteral("client '%1' may not receive '%2': %3")
+                            .arg(clientId, QString::fromUtf8(filter.text()), why),
+                        {}};
+        }
+    }
     Client *client = findOrCreate(clientId, false);
     if (client->ephemeral)
         client->ephemeral = false; // named through the API: it is kept from now on
@@ -544,6 +569,8 @@ Hub::Answer Hub::subscribe(const QString &clientId, const QList<TopicFilter> &fi
             s.expiresAt = expiresAt;
         s.updatedAt = now;
     }
+    bool bounded = false;
+    enforceAccess(client, requester, requester != nullptr, &bounded); // bounds token grants
     afterSubscriptionChange(client);
     return {200, {}, subscriptionsJson(client, false)};
 }
@@ -583,7 +610,7 @@ Hub::Answer Hub::listSubscriptions(const QString &clientId, bool all) const
 Hub::Answer Hub::changeSubscriptions(const QString &clientId, const QList<TopicFilter> *filters,
                                      std::optional<Subscription::State> state,
                                      std::optional<qint64> expiresAt, bool hasExpiresAt,
-                                     bool replay)
+                                     bool replay, const Identity *requester)
 {
     auto found = m_clients.find(clientId);
     if (found == m_clients.end())
@@ -625,6 +652,30 @@ Hub::Answer Hub::changeSubscriptions(const QString &clientId, const QList<TopicF
                         .arg(QString::fromUtf8(s->filter.text())),
                     {}};
     }
+    if (m_auth.isEnabled()) {
+        // Pausing, resuming, renewing: only what the client may still subscribe to. What it
+        // may not is removed (as a reload would) and the request changes nothing else.
+        const QList<Identity> holders = accessHolders(client, requester, requester != nullptr);
+        const Identity standing = m_auth.standing(clientId);
+        QList<QPair<QByteArray, QString>> refused;
+        for (const Subscription *s : std::as_const(targets)) {
+            qint64 bound = 0;
+            if (const QString why = accessRefusal(s->filter, holders, standing, &bound);
+                !why.isEmpty())
+                refused.append({s->filter.text(), why});
+        }
+        if (!refused.isEmpty()) {
+            for (const auto &[filter, why] : std::as_const(refused))
+                removeForAccess(client, filter, why);
+            afterSubscriptionChange(client);
+            return {403,
+                    QStringLiteral("client '%1' may no longer subscribe to '%2' (%3); it was "
+                                   "removed")
+                        .arg(clientId, QString::fromUtf8(refused.first().first),
+                             refused.first().second),
+                    {}};
+        }
+    }
 
     QList<Subscription *> resumed;
     const EventHistory &history = m_broker->history();
@@ -648,6 +699,8 @@ Hub::Answer Hub::changeSubscriptions(const QString &clientId, const QList<TopicF
 
     if (replay)
         replayResumed(client, resumed);
+    bool bounded = false;
+    enforceAccess(client, requester, requester != nullptr, &bounded); // a renewal is bounded too
     // Other instances replay for their streams of this client too (cluster mode).
     afterSubscriptionChange(client, replay && !resumed.isEmpty());
     return {200, {}, subscriptionsJson(client, false)};
@@ -699,33 +752,159 @@ Hub::Answer Hub::acknowledge(const QString &clientId, quint64 eventId)
 
 // --- Access rules ------------------------------------------------------------------------------
 
-int Hub::recheckAccess(const Authenticator &auth)
+namespace {
+
+// Streams opened with the same credentials are checked once.
+QByteArray identityKey(const Identity &who)
 {
-    int removed = 0;
-    for (auto &[id, holder] : m_clients) {
-        Client *client = holder.get();
-        if (client->streams.isEmpty())
-            continue;
-        // The identity of the client's first stream stands for all of them (a named client's
-        // streams share its token's sub; an anonymous client has one stream).
-        const Identity who = m_identities.value(client->streams.first()->id());
-        QList<TopicFilter> refused;
-        for (const Subscription &s : client->subscriptions) {
-            if (s.delivers() && !auth.checkSubscribe(who, s.filter).isEmpty())
-                refused.append(s.filter);
+    if (!who.token.isEmpty())
+        return "t:" + who.token;
+    QStringList roles(who.roles.cbegin(), who.roles.cend());
+    roles.sort();
+    return (who.certificate ? "c:" : "a:") + who.clientId.toUtf8() + '\n'
+        + who.units.join(QLatin1Char(',')).toUtf8() + '\n' + roles.join(QLatin1Char(',')).toUtf8();
+}
+
+} // namespace
+
+QList<Identity> Hub::accessHolders(const Client *client, const Identity *requester,
+                                   bool standing) const
+{
+    QList<Identity> holders;
+    QSet<QByteArray> seen;
+    for (const SseConnection *stream : client->streams) {
+        const Identity who = m_identities.value(stream->id());
+        if (const QByteArray key = identityKey(who); !seen.contains(key)) {
+            seen.insert(key);
+            holders.append(who);
         }
-        for (const TopicFilter &filter : std::as_const(refused)) {
-            auto it = client->subscriptions.find(filter.text());
-            watch(client, *it, -1);
-            deactivate(client, *it);
-            client->subscriptions.erase(it);
-            logClient(LogEntry::Kind::Unsubscribe, client, QStringLiteral("acl"),
-                      QString::fromUtf8(filter.text()));
-            ++removed;
-        }
-        if (!refused.isEmpty())
-            afterSubscriptionChange(client);
     }
+    if (!holders.isEmpty() || client->ephemeral)
+        return holders;
+    if (requester && requester->authenticated && requester->clientId == client->id)
+        holders.append(*requester);
+    else if (standing)
+        holders.append(m_auth.standing(client->id));
+    return holders;
+}
+
+QString Hub::accessRefusal(const TopicFilter &filter, const QList<Identity> &holders,
+                           const Identity &standing, qint64 *bound) const
+{
+    *bound = 0;
+    for (const Identity &who : holders) {
+        if (QString why = m_auth.checkSubscribe(who, filter); !why.isEmpty())
+            return why;
+    }
+    if (!holders.isEmpty() && !m_auth.checkSubscribe(standing, filter).isEmpty()) {
+        // Only the holders' own grants (token claims, certificate units) allow it: it lasts no
+        // longer than they do.
+        for (const Identity &who : holders) {
+            if (who.expiresAtMs && (!*bound || who.expiresAtMs < *bound))
+                *bound = who.expiresAtMs;
+        }
+    }
+    return {};
+}
+
+int Hub::enforceAccess(Client *client, const Identity *requester, bool standing, bool *changed)
+{
+    *changed = false;
+    if (!m_auth.isEnabled())
+        return 0;
+    const QList<Identity> holders = accessHolders(client, requester, standing);
+    if (holders.isEmpty())
+        return 0;
+    const Identity standingIdentity = m_auth.standing(client->id);
+    QList<QPair<QByteArray, QString>> refused;
+    for (Subscription &s : client->subscriptions) {
+        qint64 bound = 0;
+        if (QString why = accessRefusal(s.filter, holders, standingIdentity, &bound);
+            !why.isEmpty()) {
+            refused.append({s.filter.text(), why});
+            continue;
+        }
+        const bool live
+            = s.state == Subscription::State::Active || s.state == Subscription::State::Paused;
+        if (bound && live && (!s.expiresAt || s.expiresAt > bound)) {
+            s.expiresAt = bound;
+            s.updatedAt = nowMs();
+            *changed = true;
+        }
+    }
+    for (const auto &[filter, why] : std::as_const(refused))
+        removeForAccess(client, filter, why);
+    return int(refused.size());
+}
+
+void Hub::removeForAccess(Client *client, const QByteArray &filter, const QString &why)
+{
+    auto it = client->subscriptions.find(filter);
+    if (it == client->subscriptions.end())
+        return;
+    const QString state = Subscription::stateName(it->state);
+    watch(client, *it, -1);
+    deactivate(client, *it);
+    client->subscriptions.erase(it);
+    // Bounded: the reason is one of the ACL's messages (a filter or two of at most 256 bytes).
+    logClient(LogEntry::Kind::Unsubscribe, client, QStringLiteral("acl"),
+              QStringLiteral("%1 (%2): %3").arg(QString::fromUtf8(filter), state, why.left(600)));
+}
+
+void Hub::endForAuth(SseConnection *connection, qint64 atMs, const QString &why)
+{
+    QByteArray data = "{\"expired_at\":" + QByteArray::number(atMs);
+    if (!why.isEmpty())
+        data += ",\"reason\":" + jsonString(why.left(300).toUtf8());
+    data += '}';
+    connection->writeControl(
+        SseFrame::event(QByteArray(), QByteArrayLiteral("auth-expired"), data));
+    connection->close(CloseReason::AuthExpired);
+}
+
+int Hub::recheckAccess(const Authenticator &auth, int *streamsEnded)
+{
+    m_auth = auth;
+    const qint64 now = nowMs();
+    int ended = 0;
+    // Credentials first: a stream whose token no longer verifies (a new secret, a role that
+    // is gone from the token's standing, anonymous access withdrawn) ends. Collected first, as
+    // closing a stream edits the lists.
+    const auto all = m_connections.values();
+    for (SseConnection *connection : all) {
+        if (connection->state() == SseConnection::State::Closed)
+            continue;
+        if (!m_auth.isEnabled()) {
+            m_identities.remove(connection->id());
+            continue;
+        }
+        Identity fresh;
+        const QString why = m_auth.reidentify(m_identities.value(connection->id()), now, &fresh);
+        if (!why.isEmpty() || fresh.clientId != m_identities.value(connection->id()).clientId) {
+            qCInfo(lcSse).noquote()
+                << "stream" << connection->id() << "of" << connection->client()->id
+                << "ended after the access rules changed:" << why;
+            endForAuth(connection, now, why);
+            ++ended;
+            continue;
+        }
+        m_identities.insert(connection->id(), fresh); // the new rules' roles
+        connection->setAuthExpiresAtMs(fresh.expiresAtMs);
+    }
+    // Then every client's subscriptions, whatever their state, live streams or not.
+    int removed = 0;
+    std::vector<Client *> changedClients;
+    for (auto &[id, holder] : m_clients) {
+        bool bounded = false;
+        const int n = enforceAccess(holder.get(), nullptr, true, &bounded);
+        removed += n;
+        if (n || bounded)
+            changedClients.push_back(holder.get());
+    }
+    for (Client *client : changedClients)
+        afterSubscriptionChange(client);
+    if (streamsEnded)
+        *streamsEnded = ended;
     return removed;
 }
 
@@ -745,7 +924,7 @@ void Hub::applyShared(const QString &clientId, const QMap<QByteArray, Subscripti
     // Where a pause took effect is where this instance stopped delivering: its own newest event
     // (the instance that made the change saw other events).
     const quint64 newest = newestId(m_broker->history());
-    QList<Subscription *> resumed;
+    QList<QByteArray> resumedFilters;
     for (Subscription &s : client->subscriptions) {
         const auto old = before.constFind(s.filter.text());
         const bool wasPaused = old != before.cend() && old->state == Subscription::State::Paused;
@@ -753,7 +932,7 @@ void Hub::applyShared(const QString &clientId, const QMap<QByteArray, Subscripti
             s.pausedAfterId = wasPaused ? old->pausedAfterId : newest;
         else if (wasPaused && s.state == Subscription::State::Active && replay) {
             s.pausedAfterId = old->pausedAfterId;
-            resumed.append(&s);
+            resumedFilters.append(s.filter.text());
         }
         if (s.delivers())
             m_index.insert(s.filter, client);
@@ -761,10 +940,21 @@ void Hub::applyShared(const QString &clientId, const QMap<QByteArray, Subscripti
     }
     client->hasAck = hasAck;
     client->ackedId = ackedId;
+    // Another instance's change must still be one that this instance's streams of the client
+    // may receive; if not, it is undone for everyone.
+    bool bounded = false;
+    const bool refused = enforceAccess(client, nullptr, false, &bounded) > 0;
+    QList<Subscription *> resumed;
+    for (const QByteArray &filter : std::as_const(resumedFilters)) {
+        if (auto it = client->subscriptions.find(filter); it != client->subscriptions.end())
+            resumed.append(&*it);
+    }
     for (SseConnection *stream : client->streams)
         stream->dropUnmatchedQueued();
     replayResumed(client, resumed);
     m_nextSweep = 0; // the shared state may hold deadlines that are due
+    if (refused || bounded)
+        shareClient(client);
 }
 
 void Hub::resetAll(quint64 resumeId, const QByteArray &reason)

@@ -110,10 +110,21 @@ public:
     // Cluster mode: whether the shared subscriptions have been read (always true otherwise).
     bool sharedStateLoaded() const { return m_sharedStateLoaded; }
     void setSharedStateLoaded(bool loaded) { m_sharedStateLoaded = loaded; }
-    // Access rules changed: every active subscription of a client with live streams is checked
-    // with its streams' identity; one no longer allowed is removed (logged with reason "acl"),
-    // so its streams stop receiving it at once. Returns how many were removed.
-    int recheckAccess(const Authenticator &auth);
+    // The access rules the hub enforces (the engine sets them at start, before attachStore,
+    // and on every reload through recheckAccess). A subscription delivers to a client's
+    // streams only while every live stream's identity may subscribe to it (with no live
+    // stream: the client's standing, Authenticator::standing). That is checked when a stream
+    // opens (every stored subscription of the client), on subscribe, resume, renew and PATCH,
+    // when stored subscriptions are loaded and on every reload; one no longer allowed, in any
+    // state, is removed and logged with reason "acl". One that only a token's or certificate's
+    // own grant allows expires no later than that token or certificate.
+    void setAuthenticator(const Authenticator &auth) { m_auth = auth; }
+    // Access rules changed: every live stream's credentials are verified again (a stream whose
+    // token no longer verifies, e.g. after a new secret, gets `auth-expired` and is closed), then
+    // the subscriptions of every client (live or offline; active, paused, expired or archived)
+    // are checked as above. Returns how many subscriptions were removed; *streamsEnded: how many
+    // streams were ended.
+    int recheckAccess(const Authenticator &auth, int *streamsEnded = nullptr);
     // Filters that local streams need (active or paused subscriptions of clients with streams).
     QList<QByteArray> watchedFilters() const { return m_interest.keys(); }
 
@@ -129,13 +140,19 @@ public:
     // Hands the event to every matching stream; returns how many streams it was handed to.
     int deliver(const EventPtr &event);
 
-    // The subscription API (see docs/API.md).
-    Answer subscribe(const QString &clientId, const QList<TopicFilter> &filters, qint64 ttlMs);
+    // The subscription API (see docs/API.md). `requester`: who asks (the HTTP front's
+    // identity). While the client has no live stream, the requester's own identity (if it is
+    // the client) or else the client's standing must allow the filters, and grants that only
+    // the requester's token carries bind them to its expiry; without a requester such a
+    // client's subscriptions are checked again at the next stream, reload or restart.
+    Answer subscribe(const QString &clientId, const QList<TopicFilter> &filters, qint64 ttlMs,
+                     const Identity *requester = nullptr);
     Answer unsubscribe(const QString &clientId, const QList<TopicFilter> &filters);
     Answer listSubscriptions(const QString &clientId, bool all) const;
     Answer changeSubscriptions(const QString &clientId, const QList<TopicFilter> *filters,
                                std::optional<Subscription::State> state,
-                               std::optional<qint64> expiresAt, bool hasExpiresAt, bool replay);
+                               std::optional<qint64> expiresAt, bool hasExpiresAt, bool replay,
+                               const Identity *requester = nullptr);
     Answer acknowledge(const QString &clientId, quint64 eventId);
 
     bool kick(quint64 connectionId);
@@ -188,6 +205,22 @@ private:
     void watch(const Client *client, const Subscription &s, int delta);
     void watchAll(const Client *client, int delta);
     void shareClient(const Client *client, bool replay = false);
+    // Access (see setAuthenticator). The identities a client's subscriptions must be allowed
+    // for: its live streams'; with none, the requester (if it is the client), or its standing
+    // when `standing`; empty: nothing to check now.
+    QList<Identity> accessHolders(const Client *client, const Identity *requester,
+                                  bool standing) const;
+    // Why the filter may not deliver to these holders (empty: it may); *bound: when it must
+    // expire because only the holders' own grants allow it (0: no bound).
+    QString accessRefusal(const TopicFilter &filter, const QList<Identity> &holders,
+                          const Identity &standing, qint64 *bound) const;
+    // Removes the client's subscriptions that the holders may not receive (logged "acl") and
+    // bounds the expiry of those only their own grants allow. Returns how many were removed;
+    // *changed: whether anything changed.
+    int enforceAccess(Client *client, const Identity *requester, bool standing, bool *changed);
+    void removeForAccess(Client *client, const QByteArray &filter, const QString &why);
+    // Says `auth-expired` on the stream and closes it.
+    void endForAuth(SseConnection *connection, qint64 atMs, const QString &why);
 
     Options m_options;
     Broker *m_broker;
@@ -196,6 +229,7 @@ private:
     QHash<quint64, SseConnection *> m_connections;
     QHash<QHostAddress, int> m_perAddress; // open streams by remote address
     QHash<quint64, Identity> m_identities; // by stream id, when access control is on
+    Authenticator m_auth;
     struct IdHash
     {
         size_t operator()(const QString &id) const noexcept { return qHash(id); }

@@ -27,6 +27,7 @@ ZH = {
 'Topic access rules and roles (JSON, see docs/CONFIG.md).': '主题访问规则和角色（JSON，见 docs/CONFIG.md）。',
 'Cookie that may carry the token (default ssehub_token).': '可携带令牌的 Cookie 名（默认 ssehub_token）。',
 "Clock skew allowed on a token's exp and nbf (default 30s).": '令牌 exp 和 nbf 允许的时钟偏差（默认 30s）。',
+'Accept tokens that never expire (no exp, or exp 0); by default they are refused.': '接受永不过期的令牌（没有 exp，或 exp 为 0）；默认拒绝此类令牌。',
 'Serve HTTPS with this certificate chain (PEM).': '使用该证书链（PEM）提供 HTTPS。',
 'The private key of --tls-cert (PEM, unencrypted).': '--tls-cert 的私钥（PEM，未加密）。',
 "Require client certificates signed by this CA (PEM); the certificate's CN becomes the client id.": '要求客户端出示由该 CA（PEM）签发的证书；证书的 CN 作为客户端 ID。',

@@ -4,6 +4,7 @@
 #include "sseclient.h"
 #include "tokens.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -580,7 +581,8 @@ void TestApp::sighupReloadsAccessRules()
     QVERIFY(port != 0);
     const QByteArray token
         = makeToken({{QStringLiteral("sub"), QStringLiteral("u")},
-                     {QStringLiteral("roles"), QJsonArray {QStringLiteral("r")}}},
+                     {QStringLiteral("roles"), QJsonArray {QStringLiteral("r")}},
+                     {QStringLiteral("exp"), double(QDateTime::currentSecsSinceEpoch() + 3600)}},
                     secret);
     const QList<QPair<QByteArray, QByteArray>> auth {{"Authorization", "Bearer " + token}};
     SseClient before;

@@ -11,6 +11,7 @@
 #include "tokens.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -43,13 +44,15 @@ qint64 nowSeconds()
     return QDateTime::currentSecsSinceEpoch();
 }
 
+// A token that expires at expSeconds (0: in an hour; tokens without exp are refused unless
+// --allow-tokens-without-exp).
 QByteArray tokenFor(const QString &sub, const QStringList &roles, qint64 expSeconds = 0,
                     const QByteArray &secret = Secret, const QByteArray &alg = "HS256")
 {
-    QJsonObject claims {{QStringLiteral("sub"), sub},
-                        {QStringLiteral("roles"), QJsonArray::fromStringList(roles)}};
-    if (expSeconds)
-        claims.insert(QStringLiteral("exp"), double(expSeconds));
+    QJsonObject claims {
+        {QStringLiteral("sub"), sub},
+        {QStringLiteral("roles"), QJsonArray::fromStringList(roles)},
+        {QStringLiteral("exp"), double(expSeconds ? expSeconds : nowSeconds() + 3600)}};
     return makeToken(claims, secret, alg);
 }
 
@@ -90,6 +93,15 @@ private Q_SLOTS:
     void aclReload();
     void publishRateLimit();
     void topicLengthAndCounters();
+    // Access control that holds over time.
+    void reloadRemovesEverySubscriptionNoLongerAllowed();
+    void restartDropsStoredSubscriptionsNoLongerAllowed();
+    void laterTokenWithoutTheGrant();
+    void grantBoundToTokenLifetime();
+    void secretChangeEndsStreams();
+    void tokensWithoutExpiry();
+    void clientIdDenyFailsClosed();
+    void unsafeClientIdInToken();
 
 private:
     void start(const QByteArray &acl = AclJson, qint64 leewayMs = 0);
@@ -104,9 +116,38 @@ private:
     void startWith(const Engine::Config &config);
     quint16 port() const { return m_engine->port(); }
 
+    void writeAcl(const QByteArray &json);
+    QList<LogEntry> aclRemovals() const;
+    int publishAsAdmin(const QByteArray &topic);
+
     QTemporaryDir m_dir;
     std::unique_ptr<Engine> m_engine;
 };
+
+void TestSecurity::writeAcl(const QByteArray &json)
+{
+    QFile file(m_dir.filePath(QStringLiteral("acl.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(json);
+}
+
+// Subscriptions the hub removed because the access rules no longer allow them.
+QList<LogEntry> TestSecurity::aclRemovals() const
+{
+    QList<LogEntry> removed;
+    for (const LogEntry &e : m_engine->log()->entries()) {
+        if (e.kind == LogEntry::Kind::Unsubscribe && e.reason == QLatin1String("acl"))
+            removed.append(e);
+    }
+    return removed;
+}
+
+int TestSecurity::publishAsAdmin(const QByteArray &topic)
+{
+    const HttpResponse r = request(port(), "POST", "/publish", publishBody(topic, 1),
+                                   "application/json", bearer(tokenFor(QStringLiteral("ops"), {})));
+    return r.status == 200 ? r.json().value(QLatin1String("delivered")).toInt() : -r.status;
+}
 
 void TestSecurity::initTestCase()
 {
@@ -163,7 +204,8 @@ void TestSecurity::streamCredentials_data()
                              << 401 << "expired";
     QJsonObject early {{QStringLiteral("sub"), QStringLiteral("dev-1")},
                        {QStringLiteral("roles"), QJsonArray {QStringLiteral("sensor")}},
-                       {QStringLiteral("nbf"), double(now + 600)}};
+                       {QStringLiteral("nbf"), double(now + 600)},
+                       {QStringLiteral("exp"), double(now + 3600)}};
     QTest::newRow("not yet valid") << makeToken(early, Secret) << 401 << "not valid yet";
     QTest::newRow("garbage") << QByteArray("not.a.token") << 401 << "malformed";
     QTest::newRow("wrong role") << tokenFor(QStringLiteral("dev-1"), {QStringLiteral("viewer")})
@@ -497,7 +539,7 @@ void TestSecurity::aclReload()
     bool ok = false;
     const QString message = m_engine->reloadAccess(&ok);
     QVERIFY2(ok, qPrintable(message));
-    QVERIFY2(message.contains(QLatin1String("1 live")), qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("1 subscription(s)")), qPrintable(message));
     // The live stream stops receiving it; what is still allowed goes on.
     QCOMPARE(post("sensor/1/data"), 0);
     QCOMPARE(post("user/dev-1/inbox"), 1);
@@ -622,6 +664,321 @@ void TestSecurity::topicLengthAndCounters()
     // Refusals are counted in the stats the console and /stats show.
     QCOMPARE(publish(port(), "t", "1").status, 401);
     QCOMPARE(m_engine->stats().authFailures, 1u);
+}
+
+// The client's standing (its `clients` roles) loses sensor/+/data: a reload removes every
+// subscription of it, live or offline, active, paused or expired, and logs each as "acl"; what
+// was paused or expired cannot be resumed or renewed afterwards.
+void TestSecurity::reloadRemovesEverySubscriptionNoLongerAllowed()
+{
+    const QByteArray acl = QByteArray(AclJson).replace(
+        R"("clients": {"ops": ["admin"]})",
+        R"("clients": {"ops": ["admin"], "dev-8": ["sensor"], "dev-9": ["sensor"]})");
+    start(acl);
+    const auto dev9 = bearer(tokenFor(QStringLiteral("dev-9"), {}));
+    const auto dev8 = bearer(tokenFor(QStringLiteral("dev-8"), {}));
+    auto call = [&](const QByteArray &method, const QByteArray &path, const QByteArray &body,
+                    const QList<QPair<QByteArray, QByteArray>> &who) {
+        return request(port(), method, path, body, "application/json", who);
+    };
+    // dev-9: a live stream (its inbox and sensor/1/data), sensor/2/data paused, sensor/3/data
+    // expired. dev-8: offline, sensor/1/data active.
+    SseClient stream;
+    stream.open(port(), "/events?topic=user/dev-9/%23&topic=sensor/1/data", dev9);
+    QTRY_VERIFY(stream.hasSession());
+    QCOMPARE(call("POST", "/subscribe",
+                  R"({"client_id":"dev-9","topics":["sensor/2/data","sensor/3/data"]})", dev9)
+                 .status,
+             200);
+    QCOMPARE(call("PATCH", "/subscriptions/dev-9",
+                  R"({"topics":["sensor/2/data"],"state":"paused"})", dev9)
+                 .status,
+             200);
+    const QByteArray soon = QByteArray::number(QDateTime::currentMSecsSinceEpoch() + 100);
+    QCOMPARE(call("PATCH", "/subscriptions/dev-9",
+                  R"({"topics":["sensor/3/data"],"expires_at":)" + soon + "}", dev9)
+                 .status,
+             200);
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->hub()
+                                  ->client(QStringLiteral("dev-9"))
+                                  ->subscriptions.value("sensor/3/data")
+                                  .state,
+                              Subscription::State::Expired, 5000);
+    QCOMPARE(call("POST", "/subscribe", R"({"client_id":"dev-8","topics":["sensor/1/data"]})", dev8)
+                 .status,
+             200);
+    QCOMPARE(publishAsAdmin("sensor/1/data"), 1);
+
+    writeAcl(QByteArray(acl).replace(R"("subscribe": ["sensor/+/data", "user/%c/#"])",
+                                     R"("subscribe": ["user/%c/#"])"));
+    bool ok = false;
+    const QString message = m_engine->reloadAccess(&ok);
+    QVERIFY2(ok, qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("4 subscription(s)")), qPrintable(message));
+    const QList<LogEntry> removals = aclRemovals();
+    QCOMPARE(removals.size(), 4);
+    const QStringList gone {QStringLiteral("dev-9 sensor/1/data (active)"),
+                            QStringLiteral("dev-9 sensor/2/data (paused)"),
+                            QStringLiteral("dev-9 sensor/3/data (expired)"),
+                            QStringLiteral("dev-8 sensor/1/data (active)")};
+    for (const QString &what : gone) {
+        const QString client = what.section(QLatin1Char(' '), 0, 0);
+        const QString detail = what.section(QLatin1Char(' '), 1);
+        QVERIFY2(std::any_of(removals.cbegin(), removals.cend(),
+                             [&](const LogEntry &e) {
+                                 return e.clientId == client && e.detail.startsWith(detail);
+                             }),
+                 qPrintable(what));
+    }
+    const HttpResponse list = call("GET", "/subscriptions/dev-9?all=1", {}, dev9);
+    QCOMPARE(list.json().value(QLatin1String("subscriptions")).toArray().size(), 1); // the inbox
+    QCOMPARE(call("GET", "/subscriptions/dev-8?all=1", {}, dev8)
+                 .json()
+                 .value(QLatin1String("subscriptions"))
+                 .toArray()
+                 .size(),
+             0);
+    // Neither the paused one can be resumed nor the expired one renewed: they are gone.
+    QCOMPARE(call("PATCH", "/subscriptions/dev-9",
+                  R"({"topics":["sensor/2/data"],"state":"active"})", dev9)
+                 .status,
+             404);
+    QCOMPARE(call("PATCH", "/subscriptions/dev-9",
+                  R"({"topics":["sensor/3/data"],"expires_at":null})", dev9)
+                 .status,
+             404);
+    QCOMPARE(publishAsAdmin("sensor/1/data"), 0);
+    QCOMPARE(publishAsAdmin("sensor/2/data"), 0);
+    QCOMPARE(publishAsAdmin("sensor/3/data"), 0);
+    QCOMPARE(publishAsAdmin("user/dev-9/x"), 1); // what is still allowed goes on
+    QTRY_COMPARE(stream.messages().size(), 2);
+    QCOMPARE(stream.messages().at(1).data.contains("user/dev-9/x"), true);
+    QVERIFY(stream.isConnected());
+}
+
+// Stored under rules that allowed it, loaded under rules that do not: removed at start, logged.
+void TestSecurity::restartDropsStoredSubscriptionsNoLongerAllowed()
+{
+    const QByteArray acl
+        = QByteArray(AclJson).replace(R"("clients": {"ops": ["admin"]})",
+                                      R"("clients": {"ops": ["admin"], "dev-9": ["sensor"]})");
+    writeAcl(acl);
+    Engine::Config config = baseConfig();
+    config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
+    config.aclFile = m_dir.filePath(QStringLiteral("acl.json"));
+    config.dataDir = m_dir.filePath(QStringLiteral("data-restart"));
+    QVERIFY(QDir().mkpath(config.dataDir));
+    startWith(config);
+    const auto dev9 = bearer(tokenFor(QStringLiteral("dev-9"), {}));
+    QCOMPARE(request(port(), "POST", "/subscribe",
+                     R"({"client_id":"dev-9","topics":["sensor/1/data","user/dev-9/inbox"]})",
+                     "application/json", dev9)
+                 .status,
+             200);
+    m_engine.reset(); // saves
+
+    writeAcl(QByteArray(acl).replace(R"("subscribe": ["sensor/+/data", "user/%c/#"])",
+                                     R"("subscribe": ["user/%c/#"])"));
+    startWith(config);
+    QCOMPARE(aclRemovals().size(), 1);
+    QVERIFY(aclRemovals().at(0).detail.startsWith(QLatin1String("sensor/1/data")));
+    const HttpResponse list
+        = request(port(), "GET", "/subscriptions/dev-9", {}, "application/json", dev9);
+    const QJsonArray subscriptions = list.json().value(QLatin1String("subscriptions")).toArray();
+    QCOMPARE(subscriptions.size(), 1);
+    QCOMPARE(subscriptions.at(0).toObject().value(QLatin1String("filter")).toString(),
+             QStringLiteral("user/dev-9/inbox"));
+    // A stream on the stored subscriptions gets only what is allowed.
+    SseClient stream;
+    stream.open(port(), "/events", dev9);
+    QTRY_VERIFY(stream.hasSession());
+    QCOMPARE(publishAsAdmin("sensor/1/data"), 0);
+    QCOMPARE(publishAsAdmin("user/dev-9/inbox"), 1);
+    // The removal was written back: a second restart finds nothing to remove.
+    m_engine.reset();
+    startWith(config);
+    QCOMPARE(aclRemovals().size(), 0);
+}
+
+// A subscription stored through one token's grant does not deliver to a stream opened with a
+// later token of the same client that lacks it (a `roles` claim, then a `subscribe` claim).
+void TestSecurity::laterTokenWithoutTheGrant()
+{
+    {
+        SseClient first;
+        first.open(port(), "/events?topic=sensor/1/data",
+                   bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")})));
+        QTRY_VERIFY(first.hasSession());
+        QCOMPARE(publishAsAdmin("sensor/1/data"), 1);
+    }
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QVERIFY(m_engine->hub()->hasStoredSubscriptions(QStringLiteral("dev-1")));
+    SseClient later;
+    later.open(port(), "/events?topic=public/x",
+               bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("viewer")})));
+    QTRY_VERIFY(later.hasSession());
+    QCOMPARE(later.session().value(QLatin1String("topics")).toArray(),
+             QJsonArray {QStringLiteral("public/x")});
+    QCOMPARE(publishAsAdmin("sensor/1/data"), 0);
+    QCOMPARE(publishAsAdmin("public/x"), 1);
+    QTRY_COMPARE(later.messages().size(), 1);
+    QCOMPARE(aclRemovals().size(), 1);
+    QCOMPARE(aclRemovals().at(0).clientId, QStringLiteral("dev-1"));
+    later.close();
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+
+    // The same with a token's own `subscribe` grant.
+    auto grantToken = [](const QJsonArray &subscribe) {
+        return bearer(makeToken({{QStringLiteral("sub"), QStringLiteral("dev-2")},
+                                 {QStringLiteral("roles"), QJsonArray {QStringLiteral("viewer")}},
+                                 {QStringLiteral("subscribe"), subscribe},
+                                 {QStringLiteral("exp"), double(nowSeconds() + 3600)}},
+                                Secret));
+    };
+    {
+        SseClient granted;
+        granted.open(port(), "/events?topic=extra/x", grantToken({QStringLiteral("extra/#")}));
+        QTRY_VERIFY(granted.hasSession());
+    }
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    SseClient without;
+    without.open(port(), "/events?topic=public/y", grantToken({}));
+    QTRY_VERIFY(without.hasSession());
+    QCOMPARE(publishAsAdmin("extra/x"), 0);
+    QCOMPARE(publishAsAdmin("public/y"), 1);
+}
+
+// A subscription that only the token's own grant (its roles claim) allows expires with it.
+void TestSecurity::grantBoundToTokenLifetime()
+{
+    const qint64 exp = nowSeconds() + 120;
+    const auto token = bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}, exp));
+    SseClient stream;
+    stream.open(port(), "/events?topic=sensor/1/data", token);
+    QTRY_VERIFY(stream.hasSession());
+    const HttpResponse list
+        = request(port(), "GET", "/subscriptions/dev-1", {}, "application/json", token);
+    const QJsonObject s
+        = list.json().value(QLatin1String("subscriptions")).toArray().at(0).toObject();
+    QCOMPARE(s.value(QLatin1String("expires_at")).toDouble(), double(exp * 1000)); // leeway 0
+    // What the client's standing allows (ops: admin through `clients`) is not bounded.
+    const auto ops = bearer(tokenFor(QStringLiteral("ops"), {}, exp));
+    SseClient admin;
+    admin.open(port(), "/events?topic=sensor/1/data", ops);
+    QTRY_VERIFY(admin.hasSession());
+    QVERIFY(request(port(), "GET", "/subscriptions/ops", {}, "application/json", ops)
+                .json()
+                .value(QLatin1String("subscriptions"))
+                .toArray()
+                .at(0)
+                .toObject()
+                .value(QLatin1String("expires_at"))
+                .isNull());
+}
+
+// A reload with a new secret ends the streams whose token no longer verifies: `auth-expired`,
+// then close; the client comes back with a token signed with the new secret.
+void TestSecurity::secretChangeEndsStreams()
+{
+    QFile secretFile(m_dir.filePath(QStringLiteral("rotating-secret")));
+    QVERIFY(secretFile.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    secretFile.write(Secret);
+    secretFile.close();
+    writeAcl(AclJson);
+    Engine::Config config = baseConfig();
+    config.jwtSecretFile = secretFile.fileName();
+    config.aclFile = m_dir.filePath(QStringLiteral("acl.json"));
+    startWith(config);
+    SseClient stream;
+    stream.open(port(), "/events?topic=sensor/1/data",
+                bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")})));
+    QTRY_VERIFY(stream.hasSession());
+
+    const QByteArray newSecret = "rotated-secret-rotated-secret-rotated-01";
+    QVERIFY(secretFile.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    secretFile.write(newSecret);
+    secretFile.close();
+    bool ok = false;
+    const QString message = m_engine->reloadAccess(&ok);
+    QVERIFY2(ok, qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("1 stream(s)")), qPrintable(message));
+    QTRY_VERIFY(!stream.isConnected());
+    QCOMPARE(stream.events().size(), 1);
+    QCOMPARE(stream.events().at(0).type, QByteArray("auth-expired"));
+    QVERIFY(stream.events().at(0).data.contains("signature"));
+    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    SseClient again;
+    again.open(port(), "/events?topic=sensor/1/data",
+               bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}, 0, newSecret)));
+    QTRY_VERIFY(again.hasSession());
+    QCOMPARE(publishAsAdmin("sensor/1/data"), -401); // the admin's token has the old secret
+}
+
+void TestSecurity::tokensWithoutExpiry()
+{
+    auto token = [](const QJsonValue &exp) {
+        QJsonObject claims {{QStringLiteral("sub"), QStringLiteral("dev-1")},
+                            {QStringLiteral("roles"), QJsonArray {QStringLiteral("sensor")}}};
+        if (!exp.isUndefined())
+            claims.insert(QStringLiteral("exp"), exp);
+        return bearer(makeToken(claims, Secret));
+    };
+    for (const QJsonValue &exp : {QJsonValue(QJsonValue::Undefined), QJsonValue(0)}) {
+        SseClient refused;
+        refused.open(port(), "/events?topic=sensor/1/data", token(exp));
+        QTRY_COMPARE(refused.status(), 401);
+        QTRY_VERIFY2(refused.raw().contains("--allow-tokens-without-exp"),
+                     refused.raw().constData());
+        const HttpResponse r
+            = request(port(), "POST", "/publish", publishBody("sensor/dev-1/data", 1),
+                      "application/json", token(exp));
+        QCOMPARE(r.status, 401);
+        QVERIFY(r.json().value(QLatin1String("error")).toString().contains(QLatin1String("exp")));
+    }
+    // The operator may allow them.
+    Engine::Config config = baseConfig();
+    config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
+    config.aclFile = m_dir.filePath(QStringLiteral("acl.json"));
+    config.allowTokensWithoutExp = true;
+    startWith(config);
+    SseClient allowed;
+    allowed.open(port(), "/events?topic=sensor/1/data", token(QJsonValue(QJsonValue::Undefined)));
+    QTRY_VERIFY(allowed.hasSession());
+}
+
+// A deny rule with %c holds for an identity whose client id cannot stand for a level (here the
+// anonymous role, which has none): it denies as if %c were '+'.
+void TestSecurity::clientIdDenyFailsClosed()
+{
+    start(R"({"anonymous": "guest",
+              "roles": {"guest": {"subscribe": ["#"], "deny": ["private/%c/#"]},
+                        "admin": {"subscribe": ["#"], "publish": ["#"], "admin": true}},
+              "clients": {"ops": ["admin"]}})");
+    SseClient denied, allowed;
+    denied.open(port(), "/events?topic=private/alice/inbox");
+    allowed.open(port(), "/events?topic=public/x");
+    QTRY_COMPARE(denied.status(), 403);
+    QTRY_VERIFY2(denied.raw().contains("private/+/#"), denied.raw().constData());
+    QTRY_COMPARE(allowed.status(), 200);
+    QCOMPARE(publishAsAdmin("private/alice/inbox"), 0);
+}
+
+// A token's sub is substituted for %c: it must be one safe topic level.
+void TestSecurity::unsafeClientIdInToken()
+{
+    for (const QString &sub : {QStringLiteral("dev-1/../ops"), QStringLiteral("a+b"),
+                               QStringLiteral("#"), QStringLiteral("")}) {
+        SseClient client;
+        client.open(port(), "/events?topic=sensor/1/data",
+                    bearer(tokenFor(sub, {QStringLiteral("sensor")})));
+        QTRY_COMPARE(client.status(), 401);
+        QTRY_VERIFY2(client.raw().contains("sub"), client.raw().constData());
+    }
+    // With '/', the user/%c/# rule would have let it read another client's inbox.
+    const HttpResponse r = request(
+        port(), "POST", "/subscribe", R"({"client_id":"x/y","topics":["user/x/y/inbox"]})",
+        "application/json", bearer(tokenFor(QStringLiteral("x/y"), {QStringLiteral("sensor")})));
+    QCOMPARE(r.status, 401);
 }
 
 QTEST_GUILESS_MAIN(TestSecurity)

@@ -74,6 +74,11 @@ private Q_SLOTS:
     void aclFileErrors();
     void tokens();
     void credentials();
+    void clientIdDenyFailsClosed();
+    void tokenEncodingAndClaims();
+    void tokensWithoutExpiry();
+    void certificateIdentity();
+    void reidentify();
 };
 
 void TestAuth::containmentAgreesWithReference()
@@ -320,8 +325,9 @@ void TestAuth::credentials()
     options.jwtSecret = "s3cret-s3cret-s3cret";
     const Authenticator auth(options);
     const qint64 now = 1'800'000'000'000;
-    const QByteArray t
-        = makeToken({{QStringLiteral("sub"), QStringLiteral("c1")}}, options.jwtSecret);
+    const QByteArray t = makeToken(
+        {{QStringLiteral("sub"), QStringLiteral("c1")}, {QStringLiteral("exp"), 1'800'000'060.0}},
+        options.jwtSecret);
     Identity who;
     Credentials bearer;
     bearer.authorization = "Bearer " + t;
@@ -341,6 +347,185 @@ void TestAuth::credentials()
     // Nothing configured: open.
     QCOMPARE(Authenticator().identify(Credentials(), now, &who), QString());
     QVERIFY(Authenticator().isAdmin(who));
+}
+
+// A deny rule with %c holds for a client id that cannot stand for one level: as if %c were '+'.
+void TestAuth::clientIdDenyFailsClosed()
+{
+    QString error;
+    const Acl acl = Acl::fromJson(R"({"roles": {"r": {"subscribe": ["#"], "publish": ["#"],
+                                                      "deny": ["private/%c/#"]}}})",
+                                  &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    for (const char *id : {"", "+", "#", "a/b", "alice/x"}) {
+        Identity who;
+        who.authenticated = true;
+        who.clientId = QString::fromLatin1(id);
+        who.roles = {QStringLiteral("r")};
+        QVERIFY2(acl.checkSubscribe(who, TopicFilter::parse("private/alice/inbox"))
+                     .contains(QLatin1String("private/+/#")),
+                 id);
+        QVERIFY2(!acl.checkPublish(who, "private/bob/inbox").isEmpty(), id);
+        QVERIFY2(acl.checkSubscribe(who, TopicFilter::parse("public/x")).isEmpty(), id);
+    }
+    // A usable id: the rule denies its own level only.
+    Identity alice;
+    alice.authenticated = true;
+    alice.clientId = QStringLiteral("alice");
+    alice.roles = {QStringLiteral("r")};
+    QVERIFY(!acl.checkSubscribe(alice, TopicFilter::parse("private/alice/inbox")).isEmpty());
+    QVERIFY(acl.checkSubscribe(alice, TopicFilter::parse("private/bob/inbox")).isEmpty());
+}
+
+void TestAuth::tokenEncodingAndClaims()
+{
+    const QByteArray secret = "0123456789abcdef0123456789abcdef";
+    const JwtVerifier jwt(secret, 0);
+    const qint64 now = 1'800'000'000'000;
+    const QJsonObject claims {{QStringLiteral("sub"), QStringLiteral("dev-1")},
+                              {QStringLiteral("exp"), double(now / 1000 + 60)}};
+    const QByteArray valid = makeToken(claims, secret);
+    Identity who;
+    QCOMPARE(jwt.verify(valid, now, &who), QString());
+    QCOMPARE(who.token, valid); // kept for a reload to verify again
+
+    // The signature (32 bytes: 43 characters, the last one carrying 2 unused bits) spelled
+    // differently: the same bytes, not the canonical text.
+    const QByteArray signature = valid.mid(valid.lastIndexOf('.') + 1);
+    QCOMPARE(signature.size(), 43);
+    static const QByteArray alphabet
+        = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const qsizetype last = alphabet.indexOf(signature.back());
+    QVERIFY(last % 4 == 0);
+    QByteArray twin = valid;
+    twin.back() = alphabet.at(last + 1); // differs only in the unused bits
+    QCOMPARE(
+        QByteArray::fromBase64(twin.mid(twin.lastIndexOf('.') + 1), QByteArray::Base64UrlEncoding),
+        QByteArray::fromBase64(signature, QByteArray::Base64UrlEncoding));
+    QVERIFY(jwt.verify(twin, now, &who).contains(QLatin1String("base64url")));
+
+    // A claim that appears twice (a verifier that keeps the first and one that keeps the last
+    // would see different clients), also when spelled with an escape.
+    auto signedPayload = [&](const QByteArray &payload) -> QByteArray {
+        const QByteArray head = base64Url(R"({"alg":"HS256","typ":"JWT"})");
+        const QByteArray body = base64Url(payload);
+        return head + '.' + body + '.'
+            + base64Url(QMessageAuthenticationCode::hash(head + '.' + body, secret,
+                                                         QCryptographicHash::Sha256));
+    };
+    const QByteArray exp = QByteArray::number(now / 1000 + 60);
+    QCOMPARE(jwt.verify(signedPayload(R"({"sub":"dev-1","exp":)" + exp + "}"), now, &who),
+             QString());
+    QVERIFY(jwt.verify(signedPayload(R"({"sub":"dev-1","sub":"ops","exp":)" + exp + "}"), now, &who)
+                .contains(QLatin1String("twice")));
+    QVERIFY(jwt.verify(signedPayload(R"({"sub":"dev-1","s\u0075b":"ops","exp":)" + exp + "}"), now,
+                       &who)
+                .contains(QLatin1String("twice")));
+    // The same key in different objects is fine.
+    QCOMPARE(jwt.verify(signedPayload(R"({"sub":"dev-1","a":{"sub":1},"b":[{"sub":2}],"exp":)" + exp
+                                      + "}"),
+                        now, &who),
+             QString());
+    const QByteArray twoAlgs = base64Url(R"({"alg":"HS256","alg":"none"})");
+    const QByteArray body = base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    const QByteArray forgedHeader = twoAlgs + '.' + body + '.'
+        + base64Url(QMessageAuthenticationCode::hash(twoAlgs + '.' + body, secret,
+                                                     QCryptographicHash::Sha256));
+    QVERIFY(jwt.verify(forgedHeader, now, &who).contains(QLatin1String("twice")));
+
+    // A sub that is not one safe topic level.
+    for (const char *sub : {"a/b", "+", "#", "x+y"}) {
+        QJsonObject c = claims;
+        c[QStringLiteral("sub")] = QString::fromLatin1(sub);
+        QVERIFY2(jwt.verify(makeToken(c, secret), now, &who).contains(QLatin1String("sub")), sub);
+    }
+}
+
+void TestAuth::tokensWithoutExpiry()
+{
+    const QByteArray secret = "0123456789abcdef0123456789abcdef";
+    const qint64 now = 1'800'000'000'000;
+    const QJsonObject noExp {{QStringLiteral("sub"), QStringLiteral("dev-1")}};
+    QJsonObject zeroExp = noExp;
+    zeroExp[QStringLiteral("exp")] = 0;
+    Identity who;
+    for (const QJsonObject &claims : {noExp, zeroExp}) {
+        QVERIFY(JwtVerifier(secret, 0)
+                    .verify(makeToken(claims, secret), now, &who)
+                    .contains(QLatin1String("--allow-tokens-without-exp")));
+        QCOMPARE(JwtVerifier(secret, 0, true).verify(makeToken(claims, secret), now, &who),
+                 QString());
+        QCOMPARE(who.expiresAtMs, 0);
+    }
+    Authenticator::Options options;
+    options.jwtSecret = secret;
+    Credentials bearer;
+    bearer.authorization = "Bearer " + makeToken(noExp, secret);
+    QVERIFY(!Authenticator(options).identify(bearer, now, &who).isEmpty());
+    options.allowTokensWithoutExp = true;
+    QCOMPARE(Authenticator(options).identify(bearer, now, &who), QString());
+}
+
+void TestAuth::certificateIdentity()
+{
+    QString error;
+    Authenticator::Options options;
+    options.clientCertificates = true;
+    options.acl = Acl::fromJson(R"({"roles": {"r": {"subscribe": ["#"]}, "u": {}},
+                                    "clients": {"dev-1": ["r"]}, "units": {"ops": ["u"]}})",
+                                &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const Authenticator auth(options);
+    Identity who;
+    QCOMPARE(auth.identifyCertificate(QStringList {QStringLiteral("dev-1")},
+                                      {QStringLiteral("ops")}, 5000, &who),
+             QString());
+    QCOMPARE(who.clientId, QStringLiteral("dev-1"));
+    QCOMPARE(who.roles, (QSet<QString> {QStringLiteral("r"), QStringLiteral("u")}));
+    QVERIFY(who.certificate);
+    // Two CNs: which one is the client? Refused.
+    QVERIFY(auth.identifyCertificate(QStringList {QStringLiteral("dev-1"), QStringLiteral("ops")},
+                                     {}, 5000, &who)
+                .contains(QLatin1String("2 common names")));
+    QVERIFY(who.clientId.isEmpty() && who.roles.isEmpty());
+    for (const char *cn : {"", "a/b", "+", "#", "x+y"}) {
+        QVERIFY2(!auth.identifyCertificate(QStringList {QString::fromLatin1(cn)}, {}, 5000, &who)
+                      .isEmpty(),
+                 cn);
+    }
+    QVERIFY(!auth.identifyCertificate(QStringList(), {}, 5000, &who).isEmpty());
+}
+
+// A reload verifies an identity again under the new rules.
+void TestAuth::reidentify()
+{
+    const qint64 now = 1'800'000'000'000;
+    QString error;
+    Authenticator::Options options;
+    options.jwtSecret = "0123456789abcdef0123456789abcdef";
+    options.acl = Acl::fromJson(R"({"anonymous": "r", "roles": {"r": {}}})", &error);
+    const Authenticator before(options);
+    Identity who;
+    Credentials bearer;
+    bearer.authorization = "Bearer "
+        + makeToken({{QStringLiteral("sub"), QStringLiteral("dev-1")},
+                     {QStringLiteral("exp"), double(now / 1000 + 60)}},
+                    options.jwtSecret);
+    QCOMPARE(before.identify(bearer, now, &who), QString());
+    Identity again;
+    QCOMPARE(before.reidentify(who, now, &again), QString());
+    QCOMPARE(again.clientId, QStringLiteral("dev-1"));
+    Authenticator::Options rotated = options;
+    rotated.jwtSecret = "another-secret-another-secret-0123";
+    QVERIFY(
+        Authenticator(rotated).reidentify(who, now, &again).contains(QLatin1String("signature")));
+    // Anonymous: holds while the rules have an anonymous role.
+    Identity anonymous;
+    QCOMPARE(before.identify(Credentials(), now, &anonymous), QString());
+    QCOMPARE(before.reidentify(anonymous, now, &again), QString());
+    Authenticator::Options closed = options;
+    closed.acl = Acl::fromJson(R"({"roles": {"r": {}}})", &error);
+    QVERIFY(!Authenticator(closed).reidentify(anonymous, now, &again).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestAuth)
