@@ -330,6 +330,14 @@
         <source>a duration up to 10m, e.g. 5s</source>
         <translation>a duration up to 10m, e.g. 5s</translation>
     </message>
+    <message>
+        <source>Memory the replay history may hold; the oldest events go first (default 64M; 0 disables replay).</source>
+        <translation>Memory the replay history may hold; the oldest events go first (default 64M; 0 disables replay).</translation>
+    </message>
+    <message>
+        <source>a size from 0 to 1024G, e.g. 64M</source>
+        <translation>a size from 0 to 1024G, e.g. 64M</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>

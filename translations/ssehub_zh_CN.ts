@@ -330,6 +330,14 @@
         <source>a duration up to 10m, e.g. 5s</source>
         <translation>不超过 10m 的时长，例如 5s</translation>
     </message>
+    <message>
+        <source>Memory the replay history may hold; the oldest events go first (default 64M; 0 disables replay).</source>
+        <translation>重放历史可占用的内存；超出时最早的事件先被移除（默认 64M；0 表示禁用重放）。</translation>
+    </message>
+    <message>
+        <source>a size from 0 to 1024G, e.g. 64M</source>
+        <translation>0 到 1024G 之间的大小，例如 64M</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>
