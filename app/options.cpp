@@ -298,6 +298,12 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         QCoreApplication::translate("main",
                                     "Number of recent events kept for replay (default 10000)."),
         QStringLiteral("COUNT"));
+    const QCommandLineOption historyBytes(
+        QStringLiteral("history-bytes"),
+        QCoreApplication::translate("main",
+                                    "Memory the replay history may hold; the oldest events go "
+                                    "first (default 64M; 0 disables replay)."),
+        QStringLiteral("SIZE"));
     const QCommandLineOption maxQueue(
         QStringLiteral("max-queue"),
         QCoreApplication::translate(
@@ -511,7 +517,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
     QList<QCommandLineOption> all {lang,        exportLog,     logFile,     logFileSize,
                                    logFileKeep, configFile,    printConfig, logFormat,
                                    logLevel,    metricsTopics, drainTime,   allowedHost,
-                                   allowTokensWithoutExp};
+                                   allowTokensWithoutExp, historyBytes};
     all.append(QList<QCommandLineOption> {
         headless,   listen,         heartbeat,      retry,         history,      maxQueue,
         maxBody,    cors,           dataDir,        grace,         archiveAfter, deleteAfter,
@@ -630,6 +636,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         && numeric(history, count, 0, 10'000'000,
                    QCoreApplication::translate("main", "a count from 0 to 10000000"),
                    &config.historySize)
+        && numeric(historyBytes, parseSize, 0, 1LL << 40,
+                   QCoreApplication::translate("main", "a size from 0 to 1024G, e.g. 64M"),
+                   &config.historyBytes)
         && numeric(maxQueue, parseSize, 1024, 1LL << 32,
                    QCoreApplication::translate("main", "a size from 1K to 4G, e.g. 1M"),
                    &config.maxQueueBytes)
@@ -799,6 +808,7 @@ QJsonObject effectiveConfig(const AppOptions &options)
         {QStringLiteral("heartbeat"), durationText(c.heartbeatMs)},
         {QStringLiteral("retry"), durationText(c.retryMs)},
         {QStringLiteral("history"), double(c.historySize)},
+        {QStringLiteral("history-bytes"), sizeText(c.historyBytes)},
         {QStringLiteral("max-queue"), sizeText(c.maxQueueBytes)},
         {QStringLiteral("max-body"), sizeText(c.maxBodyBytes)},
         {QStringLiteral("cors-origin"), stringArray(c.corsOrigins)},

@@ -70,7 +70,7 @@ bool Engine::start(QString *error)
         connect(m_log, &ConnectionLog::appended, m_logFile, &RollingLogFile::append);
     }
     if (m_config.redisUrl.isEmpty()) {
-        m_broker = new LocalBroker(m_config.historySize, this);
+        m_broker = new LocalBroker(m_config.historySize, m_config.historyBytes, this);
     } else {
         RedisBroker::Options redisOptions;
         redisOptions.redis.backoffMaxMs = qMax(1, m_config.redisBackoffMaxMs);
@@ -81,6 +81,7 @@ bool Engine::start(QString *error)
             return false;
         redisOptions.prefix = m_config.redisPrefix;
         redisOptions.historySize = m_config.historySize;
+        redisOptions.historyBytes = m_config.historyBytes;
         m_redis = new RedisBroker(redisOptions, this);
         m_broker = m_redis;
     }
@@ -178,6 +179,10 @@ bool Engine::start(QString *error)
         qCWarning(lcEngine).noquote() << warning;
         m_startProblems << warning;
     }
+    for (const QString &warning : accessWarnings(frontOptions.auth, m_config.corsOrigins)) {
+        qCWarning(lcEngine).noquote() << warning;
+        m_startProblems << warning;
+    }
     if (m_redis)
         m_redis->start();
 
@@ -272,6 +277,29 @@ bool Engine::loadAuthenticator(Authenticator *out, QString *error) const
 
     *out = Authenticator(authOptions);
     return true;
+}
+
+QStringList Engine::accessWarnings(const Authenticator &auth, const QStringList &corsOrigins)
+{
+    QStringList warnings;
+    const QString anonymous = auth.acl().anonymousRole();
+    if (auth.acl().isEnabled() && !anonymous.isEmpty()) {
+        Identity nobody;
+        nobody.roles.insert(anonymous);
+        if (auth.acl().isAdmin(nobody))
+            warnings << QStringLiteral(
+                            "the ACL gives requests without credentials the role '%1', which has "
+                            "admin rights: anyone who can reach this hub can read /stats, /log "
+                            "and /metrics, kick clients and change their subscriptions; give "
+                            "'anonymous' a role without \"admin\": true")
+                            .arg(anonymous);
+    }
+    if (!auth.isEnabled() && corsOrigins.contains(QStringLiteral("*")))
+        warnings << QStringLiteral(
+            "--cors-origin '*' on a hub without authentication: any web page opened in a browser "
+            "that can reach this hub can subscribe, publish and use the admin routes through it; "
+            "name the allowed origins, or set --jwt-secret-file and --acl");
+    return warnings;
 }
 
 QString Engine::reloadAccess(bool *ok)
@@ -378,6 +406,7 @@ EngineStats Engine::stats() const
         if (m_cluster)
             s.nodes = m_cluster->nodes();
         s.historySize = m_broker->history().size();
+        s.historyBytes = m_broker->history().bytes();
     }
     if (m_hub) {
         const HubCounters &c = m_hub->counters();
@@ -642,6 +671,7 @@ QString Engine::reconfigure(const Config &next, bool *ok)
     differs(c.listenAddress != next.listenAddress || c.port != next.port, "listen");
     differs(c.heartbeatMs != next.heartbeatMs, "heartbeat");
     differs(c.historySize != next.historySize, "history");
+    differs(c.historyBytes != next.historyBytes, "history-bytes");
     differs(c.maxQueueBytes != next.maxQueueBytes, "max-queue");
     differs(c.dataDir != next.dataDir, "data-dir");
     differs(c.lifecycle.graceMs != next.lifecycle.graceMs
@@ -714,6 +744,14 @@ QString Engine::reconfigure(const Config &next, bool *ok)
     if (!restart.isEmpty())
         message += QStringLiteral("; these changed but need a restart to apply: %1")
                        .arg(restart.join(QStringLiteral(", ")));
+    if (m_front) {
+        // The same warnings as at start, for what the reload put in force.
+        for (const QString &warning :
+             accessWarnings(m_front->authenticator(), m_config.corsOrigins)) {
+            qCWarning(lcEngine).noquote() << warning;
+            message += QStringLiteral("; warning: ") + warning;
+        }
+    }
     return message;
 }
 
@@ -742,7 +780,9 @@ bool Engine::isReady(QString *reason) const
         return false;
     }
     if (m_broker && !m_broker->isReady()) {
-        *reason = QStringLiteral("broker %1").arg(m_broker->state());
+        // Public: the broker's address and error stay in the admin routes (/stats, /nodes) and
+        // the log.
+        *reason = QStringLiteral("broker %1 unavailable").arg(m_broker->name());
         return false;
     }
     if (m_hub && !m_hub->sharedStateLoaded()) {
@@ -789,6 +829,8 @@ QByteArray Engine::metricsText() const
               double(st.rateLimitRejections), {{"reason", "publish-rate"}});
     m.gauge("ssehub_history_events", "Events retained for replay on this instance.",
             double(st.historySize));
+    m.gauge("ssehub_history_bytes", "Bytes the retained events hold (bounded by --history-bytes).",
+            double(st.historyBytes));
     const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr;
     m.gauge("ssehub_history_oldest_timestamp_seconds",
             "When the oldest retained event was published (0: none).",
@@ -865,6 +907,7 @@ QJsonObject Engine::statsJson(bool withConnections) const
         {QStringLiteral("connection_limit_rejections"), double(st.connectionLimitRejections)},
         {QStringLiteral("rate_limit_rejections"), double(st.rateLimitRejections)},
         {QStringLiteral("history_size"), double(st.historySize)},
+        {QStringLiteral("history_bytes"), double(st.historyBytes)},
         {QStringLiteral("subscriptions"), subscriptions},
         {QStringLiteral("filters"), filters},
         {QStringLiteral("topics"), topics},

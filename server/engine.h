@@ -2,6 +2,7 @@
 
 #include "broker.h"
 #include "connectionlog.h"
+#include "eventhistory.h"
 #include "hub.h"
 #include "logexport.h"
 #include "snapshot.h"
@@ -47,6 +48,8 @@ public:
         qint64 drainMs = 5000; // shutdown: time streams get to take what is queued for them
         int heartbeatMs = 30000;
         qsizetype historySize = 10000;
+        // The history's bound in bytes (EventHistory::costOf), on top of the count.
+        qint64 historyBytes = EventHistory::DefaultByteLimit;
         qint64 maxQueueBytes = 1024 * 1024;
         qint64 maxBodyBytes = 64 * 1024;
         int maxFiltersPerStream = 64;
@@ -156,8 +159,12 @@ public:
     QByteArray metricsText() const;
     // GET /stats: the console's figures as JSON (with one object per stream if asked).
     QJsonObject statsJson(bool withConnections) const;
-    // GET /readyz: listening, and (cluster mode) the broker connected; else the reason.
+    // GET /readyz: listening, and (cluster mode) the broker connected; else the reason, which
+    // is public and so names no address.
     bool isReady(QString *reason) const;
+    // Start-up warnings about access: an anonymous role with admin rights, and
+    // --cors-origin '*' on a hub without authentication. Each an operator-actionable message.
+    static QStringList accessWarnings(const Authenticator &auth, const QStringList &corsOrigins);
 
 Q_SIGNALS:
     void snapshotReady(const ssehub::SnapshotPtr &snapshot);

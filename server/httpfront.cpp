@@ -640,19 +640,14 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
 
     // Who is asking: from the head, before any body is read.
     conn.who = Identity();
-    if (!isPublic || (kind == RouteKind::Engine && m_options.auth.isEnabled())) {
-        const QString problem = identify(head, socket, &conn.who);
-        if (!problem.isEmpty()) {
-            if (isPublic) {
-                conn.who = Identity(); // public routes answer anyone, only less
-            } else {
-                qCInfo(lcHttp).noquote() << "refused" << path << "from"
-                                         << socket->peerAddress().toString() << "-" << problem;
-                const auto *tls = qobject_cast<const QSslSocket *>(socket);
-                const bool byCertificate = tls && !tls->peerCertificate().isNull();
-                return refused(401, problem, QString(),
-                               byCertificate ? QByteArray() : "WWW-Authenticate: Bearer\r\n");
-            }
+    if (!isPublic) {
+        if (const QString problem = identify(head, socket, &conn.who); !problem.isEmpty()) {
+            qCInfo(lcHttp).noquote() << "refused" << path << "from"
+                                     << socket->peerAddress().toString() << "-" << problem;
+            const auto *tls = qobject_cast<const QSslSocket *>(socket);
+            const bool byCertificate = tls && !tls->peerCertificate().isNull();
+            return refused(401, problem, QString(),
+                           byCertificate ? QByteArray() : "WWW-Authenticate: Bearer\r\n");
         }
     }
     if (admin && !m_options.auth.isAdmin(conn.who))
@@ -709,7 +704,6 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
     } else if (const auto route = m_routes.constFind(path); route != m_routes.cend()) {
         RouteRequest routeRequest;
         routeRequest.query = request.query();
-        routeRequest.authenticatedAdmin = who.authenticated && m_options.auth.isAdmin(who);
         const Reply answer = route->provider(routeRequest);
         reply(replyTo(request, socket), answer.status, answer.contentType, answer.body,
               answer.status == 503 ? QByteArrayLiteral("Retry-After: 5\r\n") : QByteArray());

@@ -146,9 +146,6 @@ public:
     struct RouteRequest
     {
         QByteArray query; // percent-encoded
-        // The caller proved it has the admin role (false on a hub without access control,
-        // where nobody proves anything): what only an operator should read depends on it.
-        bool authenticatedAdmin = false;
     };
     void setRoute(const QByteArray &path, bool admin,
                   std::function<Reply(const RouteRequest &request)> provider)

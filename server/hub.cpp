@@ -374,7 +374,8 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     } else {
         // Cluster mode: the missed events come from the shared history.
         connection->awaitBacklog(cursorValid ? cursor : 0,
-                                 qMax<qsizetype>(m_broker->history().capacity(), 1024) * 2);
+                                 qMax<qsizetype>(m_broker->history().capacity(), 1024) * 2,
+                                 m_broker->history().byteLimit() * 2);
         m_broker->fetchBacklog(cursorValid, cursor,
                                [stream = QPointer<SseConnection>(connection), cursor](Backlog b) {
                                    if (stream)

@@ -4,9 +4,9 @@
 
 namespace ssehub {
 
-LocalBroker::LocalBroker(qsizetype historySize, QObject *parent)
+LocalBroker::LocalBroker(qsizetype historySize, qint64 historyBytes, QObject *parent)
     : Broker(parent)
-    , m_history(historySize)
+    , m_history(historySize, historyBytes)
     , m_nextId(quint64(QDateTime::currentMSecsSinceEpoch()) * 1000)
 {
     m_history.setHorizon(m_nextId - 1);

@@ -13,7 +13,7 @@ class LocalBroker final : public Broker
     Q_OBJECT
 
 public:
-    explicit LocalBroker(qsizetype historySize, QObject *parent = nullptr);
+    LocalBroker(qsizetype historySize, qint64 historyBytes, QObject *parent = nullptr);
 
     QString name() const override { return QStringLiteral("embedded"); }
     void publish(const PublishRequest &request, Done done) override;

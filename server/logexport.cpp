@@ -45,7 +45,9 @@ void appendCell(QByteArray &line, const QString &text)
         cell.prepend('\'');
     if (!line.isEmpty())
         line += ',';
-    if (cell.contains(',') || cell.contains('"') || cell.contains('\n') || cell.contains('\r')) {
+    // ';' too: spreadsheets set to a semicolon list separator split on it.
+    if (cell.contains(',') || cell.contains(';') || cell.contains('"') || cell.contains('\n')
+        || cell.contains('\r')) {
         cell.replace("\"", "\"\"");
         line += '"' + cell + '"';
     } else {

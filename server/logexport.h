@@ -19,9 +19,9 @@ bool logFormatFromName(QStringView name, LogFormat *format);
 // By the file's extension: .csv is CSV, anything else JSON Lines.
 LogFormat logFormatForPath(const QString &path);
 
-// One CSV line (CRLF-terminated, RFC 4180 quoting). A cell that a spreadsheet would read as a
-// formula (=, +, -, @, tab or CR first) gets a leading apostrophe: client ids and user agents
-// come from the network.
+// One CSV line (CRLF-terminated, RFC 4180 quoting; a cell with ';' is quoted too). A cell that a
+// spreadsheet would read as a formula (=, +, -, @, tab or CR first) gets a leading apostrophe:
+// client ids and user agents come from the network.
 QByteArray logCsvHeader();
 QByteArray logCsvRow(const LogEntry &entry);
 // One JSON object and a newline.

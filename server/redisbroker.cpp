@@ -10,10 +10,50 @@ namespace ssehub {
 
 namespace {
 
-// KEYS: stream. ARGV: max length, topic, type, payload, channel.
+// KEYS: stream, its byte count. ARGV: max length, topic, type, payload, channel, max bytes,
+// the fixed cost of an entry.
+// The Stream keeps at most `max length` entries and `max bytes`, an entry counted as an instance
+// counts the event in memory (EventHistory::costOf: the fixed cost, topic x3, type x5,
+// payload x4), so that what the Stream holds fits an instance's history and backlogs. The
+// newest entry always stays. The oldest entries are trimmed exactly (XTRIM MINID) and their cost
+// taken off the count, which starts afresh whenever the Stream holds one entry.
 const QByteArray PublishScript = QByteArrayLiteral(R"lua(
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 't', ARGV[2], 'y', ARGV[3], 'p', ARGV[4])
+local id = redis.call('XADD', KEYS[1], '*', 't', ARGV[2], 'y', ARGV[3], 'p', ARGV[4])
 local receivers = redis.call('PUBLISH', ARGV[5], id .. '\n' .. ARGV[3] .. '\n' .. ARGV[4])
+local base = tonumber(ARGV[7])
+local size = base + 3 * #ARGV[2] + 5 * #ARGV[3] + 4 * #ARGV[4]
+local len = redis.call('XLEN', KEYS[1])
+local bytes = size
+local fresh = len == 1
+if not fresh then bytes = redis.call('INCRBY', KEYS[2], size) end
+local maxlen, maxbytes = tonumber(ARGV[1]), tonumber(ARGV[6])
+local from, cut, want = '-', nil, math.max(len - maxlen, 1)
+while len > 1 and (len > maxlen or bytes > maxbytes) do
+  local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', math.min(want, 256))
+  local before = len
+  for _, entry in ipairs(batch) do
+    if len <= 1 or (len <= maxlen and bytes <= maxbytes) then break end
+    local fields = entry[2]
+    local cost = base
+    for i = 1, #fields - 1, 2 do
+      local name, value = fields[i], fields[i + 1]
+      if name == 't' then cost = cost + 3 * #value
+      elseif name == 'y' then cost = cost + 5 * #value
+      else cost = cost + 4 * #value end
+    end
+    bytes = bytes - cost
+    len = len - 1
+    cut = entry[1]
+  end
+  if len == before then break end
+  from = '(' .. cut
+  want = want * 2
+end
+if cut then
+  local ms, seq = string.match(cut, '^(%d+)-(%d+)$')
+  redis.call('XTRIM', KEYS[1], 'MINID', ms .. '-' .. (tonumber(seq) + 1))
+end
+if fresh or cut then redis.call('SET', KEYS[2], bytes) end
 return {id, receivers}
 )lua");
 
@@ -128,11 +168,16 @@ RedisBroker::RedisBroker(const Options &options, QObject *parent)
     , m_options(options)
     , m_commands(new RedisConnection(options.redis, this))
     , m_subscriber(new RedisConnection(options.redis, this))
-    , m_history(options.historySize)
+    , m_history(options.historySize, options.historyBytes)
     , m_streamKey(options.prefix + "events")
     , m_channelPrefix(options.prefix + "ev:")
 {
     m_history.setHorizon(StreamIdFlag);
+    // What an event costs beyond its topic, type and payload (ids and timestamps of today's
+    // length, the envelope's keys, the frames' lines, the objects).
+    m_entryBaseCost = EventHistory::costOf(
+        *makeEvent(StreamIdFlag | (quint64(1'700'000'000'000) << StreamIdSeqBits), {}, {}, {},
+                   1'700'000'000'000));
     connect(m_commands, &RedisConnection::ready, this, [this] {
         if (!m_wasReady) {
             m_wasReady = true;
@@ -199,13 +244,16 @@ void RedisBroker::publish(const PublishRequest &request, Done done)
     }
     QList<QByteArray> args {QByteArrayLiteral("EVALSHA"),
                             sha,
-                            QByteArrayLiteral("1"),
+                            QByteArrayLiteral("2"),
                             m_streamKey,
+                            m_streamKey + ":bytes",
                             QByteArray::number(qMax<qsizetype>(m_options.historySize, 1)),
                             request.topic,
                             request.type,
                             request.payloadJson,
-                            m_channelPrefix + request.topic};
+                            m_channelPrefix + request.topic,
+                            QByteArray::number(m_options.historyBytes),
+                            QByteArray::number(m_entryBaseCost)};
     auto handle = [this, fail, done, args](const RedisReply &reply, auto &&self) -> void {
         if (reply.isError() && reply.string.startsWith("NOSCRIPT")) {
             // Redis restarted (or flushed its scripts): send the script itself once.
@@ -330,7 +378,8 @@ void RedisBroker::runQueuedBacklogs()
 
 void RedisBroker::runBacklog(std::shared_ptr<BacklogRequest> request)
 {
-    auto events = std::make_shared<EventHistory>(m_options.historySize * 2 + PageSize);
+    auto events = std::make_shared<EventHistory>(m_options.historySize * 2 + PageSize,
+                                                 m_options.historyBytes * 2);
     const std::optional<quint64> after
         = request->cursorValid ? std::optional<quint64>(request->cursor) : std::nullopt;
     readStream(after, PageSize, [this, request, events, after](StreamRead read) {
@@ -520,7 +569,7 @@ void RedisBroker::maybeSync()
                    " live streams get a reset event - enable appendonly in Redis to keep "
                    "history across restarts";
             const quint64 resume = read.horizon;
-            m_history = EventHistory(m_options.historySize);
+            m_history = EventHistory(m_options.historySize, m_options.historyBytes);
             m_history.setHorizon(resume);
             m_lastSeen = resume;
             ++m_resets;

@@ -35,6 +35,7 @@ public:
         RedisConnection::Options redis;
         QByteArray prefix = "ssehub:";
         qsizetype historySize = 10000;
+        qint64 historyBytes = EventHistory::DefaultByteLimit; // also bounds the Stream (see .cpp)
     };
 
     // Parses redis://[:password@]host[:port][/db]; false with a message for anything else.
@@ -116,6 +117,7 @@ private:
     RedisConnection *m_subscriber;
     EventHistory m_history;
     QByteArray m_streamKey;
+    qint64 m_entryBaseCost = 0; // EventHistory::costOf of an empty event: the Stream's count
     QByteArray m_channelPrefix;
     QHash<QByteArray, int> m_subscribed; // channel or pattern -> filters using it
     quint64 m_lastSeen = 0;

@@ -39,6 +39,7 @@ struct EngineStats
     quint64 connectionLimitRejections = 0;
     quint64 rateLimitRejections = 0;
     qsizetype historySize = 0;
+    qint64 historyBytes = 0; // what the retained events hold (EventHistory::costOf)
     QJsonArray nodes; // cluster mode: every registered instance (see GET /nodes)
 };
 

@@ -8,6 +8,7 @@
 #include <QSslSocket>
 #include <QTimer>
 
+#include <atomic>
 #include <cerrno>
 #include <ctime>
 #include <netinet/in.h>
@@ -47,11 +48,21 @@ QString closeReasonName(CloseReason reason)
     return {};
 }
 
+namespace {
+std::atomic<qint64> clockAdvancedMs {0}; // advanceClockForTesting
+} // namespace
+
 qint64 SseConnection::monotonicMs()
 {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+    return qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000
+        + clockAdvancedMs.load(std::memory_order_relaxed);
+}
+
+void SseConnection::advanceClockForTesting(qint64 ms)
+{
+    clockAdvancedMs.fetch_add(qMax<qint64>(ms, 0), std::memory_order_relaxed);
 }
 
 SseConnection::SseConnection(quint64 id, int fd, const QHostAddress &peer, quint16 peerPort,
@@ -160,9 +171,9 @@ void SseConnection::startReplay(const EventHistory *history, bool hasCursor, qui
     pumpReplay();
 }
 
-void SseConnection::awaitBacklog(quint64 cursor, qsizetype capacity)
+void SseConnection::awaitBacklog(quint64 cursor, qsizetype capacity, qint64 byteLimit)
 {
-    m_backlog = std::make_unique<EventHistory>(capacity);
+    m_backlog = std::make_unique<EventHistory>(capacity, byteLimit);
     m_backlog->setHorizon(cursor);
     m_awaitingBacklog = true;
     m_state = State::Replaying;
@@ -184,7 +195,8 @@ void SseConnection::startBacklog(std::unique_ptr<EventHistory> backlog, bool gap
     }
     m_backlog = std::move(backlog);
     m_history = m_backlog.get();
-    if (gap || keptLost) {
+    // The merged backlog may itself have dropped its oldest events (count or bytes).
+    if (gap || keptLost || m_history->horizon() > cursor) {
         sendReset(QByteArrayLiteral("history-gap"));
         m_lastSentId = m_history->horizon();
     } else {

@@ -96,8 +96,9 @@ public:
 
     // Cluster mode, a stream that resumes: its backlog is being fetched. Until it is there (and
     // while it is replayed) matched live events after `cursor` are kept in the stream's own
-    // backlog, bounded by `capacity` (more than that is a gap, reported as `reset`).
-    void awaitBacklog(quint64 cursor, qsizetype capacity);
+    // backlog, bounded by `capacity` events and `byteLimit` bytes (more than that is a gap,
+    // reported as `reset`).
+    void awaitBacklog(quint64 cursor, qsizetype capacity, qint64 byteLimit);
     // The fetched backlog: replays it (after `event: reset` for a gap), then the kept live
     // events, then goes live.
     void startBacklog(std::unique_ptr<EventHistory> backlog, bool gap, quint64 cursor);
@@ -121,7 +122,11 @@ public:
 
     void close(CloseReason reason);
 
+    // The engine's monotonic clock (ms): stream silence, heartbeats, request timeouts.
     static qint64 monotonicMs();
+    // Moves that clock forward for the whole process, so that a test can age a silent stream
+    // past a threshold without waiting for it (and without racing the kernel's own timers).
+    static void advanceClockForTesting(qint64 ms);
 
 Q_SIGNALS:
     // Emitted once, when the stream ends for any reason.

@@ -50,6 +50,8 @@ ZH = {
 'a count from 0 to 10000000': '0 到 10000000 之间的数量',
 'a size from 1K to 4G, e.g. 1M': '1K 到 4G 之间的大小，例如 1M',
 'a size from 256 to 64M': '256 到 64M 之间的大小',
+'a size from 0 to 1024G, e.g. 64M': '0 到 1024G 之间的大小，例如 64M',
+'Memory the replay history may hold; the oldest events go first (default 64M; 0 disables replay).': '重放历史可占用的内存；超出时最早的事件先被移除（默认 64M；0 表示禁用重放）。',
 'a duration, e.g. 7d or 12h': '一个时长，例如 7d 或 12h',
 'the subscription durations must satisfy grace <= archive-after <= delete-after': '订阅时长必须满足 grace <= archive-after <= delete-after',
 'a count from 0 (no limit) to 1000000': '0（不限制）到 1000000 之间的数量',

@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 
     // The lifecycle sweeper with 100,000 subscriptions (10,000 clients x 10), all with an expiry:
     // a full pass when something is due, and the check when nothing is.
-    LocalBroker broker(10);
+    LocalBroker broker(10, EventHistory::DefaultByteLimit);
     ConnectionLog log(100);
     Hub::Options options;
     options.lifecycle.sweepIntervalMs = 1000000; // driven by hand below

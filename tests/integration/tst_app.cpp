@@ -43,6 +43,8 @@ private Q_SLOTS:
     void sighupReloadsTheConfigFile();
     void sigtermDrainsStreams();
     void jsonLogsAndLevel();
+    void historyBytesFromEveryLayer();
+    void warnsAboutRiskyAccess();
 
 private:
     static QProcessEnvironment environment(bool withDisplay);
@@ -148,6 +150,10 @@ void TestApp::badOptions_data()
     QTest::newRow("publish rate") << QStringList {
         QStringLiteral("--headless"), QStringLiteral("--publish-rate"),
         QStringLiteral("fast")} << "--publish-rate";
+    QTest::newRow("history bytes")
+        << QStringList {QStringLiteral("--headless"), QStringLiteral("--history-bytes"),
+                        QStringLiteral("lots")}
+        << "--history-bytes";
     QTest::newRow("redis prefix") << QStringList {
         QStringLiteral("--headless"), QStringLiteral("--redis-prefix"),
         QStringLiteral("a*b")} << "--redis-prefix";
@@ -332,6 +338,101 @@ void TestApp::configFileEnvironmentAndOptions()
     QCOMPARE(request(port, "GET", "/stats").json().value(QLatin1String("history_size")).toInt(), 2);
     ::kill(pid_t(p.processId()), SIGTERM);
     QVERIFY(p.waitForFinished(5000));
+}
+
+void TestApp::historyBytesFromEveryLayer()
+{
+    QTemporaryDir dir;
+    const QString file
+        = writeFile(dir, QStringLiteral("ssehub.json"), R"({"history-bytes": "3M"})");
+    auto printed = [&](const QStringList &args, const QProcessEnvironment &env) {
+        const Run r = runToEnd(QStringList {QStringLiteral("--print-config")} + args, env);
+        return QJsonDocument::fromJson(r.out).object().value(QLatin1String("history-bytes"));
+    };
+    QCOMPARE(printed({}, environment(false)).toString(), QStringLiteral("64M")); // the default
+    QCOMPARE(printed({QStringLiteral("--config"), file}, environment(false)).toString(),
+             QStringLiteral("3M"));
+    QProcessEnvironment env = environment(false);
+    env.insert(QStringLiteral("SSEHUB_HISTORY_BYTES"), QStringLiteral("5M"));
+    QCOMPARE(printed({QStringLiteral("--config"), file}, env).toString(), QStringLiteral("5M"));
+    QCOMPARE(printed({QStringLiteral("--config"), file, QStringLiteral("--history-bytes"),
+                      QStringLiteral("1G")},
+                     env)
+                 .toString(),
+             QStringLiteral("1G"));
+    const Run bad
+        = runToEnd({QStringLiteral("--headless"), QStringLiteral("--config"),
+                    writeFile(dir, QStringLiteral("bad.json"), R"({"history-bytes": "2T"})")},
+                   environment(false));
+    QCOMPARE(bad.code, 2);
+    QVERIFY2(bad.err.contains("history-bytes"), bad.err.constData());
+
+    // The server uses it: 64 KiB events under a 1 MiB bound keep a handful, not the 10,000
+    // the count allows. A reload cannot change it (the history is not rebuilt): said so.
+    const QString live = writeFile(dir, QStringLiteral("live.json"), R"({"history-bytes": "1M"})");
+    QProcess p;
+    const quint16 port = launch(p,
+                                {QStringLiteral("--headless"), QStringLiteral("--config"), live,
+                                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    QVERIFY(port != 0);
+    const QByteArray payload = '"' + QByteArray(60 * 1024, 'b') + '"';
+    for (int i = 0; i < 40; ++i)
+        QCOMPARE(publish(port, "h", payload).status, 200);
+    const QJsonObject stats = request(port, "GET", "/stats").json();
+    QVERIFY(stats.value(QLatin1String("history_bytes")).toDouble() <= 1024 * 1024);
+    QVERIFY(stats.value(QLatin1String("history_size")).toInt() > 0);
+    QVERIFY(stats.value(QLatin1String("history_size")).toInt() < 10);
+    writeFile(dir, QStringLiteral("live.json"), R"({"history-bytes": "2M"})");
+    ::kill(pid_t(p.processId()), SIGHUP);
+    QByteArray err;
+    QTRY_VERIFY((err += p.readAllStandardError()).contains("configuration reloaded"));
+    QVERIFY2(err.contains("need a restart to apply: history-bytes"), err.constData());
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(5000));
+}
+
+void TestApp::warnsAboutRiskyAccess()
+{
+    // Each warning goes to the log at start (and to the console's banner, see tst_console).
+    auto startupLog = [](const QStringList &args) {
+        QProcess p;
+        if (launch(p,
+                   QStringList {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                                QStringLiteral("127.0.0.1:0")}
+                       + args)
+            == 0)
+            return QByteArray("did not start");
+        ::kill(pid_t(p.processId()), SIGTERM);
+        p.waitForFinished(5000);
+        return p.readAllStandardError();
+    };
+    const QByteArray corsWarning = "--cors-origin '*' on a hub without authentication";
+    const QByteArray adminWarning = "which has admin rights";
+
+    QByteArray err = startupLog({QStringLiteral("--cors-origin"), QStringLiteral("*")});
+    QVERIFY2(err.contains(corsWarning), err.constData());
+    QVERIFY(!err.contains(adminWarning));
+    err = startupLog({QStringLiteral("--cors-origin"), QStringLiteral("https://app.example")});
+    QVERIFY2(!err.contains(corsWarning), err.constData());
+
+    QTemporaryDir dir;
+    const QString secret
+        = writeFile(dir, QStringLiteral("secret"), "warn-test-secret-warn-test-secret-0123456789");
+    const QString openAdmin = writeFile(
+        dir, QStringLiteral("open.json"),
+        R"({"anonymous": "visitor", "roles": {"visitor": {"subscribe": ["#"], "admin": true}}})");
+    err = startupLog({QStringLiteral("--jwt-secret-file"), secret, QStringLiteral("--acl"),
+                      openAdmin, QStringLiteral("--cors-origin"), QStringLiteral("*")});
+    QVERIFY2(err.contains(adminWarning), err.constData());
+    QVERIFY(err.contains("'visitor'"));
+    QVERIFY(!err.contains(corsWarning)); // authentication is on
+    const QString closed
+        = writeFile(dir, QStringLiteral("closed.json"),
+                    R"({"anonymous": "visitor", "roles": {"visitor": {"subscribe": ["#"]},
+            "ops": {"admin": true}}})");
+    err = startupLog(
+        {QStringLiteral("--jwt-secret-file"), secret, QStringLiteral("--acl"), closed});
+    QVERIFY2(!err.contains(adminWarning), err.constData());
 }
 
 void TestApp::configErrorsNameTheKeyAndFile_data()

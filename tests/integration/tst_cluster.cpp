@@ -54,6 +54,7 @@ private Q_SLOTS:
     void subscribesOnlyToWhatItsStreamsNeed();
     void moveToOtherInstanceWithLastEventId();
     void tooOldCursorGetsReset();
+    void streamIsBoundedInBytes();
     void notReadyWhileRedisUnreachable();
     void badUrl();
     void redisKilledAndRestartedWithPersistence();
@@ -253,7 +254,7 @@ void TestCluster::moveToOtherInstanceWithLastEventId()
 void TestCluster::tooOldCursorGetsReset()
 {
     Engine::Config config;
-    config.historySize = 100; // MAXLEN ~ 100: Redis trims whole nodes of 100 entries
+    config.historySize = 100; // the Stream keeps exactly the newest 100
     m_a = startEngine(config);
     m_b = startEngine(config);
     QVERIFY(waitSynced(m_a.get()));
@@ -283,6 +284,61 @@ void TestCluster::tooOldCursorGetsReset()
     recent.open(m_b->port(), "/events?topic=t", {{"Last-Event-ID", ids.at(390)}});
     QTRY_COMPARE(recent.events().size(), 9);
     QCOMPARE(idsOf(recent.events()), ids.mid(391));
+}
+
+void TestCluster::streamIsBoundedInBytes()
+{
+    // --history-bytes bounds the Redis Stream too, each entry counted as an instance counts the
+    // event in memory, so that the Stream and every instance keep the same events (the count
+    // allows 10,000 here).
+    Engine::Config config;
+    const qint64 budget = 1024 * 1024;
+    config.historyBytes = budget;
+    m_a = startEngine(config);
+    m_b = startEngine(config);
+    QVERIFY(waitSynced(m_a.get()));
+    QVERIFY(waitSynced(m_b.get()));
+    // A live stream on B, so that B receives the events (and keeps them in its own history).
+    SseClient live;
+    live.open(m_b->port(), "/events?topic=t");
+    QTRY_VERIFY(live.hasSession());
+    QVERIFY(waitSynced(m_b.get()));
+    const QByteArray payload = '"' + QByteArray(16 * 1024, 's') + '"';
+    QList<QByteArray> ids;
+    for (int i = 0; i < 60; ++i)
+        ids << idOf(publish(m_a->port(), "t", payload));
+    QVERIFY(!ids.contains(QByteArray()));
+
+    const qint64 kept = redisQuery({"XLEN", "ssehub:events"}).integer;
+    const qint64 counted = redisQuery({"GET", "ssehub:events:bytes"}).string.toLongLong();
+    QVERIFY2(kept > 5 && kept < 60, qPrintable(QString::number(kept)));
+    const qint64 entryCost = counted / kept; // every entry has the same size
+    QCOMPARE(counted, entryCost * kept);
+    QVERIFY(counted <= budget);
+    QVERIFY(counted + entryCost > budget); // trimmed to what fits, no further
+    QVERIFY(entryCost > 4 * payload.size()); // counted as an instance holds it
+    const RedisReply first = redisQuery({"XRANGE", "ssehub:events", "-", "+", "COUNT", "1"});
+    QCOMPARE(first.elements.at(0).elements.at(0).string, ids.at(ids.size() - kept));
+    // What Redis itself holds for the Stream stays near the budget.
+    const qint64 memory = redisQuery({"MEMORY", "USAGE", "ssehub:events", "SAMPLES", "0"}).integer;
+    QVERIFY2(memory < budget * 5 / 4, qPrintable(QString::number(memory)));
+    // Each instance's own copy is bounded by the same number (EventHistory::costOf).
+    QTRY_COMPARE(m_b->broker()->history().newest() ? m_b->broker()->history().newest()->idText()
+                                                   : QByteArray(),
+                 ids.last());
+    QVERIFY(m_b->broker()->history().bytes() <= budget);
+    QVERIFY(qAbs(m_b->broker()->history().size() - kept) <= 1);
+
+    // Resuming: a cursor the Stream still holds replays without a gap; an older one gets reset.
+    SseClient recent;
+    recent.open(m_b->port(), "/events?topic=t", {{"Last-Event-ID", ids.at(ids.size() - 3)}});
+    QTRY_COMPARE(recent.events().size(), 2);
+    QCOMPARE(idsOf(recent.events()), ids.mid(ids.size() - 2));
+    SseClient old;
+    old.open(m_b->port(), "/events?topic=t", {{"Last-Event-ID", ids.first()}});
+    QTRY_COMPARE(old.events().size(), int(kept) + 1);
+    QCOMPARE(old.events().first().type, QByteArray("reset"));
+    QCOMPARE(idsOf(old.events().mid(1)), ids.mid(ids.size() - kept));
 }
 
 void TestCluster::notReadyWhileRedisUnreachable()

@@ -5,7 +5,9 @@
 #include "httpfront.h"
 #include "hub.h"
 #include "localbroker.h"
+#include "redisserver.h"
 #include "sseclient.h"
+#include "tokens.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -72,6 +74,7 @@ private Q_SLOTS:
     void queryCursorAndHeaderPrecedence();
     void resetOnHistoryGap_data();
     void resetOnHistoryGap();
+    void historyIsBoundedInBytes();
     void replaySeamUnderLoad();
     void heartbeat();
     void disconnectCleanup();
@@ -434,6 +437,59 @@ void TestEngine::resetOnHistoryGap()
     QCOMPARE(client.events().at(1).id, ids.at(3));
     QCOMPARE(client.events().at(3).id, ids.at(5));
     QCOMPARE(m_engine->hub()->connectionCount(), 1);
+}
+
+void TestEngine::historyIsBoundedInBytes()
+{
+    // Big events with the default bounds (10,000 events, 64 MiB): the bytes bound wins, the
+    // process does not grow past it, and replay works for what is kept and says `reset` for
+    // what is not. (Without it 2,500 x 64 KiB events held about 500 MB.)
+    start();
+    const qint64 limit = EventHistory::DefaultByteLimit;
+    QCOMPARE(m_engine->config().historyBytes, limit);
+    const QByteArray payload = '"' + QByteArray(64 * 1024 - 2, 'm') + '"';
+    const qint64 rssBefore = residentKiB();
+    constexpr int count = 2500;
+    QList<quint64> ids;
+    for (int i = 0; i < count; ++i) {
+        m_engine->publish({"big", {}, payload}, [&ids](const PublishResult &r) {
+            QVERIFY(r.ok);
+            ids << r.id;
+        });
+    }
+    QCOMPARE(ids.size(), count);
+    const EventHistory &history = m_engine->broker()->history();
+    qInfo("history: %lld events, %lld bytes; RSS %lld -> %lld KiB", qint64(history.size()),
+          history.bytes(), rssBefore, residentKiB());
+    QVERIFY(history.bytes() <= limit);
+    QVERIFY(history.bytes() > limit - EventHistory::costOf(*history.newest()));
+    QVERIFY(history.size() < count);
+    QCOMPARE(history.newest()->id, ids.last());
+    const QJsonObject stats = request(port(), "GET", "/stats").json();
+    QCOMPARE(qint64(stats.value(QLatin1String("history_bytes")).toDouble()), history.bytes());
+    // The process grew by the history at most, and some slack for the allocator.
+    const qint64 grownKiB = residentKiB() - rssBefore;
+    QVERIFY2(grownKiB < (limit + 32 * 1024 * 1024) / 1024, qPrintable(QString::number(grownKiB)));
+
+    // A cursor still in the history: exactly what followed it.
+    SseClient recent;
+    recent.open(port(), "/events?topic=big",
+                {{"Last-Event-ID", QByteArray::number(ids.at(count - 3))}});
+    QTRY_COMPARE(recent.events().size(), 2);
+    QCOMPARE(recent.events().at(0).id, QByteArray::number(ids.at(count - 2)));
+    QCOMPARE(recent.events().at(1).json().value(QLatin1String("payload")).toString().size(),
+             payload.size() - 2);
+    // A cursor that fell off: reset first, naming the oldest kept event, then all that is kept.
+    const quint64 oldest = history.oldest()->id;
+    const qsizetype kept = history.size();
+    SseClient old;
+    old.open(port(), "/events?topic=big", {{"Last-Event-ID", QByteArray::number(ids.first())}});
+    QTRY_COMPARE_WITH_TIMEOUT(old.events().size(), kept + 1, 20000);
+    QCOMPARE(old.events().at(0).type, QByteArray("reset"));
+    QCOMPARE(old.events().at(0).json().value(QLatin1String("oldest")).toString().toUtf8(),
+             QByteArray::number(oldest));
+    QCOMPARE(old.events().at(1).id, QByteArray::number(oldest));
+    QCOMPARE(old.events().last().id, QByteArray::number(ids.last()));
 }
 
 void TestEngine::replaySeamUnderLoad()
@@ -1080,9 +1136,47 @@ void TestEngine::readinessFollowsTheBroker()
     QCOMPARE(request(port(), "GET", "/healthz").status, 200);
     const HttpResponse ready = request(port(), "GET", "/readyz");
     QCOMPARE(ready.status, 503);
-    QVERIFY(
-        ready.json().value(QLatin1String("reason")).toString().contains(QLatin1String("broker")));
+    QCOMPARE(ready.json().value(QLatin1String("reason")).toString(),
+             QStringLiteral("broker redis unavailable"));
     QCOMPARE(ready.header("retry-after"), QByteArray("5"));
+    // /readyz is public: it never names the Redis address (nor the error). The admin routes do.
+    const QByteArray address = "127.0.0.1:" + QByteArray::number(redisPort);
+    QVERIFY2(!ready.body.contains(address), ready.body.constData());
+    QVERIFY(request(port(), "GET", "/stats").body.contains(address));
+
+    // The same with access control on: no credentials, no address; an admin sees it in /stats.
+    QTemporaryDir dir;
+    const QByteArray secret = "readiness-secret-readiness-secret-0123456789";
+    QFile secretFile(dir.filePath(QStringLiteral("secret")));
+    QVERIFY(secretFile.open(QIODevice::WriteOnly));
+    secretFile.write(secret);
+    secretFile.close();
+    QFile acl(dir.filePath(QStringLiteral("acl.json")));
+    QVERIFY(acl.open(QIODevice::WriteOnly));
+    acl.write(
+        R"({"anonymous": null, "roles": {"ops": {"admin": true}}, "clients": {"op": ["ops"]}})");
+    acl.close();
+    config.jwtSecretFile = secretFile.fileName();
+    config.aclFile = acl.fileName();
+    start(config);
+    const HttpResponse anonymous = request(port(), "GET", "/readyz");
+    QCOMPARE(anonymous.status, 503);
+    QVERIFY2(!anonymous.body.contains(address), anonymous.body.constData());
+    QCOMPARE(request(port(), "GET", "/stats").status, 401);
+    const QByteArray token = makeToken({{QStringLiteral("sub"), QStringLiteral("op")}}, secret);
+    const HttpResponse admin
+        = request(port(), "GET", "/stats", {}, {}, {{"Authorization", "Bearer " + token}});
+    QCOMPARE(admin.status, 200);
+    QVERIFY(admin.body.contains(address));
+
+    // With Redis up: ready, and still no address.
+    RedisServer redis;
+    QVERIFY2(redis.start(), qPrintable(redis.error()));
+    config.redisUrl = QStringLiteral("redis://127.0.0.1:%1").arg(redis.port());
+    start(config);
+    HttpResponse up;
+    QTRY_COMPARE((up = request(port(), "GET", "/readyz")).status, 200);
+    QCOMPARE(up.json(), QJsonObject({{QStringLiteral("status"), QStringLiteral("ready")}}));
 }
 
 void TestEngine::gracefulDrain()
