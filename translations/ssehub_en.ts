@@ -334,6 +334,18 @@
         <source>A host name requests may use besides the listen address and localhost (repeatable; '*' turns the check off).</source>
         <translation>A host name requests may use besides the listen address and localhost (repeatable; '*' turns the check off).</translation>
     </message>
+    <message>
+        <source>Memory the replay history may hold; the oldest events go first (default 64M; 0 disables replay).</source>
+        <translation>Memory the replay history may hold; the oldest events go first (default 64M; 0 disables replay).</translation>
+    </message>
+    <message>
+        <source>Accept tokens that never expire (no exp, or exp 0); by default they are refused.</source>
+        <translation>Accept tokens that never expire (no exp, or exp 0); by default they are refused.</translation>
+    </message>
+    <message>
+        <source>a size from 0 to 1024G, e.g. 64M</source>
+        <translation>a size from 0 to 1024G, e.g. 64M</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>

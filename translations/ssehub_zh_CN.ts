@@ -334,6 +334,18 @@
         <source>A host name requests may use besides the listen address and localhost (repeatable; '*' turns the check off).</source>
         <translation>除监听地址和 localhost 之外，请求可以使用的主机名（可重复；'*' 表示关闭该检查）。</translation>
     </message>
+    <message>
+        <source>Memory the replay history may hold; the oldest events go first (default 64M; 0 disables replay).</source>
+        <translation>重放历史可占用的内存；超出时最早的事件先被移除（默认 64M；0 表示禁用重放）。</translation>
+    </message>
+    <message>
+        <source>Accept tokens that never expire (no exp, or exp 0); by default they are refused.</source>
+        <translation>接受永不过期的令牌（没有 exp，或 exp 为 0）；默认拒绝此类令牌。</translation>
+    </message>
+    <message>
+        <source>a size from 0 to 1024G, e.g. 64M</source>
+        <translation>0 到 1024G 之间的大小，例如 64M</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>
