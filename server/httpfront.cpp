@@ -325,8 +325,11 @@ void HttpFront::readFrom(QTcpSocket *socket)
         }
         // A client that does not read its answers is not read either.
         if (conn.issued - conn.sent >= MaxPendingAnswers
-            || socket->bytesToWrite() > MaxUnsentAnswerBytes)
+            || socket->bytesToWrite() > MaxUnsentAnswerBytes) {
+            conn.readingPaused = true;
             return;
+        }
+        conn.readingPaused = false;
 
         if (conn.phase == Conn::Phase::Head) {
             const qsizetype cap = m_options.maxHeaderBytes + 16;
@@ -556,8 +559,9 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
         if (hasBody) {
             rejectEarly(socket, status, message, extra);
         } else {
-            replyError(replyTo(request, socket), status, message, extra);
             conn.requestStartMs = 0;
+            // The answer may close the connection: `conn` is not used after it.
+            replyError(replyTo(request, socket), status, message, extra);
         }
         return false;
     };
@@ -828,8 +832,9 @@ void HttpFront::reply(const ReplyTo &to, int status, const QByteArray &contentTy
         send(socket, bytes, close);
     }
     // Reading stopped while too many answers were pending: go on (after this call returns).
-    if (conn != m_conns.end() && conn->phase != Conn::Phase::Closing && socket->bytesAvailable()
-        && conn->issued - conn->sent == MaxPendingAnswers - 1) {
+    if (conn != m_conns.end() && conn->readingPaused && conn->phase != Conn::Phase::Closing
+        && conn->issued - conn->sent < MaxPendingAnswers) {
+        conn->readingPaused = false;
         QMetaObject::invokeMethod(
             this,
             [this, guard = QPointer<QTcpSocket>(socket)] {
@@ -1442,8 +1447,7 @@ void HttpFront::serveSubscribe(const HttpRequest &request, QTcpSocket *socket, c
         }
     }
     answer(replyTo(request, socket),
-           m_hub->subscribe(clientId, filters, ttlMs,
-                            m_options.auth.isEnabled() ? &who : nullptr));
+           m_hub->subscribe(clientId, filters, ttlMs, m_options.auth.isEnabled() ? &who : nullptr));
 }
 
 // DELETE /unsubscribe {"client_id", "topics": [...]} or ?client_id=&topic=...

@@ -172,6 +172,7 @@ private:
         qint64 drainBudget = 256 * 1024; // bytes still read (and dropped) after the last request
         bool served = false; // at least one request came
         bool lastRequest = false; // the client asked to close: what follows is not read
+        bool readingPaused = false; // too many answers pending: reading resumes after them
         // Answers leave in request order even when one is produced later (cluster mode
         // publishes wait for Redis): requests are numbered, early answers wait.
         quint64 issued = 0; // number of the latest request
