@@ -59,7 +59,9 @@ public:
         int requestTimeoutMs = 15000;
         int keepAliveTimeoutMs = 75000;
         QStringList corsOrigins;
-        qsizetype logCapacity = 10000;
+        qsizetype logCapacity = 10000; // connection-log entries kept in memory
+        qint64 logMaxBytes = 16 * 1024 * 1024; // and the memory they may hold
+        qint64 logCoalesceMs = 10000; // auth failures of one source and reason: one entry
         // The rolling log file (JSON Lines); empty: none.
         QString logFile;
         qint64 logFileMaxBytes = 10 * 1024 * 1024;

@@ -171,10 +171,10 @@ void TestBounds::streamsCannotPassTheSubscriptionCap()
     }
     QCOMPARE(m_engine->hub()->client(QStringLiteral("many"))->subscriptions.size(), 1024);
 
-    const HttpResponse refused = rawRequest(
-        port(),
-        "GET /events?client_id=many&" + topicQuery("cap", 1024, 64)
-            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n");
+    const HttpResponse refused
+        = rawRequest(port(),
+                     "GET /events?client_id=many&" + topicQuery("cap", 1024, 64)
+                         + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n");
     QCOMPARE(refused.status, 400);
     const QString error = refused.json().value(QLatin1String("error")).toString();
     QVERIFY2(error.contains(QLatin1String("1024")), qPrintable(error));
@@ -183,10 +183,10 @@ void TestBounds::streamsCannotPassTheSubscriptionCap()
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
 
     // One new filter too many is refused as well; held ones are fine.
-    QCOMPARE(rawRequest(port(),
-                        "GET /events?client_id=many&topic=one/more HTTP/1.1\r\nHost: x\r\n\r\n")
-                 .status,
-             400);
+    QCOMPARE(
+        rawRequest(port(), "GET /events?client_id=many&topic=one/more HTTP/1.1\r\nHost: x\r\n\r\n")
+            .status,
+        400);
     SseClient again;
     again.open(port(), "/events?client_id=many&" + topicQuery("cap", 0, 64));
     QTRY_VERIFY(again.hasSession());
@@ -194,8 +194,8 @@ void TestBounds::streamsCannotPassTheSubscriptionCap()
     QCOMPARE(m_engine->hub()->client(QStringLiteral("many"))->subscriptions.size(), 1024);
 
     // POST /subscriptions keeps the same rule.
-    const HttpResponse api = request(port(), "POST", "/subscribe",
-                                     R"({"client_id":"many","topics":["one/more"]})");
+    const HttpResponse api
+        = request(port(), "POST", "/subscribe", R"({"client_id":"many","topics":["one/more"]})");
     QCOMPARE(api.status, 400);
 }
 
@@ -205,9 +205,9 @@ void TestBounds::serverNamedClientsToo()
     Engine::Config config = baseConfig();
     config.lifecycle.maxSubscriptionsPerClient = 32;
     startWith(config);
-    const HttpResponse refused
-        = rawRequest(port(), "GET /events?" + topicQuery("anon", 0, 33)
-                                 + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const HttpResponse refused = rawRequest(port(),
+                                            "GET /events?" + topicQuery("anon", 0, 33)
+                                                + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     QCOMPARE(refused.status, 400);
     QVERIFY(refused.json().value(QLatin1String("error")).toString().contains(QLatin1String("32")));
     QCOMPARE(m_engine->hub()->clientCount(), 0);
@@ -237,7 +237,7 @@ void TestBounds::connectEntryIsBounded()
     QVERIFY2(connect->detail.contains(QLatin1String("more)")), qPrintable(connect->detail));
     QVERIFY(connect->detail.startsWith(QString::fromUtf8(longFilter("wide", 0, 180))));
     QVERIFY(connect->userAgent.size() < 1024);
-    QVERIFY(connect->userAgent.contains(QLatin1String("more")));
+    QVERIFY(connect->userAgent.endsWith(QLatin1String(" bytes)")));
     // GET /log answers the same bounded entry.
     const HttpResponse log = request(port(), "GET", "/log?kind=connect");
     QCOMPARE(log.status, 200);
@@ -355,8 +355,9 @@ void TestBounds::authFailuresAreCoalesced()
     // The log file: flushed and the open coalescing entries written when the engine stops.
     m_engine.reset();
     QByteArray file;
-    for (const QString &name : QDir(dir.path()).entryList({QStringLiteral("connections.jsonl*")},
-                                                          QDir::Files, QDir::Name)) {
+    for (const QString &name :
+         QDir(dir.path())
+             .entryList({QStringLiteral("connections.jsonl*")}, QDir::Files, QDir::Name)) {
         QFile f(dir.filePath(name));
         QVERIFY(f.open(QIODevice::ReadOnly));
         file += f.readAll();
