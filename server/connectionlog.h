@@ -1,9 +1,11 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 #include <deque>
 
@@ -24,8 +26,14 @@ struct LogEntry
     };
     static constexpr int KindCount = int(Kind::AuthFailure) + 1;
 
+    // Bounds of the text fields in UTF-8 bytes; longer text is cut and ends with a marker that
+    // says how much was left out ("... (+N bytes)", for lists "... (+N more)").
+    static constexpr qsizetype MaxFieldBytes = 512; // client_id, remote, user_agent, reason
+    static constexpr qsizetype MaxDetailBytes = 2048;
+
     qint64 time = 0; // ms since the epoch
     Kind kind = Kind::Connect;
+    quint64 count = 1; // occurrences this entry stands for (coalesced auth failures)
     quint64 connectionId = 0;
     QString clientId;
     QString remoteAddress;
@@ -36,17 +44,46 @@ struct LogEntry
     static QString kindName(Kind kind);
     static bool kindFromName(QStringView name, Kind *kind);
     QJsonObject toJson() const;
+    // Cuts every text field to its bound.
+    void bound();
+    // Approximate memory the entry holds, for the log's byte bound.
+    qsizetype bytes() const;
+    // `text` cut to at most maxBytes of UTF-8 (at a character boundary) with "... (+N bytes)".
+    static QString clipped(const QString &text, qsizetype maxBytes);
+    // The items joined by spaces, as many as fit in maxBytes, then "... (+N more)".
+    static QString listText(const QList<QByteArray> &items, qsizetype maxBytes = MaxDetailBytes);
+    // The address part of "address:port", "[v6]:port" or an address alone.
+    static QString hostOf(const QString &remote);
 };
 
-// A bounded in-memory log: the newest `capacity` entries.
+// A bounded in-memory log: the newest entries within a count and a byte bound, each entry's
+// fields bounded too. Auth failures are coalesced so that unauthenticated traffic cannot push
+// everything else out: the first failure of a source address (port ignored) and reason opens a
+// window of `coalesceMs`; repeats within it only count up that entry (`count`). At most
+// `maxOpenWindows` windows are open at once; failures beyond them count up one shared entry
+// (remote "*"). An entry with an open window is in entries() at once (its count growing) and
+// is announced by appended() (the --log-file) when its window closes, with its final count.
 class ConnectionLog : public QObject
 {
     Q_OBJECT
 
 public:
+    struct Limits
+    {
+        qsizetype capacity = 10000; // entries
+        qint64 maxBytes = 16 * 1024 * 1024; // memory held by the entries
+        qint64 coalesceMs = 10000; // 0: no coalescing
+        int maxOpenWindows = 32;
+    };
+
     explicit ConnectionLog(qsizetype capacity = 10000, QObject *parent = nullptr);
+    explicit ConnectionLog(const Limits &limits, QObject *parent = nullptr);
+    ~ConnectionLog() override;
 
     void append(LogEntry entry);
+    // Closes every coalescing window now (before the log file is flushed at shutdown).
+    void closeWindows();
+    qint64 bytes() const { return m_bytes; }
     qsizetype size() const { return qsizetype(m_entries.size()); }
     quint64 totalAppended() const { return m_total; }
     QList<LogEntry> entries() const;
@@ -58,9 +95,26 @@ Q_SIGNALS:
     void appended(const ssehub::LogEntry &entry);
 
 private:
+    // One open coalescing window: the entry (kept here for appended() when it closes), where it
+    // is in the ring (its number among all appended), and when the window ends.
+    struct Window
+    {
+        LogEntry entry;
+        quint64 number = 0;
+        qint64 endsAt = 0;
+    };
+
+    void push(const LogEntry &entry);
+    bool coalesce(LogEntry &entry);
+    void closeDue(qint64 now);
+    void scheduleClose();
+
     std::deque<LogEntry> m_entries;
-    qsizetype m_capacity;
+    Limits m_limits;
+    qint64 m_bytes = 0;
     quint64 m_total = 0;
+    QHash<QString, Window> m_windows; // by source address and reason ("*": the overflow)
+    QTimer m_windowTimer;
 };
 
 } // namespace ssehub

@@ -61,7 +61,11 @@ Engine::~Engine()
 bool Engine::start(QString *error)
 {
     m_startedAt = QDateTime::currentMSecsSinceEpoch();
-    m_log = new ConnectionLog(m_config.logCapacity, this);
+    ConnectionLog::Limits logLimits;
+    logLimits.capacity = m_config.logCapacity;
+    logLimits.maxBytes = m_config.logMaxBytes;
+    logLimits.coalesceMs = m_config.logCoalesceMs;
+    m_log = new ConnectionLog(logLimits, this);
     if (!m_config.logFile.isEmpty()) {
         m_logFile = new RollingLogFile(m_config.logFile, m_config.logFileMaxBytes,
                                        m_config.logFileKeep, this);
@@ -336,6 +340,8 @@ void Engine::stop()
         m_front->stopListening();
     if (m_hub)
         m_hub->closeAll(CloseReason::Shutdown);
+    if (m_log)
+        m_log->closeWindows(); // coalesced auth failures reach the log file with their counts
     if (m_log && !m_config.exportLogPath.isEmpty()) {
         // Once: after the last disconnects, so that they are in it.
         QString error;
@@ -767,6 +773,7 @@ void Engine::drain(std::function<void()> done)
     }
     m_hub->drain(m_config.retryMs, m_config.drainMs, [this, done = std::move(done)] {
         m_hub->saveNow();
+        m_log->closeWindows();
         if (m_logFile)
             m_logFile->flush();
         done();

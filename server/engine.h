@@ -63,7 +63,9 @@ public:
         int keepAliveTimeoutMs = 75000;
         QStringList corsOrigins;
         QStringList allowedHosts; // Host names besides the listen address and localhost
-        qsizetype logCapacity = 10000;
+        qsizetype logCapacity = 10000; // connection-log entries kept in memory
+        qint64 logMaxBytes = 16 * 1024 * 1024; // and the memory they may hold
+        qint64 logCoalesceMs = 10000; // auth failures of one source and reason: one entry
         // The rolling log file (JSON Lines); empty: none.
         QString logFile;
         qint64 logFileMaxBytes = 10 * 1024 * 1024;

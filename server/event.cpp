@@ -10,13 +10,21 @@ namespace ssehub {
 namespace {
 
 // Appends a JSON string literal; the input is valid UTF-8 (validated at the API boundary).
+// Runs of bytes that need no escape are appended whole.
 void appendJsonString(QByteArray &out, const QByteArray &text)
 {
     static const char hex[] = "0123456789abcdef";
     out.append('"');
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
+    const char *data = text.constData();
+    const qsizetype size = text.size();
+    qsizetype plain = 0; // start of the bytes not appended yet
+    for (qsizetype i = 0; i < size; ++i) {
+        const auto u = static_cast<unsigned char>(data[i]);
+        if (u >= 0x20 && u != 0x7f && u != '"' && u != '\\')
+            continue;
+        out.append(data + plain, i - plain);
+        plain = i + 1;
+        switch (u) {
         case '"':
             out.append("\\\"");
             break;
@@ -33,15 +41,12 @@ void appendJsonString(QByteArray &out, const QByteArray &text)
             out.append("\\t");
             break;
         default:
-            if (u < 0x20 || u == 0x7f) {
-                out.append("\\u00");
-                out.append(hex[u >> 4]);
-                out.append(hex[u & 0xf]);
-            } else {
-                out.append(c);
-            }
+            out.append("\\u00");
+            out.append(hex[u >> 4]);
+            out.append(hex[u & 0xf]);
         }
     }
+    out.append(data + plain, size - plain);
     out.append('"');
 }
 

@@ -1034,6 +1034,11 @@ QString HttpFront::checkStream(const http::RequestHead &head, const QHostAddress
     }
     out->spec.userAgent = head.value("user-agent");
     out->origin = head.value("origin");
+    // The client's subscriptions stay within the cap on this path too (its stored ones and the
+    // request's together).
+    if (const QString full = m_hub->checkStreamFits(out->spec.clientId, out->spec.filters);
+        !full.isEmpty())
+        return full;
     // A stream of a named client stores its filters: a page of another site may not do that
     // (it could subscribe a stored client to anything, for good).
     if (!out->spec.clientId.isEmpty() && !originAllowed(out->origin, head.host)) {

@@ -11,9 +11,14 @@
 #include <QJsonDocument>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QTcpSocket>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <limits>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace ssehub {
 
@@ -137,6 +142,38 @@ const Client *Hub::client(const QString &id) const
 {
     const auto it = m_clients.find(id);
     return it == m_clients.end() ? nullptr : it->second.get();
+}
+
+QString Hub::capProblem(const Client *client, const QString &clientId,
+                        const QList<TopicFilter> &filters) const
+{
+    const int cap = m_options.lifecycle.maxSubscriptionsPerClient;
+    const qsizetype held = client ? client->subscriptions.size() : 0;
+    // Cheap before the count: most streams and requests are far below the cap.
+    if (held + filters.size() <= cap)
+        return {};
+    qsizetype added = 0;
+    for (const TopicFilter &filter : filters) {
+        if (!client || !client->subscriptions.contains(filter.text()))
+            ++added;
+    }
+    if (held + added <= cap)
+        return {};
+    if (clientId.isEmpty())
+        return QStringLiteral("a client may hold at most %1 subscriptions; this stream asks for %2")
+            .arg(cap)
+            .arg(added);
+    return QStringLiteral("a client may hold at most %1 subscriptions; client '%2' holds %3 and "
+                          "this would add %4 (unsubscribe some first)")
+        .arg(cap)
+        .arg(clientId)
+        .arg(held)
+        .arg(added);
+}
+
+QString Hub::checkStreamFits(const QString &clientId, const QList<TopicFilter> &filters) const
+{
+    return capProblem(clientId.isEmpty() ? nullptr : client(clientId), clientId, filters);
 }
 
 bool Hub::hasStoredSubscriptions(const QString &clientId) const
@@ -300,6 +337,11 @@ QJsonObject Hub::subscriptionsJson(const Client *client, bool all) const
 SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort,
                               const StreamSpec &spec, const QByteArray &head, QTcpSocket *tlsSocket)
 {
+    // The cap holds on every path (the front checks first; this is the safety net).
+    if (const QString problem = checkStreamFits(spec.clientId, spec.filters); !problem.isEmpty()) {
+        refuseStream(fd, tlsSocket, problem);
+        return nullptr;
+    }
     Client *client = nullptr;
     if (spec.clientId.isEmpty()) {
         QString id;
@@ -348,16 +390,26 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     entry.clientId = client->id;
     entry.remoteAddress = connection->remote();
     entry.userAgent = QString::fromUtf8(spec.userAgent);
+    // Bounded: the first filters and how many more (a client may hold 1,024 of 256 bytes).
     const QList<QByteArray> activeFilters = client->activeFilters();
-    entry.detail = QString::fromUtf8(activeFilters.join(' '));
+    entry.detail = LogEntry::listText(activeFilters);
     m_log->append(entry);
 
     // The first event on every stream tells the client who it is (no id: it is not replayable).
     // It goes out with the response head, in one write.
-    QByteArray session = "{\"client_id\":" + jsonString(client->id.toUtf8())
+    // Built in one allocation: with 1,024 filters of 256 bytes it is a quarter of a megabyte.
+    qsizetype sessionBytes = 64 + client->id.size() * 3 + m_options.nodeId.size() * 3;
+    for (const QByteArray &filter : activeFilters)
+        sessionBytes += filter.size() + 3;
+    QByteArray session;
+    session.reserve(sessionBytes);
+    session += "{\"client_id\":" + jsonString(client->id.toUtf8())
         + ",\"node\":" + jsonString(m_options.nodeId.toUtf8()) + ",\"topics\":[";
-    for (qsizetype i = 0; i < activeFilters.size(); ++i)
-        session += (i ? "," : "") + jsonString(activeFilters.at(i));
+    for (qsizetype i = 0; i < activeFilters.size(); ++i) {
+        if (i)
+            session += ',';
+        session += jsonString(activeFilters.at(i));
+    }
     session += "]}";
     connection->begin(head + SseFrame::event(QByteArray(), QByteArrayLiteral("session"), session));
 
@@ -384,6 +436,31 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
     }
     Q_EMIT connectionCountChanged(connectionCount());
     return connection;
+}
+
+void Hub::refuseStream(int fd, QTcpSocket *tlsSocket, const QString &problem)
+{
+    qCInfo(lcSse).noquote() << "refused a stream:" << problem;
+    const QByteArray body = QJsonDocument(QJsonObject {{QStringLiteral("error"), problem}})
+                                .toJson(QJsonDocument::Compact);
+    const QByteArray answer = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+                              "Content-Length: "
+        + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    if (tlsSocket) {
+        tlsSocket->setParent(this);
+        connect(tlsSocket, &QTcpSocket::disconnected, tlsSocket, &QObject::deleteLater);
+        tlsSocket->write(answer);
+        tlsSocket->disconnectFromHost();
+        return;
+    }
+    if (fd < 0)
+        return;
+    // A short answer on a fresh connection fits the socket buffer; the request was read, so
+    // closing does not reset the connection.
+    if (::send(fd, answer.constData(), size_t(answer.size()), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+        qCDebug(lcSse).noquote() << "the refusal was not sent:" << strerror(errno);
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
 }
 
 int Hub::deliver(const EventPtr &event)
@@ -550,17 +627,8 @@ Hub::Answer Hub::subscribe(const QString &clientId, const QList<TopicFilter> &fi
     if (client->ephemeral)
         client->ephemeral = false; // named through the API: it is kept from now on
     const qint64 now = nowMs();
-    int added = 0;
-    for (const TopicFilter &filter : filters) {
-        Q_ASSERT(filter.isValid()); // the HTTP front validates
-        if (!client->subscriptions.contains(filter.text()))
-            ++added;
-    }
-    if (client->subscriptions.size() + added > m_options.lifecycle.maxSubscriptionsPerClient)
-        return {400,
-                QStringLiteral("a client may hold at most %1 subscriptions")
-                    .arg(m_options.lifecycle.maxSubscriptionsPerClient),
-                {}};
+    if (const QString problem = capProblem(client, clientId, filters); !problem.isEmpty())
+        return {400, problem, {}};
     const qint64 expiresAt = ttlMs > 0 ? now + ttlMs : 0;
     for (const TopicFilter &filter : filters) {
         if (addOrRenew(client, filter, now, expiresAt, QStringLiteral("api")))

@@ -131,8 +131,14 @@ public:
     // Whether a stream naming this client (and no topics) would have anything to receive.
     bool hasStoredSubscriptions(const QString &clientId) const;
 
+    // Whether a stream of this client (empty: a new server-named one) with these filters keeps
+    // the client within Lifecycle::maxSubscriptionsPerClient; empty when it does, else the
+    // problem (the HTTP front answers it with 400 before calling addStream).
+    QString checkStreamFits(const QString &clientId, const QList<TopicFilter> &filters) const;
+
     // Registers a stream, taking ownership of fd (a connected non-blocking TCP socket); writes
-    // `head` and the session event, replays, goes live.
+    // `head` and the session event, replays, goes live. A stream that does not fit
+    // (checkStreamFits) is answered 400 with {"error"} and closed here; returns nullptr then.
     SseConnection *addStream(int fd, const QHostAddress &peer, quint16 peerPort,
                              const StreamSpec &spec, const QByteArray &head,
                              QTcpSocket *tlsSocket = nullptr);
@@ -184,6 +190,11 @@ Q_SIGNALS:
 
 private:
     Client *findOrCreate(const QString &id, bool ephemeral);
+    // The subscription cap, one rule for streams and the API: empty when `client` (null: a new
+    // client named `clientId`) may add these filters.
+    QString capProblem(const Client *client, const QString &clientId,
+                       const QList<TopicFilter> &filters) const;
+    void refuseStream(int fd, QTcpSocket *tlsSocket, const QString &problem);
     // Adds the filter, or makes an expired subscription deliver again: renewed within the grace
     // period, started afresh after it (or when archived). Returns false when it was already
     // active or paused (left as it is).

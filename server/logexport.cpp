@@ -59,7 +59,8 @@ void appendCell(QByteArray &line, const QString &text)
 
 QByteArray logCsvHeader()
 {
-    return QByteArrayLiteral("time,kind,connection,client_id,remote,user_agent,reason,detail\r\n");
+    return QByteArrayLiteral(
+        "time,kind,connection,client_id,remote,user_agent,reason,detail,count\r\n");
 }
 
 QByteArray logCsvRow(const LogEntry &entry)
@@ -72,6 +73,7 @@ QByteArray logCsvRow(const LogEntry &entry)
     appendCell(line, entry.userAgent);
     appendCell(line, entry.reason);
     appendCell(line, entry.detail);
+    appendCell(line, QString::number(entry.count));
     return line + "\r\n";
 }
 

@@ -11,7 +11,7 @@ namespace ssehub {
 
 // The connection log as files: CSV for spreadsheets and JSON Lines for tools. Both carry the
 // same columns: time (ISO 8601, UTC, milliseconds), kind, connection, client_id, remote,
-// user_agent, reason, detail.
+// user_agent, reason, detail, count (how many occurrences a coalesced entry stands for; else 1).
 enum class LogFormat { Csv, JsonLines };
 
 // "csv" or "jsonl" (also "ndjson"); false for anything else.

@@ -407,7 +407,16 @@ void TestSecurity::adminRoutes()
     // Every refusal above is in the connection log, with who and why.
     const HttpResponse log = request(port(), "GET", "/log?kind=auth-failure", {}, {}, admin);
     QCOMPARE(log.status, 200);
-    QCOMPARE(log.body.count('\n'), 11); // 5 x 401, 5 x 403, 1 x 403 on the kick
+    // 5 x 401, 5 x 403, 1 x 403 on the kick: repeats of one source and reason are one entry
+    // with a count.
+    int refusals = 0;
+    for (const QByteArray &line : log.body.split('\n')) {
+        if (!line.isEmpty())
+            refusals
+                += QJsonDocument::fromJson(line).object().value(QLatin1String("count")).toInt();
+    }
+    QCOMPARE(refusals, 11);
+    QVERIFY(log.body.count('\n') < 11);
     QVERIFY(log.body.contains("\"client_id\":\"dev-1\""));
     QVERIFY(log.body.contains("403 this route needs the admin role"));
 }

@@ -476,7 +476,8 @@ void TestConsole::exportWritesCsvAndJsonLinesThatMatchTheLog()
     QCOMPARE(csvFields(lines.first()).first(), QStringLiteral("time"));
     for (qsizetype i = 0; i < shown.size(); ++i) {
         const QStringList f = csvFields(lines.at(i + 1));
-        QCOMPARE(f.size(), 8);
+        QCOMPARE(f.size(), 9);
+        QCOMPARE(f[8], QString::number(shown[i].count));
         QCOMPARE(QDateTime::fromString(f[0], Qt::ISODateWithMs).toMSecsSinceEpoch(), shown[i].time);
         QVERIFY(f[0].endsWith(QLatin1Char('Z')));
         QCOMPARE(f[1], LogEntry::kindName(shown[i].kind));

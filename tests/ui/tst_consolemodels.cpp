@@ -314,11 +314,11 @@ void TestConsoleModels::csvAndJsonLines()
     e.detail = QStringLiteral("line1\nline2");
     const QByteArray csv = exportLog({e}, LogFormat::Csv);
     QVERIFY(csv.startsWith(
-        "\xEF\xBB\xBFtime,kind,connection,client_id,remote,user_agent,reason,detail\r\n"));
+        "\xEF\xBB\xBFtime,kind,connection,client_id,remote,user_agent,reason,detail,count\r\n"));
     const QByteArray row = csv.mid(csv.indexOf("\r\n") + 2);
     QCOMPARE(row,
              QByteArray("2023-11-14T22:13:20.123Z,disconnect,7,\"名字,\"\"q\"\"\",127.0.0.1:5000,"
-                        "\"'=HYPERLINK(\"\"x\"\")\",client-closed,\"line1\nline2\"\r\n"));
+                        "\"'=HYPERLINK(\"\"x\"\")\",client-closed,\"line1\nline2\",1\r\n"));
     const QByteArray jsonl = exportLog({e, e}, LogFormat::JsonLines);
     QCOMPARE(jsonl.count('\n'), 2);
     const QJsonObject o = QJsonDocument::fromJson(jsonl.left(jsonl.indexOf('\n'))).object();
