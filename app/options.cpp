@@ -416,6 +416,18 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                                     "Topic filters per stream or subscription request (default "
                                     "64)."),
         QStringLiteral("N"));
+    const QCommandLineOption maxClients(
+        QStringLiteral("max-clients"),
+        QCoreApplication::translate("main",
+                                    "Clients the hub knows at once, named or not (default "
+                                    "100000; 0: no limit)."),
+        QStringLiteral("N"));
+    const QCommandLineOption maxSubscriptions(
+        QStringLiteral("max-subscriptions"),
+        QCoreApplication::translate("main",
+                                    "Active subscriptions of all clients together (default "
+                                    "1000000; 0: no limit)."),
+        QStringLiteral("N"));
     const QCommandLineOption maxTopicLength(
         QStringLiteral("max-topic-length"),
         QCoreApplication::translate("main",
@@ -514,10 +526,22 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                                     "On shutdown, time given to streams to take what is queued "
                                     "for them before they are closed (default 5s)."),
         QStringLiteral("DURATION"));
-    QList<QCommandLineOption> all {lang,        exportLog,     logFile,     logFileSize,
-                                   logFileKeep, configFile,    printConfig, logFormat,
-                                   logLevel,    metricsTopics, drainTime,   allowedHost,
-                                   allowTokensWithoutExp, historyBytes};
+    QList<QCommandLineOption> all {lang,
+                                   exportLog,
+                                   logFile,
+                                   logFileSize,
+                                   logFileKeep,
+                                   configFile,
+                                   printConfig,
+                                   logFormat,
+                                   logLevel,
+                                   metricsTopics,
+                                   drainTime,
+                                   allowedHost,
+                                   allowTokensWithoutExp,
+                                   historyBytes,
+                                   maxClients,
+                                   maxSubscriptions};
     all.append(QList<QCommandLineOption> {
         headless,   listen,         heartbeat,      retry,         history,      maxQueue,
         maxBody,    cors,           dataDir,        grace,         archiveAfter, deleteAfter,
@@ -699,6 +723,10 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         || !numeric(maxPerClient, count, 0, 1'000'000, countText, &config.maxStreamsPerClient)
         || !numeric(publishRate, count, 0, 1'000'000, countText, &config.publishRate)
         || !numeric(publishBurst, count, 0, 1'000'000, countText, &config.publishBurst)
+        || !numeric(maxClients, count, 0, 1'000'000, countText, &config.lifecycle.maxClients)
+        || !numeric(maxSubscriptions, count, 0, 10'000'000,
+                    QCoreApplication::translate("main", "a count from 0 to 10000000"),
+                    &config.lifecycle.maxSubscriptions)
         || !numeric(maxFilters, count, 1, 1024,
                     QCoreApplication::translate("main", "a count from 1 to 1024"),
                     &config.maxFiltersPerStream)
@@ -829,6 +857,8 @@ QJsonObject effectiveConfig(const AppOptions &options)
         {QStringLiteral("tls-key"), c.tlsKeyFile},
         {QStringLiteral("tls-client-ca"), c.tlsClientCaFile},
         {QStringLiteral("max-filters"), c.maxFiltersPerStream},
+        {QStringLiteral("max-clients"), double(c.lifecycle.maxClients)},
+        {QStringLiteral("max-subscriptions"), double(c.lifecycle.maxSubscriptions)},
         {QStringLiteral("max-topic-length"), double(c.maxTopicBytes)},
         {QStringLiteral("request-timeout"), durationText(c.requestTimeoutMs)},
         {QStringLiteral("max-connections"), c.maxConnections},

@@ -684,6 +684,8 @@ QString Engine::reconfigure(const Config &next, bool *ok)
                 || c.lifecycle.archiveAfterMs != next.lifecycle.archiveAfterMs
                 || c.lifecycle.deleteAfterMs != next.lifecycle.deleteAfterMs,
             "subscription-*");
+    differs(c.lifecycle.maxClients != next.lifecycle.maxClients, "max-clients");
+    differs(c.lifecycle.maxSubscriptions != next.lifecycle.maxSubscriptions, "max-subscriptions");
     differs(c.redisUrl != next.redisUrl, "redis");
     differs(c.redisPrefix != next.redisPrefix, "redis-prefix");
     differs(!next.nodeId.isEmpty() && c.nodeId != next.nodeId, "node-id");

@@ -267,6 +267,19 @@ void HttpFront::stopListening()
 void HttpFront::attach(QTcpSocket *socket)
 {
     socket->setParent(this);
+    // Connections that are not streams (yet) are bounded too: beyond the limit a new one is
+    // answered 503 and closed.
+    if (m_conns.size() >= qMax(1024, m_options.maxConnections)) {
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        static const QByteArray busy = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+                                       "application/json\r\nContent-Length: 49\r\nRetry-After: "
+                                       "5\r\nConnection: close\r\n\r\n{\"error\":\"too many "
+                                       "open HTTP connections; retry\"}";
+        socket->write(busy);
+        socket->disconnectFromHost();
+        ++m_counters.connectionLimitRejections;
+        return;
+    }
     // Qt reads no more than this ahead of the parser: a client that sends faster than its
     // requests are answered is held back by TCP, not by memory.
     socket->setReadBufferSize(64 * 1024);
@@ -274,7 +287,11 @@ void HttpFront::attach(QTcpSocket *socket)
     conn.acceptedMs = conn.lastActivityMs = SseConnection::monotonicMs();
     conn.chunked = http::ChunkedDecoder(m_options.maxBodyBytes);
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readFrom(socket); });
-    connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] { resumeReading(socket); });
+    connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] {
+        if (auto it = m_conns.find(socket); it != m_conns.end())
+            it->writeSinceMs = SseConnection::monotonicMs();
+        resumeReading(socket);
+    });
     connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
         m_conns.remove(socket);
         socket->deleteLater();
@@ -456,6 +473,12 @@ void HttpFront::sweep()
     QList<QTcpSocket *> slow;
     for (auto it = m_conns.cbegin(); it != m_conns.cend(); ++it) {
         const Conn &conn = it.value();
+        // Answers the client does not take: it is cut after the request timeout (it would
+        // otherwise hold its connection and the answers for good).
+        if (it.key()->bytesToWrite() > 0 && now - conn.writeSinceMs > m_options.requestTimeoutMs) {
+            expired.append(it.key());
+            continue;
+        }
         if (conn.phase == Conn::Phase::Closing) {
             if (now >= conn.closeAtMs)
                 expired.append(it.key());
@@ -511,6 +534,15 @@ bool HttpFront::hostAllowed(const QByteArray &host, const QHostAddress &local) c
             return true;
     }
     return false;
+}
+
+bool HttpFront::fromForeignPage(const http::RequestHead &head) const
+{
+    const QByteArray origin = head.value("origin");
+    if (!origin.isNull())
+        return !originAllowed(origin, head.host);
+    const QByteArray site = head.value("sec-fetch-site").toLower();
+    return !site.isNull() && site != "same-origin" && site != "none";
 }
 
 bool HttpFront::originAllowed(const QByteArray &origin, const QByteArray &host) const
@@ -668,10 +700,13 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
     // Cross-site writes: a browser page of another origin changes nothing here.
     const bool changesState = method == Method::Post || method == Method::Patch
         || method == Method::Delete || method == Method::Put;
-    if (changesState && !originAllowed(request.value("origin"), head.host))
+    if (changesState && fromForeignPage(head))
         return refused(403,
-                       tr("origin %1 may not change anything here (see --cors-origin)")
-                           .arg(QString::fromUtf8(request.value("origin"))),
+                       tr("a page of another origin (%1) may not change anything here (see "
+                          "--cors-origin)")
+                           .arg(QString::fromUtf8(request.value("origin").isNull()
+                                                      ? request.value("sec-fetch-site")
+                                                      : request.value("origin"))),
                        conn.who.clientId);
 
     if (head.framing == http::BodyFraming::Length && head.contentLength > m_options.maxBodyBytes)
@@ -858,8 +893,13 @@ void HttpFront::send(QTcpSocket *socket, const QByteArray &out, bool close)
         if (sent > 0)
             offset = sent;
     }
-    if (offset < out.size())
+    if (offset < out.size()) {
+        if (socket->bytesToWrite() == 0) {
+            if (auto conn = m_conns.find(socket); conn != m_conns.end())
+                conn->writeSinceMs = SseConnection::monotonicMs();
+        }
         socket->write(out.constData() + offset, out.size() - offset);
+    }
     if (!close)
         return;
     auto conn = m_conns.find(socket);
@@ -1036,16 +1076,17 @@ QString HttpFront::checkStream(const http::RequestHead &head, const QHostAddress
     out->origin = head.value("origin");
     // The client's subscriptions stay within the cap on this path too (its stored ones and the
     // request's together).
-    if (const QString full = m_hub->checkStreamFits(out->spec.clientId, out->spec.filters);
+    if (const QString full
+        = m_hub->checkStreamFits(out->spec.clientId, out->spec.filters, &out->errorStatus);
         !full.isEmpty())
         return full;
     // A stream of a named client stores its filters: a page of another site may not do that
     // (it could subscribe a stored client to anything, for good).
-    if (!out->spec.clientId.isEmpty() && !originAllowed(out->origin, head.host)) {
+    if (!out->spec.clientId.isEmpty() && fromForeignPage(head)) {
         out->errorStatus = 403;
         out->authFailure = true;
-        return tr("origin %1 may not open a stream for a named client (see --cors-origin)")
-            .arg(QString::fromUtf8(out->origin));
+        return tr("a page of another origin may not open a stream for a named client (see "
+                  "--cors-origin)");
     }
     if (const QString over = checkStreamLimits(peer, out->spec.clientId, &out->errorStatus);
         !over.isEmpty())
@@ -1062,6 +1103,7 @@ void HttpFront::serveEvents(const HttpRequest &request, QTcpSocket *socket, cons
         if (stream.authFailure) {
             refuse(to, stream.errorStatus, error, who.clientId);
         } else if (stream.errorStatus == 429 || stream.errorStatus == 503) {
+            // Limits of streams and of the hub's clients and subscriptions.
             ++m_counters.connectionLimitRejections;
             qCInfo(lcHttp).noquote()
                 << "refused a stream from" << socket->peerAddress().toString() << "-" << error;

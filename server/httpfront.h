@@ -168,6 +168,7 @@ private:
         qint64 acceptedMs = 0;
         qint64 requestStartMs = 0; // 0: between requests
         qint64 lastActivityMs = 0;
+        qint64 writeSinceMs = 0; // when answer bytes last left Qt's buffer (or were queued)
         qint64 closeAtMs = 0; // Closing: when the connection is cut at the latest
         qint64 drainBudget = 256 * 1024; // bytes still read (and dropped) after the last request
         bool served = false; // at least one request came
@@ -195,6 +196,10 @@ private:
     // Whether a request from this Origin may change state: the hub's own origin, or an allowed
     // CORS origin (no Origin: not a browser's cross-site request).
     bool originAllowed(const QByteArray &origin, const QByteArray &host) const;
+    // Whether a browser sent this request for a page of another origin: an Origin that is not
+    // allowed, or (requests browsers send without Origin: images, no-cors fetches, navigation)
+    // Sec-Fetch-Site other than same-origin or none.
+    bool fromForeignPage(const http::RequestHead &head) const;
 
     struct StreamRequest
     {

@@ -145,18 +145,33 @@ const Client *Hub::client(const QString &id) const
 }
 
 QString Hub::capProblem(const Client *client, const QString &clientId,
-                        const QList<TopicFilter> &filters) const
+                        const QList<TopicFilter> &filters, int *status) const
 {
-    const int cap = m_options.lifecycle.maxSubscriptionsPerClient;
+    const Lifecycle &limits = m_options.lifecycle;
+    if (status)
+        *status = 503;
+    if (!client && limits.maxClients > 0 && qsizetype(m_clients.size()) >= limits.maxClients)
+        return QStringLiteral("the hub holds the most clients it may (%1, --max-clients); retry "
+                              "later")
+            .arg(limits.maxClients);
+    const int cap = limits.maxSubscriptionsPerClient;
     const qsizetype held = client ? client->subscriptions.size() : 0;
-    // Cheap before the count: most streams and requests are far below the cap.
-    if (held + filters.size() <= cap)
+    // Cheap before the count: most streams and requests are far below the caps.
+    const bool hubRoom = limits.maxSubscriptions <= 0
+        || m_index.size() + filters.size() <= limits.maxSubscriptions;
+    if (held + filters.size() <= cap && hubRoom)
         return {};
     qsizetype added = 0;
     for (const TopicFilter &filter : filters) {
         if (!client || !client->subscriptions.contains(filter.text()))
             ++added;
     }
+    if (limits.maxSubscriptions > 0 && m_index.size() + added > limits.maxSubscriptions)
+        return QStringLiteral("the hub holds the most subscriptions it may (%1, "
+                              "--max-subscriptions); retry later")
+            .arg(limits.maxSubscriptions);
+    if (status)
+        *status = 400;
     if (held + added <= cap)
         return {};
     if (clientId.isEmpty())
@@ -171,9 +186,10 @@ QString Hub::capProblem(const Client *client, const QString &clientId,
         .arg(added);
 }
 
-QString Hub::checkStreamFits(const QString &clientId, const QList<TopicFilter> &filters) const
+QString Hub::checkStreamFits(const QString &clientId, const QList<TopicFilter> &filters,
+                             int *status) const
 {
-    return capProblem(clientId.isEmpty() ? nullptr : client(clientId), clientId, filters);
+    return capProblem(clientId.isEmpty() ? nullptr : client(clientId), clientId, filters, status);
 }
 
 bool Hub::hasStoredSubscriptions(const QString &clientId) const
@@ -623,12 +639,15 @@ Hub::Answer Hub::subscribe(const QString &clientId, const QList<TopicFilter> &fi
                         {}};
         }
     }
+    // The caps before anything is created (a refused request leaves no empty client behind).
+    int status = 400;
+    if (const QString problem = capProblem(this->client(clientId), clientId, filters, &status);
+        !problem.isEmpty())
+        return {status, problem, {}};
     Client *client = findOrCreate(clientId, false);
     if (client->ephemeral)
         client->ephemeral = false; // named through the API: it is kept from now on
     const qint64 now = nowMs();
-    if (const QString problem = capProblem(client, clientId, filters); !problem.isEmpty())
-        return {400, problem, {}};
     const qint64 expiresAt = ttlMs > 0 ? now + ttlMs : 0;
     for (const TopicFilter &filter : filters) {
         if (addOrRenew(client, filter, now, expiresAt, QStringLiteral("api")))

@@ -52,6 +52,10 @@ public:
         qint64 deleteAfterMs = 30LL * 24 * 3600 * 1000; // after expiry: forgotten
         int sweepIntervalMs = 1000;
         int maxSubscriptionsPerClient = 1024;
+        // The whole hub (no client may make the others pay for memory): clients known at once
+        // (named and server-named), active subscriptions of all clients. 0: no limit.
+        qsizetype maxClients = 100000;
+        qsizetype maxSubscriptions = 1000000;
     };
 
     struct Options
@@ -134,7 +138,9 @@ public:
     // Whether a stream of this client (empty: a new server-named one) with these filters keeps
     // the client within Lifecycle::maxSubscriptionsPerClient; empty when it does, else the
     // problem (the HTTP front answers it with 400 before calling addStream).
-    QString checkStreamFits(const QString &clientId, const QList<TopicFilter> &filters) const;
+    // A limit of the whole hub (--max-clients, --max-subscriptions) sets *status to 503.
+    QString checkStreamFits(const QString &clientId, const QList<TopicFilter> &filters,
+                            int *status = nullptr) const;
 
     // Registers a stream, taking ownership of fd (a connected non-blocking TCP socket); writes
     // `head` and the session event, replays, goes live. A stream that does not fit
@@ -193,7 +199,7 @@ private:
     // The subscription cap, one rule for streams and the API: empty when `client` (null: a new
     // client named `clientId`) may add these filters.
     QString capProblem(const Client *client, const QString &clientId,
-                       const QList<TopicFilter> &filters) const;
+                       const QList<TopicFilter> &filters, int *status = nullptr) const;
     void refuseStream(int fd, QTcpSocket *tlsSocket, const QString &problem);
     // Adds the filter, or makes an expired subscription deliver again: renewed within the grace
     // period, started afresh after it (or when archived). Returns false when it was already

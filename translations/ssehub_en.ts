@@ -346,6 +346,14 @@
         <source>a size from 0 to 1024G, e.g. 64M</source>
         <translation>a size from 0 to 1024G, e.g. 64M</translation>
     </message>
+    <message>
+        <source>Clients the hub knows at once, named or not (default 100000; 0: no limit).</source>
+        <translation>Clients the hub knows at once, named or not (default 100000; 0: no limit).</translation>
+    </message>
+    <message>
+        <source>Active subscriptions of all clients together (default 1000000; 0: no limit).</source>
+        <translation>Active subscriptions of all clients together (default 1000000; 0: no limit).</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>

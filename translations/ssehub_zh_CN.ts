@@ -346,6 +346,14 @@
         <source>a size from 0 to 1024G, e.g. 64M</source>
         <translation>0 到 1024G 之间的大小，例如 64M</translation>
     </message>
+    <message>
+        <source>Clients the hub knows at once, named or not (default 100000; 0: no limit).</source>
+        <translation>服务同时记录的客户端数，无论是否命名（默认 100000；0 表示不限）。</translation>
+    </message>
+    <message>
+        <source>Active subscriptions of all clients together (default 1000000; 0: no limit).</source>
+        <translation>所有客户端合计的有效订阅数（默认 1000000；0 表示不限）。</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsModel</name>

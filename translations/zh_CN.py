@@ -1,6 +1,8 @@
 # Simplified Chinese for ssehub's console and command line (source text -> translation).
 # Applied by translations/fill.py; the .ts file is what ships.
 ZH = {
+'Clients the hub knows at once, named or not (default 100000; 0: no limit).': '服务同时记录的客户端数，无论是否命名（默认 100000；0 表示不限）。',
+'Active subscriptions of all clients together (default 1000000; 0: no limit).': '所有客户端合计的有效订阅数（默认 1000000；0 表示不限）。',
 '%1/s': '%1/秒',
 '%1 ms': '%1 毫秒',
 '%1 s': '%1 秒',

@@ -9,6 +9,7 @@
 #include "sseclient.h"
 #include "tokens.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -184,7 +185,7 @@ void TestBounds::streamsCannotPassTheSubscriptionCap()
 
     // One new filter too many is refused as well; held ones are fine.
     QCOMPARE(
-        rawRequest(port(), "GET /events?client_id=many&topic=one/more HTTP/1.1\r\nHost: x\r\n\r\n")
+        rawRequest(port(), "GET /events?client_id=many&topic=one/more HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             .status,
         400);
     SseClient again;
@@ -315,7 +316,8 @@ void TestBounds::authFailuresAreCoalesced()
     // An entry from before the flood: a stream opened and closed by a real client.
     const QByteArray reader
         = makeToken({{QStringLiteral("sub"), QStringLiteral("early-bird")},
-                     {QStringLiteral("roles"), QJsonArray {QStringLiteral("reader")}}},
+                     {QStringLiteral("roles"), QJsonArray {QStringLiteral("reader")}},
+                     {QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 600}},
                     Secret);
     {
         SseClient stream;
@@ -326,14 +328,15 @@ void TestBounds::authFailuresAreCoalesced()
 
     const int flood = 10000;
     QCOMPARE(pipelined(port(),
-                       "GET /connections HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                       "GET /connections HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
                        "not.a.token\r\n\r\n",
                        flood, 4, 401),
              flood);
 
     const QByteArray admin
         = makeToken({{QStringLiteral("sub"), QStringLiteral("ops")},
-                     {QStringLiteral("roles"), QJsonArray {QStringLiteral("admin")}}},
+                     {QStringLiteral("roles"), QJsonArray {QStringLiteral("admin")}},
+                     {QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 600}},
                     Secret);
     const HttpResponse log
         = request(port(), "GET", "/log", {}, {}, {{"Authorization", "Bearer " + admin}});

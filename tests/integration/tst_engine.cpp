@@ -1163,7 +1163,10 @@ void TestEngine::readinessFollowsTheBroker()
     QCOMPARE(anonymous.status, 503);
     QVERIFY2(!anonymous.body.contains(address), anonymous.body.constData());
     QCOMPARE(request(port(), "GET", "/stats").status, 401);
-    const QByteArray token = makeToken({{QStringLiteral("sub"), QStringLiteral("op")}}, secret);
+    const QByteArray token
+        = makeToken({{QStringLiteral("sub"), QStringLiteral("op")},
+                     {QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 600}},
+                    secret);
     const HttpResponse admin
         = request(port(), "GET", "/stats", {}, {}, {{"Authorization", "Bearer " + token}});
     QCOMPARE(admin.status, 200);

@@ -42,7 +42,7 @@ void TestLogExport::csvQuoting()
     entry.reason = QStringLiteral("r");
     entry.detail = QStringLiteral("d");
     const QByteArray row = logCsvRow(entry);
-    QCOMPARE(row, "1970-01-01T00:00:00.000Z,connect,7,c,127.0.0.1:1," + cell + ",r,d\r\n");
+    QCOMPARE(row, "1970-01-01T00:00:00.000Z,connect,7,c,127.0.0.1:1," + cell + ",r,d,1\r\n");
 }
 
 QTEST_GUILESS_MAIN(TestLogExport)
