@@ -167,6 +167,7 @@ private Q_SLOTS:
     void reservedEventTypes_data();
     void reservedEventTypes();
     void expiresAtOutOfRange();
+    void theWholeHubIsBounded();
 };
 
 Engine *TestHttpFront::start(Engine::Config config)
@@ -577,6 +578,47 @@ void TestHttpFront::expiresAtOutOfRange()
     QCOMPARE(
         request(port(), "PATCH", "/subscriptions/c", "{\"expires_at\":253402300799999}").status,
         200);
+}
+
+// One client may hold 1,024 subscriptions; many clients together are bounded too (the audit
+// grew a hub by 87 KB per POST /subscribe of a new client).
+void TestHttpFront::theWholeHubIsBounded()
+{
+    Engine::Config config;
+    config.lifecycle.maxClients = 3;
+    config.lifecycle.maxSubscriptions = 5;
+    start(config);
+    auto subscribe = [this](const QByteArray &client, const QByteArray &topics) {
+        return request(port(), "POST", "/subscribe",
+                       "{\"client_id\":\"" + client + "\",\"topics\":[" + topics + "]}");
+    };
+    QCOMPARE(subscribe("c1", "\"a\",\"b\"").status, 200);
+    QCOMPARE(subscribe("c2", "\"a\",\"b\"").status, 200);
+    // Five active subscriptions at most: two more do not fit, one does.
+    HttpResponse full = subscribe("c3", "\"a\",\"b\"");
+    QCOMPARE(full.status, 503);
+    QVERIFY(full.json()
+                .value(QLatin1String("error"))
+                .toString()
+                .contains(QLatin1String("--max-subscriptions")));
+    QVERIFY(m_engine->hub()->client(QStringLiteral("c3")) == nullptr); // nothing left behind
+    QCOMPARE(subscribe("c3", "\"a\"").status, 200);
+    // Three clients at most: a fourth, by the API or by a stream, is refused.
+    full = subscribe("c4", "\"z\"");
+    QCOMPARE(full.status, 503);
+    QVERIFY(full.json()
+                .value(QLatin1String("error"))
+                .toString()
+                .contains(QLatin1String("--max-clients")));
+    SseClient stream;
+    stream.open(port(), "/events?client_id=c5&topic=z");
+    QTRY_VERIFY(stream.headComplete());
+    QCOMPARE(stream.status(), 503);
+    QCOMPARE(m_engine->hub()->clientCount(), 3);
+    // Known clients go on as before.
+    SseClient known;
+    known.open(port(), "/events?client_id=c1");
+    QTRY_VERIFY(known.hasSession());
 }
 
 QTEST_GUILESS_MAIN(TestHttpFront)
