@@ -1,6 +1,7 @@
 #include "httpclient.h"
 
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonDocument>
 #include <QTcpSocket>
 #include <QTest>
@@ -125,6 +126,18 @@ HttpResponse publish(quint16 port, const QByteArray &topic, const QByteArray &pa
         body += ",\"type\":\"" + type + "\"";
     body += "}";
     return request(port, "POST", "/publish", body);
+}
+
+qint64 residentKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
 }
 
 } // namespace ssehub::test

@@ -32,4 +32,7 @@ HttpResponse publish(quint16 port, const QByteArray &topic, const QByteArray &pa
 // Parses one response from the start of `data`; returns the bytes it used, 0 if incomplete.
 qsizetype parseResponse(const QByteArray &data, HttpResponse *response, bool connectionClosed);
 
+// VmRSS of this process in KiB, from /proc/self/status (-1 when it cannot be read).
+qint64 residentKiB();
+
 } // namespace ssehub::test

@@ -44,19 +44,6 @@ QByteArray topicQuery(const QByteArray &group, int from, int count)
     return query;
 }
 
-// VmRSS of this process in KiB, from /proc/self/status.
-qint64 rssKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
 QList<QJsonObject> jsonLines(const QByteArray &body)
 {
     QList<QJsonObject> lines;
@@ -185,7 +172,8 @@ void TestBounds::streamsCannotPassTheSubscriptionCap()
 
     // One new filter too many is refused as well; held ones are fine.
     QCOMPARE(
-        rawRequest(port(), "GET /events?client_id=many&topic=one/more HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        rawRequest(port(),
+                   "GET /events?client_id=many&topic=one/more HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             .status,
         400);
     SseClient again;
@@ -264,7 +252,7 @@ void TestBounds::streamOpensCostNoMemoryPerStoredFilter()
     }
     QCOMPARE(m_engine->hub()->client(QStringLiteral("heavy"))->subscriptions.size(), 1024);
 
-    const qint64 before = rssKiB();
+    const qint64 before = residentKiB();
     QList<qint64> healthMs;
     for (int i = 0; i < 300; ++i) {
         // A health check sent with each open waits for whatever the open costs the loop.
@@ -278,7 +266,7 @@ void TestBounds::streamOpensCostNoMemoryPerStoredFilter()
         QTRY_VERIFY(stream.hasSession());
     }
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
-    const qint64 grownKiB = rssKiB() - before;
+    const qint64 grownKiB = residentKiB() - before;
     std::sort(healthMs.begin(), healthMs.end());
     qInfo("RSS growth for 300 opens: %lld KiB; /healthz next to an open: median %lld ms, "
           "max %lld ms; log %lld entries",

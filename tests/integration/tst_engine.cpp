@@ -35,18 +35,6 @@ qint64 heapInUseKiB()
     return qint64(mallinfo2().uordblks / 1024);
 }
 
-qint64 residentKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
 QByteArray idOf(const HttpResponse &response)
 {
     return response.json().value(QLatin1String("id")).toString().toUtf8();
@@ -901,8 +889,8 @@ void TestEngine::keepAliveAndPipelining()
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
     auto post = [](const QByteArray &payload, const QByteArray &extra = {}) -> QByteArray {
         const QByteArray body = "{\"topic\":\"ka\",\"payload\":" + payload + "}";
-        return "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extra
-            + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        return "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + extra + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     };
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, port());
