@@ -273,7 +273,8 @@ void TestBounds::streamOpensCostNoMemoryPerStoredFilter()
           grownKiB, healthMs.at(healthMs.size() / 2), healthMs.last(),
           qint64(m_engine->log()->size()));
     // Kept entries are bounded each: 600 entries (connect and disconnect) of a few KB.
-    QVERIFY2(grownKiB < 40 * 1024, QByteArray::number(grownKiB).constData());
+    QVERIFY2(!MemoryFiguresMeaningful || grownKiB < 40 * 1024,
+             QByteArray::number(grownKiB).constData());
     qint64 logBytes = 0;
     for (const LogEntry &e : m_engine->log()->entries())
         logBytes += QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact).size();

@@ -457,7 +457,8 @@ void TestEngine::historyIsBoundedInBytes()
     QCOMPARE(qint64(stats.value(QLatin1String("history_bytes")).toDouble()), history.bytes());
     // The process grew by the history at most, and some slack for the allocator.
     const qint64 grownKiB = residentKiB() - rssBefore;
-    QVERIFY2(grownKiB < (limit + 32 * 1024 * 1024) / 1024, qPrintable(QString::number(grownKiB)));
+    QVERIFY2(!MemoryFiguresMeaningful || grownKiB < (limit + 32 * 1024 * 1024) / 1024,
+             qPrintable(QString::number(grownKiB)));
 
     // A cursor still in the history: exactly what followed it.
     SseClient recent;

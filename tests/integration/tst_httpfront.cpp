@@ -185,7 +185,8 @@ void TestHttpFront::foldedTransferEncodingBuffersNothing()
     QVERIFY2(flood.answer.startsWith("HTTP/1.1 400 Bad Request"), flood.answer.left(200));
     QVERIFY(flood.answer.contains("folding"));
     const qint64 grown = residentKiB() - before;
-    QVERIFY2(grown < 16 * 1024, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(grown)));
+    QVERIFY2(!MemoryFiguresMeaningful || grown < 16 * 1024,
+             qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(grown)));
     // What the server took before it closed: the head and what was in flight, not the flood.
     QVERIFY2(flood.sent < 16 * 1024 * 1024, qPrintable(QString::number(flood.sent)));
     // Nothing was published and the server goes on.
@@ -256,7 +257,8 @@ void TestHttpFront::chunkedBodyCountsWhatArrives()
     QTRY_VERIFY_WITH_TIMEOUT(flood.done, 60000);
     QVERIFY2(flood.answer.startsWith("HTTP/1.1 413 Content Too Large"), flood.answer.left(200));
     QVERIFY(flood.answer.contains("4096"));
-    QVERIFY2(residentKiB() - before < 16 * 1024, "the body was buffered");
+    QVERIFY2(!MemoryFiguresMeaningful || residentKiB() - before < 16 * 1024,
+             "the body was buffered");
     // Just under the limit, chunked, works.
     const QByteArray body = "{\"topic\":\"a\",\"payload\":\"" + QByteArray(3000, 'x') + "\"}";
     QByteArray wire;
@@ -435,7 +437,8 @@ void TestHttpFront::aClientThatReadsNoAnswersIsNotRead()
     qint64 peak = before;
     QTRY_VERIFY_WITH_TIMEOUT((peak = qMax(peak, residentKiB()), flood.stalled.load()), 60000);
     const qint64 grown = peak - before;
-    QVERIFY2(grown < 32 * 1024, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(grown)));
+    QVERIFY2(!MemoryFiguresMeaningful || grown < 32 * 1024,
+             qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(grown)));
     // And it does not keep the connection and the answers for good: cut once its answers have
     // not moved for the request timeout.
     QTRY_VERIFY_WITH_TIMEOUT(flood.cut, 10000);
