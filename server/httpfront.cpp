@@ -285,7 +285,6 @@ void HttpFront::attach(QTcpSocket *socket)
     socket->setReadBufferSize(64 * 1024);
     Conn &conn = m_conns[socket];
     conn.acceptedMs = conn.lastActivityMs = SseConnection::monotonicMs();
-    conn.chunked = http::ChunkedDecoder(m_options.maxBodyBytes);
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readFrom(socket); });
     connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] {
         if (auto it = m_conns.find(socket); it != m_conns.end())
@@ -386,7 +385,7 @@ void HttpFront::readFrom(QTcpSocket *socket)
                 conn.requestStartMs = 0;
                 const HttpRequest request = std::move(conn.request);
                 const Identity who = std::move(conn.who);
-                dispatch(socket, request, who);
+                dispatch(socket, request, who, conn.route);
                 continue;
             }
             conn.phase = Conn::Phase::Body;
@@ -433,8 +432,9 @@ void HttpFront::readFrom(QTcpSocket *socket)
         conn.requestStartMs = 0;
         const HttpRequest request = std::move(conn.request);
         const Identity who = std::move(conn.who);
+        const Conn::Route route = conn.route;
         conn.request = HttpRequest();
-        dispatch(socket, request, who);
+        dispatch(socket, request, who, route);
     }
 }
 
@@ -560,22 +560,6 @@ bool HttpFront::originAllowed(const QByteArray &origin, const QByteArray &host) 
 
 namespace {
 
-enum class RouteKind {
-    None,
-    Preflight,
-    Events,
-    Publish,
-    Subscribe,
-    Unsubscribe,
-    Ack,
-    Subscriptions,
-    Connections,
-    Kick,
-    Log,
-    Engine,
-    Demo,
-};
-
 const QByteArray SubscriptionsPrefix = QByteArrayLiteral("/subscriptions/");
 const QByteArray ConnectionsPrefix = QByteArrayLiteral("/connections/");
 
@@ -614,6 +598,7 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
     const QByteArray &path = head.path;
     using Method = HttpRequest::Method;
     const Method method = request.method();
+    using RouteKind = Conn::Route;
     RouteKind kind = RouteKind::None;
     QByteArray allow; // the methods of the path
     bool admin = false;
@@ -716,42 +701,58 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
                          .arg(m_options.maxBodyBytes));
     if (hasBody && head.expectContinue && conn.sent + 1 == conn.issued)
         socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    conn.route = kind;
     return true;
 }
 
-void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const Identity &who)
+void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const Identity &who,
+                         Conn::Route route)
 {
     const QByteArray &path = request.head().path;
-    using Method = HttpRequest::Method;
-    if (request.method() == Method::Options) {
+    using Route = Conn::Route;
+    switch (route) {
+    case Route::None: // answered in beginRequest
+        break;
+    case Route::Preflight:
         servePreflight(request, socket);
-    } else if (path == "/events") {
+        break;
+    case Route::Events:
         serveEvents(request, socket, who);
-    } else if (path == "/publish") {
+        break;
+    case Route::Publish:
         servePublish(request, socket, who);
-    } else if (path == "/subscribe") {
+        break;
+    case Route::Subscribe:
         serveSubscribe(request, socket, who);
-    } else if (path == "/unsubscribe") {
+        break;
+    case Route::Unsubscribe:
         serveUnsubscribe(request, socket, who);
-    } else if (path == "/ack") {
+        break;
+    case Route::Ack:
         serveAck(request, socket, who);
-    } else if (path.startsWith(SubscriptionsPrefix)) {
+        break;
+    case Route::Subscriptions:
         serveSubscriptions(request, socket,
                            QString::fromLatin1(path.mid(SubscriptionsPrefix.size())), who);
-    } else if (path == "/connections") {
+        break;
+    case Route::Connections:
         serveConnections(request, socket);
-    } else if (const auto route = m_routes.constFind(path); route != m_routes.cend()) {
-        RouteRequest routeRequest;
-        routeRequest.query = request.query();
-        const Reply answer = route->provider(routeRequest);
+        break;
+    case Route::Engine: {
+        const Reply answer = m_routes.value(path).provider(RouteRequest {request.query()});
         reply(replyTo(request, socket), answer.status, answer.contentType, answer.body,
               answer.status == 503 ? QByteArrayLiteral("Retry-After: 5\r\n") : QByteArray());
-    } else if (path == "/log") {
+        break;
+    }
+    case Route::Log:
         serveLog(request, socket);
-    } else if (path.startsWith(ConnectionsPrefix)) {
+        break;
+    case Route::Kick:
         serveKick(request, socket, QString::fromLatin1(path.mid(ConnectionsPrefix.size())));
-    } else {
+        break;
+    case Route::Demo:
         serveDemo(request, socket);
+        break;
     }
 }
 
@@ -1553,8 +1554,7 @@ void HttpFront::serveSubscriptions(const HttpRequest &request, QTcpSocket *socke
         return;
     }
     const QString clientId = QString::fromUtf8(rawId);
-    if (!mayActFor(replyTo(request, socket), who, clientId))
-        return;
+    // Acting for this client was checked from the head (beginRequest).
     if (request.method() == HttpRequest::Method::Get
         || request.method() == HttpRequest::Method::Head) {
         bool all = false;

@@ -160,9 +160,26 @@ private:
     struct Conn
     {
         enum class Phase { Head, Body, Closing };
+        // What the head asked for (decided once, in beginRequest).
+        enum class Route {
+            None,
+            Preflight,
+            Events,
+            Publish,
+            Subscribe,
+            Unsubscribe,
+            Ack,
+            Subscriptions,
+            Connections,
+            Kick,
+            Log,
+            Engine,
+            Demo,
+        };
         Phase phase = Phase::Head;
         QByteArray in; // received and not parsed yet (bounded by the head limit)
         HttpRequest request; // the request whose body is being read
+        Route route = Route::None; // its route
         Identity who; // its identity, from the head
         http::ChunkedDecoder chunked;
         qint64 acceptedMs = 0;
@@ -186,7 +203,8 @@ private:
     // A head is complete: checks what can be checked before the body. Returns false when the
     // request was answered (and the connection is closing if a body was on its way).
     bool beginRequest(QTcpSocket *socket, Conn &conn);
-    void dispatch(QTcpSocket *socket, const HttpRequest &request, const Identity &who);
+    void dispatch(QTcpSocket *socket, const HttpRequest &request, const Identity &who,
+                  Conn::Route route);
     // Answers an error and closes the connection after it, reading no more of what the client
     // sends (it is drained for a moment so that the client reads the answer, not a reset).
     void rejectEarly(QTcpSocket *socket, int status, const QString &message,
