@@ -455,6 +455,23 @@ qsizetype ChunkedDecoder::feed(QByteArrayView data, QByteArray *body)
     return pos;
 }
 
+// Query parameters as raw bytes. '+' stays '+' (it is the MQTT wildcard, not a space);
+// percent escapes are decoded, so "%23" is '#'.
+QList<QPair<QByteArray, QByteArray>> queryItems(const QByteArray &query)
+{
+    QList<QPair<QByteArray, QByteArray>> items;
+    for (const QByteArray &part : query.split('&')) {
+        if (part.isEmpty())
+            continue;
+        const qsizetype eq = part.indexOf('=');
+        const QByteArray key = QByteArray::fromPercentEncoding(eq < 0 ? part : part.left(eq));
+        const QByteArray value
+            = eq < 0 ? QByteArray() : QByteArray::fromPercentEncoding(part.mid(eq + 1));
+        items.append({key, value});
+    }
+    return items;
+}
+
 QByteArray reasonPhrase(int status)
 {
     switch (status) {

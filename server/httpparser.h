@@ -95,6 +95,10 @@ private:
     Error m_error;
 };
 
+// Query parameters as raw bytes. '+' stays '+' (it is the MQTT wildcard, not a space); percent
+// escapes are decoded, so "%23" is '#'.
+QList<QPair<QByteArray, QByteArray>> queryItems(const QByteArray &query);
+
 // The reason phrase of a status code ("Not Found"); every status the engine sends has one.
 QByteArray reasonPhrase(int status);
 
