@@ -289,6 +289,9 @@ int main(int argc, char **argv)
         ssehub::ConsoleSettings::load(&options.engine, options.explicitOptions);
         ssehub::MainWindow window(&engine, options.engine);
         reloadRequested = [&window] { window.reloadAccess(); };
+        // SIGINT/SIGTERM: the window closes as Quit does, draining first; a second one quits
+        // at once.
+        quitRequested = [&window] { window.close(); };
         if (window.startEngine())
             printf("ssehub listening on %s\n", qPrintable(engine.listenUrl()));
         fflush(stdout);
@@ -310,6 +313,7 @@ int main(int argc, char **argv)
         }
         const int code = app->exec();
         reloadRequested = {};
+        quitRequested = {};
         engine.stop();
         return code;
     }
@@ -351,10 +355,13 @@ int main(int argc, char **argv)
         qCInfo(lcApp) << "shutting down: draining streams";
         QPointer<QCoreApplication> app(QCoreApplication::instance());
         engine.post([app](ssehub::Engine *e) {
-            e->drain([app] {
-                if (app)
-                    QMetaObject::invokeMethod(app, &QCoreApplication::quit, Qt::QueuedConnection);
-            });
+            e->drain(
+                [app] {
+                    if (app)
+                        QMetaObject::invokeMethod(app, &QCoreApplication::quit,
+                                                  Qt::QueuedConnection);
+                },
+                ssehub::CloseReason::Shutdown, QStringLiteral("signal"));
         });
     };
 

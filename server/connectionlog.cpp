@@ -171,7 +171,8 @@ void ConnectionLog::append(LogEntry entry)
         || entry.kind == Kind::AuthFailure // HttpFront logs those itself
         || (entry.kind == Kind::Disconnect
             && (entry.reason == QLatin1String("client-closed")
-                || entry.reason == QLatin1String("server-shutdown")));
+                || entry.reason == QLatin1String("server-shutdown")
+                || entry.reason == QLatin1String("restart")));
     if (routine ? lcSse().isDebugEnabled() : lcSse().isInfoEnabled()) {
         const QString line = LogEntry::kindName(entry.kind) + QStringLiteral(" connection ")
             + QString::number(entry.connectionId) + QStringLiteral(" remote ") + entry.remoteAddress

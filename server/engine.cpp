@@ -763,7 +763,7 @@ QString Engine::reconfigure(const Config &next, bool *ok)
     return message;
 }
 
-void Engine::drain(std::function<void()> done)
+void Engine::drain(std::function<void()> done, CloseReason reason, const QString &cause)
 {
     // Stop taking connections, tell every stream to come back later, let queued bytes go out,
     // then close; bounded by drainMs.
@@ -773,11 +773,16 @@ void Engine::drain(std::function<void()> done)
         done();
         return;
     }
-    m_hub->drain(m_config.retryMs, m_config.drainMs, [this, done = std::move(done)] {
+    qCInfo(lcEngine).noquote() << "draining" << m_hub->connectionCount() << "stream(s) for at most"
+                               << m_config.drainMs << "ms"
+                               << (cause.isEmpty() ? QString() : QStringLiteral("(%1)").arg(cause));
+    m_hub->drain(m_config.retryMs, m_config.drainMs, reason, cause, [this, done = std::move(done)] {
         m_hub->saveNow();
         m_log->closeWindows();
         if (m_logFile)
             m_logFile->flush();
+        if (m_snapshotTimer.isActive())
+            takeSnapshot(); // the closes, before the console lets go of this engine
         done();
     });
 }
@@ -1009,6 +1014,7 @@ void EngineThread::stop()
         return;
     Engine *engine = m_engine;
     m_engine = nullptr;
+    m_stopping = false;
     ++m_generation;
     // Stop and delete on its own thread: sockets and timers must not be touched from here.
     QMetaObject::invokeMethod(
@@ -1016,6 +1022,39 @@ void EngineThread::stop()
     m_thread->quit();
     m_thread->wait();
     m_thread.reset();
+}
+
+void EngineThread::drainAndStop(CloseReason reason, const QString &cause,
+                                std::function<void()> done)
+{
+    if (!m_engine) {
+        if (done)
+            done();
+        return;
+    }
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    const quint64 generation = m_generation;
+    // The engine thread cannot finish before this object's stop() has deleted the engine, so
+    // this is alive whenever the drain's callback runs; the queued call is dropped if this
+    // object is gone by the time it would be delivered.
+    post([this, generation, reason, cause, done = std::move(done)](Engine *e) {
+        e->drain(
+            [this, generation, done] {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, done] {
+                        if (generation != m_generation) // stopped at once meanwhile
+                            return;
+                        stop();
+                        if (done)
+                            done();
+                    },
+                    Qt::QueuedConnection);
+            },
+            reason, cause);
+    });
 }
 
 void EngineThread::post(std::function<void(Engine *)> fn)

@@ -154,8 +154,12 @@ public:
     // an error (e.g. a broken ACL file) nothing changes and *ok is false.
     QString reconfigure(const Config &next, bool *ok);
     // Graceful shutdown: stops accepting, sends every stream a retry hint and `event: shutdown`,
-    // lets what is queued go out (at most Config::drainMs), closes, saves; then calls done.
-    void drain(std::function<void()> done);
+    // lets what is queued go out (at most Config::drainMs), closes (reason Shutdown, or Restart
+    // when the server comes back at once), saves; then calls done. cause names who asked
+    // ("signal", "console") in the log. An attached console gets a last snapshot first, so that
+    // it sees every close.
+    void drain(std::function<void()> done, CloseReason reason = CloseReason::Shutdown,
+               const QString &cause = QString());
     // GET /metrics: Prometheus text. No label per client or topic, except the topics listed in
     // Config::metricsTopics.
     QByteArray metricsText() const;
@@ -219,9 +223,15 @@ public:
 
     // Starts the thread and the engine on it; blocks until it listens or failed.
     bool start(const Engine::Config &config, QString *error);
-    // Stops the engine, deletes it on its thread and joins the thread.
+    // Stops the engine at once (streams closed without a drain), deletes it on its thread and
+    // joins the thread.
     void stop();
+    // Drains as SIGTERM does headless (Engine::drain, bounded by the drain time) without
+    // blocking this thread, then stops; done runs here afterwards. While draining, isRunning()
+    // stays true and isStopping() is true; a second call only adds nothing.
+    void drainAndStop(CloseReason reason, const QString &cause, std::function<void()> done);
     bool isRunning() const { return m_engine != nullptr; }
+    bool isStopping() const { return m_stopping; }
 
     quint16 port() const { return m_port; }
     QString listenUrl() const { return m_listenUrl; }
@@ -261,6 +271,7 @@ private:
     QString m_listenUrl;
     QStringList m_startProblems;
     bool m_consoleAttached = false;
+    bool m_stopping = false;
     quint64 m_generation = 0; // of the current engine: relays drop what older ones sent
 };
 

@@ -520,8 +520,10 @@ void Hub::closeAll(CloseReason reason)
         connection->close(reason);
 }
 
-void Hub::drain(int retryMs, qint64 drainMs, std::function<void()> done)
+void Hub::drain(int retryMs, qint64 drainMs, CloseReason reason, const QString &cause,
+                std::function<void()> done)
 {
+    m_closeCause = cause;
     const QByteArray notice = "retry: " + QByteArray::number(retryMs)
         + "\nevent: shutdown\ndata: {\"retry_ms\":" + QByteArray::number(retryMs) + "}\n\n";
     for (SseConnection *connection : std::as_const(m_connections))
@@ -529,12 +531,12 @@ void Hub::drain(int retryMs, qint64 drainMs, std::function<void()> done)
     const qint64 deadline = SseConnection::monotonicMs() + drainMs;
     auto *timer = new QTimer(this);
     timer->setInterval(20);
-    auto step = [this, timer, deadline, done = std::move(done)] {
+    auto step = [this, timer, deadline, reason, done = std::move(done)] {
         const auto all = m_connections.values();
         const bool late = SseConnection::monotonicMs() >= deadline;
         for (SseConnection *connection : all) {
             if (late || connection->bytesQueued() == 0)
-                connection->close(CloseReason::Shutdown);
+                connection->close(reason);
         }
         if (m_connections.isEmpty() || late) {
             timer->stop();
@@ -585,6 +587,9 @@ void Hub::onClosed(SseConnection *connection, CloseReason reason)
     entry.detail = QStringLiteral("events=%1 bytes=%2")
                        .arg(connection->eventsSent())
                        .arg(connection->bytesSent());
+    if ((reason == CloseReason::Shutdown || reason == CloseReason::Restart)
+        && !m_closeCause.isEmpty())
+        entry.detail += QStringLiteral(" by=") + m_closeCause;
     m_log->append(entry);
     dropClientIfUnused(client);
 

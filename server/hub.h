@@ -169,9 +169,11 @@ public:
 
     bool kick(quint64 connectionId);
     void closeAll(CloseReason reason);
-    // Shutdown: every stream gets `retry: retryMs` and `event: shutdown`; each is closed once its
-    // queue is empty, the rest after drainMs; then done is called.
-    void drain(int retryMs, qint64 drainMs, std::function<void()> done);
+    // Shutdown: every stream gets `retry: retryMs` and `event: shutdown`; each is closed (with
+    // reason, Shutdown or Restart) once its queue is empty, the rest after drainMs; then done is
+    // called. cause (who asked: a signal, the console) goes into each close's log entry.
+    void drain(int retryMs, qint64 drainMs, CloseReason reason, const QString &cause,
+               std::function<void()> done);
 
     int connectionCount() const { return int(m_connections.size()); }
     int connectionsFrom(const QHostAddress &peer) const { return m_perAddress.value(peer); }
@@ -261,6 +263,7 @@ private:
     QTimer m_heartbeat;
     QTimer m_sweeper;
     QTimer m_saveTimer;
+    QString m_closeCause; // drain: who asked, for the close entries in the log
     qint64 m_nextSweep = 0;
     std::unique_ptr<SubscriptionStore> m_store;
     quint64 m_nextId = 1;

@@ -4,6 +4,7 @@
 #include "topicfilter.h"
 
 #include <QCryptographicHash>
+#include <QTimer>
 #include <QUrl>
 
 namespace ssehub {
@@ -80,6 +81,8 @@ return {last, maxdel, first, entries}
 )lua");
 
 constexpr int PageSize = 1000;
+// A read refused before it was sent fails after this long (see readStream).
+constexpr int RefusedRetryMs = 100;
 constexpr size_t MaxBuffered = 100000;
 
 QByteArray sha1Hex(const QByteArray &text)
@@ -343,9 +346,14 @@ void RedisBroker::readStream(std::optional<quint64> after, int count, ReadDone d
     };
     auto first = [handle](const RedisReply &reply) { handle(reply, handle); };
     if (!m_commands->command(args, first)) {
-        StreamRead read;
-        read.error = QStringLiteral("Redis unavailable");
-        done(read);
+        // Refused at once (the connection is going down while still counted as ready). Never
+        // call back from here: callers retry on failure, and a retry refused at once again
+        // would recurse until the stack is gone (seen with redis-server frozen by SIGSTOP).
+        QTimer::singleShot(RefusedRetryMs, this, [done = std::move(done)] {
+            StreamRead read;
+            read.error = QStringLiteral("Redis unavailable");
+            done(read);
+        });
     }
 }
 

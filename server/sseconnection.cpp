@@ -42,6 +42,8 @@ QString closeReasonName(CloseReason reason)
         return QStringLiteral("kicked");
     case CloseReason::Shutdown:
         return QStringLiteral("server-shutdown");
+    case CloseReason::Restart:
+        return QStringLiteral("restart");
     case CloseReason::AuthExpired:
         return QStringLiteral("auth-expired");
     }
@@ -499,7 +501,7 @@ void SseConnection::close(CloseReason reason)
         socket->disconnect(this);
         socket->setParent(nullptr); // outlives this stream until its last bytes are out
         if (reason == CloseReason::Kicked || reason == CloseReason::Shutdown
-            || reason == CloseReason::AuthExpired) {
+            || reason == CloseReason::Restart || reason == CloseReason::AuthExpired) {
             for (const Queued &q : m_queue)
                 socket->write(q.bytes);
             connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
@@ -519,6 +521,7 @@ void SseConnection::close(CloseReason reason)
         switch (reason) {
         case CloseReason::Kicked:
         case CloseReason::Shutdown:
+        case CloseReason::Restart:
         case CloseReason::AuthExpired:
             // What the kernel takes now reaches the client, then an orderly end of stream, on
             // which EventSource reconnects.

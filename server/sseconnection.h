@@ -25,6 +25,7 @@ enum class CloseReason {
     WriteFailed,
     Kicked,
     Shutdown,
+    Restart, // the operator restarts the server (new settings); clients come back
     AuthExpired
 };
 QString closeReasonName(CloseReason reason);

@@ -893,6 +893,14 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>Export failed</source>
         <translation>Export failed</translation>
     </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Stopping…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most %1 s)…</source>
+        <translation><numerusform>Stopping: %n stream get what is queued for them and a shutdown notice (at most %1 s)…</numerusform><numerusform>Stopping: %n streams get what is queued for them and a shutdown notice (at most %1 s)…</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodesModel</name>

@@ -893,6 +893,14 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most %1 s)…</source>
+        <translation><numerusform>正在停止：%n 个流正在接收排队中的数据和停止通知（最多 %1 秒）…</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodesModel</name>

@@ -158,6 +158,8 @@ ZH = {
 'Server stopped': '服务已停止',
 'Listening on %1': '正在监听 %1',
 'stopped': '已停止',
+'Stopping…': '正在停止…',
+'Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most %1 s)…': '正在停止：%n 个流正在接收排队中的数据和停止通知（最多 %1 秒）…',
 'Server stopped; every stream was closed.': '服务已停止；所有流均已关闭。',
 'Engine restarted with the new settings on %1; %n stream(s) were closed and reconnect.': '引擎已按新设置在 %1 上重启；%n 个流已关闭并将重连。',
 'Redis is unreachable (%1): publishes are refused with 503 and streams wait until it is back. Check that redis-server runs at %2.': 'Redis 无法访问（%1）：发布请求将返回 503，流会等待其恢复。请检查 redis-server 是否在 %2 运行。',

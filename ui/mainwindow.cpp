@@ -28,10 +28,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
@@ -550,6 +552,7 @@ bool MainWindow::startEngine()
         updateBanner();
         m_startStop->setText(tr("Start server"));
         statusBar()->showMessage(tr("Server stopped"));
+        Q_EMIT engineStarted(false);
         return false;
     }
     m_engineError.clear();
@@ -559,38 +562,79 @@ bool MainWindow::startEngine()
     m_statusUrl->setText(
         QStringLiteral("<a href=\"%1/\">%1</a>").arg(m_engine->listenUrl().toHtmlEscaped()));
     statusBar()->showMessage(tr("Listening on %1").arg(m_engine->listenUrl()), 5000);
+    Q_EMIT engineStarted(true);
     return true;
 }
 
 void MainWindow::stopEngine()
 {
-    m_engine->stop();
+    drainEngine(CloseReason::Shutdown, [this] {
+        statusBar()->showMessage(tr("Server stopped; every stream was closed."));
+    });
+}
+
+void MainWindow::drainEngine(CloseReason reason, std::function<void()> then)
+{
+    if (!m_engine->isRunning()) {
+        if (then)
+            then();
+        return;
+    }
+    if (then)
+        m_afterStop.append(std::move(then));
+    if (m_engine->isStopping())
+        return;
+    const int open = m_last ? m_last->stats.connections : 0;
+    m_startStop->setEnabled(false);
+    m_startStop->setText(tr("Stopping…"));
+    statusBar()->showMessage(
+        tr("Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most "
+           "%1 s)…",
+           nullptr, open)
+            .arg(QLocale().toString(double(m_config.drainMs) / 1000, 'g', 3)));
+    QPointer<MainWindow> self(this);
+    m_engine->drainAndStop(reason, QStringLiteral("console"), [self] {
+        if (!self)
+            return;
+        self->showStopped();
+        const QList<std::function<void()>> pending = std::exchange(self->m_afterStop, {});
+        for (const auto &fn : pending)
+            fn();
+    });
+}
+
+void MainWindow::showStopped()
+{
     m_last.reset();
     m_connections->clear();
     m_topics->clear();
     m_nodes->applyNodes({}, QDateTime::currentMSecsSinceEpoch());
+    m_startStop->setEnabled(true);
     m_startStop->setText(tr("Start server"));
     m_statusUrl->setText(tr("stopped"));
     m_statusConnections->clear();
     m_statusUptime->clear();
     m_statusBroker->clear();
-    statusBar()->showMessage(tr("Server stopped; every stream was closed."));
+    Q_EMIT engineStopped();
 }
 
 bool MainWindow::applyConfig(const Engine::Config &config)
 {
-    const int open = m_last ? m_last->stats.connections : 0;
     m_config = config;
     ConsoleSettings::save(config);
-    stopEngine();
-    if (!startEngine())
-        return false;
-    statusBar()->showMessage(
-        tr("Engine restarted with the new settings on %1; %n stream(s) were closed and "
-           "reconnect.",
-           nullptr, open)
-            .arg(m_engine->listenUrl()),
-        15000);
+    if (!m_engine->isRunning())
+        return startEngine();
+    const int open = m_last ? m_last->stats.connections : 0;
+    drainEngine(CloseReason::Restart, [this, open] {
+        if (!startEngine())
+            return;
+        statusBar()->showMessage(
+            tr("Engine restarted with the new settings on %1; %n stream(s) were closed and "
+               "reconnect.",
+               nullptr, open)
+                .arg(m_engine->listenUrl()),
+            15000);
+    });
     return true;
 }
 
@@ -1003,6 +1047,14 @@ void MainWindow::saveState() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_engine->isRunning() && !m_engine->isStopping()) {
+        // Quit drains like SIGTERM; the window goes once the streams were let go.
+        event->ignore();
+        drainEngine(CloseReason::Shutdown, [this] { close(); });
+        return;
+    }
+    if (m_engine->isStopping())
+        m_engine->stop(); // asked again while draining: at once
     saveState();
     QMainWindow::closeEvent(event);
 }

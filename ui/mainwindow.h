@@ -46,12 +46,17 @@ public:
     // Starts the engine with the current configuration; on failure the banner says why and the
     // console stays open (settings can fix it).
     bool startEngine();
+    // Drains every stream as SIGTERM does headless (retry hint and `event: shutdown` after the
+    // data already queued, bounded by the drain time), then stops; returns at once and
+    // engineStopped follows. Quit and window close do the same before the window goes.
     void stopEngine();
     // Problems found at start that the operator must see (e.g. listening on a public address
     // without authentication): shown as a banner above everything else.
     void setStartProblems(const QStringList &problems);
     const Engine::Config &config() const { return m_config; }
-    // Applies a new configuration: stores it and restarts the engine.
+    // Applies a new configuration: stores it and restarts the engine (a running one drains
+    // first, closing its streams as "restart"; engineStarted follows). False only when a stopped
+    // engine could not start.
     bool applyConfig(const Engine::Config &config);
     // Writes the log entries the Log view shows (CSV for .csv, JSON Lines otherwise).
     bool exportLog(const QString &path, QString *error);
@@ -78,11 +83,16 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void snapshotApplied();
+    void engineStarted(bool ok);
+    void engineStopped();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // Drains and stops (reason Shutdown or Restart), then runs then.
+    void drainEngine(CloseReason reason, std::function<void()> then);
+    void showStopped();
     QWidget *buildOverview();
     QWidget *buildConnections();
     QWidget *buildTopics();
@@ -107,6 +117,7 @@ private:
     QStringList m_startProblems;
     QString m_engineError;
     bool m_brokerDown = false;
+    QList<std::function<void()>> m_afterStop; // run once the draining engine has stopped
     SnapshotPtr m_last;
     ThroughputHistory m_history;
 

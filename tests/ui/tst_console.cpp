@@ -31,6 +31,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -212,6 +213,8 @@ private Q_SLOTS:
     void warnsAboutAnOpenPublicAddress();
     void settingsDialogValidates();
     void settingsApplyRestartsTheEngine();
+    void stopDrainsLikeSigterm();
+    void quitDrainsBeforeTheWindowCloses();
     void windowStateIsRestored();
     void reloadsAccessRulesFromTheMenu();
     void showsBrokerAndCluster();
@@ -514,7 +517,9 @@ void TestConsole::exportWritesCsvAndJsonLinesThatMatchTheLog()
     QVERIFY(error.contains(QLatin1String("missing/dir")));
 
     // --export-log: written when the engine stops, disconnects included.
+    QSignalSpy stopped(c.window.get(), &MainWindow::engineStopped);
     c.window->stopEngine();
+    QVERIFY(stopped.wait(10000));
     QFile onExit(config.exportLogPath);
     QVERIFY(onExit.open(QIODevice::ReadOnly));
     QVERIFY(onExit.readAll().count("\r\n") >= 5);
@@ -755,8 +760,14 @@ void TestConsole::settingsApplyRestartsTheEngine()
     Engine::Config changed = c.window->config();
     changed.heartbeatMs = 1234;
     changed.historySize = 77;
+    QSignalSpy started(c.window.get(), &MainWindow::engineStarted);
     QVERIFY(c.window->applyConfig(changed));
-    QTRY_VERIFY(!before.isConnected()); // the old engine closed its streams
+    QVERIFY(started.wait(10000));
+    QCOMPARE(started.first().first().toBool(), true);
+    QVERIFY(!before.isConnected()); // the old engine drained and closed its streams
+    QCOMPARE(before.retryMs(), c.window->config().retryMs);
+    QVERIFY(!before.events().isEmpty());
+    QCOMPARE(before.events().last().type, QByteArray("shutdown"));
     QVERIFY(c.window->statusBar()->currentMessage().contains(QLatin1String("restarted")));
     QVERIFY(c.window->statusBar()->currentMessage().contains(QLatin1String("1 stream")));
     SseClient after;
@@ -775,6 +786,84 @@ void TestConsole::settingsApplyRestartsTheEngine()
     QCOMPARE(overridden.historySize, qsizetype(77));
 }
 
+// Stop server: every stream gets what was queued for it, then the retry hint and
+// `event: shutdown`, as SIGTERM does headless; the console's log shows every close.
+void TestConsole::stopDrainsLikeSigterm()
+{
+    Console c;
+    Engine::Config config = baseConfig();
+    config.retryMs = 1234;
+    config.drainMs = 5000;
+    config.maxQueueBytes = 32 * 1024 * 1024;
+    QVERIFY(c.start(config));
+    SseClient reader;
+    reader.open(c.port(), clientPath("reader", "big"));
+    SseClient stalled; // reads nothing until the drain has begun: its data waits in the queue
+    stalled.open(c.port(), clientPath("stalled", "big"));
+    QTRY_COMPARE(c.model()->rowCount(), 2);
+    stalled.setReading(false);
+    const int events = 100; // 5 MB: more than the kernel's buffers take
+    const QByteArray payload = "\"" + QByteArray(50 * 1024, 'x') + "\"";
+    for (int i = 0; i < events; ++i)
+        QCOMPARE(publish(c.port(), "big", payload).status, 200);
+    QTRY_COMPARE(reader.messages().size(), events);
+    // The stalled stream has data queued in the server, beyond what the kernel took.
+    QTRY_VERIFY(c.model()->rowAt(c.rowFor(QStringLiteral("stalled"))).bytesQueued > 0);
+
+    QSignalSpy stopped(c.window.get(), &MainWindow::engineStopped);
+    auto *action = c.window->findChild<QAction *>(QStringLiteral("startStopAction"));
+    action->trigger();
+    QVERIFY(!action->isEnabled()); // no second stop or start while draining
+    QTRY_COMPARE(reader.events().isEmpty() ? QByteArray() : reader.events().last().type,
+                 QByteArray("shutdown"));
+    QCOMPARE(reader.retryMs(), 1234);
+    QVERIFY(c.engine.isRunning()); // still draining: the stalled stream holds it
+    stalled.setReading(true);
+    QVERIFY(stopped.wait(10000));
+    QVERIFY(!c.engine.isRunning());
+    QVERIFY(action->isEnabled());
+    QTRY_VERIFY(!stalled.isConnected());
+    // Everything queued arrived, in order, before the notice.
+    QCOMPARE(stalled.messages().size(), events + 1);
+    QCOMPARE(stalled.events().last().type, QByteArray("shutdown"));
+    QCOMPARE(stalled.retryMs(), 1234);
+    // Both closes are in the console's log, with the reason and who asked.
+    int closes = 0;
+    for (int row = 0; row < c.window->logModel()->rowCount(); ++row) {
+        const LogEntry &e = c.window->logModel()->entryAt(row);
+        if (e.kind != LogEntry::Kind::Disconnect)
+            continue;
+        ++closes;
+        QCOMPARE(e.reason, QStringLiteral("server-shutdown"));
+        QVERIFY2(e.detail.contains(QLatin1String("by=console")), qPrintable(e.detail));
+    }
+    QCOMPARE(closes, 2);
+    // And it starts again.
+    action->trigger();
+    QTRY_VERIFY(c.engine.isRunning());
+}
+
+// Quit (and closing the window) with open streams drains before the window goes.
+void TestConsole::quitDrainsBeforeTheWindowCloses()
+{
+    Console c;
+    Engine::Config config = baseConfig();
+    config.retryMs = 2345;
+    QVERIFY(c.start(config));
+    SseClient client;
+    client.open(c.port(), clientPath("leaving", "x"));
+    QTRY_COMPARE(c.model()->rowCount(), 1);
+    QSignalSpy stopped(c.window.get(), &MainWindow::engineStopped);
+    c.window->close();
+    QVERIFY(c.window->isVisible()); // not before the drain
+    QVERIFY(stopped.wait(10000));
+    QTRY_VERIFY(!c.window->isVisible());
+    QTRY_VERIFY(!client.isConnected());
+    QCOMPARE(client.retryMs(), 2345);
+    QCOMPARE(client.events().last().type, QByteArray("shutdown"));
+    QVERIFY(hasLogEntry(c.window.get(), LogEntry::Kind::Disconnect, QStringLiteral("leaving")));
+}
+
 void TestConsole::windowStateIsRestored()
 {
     QSettings().clear();
@@ -785,7 +874,8 @@ void TestConsole::windowStateIsRestored()
         c.window->findChild<QTabWidget *>(QStringLiteral("views"))->setCurrentIndex(5);
         auto *view = c.window->findChild<QTableView *>(QStringLiteral("connectionsView"));
         view->horizontalHeader()->resizeSection(ConnectionsModel::Client, 233);
-        c.window->close();
+        c.window->close(); // drains first, then closes and saves the window's state
+        QTRY_VERIFY(!c.window->isVisible());
     }
     Console again;
     QVERIFY(again.start(baseConfig()));
