@@ -1,12 +1,18 @@
 #include "subscriptionstore.h"
 
+#include "event.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace ssehub {
 
@@ -67,26 +73,106 @@ QHash<QString, Client> FileSubscriptionStore::load(QString *error)
     return clients;
 }
 
+QByteArray FileSubscriptionStore::serialize(const QHash<QString, Client> &clients)
+{
+    // Written by hand, one client after the other: a QJsonObject of every client would sort its
+    // keys on every insertion (quadratic in the number of clients).
+    QByteArray out;
+    out.reserve(64 + clients.size() * 160);
+    out += "{\"version\":1,\"clients\":{";
+    bool first = true;
+    for (auto it = clients.cbegin(); it != clients.cend(); ++it) {
+        if (!first)
+            out += ',';
+        first = false;
+        out += jsonString(it.key().toUtf8());
+        out += ':';
+        out += QJsonDocument(it.value().toJson()).toJson(QJsonDocument::Compact);
+    }
+    out += "}}";
+    return out;
+}
+
+namespace {
+
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+// write(2) until everything is out (or an error).
+bool writeAll(int fd, const char *data, qsizetype size)
+{
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size_t(size));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        data += n;
+        size -= n;
+    }
+    return true;
+}
+
+} // namespace
+
 bool FileSubscriptionStore::save(const QHash<QString, Client> &clients, QString *error)
 {
-    QDir().mkpath(QFileInfo(m_path).absolutePath());
-    QJsonObject all;
-    for (auto it = clients.cbegin(); it != clients.cend(); ++it)
-        all.insert(it.key(), it.value().toJson());
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly)) {
+    return writeDurably(serialize(clients), error);
+}
+
+bool FileSubscriptionStore::writeDurably(const QByteArray &data, QString *error)
+{
+    // Durable before it is acknowledged: the whole file goes to a temporary name beside it, is
+    // fsync'ed, renamed over the old one (atomic: a reader or a restart after a crash sees the
+    // old or the new file, never a mix), and the directory is fsync'ed so that the rename
+    // itself survives a power cut.
+    const QFileInfo info(m_path);
+    const QString dir = info.absolutePath();
+    QDir().mkpath(dir);
+    const QByteArray target = QFile::encodeName(info.absoluteFilePath());
+    const QByteArray temporary = target + ".tmp";
+    auto fail = [&](const char *step, int code) {
         if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString());
+            *error = QStringLiteral("cannot write %1 (%2: %3)")
+                         .arg(m_path, QLatin1String(step), errnoText(code));
         return false;
+    };
+    const int fd = ::open(temporary.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return fail("open", errno);
+    if (!writeAll(fd, data.constData(), data.size())) {
+        const int code = errno;
+        ::close(fd);
+        ::unlink(temporary.constData());
+        return fail("write", code);
     }
-    file.write(QJsonDocument(
-                   QJsonObject {{QStringLiteral("version"), 1}, {QStringLiteral("clients"), all}})
-                   .toJson(QJsonDocument::Compact));
-    if (!file.commit()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString());
-        return false;
+    if (::fsync(fd) != 0) {
+        const int code = errno;
+        ::close(fd);
+        ::unlink(temporary.constData());
+        return fail("fsync", code);
     }
+    if (::close(fd) != 0) {
+        const int code = errno;
+        ::unlink(temporary.constData());
+        return fail("close", code);
+    }
+    if (::rename(temporary.constData(), target.constData()) != 0) {
+        const int code = errno;
+        ::unlink(temporary.constData());
+        return fail("rename", code);
+    }
+    const int dirFd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirFd < 0)
+        return fail("open directory", errno);
+    const int synced = ::fsync(dirFd);
+    const int code = errno;
+    ::close(dirFd);
+    if (synced != 0)
+        return fail("fsync directory", code);
     return true;
 }
 

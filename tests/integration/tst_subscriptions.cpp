@@ -74,6 +74,7 @@ private Q_SLOTS:
     void ackCursor();
     void persistenceAcrossRestart();
     void corruptStoreIsSetAside();
+    void answeredOnceOnDisk();
     void payloadFormat();
     void errors_data();
     void errors();
@@ -657,6 +658,59 @@ void TestSubscriptions::errors()
     // Nothing changed for the known client.
     QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/known"), QStringLiteral("a")),
              QStringLiteral("active"));
+}
+
+void TestSubscriptions::answeredOnceOnDisk()
+{
+    // A 200 to a change means the file on disk has it (no later timer); a file that cannot be
+    // written gets 503 with a JSON error, and the next request after the fault writes again.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("subscriptions.json"));
+    Engine::Config config;
+    config.dataDir = dir.path();
+    start(config);
+    auto stored = [&path] {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    for (int i = 0; i < 5; ++i) {
+        const QString client = QStringLiteral("disk-%1").arg(i);
+        QCOMPARE(call("POST", "/subscribe",
+                      {{QStringLiteral("client_id"), client},
+                       {QStringLiteral("topics"), QJsonArray {QStringLiteral("a/b")}}})
+                     .status,
+                 200);
+        QVERIFY2(stored().contains(client.toUtf8()), stored().constData());
+    }
+    QCOMPARE(call("POST", "/ack",
+                  {{QStringLiteral("client_id"), QStringLiteral("disk-0")},
+                   {QStringLiteral("last_event_id"), QStringLiteral("1234")}})
+                 .status,
+             200);
+    QVERIFY(stored().contains("\"ack\":\"1234\""));
+    QCOMPARE(request(port(), "DELETE", "/unsubscribe?client_id=disk-1&topic=a/b").status, 200);
+    QVERIFY2(stored().contains("\"disk-1\":{\"subscriptions\":[]}"), stored().constData());
+
+    // The temporary file's name taken by a directory: every write fails (also for root).
+    QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("subscriptions.json.tmp")));
+    const HttpResponse refused = call("POST", "/subscribe",
+                                      {{QStringLiteral("client_id"), QStringLiteral("nospace")},
+                                       {QStringLiteral("topics"), QJsonArray {QStringLiteral("x")}}});
+    QCOMPARE(refused.status, 503);
+    QVERIFY(!refused.header("retry-after").isEmpty());
+    QVERIFY2(refused.json().value(QLatin1String("error")).toString().contains(
+                 QLatin1String("could not be stored")),
+             refused.body.constData());
+    QVERIFY(!stored().contains("nospace"));
+    QCOMPARE(m_engine->hub()->storeCounters().failures, quint64(1));
+    // Fixed: the next change is stored with what was kept in memory.
+    QVERIFY(QDir(dir.path()).rmdir(QStringLiteral("subscriptions.json.tmp")));
+    QCOMPARE(call("POST", "/subscribe",
+                  {{QStringLiteral("client_id"), QStringLiteral("later")},
+                   {QStringLiteral("topics"), QJsonArray {QStringLiteral("x")}}})
+                 .status,
+             200);
+    QVERIFY(stored().contains("nospace") && stored().contains("later"));
 }
 
 QTEST_GUILESS_MAIN(TestSubscriptions)

@@ -1,0 +1,73 @@
+// Cost of storing named clients (embedded mode, docs/PERFORMANCE.md): what the engine thread
+// does per write (copying the clients, implicitly shared), and what the writer thread does
+// (serializing, writing and fsyncing the file), for 10k and 100k clients with 3 subscriptions.
+#include "client.h"
+#include "subscriptionstore.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <unordered_map>
+
+using namespace ssehub;
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QTemporaryDir dir(qEnvironmentVariable("SSEHUB_STORE_BENCH_DIR", QDir::tempPath())
+                      + QStringLiteral("/store-bench-XXXXXX"));
+    for (const int count : {10000, 100000}) {
+        std::unordered_map<QString, std::unique_ptr<Client>> clients;
+        for (int i = 0; i < count; ++i) {
+            auto c = std::make_unique<Client>();
+            c->id = QStringLiteral("client-%1").arg(i);
+            for (int t = 0; t < 3; ++t) {
+                Subscription s;
+                s.filter = TopicFilter::parse("sensor/" + QByteArray::number(i % 1000) + "/"
+                                              + QByteArray::number(t) + "/#");
+                s.createdAt = s.updatedAt = 1796000000000 + i;
+                c->subscriptions.insert(s.filter.text(), s);
+            }
+            c->hasAck = true;
+            c->ackedId = 1796000000000000ULL + quint64(i);
+            clients.emplace(c->id, std::move(c));
+        }
+        FileSubscriptionStore store(dir.filePath(QStringLiteral("subscriptions-%1.json").arg(count)));
+        QElapsedTimer t;
+        // As Hub::namedClients(): the engine thread's share of a write.
+        t.start();
+        QHash<QString, Client> named;
+        named.reserve(qsizetype(clients.size()));
+        for (const auto &[id, client] : clients) {
+            Client copy;
+            copy.id = client->id;
+            copy.subscriptions = client->subscriptions;
+            copy.hasAck = client->hasAck;
+            copy.ackedId = client->ackedId;
+            named.insert(id, copy);
+        }
+        const double snapshotMs = double(t.nsecsElapsed()) / 1e6;
+        t.restart();
+        const QByteArray data = FileSubscriptionStore::serialize(named);
+        const double serializeMs = double(t.nsecsElapsed()) / 1e6;
+        t.restart();
+        QString error;
+        if (!store.writeDurably(data, &error)) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 1;
+        }
+        const double writeMs = double(t.nsecsElapsed()) / 1e6;
+        t.restart();
+        const auto loaded = store.load(&error);
+        const double loadMs = double(t.nsecsElapsed()) / 1e6;
+        std::printf("%d clients: engine thread (copy) %.1f ms; writer thread: serialize %.1f ms, "
+                    "write+fsync+rename+fsync(dir) %.1f ms (%.1f MB); load at start %.1f ms (%lld "
+                    "clients)\n",
+                    count, snapshotMs, serializeMs, writeMs, double(data.size()) / 1e6, loadMs,
+                    qlonglong(loaded.size()));
+    }
+    return 0;
+}
