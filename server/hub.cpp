@@ -96,7 +96,7 @@ QString Hub::attachStore(std::unique_ptr<SubscriptionStore> store)
         // Stored under other rules: what the client may no longer subscribe to goes now.
         bool changed = false;
         if (enforceAccess(client, nullptr, true, &changed) || changed)
-            scheduleSave();
+            scheduleSave(client);
     }
     m_nextSweep = 0; // check expiries at once
     if (!m_writer.joinable())
@@ -104,35 +104,70 @@ QString Hub::attachStore(std::unique_ptr<SubscriptionStore> store)
     return problem;
 }
 
-QHash<QString, Client> Hub::namedClients() const
+QList<Client> Hub::namedClients() const
 {
     // Cheap: the subscription maps are implicitly shared, so this copies references (the
     // writer thread serializes; a later change here detaches its own client's map).
-    QHash<QString, Client> named;
+    QList<Client> named;
     named.reserve(qsizetype(m_clients.size()));
     for (const auto &[id, client] : m_clients) {
         if (client->ephemeral)
             continue;
-        Client copy;
+        Client &copy = named.emplace_back();
         copy.id = client->id;
         copy.subscriptions = client->subscriptions;
         copy.hasAck = client->hasAck;
         copy.ackedId = client->ackedId;
-        named.insert(id, copy);
     }
     return named;
 }
 
-void Hub::scheduleSave()
+void Hub::scheduleSave(const Client *client)
 {
     if (!m_store)
         return;
     ++m_changed;
+    m_dirtyIds.insert(client->id);
     // On the next turn of the event loop: the requests read in this turn share the write.
     if (!m_writing && !m_writeQueued) {
         m_writeQueued = true;
         QMetaObject::invokeMethod(this, &Hub::startWrite, Qt::QueuedConnection);
     }
+}
+
+Hub::WriteJob Hub::makeJob()
+{
+    // Called while no write is in flight: the store may be asked about its journal.
+    WriteJob job;
+    job.generation = m_changed;
+    job.full = m_needFull || m_store->wantsCompaction();
+    if (job.full) {
+        job.clients = namedClients();
+    } else {
+        job.changes.reserve(m_dirtyIds.size());
+        for (const QString &id : std::as_const(m_dirtyIds)) {
+            SubscriptionStore::Change &change = job.changes.emplace_back();
+            change.id = id;
+            const auto it = m_clients.find(id);
+            if (it != m_clients.end() && !it->second->ephemeral) {
+                const Client &client = *it->second;
+                Client copy;
+                copy.id = client.id;
+                copy.subscriptions = client.subscriptions;
+                copy.hasAck = client.hasAck;
+                copy.ackedId = client.ackedId;
+                change.client = copy;
+            }
+        }
+    }
+    m_dirtyIds.clear();
+    m_needFull = false;
+    return job;
+}
+
+bool Hub::runJob(const WriteJob &job, QString *error)
+{
+    return job.full ? m_store->save(job.clients, error) : m_store->append(job.changes, error);
 }
 
 void Hub::startWrite()
@@ -141,7 +176,7 @@ void Hub::startWrite()
     if (!m_store || m_writing || m_stored >= m_changed)
         return;
     m_retryWrite.stop();
-    WriteJob job {m_changed, namedClients()};
+    WriteJob job = makeJob();
     m_writing = true;
     {
         std::lock_guard lock(m_writerMutex);
@@ -164,9 +199,10 @@ void Hub::writerLoop()
         QElapsedTimer timer;
         timer.start();
         QString error;
-        const bool ok = m_store->save(job.clients, &error);
+        const bool ok = runJob(job, &error);
         const qint64 took = timer.elapsed();
-        job.clients = {}; // freed here, not on the engine thread
+        const quint64 generation = job.generation;
+        job = {}; // freed here, not on the engine thread
         lock.lock();
         m_writerBusy = false;
         ++(ok ? m_storeCounters.writes : m_storeCounters.failures);
@@ -174,7 +210,7 @@ void Hub::writerLoop()
         m_writerIdle.notify_all();
         // Posted while holding the lock: stopWriter() joins only after it (so `this` lives).
         QMetaObject::invokeMethod(
-            this, [this, generation = job.generation, ok, error] { onWritten(generation, ok, error); },
+            this, [this, generation, ok, error] { onWritten(generation, ok, error); },
             Qt::QueuedConnection);
     }
 }
@@ -202,6 +238,8 @@ void Hub::onWritten(quint64 generation, bool ok, const QString &error)
     m_writing = false;
     std::vector<StoredDone> done;
     QString message;
+    if (!ok)
+        m_needFull = true; // what the failed write held is written again, with the rest
     if (ok) {
         m_stored = qMax(m_stored, generation);
         if (m_writeFailures) {
@@ -253,9 +291,10 @@ void Hub::saveNow()
     }
     if (m_stored >= m_changed)
         return;
-    const quint64 generation = m_changed;
+    const WriteJob job = makeJob();
     QString error;
-    const bool ok = m_store->save(namedClients(), &error);
+    const bool ok = runJob(job, &error);
+    const quint64 generation = job.generation;
     const bool wasWriting = m_writing;
     onWritten(generation, ok, error);
     m_writing = wasWriting; // the posted completion of the earlier write clears it
@@ -483,7 +522,7 @@ void Hub::shareClient(const Client *client, bool replay)
 {
     if (client->ephemeral)
         return;
-    scheduleSave();
+    scheduleSave(client);
     if (m_clientChanged)
         m_clientChanged(*client, replay);
 }
@@ -1268,7 +1307,7 @@ void Hub::sweep()
         for (SseConnection *stream : client->streams)
             stream->dropUnmatchedQueued();
         if (!client->ephemeral)
-            scheduleSave();
+            scheduleSave(client);
     }
 }
 

@@ -6,6 +6,7 @@
 #include "event.h"
 #include "sseconnection.h"
 #include "streampoller.h"
+#include "subscriptionstore.h"
 #include "topicindex.h"
 
 #include <QHash>
@@ -25,7 +26,6 @@
 namespace ssehub {
 
 class Broker;
-class SubscriptionStore;
 
 // Counters the hub keeps for stats and the console.
 struct HubCounters
@@ -225,6 +225,14 @@ Q_SIGNALS:
     void connectionCountChanged(int count);
 
 private:
+    // One write for the writer thread: the whole set (a snapshot) or the changed clients.
+    struct WriteJob
+    {
+        quint64 generation = 0;
+        bool full = false;
+        QList<Client> clients; // full
+        QList<SubscriptionStore::Change> changes; // otherwise
+    };
     Client *findOrCreate(const QString &id, bool ephemeral);
     // The subscription cap, one rule for streams and the API: empty when `client` (null: a new
     // client named `clientId`) may add these filters.
@@ -242,10 +250,12 @@ private:
     void dropClientIfUnused(Client *client);
     void afterSubscriptionChange(Client *client, bool replayShared = false);
     void replayResumed(Client *client, const QList<Subscription *> &resumed);
-    void scheduleSave();
+    void scheduleSave(const Client *client);
     void startWrite();
     void onWritten(quint64 generation, bool ok, const QString &error);
-    QHash<QString, Client> namedClients() const;
+    QList<Client> namedClients() const;
+    WriteJob makeJob();
+    bool runJob(const WriteJob &job, QString *error);
     void writerLoop();
     void stopWriter();
     void logClient(LogEntry::Kind kind, const Client *client, const QString &reason,
@@ -313,11 +323,8 @@ private:
     mutable std::mutex m_writerMutex;
     std::condition_variable m_writerWake;
     std::condition_variable m_writerIdle;
-    struct WriteJob
-    {
-        quint64 generation = 0;
-        QHash<QString, Client> clients;
-    };
+    QSet<QString> m_dirtyIds; // named clients changed since the last write was prepared
+    bool m_needFull = true; // the next write is a whole snapshot (first one, after a failure)
     std::optional<WriteJob> m_job;
     bool m_writerBusy = false;
     bool m_writerStop = false;

@@ -421,7 +421,7 @@ void TestDurable::clusterAnswersOnceRedisHasIt()
         // Right after the 200, Redis has it (read directly, with nothing in between).
         const QByteArray stored
             = redisCommand(redis, {QStringLiteral("HKEYS"), QStringLiteral("ssehub:client:subscriptions:") + client});
-        QVERIFY2(stored.contains("topic/" + QByteArray::number(i)), stored.constData());
+        QVERIFY2(stored.contains(QByteArray("topic/" + QByteArray::number(i))), stored.constData());
     }
     const HttpResponse ack = request(port, "POST", "/ack",
                                      R"({"client_id":"c0","last_event_id":"42"})");
