@@ -427,25 +427,24 @@ void TestDurable::clusterAnswersOnceRedisHasIt()
                                      R"({"client_id":"c0","last_event_id":"42"})");
     QCOMPARE(ack.status, 200);
     QVERIFY(redisCommand(redis, {QStringLiteral("GET"), QStringLiteral("ssehub:client:cursor:c0")}).contains("42"));
-    // Redis is up but refuses writes (out of memory): the change is refused, not kept in memory
+    // Redis is up but refuses writes (here: no replica for min-replicas-to-write; the same
+    // path as out of memory or a read-only replica): the change is refused, not kept in memory
     // only.
     redisCommand(redis, {QStringLiteral("CONFIG"), QStringLiteral("SET"),
-                         QStringLiteral("maxmemory-policy"), QStringLiteral("noeviction")});
-    redisCommand(redis, {QStringLiteral("CONFIG"), QStringLiteral("SET"),
-                         QStringLiteral("maxmemory"), QStringLiteral("1")});
-    const HttpResponse refused = change(port, "POST", "/subscribe", QStringLiteral("c0"), "oom/x");
+                         QStringLiteral("min-replicas-to-write"), QStringLiteral("1")});
+    const HttpResponse refused = change(port, "POST", "/subscribe", QStringLiteral("c0"), "refused/x");
     QCOMPARE(refused.status, 503);
     QVERIFY(!refused.header("retry-after").isEmpty());
     QVERIFY(!refused.json().value(QLatin1String("error")).toString().isEmpty());
     redisCommand(redis, {QStringLiteral("CONFIG"), QStringLiteral("SET"),
-                         QStringLiteral("maxmemory"), QStringLiteral("0")});
+                         QStringLiteral("min-replicas-to-write"), QStringLiteral("0")});
     // Memory follows Redis again: the refused change is not there.
     bool ok = false;
     QTRY_COMPARE_WITH_TIMEOUT(activeFilters(port, QStringLiteral("c0"), &ok),
                               QSet<QByteArray> {"topic/0"}, 5000);
     QVERIFY(!redisCommand(redis, {QStringLiteral("HKEYS"),
                                   QStringLiteral("ssehub:client:subscriptions:c0")})
-                 .contains("oom/x"));
+                 .contains("refused/x"));
 
     QCOMPARE(change(port, "POST", "/subscribe", QStringLiteral("last"), "after/kill").status, 200);
     killHard(process);
