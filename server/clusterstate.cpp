@@ -50,10 +50,11 @@ ClusterState::ClusterState(const Options &options, RedisBroker *broker, Hub *hub
     m_hub->setClientChangedHook(
         [this](const Client &client, bool replay) { writeClient(client.id, replay); });
     m_hub->setSharedStateLoaded(false); // until the first load from Redis
-    m_hub->setSharedStore([this] { return unavailable(); },
-                          [this](const QString &clientId, std::function<void(const QString &)> done) {
-                              waitStored(clientId, std::move(done));
-                          });
+    m_hub->setSharedStore(
+        [this] { return unavailable(); },
+        [this](const QString &clientId, std::function<void(const QString &)> done) {
+            waitStored(clientId, std::move(done));
+        });
     m_broker->subscriber()->subscribe(
         m_controlChannel,
         [this](const QByteArray &, const QByteArray &message) { onControl(message); });

@@ -243,8 +243,8 @@ void Hub::onWritten(quint64 generation, bool ok, const QString &error)
     if (ok) {
         m_stored = qMax(m_stored, generation);
         if (m_writeFailures) {
-            qCInfo(lcSse).noquote() << "subscriptions are stored again after" << m_writeFailures
-                                    << "failed writes";
+            qCInfo(lcSse).noquote()
+                << "subscriptions are stored again after" << m_writeFailures << "failed writes";
             m_writeFailures = 0;
         }
         for (auto it = m_waiters.begin(); it != m_waiters.end();) {

@@ -124,6 +124,7 @@ public:
         qint64 lastWriteMs = 0; // serializing, writing and syncing the last one
     };
     StoreCounters storeCounters() const;
+    bool hasStore() const { return m_store != nullptr; }
     void setNodeId(const QString &id) { m_options.nodeId = id; }
     const QString &nodeId() const { return m_options.nodeId; }
 

@@ -161,9 +161,10 @@ QHash<QString, Client> FileSubscriptionStore::load(QString *error)
                         break; // the last line, damaged by a crash while written: never answered
                     const QString aside = asideName(journalPath());
                     QFile::copy(journalPath(), aside);
-                    problems << QStringLiteral("line %1 of the subscriptions journal %2 is damaged; "
-                                               "the changes before it were applied, the rest is "
-                                               "kept in %3")
+                    problems << QStringLiteral(
+                                    "line %1 of the subscriptions journal %2 is damaged; "
+                                    "the changes before it were applied, the rest is "
+                                    "kept in %3")
                                     .arg(i + 1)
                                     .arg(journalPath(), aside);
                     break;

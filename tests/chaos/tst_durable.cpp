@@ -51,11 +51,13 @@ quint16 launch(QProcess &process, const QStringList &args)
 {
     process.setProcessEnvironment(scratchEnvironment());
     process.setProcessChannelMode(QProcess::MergedChannels);
-    const QString binary = qEnvironmentVariable("SSEHUB_DURABLE_BINARY", QStringLiteral(SSEHUB_BINARY));
+    const QString binary
+        = qEnvironmentVariable("SSEHUB_DURABLE_BINARY", QStringLiteral(SSEHUB_BINARY));
     process.start(binary, args);
     if (!process.waitForStarted(5000))
         return 0;
-    static const QRegularExpression re(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+    static const QRegularExpression re(
+        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
     QByteArray out;
     QElapsedTimer timer;
     timer.start();
@@ -138,11 +140,11 @@ private:
         m_op.client = clientName(m_index, int(rng->bounded(ClientsPerConnection)));
         m_op.topic = topicName(int(rng->bounded(Topics)));
         m_op.subscribe = rng->bounded(2) == 0;
-        const QByteArray body = QJsonDocument(
-                                    QJsonObject {{QStringLiteral("client_id"), m_op.client},
-                                                 {QStringLiteral("topics"),
-                                                  QJsonArray {QString::fromUtf8(m_op.topic)}}})
-                                    .toJson(QJsonDocument::Compact);
+        const QByteArray body
+            = QJsonDocument(QJsonObject {{QStringLiteral("client_id"), m_op.client},
+                                         {QStringLiteral("topics"),
+                                          QJsonArray {QString::fromUtf8(m_op.topic)}}})
+                  .toJson(QJsonDocument::Compact);
         const QByteArray method = m_op.subscribe ? "POST" : "DELETE";
         const QByteArray path = m_op.subscribe ? "/subscribe" : "/unsubscribe";
         m_socket.write(method + ' ' + path
@@ -313,8 +315,7 @@ void TestDurable::killedRightAfterTheAnswer()
                         ++lost;
                         qWarning("round %d: %s %s is %s after the restart, acknowledged as %s",
                                  round, qPrintable(client), key.second.constData(),
-                                 present ? "subscribed" : "absent",
-                                 want ? "subscribed" : "absent");
+                                 present ? "subscribed" : "absent", want ? "subscribed" : "absent");
                         expected.insert(key, present);
                     }
                 }
@@ -398,7 +399,8 @@ void TestDurable::clusterRefusesWhileRedisIsDown()
     QTRY_COMPARE_WITH_TIMEOUT(request(port, "GET", "/readyz").status, 200, 15000);
     QCOMPARE(activeFilters(port, QStringLiteral("kept"), &ok), QSet<QByteArray> {"a/b"});
     QCOMPARE(request(port, "GET", "/subscriptions/new").status, 404);
-    const QByteArray stored = redisCommand(redis, {QStringLiteral("HKEYS"), QStringLiteral("ssehub:client:subscriptions:kept")});
+    const QByteArray stored = redisCommand(
+        redis, {QStringLiteral("HKEYS"), QStringLiteral("ssehub:client:subscriptions:kept")});
     QVERIFY2(stored.contains("a/b") && !stored.contains("c/d"), stored.constData());
     process.terminate();
     process.waitForFinished(10000);
@@ -409,48 +411,56 @@ void TestDurable::clusterAnswersOnceRedisHasIt()
     RedisServer redis;
     QVERIFY2(redis.start(), "redis-server could not be started");
     QProcess process;
-    const quint16 port = launch(process, {QStringLiteral("--headless"), QStringLiteral("--listen"),
-                                          QStringLiteral("127.0.0.1:0"), QStringLiteral("--redis"),
-                                          redisUrl(redis)});
+    const quint16 port
+        = launch(process,
+                 {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--redis"), redisUrl(redis)});
     QVERIFY(port != 0);
     QTRY_COMPARE_WITH_TIMEOUT(request(port, "GET", "/readyz").status, 200, 10000);
     for (int i = 0; i < 20; ++i) {
         const QString client = QStringLiteral("c%1").arg(i);
-        QCOMPARE(change(port, "POST", "/subscribe", client, "topic/" + QByteArray::number(i)).status,
-                 200);
+        QCOMPARE(
+            change(port, "POST", "/subscribe", client, "topic/" + QByteArray::number(i)).status,
+            200);
         // Right after the 200, Redis has it (read directly, with nothing in between).
-        const QByteArray stored
-            = redisCommand(redis, {QStringLiteral("HKEYS"), QStringLiteral("ssehub:client:subscriptions:") + client});
+        const QByteArray stored = redisCommand(
+            redis,
+            {QStringLiteral("HKEYS"), QStringLiteral("ssehub:client:subscriptions:") + client});
         QVERIFY2(stored.contains(QByteArray("topic/" + QByteArray::number(i))), stored.constData());
     }
-    const HttpResponse ack = request(port, "POST", "/ack",
-                                     R"({"client_id":"c0","last_event_id":"42"})");
+    const HttpResponse ack
+        = request(port, "POST", "/ack", R"({"client_id":"c0","last_event_id":"42"})");
     QCOMPARE(ack.status, 200);
-    QVERIFY(redisCommand(redis, {QStringLiteral("GET"), QStringLiteral("ssehub:client:cursor:c0")}).contains("42"));
+    QVERIFY(redisCommand(redis, {QStringLiteral("GET"), QStringLiteral("ssehub:client:cursor:c0")})
+                .contains("42"));
     // Redis is up but refuses writes (here: no replica for min-replicas-to-write; the same
     // path as out of memory or a read-only replica): the change is refused, not kept in memory
     // only.
-    redisCommand(redis, {QStringLiteral("CONFIG"), QStringLiteral("SET"),
-                         QStringLiteral("min-replicas-to-write"), QStringLiteral("1")});
-    const HttpResponse refused = change(port, "POST", "/subscribe", QStringLiteral("c0"), "refused/x");
+    redisCommand(redis,
+                 {QStringLiteral("CONFIG"), QStringLiteral("SET"),
+                  QStringLiteral("min-replicas-to-write"), QStringLiteral("1")});
+    const HttpResponse refused
+        = change(port, "POST", "/subscribe", QStringLiteral("c0"), "refused/x");
     QCOMPARE(refused.status, 503);
     QVERIFY(!refused.header("retry-after").isEmpty());
     QVERIFY(!refused.json().value(QLatin1String("error")).toString().isEmpty());
-    redisCommand(redis, {QStringLiteral("CONFIG"), QStringLiteral("SET"),
-                         QStringLiteral("min-replicas-to-write"), QStringLiteral("0")});
+    redisCommand(redis,
+                 {QStringLiteral("CONFIG"), QStringLiteral("SET"),
+                  QStringLiteral("min-replicas-to-write"), QStringLiteral("0")});
     // Memory follows Redis again: the refused change is not there.
     bool ok = false;
     QTRY_COMPARE_WITH_TIMEOUT(activeFilters(port, QStringLiteral("c0"), &ok),
                               QSet<QByteArray> {"topic/0"}, 5000);
-    QVERIFY(!redisCommand(redis, {QStringLiteral("HKEYS"),
-                                  QStringLiteral("ssehub:client:subscriptions:c0")})
+    QVERIFY(!redisCommand(
+                 redis, {QStringLiteral("HKEYS"), QStringLiteral("ssehub:client:subscriptions:c0")})
                  .contains("refused/x"));
 
     QCOMPARE(change(port, "POST", "/subscribe", QStringLiteral("last"), "after/kill").status, 200);
     killHard(process);
-    QVERIFY(redisCommand(redis, {QStringLiteral("HKEYS"),
-                                 QStringLiteral("ssehub:client:subscriptions:last")})
-                .contains("after/kill"));
+    QVERIFY(
+        redisCommand(redis,
+                     {QStringLiteral("HKEYS"), QStringLiteral("ssehub:client:subscriptions:last")})
+            .contains("after/kill"));
 }
 
 QTEST_GUILESS_MAIN(TestDurable)

@@ -705,7 +705,8 @@ void TestSubscriptions::answeredOnceOnDisk()
     QCOMPARE(onDisk(QStringLiteral("disk-0"))->ackedId, quint64(1234));
     QCOMPARE(request(port(), "DELETE", "/unsubscribe?client_id=disk-1&topic=a/b").status, 200);
     QVERIFY(onDisk(QStringLiteral("disk-1"))->subscriptions.isEmpty());
-    QCOMPARE(call("PATCH", "/subscriptions/disk-2", {{QStringLiteral("state"), QStringLiteral("paused")}})
+    QCOMPARE(call("PATCH", "/subscriptions/disk-2",
+                  {{QStringLiteral("state"), QStringLiteral("paused")}})
                  .status,
              200);
     QCOMPARE(onDisk(QStringLiteral("disk-2"))->subscriptions.value("a/b").state,
@@ -719,13 +720,16 @@ void TestSubscriptions::answeredOnceOnDisk()
     const rlimit unlimited = limit;
     limit.rlim_cur = 1;
     QCOMPARE(setrlimit(RLIMIT_FSIZE, &limit), 0);
-    const HttpResponse refused = call("POST", "/subscribe",
-                                      {{QStringLiteral("client_id"), QStringLiteral("nospace")},
-                                       {QStringLiteral("topics"), QJsonArray {QStringLiteral("x")}}});
+    const HttpResponse refused
+        = call("POST", "/subscribe",
+               {{QStringLiteral("client_id"), QStringLiteral("nospace")},
+                {QStringLiteral("topics"), QJsonArray {QStringLiteral("x")}}});
     QCOMPARE(refused.status, 503);
     QVERIFY(!refused.header("retry-after").isEmpty());
-    QVERIFY2(refused.json().value(QLatin1String("error")).toString().contains(
-                 QLatin1String("could not be stored")),
+    QVERIFY2(refused.json()
+                 .value(QLatin1String("error"))
+                 .toString()
+                 .contains(QLatin1String("could not be stored")),
              refused.body.constData());
     QCOMPARE(setrlimit(RLIMIT_FSIZE, &unlimited), 0);
     QVERIFY(m_engine->hub()->storeCounters().failures >= 1);
