@@ -361,6 +361,14 @@ void TestDurable::throughput()
         acknowledged += w->acknowledged;
     }
     const qint64 ms = timer.elapsed();
+    // Group commit: how many acknowledged changes one durable write carried.
+    double writes = 0;
+    for (const QByteArray &line : request(port, "GET", "/metrics").body.split('\n')) {
+        if (line.startsWith("ssehub_store_writes_total "))
+            writes = line.mid(26).toDouble();
+    }
+    if (writes > 0)
+        qInfo("store: %.0f writes, %.1f changes per write", writes, double(acknowledged) / writes);
     process.terminate();
     process.waitForFinished(10000);
     qInfo("throughput: %d connections, %llu changes acknowledged in %lld ms: %.0f/s", connections,
