@@ -78,6 +78,7 @@ private Q_SLOTS:
     void persistenceAcrossRestart();
     void corruptStoreIsSetAside();
     void answeredOnceOnDisk();
+    void journalAfterACrash();
     void payloadFormat();
     void errors_data();
     void errors();
@@ -741,6 +742,75 @@ void TestSubscriptions::answeredOnceOnDisk()
              200);
     QVERIFY(onDisk(QStringLiteral("nospace")) && onDisk(QStringLiteral("later")));
     QCOMPARE(onDisk(QStringLiteral("disk-0"))->ackedId, quint64(1234));
+}
+
+void TestSubscriptions::journalAfterACrash()
+{
+    // The store's files as a crash can leave them: a last journal line cut short (never
+    // acknowledged) is ignored without a complaint; a journal of an older snapshot does not
+    // count; a damaged line in the middle is reported and kept aside, the lines before it apply.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("subscriptions.json"));
+    auto client = [](const QString &id, const QByteArray &filter) {
+        Client c;
+        c.id = id;
+        Subscription s;
+        s.filter = TopicFilter::parse(filter);
+        c.subscriptions.insert(filter, s);
+        return c;
+    };
+    QString problem;
+    {
+        FileSubscriptionStore store(path);
+        QVERIFY(store.load(&problem).isEmpty() && problem.isEmpty());
+        QVERIFY(store.wantsCompaction()); // no journal yet: the first write is a snapshot
+        QVERIFY2(store.save({client(QStringLiteral("a"), "x")}, &problem), qPrintable(problem));
+        QVERIFY(!store.wantsCompaction());
+        QVERIFY(store.append({{QStringLiteral("b"), client(QStringLiteral("b"), "y")},
+                              {QStringLiteral("a"), std::nullopt}},
+                             &problem));
+        QVERIFY(store.append({{QStringLiteral("c"), client(QStringLiteral("c"), "z")}}, &problem));
+    }
+    QFile journal(dir.filePath(QStringLiteral("subscriptions.journal")));
+    QVERIFY(journal.open(QIODevice::Append));
+    journal.write("{\"id\":\"d\",\"client\":{\"subscr"); // cut short by the crash
+    journal.close();
+    {
+        FileSubscriptionStore store(path);
+        const QHash<QString, Client> loaded = store.load(&problem);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QCOMPARE(QSet<QString>(loaded.keyBegin(), loaded.keyEnd()),
+                 (QSet<QString> {QStringLiteral("b"), QStringLiteral("c")}));
+        QVERIFY(loaded.value(QStringLiteral("c")).subscriptions.contains("z"));
+        // Folded into a new snapshot at load: the journal is empty again.
+        QVERIFY(QFileInfo(journal).size() < 30);
+        QVERIFY(store.append({{QStringLiteral("e"), client(QStringLiteral("e"), "w")}}, &problem));
+    }
+    // A damaged line in the middle.
+    QVERIFY(journal.open(QIODevice::Append));
+    journal.write("garbage\n{\"id\":\"f\",\"client\":null}\n");
+    journal.close();
+    {
+        FileSubscriptionStore store(path);
+        const QHash<QString, Client> loaded = store.load(&problem);
+        QVERIFY2(problem.contains(QLatin1String("damaged")), qPrintable(problem));
+        QVERIFY(loaded.contains(QStringLiteral("e")) && loaded.contains(QStringLiteral("b")));
+        QCOMPARE(
+            QDir(dir.path()).entryList({QStringLiteral("subscriptions.journal.corrupt-*")}).size(),
+            1);
+    }
+    // A journal left from before the last snapshot (a crash between the two): ignored.
+    const QByteArray stale = "{\"journal\":1}\n{\"id\":\"b\",\"client\":null}\n";
+    QVERIFY(journal.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    journal.write(stale);
+    journal.close();
+    {
+        FileSubscriptionStore store(path);
+        const QHash<QString, Client> loaded = store.load(&problem);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QVERIFY(loaded.contains(QStringLiteral("b")));
+    }
+    QVERIFY(QDir(dir.path()).entryList({QStringLiteral("subscriptions.json.corrupt-*")}).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSubscriptions)
