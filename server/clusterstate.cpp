@@ -50,6 +50,11 @@ ClusterState::ClusterState(const Options &options, RedisBroker *broker, Hub *hub
     m_hub->setClientChangedHook(
         [this](const Client &client, bool replay) { writeClient(client.id, replay); });
     m_hub->setSharedStateLoaded(false); // until the first load from Redis
+    m_hub->setSharedStore(
+        [this] { return unavailable(); },
+        [this](const QString &clientId, std::function<void(const QString &)> done) {
+            waitStored(clientId, std::move(done));
+        });
     m_broker->subscriber()->subscribe(
         m_controlChannel,
         [this](const QByteArray &, const QByteArray &message) { onControl(message); });
@@ -127,18 +132,85 @@ void ClusterState::flushDirty()
         args << (client && client->hasAck ? formatEventId(client->ackedId) : QByteArray())
              << QByteArray::number(everyOneExpires ? hashExpiry : 0)
              << QByteArray::number(nowMs() + m_options.deleteAfterMs) << fields;
-        const bool sent = m_broker->commands()->command(args, [this, id](const RedisReply &r) {
-            if (r.isError()) {
-                qCWarning(lcRedis).noquote()
-                    << "could not store the subscriptions of client" << id
-                    << "in Redis:" << r.string
-                    << "- kept in memory and written again when Redis is back";
-                m_dirty.insert(id);
+        const quint64 seq = ++m_writeSeq;
+        const bool sent = m_broker->commands()->command(args, [this, id, seq](const RedisReply &r) {
+            if (m_inFlight.value(id) == seq)
+                m_inFlight.remove(id);
+            QList<std::function<void(const QString &)>> done;
+            if (auto it = m_storeWaiters.find(id); it != m_storeWaiters.end()) {
+                for (auto w = it->begin(); w != it->end();) {
+                    if (w->first <= seq) {
+                        done.append(std::move(w->second));
+                        w = it->erase(w);
+                    } else {
+                        ++w;
+                    }
+                }
+                if (it->isEmpty())
+                    m_storeWaiters.erase(it);
             }
+            QString error;
+            if (r.isError()) {
+                error = QStringLiteral("Redis at %1 did not confirm the change (%2); it was not "
+                                       "made, retry later")
+                            .arg(m_broker->address(), QString::fromUtf8(r.string));
+                if (done.isEmpty()) {
+                    qCWarning(lcRedis).noquote()
+                        << "could not store the subscriptions of client" << id
+                        << "in Redis:" << r.string
+                        << "- kept in memory and written again when Redis is back";
+                    m_dirty.insert(id);
+                } else {
+                    // A request was refused: Redis holds the truth, memory follows it (at once,
+                    // or with the full reload when Redis is back).
+                    qCWarning(lcRedis).noquote()
+                        << "could not store the subscriptions of client" << id
+                        << "in Redis:" << r.string
+                        << "- the request was answered 503 and the client is read back from "
+                           "Redis";
+                    if (m_broker->isReady())
+                        reloadClient(id, false);
+                }
+            }
+            for (const auto &fn : std::as_const(done))
+                fn(error);
         });
-        if (!sent)
+        if (sent)
+            m_inFlight.insert(id, seq);
+        else
             m_dirty.insert(id);
     }
+}
+
+QString ClusterState::unavailable() const
+{
+    if (m_broker->isReady())
+        return {};
+    const QString why = m_broker->commands()->lastError();
+    return QStringLiteral("Redis at %1 is unavailable (%2); nothing was changed, retry later")
+        .arg(m_broker->address(), why.isEmpty() ? QStringLiteral("connecting") : why);
+}
+
+void ClusterState::waitStored(const QString &clientId, std::function<void(const QString &)> done)
+{
+    if (m_dirty.contains(clientId)) {
+        // Not sent (Redis went away): refused, and not written later either; the reload on the
+        // reconnection puts back what Redis holds.
+        m_dirty.remove(clientId);
+        m_replay.remove(clientId);
+        done(unavailable().isEmpty()
+                 ? QStringLiteral("Redis at %1 could not take the change; it was not made, retry "
+                                  "later")
+                       .arg(m_broker->address())
+                 : unavailable());
+        return;
+    }
+    const auto it = m_inFlight.constFind(clientId);
+    if (it == m_inFlight.cend()) {
+        done({}); // nothing of this client waits for Redis
+        return;
+    }
+    m_storeWaiters[clientId].append({*it, std::move(done)});
 }
 
 void ClusterState::reloadClient(const QString &clientId, bool replay, std::function<void()> then)

@@ -23,6 +23,11 @@ struct RedisReply;
 //   made on this instance is written and announced on `<prefix>control` in one Lua script;
 //   every other instance reloads that client and its live streams follow at once. Every
 //   (re)connection reloads all clients, since announcements are missed while disconnected.
+//   A change made through the API is answered once the script's reply confirmed it; while
+//   Redis is unreachable such a change is refused (503) before anything changes, and one whose
+//   write fails is answered 503 and replaced by what Redis holds (reloaded at once, or on the
+//   reconnection). Other changes (stream topics, expiries) are kept and written when Redis is
+//   back.
 // - Each instance registers itself in the Hash `<prefix>nodes` (field: node id, value: JSON
 //   with address, start time, connections, throughput and an expiry), refreshed every
 //   refreshMs; entries not refreshed within ttlMs are dropped by whoever reads them.
@@ -62,6 +67,10 @@ private:
     QByteArray cursorKey(const QString &clientId) const;
     void onReady();
     void writeClient(const QString &clientId, bool replay = false);
+    // Calls done once Redis confirmed this client's newest write (at once when none is in
+    // flight), or with why not.
+    void waitStored(const QString &clientId, std::function<void(const QString &)> done);
+    QString unavailable() const;
     void flushDirty();
     void reloadClient(const QString &clientId, bool replay, std::function<void()> then = {});
     void scanPage(const QByteArray &cursor, std::shared_ptr<QSet<QString>> found);
@@ -79,6 +88,11 @@ private:
     QSet<QString> m_dirty; // changed here, not yet written
     QSet<QString> m_replay; // of those: resumed with replay, announced as such
     QSet<QString> m_known; // named clients this instance has from Redis or made itself
+    // Writes sent and not yet confirmed (client -> number of its newest write), and the API
+    // requests waiting for them (number needed, done).
+    quint64 m_writeSeq = 0;
+    QHash<QString, quint64> m_inFlight;
+    QHash<QString, QList<QPair<quint64, std::function<void(const QString &)>>>> m_storeWaiters;
     bool m_loaded = false;
     bool m_loading = false;
     bool m_historyLost = false; // Redis lost data since the last load: re-seed from memory

@@ -862,6 +862,18 @@ QByteArray Engine::metricsText() const
         m.counter("ssehub_redis_reconnects_total", "Reconnections to Redis after a loss.",
                   double(m_redis->commands()->reconnects() + m_redis->subscriber()->reconnects()));
     }
+    if (m_hub && m_hub->hasStore()) {
+        const Hub::StoreCounters store = m_hub->storeCounters();
+        m.counter("ssehub_store_writes_total",
+                  "Durable writes of the subscriptions store (one per group of requests).",
+                  double(store.writes));
+        m.counter("ssehub_store_write_failures_total",
+                  "Failed writes of the subscriptions store (waiting requests got 503).",
+                  double(store.failures));
+        m.gauge("ssehub_store_last_write_seconds",
+                "How long the last write of the subscriptions store took.",
+                double(store.lastWriteMs) / 1000.0);
+    }
     m.gauge("ssehub_start_time_seconds", "When this instance started.",
             double(m_startedAt) / 1000.0);
     m.gauge("ssehub_build_info", "Version of this build.", 1,

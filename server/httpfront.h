@@ -290,6 +290,11 @@ private:
     void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to,
                      const Identity &who = {});
     void answer(const ReplyTo &to, const Hub::Answer &answer);
+    // A change of a named client's subscriptions or cursor: the answer waits until the change
+    // is stored (Hub::whenStored); 503 with Retry-After when it could not be.
+    void answerWhenStored(const ReplyTo &to, const QString &clientId, const Hub::Answer &answer);
+    // Refuses (503, Retry-After) a change that cannot be stored now; true when it did.
+    bool refuseUnstorable(const ReplyTo &to);
     void resumeReading(QTcpSocket *socket);
 
     Options m_options;

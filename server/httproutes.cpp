@@ -362,6 +362,34 @@ void HttpFront::answer(const ReplyTo &to, const Hub::Answer &answer)
         replyJson(to, answer.status, answer.body);
 }
 
+void HttpFront::answerWhenStored(const ReplyTo &to, const QString &clientId,
+                                 const Hub::Answer &answer)
+{
+    if (answer.status >= 400) {
+        this->answer(to, answer);
+        return;
+    }
+    // Answered in request order on the connection even though this comes later (ReplyTo.seq).
+    m_hub->whenStored(clientId,
+                      [this, guard = QPointer<HttpFront>(this), to, answer](const QString &error) {
+                          if (!guard)
+                              return;
+                          if (!error.isEmpty())
+                              replyError(to, 503, error, "Retry-After: 1\r\n");
+                          else
+                              this->answer(to, answer);
+                      });
+}
+
+bool HttpFront::refuseUnstorable(const ReplyTo &to)
+{
+    const QString problem = m_hub->storeUnavailable();
+    if (problem.isEmpty())
+        return false;
+    replyError(to, 503, problem, "Retry-After: 1\r\n");
+    return true;
+}
+
 // POST /subscribe {"client_id", "topics": [filters], "ttl_seconds"?: n}
 // Adds filters to the client's set (creating the client); every live stream of the client
 // receives matching events at once. 200 {"client_id", "subscriptions": [...], ...};
@@ -396,8 +424,12 @@ void HttpFront::serveSubscribe(const HttpRequest &request, QTcpSocket *socket, c
             return;
         }
     }
-    answer(replyTo(request, socket),
-           m_hub->subscribe(clientId, filters, ttlMs, m_options.auth.isEnabled() ? &who : nullptr));
+    const ReplyTo to = replyTo(request, socket);
+    if (refuseUnstorable(to))
+        return;
+    answerWhenStored(
+        to, clientId,
+        m_hub->subscribe(clientId, filters, ttlMs, m_options.auth.isEnabled() ? &who : nullptr));
 }
 
 // DELETE /unsubscribe {"client_id", "topics": [...]} or ?client_id=&topic=...
@@ -439,7 +471,10 @@ void HttpFront::serveUnsubscribe(const HttpRequest &request, QTcpSocket *socket,
     }
     if (!mayActFor(replyTo(request, socket), who, clientId))
         return;
-    answer(replyTo(request, socket), m_hub->unsubscribe(clientId, filters));
+    const ReplyTo to = replyTo(request, socket);
+    if (refuseUnstorable(to))
+        return;
+    answerWhenStored(to, clientId, m_hub->unsubscribe(clientId, filters));
 }
 
 // GET /subscriptions/<client_id>[?all=1]: the client's subscriptions (archived ones only with
@@ -504,10 +539,13 @@ void HttpFront::serveSubscriptions(const HttpRequest &request, QTcpSocket *socke
         return;
     }
     const bool named = body.contains(QLatin1String("topics"));
-    answer(replyTo(request, socket),
-           m_hub->changeSubscriptions(clientId, named ? &filters : nullptr, state, expiresAt,
-                                      hasExpires, replayValue.toBool(false),
-                                      m_options.auth.isEnabled() ? &who : nullptr));
+    const ReplyTo to = replyTo(request, socket);
+    if (refuseUnstorable(to))
+        return;
+    answerWhenStored(to, clientId,
+                     m_hub->changeSubscriptions(clientId, named ? &filters : nullptr, state,
+                                                expiresAt, hasExpires, replayValue.toBool(false),
+                                                m_options.auth.isEnabled() ? &who : nullptr));
 }
 
 // POST /ack {"client_id", "last_event_id"}: stores how far the client has processed; a stream
@@ -530,7 +568,10 @@ void HttpFront::serveAck(const HttpRequest &request, QTcpSocket *socket, const I
     }
     if (!mayActFor(replyTo(request, socket), who, clientId))
         return;
-    answer(replyTo(request, socket), m_hub->acknowledge(clientId, id));
+    const ReplyTo to = replyTo(request, socket);
+    if (refuseUnstorable(to))
+        return;
+    answerWhenStored(to, clientId, m_hub->acknowledge(clientId, id));
 }
 
 // DELETE /connections/<id>: closes that stream (the client may reconnect with Last-Event-ID).

@@ -6,6 +6,7 @@
 #include "event.h"
 #include "sseconnection.h"
 #include "streampoller.h"
+#include "subscriptionstore.h"
 #include "topicindex.h"
 
 #include <QHash>
@@ -13,16 +14,18 @@
 #include <QObject>
 #include <QTimer>
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
 namespace ssehub {
 
 class Broker;
-class SubscriptionStore;
 
 // Counters the hub keeps for stats and the console.
 struct HubCounters
@@ -93,7 +96,35 @@ public:
     // Loads stored clients (named ones) and keeps the store for later changes. Returns a
     // problem to report (the store's own message), or an empty string.
     QString attachStore(std::unique_ptr<SubscriptionStore> store);
+    // Writes what has changed now, on this thread, after the write in flight (drain, shutdown).
     void saveNow();
+
+    // Durability of the subscription API (docs/API.md): a change is answered once it is stored.
+    using StoredDone = std::function<void(const QString &error)>;
+    // Calls done once every change made so far to named clients (embedded: all of them; cluster
+    // mode: this client's) is stored - embedded, in the file, fsync'ed; in cluster mode,
+    // confirmed by Redis - with an empty string, or with why it could not be (answered 503).
+    // Embedded changes are written in groups on a writer thread: requests that arrive while a
+    // write is in flight share the next one. Without a store, done is called at once.
+    void whenStored(const QString &clientId, StoredDone done);
+    // Why a change cannot be stored now (cluster mode: Redis is unreachable), so that the
+    // request is refused before anything changes; empty when it can.
+    QString storeUnavailable() const { return m_storeCheck ? m_storeCheck() : QString(); }
+    // Cluster mode: where changes are stored instead of a file.
+    void setSharedStore(std::function<QString()> check,
+                        std::function<void(const QString &clientId, StoredDone done)> wait)
+    {
+        m_storeCheck = std::move(check);
+        m_storeWait = std::move(wait);
+    }
+    struct StoreCounters
+    {
+        quint64 writes = 0; // files written (each one fsync'ed)
+        quint64 failures = 0;
+        qint64 lastWriteMs = 0; // serializing, writing and syncing the last one
+    };
+    StoreCounters storeCounters() const;
+    bool hasStore() const { return m_store != nullptr; }
     void setNodeId(const QString &id) { m_options.nodeId = id; }
     const QString &nodeId() const { return m_options.nodeId; }
 
@@ -197,6 +228,14 @@ Q_SIGNALS:
     void connectionCountChanged(int count);
 
 private:
+    // One write for the writer thread: the whole set (a snapshot) or the changed clients.
+    struct WriteJob
+    {
+        quint64 generation = 0;
+        bool full = false;
+        QList<Client> clients; // full
+        QList<SubscriptionStore::Change> changes; // otherwise
+    };
     Client *findOrCreate(const QString &id, bool ephemeral);
     // The subscription cap, one rule for streams and the API: empty when `client` (null: a new
     // client named `clientId`) may add these filters.
@@ -214,7 +253,14 @@ private:
     void dropClientIfUnused(Client *client);
     void afterSubscriptionChange(Client *client, bool replayShared = false);
     void replayResumed(Client *client, const QList<Subscription *> &resumed);
-    void scheduleSave();
+    void scheduleSave(const Client *client);
+    void startWrite();
+    void onWritten(quint64 generation, bool ok, const QString &error);
+    QList<Client> namedClients() const;
+    WriteJob makeJob();
+    bool runJob(const WriteJob &job, QString *error);
+    void writerLoop();
+    void stopWriter();
     void logClient(LogEntry::Kind kind, const Client *client, const QString &reason,
                    const QString &detail);
     QJsonObject subscriptionsJson(const Client *client, bool all) const;
@@ -262,10 +308,31 @@ private:
     std::vector<Client *> m_matched; // reused per delivery
     QTimer m_heartbeat;
     QTimer m_sweeper;
-    QTimer m_saveTimer;
     QString m_closeCause; // drain: who asked, for the close entries in the log
     qint64 m_nextSweep = 0;
     std::unique_ptr<SubscriptionStore> m_store;
+    std::function<QString()> m_storeCheck;
+    std::function<void(const QString &, StoredDone)> m_storeWait;
+    // Group commit (embedded): every change of a named client is a new generation; one write
+    // is in flight at a time, and waiters are answered when a write covering theirs is durable.
+    quint64 m_changed = 0; // the newest generation
+    quint64 m_stored = 0; // the newest generation on disk
+    bool m_writing = false; // a write is in flight on the writer thread
+    bool m_writeQueued = false; // a write starts on the next turn of the event loop
+    int m_writeFailures = 0; // in a row
+    std::vector<std::pair<quint64, StoredDone>> m_waiters; // generation needed, done
+    QTimer m_retryWrite; // after a failed write
+    // The writer thread and its one job (guarded by m_writerMutex).
+    std::thread m_writer;
+    mutable std::mutex m_writerMutex;
+    std::condition_variable m_writerWake;
+    std::condition_variable m_writerIdle;
+    QSet<QString> m_dirtyIds; // named clients changed since the last write was prepared
+    bool m_needFull = true; // the next write is a whole snapshot (first one, after a failure)
+    std::optional<WriteJob> m_job;
+    bool m_writerBusy = false;
+    bool m_writerStop = false;
+    StoreCounters m_storeCounters; // guarded by m_writerMutex
     quint64 m_nextId = 1;
     HubCounters m_counters;
 };

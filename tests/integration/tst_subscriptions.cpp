@@ -6,6 +6,7 @@
 #include "hub.h"
 #include "localbroker.h"
 #include "sseclient.h"
+#include "subscriptionstore.h"
 
 #include <QDir>
 #include <QFile>
@@ -14,7 +15,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <memory>
+#include <sys/resource.h>
 
 using namespace ssehub;
 using namespace ssehub::test;
@@ -74,6 +77,8 @@ private Q_SLOTS:
     void ackCursor();
     void persistenceAcrossRestart();
     void corruptStoreIsSetAside();
+    void answeredOnceOnDisk();
+    void journalAfterACrash();
     void payloadFormat();
     void errors_data();
     void errors();
@@ -657,6 +662,155 @@ void TestSubscriptions::errors()
     // Nothing changed for the known client.
     QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/known"), QStringLiteral("a")),
              QStringLiteral("active"));
+}
+
+void TestSubscriptions::answeredOnceOnDisk()
+{
+    // A 200 to a change means the files on disk have it (no later timer): what a restart
+    // right after the answer would load (the files copied aside and read there). A store that
+    // cannot be written gets 503 with a JSON error, and the next request after the fault
+    // writes again.
+    QTemporaryDir dir;
+    Engine::Config config;
+    config.dataDir = dir.path();
+    start(config);
+    auto onDisk = [&dir](const QString &client) -> std::optional<Client> {
+        QTemporaryDir copy;
+        for (const char *name : {"subscriptions.json", "subscriptions.journal"})
+            QFile::copy(dir.filePath(QLatin1String(name)), copy.filePath(QLatin1String(name)));
+        QString problem;
+        const QHash<QString, Client> clients
+            = FileSubscriptionStore(copy.filePath(QStringLiteral("subscriptions.json")))
+                  .load(&problem);
+        if (!problem.isEmpty())
+            qWarning("%s", qPrintable(problem));
+        if (!clients.contains(client))
+            return std::nullopt;
+        return clients.value(client);
+    };
+    for (int i = 0; i < 5; ++i) {
+        const QString client = QStringLiteral("disk-%1").arg(i);
+        QCOMPARE(call("POST", "/subscribe",
+                      {{QStringLiteral("client_id"), client},
+                       {QStringLiteral("topics"), QJsonArray {QStringLiteral("a/b")}}})
+                     .status,
+                 200);
+        const auto stored = onDisk(client);
+        QVERIFY(stored && stored->subscriptions.contains("a/b"));
+    }
+    QCOMPARE(call("POST", "/ack",
+                  {{QStringLiteral("client_id"), QStringLiteral("disk-0")},
+                   {QStringLiteral("last_event_id"), QStringLiteral("1234")}})
+                 .status,
+             200);
+    QCOMPARE(onDisk(QStringLiteral("disk-0"))->ackedId, quint64(1234));
+    QCOMPARE(request(port(), "DELETE", "/unsubscribe?client_id=disk-1&topic=a/b").status, 200);
+    QVERIFY(onDisk(QStringLiteral("disk-1"))->subscriptions.isEmpty());
+    QCOMPARE(call("PATCH", "/subscriptions/disk-2",
+                  {{QStringLiteral("state"), QStringLiteral("paused")}})
+                 .status,
+             200);
+    QCOMPARE(onDisk(QStringLiteral("disk-2"))->subscriptions.value("a/b").state,
+             Subscription::State::Paused);
+
+    // Files may not grow (RLIMIT_FSIZE: writes fail with EFBIG, as on a full disk, also for
+    // root): the change is refused.
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit {};
+    QCOMPARE(getrlimit(RLIMIT_FSIZE, &limit), 0);
+    const rlimit unlimited = limit;
+    limit.rlim_cur = 1;
+    QCOMPARE(setrlimit(RLIMIT_FSIZE, &limit), 0);
+    const HttpResponse refused
+        = call("POST", "/subscribe",
+               {{QStringLiteral("client_id"), QStringLiteral("nospace")},
+                {QStringLiteral("topics"), QJsonArray {QStringLiteral("x")}}});
+    QCOMPARE(refused.status, 503);
+    QVERIFY(!refused.header("retry-after").isEmpty());
+    QVERIFY2(refused.json()
+                 .value(QLatin1String("error"))
+                 .toString()
+                 .contains(QLatin1String("could not be stored")),
+             refused.body.constData());
+    QCOMPARE(setrlimit(RLIMIT_FSIZE, &unlimited), 0);
+    QVERIFY(m_engine->hub()->storeCounters().failures >= 1);
+    // Fixed: the next change is stored with what was kept in memory.
+    QCOMPARE(call("POST", "/subscribe",
+                  {{QStringLiteral("client_id"), QStringLiteral("later")},
+                   {QStringLiteral("topics"), QJsonArray {QStringLiteral("x")}}})
+                 .status,
+             200);
+    QVERIFY(onDisk(QStringLiteral("nospace")) && onDisk(QStringLiteral("later")));
+    QCOMPARE(onDisk(QStringLiteral("disk-0"))->ackedId, quint64(1234));
+}
+
+void TestSubscriptions::journalAfterACrash()
+{
+    // The store's files as a crash can leave them: a last journal line cut short (never
+    // acknowledged) is ignored without a complaint; a journal of an older snapshot does not
+    // count; a damaged line in the middle is reported and kept aside, the lines before it apply.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("subscriptions.json"));
+    auto client = [](const QString &id, const QByteArray &filter) {
+        Client c;
+        c.id = id;
+        Subscription s;
+        s.filter = TopicFilter::parse(filter);
+        c.subscriptions.insert(filter, s);
+        return c;
+    };
+    QString problem;
+    {
+        FileSubscriptionStore store(path);
+        QVERIFY(store.load(&problem).isEmpty() && problem.isEmpty());
+        QVERIFY(store.wantsCompaction()); // no journal yet: the first write is a snapshot
+        QVERIFY2(store.save({client(QStringLiteral("a"), "x")}, &problem), qPrintable(problem));
+        QVERIFY(!store.wantsCompaction());
+        QVERIFY(store.append({{QStringLiteral("b"), client(QStringLiteral("b"), "y")},
+                              {QStringLiteral("a"), std::nullopt}},
+                             &problem));
+        QVERIFY(store.append({{QStringLiteral("c"), client(QStringLiteral("c"), "z")}}, &problem));
+    }
+    QFile journal(dir.filePath(QStringLiteral("subscriptions.journal")));
+    QVERIFY(journal.open(QIODevice::Append));
+    journal.write("{\"id\":\"d\",\"client\":{\"subscr"); // cut short by the crash
+    journal.close();
+    {
+        FileSubscriptionStore store(path);
+        const QHash<QString, Client> loaded = store.load(&problem);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QCOMPARE(QSet<QString>(loaded.keyBegin(), loaded.keyEnd()),
+                 (QSet<QString> {QStringLiteral("b"), QStringLiteral("c")}));
+        QVERIFY(loaded.value(QStringLiteral("c")).subscriptions.contains("z"));
+        // Folded into a new snapshot at load: the journal is empty again.
+        QVERIFY(QFileInfo(journal).size() < 30);
+        QVERIFY(store.append({{QStringLiteral("e"), client(QStringLiteral("e"), "w")}}, &problem));
+    }
+    // A damaged line in the middle.
+    QVERIFY(journal.open(QIODevice::Append));
+    journal.write("garbage\n{\"id\":\"f\",\"client\":null}\n");
+    journal.close();
+    {
+        FileSubscriptionStore store(path);
+        const QHash<QString, Client> loaded = store.load(&problem);
+        QVERIFY2(problem.contains(QLatin1String("damaged")), qPrintable(problem));
+        QVERIFY(loaded.contains(QStringLiteral("e")) && loaded.contains(QStringLiteral("b")));
+        QCOMPARE(
+            QDir(dir.path()).entryList({QStringLiteral("subscriptions.journal.corrupt-*")}).size(),
+            1);
+    }
+    // A journal left from before the last snapshot (a crash between the two): ignored.
+    const QByteArray stale = "{\"journal\":1}\n{\"id\":\"b\",\"client\":null}\n";
+    QVERIFY(journal.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    journal.write(stale);
+    journal.close();
+    {
+        FileSubscriptionStore store(path);
+        const QHash<QString, Client> loaded = store.load(&problem);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QVERIFY(loaded.contains(QStringLiteral("b")));
+    }
+    QVERIFY(QDir(dir.path()).entryList({QStringLiteral("subscriptions.json.corrupt-*")}).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSubscriptions)
