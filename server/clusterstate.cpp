@@ -59,6 +59,7 @@ ClusterState::ClusterState(const Options &options, RedisBroker *broker, Hub *hub
         m_loading = false;
     });
     connect(m_broker, &RedisBroker::historyLost, this, [this] { m_historyLost = true; });
+    connect(m_broker, &RedisBroker::dataLost, this, &ClusterState::restore);
     m_refresh.setInterval(qMax(50, m_options.refreshMs));
     connect(&m_refresh, &QTimer::timeout, this, &ClusterState::refreshNode);
     m_refresh.start();
@@ -86,6 +87,19 @@ void ClusterState::onReady()
     m_loading = true;
     m_loaded = false;
     scanPage(QByteArrayLiteral("0"), std::make_shared<QSet<QString>>());
+    refreshNode();
+}
+
+void ClusterState::restore()
+{
+    // Redis lost its data while connected (FLUSHALL) or before this reconnection: what this
+    // instance holds is written back (a load under way keeps them too, see finishLoad).
+    if (m_loading)
+        m_historyLost = true;
+    for (const QString &id : std::as_const(m_known)) {
+        if (m_hub->client(id))
+            writeClient(id);
+    }
     refreshNode();
 }
 

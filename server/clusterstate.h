@@ -61,6 +61,7 @@ private:
     QByteArray subscriptionsKey(const QString &clientId) const;
     QByteArray cursorKey(const QString &clientId) const;
     void onReady();
+    void restore();
     void writeClient(const QString &clientId, bool replay = false);
     void flushDirty();
     void reloadClient(const QString &clientId, bool replay, std::function<void()> then = {});
