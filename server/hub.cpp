@@ -441,12 +441,15 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
         // Cluster mode while catching up: history() is behind what was published meanwhile, and
         // a stream that starts now must not get what came before it. It waits (keeping what
         // arrives) until the broker knows where "now" is.
-        connection->awaitBacklog(0, qMax<qsizetype>(m_broker->history().capacity(), 1024) * 2,
-                                 m_broker->history().byteLimit() * 2);
-        m_broker->fetchLiveStart([stream = QPointer<SseConnection>(connection)](quint64 start) {
+        const qsizetype capacity = qMax<qsizetype>(m_broker->history().capacity(), 1024) * 2;
+        const qint64 byteLimit = m_broker->history().byteLimit() * 2;
+        connection->awaitBacklog(0, capacity, byteLimit);
+        m_broker->fetchLiveStart([stream = QPointer<SseConnection>(connection), capacity,
+                                  byteLimit](quint64 start) {
             if (!stream)
                 return;
-            auto empty = std::make_unique<EventHistory>(1, 1);
+            // Nothing to replay; what arrived meanwhile after `start` follows.
+            auto empty = std::make_unique<EventHistory>(capacity, byteLimit);
             empty->setHorizon(start);
             stream->startBacklog(std::move(empty), false, start);
         });
