@@ -444,15 +444,15 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
         const qsizetype capacity = qMax<qsizetype>(m_broker->history().capacity(), 1024) * 2;
         const qint64 byteLimit = m_broker->history().byteLimit() * 2;
         connection->awaitBacklog(0, capacity, byteLimit);
-        m_broker->fetchLiveStart([stream = QPointer<SseConnection>(connection), capacity,
-                                  byteLimit](quint64 start) {
-            if (!stream)
-                return;
-            // Nothing to replay; what arrived meanwhile after `start` follows.
-            auto empty = std::make_unique<EventHistory>(capacity, byteLimit);
-            empty->setHorizon(start);
-            stream->startBacklog(std::move(empty), false, start);
-        });
+        m_broker->fetchLiveStart(
+            [stream = QPointer<SseConnection>(connection), capacity, byteLimit](quint64 start) {
+                if (!stream)
+                    return;
+                // Nothing to replay; what arrived meanwhile after `start` follows.
+                auto empty = std::make_unique<EventHistory>(capacity, byteLimit);
+                empty->setHorizon(start);
+                stream->startBacklog(std::move(empty), false, start);
+            });
     } else if (!hasCursor || m_broker->replaysLocally()) {
         connection->startReplay(&m_broker->history(), hasCursor, cursor, cursorValid);
     } else {

@@ -622,8 +622,13 @@ void RedisBroker::tick()
     // A new value each time: one this instance set before must not be set again after a flush.
     const QByteArray candidate = QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '-'
         + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
-    QList<QByteArray> args {QByteArrayLiteral("EVALSHA"), sha, QByteArrayLiteral("2"),
-                            m_streamKey, m_epochKey, m_markerChannel, candidate};
+    QList<QByteArray> args {QByteArrayLiteral("EVALSHA"),
+                            sha,
+                            QByteArrayLiteral("2"),
+                            m_streamKey,
+                            m_epochKey,
+                            m_markerChannel,
+                            candidate};
     auto handle = [this, args](const RedisReply &reply, auto &&self) -> void {
         if (reply.isError() && reply.string.startsWith("NOSCRIPT")) {
             QList<QByteArray> withBody = args;
@@ -636,7 +641,8 @@ void RedisBroker::tick()
         m_tickInFlight = false;
         onTickReply(reply);
     };
-    m_tickInFlight = m_commands->command(args, [handle](const RedisReply &r) { handle(r, handle); });
+    m_tickInFlight
+        = m_commands->command(args, [handle](const RedisReply &r) { handle(r, handle); });
 }
 
 void RedisBroker::onTickReply(const RedisReply &reply)
@@ -726,9 +732,8 @@ void RedisBroker::maybeSync()
         if (dataLost || trimmed) {
             // Resume after the newest id this instance delivered if the Stream holds it (no
             // repeats), else at the Stream's horizon.
-            const quint64 resume = m_lastSeen >= read.horizon && m_lastSeen <= read.last
-                ? m_lastSeen
-                : read.horizon;
+            const quint64 resume
+                = m_lastSeen >= read.horizon && m_lastSeen <= read.last ? m_lastSeen : read.horizon;
             // Lost data: every live stream's history is gone. Trimmed: streams whose last
             // event is before the horizon may have missed ids in (covered, horizon].
             const quint64 affectedUpTo
@@ -835,7 +840,8 @@ void RedisBroker::runQueuedLiveStarts()
         return; // again when Redis is back (runQueuedBacklogs) or the sync ends
     // The Stream's end now: events after it reach the stream (sync or live), those before it
     // were published before the stream started.
-    auto queued = std::make_shared<std::vector<LiveStartDone>>(std::exchange(m_queuedLiveStarts, {}));
+    auto queued
+        = std::make_shared<std::vector<LiveStartDone>>(std::exchange(m_queuedLiveStarts, {}));
     readStream(std::nullopt, 0, [this, queued](StreamRead read) {
         if (!read.ok) {
             for (auto &done : *queued)

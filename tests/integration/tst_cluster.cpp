@@ -14,10 +14,10 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
-#include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -66,7 +66,10 @@ public:
             }
         });
     }
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, m_port) && (m_port = m_server.serverPort()); }
+    bool listen()
+    {
+        return m_server.listen(QHostAddress::LocalHost, m_port) && (m_port = m_server.serverPort());
+    }
     quint16 port() const { return m_port; }
     void cut()
     {
@@ -812,7 +815,6 @@ void TestCluster::pipelinedAnswersKeepTheirOrder()
     QVERIFY(parseEventId(idOf(answers.at(4)), &third));
     QVERIFY(first < second && second < third);
 }
-
 
 // The run: Redis with appendonly, --history 100, a stream on quiet/#; one event on
 // quiet/x, then 300 on busy/x (the Stream is trimmed past the quiet one), then the instance's
