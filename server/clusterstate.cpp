@@ -26,6 +26,14 @@ redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 1
 )lua");
 
+// The same, for writing back after Redis lost its data: only if neither key exists (every
+// instance writes back what it holds; the first one's write stands, the others change nothing
+// and announce nothing).
+const QByteArray RestoreScript = QByteArrayLiteral(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+)lua")
+    + WriteScript;
+
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
@@ -97,9 +105,13 @@ void ClusterState::restore()
     if (m_loading)
         m_historyLost = true;
     for (const QString &id : std::as_const(m_known)) {
-        if (m_hub->client(id))
-            writeClient(id);
+        if (!m_hub->client(id) || m_dirty.contains(id))
+            continue; // a change of its own is written anyway
+        m_dirty.insert(id);
+        m_restoreOnly.insert(id);
     }
+    if (m_broker->isReady())
+        flushDirty();
     refreshNode();
 }
 
@@ -107,6 +119,7 @@ void ClusterState::writeClient(const QString &clientId, bool replay)
 {
     m_known.insert(clientId);
     m_dirty.insert(clientId);
+    m_restoreOnly.remove(clientId); // a change: written whatever Redis holds
     if (replay)
         m_replay.insert(clientId);
     if (m_broker->isReady())
@@ -123,8 +136,13 @@ void ClusterState::flushDirty()
                                   {QStringLiteral("node"), m_options.nodeId}};
         if (replay.contains(id))
             announcement.insert(QStringLiteral("replay"), true);
-        QList<QByteArray> args {QByteArrayLiteral("EVAL"), WriteScript,   QByteArrayLiteral("2"),
-                                subscriptionsKey(id),      cursorKey(id), m_controlChannel,
+        const bool restoreOnly = m_restoreOnly.remove(id);
+        QList<QByteArray> args {QByteArrayLiteral("EVAL"),
+                                restoreOnly ? RestoreScript : WriteScript,
+                                QByteArrayLiteral("2"),
+                                subscriptionsKey(id),
+                                cursorKey(id),
+                                m_controlChannel,
                                 compact(announcement)};
         qint64 hashExpiry = 0;
         bool everyOneExpires = client && !client->subscriptions.isEmpty();
@@ -141,17 +159,23 @@ void ClusterState::flushDirty()
         args << (client && client->hasAck ? formatEventId(client->ackedId) : QByteArray())
              << QByteArray::number(everyOneExpires ? hashExpiry : 0)
              << QByteArray::number(nowMs() + m_options.deleteAfterMs) << fields;
-        const bool sent = m_broker->commands()->command(args, [this, id](const RedisReply &r) {
-            if (r.isError()) {
-                qCWarning(lcRedis).noquote()
-                    << "could not store the subscriptions of client" << id
-                    << "in Redis:" << r.string
-                    << "- kept in memory and written again when Redis is back";
-                m_dirty.insert(id);
-            }
-        });
-        if (!sent)
+        const bool sent
+            = m_broker->commands()->command(args, [this, id, restoreOnly](const RedisReply &r) {
+                  if (r.isError()) {
+                      qCWarning(lcRedis).noquote()
+                          << "could not store the subscriptions of client" << id
+                          << "in Redis:" << r.string
+                          << "- kept in memory and written again when Redis is back";
+                      if (!m_dirty.contains(id) && restoreOnly)
+                          m_restoreOnly.insert(id);
+                      m_dirty.insert(id);
+                  }
+              });
+        if (!sent) {
+            if (restoreOnly)
+                m_restoreOnly.insert(id);
             m_dirty.insert(id);
+        }
     }
 }
 

@@ -80,6 +80,7 @@ private:
     QSet<QString> m_dirty; // changed here, not yet written
     QSet<QString> m_replay; // of those: resumed with replay, announced as such
     QSet<QString> m_known; // named clients this instance has from Redis or made itself
+    QSet<QString> m_restoreOnly; // of m_dirty: written back only where Redis has nothing
     bool m_loaded = false;
     bool m_loading = false;
     bool m_historyLost = false; // Redis lost data since the last load: re-seed from memory
