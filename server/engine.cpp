@@ -119,6 +119,17 @@ bool Engine::start(QString *error)
                     Q_UNUSED(refused);
                     log->append(entry);
                 });
+        connect(m_redis, &RedisBroker::dataLost, m_log, [log = m_log, redis = m_redis] {
+            LogEntry entry;
+            entry.kind = LogEntry::Kind::Broker;
+            entry.reason = QStringLiteral("redis-data-lost");
+            entry.detail = QStringLiteral("Redis at %1 lost its data (the marker key is gone: "
+                                          "FLUSHALL, FLUSHDB or a restart without persistence); "
+                                          "subscriptions and the node were written back, live "
+                                          "streams were sent a reset")
+                               .arg(redis->address());
+            log->append(entry);
+        });
     } else if (!m_config.dataDir.isEmpty()) {
         const QString problem = m_hub->attachStore(std::make_unique<FileSubscriptionStore>(
             QDir(m_config.dataDir).filePath(QStringLiteral("subscriptions.json"))));
