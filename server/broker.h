@@ -62,6 +62,13 @@ public:
     // The events after `cursor` (all retained ones for a gap); done is called once, when they
     // are there (a broker that cannot reach its store keeps the request until it can).
     virtual void fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done);
+    using LiveStartDone = std::function<void(quint64 afterId)>;
+    // Whether a new stream without a cursor must ask where "now" is (fetchLiveStart) instead of
+    // starting after the newest event in history() (cluster mode: while catching up after a
+    // loss, history() is behind what was published meanwhile).
+    virtual bool liveStartPending() const { return false; }
+    // Calls done once with the id after which a stream that starts now goes live.
+    virtual void fetchLiveStart(LiveStartDone done) { done(0); }
     // Whether publishing can succeed now (cluster mode: Redis reachable).
     virtual bool isReady() const { return true; }
     // A one-line state for stats and the console ("embedded", "redis connected", ...).

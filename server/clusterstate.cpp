@@ -26,6 +26,14 @@ redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 1
 )lua");
 
+// The same, for writing back after Redis lost its data: only if neither key exists (every
+// instance writes back what it holds; the first one's write stands, the others change nothing
+// and announce nothing).
+const QByteArray RestoreScript = QByteArrayLiteral(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+)lua")
+    + WriteScript;
+
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
@@ -64,6 +72,7 @@ ClusterState::ClusterState(const Options &options, RedisBroker *broker, Hub *hub
         m_loading = false;
     });
     connect(m_broker, &RedisBroker::historyLost, this, [this] { m_historyLost = true; });
+    connect(m_broker, &RedisBroker::dataLost, this, &ClusterState::restore);
     m_refresh.setInterval(qMax(50, m_options.refreshMs));
     connect(&m_refresh, &QTimer::timeout, this, &ClusterState::refreshNode);
     m_refresh.start();
@@ -94,10 +103,28 @@ void ClusterState::onReady()
     refreshNode();
 }
 
+void ClusterState::restore()
+{
+    // Redis lost its data while connected (FLUSHALL) or before this reconnection: what this
+    // instance holds is written back (a load under way keeps them too, see finishLoad).
+    if (m_loading)
+        m_historyLost = true;
+    for (const QString &id : std::as_const(m_known)) {
+        if (!m_hub->client(id) || m_dirty.contains(id))
+            continue; // a change of its own is written anyway
+        m_dirty.insert(id);
+        m_restoreOnly.insert(id);
+    }
+    if (m_broker->isReady())
+        flushDirty();
+    refreshNode();
+}
+
 void ClusterState::writeClient(const QString &clientId, bool replay)
 {
     m_known.insert(clientId);
     m_dirty.insert(clientId);
+    m_restoreOnly.remove(clientId); // a change: written whatever Redis holds
     if (replay)
         m_replay.insert(clientId);
     if (m_broker->isReady())
@@ -114,8 +141,13 @@ void ClusterState::flushDirty()
                                   {QStringLiteral("node"), m_options.nodeId}};
         if (replay.contains(id))
             announcement.insert(QStringLiteral("replay"), true);
-        QList<QByteArray> args {QByteArrayLiteral("EVAL"), WriteScript,   QByteArrayLiteral("2"),
-                                subscriptionsKey(id),      cursorKey(id), m_controlChannel,
+        const bool restoreOnly = m_restoreOnly.remove(id);
+        QList<QByteArray> args {QByteArrayLiteral("EVAL"),
+                                restoreOnly ? RestoreScript : WriteScript,
+                                QByteArrayLiteral("2"),
+                                subscriptionsKey(id),
+                                cursorKey(id),
+                                m_controlChannel,
                                 compact(announcement)};
         qint64 hashExpiry = 0;
         bool everyOneExpires = client && !client->subscriptions.isEmpty();
@@ -133,7 +165,8 @@ void ClusterState::flushDirty()
              << QByteArray::number(everyOneExpires ? hashExpiry : 0)
              << QByteArray::number(nowMs() + m_options.deleteAfterMs) << fields;
         const quint64 seq = ++m_writeSeq;
-        const bool sent = m_broker->commands()->command(args, [this, id, seq](const RedisReply &r) {
+        const bool sent = m_broker->commands()->command(args, [this, id, seq,
+                                                              restoreOnly](const RedisReply &r) {
             if (m_inFlight.value(id) == seq)
                 m_inFlight.remove(id);
             QList<std::function<void(const QString &)>> done;
@@ -159,6 +192,8 @@ void ClusterState::flushDirty()
                         << "could not store the subscriptions of client" << id
                         << "in Redis:" << r.string
                         << "- kept in memory and written again when Redis is back";
+                    if (!m_dirty.contains(id) && restoreOnly)
+                        m_restoreOnly.insert(id);
                     m_dirty.insert(id);
                 } else {
                     // A request was refused: Redis holds the truth, memory follows it (at once,
@@ -175,10 +210,13 @@ void ClusterState::flushDirty()
             for (const auto &fn : std::as_const(done))
                 fn(error);
         });
-        if (sent)
+        if (sent) {
             m_inFlight.insert(id, seq);
-        else
+        } else {
+            if (restoreOnly)
+                m_restoreOnly.insert(id);
             m_dirty.insert(id);
+        }
     }
 }
 

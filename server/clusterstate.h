@@ -66,6 +66,7 @@ private:
     QByteArray subscriptionsKey(const QString &clientId) const;
     QByteArray cursorKey(const QString &clientId) const;
     void onReady();
+    void restore();
     void writeClient(const QString &clientId, bool replay = false);
     // Calls done once Redis confirmed this client's newest write (at once when none is in
     // flight), or with why not.
@@ -93,6 +94,7 @@ private:
     quint64 m_writeSeq = 0;
     QHash<QString, quint64> m_inFlight;
     QHash<QString, QList<QPair<quint64, std::function<void(const QString &)>>>> m_storeWaiters;
+    QSet<QString> m_restoreOnly; // of m_dirty: written back only where Redis has nothing
     bool m_loaded = false;
     bool m_loading = false;
     bool m_historyLost = false; // Redis lost data since the last load: re-seed from memory

@@ -29,6 +29,8 @@ QString LogEntry::kindName(Kind kind)
         return QStringLiteral("transition");
     case Kind::AuthFailure:
         return QStringLiteral("auth-failure");
+    case Kind::Broker:
+        return QStringLiteral("broker");
     }
     return {};
 }
@@ -169,6 +171,7 @@ void ConnectionLog::append(LogEntry entry)
     const bool routine = entry.kind == Kind::Connect || entry.kind == Kind::Subscribe
         || entry.kind == Kind::Unsubscribe || entry.kind == Kind::Transition
         || entry.kind == Kind::AuthFailure // HttpFront logs those itself
+        || entry.kind == Kind::Broker // RedisBroker logs those itself, as warnings
         || (entry.kind == Kind::Disconnect
             && (entry.reason == QLatin1String("client-closed")
                 || entry.reason == QLatin1String("server-shutdown")

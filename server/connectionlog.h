@@ -22,9 +22,10 @@ struct LogEntry
         Subscribe,
         Unsubscribe,
         Transition,
-        AuthFailure
+        AuthFailure,
+        Broker // not a connection's: Redis was unreachable (reason, detail: from, to, refused)
     };
-    static constexpr int KindCount = int(Kind::AuthFailure) + 1;
+    static constexpr int KindCount = int(Kind::Broker) + 1;
 
     // Bounds of the text fields in UTF-8 bytes; longer text is cut and ends with a marker that
     // says how much was left out ("... (+N bytes)", for lists "... (+N more)").

@@ -103,7 +103,33 @@ bool Engine::start(QString *error)
     m_hub->setAuthenticator(authenticator);
     if (m_redis) {
         connect(m_redis, &RedisBroker::historyLost, m_hub,
-                [hub = m_hub](quint64 resumeId) { hub->resetAll(resumeId, "history-lost"); });
+                [hub = m_hub](quint64 resumeId, quint64 affectedUpTo) {
+                    hub->resetAll(resumeId, "history-lost", affectedUpTo);
+                });
+        // Every Redis outage the console shows as a banner is in the log too, with its length.
+        connect(m_redis, &RedisBroker::outageEnded, m_log,
+                [log = m_log](qint64 fromMs, qint64 toMs, quint64 refused, const QString &text) {
+                    LogEntry entry;
+                    entry.kind = LogEntry::Kind::Broker;
+                    entry.time = toMs;
+                    entry.reason = QStringLiteral("redis-unreachable");
+                    entry.detail = text;
+                    entry.count = 1;
+                    Q_UNUSED(fromMs);
+                    Q_UNUSED(refused);
+                    log->append(entry);
+                });
+        connect(m_redis, &RedisBroker::dataLost, m_log, [log = m_log, redis = m_redis] {
+            LogEntry entry;
+            entry.kind = LogEntry::Kind::Broker;
+            entry.reason = QStringLiteral("redis-data-lost");
+            entry.detail = QStringLiteral("Redis at %1 lost its data (the marker key is gone: "
+                                          "FLUSHALL, FLUSHDB or a restart without persistence); "
+                                          "subscriptions and the node were written back, live "
+                                          "streams were sent a reset")
+                               .arg(redis->address());
+            log->append(entry);
+        });
     } else if (!m_config.dataDir.isEmpty()) {
         const QString problem = m_hub->attachStore(std::make_unique<FileSubscriptionStore>(
             QDir(m_config.dataDir).filePath(QStringLiteral("subscriptions.json"))));

@@ -631,7 +631,23 @@ SseConnection *Hub::addStream(int fd, const QHostAddress &peer, quint16 peerPort
         hasCursor = cursorValid = true;
         cursor = client->ackedId;
     }
-    if (!hasCursor || m_broker->replaysLocally()) {
+    if (!hasCursor && m_broker->liveStartPending()) {
+        // Cluster mode while catching up: history() is behind what was published meanwhile, and
+        // a stream that starts now must not get what came before it. It waits (keeping what
+        // arrives) until the broker knows where "now" is.
+        const qsizetype capacity = qMax<qsizetype>(m_broker->history().capacity(), 1024) * 2;
+        const qint64 byteLimit = m_broker->history().byteLimit() * 2;
+        connection->awaitBacklog(0, capacity, byteLimit);
+        m_broker->fetchLiveStart(
+            [stream = QPointer<SseConnection>(connection), capacity, byteLimit](quint64 start) {
+                if (!stream)
+                    return;
+                // Nothing to replay; what arrived meanwhile after `start` follows.
+                auto empty = std::make_unique<EventHistory>(capacity, byteLimit);
+                empty->setHorizon(start);
+                stream->startBacklog(std::move(empty), false, start);
+            });
+    } else if (!hasCursor || m_broker->replaysLocally()) {
         connection->startReplay(&m_broker->history(), hasCursor, cursor, cursorValid);
     } else {
         // Cluster mode: the missed events come from the shared history.
@@ -1244,11 +1260,11 @@ void Hub::applyShared(const QString &clientId, const QMap<QByteArray, Subscripti
         shareClient(client);
 }
 
-void Hub::resetAll(quint64 resumeId, const QByteArray &reason)
+void Hub::resetAll(quint64 resumeId, const QByteArray &reason, quint64 affectedUpTo)
 {
     const auto all = m_connections.values();
     for (SseConnection *connection : all)
-        connection->resetTo(resumeId, reason);
+        connection->resetTo(resumeId, reason, affectedUpTo);
 }
 
 // --- Lifecycle ----------------------------------------------------------------------------

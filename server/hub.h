@@ -16,6 +16,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -141,7 +142,10 @@ public:
                      bool hasAck, quint64 ackedId, bool replay = false);
     // Cluster mode: the shared history lost what the streams had seen; every live stream gets
     // `event: reset` and continues after resumeId.
-    void resetAll(quint64 resumeId, const QByteArray &reason);
+    // Only live streams whose last event id is at most affectedUpTo: the others already have
+    // what comes after the loss.
+    void resetAll(quint64 resumeId, const QByteArray &reason,
+                  quint64 affectedUpTo = std::numeric_limits<quint64>::max());
     // Cluster mode: whether the shared subscriptions have been read (always true otherwise).
     bool sharedStateLoaded() const { return m_sharedStateLoaded; }
     void setSharedStateLoaded(bool loaded) { m_sharedStateLoaded = loaded; }

@@ -4,8 +4,12 @@
 #include "topicfilter.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
+#include <QRandomGenerator>
 #include <QTimer>
 #include <QUrl>
+
+#include <limits>
 
 namespace ssehub {
 
@@ -80,6 +84,27 @@ if tonumber(ARGV[2]) > 0 then entries = redis.call('XRANGE', KEYS[1], from, '+',
 return {last, maxdel, first, entries}
 )lua");
 
+// KEYS: stream, marker key. ARGV: this instance's marker channel, a new marker value (set when
+// there is none). Returns {marker value, the Stream's last generated id ('' when none)} and
+// PUBLISHes "<marker value> <last id>" on the channel: once that message arrives on the
+// subscriber connection, everything published before it on the instance's channels has too.
+const QByteArray TickScript = QByteArrayLiteral(R"lua(
+local epoch = redis.call('GET', KEYS[2])
+if not epoch then
+  epoch = ARGV[2]
+  redis.call('SET', KEYS[2], epoch)
+end
+local last = ''
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then last = info[i + 1] end
+  end
+end
+redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. last)
+return {epoch, last}
+)lua");
+
 constexpr int PageSize = 1000;
 // A read refused before it was sent fails after this long (see readStream).
 constexpr int RefusedRetryMs = 100;
@@ -128,6 +153,19 @@ EventPtr eventFromEntry(const RedisReply &entry)
     return makeEvent(id, topic, type, payload, ms);
 }
 
+int tickInterval(const RedisBroker::Options &options)
+{
+    return options.tickMs > 0 ? options.tickMs
+                              : qBound(50, options.redis.commandTimeoutMs / 20, 250);
+}
+
+RedisConnection::Options commandOptions(const RedisBroker::Options &options)
+{
+    RedisConnection::Options redis = options.redis;
+    redis.keepAliveMs = tickInterval(options); // the ticks keep it busy; a PING if one is late
+    return redis;
+}
+
 } // namespace
 
 bool RedisBroker::parseUrl(const QString &text, RedisConnection::Options *out, QString *error)
@@ -169,12 +207,20 @@ bool RedisBroker::parseUrl(const QString &text, RedisConnection::Options *out, Q
 RedisBroker::RedisBroker(const Options &options, QObject *parent)
     : Broker(parent)
     , m_options(options)
-    , m_commands(new RedisConnection(options.redis, this))
+    , m_commands(new RedisConnection(commandOptions(options), this))
     , m_subscriber(new RedisConnection(options.redis, this))
     , m_history(options.historySize, options.historyBytes)
     , m_streamKey(options.prefix + "events")
     , m_channelPrefix(options.prefix + "ev:")
+    , m_epochKey(options.prefix + "epoch")
 {
+    const QByteArray token = QByteArray::number(QRandomGenerator::system()->generate64(), 16);
+    m_markerChannel = options.prefix + "mark:" + token;
+    m_tickTimer.setInterval(tickInterval(options));
+    connect(&m_tickTimer, &QTimer::timeout, this, &RedisBroker::tick);
+    m_subscriber->subscribe(m_markerChannel, [this](const QByteArray &, const QByteArray &message) {
+        onMarker(message);
+    });
     m_history.setHorizon(StreamIdFlag);
     // What an event costs beyond its topic, type and payload (ids and timestamps of today's
     // length, the envelope's keys, the frames' lines, the objects).
@@ -182,18 +228,17 @@ RedisBroker::RedisBroker(const Options &options, QObject *parent)
         *makeEvent(StreamIdFlag | (quint64(1'700'000'000'000) << StreamIdSeqBits), {}, {}, {},
                    1'700'000'000'000));
     connect(m_commands, &RedisConnection::ready, this, [this] {
-        if (!m_wasReady) {
-            m_wasReady = true;
-            Q_EMIT readyChanged(true);
-        }
+        // The marker key is checked first on every (re)connection: its answer comes before
+        // any other component's (ClusterState loads the shared state after this).
+        m_tickInFlight = false;
+        tick();
+        setReady(true);
         runQueuedBacklogs();
         maybeSync();
     });
     connect(m_commands, &RedisConnection::disconnected, this, [this] {
-        if (m_wasReady) {
-            m_wasReady = false;
-            Q_EMIT readyChanged(false);
-        }
+        m_outage = true; // a failed first connection counts too (not the first connect itself)
+        setReady(false);
         onConnectionLost();
     });
     connect(m_subscriber, &RedisConnection::allSubscribed, this, [this] {
@@ -207,8 +252,44 @@ RedisBroker::~RedisBroker() = default;
 
 void RedisBroker::start()
 {
+    if (!m_wasReady && !m_downSinceMs) {
+        m_downSinceMs = QDateTime::currentMSecsSinceEpoch(); // until the first connection
+        m_refusedAtDown = m_refused;
+    }
     m_commands->start();
     m_subscriber->start();
+    m_tickTimer.start();
+}
+
+void RedisBroker::setReady(bool ready)
+{
+    if (ready == m_wasReady)
+        return;
+    m_wasReady = ready;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!ready) {
+        m_downSinceMs = now;
+        m_refusedAtDown = m_refused;
+    } else if (m_downSinceMs && std::exchange(m_outage, false)) {
+        const qint64 from = std::exchange(m_downSinceMs, 0);
+        const quint64 refusedMeanwhile = m_refused - m_refusedAtDown;
+        auto time = [](qint64 ms) {
+            return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+        };
+        const QString text = QStringLiteral("Redis at %1 was unreachable from %2 to %3 (%4 s); "
+                                            "%5 publishes refused meanwhile")
+                                 .arg(address(), time(from), time(now))
+                                 .arg(double(now - from) / 1000.0, 0, 'f', 1)
+                                 .arg(refusedMeanwhile);
+        qCWarning(lcRedis).noquote() << text;
+        Q_EMIT outageEnded(from, now, refusedMeanwhile, text);
+    }
+    Q_EMIT readyChanged(ready);
+}
+
+void RedisBroker::refused()
+{
+    ++m_refused;
 }
 
 QString RedisBroker::state() const
@@ -232,7 +313,9 @@ bool RedisBroker::isReady() const
 void RedisBroker::publish(const PublishRequest &request, Done done)
 {
     static const QByteArray sha = sha1Hex(PublishScript);
-    auto fail = [done](int status, const QString &error) {
+    auto fail = [this, done](int status, const QString &error) {
+        if (status == 503)
+            refused();
         PublishResult result;
         result.httpStatus = status;
         result.error = error;
@@ -382,6 +465,7 @@ void RedisBroker::runQueuedBacklogs()
     m_queuedBacklogs.clear();
     for (auto &request : queued)
         runBacklog(request);
+    runQueuedLiveStarts();
 }
 
 void RedisBroker::runBacklog(std::shared_ptr<BacklogRequest> request)
@@ -531,8 +615,84 @@ void RedisBroker::accept(const EventPtr &event)
     if (event->id <= m_lastSeen)
         return;
     m_lastSeen = event->id;
+    m_covered = qMax(m_covered, event->id); // in order: every earlier one arrived too
     m_history.append(event);
     dispatch(event);
+}
+
+// --- The tick: round trip, marker key, coverage ------------------------------------------------
+
+void RedisBroker::tick()
+{
+    if (m_tickInFlight || !isReady())
+        return;
+    static const QByteArray sha = sha1Hex(TickScript);
+    // A new value each time: one this instance set before must not be set again after a flush.
+    const QByteArray candidate = QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + '-'
+        + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+    QList<QByteArray> args {QByteArrayLiteral("EVALSHA"),
+                            sha,
+                            QByteArrayLiteral("2"),
+                            m_streamKey,
+                            m_epochKey,
+                            m_markerChannel,
+                            candidate};
+    auto handle = [this, args](const RedisReply &reply, auto &&self) -> void {
+        if (reply.isError() && reply.string.startsWith("NOSCRIPT")) {
+            QList<QByteArray> withBody = args;
+            withBody[0] = QByteArrayLiteral("EVAL");
+            withBody[1] = TickScript;
+            if (!m_commands->command(withBody, [self](const RedisReply &r) { self(r, self); }))
+                m_tickInFlight = false;
+            return;
+        }
+        m_tickInFlight = false;
+        onTickReply(reply);
+    };
+    m_tickInFlight
+        = m_commands->command(args, [handle](const RedisReply &r) { handle(r, handle); });
+}
+
+void RedisBroker::onTickReply(const RedisReply &reply)
+{
+    if (reply.isError() || reply.type != RedisReply::Type::Array || reply.elements.size() != 2)
+        return; // a lost connection says so itself
+    const QByteArray epoch = reply.elements.at(0).string;
+    if (m_epoch.isEmpty()) {
+        m_epoch = epoch; // the first answer: whatever this Redis holds is the data to keep
+        return;
+    }
+    if (epoch == m_epoch)
+        return;
+    m_epoch = epoch;
+    ++m_dataLosses;
+    qCWarning(lcRedis).noquote()
+        << "Redis at" << address() << "lost its data: the marker key" << m_epochKey
+        << "is gone (FLUSHALL, FLUSHDB, or a restart without persistence); writing back the "
+           "named clients' subscriptions and this node, live streams get a reset event - enable "
+           "appendonly in Redis and do not flush a database that ssehub uses";
+    m_epochLost = true;
+    Q_EMIT dataLost();
+    // Whatever the pub/sub connection says, the Stream must be looked at again.
+    if (m_syncInFlight)
+        m_resyncWanted = true;
+    m_syncing = true;
+    maybeSync();
+}
+
+void RedisBroker::onMarker(const QByteArray &message)
+{
+    // "<epoch> <last id>": everything up to that id on this instance's channels has arrived,
+    // unless this instance is catching up (the sync decides then) or the data is not the one
+    // this instance knows (a flush that the tick reports).
+    if (m_syncing || m_epoch.isEmpty())
+        return;
+    const qsizetype space = message.indexOf(' ');
+    if (space < 0 || QByteArrayView(message).first(space) != m_epoch)
+        return;
+    quint64 id = 0;
+    if (packStreamId(QByteArrayView(message).sliced(space + 1), &id))
+        m_covered = qMax(m_covered, id);
 }
 
 // --- Staying in step with the Stream ----------------------------------------------------------
@@ -559,29 +719,50 @@ void RedisBroker::maybeSync()
                 return;
             }
             m_everSynced = true;
+            m_epochLost = false; // nothing seen before: nothing to lose
             m_lastSeen = read.last;
+            m_covered = read.last;
             m_history.setHorizon(read.last);
             finishSync();
         });
         return;
     }
-    readStream(m_lastSeen, PageSize, [this](StreamRead read) {
+    // From where this instance is covered: ids before it either arrived or match none of its
+    // filters.
+    readStream(m_covered, PageSize, [this](StreamRead read) {
         if (syncReadFailed(read))
             return;
-        if (m_lastSeen < read.horizon || m_lastSeen > read.last) {
-            // The Stream no longer holds what this instance had seen.
+        // Redis lost data: the marker key is gone, or the Stream no longer holds ids this
+        // instance saw (its last generated id survives trimming).
+        const bool dataLost = std::exchange(m_epochLost, false) || m_covered > read.last;
+        // Trimmed past ids after the covered one: what they were is unknown.
+        const bool trimmed = !dataLost && m_covered < read.horizon;
+        if (dataLost || trimmed) {
+            // Resume after the newest id this instance delivered if the Stream holds it (no
+            // repeats), else at the Stream's horizon.
+            const quint64 resume
+                = m_lastSeen >= read.horizon && m_lastSeen <= read.last ? m_lastSeen : read.horizon;
+            // Lost data: every live stream's history is gone. Trimmed: streams whose last
+            // event is before the horizon may have missed ids in (covered, horizon].
+            const quint64 affectedUpTo
+                = dataLost ? std::numeric_limits<quint64>::max() : read.horizon - 1;
             qCWarning(lcRedis).noquote()
-                << "the Redis Stream" << m_streamKey << "no longer holds event"
-                << formatEventId(m_lastSeen)
-                << "(Redis restarted without persistence, was flushed, or trimmed past it);"
-                   " live streams get a reset event - enable appendonly in Redis to keep "
-                   "history across restarts";
-            const quint64 resume = read.horizon;
+                << QStringLiteral("the Redis Stream %1 %2 after %3; live streams that may have "
+                                  "needed them get a reset event - enable appendonly in Redis, "
+                                  "and raise --history if instances lose Redis for long")
+                       .arg(QString::fromUtf8(m_streamKey),
+                            dataLost ? QStringLiteral("lost events (Redis restarted without "
+                                                      "them or was flushed)")
+                                     : QStringLiteral("was trimmed past events this instance "
+                                                      "had not received (it could not reach "
+                                                      "Redis for longer than the history lasts)"),
+                            QString::fromUtf8(formatEventId(m_covered)));
             m_history = EventHistory(m_options.historySize, m_options.historyBytes);
             m_history.setHorizon(resume);
             m_lastSeen = resume;
+            m_covered = resume;
             ++m_resets;
-            Q_EMIT historyLost(resume);
+            Q_EMIT historyLost(resume, affectedUpTo);
             syncPage(resume);
             return;
         }
@@ -603,9 +784,12 @@ void RedisBroker::addSyncPage(const StreamRead &read)
     for (const EventPtr &event : read.events)
         accept(event);
     // A short page is the end, unless live events were dropped meanwhile (read on instead).
-    if (read.events.size() < PageSize && !m_bufferOverflowed)
+    if (read.events.size() < PageSize && !m_bufferOverflowed) {
+        // Every entry up to the Stream's end was read: covered up to it.
+        if (read.last >= m_covered && read.last != StreamIdFlag)
+            m_covered = read.last;
         finishSync();
-    else
+    } else
         syncPage(m_lastSeen);
 }
 
@@ -625,12 +809,56 @@ void RedisBroker::finishSync()
         maybeSync(); // lost again meanwhile: m_syncing stays set and the next ready resumes
         return;
     }
+    if (std::exchange(m_resyncWanted, false)) {
+        maybeSync(); // the marker key went missing meanwhile: look at the Stream again
+        return;
+    }
     m_syncing = false;
     std::deque<EventPtr> buffered;
     buffered.swap(m_buffer);
     for (const EventPtr &event : buffered)
         accept(event);
+    runQueuedLiveStarts();
     Q_EMIT synced();
+}
+
+// --- Where "now" is for a stream that starts while this instance catches up --------------------
+
+void RedisBroker::fetchLiveStart(LiveStartDone done)
+{
+    if (!m_syncing) {
+        done(m_lastSeen); // in step: the newest event this instance has is "now"
+        return;
+    }
+    m_queuedLiveStarts.push_back(std::move(done));
+    runQueuedLiveStarts();
+}
+
+void RedisBroker::runQueuedLiveStarts()
+{
+    if (m_queuedLiveStarts.empty())
+        return;
+    if (!m_syncing) {
+        auto queued = std::exchange(m_queuedLiveStarts, {});
+        for (auto &done : queued)
+            done(m_lastSeen);
+        return;
+    }
+    if (!isReady() || !m_subscriber->subscriptionsConfirmed())
+        return; // again when Redis is back (runQueuedBacklogs) or the sync ends
+    // The Stream's end now: events after it reach the stream (sync or live), those before it
+    // were published before the stream started.
+    auto queued
+        = std::make_shared<std::vector<LiveStartDone>>(std::exchange(m_queuedLiveStarts, {}));
+    readStream(std::nullopt, 0, [this, queued](StreamRead read) {
+        if (!read.ok) {
+            for (auto &done : *queued)
+                m_queuedLiveStarts.push_back(std::move(done));
+            return;
+        }
+        for (auto &done : *queued)
+            done(read.last);
+    });
 }
 
 } // namespace ssehub

@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QTimer>
 
 #include <deque>
 #include <optional>
@@ -20,11 +21,20 @@ namespace ssehub {
 // - live: this instance SUBSCRIBEs (exact filters) or PSUBSCRIBEs (wildcards) only to what
 //   its streams need (watch/unwatch), drops repeats by id, and keeps what it received in a
 //   local history (pause/resume replay, stats).
-// - after any loss of either connection it reads the Stream from the newest id it had seen,
-//   so that nothing Redis accepted meanwhile is missed or repeated; if the Stream no longer
-//   holds that id (Redis came back empty, or trimmed past it) every local stream gets
-//   `event: reset`.
-// - a resuming stream's backlog is read from the Stream (fetchBacklog).
+// - a tick every tickMs (one Lua script on the command connection) is the round trip that
+//   readiness follows, checks the marker key `<prefix>epoch` (gone: Redis lost its data, by
+//   FLUSHALL or a restart without it), and PUBLISHes the Stream's last id on this instance's
+//   own channel. When that message arrives on the subscriber connection, every event up to that
+//   id that matches a filter of this instance has arrived (one connection, in order): the
+//   instance is "covered" up to it, whatever other topics published meanwhile.
+// - after any loss of either connection it reads the Stream from where it is covered, so that
+//   nothing Redis accepted meanwhile is missed or repeated. Only ids the Stream no longer holds
+//   beyond that point are unknown: live streams that may have needed them get `event: reset`
+//   (history-lost), and every live stream does when Redis lost its data (the marker key is gone,
+//   or the Stream no longer holds what this instance saw). The Stream being trimmed past ids
+//   that only other topics used costs nothing.
+// - a resuming stream's backlog is read from the Stream (fetchBacklog); a new stream that
+//   connects while this instance catches up starts at the Stream's end (fetchLiveStart).
 class RedisBroker final : public Broker
 {
     Q_OBJECT
@@ -36,6 +46,7 @@ public:
         QByteArray prefix = "ssehub:";
         qsizetype historySize = 10000;
         qint64 historyBytes = EventHistory::DefaultByteLimit; // also bounds the Stream (see .cpp)
+        int tickMs = 0; // 0: derived from the command timeout (a twentieth, 50 to 250 ms)
     };
 
     // Parses redis://[:password@]host[:port][/db]; false with a message for anything else.
@@ -54,6 +65,8 @@ public:
     bool replaysLocally() const override { return false; }
     void fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done) override;
     bool isReady() const override;
+    bool liveStartPending() const override { return m_syncing; }
+    void fetchLiveStart(LiveStartDone done) override;
     void watch(const QByteArray &filter) override;
     void unwatch(const QByteArray &filter) override;
 
@@ -64,15 +77,26 @@ public:
     // True while this instance reads what it missed from the Stream.
     bool isSyncing() const { return m_syncing; }
     quint64 resetsSent() const { return m_resets; }
+    // Every event up to this id that matches a watched filter has arrived.
+    quint64 coveredId() const { return m_covered; }
+    // Times Redis was found to have lost its data (the marker key gone).
+    quint64 dataLosses() const { return m_dataLosses; }
+    // Publishes refused (503) because Redis could not be reached, in total.
+    quint64 publishesRefused() const { return m_refused; }
 
 Q_SIGNALS:
     // Publishing became possible or impossible.
     void readyChanged(bool ready);
     // This instance is in step with the Stream again after a start or a loss.
     void synced();
-    // The Stream lost events this instance had seen: local streams must be told (`reset`)
-    // and continue after resumeId.
-    void historyLost(quint64 resumeId);
+    // Events that local streams may have needed are gone: every live stream whose last event
+    // id is at most affectedUpTo must be told (`reset`) and continue after resumeId.
+    void historyLost(quint64 resumeId, quint64 affectedUpTo);
+    // Redis lost its data (the marker key is gone): what instances hold must be written back.
+    void dataLost();
+    // Redis was unreachable (not ready) from fromMs to toMs; `refused` publishes were refused
+    // meanwhile. Also logged as a warning.
+    void outageEnded(qint64 fromMs, qint64 toMs, quint64 refused, const QString &text);
 
 private:
     struct StreamRead
@@ -111,6 +135,12 @@ private:
     void finishSync();
     void accept(const EventPtr &event);
     void runQueuedBacklogs();
+    void runQueuedLiveStarts();
+    void tick();
+    void onTickReply(const RedisReply &reply);
+    void onMarker(const QByteArray &message);
+    void setReady(bool ready);
+    void refused();
 
     Options m_options;
     RedisConnection *m_commands;
@@ -127,8 +157,22 @@ private:
     bool m_bufferOverflowed = false;
     std::deque<EventPtr> m_buffer; // live events received while syncing
     std::vector<std::shared_ptr<BacklogRequest>> m_queuedBacklogs;
+    std::vector<LiveStartDone> m_queuedLiveStarts;
     quint64 m_resets = 0;
     bool m_wasReady = false;
+    QTimer m_tickTimer;
+    bool m_tickInFlight = false;
+    QByteArray m_markerChannel; // this instance's own
+    QByteArray m_epochKey;
+    QByteArray m_epoch; // the marker key's value this instance knows ('' before the first tick)
+    quint64 m_covered = 0;
+    bool m_epochLost = false; // found by a tick, to be handled by the next sync
+    bool m_resyncWanted = false;
+    quint64 m_dataLosses = 0;
+    quint64 m_refused = 0;
+    qint64 m_downSinceMs = 0; // start of the current outage (0: ready)
+    bool m_outage = false; // a connection failed or was lost since m_downSinceMs
+    quint64 m_refusedAtDown = 0;
 };
 
 } // namespace ssehub

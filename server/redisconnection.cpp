@@ -234,6 +234,22 @@ void RedisConnection::onConnect(const redisAsyncContext *ac, int status)
 
 void RedisConnection::authenticated()
 {
+    // Ready only after a real round trip: a frozen server's kernel still completes the TCP
+    // handshake, and a server loading its dataset answers LOADING. The connect timeout covers
+    // the wait for this answer too.
+    send({QByteArrayLiteral("PING")}, [this](const RedisReply &reply) {
+        if (m_state != State::Connecting)
+            return;
+        if (reply.isError() || reply.string != "PONG")
+            forceDisconnect(QStringLiteral("PING answered with %1")
+                                .arg(QString::fromUtf8(reply.string.left(200))));
+        else
+            becomeReady();
+    });
+}
+
+void RedisConnection::becomeReady()
+{
     m_state = State::Ready;
     m_backoffMs = 0;
     m_lastError.clear();
@@ -310,7 +326,9 @@ void RedisConnection::onMessage(redisAsyncContext *ac, void *reply, void *privda
 
 void RedisConnection::confirmed()
 {
-    if (m_unconfirmed > 0 && --m_unconfirmed == 0 && m_state == State::Ready)
+    if (m_unconfirmed > 0 && --m_unconfirmed > 0)
+        m_unconfirmedSinceMs = nowMs(); // progress: the next one gets its own time
+    else if (m_unconfirmed == 0 && m_state == State::Ready)
         Q_EMIT allSubscribed();
 }
 
@@ -342,7 +360,8 @@ bool RedisConnection::send(const QList<QByteArray> &argv, Callback callback)
         != REDIS_OK)
         return false;
     pending.release(); // hiredis owns it until onReply
-    m_pendingSince.push_back(nowMs());
+    m_lastSentMs = nowMs();
+    m_pendingSince.push_back(m_lastSentMs);
     return true;
 }
 
@@ -381,8 +400,9 @@ void RedisConnection::sendSubscribe(const QByteArray &name, bool pattern)
     const char *command = pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
     const char *args[] = {command, name.constData()};
     const size_t lengths[] = {strlen(command), size_t(name.size())};
-    if (redisAsyncCommandArgv(m_context, onMessage, nullptr, 2, args, lengths) == REDIS_OK)
-        ++m_unconfirmed;
+    if (redisAsyncCommandArgv(m_context, onMessage, nullptr, 2, args, lengths) == REDIS_OK
+        && m_unconfirmed++ == 0)
+        m_unconfirmedSinceMs = nowMs();
 }
 
 void RedisConnection::sendUnsubscribe(const QByteArray &name, bool pattern)
@@ -434,6 +454,14 @@ void RedisConnection::checkTimeouts()
     } else if (m_state == State::Ready && !m_pendingSince.empty()
                && now - m_pendingSince.front() > m_options.commandTimeoutMs) {
         forceDisconnect(QStringLiteral("no reply within %1 ms").arg(m_options.commandTimeoutMs));
+    } else if (m_state == State::Ready && m_unconfirmed > 0
+               && now - m_unconfirmedSinceMs > m_options.commandTimeoutMs) {
+        forceDisconnect(QStringLiteral("subscriptions not confirmed within %1 ms")
+                            .arg(m_options.commandTimeoutMs));
+    } else if (m_state == State::Ready && m_options.keepAliveMs > 0 && m_pendingSince.empty()
+               && now - m_lastSentMs >= m_options.keepAliveMs) {
+        // Idle: a round trip shows the server still answers (no reply: the check above).
+        send({QByteArrayLiteral("PING")}, [](const RedisReply &) {});
     }
 }
 

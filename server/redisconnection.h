@@ -35,6 +35,10 @@ struct RedisReply
 // One hiredis asynchronous connection driven by the Qt event loop of the thread it lives on:
 // read and write QSocketNotifiers toggled through hiredis's hooks, a QTimer for what hiredis
 // 0.14 lacks (connect and command timeouts), and reconnection with capped exponential backoff.
+// A connection counts as ready only after Redis answered a PING on it (a frozen redis-server
+// still accepts TCP connections: the kernel completes the handshake), and a connection with
+// keepAliveMs sends a PING whenever it was idle that long, so that a server that stops
+// answering is noticed within keepAliveMs + commandTimeoutMs even when nothing else is sent.
 //
 // Lifetime rules hiredis imposes, and how they are kept:
 // - hiredis frees the context itself after a failed connect or a lost connection (after the
@@ -61,6 +65,9 @@ public:
         int commandTimeoutMs = 5000;
         int backoffInitialMs = 100;
         int backoffMaxMs = 5000;
+        // A PING after this long without a command (0: none). Not for a connection that
+        // subscribes (hiredis 0.14 cannot match a PING's answer in subscribed mode).
+        int keepAliveMs = 0;
     };
 
     using Callback = std::function<void(const RedisReply &)>;
@@ -124,6 +131,7 @@ private:
     void sendUnsubscribe(const QByteArray &name, bool pattern);
     void confirmed();
     void authenticated();
+    void becomeReady();
 
     Options m_options;
     redisAsyncContext *m_context = nullptr;
@@ -137,6 +145,8 @@ private:
     bool m_destroying = false;
     bool m_everReady = false;
     qint64 m_connectStartedMs = 0;
+    qint64 m_lastSentMs = 0;
+    qint64 m_unconfirmedSinceMs = 0; // when the oldest unconfirmed (P)SUBSCRIBE went out
     std::deque<qint64> m_pendingSince; // start times of unanswered commands, oldest first
     QHash<QByteArray, std::shared_ptr<MessageHandler>> m_channels;
     QHash<QByteArray, std::shared_ptr<MessageHandler>> m_patterns;

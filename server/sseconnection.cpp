@@ -207,14 +207,18 @@ void SseConnection::startBacklog(std::unique_ptr<EventHistory> backlog, bool gap
     pumpReplay();
 }
 
-void SseConnection::resetTo(quint64 resumeId, const QByteArray &reason)
+void SseConnection::resetTo(quint64 resumeId, const QByteArray &reason, quint64 affectedUpTo)
 {
     if (m_state != State::Live)
         return; // a stream still replaying ends its replay with its own checks
+    if (m_lastSentId > affectedUpTo)
+        return; // it already has events from after the loss
     write(SseFrame::event(formatEventId(resumeId), QByteArrayLiteral("reset"),
                           "{\"reason\":\"" + reason + "\",\"oldest\":\"\"}"),
           QByteArray());
-    m_lastSentId = resumeId;
+    // Never back: what it was sent after resumeId (live, before the loss was found) is not
+    // sent again.
+    m_lastSentId = qMax(m_lastSentId, resumeId);
     ++m_resetsSent;
 }
 

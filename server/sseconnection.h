@@ -11,6 +11,7 @@
 #include <QTcpSocket>
 
 #include <deque>
+#include <limits>
 #include <memory>
 
 namespace ssehub {
@@ -105,7 +106,8 @@ public:
     void startBacklog(std::unique_ptr<EventHistory> backlog, bool gap, quint64 cursor);
     // The shared history lost what this stream has seen (Redis came back empty): sends
     // `event: reset` with `resumeId` as its id and continues after it.
-    void resetTo(quint64 resumeId, const QByteArray &reason);
+    void resetTo(quint64 resumeId, const QByteArray &reason,
+                 quint64 affectedUpTo = std::numeric_limits<quint64>::max());
 
     // The live path: hands over an event that the hub has matched. Returns false if skipped.
     bool deliver(const EventPtr &event);

@@ -504,6 +504,10 @@
         <source>Detail</source>
         <translation>Detail</translation>
     </message>
+    <message>
+        <source>broker</source>
+        <translation>broker</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::MainWindow</name>

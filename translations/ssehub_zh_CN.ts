@@ -504,6 +504,10 @@
         <source>Detail</source>
         <translation>详情</translation>
     </message>
+    <message>
+        <source>broker</source>
+        <translation>消息代理</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::MainWindow</name>

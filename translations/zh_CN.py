@@ -92,6 +92,7 @@ ZH = {
 'unsubscribe': '取消订阅',
 'lifecycle': '生命周期',
 'auth failure': '认证失败',
+'broker': '消息代理',
 'Time': '时间',
 'Kind': '类型',
 'Reason': '原因',

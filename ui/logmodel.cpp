@@ -64,6 +64,8 @@ QString LogModel::kindTitle(LogEntry::Kind kind)
         return tr("lifecycle");
     case Kind::AuthFailure:
         return tr("auth failure");
+    case Kind::Broker:
+        return tr("broker");
     }
     return {};
 }

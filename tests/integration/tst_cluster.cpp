@@ -4,8 +4,10 @@
 // back (with and without persistence), not ready while Redis is unreachable, shared
 // subscriptions through the control channel, the node registry.
 #include "clusterstate.h"
+#include "connectionlog.h"
 #include "engine.h"
 #include "httpclient.h"
+#include "logging.h"
 #include "redisbroker.h"
 #include "redisconnection.h"
 #include "redisserver.h"
@@ -13,8 +15,11 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSignalSpy>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
@@ -40,6 +45,50 @@ QList<QByteArray> idsOf(const QList<SseEvent> &events)
     return ids;
 }
 
+// A TCP relay between an instance and redis-server that the test can cut (every connection
+// closed, new ones refused) and restore on the same port: one instance loses Redis while the
+// others keep it.
+class RedisRelay : public QObject
+{
+public:
+    explicit RedisRelay(quint16 redisPort)
+        : m_redisPort(redisPort)
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *in = m_server.nextPendingConnection()) {
+                auto *out = new QTcpSocket(in);
+                m_pairs << qMakePair(QPointer<QTcpSocket>(in), QPointer<QTcpSocket>(out));
+                connect(in, &QTcpSocket::readyRead, out, [in, out] { out->write(in->readAll()); });
+                connect(out, &QTcpSocket::readyRead, in, [in, out] { in->write(out->readAll()); });
+                connect(out, &QTcpSocket::connected, out, [in, out] { out->write(in->readAll()); });
+                connect(in, &QTcpSocket::disconnected, in, &QObject::deleteLater);
+                connect(out, &QTcpSocket::disconnected, in, [in] { in->abort(); });
+                out->connectToHost(QHostAddress::LocalHost, m_redisPort);
+            }
+        });
+    }
+    bool listen()
+    {
+        return m_server.listen(QHostAddress::LocalHost, m_port) && (m_port = m_server.serverPort());
+    }
+    quint16 port() const { return m_port; }
+    void cut()
+    {
+        m_server.close();
+        for (auto &pair : m_pairs) {
+            if (pair.first)
+                pair.first->abort();
+        }
+        m_pairs.clear();
+    }
+
+private:
+    QTcpServer m_server;
+    quint16 m_redisPort;
+    quint16 m_port = 0;
+    QList<QPair<QPointer<QTcpSocket>, QPointer<QTcpSocket>>> m_pairs;
+};
+
 } // namespace
 
 class TestCluster : public QObject
@@ -63,9 +112,13 @@ private Q_SLOTS:
     void sharedStateSurvivesInstanceRestart();
     void nodeRegistry();
     void pipelinedAnswersKeepTheirOrder();
+    void noResetWhenRedisLostNothing();
+    void readinessFollowsARoundTrip();
+    void flushAllWhileConnected();
+    void streamStartingWhileCatchingUpGetsOnlyLaterEvents();
 
 private:
-    std::unique_ptr<Engine> startEngine(Engine::Config config = {});
+    std::unique_ptr<Engine> startEngine(Engine::Config config = {}, quint16 redisPort = 0);
     static bool waitSynced(Engine *engine);
     // One command on a connection of the test's own (what Redis itself holds); an error reply
     // when Redis does not answer.
@@ -89,11 +142,12 @@ void TestCluster::cleanup()
     m_redis.reset();
 }
 
-std::unique_ptr<Engine> TestCluster::startEngine(Engine::Config config)
+std::unique_ptr<Engine> TestCluster::startEngine(Engine::Config config, quint16 redisPort)
 {
     config.port = 0;
     config.dataDir.clear();
-    config.redisUrl = QStringLiteral("redis://127.0.0.1:%1").arg(m_redis->port());
+    config.redisUrl
+        = QStringLiteral("redis://127.0.0.1:%1").arg(redisPort ? redisPort : m_redis->port());
     config.redisBackoffMaxMs = 200;
     config.redisTimeoutMs = 1000;
     auto engine = std::make_unique<Engine>(config);
@@ -767,6 +821,189 @@ void TestCluster::pipelinedAnswersKeepTheirOrder()
     QVERIFY(parseEventId(idOf(answers.at(2)), &second));
     QVERIFY(parseEventId(idOf(answers.at(4)), &third));
     QVERIFY(first < second && second < third);
+}
+
+// The issue's run: Redis with appendonly, --history 100, a stream on quiet/#; one event on
+// quiet/x, then 300 on busy/x (the Stream is trimmed past the quiet one), then the instance's
+// connections are killed, then Redis restarts. Redis lost nothing and the stream missed
+// nothing: no reset, and it goes on.
+void TestCluster::noResetWhenRedisLostNothing()
+{
+    m_redis = std::make_unique<RedisServer>(
+        QStringList {QStringLiteral("--appendonly"), QStringLiteral("yes"),
+                     QStringLiteral("--appendfsync"), QStringLiteral("always")});
+    QVERIFY(m_redis->start());
+    Engine::Config config;
+    config.historySize = 100;
+    m_a = startEngine(config);
+    QVERIFY(waitSynced(m_a.get()));
+    SseClient quiet;
+    quiet.open(m_a->port(), "/events?topic=quiet/%23");
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QVERIFY(waitSynced(m_a.get()));
+    QList<QByteArray> expected {idOf(publish(m_a->port(), "quiet/x", "1"))};
+    QByteArray last;
+    for (int i = 0; i < 300; ++i) {
+        const HttpResponse r = publish(m_a->port(), "busy/x", QByteArray::number(i));
+        QCOMPARE(r.status, 200);
+        last = idOf(r);
+    }
+    QTRY_COMPARE(idsOf(quiet.events()), expected);
+    QCOMPARE(redisQuery({"XLEN", "ssehub:events"}).integer, 100); // trimmed past quiet/x
+    quint64 lastId = 0;
+    QVERIFY(parseEventId(last, &lastId));
+    // The instance knows that nothing up to there matched its filters (the tick's marker).
+    QTRY_VERIFY(m_a->redisBroker()->coveredId() >= lastId);
+
+    RedisBroker *broker = m_a->redisBroker();
+    const int reconnects = broker->commands()->reconnects();
+    QVERIFY(!redisQuery({"CLIENT", "KILL", "TYPE", "normal"}).isError());
+    QTRY_VERIFY(broker->commands()->reconnects() > reconnects);
+    QVERIFY(waitSynced(m_a.get()));
+    expected << idOf(publish(m_a->port(), "quiet/x", "2"));
+    QTRY_COMPARE(idsOf(quiet.events()), expected);
+
+    for (int i = 0; i < 300; ++i)
+        last = idOf(publish(m_a->port(), "busy/x", QByteArray::number(i)));
+    QVERIFY(parseEventId(last, &lastId));
+    QTRY_VERIFY(m_a->redisBroker()->coveredId() >= lastId);
+    m_redis->kill(); // appendfsync always: the AOF has every entry
+    QTRY_VERIFY(!broker->isReady());
+    QVERIFY(m_redis->start());
+    QVERIFY(waitSynced(m_a.get()));
+    QCOMPARE(redisQuery({"XLEN", "ssehub:events"}).integer, 100);
+    expected << idOf(publish(m_a->port(), "quiet/x", "3"));
+    QTRY_COMPARE(idsOf(quiet.events()), expected); // no reset among them
+    QCOMPARE(broker->resetsSent(), 0u);
+    QCOMPARE(broker->dataLosses(), 0u);
+    QVERIFY(quiet.isConnected());
+}
+
+// /readyz follows a real round trip: a frozen redis-server (SIGSTOP) still completes TCP
+// handshakes, yet the instance is not ready and refuses publishes until it answers again; the
+// outage is logged with its length when it ends (server log and connection log).
+void TestCluster::readinessFollowsARoundTrip()
+{
+    m_a = startEngine(); // command timeout 1 s
+    QVERIFY(waitSynced(m_a.get()));
+    QTRY_COMPARE(request(m_a->port(), "GET", "/readyz").status, 200);
+    m_redis->pause();
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 503, 5000);
+    const HttpResponse refused = publish(m_a->port(), "t", "1");
+    QCOMPARE(refused.status, 503);
+    // Reconnections reach the frozen server's kernel but never count as ready.
+    QSignalSpy readiness(m_a->redisBroker(), &RedisBroker::readyChanged);
+    QVERIFY(!readiness.wait(3000));
+    QCOMPARE(request(m_a->port(), "GET", "/readyz").status, 503);
+    QCOMPARE(publish(m_a->port(), "t", "2").status, 503);
+    QVERIFY(!m_a->stats().brokerReady);
+
+    if (lcRedis().isWarningEnabled()) // the server log has it (unless logging is turned off)
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral(
+                                 "^Redis at 127\\.0\\.0\\.1:\\d+ was unreachable from \\S+ to \\S+ "
+                                 "\\(\\d+\\.\\d s\\); 2 publishes refused meanwhile$")));
+    m_redis->resume();
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 10000);
+    QCOMPARE(publish(m_a->port(), "t", "3").status, 200);
+    // The connection log (console, export, --log-file) has it too.
+    QList<LogEntry> outages;
+    for (const LogEntry &e : m_a->log()->entries()) {
+        if (e.kind == LogEntry::Kind::Broker)
+            outages << e;
+    }
+    QCOMPARE(outages.size(), 1);
+    QCOMPARE(outages.first().reason, QStringLiteral("redis-unreachable"));
+    QVERIFY2(outages.first().detail.contains(QLatin1String("2 publishes refused meanwhile")),
+             qPrintable(outages.first().detail));
+    QCOMPARE(outages.first().toJson().value(QLatin1String("kind")).toString(),
+             QStringLiteral("broker"));
+}
+
+// FLUSHALL while the instance stays connected: the marker key is gone, so the named client's
+// subscriptions and the node are written back, and the live stream (whose history is gone)
+// gets a reset; another instance then sees the client.
+void TestCluster::flushAllWhileConnected()
+{
+    m_a = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    QTRY_VERIFY(m_a->cluster()->isLoaded());
+    SseClient stream;
+    stream.open(m_a->port(), "/events?client_id=dev-1&topic=a");
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QVERIFY(waitSynced(m_a.get()));
+    QTRY_COMPARE(redisQuery({"HKEYS", "ssehub:client:subscriptions:dev-1"}).elements.size(), 1);
+    QCOMPARE(request(m_a->port(), "POST", "/ack",
+                     R"({"client_id":"dev-1","last_event_id":")"
+                         + idOf(publish(m_a->port(), "a", "1")) + R"("})")
+                 .status,
+             200);
+    QTRY_COMPARE(stream.events().size(), 1);
+    QTRY_VERIFY(!redisQuery({"GET", "ssehub:client:cursor:dev-1"}).string.isEmpty());
+
+    QVERIFY(!redisQuery({"FLUSHALL"}).isError());
+    // Within a tick or two (50 ms here), not at the next reconnection.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        redisQuery({"HKEYS", "ssehub:client:subscriptions:dev-1"}).elements.size(), 1, 3000);
+    QTRY_VERIFY(!redisQuery({"GET", "ssehub:client:cursor:dev-1"}).string.isEmpty());
+    QTRY_COMPARE(redisQuery({"HLEN", "ssehub:nodes"}).integer, 1);
+    QTRY_COMPARE(stream.events().size(), 2);
+    QCOMPARE(stream.events().at(1).type, QByteArray("reset"));
+    QCOMPARE(stream.events().at(1).json().value(QLatin1String("reason")).toString(),
+             QStringLiteral("history-lost"));
+    QCOMPARE(m_a->redisBroker()->dataLosses(), 1u);
+    bool logged = false;
+    for (const LogEntry &e : m_a->log()->entries())
+        logged |= e.kind == LogEntry::Kind::Broker && e.reason == QLatin1String("redis-data-lost");
+    QVERIFY(logged);
+
+    // Another instance finds the client in Redis.
+    m_b = startEngine();
+    QVERIFY(waitSynced(m_b.get()));
+    QTRY_VERIFY(m_b->cluster()->isLoaded());
+    const Client *onB = m_b->hub()->client(QStringLiteral("dev-1"));
+    QVERIFY(onB);
+    QVERIFY(onB->subscriptions.contains("a"));
+    QVERIFY(onB->hasAck);
+    // The stream goes on after its reset.
+    QVERIFY(waitSynced(m_a.get()));
+    const QByteArray next = idOf(publish(m_b->port(), "a", "2"));
+    QTRY_COMPARE(stream.events().size(), 3);
+    QCOMPARE(stream.events().at(2).id, next);
+}
+
+// A stream without a cursor that connects while its instance cannot reach Redis (others can,
+// and publish) starts at the Stream's end once its instance is back: it is not sent what was
+// published before it connected, while a stream that was live before gets all of it, once.
+void TestCluster::streamStartingWhileCatchingUpGetsOnlyLaterEvents()
+{
+    RedisRelay relay(m_redis->port());
+    QVERIFY(relay.listen());
+    m_a = startEngine({}, relay.port());
+    m_b = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    QVERIFY(waitSynced(m_b.get()));
+    SseClient before;
+    before.open(m_a->port(), "/events?topic=t");
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QVERIFY(waitSynced(m_a.get()));
+    QList<QByteArray> all {idOf(publish(m_b->port(), "t", "1"))};
+    QTRY_COMPARE(idsOf(before.events()), all);
+
+    relay.cut();
+    QTRY_VERIFY(!m_a->redisBroker()->isReady());
+    all << idOf(publish(m_b->port(), "t", "2")) << idOf(publish(m_b->port(), "t", "3"));
+    SseClient after;
+    after.open(m_a->port(), "/events?topic=t");
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 2);
+    QTRY_VERIFY(after.hasSession());
+    QVERIFY(relay.listen()); // the same port
+    QVERIFY(waitSynced(m_a.get()));
+    const QByteArray later = idOf(publish(m_b->port(), "t", "4"));
+    all << later;
+    QTRY_COMPARE(idsOf(after.events()), QList<QByteArray> {later});
+    QTRY_COMPARE(idsOf(before.events()), all); // no repeats, no reset
+    QCOMPARE(m_a->redisBroker()->resetsSent(), 0u);
 }
 
 QTEST_GUILESS_MAIN(TestCluster)

@@ -22,6 +22,8 @@ private Q_SLOTS:
     void serverKilledAndRestarted();
     void unreachableAtStart();
     void commandTimeout();
+    void frozenServerIsNeverReady();
+    void idleConnectionNoticesAFrozenServer();
     void destroyedWithWorkPending();
     void authentication();
 
@@ -169,6 +171,55 @@ void TestRedisConnection::commandTimeout()
     QVERIFY(!lost.isEmpty());
     server.resume();
     QTRY_VERIFY_WITH_TIMEOUT(redis.state() == RedisConnection::State::Ready, 5000);
+}
+
+void TestRedisConnection::frozenServerIsNeverReady()
+{
+    RedisServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    RedisConnection redis(options(server.port()));
+    redis.start();
+    QTRY_COMPARE(redis.state(), RedisConnection::State::Ready);
+    server.pause();
+    QList<RedisReply> replies;
+    QVERIFY(redis.command({"PING"}, [&](const RedisReply &r) { replies << r; }));
+    QTRY_COMPARE_WITH_TIMEOUT(replies.size(), 1, 5000);
+    QVERIFY(replies.first().isError());
+    // The kernel still completes TCP handshakes for the frozen server: the reconnections get
+    // that far, but none may count as ready without an answer from Redis.
+    QSignalSpy ready(&redis, &RedisConnection::ready);
+    QSignalSpy lost(&redis, &RedisConnection::disconnected);
+    QVERIFY(!ready.wait(2000));
+    QVERIFY(redis.state() != RedisConnection::State::Ready);
+    QVERIFY(!redis.command({"PING"}, [](const RedisReply &) {}));
+    QVERIFY2(lost.size() >= 1, "the reconnections to the frozen server time out");
+    QVERIFY2(redis.lastError().contains(QLatin1String("timed out")), qPrintable(redis.lastError()));
+    server.resume();
+    QVERIFY(ready.wait(5000));
+    QCOMPARE(redis.state(), RedisConnection::State::Ready);
+}
+
+void TestRedisConnection::idleConnectionNoticesAFrozenServer()
+{
+    RedisServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    RedisConnection::Options o = options(server.port());
+    o.keepAliveMs = 100;
+    RedisConnection redis(o);
+    redis.start();
+    QTRY_COMPARE(redis.state(), RedisConnection::State::Ready);
+    QSignalSpy lost(&redis, &RedisConnection::disconnected);
+    QVERIFY(!lost.wait(500)); // idle and answering: the PINGs keep it ready
+    QCOMPARE(redis.state(), RedisConnection::State::Ready);
+    QElapsedTimer timer;
+    timer.start();
+    server.pause(); // nothing is sent by the user of the connection
+    QVERIFY(lost.wait(5000));
+    QVERIFY2(timer.elapsed() < 100 + 500 + 500, QByteArray::number(timer.elapsed()).constData());
+    QVERIFY2(lost.first().first().toString().contains(QLatin1String("no reply within 500 ms")),
+             qPrintable(lost.first().first().toString()));
+    server.resume();
+    QTRY_COMPARE_WITH_TIMEOUT(redis.state(), RedisConnection::State::Ready, 5000);
 }
 
 void TestRedisConnection::destroyedWithWorkPending()
