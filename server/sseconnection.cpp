@@ -25,6 +25,13 @@ namespace {
 // engine thread for long.
 constexpr int ReplayBatch = 256;
 
+// Where in the half interval a stream's liveness checks fall: streams opened together (a
+// reconnect storm) are looked at on different ticks, not all on one.
+qint64 peerCheckPhase(quint64 id, int heartbeatMs)
+{
+    return qint64(id * 7919u % quint64(qMax(heartbeatMs / 2, 1)));
+}
+
 } // namespace
 
 QString closeReasonName(CloseReason reason)
@@ -79,6 +86,7 @@ SseConnection::SseConnection(quint64 id, int fd, const QHostAddress &peer, quint
     , m_connectedAt(QDateTime::currentMSecsSinceEpoch())
     , m_lastWrite(monotonicMs())
     , m_lastProgress(m_lastWrite)
+    , m_peerCheckedAt(m_lastWrite - peerCheckPhase(id, options.heartbeatMs))
 {
     if (!m_poller->add(m_fd, this))
         m_state = State::Closed;
@@ -97,6 +105,7 @@ SseConnection::SseConnection(quint64 id, QTcpSocket *socket, const Client *clien
     , m_connectedAt(QDateTime::currentMSecsSinceEpoch())
     , m_lastWrite(monotonicMs())
     , m_lastProgress(m_lastWrite)
+    , m_peerCheckedAt(m_lastWrite - peerCheckPhase(id, options.heartbeatMs))
     , m_socket(socket)
 {
     socket->setParent(this);
@@ -141,11 +150,8 @@ void SseConnection::begin(const QByteArray &head)
     const int fd = m_socket ? int(m_socket->socketDescriptor()) : m_fd;
     if (fd < 0)
         return;
-    // A peer that stops acknowledging is given up after one heartbeat interval of
-    // unacknowledged data; heartbeats guarantee there is data, so a vanished client is
-    // detected within three intervals of its last sign of life.
-    const unsigned int userTimeout = unsigned(qMax(m_options.heartbeatMs, 1));
-    ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeout, sizeof(userTimeout));
+    // No TCP_USER_TIMEOUT: Linux applies it to zero-window probing too, so it would cut a peer
+    // that acknowledges every probe but reads slowly. Liveness is decided by checkPeer().
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     write(head, QByteArray());
@@ -313,6 +319,43 @@ void SseConnection::dropUnmatchedQueued()
     }
 }
 
+void SseConnection::checkPeer(qint64 nowMs)
+{
+    if (m_state == State::Closed)
+        return;
+    const qint64 interval = qMax(m_options.heartbeatMs, 1);
+    if (m_peerSuspectAckAt < 0 && nowMs - m_peerCheckedAt < interval / 2)
+        return;
+    const int fd = m_socket ? int(m_socket->socketDescriptor()) : m_fd;
+    tcp_info info {};
+    socklen_t length = sizeof(info);
+    if (fd < 0 || ::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0)
+        return;
+    m_peerCheckedAt = nowMs;
+    // Every acknowledgement the kernel accepts (a zero-window probe's answer included) resets
+    // tcpi_last_ack_recv and tcpi_probes; tcpi_retransmits counts timeouts since the last one
+    // that acknowledged new data. Heartbeats guarantee data at least every interval, so a
+    // live peer answers within a round trip; one that answers nothing for two intervals while
+    // the kernel retransmits (or has two zero-window probes unanswered) is gone. One probe
+    // is not enough: its answer may be lost, and the next probe can be minutes away.
+    const bool waiting = info.tcpi_retransmits > 0 || info.tcpi_probes >= 2;
+    if (!waiting || qint64(info.tcpi_last_ack_recv) < 2 * interval) {
+        m_peerSuspectAckAt = -1;
+        return;
+    }
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); // the kernel's time, not the testable clock
+    const qint64 ackAt
+        = qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000 - qint64(info.tcpi_last_ack_recv);
+    // Confirmed one tick later with no acknowledgement in between (a new one would be at
+    // least two intervals younger), so that a probe's answer still on its way is no verdict.
+    if (m_peerSuspectAckAt >= 0 && qAbs(ackAt - m_peerSuspectAckAt) < interval) {
+        close(CloseReason::Dead);
+        return;
+    }
+    m_peerSuspectAckAt = ackAt;
+}
+
 void SseConnection::heartbeat(qint64 nowMs)
 {
     if (m_state != State::Closed && nowMs - m_lastWrite >= m_options.heartbeatMs)
@@ -476,7 +519,8 @@ CloseReason SseConnection::reasonForErrno(int error) const
     case ETIMEDOUT:
     case EHOSTUNREACH:
     case ENETUNREACH:
-        // The kernel gave up on a peer that acknowledged nothing (TCP_USER_TIMEOUT).
+        // The kernel gave up on a peer that acknowledged nothing (its retransmissions or
+        // zero-window probes ran out; usually checkPeer() is first).
         return CloseReason::Dead;
     case 0:
     case EPIPE:
