@@ -2,6 +2,7 @@
 
 #include "eventhistory.h"
 #include "logging.h"
+#include "peerliveness.h"
 #include "sseframe.h"
 
 #include <QDateTime>
@@ -326,27 +327,22 @@ void SseConnection::checkPeer(qint64 nowMs)
     const qint64 interval = qMax(m_options.heartbeatMs, 1);
     if (m_peerSuspectAckAt < 0 && nowMs - m_peerCheckedAt < interval / 2)
         return;
-    const int fd = m_socket ? int(m_socket->socketDescriptor()) : m_fd;
-    tcp_info info {};
-    socklen_t length = sizeof(info);
-    if (fd < 0 || ::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0)
+    TcpPeerState peer;
+    if (!readTcpPeerState(m_socket ? int(m_socket->socketDescriptor()) : m_fd, &peer))
         return;
     m_peerCheckedAt = nowMs;
-    // Every acknowledgement the kernel accepts (a zero-window probe's answer included) resets
-    // tcpi_last_ack_recv and tcpi_probes; tcpi_retransmits counts timeouts since the last one
-    // that acknowledged new data. Heartbeats guarantee data at least every interval, so a
-    // live peer answers within a round trip; one that answers nothing for two intervals while
-    // the kernel retransmits (or has two zero-window probes unanswered) is gone. One probe
-    // is not enough: its answer may be lost, and the next probe can be minutes away.
-    const bool waiting = info.tcpi_retransmits > 0 || info.tcpi_probes >= 2;
-    if (!waiting || qint64(info.tcpi_last_ack_recv) < 2 * interval) {
+    // Every acknowledgement the kernel accepts (a window probe's answer included) resets the
+    // age of the last one and the probe count. Heartbeats put data on the wire at least every
+    // 1.25 intervals and a live peer answers within a round trip, so one that has answered
+    // nothing for two intervals while the kernel waits for it is gone. A reader whose window
+    // is closed is probed with growing pauses and answers: it is never in doubt for long.
+    if (!awaitingPeer(peer) || peer.lastAckAgeMs < 2 * interval) {
         m_peerSuspectAckAt = -1;
         return;
     }
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts); // the kernel's time, not the testable clock
-    const qint64 ackAt
-        = qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000 - qint64(info.tcpi_last_ack_recv);
+    const qint64 ackAt = qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000 - peer.lastAckAgeMs;
     // Confirmed one tick later with no acknowledgement in between (a new one would be at
     // least two intervals younger), so that a probe's answer still on its way is no verdict.
     if (m_peerSuspectAckAt >= 0 && qAbs(ackAt - m_peerSuspectAckAt) < interval) {

@@ -5,6 +5,7 @@
 // where a kernel timeout used to cut them within one heartbeat interval).
 #include "engine.h"
 #include "hub.h"
+#include "peerliveness.h"
 #include "sseclient.h"
 #include "slowreader.h"
 
@@ -23,6 +24,7 @@ class TestSlowPeer : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void kernelWaitsForThePeer();
     void slowReaderIsClosedAsSlowConsumerNotDead();
     void nonReaderOnAQuietTopicStaysOpen();
 
@@ -54,6 +56,28 @@ QString TestSlowPeer::closeReasonOf(const Engine &engine, quint64 connectionId)
             return e.reason;
     }
     return {};
+}
+
+void TestSlowPeer::kernelWaitsForThePeer()
+{
+    const auto state = [](quint32 unacked, quint32 retransmits, quint32 probes, qint64 window) {
+        TcpPeerState s;
+        s.unacked = unacked;
+        s.retransmits = retransmits;
+        s.probes = probes;
+        s.sendWindow = window;
+        return s;
+    };
+    QVERIFY(!awaitingPeer(state(0, 0, 0, 65535))); // everything acknowledged
+    QVERIFY(awaitingPeer(state(3, 0, 0, 65535))); // data in flight
+    QVERIFY(awaitingPeer(state(3, 2, 0, 65535))); // retransmitting
+    // A closed window: one probe may go unanswered (the reader's kernel rate-limits its
+    // answers), two in a row may not.
+    QVERIFY(!awaitingPeer(state(0, 0, 1, 0)));
+    QVERIFY(awaitingPeer(state(0, 0, 2, 0)));
+    QVERIFY(!awaitingPeer(state(0, 0, 1, -1))); // window unknown: as if closed
+    // An open window and still probing: the kernel could not send at all.
+    QVERIFY(awaitingPeer(state(0, 0, 1, 65535)));
 }
 
 void TestSlowPeer::slowReaderIsClosedAsSlowConsumerNotDead()
