@@ -57,7 +57,7 @@ private Q_SLOTS:
 private:
     bool openssl(const QStringList &args);
     QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
-    void start(bool clientCa, int heartbeatMs = 30000);
+    void start(bool clientCa, int heartbeatMs = 30000, qint64 maxQueueBytes = 1024 * 1024);
     // Opens a TLS connection (with this client certificate, if any), sends the request and
     // collects what comes back until `until` is seen or the connection ends.
     Reply exchange(const QByteArray &request, const QString &cert, const QString &key,
@@ -137,11 +137,12 @@ void TestTls::initTestCase()
                   "units": {"sensors": ["sensor"]}})");
 }
 
-void TestTls::start(bool clientCa, int heartbeatMs)
+void TestTls::start(bool clientCa, int heartbeatMs, qint64 maxQueueBytes)
 {
     Engine::Config config;
     config.port = 0;
     config.heartbeatMs = heartbeatMs;
+    config.maxQueueBytes = maxQueueBytes;
     config.dataDir.clear();
     config.tlsCertFile = path("server.pem");
     config.tlsKeyFile = path("server.key");
@@ -304,7 +305,7 @@ void TestTls::slowTlsReaderIsSlowConsumerNotDead()
     // Issue 14 on the TLS path (the stream writes through its QSslSocket): a reader that is alive
     // but slower than its topic ends as slow-consumer at --max-queue, not as dead.
     const int interval = 300;
-    start(false, interval);
+    start(false, interval, 256 * 1024);
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     QVERIFY(fd >= 0);
     const int receiveBuffer = 4096, segment = 1460; // set before connecting (see SlowReader)
