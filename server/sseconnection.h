@@ -119,7 +119,7 @@ public:
 
     // Liveness, from the kernel's view of the connection (TCP_INFO), at most every half interval
     // (every tick while in doubt): closes the stream as Dead when the peer has acknowledged
-    // nothing for two intervals while the kernel waits for an answer (retransmissions, or
+    // nothing for two intervals while the kernel waits for an answer (data in flight, or
     // unanswered zero-window probes), confirmed one tick later. A peer that acknowledges, if
     // only the probes of a closed window, is never dead: a slow one ends at --max-queue.
     void checkPeer(qint64 nowMs);
