@@ -2,11 +2,10 @@
 
 // The kernel's struct tcp_info (glibc's netinet/tcp.h stops before tcpi_snd_wnd); this file
 // includes no other TCP header.
+#include <cstddef>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-
-#include <cstddef>
 
 namespace ssehub {
 

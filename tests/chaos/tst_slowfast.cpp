@@ -269,9 +269,8 @@ void TestSlowFast::slowConsumersBesideFastOnes()
                                    4096, 0, 50),
                  qPrintable(slow.back()->errorString()));
     }
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(fast.begin(), fast.end(),
-                                         [](const auto &f) { return f->live(); }),
-                             20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(fast.begin(), fast.end(), [](const auto &f) { return f->live(); }), 20000);
     const auto streams = [port] {
         return request(port, "GET", "/stats").json().value(QLatin1String("connections")).toInt();
     };
@@ -340,9 +339,9 @@ void TestSlowFast::slowConsumersBesideFastOnes()
     qInfo("slow consumers beside fast ones: %d s at %d events/s of %d bytes, heartbeat %d ms, "
           "max-queue %s",
           seconds, 1000 / intervalMs, payloadBytes, heartbeatMs, maxQueue.constData());
-    qInfo("  published %lld in %lld ms (%.1f/s), acknowledged %lld, refused %lld",
-          publisher.sent(), publishedMs, publisher.sent() * 1000.0 / double(publishedMs),
-          acknowledged, publisher.refused());
+    qInfo("  published %lld in %lld ms (%.1f/s), acknowledged %lld, refused %lld", publisher.sent(),
+          publishedMs, publisher.sent() * 1000.0 / double(publishedMs), acknowledged,
+          publisher.refused());
     qInfo("  fast subscribers %d: delivered %lld of %lld, lost %lld, reordered %lld, closed %lld",
           fastCount, received, acknowledged * fastCount, gaps, reordered, closedFast);
     qInfo("  fast latency ms: p50 %.2f p99 %.2f p99.9 %.2f max %.2f (%zu samples)", at(0.5),
@@ -352,8 +351,7 @@ void TestSlowFast::slowConsumersBesideFastOnes()
           slowCount, slowClosed, slowReset, dead, otherClosed);
     rusage self {};
     ::getrusage(RUSAGE_SELF, &self);
-    qInfo("  CPU seconds: hub %.1f, this process (all readers) %.1f",
-          cpuSeconds(hub.processId()),
+    qInfo("  CPU seconds: hub %.1f, this process (all readers) %.1f", cpuSeconds(hub.processId()),
           double(self.ru_utime.tv_sec + self.ru_stime.tv_sec)
               + double(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e6);
 

@@ -6,8 +6,8 @@
 #include "engine.h"
 #include "hub.h"
 #include "peerliveness.h"
-#include "sseclient.h"
 #include "slowreader.h"
+#include "sseclient.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

@@ -19,12 +19,11 @@
 #include <QTimer>
 
 #include <arpa/inet.h>
+#include <memory>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <memory>
 
 using namespace ssehub;
 
@@ -325,7 +324,8 @@ void TestTls::slowTlsReaderIsSlowConsumerNotDead()
     socket.setReadBufferSize(4096); // Qt reads no further ahead than this
     socket.startClientEncryption();
     QTRY_VERIFY(socket.isEncrypted());
-    socket.write("GET /events?topic=fast HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow-tls\r\n\r\n");
+    socket.write(
+        "GET /events?topic=fast HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow-tls\r\n\r\n");
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
     const quint64 id = m_engine->hub()->connections().constFirst()->id();
     // 100 bytes every 50 ms (2 KB/s) on a topic of 40 KB/s.
@@ -335,8 +335,9 @@ void TestTls::slowTlsReaderIsSlowConsumerNotDead()
     reader.start(50);
     const QByteArray payload = '"' + QByteArray(2000, 'p') + '"';
     QTimer publisher;
-    connect(&publisher, &QTimer::timeout, this,
-            [&] { m_engine->publish({"fast", {}, payload}, [](const PublishResult &) {}); });
+    connect(&publisher, &QTimer::timeout, this, [&] {
+        m_engine->publish({"fast", {}, payload}, [](const PublishResult &) {});
+    });
     QElapsedTimer clock;
     clock.start();
     publisher.start(50);

@@ -2,10 +2,10 @@
 #include "connectionsmodel.h"
 #include "engine.h"
 #include "hub.h"
-#include "slowreader.h"
 #include "logexport.h"
 #include "logmodel.h"
 #include "nodesmodel.h"
+#include "slowreader.h"
 #include "throughputhistory.h"
 #include "topicsmodel.h"
 
@@ -226,10 +226,12 @@ void TestConsoleModels::slowReaderTurnsAmberThenRedBeforeItIsClosed()
                 continue;
             const QVariant brush
                 = model.index(r, ConnectionsModel::Queued).data(Qt::BackgroundRole);
-            state = brush.isNull()                                             ? QStringLiteral("plain")
-                : brush.value<QBrush>().color() == ConnectionsModel::amber() ? QStringLiteral("amber")
-                : brush.value<QBrush>().color() == ConnectionsModel::red()   ? QStringLiteral("red")
-                                                                               : QStringLiteral("other");
+            state = brush.isNull() ? QStringLiteral("plain")
+                : brush.value<QBrush>().color() == ConnectionsModel::amber()
+                ? QStringLiteral("amber")
+                : brush.value<QBrush>().color() == ConnectionsModel::red()
+                ? QStringLiteral("red")
+                : QStringLiteral("other");
         }
         if (seen.isEmpty() ? state != QLatin1String("gone") : seen.last() != state)
             seen << state; // from the first snapshot that has the stream
@@ -243,8 +245,9 @@ void TestConsoleModels::slowReaderTurnsAmberThenRedBeforeItIsClosed()
     QTRY_VERIFY(seen.contains(QStringLiteral("plain")));
     const QByteArray payload = '"' + QByteArray(2000, 'p') + '"'; // 40 KB/s
     QTimer publisher;
-    connect(&publisher, &QTimer::timeout, this,
-            [&] { engine.publish({"fast", {}, payload}, [](const PublishResult &) {}); });
+    connect(&publisher, &QTimer::timeout, this, [&] {
+        engine.publish({"fast", {}, payload}, [](const PublishResult &) {});
+    });
     publisher.start(50);
     QTRY_VERIFY_WITH_TIMEOUT(engine.hub()->connectionCount() == 0, 60000);
     publisher.stop();
