@@ -253,9 +253,15 @@ void TestConsoleModels::slowReaderTurnsAmberThenRedBeforeItIsClosed()
     publisher.stop();
     QTRY_COMPARE(seen.last(), QStringLiteral("gone"));
     qInfo() << "slow reader's queue:" << seen;
-    QCOMPARE(seen,
-             QStringList({QStringLiteral("plain"), QStringLiteral("amber"), QStringLiteral("red"),
-                          QStringLiteral("gone")}));
+    // Plain, amber, red, closed (the queue may dip back for a moment, e.g. when the kernel
+    // grows the socket's send buffer and takes more of it).
+    const qsizetype amber = seen.indexOf(QStringLiteral("amber"));
+    const qsizetype red = seen.indexOf(QStringLiteral("red"));
+    QVERIFY2(seen.first() == QLatin1String("plain") && amber > 0 && red > amber
+                 && !seen.contains(QStringLiteral("other")),
+             qPrintable(seen.join(QLatin1Char(' '))));
+    QCOMPARE(seen.at(seen.size() - 2), QStringLiteral("red")); // red until it was closed
+    QCOMPARE(seen.last(), QStringLiteral("gone"));
     QCOMPARE(engine.hub()->counters().slowConsumerCloses, 1u);
     QCOMPARE(engine.hub()->counters().deadCloses, 0u);
 }
