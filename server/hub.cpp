@@ -823,6 +823,9 @@ void Hub::onHeartbeatTick()
             endForAuth(connection, expiry, QString());
             continue;
         }
+        // A peer that stopped acknowledging is reaped as dead (cheap: a look at TCP_INFO per
+        // stream every half interval).
+        connection->checkPeer(now);
         if (connection->state() != SseConnection::State::Closed
             && now - connection->lastWriteMs() >= interval) {
             connection->heartbeat(now);

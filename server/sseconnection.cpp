@@ -2,6 +2,7 @@
 
 #include "eventhistory.h"
 #include "logging.h"
+#include "peerliveness.h"
 #include "sseframe.h"
 
 #include <QDateTime>
@@ -24,6 +25,13 @@ namespace {
 // Events replayed per turn of the event loop, so that one reconnecting client cannot hold up the
 // engine thread for long.
 constexpr int ReplayBatch = 256;
+
+// Where in the half interval a stream's liveness checks fall: streams opened together (a
+// reconnect storm) are looked at on different ticks, not all on one.
+qint64 peerCheckPhase(quint64 id, int heartbeatMs)
+{
+    return qint64(id * 7919u % quint64(qMax(heartbeatMs / 2, 1)));
+}
 
 } // namespace
 
@@ -81,6 +89,7 @@ SseConnection::SseConnection(quint64 id, int fd, const QHostAddress &peer, quint
     , m_connectedAt(QDateTime::currentMSecsSinceEpoch())
     , m_lastWrite(monotonicMs())
     , m_lastProgress(m_lastWrite)
+    , m_peerCheckedAt(m_lastWrite - peerCheckPhase(id, options.heartbeatMs))
 {
     if (!m_poller->add(m_fd, this))
         m_state = State::Closed;
@@ -99,6 +108,7 @@ SseConnection::SseConnection(quint64 id, QTcpSocket *socket, const Client *clien
     , m_connectedAt(QDateTime::currentMSecsSinceEpoch())
     , m_lastWrite(monotonicMs())
     , m_lastProgress(m_lastWrite)
+    , m_peerCheckedAt(m_lastWrite - peerCheckPhase(id, options.heartbeatMs))
     , m_socket(socket)
 {
     socket->setParent(this);
@@ -143,11 +153,8 @@ void SseConnection::begin(const QByteArray &head)
     const int fd = m_socket ? int(m_socket->socketDescriptor()) : m_fd;
     if (fd < 0)
         return;
-    // A peer that stops acknowledging is given up after one heartbeat interval of
-    // unacknowledged data; heartbeats guarantee there is data, so a vanished client is
-    // detected within three intervals of its last sign of life.
-    const unsigned int userTimeout = unsigned(qMax(m_options.heartbeatMs, 1));
-    ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &userTimeout, sizeof(userTimeout));
+    // No TCP_USER_TIMEOUT: Linux applies it to zero-window probing too, so it would cut a peer
+    // that acknowledges every probe but reads slowly. Liveness is decided by checkPeer().
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     write(head, QByteArray());
@@ -319,6 +326,38 @@ void SseConnection::dropUnmatchedQueued()
     }
 }
 
+void SseConnection::checkPeer(qint64 nowMs)
+{
+    if (m_state == State::Closed)
+        return;
+    const qint64 interval = qMax(m_options.heartbeatMs, 1);
+    if (m_peerSuspectAckAt < 0 && nowMs - m_peerCheckedAt < interval / 2)
+        return;
+    TcpPeerState peer;
+    if (!readTcpPeerState(m_socket ? int(m_socket->socketDescriptor()) : m_fd, &peer))
+        return;
+    m_peerCheckedAt = nowMs;
+    // Every acknowledgement the kernel accepts (a window probe's answer included) resets the
+    // age of the last one and the probe count. Heartbeats put data on the wire at least every
+    // 1.25 intervals and a live peer answers within a round trip, so one that has answered
+    // nothing for two intervals while the kernel waits for it is gone. A reader whose window
+    // is closed is probed with growing pauses and answers: it is never in doubt for long.
+    if (!awaitingPeer(peer) || peer.lastAckAgeMs < 2 * interval) {
+        m_peerSuspectAckAt = -1;
+        return;
+    }
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); // the kernel's time, not the testable clock
+    const qint64 ackAt = qint64(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000 - peer.lastAckAgeMs;
+    // Confirmed one tick later with no acknowledgement in between (a new one would be at
+    // least two intervals younger), so that a probe's answer still on its way is no verdict.
+    if (m_peerSuspectAckAt >= 0 && qAbs(ackAt - m_peerSuspectAckAt) < interval) {
+        close(CloseReason::Dead);
+        return;
+    }
+    m_peerSuspectAckAt = ackAt;
+}
+
 void SseConnection::heartbeat(qint64 nowMs)
 {
     if (m_state != State::Closed && nowMs - m_lastWrite >= m_options.heartbeatMs)
@@ -482,7 +521,8 @@ CloseReason SseConnection::reasonForErrno(int error) const
     case ETIMEDOUT:
     case EHOSTUNREACH:
     case ENETUNREACH:
-        // The kernel gave up on a peer that acknowledged nothing (TCP_USER_TIMEOUT).
+        // The kernel gave up on a peer that acknowledged nothing (its retransmissions or
+        // zero-window probes ran out; usually checkPeer() is first).
         return CloseReason::Dead;
     case 0:
     case EPIPE:

@@ -120,6 +120,13 @@ public:
     // Drops queued, unsent events that the client's active subscriptions no longer match.
     void dropUnmatchedQueued();
 
+    // Liveness, from the kernel's view of the connection (TCP_INFO), at most every half interval
+    // (every tick while in doubt): closes the stream as Dead when the peer has acknowledged
+    // nothing for two intervals while the kernel waits for an answer (data in flight, or
+    // unanswered zero-window probes), confirmed one tick later. A peer that acknowledges, if
+    // only the probes of a closed window, is never dead: a slow one ends at --max-queue.
+    void checkPeer(qint64 nowMs);
+
     // Sends a heartbeat if nothing was written for heartbeatMs.
     void heartbeat(qint64 nowMs);
 
@@ -159,6 +166,8 @@ private:
     qint64 m_connectedAt;
     qint64 m_lastWrite;
     qint64 m_lastProgress;
+    qint64 m_peerCheckedAt; // checkPeer(): last look at TCP_INFO (monotonicMs)
+    qint64 m_peerSuspectAckAt = -1; // in doubt: when the peer last acknowledged (kernel clock)
     quint64 m_lastSentId = 0;
     quint64 m_eventsSent = 0;
     quint64 m_eventsReplayed = 0;

@@ -145,7 +145,7 @@ ZH = {
 'Clear': '清空',
 'Copy': '复制',
 'Reaped by the engine (dead)': '被引擎回收（失联）',
-'A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and dead (red) after three; the engine closes streams whose peer stopped acknowledging.': '超过 1.5 个心跳间隔没有成功写入或 ping 的流标为延迟（琥珀色），超过三个间隔标为失联（红色）；对端不再确认数据的流由引擎关闭。',
+'A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and dead (red) after three; the engine closes streams whose peer stopped acknowledging. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.': '超过 1.5 个心跳间隔没有成功写入或 ping 的流标为延迟（琥珀色），超过三个间隔标为失联（红色）；对端不再确认数据的流由引擎关闭。排队字节达到队列上限的四分之一时标为琥珀色，达到四分之三时标为红色：仍在确认但读取缓慢的对端在队列超过上限时作为慢消费者被关闭。',
 'All kinds': '全部类型',
 'Client id contains…': '客户端 ID 包含…',
 'Any time': '任意时间',

@@ -25,6 +25,32 @@ ConnectionsModel::HealthState ConnectionsModel::healthFor(qint64 silentMs, int h
     return HealthState::Healthy;
 }
 
+ConnectionsModel::QueueState ConnectionsModel::queueFor(qint64 bytesQueued, qint64 maxQueueBytes)
+{
+    if (maxQueueBytes <= 0 || bytesQueued <= 0)
+        return QueueState::Normal;
+    if (bytesQueued * 4 >= maxQueueBytes * 3)
+        return QueueState::NearLimit;
+    if (bytesQueued * 4 >= maxQueueBytes)
+        return QueueState::Filling;
+    return QueueState::Normal;
+}
+
+ConnectionsModel::QueueState ConnectionsModel::queueState(const ConnectionRow &row) const
+{
+    return queueFor(row.bytesQueued, m_maxQueueBytes);
+}
+
+QColor ConnectionsModel::amber()
+{
+    return QColor(0xff, 0xd5, 0x80);
+}
+
+QColor ConnectionsModel::red()
+{
+    return QColor(0xef, 0x9a, 0x9a);
+}
+
 qint64 ConnectionsModel::silentMs(const ConnectionRow &row) const
 {
     return qMax<qint64>(0, m_now - row.lastProgressMs);
@@ -45,6 +71,8 @@ void ConnectionsModel::applySnapshot(const ConsoleSnapshot &snapshot)
     const bool clockMoved = snapshot.monotonicMs != m_now;
     m_now = snapshot.monotonicMs;
     m_heartbeatMs = snapshot.heartbeatMs;
+    const bool limitMoved = snapshot.maxQueueBytes != m_maxQueueBytes;
+    m_maxQueueBytes = snapshot.maxQueueBytes;
     mergeRows(
         m_rows, snapshot.connections, [](const ConnectionRow &r) { return r.id; },
         [](const ConnectionRow &a, const ConnectionRow &b) { return a.sameFigures(b); }, Filters,
@@ -55,6 +83,8 @@ void ConnectionsModel::applySnapshot(const ConsoleSnapshot &snapshot)
     // Silence grows with time alone: one signal for those two columns.
     if (clockMoved && !m_rows.empty())
         Q_EMIT dataChanged(index(0, LastWrite), index(int(m_rows.size()) - 1, Health));
+    if (limitMoved && !m_rows.empty())
+        Q_EMIT dataChanged(index(0, Queued), index(int(m_rows.size()) - 1, Queued));
 }
 
 void ConnectionsModel::clear()
@@ -178,10 +208,20 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
     if (role == Qt::BackgroundRole && (index.column() == Health || index.column() == LastWrite)) {
         switch (health(row)) {
         case HealthState::Late:
-            return QBrush(QColor(0xff, 0xd5, 0x80)); // amber
+            return QBrush(amber());
         case HealthState::Dead:
-            return QBrush(QColor(0xef, 0x9a, 0x9a)); // red
+            return QBrush(red());
         case HealthState::Healthy:
+            break;
+        }
+    }
+    if (role == Qt::BackgroundRole && index.column() == Queued) {
+        switch (queueState(row)) {
+        case QueueState::Filling:
+            return QBrush(amber());
+        case QueueState::NearLimit:
+            return QBrush(red());
+        case QueueState::Normal:
             break;
         }
     }

@@ -3,6 +3,8 @@
 #include "keyedtablemodel.h"
 #include "snapshot.h"
 
+#include <QColor>
+
 namespace ssehub {
 
 // The live streams of the newest snapshot, one row each, updated as diffs.
@@ -30,6 +32,10 @@ public:
     // Heartbeat health: a ping (or data) is due every interval; late after 1.5 intervals
     // without one (the engine's timer may add a quarter), dead after three.
     enum class HealthState { Healthy, Late, Dead };
+    // What waits in a stream's own queue against --max-queue: filling (amber) from a quarter,
+    // near the limit (red) from three quarters; at the limit the engine closes it as
+    // slow-consumer. A peer that reads slowly is never dead, so this is how it shows.
+    enum class QueueState { Normal, Filling, NearLimit };
     static constexpr int SortRole = Qt::UserRole; // the raw value
     static constexpr int IdRole = Qt::UserRole + 1;
     static constexpr int ClientRole = Qt::UserRole + 2;
@@ -41,6 +47,10 @@ public:
 
     static HealthState healthFor(qint64 silentMs, int heartbeatMs);
     HealthState health(const ConnectionRow &row) const;
+    static QueueState queueFor(qint64 bytesQueued, qint64 maxQueueBytes);
+    QueueState queueState(const ConnectionRow &row) const;
+    static QColor amber();
+    static QColor red();
     qint64 silentMs(const ConnectionRow &row) const;
     // Rows by health, for the summary.
     int count(HealthState state) const;
@@ -60,6 +70,7 @@ private:
     std::vector<ConnectionRow> m_rows;
     qint64 m_now = 0;
     int m_heartbeatMs = 30000;
+    qint64 m_maxQueueBytes = 0;
     int m_counts[3] = {0, 0, 0};
 };
 

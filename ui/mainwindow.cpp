@@ -470,7 +470,9 @@ QWidget *MainWindow::buildHealth()
     auto *legend = new QLabel(
         tr("A stream is late (amber) after 1.5 heartbeat intervals without a successful write "
            "or ping, and dead (red) after three; the engine closes streams whose peer stopped "
-           "acknowledging."),
+           "acknowledging. Bytes queued turn amber at a quarter of the queue limit and red at "
+           "three quarters: a peer that acknowledges but reads slowly is closed as a slow "
+           "consumer when its queue passes the limit."),
         page);
     legend->setWordWrap(true);
     layout->addWidget(legend);

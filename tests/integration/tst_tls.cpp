@@ -7,6 +7,7 @@
 #include "httpfront.h"
 #include "hub.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -15,8 +16,14 @@
 #include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
+#include <arpa/inet.h>
 #include <memory>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace ssehub;
 
@@ -44,11 +51,12 @@ private Q_SLOTS:
     void streamAndPublishThroughTls();
     void plainTlsServesAnyone();
     void badConfiguration();
+    void slowTlsReaderIsSlowConsumerNotDead();
 
 private:
     bool openssl(const QStringList &args);
     QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
-    void start(bool clientCa);
+    void start(bool clientCa, int heartbeatMs = 30000, qint64 maxQueueBytes = 1024 * 1024);
     // Opens a TLS connection (with this client certificate, if any), sends the request and
     // collects what comes back until `until` is seen or the connection ends.
     Reply exchange(const QByteArray &request, const QString &cert, const QString &key,
@@ -128,10 +136,12 @@ void TestTls::initTestCase()
                   "units": {"sensors": ["sensor"]}})");
 }
 
-void TestTls::start(bool clientCa)
+void TestTls::start(bool clientCa, int heartbeatMs, qint64 maxQueueBytes)
 {
     Engine::Config config;
     config.port = 0;
+    config.heartbeatMs = heartbeatMs;
+    config.maxQueueBytes = maxQueueBytes;
     config.dataDir.clear();
     config.tlsCertFile = path("server.pem");
     config.tlsKeyFile = path("server.key");
@@ -287,6 +297,72 @@ void TestTls::badConfiguration()
         QVERIFY(!engine.start(&error));
         QVERIFY2(error.contains(errorPart), qPrintable(error));
     }
+}
+
+void TestTls::slowTlsReaderIsSlowConsumerNotDead()
+{
+    // Issue 14 on the TLS path (the stream writes through its QSslSocket): a reader that is alive
+    // but slower than its topic ends as slow-consumer at --max-queue, not as dead.
+    const int interval = 300;
+    start(false, interval, 256 * 1024);
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    QVERIFY(fd >= 0);
+    const int receiveBuffer = 4096, segment = 1460; // set before connecting (see SlowReader)
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof(receiveBuffer));
+    ::setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &segment, sizeof(segment));
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(m_engine->port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
+    QSslSocket socket;
+    QVERIFY(socket.setSocketDescriptor(fd));
+    QSslConfiguration conf = socket.sslConfiguration();
+    conf.setCaCertificates(QSslCertificate::fromPath(path("ca.pem")));
+    socket.setSslConfiguration(conf);
+    socket.setPeerVerifyName(QStringLiteral("127.0.0.1"));
+    socket.setReadBufferSize(4096); // Qt reads no further ahead than this
+    socket.startClientEncryption();
+    QTRY_VERIFY(socket.isEncrypted());
+    socket.write(
+        "GET /events?topic=fast HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow-tls\r\n\r\n");
+    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    const quint64 id = m_engine->hub()->connections().constFirst()->id();
+    // 100 bytes every 50 ms (2 KB/s) on a topic of 40 KB/s.
+    qint64 read = 0;
+    QTimer reader;
+    connect(&reader, &QTimer::timeout, this, [&] { read += socket.read(100).size(); });
+    reader.start(50);
+    const QByteArray payload = '"' + QByteArray(2000, 'p') + '"';
+    QTimer publisher;
+    connect(&publisher, &QTimer::timeout, this, [&] {
+        m_engine->publish({"fast", {}, payload}, [](const PublishResult &) {});
+    });
+    QElapsedTimer clock;
+    clock.start();
+    publisher.start(50);
+    qint64 maxQueued = 0;
+    const auto closed = [&] {
+        if (const SseConnection *c = m_engine->hub()->connection(id))
+            maxQueued = qMax(maxQueued, c->bytesQueued());
+        return !m_engine->hub()->connection(id);
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(closed(), 60000);
+    publisher.stop();
+    const qint64 lived = clock.elapsed();
+    QString reason;
+    for (const LogEntry &e : m_engine->log()->entries()) {
+        if (e.connectionId == id
+            && (e.kind == LogEntry::Kind::Disconnect || e.kind == LogEntry::Kind::SlowConsumer))
+            reason = e.reason;
+    }
+    qInfo("slow TLS reader: closed as %s after %lld ms, queue peaked at %lld bytes, read %lld",
+          qPrintable(reason), lived, maxQueued, read);
+    QCOMPARE(reason, QStringLiteral("slow-consumer"));
+    QCOMPARE(m_engine->hub()->counters().deadCloses, 0u);
+    QVERIFY2(lived > 3 * interval, qPrintable(QString::number(lived)));
+    QVERIFY(maxQueued > 0);
+    QVERIFY(read > 0);
 }
 
 QTEST_GUILESS_MAIN(TestTls)

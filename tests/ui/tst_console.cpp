@@ -527,10 +527,10 @@ void TestConsole::exportWritesCsvAndJsonLinesThatMatchTheLog()
 
 void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
 {
-    // Deterministic by construction: the heartbeat is a minute, so the kernel (which gives up on
-    // a peer after one interval of unacknowledged data, TCP_USER_TIMEOUT) cannot reap the silent
-    // stream while the test runs, and the test moves the engine's clock across the amber and red
-    // thresholds itself instead of racing real time against snapshots.
+    // Deterministic by construction: the heartbeat is a minute, and the silent reader's kernel
+    // acknowledges the window probes, so the engine does not reap it as dead while the test
+    // runs; the test moves the engine's clock across the amber and red thresholds itself
+    // instead of racing real time against snapshots.
     Console c;
     Engine::Config config = baseConfig();
     const int interval = 60000;

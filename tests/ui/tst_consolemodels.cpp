@@ -1,16 +1,21 @@
 // The console's models without a window: diffs, filters, rates, exports.
 #include "connectionsmodel.h"
+#include "engine.h"
+#include "hub.h"
 #include "logexport.h"
 #include "logmodel.h"
 #include "nodesmodel.h"
+#include "slowreader.h"
 #include "throughputhistory.h"
 #include "topicsmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QBrush>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 using namespace ssehub;
 
@@ -67,6 +72,8 @@ class TestConsoleModels : public QObject
 private Q_SLOTS:
     void connectionsApplyDiffs();
     void connectionsHealth();
+    void connectionsQueueColours();
+    void slowReaderTurnsAmberThenRedBeforeItIsClosed();
     void logCapacityAndFilters();
     void topicsTree();
     void nodes();
@@ -161,6 +168,102 @@ void TestConsoleModels::connectionsHealth()
     QCOMPARE(changed.size(), 1);
     QCOMPARE(changed.first().at(0).toModelIndex().column(), int(ConnectionsModel::LastWrite));
     QCOMPARE(model.count(H::Dead), 2);
+}
+
+void TestConsoleModels::connectionsQueueColours()
+{
+    using Q = ConnectionsModel::QueueState;
+    QCOMPARE(ConnectionsModel::queueFor(0, 1024), Q::Normal);
+    QCOMPARE(ConnectionsModel::queueFor(255, 1024), Q::Normal);
+    QCOMPARE(ConnectionsModel::queueFor(256, 1024), Q::Filling);
+    QCOMPARE(ConnectionsModel::queueFor(767, 1024), Q::Filling);
+    QCOMPARE(ConnectionsModel::queueFor(768, 1024), Q::NearLimit);
+    QCOMPARE(ConnectionsModel::queueFor(5000, 0), Q::Normal); // no limit known
+
+    ConnectionsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ConsoleSnapshot s = snapshotOf({row(1, "a"), row(2, "b"), row(3, "c")}, 0, 1000);
+    s.maxQueueBytes = 1024;
+    s.connections[1].bytesQueued = 300;
+    s.connections[2].bytesQueued = 900;
+    model.applySnapshot(s);
+    const auto colour = [&model](int r) {
+        return model.index(r, ConnectionsModel::Queued).data(Qt::BackgroundRole);
+    };
+    QVERIFY(colour(0).isNull());
+    QCOMPARE(colour(1).value<QBrush>().color(), ConnectionsModel::amber());
+    QCOMPARE(colour(2).value<QBrush>().color(), ConnectionsModel::red());
+    // A larger limit (the engine restarted with another --max-queue) recolours every row.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    s.maxQueueBytes = 2048;
+    model.applySnapshot(s);
+    QVERIFY(!changed.isEmpty());
+    QVERIFY(colour(1).isNull());
+    QCOMPARE(colour(2).value<QBrush>().color(), ConnectionsModel::amber());
+}
+
+void TestConsoleModels::slowReaderTurnsAmberThenRedBeforeItIsClosed()
+{
+    // A real reader that is alive but slower than its topic, against an engine in this thread:
+    // its row is watched through the snapshots the console gets. Its queue grows in the open
+    // (amber, then red) until it passes --max-queue and the engine closes it as slow-consumer.
+    Engine::Config config;
+    config.port = 0;
+    config.heartbeatMs = 300;
+    config.maxQueueBytes = 256 * 1024;
+    config.statsIntervalMs = 50;
+    Engine engine(config);
+    QString error;
+    QVERIFY2(engine.start(&error), qPrintable(error));
+    ConnectionsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QStringList seen; // the slow row's Queued colour, snapshot by snapshot, when it changes
+    connect(&engine, &Engine::snapshotReady, this, [&](const SnapshotPtr &snapshot) {
+        model.applySnapshot(*snapshot);
+        QString state = QStringLiteral("gone");
+        for (int r = 0; r < model.rowCount(); ++r) {
+            if (model.rowAt(r).userAgent != "slow-reader")
+                continue;
+            const QVariant brush
+                = model.index(r, ConnectionsModel::Queued).data(Qt::BackgroundRole);
+            state = brush.isNull() ? QStringLiteral("plain")
+                : brush.value<QBrush>().color() == ConnectionsModel::amber()
+                ? QStringLiteral("amber")
+                : brush.value<QBrush>().color() == ConnectionsModel::red()
+                ? QStringLiteral("red")
+                : QStringLiteral("other");
+        }
+        if (seen.isEmpty() ? state != QLatin1String("gone") : seen.last() != state)
+            seen << state; // from the first snapshot that has the stream
+    });
+    engine.setConsoleAttached(true);
+
+    test::SlowReader slow; // 100 bytes every 50 ms (2 KB/s) from a 2 KB receive buffer
+    QVERIFY2(slow.open(engine.port(), "/events?topic=fast", 2048, 100, 50),
+             qPrintable(slow.errorString()));
+    QTRY_COMPARE(engine.hub()->connectionCount(), 1);
+    QTRY_VERIFY(seen.contains(QStringLiteral("plain")));
+    const QByteArray payload = '"' + QByteArray(2000, 'p') + '"'; // 40 KB/s
+    QTimer publisher;
+    connect(&publisher, &QTimer::timeout, this, [&] {
+        engine.publish({"fast", {}, payload}, [](const PublishResult &) {});
+    });
+    publisher.start(50);
+    QTRY_VERIFY_WITH_TIMEOUT(engine.hub()->connectionCount() == 0, 60000);
+    publisher.stop();
+    QTRY_COMPARE(seen.last(), QStringLiteral("gone"));
+    qInfo() << "slow reader's queue:" << seen;
+    // Plain, amber, red, closed (the queue may dip back for a moment, e.g. when the kernel
+    // grows the socket's send buffer and takes more of it).
+    const qsizetype amber = seen.indexOf(QStringLiteral("amber"));
+    const qsizetype red = seen.indexOf(QStringLiteral("red"));
+    QVERIFY2(seen.first() == QLatin1String("plain") && amber > 0 && red > amber
+                 && !seen.contains(QStringLiteral("other")),
+             qPrintable(seen.join(QLatin1Char(' '))));
+    QCOMPARE(seen.at(seen.size() - 2), QStringLiteral("red")); // red until it was closed
+    QCOMPARE(seen.last(), QStringLiteral("gone"));
+    QCOMPARE(engine.hub()->counters().slowConsumerCloses, 1u);
+    QCOMPARE(engine.hub()->counters().deadCloses, 0u);
 }
 
 void TestConsoleModels::logCapacityAndFilters()
