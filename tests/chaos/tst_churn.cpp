@@ -93,9 +93,10 @@ void TestChurn::churnReturnsToBaseline()
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
     server.setProcessEnvironment(env);
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(binary, {QStringLiteral("--headless"), QStringLiteral("--listen"),
-                          QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), QString(),
-                          QStringLiteral("--history"), QStringLiteral("1000")});
+    server.start(binary,
+                 {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), QString(),
+                  QStringLiteral("--history"), QStringLiteral("1000")});
     QVERIFY(server.waitForStarted(5000));
     auto stop = qScopeGuard([&server] {
         server.terminate();
@@ -116,9 +117,8 @@ void TestChurn::churnReturnsToBaseline()
     const qint64 coldRss = statusKiB(pid, "VmRSS");
     const int coldFds = openDescriptors(pid);
     const QByteArray payload = "{\"v\":\"" + QByteArray(200, 'x') + "\"}";
-    auto connections = [port] {
-        return metric(request(port, "GET", "/metrics").body, "ssehub_connections");
-    };
+    auto connections
+        = [port] { return metric(request(port, "GET", "/metrics").body, "ssehub_connections"); };
     // The bounded stores fill once and stay full, so they are full before the baseline: the
     // history (1,000 events here) and the connection log (10,000 entries: 5,000 streams opened
     // and closed, 500 at a time, as many as the churn keeps open).
@@ -253,7 +253,8 @@ void TestChurn::churnReturnsToBaseline()
 
     qInfo("churn soak: %lld s, %llu streams opened (%llu answered 200, %llu refused), %.0f opened "
           "per second, %d concurrent",
-          churnMs / 1000, opened, ok, refused, double(opened) * 1000.0 / double(churnMs), Concurrent);
+          churnMs / 1000, opened, ok, refused, double(opened) * 1000.0 / double(churnMs),
+          Concurrent);
     qInfo("churn soak: events published %llu, acknowledged %llu, refused %llu, delivered %llu "
           "(to streams, with replays), duplicated %llu, reordered %llu",
           published, acknowledged, failed, delivered, duplicated, reordered);

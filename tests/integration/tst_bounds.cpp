@@ -17,8 +17,8 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTcpSocket>
 #include <QScopeGuard>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTest>
@@ -399,8 +399,9 @@ double cpuSeconds()
 int highestOpenDescriptor()
 {
     int highest = 2;
-    const QStringList names = QDir(QStringLiteral("/proc/self/fd"))
-                                  .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot);
+    const QStringList names
+        = QDir(QStringLiteral("/proc/self/fd"))
+              .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot);
     for (const QString &name : names)
         highest = qMax(highest, name.toInt());
     return highest;
@@ -484,10 +485,10 @@ void TestBounds::acceptPausesWhenDescriptorsRunOut()
     QTRY_VERIFY_WITH_TIMEOUT(front->acceptFdLimitHits() >= hits + 5, 10000);
     const double cpu = cpuSeconds() - cpuBefore;
     const double elapsed = double(wall.elapsed()) / 1000.0;
-    QVERIFY2(cpu < elapsed / 3,
-             qPrintable(QStringLiteral("%1 s of CPU in %2 s while out of descriptors")
-                            .arg(cpu)
-                            .arg(elapsed)));
+    QVERIFY2(
+        cpu < elapsed / 3,
+        qPrintable(
+            QStringLiteral("%1 s of CPU in %2 s while out of descriptors").arg(cpu).arg(elapsed)));
     QVERIFY(front->acceptPaused());
     // Said once, with what to do.
     QCOMPARE(lines.size(), 1);

@@ -283,9 +283,10 @@ void TestHttpFront::refusedFloodsStopBeingRead_data()
     QTest::addColumn<QByteArray>("piece");
     QTest::addColumn<QByteArray>("status");
     // Header lines at full speed after a valid request line: 431 at the head limit.
-    QTest::newRow("header flood") << QByteArray("GET /healthz HTTP/1.1\r\nHost: HOST\r\n")
-                                  << QByteArray("X-Flood: " + QByteArray(1000, 'a') + "\r\n").repeated(64)
-                                  << QByteArray("HTTP/1.1 431 ");
+    QTest::newRow("header flood")
+        << QByteArray("GET /healthz HTTP/1.1\r\nHost: HOST\r\n")
+        << QByteArray("X-Flood: " + QByteArray(1000, 'a') + "\r\n").repeated(64)
+        << QByteArray("HTTP/1.1 431 ");
     // One header line that never ends.
     QTest::newRow("endless line") << QByteArray("GET /healthz HTTP/1.1\r\nHost: HOST\r\nX-A: ")
                                   << QByteArray(64 * 1024, 'a') << QByteArray("HTTP/1.1 431 ");

@@ -297,10 +297,10 @@ void TestTls::refusedFloodIsCutOverTls_data()
     QTest::addColumn<QByteArray>("head");
     QTest::addColumn<QByteArray>("piece");
     QTest::addColumn<QByteArray>("status");
-    QTest::newRow("header flood") << QByteArray("GET /healthz HTTP/1.1\r\nHost: HOST\r\n")
-                                  << QByteArray("X-Flood: " + QByteArray(1000, 'a') + "\r\n")
-                                         .repeated(64)
-                                  << QByteArray("HTTP/1.1 431 ");
+    QTest::newRow("header flood")
+        << QByteArray("GET /healthz HTTP/1.1\r\nHost: HOST\r\n")
+        << QByteArray("X-Flood: " + QByteArray(1000, 'a') + "\r\n").repeated(64)
+        << QByteArray("HTTP/1.1 431 ");
     QTest::newRow("body over the limit")
         << QByteArray("POST /publish HTTP/1.1\r\nHost: HOST\r\nContent-Type: "
                       "application/json\r\nContent-Length: 100000000000\r\n\r\n")
@@ -343,8 +343,7 @@ void TestTls::refusedFloodIsCutOverTls()
         },
         60000));
     answer += socket.readAll();
-    qInfo("the server took %lld bytes of the flood over TLS before it cut the connection",
-          written);
+    qInfo("the server took %lld bytes of the flood over TLS before it cut the connection", written);
     QVERIFY2(answer.startsWith(status), answer.left(200).constData());
     // Within the socket buffers (0.4 MB measured; 14 MB when refused connections were drained
     // for their whole 2 s linger).
