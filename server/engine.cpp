@@ -108,7 +108,14 @@ bool Engine::start(QString *error)
     connect(&m_trimTimer, &QTimer::timeout, this, &Engine::releaseFreedMemory);
     connect(m_hub, &Hub::connectionCountChanged, this, [this](int count) {
         m_streamPeakSinceTrim = qMax(m_streamPeakSinceTrim, count);
-        if (m_streamPeakSinceTrim - count >= TrimAfterStreamDrop && !m_trimTimer.isActive())
+        if (m_streamPeakSinceTrim - count < TrimAfterStreamDrop)
+            return;
+        // Once the closing has settled: every further change restarts the timer, for at most
+        // ten seconds after the drop was first seen.
+        const qint64 now = SseConnection::monotonicMs();
+        if (!m_trimTimer.isActive())
+            m_trimArmedMs = now;
+        if (now - m_trimArmedMs < 10000)
             m_trimTimer.start();
     });
     // The hub enforces the rules too, from the first stored subscription it loads.

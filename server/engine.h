@@ -190,6 +190,7 @@ private:
     static constexpr int TrimAfterStreamDrop = 256;
     QTimer m_trimTimer;
     int m_streamPeakSinceTrim = 0;
+    qint64 m_trimArmedMs = 0;
     QStringList m_startProblems;
     qint64 m_startedAt = 0;
     quint64 m_consolePublished = 0;
