@@ -12,12 +12,17 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSysInfo>
 #include <QThread>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace ssehub {
 
@@ -96,6 +101,23 @@ bool Engine::start(QString *error)
     hubOptions.lifecycle = m_config.lifecycle;
     hubOptions.nodeId = m_config.nodeId;
     m_hub = new Hub(hubOptions, m_broker, m_log, this);
+    // glibc keeps what closed streams freed in its arenas: after a large drop in streams it is
+    // handed back to the system, once, from a timer (not per close).
+    m_trimTimer.setSingleShot(true);
+    m_trimTimer.setInterval(1000);
+    connect(&m_trimTimer, &QTimer::timeout, this, &Engine::releaseFreedMemory);
+    connect(m_hub, &Hub::connectionCountChanged, this, [this](int count) {
+        m_streamPeakSinceTrim = qMax(m_streamPeakSinceTrim, count);
+        if (m_streamPeakSinceTrim - count < TrimAfterStreamDrop)
+            return;
+        // Once the closing has settled: every further change restarts the timer, for at most
+        // ten seconds after the drop was first seen.
+        const qint64 now = SseConnection::monotonicMs();
+        if (!m_trimTimer.isActive())
+            m_trimArmedMs = now;
+        if (now - m_trimArmedMs < 10000)
+            m_trimTimer.start();
+    });
     // The hub enforces the rules too, from the first stored subscription it loads.
     Authenticator authenticator;
     if (!loadAuthenticator(&authenticator, error))
@@ -832,6 +854,22 @@ bool Engine::isReady(QString *reason) const
     return true;
 }
 
+void Engine::releaseFreedMemory()
+{
+    const int streams = m_hub ? m_hub->connectionCount() : 0;
+    const int dropped = m_streamPeakSinceTrim - streams;
+    m_streamPeakSinceTrim = streams;
+#ifdef __GLIBC__
+    QElapsedTimer took;
+    took.start();
+    ::malloc_trim(0);
+    qCDebug(lcEngine).noquote() << "returned freed memory to the system after" << dropped
+                                << "streams closed (malloc_trim," << took.elapsed() << "ms)";
+#else
+    Q_UNUSED(dropped);
+#endif
+}
+
 QByteArray Engine::metricsText() const
 {
     MetricsWriter m;
@@ -867,6 +905,12 @@ QByteArray Engine::metricsText() const
               double(st.connectionLimitRejections), {{"reason", "connections"}});
     m.counter("ssehub_limit_rejections_total", "Requests refused by a limit, by reason.",
               double(st.rateLimitRejections), {{"reason", "publish-rate"}});
+    m.counter("ssehub_accept_errors_total",
+              "Connections not accepted, by reason (fd-limit: out of file descriptors; "
+              "accepting pauses and resumes when descriptors are freed).",
+              double(m_front ? m_front->acceptFdLimitHits() : 0), {{"reason", "fd-limit"}});
+    m.gauge("ssehub_accept_paused", "1 while accepting is paused for want of file descriptors.",
+            m_front && m_front->acceptPaused() ? 1 : 0);
     m.gauge("ssehub_history_events", "Events retained for replay on this instance.",
             double(st.historySize));
     m.gauge("ssehub_history_bytes", "Bytes the retained events hold (bounded by --history-bytes).",

@@ -189,6 +189,12 @@ private:
     Hub *m_hub = nullptr;
     HttpFront *m_front = nullptr;
     QTimer m_snapshotTimer;
+    // Freed memory goes back to the system after a large drop in streams (malloc_trim).
+    void releaseFreedMemory();
+    static constexpr int TrimAfterStreamDrop = 256;
+    QTimer m_trimTimer;
+    int m_streamPeakSinceTrim = 0;
+    qint64 m_trimArmedMs = 0;
     QStringList m_startProblems;
     qint64 m_startedAt = 0;
     quint64 m_consolePublished = 0;

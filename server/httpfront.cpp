@@ -10,11 +10,150 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
+#include <cerrno>
+#include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace ssehub {
+
+namespace {
+
+// Accepting stops this many descriptors short of the limit: the log file, an export, the
+// subscription store and Redis reconnects need descriptors too.
+int descriptorReserve(rlim_t limit)
+{
+    return int(qBound<rlim_t>(8, limit / 8, 64));
+}
+
+// The soft descriptor limit (read on every accept: it can be changed while the process runs).
+rlim_t descriptorLimit()
+{
+    rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return rlim_t(1) << 30;
+    return limit.rlim_cur;
+}
+
+// How long accepting stays paused before it is tried again (sooner when a connection closes).
+constexpr int AcceptRetryMs = 200;
+// The warning about the limit is repeated at most this often.
+constexpr qint64 FdWarningIntervalMs = 60000;
+
+} // namespace
+
+StreamListener::StreamListener(QObject *parent)
+    : QTcpServer(parent)
+{
+    m_retry.setSingleShot(true);
+    m_retry.setInterval(AcceptRetryMs);
+    connect(&m_retry, &QTimer::timeout, this, [this] {
+        if (m_notifier)
+            m_notifier->setEnabled(true); // level-triggered: fires at once if any wait
+    });
+}
+
+StreamListener::~StreamListener()
+{
+    m_notifier.reset(); // before QTcpServer closes the descriptor it watches
+}
+
+void StreamListener::startAccepting()
+{
+    if (!isListening())
+        return;
+    pauseAccepting(); // Qt's own notifier, for good
+    m_notifier = std::make_unique<QSocketNotifier>(socketDescriptor(), QSocketNotifier::Read);
+    connect(m_notifier.get(), &QSocketNotifier::activated, this, &StreamListener::acceptPending);
+}
+
+void StreamListener::stop()
+{
+    m_retry.stop();
+    m_notifier.reset();
+    close();
+}
+
+void StreamListener::descriptorsFreed()
+{
+    if (m_paused && m_notifier && !m_notifier->isEnabled()) {
+        m_retry.stop();
+        m_notifier->setEnabled(true);
+    }
+}
+
+void StreamListener::acceptPending()
+{
+    // A batch per wake-up: a flood of connections does not starve the streams.
+    for (int i = 0; i < 64 && m_notifier && m_notifier->isEnabled(); ++i) {
+        const int listening = int(socketDescriptor());
+        const int fd = ::accept4(listening, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) {
+            const int error = errno;
+            if (error == EINTR || error == ECONNABORTED || error == EPROTO)
+                continue;
+            if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM)
+                pauseForDescriptors(QString::fromLocal8Bit(::strerror(error)));
+            return; // EAGAIN: none left
+        }
+        // Descriptors are allocated lowest first: a number this high means that all below it
+        // are in use. The connection is answered and closed rather than left without an answer.
+        const rlim_t limit = descriptorLimit();
+        if (rlim_t(fd) >= limit - rlim_t(descriptorReserve(limit))) {
+            static const QByteArray busy
+                = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                  "Content-Length: 56\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
+                  "{\"error\":\"the server is out of file descriptors; retry\"}";
+            ::send(fd, busy.constData(), size_t(busy.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+            ::close(fd);
+            pauseForDescriptors(QStringLiteral("%1 descriptors open, limit %2 (%3 kept for files)")
+                                    .arg(fd + 1)
+                                    .arg(qulonglong(limit))
+                                    .arg(descriptorReserve(limit)));
+            return;
+        }
+        if (m_paused) {
+            if (m_warnedThisPause) {
+                qCInfo(lcHttp).noquote()
+                    << "accepting connections again after"
+                    << (SseConnection::monotonicMs() - m_pausedSinceMs) / 1000.0
+                    << "s without free descriptors";
+            }
+            m_paused = false;
+            m_warnedThisPause = false;
+        }
+        QPointer<StreamListener> self = this;
+        incomingConnection(fd);
+        if (!self || !isListening())
+            return;
+    }
+}
+
+void StreamListener::pauseForDescriptors(const QString &why)
+{
+    ++m_fdLimitHits;
+    if (m_notifier)
+        m_notifier->setEnabled(false);
+    m_retry.start();
+    const qint64 now = SseConnection::monotonicMs();
+    if (!m_paused) {
+        m_paused = true;
+        m_pausedSinceMs = now;
+    }
+    if (m_lastWarningMs == 0 || now - m_lastWarningMs >= FdWarningIntervalMs) {
+        m_lastWarningMs = now;
+        m_warnedThisPause = true;
+        qCWarning(lcHttp).noquote()
+            << QStringLiteral("out of file descriptors (%1): new connections wait and are "
+                              "accepted again when descriptors are freed; raise the limit "
+                              "(LimitNOFILE= in the systemd unit, ulimit -n) or lower "
+                              "--max-connections")
+                   .arg(why);
+    }
+}
 
 void StreamListener::incomingConnection(qintptr descriptor)
 {
@@ -91,6 +230,11 @@ HttpFront::HttpFront(const Options &options, Hub *hub, Broker *broker, QObject *
     m_sweep.setInterval(qBound(10, shortest / 4, 1000));
     connect(&m_sweep, &QTimer::timeout, this, &HttpFront::sweep);
     m_sweep.start();
+    // A stream closed: its descriptor is free again (accepting may be paused for want of one).
+    connect(m_hub, &Hub::connectionCountChanged, this, [this] {
+        if (m_listener)
+            m_listener->descriptorsFreed();
+    });
 }
 
 HttpFront::~HttpFront() = default;
@@ -121,6 +265,7 @@ bool HttpFront::listenOn(const QHostAddress &address, quint16 port, int backlog,
     const int deferSeconds = 1;
     ::setsockopt(int(listener->socketDescriptor()), IPPROTO_TCP, TCP_DEFER_ACCEPT, &deferSeconds,
                  sizeof(deferSeconds));
+    listener->startAccepting();
     m_listener = listener;
     return true;
 }
@@ -152,7 +297,7 @@ bool HttpFront::isListening() const
 void HttpFront::stopListening()
 {
     if (m_listener)
-        m_listener->close();
+        m_listener->stop();
 }
 
 // --- Connections: reading and framing --------------------------------------------------------
@@ -188,7 +333,11 @@ void HttpFront::attach(QTcpSocket *socket)
         m_conns.remove(socket);
         socket->deleteLater();
     });
-    connect(socket, &QObject::destroyed, this, [this, socket] { m_conns.remove(socket); });
+    connect(socket, &QObject::destroyed, this, [this, socket] {
+        m_conns.remove(socket);
+        if (m_listener)
+            m_listener->descriptorsFreed();
+    });
 }
 
 namespace {

@@ -10,12 +10,14 @@
 #include <QHostAddress>
 #include <QMap>
 #include <QPointer>
+#include <QSocketNotifier>
 #include <QSslConfiguration>
 #include <QStringList>
 #include <QTcpServer>
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace ssehub {
@@ -25,12 +27,24 @@ class Hub;
 class ConnectionLog;
 
 // Accepts connections with a deep listen backlog and lets the front see every socket first.
+// It accepts them itself rather than through Qt's loop, which retries a failed accept at once
+// for as long as the process is out of descriptors (a core at 100%, nothing logged).
 class StreamListener : public QTcpServer
 {
     Q_OBJECT
 
 public:
-    using QTcpServer::QTcpServer;
+    explicit StreamListener(QObject *parent = nullptr);
+    ~StreamListener() override;
+    // Takes accepting over from Qt; call after listen().
+    void startAccepting();
+    // Stops accepting and closes the listening socket.
+    void stop();
+    // Descriptors were freed (a connection closed): accepting resumes now, not at the next retry.
+    void descriptorsFreed();
+    // Accepts that failed, or connections refused, for want of descriptors.
+    quint64 fdLimitHits() const { return m_fdLimitHits; }
+    bool isPausedForDescriptors() const { return m_paused; }
     // Offered every accepted descriptor first; returns true when it took it over.
     std::function<bool(int)> takeOver;
     // Called with the QTcpSocket made for every other connection.
@@ -43,6 +57,19 @@ public:
 
 protected:
     void incomingConnection(qintptr descriptor) override;
+
+private:
+    void acceptPending();
+    // Out of descriptors: accepting pauses (what waits stays in the backlog) and is retried.
+    void pauseForDescriptors(const QString &why);
+
+    std::unique_ptr<QSocketNotifier> m_notifier;
+    QTimer m_retry;
+    quint64 m_fdLimitHits = 0;
+    bool m_paused = false;
+    qint64 m_pausedSinceMs = 0;
+    qint64 m_lastWarningMs = 0; // 0: none yet
+    bool m_warnedThisPause = false;
 };
 
 // Parses and validates a POST /publish body (Content-Type, size, JSON, topic, type, payload).
@@ -127,6 +154,10 @@ public:
         quint64 rateLimitRejections = 0; // 429 for publishing too fast
     };
     const Counters &counters() const { return m_counters; }
+    // Accepts that failed, or connections refused with 503, for want of file descriptors.
+    quint64 acceptFdLimitHits() const { return m_listener ? m_listener->fdLimitHits() : 0; }
+    // Accepting is paused until descriptors are freed.
+    bool acceptPaused() const { return m_listener && m_listener->isPausedForDescriptors(); }
     const Authenticator &authenticator() const { return m_options.auth; }
     // New limits, CORS origins, allowed hosts and retry hint (SIGHUP): they apply to the next
     // request. TLS and access rules are kept (see setAuthenticator).

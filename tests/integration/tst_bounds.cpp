@@ -2,9 +2,11 @@
 // as for POST /subscriptions (named and server-named clients); connection-log entries are
 // bounded in bytes however many filters a client holds, so stream opens cost neither memory nor
 // event-loop time in proportion to them; auth failures are coalesced, so a flood of bad tokens
-// leaves earlier entries in GET /log and in the rolling --log-file.
+// leaves earlier entries in GET /log and in the rolling --log-file; out of file descriptors,
+// accepting pauses (no spinning), is logged once and counted, and resumes.
 #include "engine.h"
 #include "httpclient.h"
+#include "httpfront.h"
 #include "hub.h"
 #include "sseclient.h"
 #include "tokens.h"
@@ -15,12 +17,21 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QTest>
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <memory>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
 
 using namespace ssehub;
 using namespace ssehub::test;
@@ -125,6 +136,7 @@ private Q_SLOTS:
     void connectEntryIsBounded();
     void streamOpensCostNoMemoryPerStoredFilter();
     void authFailuresAreCoalesced();
+    void acceptPausesWhenDescriptorsRunOut();
 
 private:
     static Engine::Config baseConfig()
@@ -361,6 +373,149 @@ void TestBounds::authFailuresAreCoalesced()
             counted += line.value(QLatin1String("count")).toInteger();
     }
     QCOMPARE(counted, qint64(flood));
+}
+
+namespace {
+
+QStringList *g_fdLines = nullptr;
+QtMessageHandler g_previousHandler = nullptr;
+
+void captureFdLines(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (g_fdLines && message.contains(QLatin1String("descriptors")))
+        g_fdLines->append(message);
+    if (g_previousHandler)
+        g_previousHandler(type, context, message);
+}
+
+double cpuSeconds()
+{
+    rusage usage {};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+int highestOpenDescriptor()
+{
+    int highest = 2;
+    const QStringList names
+        = QDir(QStringLiteral("/proc/self/fd"))
+              .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot);
+    for (const QString &name : names)
+        highest = qMax(highest, name.toInt());
+    return highest;
+}
+
+} // namespace
+
+// ulimit -n too low for the connections: Qt's accept loop retried the failing accept at once,
+// a core at 100% with nothing logged. Accepting pauses instead, short of the limit (files need
+// descriptors too), says once what to do, is counted in /metrics, and resumes when
+// connections close.
+void TestBounds::acceptPausesWhenDescriptorsRunOut()
+{
+    startWith(baseConfig());
+    QStringList lines;
+    g_fdLines = &lines;
+    g_previousHandler = qInstallMessageHandler(captureFdLines);
+    // The client sockets are made first, below the limit set next: the server's own
+    // descriptors are what runs out.
+    constexpr int Clients = 80;
+    std::vector<int> clients;
+    auto closeClients = [&clients] {
+        for (const int fd : clients)
+            ::close(fd);
+        clients.clear();
+    };
+    rlimit saved {};
+    QVERIFY(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    auto restore = qScopeGuard([&] {
+        closeClients();
+        ::setrlimit(RLIMIT_NOFILE, &saved);
+        qInstallMessageHandler(g_previousHandler);
+        g_fdLines = nullptr;
+    });
+    // Descriptors are allocated lowest first: the gaps below the highest open one are filled
+    // (with the client sockets, then with /dev/null), so that the server has exactly the room
+    // above it.
+    const int highest = highestOpenDescriptor();
+    for (int i = 0; i < Clients; ++i) {
+        clients.push_back(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        QVERIFY(clients.back() >= 0);
+    }
+    std::vector<int> fillers;
+    auto closeFillers = qScopeGuard([&fillers] {
+        for (const int fd : fillers)
+            ::close(fd);
+    });
+    for (;;) {
+        const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        QVERIFY(fd >= 0);
+        fillers.push_back(fd);
+        if (fd >= highest)
+            break;
+    }
+    rlimit lowered = saved;
+    lowered.rlim_cur = rlim_t(highestOpenDescriptor() + 1 + 64);
+    QVERIFY(::setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const QByteArray stream = "GET /events?topic=a HTTP/1.1\r\nHost: 127.0.0.1:"
+        + QByteArray::number(port()) + "\r\n\r\n";
+    for (const int fd : clients) {
+        // The kernel completes the handshake (the listen backlog): no accept needed.
+        QVERIFY(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) == 0);
+        QVERIFY(::send(fd, stream.constData(), size_t(stream.size()), MSG_NOSIGNAL)
+                == stream.size());
+    }
+    HttpFront *front = m_engine->front();
+    QTRY_VERIFY_WITH_TIMEOUT(front->acceptPaused(), 10000);
+    QVERIFY(m_engine->hub()->connectionCount() > 0);
+    QVERIFY(m_engine->hub()->connectionCount() < Clients);
+
+    // Paused, not spinning: a few retries cost next to nothing.
+    const quint64 hits = front->acceptFdLimitHits();
+    const double cpuBefore = cpuSeconds();
+    QElapsedTimer wall;
+    wall.start();
+    QTRY_VERIFY_WITH_TIMEOUT(front->acceptFdLimitHits() >= hits + 5, 10000);
+    const double cpu = cpuSeconds() - cpuBefore;
+    const double elapsed = double(wall.elapsed()) / 1000.0;
+    QVERIFY2(
+        cpu < elapsed / 3,
+        qPrintable(
+            QStringLiteral("%1 s of CPU in %2 s while out of descriptors").arg(cpu).arg(elapsed)));
+    QVERIFY(front->acceptPaused());
+    // Said once, with what to do.
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines.first().contains(QLatin1String("LimitNOFILE")), qPrintable(lines.first()));
+    // Descriptors are left for files (the log, an export, the subscription store).
+    QTemporaryFile file;
+    QVERIFY2(file.open(), qPrintable(file.errorString()));
+    file.close();
+    // Counted.
+    QByteArray metrics = m_engine->metricsText();
+    QVERIFY(metrics.contains("ssehub_accept_paused 1"));
+    QVERIFY(!metrics.contains("ssehub_accept_errors_total{reason=\"fd-limit\"} 0\n"));
+    QVERIFY(metrics.contains("ssehub_accept_errors_total{reason=\"fd-limit\"} "));
+
+    // Connections close: new ones are accepted and served, with the limit still as low.
+    closeClients();
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->hub()->connectionCount(), 0, 10000);
+    const HttpResponse answer = request(port(), "GET", "/metrics");
+    QCOMPARE(answer.status, 200);
+    QVERIFY(answer.body.contains("ssehub_accept_paused 0"));
+    SseClient client;
+    client.open(port(), "/events?topic=a");
+    QTRY_VERIFY(client.headComplete());
+    QCOMPARE(client.status(), 200);
+    QCOMPARE(lines.size(), 2);
+    QVERIFY2(lines.last().contains(QLatin1String("accepting connections again")),
+             qPrintable(lines.last()));
 }
 
 QTEST_GUILESS_MAIN(TestBounds)
