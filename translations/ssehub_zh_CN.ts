@@ -714,10 +714,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>被引擎回收（失联）</translation>
     </message>
     <message>
-        <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and dead (red) after three; the engine closes streams whose peer stopped acknowledging.</source>
-        <translation>超过 1.5 个心跳间隔没有成功写入或 ping 的流标为延迟（琥珀色），超过三个间隔标为失联（红色）；对端不再确认数据的流由引擎关闭。</translation>
-    </message>
-    <message>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
@@ -904,6 +900,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message numerus="yes">
         <source>Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most %1 s)…</source>
         <translation><numerusform>正在停止：%n 个流正在接收排队中的数据和停止通知（最多 %1 秒）…</numerusform></translation>
+    </message>
+    <message>
+        <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and dead (red) after three; the engine closes streams whose peer stopped acknowledging. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</source>
+        <translation>超过 1.5 个心跳间隔没有成功写入或 ping 的流标为延迟（琥珀色），超过三个间隔标为失联（红色）；对端不再确认数据的流由引擎关闭。排队字节达到队列上限的四分之一时标为琥珀色，达到四分之三时标为红色：仍在确认但读取缓慢的对端在队列超过上限时作为慢消费者被关闭。</translation>
     </message>
 </context>
 <context>
