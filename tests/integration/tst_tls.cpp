@@ -367,6 +367,7 @@ void TestTls::slowTlsReaderIsSlowConsumerNotDead()
     QVERIFY2(lived > 3 * interval, qPrintable(QString::number(lived)));
     QVERIFY(maxQueued > 0);
     QVERIFY(read > 0);
+}
 
 void TestTls::refusedFloodIsCutOverTls_data()
 {
