@@ -271,7 +271,8 @@ void TestChurn::churnReturnsToBaseline()
     qInfo("churn soak: server streams opened per /metrics %.0f",
           metric(during, "ssehub_connections_opened_total"));
 
-    QVERIFY2(settled,
+    // Under AddressSanitizer freed memory sits in quarantine: the figures are printed, not judged.
+    QVERIFY2(settled || !MemoryFiguresMeaningful,
              qPrintable(QStringLiteral("resident memory %1 KiB, baseline %2 KiB + %3 KiB")
                             .arg(finalRss)
                             .arg(baseRss)
@@ -331,7 +332,7 @@ void TestChurn::churnReturnsToBaseline()
     publisher.disconnectFromHost();
     QTRY_COMPARE_WITH_TIMEOUT(openDescriptors(pid), baseFds, 20000);
 
-    QVERIFY2(released,
+    QVERIFY2(released || !MemoryFiguresMeaningful,
              qPrintable(QStringLiteral("resident memory %1 KiB after the backlog, baseline %2 "
                                        "KiB + %3 KiB")
                             .arg(releasedRss)
