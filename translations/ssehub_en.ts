@@ -381,10 +381,6 @@
         <source>late</source>
         <translation>late</translation>
     </message>
-    <message>
-        <source>dead</source>
-        <translation>dead</translation>
-    </message>
     <message numerus="yes">
         <source>%1 (+%n paused)</source>
         <translation><numerusform>%1 (+%n paused)</numerusform><numerusform>%1 (+%n paused)</numerusform></translation>
@@ -440,6 +436,10 @@
     <message numerus="yes">
         <source>(%n paused)</source>
         <translation><numerusform>(%n paused)</numerusform><numerusform>(%n paused)</numerusform></translation>
+    </message>
+    <message>
+        <source>stalled</source>
+        <translation>stalled</translation>
     </message>
 </context>
 <context>
@@ -794,10 +794,6 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation><numerusform>… %n event not shown (more than the tail keeps per update)</numerusform><numerusform>… %n events not shown (more than the tail keeps per update)</numerusform></translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; dead&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; dead&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
-    </message>
-    <message>
         <source>/s</source>
         <translation>/s</translation>
     </message>
@@ -902,8 +898,12 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation><numerusform>Stopping: %n stream get what is queued for them and a shutdown notice (at most %1 s)…</numerusform><numerusform>Stopping: %n streams get what is queued for them and a shutdown notice (at most %1 s)…</numerusform></translation>
     </message>
     <message>
-        <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and dead (red) after three; the engine closes streams whose peer stopped acknowledging. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</source>
-        <translation>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and dead (red) after three; the engine closes streams whose peer stopped acknowledging. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</translation>
+        <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and stalled (red) after three: its peer is gone or reads slowly. The engine closes a stream as dead when its peer stops acknowledging altogether. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</source>
+        <translation>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and stalled (red) after three: its peer is gone or reads slowly. The engine closes a stream as dead when its peer stops acknowledging altogether. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
     </message>
 </context>
 <context>

@@ -381,10 +381,6 @@
         <source>late</source>
         <translation>延迟</translation>
     </message>
-    <message>
-        <source>dead</source>
-        <translation>失联</translation>
-    </message>
     <message numerus="yes">
         <source>%1 (+%n paused)</source>
         <translation><numerusform>%1（另有 %n 个已暂停）</numerusform></translation>
@@ -440,6 +436,10 @@
     <message numerus="yes">
         <source>(%n paused)</source>
         <translation><numerusform>（%n 个已暂停）</numerusform></translation>
+    </message>
+    <message>
+        <source>stalled</source>
+        <translation>停滞</translation>
     </message>
 </context>
 <context>
@@ -794,10 +794,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation><numerusform>… 有 %n 个事件未显示（超过每次刷新保留的数量）</numerusform></translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; dead&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; 健康 · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; 延迟&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; 失联&lt;/span&gt; · 启动以来回收失联流 %4 个 · 心跳间隔 %5</translation>
-    </message>
-    <message>
         <source>/s</source>
         <translation>/秒</translation>
     </message>
@@ -902,8 +898,12 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation><numerusform>正在停止：%n 个流正在接收排队中的数据和停止通知（最多 %1 秒）…</numerusform></translation>
     </message>
     <message>
-        <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and dead (red) after three; the engine closes streams whose peer stopped acknowledging. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</source>
-        <translation>超过 1.5 个心跳间隔没有成功写入或 ping 的流标为延迟（琥珀色），超过三个间隔标为失联（红色）；对端不再确认数据的流由引擎关闭。排队字节达到队列上限的四分之一时标为琥珀色，达到四分之三时标为红色：仍在确认但读取缓慢的对端在队列超过上限时作为慢消费者被关闭。</translation>
+        <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and stalled (red) after three: its peer is gone or reads slowly. The engine closes a stream as dead when its peer stops acknowledging altogether. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</source>
+        <translation>超过 1.5 个心跳间隔没有成功写入或 ping 的流标为延迟（琥珀色），超过三个间隔标为停滞（红色）：其对端已断开或读取缓慢。对端完全不再确认数据时，引擎将该流作为失联关闭。排队字节达到队列上限的四分之一时标为琥珀色，达到四分之三时标为红色：仍在确认但读取缓慢的对端在队列超过上限时作为慢消费者被关闭。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 健康 · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; 延迟&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; 停滞&lt;/span&gt; · 启动以来回收失联流 %4 个 · 心跳间隔 %5</translation>
     </message>
 </context>
 <context>

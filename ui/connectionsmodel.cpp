@@ -135,7 +135,9 @@ QString ConnectionsModel::healthName(HealthState state)
     case HealthState::Late:
         return tr("late");
     case HealthState::Dead:
-        return tr("dead");
+        // Nothing written for three intervals: the peer is gone or reads slowly; the engine
+        // tells them apart (closes as dead or as slow-consumer), the console does not guess.
+        return tr("stalled");
     }
     return {};
 }

@@ -469,10 +469,11 @@ QWidget *MainWindow::buildHealth()
     layout->addWidget(split, 1);
     auto *legend = new QLabel(
         tr("A stream is late (amber) after 1.5 heartbeat intervals without a successful write "
-           "or ping, and dead (red) after three; the engine closes streams whose peer stopped "
-           "acknowledging. Bytes queued turn amber at a quarter of the queue limit and red at "
-           "three quarters: a peer that acknowledges but reads slowly is closed as a slow "
-           "consumer when its queue passes the limit."),
+           "or ping, and stalled (red) after three: its peer is gone or reads slowly. The "
+           "engine closes a stream as dead when its peer stops acknowledging altogether. Bytes "
+           "queued turn amber at a quarter of the queue limit and red at three quarters: a "
+           "peer that acknowledges but reads slowly is closed as a slow consumer when its queue "
+           "passes the limit."),
         page);
     legend->setWordWrap(true);
     layout->addWidget(legend);
@@ -718,7 +719,7 @@ void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
     const int dead = m_connections->count(ConnectionsModel::HealthState::Dead);
     m_healthSummary->setText(
         tr("<b>%1</b> healthy · <span style='color:#b26a00'><b>%2</b> late</span> · "
-           "<span style='color:#b00020'><b>%3</b> dead</span> · %4 reaped as dead since start · "
+           "<span style='color:#b00020'><b>%3</b> stalled</span> · %4 reaped as dead since start · "
            "heartbeat every %5")
             .arg(healthy)
             .arg(late)

@@ -20,7 +20,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 env -u QT_QPA_PLATFORM SSEHUB_SCREENSHOTS="$out" SSEHUB_SCREENSHOT_DELAY_MS=8000 \
     XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
     xvfb-run -a -s "-screen 0 1280x1024x24" "$ssehub" --listen "127.0.0.1:$port" --heartbeat 2s \
-    --data-dir '' --lang "${SSEHUB_SCREENSHOT_LANG:-en}" >"$work/console.log" 2>&1 &
+    --max-queue 2M --data-dir '' --lang "${SSEHUB_SCREENSHOT_LANG:-en}" >"$work/console.log" 2>&1 &
 console=$!
 
 # The load: 40 streams over sensor and alert topics, 20 publishes a second for 6 s.
@@ -43,6 +43,15 @@ def request(method, path, body=b""):
     s.close()
 wait()
 streams = []
+# Two cameras whose readers read nothing: their queues grow (amber past a quarter of --max-queue,
+# red past three quarters) while the hub keeps them.
+for name in ("a", "b"):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", port))
+    s.sendall(f"GET /events?topic=video/cam-{name}&client_id=camera-{name} HTTP/1.1\r\n"
+              f"Host: 127.0.0.1\r\nUser-Agent: gst-launch/1.22\r\n\r\n".encode())
+    globals()["camera_" + name] = s
 agents = ["Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0", "okhttp/4.12", "curl/7.88.1", "python-requests/2.31"]
 for i in range(40):
     s = socket.create_connection(("127.0.0.1", port))
@@ -52,11 +61,34 @@ for i in range(40):
     s.setblocking(False)
     streams.append(s)
 request("PATCH", "/subscriptions/device-05", json.dumps({"state": "paused"}).encode())
+time.sleep(0.3)
+def queued(client):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /stats?streams=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    body = json.loads(data.split(b"\r\n\r\n", 1)[1])
+    return max([x.get("bytes_queued", 0) for x in body.get("streams", []) if x.get("client_id") == client] or [0])
+frame = "x" * 16000
+# Past what the kernel's buffers take: camera-a into amber (a quarter of 2M), camera-b into red.
+for name, goal in (("a", 700_000), ("b", 1_650_000)):
+    for _ in range(1000):
+        if queued(f"camera-{name}") >= goal:
+            break
+        request("POST", "/publish", json.dumps({"topic": f"video/cam-{name}", "type": "frame",
+                                                "payload": frame}).encode())
 for n in range(120):
     topic = f"sensor/{n % 5}/data" if n % 4 else "alerts/fire/floor-2"
     request("POST", "/publish", json.dumps({"topic": topic, "type": "reading",
                                             "payload": {"n": n, "celsius": 20 + n % 7}}).encode())
     for s in streams:
+        if s is None:
+            continue
         try:
             s.recv(65536)
         except OSError:

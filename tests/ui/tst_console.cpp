@@ -597,11 +597,11 @@ void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
     // ...red after three.
     SseConnection::advanceClockForTesting(interval * 15 / 10);
     QTRY_COMPARE(c.cell(QStringLiteral("silent"), ConnectionsModel::Health),
-                 QStringLiteral("dead"));
+                 QStringLiteral("stalled"));
     qInfo() << "silent stream:" << seen;
     QCOMPARE(
         seen,
-        QStringList({QStringLiteral("healthy"), QStringLiteral("late"), QStringLiteral("dead")}));
+        QStringList({QStringLiteral("healthy"), QStringLiteral("late"), QStringLiteral("stalled")}));
     QCOMPARE(colors.at(1), QColor(0xff, 0xd5, 0x80));
     QCOMPARE(colors.at(2), QColor(0xef, 0x9a, 0x9a));
     QTRY_COMPARE(healthy.comments(), 2);
