@@ -99,7 +99,22 @@ void ClusterState::onReady()
         return;
     m_loading = true;
     m_loaded = false;
-    scanPage(QByteArrayLiteral("0"), std::make_shared<QSet<QString>>());
+    // First the marker key: if Redis lost its data while this instance was away (a restart
+    // without persistence), the clients it lacks must be written back, not taken as removed
+    // elsewhere - and the broker's tick, which says so too, may come only after the load.
+    const QByteArray known = m_broker->knownEpoch();
+    const bool sent = m_broker->commands()->command(
+        {"GET", m_broker->epochKey()}, [this, known](const RedisReply &r) {
+            if (r.isError()) {
+                m_loading = false; // lost: the next ready() starts again
+                return;
+            }
+            if (!known.isEmpty() && (r.type != RedisReply::Type::String || r.string != known))
+                m_historyLost = true;
+            scanPage(QByteArrayLiteral("0"), std::make_shared<QSet<QString>>());
+        });
+    if (!sent)
+        m_loading = false; // lost again: the next ready starts over
     refreshNode();
 }
 

@@ -73,6 +73,9 @@ public:
     RedisConnection *commands() const { return m_commands; }
     RedisConnection *subscriber() const { return m_subscriber; }
     const QByteArray &prefix() const { return m_options.prefix; }
+    // The marker key and the value this instance last saw in it ('' before the first tick).
+    const QByteArray &epochKey() const { return m_epochKey; }
+    const QByteArray &knownEpoch() const { return m_epoch; }
     QString address() const { return m_commands->address(); }
     // True while this instance reads what it missed from the Stream.
     bool isSyncing() const { return m_syncing; }

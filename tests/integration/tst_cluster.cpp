@@ -115,6 +115,7 @@ private Q_SLOTS:
     void noResetWhenRedisLostNothing();
     void readinessFollowsARoundTrip();
     void flushAllWhileConnected();
+    void redisRestartedEmptyGetsSubscriptionsBack();
     void streamStartingWhileCatchingUpGetsOnlyLaterEvents();
 
 private:
@@ -970,6 +971,32 @@ void TestCluster::flushAllWhileConnected()
     const QByteArray next = idOf(publish(m_b->port(), "a", "2"));
     QTRY_COMPARE(stream.events().size(), 3);
     QCOMPARE(stream.events().at(2).id, next);
+}
+
+// Redis restarted without persistence while the instance was disconnected: the reload after the
+// reconnection must not take the clients Redis lacks as removed elsewhere; they are written
+// back, and the named client's stream keeps receiving its topic.
+void TestCluster::redisRestartedEmptyGetsSubscriptionsBack()
+{
+    m_a = startEngine();
+    QVERIFY(waitSynced(m_a.get()));
+    QTRY_VERIFY(m_a->cluster()->isLoaded());
+    SseClient stream;
+    stream.open(m_a->port(), "/events?client_id=q1&topic=quiet/%23");
+    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QTRY_COMPARE(redisQuery({"HKEYS", "ssehub:client:subscriptions:q1"}).elements.size(), 1);
+
+    m_redis->kill();
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->error())); // empty: no persistence
+    QVERIFY(waitSynced(m_a.get()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_a->cluster()->isLoaded(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        redisQuery({"HKEYS", "ssehub:client:subscriptions:q1"}).elements.size(), 1, 5000);
+    const Client *client = m_a->hub()->client(QStringLiteral("q1"));
+    QVERIFY(client);
+    QVERIFY(client->subscriptions.contains("quiet/#"));
+    const QByteArray id = idOf(publish(m_a->port(), "quiet/x", "1"));
+    QTRY_VERIFY(!stream.messages().isEmpty() && stream.messages().last().id == id);
 }
 
 // A stream without a cursor that connects while its instance cannot reach Redis (others can,
