@@ -157,6 +157,13 @@ void SseConnection::begin(const QByteArray &head)
     // that acknowledges every probe but reads slowly. Liveness is decided by checkPeer().
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    // What the kernel holds for a reader counts as much as the queue: left to autotuning, the
+    // send buffer of a slow reader grows to tcp_wmem's maximum (4 MB) before the queue, and so
+    // --max-queue and the console's amber and red, see a byte. Bounded with the queue instead
+    // (the kernel doubles the value; 512 KB at the default limit is ample for a fast reader).
+    const int sendBuffer
+        = int(qBound(qint64(16 * 1024), m_options.maxQueueBytes / 4, qint64(256 * 1024)));
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof(sendBuffer));
     write(head, QByteArray());
 }
 
