@@ -830,7 +830,7 @@ void RedisBroker::fetchLiveStart(LiveStartDone done)
         done(m_lastSeen); // in step: the newest event this instance has is "now"
         return;
     }
-    m_queuedLiveStarts.push_back(std::move(done));
+    m_queuedLiveStarts.push_back({QDateTime::currentMSecsSinceEpoch(), std::move(done)});
     runQueuedLiveStarts();
 }
 
@@ -838,26 +838,33 @@ void RedisBroker::runQueuedLiveStarts()
 {
     if (m_queuedLiveStarts.empty())
         return;
+    // The ids from a stream's opening time on (Stream ids are Redis's milliseconds), or the
+    // Stream's end if that is older: what others published after it opened reaches it (sync or
+    // live, kept while it waited), what came before not.
+    const auto startFor = [](const LiveStartRequest &request, quint64 end) {
+        const quint64 opened
+            = StreamIdFlag | (quint64(qMax<qint64>(request.openedAtMs, 1)) << StreamIdSeqBits);
+        return qMin(end, opened - 1);
+    };
     if (!m_syncing) {
+        // Caught up meanwhile: the sync has passed the events it must get on to it already.
         auto queued = std::exchange(m_queuedLiveStarts, {});
-        for (auto &done : queued)
-            done(m_lastSeen);
+        for (auto &request : queued)
+            request.done(startFor(request, m_lastSeen));
         return;
     }
     if (!isReady() || !m_subscriber->subscriptionsConfirmed())
         return; // again when Redis is back (runQueuedBacklogs) or the sync ends
-    // The Stream's end now: events after it reach the stream (sync or live), those before it
-    // were published before the stream started.
     auto queued
-        = std::make_shared<std::vector<LiveStartDone>>(std::exchange(m_queuedLiveStarts, {}));
-    readStream(std::nullopt, 0, [this, queued](StreamRead read) {
+        = std::make_shared<std::vector<LiveStartRequest>>(std::exchange(m_queuedLiveStarts, {}));
+    readStream(std::nullopt, 0, [this, queued, startFor](StreamRead read) {
         if (!read.ok) {
-            for (auto &done : *queued)
-                m_queuedLiveStarts.push_back(std::move(done));
+            for (auto &request : *queued)
+                m_queuedLiveStarts.push_back(std::move(request));
             return;
         }
-        for (auto &done : *queued)
-            done(read.last);
+        for (auto &request : *queued)
+            request.done(startFor(request, read.last));
     });
 }
 

@@ -160,7 +160,12 @@ private:
     bool m_bufferOverflowed = false;
     std::deque<EventPtr> m_buffer; // live events received while syncing
     std::vector<std::shared_ptr<BacklogRequest>> m_queuedBacklogs;
-    std::vector<LiveStartDone> m_queuedLiveStarts;
+    struct LiveStartRequest
+    {
+        qint64 openedAtMs = 0; // wall clock: the stream's "now", in the Stream's id terms
+        LiveStartDone done;
+    };
+    std::vector<LiveStartRequest> m_queuedLiveStarts;
     quint64 m_resets = 0;
     bool m_wasReady = false;
     QTimer m_tickTimer;
