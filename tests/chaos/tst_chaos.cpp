@@ -4,6 +4,7 @@
 // event the publisher saw acknowledged with 200 (delivered, lost, duplicated, reordered) and
 // asserts what docs/SCALING.md promises for it.
 #include "httpclient.h"
+#include "hubprocess.h"
 #include "redisserver.h"
 #include "sseclient.h"
 
@@ -43,11 +44,7 @@ public:
                   qEnvironmentVariableIsSet("SSEHUB_CHAOS_VERBOSE") ? QStringLiteral("debug")
                                                                     : QStringLiteral("warning")})
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_data.path());
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_data.path());
-        env.remove(QStringLiteral("DISPLAY"));
-        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        QProcessEnvironment env = hubEnvironment(m_data.path());
         env.remove(QStringLiteral("QT_LOGGING_RULES")); // --log-level decides
         m_process.setProcessEnvironment(env);
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -67,22 +64,13 @@ public:
             m_process.start(QStringLiteral(SSEHUB_BINARY), m_args);
         if (!m_process.waitForStarted(5000))
             return false;
-        QByteArray out;
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 10000 && m_process.state() == QProcess::Running) {
-            m_process.waitForReadyRead(100);
-            out += m_process.readAllStandardOutput();
-            if (out.contains("listening on")) {
-                if (qEnvironmentVariableIsSet("SSEHUB_CHAOS_GDB"))
-                    QObject::connect(
-                        &m_process, &QProcess::readyReadStandardOutput, &m_process,
-                        [this] { fputs(m_process.readAllStandardOutput().constData(), stderr); });
-                return true;
-            }
-        }
-        qWarning("ssehub did not start: %s", out.constData());
-        return false;
+        if (!waitForHubPort(m_process, 10000))
+            return false;
+        if (qEnvironmentVariableIsSet("SSEHUB_CHAOS_GDB"))
+            QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process, [this] {
+                fputs(m_process.readAllStandardOutput().constData(), stderr);
+            });
+        return true;
     }
     void kill()
     {

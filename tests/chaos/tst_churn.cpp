@@ -6,6 +6,7 @@
 // printed at the end (docs/SCALING.md, docs/PERFORMANCE.md). Then 500 streams that read nothing
 // build up queues and close at once: their memory goes back to the system too.
 #include "httpclient.h"
+#include "hubprocess.h"
 #include "sseclient.h"
 
 #include <QCoreApplication>
@@ -103,16 +104,8 @@ void TestChurn::churnReturnsToBaseline()
         if (!server.waitForFinished(10000))
             server.kill();
     });
-    quint16 port = 0;
-    {
-        static const QRegularExpression re(
-            QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-        QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (out += server.readAllStandardOutput(), re.match(QString::fromUtf8(out)).hasMatch()),
-            10000);
-        port = quint16(re.match(QString::fromUtf8(out)).captured(1).toUInt());
-    }
+    const quint16 port = waitForHubPort(server, 10000);
+    QVERIFY(port != 0);
     const qint64 pid = server.processId();
     const qint64 coldRss = statusKiB(pid, "VmRSS");
     const int coldFds = openDescriptors(pid);

@@ -9,6 +9,7 @@
 // refused while Redis is down and that a 200 is already in Redis.
 
 #include "httpclient.h"
+#include "hubprocess.h"
 #include "redisserver.h"
 
 #include <QDir>
@@ -56,24 +57,10 @@ quint16 launch(QProcess &process, const QStringList &args)
     process.start(binary, args);
     if (!process.waitForStarted(5000))
         return 0;
-    static const QRegularExpression re(
-        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
     QByteArray out;
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < 15000) {
-        process.waitForReadyRead(50);
-        out += process.readAll();
-        const auto m = re.match(QString::fromUtf8(out));
-        if (m.hasMatch()) {
-            process.setProperty("startOutput", out);
-            return quint16(m.captured(1).toUInt());
-        }
-        if (process.state() != QProcess::Running)
-            break;
-    }
-    qWarning("ssehub did not report a port: %s", out.constData());
-    return 0;
+    const quint16 port = waitForHubPort(process, 15000, &out);
+    process.setProperty("startOutput", out);
+    return port;
 }
 
 void killHard(QProcess &process)

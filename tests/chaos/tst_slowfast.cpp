@@ -7,6 +7,7 @@
 //
 // Bounded to about 60 s; SSEHUB_CHAOS_SECONDS sets the publishing time (default 25 s).
 #include "httpclient.h"
+#include "hubprocess.h"
 #include "slowreader.h"
 
 #include <QElapsedTimer>
@@ -232,11 +233,7 @@ void TestSlowFast::slowConsumersBesideFastOnes()
 
     QTemporaryDir data;
     QProcess hub;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), data.path());
-    env.remove(QStringLiteral("DISPLAY"));
-    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    const QProcessEnvironment env = hubEnvironment(data.path());
     hub.setProcessEnvironment(env);
     hub.setProcessChannelMode(QProcess::MergedChannels);
     hub.start(QStringLiteral(SSEHUB_BINARY),
@@ -245,17 +242,8 @@ void TestSlowFast::slowConsumersBesideFastOnes()
                QString::number(heartbeatMs) + QStringLiteral("ms"), QStringLiteral("--max-queue"),
                QString::fromLatin1(maxQueue)});
     QVERIFY(hub.waitForStarted(5000));
-    static const QRegularExpression listening(
-        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-    QByteArray out;
-    quint16 port = 0;
-    const auto reported = [&] {
-        out += hub.readAll();
-        const auto m = listening.match(QString::fromUtf8(out));
-        port = m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
-        return port != 0;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(reported(), 10000);
+    const quint16 port = waitForHubPort(hub, 10000);
+    QVERIFY(port != 0);
     connect(&hub, &QProcess::readyRead, this, [&hub] { hub.readAll(); });
 
     std::vector<std::unique_ptr<FastSubscriber>> fast;

@@ -1,5 +1,6 @@
 // The ssehub binary as an operator runs it: options, errors, signals, headless fallback.
 #include "httpclient.h"
+#include "hubprocess.h"
 #include "redisserver.h"
 #include "sseclient.h"
 #include "tokens.h"
@@ -75,23 +76,7 @@ quint16 TestApp::launch(QProcess &process, const QStringList &args, bool withDis
     process.start(QStringLiteral(SSEHUB_BINARY), args);
     if (!process.waitForStarted(5000))
         return 0;
-    static const QRegularExpression re(
-        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-    QByteArray out;
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < 10000) {
-        process.waitForReadyRead(100);
-        out += process.readAllStandardOutput();
-        const auto m = re.match(QString::fromUtf8(out));
-        if (m.hasMatch())
-            return quint16(m.captured(1).toUInt());
-        if (process.state() != QProcess::Running)
-            break;
-    }
-    qWarning("ssehub did not report a port; stdout: %s stderr: %s", out.constData(),
-             process.readAllStandardError().constData());
-    return 0;
+    return waitForHubPort(process, 10000);
 }
 
 void TestApp::helpAndVersion()
