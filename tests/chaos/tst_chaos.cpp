@@ -229,6 +229,22 @@ void expectEveryEventOnce(const Tally &t, const Instance &a, const Instance &b)
     QCOMPARE(t.reordered, 0);
 }
 
+// A fault that takes something down 3 s into the run and brings it back at 5 s.
+std::function<void(qint64)> downFrom3To5s(std::function<void()> down, std::function<void()> up)
+{
+    auto state = std::make_shared<int>(0); // 0: up, 1: down, 2: back
+    return [state, down = std::move(down), up = std::move(up)](qint64 ms) {
+        if (*state == 0 && ms >= 3000) {
+            down();
+            *state = 1;
+        }
+        if (*state == 1 && ms >= 5000) {
+            up();
+            *state = 2;
+        }
+    };
+}
+
 int readyStatus(quint16 port)
 {
     return request(port, "GET", "/readyz", {}, {}, {}).status;
@@ -359,18 +375,8 @@ void TestChaos::instanceKilled()
     QVERIFY2(redis.start(), qPrintable(redis.error()));
     Instance a(redis.port(), QStringLiteral("a")), b(redis.port(), QStringLiteral("b"));
     QVERIFY(a.start() && b.start());
-    bool killed = false, restarted = false;
     const Tally t = run(QStringLiteral("instance SIGKILL + restart"), {a.port(), b.port()}, 9000,
-                        [&](qint64 ms) {
-                            if (!killed && ms >= 3000) {
-                                b.kill();
-                                killed = true;
-                            }
-                            if (!restarted && ms >= 5000) {
-                                QVERIFY(b.start());
-                                restarted = true;
-                            }
-                        });
+                        downFrom3To5s([&] { b.kill(); }, [&] { QVERIFY(b.start()); }));
     QVERIFY(t.acknowledged > 500);
     expectEveryEventOnce(t, a, b);
     if (QTest::currentTestFailed())
@@ -387,18 +393,9 @@ void TestChaos::redisKilledWithAppendOnlyFile()
     QVERIFY2(redis.start(), qPrintable(redis.error()));
     Instance a(redis.port(), QStringLiteral("a")), b(redis.port(), QStringLiteral("b"));
     QVERIFY(a.start() && b.start());
-    bool killed = false, restarted = false;
     const Tally t = run(QStringLiteral("redis SIGKILL, appendonly"), {a.port(), b.port()}, 9000,
-                        [&](qint64 ms) {
-                            if (!killed && ms >= 3000) {
-                                redis.kill();
-                                killed = true;
-                            }
-                            if (!restarted && ms >= 5000) {
-                                QVERIFY2(redis.start(), qPrintable(redis.error()));
-                                restarted = true;
-                            }
-                        });
+                        downFrom3To5s([&] { redis.kill(); },
+                                      [&] { QVERIFY2(redis.start(), qPrintable(redis.error())); }));
     QVERIFY(t.refused > 0); // while it was down
     expectEveryEventOnce(t, a, b);
     if (QTest::currentTestFailed())
@@ -414,18 +411,9 @@ void TestChaos::redisKilledWithoutPersistence()
     QVERIFY2(redis.start(), qPrintable(redis.error()));
     Instance a(redis.port(), QStringLiteral("a")), b(redis.port(), QStringLiteral("b"));
     QVERIFY(a.start() && b.start());
-    bool killed = false, restarted = false;
     const Tally t = run(QStringLiteral("redis SIGKILL, no persistence"), {a.port(), b.port()}, 9000,
-                        [&](qint64 ms) {
-                            if (!killed && ms >= 3000) {
-                                redis.kill();
-                                killed = true;
-                            }
-                            if (!restarted && ms >= 5000) {
-                                QVERIFY2(redis.start(), qPrintable(redis.error()));
-                                restarted = true;
-                            }
-                        });
+                        downFrom3To5s([&] { redis.kill(); },
+                                      [&] { QVERIFY2(redis.start(), qPrintable(redis.error())); }));
     QCOMPARE(t.lostSilently, 0);
     QCOMPARE(t.reordered, 0);
     QVERIFY2(a.isRunning(), qPrintable(a.exitDescription()));
