@@ -268,7 +268,9 @@ void RedisBroker::setReady(bool ready)
     m_wasReady = ready;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (!ready) {
-        m_downSinceMs = now;
+        // Unreachable since its last answer (a tick at most 250 ms before a freeze), not since
+        // the command timeout gave up on it.
+        m_downSinceMs = m_lastAnswerMs > 0 && m_lastAnswerMs <= now ? m_lastAnswerMs : now;
         m_refusedAtDown = m_refused;
     } else if (m_downSinceMs && std::exchange(m_outage, false)) {
         const qint64 from = std::exchange(m_downSinceMs, 0);
@@ -657,6 +659,7 @@ void RedisBroker::onTickReply(const RedisReply &reply)
 {
     if (reply.isError() || reply.type != RedisReply::Type::Array || reply.elements.size() != 2)
         return; // a lost connection says so itself
+    m_lastAnswerMs = QDateTime::currentMSecsSinceEpoch();
     const QByteArray epoch = reply.elements.at(0).string;
     if (m_epoch.isEmpty()) {
         m_epoch = epoch; // the first answer: whatever this Redis holds is the data to keep

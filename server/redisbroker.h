@@ -179,6 +179,7 @@ private:
     quint64 m_dataLosses = 0;
     quint64 m_refused = 0;
     qint64 m_downSinceMs = 0; // start of the current outage (0: ready)
+    qint64 m_lastAnswerMs = 0; // wall clock of the last tick Redis answered
     bool m_outage = false; // a connection failed or was lost since m_downSinceMs
     quint64 m_refusedAtDown = 0;
 };

@@ -13,6 +13,7 @@
 #include "redisserver.h"
 #include "sseclient.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
@@ -888,6 +889,8 @@ void TestCluster::readinessFollowsARoundTrip()
     m_a = startEngine(); // command timeout 1 s
     QVERIFY(waitSynced(m_a.get()));
     QTRY_COMPARE(request(m_a->port(), "GET", "/readyz").status, 200);
+    QSignalSpy ended(m_a->redisBroker(), &RedisBroker::outageEnded);
+    const qint64 pausedAt = QDateTime::currentMSecsSinceEpoch();
     m_redis->pause();
     QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 503, 5000);
     const HttpResponse refused = publish(m_a->port(), "t", "1");
@@ -904,9 +907,17 @@ void TestCluster::readinessFollowsARoundTrip()
                              QRegularExpression(QStringLiteral(
                                  "^Redis at 127\\.0\\.0\\.1:\\d+ was unreachable from \\S+ to \\S+ "
                                  "\\(\\d+\\.\\d s\\); 2 publishes refused meanwhile$")));
+    const qint64 resumedAt = QDateTime::currentMSecsSinceEpoch();
     m_redis->resume();
     QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 10000);
     QCOMPARE(publish(m_a->port(), "t", "3").status, 200);
+    // From the last answer before the freeze (a tick, 50 ms here), not from when the command
+    // timeout (1 s here) gave up on it: the whole freeze is in the figure.
+    QCOMPARE(ended.size(), 1);
+    const qint64 from = ended.first().at(0).toLongLong();
+    QVERIFY2(from <= pausedAt + 100 && from > pausedAt - 1000,
+             qPrintable(QStringLiteral("outage from %1, paused at %2").arg(from).arg(pausedAt)));
+    QVERIFY(ended.first().at(1).toLongLong() >= resumedAt);
     // The connection log (console, export, --log-file) has it too.
     QList<LogEntry> outages;
     for (const LogEntry &e : m_a->log()->entries()) {
