@@ -321,11 +321,11 @@ private:
     void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to,
                      const Identity &who = {});
     void answer(const ReplyTo &to, const Hub::Answer &answer);
-    // A change of a named client's subscriptions or cursor: the answer waits until the change
-    // is stored (Hub::whenStored); 503 with Retry-After when it could not be.
-    void answerWhenStored(const ReplyTo &to, const QString &clientId, const Hub::Answer &answer);
-    // Refuses (503, Retry-After) a change that cannot be stored now; true when it did.
-    bool refuseUnstorable(const ReplyTo &to);
+    // A change of a named client's subscriptions or cursor: refused (503, Retry-After) before
+    // anything changes when the store cannot take it now; otherwise made, and answered once it
+    // is stored (Hub::whenStored) or with 503 when it could not be.
+    void changeStored(const ReplyTo &to, const QString &clientId,
+                      const std::function<Hub::Answer()> &change);
     void resumeReading(QTcpSocket *socket);
 
     Options m_options;

@@ -362,9 +362,15 @@ void HttpFront::answer(const ReplyTo &to, const Hub::Answer &answer)
         replyJson(to, answer.status, answer.body);
 }
 
-void HttpFront::answerWhenStored(const ReplyTo &to, const QString &clientId,
-                                 const Hub::Answer &answer)
+void HttpFront::changeStored(const ReplyTo &to, const QString &clientId,
+                             const std::function<Hub::Answer()> &change)
 {
+    // Refused before anything changes when the store cannot take it now.
+    if (const QString problem = m_hub->storeUnavailable(); !problem.isEmpty()) {
+        replyError(to, 503, problem, "Retry-After: 1\r\n");
+        return;
+    }
+    const Hub::Answer answer = change();
     if (answer.status >= 400) {
         this->answer(to, answer);
         return;
@@ -379,15 +385,6 @@ void HttpFront::answerWhenStored(const ReplyTo &to, const QString &clientId,
                           else
                               this->answer(to, answer);
                       });
-}
-
-bool HttpFront::refuseUnstorable(const ReplyTo &to)
-{
-    const QString problem = m_hub->storeUnavailable();
-    if (problem.isEmpty())
-        return false;
-    replyError(to, 503, problem, "Retry-After: 1\r\n");
-    return true;
 }
 
 // POST /subscribe {"client_id", "topics": [filters], "ttl_seconds"?: n}
@@ -424,12 +421,10 @@ void HttpFront::serveSubscribe(const HttpRequest &request, QTcpSocket *socket, c
             return;
         }
     }
-    const ReplyTo to = replyTo(request, socket);
-    if (refuseUnstorable(to))
-        return;
-    answerWhenStored(
-        to, clientId,
-        m_hub->subscribe(clientId, filters, ttlMs, m_options.auth.isEnabled() ? &who : nullptr));
+    changeStored(replyTo(request, socket), clientId, [&] {
+        return m_hub->subscribe(clientId, filters, ttlMs,
+                                m_options.auth.isEnabled() ? &who : nullptr);
+    });
 }
 
 // DELETE /unsubscribe {"client_id", "topics": [...]} or ?client_id=&topic=...
@@ -471,10 +466,8 @@ void HttpFront::serveUnsubscribe(const HttpRequest &request, QTcpSocket *socket,
     }
     if (!mayActFor(replyTo(request, socket), who, clientId))
         return;
-    const ReplyTo to = replyTo(request, socket);
-    if (refuseUnstorable(to))
-        return;
-    answerWhenStored(to, clientId, m_hub->unsubscribe(clientId, filters));
+    changeStored(replyTo(request, socket), clientId,
+                 [&] { return m_hub->unsubscribe(clientId, filters); });
 }
 
 // GET /subscriptions/<client_id>[?all=1]: the client's subscriptions (archived ones only with
@@ -539,13 +532,11 @@ void HttpFront::serveSubscriptions(const HttpRequest &request, QTcpSocket *socke
         return;
     }
     const bool named = body.contains(QLatin1String("topics"));
-    const ReplyTo to = replyTo(request, socket);
-    if (refuseUnstorable(to))
-        return;
-    answerWhenStored(to, clientId,
-                     m_hub->changeSubscriptions(clientId, named ? &filters : nullptr, state,
-                                                expiresAt, hasExpires, replayValue.toBool(false),
-                                                m_options.auth.isEnabled() ? &who : nullptr));
+    changeStored(replyTo(request, socket), clientId, [&] {
+        return m_hub->changeSubscriptions(clientId, named ? &filters : nullptr, state, expiresAt,
+                                          hasExpires, replayValue.toBool(false),
+                                          m_options.auth.isEnabled() ? &who : nullptr);
+    });
 }
 
 // POST /ack {"client_id", "last_event_id"}: stores how far the client has processed; a stream
@@ -568,10 +559,8 @@ void HttpFront::serveAck(const HttpRequest &request, QTcpSocket *socket, const I
     }
     if (!mayActFor(replyTo(request, socket), who, clientId))
         return;
-    const ReplyTo to = replyTo(request, socket);
-    if (refuseUnstorable(to))
-        return;
-    answerWhenStored(to, clientId, m_hub->acknowledge(clientId, id));
+    changeStored(replyTo(request, socket), clientId,
+                 [&] { return m_hub->acknowledge(clientId, id); });
 }
 
 // DELETE /connections/<id>: closes that stream (the client may reconnect with Last-Event-ID).
