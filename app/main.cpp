@@ -1,6 +1,6 @@
 // ssehub: wiring only. Parses the command line, starts the engine on its thread, and either opens
 // the console or runs headless until SIGINT/SIGTERM.
-#include "engine.h"
+#include "engine/enginethread.h"
 #include "options.h"
 
 #include <QCoreApplication>

@@ -1,8 +1,8 @@
 #include "options.h"
 
-#include "client.h"
-#include "redisbroker.h"
-#include "topicfilter.h"
+#include "hub/client.h"
+#include "proto/topicfilter.h"
+#include "redis/redisbroker.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -3,6 +3,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${SSEHUB_BUILD_DIR:-$here/build}
+# ccache, when installed, makes rebuilds of unchanged files (other build dirs, worktrees) free.
+launcher=()
+if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
 cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=${SSEHUB_BUILD_TYPE:-RelWithDebInfo} \
-    -DSSEHUB_WERROR=${SSEHUB_WERROR:-ON} >/dev/null
+    -DSSEHUB_WERROR=${SSEHUB_WERROR:-ON} "${launcher[@]}" >/dev/null
 cmake --build "$build_dir" -j"${SSEHUB_JOBS:-2}"

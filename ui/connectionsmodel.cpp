@@ -36,7 +36,7 @@ ConnectionsModel::QueueState ConnectionsModel::queueFor(qint64 bytesQueued, qint
     return QueueState::Normal;
 }
 
-ConnectionsModel::QueueState ConnectionsModel::queueState(const ConnectionRow &row) const
+ConnectionsModel::QueueState ConnectionsModel::queueState(const StreamRow &row) const
 {
     return queueFor(row.bytesQueued, m_maxQueueBytes);
 }
@@ -51,12 +51,12 @@ QColor ConnectionsModel::red()
     return QColor(0xef, 0x9a, 0x9a);
 }
 
-qint64 ConnectionsModel::silentMs(const ConnectionRow &row) const
+qint64 ConnectionsModel::silentMs(const StreamRow &row) const
 {
     return qMax<qint64>(0, m_now - row.lastProgressMs);
 }
 
-ConnectionsModel::HealthState ConnectionsModel::health(const ConnectionRow &row) const
+ConnectionsModel::HealthState ConnectionsModel::health(const StreamRow &row) const
 {
     return healthFor(silentMs(row), m_heartbeatMs);
 }
@@ -74,11 +74,11 @@ void ConnectionsModel::applySnapshot(const ConsoleSnapshot &snapshot)
     const bool limitMoved = snapshot.maxQueueBytes != m_maxQueueBytes;
     m_maxQueueBytes = snapshot.maxQueueBytes;
     mergeRows(
-        m_rows, snapshot.connections, [](const ConnectionRow &r) { return r.id; },
-        [](const ConnectionRow &a, const ConnectionRow &b) { return a.sameFigures(b); }, Filters,
+        m_rows, snapshot.connections, [](const StreamRow &r) { return r.id; },
+        [](const StreamRow &a, const StreamRow &b) { return a.sameFigures(b); }, Filters,
         State); // the id, client, address, agent and start of a stream never change
     std::fill(std::begin(m_counts), std::end(m_counts), 0);
-    for (const ConnectionRow &row : m_rows)
+    for (const StreamRow &row : m_rows)
         ++m_counts[int(health(row))];
     // Silence grows with time alone: one signal for those two columns.
     if (clockMoved && !m_rows.empty())
@@ -98,7 +98,7 @@ void ConnectionsModel::clear()
 int ConnectionsModel::rowOf(quint64 id) const
 {
     const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), id,
-                                     [](const ConnectionRow &r, quint64 v) { return r.id < v; });
+                                     [](const StreamRow &r, quint64 v) { return r.id < v; });
     return it != m_rows.end() && it->id == id ? int(it - m_rows.begin()) : -1;
 }
 
@@ -112,16 +112,16 @@ int ConnectionsModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString ConnectionsModel::stateName(ConnectionRow::State state)
+QString ConnectionsModel::stateName(StreamRow::State state)
 {
     switch (state) {
-    case ConnectionRow::State::Replaying:
+    case StreamRow::State::Replaying:
         return tr("replaying");
-    case ConnectionRow::State::Live:
+    case StreamRow::State::Live:
         return tr("live");
-    case ConnectionRow::State::Slow:
+    case StreamRow::State::Slow:
         return tr("slow");
-    case ConnectionRow::State::Closing:
+    case StreamRow::State::Closing:
         return tr("closing");
     }
     return {};
@@ -146,7 +146,7 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= int(m_rows.size()))
         return {};
-    const ConnectionRow &row = m_rows[size_t(index.row())];
+    const StreamRow &row = m_rows[size_t(index.row())];
     if (role == IdRole)
         return row.id;
     if (role == ClientRole)
@@ -228,7 +228,7 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
         }
     }
     if (role == Qt::ForegroundRole && index.column() == State
-        && row.state == ConnectionRow::State::Slow)
+        && row.state == StreamRow::State::Slow)
         return QBrush(QColor(0xb0, 0x00, 0x20));
     if (role == Qt::TextAlignmentRole
         && (index.column() == Events || index.column() == Bytes || index.column() == Queued))

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "api/snapshot.h"
 #include "keyedtablemodel.h"
-#include "snapshot.h"
 
 #include <QColor>
 
@@ -46,15 +46,15 @@ public:
     void clear();
 
     static HealthState healthFor(qint64 silentMs, int heartbeatMs);
-    HealthState health(const ConnectionRow &row) const;
+    HealthState health(const StreamRow &row) const;
     static QueueState queueFor(qint64 bytesQueued, qint64 maxQueueBytes);
-    QueueState queueState(const ConnectionRow &row) const;
+    QueueState queueState(const StreamRow &row) const;
     static QColor amber();
     static QColor red();
-    qint64 silentMs(const ConnectionRow &row) const;
+    qint64 silentMs(const StreamRow &row) const;
     // Rows by health, for the summary.
     int count(HealthState state) const;
-    const ConnectionRow &rowAt(int row) const { return m_rows[size_t(row)]; }
+    const StreamRow &rowAt(int row) const { return m_rows[size_t(row)]; }
     int rowOf(quint64 id) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -63,11 +63,11 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
-    static QString stateName(ConnectionRow::State state);
+    static QString stateName(StreamRow::State state);
     static QString healthName(HealthState state);
 
 private:
-    std::vector<ConnectionRow> m_rows;
+    std::vector<StreamRow> m_rows;
     qint64 m_now = 0;
     int m_heartbeatMs = 30000;
     qint64 m_maxQueueBytes = 0;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "connectionlog.h"
+#include "observe/connectionlog.h"
 
 #include <QAbstractTableModel>
 #include <QSet>

@@ -3,9 +3,9 @@
 #include "connectionsmodel.h"
 #include "consolesettings.h"
 #include "format.h"
-#include "logexport.h"
 #include "logmodel.h"
 #include "nodesmodel.h"
+#include "observe/logexport.h"
 #include "publishdialog.h"
 #include "settingsdialog.h"
 #include "sparkline.h"
@@ -841,9 +841,9 @@ void MainWindow::refreshDetail()
     const quint64 id = selectedConnection();
     if (!id || !m_engine->isRunning())
         return;
-    m_engine->request<ConnectionDetail>(
-        [id](Engine *e) { return e->connectionDetail(id); }, this,
-        [this](const ConnectionDetail &d) {
+    m_engine->request<StreamDetail>(
+        [id](Engine *e) { return e->streamDetail(id); }, this,
+        [this](const StreamDetail &d) {
             if (d.id != selectedConnection())
                 return;
             if (!d.found) {

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine.h"
-#include "snapshot.h"
+#include "api/snapshot.h"
+#include "engine/enginethread.h"
 #include "throughputhistory.h"
 
 #include <QMainWindow>

@@ -1,6 +1,6 @@
 #include "publishdialog.h"
 
-#include "httpfront.h"
+#include "http/httpfront.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

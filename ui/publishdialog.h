@@ -1,6 +1,6 @@
 #pragma once
 
-#include "broker.h"
+#include "broker/broker.h"
 
 #include <QDialog>
 

@@ -1,6 +1,6 @@
 #include "settingsdialog.h"
 
-#include "redisbroker.h"
+#include "redis/redisbroker.h"
 
 #include <QDialogButtonBox>
 #include <QFileDialog>

@@ -3,12 +3,12 @@
 // 1k, 10k and 100k subscriptions spread over 10k clients; and what one lifecycle sweep costs.
 //
 // usage: ssehub-routing-bench [publishes]
-#include "connectionlog.h"
-#include "eventhistory.h"
-#include "hub.h"
-#include "localbroker.h"
-#include "topicfilter.h"
-#include "topicindex.h"
+#include "broker/localbroker.h"
+#include "hub/eventhistory.h"
+#include "hub/hub.h"
+#include "observe/connectionlog.h"
+#include "proto/topicfilter.h"
+#include "proto/topicindex.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

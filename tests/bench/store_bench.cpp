@@ -1,8 +1,8 @@
 // Cost of storing named clients (embedded mode, docs/PERFORMANCE.md): what the engine thread
 // does per write (copying the clients, implicitly shared), and what the writer thread does
 // (serializing, writing and fsyncing the file), for 10k and 100k clients with 3 subscriptions.
-#include "client.h"
-#include "subscriptionstore.h"
+#include "hub/client.h"
+#include "hub/subscriptionstore.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -77,7 +77,8 @@ int main(int argc, char **argv)
         const auto loaded = store.load(&error);
         const double loadMs = double(t.nsecsElapsed()) / 1e6;
         std::printf("%d clients: snapshot (compaction): engine thread copy %.1f ms, writer thread "
-                    "serialize %.1f ms, save() (serialize, write, fsync, rename, fsync(dir)) %.1f ms (%.1f MB); "
+                    "serialize %.1f ms, save() (serialize, write, fsync, rename, fsync(dir)) %.1f "
+                    "ms (%.1f MB); "
                     "journal append of 100 changed clients + fdatasync %.2f ms; load at start "
                     "(with a journal to fold in) %.1f ms (%lld clients)\n",
                     count, snapshotMs, serializeMs, saveMs, double(data.size()) / 1e6, appendMs,

@@ -1,6 +1,6 @@
 // libFuzzer target: the Last-Event-ID parser. An id that parses formats back to text that parses
 // to the same number, and a formatted id never contains a character that could break a frame.
-#include "event.h"
+#include "proto/event.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -2,7 +2,7 @@
 // parser completes, waits or fails with a 4xx/5xx status; a complete head is consistent (the
 // same bytes parse to the same head, framing is one of the three, no header value carries a
 // control byte); the decoder never holds more than its limit.
-#include "httpparser.h"
+#include "http/httpparser.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // libFuzzer target: token verification and credential parsing. Whatever the input, verification
 // must not crash, and only a token signed with the secret may pass: the input is tried as a
 // token (header, query and cookie) against a fixed secret.
-#include "auth.h"
+#include "auth/auth.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // libFuzzer target: the POST /publish body parser. Whatever the body, it answers with an error
 // and a 4xx status, or with a request whose topic is valid and whose payload is one JSON value.
-#include "httpfront.h"
+#include "http/httpfront.h"
 
 #include <QJsonDocument>
 

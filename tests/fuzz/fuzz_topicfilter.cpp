@@ -3,7 +3,7 @@
 // - within(a, b) implies every topic a matches is matched by b (checked on the second line);
 // - within is reflexive; within(a, b) implies intersect(a, b);
 // - a filter without wildcards matches exactly its own text.
-#include "topicfilter.h"
+#include "proto/topicfilter.h"
 
 #include <cstddef>
 #include <cstdint>

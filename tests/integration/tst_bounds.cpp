@@ -4,10 +4,10 @@
 // event-loop time in proportion to them; auth failures are coalesced, so a flood of bad tokens
 // leaves earlier entries in GET /log and in the rolling --log-file; out of file descriptors,
 // accepting pauses (no spinning), is logged once and counted, and resumes.
-#include "engine.h"
+#include "engine/engine.h"
+#include "http/httpfront.h"
 #include "httpclient.h"
-#include "httpfront.h"
-#include "hub.h"
+#include "hub/hub.h"
 #include "sseclient.h"
 #include "tokens.h"
 

@@ -3,13 +3,13 @@
 // subscriptions, replay by Last-Event-ID on the other instance, history gaps, Redis lost and
 // back (with and without persistence), not ready while Redis is unreachable, shared
 // subscriptions through the control channel, the node registry.
-#include "clusterstate.h"
-#include "connectionlog.h"
-#include "engine.h"
+#include "core/logging.h"
+#include "engine/engine.h"
 #include "httpclient.h"
-#include "logging.h"
-#include "redisbroker.h"
-#include "redisconnection.h"
+#include "observe/connectionlog.h"
+#include "redis/clusterstate.h"
+#include "redis/redisbroker.h"
+#include "redis/redisconnection.h"
 #include "redisserver.h"
 #include "sseclient.h"
 

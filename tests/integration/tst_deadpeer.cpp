@@ -2,8 +2,8 @@
 // within three heartbeat intervals. The test moves itself into a private network namespace and
 // makes its loopback drop every packet (a pfifo qdisc of length 0), which is what a cut cable
 // looks like to the server. It needs CAP_NET_ADMIN (root, as in CI) and iproute2.
-#include "engine.h"
-#include "hub.h"
+#include "engine/engine.h"
+#include "hub/hub.h"
 #include "sseclient.h"
 
 #include <QElapsedTimer>

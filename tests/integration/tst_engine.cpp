@@ -1,10 +1,10 @@
 // The engine over real sockets on 127.0.0.1: streams, publish, replay, reset, heartbeat, cleanup,
 // slow consumers, limits, CORS, kicks and the engine thread.
-#include "engine.h"
+#include "broker/localbroker.h"
+#include "engine/enginethread.h"
+#include "http/httpfront.h"
 #include "httpclient.h"
-#include "httpfront.h"
-#include "hub.h"
-#include "localbroker.h"
+#include "hub/hub.h"
 #include "redisserver.h"
 #include "sseclient.h"
 #include "tokens.h"
@@ -565,7 +565,7 @@ void TestEngine::disconnectCleanup()
             c->close();
         QTRY_COMPARE_WITH_TIMEOUT(hub->connectionCount(), 0, 30000);
         // The per-connection objects are gone too, not just unregistered.
-        QTRY_VERIFY(hub->findChildren<SseConnection *>().isEmpty());
+        QTRY_VERIFY(hub->findChildren<SseStream *>().isEmpty());
         QTRY_COMPARE(m_engine->front()->findChildren<QTcpSocket *>().size(), 0);
     };
     // Two rounds bring the allocator to its working size; the next four must not grow it. Heap in
@@ -962,7 +962,7 @@ void TestEngine::streamRequestPaths()
              wholeRaw.mid(wholeRaw.indexOf("\r\n\r\n"), wholeIdAt - wholeRaw.indexOf("\r\n\r\n")));
     QCOMPARE(raw.mid(raw.indexOf("\",\"node\"")), wholeRaw.mid(wholeRaw.indexOf("\",\"node\"")));
     QStringList agents;
-    for (const SseConnection *c : m_engine->hub()->connections())
+    for (const SseStream *c : m_engine->hub()->connections())
         agents << QString::fromUtf8(c->userAgent());
     agents.sort();
     QCOMPARE(agents, (QStringList {QStringLiteral("pieces"), QStringLiteral("whole")}));

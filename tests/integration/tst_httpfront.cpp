@@ -1,10 +1,10 @@
 // The HTTP front's hardening over real sockets on 127.0.0.1: one strict parser for every path,
 // bounded bodies whatever the framing, credentials from the head, reason phrases, timeouts for
 // silent connections, Host and Origin checks, reserved event types.
-#include "engine.h"
+#include "engine/engine.h"
+#include "http/httpfront.h"
 #include "httpclient.h"
-#include "httpfront.h"
-#include "hub.h"
+#include "hub/hub.h"
 #include "sseclient.h"
 #include "tokens.h"
 

@@ -1,7 +1,7 @@
 // The hiredis adapter against a real redis-server that the test starts, kills, pauses and
 // restarts: commands and replies, pub/sub, loss and reconnection with backoff, timeouts,
 // authentication, and lifetime (destroying the connection with work pending).
-#include "redisconnection.h"
+#include "redis/redisconnection.h"
 #include "redisserver.h"
 
 #include <QSignalSpy>

@@ -3,10 +3,10 @@
 // connect, on subscribe and on publish; client-scoped and admin routes; auth-expired on a live
 // stream and the resume after it; the anonymous role; start-up checks. Every refusal checks the
 // exact status and that nothing was delivered where it must not be.
-#include "engine.h"
+#include "engine/engine.h"
+#include "http/httpfront.h"
 #include "httpclient.h"
-#include "httpfront.h"
-#include "hub.h"
+#include "hub/hub.h"
 #include "sseclient.h"
 #include "tokens.h"
 

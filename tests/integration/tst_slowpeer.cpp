@@ -3,11 +3,11 @@
 // once the queue passes --max-queue, never as `dead`. The readers are real sockets with a tiny
 // receive buffer, so the server's kernel spends most of the time probing a zero window (which is
 // where a kernel timeout used to cut them within one heartbeat interval).
-#include "engine.h"
-#include "hub.h"
-#include "peerliveness.h"
+#include "engine/engine.h"
+#include "hub/hub.h"
 #include "slowreader.h"
 #include "sseclient.h"
+#include "stream/peerliveness.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -39,7 +39,7 @@ qint64 TestSlowPeer::queuedFor(const Engine &engine, const QByteArray &userAgent
 {
     // What the console and /stats see: the snapshot's row of that stream.
     const auto snapshot = engine.makeSnapshot(true);
-    for (const ConnectionRow &row : snapshot->connections) {
+    for (const StreamRow &row : snapshot->connections) {
         if (row.userAgent == userAgent) {
             *present = true;
             return row.bytesQueued;
@@ -101,7 +101,7 @@ void TestSlowPeer::slowReaderIsClosedAsSlowConsumerNotDead()
     QTRY_COMPARE(engine.hub()->connectionCount(), 2);
     QTRY_VERIFY(fast.hasSession());
     quint64 slowId = 0;
-    for (const SseConnection *c : engine.hub()->connections()) {
+    for (const SseStream *c : engine.hub()->connections()) {
         if (c->userAgent() == "slow-reader")
             slowId = c->id();
     }

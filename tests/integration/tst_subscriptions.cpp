@@ -1,12 +1,12 @@
 // Live subscriptions over real sockets: client identity and the session event, subscribe and
 // unsubscribe on open streams, several streams per client, pause/resume with and without replay,
 // expiry and renewal, durable cursors, persistence across restarts, format=payload, errors.
-#include "engine.h"
+#include "broker/localbroker.h"
+#include "engine/engine.h"
 #include "httpclient.h"
-#include "hub.h"
-#include "localbroker.h"
+#include "hub/hub.h"
+#include "hub/subscriptionstore.h"
 #include "sseclient.h"
-#include "subscriptionstore.h"
 
 #include <QDir>
 #include <QFile>

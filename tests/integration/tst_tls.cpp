@@ -3,10 +3,10 @@
 // CN is the client id (its OU selects roles); none, one from another CA, or an expired one is
 // refused during the handshake and never served. Streams and publishes work through TLS, and
 // plain TLS without client certificates serves anyone.
-#include "engine.h"
+#include "engine/engine.h"
+#include "http/httpfront.h"
 #include "httpclient.h"
-#include "httpfront.h"
-#include "hub.h"
+#include "hub/hub.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -238,8 +238,9 @@ void TestTls::streamAndPublishThroughTls()
 {
     start(true);
     QSslSocket stream;
-    const Reply opened = exchange("GET /events?topic=sensor/%2B/data HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-                                  path("good.pem"), path("good.key"), "event: session", &stream);
+    const Reply opened
+        = exchange("GET /events?topic=sensor/%2B/data HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                   path("good.pem"), path("good.key"), "event: session", &stream);
     QCOMPARE(opened.status, 200);
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
 
@@ -261,8 +262,8 @@ void TestTls::plainTlsServesAnyone()
 {
     start(false);
     QSslSocket stream;
-    const Reply opened = exchange("GET /events?topic=t HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", QString(),
-                                  QString(), "event: session", &stream);
+    const Reply opened = exchange("GET /events?topic=t HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                                  QString(), QString(), "event: session", &stream);
     QCOMPARE(opened.status, 200);
     QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
     const QByteArray body = R"({"topic":"t","payload":"over tls"})";
@@ -347,7 +348,7 @@ void TestTls::slowTlsReaderIsSlowConsumerNotDead()
     publisher.start(50);
     qint64 maxQueued = 0;
     const auto closed = [&] {
-        if (const SseConnection *c = m_engine->hub()->connection(id))
+        if (const SseStream *c = m_engine->hub()->connection(id))
             maxQueued = qMax(maxQueued, c->bytesQueued());
         return !m_engine->hub()->connection(id);
     };

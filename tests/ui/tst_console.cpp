@@ -2,9 +2,9 @@
 // 127.0.0.1, the window's own buttons and dialogs, files written by the export.
 #include "connectionsmodel.h"
 #include "consolesettings.h"
-#include "engine.h"
+#include "engine/enginethread.h"
 #include "httpclient.h"
-#include "hub.h"
+#include "hub/hub.h"
 #include "logmodel.h"
 #include "mainwindow.h"
 #include "nodesmodel.h"
@@ -571,7 +571,7 @@ void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
     c.engine.post([](Engine *e) {
         auto *timer = new QTimer(e);
         QObject::connect(timer, &QTimer::timeout, e, [e, timer] {
-            for (const SseConnection *s : e->hub()->connections()) {
+            for (const SseStream *s : e->hub()->connections()) {
                 if (s->client()->id == QLatin1String("silent") && s->bytesQueued() > 0) {
                     timer->deleteLater();
                     return;
@@ -587,7 +587,7 @@ void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
     QCOMPARE(c.cell(QStringLiteral("silent"), ConnectionsModel::Health), QStringLiteral("healthy"));
 
     // Amber after 1.5 intervals of silence...
-    SseConnection::advanceClockForTesting(interval * 16 / 10);
+    Clock::advanceForTesting(interval * 16 / 10);
     QTRY_COMPARE(c.cell(QStringLiteral("silent"), ConnectionsModel::Health),
                  QStringLiteral("late"));
     // (the healthy reader takes the heartbeat the clock made due, and stays healthy)
@@ -595,13 +595,13 @@ void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
     QTRY_COMPARE(c.cell(QStringLiteral("healthy"), ConnectionsModel::Health),
                  QStringLiteral("healthy"));
     // ...red after three.
-    SseConnection::advanceClockForTesting(interval * 15 / 10);
+    Clock::advanceForTesting(interval * 15 / 10);
     QTRY_COMPARE(c.cell(QStringLiteral("silent"), ConnectionsModel::Health),
                  QStringLiteral("stalled"));
     qInfo() << "silent stream:" << seen;
-    QCOMPARE(
-        seen,
-        QStringList({QStringLiteral("healthy"), QStringLiteral("late"), QStringLiteral("stalled")}));
+    QCOMPARE(seen,
+             QStringList(
+                 {QStringLiteral("healthy"), QStringLiteral("late"), QStringLiteral("stalled")}));
     QCOMPARE(colors.at(1), QColor(0xff, 0xd5, 0x80));
     QCOMPARE(colors.at(2), QColor(0xef, 0x9a, 0x9a));
     QTRY_COMPARE(healthy.comments(), 2);
@@ -965,4 +965,5 @@ void TestConsole::speaksChinese()
 }
 
 QTEST_MAIN(TestConsole)
+#include "core/clock.h"
 #include "tst_console.moc"

@@ -1,10 +1,10 @@
 // The console's models without a window: diffs, filters, rates, exports.
 #include "connectionsmodel.h"
-#include "engine.h"
-#include "hub.h"
-#include "logexport.h"
+#include "engine/engine.h"
+#include "hub/hub.h"
 #include "logmodel.h"
 #include "nodesmodel.h"
+#include "observe/logexport.h"
 #include "slowreader.h"
 #include "throughputhistory.h"
 #include "topicsmodel.h"
@@ -21,9 +21,9 @@ using namespace ssehub;
 
 namespace {
 
-ConnectionRow row(quint64 id, const QString &client, quint64 events = 0, qint64 progressMs = 0)
+StreamRow row(quint64 id, const QString &client, quint64 events = 0, qint64 progressMs = 0)
 {
-    ConnectionRow r;
+    StreamRow r;
     r.id = id;
     r.clientId = client;
     r.eventsSent = events;
@@ -32,12 +32,12 @@ ConnectionRow row(quint64 id, const QString &client, quint64 events = 0, qint64 
     return r;
 }
 
-ConnectionRow row(quint64 id, const char *client, quint64 events = 0, qint64 progressMs = 0)
+StreamRow row(quint64 id, const char *client, quint64 events = 0, qint64 progressMs = 0)
 {
     return row(id, QString::fromUtf8(client), events, progressMs);
 }
 
-ConsoleSnapshot snapshotOf(std::vector<ConnectionRow> rows, qint64 now = 0, int heartbeat = 1000)
+ConsoleSnapshot snapshotOf(std::vector<StreamRow> rows, qint64 now = 0, int heartbeat = 1000)
 {
     ConsoleSnapshot s;
     s.connections = std::move(rows);
@@ -125,7 +125,7 @@ void TestConsoleModels::connectionsApplyDiffs()
     QCOMPARE(model.rowAt(1).clientId, QStringLiteral("x"));
 
     // 10,000 rows and a full change: one insert, then a single dataChanged range.
-    std::vector<ConnectionRow> many;
+    std::vector<StreamRow> many;
     for (quint64 i = 1; i <= 10000; ++i)
         many.push_back(row(i * 2, QStringLiteral("c%1").arg(i)));
     model.applySnapshot(snapshotOf(many));

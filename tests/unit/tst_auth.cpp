@@ -1,8 +1,8 @@
 // Authorization pieces without a server: filter containment and intersection (checked against a
 // brute-force reference over every topic of a small universe), the ACL file, HS256 tokens.
-#include "auth.h"
+#include "auth/auth.h"
+#include "proto/topicfilter.h"
 #include "tokens.h"
-#include "topicfilter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

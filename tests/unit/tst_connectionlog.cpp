@@ -1,7 +1,7 @@
 // The connection log's bounds: text fields and filter lists cut with a visible marker, the byte
 // bound on what is kept, and the coalescing of auth failures per source address and reason
 // (windows, counts, the shared overflow entry, what the log file is told and when).
-#include "connectionlog.h"
+#include "observe/connectionlog.h"
 
 #include <QSignalSpy>
 #include <QTest>

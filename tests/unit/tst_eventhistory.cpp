@@ -1,4 +1,4 @@
-#include "eventhistory.h"
+#include "hub/eventhistory.h"
 
 #include <QTest>
 

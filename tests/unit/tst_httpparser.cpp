@@ -1,5 +1,5 @@
 // The request parser (server/httpparser.*): every framing rule, one row each.
-#include "httpparser.h"
+#include "http/httpparser.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "logexport.h"
+#include "observe/logexport.h"
 
 #include <QTest>
 

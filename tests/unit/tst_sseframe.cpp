@@ -1,5 +1,5 @@
-#include "event.h"
-#include "sseframe.h"
+#include "proto/event.h"
+#include "proto/sseframe.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

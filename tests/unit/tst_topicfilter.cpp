@@ -1,5 +1,5 @@
-#include "topicfilter.h"
-#include "topicindex.h"
+#include "proto/topicfilter.h"
+#include "proto/topicindex.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace ssehub {
+
+// How long subscriptions of named clients live and how many the hub keeps.
+struct SubscriptionLifecycle
+{
+    qint64 graceMs = 7LL * 24 * 3600 * 1000; // an expired subscription can be renewed
+    qint64 archiveAfterMs = 15LL * 24 * 3600 * 1000; // after expiry: hidden unless ?all=1
+    qint64 deleteAfterMs = 30LL * 24 * 3600 * 1000; // after expiry: forgotten
+    int sweepIntervalMs = 1000;
+    int maxSubscriptionsPerClient = 1024;
+    // The whole hub (no client may make the others pay for memory): clients known at once
+    // (named and server-named), active subscriptions of all clients. 0: no limit.
+    qsizetype maxClients = 100000;
+    qsizetype maxSubscriptions = 1000000;
+};
+
+// Everything the engine is started with (docs/CONFIG.md). The engine knows nothing about files,
+// the command line or settings; app/ and the console fill this in.
+struct EngineConfig
+{
+    QHostAddress listenAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 8080;
+    int listenBacklog = 4096;
+    int retryMs = 3000;
+    qint64 drainMs = 5000; // shutdown: time streams get to take what is queued for them
+    int heartbeatMs = 30000;
+    qsizetype historySize = 10000;
+    // The history's bound in bytes (EventHistory::costOf), on top of the count.
+    qint64 historyBytes = 64LL * 1024 * 1024;
+    qint64 maxQueueBytes = 1024 * 1024;
+    qint64 maxBodyBytes = 64 * 1024;
+    int maxFiltersPerStream = 64;
+    qsizetype maxTopicBytes = 256; // topics and filters (1..256)
+    int maxConnections = 10000; // open streams (0: no limit)
+    int maxConnectionsPerIp = 0; // streams from one address (0: no limit)
+    int maxStreamsPerClient = 64; // streams of one client id (0: no limit)
+    double publishRate = 0; // publishes per second per client or address (0: no limit)
+    double publishBurst = 0; // 0: twice the rate
+    int requestTimeoutMs = 15000;
+    int keepAliveTimeoutMs = 75000;
+    QStringList corsOrigins;
+    QStringList allowedHosts; // Host names besides the listen address and localhost
+    qsizetype logCapacity = 10000; // connection-log entries kept in memory
+    qint64 logMaxBytes = 16 * 1024 * 1024; // and the memory they may hold
+    qint64 logCoalesceMs = 10000; // auth failures of one source and reason: one entry
+    // The rolling log file (JSON Lines); empty: none.
+    QString logFile;
+    qint64 logFileMaxBytes = 10 * 1024 * 1024;
+    int logFileKeep = 5;
+    // Written when the engine stops (.csv: CSV, otherwise JSON Lines); empty: none.
+    QString exportLogPath;
+    int statsIntervalMs = 250; // console snapshots (while a console is attached)
+    // Where named clients' subscriptions and cursors are kept (subscriptions.json);
+    // empty: in memory only.
+    QString dataDir;
+    SubscriptionLifecycle lifecycle;
+    QString nodeId; // empty: host name and port
+    // Cluster mode: redis://[:password@]host[:port][/db]; empty: the embedded broker.
+    QString redisUrl;
+    QByteArray redisPrefix = "ssehub:";
+    int redisBackoffMaxMs = 5000; // reconnect attempts back off up to this
+    int redisTimeoutMs = 5000; // connect and command timeout
+    // Authentication and access control (docs/CONFIG.md); empty: open to whoever can
+    // reach the listen address.
+    QString jwtSecretFile; // HS256 secret
+    QString aclFile;
+    // HTTPS: certificate chain and key (PEM); with a client CA, clients must present a
+    // certificate it signed (its CN becomes the client id).
+    QString tlsCertFile;
+    QString tlsKeyFile;
+    QString tlsClientCaFile;
+    QByteArray jwtCookie = "ssehub_token";
+    qint64 jwtLeewayMs = 30000;
+    // Accept tokens without `exp` (or with `exp` 0); by default they are refused (401).
+    bool allowTokensWithoutExp = false;
+    int nodeRefreshMs = 2000; // node registry: refresh interval
+    int nodeTtlMs = 10000; // node registry: an entry not refreshed for this long is gone
+    // GET /metrics counts events per topic only for these topics (bounded cardinality).
+    QList<QByteArray> metricsTopics;
+};
+
+} // namespace ssehub

@@ -1,0 +1,160 @@
+#pragma once
+
+#include "api/engineconfig.h"
+#include "api/snapshot.h"
+#include "broker/broker.h"
+#include "hub/eventhistory.h"
+#include "hub/hub.h"
+#include "observe/connectionlog.h"
+#include "observe/logexport.h"
+
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QMetaType>
+#include <QObject>
+#include <QPointer>
+#include <QSslConfiguration>
+#include <QStringList>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QThread;
+QT_END_NAMESPACE
+
+namespace ssehub {
+
+class ClusterState;
+class HttpFront;
+class RedisBroker;
+
+// The assembled engine: broker, hub, HTTP front and log. Lives on the engine thread (see
+// EngineThread); knows nothing about files, the command line or settings.
+class Engine : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Config = EngineConfig;
+
+    explicit Engine(const Config &config, QObject *parent = nullptr);
+    ~Engine() override;
+
+    // Creates the parts and starts listening. On failure returns false with a one-line message.
+    bool start(QString *error);
+    // Stops accepting and closes every stream.
+    void stop();
+    // Reads the ACL and secret files again (SIGHUP, the console): new rules apply to new
+    // requests; live streams whose credentials no longer verify end with `auth-expired`; every
+    // subscription no longer allowed (live or offline, any state) is removed (Hub::recheckAccess).
+    // On an error the old rules stay and the message says why; otherwise it says what changed.
+    QString reloadAccess(bool *ok);
+
+    const Config &config() const { return m_config; }
+    quint16 port() const;
+    QString listenUrl() const;
+    EngineStats stats() const;
+    // Problems found at start that did not stop it (e.g. a damaged subscriptions file), each a
+    // message an operator can act on.
+    QStringList startProblems() const { return m_startProblems; }
+
+    Hub *hub() const { return m_hub; }
+    HttpFront *front() const { return m_front; }
+    Broker *broker() const { return m_broker; }
+    RedisBroker *redisBroker() const { return m_redis; }
+    ClusterState *cluster() const { return m_cluster; }
+    // GET /nodes: {"broker", "nodes": [...]}.
+    QJsonObject nodesJson() const;
+    ConnectionLog *log() const { return m_log; }
+
+    // The console: while attached, the engine keeps per-topic figures and recent events and
+    // emits snapshotReady at the stats interval (nothing of this runs headless).
+    void setConsoleAttached(bool attached);
+    // The console's snapshot: makeSnapshot() plus the log entries and tail events since the
+    // previous one; emitted as snapshotReady.
+    SnapshotPtr takeSnapshot();
+    // The figures alone (GET /stats uses them too).
+    // withStreams: one row per live stream too (the console, /stats?streams=1).
+    std::shared_ptr<ConsoleSnapshot> makeSnapshot(bool withStreams) const;
+    StreamDetail streamDetail(quint64 connectionId) const;
+    // Live tail: events matching the filter travel with the next snapshots; empty: off.
+    // Returns an error for a bad filter.
+    QString setTail(const QByteArray &filter);
+    // A test event from the console, through the broker like any publish.
+    void publish(const PublishRequest &request, Broker::Done done);
+    // Pauses or resumes (without replay) every subscription of a client.
+    Hub::Answer setClientPaused(const QString &clientId, bool paused);
+    // SIGHUP: takes over what can change while running (limits, CORS, retry hint, access rules,
+    // drain time, metrics topics, export path) and says which other changes need a restart. On
+    // an error (e.g. a broken ACL file) nothing changes and *ok is false.
+    QString reconfigure(const Config &next, bool *ok);
+    // Graceful shutdown: stops accepting, sends every stream a retry hint and `event: shutdown`,
+    // lets what is queued go out (at most Config::drainMs), closes (reason Shutdown, or Restart
+    // when the server comes back at once), saves; then calls done. cause names who asked
+    // ("signal", "console") in the log. An attached console gets a last snapshot first, so that
+    // it sees every close.
+    void drain(std::function<void()> done, CloseReason reason = CloseReason::Shutdown,
+               const QString &cause = QString());
+    // GET /metrics: Prometheus text. No label per client or topic, except the topics listed in
+    // Config::metricsTopics.
+    QByteArray metricsText() const;
+    // GET /stats: the console's figures as JSON (with one object per stream if asked).
+    QJsonObject statsJson(bool withConnections) const;
+    // GET /readyz: listening, and (cluster mode) the broker connected; else the reason, which
+    // is public and so names no address.
+    bool isReady(QString *reason) const;
+    // Start-up warnings about access: an anonymous role with admin rights, and
+    // --cors-origin '*' on a hub without authentication. Each an operator-actionable message.
+    static QStringList accessWarnings(const Authenticator &auth, const QStringList &corsOrigins);
+
+Q_SIGNALS:
+    void snapshotReady(const ssehub::SnapshotPtr &snapshot);
+
+private:
+    void observe(const EventPtr &event);
+    bool loadAuthenticator(Authenticator *out, QString *error) const;
+    bool loadTls(QSslConfiguration *out, QString *error) const;
+    QJsonObject selfJson() const;
+
+    Config m_config;
+    ConnectionLog *m_log = nullptr;
+    Broker *m_broker = nullptr;
+    RedisBroker *m_redis = nullptr;
+    ClusterState *m_cluster = nullptr;
+    Hub *m_hub = nullptr;
+    HttpFront *m_front = nullptr;
+    QTimer m_snapshotTimer;
+    // Freed memory goes back to the system after a large drop in streams (malloc_trim).
+    void releaseFreedMemory();
+    static constexpr int TrimAfterStreamDrop = 256;
+    QTimer m_trimTimer;
+    int m_streamPeakSinceTrim = 0;
+    qint64 m_trimArmedMs = 0;
+    QStringList m_startProblems;
+    qint64 m_startedAt = 0;
+    quint64 m_consolePublished = 0;
+    RollingLogFile *m_logFile = nullptr;
+
+    // Console only (see setConsoleAttached).
+    bool m_consoleAttached = false;
+    quint64 m_snapshotRevision = 0;
+    quint64 m_logSeen = 0;
+    struct TopicActivity
+    {
+        quint64 events = 0;
+        EventPtr last; // the newest event on the topic (shared, not copied)
+    };
+    QHash<QByteArray, TopicActivity> m_topics;
+    QHash<QByteArray, quint64> m_metricTopics; // --metrics-topics: events per listed topic
+    std::deque<EventPtr> m_recent; // the newest events this instance delivered
+    std::optional<TopicFilter> m_tailFilter;
+    QList<EventPtr> m_tail;
+    quint64 m_tailDropped = 0;
+};
+
+} // namespace ssehub

@@ -1,0 +1,266 @@
+// The HTTP front's event-stream side: GET /events on the socket path and taken over on accept,
+// with the checks both paths share.
+#include "core/logging.h"
+#include "http/httpfront.h"
+#include "hub/hub.h"
+#include "proto/sseframe.h"
+
+#include <QTcpSocket>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+namespace ssehub {
+
+using http::queryItems;
+
+// GET /events?topic=<filter>[&topic=...][&lastEventId=<id>]
+// Header Last-Event-ID (wins over lastEventId). 200 text/event-stream, streamed until closed;
+// 400 with {"error"} for a missing, invalid or excess filter.
+// Most streams never get here: the listener takes complete, valid stream requests over on
+// accept (tryAcceptStream). This is the path for everything else, errors included.
+QString HttpFront::parseStreamRequest(const QByteArray &target, const QByteArray &lastEventIdHeader,
+                                      StreamRequest *out) const
+{
+    QByteArray queryCursor;
+    bool hasQueryCursor = false;
+    for (const auto &[key, value] : queryItems(target)) {
+        if (key == "topic") {
+            QString error;
+            TopicFilter filter = TopicFilter::parse(value, &error);
+            if (!filter.isValid())
+                return error;
+            if (value.size() > m_options.maxTopicBytes)
+                return tr("filter is longer than %1 bytes (--max-topic-length)")
+                    .arg(m_options.maxTopicBytes);
+            if (!out->spec.filters.contains(filter))
+                out->spec.filters.append(filter);
+            if (out->spec.filters.size() > m_options.maxFiltersPerStream)
+                return tr("more than %1 topic filters on one stream")
+                    .arg(m_options.maxFiltersPerStream);
+        } else if (key == "lastEventId") {
+            queryCursor = value;
+            hasQueryCursor = true;
+        } else if (key == "client_id") {
+            if (const QString error = validateClientId(value); !error.isEmpty())
+                return error;
+            out->spec.clientId = QString::fromUtf8(value);
+        } else if (key == "format") {
+            if (value != "payload" && value != "envelope")
+                return tr("format must be 'envelope' (the default) or 'payload'");
+            out->spec.payloadOnly = value == "payload";
+        }
+    }
+    // The client: named in the query, or the one the token authenticated.
+    const QString named = out->spec.clientId.isEmpty() ? out->tokenClientId : out->spec.clientId;
+    if (out->spec.filters.isEmpty() && !named.isEmpty() && !m_hub->hasStoredSubscriptions(named)
+        && !m_hub->sharedStateLoaded()) {
+        // Cluster mode before the shared subscriptions were read from Redis: not known yet.
+        out->errorStatus = 503;
+        return tr("not ready: the shared subscriptions are not loaded from Redis yet; retry");
+    }
+    if (out->spec.filters.isEmpty() && (named.isEmpty() || !m_hub->hasStoredSubscriptions(named)))
+        return named.isEmpty()
+            ? tr("at least one topic parameter is required, e.g. /events?topic=sensor/%2B/data")
+            : tr("client '%1' has no stored subscriptions; give at least one topic parameter")
+                  .arg(named);
+
+    // Last-Event-ID (what EventSource sends on reconnect) wins over the query parameter.
+    QByteArray cursorText = lastEventIdHeader;
+    out->spec.hasCursor = !cursorText.isNull();
+    if (!out->spec.hasCursor && hasQueryCursor) {
+        cursorText = queryCursor;
+        out->spec.hasCursor = true;
+    }
+    out->spec.cursorValid
+        = out->spec.hasCursor && parseEventId(cursorText.trimmed(), &out->spec.cursor);
+    return {};
+}
+
+void HttpFront::startStream(int fd, const QHostAddress &peer, quint16 peerPort,
+                            const StreamRequest &stream, QTcpSocket *tlsSocket)
+{
+    const QByteArray head = "HTTP/1.1 200 OK\r\n"
+                            "Content-Type: text/event-stream; charset=utf-8\r\n"
+                            "Cache-Control: no-cache\r\n"
+                            "X-Accel-Buffering: no\r\n"
+                            "Connection: keep-alive\r\n"
+        + corsHeaders(stream.origin) + "\r\n" + SseFrame::retry(m_options.retryMs);
+    m_hub->addStream(fd, peer, peerPort, stream.spec, head, tlsSocket);
+}
+
+QString HttpFront::checkStream(const http::RequestHead &head, const QHostAddress &peer,
+                               const Identity &who, StreamRequest *out) const
+{
+    if (m_options.auth.isEnabled() && who.authenticated) {
+        // The token says who the client is; a different client_id is refused below.
+        out->tokenClientId = who.clientId;
+    }
+    if (const QString error = parseStreamRequest(head.query, head.value("last-event-id"), out);
+        !error.isEmpty())
+        return error;
+    if (m_options.auth.isEnabled()) {
+        if (!out->spec.clientId.isEmpty() && out->spec.clientId != who.clientId) {
+            out->errorStatus = 403;
+            out->authFailure = true;
+            return who.authenticated ? tr("client_id '%1' does not match the token's client '%2'")
+                                           .arg(out->spec.clientId, who.clientId)
+                                     : tr("client_id needs a token for that client");
+        }
+        for (const TopicFilter &filter : std::as_const(out->spec.filters)) {
+            if (const QString denied = m_options.auth.checkSubscribe(who, filter);
+                !denied.isEmpty()) {
+                out->errorStatus = 403;
+                out->authFailure = true;
+                return denied;
+            }
+        }
+        out->spec.clientId = who.clientId;
+        out->spec.authExpiresAtMs = who.expiresAtMs;
+        out->spec.identity = who;
+    }
+    out->spec.userAgent = head.value("user-agent");
+    out->origin = head.value("origin");
+    // The client's subscriptions stay within the cap on this path too (its stored ones and the
+    // request's together).
+    if (const QString full
+        = m_hub->checkStreamFits(out->spec.clientId, out->spec.filters, &out->errorStatus);
+        !full.isEmpty())
+        return full;
+    // A stream of a named client stores its filters: a page of another site may not do that
+    // (it could subscribe a stored client to anything, for good).
+    if (!out->spec.clientId.isEmpty() && fromForeignPage(head)) {
+        out->errorStatus = 403;
+        out->authFailure = true;
+        return tr("a page of another origin may not open a stream for a named client (see "
+                  "--cors-origin)");
+    }
+    if (const QString over = checkStreamLimits(peer, out->spec.clientId, &out->errorStatus);
+        !over.isEmpty())
+        return over;
+    return {};
+}
+
+void HttpFront::serveEvents(const HttpRequest &request, QTcpSocket *socket, const Identity &who)
+{
+    StreamRequest stream;
+    if (const QString error = checkStream(request.head(), socket->peerAddress(), who, &stream);
+        !error.isEmpty()) {
+        const ReplyTo to = replyTo(request, socket);
+        if (stream.authFailure) {
+            refuse(to, stream.errorStatus, error, who.clientId);
+        } else if (stream.errorStatus == 429 || stream.errorStatus == 503) {
+            // Limits of streams and of the hub's clients and subscriptions.
+            ++m_counters.connectionLimitRejections;
+            qCInfo(lcHttp).noquote()
+                << "refused a stream from" << socket->peerAddress().toString() << "-" << error;
+            replyError(to, stream.errorStatus, error, "Retry-After: 5\r\n");
+        } else {
+            replyError(to, stream.errorStatus, error);
+        }
+        return;
+    }
+    // From here on the connection is a stream and no longer an HTTP connection of the front.
+    disconnect(socket, nullptr, this, nullptr);
+    m_conns.remove(socket);
+    if (m_options.tls) {
+        // TLS: the stream keeps the socket (it encrypts).
+        const QHostAddress peer = socket->peerAddress();
+        startStream(-1, peer, socket->peerPort(), stream, socket);
+        return;
+    }
+    // Its descriptor moves out of Qt: the stream owns a duplicate, and the QTcpSocket is closed
+    // (which closes only Qt's descriptor, not the connection) and deleted. Qt's event loop does
+    // not poll one notifier per stream.
+    const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    const QHostAddress peer = socket->peerAddress();
+    const quint16 peerPort = socket->peerPort();
+    socket->abort();
+    socket->deleteLater();
+    if (fd < 0) {
+        qCWarning(lcHttp).noquote()
+            << "could not take over a stream:" << strerror(errno)
+            << "- the client retries; if this repeats, raise the descriptor limit (ulimit -n)";
+        return;
+    }
+    startStream(fd, peer, peerPort, stream);
+}
+
+QString HttpFront::checkStreamLimits(const QHostAddress &peer, const QString &clientId,
+                                     int *status) const
+{
+    if (m_options.maxConnections > 0 && m_hub->connectionCount() >= m_options.maxConnections) {
+        *status = 503;
+        return tr("server full: %1 streams are open (--max-connections)")
+            .arg(m_options.maxConnections);
+    }
+    if (m_options.maxConnectionsPerIp > 0
+        && m_hub->connectionsFrom(peer) >= m_options.maxConnectionsPerIp) {
+        *status = 429;
+        return tr("too many streams from %1 (at most %2, --max-connections-per-ip)")
+            .arg(peer.toString())
+            .arg(m_options.maxConnectionsPerIp);
+    }
+    if (m_options.maxStreamsPerClient > 0 && !clientId.isEmpty()) {
+        const Client *client = m_hub->client(clientId);
+        if (client && client->streams.size() >= m_options.maxStreamsPerClient) {
+            *status = 429;
+            return tr("client '%1' has %2 streams open already (--max-streams-per-client)")
+                .arg(clientId)
+                .arg(m_options.maxStreamsPerClient);
+        }
+    }
+    return {};
+}
+
+bool HttpFront::tryAcceptStream(int fd)
+{
+    // The listener sets TCP_DEFER_ACCEPT, so a new connection usually has its whole request
+    // waiting. Peek at it; only a complete GET /events that passes every check of the socket
+    // path, with nothing after it, is taken over here. Anything else stays unread for the
+    // QTcpSocket path, which answers errors.
+    if (m_options.auth.isEnabled())
+        return false; // credentials (and their failures) are handled on the socket path
+    char buffer[8192];
+    const ssize_t peeked = ::recv(fd, buffer, sizeof(buffer), MSG_PEEK | MSG_DONTWAIT);
+    if (peeked <= 0)
+        return false;
+    const QByteArrayView data(buffer, peeked);
+    if (!data.startsWith("GET /events"))
+        return false;
+    http::Limits limits;
+    limits.maxHeadBytes = qMin<qsizetype>(m_options.maxHeaderBytes, sizeof(buffer));
+    limits.maxHeaderLines = m_options.maxHeaderLines;
+    http::RequestHead head;
+    qsizetype used = 0;
+    http::Error error;
+    if (http::parseRequestHead(data, limits, &head, &used, &error) != http::Result::Complete
+        || used != peeked || head.path != "/events" || head.hasBody() || head.method != "GET")
+        return false;
+    sockaddr_storage address {};
+    socklen_t length = sizeof(address);
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0
+        || !hostAllowed(head.host, QHostAddress(reinterpret_cast<const sockaddr *>(&address))))
+        return false;
+    length = sizeof(address);
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+        return false;
+    const QHostAddress peer(reinterpret_cast<const sockaddr *>(&address));
+    StreamRequest stream;
+    if (!checkStream(head, peer, Identity(), &stream).isEmpty())
+        return false;
+    // Consume exactly the request that was peeked.
+    if (::recv(fd, buffer, size_t(peeked), MSG_DONTWAIT) != peeked)
+        return false;
+    ++m_counters.requests;
+    const quint16 peerPort = address.ss_family == AF_INET6
+        ? ntohs(reinterpret_cast<const sockaddr_in6 *>(&address)->sin6_port)
+        : ntohs(reinterpret_cast<const sockaddr_in *>(&address)->sin_port);
+    startStream(fd, peer, peerPort, stream);
+    return true;
+}
+
+} // namespace ssehub

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "proto/event.h"
+
+#include <deque>
+
+namespace ssehub {
+
+// The retained recent events, oldest first, bounded by a count and by the bytes they hold; the
+// oldest go first when either bound is passed. Ids increase monotonically.
+class EventHistory
+{
+public:
+    static constexpr qint64 DefaultByteLimit = 64LL * 1024 * 1024;
+
+    explicit EventHistory(qsizetype capacity = 10000, qint64 byteLimit = DefaultByteLimit);
+
+    void setCapacity(qsizetype capacity);
+    qsizetype capacity() const { return m_capacity; }
+    void setByteLimit(qint64 bytes);
+    qint64 byteLimit() const { return m_byteLimit; }
+    qsizetype size() const { return qsizetype(m_events.size()); }
+    // What the retained events hold, as counted by costOf().
+    qint64 bytes() const { return m_bytes; }
+    bool isEmpty() const { return m_events.empty(); }
+
+    // The memory an event holds while retained: its texts and frames, the payload-only frame a
+    // format=payload stream makes it build (counted whether built or not), and the fixed
+    // overhead of the object, its control block and its byte arrays.
+    static qint64 costOf(const Event &event);
+
+    // Appends the newest event. An event that alone costs more than the byte limit is not kept,
+    // and neither is anything older: a client resuming before it is told about the gap.
+    void append(EventPtr event);
+    EventPtr oldest() const { return m_events.empty() ? nullptr : m_events.front(); }
+    EventPtr newest() const { return m_events.empty() ? nullptr : m_events.back(); }
+
+    // Every event with an id <= horizon() was either evicted or never existed in this history;
+    // a client that has seen up to id X misses nothing iff X >= horizon().
+    quint64 horizon() const { return m_horizon; }
+    void setHorizon(quint64 id) { m_horizon = id; }
+
+    // Position of the first retained event with an id greater than `id`.
+    qsizetype indexAfter(quint64 id) const;
+    const EventPtr &at(qsizetype index) const { return m_events[size_t(index)]; }
+
+private:
+    void trim();
+    void evictOldest();
+
+    std::deque<EventPtr> m_events;
+    std::deque<qint64> m_costs; // parallel to m_events
+    qsizetype m_capacity;
+    qint64 m_byteLimit;
+    qint64 m_bytes = 0;
+    quint64 m_horizon = 0;
+};
+
+} // namespace ssehub

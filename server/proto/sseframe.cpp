@@ -1,0 +1,65 @@
+#include "proto/sseframe.h"
+
+#include <QStringBuilder>
+
+namespace ssehub::SseFrame {
+
+namespace {
+
+// Appends one single-line field with CR, LF and NUL dropped.
+void appendField(QByteArray &out, const char *name, const QByteArray &value)
+{
+    out.append(name);
+    for (const char c : value) {
+        if (c != '\r' && c != '\n' && c != '\0')
+            out.append(c);
+    }
+    out.append('\n');
+}
+
+// Appends "prefix" + each line of text, splitting on CRLF, CR or LF.
+void appendLines(QByteArray &out, const char *prefix, const QByteArray &text)
+{
+    qsizetype start = 0;
+    const qsizetype size = text.size();
+    for (qsizetype i = 0; i <= size; ++i) {
+        if (i == size || text.at(i) == '\n' || text.at(i) == '\r') {
+            out.append(prefix);
+            out.append(text.constData() + start, i - start);
+            out.append('\n');
+            if (i < size && text.at(i) == '\r' && i + 1 < size && text.at(i + 1) == '\n')
+                ++i;
+            start = i + 1;
+        }
+    }
+}
+
+} // namespace
+
+QByteArray event(const QByteArray &id, const QByteArray &type, const QByteArray &data)
+{
+    QByteArray out;
+    out.reserve(data.size() + id.size() + type.size() + 24);
+    if (!id.isEmpty())
+        appendField(out, "id: ", id);
+    if (!type.isEmpty() && type != "message")
+        appendField(out, "event: ", type);
+    appendLines(out, "data: ", data);
+    out.append('\n');
+    return out;
+}
+
+QByteArray retry(int milliseconds)
+{
+    return QByteArrayLiteral("retry: ") + QByteArray::number(milliseconds) + "\n\n";
+}
+
+QByteArray comment(const QByteArray &text)
+{
+    QByteArray out;
+    appendLines(out, ": ", text);
+    out.append('\n');
+    return out;
+}
+
+} // namespace ssehub::SseFrame

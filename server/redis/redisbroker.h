@@ -1,0 +1,187 @@
+#pragma once
+
+#include "broker/broker.h"
+#include "hub/eventhistory.h"
+#include "redis/redisconnection.h"
+
+#include <QHash>
+#include <QList>
+#include <QTimer>
+
+#include <deque>
+#include <optional>
+
+namespace ssehub {
+
+// Cluster mode: events get their ids from one Redis Stream and reach every instance through
+// Redis pub/sub.
+//
+// - publish: one Lua script appends the event to the Stream (XADD MAXLEN ~ history) and
+//   PUBLISHes it on the topic's channel, so ids and live order agree on every instance.
+// - live: this instance SUBSCRIBEs (exact filters) or PSUBSCRIBEs (wildcards) only to what
+//   its streams need (watch/unwatch), drops repeats by id, and keeps what it received in a
+//   local history (pause/resume replay, stats).
+// - a tick every tickMs (one Lua script on the command connection) is the round trip that
+//   readiness follows, checks the marker key `<prefix>epoch` (gone: Redis lost its data, by
+//   FLUSHALL or a restart without it), and PUBLISHes the Stream's last id on this instance's
+//   own channel. When that message arrives on the subscriber connection, every event up to that
+//   id that matches a filter of this instance has arrived (one connection, in order): the
+//   instance is "covered" up to it, whatever other topics published meanwhile.
+// - after any loss of either connection it reads the Stream from where it is covered, so that
+//   nothing Redis accepted meanwhile is missed or repeated. Only ids the Stream no longer holds
+//   beyond that point are unknown: live streams that may have needed them get `event: reset`
+//   (history-lost), and every live stream does when Redis lost its data (the marker key is gone,
+//   or the Stream no longer holds what this instance saw). The Stream being trimmed past ids
+//   that only other topics used costs nothing.
+// - a resuming stream's backlog is read from the Stream (fetchBacklog); a new stream that
+//   connects while this instance catches up starts at the Stream's end (fetchLiveStart).
+class RedisBroker final : public Broker
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        RedisConnection::Options redis;
+        QByteArray prefix = "ssehub:";
+        qsizetype historySize = 10000;
+        qint64 historyBytes = EventHistory::DefaultByteLimit; // also bounds the Stream (see .cpp)
+        int tickMs = 0; // 0: derived from the command timeout (a twentieth, 50 to 250 ms)
+    };
+
+    // Parses redis://[:password@]host[:port][/db]; false with a message for anything else.
+    static bool parseUrl(const QString &url, RedisConnection::Options *out, QString *error);
+
+    explicit RedisBroker(const Options &options, QObject *parent = nullptr);
+    ~RedisBroker() override;
+
+    // Connects both connections (commands, and pub/sub) and keeps them connected.
+    void start();
+
+    QString name() const override { return QStringLiteral("redis"); }
+    QString state() const override;
+    void publish(const PublishRequest &request, Done done) override;
+    const EventHistory &history() const override { return m_history; }
+    bool replaysLocally() const override { return false; }
+    void fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done) override;
+    bool isReady() const override;
+    bool liveStartPending() const override { return m_syncing; }
+    void fetchLiveStart(LiveStartDone done) override;
+    void watch(const QByteArray &filter) override;
+    void unwatch(const QByteArray &filter) override;
+
+    RedisConnection *commands() const { return m_commands; }
+    RedisConnection *subscriber() const { return m_subscriber; }
+    const QByteArray &prefix() const { return m_options.prefix; }
+    // The marker key and the value this instance last saw in it ('' before the first tick).
+    const QByteArray &epochKey() const { return m_epochKey; }
+    const QByteArray &knownEpoch() const { return m_epoch; }
+    QString address() const { return m_commands->address(); }
+    // True while this instance reads what it missed from the Stream.
+    bool isSyncing() const { return m_syncing; }
+    quint64 resetsSent() const { return m_resets; }
+    // Every event up to this id that matches a watched filter has arrived.
+    quint64 coveredId() const { return m_covered; }
+    // Times Redis was found to have lost its data (the marker key gone).
+    quint64 dataLosses() const { return m_dataLosses; }
+    // Publishes refused (503) because Redis could not be reached, in total.
+    quint64 publishesRefused() const { return m_refused; }
+
+Q_SIGNALS:
+    // Publishing became possible or impossible.
+    void readyChanged(bool ready);
+    // This instance is in step with the Stream again after a start or a loss.
+    void synced();
+    // Events that local streams may have needed are gone: every live stream whose last event
+    // id is at most affectedUpTo must be told (`reset`) and continue after resumeId.
+    void historyLost(quint64 resumeId, quint64 affectedUpTo);
+    // Redis lost its data (the marker key is gone): what instances hold must be written back.
+    void dataLost();
+    // Redis was unreachable (not ready) from fromMs to toMs; `refused` publishes were refused
+    // meanwhile. Also logged as a warning.
+    void outageEnded(qint64 fromMs, qint64 toMs, quint64 refused, const QString &text);
+
+private:
+    struct StreamRead
+    {
+        bool ok = false;
+        QString error;
+        bool exists = false;
+        quint64 last = 0; // last generated id (StreamIdFlag when empty)
+        quint64 horizon = 0; // ids <= horizon may be gone
+        QList<EventPtr> events;
+    };
+    using ReadDone = std::function<void(StreamRead)>;
+    struct BacklogRequest
+    {
+        bool cursorValid = false;
+        quint64 cursor = 0;
+        BacklogDone done;
+    };
+
+    // The Redis channel or pattern a filter is subscribed with (exact filters: the topic's
+    // channel; wildcards: a glob that matches at least every topic the filter matches).
+    QByteArray channelFor(const QByteArray &filter, bool *pattern) const;
+    void readStream(std::optional<quint64> after, int count, ReadDone done);
+    void runBacklog(std::shared_ptr<BacklogRequest> request);
+    void continueBacklog(std::shared_ptr<BacklogRequest> request,
+                         std::shared_ptr<EventHistory> events, bool gap,
+                         std::optional<quint64> after);
+    void addBacklogPage(std::shared_ptr<BacklogRequest> request,
+                        std::shared_ptr<EventHistory> events, bool gap, const StreamRead &read);
+    void onMessage(const QByteArray &channel, const QByteArray &message);
+    void onConnectionLost();
+    void maybeSync();
+    void syncPage(quint64 after);
+    bool syncReadFailed(const StreamRead &read);
+    void addSyncPage(const StreamRead &read);
+    void finishSync();
+    void accept(const EventPtr &event);
+    void runQueuedBacklogs();
+    void runQueuedLiveStarts();
+    void tick();
+    void onTickReply(const RedisReply &reply);
+    void onMarker(const QByteArray &message);
+    void setReady(bool ready);
+    void refused();
+
+    Options m_options;
+    RedisConnection *m_commands;
+    RedisConnection *m_subscriber;
+    EventHistory m_history;
+    QByteArray m_streamKey;
+    qint64 m_entryBaseCost = 0; // EventHistory::costOf of an empty event: the Stream's count
+    QByteArray m_channelPrefix;
+    QHash<QByteArray, int> m_subscribed; // channel or pattern -> filters using it
+    quint64 m_lastSeen = 0;
+    bool m_everSynced = false;
+    bool m_syncing = true;
+    bool m_syncInFlight = false;
+    bool m_bufferOverflowed = false;
+    std::deque<EventPtr> m_buffer; // live events received while syncing
+    std::vector<std::shared_ptr<BacklogRequest>> m_queuedBacklogs;
+    struct LiveStartRequest
+    {
+        qint64 openedAtMs = 0; // wall clock: the stream's "now", in the Stream's id terms
+        LiveStartDone done;
+    };
+    std::vector<LiveStartRequest> m_queuedLiveStarts;
+    quint64 m_resets = 0;
+    bool m_wasReady = false;
+    QTimer m_tickTimer;
+    bool m_tickInFlight = false;
+    QByteArray m_markerChannel; // this instance's own
+    QByteArray m_epochKey;
+    QByteArray m_epoch; // the marker key's value this instance knows ('' before the first tick)
+    quint64 m_covered = 0;
+    bool m_epochLost = false; // found by a tick, to be handled by the next sync
+    bool m_resyncWanted = false;
+    quint64 m_dataLosses = 0;
+    quint64 m_refused = 0;
+    qint64 m_downSinceMs = 0; // start of the current outage (0: ready)
+    qint64 m_lastAnswerMs = 0; // wall clock of the last tick Redis answered
+    bool m_outage = false; // a connection failed or was lost since m_downSinceMs
+    quint64 m_refusedAtDown = 0;
+};
+
+} // namespace ssehub
