@@ -2,7 +2,7 @@
 
 #include "broker/localbroker.h"
 #include "core/clock.h"
-#include "core/logging.h"
+#include "core/logcategories.h"
 #include "http/httpfront.h"
 #include "hub/hub.h"
 #include "hub/subscriptionstore.h"

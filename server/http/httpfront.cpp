@@ -1,7 +1,7 @@
 #include "http/httpfront.h"
 
 #include "core/clock.h"
-#include "core/logging.h"
+#include "core/logcategories.h"
 #include "hub/hub.h"
 
 #include <QDateTime>

@@ -2,7 +2,7 @@
 
 #include "broker/broker.h"
 #include "core/clock.h"
-#include "core/logging.h"
+#include "core/logcategories.h"
 #include "hub/eventhistory.h"
 #include "hub/subscriptionstore.h"
 #include "proto/sseframe.h"

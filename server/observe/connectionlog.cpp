@@ -1,7 +1,7 @@
 #include "observe/connectionlog.h"
 
 #include "core/clock.h"
-#include "core/logging.h"
+#include "core/logcategories.h"
 
 #include <QDateTime>
 #include <QHostAddress>

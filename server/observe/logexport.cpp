@@ -1,6 +1,6 @@
 #include "observe/logexport.h"
 
-#include "core/logging.h"
+#include "core/logcategories.h"
 
 #include <QDateTime>
 #include <QFileInfo>

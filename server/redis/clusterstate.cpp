@@ -1,7 +1,7 @@
 #include "redis/clusterstate.h"
 
 #include "core/clock.h"
-#include "core/logging.h"
+#include "core/logcategories.h"
 #include "hub/hub.h"
 #include "proto/event.h"
 #include "redis/redisbroker.h"

@@ -1,7 +1,7 @@
 #include "redis/redisbroker.h"
 
 #include "core/clock.h"
-#include "core/logging.h"
+#include "core/logcategories.h"
 #include "proto/topicfilter.h"
 
 #include <QCryptographicHash>

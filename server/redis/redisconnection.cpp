@@ -1,7 +1,7 @@
 #include "redis/redisconnection.h"
 
 #include "core/clock.h"
-#include "core/logging.h"
+#include "core/logcategories.h"
 
 #include <QDateTime>
 #include <QSocketNotifier>

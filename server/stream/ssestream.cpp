@@ -1,7 +1,7 @@
 #include "stream/ssestream.h"
 
 #include "core/clock.h"
-#include "core/logging.h"
+#include "core/logcategories.h"
 #include "hub/eventhistory.h"
 #include "proto/sseframe.h"
 #include "stream/peerliveness.h"

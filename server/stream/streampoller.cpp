@@ -1,6 +1,6 @@
 #include "stream/streampoller.h"
 
-#include "core/logging.h"
+#include "core/logcategories.h"
 
 #include <QSocketNotifier>
 

@@ -1,6 +1,6 @@
 // The HTTP front's event-stream side: GET /events on the socket path and taken over on accept,
 // with the checks both paths share.
-#include "core/logging.h"
+#include "core/logcategories.h"
 #include "http/httpfront.h"
 #include "hub/hub.h"
 #include "proto/sseframe.h"

@@ -2,7 +2,8 @@
 
 #include <QLoggingCategory>
 
-// One category per module of the engine.
+// One Qt logging category per part of the engine (qDebug output, QT_LOGGING_RULES). Not the
+// connection log operators read: that is observe/connectionlog.h.
 Q_DECLARE_LOGGING_CATEGORY(lcEngine)
 Q_DECLARE_LOGGING_CATEGORY(lcSse)
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)

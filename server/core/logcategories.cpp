@@ -1,4 +1,4 @@
-#include "core/logging.h"
+#include "core/logcategories.h"
 
 Q_LOGGING_CATEGORY(lcEngine, "ssehub.engine")
 Q_LOGGING_CATEGORY(lcSse, "ssehub.sse")
