@@ -2,6 +2,7 @@
 
 #include "broker/localbroker.h"
 #include "core/clock.h"
+#include "core/net.h"
 #include "core/logcategories.h"
 #include "http/httpfront.h"
 #include "hub/hub.h"
@@ -416,11 +417,8 @@ QString Engine::listenUrl() const
     if (!m_front)
         return {};
     const QHostAddress address = m_front->address();
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-        ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-        : address.toString();
     return (m_config.tlsCertFile.isEmpty() ? QStringLiteral("http://") : QStringLiteral("https://"))
-        + host + QLatin1Char(':') + QString::number(port());
+        + hostPort(address, port());
 }
 
 QJsonObject Engine::selfJson() const

@@ -1,6 +1,7 @@
 #include "stream/ssestream.h"
 
 #include "core/clock.h"
+#include "core/net.h"
 #include "core/logcategories.h"
 #include "hub/eventhistory.h"
 #include "proto/sseframe.h"
@@ -121,10 +122,7 @@ SseStream::~SseStream()
 
 QString SseStream::remote() const
 {
-    const QString host = m_peer.protocol() == QAbstractSocket::IPv6Protocol
-        ? QLatin1Char('[') + m_peer.toString() + QLatin1Char(']')
-        : m_peer.toString();
-    return host + QLatin1Char(':') + QString::number(m_peerPort);
+    return hostPort(m_peer, m_peerPort);
 }
 
 bool SseStream::matches(const QByteArray &topic) const
