@@ -2,22 +2,24 @@
 
 #include "auth/auth.h"
 #include "broker/broker.h"
+#include "http/allowedhosts.h"
+#include "http/cors.h"
+#include "http/httpconnection.h"
 #include "http/httpparser.h"
+#include "http/httprequest.h"
+#include "http/ratelimiter.h"
+#include "http/streamlistener.h"
 #include "hub/hub.h"
 #include "proto/topicfilter.h"
 
 #include <QHash>
 #include <QHostAddress>
-#include <QMap>
 #include <QPointer>
-#include <QSocketNotifier>
 #include <QSslConfiguration>
 #include <QStringList>
-#include <QTcpServer>
 #include <QTimer>
 
 #include <functional>
-#include <memory>
 #include <optional>
 
 namespace ssehub {
@@ -26,86 +28,17 @@ class Broker;
 class Hub;
 class ConnectionLog;
 
-// Accepts connections with a deep listen backlog and lets the front see every socket first.
-// It accepts them itself rather than through Qt's loop, which retries a failed accept at once
-// for as long as the process is out of descriptors (a core at 100%, nothing logged).
-class StreamListener : public QTcpServer
-{
-    Q_OBJECT
-
-public:
-    explicit StreamListener(QObject *parent = nullptr);
-    ~StreamListener() override;
-    // Takes accepting over from Qt; call after listen().
-    void startAccepting();
-    // Stops accepting and closes the listening socket.
-    void stop();
-    // Descriptors were freed (a connection closed): accepting resumes now, not at the next retry.
-    void descriptorsFreed();
-    // Accepts that failed, or connections refused, for want of descriptors.
-    quint64 fdLimitHits() const { return m_fdLimitHits; }
-    bool isPausedForDescriptors() const { return m_paused; }
-    // Offered every accepted descriptor first; returns true when it took it over.
-    std::function<bool(int)> takeOver;
-    // Called with the QTcpSocket made for every other connection.
-    std::function<void(QTcpSocket *)> onAccepted;
-    // HTTPS: every connection is a QSslSocket with this configuration (and nothing is taken
-    // over, as the bytes are encrypted).
-    std::optional<QSslConfiguration> tls;
-    // A TLS handshake failed (no, foreign or expired client certificate, ...).
-    std::function<void(const QString &)> onHandshakeFailed;
-
-protected:
-    void incomingConnection(qintptr descriptor) override;
-
-private:
-    void acceptPending();
-    // Out of descriptors: accepting pauses (what waits stays in the backlog) and is retried.
-    void pauseForDescriptors(const QString &why);
-
-    std::unique_ptr<QSocketNotifier> m_notifier;
-    QTimer m_retry;
-    quint64 m_fdLimitHits = 0;
-    bool m_paused = false;
-    qint64 m_pausedSinceMs = 0;
-    qint64 m_lastWarningMs = 0; // 0: none yet
-    bool m_warnedThisPause = false;
-};
-
 // Parses and validates a POST /publish body (Content-Type, size, JSON, topic, type, payload).
 // Returns an empty string with *out filled, or the error with the HTTP status in *status.
 QString parsePublishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
                          qint64 maxBodyBytes, PublishRequest *out, int *status);
 
-// One request as the front's single parser (httpparser.h) framed it, with its whole body.
-class HttpRequest
-{
-public:
-    enum class Method { Get, Head, Post, Put, Patch, Delete, Options, Other };
-
-    HttpRequest() = default;
-    explicit HttpRequest(http::RequestHead head);
-
-    const http::RequestHead &head() const { return m_head; }
-    Method method() const { return m_method; }
-    // The path as sent (percent-encoded); routes compare it literally.
-    QString path() const { return QString::fromLatin1(m_head.path); }
-    const QByteArray &query() const { return m_head.query; } // percent-encoded
-    // A header's first value (name in lower case), or a null array.
-    QByteArray value(QByteArrayView lowerName) const { return m_head.value(lowerName); }
-    const QByteArray &body() const { return m_body; }
-    QByteArray *mutableBody() { return &m_body; }
-
-private:
-    http::RequestHead m_head;
-    Method m_method = Method::Other;
-    QByteArray m_body;
-};
-
 // The HTTP side of the engine: its own HTTP/1.1 server. Every byte a client sends is framed by
 // one strict parser (httpparser.h) before anything acts on it; credentials, routes and limits
 // are checked from the head, before a body is read; GET /events sockets are taken over as event
-// streams.
+// streams. This class is the router (httpfront.cpp) and the connection side
+// (frontconnections.cpp); the routes are in routes/, the pieces they use (listener, CORS,
+// allowed hosts, rate limiter, answers, per-connection guard) in files of their own.
 class HttpFront : public QObject
 {
     Q_OBJECT
@@ -187,10 +120,9 @@ public:
     void setLog(ConnectionLog *log) { m_log = log; }
 
 private:
-    // One client connection while it speaks HTTP (a stream leaves this table).
-    struct Conn
+    // A connection's HTTP state and what its current request's head decided.
+    struct Conn : HttpConnection
     {
-        enum class Phase { Head, Body, Closing };
         // What the head asked for (decided once, in beginRequest).
         enum class Route {
             None,
@@ -207,26 +139,8 @@ private:
             Engine,
             Demo,
         };
-        Phase phase = Phase::Head;
-        QByteArray in; // received and not parsed yet (bounded by the head limit)
-        HttpRequest request; // the request whose body is being read
-        Route route = Route::None; // its route
+        Route route = Route::None; // of the request whose body is being read
         Identity who; // its identity, from the head
-        http::ChunkedDecoder chunked;
-        qint64 acceptedMs = 0;
-        qint64 requestStartMs = 0; // 0: between requests
-        qint64 lastActivityMs = 0;
-        qint64 writeSinceMs = 0; // when answer bytes last left Qt's buffer (or were queued)
-        qint64 closeAtMs = 0; // Closing: when the connection is cut at the latest
-        qint64 drainBudget = 256 * 1024; // bytes still read (and dropped) after the last request
-        bool served = false; // at least one request came
-        bool lastRequest = false; // the client asked to close: what follows is not read
-        bool readingPaused = false; // too many answers pending: reading resumes after them
-        // Answers leave in request order even when one is produced later (cluster mode
-        // publishes wait for Redis): requests are numbered, early answers wait.
-        quint64 issued = 0; // number of the latest request
-        quint64 sent = 0; // answers written
-        QMap<quint64, QPair<QByteArray, bool>> held; // answer bytes and close, by number
     };
 
     void attach(QTcpSocket *socket);
@@ -241,14 +155,15 @@ private:
     void rejectEarly(QTcpSocket *socket, int status, const QString &message,
                      const QByteArray &extraHeaders = {});
     void sweep();
-    bool hostAllowed(const QByteArray &host, const QHostAddress &local) const;
-    // Whether a request from this Origin may change state: the hub's own origin, or an allowed
-    // CORS origin (no Origin: not a browser's cross-site request).
-    bool originAllowed(const QByteArray &origin, const QByteArray &host) const;
-    // Whether a browser sent this request for a page of another origin: an Origin that is not
-    // allowed, or (requests browsers send without Origin: images, no-cors fetches, navigation)
-    // Sec-Fetch-Site other than same-origin or none.
-    bool fromForeignPage(const http::RequestHead &head) const;
+    bool hostAllowed(const QByteArray &host, const QHostAddress &local) const
+    {
+        return m_allowedHosts.allows(host, local);
+    }
+    // A page of another origin (Cors::fromForeignPage).
+    bool fromForeignPage(const http::RequestHead &head) const
+    {
+        return m_cors.fromForeignPage(head);
+    }
 
     struct StreamRequest
     {
@@ -270,7 +185,10 @@ private:
     // not, with the status in *status.
     QString checkStreamLimits(const QHostAddress &peer, const QString &clientId, int *status) const;
     // Takes a token from the publisher's bucket; otherwise the seconds until one is there.
-    bool takePublishToken(const QString &key, int *retryAfterSeconds);
+    bool takePublishToken(const QString &key, int *retryAfterSeconds)
+    {
+        return m_publishLimiter.take(key, retryAfterSeconds);
+    }
     bool tryAcceptStream(int fd);
     void serveEvents(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
     void servePublish(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
@@ -304,7 +222,10 @@ private:
     ReplyTo replyTo(const HttpRequest &request, QTcpSocket *socket) const;
     void send(QTcpSocket *socket, const QByteArray &out, bool close);
 
-    QByteArray corsHeaders(const QByteArray &origin) const;
+    QByteArray corsHeaders(const QByteArray &origin) const
+    {
+        return m_cors.responseHeaders(origin);
+    }
     void reply(const ReplyTo &to, int status, const QByteArray &contentType, const QByteArray &body,
                const QByteArray &extraHeaders = {});
     void replyJson(const ReplyTo &to, int status, const QJsonObject &object,
@@ -327,6 +248,8 @@ private:
     void changeStored(const ReplyTo &to, const QString &clientId,
                       const std::function<Hub::Answer()> &change);
     void resumeReading(QTcpSocket *socket);
+    // CORS, allowed hosts and the publish rate from m_options.
+    void applyPolicies();
 
     Options m_options;
     Hub *m_hub;
@@ -338,12 +261,9 @@ private:
         std::function<Reply(const RouteRequest &request)> provider;
     };
     QHash<QByteArray, Route> m_routes;
-    struct Bucket
-    {
-        double tokens = 0;
-        qint64 lastMs = 0;
-    };
-    QHash<QString, Bucket> m_buckets; // publish rate per client (or address), idle ones pruned
+    Cors m_cors;
+    AllowedHosts m_allowedHosts;
+    RateLimiter m_publishLimiter; // per client (or address), idle buckets pruned
     StreamListener *m_listener = nullptr;
     QHash<QTcpSocket *, Conn> m_conns;
     QTimer m_sweep;

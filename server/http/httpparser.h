@@ -1,5 +1,7 @@
 #pragma once
 
+#include "http/statusreasons.h" // the statuses of Error
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
@@ -98,9 +100,6 @@ private:
 // Query parameters as raw bytes. '+' stays '+' (it is the MQTT wildcard, not a space); percent
 // escapes are decoded, so "%23" is '#'.
 QList<QPair<QByteArray, QByteArray>> queryItems(const QByteArray &query);
-
-// The reason phrase of a status code ("Not Found"); every status the engine sends has one.
-QByteArray reasonPhrase(int status);
 
 // Whether `name` is an RFC 9110 token (methods, header names, transfer codings).
 bool isToken(QByteArrayView name);

@@ -117,26 +117,6 @@ void HttpFront::servePreflight(const HttpRequest &request, QTcpSocket *socket)
               + "\r\nAccess-Control-Max-Age: 600\r\nAllow: " + ApiMethods + "\r\n");
 }
 
-bool HttpFront::takePublishToken(const QString &key, int *retryAfterSeconds)
-{
-    if (m_options.publishRate <= 0)
-        return true;
-    const double burst
-        = m_options.publishBurst > 0 ? m_options.publishBurst : 2 * m_options.publishRate;
-    const qint64 now = Clock::monotonicMs();
-    auto it = m_buckets.find(key);
-    if (it == m_buckets.end())
-        it = m_buckets.insert(key, Bucket {burst, now});
-    it->tokens = qMin(burst, it->tokens + double(now - it->lastMs) * m_options.publishRate / 1000);
-    it->lastMs = now;
-    if (it->tokens >= 1) {
-        it->tokens -= 1;
-        return true;
-    }
-    *retryAfterSeconds = qMax(1, int(std::ceil((1 - it->tokens) / m_options.publishRate)));
-    return false;
-}
-
 // POST /publish  Content-Type: application/json
 // Body {"topic": "<topic>", "type"?: "<type>", "payload": <JSON>}.
 // 200 {"id": "<event id>", "delivered": <local streams>}; 400 bad JSON, missing or invalid
