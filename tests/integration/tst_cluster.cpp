@@ -3,7 +3,7 @@
 // subscriptions, replay by Last-Event-ID on the other instance, history gaps, Redis lost and
 // back (with and without persistence), not ready while Redis is unreachable, shared
 // subscriptions through the control channel, the node registry.
-#include "core/logging.h"
+#include "core/logcategories.h"
 #include "engine/engine.h"
 #include "httpclient.h"
 #include "observe/connectionlog.h"
@@ -303,7 +303,7 @@ void TestCluster::moveToOtherInstanceWithLastEventId()
     // A later event comes right after it: nothing was repeated in between.
     const QByteArray marker = idOf(publish(m_a->port(), "chat/other", "9"));
     QTRY_COMPARE(onB.events().last().id, marker);
-    QCOMPARE(idsOf(onB.events()), missed + QList<QByteArray> {live, marker});
+    QCOMPARE(idsOf(onB.events()), missed + (QList<QByteArray> {live, marker}));
     // The query parameter works the same way (what a page passes when it opens afresh).
     SseClient byQuery;
     byQuery.open(m_a->port(), "/events?topic=chat/room&lastEventId=" + missed.at(3));
