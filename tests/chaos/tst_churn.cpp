@@ -89,10 +89,7 @@ void TestChurn::churnReturnsToBaseline()
 
     QTemporaryDir home;
     QProcess server;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
-    server.setProcessEnvironment(env);
+    server.setProcessEnvironment(hubEnvironment(home.path()));
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     server.start(binary,
                  {QStringLiteral("--headless"), QStringLiteral("--listen"),

@@ -38,11 +38,7 @@ constexpr int Topics = 6;
 QProcessEnvironment scratchEnvironment()
 {
     static QTemporaryDir config;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
-    env.insert(QStringLiteral("XDG_DATA_HOME"), config.path());
-    env.remove(QStringLiteral("DISPLAY"));
-    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    QProcessEnvironment env = hubEnvironment(config.path());
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("ssehub.*.debug=false"));
     return env;
 }
