@@ -2,6 +2,7 @@
 // 127.0.0.1, the window's own buttons and dialogs, files written by the export.
 #include "api/enginethread.h"
 #include "consolesettings.h"
+#include "core/clock.h"
 #include "dialogs/publishdialog.h"
 #include "dialogs/settingsdialog.h"
 #include "engine/engine.h"
