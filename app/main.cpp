@@ -1,6 +1,6 @@
 // ssehub: wiring only. Parses the command line, starts the engine on its thread, and either opens
 // the console or runs headless until SIGINT/SIGTERM.
-#include "engine/enginethread.h"
+#include "enginethread.h"
 #include "options.h"
 
 #include <QCoreApplication>
@@ -8,7 +8,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QPointer>
 #include <QSocketNotifier>
 
 #ifdef SSEHUB_HAVE_UI
@@ -341,9 +340,7 @@ int main(int argc, char **argv)
             return;
         }
         configureLogging(next);
-        engine.post([config = next.engine](ssehub::Engine *e) {
-            bool ok = false;
-            const QString message = e->reconfigure(config, &ok);
+        engine.reconfigure(next.engine, &engine, [](bool ok, const QString &message) {
             if (ok)
                 qCInfo(lcApp).noquote() << message;
             else
@@ -353,16 +350,8 @@ int main(int argc, char **argv)
     // SIGINT/SIGTERM: a graceful drain, bounded by --drain-time; a second signal quits at once.
     quitRequested = [&engine] {
         qCInfo(lcApp) << "shutting down: draining streams";
-        QPointer<QCoreApplication> app(QCoreApplication::instance());
-        engine.post([app](ssehub::Engine *e) {
-            e->drain(
-                [app] {
-                    if (app)
-                        QMetaObject::invokeMethod(app, &QCoreApplication::quit,
-                                                  Qt::QueuedConnection);
-                },
-                ssehub::CloseReason::Shutdown, QStringLiteral("signal"));
-        });
+        engine.drainAndStop(ssehub::EngineThread::DrainReason::Shutdown, QStringLiteral("signal"),
+                            [] { QCoreApplication::quit(); });
     };
 
     int code = 0;

@@ -1,8 +1,6 @@
 #include "options.h"
 
-#include "hub/client.h"
-#include "proto/topicfilter.h"
-#include "redis/redisbroker.h"
+#include "validation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -589,7 +587,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         return origin.value(option.names().first(), QStringLiteral("--") + option.names().first());
     };
 
-    Engine::Config &config = options->engine;
+    EngineConfig &config = options->engine;
     options->headless = parser.isSet(headless);
     config.allowTokensWithoutExp = parser.isSet(allowTokensWithoutExp);
     for (const QString &name : parser.optionNames())
@@ -694,8 +692,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     config.redisUrl = parser.value(redis);
     if (!config.redisUrl.isEmpty()) {
-        RedisConnection::Options parsed;
-        if (!RedisBroker::parseUrl(config.redisUrl, &parsed, error)) {
+        if (!checkRedisUrl(config.redisUrl, error)) {
             *error = from(redis) + QStringLiteral(": ") + *error;
             return false;
         }
@@ -822,7 +819,7 @@ QJsonArray stringArray(const QStringList &values)
 
 QJsonObject effectiveConfig(const AppOptions &options)
 {
-    const Engine::Config &c = options.engine;
+    const EngineConfig &c = options.engine;
     const QString host = c.listenAddress == QHostAddress(QHostAddress::Any) ? QStringLiteral("*")
         : c.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
         ? QString(QLatin1Char('[') + c.listenAddress.toString() + QLatin1Char(']'))

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/engine.h"
+#include "engineconfig.h"
 
 #include <QJsonObject>
 #include <QProcessEnvironment>
@@ -11,7 +11,7 @@ namespace ssehub {
 
 struct AppOptions
 {
-    Engine::Config engine;
+    EngineConfig engine;
     bool headless = false;
     QString language; // --lang: a locale name such as zh_CN or en; empty: the system's
     // Options given on the command line, in the config file or the environment (their names),

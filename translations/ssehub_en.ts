@@ -356,6 +356,20 @@
     </message>
 </context>
 <context>
+    <name>ssehub::ClusterView</name>
+    <message>
+        <source>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</source>
+        <translation>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n instance(s) registered in Redis.</source>
+        <translation>
+            <numerusform>%n instance registered in Redis.</numerusform>
+            <numerusform>%n instances registered in Redis.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ssehub::ConnectionsModel</name>
     <message>
         <source>replaying</source>
@@ -383,7 +397,10 @@
     </message>
     <message numerus="yes">
         <source>%1 (+%n paused)</source>
-        <translation><numerusform>%1 (+%n paused)</numerusform><numerusform>%1 (+%n paused)</numerusform></translation>
+        <translation>
+            <numerusform>%1 (+%n paused)</numerusform>
+            <numerusform>%1 (+%n paused)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Stream</source>
@@ -435,11 +452,134 @@
     </message>
     <message numerus="yes">
         <source>(%n paused)</source>
-        <translation><numerusform>(%n paused)</numerusform><numerusform>(%n paused)</numerusform></translation>
+        <translation>
+            <numerusform>(%n paused)</numerusform>
+            <numerusform>(%n paused)</numerusform>
+        </translation>
     </message>
     <message>
         <source>stalled</source>
         <translation>stalled</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ConnectionsView</name>
+    <message>
+        <source>Filter by client id, address, user agent, topic…</source>
+        <translation>Filter by client id, address, user agent, topic…</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Disconnect</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Copy id</source>
+        <translation>Copy id</translation>
+    </message>
+    <message>
+        <source>Select a stream to see its subscriptions and last events.</source>
+        <translation>Select a stream to see its subscriptions and last events.</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Expires</translation>
+    </message>
+    <message>
+        <source>Stream %1 has ended.</source>
+        <translation>Stream %1 has ended.</translation>
+    </message>
+    <message>
+        <source>Stream %1 of client %2</source>
+        <translation>Stream %1 of client %2</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>No recent events for this stream.</source>
+        <translation>No recent events for this stream.</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::EngineController</name>
+    <message>
+        <source>Stream %1 disconnected.</source>
+        <translation>Stream %1 disconnected.</translation>
+    </message>
+    <message>
+        <source>Stream %1 had already ended.</source>
+        <translation>Stream %1 had already ended.</translation>
+    </message>
+    <message>
+        <source>Subscriptions of %1 paused.</source>
+        <translation>Subscriptions of %1 paused.</translation>
+    </message>
+    <message>
+        <source>Subscriptions of %1 resumed.</source>
+        <translation>Subscriptions of %1 resumed.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Tailing %1</source>
+        <translation>Tailing %1</translation>
+    </message>
+    <message>
+        <source>Cannot tail: %1</source>
+        <translation>Cannot tail: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Published event %1 to %n stream(s).</source>
+        <translation>
+            <numerusform>Published event %1 to %n stream.</numerusform>
+            <numerusform>Published event %1 to %n streams.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not published: %1</source>
+        <translation>Not published: %1</translation>
+    </message>
+    <message>
+        <source>Reload failed: %1</source>
+        <translation>Reload failed: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::HealthView</name>
+    <message>
+        <source>Reaped by the engine (dead)</source>
+        <translation>Reaped by the engine (dead)</translation>
+    </message>
+    <message>
+        <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and stalled (red) after three: its peer is gone or reads slowly. The engine closes a stream as dead when its peer stops acknowledging altogether. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</source>
+        <translation>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and stalled (red) after three: its peer is gone or reads slowly. The engine closes a stream as dead when its peer stops acknowledging altogether. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</translation>
+    </message>
+    <message>
+        <source>%1  stream %2  %3  %4</source>
+        <translation>%1  stream %2  %3  %4</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
     </message>
 </context>
 <context>
@@ -507,6 +647,45 @@
     <message>
         <source>broker</source>
         <translation>broker</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::LogView</name>
+    <message>
+        <source>All kinds</source>
+        <translation>All kinds</translation>
+    </message>
+    <message>
+        <source>Client id contains…</source>
+        <translation>Client id contains…</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Any time</translation>
+    </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>Last 5 minutes</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>Last 15 minutes</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Last hour</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Last 24 hours</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>Kind:</translation>
     </message>
 </context>
 <context>
@@ -614,142 +793,6 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Main</translation>
     </message>
     <message>
-        <source>Open streams</source>
-        <translation>Open streams</translation>
-    </message>
-    <message>
-        <source>Clients</source>
-        <translation>Clients</translation>
-    </message>
-    <message>
-        <source>Topics with events</source>
-        <translation>Topics with events</translation>
-    </message>
-    <message>
-        <source>Events in per second</source>
-        <translation>Events in per second</translation>
-    </message>
-    <message>
-        <source>Events out per second</source>
-        <translation>Events out per second</translation>
-    </message>
-    <message>
-        <source>Bytes out per second</source>
-        <translation>Bytes out per second</translation>
-    </message>
-    <message>
-        <source>Slow-consumer closes</source>
-        <translation>Slow-consumer closes</translation>
-    </message>
-    <message>
-        <source>Authentication failures</source>
-        <translation>Authentication failures</translation>
-    </message>
-    <message>
-        <source>Filter by client id, address, user agent, topic…</source>
-        <translation>Filter by client id, address, user agent, topic…</translation>
-    </message>
-    <message>
-        <source>Disconnect</source>
-        <translation>Disconnect</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Pause</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>Resume</translation>
-    </message>
-    <message>
-        <source>Copy id</source>
-        <translation>Copy id</translation>
-    </message>
-    <message>
-        <source>Select a stream to see its subscriptions and last events.</source>
-        <translation>Select a stream to see its subscriptions and last events.</translation>
-    </message>
-    <message>
-        <source>Filter</source>
-        <translation>Filter</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>State</translation>
-    </message>
-    <message>
-        <source>Expires</source>
-        <translation>Expires</translation>
-    </message>
-    <message>
-        <source>Publish test event…</source>
-        <translation>Publish test event…</translation>
-    </message>
-    <message>
-        <source>Topic or filter to tail, e.g. sensor/+/data</source>
-        <translation>Topic or filter to tail, e.g. sensor/+/data</translation>
-    </message>
-    <message>
-        <source>Tail</source>
-        <translation>Tail</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Stop</translation>
-    </message>
-    <message>
-        <source>No live tail.</source>
-        <translation>No live tail.</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>Clear</translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation>Copy</translation>
-    </message>
-    <message>
-        <source>Reaped by the engine (dead)</source>
-        <translation>Reaped by the engine (dead)</translation>
-    </message>
-    <message>
-        <source>All kinds</source>
-        <translation>All kinds</translation>
-    </message>
-    <message>
-        <source>Client id contains…</source>
-        <translation>Client id contains…</translation>
-    </message>
-    <message>
-        <source>Any time</source>
-        <translation>Any time</translation>
-    </message>
-    <message>
-        <source>Last 5 minutes</source>
-        <translation>Last 5 minutes</translation>
-    </message>
-    <message>
-        <source>Last 15 minutes</source>
-        <translation>Last 15 minutes</translation>
-    </message>
-    <message>
-        <source>Last hour</source>
-        <translation>Last hour</translation>
-    </message>
-    <message>
-        <source>Last 24 hours</source>
-        <translation>Last 24 hours</translation>
-    </message>
-    <message>
-        <source>Export…</source>
-        <translation>Export…</translation>
-    </message>
-    <message>
-        <source>Kind:</source>
-        <translation>Kind:</translation>
-    </message>
-    <message>
         <source>The server did not start: %1. Change the settings (Server &gt; Settings) and start it again.</source>
         <translation>The server did not start: %1. Change the settings (Server &gt; Settings) and start it again.</translation>
     </message>
@@ -771,31 +814,14 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
     <message numerus="yes">
         <source>Engine restarted with the new settings on %1; %n stream(s) were closed and reconnect.</source>
-        <translation><numerusform>Engine restarted with the new settings on %1; %n stream was closed and reconnects.</numerusform><numerusform>Engine restarted with the new settings on %1; %n streams were closed and reconnect.</numerusform></translation>
+        <translation>
+            <numerusform>Engine restarted with the new settings on %1; %n stream was closed and reconnects.</numerusform>
+            <numerusform>Engine restarted with the new settings on %1; %n streams were closed and reconnect.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Redis is unreachable (%1): publishes are refused with 503 and streams wait until it is back. Check that redis-server runs at %2.</source>
         <translation>Redis is unreachable (%1): publishes are refused with 503 and streams wait until it is back. Check that redis-server runs at %2.</translation>
-    </message>
-    <message>
-        <source>%1  stream %2  %3  %4</source>
-        <translation>%1  stream %2  %3  %4</translation>
-    </message>
-    <message>
-        <source>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</source>
-        <translation>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n instance(s) registered in Redis.</source>
-        <translation><numerusform>%n instance registered in Redis.</numerusform><numerusform>%n instances registered in Redis.</numerusform></translation>
-    </message>
-    <message numerus="yes">
-        <source>… %n event(s) not shown (more than the tail keeps per update)</source>
-        <translation><numerusform>… %n event not shown (more than the tail keeps per update)</numerusform><numerusform>… %n events not shown (more than the tail keeps per update)</numerusform></translation>
-    </message>
-    <message>
-        <source>/s</source>
-        <translation>/s</translation>
     </message>
     <message>
         <source>Broker: %1</source>
@@ -811,63 +837,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
     <message numerus="yes">
         <source>%n stream(s)</source>
-        <translation><numerusform>%n stream</numerusform><numerusform>%n streams</numerusform></translation>
-    </message>
-    <message>
-        <source>Stream %1 disconnected.</source>
-        <translation>Stream %1 disconnected.</translation>
-    </message>
-    <message>
-        <source>Stream %1 had already ended.</source>
-        <translation>Stream %1 had already ended.</translation>
-    </message>
-    <message>
-        <source>Subscriptions of %1 paused.</source>
-        <translation>Subscriptions of %1 paused.</translation>
-    </message>
-    <message>
-        <source>Subscriptions of %1 resumed.</source>
-        <translation>Subscriptions of %1 resumed.</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
-    <message>
-        <source>Stream %1 has ended.</source>
-        <translation>Stream %1 has ended.</translation>
-    </message>
-    <message>
-        <source>Stream %1 of client %2</source>
-        <translation>Stream %1 of client %2</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>never</translation>
-    </message>
-    <message>
-        <source>No recent events for this stream.</source>
-        <translation>No recent events for this stream.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Published event %1 to %n stream(s).</source>
-        <translation><numerusform>Published event %1 to %n stream.</numerusform><numerusform>Published event %1 to %n streams.</numerusform></translation>
-    </message>
-    <message>
-        <source>Not published: %1</source>
-        <translation>Not published: %1</translation>
-    </message>
-    <message>
-        <source>Tailing %1</source>
-        <translation>Tailing %1</translation>
-    </message>
-    <message>
-        <source>Cannot tail: %1</source>
-        <translation>Cannot tail: %1</translation>
-    </message>
-    <message>
-        <source>Reload failed: %1</source>
-        <translation>Reload failed: %1</translation>
+        <translation>
+            <numerusform>%n stream</numerusform>
+            <numerusform>%n streams</numerusform>
+        </translation>
     </message>
     <message>
         <source>CSV for spreadsheets (*.csv)</source>
@@ -883,7 +856,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n log entry(s) to %1.</source>
-        <translation><numerusform>Exported %n log entry to %1.</numerusform><numerusform>Exported %n log entries to %1.</numerusform></translation>
+        <translation>
+            <numerusform>Exported %n log entry to %1.</numerusform>
+            <numerusform>Exported %n log entries to %1.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export failed</source>
@@ -895,15 +871,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
     <message numerus="yes">
         <source>Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most %1 s)…</source>
-        <translation><numerusform>Stopping: %n stream get what is queued for them and a shutdown notice (at most %1 s)…</numerusform><numerusform>Stopping: %n streams get what is queued for them and a shutdown notice (at most %1 s)…</numerusform></translation>
-    </message>
-    <message>
-        <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and stalled (red) after three: its peer is gone or reads slowly. The engine closes a stream as dead when its peer stops acknowledging altogether. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</source>
-        <translation>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and stalled (red) after three: its peer is gone or reads slowly. The engine closes a stream as dead when its peer stops acknowledging altogether. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
+        <translation>
+            <numerusform>Stopping: %n stream get what is queued for them and a shutdown notice (at most %1 s)…</numerusform>
+            <numerusform>Stopping: %n streams get what is queued for them and a shutdown notice (at most %1 s)…</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -939,6 +910,45 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Broker</source>
         <translation>Broker</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::OverviewView</name>
+    <message>
+        <source>Open streams</source>
+        <translation>Open streams</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Topics with events</source>
+        <translation>Topics with events</translation>
+    </message>
+    <message>
+        <source>Events in per second</source>
+        <translation>Events in per second</translation>
+    </message>
+    <message>
+        <source>Events out per second</source>
+        <translation>Events out per second</translation>
+    </message>
+    <message>
+        <source>Bytes out per second</source>
+        <translation>Bytes out per second</translation>
+    </message>
+    <message>
+        <source>Slow-consumer closes</source>
+        <translation>Slow-consumer closes</translation>
+    </message>
+    <message>
+        <source>Authentication failures</source>
+        <translation>Authentication failures</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/s</translation>
     </message>
 </context>
 <context>
@@ -1143,6 +1153,48 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>(empty)</source>
         <translation>(empty)</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::TopicsView</name>
+    <message>
+        <source>Publish test event…</source>
+        <translation>Publish test event…</translation>
+    </message>
+    <message>
+        <source>Topic or filter to tail, e.g. sensor/+/data</source>
+        <translation>Topic or filter to tail, e.g. sensor/+/data</translation>
+    </message>
+    <message>
+        <source>Tail</source>
+        <translation>Tail</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>No live tail.</source>
+        <translation>No live tail.</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message numerus="yes">
+        <source>… %n event(s) not shown (more than the tail keeps per update)</source>
+        <translation>
+            <numerusform>… %n event not shown (more than the tail keeps per update)</numerusform>
+            <numerusform>… %n events not shown (more than the tail keeps per update)</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

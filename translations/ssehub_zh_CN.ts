@@ -356,6 +356,19 @@
     </message>
 </context>
 <context>
+    <name>ssehub::ClusterView</name>
+    <message>
+        <source>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</source>
+        <translation>集群模式未开启：本实例使用内置代理。在设置中填写 Redis URL（或以 --redis 启动）即可与其他实例共享事件。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n instance(s) registered in Redis.</source>
+        <translation>
+            <numerusform>Redis 中注册了 %n 个实例。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ssehub::ConnectionsModel</name>
     <message>
         <source>replaying</source>
@@ -383,7 +396,9 @@
     </message>
     <message numerus="yes">
         <source>%1 (+%n paused)</source>
-        <translation><numerusform>%1（另有 %n 个已暂停）</numerusform></translation>
+        <translation>
+            <numerusform>%1（另有 %n 个已暂停）</numerusform>
+        </translation>
     </message>
     <message>
         <source>Stream</source>
@@ -435,11 +450,132 @@
     </message>
     <message numerus="yes">
         <source>(%n paused)</source>
-        <translation><numerusform>（%n 个已暂停）</numerusform></translation>
+        <translation>
+            <numerusform>（%n 个已暂停）</numerusform>
+        </translation>
     </message>
     <message>
         <source>stalled</source>
         <translation>停滞</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ConnectionsView</name>
+    <message>
+        <source>Filter by client id, address, user agent, topic…</source>
+        <translation>按客户端 ID、地址、User-Agent、主题筛选…</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Copy id</source>
+        <translation>复制 ID</translation>
+    </message>
+    <message>
+        <source>Select a stream to see its subscriptions and last events.</source>
+        <translation>选择一个流以查看其订阅和最近事件。</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>过滤器</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>过期时间</translation>
+    </message>
+    <message>
+        <source>Stream %1 has ended.</source>
+        <translation>流 %1 已结束。</translation>
+    </message>
+    <message>
+        <source>Stream %1 of client %2</source>
+        <translation>客户端 %2 的流 %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>永不</translation>
+    </message>
+    <message>
+        <source>No recent events for this stream.</source>
+        <translation>该流没有最近事件。</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::EngineController</name>
+    <message>
+        <source>Stream %1 disconnected.</source>
+        <translation>流 %1 已断开。</translation>
+    </message>
+    <message>
+        <source>Stream %1 had already ended.</source>
+        <translation>流 %1 已经结束。</translation>
+    </message>
+    <message>
+        <source>Subscriptions of %1 paused.</source>
+        <translation>%1 的订阅已暂停。</translation>
+    </message>
+    <message>
+        <source>Subscriptions of %1 resumed.</source>
+        <translation>%1 的订阅已恢复。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Tailing %1</source>
+        <translation>正在跟踪 %1</translation>
+    </message>
+    <message>
+        <source>Cannot tail: %1</source>
+        <translation>无法跟踪：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Published event %1 to %n stream(s).</source>
+        <translation>
+            <numerusform>事件 %1 已发布到 %n 个流。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not published: %1</source>
+        <translation>未发布：%1</translation>
+    </message>
+    <message>
+        <source>Reload failed: %1</source>
+        <translation>重新加载失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::HealthView</name>
+    <message>
+        <source>Reaped by the engine (dead)</source>
+        <translation>被引擎回收（失联）</translation>
+    </message>
+    <message>
+        <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and stalled (red) after three: its peer is gone or reads slowly. The engine closes a stream as dead when its peer stops acknowledging altogether. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</source>
+        <translation>超过 1.5 个心跳间隔没有成功写入或 ping 的流标为延迟（琥珀色），超过三个间隔标为停滞（红色）：其对端已断开或读取缓慢。对端完全不再确认数据时，引擎将该流作为失联关闭。排队字节达到队列上限的四分之一时标为琥珀色，达到四分之三时标为红色：仍在确认但读取缓慢的对端在队列超过上限时作为慢消费者被关闭。</translation>
+    </message>
+    <message>
+        <source>%1  stream %2  %3  %4</source>
+        <translation>%1  流 %2  %3  %4</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 健康 · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; 延迟&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; 停滞&lt;/span&gt; · 启动以来回收失联流 %4 个 · 心跳间隔 %5</translation>
     </message>
 </context>
 <context>
@@ -507,6 +643,45 @@
     <message>
         <source>broker</source>
         <translation>消息代理</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::LogView</name>
+    <message>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Client id contains…</source>
+        <translation>客户端 ID 包含…</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>任意时间</translation>
+    </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>最近 5 分钟</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>最近 15 分钟</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>最近 1 小时</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
     </message>
 </context>
 <context>
@@ -614,142 +789,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <source>Open streams</source>
-        <translation>打开的流</translation>
-    </message>
-    <message>
-        <source>Clients</source>
-        <translation>客户端</translation>
-    </message>
-    <message>
-        <source>Topics with events</source>
-        <translation>有事件的主题</translation>
-    </message>
-    <message>
-        <source>Events in per second</source>
-        <translation>每秒流入事件</translation>
-    </message>
-    <message>
-        <source>Events out per second</source>
-        <translation>每秒流出事件</translation>
-    </message>
-    <message>
-        <source>Bytes out per second</source>
-        <translation>每秒流出字节</translation>
-    </message>
-    <message>
-        <source>Slow-consumer closes</source>
-        <translation>慢消费者断开</translation>
-    </message>
-    <message>
-        <source>Authentication failures</source>
-        <translation>认证失败</translation>
-    </message>
-    <message>
-        <source>Filter by client id, address, user agent, topic…</source>
-        <translation>按客户端 ID、地址、User-Agent、主题筛选…</translation>
-    </message>
-    <message>
-        <source>Disconnect</source>
-        <translation>断开</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>恢复</translation>
-    </message>
-    <message>
-        <source>Copy id</source>
-        <translation>复制 ID</translation>
-    </message>
-    <message>
-        <source>Select a stream to see its subscriptions and last events.</source>
-        <translation>选择一个流以查看其订阅和最近事件。</translation>
-    </message>
-    <message>
-        <source>Filter</source>
-        <translation>过滤器</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Expires</source>
-        <translation>过期时间</translation>
-    </message>
-    <message>
-        <source>Publish test event…</source>
-        <translation>发布测试事件…</translation>
-    </message>
-    <message>
-        <source>Topic or filter to tail, e.g. sensor/+/data</source>
-        <translation>要实时跟踪的主题或过滤器，例如 sensor/+/data</translation>
-    </message>
-    <message>
-        <source>Tail</source>
-        <translation>跟踪</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>No live tail.</source>
-        <translation>未在跟踪。</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>清空</translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <source>Reaped by the engine (dead)</source>
-        <translation>被引擎回收（失联）</translation>
-    </message>
-    <message>
-        <source>All kinds</source>
-        <translation>全部类型</translation>
-    </message>
-    <message>
-        <source>Client id contains…</source>
-        <translation>客户端 ID 包含…</translation>
-    </message>
-    <message>
-        <source>Any time</source>
-        <translation>任意时间</translation>
-    </message>
-    <message>
-        <source>Last 5 minutes</source>
-        <translation>最近 5 分钟</translation>
-    </message>
-    <message>
-        <source>Last 15 minutes</source>
-        <translation>最近 15 分钟</translation>
-    </message>
-    <message>
-        <source>Last hour</source>
-        <translation>最近 1 小时</translation>
-    </message>
-    <message>
-        <source>Last 24 hours</source>
-        <translation>最近 24 小时</translation>
-    </message>
-    <message>
-        <source>Export…</source>
-        <translation>导出…</translation>
-    </message>
-    <message>
-        <source>Kind:</source>
-        <translation>类型：</translation>
-    </message>
-    <message>
         <source>The server did not start: %1. Change the settings (Server &gt; Settings) and start it again.</source>
         <translation>服务未能启动：%1。请修改设置（服务 &gt; 设置）后重新启动。</translation>
     </message>
@@ -771,31 +810,13 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message numerus="yes">
         <source>Engine restarted with the new settings on %1; %n stream(s) were closed and reconnect.</source>
-        <translation><numerusform>引擎已按新设置在 %1 上重启；%n 个流已关闭并将重连。</numerusform></translation>
+        <translation>
+            <numerusform>引擎已按新设置在 %1 上重启；%n 个流已关闭并将重连。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Redis is unreachable (%1): publishes are refused with 503 and streams wait until it is back. Check that redis-server runs at %2.</source>
         <translation>Redis 无法访问（%1）：发布请求将返回 503，流会等待其恢复。请检查 redis-server 是否在 %2 运行。</translation>
-    </message>
-    <message>
-        <source>%1  stream %2  %3  %4</source>
-        <translation>%1  流 %2  %3  %4</translation>
-    </message>
-    <message>
-        <source>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</source>
-        <translation>集群模式未开启：本实例使用内置代理。在设置中填写 Redis URL（或以 --redis 启动）即可与其他实例共享事件。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n instance(s) registered in Redis.</source>
-        <translation><numerusform>Redis 中注册了 %n 个实例。</numerusform></translation>
-    </message>
-    <message numerus="yes">
-        <source>… %n event(s) not shown (more than the tail keeps per update)</source>
-        <translation><numerusform>… 有 %n 个事件未显示（超过每次刷新保留的数量）</numerusform></translation>
-    </message>
-    <message>
-        <source>/s</source>
-        <translation>/秒</translation>
     </message>
     <message>
         <source>Broker: %1</source>
@@ -811,63 +832,9 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message numerus="yes">
         <source>%n stream(s)</source>
-        <translation><numerusform>%n 个流</numerusform></translation>
-    </message>
-    <message>
-        <source>Stream %1 disconnected.</source>
-        <translation>流 %1 已断开。</translation>
-    </message>
-    <message>
-        <source>Stream %1 had already ended.</source>
-        <translation>流 %1 已经结束。</translation>
-    </message>
-    <message>
-        <source>Subscriptions of %1 paused.</source>
-        <translation>%1 的订阅已暂停。</translation>
-    </message>
-    <message>
-        <source>Subscriptions of %1 resumed.</source>
-        <translation>%1 的订阅已恢复。</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>Stream %1 has ended.</source>
-        <translation>流 %1 已结束。</translation>
-    </message>
-    <message>
-        <source>Stream %1 of client %2</source>
-        <translation>客户端 %2 的流 %1</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>永不</translation>
-    </message>
-    <message>
-        <source>No recent events for this stream.</source>
-        <translation>该流没有最近事件。</translation>
-    </message>
-    <message numerus="yes">
-        <source>Published event %1 to %n stream(s).</source>
-        <translation><numerusform>事件 %1 已发布到 %n 个流。</numerusform></translation>
-    </message>
-    <message>
-        <source>Not published: %1</source>
-        <translation>未发布：%1</translation>
-    </message>
-    <message>
-        <source>Tailing %1</source>
-        <translation>正在跟踪 %1</translation>
-    </message>
-    <message>
-        <source>Cannot tail: %1</source>
-        <translation>无法跟踪：%1</translation>
-    </message>
-    <message>
-        <source>Reload failed: %1</source>
-        <translation>重新加载失败：%1</translation>
+        <translation>
+            <numerusform>%n 个流</numerusform>
+        </translation>
     </message>
     <message>
         <source>CSV for spreadsheets (*.csv)</source>
@@ -883,7 +850,9 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message numerus="yes">
         <source>Exported %n log entry(s) to %1.</source>
-        <translation><numerusform>已将 %n 条日志导出到 %1。</numerusform></translation>
+        <translation>
+            <numerusform>已将 %n 条日志导出到 %1。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export failed</source>
@@ -895,15 +864,9 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message numerus="yes">
         <source>Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most %1 s)…</source>
-        <translation><numerusform>正在停止：%n 个流正在接收排队中的数据和停止通知（最多 %1 秒）…</numerusform></translation>
-    </message>
-    <message>
-        <source>A stream is late (amber) after 1.5 heartbeat intervals without a successful write or ping, and stalled (red) after three: its peer is gone or reads slowly. The engine closes a stream as dead when its peer stops acknowledging altogether. Bytes queued turn amber at a quarter of the queue limit and red at three quarters: a peer that acknowledges but reads slowly is closed as a slow consumer when its queue passes the limit.</source>
-        <translation>超过 1.5 个心跳间隔没有成功写入或 ping 的流标为延迟（琥珀色），超过三个间隔标为停滞（红色）：其对端已断开或读取缓慢。对端完全不再确认数据时，引擎将该流作为失联关闭。排队字节达到队列上限的四分之一时标为琥珀色，达到四分之三时标为红色：仍在确认但读取缓慢的对端在队列超过上限时作为慢消费者被关闭。</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; 健康 · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; 延迟&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; 停滞&lt;/span&gt; · 启动以来回收失联流 %4 个 · 心跳间隔 %5</translation>
+        <translation>
+            <numerusform>正在停止：%n 个流正在接收排队中的数据和停止通知（最多 %1 秒）…</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -939,6 +902,45 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Broker</source>
         <translation>代理</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::OverviewView</name>
+    <message>
+        <source>Open streams</source>
+        <translation>打开的流</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Topics with events</source>
+        <translation>有事件的主题</translation>
+    </message>
+    <message>
+        <source>Events in per second</source>
+        <translation>每秒流入事件</translation>
+    </message>
+    <message>
+        <source>Events out per second</source>
+        <translation>每秒流出事件</translation>
+    </message>
+    <message>
+        <source>Bytes out per second</source>
+        <translation>每秒流出字节</translation>
+    </message>
+    <message>
+        <source>Slow-consumer closes</source>
+        <translation>慢消费者断开</translation>
+    </message>
+    <message>
+        <source>Authentication failures</source>
+        <translation>认证失败</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/秒</translation>
     </message>
 </context>
 <context>
@@ -1143,6 +1145,47 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>(empty)</source>
         <translation>（空）</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::TopicsView</name>
+    <message>
+        <source>Publish test event…</source>
+        <translation>发布测试事件…</translation>
+    </message>
+    <message>
+        <source>Topic or filter to tail, e.g. sensor/+/data</source>
+        <translation>要实时跟踪的主题或过滤器，例如 sensor/+/data</translation>
+    </message>
+    <message>
+        <source>Tail</source>
+        <translation>跟踪</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>No live tail.</source>
+        <translation>未在跟踪。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message numerus="yes">
+        <source>… %n event(s) not shown (more than the tail keeps per update)</source>
+        <translation>
+            <numerusform>… 有 %n 个事件未显示（超过每次刷新保留的数量）</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -4,7 +4,7 @@
 
 namespace ssehub::ConsoleSettings {
 
-void load(Engine::Config *config, const QSet<QString> &fromCommandLine)
+void load(EngineConfig *config, const QSet<QString> &fromCommandLine)
 {
     QSettings settings;
     settings.beginGroup(QStringLiteral("engine"));
@@ -43,7 +43,7 @@ void load(Engine::Config *config, const QSet<QString> &fromCommandLine)
         config->aclFile = settings.value(QStringLiteral("aclFile")).toString();
 }
 
-void save(const Engine::Config &config)
+void save(const EngineConfig &config)
 {
     QSettings settings;
     settings.beginGroup(QStringLiteral("engine"));

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/engine.h"
+#include "engineconfig.h"
 
 #include <QSet>
 #include <QString>
@@ -14,8 +14,8 @@ namespace ConsoleSettings {
 
 // Applies stored values to config, except those whose option is in fromCommandLine (option
 // names such as "listen", "redis").
-void load(Engine::Config *config, const QSet<QString> &fromCommandLine);
-void save(const Engine::Config &config);
+void load(EngineConfig *config, const QSet<QString> &fromCommandLine);
+void save(const EngineConfig &config);
 
 } // namespace ConsoleSettings
 

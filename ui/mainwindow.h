@@ -1,46 +1,45 @@
 #pragma once
 
-#include "api/snapshot.h"
-#include "engine/enginethread.h"
-#include "throughputhistory.h"
+#include "enginethread.h"
+#include "snapshot.h"
+#include "widgets/throughputhistory.h"
 
 #include <QMainWindow>
 
+#include <functional>
+
 QT_BEGIN_NAMESPACE
 class QAction;
-class QComboBox;
 class QLabel;
-class QLineEdit;
-class QListWidget;
-class QPlainTextEdit;
-class QSortFilterProxyModel;
-class QSplitter;
 class QTabWidget;
-class QTableView;
-class QTimer;
-class QTreeView;
-class QTreeWidget;
-class QToolButton;
 QT_END_NAMESPACE
 
 namespace ssehub {
 
+class ClusterView;
 class ConnectionsModel;
+class ConnectionsView;
+class EngineController;
+class HealthView;
 class LogFilterModel;
 class LogModel;
+class LogView;
 class NodesModel;
-class Sparkline;
+class OverviewView;
 class ThroughputChart;
 class TopicsModel;
+class TopicsView;
 
-// The console. It sees the engine only through snapshots (at most four a second) and acts on
-// it through queued calls on the EngineThread; nothing here touches engine objects.
+// The console's shell: the views as tabs, menus and toolbar, the problem banner, the status bar
+// and the window's saved state. It sees the engine only through snapshots (at most four a
+// second); every request to the engine goes through its EngineController, never to engine
+// objects (ui/ cannot include them).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    MainWindow(EngineThread *engine, const Engine::Config &config, QWidget *parent = nullptr);
+    MainWindow(EngineThread *engine, const EngineConfig &config, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Starts the engine with the current configuration; on failure the banner says why and the
@@ -53,11 +52,11 @@ public:
     // Problems found at start that the operator must see (e.g. listening on a public address
     // without authentication): shown as a banner above everything else.
     void setStartProblems(const QStringList &problems);
-    const Engine::Config &config() const { return m_config; }
+    const EngineConfig &config() const { return m_config; }
     // Applies a new configuration: stores it and restarts the engine (a running one drains
     // first, closing its streams as "restart"; engineStarted follows). False only when a stopped
     // engine could not start.
-    bool applyConfig(const Engine::Config &config);
+    bool applyConfig(const EngineConfig &config);
     // Writes the log entries the Log view shows (CSV for .csv, JSON Lines otherwise).
     bool exportLog(const QString &path, QString *error);
     // Saves a picture of every view into dir (view name .png); the screenshot script uses it.
@@ -65,15 +64,13 @@ public:
 
     ConnectionsModel *connectionsModel() const { return m_connections; }
     LogModel *logModel() const { return m_log; }
-    LogFilterModel *logFilter() const { return m_logFilter; }
+    LogFilterModel *logFilter() const;
     TopicsModel *topicsModel() const { return m_topics; }
     NodesModel *nodesModel() const { return m_nodes; }
     const ThroughputHistory &history() const { return m_history; }
 
 public Q_SLOTS:
     void applySnapshot(const ssehub::SnapshotPtr &snapshot);
-    void kickSelected();
-    void pauseSelected(bool pause);
     void openPublishDialog();
     void openSettings();
     void exportLogInteractively();
@@ -91,29 +88,18 @@ protected:
 
 private:
     // Drains and stops (reason Shutdown or Restart), then runs then.
-    void drainEngine(CloseReason reason, std::function<void()> then);
+    void drainEngine(EngineThread::DrainReason reason, std::function<void()> then);
     void showStopped();
-    QWidget *buildOverview();
-    QWidget *buildConnections();
-    QWidget *buildTopics();
-    QWidget *buildHealth();
-    QWidget *buildLog();
-    QWidget *buildCluster();
     void buildActions();
+    void buildStatusBar();
     void updateBanner();
-    void updateOverview(const ConsoleSnapshot &s);
     void updateStatus(const ConsoleSnapshot &s);
-    void selectedChanged();
-    void refreshDetail();
-    quint64 selectedConnection() const;
-    QString selectedClient() const;
     void report(bool ok, const QString &message);
     void restoreState();
     void saveState() const;
-    void applyLogFilter();
 
-    EngineThread *m_engine;
-    Engine::Config m_config;
+    EngineController *m_controller;
+    EngineConfig m_config;
     QStringList m_startProblems;
     QString m_engineError;
     bool m_brokerDown = false;
@@ -122,10 +108,7 @@ private:
     ThroughputHistory m_history;
 
     ConnectionsModel *m_connections;
-    QSortFilterProxyModel *m_connectionsFilter;
-    QSortFilterProxyModel *m_healthSort;
     LogModel *m_log;
-    LogFilterModel *m_logFilter;
     TopicsModel *m_topics;
     NodesModel *m_nodes;
 
@@ -144,48 +127,13 @@ private:
     QLabel *m_statusUptime = nullptr;
     QLabel *m_statusConnections = nullptr;
 
-    // Overview.
-    struct Figure
-    {
-        QLabel *value = nullptr;
-        Sparkline *trend = nullptr;
-    };
-    QHash<QString, Figure> m_figures;
-
-    // Connections.
-    QTableView *m_connectionsView = nullptr;
-    QLineEdit *m_connectionsSearch = nullptr;
-    QSplitter *m_connectionsSplit = nullptr;
-    QLabel *m_detailTitle = nullptr;
-    QTreeWidget *m_detailSubscriptions = nullptr;
-    QPlainTextEdit *m_detailEvents = nullptr;
-    QTimer *m_detailTimer = nullptr;
-
-    // Topics.
-    QTreeView *m_topicsView = nullptr;
-    QSplitter *m_topicsSplit = nullptr;
-    QLineEdit *m_tailFilter = nullptr;
-    QPlainTextEdit *m_tail = nullptr;
-    QToolButton *m_tailPause = nullptr;
-    QLabel *m_tailState = nullptr;
-
-    // Heartbeat health.
-    QLabel *m_healthSummary = nullptr;
-    QTableView *m_healthView = nullptr;
-    QListWidget *m_reaped = nullptr;
-
+    OverviewView *m_overview = nullptr;
+    ConnectionsView *m_connectionsView = nullptr;
+    TopicsView *m_topicsView = nullptr;
+    HealthView *m_healthView = nullptr;
     ThroughputChart *m_chart = nullptr;
-
-    // Log.
-    QComboBox *m_logKind = nullptr;
-    QLineEdit *m_logClient = nullptr;
-    QComboBox *m_logSince = nullptr;
-    QTableView *m_logView = nullptr;
-    bool m_logFollow = true;
-
-    // Cluster.
-    QLabel *m_clusterNote = nullptr;
-    QTableView *m_nodesView = nullptr;
+    LogView *m_logView = nullptr;
+    ClusterView *m_clusterView = nullptr;
 };
 
 } // namespace ssehub

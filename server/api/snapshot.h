@@ -1,9 +1,6 @@
 #pragma once
 
-#include "core/clock.h"
-#include "hub/client.h"
-#include "observe/connectionlog.h"
-#include "proto/event.h"
+#include "logentry.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -79,6 +76,25 @@ struct FilterRow
     int streams = 0; // live streams of clients with it active
 };
 
+// One event as the console shows it (the live tail, a stream's recent events): its values copied
+// out of the engine's event, which stays on the engine thread.
+struct EventRow
+{
+    QByteArray id; // as clients see it
+    QByteArray topic;
+    QByteArray type;
+    QByteArray payload; // compact JSON (shared with the event, not copied)
+    qint64 time = 0; // ms since the epoch
+};
+
+// One subscription of a stream's client (the detail pane).
+struct SubscriptionRow
+{
+    QByteArray filter;
+    QString state; // "active", "paused", ... (Subscription::stateName)
+    qint64 expiresAt = 0; // ms since the epoch; 0: never
+};
+
 // One topic that carried events since the console attached.
 struct TopicRow
 {
@@ -110,7 +126,7 @@ struct ConsoleSnapshot
     std::vector<TopicRow> topics; // by topic
     QList<LogEntry> log; // entries since the previous snapshot
     QByteArray tailFilter;
-    QList<EventPtr> tail; // events matching tailFilter since the previous snapshot
+    QList<EventRow> tail; // events matching tailFilter since the previous snapshot
     quint64 tailDropped = 0; // more than the tail keeps between two snapshots
 };
 using SnapshotPtr = std::shared_ptr<const ConsoleSnapshot>;
@@ -121,8 +137,8 @@ struct StreamDetail
     bool found = false;
     quint64 id = 0;
     QString clientId;
-    QList<Subscription> subscriptions;
-    QList<EventPtr> recentEvents; // newest first, those this stream was sent
+    QList<SubscriptionRow> subscriptions;
+    QList<EventRow> recentEvents; // newest first, those this stream was sent
 };
 
 } // namespace ssehub

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/publishrequest.h"
 #include "proto/event.h"
 
 #include <QObject>
@@ -17,13 +18,6 @@ struct Backlog
 {
     std::unique_ptr<EventHistory> events; // horizon set; the events after the cursor, in order
     bool gap = false; // the cursor is older than what is retained, unknown, or from the future
-};
-
-struct PublishRequest
-{
-    QByteArray topic;
-    QByteArray type;
-    QByteArray payloadJson; // one compact JSON value
 };
 
 struct PublishResult

@@ -2,8 +2,8 @@
 
 #include "broker/localbroker.h"
 #include "core/clock.h"
-#include "core/net.h"
 #include "core/logcategories.h"
+#include "core/net.h"
 #include "http/httpfront.h"
 #include "hub/hub.h"
 #include "hub/subscriptionstore.h"
@@ -47,6 +47,13 @@ void applyLimits(HttpFront::Options *front, const Engine::Config &config)
     front->keepAliveTimeoutMs = config.keepAliveTimeoutMs;
     front->corsOrigins = config.corsOrigins;
     front->allowedHosts = config.allowedHosts;
+}
+
+// The console's copy of an event: values only, so that nothing of the event (its lazily encoded
+// frame) is read on the GUI thread.
+EventRow eventRow(const Event &event)
+{
+    return {event.idText(), event.topic, event.type, event.payload, event.timestamp};
 }
 
 } // namespace
@@ -554,7 +561,8 @@ SnapshotPtr Engine::takeSnapshot()
     m_logSeen = m_log->totalAppended();
     if (m_tailFilter)
         snapshot->tailFilter = m_tailFilter->text();
-    snapshot->tail = std::exchange(m_tail, {});
+    for (const EventPtr &event : std::exchange(m_tail, {}))
+        snapshot->tail.append(eventRow(*event));
     snapshot->tailDropped = std::exchange(m_tailDropped, 0);
     SnapshotPtr shared = std::move(snapshot);
     Q_EMIT snapshotReady(shared);
@@ -655,14 +663,16 @@ StreamDetail Engine::streamDetail(quint64 connectionId) const
     if (c) {
         detail.found = true;
         detail.clientId = c->client()->id;
-        detail.subscriptions = c->client()->subscriptions.values();
+        for (const Subscription &s : c->client()->subscriptions)
+            detail.subscriptions.append(
+                {s.filter.text(), Subscription::stateName(s.state), s.expiresAt});
         const qint64 since = c->connectedAt();
         for (auto it = m_recent.rbegin(); it != m_recent.rend() && detail.recentEvents.size() < 20;
              ++it) {
             const EventPtr &event = *it;
             if (event->timestamp >= since && event->id <= c->lastSentId()
                 && c->client()->matchesActive(event->topic))
-                detail.recentEvents.append(event);
+                detail.recentEvents.append(eventRow(*event));
         }
     }
     return detail;

@@ -1,5 +1,10 @@
-#include "engine/enginethread.h"
+#include "api/enginethread.h"
 
+#include "engine/engine.h"
+#include "hub/hub.h"
+#include "proto/event.h"
+
+#include <QPointer>
 #include <QThread>
 
 namespace ssehub {
@@ -14,7 +19,7 @@ EngineThread::~EngineThread()
     stop();
 }
 
-bool EngineThread::start(const Engine::Config &config, QString *error)
+bool EngineThread::start(const EngineConfig &config, QString *error)
 {
     if (m_engine)
         return true;
@@ -87,9 +92,11 @@ void EngineThread::stop()
     m_thread.reset();
 }
 
-void EngineThread::drainAndStop(CloseReason reason, const QString &cause,
+void EngineThread::drainAndStop(DrainReason drainReason, const QString &cause,
                                 std::function<void()> done)
 {
+    const CloseReason reason
+        = drainReason == DrainReason::Restart ? CloseReason::Restart : CloseReason::Shutdown;
     if (!m_engine) {
         if (done)
             done();
@@ -127,6 +134,103 @@ void EngineThread::post(std::function<void(Engine *)> fn)
     Engine *engine = m_engine;
     QMetaObject::invokeMethod(
         engine, [engine, fn = std::move(fn)] { fn(engine); }, Qt::QueuedConnection);
+}
+
+template<typename R>
+std::function<void(R)> EngineThread::answerTo(QObject *context, std::function<void(R)> done)
+{
+    // The context is checked only in the queued call, on this object's thread (the context's),
+    // where it cannot be deleted between the check and the call; the engine thread never
+    // dereferences it. The engine thread cannot outlive this object (stop() joins it), and a
+    // call queued to this object is dropped if it is gone by then.
+    QPointer<QObject> target(context);
+    return [this, target, done = std::move(done)](R result) {
+        QMetaObject::invokeMethod(
+            this,
+            [target, done, result = std::move(result)] {
+                if (target && done)
+                    done(result);
+            },
+            Qt::QueuedConnection);
+    };
+}
+
+template<typename R>
+void EngineThread::request(std::function<R(Engine *)> fn, QObject *context,
+                           std::function<void(R)> done)
+{
+    post([fn = std::move(fn), answer = answerTo<R>(context, std::move(done))](Engine *engine) {
+        answer(fn(engine));
+    });
+}
+
+void EngineThread::kick(quint64 streamId, QObject *context, std::function<void(bool)> done)
+{
+    request<bool>([streamId](Engine *e) { return e->hub() && e->hub()->kick(streamId); }, context,
+                  std::move(done));
+}
+
+void EngineThread::setClientPaused(const QString &clientId, bool paused, QObject *context,
+                                   std::function<void(const QString &)> done)
+{
+    request<QString>(
+        [clientId, paused](Engine *e) {
+            const Hub::Answer answer = e->setClientPaused(clientId, paused);
+            return answer.status < 300 ? QString() : answer.error;
+        },
+        context, std::function<void(QString)>(std::move(done)));
+}
+
+void EngineThread::streamDetail(quint64 streamId, QObject *context,
+                                std::function<void(const StreamDetail &)> done)
+{
+    request<StreamDetail>([streamId](Engine *e) { return e->streamDetail(streamId); }, context,
+                          std::function<void(StreamDetail)>(std::move(done)));
+}
+
+void EngineThread::setTail(const QByteArray &filter, QObject *context,
+                           std::function<void(const QString &)> done)
+{
+    request<QString>([filter](Engine *e) { return e->setTail(filter); }, context,
+                     std::function<void(QString)>(std::move(done)));
+}
+
+void EngineThread::publish(const PublishRequest &request, QObject *context,
+                           std::function<void(const PublishOutcome &)> done)
+{
+    post([request,
+          answer = answerTo<PublishOutcome>(
+              context, std::function<void(PublishOutcome)>(std::move(done)))](Engine *e) {
+        e->publish(request, [answer](const PublishResult &result) {
+            answer({result.ok, result.ok ? formatEventId(result.id) : QByteArray(),
+                    result.delivered, result.error});
+        });
+    });
+}
+
+void EngineThread::reloadAccess(QObject *context, std::function<void(bool, const QString &)> done)
+{
+    using Result = std::pair<bool, QString>;
+    request<Result>(
+        [](Engine *e) {
+            bool ok = false;
+            const QString message = e->reloadAccess(&ok);
+            return Result(ok, message);
+        },
+        context, [done = std::move(done)](const Result &r) { done(r.first, r.second); });
+}
+
+void EngineThread::reconfigure(const EngineConfig &config, QObject *context,
+                               std::function<void(bool, const QString &)> done)
+{
+    using Result = std::pair<bool, QString>;
+    request<Result>(
+        [config](Engine *e) {
+            bool ok = false;
+            const QString message = e->reconfigure(config, &ok);
+            return Result(ok, message);
+        },
+        context, [done = std::move(done)](const Result &r) { done(r.first, r.second); });
 }
 
 } // namespace ssehub

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "api/logentry.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QJsonObject>
@@ -10,52 +12,6 @@
 #include <deque>
 
 namespace ssehub {
-
-// What happened to a connection, kept for the console, the export and the operator's log.
-struct LogEntry
-{
-    enum class Kind {
-        Connect,
-        Disconnect,
-        SlowConsumer,
-        Kick,
-        Subscribe,
-        Unsubscribe,
-        Transition,
-        AuthFailure,
-        Broker // not a connection's: Redis was unreachable (reason, detail: from, to, refused)
-    };
-    static constexpr int KindCount = int(Kind::Broker) + 1;
-
-    // Bounds of the text fields in UTF-8 bytes; longer text is cut and ends with a marker that
-    // says how much was left out ("... (+N bytes)", for lists "... (+N more)").
-    static constexpr qsizetype MaxFieldBytes = 512; // client_id, remote, user_agent, reason
-    static constexpr qsizetype MaxDetailBytes = 2048;
-
-    qint64 time = 0; // ms since the epoch
-    Kind kind = Kind::Connect;
-    quint64 count = 1; // occurrences this entry stands for (coalesced auth failures)
-    quint64 connectionId = 0;
-    QString clientId;
-    QString remoteAddress;
-    QString userAgent;
-    QString reason;
-    QString detail;
-
-    static QString kindName(Kind kind);
-    static bool kindFromName(QStringView name, Kind *kind);
-    QJsonObject toJson() const;
-    // Cuts every text field to its bound.
-    void bound();
-    // Approximate memory the entry holds, for the log's byte bound.
-    qsizetype bytes() const;
-    // `text` cut to at most maxBytes of UTF-8 (at a character boundary) with "... (+N bytes)".
-    static QString clipped(const QString &text, qsizetype maxBytes);
-    // The items joined by spaces, as many as fit in maxBytes, then "... (+N more)".
-    static QString listText(const QList<QByteArray> &items, qsizetype maxBytes = MaxDetailBytes);
-    // The address part of "address:port", "[v6]:port" or an address alone.
-    static QString hostOf(const QString &remote);
-};
 
 // A bounded in-memory log: the newest entries within a count and a byte bound, each entry's
 // fields bounded too. Auth failures are coalesced so that unauthenticated traffic cannot push

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/logexport.h"
 #include "observe/connectionlog.h"
 
 #include <QFile>
@@ -8,16 +9,6 @@
 #include <QTimer>
 
 namespace ssehub {
-
-// The connection log as files: CSV for spreadsheets and JSON Lines for tools. Both carry the
-// same columns: time (ISO 8601, UTC, milliseconds), kind, connection, client_id, remote,
-// user_agent, reason, detail, count (how many occurrences a coalesced entry stands for; else 1).
-enum class LogFormat { Csv, JsonLines };
-
-// "csv" or "jsonl" (also "ndjson"); false for anything else.
-bool logFormatFromName(QStringView name, LogFormat *format);
-// By the file's extension: .csv is CSV, anything else JSON Lines.
-LogFormat logFormatForPath(const QString &path);
 
 // One CSV line (CRLF-terminated, RFC 4180 quoting; a cell with ';' is quoted too). A cell that a
 // spreadsheet would read as a formula (=, +, -, @, tab or CR first) gets a leading apostrophe:
@@ -28,9 +19,6 @@ QByteArray logCsvRow(const LogEntry &entry);
 QByteArray logJsonLine(const LogEntry &entry);
 // The whole export; CSV starts with a UTF-8 byte order mark so that spreadsheets pick UTF-8.
 QByteArray exportLog(const QList<LogEntry> &entries, LogFormat format);
-// Writes the export atomically (a temporary file renamed over `path`); false with a message.
-bool writeLogExport(const QString &path, const QList<LogEntry> &entries, LogFormat format,
-                    QString *error);
 
 // Which entries an export or a view wants; empty fields match everything.
 struct LogQuery

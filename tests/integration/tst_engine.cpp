@@ -1,7 +1,8 @@
 // The engine over real sockets on 127.0.0.1: streams, publish, replay, reset, heartbeat, cleanup,
 // slow consumers, limits, CORS, kicks and the engine thread.
+#include "api/enginethread.h"
 #include "broker/localbroker.h"
-#include "engine/enginethread.h"
+#include "engine/engine.h"
 #include "http/httpfront.h"
 #include "httpclient.h"
 #include "hub/hub.h"
@@ -1232,6 +1233,18 @@ void TestEngine::engineThread()
     QCOMPARE(s.connections, 1);
     QVERIFY(s.revision > 0);
     QCOMPARE(s.broker, QStringLiteral("embedded"));
+
+    // An answer reaches its callback only if the context still exists when it arrives (looked
+    // at on this thread); answers arrive in order, so the second one is the marker.
+    bool lateAnswer = false;
+    auto *gone = new QObject;
+    thread.streamDetail(1, gone, [&lateAnswer](const StreamDetail &) { lateAnswer = true; });
+    delete gone;
+    QObject alive;
+    bool marker = false;
+    thread.streamDetail(1, &alive, [&marker](const StreamDetail &) { marker = true; });
+    QTRY_VERIFY(marker);
+    QVERIFY(!lateAnswer);
 
     // A second engine on the same port fails with a message naming the address.
     EngineThread second;

@@ -1,19 +1,21 @@
 // The console against a real engine on its own thread (offscreen platform): real SSE clients on
 // 127.0.0.1, the window's own buttons and dialogs, files written by the export.
-#include "connectionsmodel.h"
+#include "api/enginethread.h"
 #include "consolesettings.h"
-#include "engine/enginethread.h"
+#include "core/clock.h"
+#include "dialogs/publishdialog.h"
+#include "dialogs/settingsdialog.h"
+#include "engine/engine.h"
 #include "httpclient.h"
 #include "hub/hub.h"
-#include "logmodel.h"
 #include "mainwindow.h"
-#include "nodesmodel.h"
-#include "publishdialog.h"
+#include "models/connectionsmodel.h"
+#include "models/logmodel.h"
+#include "models/nodesmodel.h"
+#include "models/topicsmodel.h"
 #include "redisserver.h"
-#include "settingsdialog.h"
 #include "sseclient.h"
-#include "throughputchart.h"
-#include "topicsmodel.h"
+#include "widgets/throughputchart.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,13 +1,13 @@
 // The console's models without a window: diffs, filters, rates, exports.
-#include "connectionsmodel.h"
 #include "engine/engine.h"
 #include "hub/hub.h"
-#include "logmodel.h"
-#include "nodesmodel.h"
+#include "models/connectionsmodel.h"
+#include "models/logmodel.h"
+#include "models/nodesmodel.h"
+#include "models/topicsmodel.h"
 #include "observe/logexport.h"
 #include "slowreader.h"
-#include "throughputhistory.h"
-#include "topicsmodel.h"
+#include "widgets/throughputhistory.h"
 
 #include <QAbstractItemModelTester>
 #include <QBrush>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/snapshot.h"
-#include "keyedtablemodel.h"
+#include "models/keyedtablemodel.h"
+#include "snapshot.h"
 
 #include <QColor>
 

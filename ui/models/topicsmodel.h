@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/snapshot.h"
+#include "snapshot.h"
 
 #include <QHash>
 #include <QStandardItemModel>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "throughputhistory.h"
+#include "widgets/throughputhistory.h"
 
 #include <QWidget>
 

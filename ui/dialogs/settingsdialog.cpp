@@ -1,6 +1,6 @@
 #include "settingsdialog.h"
 
-#include "redis/redisbroker.h"
+#include "validation.h"
 
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -14,7 +14,7 @@
 
 namespace ssehub {
 
-SettingsDialog::SettingsDialog(const Engine::Config &config, QWidget *parent)
+SettingsDialog::SettingsDialog(const EngineConfig &config, QWidget *parent)
     : QDialog(parent)
     , m_config(config)
     , m_address(new QLineEdit(config.listenAddress.toString(), this))
@@ -91,7 +91,7 @@ QLineEdit *SettingsDialog::fileField(const QString &label, const QString &value)
     return edit;
 }
 
-QString SettingsDialog::apply(Engine::Config *config) const
+QString SettingsDialog::apply(EngineConfig *config) const
 {
     QHostAddress address;
     const QString host = m_address->text().trimmed();
@@ -104,9 +104,8 @@ QString SettingsDialog::apply(Engine::Config *config) const
             .arg(host);
     const QString redis = m_redis->text().trimmed();
     if (!redis.isEmpty()) {
-        RedisConnection::Options parsed;
         QString error;
-        if (!RedisBroker::parseUrl(redis, &parsed, &error))
+        if (!checkRedisUrl(redis, &error))
             return tr("Redis URL: %1").arg(error);
     }
     for (const QLineEdit *file : {m_secret, m_acl}) {

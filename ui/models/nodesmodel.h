@@ -1,6 +1,6 @@
 #pragma once
 
-#include "keyedtablemodel.h"
+#include "models/keyedtablemodel.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "broker/broker.h"
+#include "publishrequest.h"
 
 #include <QDialog>
 

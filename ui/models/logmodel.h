@@ -1,6 +1,6 @@
 #pragma once
 
-#include "observe/connectionlog.h"
+#include "logentry.h"
 
 #include <QAbstractTableModel>
 #include <QSet>

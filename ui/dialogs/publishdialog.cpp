@@ -1,7 +1,5 @@
 #include "publishdialog.h"
 
-#include "http/httpfront.h"
-
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QJsonArray>
@@ -12,8 +10,6 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-
-#include <limits>
 
 namespace ssehub {
 
@@ -79,10 +75,7 @@ QString PublishDialog::validate(const QString &topic, const QString &type, const
     if (!type.isEmpty())
         body.insert(QStringLiteral("type"), type);
     PublishRequest parsed;
-    int status = 0;
-    const QString problem
-        = parsePublishBody("application/json", QJsonDocument(body).toJson(QJsonDocument::Compact),
-                           std::numeric_limits<qint64>::max(), &parsed, &status);
+    const QString problem = parsePublishRequest(body, &parsed);
     if (!problem.isEmpty())
         return problem;
     if (request)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/engine.h"
+#include "engineconfig.h"
 
 #include <QDialog>
 
@@ -19,12 +19,12 @@ class SettingsDialog : public QDialog
     Q_OBJECT
 
 public:
-    explicit SettingsDialog(const Engine::Config &config, QWidget *parent = nullptr);
+    explicit SettingsDialog(const EngineConfig &config, QWidget *parent = nullptr);
 
     // The edited configuration (valid once accepted).
-    Engine::Config config() const { return m_config; }
+    EngineConfig config() const { return m_config; }
     // Checks the fields and fills config; an empty string when they are valid.
-    QString apply(Engine::Config *config) const;
+    QString apply(EngineConfig *config) const;
 
 public Q_SLOTS:
     void accept() override;
@@ -32,7 +32,7 @@ public Q_SLOTS:
 private:
     QLineEdit *fileField(const QString &name, const QString &value);
 
-    Engine::Config m_config;
+    EngineConfig m_config;
     QLineEdit *m_address;
     QSpinBox *m_port;
     QSpinBox *m_heartbeat;

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace ssehub {
+
+// The engine's own rules for what ui/ and app/ check before they hand a value to it, so that a
+// value refused here is exactly one the engine would refuse. Each returns an empty string (or
+// true) when valid, otherwise what is wrong.
+
+// A concrete topic (what is published); defined with the topic rules (proto/topicfilter).
+QString validateTopic(const QByteArray &topic);
+// A client id (1-128 bytes of UTF-8, no control characters); defined in hub/client.
+QString validateClientId(const QByteArray &id);
+// redis://[:password@]host[:port][/db], as cluster mode parses it.
+bool checkRedisUrl(const QString &url, QString *error);
+
+} // namespace ssehub

@@ -1,0 +1,185 @@
+#include "connectionsview.h"
+
+#include "enginecontroller.h"
+#include "models/connectionsmodel.h"
+#include "widgets/tables.h"
+
+#include <QClipboard>
+#include <QDateTime>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace ssehub {
+
+ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *controller,
+                                 QWidget *parent)
+    : QWidget(parent)
+    , m_controller(controller)
+    , m_filter(new QSortFilterProxyModel(this))
+{
+    setObjectName(QStringLiteral("connectionsPage"));
+    m_filter->setSourceModel(model);
+    m_filter->setSortRole(ConnectionsModel::SortRole);
+    m_filter->setFilterKeyColumn(-1);
+    m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
+
+    auto *layout = new QVBoxLayout(this);
+    auto *top = new QHBoxLayout;
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("connectionsSearch"));
+    m_search->setPlaceholderText(tr("Filter by client id, address, user agent, topic…"));
+    m_search->setClearButtonEnabled(true);
+    connect(m_search, &QLineEdit::textChanged, m_filter,
+            &QSortFilterProxyModel::setFilterFixedString);
+    top->addWidget(m_search, 1);
+    auto addButton = [&](const QString &text, const QString &name, auto slot) {
+        auto *button = new QPushButton(text, this);
+        button->setObjectName(name);
+        connect(button, &QPushButton::clicked, this, slot);
+        top->addWidget(button);
+        return button;
+    };
+    addButton(tr("Disconnect"), QStringLiteral("kickButton"), [this] { kickSelected(); });
+    addButton(tr("Pause"), QStringLiteral("pauseButton"), [this] { pauseSelected(true); });
+    addButton(tr("Resume"), QStringLiteral("resumeButton"), [this] { pauseSelected(false); });
+    addButton(tr("Copy id"), QStringLiteral("copyIdButton"), [this] {
+        if (const QString client = selectedClient(); !client.isEmpty())
+            QGuiApplication::clipboard()->setText(client);
+    });
+    layout->addLayout(top);
+
+    m_view = makeTable(m_filter, QStringLiteral("connectionsView"), this);
+    m_view->sortByColumn(ConnectionsModel::Id, Qt::AscendingOrder);
+    setColumnWidths(m_view, {7, 16, 21, 24, 20, 19, 11, 11, 11, 10, 10, 9});
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ConnectionsView::selectedChanged);
+
+    auto *detail = new QWidget(this);
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    m_detailTitle
+        = new QLabel(tr("Select a stream to see its subscriptions and last events."), detail);
+    m_detailTitle->setObjectName(QStringLiteral("detailTitle"));
+    m_detailSubscriptions = new QTreeWidget(detail);
+    m_detailSubscriptions->setObjectName(QStringLiteral("detailSubscriptions"));
+    m_detailSubscriptions->setHeaderLabels({tr("Filter"), tr("State"), tr("Expires")});
+    m_detailSubscriptions->setRootIsDecorated(false);
+    m_detailEvents = new QPlainTextEdit(detail);
+    m_detailEvents->setObjectName(QStringLiteral("detailEvents"));
+    m_detailEvents->setReadOnly(true);
+    auto *detailSplit = new QSplitter(Qt::Horizontal, detail);
+    detailSplit->addWidget(m_detailSubscriptions);
+    detailSplit->addWidget(m_detailEvents);
+    detailLayout->addWidget(m_detailTitle);
+    detailLayout->addWidget(detailSplit, 1);
+
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->setObjectName(QStringLiteral("connectionsSplit"));
+    m_split->addWidget(m_view);
+    m_split->addWidget(detail);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 1);
+    layout->addWidget(m_split, 1);
+
+    m_detailTimer = new QTimer(this);
+    m_detailTimer->setInterval(1000);
+    connect(m_detailTimer, &QTimer::timeout, this, &ConnectionsView::refreshDetail);
+}
+
+quint64 ConnectionsView::selectedConnection() const
+{
+    const QModelIndex current = m_view->currentIndex();
+    return current.isValid() ? current.data(ConnectionsModel::IdRole).toULongLong() : 0;
+}
+
+QString ConnectionsView::selectedClient() const
+{
+    const QModelIndex current = m_view->currentIndex();
+    return current.isValid() ? current.data(ConnectionsModel::ClientRole).toString() : QString();
+}
+
+void ConnectionsView::kickSelected()
+{
+    if (const quint64 id = selectedConnection())
+        m_controller->kick(id);
+}
+
+void ConnectionsView::pauseSelected(bool pause)
+{
+    if (const QString client = selectedClient(); !client.isEmpty())
+        m_controller->setClientPaused(client, pause);
+}
+
+void ConnectionsView::selectedChanged()
+{
+    refreshDetail();
+    if (selectedConnection())
+        m_detailTimer->start();
+    else
+        m_detailTimer->stop();
+}
+
+void ConnectionsView::refreshDetail()
+{
+    const quint64 id = selectedConnection();
+    if (!id)
+        return;
+    m_controller->streamDetail(id, this, [this](const StreamDetail &d) {
+        if (d.id != selectedConnection())
+            return;
+        if (!d.found) {
+            m_detailTitle->setText(tr("Stream %1 has ended.").arg(d.id));
+            return;
+        }
+        m_detailTitle->setText(tr("Stream %1 of client %2").arg(d.id).arg(d.clientId));
+        m_detailSubscriptions->clear();
+        for (const SubscriptionRow &s : d.subscriptions) {
+            auto *item = new QTreeWidgetItem(m_detailSubscriptions);
+            item->setText(0, QString::fromUtf8(s.filter));
+            item->setText(1, s.state);
+            item->setText(2,
+                          s.expiresAt
+                              ? QDateTime::fromMSecsSinceEpoch(s.expiresAt).toString(Qt::ISODate)
+                              : tr("never"));
+        }
+        QStringList lines;
+        for (const EventRow &e : d.recentEvents)
+            lines << QStringLiteral("%1  %2  %3  %4")
+                         .arg(QString::fromLatin1(e.id), QString::fromUtf8(e.topic),
+                              QString::fromUtf8(e.type), QString::fromUtf8(e.payload.left(300)));
+        if (lines.isEmpty())
+            lines << tr("No recent events for this stream.");
+        m_detailEvents->setPlainText(lines.join(QLatin1Char('\n')));
+    });
+}
+
+void ConnectionsView::restoreState(const QSettings &settings)
+{
+    m_view->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("connectionsHeader")).toByteArray());
+    if (settings.contains(QStringLiteral("connectionsSplit")))
+        m_split->restoreState(settings.value(QStringLiteral("connectionsSplit")).toByteArray());
+    else
+        m_split->setSizes({480, 180});
+}
+
+void ConnectionsView::saveState(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("connectionsHeader"), m_view->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("connectionsSplit"), m_split->saveState());
+}
+
+} // namespace ssehub

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QSettings;
+class QSortFilterProxyModel;
+class QSplitter;
+class QTableView;
+class QTimer;
+class QTreeWidget;
+QT_END_NAMESPACE
+
+namespace ssehub {
+
+class ConnectionsModel;
+class EngineController;
+
+// The live streams: a searchable table, the operator's actions on the selected stream or its
+// client, and a detail pane (subscriptions, last events) refreshed once a second.
+class ConnectionsView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    ConnectionsView(ConnectionsModel *model, EngineController *controller,
+                    QWidget *parent = nullptr);
+
+    void kickSelected();
+    void pauseSelected(bool pause);
+
+    void restoreState(const QSettings &settings);
+    void saveState(QSettings &settings) const;
+
+private:
+    void selectedChanged();
+    void refreshDetail();
+    quint64 selectedConnection() const;
+    QString selectedClient() const;
+
+    EngineController *m_controller;
+    QSortFilterProxyModel *m_filter;
+    QTableView *m_view = nullptr;
+    QLineEdit *m_search = nullptr;
+    QSplitter *m_split = nullptr;
+    QLabel *m_detailTitle = nullptr;
+    QTreeWidget *m_detailSubscriptions = nullptr;
+    QPlainTextEdit *m_detailEvents = nullptr;
+    QTimer *m_detailTimer = nullptr;
+};
+
+} // namespace ssehub

@@ -1,0 +1,160 @@
+#include "topicsview.h"
+
+#include "enginecontroller.h"
+#include "models/topicsmodel.h"
+
+#include <QClipboard>
+#include <QDateTime>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace ssehub {
+
+TopicsView::TopicsView(TopicsModel *model, EngineController *controller, QWidget *parent)
+    : QWidget(parent)
+    , m_controller(controller)
+    , m_topics(model)
+{
+    setObjectName(QStringLiteral("topicsPage"));
+    auto *layout = new QVBoxLayout(this);
+    m_view = new QTreeView(this);
+    m_view->setObjectName(QStringLiteral("topicsView"));
+    m_view->setModel(m_topics);
+    m_view->setUniformRowHeights(true);
+    m_view->setAlternatingRowColors(true);
+    m_view->header()->setStretchLastSection(true);
+    m_view->header()->resizeSection(TopicsModel::Level, 220);
+    // New levels open as they appear (a tree of a few hundred nodes stays readable).
+    connect(m_topics, &QAbstractItemModel::rowsInserted, m_view, [this](const QModelIndex &parent) {
+        if (!parent.isValid() || m_topics->rowCount(parent) < 50)
+            m_view->expand(parent);
+    });
+
+    auto *actions = new QHBoxLayout;
+    auto *publish = new QPushButton(tr("Publish test event…"), this);
+    publish->setObjectName(QStringLiteral("topicsPublish"));
+    connect(publish, &QPushButton::clicked, this, &TopicsView::publishRequested);
+    m_tailFilter = new QLineEdit(this);
+    m_tailFilter->setObjectName(QStringLiteral("tailFilter"));
+    m_tailFilter->setPlaceholderText(tr("Topic or filter to tail, e.g. sensor/+/data"));
+    auto *tail = new QPushButton(tr("Tail"), this);
+    tail->setObjectName(QStringLiteral("tailStart"));
+    connect(tail, &QPushButton::clicked, this, [this] { startTail(m_tailFilter->text()); });
+    connect(m_tailFilter, &QLineEdit::returnPressed, this,
+            [this] { startTail(m_tailFilter->text()); });
+    auto *stop = new QPushButton(tr("Stop"), this);
+    connect(stop, &QPushButton::clicked, this, &TopicsView::stopTail);
+    actions->addWidget(publish);
+    actions->addSpacing(16);
+    actions->addWidget(m_tailFilter, 1);
+    actions->addWidget(tail);
+    actions->addWidget(stop);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) {
+                const QModelIndex first = current.siblingAtColumn(0);
+                m_tailFilter->setText(
+                    QString::fromUtf8(first.data(TopicsModel::PathRole).toByteArray()));
+            });
+
+    auto *tailBox = new QWidget(this);
+    auto *tailLayout = new QVBoxLayout(tailBox);
+    tailLayout->setContentsMargins(0, 0, 0, 0);
+    auto *tailBar = new QHBoxLayout;
+    m_tailState = new QLabel(tr("No live tail."), tailBox);
+    m_tailState->setObjectName(QStringLiteral("tailState"));
+    m_tailPause = new QToolButton(tailBox);
+    m_tailPause->setText(tr("Pause"));
+    m_tailPause->setCheckable(true);
+    m_tailPause->setObjectName(QStringLiteral("tailPause"));
+    auto *clear = new QToolButton(tailBox);
+    clear->setText(tr("Clear"));
+    auto *copy = new QToolButton(tailBox);
+    copy->setText(tr("Copy"));
+    tailBar->addWidget(m_tailState, 1);
+    tailBar->addWidget(m_tailPause);
+    tailBar->addWidget(clear);
+    tailBar->addWidget(copy);
+    m_tail = new QPlainTextEdit(tailBox);
+    m_tail->setObjectName(QStringLiteral("tailText"));
+    m_tail->setReadOnly(true);
+    m_tail->setMaximumBlockCount(2000);
+    m_tail->setLineWrapMode(QPlainTextEdit::NoWrap);
+    connect(clear, &QToolButton::clicked, m_tail, &QPlainTextEdit::clear);
+    connect(copy, &QToolButton::clicked, this,
+            [this] { QGuiApplication::clipboard()->setText(m_tail->toPlainText()); });
+    tailLayout->addLayout(tailBar);
+    tailLayout->addWidget(m_tail, 1);
+
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->setObjectName(QStringLiteral("topicsSplit"));
+    m_split->addWidget(m_view);
+    m_split->addWidget(tailBox);
+    m_split->setStretchFactor(0, 2);
+    m_split->setStretchFactor(1, 1);
+    layout->addLayout(actions);
+    layout->addWidget(m_split, 1);
+}
+
+QString TopicsView::tailFilterText() const
+{
+    return m_tailFilter->text();
+}
+
+void TopicsView::startTail(const QString &filter)
+{
+    m_controller->startTail(filter, this,
+                            [this](const QString &state) { m_tailState->setText(state); });
+}
+
+void TopicsView::stopTail()
+{
+    m_controller->stopTail();
+    m_tailState->setText(tr("No live tail."));
+}
+
+void TopicsView::applySnapshot(const ConsoleSnapshot &s)
+{
+    if (!s.tail.isEmpty() && !m_tailPause->isChecked()) {
+        QString lines;
+        for (const EventRow &e : s.tail) {
+            lines += QDateTime::fromMSecsSinceEpoch(e.time).toString(QStringLiteral("HH:mm:ss.zzz"))
+                + QLatin1Char(' ') + QString::fromUtf8(e.topic)
+                + (e.type.isEmpty()
+                       ? QString()
+                       : QLatin1String(" [") + QString::fromUtf8(e.type) + QLatin1Char(']'))
+                + QLatin1Char(' ') + QString::fromUtf8(e.payload.left(2000)) + QLatin1Char('\n');
+        }
+        lines.chop(1);
+        m_tail->appendPlainText(lines);
+    }
+    if (s.tailDropped > 0 && !m_tailPause->isChecked())
+        m_tail->appendPlainText(tr("… %n event(s) not shown (more than the tail keeps per update)",
+                                   nullptr, int(s.tailDropped)));
+}
+
+void TopicsView::restoreState(const QSettings &settings)
+{
+    m_view->header()->restoreState(settings.value(QStringLiteral("topicsHeader")).toByteArray());
+    if (settings.contains(QStringLiteral("topicsSplit")))
+        m_split->restoreState(settings.value(QStringLiteral("topicsSplit")).toByteArray());
+    else
+        m_split->setSizes({420, 220});
+}
+
+void TopicsView::saveState(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("topicsHeader"), m_view->header()->saveState());
+    settings.setValue(QStringLiteral("topicsSplit"), m_split->saveState());
+}
+
+} // namespace ssehub
