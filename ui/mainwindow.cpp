@@ -5,7 +5,7 @@
 #include "format.h"
 #include "logmodel.h"
 #include "nodesmodel.h"
-#include "observe/logexport.h"
+#include "observe/logformat.h"
 #include "publishdialog.h"
 #include "settingsdialog.h"
 #include "sparkline.h"

@@ -4,7 +4,7 @@
 #include "hub/hub.h"
 #include "logmodel.h"
 #include "nodesmodel.h"
-#include "observe/logexport.h"
+#include "observe/logformat.h"
 #include "slowreader.h"
 #include "throughputhistory.h"
 #include "topicsmodel.h"

@@ -2,16 +2,17 @@
 
 #include "observe/connectionlog.h"
 
-#include <QFile>
 #include <QList>
 #include <QSet>
-#include <QTimer>
 
 namespace ssehub {
 
-// The connection log as files: CSV for spreadsheets and JSON Lines for tools. Both carry the
-// same columns: time (ISO 8601, UTC, milliseconds), kind, connection, client_id, remote,
-// user_agent, reason, detail, count (how many occurrences a coalesced entry stands for; else 1).
+// The connection log's rows for other programs: CSV for spreadsheets and JSON Lines for tools,
+// one row per LogEntry, the whole export, and which entries an export holds (LogQuery). The log
+// itself is ConnectionLog (connectionlog.h); the file it is written to as it grows is
+// RollingLogFile (rollingfile.h). Both formats carry the same columns: time (ISO 8601, UTC,
+// milliseconds), kind, connection, client_id, remote, user_agent, reason, detail, count (how many
+// occurrences a coalesced entry stands for; else 1).
 enum class LogFormat { Csv, JsonLines };
 
 // "csv" or "jsonl" (also "ndjson"); false for anything else.
@@ -43,35 +44,6 @@ struct LogQuery
 
     bool matches(const LogEntry &entry) const;
     QList<LogEntry> apply(const QList<LogEntry> &entries) const;
-};
-
-// The optional log file: JSON Lines appended as entries arrive, flushed once a second, renamed
-// to <file>.1 (and older ones shifted up to <file>.<keep>) when it reaches maxBytes.
-class RollingLogFile : public QObject
-{
-    Q_OBJECT
-
-public:
-    RollingLogFile(const QString &path, qint64 maxBytes, int keep, QObject *parent = nullptr);
-    ~RollingLogFile() override;
-
-    // Opens (appending) or creates the file; false with a message.
-    bool open(QString *error);
-    void append(const LogEntry &entry);
-    void flush();
-    QString path() const { return m_file.fileName(); }
-    // The last write problem (disk full, removed directory), or empty.
-    QString problem() const { return m_problem; }
-
-private:
-    void rotate();
-
-    QFile m_file;
-    qint64 m_maxBytes;
-    int m_keep;
-    qint64 m_size = 0;
-    QTimer m_flush;
-    QString m_problem;
 };
 
 } // namespace ssehub
