@@ -4,21 +4,20 @@
 #include "core/clock.h"
 #include "core/logcategories.h"
 #include "core/net.h"
+#include "engine/accessfiles.h"
 #include "http/httpfront.h"
 #include "hub/hub.h"
+#include "observe/snapshotbuilder.h"
 #include "hub/subscriptionstore.h"
-#include "observe/metrics.h"
+#include "observe/logformat.h"
+#include "observe/rollingfile.h"
 #include "proto/topicfilter.h"
 #include "redis/clusterstate.h"
 #include "redis/redisbroker.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QJsonDocument>
-#include <QSslCertificate>
-#include <QSslKey>
 #include <QSysInfo>
 #include <QThread>
 
@@ -47,13 +46,6 @@ void applyLimits(HttpFront::Options *front, const Engine::Config &config)
     front->keepAliveTimeoutMs = config.keepAliveTimeoutMs;
     front->corsOrigins = config.corsOrigins;
     front->allowedHosts = config.allowedHosts;
-}
-
-// The console's copy of an event: values only, so that nothing of the event (its lazily encoded
-// frame) is read on the GUI thread.
-EventRow eventRow(const Event &event)
-{
-    return {event.idText(), event.topic, event.type, event.payload, event.timestamp};
 }
 
 } // namespace
@@ -129,7 +121,7 @@ bool Engine::start(QString *error)
     });
     // The hub enforces the rules too, from the first stored subscription it loads.
     Authenticator authenticator;
-    if (!loadAuthenticator(&authenticator, error))
+    if (!AccessFiles::loadAuthenticator(m_config, &authenticator, error))
         return false;
     m_hub->setAuthenticator(authenticator);
     if (m_redis) {
@@ -178,7 +170,7 @@ bool Engine::start(QString *error)
     if (!m_config.tlsCertFile.isEmpty() || !m_config.tlsKeyFile.isEmpty()
         || !m_config.tlsClientCaFile.isEmpty()) {
         QSslConfiguration tls;
-        if (!loadTls(&tls, error))
+        if (!AccessFiles::loadTls(m_config, &tls, error))
             return false;
         frontOptions.tls = tls;
     }
@@ -250,117 +242,14 @@ bool Engine::start(QString *error)
     // Console snapshots: the timer runs only while a console is attached.
     m_snapshotTimer.setInterval(qMax(50, m_config.statsIntervalMs));
     connect(&m_snapshotTimer, &QTimer::timeout, this, &Engine::takeSnapshot);
-    if (m_consoleAttached)
+    if (m_activity.isWatched())
         m_snapshotTimer.start();
-    return true;
-}
-
-bool Engine::loadTls(QSslConfiguration *out, QString *error) const
-{
-    if (m_config.tlsCertFile.isEmpty() || m_config.tlsKeyFile.isEmpty()) {
-        *error = QStringLiteral("HTTPS needs both --tls-cert and --tls-key");
-        return false;
-    }
-    const QList<QSslCertificate> chain = QSslCertificate::fromPath(m_config.tlsCertFile);
-    if (chain.isEmpty()) {
-        *error = QStringLiteral("no PEM certificate in %1").arg(m_config.tlsCertFile);
-        return false;
-    }
-    QFile keyFile(m_config.tlsKeyFile);
-    if (!keyFile.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the TLS key %1: %2")
-                     .arg(m_config.tlsKeyFile, keyFile.errorString());
-        return false;
-    }
-    const QByteArray pem = keyFile.readAll();
-    QSslKey key(pem, QSsl::Rsa);
-    if (key.isNull())
-        key = QSslKey(pem, QSsl::Ec);
-    if (key.isNull()) {
-        *error = QStringLiteral("no unencrypted PEM RSA or EC private key in %1")
-                     .arg(m_config.tlsKeyFile);
-        return false;
-    }
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setLocalCertificateChain(chain);
-    tls.setPrivateKey(key);
-    tls.setProtocol(QSsl::TlsV1_2OrLater);
-    if (!m_config.tlsClientCaFile.isEmpty()) {
-        const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_config.tlsClientCaFile);
-        if (cas.isEmpty()) {
-            *error = QStringLiteral("no PEM certificate in the client CA file %1")
-                         .arg(m_config.tlsClientCaFile);
-            return false;
-        }
-        tls.setCaCertificates(cas); // only these: the system's CAs sign no client of ours
-        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
-    } else {
-        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
-    }
-    *out = tls;
-    return true;
-}
-
-bool Engine::loadAuthenticator(Authenticator *out, QString *error) const
-{
-    Authenticator::Options authOptions;
-    authOptions.clientCertificates = !m_config.tlsClientCaFile.isEmpty();
-    authOptions.cookieName = m_config.jwtCookie;
-    authOptions.leewayMs = m_config.jwtLeewayMs;
-    authOptions.allowTokensWithoutExp = m_config.allowTokensWithoutExp;
-    if (!m_config.jwtSecretFile.isEmpty()) {
-        QFile file(m_config.jwtSecretFile);
-        if (!file.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read the JWT secret file %1: %2")
-                         .arg(m_config.jwtSecretFile, file.errorString());
-            return false;
-        }
-        QByteArray secret = file.read(4096);
-        while (secret.endsWith('\n') || secret.endsWith('\r'))
-            secret.chop(1);
-        if (secret.size() < 32) {
-            *error = QStringLiteral("the JWT secret in %1 is %2 bytes; HS256 needs at least 32 "
-                                    "(e.g. head -c 48 /dev/urandom | base64 > %1)")
-                         .arg(m_config.jwtSecretFile)
-                         .arg(secret.size());
-            return false;
-        }
-        authOptions.jwtSecret = secret;
-    }
-    if (!m_config.aclFile.isEmpty()) {
-        QString problem;
-        authOptions.acl = Acl::fromFile(m_config.aclFile, &problem);
-        if (!problem.isEmpty()) {
-            *error = problem;
-            return false;
-        }
-    }
-
-    *out = Authenticator(authOptions);
     return true;
 }
 
 QStringList Engine::accessWarnings(const Authenticator &auth, const QStringList &corsOrigins)
 {
-    QStringList warnings;
-    const QString anonymous = auth.acl().anonymousRole();
-    if (auth.acl().isEnabled() && !anonymous.isEmpty()) {
-        Identity nobody;
-        nobody.roles.insert(anonymous);
-        if (auth.acl().isAdmin(nobody))
-            warnings << QStringLiteral(
-                            "the ACL gives requests without credentials the role '%1', which has "
-                            "admin rights: anyone who can reach this hub can read /stats, /log "
-                            "and /metrics, kick clients and change their subscriptions; give "
-                            "'anonymous' a role without \"admin\": true")
-                            .arg(anonymous);
-    }
-    if (!auth.isEnabled() && corsOrigins.contains(QStringLiteral("*")))
-        warnings << QStringLiteral(
-            "--cors-origin '*' on a hub without authentication: any web page opened in a browser "
-            "that can reach this hub can subscribe, publish and use the admin routes through it; "
-            "name the allowed origins, or set --jwt-secret-file and --acl");
-    return warnings;
+    return AccessFiles::warnings(auth, corsOrigins);
 }
 
 QString Engine::reloadAccess(bool *ok)
@@ -372,7 +261,7 @@ QString Engine::reloadAccess(bool *ok)
         return QStringLiteral("nothing to reload: no --acl or --jwt-secret-file");
     Authenticator authenticator;
     QString error;
-    if (!loadAuthenticator(&authenticator, &error)) {
+    if (!AccessFiles::loadAuthenticator(m_config, &authenticator, &error)) {
         qCWarning(lcEngine).noquote()
             << "access rules not reloaded:" << error << "- the previous rules stay in force";
         return error + QStringLiteral(" - the previous rules stay in force");
@@ -428,75 +317,14 @@ QString Engine::listenUrl() const
         + hostPort(address, port());
 }
 
-QJsonObject Engine::selfJson() const
-{
-    const EngineStats s = stats();
-    return {{QStringLiteral("id"), m_hub ? m_hub->nodeId() : QString()},
-            {QStringLiteral("address"), s.listenUrl},
-            {QStringLiteral("started_at"), m_startedAt},
-            {QStringLiteral("connections"), s.connections},
-            {QStringLiteral("clients"), m_hub ? m_hub->clientCount() : 0},
-            {QStringLiteral("events_published"), double(s.eventsPublished)},
-            {QStringLiteral("events_delivered"), double(s.eventsDelivered)},
-            {QStringLiteral("broker_state"), s.brokerState}};
-}
-
-QJsonObject Engine::nodesJson() const
-{
-    QJsonArray nodes;
-    if (m_cluster) {
-        nodes = m_cluster->nodes();
-    } else {
-        nodes.append(selfJson());
-    }
-    return {{QStringLiteral("broker"), m_broker ? m_broker->name() : QString()},
-            {QStringLiteral("nodes"), nodes}};
-}
-
-EngineStats Engine::stats() const
-{
-    EngineStats s;
-    s.revision = m_snapshotRevision;
-    s.listenUrl = listenUrl();
-    s.startedAt = m_startedAt;
-    if (m_broker) {
-        s.broker = m_broker->name();
-        s.brokerState = m_broker->state();
-        s.brokerReady = m_broker->isReady();
-        if (m_cluster)
-            s.nodes = m_cluster->nodes();
-        s.historySize = m_broker->history().size();
-        s.historyBytes = m_broker->history().bytes();
-    }
-    if (m_hub) {
-        const HubCounters &c = m_hub->counters();
-        s.connections = m_hub->connectionCount();
-        s.clients = m_hub->clientCount();
-        s.connectionsOpened = c.connectionsOpened;
-        s.eventsDelivered = c.eventsDelivered;
-        s.slowConsumerCloses = c.slowConsumerCloses;
-        s.deadCloses = c.deadCloses;
-    }
-    if (m_front) {
-        s.eventsPublished = m_front->counters().published + m_consolePublished;
-        s.requests = m_front->counters().requests;
-        s.rejectedRequests = m_front->counters().rejected;
-        s.authFailures = m_front->counters().authFailures;
-        s.connectionLimitRejections = m_front->counters().connectionLimitRejections;
-        s.rateLimitRejections = m_front->counters().rateLimitRejections;
-    }
-    return s;
-}
-
 // --- The console ----------------------------------------------------------------------------
 
 void Engine::setConsoleAttached(bool attached)
 {
-    if (attached == m_consoleAttached)
+    if (attached == m_activity.isWatched())
         return;
-    m_consoleAttached = attached;
-    m_recent.clear();
     setTail({});
+    m_activity.setWatched(attached);
     if (attached && m_log) {
         // The first snapshot carries the log kept so far.
         m_logSeen = m_log->totalAppended() - quint64(m_log->size());
@@ -511,187 +339,42 @@ void Engine::setConsoleAttached(bool attached)
 
 void Engine::observe(const EventPtr &event)
 {
-    // Per event: one hash lookup (per-topic figures for the console, /stats and /metrics);
-    // while the console watches also two shared pointers (recent events, tail).
-    constexpr int MaxTopics = 10000;
-    constexpr size_t RecentEvents = 512;
-    constexpr qsizetype TailPerSnapshot = 1000;
-    auto it = m_topics.find(event->topic);
-    if (it == m_topics.end()) {
-        if (m_topics.size() >= MaxTopics) {
-            // Forget the quieter half rather than grow without bound.
-            QList<qint64> times;
-            times.reserve(m_topics.size());
-            for (const TopicActivity &topic : std::as_const(m_topics))
-                times.append(topic.last->timestamp);
-            std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
-            const qint64 cut = times.at(times.size() / 2);
-            m_topics.removeIf(
-                [cut](const auto &entry) { return entry.value().last->timestamp <= cut; });
-        }
-        it = m_topics.insert(event->topic, TopicActivity());
-    }
-    // The event is kept, not copied: type and preview are read from it when a snapshot is made.
-    ++it->events;
-    it->last = event;
+    m_activity.observe(event);
     if (!m_metricTopics.isEmpty()) {
         if (auto counted = m_metricTopics.find(event->topic); counted != m_metricTopics.end())
             ++*counted;
-    }
-    if (!m_consoleAttached)
-        return;
-    m_recent.push_back(event);
-    if (m_recent.size() > RecentEvents)
-        m_recent.pop_front();
-    if (m_tailFilter && m_tailFilter->matches(event->topic)) {
-        if (m_tail.size() < TailPerSnapshot)
-            m_tail.append(event);
-        else
-            ++m_tailDropped;
     }
 }
 
 SnapshotPtr Engine::takeSnapshot()
 {
-    if (!m_hub || !m_consoleAttached)
+    if (!m_hub || !m_activity.isWatched())
         return {};
     std::shared_ptr<ConsoleSnapshot> snapshot = makeSnapshot(true);
     snapshot->revision = ++m_snapshotRevision;
     snapshot->log = m_log->entriesAfter(m_logSeen);
     m_logSeen = m_log->totalAppended();
-    if (m_tailFilter)
-        snapshot->tailFilter = m_tailFilter->text();
-    for (const EventPtr &event : std::exchange(m_tail, {}))
+    if (m_activity.tailFilter())
+        snapshot->tailFilter = m_activity.tailFilter()->text();
+    for (const EventPtr &event : m_activity.takeTail(&snapshot->tailDropped))
         snapshot->tail.append(eventRow(*event));
-    snapshot->tailDropped = std::exchange(m_tailDropped, 0);
     SnapshotPtr shared = std::move(snapshot);
     Q_EMIT snapshotReady(shared);
     return shared;
 }
 
-std::shared_ptr<ConsoleSnapshot> Engine::makeSnapshot(bool withStreams) const
-{
-    auto snapshot = std::make_shared<ConsoleSnapshot>();
-    if (!m_hub)
-        return snapshot;
-    snapshot->revision = m_snapshotRevision;
-    snapshot->stats = stats();
-    snapshot->monotonicMs = Clock::monotonicMs();
-    snapshot->wallMs = Clock::wallMs();
-    snapshot->heartbeatMs = m_hub->streamOptions().heartbeatMs;
-    snapshot->maxQueueBytes = m_hub->streamOptions().maxQueueBytes;
-    snapshot->clients = m_hub->clientCount();
-    snapshot->heartbeatsSent = m_hub->counters().heartbeatsSent;
-
-    const QList<const SseStream *> connections = m_hub->connections();
-    if (withStreams)
-        snapshot->connections.reserve(size_t(connections.size()));
-    quint64 bytesOut = m_hub->counters().bytesOfClosedStreams;
-    quint64 replayed = m_hub->counters().replayedOfClosedStreams;
-    quint64 resets = m_hub->counters().resetsOfClosedStreams;
-    for (const SseStream *c : connections) {
-        replayed += c->eventsReplayed();
-        resets += c->resetsSent();
-        bytesOut += c->bytesSent();
-        if (!withStreams)
-            continue;
-        StreamRow row;
-        row.id = c->id();
-        row.clientId = c->client()->id;
-        row.remote = c->remote();
-        row.userAgent = c->userAgent();
-        row.filters = c->filters().join(' ');
-        for (const Subscription &s : c->client()->subscriptions)
-            row.pausedFilters += s.state == Subscription::State::Paused ? 1 : 0;
-        row.connectedAt = c->connectedAt();
-        row.eventsSent = c->eventsSent();
-        row.bytesSent = c->bytesSent();
-        row.bytesQueued = c->bytesQueued();
-        row.lastProgressMs = c->lastProgressMs();
-        const bool stalled = row.bytesQueued > 0
-            && snapshot->monotonicMs - row.lastProgressMs >= snapshot->heartbeatMs;
-        row.state = c->state() == SseStream::State::Closed ? StreamRow::State::Closing
-            : c->state() == SseStream::State::Replaying    ? StreamRow::State::Replaying
-            : stalled || row.bytesQueued >= snapshot->maxQueueBytes / 4 ? StreamRow::State::Slow
-                                                                        : StreamRow::State::Live;
-        snapshot->connections.push_back(std::move(row));
-    }
-    std::sort(snapshot->connections.begin(), snapshot->connections.end(),
-              [](const StreamRow &a, const StreamRow &b) { return a.id < b.id; });
-    snapshot->bytesOut = bytesOut;
-    snapshot->eventsReplayed = replayed;
-    snapshot->resetsSent = resets;
-
-    QHash<QByteArray, FilterRow> filters;
-    int *byState = snapshot->subscriptions;
-    m_hub->forEachClient([&filters, byState](const Client &client) {
-        for (const Subscription &s : client.subscriptions) {
-            ++byState[int(s.state)];
-            if (s.state != Subscription::State::Active && s.state != Subscription::State::Paused)
-                continue;
-            FilterRow &row = filters[s.filter.text()];
-            if (s.state == Subscription::State::Active) {
-                ++row.active;
-                row.streams += int(client.streams.size());
-            } else {
-                ++row.paused;
-            }
-        }
-    });
-    snapshot->filters.reserve(size_t(filters.size()));
-    for (auto it = filters.begin(); it != filters.end(); ++it) {
-        it->filter = it.key();
-        snapshot->filters.push_back(*it);
-    }
-    std::sort(snapshot->filters.begin(), snapshot->filters.end(),
-              [](const FilterRow &a, const FilterRow &b) { return a.filter < b.filter; });
-    snapshot->topics.reserve(size_t(m_topics.size()));
-    for (auto it = m_topics.cbegin(); it != m_topics.cend(); ++it)
-        snapshot->topics.push_back(TopicRow {it.key(), it->events, it->last->timestamp,
-                                             it->last->type, it->last->payload.left(200)});
-    std::sort(snapshot->topics.begin(), snapshot->topics.end(),
-              [](const TopicRow &a, const TopicRow &b) { return a.topic < b.topic; });
-
-    return snapshot;
-}
-
-StreamDetail Engine::streamDetail(quint64 connectionId) const
-{
-    StreamDetail detail;
-    detail.id = connectionId;
-    const SseStream *c = m_hub ? m_hub->connection(connectionId) : nullptr;
-    if (c) {
-        detail.found = true;
-        detail.clientId = c->client()->id;
-        for (const Subscription &s : c->client()->subscriptions)
-            detail.subscriptions.append(
-                {s.filter.text(), Subscription::stateName(s.state), s.expiresAt});
-        const qint64 since = c->connectedAt();
-        for (auto it = m_recent.rbegin(); it != m_recent.rend() && detail.recentEvents.size() < 20;
-             ++it) {
-            const EventPtr &event = *it;
-            if (event->timestamp >= since && event->id <= c->lastSentId()
-                && c->client()->matchesActive(event->topic))
-                detail.recentEvents.append(eventRow(*event));
-        }
-    }
-    return detail;
-}
-
 QString Engine::setTail(const QByteArray &filter)
 {
-    if (m_tailFilter && m_broker)
-        m_broker->unwatch(m_tailFilter->text());
-    m_tailFilter.reset();
-    m_tail.clear();
-    m_tailDropped = 0;
+    if (m_activity.tailFilter() && m_broker)
+        m_broker->unwatch(m_activity.tailFilter()->text());
+    m_activity.setTailFilter(std::nullopt);
     if (filter.isEmpty())
         return {};
     QString error;
     const TopicFilter parsed = TopicFilter::parse(filter, &error);
     if (!error.isEmpty())
         return error;
-    m_tailFilter = parsed;
+    m_activity.setTailFilter(parsed);
     if (m_broker)
         m_broker->watch(parsed.text()); // cluster mode: receive it even with no stream on it
     return {};
@@ -876,159 +559,6 @@ void Engine::releaseFreedMemory()
 #else
     Q_UNUSED(dropped);
 #endif
-}
-
-QByteArray Engine::metricsText() const
-{
-    MetricsWriter m;
-    const std::shared_ptr<ConsoleSnapshot> s = makeSnapshot(false);
-    const EngineStats &st = s->stats;
-    m.gauge("ssehub_connections", "Open event streams.", st.connections);
-    m.gauge("ssehub_clients", "Known clients (named ones and those with a stream).", s->clients);
-    for (int i = 0; i < 4; ++i)
-        m.gauge("ssehub_subscriptions", "Subscriptions by lifecycle state.", s->subscriptions[i],
-                {{"state", Subscription::stateName(Subscription::State(i)).toLatin1()}});
-    m.counter("ssehub_connections_opened_total", "Event streams opened.",
-              double(st.connectionsOpened));
-    m.counter("ssehub_events_published_total", "Events accepted from publishers on this instance.",
-              double(st.eventsPublished));
-    m.counter("ssehub_events_delivered_total", "Events handed to streams (one per stream).",
-              double(st.eventsDelivered));
-    m.counter("ssehub_events_replayed_total", "Events sent from history to resuming streams.",
-              double(s->eventsReplayed));
-    m.counter("ssehub_resets_total", "reset events sent (history gap or loss).",
-              double(s->resetsSent));
-    m.counter("ssehub_bytes_out_total", "Bytes written to event streams.", double(s->bytesOut));
-    m.counter("ssehub_heartbeats_total", "Heartbeat comments sent.", double(s->heartbeatsSent));
-    m.counter("ssehub_stream_closes_total", "Streams closed by the server, by reason.",
-              double(st.slowConsumerCloses), {{"reason", "slow-consumer"}});
-    m.counter("ssehub_stream_closes_total", "Streams closed by the server, by reason.",
-              double(st.deadCloses), {{"reason", "dead"}});
-    m.counter("ssehub_requests_total", "HTTP requests handled.", double(st.requests));
-    m.counter("ssehub_auth_failures_total",
-              "Requests refused with 401 or 403, and refused TLS "
-              "handshakes.",
-              double(st.authFailures));
-    m.counter("ssehub_limit_rejections_total", "Requests refused by a limit, by reason.",
-              double(st.connectionLimitRejections), {{"reason", "connections"}});
-    m.counter("ssehub_limit_rejections_total", "Requests refused by a limit, by reason.",
-              double(st.rateLimitRejections), {{"reason", "publish-rate"}});
-    m.counter("ssehub_accept_errors_total",
-              "Connections not accepted, by reason (fd-limit: out of file descriptors; "
-              "accepting pauses and resumes when descriptors are freed).",
-              double(m_front ? m_front->acceptFdLimitHits() : 0), {{"reason", "fd-limit"}});
-    m.gauge("ssehub_accept_paused", "1 while accepting is paused for want of file descriptors.",
-            m_front && m_front->acceptPaused() ? 1 : 0);
-    m.gauge("ssehub_history_events", "Events retained for replay on this instance.",
-            double(st.historySize));
-    m.gauge("ssehub_history_bytes", "Bytes the retained events hold (bounded by --history-bytes).",
-            double(st.historyBytes));
-    const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr;
-    m.gauge("ssehub_history_oldest_timestamp_seconds",
-            "When the oldest retained event was published (0: none).",
-            oldest ? double(oldest->timestamp) / 1000.0 : 0);
-    m.gauge("ssehub_broker_ready",
-            "1 when events can be published (cluster mode: Redis "
-            "reachable).",
-            st.brokerReady ? 1 : 0);
-    if (m_redis) {
-        m.gauge("ssehub_redis_connected", "1 while both Redis connections are up.",
-                m_redis->commands()->state() == RedisConnection::State::Ready
-                        && m_redis->subscriber()->state() == RedisConnection::State::Ready
-                    ? 1
-                    : 0);
-        m.counter("ssehub_redis_reconnects_total", "Reconnections to Redis after a loss.",
-                  double(m_redis->commands()->reconnects() + m_redis->subscriber()->reconnects()));
-    }
-    if (m_hub && m_hub->hasStore()) {
-        const Hub::StoreCounters store = m_hub->storeCounters();
-        m.counter("ssehub_store_writes_total",
-                  "Durable writes of the subscriptions store (one per group of requests).",
-                  double(store.writes));
-        m.counter("ssehub_store_write_failures_total",
-                  "Failed writes of the subscriptions store (waiting requests got 503).",
-                  double(store.failures));
-        m.gauge("ssehub_store_last_write_seconds",
-                "How long the last write of the subscriptions store took.",
-                double(store.lastWriteMs) / 1000.0);
-    }
-    m.gauge("ssehub_start_time_seconds", "When this instance started.",
-            double(m_startedAt) / 1000.0);
-    m.gauge("ssehub_build_info", "Version of this build.", 1,
-            {{"version", SSEHUB_VERSION},
-             {"qt", qVersion()},
-             {"broker", m_broker ? m_broker->name().toUtf8() : QByteArray()}});
-    QList<QByteArray> topics = m_metricTopics.keys();
-    std::sort(topics.begin(), topics.end());
-    for (const QByteArray &topic : std::as_const(topics))
-        m.counter("ssehub_topic_events_total", "Events on a topic listed in --metrics-topics.",
-                  double(m_metricTopics.value(topic)), {{"topic", topic}});
-    return m.text();
-}
-
-QJsonObject Engine::statsJson(bool withConnections) const
-{
-    const std::shared_ptr<ConsoleSnapshot> s = makeSnapshot(withConnections);
-    const EngineStats &st = s->stats;
-    QJsonObject subscriptions;
-    for (int i = 0; i < 4; ++i)
-        subscriptions.insert(Subscription::stateName(Subscription::State(i)), s->subscriptions[i]);
-    QJsonArray filters;
-    for (const FilterRow &f : s->filters)
-        filters.append(QJsonObject {{QStringLiteral("filter"), QString::fromUtf8(f.filter)},
-                                    {QStringLiteral("active"), f.active},
-                                    {QStringLiteral("paused"), f.paused},
-                                    {QStringLiteral("streams"), f.streams}});
-    QJsonArray topics;
-    for (const TopicRow &t : s->topics)
-        topics.append(QJsonObject {{QStringLiteral("topic"), QString::fromUtf8(t.topic)},
-                                   {QStringLiteral("events"), double(t.events)},
-                                   {QStringLiteral("last_event_at"), double(t.lastEventAt)},
-                                   {QStringLiteral("last_type"), QString::fromUtf8(t.lastType)}});
-    QJsonObject out {
-        {QStringLiteral("listen_url"), st.listenUrl},
-        {QStringLiteral("node"), m_hub ? m_hub->nodeId() : QString()},
-        {QStringLiteral("broker"), st.broker},
-        {QStringLiteral("broker_state"), st.brokerState},
-        {QStringLiteral("broker_ready"), st.brokerReady},
-        {QStringLiteral("started_at"), double(st.startedAt)},
-        {QStringLiteral("uptime_ms"), double(s->wallMs - st.startedAt)},
-        {QStringLiteral("heartbeat_ms"), s->heartbeatMs},
-        {QStringLiteral("connections"), st.connections},
-        {QStringLiteral("clients"), s->clients},
-        {QStringLiteral("connections_opened"), double(st.connectionsOpened)},
-        {QStringLiteral("events_published"), double(st.eventsPublished)},
-        {QStringLiteral("events_delivered"), double(st.eventsDelivered)},
-        {QStringLiteral("events_replayed"), double(s->eventsReplayed)},
-        {QStringLiteral("resets_sent"), double(s->resetsSent)},
-        {QStringLiteral("bytes_out"), double(s->bytesOut)},
-        {QStringLiteral("heartbeats_sent"), double(s->heartbeatsSent)},
-        {QStringLiteral("slow_consumer_closes"), double(st.slowConsumerCloses)},
-        {QStringLiteral("dead_closes"), double(st.deadCloses)},
-        {QStringLiteral("requests"), double(st.requests)},
-        {QStringLiteral("rejected_requests"), double(st.rejectedRequests)},
-        {QStringLiteral("auth_failures"), double(st.authFailures)},
-        {QStringLiteral("connection_limit_rejections"), double(st.connectionLimitRejections)},
-        {QStringLiteral("rate_limit_rejections"), double(st.rateLimitRejections)},
-        {QStringLiteral("history_size"), double(st.historySize)},
-        {QStringLiteral("history_bytes"), double(st.historyBytes)},
-        {QStringLiteral("subscriptions"), subscriptions},
-        {QStringLiteral("filters"), filters},
-        {QStringLiteral("topics"), topics},
-        {QStringLiteral("nodes"), st.nodes}};
-    if (withConnections) {
-        QJsonArray rows;
-        for (const StreamRow &r : s->connections)
-            rows.append(QJsonObject {
-                {QStringLiteral("id"), QString::number(r.id)},
-                {QStringLiteral("client_id"), r.clientId},
-                {QStringLiteral("remote"), r.remote},
-                {QStringLiteral("events_sent"), double(r.eventsSent)},
-                {QStringLiteral("bytes_queued"), double(r.bytesQueued)},
-                {QStringLiteral("silent_ms"), double(s->monotonicMs - r.lastProgressMs)}});
-        out.insert(QStringLiteral("streams"), rows);
-    }
-    return out;
 }
 
 } // namespace ssehub

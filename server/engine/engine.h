@@ -6,7 +6,7 @@
 #include "hub/eventhistory.h"
 #include "hub/hub.h"
 #include "observe/connectionlog.h"
-#include "observe/logexport.h"
+#include "observe/topicactivity.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
@@ -14,14 +14,11 @@
 #include <QMetaType>
 #include <QObject>
 #include <QPointer>
-#include <QSslConfiguration>
 #include <QStringList>
 #include <QTimer>
 
-#include <deque>
 #include <functional>
 #include <memory>
-#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QThread;
@@ -32,6 +29,7 @@ namespace ssehub {
 class ClusterState;
 class HttpFront;
 class RedisBroker;
+class RollingLogFile;
 
 // The assembled engine: broker, hub, HTTP front and log. Lives on the engine thread (see
 // EngineThread); knows nothing about files, the command line or settings.
@@ -117,8 +115,6 @@ Q_SIGNALS:
 
 private:
     void observe(const EventPtr &event);
-    bool loadAuthenticator(Authenticator *out, QString *error) const;
-    bool loadTls(QSslConfiguration *out, QString *error) const;
     QJsonObject selfJson() const;
 
     Config m_config;
@@ -140,21 +136,11 @@ private:
     quint64 m_consolePublished = 0;
     RollingLogFile *m_logFile = nullptr;
 
-    // Console only (see setConsoleAttached).
-    bool m_consoleAttached = false;
+    // Per-topic figures always; recent events and the tail while a console is attached.
+    TopicActivity m_activity;
+    QHash<QByteArray, quint64> m_metricTopics; // --metrics-topics: events per listed topic
     quint64 m_snapshotRevision = 0;
     quint64 m_logSeen = 0;
-    struct TopicActivity
-    {
-        quint64 events = 0;
-        EventPtr last; // the newest event on the topic (shared, not copied)
-    };
-    QHash<QByteArray, TopicActivity> m_topics;
-    QHash<QByteArray, quint64> m_metricTopics; // --metrics-topics: events per listed topic
-    std::deque<EventPtr> m_recent; // the newest events this instance delivered
-    std::optional<TopicFilter> m_tailFilter;
-    QList<EventPtr> m_tail;
-    quint64 m_tailDropped = 0;
 };
 
 } // namespace ssehub

@@ -3,6 +3,7 @@
 #include "broker/broker.h"
 #include "hub/eventhistory.h"
 #include "redis/redisconnection.h"
+#include "redis/redisoutage.h"
 
 #include <QHash>
 #include <QList>
@@ -85,7 +86,7 @@ public:
     // Times Redis was found to have lost its data (the marker key gone).
     quint64 dataLosses() const { return m_dataLosses; }
     // Publishes refused (503) because Redis could not be reached, in total.
-    quint64 publishesRefused() const { return m_refused; }
+    quint64 publishesRefused() const { return m_outage.refusedTotal(); }
 
 Q_SIGNALS:
     // Publishing became possible or impossible.
@@ -102,6 +103,9 @@ Q_SIGNALS:
     void outageEnded(qint64 fromMs, qint64 toMs, quint64 refused, const QString &text);
 
 private:
+    // Entries read from the Stream at a time (sync and backlogs).
+    static constexpr int PageSize = 1000;
+
     struct StreamRead
     {
         bool ok = false;
@@ -177,11 +181,7 @@ private:
     bool m_epochLost = false; // found by a tick, to be handled by the next sync
     bool m_resyncWanted = false;
     quint64 m_dataLosses = 0;
-    quint64 m_refused = 0;
-    qint64 m_downSinceMs = 0; // start of the current outage (0: ready)
-    qint64 m_lastAnswerMs = 0; // wall clock of the last tick Redis answered
-    bool m_outage = false; // a connection failed or was lost since m_downSinceMs
-    quint64 m_refusedAtDown = 0;
+    RedisOutage m_outage;
 };
 
 } // namespace ssehub

@@ -3,7 +3,6 @@
 #include "core/clock.h"
 #include "core/logcategories.h"
 
-#include <QDateTime>
 #include <QSocketNotifier>
 
 #include <cstring>
@@ -108,7 +107,7 @@ void RedisConnection::start()
 void RedisConnection::connectNow()
 {
     m_state = State::Connecting;
-    m_connectStartedMs = Clock::wallMs();
+    m_connectStartedMs = Clock::monotonicMs();
     redisAsyncContext *ac = redisAsyncConnect(m_options.host.toUtf8().constData(), m_options.port);
     if (!ac) {
         lost(QStringLiteral("cannot allocate a connection"));
@@ -323,7 +322,7 @@ void RedisConnection::onMessage(redisAsyncContext *ac, void *reply, void *privda
 void RedisConnection::confirmed()
 {
     if (m_unconfirmed > 0 && --m_unconfirmed > 0)
-        m_unconfirmedSinceMs = Clock::wallMs(); // progress: the next one gets its own time
+        m_unconfirmedSinceMs = Clock::monotonicMs(); // progress: the next one gets its own time
     else if (m_unconfirmed == 0 && m_state == State::Ready)
         Q_EMIT allSubscribed();
 }
@@ -356,7 +355,7 @@ bool RedisConnection::send(const QList<QByteArray> &argv, Callback callback)
         != REDIS_OK)
         return false;
     pending.release(); // hiredis owns it until onReply
-    m_lastSentMs = Clock::wallMs();
+    m_lastSentMs = Clock::monotonicMs();
     m_pendingSince.push_back(m_lastSentMs);
     return true;
 }
@@ -398,7 +397,7 @@ void RedisConnection::sendSubscribe(const QByteArray &name, bool pattern)
     const size_t lengths[] = {strlen(command), size_t(name.size())};
     if (redisAsyncCommandArgv(m_context, onMessage, nullptr, 2, args, lengths) == REDIS_OK
         && m_unconfirmed++ == 0)
-        m_unconfirmedSinceMs = Clock::wallMs();
+        m_unconfirmedSinceMs = Clock::monotonicMs();
 }
 
 void RedisConnection::sendUnsubscribe(const QByteArray &name, bool pattern)
@@ -442,7 +441,7 @@ void RedisConnection::scheduleReconnect()
 
 void RedisConnection::checkTimeouts()
 {
-    const qint64 now = Clock::wallMs();
+    const qint64 now = Clock::monotonicMs();
     if (m_state == State::Connecting && m_context
         && now - m_connectStartedMs > m_options.connectTimeoutMs) {
         forceDisconnect(

@@ -33,8 +33,9 @@ struct RedisReply
 };
 
 // One hiredis asynchronous connection driven by the Qt event loop of the thread it lives on:
-// read and write QSocketNotifiers toggled through hiredis's hooks, a QTimer for what hiredis
-// 0.14 lacks (connect and command timeouts), and reconnection with capped exponential backoff.
+// read and write QSocketNotifiers toggled through hiredis's hooks, a periodic QTimer for what
+// hiredis 0.14 lacks (connect and command timeouts, checked against Clock::monotonicMs() on each
+// tick so that a test can move time past them), and reconnection with capped exponential backoff.
 // A connection counts as ready only after Redis answered a PING on it (a frozen redis-server
 // still accepts TCP connections: the kernel completes the handshake), and a connection with
 // keepAliveMs sends a PING whenever it was idle that long, so that a server that stops

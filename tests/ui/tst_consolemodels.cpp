@@ -5,7 +5,7 @@
 #include "models/logmodel.h"
 #include "models/nodesmodel.h"
 #include "models/topicsmodel.h"
-#include "observe/logexport.h"
+#include "observe/logformat.h"
 #include "slowreader.h"
 #include "widgets/throughputhistory.h"
 

@@ -5,7 +5,7 @@
 #include "core/clock.h"
 #include "http/httpfront.h"
 #include "hub/hub.h"
-#include "observe/logexport.h"
+#include "observe/logformat.h"
 #include "proto/event.h"
 
 #include <QDateTime>

@@ -3,12 +3,15 @@
 #include "api/logexport.h"
 #include "observe/connectionlog.h"
 
-#include <QFile>
 #include <QList>
 #include <QSet>
-#include <QTimer>
 
 namespace ssehub {
+
+// The connection log's rows for other programs (the formats, the whole export and the export
+// file are declared in api/logexport.h, since the console writes exports too): one row per
+// LogEntry, and which entries an export holds (LogQuery). The log itself is ConnectionLog
+// (connectionlog.h); the file it is written to as it grows is RollingLogFile (rollingfile.h).
 
 // One CSV line (CRLF-terminated, RFC 4180 quoting; a cell with ';' is quoted too). A cell that a
 // spreadsheet would read as a formula (=, +, -, @, tab or CR first) gets a leading apostrophe:
@@ -31,35 +34,6 @@ struct LogQuery
 
     bool matches(const LogEntry &entry) const;
     QList<LogEntry> apply(const QList<LogEntry> &entries) const;
-};
-
-// The optional log file: JSON Lines appended as entries arrive, flushed once a second, renamed
-// to <file>.1 (and older ones shifted up to <file>.<keep>) when it reaches maxBytes.
-class RollingLogFile : public QObject
-{
-    Q_OBJECT
-
-public:
-    RollingLogFile(const QString &path, qint64 maxBytes, int keep, QObject *parent = nullptr);
-    ~RollingLogFile() override;
-
-    // Opens (appending) or creates the file; false with a message.
-    bool open(QString *error);
-    void append(const LogEntry &entry);
-    void flush();
-    QString path() const { return m_file.fileName(); }
-    // The last write problem (disk full, removed directory), or empty.
-    QString problem() const { return m_problem; }
-
-private:
-    void rotate();
-
-    QFile m_file;
-    qint64 m_maxBytes;
-    int m_keep;
-    qint64 m_size = 0;
-    QTimer m_flush;
-    QString m_problem;
 };
 
 } // namespace ssehub

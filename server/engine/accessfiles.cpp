@@ -1,0 +1,117 @@
+#include "engine/accessfiles.h"
+
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslKey>
+
+namespace ssehub::AccessFiles {
+
+bool loadTls(const EngineConfig &config, QSslConfiguration *out, QString *error)
+{
+    if (config.tlsCertFile.isEmpty() || config.tlsKeyFile.isEmpty()) {
+        *error = QStringLiteral("HTTPS needs both --tls-cert and --tls-key");
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(config.tlsCertFile);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("no PEM certificate in %1").arg(config.tlsCertFile);
+        return false;
+    }
+    QFile keyFile(config.tlsKeyFile);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the TLS key %1: %2")
+                     .arg(config.tlsKeyFile, keyFile.errorString());
+        return false;
+    }
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key(pem, QSsl::Rsa);
+    if (key.isNull())
+        key = QSslKey(pem, QSsl::Ec);
+    if (key.isNull()) {
+        *error = QStringLiteral("no unencrypted PEM RSA or EC private key in %1")
+                     .arg(config.tlsKeyFile);
+        return false;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    if (!config.tlsClientCaFile.isEmpty()) {
+        const QList<QSslCertificate> cas = QSslCertificate::fromPath(config.tlsClientCaFile);
+        if (cas.isEmpty()) {
+            *error = QStringLiteral("no PEM certificate in the client CA file %1")
+                         .arg(config.tlsClientCaFile);
+            return false;
+        }
+        tls.setCaCertificates(cas); // only these: the system's CAs sign no client of ours
+        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    } else {
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    }
+    *out = tls;
+    return true;
+}
+
+bool loadAuthenticator(const EngineConfig &config, Authenticator *out, QString *error)
+{
+    Authenticator::Options authOptions;
+    authOptions.clientCertificates = !config.tlsClientCaFile.isEmpty();
+    authOptions.cookieName = config.jwtCookie;
+    authOptions.leewayMs = config.jwtLeewayMs;
+    authOptions.allowTokensWithoutExp = config.allowTokensWithoutExp;
+    if (!config.jwtSecretFile.isEmpty()) {
+        QFile file(config.jwtSecretFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read the JWT secret file %1: %2")
+                         .arg(config.jwtSecretFile, file.errorString());
+            return false;
+        }
+        QByteArray secret = file.read(4096);
+        while (secret.endsWith('\n') || secret.endsWith('\r'))
+            secret.chop(1);
+        if (secret.size() < 32) {
+            *error = QStringLiteral("the JWT secret in %1 is %2 bytes; HS256 needs at least 32 "
+                                    "(e.g. head -c 48 /dev/urandom | base64 > %1)")
+                         .arg(config.jwtSecretFile)
+                         .arg(secret.size());
+            return false;
+        }
+        authOptions.jwtSecret = secret;
+    }
+    if (!config.aclFile.isEmpty()) {
+        QString problem;
+        authOptions.acl = Acl::fromFile(config.aclFile, &problem);
+        if (!problem.isEmpty()) {
+            *error = problem;
+            return false;
+        }
+    }
+
+    *out = Authenticator(authOptions);
+    return true;
+}
+
+QStringList warnings(const Authenticator &auth, const QStringList &corsOrigins)
+{
+    QStringList warnings;
+    const QString anonymous = auth.acl().anonymousRole();
+    if (auth.acl().isEnabled() && !anonymous.isEmpty()) {
+        Identity nobody;
+        nobody.roles.insert(anonymous);
+        if (auth.acl().isAdmin(nobody))
+            warnings << QStringLiteral(
+                            "the ACL gives requests without credentials the role '%1', which has "
+                            "admin rights: anyone who can reach this hub can read /stats, /log "
+                            "and /metrics, kick clients and change their subscriptions; give "
+                            "'anonymous' a role without \"admin\": true")
+                            .arg(anonymous);
+    }
+    if (!auth.isEnabled() && corsOrigins.contains(QStringLiteral("*")))
+        warnings << QStringLiteral(
+            "--cors-origin '*' on a hub without authentication: any web page opened in a browser "
+            "that can reach this hub can subscribe, publish and use the admin routes through it; "
+            "name the allowed origins, or set --jwt-secret-file and --acl");
+    return warnings;
+}
+
+} // namespace ssehub::AccessFiles

@@ -1,0 +1,117 @@
+#include "engine/engine.h"
+#include "http/httpfront.h"
+#include "observe/prometheus.h"
+#include "observe/snapshotbuilder.h"
+#include "observe/statsjson.h"
+#include "redis/clusterstate.h"
+#include "redis/redisbroker.h"
+
+// The engine's figures: what stats(), GET /nodes, /metrics, /stats and the console's snapshots
+// show, gathered from the parts. How they are written is observe/'s.
+
+namespace ssehub {
+
+QJsonObject Engine::selfJson() const
+{
+    const EngineStats s = stats();
+    return {{QStringLiteral("id"), m_hub ? m_hub->nodeId() : QString()},
+            {QStringLiteral("address"), s.listenUrl},
+            {QStringLiteral("started_at"), m_startedAt},
+            {QStringLiteral("connections"), s.connections},
+            {QStringLiteral("clients"), m_hub ? m_hub->clientCount() : 0},
+            {QStringLiteral("events_published"), double(s.eventsPublished)},
+            {QStringLiteral("events_delivered"), double(s.eventsDelivered)},
+            {QStringLiteral("broker_state"), s.brokerState}};
+}
+
+QJsonObject Engine::nodesJson() const
+{
+    QJsonArray nodes;
+    if (m_cluster) {
+        nodes = m_cluster->nodes();
+    } else {
+        nodes.append(selfJson());
+    }
+    return {{QStringLiteral("broker"), m_broker ? m_broker->name() : QString()},
+            {QStringLiteral("nodes"), nodes}};
+}
+
+EngineStats Engine::stats() const
+{
+    EngineStats s;
+    s.revision = m_snapshotRevision;
+    s.listenUrl = listenUrl();
+    s.startedAt = m_startedAt;
+    if (m_broker) {
+        s.broker = m_broker->name();
+        s.brokerState = m_broker->state();
+        s.brokerReady = m_broker->isReady();
+        if (m_cluster)
+            s.nodes = m_cluster->nodes();
+        s.historySize = m_broker->history().size();
+        s.historyBytes = m_broker->history().bytes();
+    }
+    if (m_hub) {
+        const HubCounters &c = m_hub->counters();
+        s.connections = m_hub->connectionCount();
+        s.clients = m_hub->clientCount();
+        s.connectionsOpened = c.connectionsOpened;
+        s.eventsDelivered = c.eventsDelivered;
+        s.slowConsumerCloses = c.slowConsumerCloses;
+        s.deadCloses = c.deadCloses;
+    }
+    if (m_front) {
+        s.eventsPublished = m_front->counters().published + m_consolePublished;
+        s.requests = m_front->counters().requests;
+        s.rejectedRequests = m_front->counters().rejected;
+        s.authFailures = m_front->counters().authFailures;
+        s.connectionLimitRejections = m_front->counters().connectionLimitRejections;
+        s.rateLimitRejections = m_front->counters().rateLimitRejections;
+    }
+    return s;
+}
+
+std::shared_ptr<ConsoleSnapshot> Engine::makeSnapshot(bool withStreams) const
+{
+    if (!m_hub)
+        return std::make_shared<ConsoleSnapshot>();
+    return SnapshotBuilder(m_hub, m_activity).build(stats(), withStreams);
+}
+
+StreamDetail Engine::streamDetail(quint64 connectionId) const
+{
+    return SnapshotBuilder(m_hub, m_activity).streamDetail(connectionId);
+}
+
+QByteArray Engine::metricsText() const
+{
+    MetricsFigures figures;
+    figures.startedAt = m_startedAt;
+    figures.broker = m_broker ? m_broker->name().toUtf8() : QByteArray();
+    if (m_front) {
+        figures.acceptFdLimitHits = m_front->acceptFdLimitHits();
+        figures.acceptPaused = m_front->acceptPaused();
+    }
+    if (const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr)
+        figures.oldestEventAt = oldest->timestamp;
+    if (m_redis) {
+        figures.redis = MetricsFigures::Redis {
+            m_redis->commands()->state() == RedisConnection::State::Ready
+                && m_redis->subscriber()->state() == RedisConnection::State::Ready,
+            quint64(m_redis->commands()->reconnects() + m_redis->subscriber()->reconnects())};
+    }
+    if (m_hub && m_hub->hasStore()) {
+        const Hub::StoreCounters store = m_hub->storeCounters();
+        figures.store = MetricsFigures::Store {store.writes, store.failures, store.lastWriteMs};
+    }
+    figures.topicEvents = m_metricTopics;
+    return prometheusText(*makeSnapshot(false), figures);
+}
+
+QJsonObject Engine::statsJson(bool withConnections) const
+{
+    return ssehub::statsJson(*makeSnapshot(withConnections), m_hub ? m_hub->nodeId() : QString(),
+                             withConnections);
+}
+
+} // namespace ssehub

@@ -1,0 +1,91 @@
+#include "observe/prometheus.h"
+
+#include "hub/client.h"
+#include "observe/metrics.h"
+
+#include <algorithm>
+
+namespace ssehub {
+
+QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures &figures)
+{
+    MetricsWriter m;
+    const ConsoleSnapshot *s = &snapshot;
+    const EngineStats &st = s->stats;
+    m.gauge("ssehub_connections", "Open event streams.", st.connections);
+    m.gauge("ssehub_clients", "Known clients (named ones and those with a stream).", s->clients);
+    for (int i = 0; i < 4; ++i)
+        m.gauge("ssehub_subscriptions", "Subscriptions by lifecycle state.", s->subscriptions[i],
+                {{"state", Subscription::stateName(Subscription::State(i)).toLatin1()}});
+    m.counter("ssehub_connections_opened_total", "Event streams opened.",
+              double(st.connectionsOpened));
+    m.counter("ssehub_events_published_total", "Events accepted from publishers on this instance.",
+              double(st.eventsPublished));
+    m.counter("ssehub_events_delivered_total", "Events handed to streams (one per stream).",
+              double(st.eventsDelivered));
+    m.counter("ssehub_events_replayed_total", "Events sent from history to resuming streams.",
+              double(s->eventsReplayed));
+    m.counter("ssehub_resets_total", "reset events sent (history gap or loss).",
+              double(s->resetsSent));
+    m.counter("ssehub_bytes_out_total", "Bytes written to event streams.", double(s->bytesOut));
+    m.counter("ssehub_heartbeats_total", "Heartbeat comments sent.", double(s->heartbeatsSent));
+    m.counter("ssehub_stream_closes_total", "Streams closed by the server, by reason.",
+              double(st.slowConsumerCloses), {{"reason", "slow-consumer"}});
+    m.counter("ssehub_stream_closes_total", "Streams closed by the server, by reason.",
+              double(st.deadCloses), {{"reason", "dead"}});
+    m.counter("ssehub_requests_total", "HTTP requests handled.", double(st.requests));
+    m.counter("ssehub_auth_failures_total",
+              "Requests refused with 401 or 403, and refused TLS "
+              "handshakes.",
+              double(st.authFailures));
+    m.counter("ssehub_limit_rejections_total", "Requests refused by a limit, by reason.",
+              double(st.connectionLimitRejections), {{"reason", "connections"}});
+    m.counter("ssehub_limit_rejections_total", "Requests refused by a limit, by reason.",
+              double(st.rateLimitRejections), {{"reason", "publish-rate"}});
+    m.counter("ssehub_accept_errors_total",
+              "Connections not accepted, by reason (fd-limit: out of file descriptors; "
+              "accepting pauses and resumes when descriptors are freed).",
+              double(figures.acceptFdLimitHits), {{"reason", "fd-limit"}});
+    m.gauge("ssehub_accept_paused", "1 while accepting is paused for want of file descriptors.",
+            figures.acceptPaused ? 1 : 0);
+    m.gauge("ssehub_history_events", "Events retained for replay on this instance.",
+            double(st.historySize));
+    m.gauge("ssehub_history_bytes", "Bytes the retained events hold (bounded by --history-bytes).",
+            double(st.historyBytes));
+    m.gauge("ssehub_history_oldest_timestamp_seconds",
+            "When the oldest retained event was published (0: none).",
+            double(figures.oldestEventAt) / 1000.0);
+    m.gauge("ssehub_broker_ready",
+            "1 when events can be published (cluster mode: Redis "
+            "reachable).",
+            st.brokerReady ? 1 : 0);
+    if (figures.redis) {
+        m.gauge("ssehub_redis_connected", "1 while both Redis connections are up.",
+                figures.redis->connected ? 1 : 0);
+        m.counter("ssehub_redis_reconnects_total", "Reconnections to Redis after a loss.",
+                  double(figures.redis->reconnects));
+    }
+    if (figures.store) {
+        m.counter("ssehub_store_writes_total",
+                  "Durable writes of the subscriptions store (one per group of requests).",
+                  double(figures.store->writes));
+        m.counter("ssehub_store_write_failures_total",
+                  "Failed writes of the subscriptions store (waiting requests got 503).",
+                  double(figures.store->failures));
+        m.gauge("ssehub_store_last_write_seconds",
+                "How long the last write of the subscriptions store took.",
+                double(figures.store->lastWriteMs) / 1000.0);
+    }
+    m.gauge("ssehub_start_time_seconds", "When this instance started.",
+            double(figures.startedAt) / 1000.0);
+    m.gauge("ssehub_build_info", "Version of this build.", 1,
+            {{"version", SSEHUB_VERSION}, {"qt", qVersion()}, {"broker", figures.broker}});
+    QList<QByteArray> topics = figures.topicEvents.keys();
+    std::sort(topics.begin(), topics.end());
+    for (const QByteArray &topic : std::as_const(topics))
+        m.counter("ssehub_topic_events_total", "Events on a topic listed in --metrics-topics.",
+                  double(figures.topicEvents.value(topic)), {{"topic", topic}});
+    return m.text();
+}
+
+} // namespace ssehub

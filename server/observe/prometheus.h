@@ -1,0 +1,42 @@
+#pragma once
+
+#include "api/snapshot.h"
+
+#include <QByteArray>
+#include <QHash>
+
+#include <optional>
+
+namespace ssehub {
+
+// What GET /metrics shows beyond the console's figures (ConsoleSnapshot).
+struct MetricsFigures
+{
+    qint64 startedAt = 0; // ms since the epoch
+    QByteArray broker; // its name: "local" or "redis"
+    quint64 acceptFdLimitHits = 0;
+    bool acceptPaused = false;
+    qint64 oldestEventAt = 0; // ms since the epoch of the oldest retained event; 0: none
+    struct Redis
+    {
+        bool connected = false; // both connections
+        quint64 reconnects = 0;
+    };
+    std::optional<Redis> redis; // cluster mode only
+    struct Store
+    {
+        quint64 writes = 0;
+        quint64 failures = 0;
+        qint64 lastWriteMs = 0;
+    };
+    std::optional<Store> store; // with a subscriptions store only
+    // --metrics-topics: events per listed topic. Only these topics get a label: a label per
+    // topic seen would let publishers grow the scrape without bound.
+    QHash<QByteArray, quint64> topicEvents;
+};
+
+// GET /metrics: the Prometheus text exposition format (0.0.4). No label per client or topic,
+// except the topics in figures.topicEvents.
+QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures &figures);
+
+} // namespace ssehub

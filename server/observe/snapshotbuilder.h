@@ -1,0 +1,37 @@
+#pragma once
+
+#include "api/snapshot.h"
+
+#include <memory>
+
+namespace ssehub {
+
+struct Event;
+class Hub;
+class TopicActivity;
+
+// The console's copy of an event: values only, so that nothing of the event (its lazily encoded
+// frame) is read on the GUI thread.
+EventRow eventRow(const Event &event);
+
+// The console's figures as a value (ConsoleSnapshot, StreamDetail), read on the engine thread
+// from the hub's streams and clients and the per-topic figures. GET /stats and /metrics read
+// the same figures. Keeps nothing between calls; what changes between snapshots (the revision,
+// the log, the tail) is the engine's to add.
+class SnapshotBuilder
+{
+public:
+    // hub may be null (an engine not started): the figures are then empty.
+    SnapshotBuilder(const Hub *hub, const TopicActivity &topics);
+
+    // withStreams: one row per live stream too (the console, /stats?streams=1).
+    std::shared_ptr<ConsoleSnapshot> build(const EngineStats &stats, bool withStreams) const;
+    // One stream closely: its subscriptions and the newest events it was sent.
+    StreamDetail streamDetail(quint64 streamId) const;
+
+private:
+    const Hub *m_hub;
+    const TopicActivity &m_topics;
+};
+
+} // namespace ssehub

@@ -1,0 +1,136 @@
+#include "redis/redisscript.h"
+
+#include <QCryptographicHash>
+
+namespace ssehub {
+
+RedisScript::RedisScript(const QByteArray &body)
+    : m_body(body)
+    , m_sha(QCryptographicHash::hash(body, QCryptographicHash::Sha1).toHex())
+{
+}
+
+bool RedisScript::run(RedisConnection *redis, const QList<QByteArray> &keys,
+                      const QList<QByteArray> &args, RedisConnection::Callback done,
+                      std::function<void()> refused) const
+{
+    QList<QByteArray> argv {QByteArrayLiteral("EVALSHA"), m_sha, QByteArray::number(keys.size())};
+    argv << keys << args;
+    auto first = [redis, body = m_body, argv, done, refused](const RedisReply &reply) {
+        if (reply.isError() && reply.string.startsWith("NOSCRIPT")) {
+            // Redis restarted (or flushed its scripts): send the script itself once.
+            QList<QByteArray> withBody = argv;
+            withBody[0] = QByteArrayLiteral("EVAL");
+            withBody[1] = body;
+            if (!redis->command(withBody, done))
+                refused();
+            return;
+        }
+        done(reply);
+    };
+    return redis->command(argv, first);
+}
+
+// KEYS: stream, its byte count. ARGV: max length, topic, type, payload, channel, max bytes,
+// the fixed cost of an entry.
+// The Stream keeps at most `max length` entries and `max bytes`, an entry counted as an instance
+// counts the event in memory (EventHistory::costOf: the fixed cost, topic x3, type x5,
+// payload x4), so that what the Stream holds fits an instance's history and backlogs. The
+// newest entry always stays. The oldest entries are trimmed exactly (XTRIM MINID) and their cost
+// taken off the count, which starts afresh whenever the Stream holds one entry.
+const RedisScript &publishScript()
+{
+    static const RedisScript script(QByteArrayLiteral(R"lua(
+local id = redis.call('XADD', KEYS[1], '*', 't', ARGV[2], 'y', ARGV[3], 'p', ARGV[4])
+local receivers = redis.call('PUBLISH', ARGV[5], id .. '\n' .. ARGV[3] .. '\n' .. ARGV[4])
+local base = tonumber(ARGV[7])
+local size = base + 3 * #ARGV[2] + 5 * #ARGV[3] + 4 * #ARGV[4]
+local len = redis.call('XLEN', KEYS[1])
+local bytes = size
+local fresh = len == 1
+if not fresh then bytes = redis.call('INCRBY', KEYS[2], size) end
+local maxlen, maxbytes = tonumber(ARGV[1]), tonumber(ARGV[6])
+local from, cut, want = '-', nil, math.max(len - maxlen, 1)
+while len > 1 and (len > maxlen or bytes > maxbytes) do
+  local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', math.min(want, 256))
+  local before = len
+  for _, entry in ipairs(batch) do
+    if len <= 1 or (len <= maxlen and bytes <= maxbytes) then break end
+    local fields = entry[2]
+    local cost = base
+    for i = 1, #fields - 1, 2 do
+      local name, value = fields[i], fields[i + 1]
+      if name == 't' then cost = cost + 3 * #value
+      elseif name == 'y' then cost = cost + 5 * #value
+      else cost = cost + 4 * #value end
+    end
+    bytes = bytes - cost
+    len = len - 1
+    cut = entry[1]
+  end
+  if len == before then break end
+  from = '(' .. cut
+  want = want * 2
+end
+if cut then
+  local ms, seq = string.match(cut, '^(%d+)-(%d+)$')
+  redis.call('XTRIM', KEYS[1], 'MINID', ms .. '-' .. (tonumber(seq) + 1))
+end
+if fresh or cut then redis.call('SET', KEYS[2], bytes) end
+return {id, receivers}
+)lua"));
+    return script;
+}
+
+// KEYS: stream. ARGV: cursor ('' for the start), count.
+// Returns {last generated id, max deleted id, first retained id, entries after the cursor}.
+// Trimming (MAXLEN) advances the first retained id; XDEL advances the max deleted id; a Stream
+// that Redis lost and that was created again starts with a new first id. Ids before the first
+// retained one are therefore gone (or never were in this Stream): a cursor there is a gap.
+const RedisScript &readScript()
+{
+    static const RedisScript script(QByteArrayLiteral(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'', '', '', {}} end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local last, maxdel, first = '', '', ''
+for i = 1, #info, 2 do
+  local k = info[i]
+  if k == 'last-generated-id' then last = info[i + 1]
+  elseif k == 'max-deleted-entry-id' then maxdel = info[i + 1]
+  elseif k == 'recorded-first-entry-id' then first = info[i + 1] end
+end
+local from = '-'
+if ARGV[1] ~= '' then from = '(' .. ARGV[1] end
+local entries = {}
+if tonumber(ARGV[2]) > 0 then entries = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', ARGV[2]) end
+return {last, maxdel, first, entries}
+)lua"));
+    return script;
+}
+
+// KEYS: stream, marker key. ARGV: this instance's marker channel, a new marker value (set when
+// there is none). Returns {marker value, the Stream's last generated id ('' when none)} and
+// PUBLISHes "<marker value> <last id>" on the channel: once that message arrives on the
+// subscriber connection, everything published before it on the instance's channels has too.
+const RedisScript &tickScript()
+{
+    static const RedisScript script(QByteArrayLiteral(R"lua(
+local epoch = redis.call('GET', KEYS[2])
+if not epoch then
+  epoch = ARGV[2]
+  redis.call('SET', KEYS[2], epoch)
+end
+local last = ''
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then last = info[i + 1] end
+  end
+end
+redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. last)
+return {epoch, last}
+)lua"));
+    return script;
+}
+
+} // namespace ssehub

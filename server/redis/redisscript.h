@@ -1,0 +1,39 @@
+#pragma once
+
+#include "redis/redisconnection.h"
+
+#include <QByteArray>
+#include <QList>
+
+#include <functional>
+
+namespace ssehub {
+
+// A Lua script the Redis broker runs, sent by its SHA1 (EVALSHA) and, when Redis does not know
+// it (NOSCRIPT: Redis restarted or its scripts were flushed), once more with its body (EVAL).
+class RedisScript
+{
+public:
+    explicit RedisScript(const QByteArray &body);
+
+    const QByteArray &body() const { return m_body; }
+    const QByteArray &sha() const { return m_sha; }
+
+    // Runs the script on `redis`; done gets the reply (or an error reply: see
+    // RedisConnection::command). Returns false, and calls nothing, when the connection refuses the
+    // command; when it refuses the EVAL that follows a NOSCRIPT, `refused` is called instead of
+    // done.
+    bool run(RedisConnection *redis, const QList<QByteArray> &keys, const QList<QByteArray> &args,
+             RedisConnection::Callback done, std::function<void()> refused) const;
+
+private:
+    QByteArray m_body;
+    QByteArray m_sha;
+};
+
+// The broker's scripts; what each takes and returns is described where they are written.
+const RedisScript &publishScript();
+const RedisScript &readScript();
+const RedisScript &tickScript();
+
+} // namespace ssehub

@@ -1,0 +1,203 @@
+#include "core/clock.h"
+#include "core/logcategories.h"
+#include "redis/redisbroker.h"
+#include "redis/redisscript.h"
+
+#include <QRandomGenerator>
+
+#include <limits>
+
+// Staying in step with the Stream: the tick (round trip, marker key, coverage) and the sync
+// that reads what this instance missed after a start or a loss.
+
+namespace ssehub {
+
+// --- The tick: round trip, marker key, coverage ------------------------------------------------
+
+void RedisBroker::tick()
+{
+    if (m_tickInFlight || !isReady())
+        return;
+    // A new value each time: one this instance set before must not be set again after a flush.
+    const QByteArray candidate = QByteArray::number(Clock::wallMs()) + '-'
+        + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+    m_tickInFlight = tickScript().run(
+        m_commands, {m_streamKey, m_epochKey}, {m_markerChannel, candidate},
+        [this](const RedisReply &reply) {
+            m_tickInFlight = false;
+            onTickReply(reply);
+        },
+        [this] { m_tickInFlight = false; });
+}
+
+void RedisBroker::onTickReply(const RedisReply &reply)
+{
+    if (reply.isError() || reply.type != RedisReply::Type::Array || reply.elements.size() != 2)
+        return; // a lost connection says so itself
+    m_outage.answered();
+    const QByteArray epoch = reply.elements.at(0).string;
+    if (m_epoch.isEmpty()) {
+        m_epoch = epoch; // the first answer: whatever this Redis holds is the data to keep
+        return;
+    }
+    if (epoch == m_epoch)
+        return;
+    m_epoch = epoch;
+    ++m_dataLosses;
+    qCWarning(lcRedis).noquote()
+        << "Redis at" << address() << "lost its data: the marker key" << m_epochKey
+        << "is gone (FLUSHALL, FLUSHDB, or a restart without persistence); writing back the "
+           "named clients' subscriptions and this node, live streams get a reset event - enable "
+           "appendonly in Redis and do not flush a database that ssehub uses";
+    m_epochLost = true;
+    Q_EMIT dataLost();
+    // Whatever the pub/sub connection says, the Stream must be looked at again.
+    if (m_syncInFlight)
+        m_resyncWanted = true;
+    m_syncing = true;
+    maybeSync();
+}
+
+void RedisBroker::onMarker(const QByteArray &message)
+{
+    // "<epoch> <last id>": everything up to that id on this instance's channels has arrived,
+    // unless this instance is catching up (the sync decides then) or the data is not the one
+    // this instance knows (a flush that the tick reports).
+    if (m_syncing || m_epoch.isEmpty())
+        return;
+    const qsizetype space = message.indexOf(' ');
+    if (space < 0 || QByteArrayView(message).first(space) != m_epoch)
+        return;
+    quint64 id = 0;
+    if (packStreamId(QByteArrayView(message).sliced(space + 1), &id))
+        m_covered = qMax(m_covered, id);
+}
+
+// --- Staying in step with the Stream ----------------------------------------------------------
+
+void RedisBroker::onConnectionLost()
+{
+    // Messages published while a connection is down never arrive: read them from the Stream
+    // when both connections are back.
+    m_syncing = true;
+}
+
+void RedisBroker::maybeSync()
+{
+    if (!m_syncing || m_syncInFlight || !isReady() || !m_subscriber->subscriptionsConfirmed())
+        return;
+    m_syncInFlight = true;
+    m_bufferOverflowed = false;
+    if (!m_everSynced) {
+        // The first sync: live from the Stream's newest id on.
+        readStream(std::nullopt, 0, [this](StreamRead read) {
+            m_syncInFlight = false;
+            if (!read.ok) {
+                maybeSync();
+                return;
+            }
+            m_everSynced = true;
+            m_epochLost = false; // nothing seen before: nothing to lose
+            m_lastSeen = read.last;
+            m_covered = read.last;
+            m_history.setHorizon(read.last);
+            finishSync();
+        });
+        return;
+    }
+    // From where this instance is covered: ids before it either arrived or match none of its
+    // filters.
+    readStream(m_covered, PageSize, [this](StreamRead read) {
+        if (syncReadFailed(read))
+            return;
+        // Redis lost data: the marker key is gone, or the Stream no longer holds ids this
+        // instance saw (its last generated id survives trimming).
+        const bool dataLost = std::exchange(m_epochLost, false) || m_covered > read.last;
+        // Trimmed past ids after the covered one: what they were is unknown.
+        const bool trimmed = !dataLost && m_covered < read.horizon;
+        if (dataLost || trimmed) {
+            // Resume after the newest id this instance delivered if the Stream holds it (no
+            // repeats), else at the Stream's horizon.
+            const quint64 resume
+                = m_lastSeen >= read.horizon && m_lastSeen <= read.last ? m_lastSeen : read.horizon;
+            // Lost data: every live stream's history is gone. Trimmed: streams whose last
+            // event is before the horizon may have missed ids in (covered, horizon].
+            const quint64 affectedUpTo
+                = dataLost ? std::numeric_limits<quint64>::max() : read.horizon - 1;
+            qCWarning(lcRedis).noquote()
+                << QStringLiteral("the Redis Stream %1 %2 after %3; live streams that may have "
+                                  "needed them get a reset event - enable appendonly in Redis, "
+                                  "and raise --history if instances lose Redis for long")
+                       .arg(QString::fromUtf8(m_streamKey),
+                            dataLost ? QStringLiteral("lost events (Redis restarted without "
+                                                      "them or was flushed)")
+                                     : QStringLiteral("was trimmed past events this instance "
+                                                      "had not received (it could not reach "
+                                                      "Redis for longer than the history lasts)"),
+                            QString::fromUtf8(formatEventId(m_covered)));
+            m_history = EventHistory(m_options.historySize, m_options.historyBytes);
+            m_history.setHorizon(resume);
+            m_lastSeen = resume;
+            m_covered = resume;
+            ++m_resets;
+            Q_EMIT historyLost(resume, affectedUpTo);
+            syncPage(resume);
+            return;
+        }
+        addSyncPage(read);
+    });
+}
+
+bool RedisBroker::syncReadFailed(const StreamRead &read)
+{
+    if (read.ok)
+        return false;
+    m_syncInFlight = false;
+    maybeSync(); // lost again: starts over when both connections are back
+    return true;
+}
+
+void RedisBroker::addSyncPage(const StreamRead &read)
+{
+    for (const EventPtr &event : read.events)
+        accept(event);
+    // A short page is the end, unless live events were dropped meanwhile (read on instead).
+    if (read.events.size() < PageSize && !m_bufferOverflowed) {
+        // Every entry up to the Stream's end was read: covered up to it.
+        if (read.last >= m_covered && read.last != StreamIdFlag)
+            m_covered = read.last;
+        finishSync();
+    } else
+        syncPage(m_lastSeen);
+}
+
+void RedisBroker::syncPage(quint64 after)
+{
+    m_bufferOverflowed = false;
+    readStream(after, PageSize, [this](StreamRead read) {
+        if (!syncReadFailed(read))
+            addSyncPage(read);
+    });
+}
+
+void RedisBroker::finishSync()
+{
+    m_syncInFlight = false;
+    if (!isReady() || !m_subscriber->subscriptionsConfirmed()) {
+        maybeSync(); // lost again meanwhile: m_syncing stays set and the next ready resumes
+        return;
+    }
+    if (std::exchange(m_resyncWanted, false)) {
+        maybeSync(); // the marker key went missing meanwhile: look at the Stream again
+        return;
+    }
+    m_syncing = false;
+    std::deque<EventPtr> buffered;
+    buffered.swap(m_buffer);
+    for (const EventPtr &event : buffered)
+        accept(event);
+    runQueuedLiveStarts();
+    Q_EMIT synced();
+}
+
+} // namespace ssehub
