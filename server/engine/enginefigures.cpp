@@ -1,3 +1,5 @@
+// The engine's figures: what stats(), GET /nodes, /metrics, /stats and the console's snapshots
+// show, gathered from the parts. How they are written is observe/'s.
 #include "engine/engine.h"
 #include "http/httpfront.h"
 #include "observe/prometheus.h"
@@ -5,9 +7,6 @@
 #include "observe/statsjson.h"
 #include "redis/clusterstate.h"
 #include "redis/redisbroker.h"
-
-// The engine's figures: what stats(), GET /nodes, /metrics, /stats and the console's snapshots
-// show, gathered from the parts. How they are written is observe/'s.
 
 namespace ssehub {
 

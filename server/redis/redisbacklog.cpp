@@ -1,10 +1,9 @@
+// Reading the Stream: one page at a time (readStream), and the backlogs that resuming streams
+// replay from it.
 #include "redis/redisbroker.h"
 #include "redis/redisscript.h"
 
 #include <QTimer>
-
-// Reading the Stream: one page at a time (readStream), and the backlogs that resuming streams
-// replay from it.
 
 namespace ssehub {
 

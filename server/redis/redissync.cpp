@@ -1,3 +1,5 @@
+// Staying in step with the Stream: the tick (round trip, marker key, coverage) and the sync
+// that reads what this instance missed after a start or a loss.
 #include "core/clock.h"
 #include "core/logcategories.h"
 #include "redis/redisbroker.h"
@@ -6,9 +8,6 @@
 #include <QRandomGenerator>
 
 #include <limits>
-
-// Staying in step with the Stream: the tick (round trip, marker key, coverage) and the sync
-// that reads what this instance missed after a start or a loss.
 
 namespace ssehub {
 
