@@ -3,6 +3,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/setup-deps.sh"
+# Paths relative to the source tree in ccache's keys: the headless build below then reuses the
+# engine's objects from build/ instead of compiling them again.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$here} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 "$here/scripts/build.sh"
 
 # Tests labelled "root" need CAP_NET_ADMIN (a private network namespace); run as another user
@@ -34,6 +37,15 @@ run_ctest() {
 }
 
 run_ctest "${SSEHUB_BUILD_DIR:-$here/build}" "$@"
+
+# Without the console (SSEHUB_BUILD_UI=OFF, what a server installs), under -Werror as well:
+# only the binary and tst_app, which runs it (the rest is the same code as above).
+if [ "${SSEHUB_HEADLESS:-ON}" = ON ]; then
+    headless_dir=${SSEHUB_HEADLESS_BUILD_DIR:-$here/build-headless}
+    SSEHUB_BUILD_DIR=$headless_dir "$here/scripts/build.sh" -DSSEHUB_BUILD_UI=OFF \
+        -- --target ssehub tst_app
+    (cd "$headless_dir" && ctest --output-on-failure --timeout 600 -R '^tst_app$')
+fi
 
 # The engine's suites once more under AddressSanitizer and UndefinedBehaviorSanitizer (the
 # benchmark and the browser test exercise the same code and would only be slower there).
