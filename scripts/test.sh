@@ -14,7 +14,7 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$here} CCACHE_NOHASHDIR=${CCACHE_NOHASHD
 as_root=()
 if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-        as_root=(sudo -n --preserve-env=ASAN_OPTIONS,UBSAN_OPTIONS)
+        as_root=(sudo -n)
     elif [ "${SSEHUB_REQUIRE_ROOT:-0}" = 1 ]; then
         echo "ssehub: the tests labelled root need root or password-less sudo" >&2
         exit 1
@@ -29,8 +29,9 @@ run_ctest() {
     shift
     (cd "$dir" && ctest --output-on-failure --timeout 600 "$@")
     if [ ${#as_root[@]} -gt 0 ]; then
-        (cd "$dir" && "${as_root[@]}" "$(command -v ctest)" --output-on-failure --timeout 600 \
-            -L '^root$' "$@")
+        (cd "$dir" && "${as_root[@]}" env ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+            UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" "$(command -v ctest)" --output-on-failure \
+            --timeout 600 -L '^root$' "$@")
         # The test records go back to the user who runs this script.
         "${as_root[@]}" chown -R "$(id -u):$(id -g)" "$dir/Testing"
     fi
