@@ -94,6 +94,7 @@ void raiseDescriptorLimit()
     }
 }
 
+#ifdef SSEHUB_HAVE_UI
 bool wantsHeadless(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
@@ -124,7 +125,6 @@ QString languageArgument(int argc, char **argv)
     return {};
 }
 
-#ifdef SSEHUB_HAVE_UI
 // The console's language: the system locale unless --lang says otherwise. English is the
 // source language; other languages come from the translations built into the binary.
 void installTranslations(QCoreApplication *app, const QString &language)
@@ -228,9 +228,9 @@ int main(int argc, char **argv)
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
 
-    bool headless = wantsHeadless(argc, argv);
     bool noDisplay = false;
 #ifdef SSEHUB_HAVE_UI
+    bool headless = wantsHeadless(argc, argv);
     if (!headless && !haveDisplay()) {
         headless = true;
         noDisplay = true;
@@ -241,7 +241,6 @@ int main(int argc, char **argv)
     else
         app = std::make_unique<QApplication>(argc, argv);
 #else
-    headless = true;
     auto app = std::make_unique<QCoreApplication>(argc, argv);
 #endif
     QCoreApplication::setApplicationName(QStringLiteral("ssehub"));
