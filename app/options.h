@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/engine.h"
+#include "api/engineconfig.h"
 
 #include <QJsonObject>
 #include <QProcessEnvironment>
@@ -11,7 +11,7 @@ namespace ssehub {
 
 struct AppOptions
 {
-    Engine::Config engine;
+    EngineConfig engine;
     bool headless = false;
     QString language; // --lang: a locale name such as zh_CN or en; empty: the system's
     // Options given on the command line, in the config file or the environment (their names),
@@ -23,13 +23,7 @@ struct AppOptions
     QString logLevel = QStringLiteral("info"); // debug, info, warning, error
 };
 
-// Parses a duration: "30" or "30s" (seconds), "500ms", "2m". Returns -1 when invalid.
-qint64 parseDurationMs(const QString &text);
-// Parses a size: "1048576", "512K", "1M" (binary units). Returns -1 when invalid.
-qint64 parseSize(const QString &text);
-
-// Fills options from the command line. Returns false with a message for the user; --help and
-// --version print and set *exitNow.
+// The options themselves, their types and checks: the option table (api/configschema.h).
 // Fills options from the config file (--config, or ~/.config/ssehub/ssehub.json if it exists),
 // then SSEHUB_* environment variables, then the command line; the last wins. Returns false with
 // a message that names the option, variable or file and key; --help and --version print and

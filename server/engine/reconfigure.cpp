@@ -1,3 +1,5 @@
+// Engine::reconfigure: SIGHUP's diff, driven by the option table.
+#include "api/configschema.h"
 #include "core/logcategories.h"
 #include "engine/engine.h"
 #include "engine/frontlimits.h"
@@ -7,77 +9,50 @@ namespace ssehub {
 
 QString Engine::reconfigure(const Config &next, bool *ok)
 {
-    // What a running engine can take over: limits, CORS, the retry hint, access rules (files
-    // and their contents), drain time, per-topic metrics, the export path. The rest is listed
-    // as needing a restart.
-    QStringList restart;
-    auto differs = [&restart](bool changed, const char *key) {
-        if (changed)
-            restart << QLatin1String(key);
-    };
-    const Config &c = m_config;
-    differs(c.listenAddress != next.listenAddress || c.port != next.port, "listen");
-    differs(c.heartbeatMs != next.heartbeatMs, "heartbeat");
-    differs(c.historySize != next.historySize, "history");
-    differs(c.historyBytes != next.historyBytes, "history-bytes");
-    differs(c.maxQueueBytes != next.maxQueueBytes, "max-queue");
-    differs(c.dataDir != next.dataDir, "data-dir");
-    differs(c.lifecycle.graceMs != next.lifecycle.graceMs
-                || c.lifecycle.archiveAfterMs != next.lifecycle.archiveAfterMs
-                || c.lifecycle.deleteAfterMs != next.lifecycle.deleteAfterMs,
-            "subscription-*");
-    differs(c.lifecycle.maxClients != next.lifecycle.maxClients, "max-clients");
-    differs(c.lifecycle.maxSubscriptions != next.lifecycle.maxSubscriptions, "max-subscriptions");
-    differs(c.redisUrl != next.redisUrl, "redis");
-    differs(c.redisPrefix != next.redisPrefix, "redis-prefix");
-    differs(!next.nodeId.isEmpty() && c.nodeId != next.nodeId, "node-id");
-    differs(c.tlsCertFile != next.tlsCertFile || c.tlsKeyFile != next.tlsKeyFile
-                || c.tlsClientCaFile != next.tlsClientCaFile,
-            "tls-*");
-    differs(c.jwtCookie != next.jwtCookie || c.jwtLeewayMs != next.jwtLeewayMs,
-            "jwt-cookie/jwt-leeway");
-    differs(c.logFile != next.logFile || c.logFileMaxBytes != next.logFileMaxBytes
-                || c.logFileKeep != next.logFileKeep,
-            "log-file");
-
+    // What a running engine can take over is marked reloadable in the option table
+    // (api/configschema.cpp): limits, CORS, the retry hint, access rules (files and their
+    // contents), drain time, per-topic metrics, the export path. The rest is listed as needing
+    // a restart.
     const Config previous = m_config;
+    Config applied = m_config;
+    QStringList restart;
+    for (const ConfigOption &option : configOptions()) {
+        if (option.scope != OptionScope::Engine)
+            continue;
+        const QVariant wanted = option.field.get(next);
+        if (wanted == option.field.get(previous))
+            continue;
+        if (option.reloadable)
+            option.field.set(&applied, wanted);
+        else if (!(QLatin1String(option.name) == QLatin1String("node-id")
+                   && wanted.toString().isEmpty())) // no node id: the running one is kept
+            restart << QLatin1String(option.name);
+    }
+
     const bool removesAccessControl = next.aclFile.isEmpty() && next.jwtSecretFile.isEmpty()
         && (!previous.aclFile.isEmpty() || !previous.jwtSecretFile.isEmpty());
     if (removesAccessControl) {
         // Opening a running server to everyone is not done by a reload.
         restart << QStringLiteral("acl/jwt-secret-file (removed)");
-    } else {
-        m_config.aclFile = next.aclFile;
-        m_config.jwtSecretFile = next.jwtSecretFile;
-        m_config.allowTokensWithoutExp = next.allowTokensWithoutExp;
+        applied.aclFile = previous.aclFile;
+        applied.jwtSecretFile = previous.jwtSecretFile;
+        applied.allowTokensWithoutExp = previous.allowTokensWithoutExp;
     }
+    // The access rules are read from the new files; on an error nothing changes.
+    m_config.aclFile = applied.aclFile;
+    m_config.jwtSecretFile = applied.jwtSecretFile;
+    m_config.allowTokensWithoutExp = applied.allowTokensWithoutExp;
     bool accessOk = true;
     const bool accessConfigured = !m_config.aclFile.isEmpty() || !m_config.jwtSecretFile.isEmpty()
         || !previous.aclFile.isEmpty() || !previous.jwtSecretFile.isEmpty();
     const QString access
         = accessConfigured ? reloadAccess(&accessOk) : QStringLiteral("none configured");
     if (!accessOk) {
-        m_config.aclFile = previous.aclFile;
-        m_config.jwtSecretFile = previous.jwtSecretFile;
-        m_config.allowTokensWithoutExp = previous.allowTokensWithoutExp;
+        m_config = previous;
         *ok = false;
         return access;
     }
-    m_config.maxConnections = next.maxConnections;
-    m_config.maxConnectionsPerIp = next.maxConnectionsPerIp;
-    m_config.maxStreamsPerClient = next.maxStreamsPerClient;
-    m_config.publishRate = next.publishRate;
-    m_config.publishBurst = next.publishBurst;
-    m_config.retryMs = next.retryMs;
-    m_config.maxBodyBytes = next.maxBodyBytes;
-    m_config.maxFiltersPerStream = next.maxFiltersPerStream;
-    m_config.maxTopicBytes = next.maxTopicBytes;
-    m_config.requestTimeoutMs = next.requestTimeoutMs;
-    m_config.corsOrigins = next.corsOrigins;
-    m_config.allowedHosts = next.allowedHosts;
-    m_config.drainMs = next.drainMs;
-    m_config.exportLogPath = next.exportLogPath;
-    m_config.metricsTopics = next.metricsTopics;
+    m_config = applied;
     if (m_front) {
         HttpFront::Options limits;
         applyLimits(&limits, m_config);
