@@ -1,60 +1,67 @@
 #include "consolesettings.h"
 
+#include "configschema.h"
+
 #include <QSettings>
 
 namespace ssehub::ConsoleSettings {
+
+namespace {
+
+// The listen option is stored as two keys: its settings key holds the address, this the port.
+const QString PortKey = QStringLiteral("port");
+
+bool isNumber(OptionType type)
+{
+    return type == OptionType::Count || type == OptionType::Duration || type == OptionType::Size;
+}
+
+} // namespace
 
 void load(EngineConfig *config, const QSet<QString> &fromCommandLine)
 {
     QSettings settings;
     settings.beginGroup(QStringLiteral("engine"));
-    auto wanted = [&](const char *option, const char *key) {
-        return !fromCommandLine.contains(QLatin1String(option))
-            && settings.contains(QLatin1String(key));
-    };
-    if (wanted("listen", "listenAddress")) {
-        QHostAddress address;
-        if (address.setAddress(settings.value(QStringLiteral("listenAddress")).toString()))
-            config->listenAddress = address;
-        const uint port = settings.value(QStringLiteral("port")).toUInt();
-        if (port <= 65535)
-            config->port = quint16(port);
+    for (const ConfigOption &option : configOptions()) {
+        if (!option.settingsKey || option.scope != OptionScope::Engine)
+            continue;
+        const QString key = QLatin1String(option.settingsKey);
+        if (fromCommandLine.contains(QLatin1String(option.name)) || !settings.contains(key))
+            continue;
+        const QVariant stored = settings.value(key);
+        if (option.type == OptionType::Address) {
+            QHostAddress address;
+            if (address.setAddress(stored.toString()))
+                config->listenAddress = address;
+            const uint port = settings.value(PortKey).toUInt();
+            if (port <= 65535)
+                config->port = quint16(port);
+        } else if (isNumber(option.type)) {
+            bool ok = false;
+            const qint64 value = stored.toLongLong(&ok);
+            if (ok && value >= option.min && value <= option.max)
+                option.field.set(config, value);
+        } else {
+            option.field.set(config, stored.toString());
+        }
     }
-    if (wanted("heartbeat", "heartbeatMs")) {
-        const int ms = settings.value(QStringLiteral("heartbeatMs")).toInt();
-        if (ms > 0)
-            config->heartbeatMs = ms;
-    }
-    if (wanted("history", "historySize")) {
-        const qlonglong size = settings.value(QStringLiteral("historySize")).toLongLong();
-        if (size >= 0 && size <= 10'000'000)
-            config->historySize = size;
-    }
-    if (wanted("max-queue", "maxQueueBytes")) {
-        const qlonglong bytes = settings.value(QStringLiteral("maxQueueBytes")).toLongLong();
-        if (bytes >= 1024)
-            config->maxQueueBytes = bytes;
-    }
-    if (wanted("redis", "redisUrl"))
-        config->redisUrl = settings.value(QStringLiteral("redisUrl")).toString();
-    if (wanted("jwt-secret-file", "jwtSecretFile"))
-        config->jwtSecretFile = settings.value(QStringLiteral("jwtSecretFile")).toString();
-    if (wanted("acl", "aclFile"))
-        config->aclFile = settings.value(QStringLiteral("aclFile")).toString();
 }
 
 void save(const EngineConfig &config)
 {
     QSettings settings;
     settings.beginGroup(QStringLiteral("engine"));
-    settings.setValue(QStringLiteral("listenAddress"), config.listenAddress.toString());
-    settings.setValue(QStringLiteral("port"), config.port);
-    settings.setValue(QStringLiteral("heartbeatMs"), config.heartbeatMs);
-    settings.setValue(QStringLiteral("historySize"), qlonglong(config.historySize));
-    settings.setValue(QStringLiteral("maxQueueBytes"), qlonglong(config.maxQueueBytes));
-    settings.setValue(QStringLiteral("redisUrl"), config.redisUrl);
-    settings.setValue(QStringLiteral("jwtSecretFile"), config.jwtSecretFile);
-    settings.setValue(QStringLiteral("aclFile"), config.aclFile);
+    for (const ConfigOption &option : configOptions()) {
+        if (!option.settingsKey || option.scope != OptionScope::Engine)
+            continue;
+        const QString key = QLatin1String(option.settingsKey);
+        if (option.type == OptionType::Address) {
+            settings.setValue(key, config.listenAddress.toString());
+            settings.setValue(PortKey, config.port);
+        } else {
+            settings.setValue(key, option.field.get(config));
+        }
+    }
 }
 
 } // namespace ssehub::ConsoleSettings
