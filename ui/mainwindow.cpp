@@ -816,14 +816,14 @@ void MainWindow::pauseSelected(bool pause)
     const QString client = selectedClient();
     if (client.isEmpty())
         return;
-    m_engine->request<Hub::Answer>(
+    m_engine->request<HubResult<void>>(
         [client, pause](Engine *e) { return e->setClientPaused(client, pause); }, this,
-        [this, client, pause](const Hub::Answer &answer) {
-            const bool ok = answer.status < 300;
+        [this, client, pause](const HubResult<void> &answer) {
+            const bool ok = answer.ok();
             report(ok,
                    ok ? (pause ? tr("Subscriptions of %1 paused.").arg(client)
                                : tr("Subscriptions of %1 resumed.").arg(client))
-                      : tr("%1: %2").arg(client, answer.error));
+                      : tr("%1: %2").arg(client, answer.failure().message));
         });
 }
 
@@ -890,11 +890,13 @@ void MainWindow::openPublishDialog()
                 [self, result] {
                     if (!self)
                         return;
-                    self->report(result.ok,
-                                 result.ok ? tr("Published event %1 to %n stream(s).", nullptr,
-                                                result.delivered)
-                                                 .arg(QString::fromLatin1(formatEventId(result.id)))
-                                           : tr("Not published: %1").arg(result.error));
+                    self->report(result.ok(),
+                                 result.ok() ? tr("Published event %1 to %n stream(s).", nullptr,
+                                                  result->delivered)
+                                                   .arg(QString::fromLatin1(
+                                                       formatEventId(result->id)))
+                                             : tr("Not published: %1")
+                                                   .arg(result.failure().message));
                 },
                 Qt::QueuedConnection);
         });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hub/huberror.h"
 #include "proto/event.h"
 
 #include <QObject>
@@ -26,14 +27,15 @@ struct PublishRequest
     QByteArray payloadJson; // one compact JSON value
 };
 
-struct PublishResult
+// An accepted event.
+struct Published
 {
-    bool ok = false;
     quint64 id = 0;
     int delivered = 0; // local streams the event was handed to
-    int httpStatus = 200;
-    QString error;
 };
+// Refusals: Unavailable (the broker cannot accept events now), Internal (its store answered
+// something unusable).
+using PublishResult = HubResult<Published>;
 
 // Where events get their ids and are kept: in process (LocalBroker) or shared (RedisBroker).
 // A broker hands every event it accepts to the sink, which fans it out to the local streams.

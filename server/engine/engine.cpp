@@ -321,12 +321,12 @@ bool Engine::loadAuthenticator(Authenticator *out, QString *error) const
         authOptions.jwtSecret = secret;
     }
     if (!m_config.aclFile.isEmpty()) {
-        QString problem;
-        authOptions.acl = Acl::fromFile(m_config.aclFile, &problem);
-        if (!problem.isEmpty()) {
-            *error = problem;
+        HubResult<Acl> acl = Acl::fromFile(m_config.aclFile);
+        if (!acl.ok()) {
+            *error = acl.failure().message;
             return false;
         }
+        authOptions.acl = std::move(acl.value());
     }
 
     *out = Authenticator(authOptions);
@@ -690,23 +690,26 @@ QString Engine::setTail(const QByteArray &filter)
 void Engine::publish(const PublishRequest &request, Broker::Done done)
 {
     if (!m_broker) {
-        done(PublishResult {false, 0, 0, 503, QStringLiteral("the engine is not running")});
+        done(HubFailure {HubError::Unavailable, QStringLiteral("the engine is not running")});
         return;
     }
     m_broker->publish(request, [this, done = std::move(done)](const PublishResult &result) {
-        if (result.ok)
+        if (result.ok())
             ++m_consolePublished;
         done(result);
     });
 }
 
-Hub::Answer Engine::setClientPaused(const QString &clientId, bool paused)
+HubResult<void> Engine::setClientPaused(const QString &clientId, bool paused)
 {
     if (!m_hub)
-        return {503, QStringLiteral("the engine is not running"), {}};
-    return m_hub->changeSubscriptions(
+        return HubFailure {HubError::Unavailable, QStringLiteral("the engine is not running")};
+    const HubResult<Client> changed = m_hub->changeSubscriptions(
         clientId, nullptr, paused ? Subscription::State::Paused : Subscription::State::Active, {},
         false, false);
+    if (!changed.ok())
+        return changed.failure();
+    return {};
 }
 
 QString Engine::reconfigure(const Config &next, bool *ok)

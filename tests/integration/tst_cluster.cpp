@@ -3,7 +3,7 @@
 // subscriptions, replay by Last-Event-ID on the other instance, history gaps, Redis lost and
 // back (with and without persistence), not ready while Redis is unreachable, shared
 // subscriptions through the control channel, the node registry.
-#include "core/logging.h"
+#include "core/logcategories.h"
 #include "engine/engine.h"
 #include "httpclient.h"
 #include "observe/connectionlog.h"
