@@ -1,103 +1,15 @@
 #pragma once
 
+#include "auth/acl.h"
+#include "auth/identity.h"
+#include "auth/jwt.h"
 #include "proto/topicfilter.h"
 
 #include <QByteArray>
-#include <QHash>
-#include <QList>
-#include <QSet>
 #include <QString>
 #include <QStringList>
 
 namespace ssehub {
-
-// Who made a request, as far as authorization is concerned.
-struct Identity
-{
-    bool authenticated = false; // by a valid token (or, later, a client certificate)
-    QString clientId; // the token's `sub`; empty for anonymous requests
-    QSet<QString> roles; // from the token's `roles`, the ACL's `clients` and `anonymous`
-    QList<TopicFilter> subscribeGrants; // the token's own `subscribe` filters
-    QList<TopicFilter> publishGrants; // the token's own `publish` filters
-    qint64 expiresAtMs = 0; // the token's `exp` in ms since the epoch; 0: none
-    // What it was verified from, so that a reload can verify it again under the new rules:
-    // the token itself (at most 8 KiB), or the certificate's organizational units.
-    QByteArray token;
-    bool certificate = false;
-    QStringList units;
-};
-
-// HS256 JSON Web Tokens. Only HS256 is accepted: `alg: none` and every other algorithm are
-// refused, the signature is compared in constant time, and `exp`/`nbf` are honoured with a
-// leeway for clock skew. Every part must be canonical base64url, the JSON must not repeat a
-// key, and a token without `exp` (or with `exp` 0) is refused unless allowNoExpiry.
-class JwtVerifier
-{
-public:
-    JwtVerifier() = default;
-    JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry = false);
-
-    bool isEnabled() const { return !m_secret.isEmpty(); }
-    // Fills *identity from a valid token; otherwise returns what is wrong (for a 401 answer).
-    QString verify(const QByteArray &token, qint64 nowMs, Identity *identity) const;
-
-private:
-    QByteArray m_secret;
-    qint64 m_leewayMs = 30000;
-    bool m_allowNoExpiry = false;
-};
-
-// Topic access rules (docs/CONFIG.md, "Access control"):
-//   {"anonymous": null | "<role>",
-//    "roles": {"<role>": {"subscribe": [filters], "publish": [filters], "deny": [filters],
-//                         "admin": bool}},
-//    "clients": {"<client id>": ["<role>", ...]}}
-// A filter may use %c as a whole level for the client id. Deny rules win; a subscription filter
-// is allowed only if every topic it can match is allowed by one rule and none is denied. Where
-// the client id cannot stand for a level (empty, or with '/', '+', '#'), %c fails closed: an
-// allow rule using it is left out, a deny rule using it denies as if %c were '+'.
-class Acl
-{
-public:
-    // No ACL: everything is allowed, anonymous requests included.
-    Acl() = default;
-
-    // Parses an ACL document; on failure returns an empty Acl and sets *error (naming the key).
-    static Acl fromJson(const QByteArray &json, QString *error);
-    static Acl fromFile(const QString &path, QString *error);
-
-    bool isEnabled() const { return m_enabled; }
-    // The role of requests without credentials; empty: they are refused (401).
-    const QString &anonymousRole() const { return m_anonymous; }
-    // Roles that the ACL grants to this identity (its `clients` entry).
-    QStringList rolesOf(const QString &clientId) const { return m_clients.value(clientId); }
-    // Roles granted to a client certificate's organizational unit (`units`).
-    QStringList rolesOfUnit(const QString &unit) const { return m_units.value(unit); }
-
-    // Empty when allowed; otherwise why not (for a 403 answer).
-    QString checkSubscribe(const Identity &who, const TopicFilter &filter) const;
-    QString checkPublish(const Identity &who, const QByteArray &topic) const;
-    bool isAdmin(const Identity &who) const;
-    QStringList roleNames() const { return m_roles.keys(); }
-
-private:
-    struct Role
-    {
-        QList<QByteArray> subscribe; // filter texts, %c not yet substituted
-        QList<QByteArray> publish;
-        QList<QByteArray> deny;
-        bool admin = false;
-    };
-    // The rules of the identity's roles with %c replaced. Where the client id is empty or
-    // contains '+', '#' or '/', an allow rule using %c is left out and a deny rule gets '+'.
-    QList<TopicFilter> rules(const Identity &who, QList<QByteArray> Role::*list) const;
-
-    bool m_enabled = false;
-    QString m_anonymous;
-    QHash<QString, Role> m_roles;
-    QHash<QString, QStringList> m_clients;
-    QHash<QString, QStringList> m_units;
-};
 
 // What a request presents: the Authorization header, the token cookie, the access_token query
 // parameter.

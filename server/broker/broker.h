@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/publishrequest.h"
+#include "hub/huberror.h"
 #include "proto/event.h"
 
 #include <QObject>
@@ -20,14 +21,15 @@ struct Backlog
     bool gap = false; // the cursor is older than what is retained, unknown, or from the future
 };
 
-struct PublishResult
+// An accepted event.
+struct Published
 {
-    bool ok = false;
     quint64 id = 0;
     int delivered = 0; // local streams the event was handed to
-    int httpStatus = 200;
-    QString error;
 };
+// Refusals: Unavailable (the broker cannot accept events now), Internal (its store answered
+// something unusable).
+using PublishResult = HubResult<Published>;
 
 // Where events get their ids and are kept: in process (LocalBroker) or shared (RedisBroker).
 // A broker hands every event it accepts to the sink, which fans it out to the local streams.

@@ -19,11 +19,10 @@ void LocalBroker::publish(const PublishRequest &request, Done done)
     const EventPtr event
         = makeEvent(m_nextId++, request.topic, request.type, request.payloadJson, Clock::wallMs());
     m_history.append(event);
-    PublishResult result;
-    result.ok = true;
-    result.id = event->id;
-    result.delivered = dispatch(event);
-    done(result);
+    Published published;
+    published.id = event->id;
+    published.delivered = dispatch(event);
+    done(published);
 }
 
 void Broker::fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done)

@@ -80,11 +80,12 @@ bool loadAuthenticator(const EngineConfig &config, Authenticator *out, QString *
     }
     if (!config.aclFile.isEmpty()) {
         QString problem;
-        authOptions.acl = Acl::fromFile(config.aclFile, &problem);
-        if (!problem.isEmpty()) {
-            *error = problem;
+        HubResult<Acl> acl = Acl::fromFile(config.aclFile);
+        if (!acl.ok()) {
+            *error = acl.failure().message;
             return false;
         }
+        authOptions.acl = std::move(acl.value());
     }
 
     *out = Authenticator(authOptions);

@@ -380,23 +380,26 @@ QString Engine::setTail(const QByteArray &filter)
 void Engine::publish(const PublishRequest &request, Broker::Done done)
 {
     if (!m_broker) {
-        done(PublishResult {false, 0, 0, 503, QStringLiteral("the engine is not running")});
+        done(HubFailure {HubError::Unavailable, QStringLiteral("the engine is not running")});
         return;
     }
     m_broker->publish(request, [this, done = std::move(done)](const PublishResult &result) {
-        if (result.ok)
+        if (result.ok())
             ++m_consolePublished;
         done(result);
     });
 }
 
-Hub::Answer Engine::setClientPaused(const QString &clientId, bool paused)
+HubResult<void> Engine::setClientPaused(const QString &clientId, bool paused)
 {
     if (!m_hub)
-        return {503, QStringLiteral("the engine is not running"), {}};
-    return m_hub->changeSubscriptions(
+        return HubFailure {HubError::Unavailable, QStringLiteral("the engine is not running")};
+    const HubResult<Client> changed = m_hub->changeSubscriptions(
         clientId, nullptr, paused ? Subscription::State::Paused : Subscription::State::Active, {},
         false, false);
+    if (!changed.ok())
+        return changed.failure();
+    return {};
 }
 
 void Engine::drain(std::function<void()> done, CloseReason reason, const QString &cause)

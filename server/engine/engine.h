@@ -86,7 +86,7 @@ public:
     // A test event from the console, through the broker like any publish.
     void publish(const PublishRequest &request, Broker::Done done);
     // Pauses or resumes (without replay) every subscription of a client.
-    Hub::Answer setClientPaused(const QString &clientId, bool paused);
+    HubResult<void> setClientPaused(const QString &clientId, bool paused);
     // SIGHUP: takes over what can change while running (limits, CORS, retry hint, access rules,
     // drain time, metrics topics, export path) and says which other changes need a restart. On
     // an error (e.g. a broken ACL file) nothing changes and *ok is false.

@@ -175,8 +175,8 @@ void EngineThread::setClientPaused(const QString &clientId, bool paused, QObject
 {
     request<QString>(
         [clientId, paused](Engine *e) {
-            const Hub::Answer answer = e->setClientPaused(clientId, paused);
-            return answer.status < 300 ? QString() : answer.error;
+            const HubResult<void> changed = e->setClientPaused(clientId, paused);
+            return changed.ok() ? QString() : changed.failure().message;
         },
         context, std::function<void(QString)>(std::move(done)));
 }
@@ -202,8 +202,10 @@ void EngineThread::publish(const PublishRequest &request, QObject *context,
           answer = answerTo<PublishOutcome>(
               context, std::function<void(PublishOutcome)>(std::move(done)))](Engine *e) {
         e->publish(request, [answer](const PublishResult &result) {
-            answer({result.ok, result.ok ? formatEventId(result.id) : QByteArray(),
-                    result.delivered, result.error});
+            if (result.ok())
+                answer({true, formatEventId(result->id), result->delivered, QString()});
+            else
+                answer({false, QByteArray(), 0, result.failure().message});
         });
     });
 }

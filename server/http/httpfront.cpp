@@ -174,7 +174,7 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
     } else if (path.startsWith(SubscriptionsPrefix) && path.size() > SubscriptionsPrefix.size()) {
         kind = RouteKind::Subscriptions;
         allow = "GET, PATCH";
-    } else if (path == "/connections") {
+    } else if (path == "/streams" || path == "/connections") { // the older name stays
         kind = RouteKind::Connections;
         allow = "GET";
         admin = true;

@@ -241,12 +241,12 @@ private:
     bool mayActFor(const ReplyTo &to, const Identity &who, const QString &clientId);
     void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to,
                      const Identity &who = {});
-    void answer(const ReplyTo &to, const Hub::Answer &answer);
+    void answer(const ReplyTo &to, const HubResult<QJsonObject> &answer);
     // A change of a named client's subscriptions or cursor: refused (503, Retry-After) before
     // anything changes when the store cannot take it now; otherwise made, and answered once it
     // is stored (Hub::whenStored) or with 503 when it could not be.
     void changeStored(const ReplyTo &to, const QString &clientId,
-                      const std::function<Hub::Answer()> &change);
+                      const std::function<HubResult<QJsonObject>()> &change);
     void resumeReading(QTcpSocket *socket);
     // CORS, allowed hosts and the publish rate from m_options.
     void applyPolicies();

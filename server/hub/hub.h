@@ -3,6 +3,7 @@
 #include "api/engineconfig.h"
 #include "auth/auth.h"
 #include "hub/client.h"
+#include "hub/huberror.h"
 #include "hub/subscriptionstore.h"
 #include "observe/connectionlog.h"
 #include "proto/event.h"
@@ -11,7 +12,6 @@
 #include "stream/streampoller.h"
 
 #include <QHash>
-#include <QJsonObject>
 #include <QObject>
 #include <QTimer>
 
@@ -73,12 +73,11 @@ public:
         Identity identity; // who opened it (access rules are checked again on reload)
     };
 
-    // An answer of the subscription API: HTTP status and JSON body (or error message).
-    struct Answer
+    // What unsubscribe answers: the client as it is now and the filters it no longer holds.
+    struct Unsubscribed
     {
-        int status = 200;
-        QString error;
-        QJsonObject body;
+        Client client;
+        QList<QByteArray> removed;
     };
 
     Hub(const Options &options, Broker *broker, ConnectionLog *log, QObject *parent = nullptr);
@@ -94,9 +93,10 @@ public:
     using StoredDone = std::function<void(const QString &error)>;
     // Calls done once every change made so far to named clients (embedded: all of them; cluster
     // mode: this client's) is stored - embedded, in the file, fsync'ed; in cluster mode,
-    // confirmed by Redis - with an empty string, or with why it could not be (answered 503).
-    // Embedded changes are written in groups on a writer thread: requests that arrive while a
-    // write is in flight share the next one. Without a store, done is called at once.
+    // confirmed by Redis - with an empty string, or with why it could not be (the caller
+    // refuses the change as Unavailable). Embedded changes are written in groups on a writer
+    // thread: requests that arrive while a write is in flight share the next one. Without a
+    // store, done is called at once.
     void whenStored(const QString &clientId, StoredDone done);
     // Why a change cannot be stored now (cluster mode: Redis is unreachable), so that the
     // request is refused before anything changes; empty when it can.
@@ -161,17 +161,18 @@ public:
     bool hasStoredSubscriptions(const QString &clientId) const;
 
     // Whether a stream of this client (empty: a new server-named one) with these filters keeps
-    // the client within Lifecycle::maxSubscriptionsPerClient; empty when it does, else the
-    // problem (the HTTP front answers it with 400 before calling addStream).
-    // A limit of the whole hub (--max-clients, --max-subscriptions) sets *status to 503.
-    QString checkStreamFits(const QString &clientId, const QList<TopicFilter> &filters,
-                            int *status = nullptr) const;
+    // the client within Lifecycle::maxSubscriptionsPerClient (else LimitReached, checked by the
+    // HTTP front before calling addStream). A limit of the whole hub (--max-clients,
+    // --max-subscriptions) is Unavailable.
+    HubResult<void> checkStreamFits(const QString &clientId,
+                                    const QList<TopicFilter> &filters) const;
 
     // Registers a stream, taking ownership of fd (a connected non-blocking TCP socket); writes
     // `head` and the session event, replays, goes live. A stream that does not fit
-    // (checkStreamFits) is answered 400 with {"error"} and closed here; returns nullptr then.
-    SseStream *addStream(int fd, const QHostAddress &peer, quint16 peerPort, const StreamSpec &spec,
-                         const QByteArray &head, QTcpSocket *tlsSocket = nullptr);
+    // (checkStreamFits) is refused, and fd or tlsSocket stay the caller's to answer and close.
+    HubResult<SseStream *> addStream(int fd, const QHostAddress &peer, quint16 peerPort,
+                                     const StreamSpec &spec, const QByteArray &head,
+                                     QTcpSocket *tlsSocket = nullptr);
 
     // Hands the event to every matching stream; returns how many streams it was handed to.
     int deliver(const EventPtr &event);
@@ -181,15 +182,20 @@ public:
     // the client) or else the client's standing must allow the filters, and grants that only
     // the requester's token carries bind them to its expiry; without a requester such a
     // client's subscriptions are checked again at the next stream, reload or restart.
-    Answer subscribe(const QString &clientId, const QList<TopicFilter> &filters, qint64 ttlMs,
-                     const Identity *requester = nullptr);
-    Answer unsubscribe(const QString &clientId, const QList<TopicFilter> &filters);
-    Answer listSubscriptions(const QString &clientId, bool all) const;
-    Answer changeSubscriptions(const QString &clientId, const QList<TopicFilter> *filters,
-                               std::optional<Subscription::State> state,
-                               std::optional<qint64> expiresAt, bool hasExpiresAt, bool replay,
-                               const Identity *requester = nullptr);
-    Answer acknowledge(const QString &clientId, quint64 eventId);
+    // Each answers a copy of the client as the change left it (its maps are implicitly shared).
+    // Refusals: Forbidden (access rules), LimitReached (the client's cap), Unavailable (the
+    // hub's caps), NotFound (no such client or subscription), Conflict (expired past the grace
+    // period, or expired and no new expiry given).
+    HubResult<Client> subscribe(const QString &clientId, const QList<TopicFilter> &filters,
+                                qint64 ttlMs, const Identity *requester = nullptr);
+    HubResult<Unsubscribed> unsubscribe(const QString &clientId, const QList<TopicFilter> &filters);
+    HubResult<Client> listSubscriptions(const QString &clientId) const;
+    HubResult<Client> changeSubscriptions(const QString &clientId,
+                                          const QList<TopicFilter> *filters,
+                                          std::optional<Subscription::State> state,
+                                          std::optional<qint64> expiresAt, bool hasExpiresAt,
+                                          bool replay, const Identity *requester = nullptr);
+    HubResult<Client> acknowledge(const QString &clientId, quint64 eventId);
 
     bool kick(quint64 connectionId);
     void closeAll(CloseReason reason);
@@ -230,11 +236,10 @@ private:
         QList<SubscriptionStore::Change> changes; // otherwise
     };
     Client *findOrCreate(const QString &id, bool ephemeral);
-    // The subscription cap, one rule for streams and the API: empty when `client` (null: a new
+    // The subscription cap, one rule for streams and the API: whether `client` (null: a new
     // client named `clientId`) may add these filters.
-    QString capProblem(const Client *client, const QString &clientId,
-                       const QList<TopicFilter> &filters, int *status = nullptr) const;
-    void refuseStream(int fd, QTcpSocket *tlsSocket, const QString &problem);
+    HubResult<void> capProblem(const Client *client, const QString &clientId,
+                               const QList<TopicFilter> &filters) const;
     // Adds the filter, or makes an expired subscription deliver again: renewed within the grace
     // period, started afresh after it (or when archived). Returns false when it was already
     // active or paused (left as it is).
@@ -256,7 +261,6 @@ private:
     void stopWriter();
     void logClient(LogEntry::Kind kind, const Client *client, const QString &reason,
                    const QString &detail);
-    QJsonObject subscriptionsJson(const Client *client, bool all) const;
     void onClosed(SseStream *connection, CloseReason reason);
     void onHeartbeatTick();
     qint64 nextDeadline(const Subscription &s) const;

@@ -62,4 +62,17 @@ QByteArray comment(const QByteArray &text)
     return out;
 }
 
+QByteArray reset(const QByteArray &resumeId, const QByteArray &reason, const QByteArray &oldestId)
+{
+    return event(resumeId, QByteArrayLiteral("reset"),
+                 "{\"reason\":\"" + reason + "\",\"oldest\":\"" + oldestId + "\"}");
+}
+
+QByteArray shutdown(int retryMs)
+{
+    const QByteArray ms = QByteArray::number(retryMs);
+    return "retry: " + ms + '\n'
+        + event(QByteArray(), QByteArrayLiteral("shutdown"), "{\"retry_ms\":" + ms + '}');
+}
+
 } // namespace ssehub::SseFrame

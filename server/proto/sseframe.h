@@ -15,6 +15,14 @@ QByteArray event(const QByteArray &id, const QByteArray &type, const QByteArray 
 QByteArray retry(int milliseconds);
 QByteArray comment(const QByteArray &text);
 
+// `event: reset`: events were lost and the stream continues after resumeId (the frame's id, so
+// that a reconnect after it does not repeat it). reason is one word; oldestId: the oldest event
+// still kept, empty when unknown.
+QByteArray reset(const QByteArray &resumeId, const QByteArray &reason, const QByteArray &oldestId);
+// `event: shutdown` with the delay the client waits before reconnecting, in one block with the
+// `retry:` field that makes EventSource wait that long.
+QByteArray shutdown(int retryMs);
+
 // The heartbeat comment.
 inline QByteArray ping()
 {

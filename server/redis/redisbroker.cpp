@@ -182,16 +182,13 @@ bool RedisBroker::isReady() const
 
 void RedisBroker::publish(const PublishRequest &request, Done done)
 {
-    auto fail = [this, done](int status, const QString &error) {
-        if (status == 503)
+    auto fail = [this, done](HubError error, const QString &message) {
+        if (error == HubError::Unavailable)
             refused();
-        PublishResult result;
-        result.httpStatus = status;
-        result.error = error;
-        done(result);
+        done(HubFailure {error, message});
     };
     if (!isReady()) {
-        fail(503,
+        fail(HubError::Unavailable,
              QStringLiteral("not ready: Redis at %1 is unavailable (%2); the event was not "
                             "accepted, retry later")
                  .arg(address(), m_commands->lastError()));
@@ -210,29 +207,28 @@ void RedisBroker::publish(const PublishRequest &request, Done done)
             || reply.elements.size() != 2) {
             // A lost connection may have lost the command or its answer: the publisher cannot
             // be told it succeeded.
-            fail(503,
+            fail(HubError::Unavailable,
                  QStringLiteral("Redis at %1 did not confirm the event: %2")
                      .arg(address(), QString::fromUtf8(reply.string)));
             return;
         }
-        PublishResult result;
+        Published result;
         if (!packStreamId(reply.elements.at(0).string, &result.id)) {
-            fail(500,
+            fail(HubError::Internal,
                  QStringLiteral("Redis returned an unusable id '%1'")
                      .arg(QString::fromUtf8(reply.elements.at(0).string)));
             return;
         }
-        result.ok = true;
         result.delivered = int(reply.elements.at(1).integer);
         done(result);
     };
     auto retryRefused = [this, fail] {
-        fail(503,
+        fail(HubError::Unavailable,
              QStringLiteral("Redis at %1 became unavailable; the event was not accepted")
                  .arg(address()));
     };
     if (!publishScript().run(m_commands, keys, args, handle, retryRefused))
-        fail(503,
+        fail(HubError::Unavailable,
              QStringLiteral("Redis at %1 is unavailable; the event was not accepted")
                  .arg(address()));
 }

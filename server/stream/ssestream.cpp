@@ -209,9 +209,7 @@ void SseStream::resetTo(quint64 resumeId, const QByteArray &reason, quint64 affe
         return; // a stream still replaying ends its replay with its own checks
     if (m_lastSentId > affectedUpTo)
         return; // it already has events from after the loss
-    write(SseFrame::event(formatEventId(resumeId), QByteArrayLiteral("reset"),
-                          "{\"reason\":\"" + reason + "\",\"oldest\":\"\"}"),
-          QByteArray());
+    write(SseFrame::reset(formatEventId(resumeId), reason, QByteArray()), QByteArray());
     // Never back: what it was sent after resumeId (live, before the loss was found) is not
     // sent again.
     m_lastSentId = qMax(m_lastSentId, resumeId);
@@ -222,10 +220,9 @@ void SseStream::sendReset(const QByteArray &reason)
 {
     const EventPtr oldest = m_history ? m_history->oldest() : nullptr;
     const QByteArray oldestId = oldest ? oldest->idText() : QByteArray();
-    const QByteArray data = "{\"reason\":\"" + reason + "\",\"oldest\":\"" + oldestId + "\"}";
     // The reset carries the id it resumes from, so that a reconnect after it does not repeat it.
     const QByteArray resumeId = formatEventId(m_history ? m_history->horizon() : 0);
-    write(SseFrame::event(resumeId, QByteArrayLiteral("reset"), data), QByteArray());
+    write(SseFrame::reset(resumeId, reason, oldestId), QByteArray());
     ++m_resetsSent;
 }
 

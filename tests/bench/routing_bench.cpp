@@ -112,7 +112,8 @@ int main(int argc, char **argv)
             if (filter.isValid() && !filters.contains(filter))
                 filters << filter;
         }
-        hub.subscribe(QStringLiteral("client-%1").arg(c), filters, 3600 * 1000);
+        if (!hub.subscribe(QStringLiteral("client-%1").arg(c), filters, 3600 * 1000).ok())
+            qFatal("the benchmark's subscriptions were refused");
     }
     QElapsedTimer timer;
     timer.start();

@@ -29,7 +29,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cookie.cookieHeader = input;
     (void)auth.identify(cookie, 0, &who);
     (void)cookieValue(input, "ssehub_token");
-    QString error;
-    (void)Acl::fromJson(input, &error);
+    (void)Acl::fromJson(input);
     return 0;
 }

@@ -442,8 +442,8 @@ void TestEngine::historyIsBoundedInBytes()
     QList<quint64> ids;
     for (int i = 0; i < count; ++i) {
         m_engine->publish({"big", {}, payload}, [&ids](const PublishResult &r) {
-            QVERIFY(r.ok);
-            ids << r.id;
+            QVERIFY(r.ok());
+            ids << r->id;
         });
     }
     QCOMPARE(ids.size(), count);
@@ -657,6 +657,12 @@ void TestEngine::kick()
     QCOMPARE(c.value(QLatin1String("user_agent")).toString(), QStringLiteral("kick-test"));
     QCOMPARE(c.value(QLatin1String("filters")).toArray().at(0).toString(), QStringLiteral("k"));
     const QByteArray id = c.value(QLatin1String("id")).toString().toUtf8();
+    // GET /streams is the same route under the API's word for it.
+    const HttpResponse streams = request(port(), "GET", "/streams");
+    QCOMPARE(streams.status, 200);
+    const QJsonArray listed = streams.json().value(QLatin1String("connections")).toArray();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed.at(0).toObject().value(QLatin1String("id")), c.value(QLatin1String("id")));
 
     QCOMPARE(request(port(), "DELETE", "/connections/999999").status, 404);
     const HttpResponse kicked = request(port(), "DELETE", "/connections/" + id);

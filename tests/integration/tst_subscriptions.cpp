@@ -2,6 +2,7 @@
 // unsubscribe on open streams, several streams per client, pause/resume with and without replay,
 // expiry and renewal, durable cursors, persistence across restarts, format=payload, errors.
 #include "broker/localbroker.h"
+#include "core/clock.h"
 #include "engine/engine.h"
 #include "httpclient.h"
 #include "hub/hub.h"
@@ -347,7 +348,7 @@ void TestSubscriptions::expiryAndRenewal()
         call("POST", "/subscribe",
              {{QStringLiteral("client_id"), QStringLiteral("e1")},
               {QStringLiteral("topics"), QJsonArray {QStringLiteral("t"), QStringLiteral("late")}},
-              {QStringLiteral("ttl_seconds"), 0.3}})
+              {QStringLiteral("ttl_seconds"), 30}})
             .status,
         200);
     SseClient client;
@@ -355,12 +356,13 @@ void TestSubscriptions::expiryAndRenewal()
     QTRY_VERIFY(client.hasSession());
     publish(port(), "t", "1");
     QTRY_COMPARE(payloads(client), (QList<int> {1}));
-    // After expires_at: expired, delivers nothing.
+    // After expires_at: expired, delivers nothing. (Time is moved on, not waited for.)
+    Clock::advanceForTesting(30000);
     QTRY_COMPARE(stateOf(request(port(), "GET", "/subscriptions/e1"), QStringLiteral("t")),
                  QStringLiteral("expired"));
     QCOMPARE(publish(port(), "t", "2").json().value(QLatin1String("delivered")).toInt(), 0);
     // Renewal within the grace period makes it active again.
-    const qint64 later = QDateTime::currentMSecsSinceEpoch() + 60000;
+    const qint64 later = Clock::wallMs() + 600000;
     HttpResponse r = call("PATCH", "/subscriptions/e1",
                           {{QStringLiteral("topics"), QJsonArray {QStringLiteral("t")}},
                            {QStringLiteral("expires_at"), double(later)}});
@@ -369,7 +371,7 @@ void TestSubscriptions::expiryAndRenewal()
     publish(port(), "t", "3");
     QTRY_COMPARE(payloads(client), (QList<int> {1, 3}));
     // Outside the grace period a renewal is refused...
-    QTest::qWait(500); // past the 400 ms grace of "late" (a deadline, not a synchronisation wait)
+    Clock::advanceForTesting(500); // past the 400 ms grace of "late"
     r = call("PATCH", "/subscriptions/e1",
              {{QStringLiteral("topics"), QJsonArray {QStringLiteral("late")}},
               {QStringLiteral("expires_at"), double(later)}});
@@ -396,8 +398,8 @@ void TestSubscriptions::archiveAndDelete()
 {
     Engine::Config config;
     config.lifecycle.graceMs = 50;
-    config.lifecycle.archiveAfterMs = 150;
-    config.lifecycle.deleteAfterMs = 300;
+    config.lifecycle.archiveAfterMs = 1000;
+    config.lifecycle.deleteAfterMs = 2000;
     config.lifecycle.sweepIntervalMs = 10;
     start(config);
     call("POST", "/subscribe",
@@ -405,12 +407,15 @@ void TestSubscriptions::archiveAndDelete()
           {QStringLiteral("topics"), QJsonArray {QStringLiteral("old"), QStringLiteral("keep")}}});
     call("PATCH", "/subscriptions/a1",
          {{QStringLiteral("topics"), QJsonArray {QStringLiteral("old")}},
-          {QStringLiteral("expires_at"), double(QDateTime::currentMSecsSinceEpoch() + 20)}});
+          {QStringLiteral("expires_at"), double(Clock::wallMs() + 1000)}});
+    // Expired at 1 s, archived at 2 s, deleted at 3 s: time is moved on, not waited for.
+    Clock::advanceForTesting(2000);
     QTRY_COMPARE(stateOf(request(port(), "GET", "/subscriptions/a1?all=1"), QStringLiteral("old")),
                  QStringLiteral("archived"));
     // Archived ones are listed only with all=1.
     QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/a1"), QStringLiteral("old")),
              QString());
+    Clock::advanceForTesting(1000);
     QTRY_COMPARE(stateOf(request(port(), "GET", "/subscriptions/a1?all=1"), QStringLiteral("old")),
                  QString());
     QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/a1"), QStringLiteral("keep")),
@@ -440,8 +445,9 @@ void TestSubscriptions::streamRenewsLikeSubscribe()
     call("POST", "/subscribe",
          {{QStringLiteral("client_id"), QStringLiteral("sr")},
           {QStringLiteral("topics"), QJsonArray {QStringLiteral("in"), QStringLiteral("out")}},
-          {QStringLiteral("ttl_seconds"), 0.05}});
+          {QStringLiteral("ttl_seconds"), 30}});
     const qint64 created = createdOf(QStringLiteral("in"));
+    Clock::advanceForTesting(30000);
     QTRY_COMPARE(stateOf(request(port(), "GET", "/subscriptions/sr"), QStringLiteral("in")),
                  QStringLiteral("expired"));
     SseClient within;
@@ -450,7 +456,7 @@ void TestSubscriptions::streamRenewsLikeSubscribe()
     QCOMPARE(stateOf(request(port(), "GET", "/subscriptions/sr"), QStringLiteral("in")),
              QStringLiteral("active"));
     QCOMPARE(createdOf(QStringLiteral("in")), created); // renewed, not replaced
-    QTest::qWait(400); // past the 300 ms grace of "out" (a deadline, not a synchronisation wait)
+    Clock::advanceForTesting(400); // past the 300 ms grace of "out"
     SseClient after;
     after.open(port(), "/events?client_id=sr&topic=out");
     QTRY_VERIFY(after.hasSession());

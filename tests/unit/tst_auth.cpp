@@ -11,6 +11,18 @@
 #include <QTest>
 
 using namespace ssehub;
+
+namespace {
+
+// The ACL of a document; *error says why there is none (the callers check it).
+Acl aclOf(const QByteArray &json, QString *error)
+{
+    const HubResult<Acl> parsed = Acl::fromJson(json);
+    *error = parsed.ok() ? QString() : parsed.failure().message;
+    return parsed.ok() ? parsed.value() : Acl();
+}
+
+} // namespace
 using namespace ssehub::test;
 
 namespace {
@@ -156,7 +168,7 @@ void TestAuth::containmentExamples()
 void TestAuth::aclRules()
 {
     QString error;
-    const Acl acl = Acl::fromJson(R"({
+    const Acl acl = aclOf(R"({
         "anonymous": "viewer",
         "roles": {
             "viewer": {"subscribe": ["public/#"]},
@@ -166,7 +178,7 @@ void TestAuth::aclRules()
         },
         "clients": {"dev-7": ["sensor"]}
     })",
-                                  &error);
+                          &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     Identity sensor;
     sensor.authenticated = true;
@@ -233,18 +245,29 @@ void TestAuth::aclFileErrors_data()
         << QByteArray(R"({"roles": {}, "clients": {"c": ["ghost"]}})") << "clients.c";
     QTest::newRow("admin not bool")
         << QByteArray(R"({"roles": {"r": {"admin": "yes"}}})") << "admin";
+    QTest::newRow("clients not an array")
+        << QByteArray(R"({"roles": {"r": {}}, "clients": {"c": "r"}})")
+        << "clients.c must be an array of role names";
+    // The units list follows the same rules as the clients list.
+    QTest::newRow("units not an array")
+        << QByteArray(R"({"roles": {"r": {}}, "units": {"ops": "r"}})")
+        << "units.ops must be an array of role names";
+    QTest::newRow("unit role unknown")
+        << QByteArray(R"({"roles": {"r": {}}, "units": {"ops": ["ghost"]}})") << "units.ops";
 }
 
 void TestAuth::aclFileErrors()
 {
     QFETCH(QByteArray, json);
     QFETCH(QString, errorPart);
-    QString error;
-    const Acl acl = Acl::fromJson(json, &error);
-    QVERIFY2(error.contains(errorPart), qPrintable(error));
-    QVERIFY(!acl.isEnabled());
-    QVERIFY(Acl::fromFile(QStringLiteral("/nonexistent/acl.json"), &error).roleNames().isEmpty());
-    QVERIFY(error.contains(QLatin1String("/nonexistent/acl.json")));
+    // Refused: there is no ACL to use by mistake (an empty one would allow everything).
+    const HubResult<Acl> acl = Acl::fromJson(json);
+    QVERIFY(!acl.ok());
+    QCOMPARE(acl.failure().error, HubError::InvalidArgument);
+    QVERIFY2(acl.failure().message.contains(errorPart), qPrintable(acl.failure().message));
+    const HubResult<Acl> missing = Acl::fromFile(QStringLiteral("/nonexistent/acl.json"));
+    QVERIFY(!missing.ok());
+    QVERIFY(missing.failure().message.contains(QLatin1String("/nonexistent/acl.json")));
 }
 
 void TestAuth::tokens()
@@ -353,9 +376,9 @@ void TestAuth::credentials()
 void TestAuth::clientIdDenyFailsClosed()
 {
     QString error;
-    const Acl acl = Acl::fromJson(R"({"roles": {"r": {"subscribe": ["#"], "publish": ["#"],
+    const Acl acl = aclOf(R"({"roles": {"r": {"subscribe": ["#"], "publish": ["#"],
                                                       "deny": ["private/%c/#"]}}})",
-                                  &error);
+                          &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     for (const char *id : {"", "+", "#", "a/b", "alice/x"}) {
         Identity who;
@@ -471,9 +494,9 @@ void TestAuth::certificateIdentity()
     QString error;
     Authenticator::Options options;
     options.clientCertificates = true;
-    options.acl = Acl::fromJson(R"({"roles": {"r": {"subscribe": ["#"]}, "u": {}},
+    options.acl = aclOf(R"({"roles": {"r": {"subscribe": ["#"]}, "u": {}},
                                     "clients": {"dev-1": ["r"]}, "units": {"ops": ["u"]}})",
-                                &error);
+                        &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const Authenticator auth(options);
     Identity who;
@@ -503,7 +526,8 @@ void TestAuth::reidentify()
     QString error;
     Authenticator::Options options;
     options.jwtSecret = "0123456789abcdef0123456789abcdef";
-    options.acl = Acl::fromJson(R"({"anonymous": "r", "roles": {"r": {}}})", &error);
+    options.acl = aclOf(R"({"anonymous": "r", "roles": {"r": {}}})", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     const Authenticator before(options);
     Identity who;
     Credentials bearer;
@@ -524,7 +548,8 @@ void TestAuth::reidentify()
     QCOMPARE(before.identify(Credentials(), now, &anonymous), QString());
     QCOMPARE(before.reidentify(anonymous, now, &again), QString());
     Authenticator::Options closed = options;
-    closed.acl = Acl::fromJson(R"({"roles": {"r": {}}})", &error);
+    closed.acl = aclOf(R"({"roles": {"r": {}}})", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY(!Authenticator(closed).reidentify(anonymous, now, &again).isEmpty());
 }
 

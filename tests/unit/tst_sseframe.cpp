@@ -18,6 +18,7 @@ private Q_SLOTS:
     void multiLineData();
     void fieldsCannotBreakTheFrame();
     void retryAndComment();
+    void serverFrames();
     void envelope();
     void eventIds();
 };
@@ -73,6 +74,19 @@ void TestSseFrame::retryAndComment()
     QCOMPARE(SseFrame::retry(3000), QByteArray("retry: 3000\n\n"));
     QCOMPARE(SseFrame::ping(), QByteArray(": ping\n\n"));
     QCOMPARE(SseFrame::comment("a\nb"), QByteArray(": a\n: b\n\n"));
+}
+
+// The frames the server sends of its own: what clients (and the demo page) parse.
+void TestSseFrame::serverFrames()
+{
+    QCOMPARE(SseFrame::reset("17", "history-gap", "12"),
+             QByteArray("id: 17\nevent: reset\ndata: {\"reason\":\"history-gap\",\"oldest\":\"12\"}"
+                        "\n\n"));
+    QCOMPARE(
+        SseFrame::reset("17", "redis-lost", QByteArray()),
+        QByteArray("id: 17\nevent: reset\ndata: {\"reason\":\"redis-lost\",\"oldest\":\"\"}\n\n"));
+    QCOMPARE(SseFrame::shutdown(3000),
+             QByteArray("retry: 3000\nevent: shutdown\ndata: {\"retry_ms\":3000}\n\n"));
 }
 
 void TestSseFrame::envelope()

@@ -2,6 +2,7 @@
 // with the checks both paths share.
 #include "core/logcategories.h"
 #include "http/httpfront.h"
+#include "http/hubstatus.h"
 #include "hub/hub.h"
 #include "proto/sseframe.h"
 
@@ -12,10 +13,41 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace ssehub {
 
 using http::queryItems;
+
+namespace {
+
+// The hub refused a stream the front had let through (its safety net; it answers 400 whatever
+// the refusal, as it always has): answered and closed here, as the stream never started.
+void refuseStream(int fd, QTcpSocket *tlsSocket, QObject *parent, const QString &problem)
+{
+    qCInfo(lcSse).noquote() << "refused a stream:" << problem;
+    const QByteArray body = http::errorBody(problem);
+    const QByteArray answer = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+                              "Content-Length: "
+        + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    if (tlsSocket) {
+        tlsSocket->setParent(parent);
+        QObject::connect(tlsSocket, &QTcpSocket::disconnected, tlsSocket, &QObject::deleteLater);
+        tlsSocket->write(answer);
+        tlsSocket->disconnectFromHost();
+        return;
+    }
+    if (fd < 0)
+        return;
+    // A short answer on a fresh connection fits the socket buffer; the request was read, so
+    // closing does not reset the connection.
+    if (::send(fd, answer.constData(), size_t(answer.size()), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+        qCDebug(lcSse).noquote() << "the refusal was not sent:" << strerror(errno);
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
+}
+
+} // namespace
 
 // GET /events?topic=<filter>[&topic=...][&lastEventId=<id>]
 // Header Last-Event-ID (wins over lastEventId). 200 text/event-stream, streamed until closed;
@@ -89,7 +121,10 @@ void HttpFront::startStream(int fd, const QHostAddress &peer, quint16 peerPort,
                             "X-Accel-Buffering: no\r\n"
                             "Connection: keep-alive\r\n"
         + corsHeaders(stream.origin) + "\r\n" + SseFrame::retry(m_options.retryMs);
-    m_hub->addStream(fd, peer, peerPort, stream.spec, head, tlsSocket);
+    if (const HubResult<SseStream *> added
+        = m_hub->addStream(fd, peer, peerPort, stream.spec, head, tlsSocket);
+        !added.ok())
+        refuseStream(fd, tlsSocket, m_hub, added.failure().message);
 }
 
 QString HttpFront::checkStream(const http::RequestHead &head, const QHostAddress &peer,
@@ -126,10 +161,11 @@ QString HttpFront::checkStream(const http::RequestHead &head, const QHostAddress
     out->origin = head.value("origin");
     // The client's subscriptions stay within the cap on this path too (its stored ones and the
     // request's together).
-    if (const QString full
-        = m_hub->checkStreamFits(out->spec.clientId, out->spec.filters, &out->errorStatus);
-        !full.isEmpty())
-        return full;
+    if (const HubResult<void> fits = m_hub->checkStreamFits(out->spec.clientId, out->spec.filters);
+        !fits.ok()) {
+        out->errorStatus = http::statusOf(fits.failure().error);
+        return fits.failure().message;
+    }
     // A stream of a named client stores its filters: a page of another site may not do that
     // (it could subscribe a stored client to anything, for good).
     if (!out->spec.clientId.isEmpty() && fromForeignPage(head)) {

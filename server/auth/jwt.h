@@ -1,0 +1,30 @@
+#pragma once
+
+#include "auth/identity.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace ssehub {
+
+// HS256 JSON Web Tokens. Only HS256 is accepted: `alg: none` and every other algorithm are
+// refused, the signature is compared in constant time, and `exp`/`nbf` are honoured with a
+// leeway for clock skew. Every part must be canonical base64url, the JSON must not repeat a
+// key, and a token without `exp` (or with `exp` 0) is refused unless allowNoExpiry.
+class JwtVerifier
+{
+public:
+    JwtVerifier() = default;
+    JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry = false);
+
+    bool isEnabled() const { return !m_secret.isEmpty(); }
+    // Fills *identity from a valid token; otherwise returns what is wrong (for a 401 answer).
+    QString verify(const QByteArray &token, qint64 nowMs, Identity *identity) const;
+
+private:
+    QByteArray m_secret;
+    qint64 m_leewayMs = 30000;
+    bool m_allowNoExpiry = false;
+};
+
+} // namespace ssehub

@@ -1,0 +1,87 @@
+// What the hub sends on every stream: events, heartbeats, resets, the shutdown notice.
+#include "core/clock.h"
+#include "hub/hub.h"
+#include "proto/sseframe.h"
+
+namespace ssehub {
+
+int Hub::deliver(const EventPtr &event)
+{
+    m_matched.clear();
+    m_index.match(event->topic, [this](Client *c) { m_matched.push_back(c); });
+    int handed = 0;
+    // Clients collected first, and each client's streams iterated over a copy (implicitly
+    // shared, so free unless it changes): a failed write closes a stream, which edits the
+    // client's list and may retire the client (kept alive until the next turn of the loop).
+    for (Client *client : m_matched) {
+        const QList<SseStream *> streams = client->streams;
+        for (SseStream *stream : streams) {
+            if (stream->deliver(event))
+                ++handed;
+        }
+    }
+    m_counters.eventsDelivered += quint64(handed);
+    return handed;
+}
+
+void Hub::resetAll(quint64 resumeId, const QByteArray &reason, quint64 affectedUpTo)
+{
+    const auto all = m_connections.values();
+    for (SseStream *connection : all)
+        connection->resetTo(resumeId, reason, affectedUpTo);
+}
+
+void Hub::onHeartbeatTick()
+{
+    const qint64 now = Clock::monotonicMs();
+    const qint64 wallNow = Clock::wallMs();
+    const int interval = m_options.connection.heartbeatMs;
+    // Collected first, as a failed write closes a stream.
+    const auto all = m_connections.values();
+    for (SseStream *connection : all) {
+        const qint64 expiry = connection->authExpiresAtMs();
+        if (expiry && wallNow >= expiry && connection->state() != SseStream::State::Closed) {
+            // The token ran out: say so in-band, then end the stream; the client reconnects
+            // with a fresh token and resumes by Last-Event-ID.
+            endForAuth(connection, expiry, QString());
+            continue;
+        }
+        // A peer that stopped acknowledging is reaped as dead (cheap: a look at TCP_INFO per
+        // stream every half interval).
+        connection->checkPeer(now);
+        if (connection->state() != SseStream::State::Closed
+            && now - connection->lastWriteMs() >= interval) {
+            connection->heartbeat(now);
+            ++m_counters.heartbeatsSent;
+        }
+    }
+}
+
+void Hub::drain(int retryMs, qint64 drainMs, CloseReason reason, const QString &cause,
+                std::function<void()> done)
+{
+    m_closeCause = cause;
+    const QByteArray notice = SseFrame::shutdown(retryMs);
+    for (SseStream *connection : std::as_const(m_connections))
+        connection->writeControl(notice);
+    const qint64 deadline = Clock::monotonicMs() + drainMs;
+    auto *timer = new QTimer(this);
+    timer->setInterval(20);
+    auto step = [this, timer, deadline, reason, done = std::move(done)] {
+        const auto all = m_connections.values();
+        const bool late = Clock::monotonicMs() >= deadline;
+        for (SseStream *connection : all) {
+            if (late || connection->bytesQueued() == 0)
+                connection->close(reason);
+        }
+        if (m_connections.isEmpty() || late) {
+            timer->stop();
+            timer->deleteLater();
+            done();
+        }
+    };
+    connect(timer, &QTimer::timeout, this, step);
+    timer->start();
+}
+
+} // namespace ssehub
