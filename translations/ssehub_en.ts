@@ -363,10 +363,7 @@
     </message>
     <message numerus="yes">
         <source>%n instance(s) registered in Redis.</source>
-        <translation>
-            <numerusform>%n instance registered in Redis.</numerusform>
-            <numerusform>%n instances registered in Redis.</numerusform>
-        </translation>
+        <translation><numerusform>%n instance registered in Redis.</numerusform><numerusform>%n instances registered in Redis.</numerusform></translation>
     </message>
 </context>
 <context>
@@ -397,10 +394,7 @@
     </message>
     <message numerus="yes">
         <source>%1 (+%n paused)</source>
-        <translation>
-            <numerusform>%1 (+%n paused)</numerusform>
-            <numerusform>%1 (+%n paused)</numerusform>
-        </translation>
+        <translation><numerusform>%1 (+%n paused)</numerusform><numerusform>%1 (+%n paused)</numerusform></translation>
     </message>
     <message>
         <source>Stream</source>
@@ -452,10 +446,7 @@
     </message>
     <message numerus="yes">
         <source>(%n paused)</source>
-        <translation>
-            <numerusform>(%n paused)</numerusform>
-            <numerusform>(%n paused)</numerusform>
-        </translation>
+        <translation><numerusform>(%n paused)</numerusform><numerusform>(%n paused)</numerusform></translation>
     </message>
     <message>
         <source>stalled</source>
@@ -549,10 +540,7 @@
     </message>
     <message numerus="yes">
         <source>Published event %1 to %n stream(s).</source>
-        <translation>
-            <numerusform>Published event %1 to %n stream.</numerusform>
-            <numerusform>Published event %1 to %n streams.</numerusform>
-        </translation>
+        <translation><numerusform>Published event %1 to %n stream.</numerusform><numerusform>Published event %1 to %n streams.</numerusform></translation>
     </message>
     <message>
         <source>Not published: %1</source>
@@ -814,10 +802,7 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
     <message numerus="yes">
         <source>Engine restarted with the new settings on %1; %n stream(s) were closed and reconnect.</source>
-        <translation>
-            <numerusform>Engine restarted with the new settings on %1; %n stream was closed and reconnects.</numerusform>
-            <numerusform>Engine restarted with the new settings on %1; %n streams were closed and reconnect.</numerusform>
-        </translation>
+        <translation><numerusform>Engine restarted with the new settings on %1; %n stream was closed and reconnects.</numerusform><numerusform>Engine restarted with the new settings on %1; %n streams were closed and reconnect.</numerusform></translation>
     </message>
     <message>
         <source>Redis is unreachable (%1): publishes are refused with 503 and streams wait until it is back. Check that redis-server runs at %2.</source>
@@ -837,10 +822,7 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
     <message numerus="yes">
         <source>%n stream(s)</source>
-        <translation>
-            <numerusform>%n stream</numerusform>
-            <numerusform>%n streams</numerusform>
-        </translation>
+        <translation><numerusform>%n stream</numerusform><numerusform>%n streams</numerusform></translation>
     </message>
     <message>
         <source>CSV for spreadsheets (*.csv)</source>
@@ -856,10 +838,7 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n log entry(s) to %1.</source>
-        <translation>
-            <numerusform>Exported %n log entry to %1.</numerusform>
-            <numerusform>Exported %n log entries to %1.</numerusform>
-        </translation>
+        <translation><numerusform>Exported %n log entry to %1.</numerusform><numerusform>Exported %n log entries to %1.</numerusform></translation>
     </message>
     <message>
         <source>Export failed</source>
@@ -871,10 +850,7 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
     <message numerus="yes">
         <source>Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most %1 s)…</source>
-        <translation>
-            <numerusform>Stopping: %n stream get what is queued for them and a shutdown notice (at most %1 s)…</numerusform>
-            <numerusform>Stopping: %n streams get what is queued for them and a shutdown notice (at most %1 s)…</numerusform>
-        </translation>
+        <translation><numerusform>Stopping: %n stream get what is queued for them and a shutdown notice (at most %1 s)…</numerusform><numerusform>Stopping: %n streams get what is queued for them and a shutdown notice (at most %1 s)…</numerusform></translation>
     </message>
 </context>
 <context>
@@ -1191,10 +1167,7 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
     <message numerus="yes">
         <source>… %n event(s) not shown (more than the tail keeps per update)</source>
-        <translation>
-            <numerusform>… %n event not shown (more than the tail keeps per update)</numerusform>
-            <numerusform>… %n events not shown (more than the tail keeps per update)</numerusform>
-        </translation>
+        <translation><numerusform>… %n event not shown (more than the tail keeps per update)</numerusform><numerusform>… %n events not shown (more than the tail keeps per update)</numerusform></translation>
     </message>
 </context>
 </TS>

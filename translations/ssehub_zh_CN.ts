@@ -363,9 +363,7 @@
     </message>
     <message numerus="yes">
         <source>%n instance(s) registered in Redis.</source>
-        <translation>
-            <numerusform>Redis 中注册了 %n 个实例。</numerusform>
-        </translation>
+        <translation><numerusform>Redis 中注册了 %n 个实例。</numerusform></translation>
     </message>
 </context>
 <context>
@@ -396,9 +394,7 @@
     </message>
     <message numerus="yes">
         <source>%1 (+%n paused)</source>
-        <translation>
-            <numerusform>%1（另有 %n 个已暂停）</numerusform>
-        </translation>
+        <translation><numerusform>%1（另有 %n 个已暂停）</numerusform></translation>
     </message>
     <message>
         <source>Stream</source>
@@ -450,9 +446,7 @@
     </message>
     <message numerus="yes">
         <source>(%n paused)</source>
-        <translation>
-            <numerusform>（%n 个已暂停）</numerusform>
-        </translation>
+        <translation><numerusform>（%n 个已暂停）</numerusform></translation>
     </message>
     <message>
         <source>stalled</source>
@@ -546,9 +540,7 @@
     </message>
     <message numerus="yes">
         <source>Published event %1 to %n stream(s).</source>
-        <translation>
-            <numerusform>事件 %1 已发布到 %n 个流。</numerusform>
-        </translation>
+        <translation><numerusform>事件 %1 已发布到 %n 个流。</numerusform></translation>
     </message>
     <message>
         <source>Not published: %1</source>
@@ -810,9 +802,7 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message numerus="yes">
         <source>Engine restarted with the new settings on %1; %n stream(s) were closed and reconnect.</source>
-        <translation>
-            <numerusform>引擎已按新设置在 %1 上重启；%n 个流已关闭并将重连。</numerusform>
-        </translation>
+        <translation><numerusform>引擎已按新设置在 %1 上重启；%n 个流已关闭并将重连。</numerusform></translation>
     </message>
     <message>
         <source>Redis is unreachable (%1): publishes are refused with 503 and streams wait until it is back. Check that redis-server runs at %2.</source>
@@ -832,9 +822,7 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message numerus="yes">
         <source>%n stream(s)</source>
-        <translation>
-            <numerusform>%n 个流</numerusform>
-        </translation>
+        <translation><numerusform>%n 个流</numerusform></translation>
     </message>
     <message>
         <source>CSV for spreadsheets (*.csv)</source>
@@ -850,9 +838,7 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message numerus="yes">
         <source>Exported %n log entry(s) to %1.</source>
-        <translation>
-            <numerusform>已将 %n 条日志导出到 %1。</numerusform>
-        </translation>
+        <translation><numerusform>已将 %n 条日志导出到 %1。</numerusform></translation>
     </message>
     <message>
         <source>Export failed</source>
@@ -864,9 +850,7 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message numerus="yes">
         <source>Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most %1 s)…</source>
-        <translation>
-            <numerusform>正在停止：%n 个流正在接收排队中的数据和停止通知（最多 %1 秒）…</numerusform>
-        </translation>
+        <translation><numerusform>正在停止：%n 个流正在接收排队中的数据和停止通知（最多 %1 秒）…</numerusform></translation>
     </message>
 </context>
 <context>
@@ -1183,9 +1167,7 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message numerus="yes">
         <source>… %n event(s) not shown (more than the tail keeps per update)</source>
-        <translation>
-            <numerusform>… 有 %n 个事件未显示（超过每次刷新保留的数量）</numerusform>
-        </translation>
+        <translation><numerusform>… 有 %n 个事件未显示（超过每次刷新保留的数量）</numerusform></translation>
     </message>
 </context>
 </TS>
