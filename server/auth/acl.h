@@ -45,7 +45,6 @@ public:
     QString checkSubscribe(const Identity &who, const TopicFilter &filter) const;
     QString checkPublish(const Identity &who, const QByteArray &topic) const;
     bool isAdmin(const Identity &who) const;
-    QStringList roleNames() const { return m_roles.keys(); }
 
 private:
     struct Role

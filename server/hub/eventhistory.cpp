@@ -16,12 +16,6 @@ void EventHistory::setCapacity(qsizetype capacity)
     trim();
 }
 
-void EventHistory::setByteLimit(qint64 bytes)
-{
-    m_byteLimit = std::max<qint64>(bytes, 0);
-    trim();
-}
-
 qint64 EventHistory::costOf(const Event &event)
 {
     // Heap blocks of the Event (make_shared: one block with the control block) and of each

@@ -17,7 +17,6 @@ public:
 
     void setCapacity(qsizetype capacity);
     qsizetype capacity() const { return m_capacity; }
-    void setByteLimit(qint64 bytes);
     qint64 byteLimit() const { return m_byteLimit; }
     qsizetype size() const { return qsizetype(m_events.size()); }
     // What the retained events hold, as counted by costOf().

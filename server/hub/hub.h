@@ -155,7 +155,6 @@ public:
     // streams were ended.
     int recheckAccess(const Authenticator &auth, int *streamsEnded = nullptr);
     // Filters that local streams need (active or paused subscriptions of clients with streams).
-    QList<QByteArray> watchedFilters() const { return m_interest.keys(); }
 
     // Whether a stream naming this client (and no topics) would have anything to receive.
     bool hasStoredSubscriptions(const QString &clientId) const;

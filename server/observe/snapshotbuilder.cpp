@@ -114,11 +114,10 @@ StreamDetail SnapshotBuilder::streamDetail(quint64 streamId) const
             detail.subscriptions.append(
                 {s.filter.text(), Subscription::stateName(s.state), s.expiresAt});
         const qint64 since = c->connectedAt();
-        const QList<EventPtr> recent
-            = m_topics.recentEvents(20, [c, since](const Event &event) {
-                  return event.timestamp >= since && event.id <= c->lastSentId()
-                      && c->client()->matchesActive(event.topic);
-              });
+        const QList<EventPtr> recent = m_topics.recentEvents(20, [c, since](const Event &event) {
+            return event.timestamp >= since && event.id <= c->lastSentId()
+                && c->client()->matchesActive(event.topic);
+        });
         for (const EventPtr &event : recent)
             detail.recentEvents.append(eventRow(*event));
     }

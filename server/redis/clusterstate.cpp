@@ -353,7 +353,6 @@ void ClusterState::finishLoad(std::shared_ptr<QSet<QString>> found)
             m_loading = false;
             m_loaded = true;
             m_hub->setSharedStateLoaded(true);
-            Q_EMIT loaded();
         }
     };
     for (const QString &id : std::as_const(*found))
@@ -424,10 +423,7 @@ void ClusterState::refreshNode()
         QJsonArray list;
         for (const QJsonObject &o : std::as_const(nodes))
             list.append(o);
-        if (list != m_nodes) {
-            m_nodes = list;
-            Q_EMIT nodesChanged(m_nodes);
-        }
+        m_nodes = list;
     });
 }
 

@@ -58,10 +58,6 @@ public:
     // True once every client stored in Redis was loaded after the last (re)connection.
     bool isLoaded() const { return m_loaded; }
 
-Q_SIGNALS:
-    void nodesChanged(const QJsonArray &nodes);
-    void loaded();
-
 private:
     QByteArray subscriptionsKey(const QString &clientId) const;
     QByteArray cursorKey(const QString &clientId) const;

@@ -85,14 +85,10 @@ public:
     quint64 coveredId() const { return m_covered; }
     // Times Redis was found to have lost its data (the marker key gone).
     quint64 dataLosses() const { return m_dataLosses; }
-    // Publishes refused (503) because Redis could not be reached, in total.
-    quint64 publishesRefused() const { return m_outage.refusedTotal(); }
 
 Q_SIGNALS:
     // Publishing became possible or impossible.
     void readyChanged(bool ready);
-    // This instance is in step with the Stream again after a start or a loss.
-    void synced();
     // Events that local streams may have needed are gone: every live stream whose last event
     // id is at most affectedUpTo must be told (`reset`) and continue after resumeId.
     void historyLost(quint64 resumeId, quint64 affectedUpTo);

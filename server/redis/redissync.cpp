@@ -196,7 +196,6 @@ void RedisBroker::finishSync()
     for (const EventPtr &event : buffered)
         accept(event);
     runQueuedLiveStarts();
-    Q_EMIT synced();
 }
 
 } // namespace ssehub

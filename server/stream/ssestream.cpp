@@ -1,8 +1,8 @@
 #include "stream/ssestream.h"
 
 #include "core/clock.h"
-#include "core/net.h"
 #include "core/logcategories.h"
+#include "core/net.h"
 #include "hub/eventhistory.h"
 #include "proto/sseframe.h"
 #include "stream/peerliveness.h"
