@@ -24,7 +24,11 @@ HubResult<QHash<QString, QStringList>> roleLists(const QJsonObject &root, const 
                                                  const QStringList &roles)
 {
     QHash<QString, QStringList> lists;
-    const QJsonObject entries = root.value(section).toObject();
+    const QJsonValue value = root.value(section);
+    if (!value.isUndefined() && !value.isObject())
+        return invalid(
+            QStringLiteral("'%1' must be an object of names to role lists").arg(section));
+    const QJsonObject entries = value.toObject();
     for (auto it = entries.begin(); it != entries.end(); ++it) {
         if (!it.value().isArray())
             return invalid(
@@ -62,7 +66,10 @@ HubResult<Acl> Acl::fromJson(const QByteArray &json)
         return invalid(QStringLiteral("'anonymous' must be null or a role name"));
     acl.m_anonymous = anonymous.toString();
 
-    const QJsonObject roles = root.value(QLatin1String("roles")).toObject();
+    const QJsonValue rolesValue = root.value(QLatin1String("roles"));
+    if (!rolesValue.isUndefined() && !rolesValue.isObject())
+        return invalid(QStringLiteral("'roles' must be an object of role names to roles"));
+    const QJsonObject roles = rolesValue.toObject();
     for (auto it = roles.begin(); it != roles.end(); ++it) {
         if (!it.value().isObject())
             return invalid(QStringLiteral("roles.%1 must be an object").arg(it.key()));

@@ -79,7 +79,6 @@ bool loadAuthenticator(const EngineConfig &config, Authenticator *out, QString *
         authOptions.jwtSecret = secret;
     }
     if (!config.aclFile.isEmpty()) {
-        QString problem;
         HubResult<Acl> acl = Acl::fromFile(config.aclFile);
         if (!acl.ok()) {
             *error = acl.failure().message;

@@ -30,7 +30,7 @@ namespace ssehub {
 
 // The HTTP front's limits, CORS origins and retry hint from the configuration (at start and on
 // reconfigure()).
-void applyLimits(HttpFront::Options *front, const Engine::Config &config)
+void applyLimits(HttpFront::Options *front, const EngineConfig &config)
 {
     front->maxConnections = config.maxConnections;
     front->maxConnectionsPerIp = config.maxConnectionsPerIp;
@@ -104,7 +104,7 @@ bool Engine::start(QString *error)
     m_trimTimer.setSingleShot(true);
     m_trimTimer.setInterval(1000);
     connect(&m_trimTimer, &QTimer::timeout, this, &Engine::releaseFreedMemory);
-    connect(m_hub, &Hub::connectionCountChanged, this, [this](int count) {
+    connect(m_hub, &Hub::streamCountChanged, this, [this](int count) {
         m_streamPeakSinceTrim = qMax(m_streamPeakSinceTrim, count);
         if (m_streamPeakSinceTrim - count < TrimAfterStreamDrop)
             return;
@@ -412,7 +412,7 @@ void Engine::drain(std::function<void()> done, CloseReason reason, const QString
         done();
         return;
     }
-    qCInfo(lcEngine).noquote() << "draining" << m_hub->connectionCount() << "stream(s) for at most"
+    qCInfo(lcEngine).noquote() << "draining" << m_hub->streamCount() << "stream(s) for at most"
                                << m_config.drainMs << "ms"
                                << (cause.isEmpty() ? QString() : QStringLiteral("(%1)").arg(cause));
     m_hub->drain(m_config.retryMs, m_config.drainMs, reason, cause, [this, done = std::move(done)] {
@@ -447,7 +447,7 @@ bool Engine::isReady(QString *reason) const
 
 void Engine::releaseFreedMemory()
 {
-    const int streams = m_hub ? m_hub->connectionCount() : 0;
+    const int streams = m_hub ? m_hub->streamCount() : 0;
     const int dropped = m_streamPeakSinceTrim - streams;
     m_streamPeakSinceTrim = streams;
 #ifdef __GLIBC__

@@ -52,7 +52,7 @@ EngineStats Engine::stats() const
     }
     if (m_hub) {
         const HubCounters &c = m_hub->counters();
-        s.connections = m_hub->connectionCount();
+        s.connections = m_hub->streamCount();
         s.clients = m_hub->clientCount();
         s.connectionsOpened = c.connectionsOpened;
         s.eventsDelivered = c.eventsDelivered;

@@ -28,7 +28,7 @@ HttpFront::HttpFront(const Options &options, Hub *hub, Broker *broker, QObject *
     connect(&m_sweep, &QTimer::timeout, this, &HttpFront::sweep);
     m_sweep.start();
     // A stream closed: its descriptor is free again (accepting may be paused for want of one).
-    connect(m_hub, &Hub::connectionCountChanged, this, [this] {
+    connect(m_hub, &Hub::streamCountChanged, this, [this] {
         if (m_listener)
             m_listener->descriptorsFreed();
     });
@@ -110,7 +110,15 @@ void HttpFront::stopListening()
 namespace {
 
 const QByteArray SubscriptionsPrefix = QByteArrayLiteral("/subscriptions/");
-const QByteArray ConnectionsPrefix = QByteArrayLiteral("/connections/");
+const QByteArray StreamsPrefix = QByteArrayLiteral("/streams/");
+const QByteArray ConnectionsPrefix = QByteArrayLiteral("/connections/"); // the older name stays
+
+// The stream id of DELETE /streams/<id> (or /connections/<id>).
+QByteArray kickedId(const QByteArray &path)
+{
+    return path.mid(path.startsWith(StreamsPrefix) ? StreamsPrefix.size()
+                                                   : ConnectionsPrefix.size());
+}
 
 } // namespace
 
@@ -187,7 +195,7 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
         kind = RouteKind::Log;
         allow = "GET";
         admin = true;
-    } else if (path.startsWith(ConnectionsPrefix)) {
+    } else if (path.startsWith(StreamsPrefix) || path.startsWith(ConnectionsPrefix)) {
         kind = RouteKind::Kick;
         allow = "DELETE";
         admin = true;
@@ -297,7 +305,7 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
         serveLog(request, socket);
         break;
     case Route::Kick:
-        serveKick(request, socket, QString::fromLatin1(path.mid(ConnectionsPrefix.size())));
+        serveKick(request, socket, QString::fromLatin1(kickedId(path)));
         break;
     case Route::Demo:
         serveDemo(request, socket);

@@ -25,9 +25,13 @@ bool RateLimiter::take(const QString &key, int *retryAfterSeconds)
     const qint64 now = Clock::monotonicMs();
     auto it = m_buckets.find(key);
     if (it == m_buckets.end()) {
-        if (m_buckets.size() >= m_maxEntries)
-            makeRoom(now);
-        it = m_buckets.insert(key, Bucket {m_burst, now});
+        if (m_buckets.size() >= m_maxEntries) {
+            m_buckets.remove(m_byUse.front());
+            m_byUse.pop_front();
+        }
+        it = m_buckets.insert(key, Bucket {m_burst, now, m_byUse.insert(m_byUse.end(), key)});
+    } else {
+        m_byUse.splice(m_byUse.end(), m_byUse, it->use);
     }
     it->tokens = qMin(m_burst, it->tokens + double(now - it->lastMs) * m_rate / 1000);
     it->lastMs = now;
@@ -42,25 +46,13 @@ bool RateLimiter::take(const QString &key, int *retryAfterSeconds)
 void RateLimiter::prune()
 {
     const qint64 now = Clock::monotonicMs();
-    m_buckets.removeIf([now](Buckets::iterator it) { return now - it->lastMs > IdleMs; });
-}
-
-void RateLimiter::makeRoom(qint64 now)
-{
-    // A bucket that has refilled is what a new one would be: dropping it changes nothing.
-    m_buckets.removeIf([this, now](Buckets::iterator it) {
-        const Bucket &b = it.value();
-        return b.tokens + double(now - b.lastMs) * m_rate / 1000 >= m_burst;
-    });
-    if (m_buckets.size() < m_maxEntries)
-        return;
-    // Every bucket is in use (a flood of keys): the stalest one goes.
-    auto stalest = m_buckets.begin();
-    for (auto it = m_buckets.begin(); it != m_buckets.end(); ++it) {
-        if (it->lastMs < stalest->lastMs)
-            stalest = it;
+    while (!m_byUse.empty()) {
+        const auto it = m_buckets.constFind(m_byUse.front());
+        if (now - it->lastMs <= IdleMs)
+            break;
+        m_buckets.erase(it);
+        m_byUse.pop_front();
     }
-    m_buckets.erase(stalest);
 }
 
 } // namespace ssehub

@@ -271,7 +271,7 @@ HubResult<SseStream *> Hub::addStream(int fd, const QHostAddress &peer, quint16 
                                        stream->startBacklog(std::move(b.events), b.gap, cursor);
                                });
     }
-    Q_EMIT connectionCountChanged(connectionCount());
+    Q_EMIT streamCountChanged(streamCount());
     return connection;
 }
 
@@ -297,7 +297,7 @@ void Hub::closeAll(CloseReason reason)
         connection->close(reason);
 }
 
-QList<const SseStream *> Hub::connections() const
+QList<const SseStream *> Hub::streams() const
 {
     QList<const SseStream *> list;
     list.reserve(m_connections.size());
@@ -344,7 +344,7 @@ void Hub::onClosed(SseStream *connection, CloseReason reason)
 
     // It may be inside its own signal: never delete it here.
     connection->deleteLater();
-    Q_EMIT connectionCountChanged(connectionCount());
+    Q_EMIT streamCountChanged(streamCount());
 }
 
 } // namespace ssehub

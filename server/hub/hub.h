@@ -204,11 +204,11 @@ public:
     void drain(int retryMs, qint64 drainMs, CloseReason reason, const QString &cause,
                std::function<void()> done);
 
-    int connectionCount() const { return int(m_connections.size()); }
-    int connectionsFrom(const QHostAddress &peer) const { return m_perAddress.value(peer); }
+    int streamCount() const { return int(m_connections.size()); }
+    int streamsFrom(const QHostAddress &peer) const { return m_perAddress.value(peer); }
     int clientCount() const { return int(m_clients.size()); }
-    QList<const SseStream *> connections() const;
-    const SseStream *connection(quint64 id) const { return m_connections.value(id); }
+    QList<const SseStream *> streams() const;
+    const SseStream *stream(quint64 id) const { return m_connections.value(id); }
     const Client *client(const QString &id) const;
     template<typename Fn> void forEachClient(Fn fn) const
     {
@@ -223,7 +223,7 @@ public:
     void sweep();
 
 Q_SIGNALS:
-    void connectionCountChanged(int count);
+    void streamCountChanged(int count);
 
 private:
     // One write for the writer thread: the whole set (a snapshot) or the changed clients.

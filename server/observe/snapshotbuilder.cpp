@@ -30,7 +30,7 @@ std::shared_ptr<ConsoleSnapshot> SnapshotBuilder::build(const EngineStats &stats
     snapshot->clients = m_hub->clientCount();
     snapshot->heartbeatsSent = m_hub->counters().heartbeatsSent;
 
-    const QList<const SseStream *> connections = m_hub->connections();
+    const QList<const SseStream *> connections = m_hub->streams();
     if (withStreams)
         snapshot->connections.reserve(size_t(connections.size()));
     quint64 bytesOut = m_hub->counters().bytesOfClosedStreams;
@@ -106,7 +106,7 @@ StreamDetail SnapshotBuilder::streamDetail(quint64 streamId) const
 {
     StreamDetail detail;
     detail.id = streamId;
-    const SseStream *c = m_hub ? m_hub->connection(streamId) : nullptr;
+    const SseStream *c = m_hub ? m_hub->stream(streamId) : nullptr;
     if (c) {
         detail.found = true;
         detail.clientId = c->client()->id;

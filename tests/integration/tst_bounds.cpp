@@ -180,7 +180,7 @@ void TestBounds::streamsCannotPassTheSubscriptionCap()
     QVERIFY2(error.contains(QLatin1String("1024")), qPrintable(error));
     QVERIFY2(error.contains(QLatin1String("many")), qPrintable(error));
     QCOMPARE(m_engine->hub()->client(QStringLiteral("many"))->subscriptions.size(), 1024);
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
 
     // One new filter too many is refused as well; held ones are fine.
     QCOMPARE(
@@ -277,7 +277,7 @@ void TestBounds::streamOpensCostNoMemoryPerStoredFilter()
         QCOMPARE(health.status, 200);
         QTRY_VERIFY(stream.hasSession());
     }
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
     const qint64 grownKiB = residentKiB() - before;
     std::sort(healthMs.begin(), healthMs.end());
     qInfo("RSS growth for 300 opens: %lld KiB; /healthz next to an open: median %lld ms, "
@@ -325,7 +325,7 @@ void TestBounds::authFailuresAreCoalesced()
         stream.open(port(), "/events?topic=a", {{"Authorization", "Bearer " + reader}});
         QTRY_VERIFY(stream.hasSession());
     }
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
 
     const int flood = 10000;
     QCOMPARE(pipelined(port(),
@@ -474,8 +474,8 @@ void TestBounds::acceptPausesWhenDescriptorsRunOut()
     }
     HttpFront *front = m_engine->front();
     QTRY_VERIFY_WITH_TIMEOUT(front->acceptPaused(), 10000);
-    QVERIFY(m_engine->hub()->connectionCount() > 0);
-    QVERIFY(m_engine->hub()->connectionCount() < Clients);
+    QVERIFY(m_engine->hub()->streamCount() > 0);
+    QVERIFY(m_engine->hub()->streamCount() < Clients);
 
     // Paused, not spinning: a few retries cost next to nothing.
     const quint64 hits = front->acceptFdLimitHits();
@@ -505,7 +505,7 @@ void TestBounds::acceptPausesWhenDescriptorsRunOut()
 
     // Connections close: new ones are accepted and served, with the limit still as low.
     closeClients();
-    QTRY_COMPARE_WITH_TIMEOUT(m_engine->hub()->connectionCount(), 0, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->hub()->streamCount(), 0, 10000);
     const HttpResponse answer = request(port(), "GET", "/metrics");
     QCOMPARE(answer.status, 200);
     QVERIFY(answer.body.contains("ssehub_accept_paused 0"));

@@ -194,7 +194,7 @@ void TestCluster::publishOnAReceiveOnB()
 
     SseClient onB;
     onB.open(m_b->port(), "/events?topic=sensor/%2B/data");
-    QTRY_COMPARE(m_b->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_b->hub()->streamCount(), 1);
     QVERIFY(waitSynced(m_b.get())); // its SUBSCRIBE is confirmed
 
     const HttpResponse first = publish(m_a->port(), "sensor/1/data", "{\"t\":1}");
@@ -244,7 +244,7 @@ void TestCluster::subscribesOnlyToWhatItsStreamsNeed()
     exact.open(m_a->port(), "/events?topic=room/1");
     wildcard.open(m_a->port(), "/events?topic=room/%2B/temp&topic=room/%23");
     sameExact.open(m_a->port(), "/events?topic=room/1");
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 3);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 3);
     QVERIFY(waitSynced(m_a.get()));
     QTRY_COMPARE(numbers(), qMakePair(1, 2));
     QVERIFY(m_a->redisBroker()->subscriber()->channels().contains("ssehub:ev:room/1"));
@@ -254,13 +254,13 @@ void TestCluster::subscribesOnlyToWhatItsStreamsNeed()
     QCOMPARE(r.json().value(QLatin1String("delivered")).toInt(), 0); // Redis receivers
 
     wildcard.close();
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 2);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 2);
     QTRY_COMPARE(numbers(), qMakePair(1, 0));
     exact.close();
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 1);
     QCOMPARE(numbers(), qMakePair(1, 0)); // still needed by the other stream
     sameExact.close();
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 0);
     QTRY_COMPARE(numbers(), qMakePair(0, 0));
 }
 
@@ -273,7 +273,7 @@ void TestCluster::moveToOtherInstanceWithLastEventId()
 
     SseClient onA;
     onA.open(m_a->port(), "/events?topic=chat/%23");
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 1);
     QVERIFY(waitSynced(m_a.get()));
     QList<QByteArray> published;
     for (int i = 0; i < 3; ++i)
@@ -282,7 +282,7 @@ void TestCluster::moveToOtherInstanceWithLastEventId()
     const QByteArray last = onA.lastEventId();
     QCOMPARE(last, published.last());
     onA.close();
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 0);
 
     // Missed while away: five matching events among others, published on both instances.
     QList<QByteArray> missed;
@@ -425,7 +425,7 @@ void TestCluster::notReadyWhileRedisUnreachable()
     // A stream that resumes while Redis is away waits for its backlog, then gets it.
     SseClient waiting;
     waiting.open(m_a->port(), "/events?topic=t", {{"Last-Event-ID", "0-0"}});
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 1);
 
     QVERIFY(m_redis->start()); // same port
     QVERIFY(waitSynced(m_a.get()));
@@ -473,8 +473,8 @@ void TestCluster::redisKilledAndRestartedWithPersistence()
     SseClient onB, onA;
     onB.open(m_b->port(), "/events?topic=load/%23");
     onA.open(m_a->port(), "/events?topic=load/x");
-    QTRY_COMPARE(m_b->hub()->connectionCount(), 1);
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_b->hub()->streamCount(), 1);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 1);
     QVERIFY(waitSynced(m_a.get()));
     QVERIFY(waitSynced(m_b.get()));
 
@@ -547,7 +547,7 @@ void TestCluster::redisComesBackEmpty()
     QVERIFY(waitSynced(m_b.get()));
     SseClient onB;
     onB.open(m_b->port(), "/events?topic=t");
-    QTRY_COMPARE(m_b->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_b->hub()->streamCount(), 1);
     QVERIFY(waitSynced(m_b.get()));
     for (int i = 0; i < 3; ++i)
         QCOMPARE(publish(m_a->port(), "t", QByteArray::number(i)).status, 200);
@@ -597,7 +597,7 @@ void TestCluster::subscriptionsSharedAcrossInstances()
     // The client's stream is on B; its subscriptions are changed through A's API.
     SseClient onB;
     onB.open(m_b->port(), "/events?client_id=dev-1&topic=a");
-    QTRY_COMPARE(m_b->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_b->hub()->streamCount(), 1);
     QVERIFY(waitSynced(m_b.get()));
     // A knows the client (the stream's topic was shared).
     QTRY_VERIFY(m_a->hub()->client(QStringLiteral("dev-1")));
@@ -845,7 +845,7 @@ void TestCluster::noResetWhenRedisLostNothing()
     QVERIFY(waitSynced(m_a.get()));
     SseClient quiet;
     quiet.open(m_a->port(), "/events?topic=quiet/%23");
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 1);
     QVERIFY(waitSynced(m_a.get()));
     QList<QByteArray> expected {idOf(publish(m_a->port(), "quiet/x", "1"))};
     QByteArray last;
@@ -946,7 +946,7 @@ void TestCluster::flushAllWhileConnected()
     QTRY_VERIFY(m_a->cluster()->isLoaded());
     SseClient stream;
     stream.open(m_a->port(), "/events?client_id=dev-1&topic=a");
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 1);
     QVERIFY(waitSynced(m_a.get()));
     QTRY_COMPARE(redisQuery({"HKEYS", "ssehub:client:subscriptions:dev-1"}).elements.size(), 1);
     QCOMPARE(request(m_a->port(), "POST", "/ack",
@@ -998,7 +998,7 @@ void TestCluster::redisRestartedEmptyGetsSubscriptionsBack()
     QTRY_VERIFY(m_a->cluster()->isLoaded());
     SseClient stream;
     stream.open(m_a->port(), "/events?client_id=q1&topic=quiet/%23");
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 1);
     QTRY_COMPARE(redisQuery({"HKEYS", "ssehub:client:subscriptions:q1"}).elements.size(), 1);
 
     m_redis->kill();
@@ -1028,7 +1028,7 @@ void TestCluster::streamStartingWhileCatchingUpGetsOnlyLaterEvents()
     QVERIFY(waitSynced(m_b.get()));
     SseClient before;
     before.open(m_a->port(), "/events?topic=t");
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 1);
     QVERIFY(waitSynced(m_a.get()));
     QList<QByteArray> all {idOf(publish(m_b->port(), "t", "1"))};
     QTRY_COMPARE(idsOf(before.events()), all);
@@ -1040,7 +1040,7 @@ void TestCluster::streamStartingWhileCatchingUpGetsOnlyLaterEvents()
     QTest::qWait(5);
     SseClient after;
     after.open(m_a->port(), "/events?topic=t");
-    QTRY_COMPARE(m_a->hub()->connectionCount(), 2);
+    QTRY_COMPARE(m_a->hub()->streamCount(), 2);
     QTRY_VERIFY(after.hasSession());
     // Published after the stream opened, while its instance still cannot reach Redis: it is
     // the stream's, and arrives once the instance catches up.

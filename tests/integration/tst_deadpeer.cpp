@@ -68,19 +68,19 @@ void TestDeadPeer::vanishedClientIsReaped()
 
     SseClient client;
     client.open(engine.port(), "/events?topic=t", {{"User-Agent", "vanishing"}});
-    QTRY_COMPARE(engine.hub()->connectionCount(), 1);
+    QTRY_COMPARE(engine.hub()->streamCount(), 1);
     // Alive: heartbeats flow and are acknowledged, nothing is reaped for several intervals.
     QTRY_VERIFY_WITH_TIMEOUT(client.comments() >= 4, 5000);
-    QCOMPARE(engine.hub()->connectionCount(), 1);
+    QCOMPARE(engine.hub()->streamCount(), 1);
 
-    QSignalSpy count(engine.hub(), &Hub::connectionCountChanged);
+    QSignalSpy count(engine.hub(), &Hub::streamCountChanged);
     QElapsedTimer cut;
     cut.start();
     QVERIFY(run(QStringLiteral("tc"),
                 {QStringLiteral("qdisc"), QStringLiteral("replace"), QStringLiteral("dev"),
                  QStringLiteral("lo"), QStringLiteral("root"), QStringLiteral("pfifo"),
                  QStringLiteral("limit"), QStringLiteral("0")}));
-    QTRY_COMPARE_WITH_TIMEOUT(engine.hub()->connectionCount(), 0, 10 * interval);
+    QTRY_COMPARE_WITH_TIMEOUT(engine.hub()->streamCount(), 0, 10 * interval);
     const qint64 detected = cut.elapsed();
     qInfo("vanished client reaped %lld ms after the cut (heartbeat %d ms)", detected, interval);
 

@@ -131,14 +131,14 @@ void TestEngine::streamHead()
     // The retry line is the first thing on the stream.
     const QByteArray raw = client.raw();
     QVERIFY(raw.mid(raw.indexOf("\r\n\r\n") + 4).startsWith("retry: 1234\n\n"));
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
 }
 
 void TestEngine::publishAndReceive()
 {
     SseClient client;
     client.open(port(), "/events?topic=sensor/1/data");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
 
     const HttpResponse first
         = publish(port(), "sensor/1/data", "{\"t\":21.5,\"text\":\"line1\\nline2\"}");
@@ -175,7 +175,7 @@ void TestEngine::filtersRoute()
     hash.open(port(), "/events?topic=sensor/%23");
     exact.open(port(), "/events?topic=other&topic=sensor/2/data");
     system.open(port(), "/events?topic=%23");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 4);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 4);
 
     QCOMPARE(publish(port(), "sensor/1/data", "1").json().value(QLatin1String("delivered")).toInt(),
              3);
@@ -271,7 +271,7 @@ void TestEngine::publishErrors()
 
     SseClient watcher;
     watcher.open(port(), "/events?topic=%23");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
 
     const HttpResponse r
         = request(port(), method, "/publish", method == "GET" ? QByteArray() : body, contentType);
@@ -351,7 +351,7 @@ void TestEngine::streamErrors()
     QCOMPARE(r.header("content-type"), QByteArray("application/json"));
     const QString error = r.json().value(QLatin1String("error")).toString();
     QVERIFY2(error.contains(errorPart), qPrintable(error));
-    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
 }
 
 void TestEngine::replayAfterLastEventId()
@@ -425,7 +425,7 @@ void TestEngine::resetOnHistoryGap()
     QCOMPARE(reset.json().value(QLatin1String("oldest")).toString().toUtf8(), ids.at(3));
     QCOMPARE(client.events().at(1).id, ids.at(3));
     QCOMPARE(client.events().at(3).id, ids.at(5));
-    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+    QCOMPARE(m_engine->hub()->streamCount(), 1);
 }
 
 void TestEngine::historyIsBoundedInBytes()
@@ -529,7 +529,7 @@ void TestEngine::heartbeat()
     SseClient idle, busy;
     idle.open(port(), "/events?topic=idle");
     busy.open(port(), "/events?topic=busy");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 2);
     QTimer feed;
     feed.setInterval(10);
     connect(&feed, &QTimer::timeout, this, [&] { publish(port(), "busy", "1"); });
@@ -559,12 +559,12 @@ void TestEngine::disconnectCleanup()
             clients.push_back(std::make_unique<SseClient>());
             clients.back()->open(port(), "/events?topic=c/" + QByteArray::number(i % 50));
         }
-        QTRY_COMPARE_WITH_TIMEOUT(hub->connectionCount(), count, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(hub->streamCount(), count, 30000);
         QCOMPARE(publish(port(), "c/7", "1").json().value(QLatin1String("delivered")).toInt(),
                  count / 50);
         for (auto &c : clients)
             c->close();
-        QTRY_COMPARE_WITH_TIMEOUT(hub->connectionCount(), 0, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(hub->streamCount(), 0, 30000);
         // The per-connection objects are gone too, not just unregistered.
         QTRY_VERIFY(hub->findChildren<SseStream *>().isEmpty());
         QTRY_COMPARE(m_engine->front()->findChildren<QTcpSocket *>().size(), 0);
@@ -610,7 +610,7 @@ void TestEngine::slowConsumer()
     SseClient slow, healthy;
     slow.open(port(), "/events?topic=bulk");
     healthy.open(port(), "/events?topic=bulk");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 2);
     QTRY_VERIFY(slow.headComplete());
     slow.setReading(false);
 
@@ -622,7 +622,7 @@ void TestEngine::slowConsumer()
         ++published;
     }
     QCOMPARE(m_engine->hub()->counters().slowConsumerCloses, 1u);
-    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+    QCOMPARE(m_engine->hub()->streamCount(), 1);
     // The healthy subscriber got everything, undelayed by the slow one.
     QTRY_COMPARE(healthy.events().size(), published);
     bool logged = false;
@@ -648,7 +648,7 @@ void TestEngine::kick()
 {
     SseClient client;
     client.open(port(), "/events?topic=k", {{"User-Agent", "kick-test"}});
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
     HttpResponse list = request(port(), "GET", "/connections");
     QCOMPARE(list.status, 200);
     const QJsonArray connections = list.json().value(QLatin1String("connections")).toArray();
@@ -668,7 +668,25 @@ void TestEngine::kick()
     const HttpResponse kicked = request(port(), "DELETE", "/connections/" + id);
     QCOMPARE(kicked.status, 200);
     QTRY_VERIFY(!client.isConnected());
-    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
+
+    // DELETE /streams/<id> is the same route under the API's word for it.
+    SseClient second;
+    second.open(port(), "/events?topic=k");
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    const QByteArray secondId = request(port(), "GET", "/streams")
+                                    .json()
+                                    .value(QLatin1String("connections"))
+                                    .toArray()
+                                    .at(0)
+                                    .toObject()
+                                    .value(QLatin1String("id"))
+                                    .toString()
+                                    .toUtf8();
+    QCOMPARE(request(port(), "DELETE", "/streams/999999").status, 404);
+    QCOMPARE(request(port(), "DELETE", "/streams/" + secondId).status, 200);
+    QTRY_VERIFY(!second.isConnected());
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
 }
 
 void TestEngine::connectionLogRoute()
@@ -678,9 +696,9 @@ void TestEngine::connectionLogRoute()
         SseClient a, b;
         a.open(port(), "/events?topic=x&client_id=log-a", {{"User-Agent", "agent, with comma"}});
         b.open(port(), "/events?topic=x&client_id=log-b");
-        QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+        QTRY_COMPARE(m_engine->hub()->streamCount(), 2);
     }
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
 
     const HttpResponse all = request(port(), "GET", "/log");
     QCOMPARE(all.status, 200);
@@ -745,7 +763,7 @@ void TestEngine::rollingLogFile()
         c.open(port(), "/events?topic=r&client_id=rolling-" + QByteArray::number(i));
         QTRY_VERIFY(c.headComplete());
     }
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
     m_engine.reset(); // flushes
     const QStringList files = QDir(dir.path()).entryList(QDir::Files, QDir::Name);
     QCOMPARE(
@@ -820,7 +838,7 @@ void TestEngine::pipelinedBytesOnAStream()
     QVERIFY(socket.waitForConnected(5000));
     socket.write(
         "GET /events?topic=p HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /connections HTTP/1.1\r\n\r\n");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
     socket.write("\x01\x02 garbage \r\n\r\n");
     QByteArray data;
     QTRY_VERIFY((data += socket.readAll()).contains("retry:"));
@@ -828,7 +846,7 @@ void TestEngine::pipelinedBytesOnAStream()
     QTRY_VERIFY((data += socket.readAll()).contains("hello"));
     QCOMPARE(data.count("HTTP/1.1"), 1);
     QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
-    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+    QCOMPARE(m_engine->hub()->streamCount(), 1);
 }
 
 void TestEngine::truncatedRequests()
@@ -850,7 +868,7 @@ void TestEngine::truncatedRequests()
         socket.abort();
     }
     QCOMPARE(publish(port(), "a", "1").status, 200);
-    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
 }
 
 void TestEngine::requestLimits()
@@ -881,7 +899,7 @@ void TestEngine::requestLimits()
     stream.open(port(), "/events?topic=x");
     QTRY_VERIFY_WITH_TIMEOUT(idle.state() == QAbstractSocket::UnconnectedState, 5000);
     QVERIFY(stream.isConnected());
-    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+    QCOMPARE(m_engine->hub()->streamCount(), 1);
     // Malformed request lines are answered by closing, and the server goes on.
     r = rawRequest(port(), "\x16\x03\x01 not http\r\n\r\n", 2000);
     QVERIFY(r.status == 0 || r.status == 400);
@@ -894,7 +912,7 @@ void TestEngine::keepAliveAndPipelining()
     // with requests the full parser handles (chunked, Expect, another route), then a close.
     SseClient watcher;
     watcher.open(port(), "/events?topic=ka");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
     auto post = [](const QByteArray &payload, const QByteArray &extra = {}) -> QByteArray {
         const QByteArray body = "{\"topic\":\"ka\",\"payload\":" + payload + "}";
         return "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -954,7 +972,7 @@ void TestEngine::streamRequestPaths()
     pieces.flush();
     QTest::qWait(20); // the first piece arrives alone (not a synchronisation wait)
     pieces.write("ths HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: pieces\r\n\r\n");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 2);
     publish(port(), "paths", "42");
     QTRY_COMPARE(whole.events().size(), 1);
     QByteArray raw;
@@ -969,7 +987,7 @@ void TestEngine::streamRequestPaths()
              wholeRaw.mid(wholeRaw.indexOf("\r\n\r\n"), wholeIdAt - wholeRaw.indexOf("\r\n\r\n")));
     QCOMPARE(raw.mid(raw.indexOf("\",\"node\"")), wholeRaw.mid(wholeRaw.indexOf("\",\"node\"")));
     QStringList agents;
-    for (const SseStream *c : m_engine->hub()->connections())
+    for (const SseStream *c : m_engine->hub()->streams())
         agents << QString::fromUtf8(c->userAgent());
     agents.sort();
     QCOMPARE(agents, (QStringList {QStringLiteral("pieces"), QStringLiteral("whole")}));
@@ -987,9 +1005,9 @@ void TestEngine::connectionLog()
 {
     SseClient client;
     client.open(port(), "/events?topic=log/a&topic=log/%2B", {{"User-Agent", "log-test/1.0"}});
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
     client.close();
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
     QList<LogEntry> entries;
     int subscribed = 0;
     for (const LogEntry &e : m_engine->log()->entries()) {
@@ -1110,7 +1128,7 @@ void TestEngine::metricsHealthAndStats()
     QCOMPARE(request(port(), "POST", "/metrics", "{}").status, 405);
     // The closed streams' figures stay in the totals.
     live.close();
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 2);
     const QMap<QString, double> after = parseMetrics(request(port(), "GET", "/metrics").body);
     QVERIFY(after.value(QStringLiteral("ssehub_bytes_out_total"))
             >= m.value(QStringLiteral("ssehub_bytes_out_total")));
@@ -1196,7 +1214,7 @@ void TestEngine::gracefulDrain()
     const QByteArray big = '"' + QByteArray(4 * 1024 * 1024, 'y') + '"';
     QCOMPARE(publish(port(), "d", big).status, 200);
     QCOMPARE(publish(port(), "d", big).status, 200);
-    QTRY_VERIFY(m_engine->hub()->connections().size() == 2);
+    QTRY_VERIFY(m_engine->hub()->streams().size() == 2);
     bool drained = false;
     m_engine->drain([&drained] { drained = true; });
     // No new connections once draining.
@@ -1212,7 +1230,7 @@ void TestEngine::gracefulDrain()
              4 * 1024 * 1024);
     QCOMPARE(slow.messages().last().type, QByteArray("shutdown"));
     QVERIFY(slow.raw().endsWith("event: shutdown\ndata: {\"retry_ms\":1500}\n\n"));
-    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
 }
 
 void TestEngine::engineThread()

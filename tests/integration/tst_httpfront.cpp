@@ -412,7 +412,7 @@ void TestHttpFront::headOnEventsIs405()
     QTRY_VERIFY(raw.received().contains("\r\n\r\n"));
     QCOMPARE(raw.statusLine(), QByteArray("HTTP/1.1 405 Method Not Allowed"));
     QVERIFY(raw.received().contains("Allow: GET, OPTIONS\r\n"));
-    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
     // HEAD of an ordinary GET route still works (no body).
     Raw health(port());
     health.send("HEAD /healthz HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
@@ -443,7 +443,7 @@ void TestHttpFront::silentAndIncompleteConnectionsTimeOut()
     QVERIFY(silent.received().isEmpty());
     QCOMPARE(partial.statusLine(), QByteArray("HTTP/1.1 408 Request Timeout"));
     QCOMPARE(bodiless.statusLine(), QByteArray("HTTP/1.1 408 Request Timeout"));
-    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
 }
 
 void TestHttpFront::pipelinedAnswersStayInOrder()
@@ -528,7 +528,7 @@ void TestHttpFront::dnsRebindingIsRefused()
     // The stream path too (it is taken over at accept when valid; this one is not).
     QCOMPARE(statusFor("evil.example", "/events?topic=a"),
              QByteArray("HTTP/1.1 421 Misdirected Request"));
-    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
     // The listen address, localhost, and the configured name are served.
     QCOMPARE(statusFor(host(), "/healthz"), QByteArray("HTTP/1.1 200 OK"));
     QCOMPARE(statusFor("localhost:" + QByteArray::number(port()), "/healthz"),
@@ -539,7 +539,7 @@ void TestHttpFront::dnsRebindingIsRefused()
     // A stream with a good Host is taken over as before.
     SseClient stream;
     stream.open(port(), "/events?topic=a");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
 }
 
 void TestHttpFront::crossSiteWritesAreRefused()

@@ -233,7 +233,7 @@ void TestSecurity::streamCredentials()
     QTRY_VERIFY(client.raw().contains("error"));
     QVERIFY2(client.raw().contains(errorPart.toUtf8()), client.raw().constData());
     // Refused requests never became streams; an event published now reaches nobody.
-    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
     const HttpResponse r = request(port(), "POST", "/publish", publishBody("sensor/1/data", 1),
                                    "application/json", bearer(tokenFor(QStringLiteral("ops"), {})));
     QCOMPARE(r.status, 200);
@@ -248,7 +248,7 @@ void TestSecurity::tokenSources()
                   {{"Cookie", "a=b; ssehub_token=" + token}});
     byQuery.open(port(), "/events?topic=sensor/1/data&access_token=" + token);
     byHeader.open(port(), "/events?topic=sensor/1/data", bearer(token));
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 3);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 3);
     QCOMPARE(request(port(), "POST", "/publish", publishBody("sensor/dev-1/data", 7),
                      "application/json", bearer(token))
                  .status,
@@ -296,7 +296,7 @@ void TestSecurity::streamFilters()
     QCOMPARE(client.status(), status);
     if (status != 200) {
         QTRY_VERIFY2(client.raw().contains(errorPart.toUtf8()), client.raw().constData());
-        QCOMPARE(m_engine->hub()->connectionCount(), 0);
+        QCOMPARE(m_engine->hub()->streamCount(), 0);
     }
 }
 
@@ -385,7 +385,7 @@ void TestSecurity::adminRoutes()
     const auto admin = bearer(tokenFor(QStringLiteral("ops"), {}));
     SseClient stream;
     stream.open(port(), "/events?topic=sensor/1/data", sensor);
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
     for (const QByteArray &path :
          {QByteArray("/connections"), QByteArray("/nodes"), QByteArray("/log"),
           QByteArray("/metrics"), QByteArray("/stats")}) {
@@ -403,9 +403,9 @@ void TestSecurity::adminRoutes()
                               .toString()
                               .toUtf8();
     QCOMPARE(request(port(), "DELETE", "/connections/" + id, {}, {}, sensor).status, 403);
-    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+    QCOMPARE(m_engine->hub()->streamCount(), 1);
     QCOMPARE(request(port(), "DELETE", "/connections/" + id, {}, {}, admin).status, 200);
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
     // The demo page and the health checks (for load balancers) stay public.
     QCOMPARE(request(port(), "GET", "/", {}, {}, {}).status, 200);
     QCOMPARE(request(port(), "GET", "/healthz", {}, {}, {}).status, 200);
@@ -587,22 +587,22 @@ void TestSecurity::connectionLimits()
 
     SseClient a, b, sameClient, c, over;
     a.open(port(), "/events?topic=t&client_id=k");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
     sameClient.open(port(), "/events?topic=t&client_id=k"); // one stream per client here
     QTRY_COMPARE(sameClient.status(), 429);
     QCOMPARE(sameClient.header("retry-after"), QByteArray("5"));
     QTRY_VERIFY(sameClient.raw().contains("--max-streams-per-client"));
     b.open(port(), "/events?topic=t");
     c.open(port(), "/events?topic=t");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 3);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 3);
     over.open(port(), "/events?topic=t");
     QTRY_COMPARE(over.status(), 503);
     QTRY_VERIFY(over.raw().contains("server full"));
-    QCOMPARE(m_engine->hub()->connectionCount(), 3);
+    QCOMPARE(m_engine->hub()->streamCount(), 3);
     QCOMPARE(m_engine->front()->counters().connectionLimitRejections, 2u);
     // A freed place is available again.
     c.close();
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 2);
     SseClient again;
     again.open(port(), "/events?topic=t");
     QTRY_COMPARE(again.status(), 200);
@@ -622,7 +622,7 @@ void TestSecurity::connectionLimits()
     SseClient p1, p2, p3;
     p1.open(port(), "/events?topic=t");
     p2.open(port(), "/events?topic=t");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 2);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 2);
     p3.open(port(), "/events?topic=t");
     QTRY_COMPARE(p3.status(), 429);
     QTRY_VERIFY(p3.raw().contains("127.0.0.1"));
@@ -830,7 +830,7 @@ void TestSecurity::laterTokenWithoutTheGrant()
         QTRY_VERIFY(first.hasSession());
         QCOMPARE(publishAsAdmin("sensor/1/data"), 1);
     }
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
     QVERIFY(m_engine->hub()->hasStoredSubscriptions(QStringLiteral("dev-1")));
     SseClient later;
     later.open(port(), "/events?topic=public/x",
@@ -844,7 +844,7 @@ void TestSecurity::laterTokenWithoutTheGrant()
     QCOMPARE(aclRemovals().size(), 1);
     QCOMPARE(aclRemovals().at(0).clientId, QStringLiteral("dev-1"));
     later.close();
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
 
     // The same with a token's own `subscribe` grant.
     auto grantToken = [](const QJsonArray &subscribe) {
@@ -859,7 +859,7 @@ void TestSecurity::laterTokenWithoutTheGrant()
         granted.open(port(), "/events?topic=extra/x", grantToken({QStringLiteral("extra/#")}));
         QTRY_VERIFY(granted.hasSession());
     }
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
     SseClient without;
     without.open(port(), "/events?topic=public/y", grantToken({}));
     QTRY_VERIFY(without.hasSession());
@@ -925,7 +925,7 @@ void TestSecurity::secretChangeEndsStreams()
     QCOMPARE(stream.events().size(), 1);
     QCOMPARE(stream.events().at(0).type, QByteArray("auth-expired"));
     QVERIFY(stream.events().at(0).data.contains("signature"));
-    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
     SseClient again;
     again.open(port(), "/events?topic=sensor/1/data",
                bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}, 0, newSecret)));

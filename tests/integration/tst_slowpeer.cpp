@@ -98,10 +98,10 @@ void TestSlowPeer::slowReaderIsClosedAsSlowConsumerNotDead()
              qPrintable(slow.errorString()));
     SseClient fast;
     fast.open(engine.port(), "/events?topic=fast");
-    QTRY_COMPARE(engine.hub()->connectionCount(), 2);
+    QTRY_COMPARE(engine.hub()->streamCount(), 2);
     QTRY_VERIFY(fast.hasSession());
     quint64 slowId = 0;
-    for (const SseStream *c : engine.hub()->connections()) {
+    for (const SseStream *c : engine.hub()->streams()) {
         if (c->userAgent() == "slow-reader")
             slowId = c->id();
     }
@@ -133,7 +133,7 @@ void TestSlowPeer::slowReaderIsClosedAsSlowConsumerNotDead()
     });
     sampler.start(20);
 
-    QTRY_VERIFY_WITH_TIMEOUT(!engine.hub()->connection(slowId), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!engine.hub()->stream(slowId), 60000);
     publisher.stop();
     sampler.stop();
     const QString reason = closeReasonOf(engine, slowId);
@@ -152,7 +152,7 @@ void TestSlowPeer::slowReaderIsClosedAsSlowConsumerNotDead()
     // The reader sees the reset; the fast subscriber is untouched and got every event.
     QTRY_VERIFY(!slow.isOpen());
     QCOMPARE(slow.endError(), ECONNRESET);
-    QCOMPARE(engine.hub()->connectionCount(), 1);
+    QCOMPARE(engine.hub()->streamCount(), 1);
     QTRY_COMPARE(int(fast.events().size()), published);
 }
 
@@ -173,7 +173,7 @@ void TestSlowPeer::nonReaderOnAQuietTopicStaysOpen()
              qPrintable(stalled.errorString()));
     SseClient marker;
     marker.open(engine.port(), "/events?topic=quiet");
-    QTRY_COMPARE(engine.hub()->connectionCount(), 2);
+    QTRY_COMPARE(engine.hub()->streamCount(), 2);
     QTRY_VERIFY(marker.hasSession());
 
     // 10 KB every 50 ms for twelve intervals (720 KB): more than the kernel buffers hold
@@ -198,7 +198,7 @@ void TestSlowPeer::nonReaderOnAQuietTopicStaysOpen()
     QVERIFY(queued > 0); // the kernel took what it could; the rest waits in the stream's queue
     QVERIFY(stalled.isOpen());
     QCOMPARE(engine.hub()->counters().deadCloses, 0u);
-    QCOMPARE(engine.hub()->connectionCount(), 2);
+    QCOMPARE(engine.hub()->streamCount(), 2);
 }
 
 // A reader that takes nothing: what it holds, in the kernel and in the queue, stays near
@@ -216,13 +216,13 @@ void TestSlowPeer::kernelBufferIsBoundedWithTheQueue()
     SlowReader stalled;
     QVERIFY2(stalled.open(engine.port(), "/events?topic=cam", 2048, 0),
              qPrintable(stalled.errorString()));
-    QTRY_COMPARE(engine.hub()->connectionCount(), 1);
+    QTRY_COMPARE(engine.hub()->streamCount(), 1);
 
     const QByteArray payload = '"' + QByteArray(2000, 'c') + '"';
     int published = 0;
     QTimer publisher;
     connect(&publisher, &QTimer::timeout, this, [&] {
-        if (published == 200 || engine.hub()->connectionCount() == 0)
+        if (published == 200 || engine.hub()->streamCount() == 0)
             return publisher.stop();
         engine.publish({"cam", {}, payload}, [](const PublishResult &) {});
         ++published;
@@ -230,7 +230,7 @@ void TestSlowPeer::kernelBufferIsBoundedWithTheQueue()
     publisher.start(10);
     QTRY_VERIFY_WITH_TIMEOUT(!publisher.isActive(), 30000);
     qInfo("non-reader with --max-queue 64K: closed after %d events of 2 KB", published);
-    QCOMPARE(engine.hub()->connectionCount(), 0);
+    QCOMPARE(engine.hub()->streamCount(), 0);
     QCOMPARE(engine.hub()->counters().slowConsumerCloses, 1u);
     // 64 KiB in the queue and at most 512 KiB with the kernel: well before 200 events (400 KB).
     QVERIFY2(published < 150, qPrintable(QString::number(published)));

@@ -159,7 +159,7 @@ void TestSubscriptions::unsubscribeStopsDeliveryAndDropsQueued()
     const QByteArray big = '"' + QByteArray(40000, 'd') + '"';
     const Hub *hub = m_engine->hub();
     auto queued = [hub] {
-        return hub->connections().value(0) ? hub->connections().value(0)->bytesQueued() : 0;
+        return hub->streams().value(0) ? hub->streams().value(0)->bytesQueued() : 0;
     };
     int published = 0;
     while (queued() < 400000 && published < 2000) {
@@ -220,7 +220,7 @@ void TestSubscriptions::severalStreamsOfOneClient()
     QTRY_COMPARE(payloads(tab1), (QList<int> {1, 2}));
     QTRY_COMPARE(payloads(tab2), (QList<int> {1, 2}));
     tab1.close();
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
     QCOMPARE(publish(port(), "t", "3").json().value(QLatin1String("delivered")).toInt(), 1);
     QTRY_COMPARE(payloads(tab2), (QList<int> {1, 2, 3}));
 }
@@ -246,7 +246,7 @@ void TestSubscriptions::oneStreamFailingDoesNotCostTheOthers()
     }
     QCOMPARE(m_engine->hub()->counters().slowConsumerCloses, 1u);
     QTRY_COMPARE(healthy.events().size(), published);
-    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+    QCOMPARE(m_engine->hub()->streamCount(), 1);
 }
 
 void TestSubscriptions::reconnectWithOnlyClientId()

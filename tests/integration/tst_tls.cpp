@@ -229,7 +229,7 @@ void TestTls::clientCertificates()
     }
     QCOMPARE(r.status, 0); // refused in the handshake: no HTTP answer at all
     QVERIFY(!r.data.contains("session"));
-    QCOMPARE(m_engine->hub()->connectionCount(), 0);
+    QCOMPARE(m_engine->hub()->streamCount(), 0);
     // The server saw and counted the refused handshake.
     QTRY_VERIFY(m_engine->front()->counters().authFailures >= 1);
 }
@@ -242,7 +242,7 @@ void TestTls::streamAndPublishThroughTls()
         = exchange("GET /events?topic=sensor/%2B/data HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                    path("good.pem"), path("good.key"), "event: session", &stream);
     QCOMPARE(opened.status, 200);
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
 
     const QByteArray body = R"({"topic":"sensor/dev-1/data","payload":{"t":21}})";
     const Reply published = exchange(postPublish(body), path("good.pem"), path("good.key"), "}");
@@ -255,7 +255,7 @@ void TestTls::streamAndPublishThroughTls()
     QCOMPARE(refused.status, 403);
     // Closing the TLS stream is seen by the server.
     stream.disconnectFromHost();
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 0);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 0);
 }
 
 void TestTls::plainTlsServesAnyone()
@@ -265,7 +265,7 @@ void TestTls::plainTlsServesAnyone()
     const Reply opened = exchange("GET /events?topic=t HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                                   QString(), QString(), "event: session", &stream);
     QCOMPARE(opened.status, 200);
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
     const QByteArray body = R"({"topic":"t","payload":"over tls"})";
     const Reply published = exchange(postPublish(body), QString(), QString(), "}");
     QCOMPARE(published.status, 200);
@@ -279,7 +279,7 @@ void TestTls::plainTlsServesAnyone()
     // The server answers the garbage handshake with a TLS alert (or nothing) and closes.
     QTRY_VERIFY_WITH_TIMEOUT(plain.state() != QAbstractSocket::ConnectedState, 5000);
     QVERIFY(!plain.readAll().startsWith("HTTP/1.1"));
-    QCOMPARE(m_engine->hub()->connectionCount(), 1);
+    QCOMPARE(m_engine->hub()->streamCount(), 1);
 }
 
 void TestTls::badConfiguration()
@@ -331,8 +331,8 @@ void TestTls::slowTlsReaderIsSlowConsumerNotDead()
     QTRY_VERIFY(socket.isEncrypted());
     socket.write(
         "GET /events?topic=fast HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow-tls\r\n\r\n");
-    QTRY_COMPARE(m_engine->hub()->connectionCount(), 1);
-    const quint64 id = m_engine->hub()->connections().constFirst()->id();
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    const quint64 id = m_engine->hub()->streams().constFirst()->id();
     // 100 bytes every 50 ms (2 KB/s) on a topic of 40 KB/s.
     qint64 read = 0;
     QTimer reader;
@@ -348,9 +348,9 @@ void TestTls::slowTlsReaderIsSlowConsumerNotDead()
     publisher.start(50);
     qint64 maxQueued = 0;
     const auto closed = [&] {
-        if (const SseStream *c = m_engine->hub()->connection(id))
+        if (const SseStream *c = m_engine->hub()->stream(id))
             maxQueued = qMax(maxQueued, c->bytesQueued());
-        return !m_engine->hub()->connection(id);
+        return !m_engine->hub()->stream(id);
     };
     QTRY_VERIFY_WITH_TIMEOUT(closed(), 60000);
     publisher.stop();

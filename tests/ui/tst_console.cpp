@@ -573,7 +573,7 @@ void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
     c.engine.post([](Engine *e) {
         auto *timer = new QTimer(e);
         QObject::connect(timer, &QTimer::timeout, e, [e, timer] {
-            for (const SseStream *s : e->hub()->connections()) {
+            for (const SseStream *s : e->hub()->streams()) {
                 if (s->client()->id == QLatin1String("silent") && s->bytesQueued() > 0) {
                     timer->deleteLater();
                     return;

@@ -254,6 +254,12 @@ void TestAuth::aclFileErrors_data()
         << "units.ops must be an array of role names";
     QTest::newRow("unit role unknown")
         << QByteArray(R"({"roles": {"r": {}}, "units": {"ops": ["ghost"]}})") << "units.ops";
+    // A section of the wrong shape is refused, not read as empty.
+    QTest::newRow("roles not an object") << QByteArray(R"({"roles": ["r"]})") << "'roles'";
+    QTest::newRow("clients not an object")
+        << QByteArray(R"({"roles": {"r": {}}, "clients": ["c"]})") << "'clients'";
+    QTest::newRow("units not an object")
+        << QByteArray(R"({"roles": {"r": {}}, "units": "ops"})") << "'units'";
 }
 
 void TestAuth::aclFileErrors()

@@ -36,7 +36,8 @@ private Q_SLOTS:
     void newRateKeepsTheBuckets();
     void idleBucketsArePruned();
     void bucketsAreBounded();
-    void aFullTableDropsRefilledBucketsFirst();
+    void aFullTableDropsTheLeastRecentlyUsed();
+    void aFloodOfKeysCannotFreeAThrottledKey();
 };
 
 void TestRateLimiter::noRateNoLimit()
@@ -137,19 +138,32 @@ void TestRateLimiter::bucketsAreBounded()
     QVERIFY(limiter.take(QStringLiteral("address:10.0.0.0"), &retryAfter));
 }
 
-void TestRateLimiter::aFullTableDropsRefilledBucketsFirst()
+void TestRateLimiter::aFullTableDropsTheLeastRecentlyUsed()
 {
     RateLimiter limiter(1, 3, 2);
-    QCOMPARE(drain(limiter, QStringLiteral("stalest")), 3);
-    Clock::advanceForTesting(1000);
+    QCOMPARE(drain(limiter, QStringLiteral("first")), 3);
+    QCOMPARE(drain(limiter, QStringLiteral("second")), 3);
     int retryAfter = 0;
-    QVERIFY(limiter.take(QStringLiteral("refilled"), &retryAfter));
-    Clock::advanceForTesting(1000);
-    // "refilled" is full again (it carries nothing); "stalest" has 2 of 3 tokens back.
+    QVERIFY(!limiter.take(QStringLiteral("first"), &retryAfter)); // used again: now the newest
     QVERIFY(limiter.take(QStringLiteral("new"), &retryAfter));
     QCOMPARE(limiter.size(), 2);
-    // "stalest" kept its bucket: a fresh one would give 3.
-    QCOMPARE(drain(limiter, QStringLiteral("stalest")), 2);
+    // "second" made room (a fresh bucket: 3 tokens); "first" kept its empty one.
+    QVERIFY(!limiter.take(QStringLiteral("first"), &retryAfter));
+    QCOMPARE(drain(limiter, QStringLiteral("second")), 3);
+}
+
+void TestRateLimiter::aFloodOfKeysCannotFreeAThrottledKey()
+{
+    // A publisher over its rate that keeps asking stays limited while other keys churn the table.
+    RateLimiter limiter(0.001, 1, 10);
+    int retryAfter = 0;
+    QVERIFY(limiter.take(QStringLiteral("hammer"), &retryAfter));
+    for (int i = 0; i < 1000; ++i) {
+        QVERIFY(limiter.take(QStringLiteral("flood:%1").arg(i), &retryAfter));
+        QVERIFY2(!limiter.take(QStringLiteral("hammer"), &retryAfter),
+                 qPrintable(QString::number(i)));
+        QVERIFY(limiter.size() <= 10);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRateLimiter)

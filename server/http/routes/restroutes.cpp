@@ -200,7 +200,7 @@ void HttpFront::serveLog(const HttpRequest &request, QTcpSocket *socket)
 void HttpFront::serveConnections(const HttpRequest &request, QTcpSocket *socket)
 {
     QJsonArray list;
-    for (const SseStream *c : m_hub->connections()) {
+    for (const SseStream *c : m_hub->streams()) {
         QJsonArray filters;
         for (const QByteArray &f : c->filters())
             filters.append(QString::fromUtf8(f));

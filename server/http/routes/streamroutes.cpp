@@ -228,13 +228,13 @@ void HttpFront::serveEvents(const HttpRequest &request, QTcpSocket *socket, cons
 QString HttpFront::checkStreamLimits(const QHostAddress &peer, const QString &clientId,
                                      int *status) const
 {
-    if (m_options.maxConnections > 0 && m_hub->connectionCount() >= m_options.maxConnections) {
+    if (m_options.maxConnections > 0 && m_hub->streamCount() >= m_options.maxConnections) {
         *status = 503;
         return tr("server full: %1 streams are open (--max-connections)")
             .arg(m_options.maxConnections);
     }
     if (m_options.maxConnectionsPerIp > 0
-        && m_hub->connectionsFrom(peer) >= m_options.maxConnectionsPerIp) {
+        && m_hub->streamsFrom(peer) >= m_options.maxConnectionsPerIp) {
         *status = 429;
         return tr("too many streams from %1 (at most %2, --max-connections-per-ip)")
             .arg(peer.toString())
