@@ -13,7 +13,6 @@ namespace ssehub {
 QString validateTopic(const QByteArray &topic);
 // A client id (1-128 bytes of UTF-8, no control characters); defined in hub/client.
 QString validateClientId(const QByteArray &id);
-// redis://[:password@]host[:port][/db], as cluster mode parses it.
-bool checkRedisUrl(const QString &url, QString *error);
+// A Redis URL: redisUrlProblem (configschema.h), the option table's check.
 
 } // namespace ssehub

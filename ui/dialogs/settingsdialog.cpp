@@ -1,6 +1,6 @@
 #include "settingsdialog.h"
 
-#include "validation.h"
+#include "configschema.h"
 
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -104,8 +104,7 @@ QString SettingsDialog::apply(EngineConfig *config) const
             .arg(host);
     const QString redis = m_redis->text().trimmed();
     if (!redis.isEmpty()) {
-        QString error;
-        if (!checkRedisUrl(redis, &error))
+        if (const QString error = redisUrlProblem(redis); !error.isEmpty())
             return tr("Redis URL: %1").arg(error);
     }
     for (const QLineEdit *file : {m_secret, m_acl}) {

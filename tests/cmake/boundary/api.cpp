@@ -5,6 +5,7 @@
 #include "logexport.h"
 #include "publishrequest.h"
 #include "snapshot.h"
+#include "configschema.h"
 #include "validation.h"
 
 int ssehubBoundaryApi()
