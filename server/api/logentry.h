@@ -30,6 +30,8 @@ struct LogEntry
     static constexpr qsizetype MaxDetailBytes = 2048;
 
     qint64 time = 0; // ms since the epoch
+    quint64 seq = 0; // its number in the engine's log since the start (from 1); 0: not logged yet
+    QString node; // the node that logged it: set when a console merges nodes
     Kind kind = Kind::Connect;
     quint64 count = 1; // occurrences this entry stands for (coalesced auth failures)
     quint64 connectionId = 0;

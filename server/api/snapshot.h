@@ -39,6 +39,8 @@ struct EngineStats
     qsizetype historySize = 0;
     qint64 historyBytes = 0; // what the retained events hold (EventHistory::costOf)
     QJsonArray nodes; // cluster mode: every registered instance (see GET /nodes)
+    QString nodeId; // this instance's node id (--node-id, or host:port)
+    QString version; // of the ssehub binary serving it
 };
 
 // One live stream as the console shows it.
@@ -46,7 +48,8 @@ struct StreamRow
 {
     enum class State : quint8 { Replaying, Live, Slow, Closing };
 
-    quint64 id = 0;
+    quint64 id = 0; // unique within its node
+    QString node; // the node it lives on: empty for the engine shown, set when a console merges nodes
     QString clientId;
     QString remote;
     QByteArray userAgent;

@@ -198,6 +198,7 @@ void ConnectionLog::append(LogEntry entry)
 void ConnectionLog::push(const LogEntry &entry)
 {
     m_entries.push_back(entry);
+    m_entries.back().seq = m_total + 1;
     m_bytes += entry.bytes();
     while (m_entries.size() > 1
            && (qsizetype(m_entries.size()) > m_limits.capacity || m_bytes > m_limits.maxBytes)) {
