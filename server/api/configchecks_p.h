@@ -16,6 +16,7 @@ QString redisUrl(const QString &where, const QString &text);
 QString redisPrefix(const QString &where, const QString &text);
 QString cookieName(const QString &where, const QString &text);
 QString nodeId(const QString &where, const QString &text);
+QString adminUrl(const QString &where, const QString &text);
 QString logFormat(const QString &where, const QString &text);
 QString logLevel(const QString &where, const QString &text);
 

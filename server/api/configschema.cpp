@@ -367,6 +367,17 @@ const ConfigOption options[] = {
                                "node registry (default: host name and port)."),
      .check = configchecks::nodeId,
      .field = field<&EngineConfig::nodeId>()},
+    {.name = "admin-url",
+     .type = OptionType::Text,
+     .scope = OptionScope::Engine,
+     .reloadable = false,
+     .valueName = "URL",
+     .help = QT_TRANSLATE_NOOP("main",
+                               "URL at which consoles reach this instance's admin routes, "
+                               "advertised in the node registry (default: the listen URL); "
+                               "set it behind NAT or a load balancer."),
+     .check = configchecks::adminUrl,
+     .field = field<&EngineConfig::adminUrl>()},
     {.name = "jwt-secret-file",
      .type = OptionType::Text,
      .scope = OptionScope::Engine,

@@ -10,6 +10,7 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -266,6 +267,22 @@ QString nodeId(const QString &where, const QString &text)
     // Empty: the default (host name and port).
     const QString problem = text.isEmpty() ? QString() : validateClientId(text.toUtf8());
     return problem.isEmpty() ? QString() : where + QStringLiteral(": ") + problem;
+}
+
+QString adminUrl(const QString &where, const QString &text)
+{
+    if (text.isEmpty())
+        return {};
+    const QUrl url(text, QUrl::StrictMode);
+    if (url.isValid()
+        && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"))
+        && !url.host().isEmpty() && url.userInfo().isEmpty() && !url.hasQuery()
+        && !url.hasFragment())
+        return {};
+    return QCoreApplication::translate("main",
+                                       "%1 must be an http:// or https:// URL with a host and "
+                                       "without credentials, query or fragment, not '%2'")
+        .arg(where, text);
 }
 
 QString logFormat(const QString &where, const QString &text)

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QString>
 
+#include <deque>
 #include <map>
 
 namespace ssehub {
@@ -57,8 +58,9 @@ public:
 private:
     struct TopicState
     {
-        TopicRow row;
+        TopicRow row; // as told
         bool dirty = false;
+        TopicRow pending; // as the engine has it now, when dirty
     };
     struct StreamState
     {
@@ -76,6 +78,7 @@ private:
     std::map<QByteArray, FilterRow> m_filters;
     std::deque<LogEntry> m_log; // the newest entries told, for a full snapshot
     qint64 m_logBytes = 0;
+    quint64 m_lastLogSeq = 0;
     quint64 m_streamCursor = 0; // where the budget starts next time (round robin)
     QByteArray m_topicCursor;
     QByteArray m_full; // cached fullSnapshot() for m_seq

@@ -63,6 +63,7 @@ struct EngineConfig
     QString dataDir;
     SubscriptionLifecycle lifecycle;
     QString nodeId; // empty: host name and port
+    QString adminUrl; // advertised in the node registry for consoles; empty: the listen URL
     // Cluster mode: redis://[:password@]host[:port][/db]; empty: the embedded broker.
     QString redisUrl;
     QByteArray redisPrefix = "ssehub:";

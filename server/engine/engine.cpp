@@ -5,6 +5,7 @@
 #include "core/logcategories.h"
 #include "core/net.h"
 #include "engine/accessfiles.h"
+#include "engine/consolefeeds.h"
 #include "engine/frontlimits.h"
 #include "http/httpfront.h"
 #include "hub/hub.h"
@@ -186,6 +187,29 @@ bool Engine::start(QString *error)
         return HttpFront::Reply {200, "application/json",
                                  QJsonDocument(statsJson(streams)).toJson(QJsonDocument::Compact)};
     });
+    m_feeds = new ConsoleFeeds(this);
+    HttpFront::ConsoleHooks console;
+    console.openFeed
+        = [this](QTcpSocket *socket, const QByteArray &lastEventId, const QString &who) {
+              return m_feeds->open(socket, lastEventId, who);
+          };
+    console.setTail = [this](const QByteArray &feed, const QByteArray &filter) {
+        return m_feeds->setTail(feed, filter);
+    };
+    console.streamDetail = [this](quint64 id) -> HubResult<QJsonObject> {
+        const StreamDetail detail = streamDetail(id);
+        if (!detail.found)
+            return HubFailure {HubError::NotFound, QStringLiteral("no stream with id %1").arg(id)};
+        return streamDetailJson(detail);
+    };
+    console.reloadAccess = [this]() -> HubResult<QJsonObject> {
+        bool ok = false;
+        const QString message = reloadAccess(&ok);
+        if (!ok)
+            return HubFailure {HubError::Conflict, message};
+        return QJsonObject {{QStringLiteral("message"), message}};
+    };
+    m_front->setConsoleHooks(std::move(console));
     m_front->setRoute("/healthz", false, [](const HttpFront::RouteRequest &) {
         return HttpFront::Reply {200, "application/json", "{\"status\":\"alive\"}"};
     });
@@ -211,6 +235,7 @@ bool Engine::start(QString *error)
         ClusterState::Options clusterOptions;
         clusterOptions.nodeId = m_hub->nodeId();
         clusterOptions.address = listenUrl();
+        clusterOptions.adminUrl = m_config.adminUrl.isEmpty() ? listenUrl() : m_config.adminUrl;
         clusterOptions.startedAt = m_startedAt;
         clusterOptions.deleteAfterMs = m_config.lifecycle.deleteAfterMs;
         clusterOptions.refreshMs = m_config.nodeRefreshMs;
@@ -283,6 +308,12 @@ void Engine::stop()
         m_front->stopListening();
     if (m_hub)
         m_hub->closeAll(CloseReason::Shutdown);
+    if (m_feeds) {
+        // Consoles over HTTP see the closes, then the end of their feed (they reconnect).
+        if (m_feeds->count() > 0)
+            takeSnapshot();
+        m_feeds->closeAll();
+    }
     if (m_log)
         m_log->closeWindows(); // coalesced auth failures reach the log file with their counts
     if (m_log && !m_config.exportLogPath.isEmpty()) {
@@ -318,15 +349,37 @@ QString Engine::listenUrl() const
 
 void Engine::setConsoleAttached(bool attached)
 {
-    if (attached == m_activity.isWatched())
+    if (attached == m_localConsole)
         return;
-    setTail({});
-    m_activity.setWatched(attached);
-    if (attached && m_log) {
+    m_localConsole = attached;
+    if (!attached)
+        setTail({});
+    updateWatching();
+}
+
+void Engine::setFeedsWatching(bool watching)
+{
+    if (watching == m_feedsWatching)
+        return;
+    m_feedsWatching = watching;
+    updateWatching();
+}
+
+void Engine::updateWatching()
+{
+    const bool watched = m_localConsole || m_feedsWatching;
+    if (watched == m_activity.isWatched())
+        return;
+    if (!watched) {
+        for (quint64 owner : m_tailOwners)
+            setTail(owner, {});
+    }
+    m_activity.setWatched(watched);
+    if (watched && m_log) {
         // The first snapshot carries the log kept so far.
         m_logSeen = m_log->totalAppended() - quint64(m_log->size());
     }
-    if (attached && m_hub) {
+    if (watched && m_hub) {
         m_snapshotTimer.start();
         QTimer::singleShot(0, this, &Engine::takeSnapshot);
     } else {
@@ -351,30 +404,49 @@ SnapshotPtr Engine::takeSnapshot()
     snapshot->revision = ++m_snapshotRevision;
     snapshot->log = m_log->entriesAfter(m_logSeen);
     m_logSeen = m_log->totalAppended();
-    if (m_activity.tailFilter())
-        snapshot->tailFilter = m_activity.tailFilter()->text();
-    for (const EventPtr &event : m_activity.takeTail(&snapshot->tailDropped))
-        snapshot->tail.append(eventRow(*event));
+    snapshot->tail = takeTail(0, &snapshot->tailDropped);
+    if (const TopicFilter *tail = m_activity.tailFilter(0))
+        snapshot->tailFilter = tail->text();
     SnapshotPtr shared = std::move(snapshot);
-    Q_EMIT snapshotReady(shared);
+    if (m_feeds)
+        m_feeds->publish(*shared);
+    if (m_localConsole)
+        Q_EMIT snapshotReady(shared);
     return shared;
 }
 
 QString Engine::setTail(const QByteArray &filter)
 {
-    if (m_activity.tailFilter() && m_broker)
-        m_broker->unwatch(m_activity.tailFilter()->text());
-    m_activity.setTailFilter(std::nullopt);
+    return setTail(0, filter);
+}
+
+QString Engine::setTail(quint64 owner, const QByteArray &filter)
+{
+    if (const TopicFilter *old = m_activity.tailFilter(owner); old && m_broker)
+        m_broker->unwatch(old->text());
+    m_activity.setTailFilter(owner, std::nullopt);
+    m_tailOwners.remove(owner);
     if (filter.isEmpty())
         return {};
     QString error;
     const TopicFilter parsed = TopicFilter::parse(filter, &error);
     if (!error.isEmpty())
         return error;
-    m_activity.setTailFilter(parsed);
+    if (!m_activity.setTailFilter(owner, parsed))
+        return QStringLiteral("%1 live tails are open already; stop one first")
+            .arg(TopicActivity::MaxTails);
+    m_tailOwners.insert(owner);
     if (m_broker)
         m_broker->watch(parsed.text()); // cluster mode: receive it even with no stream on it
     return {};
+}
+
+QList<EventRow> Engine::takeTail(quint64 owner, quint64 *dropped)
+{
+    QList<EventRow> rows;
+    for (const EventPtr &event : m_activity.takeTail(owner, dropped))
+        rows.append(eventRow(*event));
+    return rows;
 }
 
 void Engine::publish(const PublishRequest &request, Broker::Done done)

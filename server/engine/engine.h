@@ -14,6 +14,7 @@
 #include <QMetaType>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QStringList>
 #include <QTimer>
 
@@ -27,6 +28,7 @@ QT_END_NAMESPACE
 namespace ssehub {
 
 class ClusterState;
+class ConsoleFeeds;
 class HttpFront;
 class RedisBroker;
 class RollingLogFile;
@@ -83,6 +85,13 @@ public:
     // Live tail: events matching the filter travel with the next snapshots; empty: off.
     // Returns an error for a bad filter.
     QString setTail(const QByteArray &filter);
+    // A console feed's own tail (owner: its number; 0 is the console in this process), taken
+    // with takeTail at each snapshot.
+    QString setTail(quint64 owner, const QByteArray &filter);
+    QList<EventRow> takeTail(quint64 owner, quint64 *dropped);
+    // Consoles attached over HTTP (GET /console/feed): while any is, snapshots are made.
+    void setFeedsWatching(bool watching);
+    ConsoleFeeds *feeds() const { return m_feeds; }
     // A test event from the console, through the broker like any publish.
     void publish(const PublishRequest &request, Broker::Done done);
     // Pauses or resumes (without replay) every subscription of a client.
@@ -116,6 +125,7 @@ Q_SIGNALS:
 private:
     void observe(const EventPtr &event);
     QJsonObject selfJson() const;
+    void updateWatching();
 
     Config m_config;
     ConnectionLog *m_log = nullptr;
@@ -141,6 +151,10 @@ private:
     QHash<QByteArray, quint64> m_metricTopics; // --metrics-topics: events per listed topic
     quint64 m_snapshotRevision = 0;
     quint64 m_logSeen = 0;
+    bool m_localConsole = false; // the console in this process is attached
+    bool m_feedsWatching = false;
+    QSet<quint64> m_tailOwners; // whose tails are set
+    ConsoleFeeds *m_feeds = nullptr;
 };
 
 } // namespace ssehub

@@ -41,6 +41,7 @@ EngineStats Engine::stats() const
     s.revision = m_snapshotRevision;
     s.listenUrl = listenUrl();
     s.startedAt = m_startedAt;
+    s.version = QStringLiteral(SSEHUB_VERSION);
     if (m_broker) {
         s.broker = m_broker->name();
         s.brokerState = m_broker->state();
@@ -52,6 +53,7 @@ EngineStats Engine::stats() const
     }
     if (m_hub) {
         const HubCounters &c = m_hub->counters();
+        s.nodeId = m_hub->nodeId();
         s.connections = m_hub->streamCount();
         s.clients = m_hub->clientCount();
         s.connectionsOpened = c.connectionsOpened;

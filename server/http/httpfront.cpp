@@ -196,8 +196,20 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
         allow = "GET";
         admin = true;
     } else if (path.startsWith(StreamsPrefix) || path.startsWith(ConnectionsPrefix)) {
-        kind = RouteKind::Kick;
-        allow = "DELETE";
+        kind = RouteKind::Kick; // DELETE; GET: the stream's detail
+        allow = "GET, DELETE";
+        admin = true;
+    } else if (path == "/console/feed") {
+        kind = RouteKind::ConsoleFeed;
+        allow = "GET";
+        admin = true;
+    } else if (path == "/console/tail") {
+        kind = RouteKind::ConsoleTail;
+        allow = "POST";
+        admin = true;
+    } else if (path == "/access/reload") {
+        kind = RouteKind::ReloadAccess;
+        allow = "POST";
         admin = true;
     } else if (path == "/" || path == "/index.html") {
         kind = RouteKind::Demo;
@@ -209,7 +221,8 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
     if (kind != RouteKind::Preflight) {
         // HEAD is GET without the body, except for a stream (it would never end).
         const bool ok = allow.contains(head.method)
-            || (method == Method::Head && allow.contains("GET") && kind != RouteKind::Events);
+            || (method == Method::Head && allow.contains("GET") && kind != RouteKind::Events
+                && kind != RouteKind::ConsoleFeed);
         if (!ok)
             return early(
                 405, tr("use %1 on %2").arg(QString::fromLatin1(allow), QString::fromLatin1(path)),
@@ -305,7 +318,19 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
         serveLog(request, socket);
         break;
     case Route::Kick:
-        serveKick(request, socket, QString::fromLatin1(kickedId(path)));
+        if (request.method() == HttpRequest::Method::Delete)
+            serveKick(request, socket, QString::fromLatin1(kickedId(path)));
+        else
+            serveStreamDetail(request, socket, QString::fromLatin1(kickedId(path)));
+        break;
+    case Route::ConsoleFeed:
+        serveConsoleFeed(request, socket, who);
+        break;
+    case Route::ConsoleTail:
+        serveConsoleTail(request, socket);
+        break;
+    case Route::ReloadAccess:
+        serveReloadAccess(request, socket);
         break;
     case Route::Demo:
         serveDemo(request, socket);

@@ -116,6 +116,22 @@ public:
     {
         m_routes.insert(path, {admin, std::move(provider)});
     }
+    // The routes of consoles attached over HTTP (docs/API.md, "The console over HTTP"); every
+    // one needs the admin role. Unset: 404.
+    struct ConsoleHooks
+    {
+        // GET /console/feed: takes the socket over; false when no more feeds fit (503).
+        std::function<bool(QTcpSocket *socket, const QByteArray &lastEventId, const QString &who)>
+            openFeed;
+        // POST /console/tail {"feed", "filter"}
+        std::function<HubResult<QJsonObject>(const QByteArray &feed, const QByteArray &filter)>
+            setTail;
+        // GET /streams/<id>
+        std::function<HubResult<QJsonObject>(quint64 streamId)> streamDetail;
+        // POST /access/reload
+        std::function<HubResult<QJsonObject>()> reloadAccess;
+    };
+    void setConsoleHooks(ConsoleHooks hooks) { m_console = std::move(hooks); }
     // Where refused requests are logged (auth-failure) and what GET /log exports.
     void setLog(ConnectionLog *log) { m_log = log; }
 
@@ -135,6 +151,9 @@ private:
             Subscriptions,
             Connections,
             Kick,
+            ConsoleFeed,
+            ConsoleTail,
+            ReloadAccess,
             Log,
             Engine,
             Demo,
@@ -206,6 +225,10 @@ private:
     // Parses a "topics" array (or one string) into filters; empty string when valid.
     QString parseFilters(const QJsonValue &value, QList<TopicFilter> *out, bool required) const;
     void serveKick(const HttpRequest &request, QTcpSocket *socket, const QString &id);
+    void serveStreamDetail(const HttpRequest &request, QTcpSocket *socket, const QString &id);
+    void serveConsoleFeed(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    void serveConsoleTail(const HttpRequest &request, QTcpSocket *socket);
+    void serveReloadAccess(const HttpRequest &request, QTcpSocket *socket);
     void serveDemo(const HttpRequest &request, QTcpSocket *socket);
     void servePreflight(const HttpRequest &request, QTcpSocket *socket);
 
@@ -261,6 +284,7 @@ private:
         std::function<Reply(const RouteRequest &request)> provider;
     };
     QHash<QByteArray, Route> m_routes;
+    ConsoleHooks m_console;
     Cors m_cors;
     AllowedHosts m_allowedHosts;
     RateLimiter m_publishLimiter; // per client (or address), idle buckets pruned

@@ -29,11 +29,13 @@ void TopicActivity::observe(const EventPtr &event)
     m_recent.push_back(event);
     if (m_recent.size() > RecentEvents)
         m_recent.pop_front();
-    if (m_tailFilter && m_tailFilter->matches(event->topic)) {
-        if (m_tail.size() < TailPerSnapshot)
-            m_tail.append(event);
+    for (auto &[owner, tail] : m_tails) {
+        if (!tail.filter.matches(event->topic))
+            continue;
+        if (tail.events.size() < TailPerSnapshot)
+            tail.events.append(event);
         else
-            ++m_tailDropped;
+            ++tail.dropped;
     }
 }
 
@@ -41,20 +43,35 @@ void TopicActivity::setWatched(bool watched)
 {
     m_watched = watched;
     m_recent.clear();
-    setTailFilter(std::nullopt);
+    m_tails.clear();
 }
 
-void TopicActivity::setTailFilter(std::optional<TopicFilter> filter)
+bool TopicActivity::setTailFilter(quint64 owner, std::optional<TopicFilter> filter)
 {
-    m_tailFilter = std::move(filter);
-    m_tail.clear();
-    m_tailDropped = 0;
+    m_tails.erase(owner);
+    if (!filter)
+        return true;
+    if (m_tails.size() >= MaxTails)
+        return false;
+    m_tails.emplace(owner, Tail {std::move(*filter), {}, 0});
+    return true;
 }
 
-QList<EventPtr> TopicActivity::takeTail(quint64 *dropped)
+const TopicFilter *TopicActivity::tailFilter(quint64 owner) const
 {
-    *dropped = std::exchange(m_tailDropped, 0);
-    return std::exchange(m_tail, {});
+    const auto it = m_tails.find(owner);
+    return it == m_tails.end() ? nullptr : &it->second.filter;
+}
+
+QList<EventPtr> TopicActivity::takeTail(quint64 owner, quint64 *dropped)
+{
+    const auto it = m_tails.find(owner);
+    if (it == m_tails.end()) {
+        *dropped = 0;
+        return {};
+    }
+    *dropped = std::exchange(it->second.dropped, 0);
+    return std::exchange(it->second.events, {});
 }
 
 std::vector<TopicRow> TopicActivity::topicRows() const

@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -27,12 +28,13 @@ public:
     void setWatched(bool watched);
     bool isWatched() const { return m_watched; }
 
-    // The live tail: events matching the filter, collected until takeTail(); none: off. A new
-    // filter (or none) forgets what was collected.
-    void setTailFilter(std::optional<TopicFilter> filter);
-    const std::optional<TopicFilter> &tailFilter() const { return m_tailFilter; }
-    // What the tail collected since the last call, and how many more it had no room for.
-    QList<EventPtr> takeTail(quint64 *dropped);
+    // Live tails, one per owner (0: the console in this process; a console feed's number
+    // otherwise): events matching the owner's filter, collected until takeTail(); none: off. A
+    // new filter (or none) forgets what was collected. False when MaxTails others are set.
+    bool setTailFilter(quint64 owner, std::optional<TopicFilter> filter);
+    const TopicFilter *tailFilter(quint64 owner) const;
+    // What the owner's tail collected since the last call, and how many more it had no room for.
+    QList<EventPtr> takeTail(quint64 owner, quint64 *dropped);
 
     // One row per topic still known, by topic.
     std::vector<TopicRow> topicRows() const;
@@ -43,6 +45,7 @@ public:
     static constexpr int MaxTopics = 10000;
     static constexpr size_t RecentEvents = 512;
     static constexpr qsizetype TailPerSnapshot = 1000;
+    static constexpr size_t MaxTails = 17; // the console in this process and 16 feeds
 
 private:
     struct Figures
@@ -54,9 +57,13 @@ private:
     QHash<QByteArray, Figures> m_topics;
     bool m_watched = false;
     std::deque<EventPtr> m_recent; // the newest events this instance delivered
-    std::optional<TopicFilter> m_tailFilter;
-    QList<EventPtr> m_tail;
-    quint64 m_tailDropped = 0;
+    struct Tail
+    {
+        TopicFilter filter;
+        QList<EventPtr> events;
+        quint64 dropped = 0;
+    };
+    std::map<quint64, Tail> m_tails;
 };
 
 } // namespace ssehub

@@ -391,6 +391,7 @@ void ClusterState::refreshNode()
     m_lastOut = out;
     self.insert(QStringLiteral("id"), m_options.nodeId);
     self.insert(QStringLiteral("address"), m_options.address);
+    self.insert(QStringLiteral("admin_url"), m_options.adminUrl);
     self.insert(QStringLiteral("started_at"), m_options.startedAt);
     self.insert(QStringLiteral("updated_at"), now);
     self.insert(QStringLiteral("expires_at"), now + m_options.ttlMs);

@@ -40,6 +40,7 @@ public:
     {
         QString nodeId;
         QString address; // the instance's listen URL
+        QString adminUrl; // where consoles reach its admin routes (--admin-url; default address)
         qint64 startedAt = 0;
         int refreshMs = 2000;
         int ttlMs = 10000;
