@@ -199,6 +199,12 @@ QByteArray streamPath(const QByteArray &client)
     return "/events?topic=sensor/%2B/data&client_id=" + client;
 }
 
+// A device's credentials: a token names its client (client_id must be its sub).
+QList<QPair<QByteArray, QByteArray>> device(const QByteArray &client)
+{
+    return bearer(tokenFor(QString::fromLatin1(client), {QStringLiteral("sensor")}));
+}
+
 } // namespace
 
 class TestRemoteConsole : public QObject
@@ -267,10 +273,9 @@ void TestRemoteConsole::streamsCountersKickPauseAndExport()
 
     // Three clients, three rows.
     SseClient one, two, three;
-    const QByteArray token = tokenFor(QStringLiteral("device"), {QStringLiteral("sensor")});
-    one.open(m_hub->port(), streamPath("dev-1"), bearer(token));
-    two.open(m_hub->port(), streamPath("dev-2"), bearer(token));
-    three.open(m_hub->port(), streamPath("dev-3"), bearer(token));
+    one.open(m_hub->port(), streamPath("dev-1"), device("dev-1"));
+    two.open(m_hub->port(), streamPath("dev-2"), device("dev-2"));
+    three.open(m_hub->port(), streamPath("dev-3"), device("dev-3"));
     QTRY_COMPARE(c.model()->rowCount(), 3);
     QCOMPARE(c.cell(QStringLiteral("dev-2"), ConnectionsModel::Filters),
              QStringLiteral("sensor/+/data"));
@@ -361,8 +366,7 @@ void TestRemoteConsole::staleWhileTheServerIsGoneThenLiveAgain()
     Console c;
     QVERIFY(c.attach(m_hub->port(), m_adminToken));
     SseClient one;
-    one.open(m_hub->port(), streamPath("dev-1"),
-             bearer(tokenFor(QStringLiteral("device"), {QStringLiteral("sensor")})));
+    one.open(m_hub->port(), streamPath("dev-1"), device("dev-1"));
     QTRY_COMPARE(c.model()->rowCount(), 1);
     QVERIFY(!c.greyed());
     QVERIFY(!c.bannerShown());
@@ -388,8 +392,7 @@ void TestRemoteConsole::staleWhileTheServerIsGoneThenLiveAgain()
     // The restarted server has no streams: the old row goes.
     QTRY_COMPARE(c.model()->rowCount(), 0);
     SseClient again;
-    again.open(port, streamPath("dev-9"),
-               bearer(tokenFor(QStringLiteral("device"), {QStringLiteral("sensor")})));
+    again.open(port, streamPath("dev-9"), device("dev-9"));
     QTRY_COMPARE(c.model()->rowCount(), 1);
 }
 

@@ -63,6 +63,13 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     form->addRow(buttons);
 }
 
+ConnectDialog::~ConnectDialog()
+{
+    // QDialog hides the dialog as it goes, after this class's members are gone: the combo box
+    // must not report a pick then.
+    m_url->disconnect(this);
+}
+
 QLineEdit *ConnectDialog::fileField(const QString &label, const QString &name,
                                     const QString &filter)
 {

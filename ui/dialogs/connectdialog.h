@@ -21,6 +21,7 @@ class ConnectDialog : public QDialog
 
 public:
     explicit ConnectDialog(QWidget *parent = nullptr);
+    ~ConnectDialog() override;
 
     void setTarget(const RemoteTarget &target);
     RemoteTarget target() const;
