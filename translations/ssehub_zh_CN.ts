@@ -390,14 +390,6 @@
         <source>--client-cert and --client-key go together</source>
         <translation>--client-cert 和 --client-key 必须同时给出</translation>
     </message>
-    <message>
-        <source>URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</source>
-        <translation type="unfinished" />
-    </message>
 </context>
 <context>
     <name>ssehub::ClusterView</name>

@@ -91,8 +91,16 @@ void MainWindow::drainEngine(EngineThread::DrainReason reason, std::function<voi
 
 void MainWindow::showStopped()
 {
-    if (!m_controller->isAttached())
-        clearViews();
+    if (!m_controller->isAttached()) {
+        // Nothing is live any more; the log and the charts keep what happened.
+        m_last.reset();
+        m_connections->clear();
+        m_topics->clear();
+        m_nodes->applyNodes({}, QDateTime::currentMSecsSinceEpoch());
+        m_statusConnections->clear();
+        m_statusUptime->clear();
+        m_statusBroker->clear();
+    }
     updateActions();
     Q_EMIT engineStopped();
 }

@@ -8,6 +8,7 @@
 #include "httpclient.h"
 #include "hubprocess.h"
 #include "link/enginelink.h"
+#include "link/remotelink.h"
 #include "link/remotetarget.h"
 #include "mainwindow.h"
 #include "models/connectionsmodel.h"
@@ -218,6 +219,7 @@ private Q_SLOTS:
     void streamsCountersKickPauseAndExport();
     void refusesANonAdminToken();
     void staleWhileTheServerIsGoneThenLiveAgain();
+    void aShortDropLeavesNoGapAndNoDuplicate();
     void garbageFromTheServerIsNotAFeed();
     void attachOfferedWhenAnSsehubHoldsThePort();
     void attachFromTheBannerNeedsNoTokenOnLoopbackWithoutAuth();
@@ -394,6 +396,34 @@ void TestRemoteConsole::staleWhileTheServerIsGoneThenLiveAgain()
     SseClient again;
     again.open(port, streamPath("dev-9"), device("dev-9"));
     QTRY_COMPARE(c.model()->rowCount(), 1);
+}
+
+void TestRemoteConsole::aShortDropLeavesNoGapAndNoDuplicate()
+{
+    Console c;
+    QVERIFY(c.attach(m_hub->port(), m_adminToken));
+    SseClient one;
+    one.open(m_hub->port(), streamPath("dev-1"), device("dev-1"));
+    QTRY_COMPARE(c.model()->rowCount(), 1);
+    auto *remote = c.window->controller()->remote();
+    QVERIFY(remote);
+    // The feed is cut and opened again (Last-Event-ID) while the log moves on.
+    remote->reconnectNow();
+    SseClient two, three;
+    two.open(m_hub->port(), streamPath("dev-2"), device("dev-2"));
+    remote->reconnectNow();
+    three.open(m_hub->port(), streamPath("dev-3"), device("dev-3"));
+    QTRY_COMPARE(c.model()->rowCount(), 3);
+    QTRY_COMPARE(c.state(), EngineLink::State::Live);
+    // Every entry of the engine's log since its start, each once, in order.
+    QTRY_VERIFY(c.window->logModel()->rowCount() >= 6); // a connect and a subscribe each
+    quint64 expected = 1;
+    for (int row = 0; row < c.window->logModel()->rowCount(); ++row) {
+        const quint64 seq = c.window->logModel()->entryAt(row).seq;
+        QCOMPARE(seq, expected);
+        ++expected;
+    }
+    QVERIFY(!c.window->findChild<QLabel *>(QStringLiteral("logGap"))->isVisible());
 }
 
 void TestRemoteConsole::garbageFromTheServerIsNotAFeed()
