@@ -12,6 +12,7 @@
 
 #ifdef SSEHUB_HAVE_UI
 #include "consolesettings.h"
+#include "link/remotetarget.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -268,6 +269,19 @@ int main(int argc, char **argv)
             fprintf(stderr, "ssehub: read %s\n", qPrintable(options.configFile));
         return 0;
     }
+    if (!options.attach.url.isEmpty()) {
+#ifdef SSEHUB_HAVE_UI
+        if (noDisplay) {
+            fprintf(stderr,
+                    "ssehub: --connect opens the console, and no display is available "
+                    "(DISPLAY and WAYLAND_DISPLAY are unset)\n");
+            return 2;
+        }
+#else
+        fprintf(stderr, "ssehub: --connect opens the console, which this build does not have\n");
+        return 2;
+#endif
+    }
     if (noDisplay)
         fprintf(stderr,
                 "ssehub: no display available (DISPLAY and WAYLAND_DISPLAY are unset); "
@@ -290,8 +304,26 @@ int main(int argc, char **argv)
         // SIGINT/SIGTERM: the window closes as Quit does, draining first; a second one quits
         // at once.
         quitRequested = [&window] { window.close(); };
-        if (window.startEngine())
+        if (!options.attach.url.isEmpty()) {
+            // Attached: no engine in this process; the window shows the one at the URL.
+            ssehub::RemoteTarget target;
+            target.url = ssehub::RemoteTarget::parseUrl(options.attach.url, &error);
+            target.tokenFile = options.attach.tokenFile;
+            target.caFile = options.attach.caFile;
+            target.clientCert = options.attach.clientCert;
+            target.clientKey = options.attach.clientKey;
+            ssehub::RemoteCredentials credentials;
+            if (error.isEmpty())
+                error = ssehub::RemoteCredentials::load(target, &credentials);
+            if (!error.isEmpty()) {
+                fprintf(stderr, "ssehub: --connect: %s\n", qPrintable(error));
+                return 2;
+            }
+            window.attach(target);
+            printf("ssehub console attached to %s\n", qPrintable(target.displayName()));
+        } else if (window.startEngine()) {
             printf("ssehub listening on %s\n", qPrintable(engine.listenUrl()));
+        }
         fflush(stdout);
         installResponsivenessProbe(&window);
         window.show();

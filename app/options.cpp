@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
+#include <QUrl>
 
 namespace ssehub {
 
@@ -25,6 +26,52 @@ QList<QCommandLineOption> commandLineOptions()
                     ? QCommandLineOption(name, help, QLatin1String(option.valueName))
                     : QCommandLineOption(name, help));
     }
+    return all;
+}
+
+// The console's own options (attach to a running ssehub): command line only, so not in the
+// option table, which is the engine's and the config file's; docs/CONFIG.md lists them under
+// "Attaching the console".
+struct ConsoleOption
+{
+    const char *name;
+    const char *valueName;
+    const char *help;
+    QString ConsoleAttachOptions::*field;
+};
+
+const ConsoleOption consoleOptionTable[] = {
+    {"connect", "URL",
+     QT_TRANSLATE_NOOP("main",
+                       "Open the console attached to the ssehub running at URL (http:// or "
+                       "https://) instead of starting an engine."),
+     &ConsoleAttachOptions::url},
+    {"token-file", "FILE",
+     QT_TRANSLATE_NOOP("main",
+                       "With --connect: an admin token (JWT) for the server, read from FILE."),
+     &ConsoleAttachOptions::tokenFile},
+    {"ca-file", "FILE",
+     QT_TRANSLATE_NOOP("main",
+                       "With --connect: a PEM CA certificate that signed the server's certificate "
+                       "(added to the system's)."),
+     &ConsoleAttachOptions::caFile},
+    {"client-cert", "FILE",
+     QT_TRANSLATE_NOOP("main",
+                       "With --connect: a PEM client certificate, for a server that asks for one "
+                       "(with --client-key)."),
+     &ConsoleAttachOptions::clientCert},
+    {"client-key", "FILE",
+     QT_TRANSLATE_NOOP("main", "With --connect: the unencrypted PEM key of --client-cert."),
+     &ConsoleAttachOptions::clientKey},
+};
+
+QList<QCommandLineOption> consoleOptions()
+{
+    QList<QCommandLineOption> all;
+    for (const ConsoleOption &option : consoleOptionTable)
+        all << QCommandLineOption(QLatin1String(option.name),
+                                  QCoreApplication::translate("main", option.help),
+                                  QLatin1String(option.valueName));
     return all;
 }
 
@@ -191,7 +238,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         "main", "Server-Sent Events hub with a desktop monitoring console."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QList<QCommandLineOption> all = commandLineOptions();
+    const QList<QCommandLineOption> all = commandLineOptions() + consoleOptions();
     parser.addOptions(all);
 
     // The command line alone first: --help, --version and --config.
@@ -260,6 +307,42 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
         = appValues.value(QStringLiteral("log-format"), QStringLiteral("text")).toString();
     options->logLevel
         = appValues.value(QStringLiteral("log-level"), QStringLiteral("info")).toString();
+    for (const ConsoleOption &option : consoleOptionTable) {
+        const QString name = QLatin1String(option.name);
+        if (!parser.isSet(name))
+            continue;
+        options->attach.*option.field = parser.value(name);
+        if (name != QLatin1String("connect") && !parser.isSet(QStringLiteral("connect"))) {
+            *error = QCoreApplication::translate("main",
+                                                 "--%1 is for the console attached with "
+                                                 "--connect URL")
+                         .arg(name);
+            return false;
+        }
+    }
+    if (!options->attach.url.isEmpty()) {
+        if (options->headless) {
+            *error = QCoreApplication::translate("main",
+                                                 "--connect opens the console; it cannot "
+                                                 "be combined with --headless");
+            return false;
+        }
+        const QString scheme = QUrl(options->attach.url).scheme();
+        if (options->attach.url.contains(QLatin1String("://")) && scheme != QLatin1String("http")
+            && scheme != QLatin1String("https")) {
+            *error = QCoreApplication::translate("main",
+                                                 "--connect takes an http:// or "
+                                                 "https:// URL, not '%1'")
+                         .arg(options->attach.url);
+            return false;
+        }
+        if (options->attach.clientCert.isEmpty() != options->attach.clientKey.isEmpty()) {
+            *error = QCoreApplication::translate("main",
+                                                 "--client-cert and --client-key go "
+                                                 "together");
+            return false;
+        }
+    }
     return true;
 }
 

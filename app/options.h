@@ -9,6 +9,17 @@
 
 namespace ssehub {
 
+// The console attached to a running ssehub instead of an embedded engine (--connect and its
+// credentials). Console only: not in the config file or the environment, not headless.
+struct ConsoleAttachOptions
+{
+    QString url; // --connect: http(s)://host:port
+    QString tokenFile;
+    QString caFile;
+    QString clientCert;
+    QString clientKey;
+};
+
 struct AppOptions
 {
     EngineConfig engine;
@@ -21,6 +32,7 @@ struct AppOptions
     bool printConfig = false;
     QString logFormat = QStringLiteral("text"); // or "json"
     QString logLevel = QStringLiteral("info"); // debug, info, warning, error
+    ConsoleAttachOptions attach;
 };
 
 // Parses a duration: "30" or "30s" (seconds), "500ms", "2m". Returns -1 when invalid.

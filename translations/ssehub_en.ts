@@ -354,6 +354,42 @@
         <source>Active subscriptions of all clients together (default 1000000; 0: no limit).</source>
         <translation>Active subscriptions of all clients together (default 1000000; 0: no limit).</translation>
     </message>
+    <message>
+        <source>Open the console attached to the ssehub running at URL (http:// or https://) instead of starting an engine.</source>
+        <translation>Open the console attached to the ssehub running at URL (http:// or https://) instead of starting an engine.</translation>
+    </message>
+    <message>
+        <source>With --connect: an admin token (JWT) for the server, read from FILE.</source>
+        <translation>With --connect: an admin token (JWT) for the server, read from FILE.</translation>
+    </message>
+    <message>
+        <source>With --connect: a PEM CA certificate that signed the server's certificate (added to the system's).</source>
+        <translation>With --connect: a PEM CA certificate that signed the server's certificate (added to the system's).</translation>
+    </message>
+    <message>
+        <source>With --connect: a PEM client certificate, for a server that asks for one (with --client-key).</source>
+        <translation>With --connect: a PEM client certificate, for a server that asks for one (with --client-key).</translation>
+    </message>
+    <message>
+        <source>With --connect: the unencrypted PEM key of --client-cert.</source>
+        <translation>With --connect: the unencrypted PEM key of --client-cert.</translation>
+    </message>
+    <message>
+        <source>--%1 is for the console attached with --connect URL</source>
+        <translation>--%1 is for the console attached with --connect URL</translation>
+    </message>
+    <message>
+        <source>--connect opens the console; it cannot be combined with --headless</source>
+        <translation>--connect opens the console; it cannot be combined with --headless</translation>
+    </message>
+    <message>
+        <source>--connect takes an http:// or https:// URL, not '%1'</source>
+        <translation>--connect takes an http:// or https:// URL, not '%1'</translation>
+    </message>
+    <message>
+        <source>--client-cert and --client-key go together</source>
+        <translation>--client-cert and --client-key go together</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClusterView</name>
@@ -364,6 +400,61 @@
     <message numerus="yes">
         <source>%n instance(s) registered in Redis.</source>
         <translation><numerusform>%n instance registered in Redis.</numerusform><numerusform>%n instances registered in Redis.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ConnectDialog</name>
+    <message>
+        <source>Connect to server</source>
+        <translation>Connect to server</translation>
+    </message>
+    <message>
+        <source>http://127.0.0.1:8080 or https://hub.example:8443</source>
+        <translation>http://127.0.0.1:8080 or https://hub.example:8443</translation>
+    </message>
+    <message>
+        <source>or paste a token: kept for this session only</source>
+        <translation>or paste a token: kept for this session only</translation>
+    </message>
+    <message>
+        <source>Server URL:</source>
+        <translation>Server URL:</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+        <translation>PEM files (*.pem *.crt *.key);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Admin token file:</source>
+        <translation>Admin token file:</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>All files (*)</translation>
+    </message>
+    <message>
+        <source>CA certificate (self-signed server):</source>
+        <translation>CA certificate (self-signed server):</translation>
+    </message>
+    <message>
+        <source>Client certificate:</source>
+        <translation>Client certificate:</translation>
+    </message>
+    <message>
+        <source>Client key:</source>
+        <translation>Client key:</translation>
+    </message>
+    <message>
+        <source>The console remembers the server's URL and the paths of these files, never a token.</source>
+        <translation>The console remembers the server's URL and the paths of these files, never a token.</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
     </message>
 </context>
 <context>
@@ -507,6 +598,10 @@
         <source>No recent events for this stream.</source>
         <translation>No recent events for this stream.</translation>
     </message>
+    <message>
+        <source>Stream %1: %2</source>
+        <translation>Stream %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::EngineController</name>
@@ -550,6 +645,81 @@
         <source>Reload failed: %1</source>
         <translation>Reload failed: %1</translation>
     </message>
+    <message>
+        <source>Stream %1 not disconnected: %2</source>
+        <translation>Stream %1 not disconnected: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::FeedConnection</name>
+    <message>
+        <source>the server answered HTTP %1</source>
+        <translation>the server answered HTTP %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connecting to %1…</translation>
+    </message>
+    <message>
+        <source>%1 answers, but not with a console feed (is it an ssehub?)</source>
+        <translation>%1 answers, but not with a console feed (is it an ssehub?)</translation>
+    </message>
+    <message>
+        <source>an event it could not read</source>
+        <translation>an event it could not read</translation>
+    </message>
+    <message>
+        <source>the feed could not be read (%1); starting over</source>
+        <translation>the feed could not be read (%1); starting over</translation>
+    </message>
+    <message>
+        <source>the server sent an event larger than %1 MiB</source>
+        <translation>the server sent an event larger than %1 MiB</translation>
+    </message>
+    <message>
+        <source>The server refused the token: %1</source>
+        <translation>The server refused the token: %1</translation>
+    </message>
+    <message>
+        <source>The server asks for an admin token: %1. Give one in File &gt; Connect to server…</source>
+        <translation>The server asks for an admin token: %1. Give one in File &gt; Connect to server…</translation>
+    </message>
+    <message>
+        <source>The server refused these credentials: %1</source>
+        <translation>The server refused these credentials: %1</translation>
+    </message>
+    <message>
+        <source>the server answered the feed with %1</source>
+        <translation>the server answered the feed with %1</translation>
+    </message>
+    <message>
+        <source>the server closed the feed</source>
+        <translation>the server closed the feed</translation>
+    </message>
+    <message>
+        <source>nothing came from the server for %1 s</source>
+        <translation>nothing came from the server for %1 s</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2</source>
+        <translation>Cannot reach %1: %2</translation>
+    </message>
+    <message>
+        <source>the answer was larger than %1 MiB</source>
+        <translation>the answer was larger than %1 MiB</translation>
+    </message>
+    <message>
+        <source>no answer within %1 s</source>
+        <translation>no answer within %1 s</translation>
+    </message>
+    <message>
+        <source>replaced by a newer tail</source>
+        <translation>replaced by a newer tail</translation>
+    </message>
+    <message>
+        <source>not connected to the server</source>
+        <translation>not connected to the server</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::HealthView</name>
@@ -568,6 +738,52 @@
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::LinkBanner</name>
+    <message>
+        <source>Reconnect now</source>
+        <translation>Reconnect now</translation>
+    </message>
+    <message>
+        <source>Connect…</source>
+        <translation>Connect…</translation>
+    </message>
+    <message>
+        <source>Attach to the running server</source>
+        <translation>Attach to the running server</translation>
+    </message>
+    <message>
+        <source>An ssehub is already running at %1, on the port the embedded server wants. Attach the console to it, or give the embedded server another port in Server &gt; Settings.</source>
+        <translation>An ssehub is already running at %1, on the port the embedded server wants. Attach the console to it, or give the embedded server another port in Server &gt; Settings.</translation>
+    </message>
+    <message numerus="yes">
+        <source>reconnecting in %n s</source>
+        <translation><numerusform>reconnecting in %n s</numerusform><numerusform>reconnecting in %n s</numerusform></translation>
+    </message>
+    <message>
+        <source>reconnecting now</source>
+        <translation>reconnecting now</translation>
+    </message>
+    <message>
+        <source>Connection to %1 lost at %2 (%3) - showing data from then; %4.</source>
+        <translation>Connection to %1 lost at %2 (%3) - showing data from then; %4.</translation>
+    </message>
+    <message>
+        <source>%1 - %2. Connect with other credentials, or wait: the console asks again every minute.</source>
+        <translation>%1 - %2. Connect with other credentials, or wait: the console asks again every minute.</translation>
+    </message>
+    <message>
+        <source>%1 - %2.</source>
+        <translation>%1 - %2.</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::LocalLink</name>
+    <message>
+        <source>The embedded server is stopped.</source>
+        <translation>The embedded server is stopped.</translation>
     </message>
 </context>
 <context>
@@ -674,6 +890,10 @@
     <message>
         <source>Kind:</source>
         <translation>Kind:</translation>
+    </message>
+    <message numerus="yes">
+        <source>This log is incomplete: %n entry(s) from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</source>
+        <translation><numerusform>This log is incomplete: %n entry from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</numerusform><numerusform>This log is incomplete: %n entries from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</numerusform></translation>
     </message>
 </context>
 <context>
@@ -852,6 +1072,78 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most %1 s)…</source>
         <translation><numerusform>Stopping: %n stream get what is queued for them and a shutdown notice (at most %1 s)…</numerusform><numerusform>Stopping: %n streams get what is queued for them and a shutdown notice (at most %1 s)…</numerusform></translation>
     </message>
+    <message>
+        <source>&amp;Connect to server…</source>
+        <translation>&amp;Connect to server…</translation>
+    </message>
+    <message>
+        <source>Watch an ssehub that runs elsewhere (a service, another machine)</source>
+        <translation>Watch an ssehub that runs elsewhere (a service, another machine)</translation>
+    </message>
+    <message>
+        <source>Use the &amp;embedded server</source>
+        <translation>Use the &amp;embedded server</translation>
+    </message>
+    <message>
+        <source>Redis is unreachable (%1): publishes are refused with 503 and streams wait until it is back. Check the server's Redis.</source>
+        <translation>Redis is unreachable (%1): publishes are refused with 503 and streams wait until it is back. Check the server's Redis.</translation>
+    </message>
+    <message>
+        <source>Cannot connect to %1: %2</source>
+        <translation>Cannot connect to %1: %2</translation>
+    </message>
+    <message>
+        <source>ssehub console - embedded server %1</source>
+        <translation>ssehub console - embedded server %1</translation>
+    </message>
+    <message>
+        <source>ssehub console - embedded server (stopped)</source>
+        <translation>ssehub console - embedded server (stopped)</translation>
+    </message>
+    <message>
+        <source>ssehub console - %1 (live)</source>
+        <translation>ssehub console - %1 (live)</translation>
+    </message>
+    <message>
+        <source>ssehub console - %1 (connection lost, reconnecting)</source>
+        <translation>ssehub console - %1 (connection lost, reconnecting)</translation>
+    </message>
+    <message>
+        <source>ssehub console - %1 (refused)</source>
+        <translation>ssehub console - %1 (refused)</translation>
+    </message>
+    <message>
+        <source>ssehub console - %1 (connecting)</source>
+        <translation>ssehub console - %1 (connecting)</translation>
+    </message>
+    <message>
+        <source>The console is attached to %1: start, stop and configure it where it runs (its configuration file, systemctl). File &gt; Use the embedded server goes back.</source>
+        <translation>The console is attached to %1: start, stop and configure it where it runs (its configuration file, systemctl). File &gt; Use the embedded server goes back.</translation>
+    </message>
+    <message>
+        <source>The embedded server's settings</source>
+        <translation>The embedded server's settings</translation>
+    </message>
+    <message>
+        <source>embedded</source>
+        <translation>embedded</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <source>stale since %1</source>
+        <translation>stale since %1</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>refused</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>connecting</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodesModel</name>
@@ -968,6 +1260,64 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>expected exactly one value</source>
         <translation>expected exactly one value</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::RemoteLink</name>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connecting to %1…</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>not connected</translation>
+    </message>
+    <message>
+        <source>the server's answer could not be read</source>
+        <translation>the server's answer could not be read</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::RemoteTarget</name>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>cannot read %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to hold credentials</source>
+        <translation>%1 is too large to hold credentials</translation>
+    </message>
+    <message>
+        <source>'%1' is not a server address (e.g. http://127.0.0.1:8080)</source>
+        <translation>'%1' is not a server address (e.g. http://127.0.0.1:8080)</translation>
+    </message>
+    <message>
+        <source>'%1': the console speaks http:// or https://</source>
+        <translation>'%1': the console speaks http:// or https://</translation>
+    </message>
+    <message>
+        <source>'%1': give only the scheme, host and port</source>
+        <translation>'%1': give only the scheme, host and port</translation>
+    </message>
+    <message>
+        <source>%1 holds no token</source>
+        <translation>%1 holds no token</translation>
+    </message>
+    <message>
+        <source>the token holds characters a token cannot have (spaces, line breaks)</source>
+        <translation>the token holds characters a token cannot have (spaces, line breaks)</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM certificate</source>
+        <translation>%1 holds no PEM certificate</translation>
+    </message>
+    <message>
+        <source>a client certificate needs both its certificate and its key file</source>
+        <translation>a client certificate needs both its certificate and its key file</translation>
+    </message>
+    <message>
+        <source>%1 holds no unencrypted PEM RSA or EC key</source>
+        <translation>%1 holds no unencrypted PEM RSA or EC key</translation>
     </message>
 </context>
 <context>

@@ -354,6 +354,42 @@
         <source>Active subscriptions of all clients together (default 1000000; 0: no limit).</source>
         <translation>所有客户端合计的有效订阅数（默认 1000000；0 表示不限）。</translation>
     </message>
+    <message>
+        <source>Open the console attached to the ssehub running at URL (http:// or https://) instead of starting an engine.</source>
+        <translation>打开连接到 URL（http:// 或 https://）上正在运行的 ssehub 的控制台，而不是启动引擎。</translation>
+    </message>
+    <message>
+        <source>With --connect: an admin token (JWT) for the server, read from FILE.</source>
+        <translation>与 --connect 一起使用：该服务器的管理员令牌（JWT），从 FILE 读取。</translation>
+    </message>
+    <message>
+        <source>With --connect: a PEM CA certificate that signed the server's certificate (added to the system's).</source>
+        <translation>与 --connect 一起使用：签发服务器证书的 PEM CA 证书（添加到系统 CA 中）。</translation>
+    </message>
+    <message>
+        <source>With --connect: a PEM client certificate, for a server that asks for one (with --client-key).</source>
+        <translation>与 --connect 一起使用：PEM 客户端证书，用于要求客户端证书的服务器（需同时给出 --client-key）。</translation>
+    </message>
+    <message>
+        <source>With --connect: the unencrypted PEM key of --client-cert.</source>
+        <translation>与 --connect 一起使用：--client-cert 的未加密 PEM 私钥。</translation>
+    </message>
+    <message>
+        <source>--%1 is for the console attached with --connect URL</source>
+        <translation>--%1 只用于通过 --connect URL 连接的控制台</translation>
+    </message>
+    <message>
+        <source>--connect opens the console; it cannot be combined with --headless</source>
+        <translation>--connect 会打开控制台，不能与 --headless 同时使用</translation>
+    </message>
+    <message>
+        <source>--connect takes an http:// or https:// URL, not '%1'</source>
+        <translation>--connect 需要 http:// 或 https:// URL，而不是 '%1'</translation>
+    </message>
+    <message>
+        <source>--client-cert and --client-key go together</source>
+        <translation>--client-cert 和 --client-key 必须同时给出</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClusterView</name>
@@ -364,6 +400,61 @@
     <message numerus="yes">
         <source>%n instance(s) registered in Redis.</source>
         <translation><numerusform>Redis 中注册了 %n 个实例。</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ConnectDialog</name>
+    <message>
+        <source>Connect to server</source>
+        <translation>连接到服务器</translation>
+    </message>
+    <message>
+        <source>http://127.0.0.1:8080 or https://hub.example:8443</source>
+        <translation>http://127.0.0.1:8080 或 https://hub.example:8443</translation>
+    </message>
+    <message>
+        <source>or paste a token: kept for this session only</source>
+        <translation>或粘贴令牌：仅在本次会话中保留</translation>
+    </message>
+    <message>
+        <source>Server URL:</source>
+        <translation>服务器 URL：</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+        <translation>PEM 文件 (*.pem *.crt *.key);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Admin token file:</source>
+        <translation>管理员令牌文件：</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>CA certificate (self-signed server):</source>
+        <translation>CA 证书（自签名服务器）：</translation>
+    </message>
+    <message>
+        <source>Client certificate:</source>
+        <translation>客户端证书：</translation>
+    </message>
+    <message>
+        <source>Client key:</source>
+        <translation>客户端私钥：</translation>
+    </message>
+    <message>
+        <source>The console remembers the server's URL and the paths of these files, never a token.</source>
+        <translation>控制台会记住服务器的 URL 和这些文件的路径，从不保存令牌。</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
     </message>
 </context>
 <context>
@@ -507,6 +598,10 @@
         <source>No recent events for this stream.</source>
         <translation>该流没有最近事件。</translation>
     </message>
+    <message>
+        <source>Stream %1: %2</source>
+        <translation>流 %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::EngineController</name>
@@ -550,6 +645,81 @@
         <source>Reload failed: %1</source>
         <translation>重新加载失败：%1</translation>
     </message>
+    <message>
+        <source>Stream %1 not disconnected: %2</source>
+        <translation>流 %1 未断开：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::FeedConnection</name>
+    <message>
+        <source>the server answered HTTP %1</source>
+        <translation>服务器返回 HTTP %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <source>%1 answers, but not with a console feed (is it an ssehub?)</source>
+        <translation>%1 有应答，但不是控制台数据流（它是 ssehub 吗？）</translation>
+    </message>
+    <message>
+        <source>an event it could not read</source>
+        <translation>无法读取的事件</translation>
+    </message>
+    <message>
+        <source>the feed could not be read (%1); starting over</source>
+        <translation>无法读取数据流（%1）；重新开始</translation>
+    </message>
+    <message>
+        <source>the server sent an event larger than %1 MiB</source>
+        <translation>服务器发送了大于 %1 MiB 的事件</translation>
+    </message>
+    <message>
+        <source>The server refused the token: %1</source>
+        <translation>服务器拒绝了令牌：%1</translation>
+    </message>
+    <message>
+        <source>The server asks for an admin token: %1. Give one in File &gt; Connect to server…</source>
+        <translation>服务器要求管理员令牌：%1。请在“文件 &gt; 连接到服务器…”中提供</translation>
+    </message>
+    <message>
+        <source>The server refused these credentials: %1</source>
+        <translation>服务器拒绝了这些凭据：%1</translation>
+    </message>
+    <message>
+        <source>the server answered the feed with %1</source>
+        <translation>服务器对数据流的应答为 %1</translation>
+    </message>
+    <message>
+        <source>the server closed the feed</source>
+        <translation>服务器关闭了数据流</translation>
+    </message>
+    <message>
+        <source>nothing came from the server for %1 s</source>
+        <translation>服务器 %1 秒内没有任何数据</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: %2</source>
+        <translation>无法连接 %1：%2</translation>
+    </message>
+    <message>
+        <source>the answer was larger than %1 MiB</source>
+        <translation>应答大于 %1 MiB</translation>
+    </message>
+    <message>
+        <source>no answer within %1 s</source>
+        <translation>%1 秒内没有应答</translation>
+    </message>
+    <message>
+        <source>replaced by a newer tail</source>
+        <translation>已被新的实时跟踪取代</translation>
+    </message>
+    <message>
+        <source>not connected to the server</source>
+        <translation>未连接到服务器</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::HealthView</name>
@@ -568,6 +738,52 @@
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; 健康 · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; 延迟&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; 停滞&lt;/span&gt; · 启动以来回收失联流 %4 个 · 心跳间隔 %5</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::LinkBanner</name>
+    <message>
+        <source>Reconnect now</source>
+        <translation>立即重连</translation>
+    </message>
+    <message>
+        <source>Connect…</source>
+        <translation>连接…</translation>
+    </message>
+    <message>
+        <source>Attach to the running server</source>
+        <translation>连接到正在运行的服务器</translation>
+    </message>
+    <message>
+        <source>An ssehub is already running at %1, on the port the embedded server wants. Attach the console to it, or give the embedded server another port in Server &gt; Settings.</source>
+        <translation>%1 上已有一个 ssehub 在运行，占用了内置服务器要使用的端口。可以让控制台连接到它，或在“服务 &gt; 设置”中为内置服务器换一个端口。</translation>
+    </message>
+    <message numerus="yes">
+        <source>reconnecting in %n s</source>
+        <translation><numerusform>%n 秒后重连</numerusform></translation>
+    </message>
+    <message>
+        <source>reconnecting now</source>
+        <translation>正在重连</translation>
+    </message>
+    <message>
+        <source>Connection to %1 lost at %2 (%3) - showing data from then; %4.</source>
+        <translation>与 %1 的连接在 %2 断开（%3）——显示的是当时的数据；%4。</translation>
+    </message>
+    <message>
+        <source>%1 - %2. Connect with other credentials, or wait: the console asks again every minute.</source>
+        <translation>%1——%2。请使用其他凭据连接，或等待：控制台每分钟重试一次。</translation>
+    </message>
+    <message>
+        <source>%1 - %2.</source>
+        <translation>%1——%2。</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::LocalLink</name>
+    <message>
+        <source>The embedded server is stopped.</source>
+        <translation>内置服务器已停止。</translation>
     </message>
 </context>
 <context>
@@ -674,6 +890,10 @@
     <message>
         <source>Kind:</source>
         <translation>类型：</translation>
+    </message>
+    <message numerus="yes">
+        <source>This log is incomplete: %n entry(s) from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</source>
+        <translation><numerusform>此日志不完整：从 %1 开始的断连期间缺少 %n 条记录（控制台重连时服务器已不再保留它们）。服务器的日志文件或 GET /log 可能还有这些记录。</numerusform></translation>
     </message>
 </context>
 <context>
@@ -852,6 +1072,78 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most %1 s)…</source>
         <translation><numerusform>正在停止：%n 个流正在接收排队中的数据和停止通知（最多 %1 秒）…</numerusform></translation>
     </message>
+    <message>
+        <source>&amp;Connect to server…</source>
+        <translation>连接到服务器(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Watch an ssehub that runs elsewhere (a service, another machine)</source>
+        <translation>监控在别处运行的 ssehub（系统服务、其他机器）</translation>
+    </message>
+    <message>
+        <source>Use the &amp;embedded server</source>
+        <translation>使用内置服务器(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Redis is unreachable (%1): publishes are refused with 503 and streams wait until it is back. Check the server's Redis.</source>
+        <translation>Redis 无法访问（%1）：发布请求将以 503 拒绝，流会等待其恢复。请检查服务器的 Redis。</translation>
+    </message>
+    <message>
+        <source>Cannot connect to %1: %2</source>
+        <translation>无法连接到 %1：%2</translation>
+    </message>
+    <message>
+        <source>ssehub console - embedded server %1</source>
+        <translation>ssehub 控制台 - 内置服务器 %1</translation>
+    </message>
+    <message>
+        <source>ssehub console - embedded server (stopped)</source>
+        <translation>ssehub 控制台 - 内置服务器（已停止）</translation>
+    </message>
+    <message>
+        <source>ssehub console - %1 (live)</source>
+        <translation>ssehub 控制台 - %1（实时）</translation>
+    </message>
+    <message>
+        <source>ssehub console - %1 (connection lost, reconnecting)</source>
+        <translation>ssehub 控制台 - %1（连接断开，正在重连）</translation>
+    </message>
+    <message>
+        <source>ssehub console - %1 (refused)</source>
+        <translation>ssehub 控制台 - %1（被拒绝）</translation>
+    </message>
+    <message>
+        <source>ssehub console - %1 (connecting)</source>
+        <translation>ssehub 控制台 - %1（正在连接）</translation>
+    </message>
+    <message>
+        <source>The console is attached to %1: start, stop and configure it where it runs (its configuration file, systemctl). File &gt; Use the embedded server goes back.</source>
+        <translation>控制台已连接到 %1：请在它运行的地方启动、停止和配置它（其配置文件、systemctl）。“文件 &gt; 使用内置服务器”可切换回来。</translation>
+    </message>
+    <message>
+        <source>The embedded server's settings</source>
+        <translation>内置服务器的设置</translation>
+    </message>
+    <message>
+        <source>embedded</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>stale since %1</source>
+        <translation>自 %1 起数据过时</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodesModel</name>
@@ -968,6 +1260,64 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>expected exactly one value</source>
         <translation>应当恰好是一个值</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::RemoteLink</name>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>the server's answer could not be read</source>
+        <translation>无法读取服务器的应答</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::RemoteTarget</name>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to hold credentials</source>
+        <translation>%1 太大，不可能是凭据文件</translation>
+    </message>
+    <message>
+        <source>'%1' is not a server address (e.g. http://127.0.0.1:8080)</source>
+        <translation>'%1' 不是服务器地址（例如 http://127.0.0.1:8080）</translation>
+    </message>
+    <message>
+        <source>'%1': the console speaks http:// or https://</source>
+        <translation>'%1'：控制台只支持 http:// 或 https://</translation>
+    </message>
+    <message>
+        <source>'%1': give only the scheme, host and port</source>
+        <translation>'%1'：只需给出协议、主机和端口</translation>
+    </message>
+    <message>
+        <source>%1 holds no token</source>
+        <translation>%1 中没有令牌</translation>
+    </message>
+    <message>
+        <source>the token holds characters a token cannot have (spaces, line breaks)</source>
+        <translation>令牌中含有令牌不允许的字符（空格、换行）</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM certificate</source>
+        <translation>%1 中没有 PEM 证书</translation>
+    </message>
+    <message>
+        <source>a client certificate needs both its certificate and its key file</source>
+        <translation>客户端证书需要同时提供证书文件和私钥文件</translation>
+    </message>
+    <message>
+        <source>%1 holds no unencrypted PEM RSA or EC key</source>
+        <translation>%1 中没有未加密的 PEM RSA 或 EC 私钥</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "enginethread.h"
+#include "link/enginelink.h"
 
 #include <QObject>
 
@@ -8,32 +9,49 @@
 
 namespace ssehub {
 
-// The console's one way to the engine: views ask here, and only this class calls the
-// EngineThread. Answers come back on the GUI thread; those that are only news for the operator
-// arrive as reported(), the rest through the callbacks given, which run only while their
-// context object exists.
+class LocalLink;
+class RemoteLink;
+struct RemoteTarget;
+
+// What the console's views call: it holds the link to the engine shown (the embedded one or one
+// elsewhere, EngineLink) and turns the answers into messages for the operator. Views never
+// know which link it has. Answers come back on the GUI thread; those that are only news for
+// the operator arrive as reported(), the rest through the callbacks given, which run only
+// while their context object exists.
 class EngineController : public QObject
 {
     Q_OBJECT
 
 public:
-    // The engine outlives the controller (app/ owns it); snapshots are relayed while both live.
+    // The embedded engine outlives the controller (app/ owns it). The controller starts on it.
     explicit EngineController(EngineThread *engine, QObject *parent = nullptr);
     ~EngineController() override;
 
+    EngineLink *link() const { return m_link; }
+    // Attached to a server elsewhere (the embedded one is not shown, and stopped).
+    bool isAttached() const { return m_link->isRemote(); }
+    // The RemoteLink when attached, else nullptr.
+    RemoteLink *remote() const;
+
+    // The embedded engine.
     bool isRunning() const { return m_engine->isRunning(); }
     bool isStopping() const { return m_engine->isStopping(); }
     QString listenUrl() const { return m_engine->listenUrl(); }
     QStringList startProblems() const { return m_engine->startProblems(); }
-
     bool start(const EngineConfig &config, QString *error);
     void stopNow();
     void drainAndStop(EngineThread::DrainReason reason, std::function<void()> done);
 
-    void kick(quint64 streamId);
-    void setClientPaused(const QString &clientId, bool paused);
-    void streamDetail(quint64 streamId, QObject *context,
-                      std::function<void(const StreamDetail &)> done);
+    // Shows a server elsewhere instead (the embedded engine must be stopped first); false with
+    // a message when the target's files cannot be read.
+    bool attach(const RemoteTarget &target, QString *error);
+    // Shows the embedded engine again (it is started separately).
+    void useEmbedded();
+
+    void kick(const StreamRef &stream);
+    void setClientPaused(const QString &node, const QString &clientId, bool paused);
+    void streamDetail(const StreamRef &stream, QObject *context,
+                      std::function<void(const StreamDetail &, const QString &error)> done);
     // done gets the text for the tail's state line (started, or why not).
     void startTail(const QString &filter, QObject *context,
                    std::function<void(const QString &state)> done);
@@ -45,9 +63,17 @@ Q_SIGNALS:
     void snapshotReady(const ssehub::SnapshotPtr &snapshot);
     // An action's outcome, for the status bar.
     void reported(bool ok, const QString &message);
+    // Another server is shown (attach, useEmbedded).
+    void linkChanged();
+    void linkStatusChanged(const ssehub::EngineLink::Status &status);
+    void logGap(quint64 missed, qint64 lostAtMs);
 
 private:
+    void setLink(EngineLink *link);
+    LocalLink *local() const;
+
     EngineThread *m_engine;
+    EngineLink *m_link = nullptr; // a child
 };
 
 } // namespace ssehub

@@ -5,6 +5,7 @@
 #include "dialogs/settingsdialog.h"
 #include "enginecontroller.h"
 #include "format.h"
+#include "link/remotelink.h"
 #include "logexport.h"
 #include "models/connectionsmodel.h"
 #include "models/logmodel.h"
@@ -16,6 +17,7 @@
 #include "views/logview.h"
 #include "views/overviewview.h"
 #include "views/topicsview.h"
+#include "widgets/linkbanner.h"
 #include "widgets/throughputchart.h"
 
 #include <QAction>
@@ -65,6 +67,18 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_banner->setStyleSheet(QStringLiteral(
         "background: #fdecea; color: #b00020; border: 1px solid #b00020; padding: 6px"));
     m_banner->hide();
+    m_linkBanner = new LinkBanner(this);
+    connect(m_linkBanner, &LinkBanner::reconnectRequested, this, [this] {
+        if (RemoteLink *remote = m_controller->remote())
+            remote->reconnectNow();
+    });
+    connect(m_linkBanner, &LinkBanner::connectRequested, this, &MainWindow::openConnectDialog);
+    connect(m_linkBanner, &LinkBanner::attachRequested, this, [this](const QUrl &url) {
+        RemoteTarget target;
+        target.url = url;
+        m_askCredentialsOnRefusal = true;
+        attach(target);
+    });
 
     m_overview = new OverviewView(this);
     m_connectionsView = new ConnectionsView(m_connections, m_controller, this);
@@ -92,6 +106,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_banner);
+    layout->addWidget(m_linkBanner);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
@@ -99,17 +114,22 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
 
     connect(m_controller, &EngineController::snapshotReady, this, &MainWindow::applySnapshot);
     connect(m_controller, &EngineController::reported, this, &MainWindow::report);
+    connect(m_controller, &EngineController::linkChanged, this, [this] {
+        m_linkBanner->clear();
+        clearViews();
+        updateActions();
+    });
+    connect(m_controller, &EngineController::linkStatusChanged, this, &MainWindow::showLinkStatus);
+    connect(m_controller, &EngineController::logGap, m_logView, &LogView::noteGap);
 
     resize(1100, 720);
     restoreState();
     // Started elsewhere (main) or by startEngine(): show what is already running.
-    if (m_controller->isRunning()) {
+    if (m_controller->isRunning())
         m_startProblems = m_controller->startProblems();
-        updateBanner();
-        m_startStop->setText(tr("Stop server"));
-        m_statusUrl->setText(QStringLiteral("<a href=\"%1/\">%1</a>")
-                                 .arg(m_controller->listenUrl().toHtmlEscaped()));
-    }
+    updateBanner();
+    updateActions();
+    showLinkStatus(m_controller->link()->status());
 }
 
 MainWindow::~MainWindow() = default;
@@ -122,6 +142,14 @@ LogFilterModel *MainWindow::logFilter() const
 void MainWindow::buildActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_connect = file->addAction(tr("&Connect to server…"));
+    m_connect->setObjectName(QStringLiteral("connectAction"));
+    m_connect->setToolTip(tr("Watch an ssehub that runs elsewhere (a service, another machine)"));
+    connect(m_connect, &QAction::triggered, this, &MainWindow::openConnectDialog);
+    m_useEmbedded = file->addAction(tr("Use the &embedded server"));
+    m_useEmbedded->setObjectName(QStringLiteral("useEmbeddedAction"));
+    connect(m_useEmbedded, &QAction::triggered, this, &MainWindow::useEmbedded);
+    file->addSeparator();
     m_export = file->addAction(tr("&Export connection log…"));
     m_export->setObjectName(QStringLiteral("exportLogAction"));
     m_export->setShortcut(QKeySequence(tr("Ctrl+E")));
@@ -143,8 +171,8 @@ void MainWindow::buildActions()
     m_openDemo = server->addAction(tr("Open &demo page in the browser"));
     m_openDemo->setObjectName(QStringLiteral("openDemoAction"));
     connect(m_openDemo, &QAction::triggered, this, [this] {
-        if (m_controller->isRunning())
-            QDesktopServices::openUrl(QUrl(m_controller->listenUrl() + QLatin1Char('/')));
+        if (const QString server = m_controller->link()->serverName(); !server.isEmpty())
+            QDesktopServices::openUrl(QUrl(server + QLatin1Char('/')));
     });
     m_publish = server->addAction(tr("&Publish test event…"));
     m_publish->setObjectName(QStringLiteral("publishAction"));
@@ -182,6 +210,8 @@ void MainWindow::buildStatusBar()
     m_statusUrl->setObjectName(QStringLiteral("listenUrl"));
     m_statusUrl->setTextFormat(Qt::RichText);
     m_statusUrl->setOpenExternalLinks(true);
+    m_statusLink = new QLabel(this);
+    m_statusLink->setObjectName(QStringLiteral("linkState"));
     m_statusBroker = new QLabel(this);
     m_statusBroker->setObjectName(QStringLiteral("brokerState"));
     m_statusUptime = new QLabel(this);
@@ -189,134 +219,18 @@ void MainWindow::buildStatusBar()
     m_statusConnections = new QLabel(this);
     m_statusConnections->setObjectName(QStringLiteral("connectionCount"));
     statusBar()->addPermanentWidget(m_statusUrl);
+    statusBar()->addPermanentWidget(m_statusLink);
     statusBar()->addPermanentWidget(m_statusBroker);
     statusBar()->addPermanentWidget(m_statusUptime);
     statusBar()->addPermanentWidget(m_statusConnections);
-}
-
-// --- Engine ---------------------------------------------------------------------------------
-
-bool MainWindow::startEngine()
-{
-    QString error;
-    if (!m_controller->isRunning() && !m_controller->start(m_config, &error)) {
-        m_engineError = tr("The server did not start: %1. Change the settings (Server > "
-                           "Settings) and start it again.")
-                            .arg(error);
-        updateBanner();
-        m_startStop->setText(tr("Start server"));
-        statusBar()->showMessage(tr("Server stopped"));
-        Q_EMIT engineStarted(false);
-        return false;
-    }
-    m_engineError.clear();
-    m_startProblems = m_controller->startProblems();
-    updateBanner();
-    m_startStop->setText(tr("Stop server"));
-    m_statusUrl->setText(
-        QStringLiteral("<a href=\"%1/\">%1</a>").arg(m_controller->listenUrl().toHtmlEscaped()));
-    statusBar()->showMessage(tr("Listening on %1").arg(m_controller->listenUrl()), 5000);
-    Q_EMIT engineStarted(true);
-    return true;
-}
-
-void MainWindow::stopEngine()
-{
-    drainEngine(EngineThread::DrainReason::Shutdown, [this] {
-        statusBar()->showMessage(tr("Server stopped; every stream was closed."));
-    });
-}
-
-void MainWindow::drainEngine(EngineThread::DrainReason reason, std::function<void()> then)
-{
-    if (!m_controller->isRunning()) {
-        if (then)
-            then();
-        return;
-    }
-    if (then)
-        m_afterStop.append(std::move(then));
-    if (m_controller->isStopping())
-        return;
-    const int open = m_last ? m_last->stats.connections : 0;
-    m_startStop->setEnabled(false);
-    m_startStop->setText(tr("Stopping…"));
-    statusBar()->showMessage(
-        tr("Stopping: %n stream(s) get what is queued for them and a shutdown notice (at most "
-           "%1 s)…",
-           nullptr, open)
-            .arg(QLocale().toString(double(m_config.drainMs) / 1000, 'g', 3)));
-    QPointer<MainWindow> self(this);
-    m_controller->drainAndStop(reason, [self] {
-        if (!self)
-            return;
-        self->showStopped();
-        const QList<std::function<void()>> pending = std::exchange(self->m_afterStop, {});
-        for (const auto &fn : pending)
-            fn();
-    });
-}
-
-void MainWindow::showStopped()
-{
-    m_last.reset();
-    m_connections->clear();
-    m_topics->clear();
-    m_nodes->applyNodes({}, QDateTime::currentMSecsSinceEpoch());
-    m_startStop->setEnabled(true);
-    m_startStop->setText(tr("Start server"));
-    m_statusUrl->setText(tr("stopped"));
-    m_statusConnections->clear();
-    m_statusUptime->clear();
-    m_statusBroker->clear();
-    Q_EMIT engineStopped();
-}
-
-bool MainWindow::applyConfig(const EngineConfig &config)
-{
-    m_config = config;
-    ConsoleSettings::save(config);
-    if (!m_controller->isRunning())
-        return startEngine();
-    const int open = m_last ? m_last->stats.connections : 0;
-    drainEngine(EngineThread::DrainReason::Restart, [this, open] {
-        if (!startEngine())
-            return;
-        statusBar()->showMessage(
-            tr("Engine restarted with the new settings on %1; %n stream(s) were closed and "
-               "reconnect.",
-               nullptr, open)
-                .arg(m_controller->listenUrl()),
-            15000);
-    });
-    return true;
-}
-
-void MainWindow::setStartProblems(const QStringList &problems)
-{
-    m_startProblems = problems;
-    updateBanner();
-}
-
-void MainWindow::updateBanner()
-{
-    QStringList lines;
-    if (!m_engineError.isEmpty())
-        lines << m_engineError;
-    lines << m_startProblems;
-    if (m_brokerDown && m_last)
-        lines << tr("Redis is unreachable (%1): publishes are refused with 503 and streams wait "
-                    "until it is back. Check that redis-server runs at %2.")
-                     .arg(m_last->stats.brokerState, m_config.redisUrl);
-    m_banner->setText(lines.join(QLatin1Char('\n')));
-    m_banner->setVisible(!lines.isEmpty());
 }
 
 // --- Snapshots ------------------------------------------------------------------------------
 
 void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
 {
-    if (!snapshot || !m_controller->isRunning())
+    // A snapshot queued before the embedded engine stopped is not shown after it.
+    if (!snapshot || (!m_controller->isAttached() && !m_controller->isRunning()))
         return;
     const ConsoleSnapshot &s = *snapshot;
     m_last = snapshot;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "enginethread.h"
+#include "link/enginelink.h"
+#include "link/remotetarget.h"
 #include "snapshot.h"
 #include "widgets/throughputhistory.h"
 
@@ -11,6 +13,7 @@
 QT_BEGIN_NAMESPACE
 class QAction;
 class QLabel;
+class QNetworkAccessManager;
 class QTabWidget;
 QT_END_NAMESPACE
 
@@ -21,6 +24,7 @@ class ConnectionsModel;
 class ConnectionsView;
 class EngineController;
 class HealthView;
+class LinkBanner;
 class LogFilterModel;
 class LogModel;
 class LogView;
@@ -33,7 +37,9 @@ class TopicsView;
 // The console's shell: the views as tabs, menus and toolbar, the problem banner, the status bar
 // and the window's saved state. It sees the engine only through snapshots (at most four a
 // second); every request to the engine goes through its EngineController, never to engine
-// objects (ui/ cannot include them).
+// objects (ui/ cannot include them). The engine shown is the embedded one (started, stopped
+// and configured here) or, attached, one elsewhere (watched and acted on, never configured);
+// the title and status bars always say which, and whether its data is live.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -57,11 +63,20 @@ public:
     // first, closing its streams as "restart"; engineStarted follows). False only when a stopped
     // engine could not start.
     bool applyConfig(const EngineConfig &config);
+    // Shows a server elsewhere instead of the embedded one, which is drained and stopped first
+    // if it runs. False (the banner says why) when the target's files cannot be read.
+    bool attach(const RemoteTarget &target);
+    // Back to the embedded server: detaches and starts it.
+    void useEmbedded();
+    bool isAttached() const;
+    // "ssehub console - <server> (<state>)" as the title bar shows it.
+    QString serverTitle() const;
     // Writes the log entries the Log view shows (CSV for .csv, JSON Lines otherwise).
     bool exportLog(const QString &path, QString *error);
     // Saves a picture of every view into dir (view name .png); the screenshot script uses it.
     QStringList saveViewImages(const QString &dir);
 
+    EngineController *controller() const { return m_controller; }
     ConnectionsModel *connectionsModel() const { return m_connections; }
     LogModel *logModel() const { return m_log; }
     LogFilterModel *logFilter() const;
@@ -73,6 +88,7 @@ public Q_SLOTS:
     void applySnapshot(const ssehub::SnapshotPtr &snapshot);
     void openPublishDialog();
     void openSettings();
+    void openConnectDialog();
     void exportLogInteractively();
     void reloadAccess();
     void startTail(const QString &filter);
@@ -82,6 +98,8 @@ Q_SIGNALS:
     void snapshotApplied();
     void engineStarted(bool ok);
     void engineStopped();
+    // Another server is shown, or the link to it changed state.
+    void linkStatusChanged();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -90,7 +108,14 @@ private:
     // Drains and stops (reason Shutdown or Restart), then runs then.
     void drainEngine(EngineThread::DrainReason reason, std::function<void()> then);
     void showStopped();
+    // Forgets what the previous server showed.
+    void clearViews();
     void buildActions();
+    void updateActions();
+    // The link's state in the title, status bar and banner; stale data greyed.
+    void showLinkStatus(const EngineLink::Status &status);
+    // The embedded server did not start: is the port held by an ssehub one could attach to?
+    void probePortHolder();
     void buildStatusBar();
     void updateBanner();
     void updateStatus(const ConsoleSnapshot &s);
@@ -106,6 +131,9 @@ private:
     QList<std::function<void()>> m_afterStop; // run once the draining engine has stopped
     SnapshotPtr m_last;
     ThroughputHistory m_history;
+    RemoteTarget m_target; // the last server attached to (its token for this session only)
+    bool m_askCredentialsOnRefusal = false; // attached from the banner: a 401 opens Connect
+    QNetworkAccessManager *m_probeNetwork = nullptr;
 
     ConnectionsModel *m_connections;
     LogModel *m_log;
@@ -113,6 +141,7 @@ private:
     NodesModel *m_nodes;
 
     QLabel *m_banner = nullptr;
+    LinkBanner *m_linkBanner = nullptr;
     QTabWidget *m_tabs = nullptr;
     QAction *m_startStop = nullptr;
     QAction *m_openDemo = nullptr;
@@ -120,9 +149,12 @@ private:
     QAction *m_export = nullptr;
     QAction *m_settings = nullptr;
     QAction *m_reload = nullptr;
+    QAction *m_connect = nullptr;
+    QAction *m_useEmbedded = nullptr;
 
     // Status bar.
     QLabel *m_statusUrl = nullptr;
+    QLabel *m_statusLink = nullptr;
     QLabel *m_statusBroker = nullptr;
     QLabel *m_statusUptime = nullptr;
     QLabel *m_statusConnections = nullptr;

@@ -88,7 +88,8 @@ void TestApp::helpAndVersion()
     QCOMPARE(p.exitCode(), 0);
     const QByteArray help = p.readAllStandardOutput();
     for (const char *option : {"--headless", "--listen", "--heartbeat", "--history", "--max-queue",
-                               "--cors-origin", "--retry"})
+                               "--cors-origin", "--retry", "--connect", "--token-file",
+                               "--ca-file", "--client-cert", "--client-key"})
         QVERIFY2(help.contains(option), option);
 
     p.start(QStringLiteral(SSEHUB_BINARY), {QStringLiteral("--version")});
@@ -142,6 +143,18 @@ void TestApp::badOptions_data()
     QTest::newRow("redis prefix") << QStringList {
         QStringLiteral("--headless"), QStringLiteral("--redis-prefix"),
         QStringLiteral("a*b")} << "--redis-prefix";
+    // The console's attach options: only with --connect, never headless.
+    QTest::newRow("connect headless")
+        << QStringList {QStringLiteral("--headless"), QStringLiteral("--connect"),
+                        QStringLiteral("http://127.0.0.1:1")}
+        << "--headless";
+    QTest::newRow("token-file alone")
+        << QStringList {QStringLiteral("--headless"), QStringLiteral("--token-file"),
+                        QStringLiteral("/dev/null")}
+        << "--token-file";
+    QTest::newRow("connect ftp") << QStringList {QStringLiteral("--connect"),
+                                                QStringLiteral("ftp://127.0.0.1:1")}
+                                 << "--connect";
 }
 
 void TestApp::badOptions()

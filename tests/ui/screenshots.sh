@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Starts the console under xvfb-run with a small live load (streams, some paused, publishes on a
 # few topics, a log with kicks), saves a PNG of each of its seven views and checks that none is
-# blank. Usage: tests/ui/screenshots.sh [OUT_DIR] (default: build/screenshots)
+# blank. With --connect the load goes to `ssehub --headless` and the console is attached to it
+# (`--connect URL`) instead of running the engine itself.
+# Usage: tests/ui/screenshots.sh [--connect] [OUT_DIR] (default: build/screenshots)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${SSEHUB_BUILD_DIR:-$root/build}
+attached=0
+if [ "${1:-}" = --connect ]; then
+    attached=1
+    shift
+fi
 out=${1:-$build/screenshots}
 ssehub=$build/app/ssehub
 [ -x "$ssehub" ] || { echo "screenshots: $ssehub is missing; build first" >&2; exit 1; }
@@ -16,11 +23,23 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
-# The console; it saves its views after 8 s and exits.
+# The console; it saves its views after 8 s and exits. Attached, the engine is a headless
+# server with the same options, and the console watches it over GET /console/feed.
+engine_args=(--listen "127.0.0.1:$port" --heartbeat 2s --max-queue 2M --data-dir '')
+console_args=("${engine_args[@]}")
+if [ $attached -eq 1 ]; then
+    XDG_CONFIG_HOME="$work/config-server" XDG_DATA_HOME="$work/data-server" \
+        "$ssehub" --headless "${engine_args[@]}" >"$work/server.log" 2>&1 &
+    for _ in $(seq 100); do
+        grep -q 'listening on' "$work/server.log" && break
+        sleep 0.1
+    done
+    console_args=(--connect "http://127.0.0.1:$port")
+fi
 env -u QT_QPA_PLATFORM SSEHUB_SCREENSHOTS="$out" SSEHUB_SCREENSHOT_DELAY_MS=8000 \
     XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
-    xvfb-run -a -s "-screen 0 1280x1024x24" "$ssehub" --listen "127.0.0.1:$port" --heartbeat 2s \
-    --max-queue 2M --data-dir '' --lang "${SSEHUB_SCREENSHOT_LANG:-en}" >"$work/console.log" 2>&1 &
+    xvfb-run -a -s "-screen 0 1280x1024x24" "$ssehub" "${console_args[@]}" \
+    --lang "${SSEHUB_SCREENSHOT_LANG:-en}" >"$work/console.log" 2>&1 &
 console=$!
 
 # The load: 40 streams over sensor and alert topics, 20 publishes a second for 6 s.
@@ -103,6 +122,7 @@ wait "$console" || status=$?
 if [ $status -ne 0 ]; then
     echo "screenshots: the console exited with $status"
     cat "$work/console.log"
+    [ $attached -eq 0 ] || cat "$work/server.log"
     exit 1
 fi
 ls "$out"/*.png

@@ -7,6 +7,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <tuple>
 
 namespace ssehub {
 
@@ -74,7 +75,7 @@ void ConnectionsModel::applySnapshot(const ConsoleSnapshot &snapshot)
     const bool limitMoved = snapshot.maxQueueBytes != m_maxQueueBytes;
     m_maxQueueBytes = snapshot.maxQueueBytes;
     mergeRows(
-        m_rows, snapshot.connections, [](const StreamRow &r) { return r.id; },
+        m_rows, snapshot.connections, [](const StreamRow &r) { return std::tie(r.node, r.id); },
         [](const StreamRow &a, const StreamRow &b) { return a.sameFigures(b); }, Filters,
         State); // the id, client, address, agent and start of a stream never change
     std::fill(std::begin(m_counts), std::end(m_counts), 0);
@@ -95,11 +96,12 @@ void ConnectionsModel::clear()
     endResetModel();
 }
 
-int ConnectionsModel::rowOf(quint64 id) const
+int ConnectionsModel::rowOf(quint64 id, const QString &node) const
 {
-    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), id,
-                                     [](const StreamRow &r, quint64 v) { return r.id < v; });
-    return it != m_rows.end() && it->id == id ? int(it - m_rows.begin()) : -1;
+    const auto it = std::lower_bound(
+        m_rows.begin(), m_rows.end(), std::tie(node, id),
+        [](const StreamRow &r, const auto &key) { return std::tie(r.node, r.id) < key; });
+    return it != m_rows.end() && it->id == id && it->node == node ? int(it - m_rows.begin()) : -1;
 }
 
 int ConnectionsModel::rowCount(const QModelIndex &parent) const
@@ -151,6 +153,8 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
         return row.id;
     if (role == ClientRole)
         return row.clientId;
+    if (role == NodeRole)
+        return row.node;
     if (role == SortRole) {
         switch (index.column()) {
         case Id:

@@ -39,6 +39,7 @@ public:
     static constexpr int SortRole = Qt::UserRole; // the raw value
     static constexpr int IdRole = Qt::UserRole + 1;
     static constexpr int ClientRole = Qt::UserRole + 2;
+    static constexpr int NodeRole = Qt::UserRole + 3; // empty unless nodes are merged
 
     explicit ConnectionsModel(QObject *parent = nullptr);
 
@@ -55,7 +56,8 @@ public:
     // Rows by health, for the summary.
     int count(HealthState state) const;
     const StreamRow &rowAt(int row) const { return m_rows[size_t(row)]; }
-    int rowOf(quint64 id) const;
+    // Rows are keyed by (node, id): ids are unique only within a node.
+    int rowOf(quint64 id, const QString &node = {}) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

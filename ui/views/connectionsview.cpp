@@ -99,10 +99,13 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *cont
     connect(m_detailTimer, &QTimer::timeout, this, &ConnectionsView::refreshDetail);
 }
 
-quint64 ConnectionsView::selectedConnection() const
+StreamRef ConnectionsView::selectedConnection() const
 {
     const QModelIndex current = m_view->currentIndex();
-    return current.isValid() ? current.data(ConnectionsModel::IdRole).toULongLong() : 0;
+    if (!current.isValid())
+        return {};
+    return {current.data(ConnectionsModel::NodeRole).toString(),
+            current.data(ConnectionsModel::IdRole).toULongLong()};
 }
 
 QString ConnectionsView::selectedClient() const
@@ -113,20 +116,20 @@ QString ConnectionsView::selectedClient() const
 
 void ConnectionsView::kickSelected()
 {
-    if (const quint64 id = selectedConnection())
-        m_controller->kick(id);
+    if (const StreamRef stream = selectedConnection(); stream.id)
+        m_controller->kick(stream);
 }
 
 void ConnectionsView::pauseSelected(bool pause)
 {
     if (const QString client = selectedClient(); !client.isEmpty())
-        m_controller->setClientPaused(client, pause);
+        m_controller->setClientPaused(selectedConnection().node, client, pause);
 }
 
 void ConnectionsView::selectedChanged()
 {
     refreshDetail();
-    if (selectedConnection())
+    if (selectedConnection().id)
         m_detailTimer->start();
     else
         m_detailTimer->stop();
@@ -134,36 +137,43 @@ void ConnectionsView::selectedChanged()
 
 void ConnectionsView::refreshDetail()
 {
-    const quint64 id = selectedConnection();
-    if (!id)
+    const StreamRef stream = selectedConnection();
+    if (!stream.id)
         return;
-    m_controller->streamDetail(id, this, [this](const StreamDetail &d) {
-        if (d.id != selectedConnection())
-            return;
-        if (!d.found) {
-            m_detailTitle->setText(tr("Stream %1 has ended.").arg(d.id));
-            return;
-        }
-        m_detailTitle->setText(tr("Stream %1 of client %2").arg(d.id).arg(d.clientId));
-        m_detailSubscriptions->clear();
-        for (const SubscriptionRow &s : d.subscriptions) {
-            auto *item = new QTreeWidgetItem(m_detailSubscriptions);
-            item->setText(0, QString::fromUtf8(s.filter));
-            item->setText(1, s.state);
-            item->setText(2,
-                          s.expiresAt
-                              ? QDateTime::fromMSecsSinceEpoch(s.expiresAt).toString(Qt::ISODate)
-                              : tr("never"));
-        }
-        QStringList lines;
-        for (const EventRow &e : d.recentEvents)
-            lines << QStringLiteral("%1  %2  %3  %4")
-                         .arg(QString::fromLatin1(e.id), QString::fromUtf8(e.topic),
-                              QString::fromUtf8(e.type), QString::fromUtf8(e.payload.left(300)));
-        if (lines.isEmpty())
-            lines << tr("No recent events for this stream.");
-        m_detailEvents->setPlainText(lines.join(QLatin1Char('\n')));
-    });
+    m_controller->streamDetail(
+        stream, this, [this, stream](const StreamDetail &d, const QString &error) {
+            const StreamRef now = selectedConnection();
+            if (now.id != stream.id || now.node != stream.node)
+                return;
+            if (!error.isEmpty()) {
+                m_detailTitle->setText(tr("Stream %1: %2").arg(stream.id).arg(error));
+                return;
+            }
+            if (!d.found) {
+                m_detailTitle->setText(tr("Stream %1 has ended.").arg(d.id));
+                return;
+            }
+            m_detailTitle->setText(tr("Stream %1 of client %2").arg(d.id).arg(d.clientId));
+            m_detailSubscriptions->clear();
+            for (const SubscriptionRow &s : d.subscriptions) {
+                auto *item = new QTreeWidgetItem(m_detailSubscriptions);
+                item->setText(0, QString::fromUtf8(s.filter));
+                item->setText(1, s.state);
+                item->setText(
+                    2,
+                    s.expiresAt ? QDateTime::fromMSecsSinceEpoch(s.expiresAt).toString(Qt::ISODate)
+                                : tr("never"));
+            }
+            QStringList lines;
+            for (const EventRow &e : d.recentEvents)
+                lines << QStringLiteral("%1  %2  %3  %4")
+                             .arg(QString::fromLatin1(e.id), QString::fromUtf8(e.topic),
+                                  QString::fromUtf8(e.type),
+                                  QString::fromUtf8(e.payload.left(300)));
+            if (lines.isEmpty())
+                lines << tr("No recent events for this stream.");
+            m_detailEvents->setPlainText(lines.join(QLatin1Char('\n')));
+        });
 }
 
 void ConnectionsView::restoreState(const QSettings &settings)

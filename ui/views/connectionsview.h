@@ -1,5 +1,7 @@
 #pragma once
 
+#include "link/enginelink.h"
+
 #include <QWidget>
 
 QT_BEGIN_NAMESPACE
@@ -38,7 +40,7 @@ public:
 private:
     void selectedChanged();
     void refreshDetail();
-    quint64 selectedConnection() const;
+    StreamRef selectedConnection() const;
     QString selectedClient() const;
 
     EngineController *m_controller;

@@ -50,6 +50,12 @@ LogView::LogView(LogModel *model, QWidget *parent)
     top->addWidget(m_since);
     top->addWidget(exportButton);
     layout->addLayout(top);
+    m_gap = new QLabel(this);
+    m_gap->setObjectName(QStringLiteral("logGap"));
+    m_gap->setWordWrap(true);
+    m_gap->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_gap->hide();
+    layout->addWidget(m_gap);
     m_view = makeTable(m_filter, QStringLiteral("logView"), this, false);
     setColumnWidths(m_view, {23, 13, 7, 16, 21, 18});
     // Follows new entries while scrolled to the end.
@@ -76,6 +82,23 @@ void LogView::applyFilter()
     m_filter->setClientText(m_client->text());
     const int seconds = m_since->currentData().toInt();
     m_filter->setSince(seconds > 0 ? QDateTime::currentMSecsSinceEpoch() - seconds * 1000LL : 0);
+}
+
+void LogView::noteGap(quint64 missed, qint64 lostAtMs)
+{
+    if (missed == 0) {
+        m_gapMissed = 0;
+        m_gap->hide();
+        return;
+    }
+    m_gapMissed += missed;
+    m_gap->setText(tr("This log is incomplete: %n entry(s) from the outage that began at %1 are "
+                      "missing (the server no longer held them when the console reconnected). "
+                      "The server's log file or GET /log may still have them.",
+                      nullptr, int(qMin<quint64>(m_gapMissed, INT_MAX)))
+                       .arg(QDateTime::fromMSecsSinceEpoch(lostAtMs).toString(
+                           QStringLiteral("yyyy-MM-dd HH:mm:ss"))));
+    m_gap->show();
 }
 
 void LogView::restoreState(const QSettings &settings)

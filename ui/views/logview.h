@@ -4,6 +4,7 @@
 
 QT_BEGIN_NAMESPACE
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QSettings;
 class QTableView;
@@ -26,6 +27,10 @@ public:
     // What the view shows (and an export writes).
     LogFilterModel *filter() const { return m_filter; }
 
+    // The link came back after the server had dropped log entries this console never got:
+    // the view says how many and since when (missed 0: forget it, a new server).
+    void noteGap(quint64 missed, qint64 lostAtMs);
+
     void restoreState(const QSettings &settings);
     void saveState(QSettings &settings) const;
 
@@ -40,6 +45,8 @@ private:
     QLineEdit *m_client = nullptr;
     QComboBox *m_since = nullptr;
     QTableView *m_view = nullptr;
+    QLabel *m_gap = nullptr;
+    quint64 m_gapMissed = 0;
     bool m_follow = true;
 };
 

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "publishrequest.h"
+#include "snapshot.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+namespace ssehub {
+
+// A stream as an action names it: ids are unique only within a node (empty: the engine shown).
+struct StreamRef
+{
+    QString node;
+    quint64 id = 0;
+};
+
+// What became of an operator's action on the engine.
+struct LinkAnswer
+{
+    enum class Outcome { Done, NotFound, Failed };
+    Outcome outcome = Outcome::Done;
+    QString message; // Failed: why, for the operator; Done: what the engine said, if anything
+
+    bool ok() const { return outcome == Outcome::Done; }
+    static LinkAnswer done(const QString &message = {}) { return {Outcome::Done, message}; }
+    static LinkAnswer notFound() { return {Outcome::NotFound, {}}; }
+    static LinkAnswer failed(const QString &message) { return {Outcome::Failed, message}; }
+};
+
+// The console's way to one engine: the one in this process (LocalLink, queued calls to its
+// EngineThread) or one elsewhere (RemoteLink, GET /console/feed and the admin routes). Views and
+// models see only this; snapshots arrive on the GUI thread as values, and every request answers
+// on the GUI thread to a callback that runs only while its context object exists.
+class EngineLink : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State {
+        Connecting, // no snapshot yet (or the embedded engine is not running)
+        Live, // snapshots arrive
+        Stale, // had them, lost the link: the views show what came last; reconnecting
+        Refused, // the server refused the credentials: waits, retrying slowly
+    };
+    struct Status
+    {
+        State state = State::Connecting;
+        QString message; // why, in words for the operator (empty while live)
+        qint64 lostAtMs = 0; // Stale: when the link dropped (ms since the epoch)
+        qint64 retryAtMs = 0; // when the next attempt starts (ms since the epoch; 0: none)
+    };
+
+    using QObject::QObject;
+
+    // Which server this is, for the title and status bars: its URL, or "embedded".
+    virtual QString serverName() const = 0;
+    // A server elsewhere: the console cannot start, stop or configure it.
+    virtual bool isRemote() const = 0;
+    const Status &status() const { return m_status; }
+
+    virtual void kick(const StreamRef &stream, QObject *context,
+                      std::function<void(const LinkAnswer &)> done)
+        = 0;
+    // Pauses or resumes (without replay) every subscription of a client on that node.
+    virtual void setClientPaused(const QString &node, const QString &clientId, bool paused,
+                                 QObject *context, std::function<void(const LinkAnswer &)> done)
+        = 0;
+    // done(detail, error): detail.found false when the stream ended; error when it is not known.
+    virtual void streamDetail(const StreamRef &stream, QObject *context,
+                              std::function<void(const StreamDetail &, const QString &)> done)
+        = 0;
+    // Live tail: events matching filter come with the next snapshots; empty: off.
+    virtual void setTail(const QByteArray &filter, QObject *context,
+                         std::function<void(const LinkAnswer &)> done)
+        = 0;
+    virtual void publish(const PublishRequest &request, QObject *context,
+                         std::function<void(const PublishOutcome &)> done)
+        = 0;
+    // Reads the ACL and secret files again; done's message says what changed.
+    virtual void reloadAccess(QObject *context, std::function<void(const LinkAnswer &)> done) = 0;
+
+Q_SIGNALS:
+    void snapshotReady(const ssehub::SnapshotPtr &snapshot);
+    void statusChanged(const ssehub::EngineLink::Status &status);
+    // A longer outage: the server no longer held `missed` log entries when the link came back.
+    void logGap(quint64 missed, qint64 lostAtMs);
+
+protected:
+    void setStatus(const Status &status)
+    {
+        m_status = status;
+        Q_EMIT statusChanged(m_status);
+    }
+
+private:
+    Status m_status;
+};
+
+} // namespace ssehub
+
+Q_DECLARE_METATYPE(ssehub::EngineLink::Status)

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "enginelink.h"
+#include "enginethread.h"
+
+namespace ssehub {
+
+// The engine in this process: every request is a queued call to its EngineThread, snapshots
+// are the engine's own. It also starts and stops that engine, which only the embedded server
+// allows; the engine outlives the link (app/ owns it).
+class LocalLink : public EngineLink
+{
+    Q_OBJECT
+
+public:
+    explicit LocalLink(EngineThread *engine, QObject *parent = nullptr);
+    ~LocalLink() override;
+
+    QString serverName() const override;
+    bool isRemote() const override { return false; }
+
+    EngineThread *engine() const { return m_engine; }
+    bool start(const EngineConfig &config, QString *error);
+    void stopNow();
+    void drainAndStop(EngineThread::DrainReason reason, std::function<void()> done);
+
+    void kick(const StreamRef &stream, QObject *context,
+              std::function<void(const LinkAnswer &)> done) override;
+    void setClientPaused(const QString &node, const QString &clientId, bool paused,
+                         QObject *context, std::function<void(const LinkAnswer &)> done) override;
+    void streamDetail(const StreamRef &stream, QObject *context,
+                      std::function<void(const StreamDetail &, const QString &)> done) override;
+    void setTail(const QByteArray &filter, QObject *context,
+                 std::function<void(const LinkAnswer &)> done) override;
+    void publish(const PublishRequest &request, QObject *context,
+                 std::function<void(const PublishOutcome &)> done) override;
+    void reloadAccess(QObject *context, std::function<void(const LinkAnswer &)> done) override;
+
+private:
+    void updateStatus();
+
+    EngineThread *m_engine;
+};
+
+} // namespace ssehub
