@@ -35,8 +35,10 @@ void EngineController::setLink(EngineLink *link)
     connect(m_link, &EngineLink::snapshotReady, this, &EngineController::snapshotReady);
     connect(m_link, &EngineLink::statusChanged, this, &EngineController::linkStatusChanged);
     connect(m_link, &EngineLink::logGap, this, &EngineController::logGap);
+    connect(m_link, &EngineLink::nodeLinksChanged, this, &EngineController::nodeLinksChanged);
     Q_EMIT linkChanged();
     Q_EMIT linkStatusChanged(m_link->status());
+    Q_EMIT nodeLinksChanged(m_link->nodeLinks());
 }
 
 bool EngineController::attach(const RemoteTarget &target, QString *error)

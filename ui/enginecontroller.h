@@ -67,6 +67,8 @@ Q_SIGNALS:
     void linkChanged();
     void linkStatusChanged(const ssehub::EngineLink::Status &status);
     void logGap(quint64 missed, qint64 lostAtMs);
+    // Attached to a cluster: its nodes and how each is reached (EngineLink::nodeLinks).
+    void nodeLinksChanged(const QList<ssehub::NodeLink> &nodes);
 
 private:
     void setLink(EngineLink *link);

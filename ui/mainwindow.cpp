@@ -121,6 +121,8 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     });
     connect(m_controller, &EngineController::linkStatusChanged, this, &MainWindow::showLinkStatus);
     connect(m_controller, &EngineController::logGap, m_logView, &LogView::noteGap);
+    connect(m_controller, &EngineController::nodeLinksChanged, this,
+            &MainWindow::applyNodeLinks);
 
     resize(1100, 720);
     restoreState();
@@ -235,6 +237,16 @@ void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
     const ConsoleSnapshot &s = *snapshot;
     m_last = snapshot;
 
+    QStringList merged;
+    for (const NodeLink &link : m_controller->link()->nodeLinks()) {
+        if (link.reach == NodeLink::Reach::Live)
+            merged << link.id;
+    }
+    if (merged != m_mergedNodes) {
+        // Totals summed over other nodes now: a rate from that jump would be invented.
+        m_mergedNodes = merged;
+        m_history.rebase();
+    }
     m_connections->applySnapshot(s);
     m_topics->applySnapshot(s);
     m_log->append(s.log);
@@ -255,6 +267,23 @@ void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
         updateBanner();
     }
     Q_EMIT snapshotApplied();
+}
+
+void MainWindow::applyNodeLinks(const QList<NodeLink> &links)
+{
+    m_nodes->applyLinks(links);
+    m_clusterView->applyLinks(links);
+    QStringList shown;
+    for (const NodeLink &link : links) {
+        if (link.reach != NodeLink::Reach::NotOpened)
+            shown << link.id;
+    }
+    if (shown == m_shownNodes)
+        return;
+    m_shownNodes = shown;
+    m_connectionsView->setNodes(shown);
+    m_healthView->setNodes(shown);
+    m_logView->setNodes(shown);
 }
 
 void MainWindow::updateStatus(const ConsoleSnapshot &s)

@@ -93,6 +93,8 @@ public Q_SLOTS:
     void reloadAccess();
     void startTail(const QString &filter);
     void stopTail();
+    // Attached to a cluster: which nodes are shown and how each is reached.
+    void applyNodeLinks(const QList<ssehub::NodeLink> &links);
 
 Q_SIGNALS:
     void snapshotApplied();
@@ -134,6 +136,8 @@ private:
     RemoteTarget m_target; // the last server attached to (its token for this session only)
     bool m_askCredentialsOnRefusal = false; // attached from the banner: a 401 opens Connect
     QNetworkAccessManager *m_probeNetwork = nullptr;
+    QStringList m_shownNodes; // nodes the views may show rows of (a cluster)
+    QStringList m_mergedNodes; // nodes whose figures the last snapshot summed
 
     ConnectionsModel *m_connections;
     LogModel *m_log;

@@ -60,6 +60,8 @@ QJsonObject LogEntry::toJson() const
     o.insert(QStringLiteral("reason"), reason);
     o.insert(QStringLiteral("detail"), detail);
     o.insert(QStringLiteral("count"), qint64(count));
+    if (!node.isEmpty()) // a console's export of a cluster
+        o.insert(QStringLiteral("node"), node);
     return o;
 }
 

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <algorithm>
+
 namespace ssehub {
 
 bool logFormatFromName(QStringView name, LogFormat *format)
@@ -55,13 +57,16 @@ void appendCell(QByteArray &line, const QString &text)
 
 } // namespace
 
-QByteArray logCsvHeader()
+QByteArray logCsvHeader(bool withNode)
 {
-    return QByteArrayLiteral(
-        "time,kind,connection,client_id,remote,user_agent,reason,detail,count\r\n");
+    return withNode
+        ? QByteArrayLiteral(
+            "time,kind,connection,client_id,remote,user_agent,reason,detail,count,node\r\n")
+        : QByteArrayLiteral(
+            "time,kind,connection,client_id,remote,user_agent,reason,detail,count\r\n");
 }
 
-QByteArray logCsvRow(const LogEntry &entry)
+QByteArray logCsvRow(const LogEntry &entry, bool withNode)
 {
     QByteArray line = isoTime(entry.time);
     appendCell(line, LogEntry::kindName(entry.kind));
@@ -72,6 +77,8 @@ QByteArray logCsvRow(const LogEntry &entry)
     appendCell(line, entry.reason);
     appendCell(line, entry.detail);
     appendCell(line, QString::number(entry.count));
+    if (withNode)
+        appendCell(line, entry.node);
     return line + "\r\n";
 }
 
@@ -84,9 +91,11 @@ QByteArray exportLog(const QList<LogEntry> &entries, LogFormat format)
 {
     QByteArray out;
     if (format == LogFormat::Csv) {
-        out = QByteArrayLiteral("\xEF\xBB\xBF") + logCsvHeader();
+        const bool withNode = std::any_of(entries.begin(), entries.end(),
+                                          [](const LogEntry &e) { return !e.node.isEmpty(); });
+        out = QByteArrayLiteral("\xEF\xBB\xBF") + logCsvHeader(withNode);
         for (const LogEntry &entry : entries)
-            out += logCsvRow(entry);
+            out += logCsvRow(entry, withNode);
     } else {
         for (const LogEntry &entry : entries)
             out += logJsonLine(entry);

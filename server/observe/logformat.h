@@ -15,12 +15,14 @@ namespace ssehub {
 
 // One CSV line (CRLF-terminated, RFC 4180 quoting; a cell with ';' is quoted too). A cell that a
 // spreadsheet would read as a formula (=, +, -, @, tab or CR first) gets a leading apostrophe:
-// client ids and user agents come from the network.
-QByteArray logCsvHeader();
-QByteArray logCsvRow(const LogEntry &entry);
-// One JSON object and a newline.
+// client ids and user agents come from the network. withNode: a last `node` column (an export of
+// a console that merged a cluster's nodes; one engine's rows stay as they were).
+QByteArray logCsvHeader(bool withNode = false);
+QByteArray logCsvRow(const LogEntry &entry, bool withNode = false);
+// One JSON object and a newline (with "node" when the entry names one).
 QByteArray logJsonLine(const LogEntry &entry);
-// The whole export; CSV starts with a UTF-8 byte order mark so that spreadsheets pick UTF-8.
+// The whole export; CSV starts with a UTF-8 byte order mark so that spreadsheets pick UTF-8, and
+// has the node column when an entry names its node.
 QByteArray exportLog(const QList<LogEntry> &entries, LogFormat format);
 
 // Which entries an export or a view wants; empty fields match everything.

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void csvQuoting_data();
     void csvQuoting();
     void csvHeaderAndExport();
+    void nodeOnlyWhenSet();
     void jsonLineRoundTrip();
     void writeExport();
     void formatNames();
@@ -88,6 +89,29 @@ void TestLogFormat::csvHeaderAndExport()
     const QByteArray csv = exportLog({entry, sample()}, LogFormat::Csv);
     QCOMPARE(csv, "\xEF\xBB\xBF" + logCsvHeader() + row + logCsvRow(sample()));
     QCOMPARE(exportLog({}, LogFormat::JsonLines), QByteArray());
+}
+
+// A console that merged a cluster names each entry's node: a last column (and a JSON field)
+// then, and nothing new in one engine's export.
+void TestLogFormat::nodeOnlyWhenSet()
+{
+    const QByteArray plain = exportLog({sample()}, LogFormat::Csv);
+    QCOMPARE(plain,
+             QByteArray("\xEF\xBB\xBF"
+                        "time,kind,connection,client_id,remote,user_agent,reason,detail,count\r\n"
+                        "1970-01-01T00:00:00.000Z,connect,7,c,127.0.0.1:1,,r,d,1\r\n"));
+    QVERIFY(!logJsonLine(sample()).contains("\"node\""));
+
+    LogEntry onB = sample();
+    onB.node = QStringLiteral("=node-b");
+    const QByteArray csv = exportLog({sample(), onB}, LogFormat::Csv);
+    QCOMPARE(csv,
+             QByteArray("\xEF\xBB\xBF"
+                        "time,kind,connection,client_id,remote,user_agent,reason,detail,count,node\r\n"
+                        "1970-01-01T00:00:00.000Z,connect,7,c,127.0.0.1:1,,r,d,1,\r\n"
+                        "1970-01-01T00:00:00.000Z,connect,7,c,127.0.0.1:1,,r,d,1,'=node-b\r\n"));
+    const QJsonObject o = QJsonDocument::fromJson(logJsonLine(onB)).object();
+    QCOMPARE(o.value(QLatin1String("node")).toString(), QStringLiteral("=node-b"));
 }
 
 void TestLogFormat::jsonLineRoundTrip()

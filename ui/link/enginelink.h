@@ -30,6 +30,34 @@ struct LinkAnswer
     static LinkAnswer failed(const QString &message) { return {Outcome::Failed, message}; }
 };
 
+// One instance of a cluster as the console reaches it (attached to a cluster: one feed per node,
+// merged into one snapshot; see NodeFeeds).
+struct NodeLink
+{
+    // Nodes the console opens a feed to at most, the attached one included.
+    static constexpr int MaxOpened = 64;
+
+    enum class Reach {
+        Live, // its feed is read: its rows are in the snapshots
+        Connecting, // first attempt under way
+        Unreachable, // refused, down, or its feed dropped: its rows are left out
+        Refused, // it refused the credentials that the attached instance accepted
+        NotOpened, // its admin_url is unusable, or beyond the number of nodes the console opens
+    };
+    QString id;
+    QString url; // the admin_url it advertises (as given, cut to a sane length)
+    bool attached = false; // the instance the console attached to
+    Reach reach = Reach::Connecting;
+    QString message; // why, for the operator (empty while live)
+    int streams = 0; // its rows in the snapshot
+
+    bool operator==(const NodeLink &o) const
+    {
+        return id == o.id && url == o.url && attached == o.attached && reach == o.reach
+            && message == o.message && streams == o.streams;
+    }
+};
+
 // The console's way to one engine: the one in this process (LocalLink, queued calls to its
 // EngineThread) or one elsewhere (RemoteLink, GET /console/feed and the admin routes). Views and
 // models see only this; snapshots arrive on the GUI thread as values, and every request answers
@@ -60,6 +88,9 @@ public:
     // A server elsewhere: the console cannot start, stop or configure it.
     virtual bool isRemote() const = 0;
     const Status &status() const { return m_status; }
+    // Attached to a cluster: every node and how it is reached, sorted by id; empty otherwise.
+    // Changes (nodeLinksChanged) arrive before the snapshot that reflects them.
+    const QList<NodeLink> &nodeLinks() const { return m_nodeLinks; }
 
     virtual void kick(const StreamRef &stream, QObject *context,
                       std::function<void(const LinkAnswer &)> done)
@@ -87,6 +118,7 @@ Q_SIGNALS:
     void statusChanged(const ssehub::EngineLink::Status &status);
     // A longer outage: the server no longer held `missed` log entries when the link came back.
     void logGap(quint64 missed, qint64 lostAtMs);
+    void nodeLinksChanged(const QList<ssehub::NodeLink> &nodes);
 
 protected:
     void setStatus(const Status &status)
@@ -94,11 +126,18 @@ protected:
         m_status = status;
         Q_EMIT statusChanged(m_status);
     }
+    void setNodeLinks(const QList<NodeLink> &nodes)
+    {
+        m_nodeLinks = nodes;
+        Q_EMIT nodeLinksChanged(m_nodeLinks);
+    }
 
 private:
     Status m_status;
+    QList<NodeLink> m_nodeLinks;
 };
 
 } // namespace ssehub
 
 Q_DECLARE_METATYPE(ssehub::EngineLink::Status)
+Q_DECLARE_METATYPE(ssehub::NodeLink)

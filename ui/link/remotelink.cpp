@@ -25,6 +25,7 @@ RemoteLink::RemoteLink(const RemoteTarget &target, QObject *parent)
 {
     qRegisterMetaType<SnapshotPtr>();
     qRegisterMetaType<EngineLink::Status>();
+    qRegisterMetaType<QList<NodeLink>>();
     m_thread.setObjectName(QStringLiteral("console link"));
     Status status;
     status.message = tr("Connecting to %1…").arg(serverName());
@@ -54,6 +55,7 @@ bool RemoteLink::start(QString *error)
     });
     connect(m_session, &RemoteSession::statusChanged, this, &RemoteLink::setStatus);
     connect(m_session, &RemoteSession::logGap, this, &RemoteLink::logGap);
+    connect(m_session, &RemoteSession::nodeLinksChanged, this, &RemoteLink::setNodeLinks);
     m_thread.start();
     QMetaObject::invokeMethod(m_session, &RemoteSession::start, Qt::QueuedConnection);
     return true;

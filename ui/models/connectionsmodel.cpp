@@ -173,6 +173,8 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
             return int(health(row));
         case State:
             return int(row.state);
+        case Node:
+            return row.node;
         default:
             return data(index, Qt::DisplayRole);
         }
@@ -209,6 +211,8 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
             return healthName(health(row));
         case State:
             return stateName(row.state);
+        case Node:
+            return row.node;
         }
     }
     if (role == Qt::BackgroundRole && (index.column() == Health || index.column() == LastWrite)) {
@@ -269,6 +273,8 @@ QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Heartbeat");
     case State:
         return tr("State");
+    case Node:
+        return tr("Node");
     }
     return {};
 }

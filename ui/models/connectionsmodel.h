@@ -27,6 +27,7 @@ public:
         LastWrite,
         Health,
         State,
+        Node, // the node it lives on: shown only when the console merges several
         ColumnCount
     };
     // Heartbeat health: a ping (or data) is due every interval; late after 1.5 intervals

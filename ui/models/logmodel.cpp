@@ -82,6 +82,8 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         return e.time;
     case ClientRole:
         return e.clientId;
+    case NodeRole:
+        return e.node;
     case Qt::DisplayRole:
         switch (index.column()) {
         case Time:
@@ -99,6 +101,8 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             return e.reason;
         case Detail:
             return e.detail;
+        case Node:
+            return e.node;
         }
         break;
     case Qt::ToolTipRole:
@@ -130,6 +134,8 @@ QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role
         return tr("Reason");
     case Detail:
         return tr("Detail");
+    case Node:
+        return tr("Node");
     }
     return {};
 }
@@ -152,9 +158,19 @@ void LogFilterModel::setSince(qint64 ms)
     invalidateFilter();
 }
 
+void LogFilterModel::setNode(const QString &node)
+{
+    if (node == m_node)
+        return;
+    m_node = node;
+    invalidateFilter();
+}
+
 bool LogFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (!m_node.isEmpty() && index.data(LogModel::NodeRole).toString() != m_node)
+        return false;
     if (!m_kinds.isEmpty()
         && !m_kinds.contains(LogEntry::Kind(index.data(LogModel::KindRole).toInt())))
         return false;

@@ -17,10 +17,12 @@ class LogModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Time, Kind, Connection, Client, Remote, Reason, Detail, ColumnCount };
+    // Node: the node that logged it, shown only when the console merges several.
+    enum Column { Time, Kind, Connection, Client, Remote, Reason, Detail, Node, ColumnCount };
     static constexpr int KindRole = Qt::UserRole;
     static constexpr int TimeRole = Qt::UserRole + 1;
     static constexpr int ClientRole = Qt::UserRole + 2;
+    static constexpr int NodeRole = Qt::UserRole + 3;
 
     explicit LogModel(qsizetype capacity = 50000, QObject *parent = nullptr);
 
@@ -41,7 +43,7 @@ private:
     qsizetype m_capacity;
 };
 
-// Filters the log by kind, client (substring) and time.
+// Filters the log by kind, client (substring), time and node.
 class LogFilterModel : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -52,6 +54,7 @@ public:
     void setKinds(const QSet<LogEntry::Kind> &kinds); // empty: all
     void setClientText(const QString &text);
     void setSince(qint64 ms); // 0: from the start
+    void setNode(const QString &node); // empty: every node
     // The entries the view shows, oldest first (what File > Export writes).
     QList<LogEntry> visibleEntries() const;
 
@@ -62,6 +65,7 @@ private:
     QSet<LogEntry::Kind> m_kinds;
     QString m_client;
     qint64 m_since = 0;
+    QString m_node;
 };
 
 } // namespace ssehub

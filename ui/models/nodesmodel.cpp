@@ -2,6 +2,9 @@
 
 #include "format.h"
 
+#include <QBrush>
+#include <QColor>
+
 #include <algorithm>
 
 namespace ssehub {
@@ -22,6 +25,9 @@ void NodesModel::applyNodes(const QJsonArray &nodes, qint64 nowMs)
     next.erase(std::unique(next.begin(), next.end(),
                            [](const Row &a, const Row &b) { return a.id == b.id; }),
                next.end());
+    m_registered = qsizetype(next.size());
+    if (next.size() > size_t(MaxRows))
+        next.resize(size_t(MaxRows));
     const bool clockMoved = nowMs / 1000 != m_now / 1000;
     m_now = nowMs;
     mergeRows(
@@ -29,6 +35,39 @@ void NodesModel::applyNodes(const QJsonArray &nodes, qint64 nowMs)
         [](const Row &a, const Row &b) { return a.node == b.node; });
     if (clockMoved && !m_rows.empty())
         Q_EMIT dataChanged(index(0, Uptime), index(int(m_rows.size()) - 1, Uptime));
+}
+
+void NodesModel::applyLinks(const QList<NodeLink> &links)
+{
+    if (links == m_links)
+        return;
+    m_links = links;
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0, Console), index(int(m_rows.size()) - 1, Console));
+}
+
+const NodeLink *NodesModel::linkOf(const QString &id) const
+{
+    const auto it = std::lower_bound(m_links.begin(), m_links.end(), id,
+                                     [](const NodeLink &l, const QString &key) { return l.id < key; });
+    return it != m_links.end() && it->id == id ? &*it : nullptr;
+}
+
+QString NodesModel::reachName(NodeLink::Reach reach)
+{
+    switch (reach) {
+    case NodeLink::Reach::Live:
+        return tr("live");
+    case NodeLink::Reach::Connecting:
+        return tr("connecting");
+    case NodeLink::Reach::Unreachable:
+        return tr("unreachable");
+    case NodeLink::Reach::Refused:
+        return tr("refused");
+    case NodeLink::Reach::NotOpened:
+        return tr("not opened");
+    }
+    return {};
 }
 
 int NodesModel::rowCount(const QModelIndex &parent) const
@@ -43,9 +82,38 @@ int NodesModel::columnCount(const QModelIndex &parent) const
 
 QVariant NodesModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= int(m_rows.size()) || role != Qt::DisplayRole)
+    if (!index.isValid() || index.row() >= int(m_rows.size()))
         return {};
-    const QJsonObject &n = m_rows[size_t(index.row())].node;
+    const Row &row = m_rows[size_t(index.row())];
+    if (index.column() == Console && !m_links.isEmpty()) {
+        const NodeLink *link = linkOf(row.id);
+        switch (role) {
+        case Qt::DisplayRole:
+            if (!link)
+                return tr("not opened (the console follows at most %1 nodes)").arg(NodeLink::MaxOpened);
+            if (link->reach == NodeLink::Reach::Live)
+                return link->attached
+                    ? tr("attached, %n stream(s) shown", nullptr, link->streams)
+                    : tr("live, %n stream(s) shown", nullptr, link->streams);
+            return link->message.isEmpty()
+                ? reachName(link->reach)
+                : tr("%1: %2").arg(reachName(link->reach), link->message);
+        case Qt::ToolTipRole:
+            return link ? link->message : QVariant();
+        case Qt::BackgroundRole:
+            if (link && (link->reach == NodeLink::Reach::Unreachable
+                         || link->reach == NodeLink::Reach::Refused))
+                return QBrush(QColor(0xef, 0x9a, 0x9a));
+            if (!link || link->reach == NodeLink::Reach::NotOpened)
+                return QBrush(QColor(0xff, 0xd5, 0x80));
+            return {};
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    const QJsonObject &n = row.node;
     switch (index.column()) {
     case Id:
         return n.value(QLatin1String("id")).toString();
@@ -65,6 +133,8 @@ QVariant NodesModel::data(const QModelIndex &index, int role) const
         return formatRate(n.value(QLatin1String("events_out_per_s")).toDouble());
     case Broker:
         return n.value(QLatin1String("broker_state")).toString();
+    case Console:
+        return {};
     }
     return {};
 }
@@ -90,6 +160,8 @@ QVariant NodesModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Events out");
     case Broker:
         return tr("Broker");
+    case Console:
+        return tr("Console link");
     }
     return {};
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "link/enginelink.h"
 #include "models/keyedtablemodel.h"
 
 #include <QJsonArray>
@@ -7,7 +8,8 @@
 
 namespace ssehub {
 
-// Cluster mode: every registered instance (the node registry), one row each.
+// Cluster mode: every registered instance (the node registry), one row each, and - attached to
+// the cluster - how the console reaches each one.
 class NodesModel : public KeyedTableModel
 {
     Q_OBJECT
@@ -22,12 +24,20 @@ public:
         EventsIn,
         EventsOut,
         Broker,
+        Console, // how the console reaches it (attached to the cluster)
         ColumnCount
     };
+    // Rows shown at most (by id): a registry is the cluster's to fill, hostile or not.
+    static constexpr int MaxRows = 1000;
 
     explicit NodesModel(QObject *parent = nullptr);
 
     void applyNodes(const QJsonArray &nodes, qint64 nowMs);
+    void applyLinks(const QList<NodeLink> &links);
+    // Registered instances, shown or not.
+    qsizetype registered() const { return m_registered; }
+
+    static QString reachName(NodeLink::Reach reach);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -41,8 +51,12 @@ private:
         QString id;
         QJsonObject node;
     };
+    const NodeLink *linkOf(const QString &id) const;
+
     std::vector<Row> m_rows;
     qint64 m_now = 0;
+    qsizetype m_registered = 0;
+    QList<NodeLink> m_links; // by id
 };
 
 } // namespace ssehub

@@ -2,6 +2,8 @@
 
 #include "enginecontroller.h"
 #include "models/connectionsmodel.h"
+#include "models/nodefiltermodel.h"
+#include "widgets/nodefilterbox.h"
 #include "widgets/tables.h"
 
 #include <QClipboard>
@@ -14,7 +16,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -27,7 +28,7 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *cont
                                  QWidget *parent)
     : QWidget(parent)
     , m_controller(controller)
-    , m_filter(new QSortFilterProxyModel(this))
+    , m_filter(new NodeFilterModel(ConnectionsModel::NodeRole, this))
 {
     setObjectName(QStringLiteral("connectionsPage"));
     m_filter->setSourceModel(model);
@@ -43,6 +44,9 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *cont
     m_search->setClearButtonEnabled(true);
     connect(m_search, &QLineEdit::textChanged, m_filter,
             &QSortFilterProxyModel::setFilterFixedString);
+    m_node = new NodeFilterBox(QStringLiteral("connectionsNode"), this);
+    connect(m_node, &NodeFilterBox::nodeChanged, m_filter, &NodeFilterModel::setNode);
+    top->addWidget(m_node);
     top->addWidget(m_search, 1);
     auto addButton = [&](const QString &text, const QString &name, auto slot) {
         auto *button = new QPushButton(text, this);
@@ -62,7 +66,8 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *cont
 
     m_view = makeTable(m_filter, QStringLiteral("connectionsView"), this);
     m_view->sortByColumn(ConnectionsModel::Id, Qt::AscendingOrder);
-    setColumnWidths(m_view, {7, 16, 21, 24, 20, 19, 11, 11, 11, 10, 10, 9});
+    setColumnWidths(m_view, {7, 16, 21, 24, 20, 19, 11, 11, 11, 10, 10, 9, 14});
+    placeNodeColumn(m_view, ConnectionsModel::Node);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ConnectionsView::selectedChanged);
@@ -126,6 +131,12 @@ void ConnectionsView::pauseSelected(bool pause)
         m_controller->setClientPaused(selectedConnection().node, client, pause);
 }
 
+void ConnectionsView::setNodes(const QStringList &nodes)
+{
+    m_node->setNodes(nodes);
+    showNodeColumn(m_view, ConnectionsModel::Node, m_node->multiple());
+}
+
 void ConnectionsView::selectedChanged()
 {
     refreshDetail();
@@ -153,7 +164,10 @@ void ConnectionsView::refreshDetail()
                 m_detailTitle->setText(tr("Stream %1 has ended.").arg(d.id));
                 return;
             }
-            m_detailTitle->setText(tr("Stream %1 of client %2").arg(d.id).arg(d.clientId));
+            m_detailTitle->setText(
+                stream.node.isEmpty() || !m_node->multiple()
+                    ? tr("Stream %1 of client %2").arg(d.id).arg(d.clientId)
+                    : tr("Stream %1 of client %2 on node %3").arg(d.id).arg(d.clientId, stream.node));
             m_detailSubscriptions->clear();
             for (const SubscriptionRow &s : d.subscriptions) {
                 auto *item = new QTreeWidgetItem(m_detailSubscriptions);
@@ -180,6 +194,7 @@ void ConnectionsView::restoreState(const QSettings &settings)
 {
     m_view->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("connectionsHeader")).toByteArray());
+    showNodeColumn(m_view, ConnectionsModel::Node, m_node->multiple());
     if (settings.contains(QStringLiteral("connectionsSplit")))
         m_split->restoreState(settings.value(QStringLiteral("connectionsSplit")).toByteArray());
     else

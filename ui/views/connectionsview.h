@@ -20,6 +20,8 @@ namespace ssehub {
 
 class ConnectionsModel;
 class EngineController;
+class NodeFilterBox;
+class NodeFilterModel;
 
 // The live streams: a searchable table, the operator's actions on the selected stream or its
 // client, and a detail pane (subscriptions, last events) refreshed once a second.
@@ -33,6 +35,9 @@ public:
 
     void kickSelected();
     void pauseSelected(bool pause);
+    // The nodes whose rows are shown (attached to a cluster): a Node column and a node filter
+    // when there are several.
+    void setNodes(const QStringList &nodes);
 
     void restoreState(const QSettings &settings);
     void saveState(QSettings &settings) const;
@@ -44,7 +49,8 @@ private:
     QString selectedClient() const;
 
     EngineController *m_controller;
-    QSortFilterProxyModel *m_filter;
+    NodeFilterModel *m_filter;
+    NodeFilterBox *m_node = nullptr;
     QTableView *m_view = nullptr;
     QLineEdit *m_search = nullptr;
     QSplitter *m_split = nullptr;

@@ -2,15 +2,17 @@
 
 #include "format.h"
 #include "models/connectionsmodel.h"
+#include "models/nodefiltermodel.h"
+#include "widgets/nodefilterbox.h"
 #include "widgets/tables.h"
 
 #include <QDateTime>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -21,7 +23,7 @@ namespace ssehub {
 HealthView::HealthView(ConnectionsModel *model, QWidget *parent)
     : QWidget(parent)
     , m_connections(model)
-    , m_sort(new QSortFilterProxyModel(this))
+    , m_sort(new NodeFilterModel(ConnectionsModel::NodeRole, this))
 {
     setObjectName(QStringLiteral("healthPage"));
     m_sort->setSourceModel(m_connections);
@@ -41,16 +43,22 @@ HealthView::HealthView(ConnectionsModel *model, QWidget *parent)
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("healthSummary"));
     m_summary->setTextFormat(Qt::RichText);
-    layout->addWidget(m_summary);
+    m_node = new NodeFilterBox(QStringLiteral("healthNode"), this);
+    connect(m_node, &NodeFilterBox::nodeChanged, m_sort, &NodeFilterModel::setNode);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_node);
+    top->addWidget(m_summary, 1);
+    layout->addLayout(top);
     m_view = makeTable(m_sort, QStringLiteral("healthView"), this);
     for (int c = 0; c < ConnectionsModel::ColumnCount; ++c) {
         const bool shown = c == ConnectionsModel::Id || c == ConnectionsModel::Client
             || c == ConnectionsModel::Remote || c == ConnectionsModel::LastWrite
             || c == ConnectionsModel::Health || c == ConnectionsModel::Queued
-            || c == ConnectionsModel::State;
+            || c == ConnectionsModel::State || c == ConnectionsModel::Node;
         m_view->setColumnHidden(c, !shown);
     }
-    setColumnWidths(m_view, {7, 16, 21, 24, 20, 19, 11, 11, 11, 10, 10, 9});
+    setColumnWidths(m_view, {7, 16, 21, 24, 20, 19, 11, 11, 11, 10, 10, 9, 14});
+    placeNodeColumn(m_view, ConnectionsModel::Node);
     m_view->sortByColumn(ConnectionsModel::LastWrite, Qt::DescendingOrder);
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_view);
@@ -103,10 +111,17 @@ void HealthView::applySnapshot(const ConsoleSnapshot &s)
             .arg(formatAgo(s.heartbeatMs)));
 }
 
+void HealthView::setNodes(const QStringList &nodes)
+{
+    m_node->setNodes(nodes);
+    showNodeColumn(m_view, ConnectionsModel::Node, m_node->multiple());
+}
+
 void HealthView::restoreState(const QSettings &settings)
 {
     m_view->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("healthHeader")).toByteArray());
+    showNodeColumn(m_view, ConnectionsModel::Node, m_node->multiple());
 }
 
 void HealthView::saveState(QSettings &settings) const

@@ -1,6 +1,7 @@
 #include "logview.h"
 
 #include "models/logmodel.h"
+#include "widgets/nodefilterbox.h"
 #include "widgets/tables.h"
 
 #include <QComboBox>
@@ -44,6 +45,9 @@ LogView::LogView(LogModel *model, QWidget *parent)
     m_since->addItem(tr("Last 24 hours"), 24 * 3600);
     auto *exportButton = new QPushButton(tr("Export…"), this);
     connect(exportButton, &QPushButton::clicked, this, &LogView::exportRequested);
+    m_node = new NodeFilterBox(QStringLiteral("logNode"), this);
+    connect(m_node, &NodeFilterBox::nodeChanged, m_filter, &LogFilterModel::setNode);
+    top->addWidget(m_node);
     top->addWidget(new QLabel(tr("Kind:"), this));
     top->addWidget(m_kind);
     top->addWidget(m_client, 1);
@@ -57,7 +61,8 @@ LogView::LogView(LogModel *model, QWidget *parent)
     m_gap->hide();
     layout->addWidget(m_gap);
     m_view = makeTable(m_filter, QStringLiteral("logView"), this, false);
-    setColumnWidths(m_view, {23, 13, 7, 16, 21, 18});
+    setColumnWidths(m_view, {23, 13, 7, 16, 21, 18, 30, 14});
+    placeNodeColumn(m_view, LogModel::Node);
     // Follows new entries while scrolled to the end.
     connect(m_filter, &QAbstractItemModel::rowsAboutToBeInserted, this, [this] {
         const QScrollBar *bar = m_view->verticalScrollBar();
@@ -101,10 +106,17 @@ void LogView::noteGap(quint64 missed, qint64 lostAtMs)
     m_gap->show();
 }
 
+void LogView::setNodes(const QStringList &nodes)
+{
+    m_node->setNodes(nodes);
+    showNodeColumn(m_view, LogModel::Node, m_node->multiple());
+}
+
 void LogView::restoreState(const QSettings &settings)
 {
     m_view->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("logHeader")).toByteArray());
+    showNodeColumn(m_view, LogModel::Node, m_node->multiple());
 }
 
 void LogView::saveState(QSettings &settings) const

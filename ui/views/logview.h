@@ -14,6 +14,7 @@ namespace ssehub {
 
 class LogFilterModel;
 class LogModel;
+class NodeFilterBox;
 
 // The connection log: filters by kind, client and age; follows new entries while scrolled to
 // the end.
@@ -30,6 +31,8 @@ public:
     // The link came back after the server had dropped log entries this console never got:
     // the view says how many and since when (missed 0: forget it, a new server).
     void noteGap(quint64 missed, qint64 lostAtMs);
+    // The nodes whose entries are shown: a Node column and a node filter when there are several.
+    void setNodes(const QStringList &nodes);
 
     void restoreState(const QSettings &settings);
     void saveState(QSettings &settings) const;
@@ -44,6 +47,7 @@ private:
     QComboBox *m_kind = nullptr;
     QLineEdit *m_client = nullptr;
     QComboBox *m_since = nullptr;
+    NodeFilterBox *m_node = nullptr;
     QTableView *m_view = nullptr;
     QLabel *m_gap = nullptr;
     quint64 m_gapMissed = 0;

@@ -25,6 +25,18 @@ QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *p
     return view;
 }
 
+void placeNodeColumn(QTableView *view, int column)
+{
+    QHeaderView *header = view->horizontalHeader();
+    header->moveSection(header->visualIndex(column), 0);
+    view->setColumnHidden(column, true);
+}
+
+void showNodeColumn(QTableView *view, int column, bool shown)
+{
+    view->setColumnHidden(column, !shown);
+}
+
 void setColumnWidths(QTableView *view, const QList<int> &chars)
 {
     const int unit = view->fontMetrics().averageCharWidth();

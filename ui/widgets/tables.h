@@ -16,6 +16,10 @@ namespace ssehub {
 // (time) order, which also spares a sort of every batch of thousands of entries.
 QTableView *makeTable(QAbstractItemModel *model, const QString &name, QWidget *parent,
                       bool sortable = true);
+// A table's Node column (the console attached to a cluster): placed first, shown only while
+// rows of several nodes are.
+void placeNodeColumn(QTableView *view, int column);
+void showNodeColumn(QTableView *view, int column, bool shown);
 // Default column widths in average characters (saved widths replace them).
 void setColumnWidths(QTableView *view, const QList<int> &chars);
 

@@ -44,6 +44,8 @@ public:
     // Feeds the totals of a snapshot; returns true when a new one-second sample was added.
     bool add(const Totals &totals);
     void clear();
+    // The next totals start over (the nodes they sum changed): no rate from the jump.
+    void rebase() { m_haveBase = false; }
 
     const std::deque<Sample> &fine() const { return m_fine; }
     const std::deque<Sample> &coarse() const { return m_coarse; }
