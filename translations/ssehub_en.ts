@@ -390,6 +390,14 @@
         <source>--client-cert and --client-key go together</source>
         <translation>--client-cert and --client-key go together</translation>
     </message>
+    <message>
+        <source>URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.</source>
+        <translation>URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.</translation>
+    </message>
+    <message>
+        <source>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</source>
+        <translation>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClusterView</name>
@@ -400,6 +408,22 @@
     <message numerus="yes">
         <source>%n instance(s) registered in Redis.</source>
         <translation><numerusform>%n instance registered in Redis.</numerusform><numerusform>%n instances registered in Redis.</numerusform></translation>
+    </message>
+    <message>
+        <source>The first %1 by id are listed.</source>
+        <translation>The first %1 by id are listed.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The console reads the feed of each node at the admin URL it advertises: %n live</source>
+        <translation><numerusform>The console reads the feed of each node at the admin URL it advertises: %n live</numerusform><numerusform>The console reads the feed of each node at the admin URL it advertises: %n live</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n not reachable (their streams and log are not shown)</source>
+        <translation><numerusform>, %n not reachable (their streams and log are not shown)</numerusform><numerusform>, %n not reachable (their streams and log are not shown)</numerusform></translation>
+    </message>
+    <message>
+        <source>It follows at most %1 nodes; the others are not shown.</source>
+        <translation>It follows at most %1 nodes; the others are not shown.</translation>
     </message>
 </context>
 <context>
@@ -543,6 +567,10 @@
         <source>stalled</source>
         <translation>stalled</translation>
     </message>
+    <message>
+        <source>Node</source>
+        <translation>Node</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsView</name>
@@ -601,6 +629,10 @@
     <message>
         <source>Stream %1: %2</source>
         <translation>Stream %1: %2</translation>
+    </message>
+    <message>
+        <source>Stream %1 of client %2 on node %3</source>
+        <translation>Stream %1 of client %2 on node %3</translation>
     </message>
 </context>
 <context>
@@ -851,6 +883,10 @@
     <message>
         <source>broker</source>
         <translation>broker</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Node</translation>
     </message>
 </context>
 <context>
@@ -1146,6 +1182,13 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
 </context>
 <context>
+    <name>ssehub::NodeFilterBox</name>
+    <message>
+        <source>All nodes</source>
+        <translation>All nodes</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::NodesModel</name>
     <message>
         <source>Instance</source>
@@ -1178,6 +1221,46 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Broker</source>
         <translation>Broker</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>connecting</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>unreachable</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>refused</translation>
+    </message>
+    <message>
+        <source>not opened</source>
+        <translation>not opened</translation>
+    </message>
+    <message>
+        <source>not opened (the console follows at most %1 nodes)</source>
+        <translation>not opened (the console follows at most %1 nodes)</translation>
+    </message>
+    <message numerus="yes">
+        <source>attached, %n stream(s) shown</source>
+        <translation><numerusform>attached, %n stream shown</numerusform><numerusform>attached, %n streams shown</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>live, %n stream(s) shown</source>
+        <translation><numerusform>live, %n stream shown</numerusform><numerusform>live, %n streams shown</numerusform></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Console link</source>
+        <translation>Console link</translation>
     </message>
 </context>
 <context>
@@ -1275,6 +1358,37 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>the server's answer could not be read</source>
         <translation>the server's answer could not be read</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::RemoteSession</name>
+    <message>
+        <source>it advertises none</source>
+        <translation>it advertises none</translation>
+    </message>
+    <message>
+        <source>longer than %1 characters</source>
+        <translation>longer than %1 characters</translation>
+    </message>
+    <message>
+        <source>not an http(s) URL with a host: %1</source>
+        <translation>not an http(s) URL with a host: %1</translation>
+    </message>
+    <message>
+        <source>%1 is every address of that machine, not one to connect to (set --admin-url on that node)</source>
+        <translation>%1 is every address of that machine, not one to connect to (set --admin-url on that node)</translation>
+    </message>
+    <message>
+        <source>Its admin URL cannot be opened: %1.</source>
+        <translation>Its admin URL cannot be opened: %1.</translation>
+    </message>
+    <message>
+        <source>%1 answers as node "%2", not "%3": check that node's --admin-url.</source>
+        <translation>%1 answers as node "%2", not "%3": check that node's --admin-url.</translation>
+    </message>
+    <message>
+        <source>node %1 is not connected</source>
+        <translation>node %1 is not connected</translation>
     </message>
 </context>
 <context>

@@ -390,6 +390,14 @@
         <source>--client-cert and --client-key go together</source>
         <translation>--client-cert 和 --client-key 必须同时给出</translation>
     </message>
+    <message>
+        <source>URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.</source>
+        <translation>控制台访问本实例管理接口的 URL，发布在节点注册表中（默认：监听 URL）；位于 NAT 或负载均衡器之后时请设置。</translation>
+    </message>
+    <message>
+        <source>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</source>
+        <translation>%1 必须是带主机名、不含凭据、查询参数或片段的 http:// 或 https:// URL，而不是 '%2'</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClusterView</name>
@@ -400,6 +408,22 @@
     <message numerus="yes">
         <source>%n instance(s) registered in Redis.</source>
         <translation><numerusform>Redis 中注册了 %n 个实例。</numerusform></translation>
+    </message>
+    <message>
+        <source>The first %1 by id are listed.</source>
+        <translation>按 ID 列出前 %1 个。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The console reads the feed of each node at the admin URL it advertises: %n live</source>
+        <translation><numerusform>控制台按各节点发布的管理 URL 读取其数据流：%n 个在线</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n not reachable (their streams and log are not shown)</source>
+        <translation><numerusform>，%n 个无法连接（不显示其连接和日志）</numerusform></translation>
+    </message>
+    <message>
+        <source>It follows at most %1 nodes; the others are not shown.</source>
+        <translation>最多跟踪 %1 个节点，其余节点不显示。</translation>
     </message>
 </context>
 <context>
@@ -543,6 +567,10 @@
         <source>stalled</source>
         <translation>停滞</translation>
     </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsView</name>
@@ -601,6 +629,10 @@
     <message>
         <source>Stream %1: %2</source>
         <translation>流 %1：%2</translation>
+    </message>
+    <message>
+        <source>Stream %1 of client %2 on node %3</source>
+        <translation>节点 %3 上客户端 %2 的连接 %1</translation>
     </message>
 </context>
 <context>
@@ -851,6 +883,10 @@
     <message>
         <source>broker</source>
         <translation>消息代理</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
     </message>
 </context>
 <context>
@@ -1146,6 +1182,13 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
 </context>
 <context>
+    <name>ssehub::NodeFilterBox</name>
+    <message>
+        <source>All nodes</source>
+        <translation>全部节点</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::NodesModel</name>
     <message>
         <source>Instance</source>
@@ -1178,6 +1221,46 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Broker</source>
         <translation>代理</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <source>not opened</source>
+        <translation>未打开</translation>
+    </message>
+    <message>
+        <source>not opened (the console follows at most %1 nodes)</source>
+        <translation>未打开（控制台最多跟踪 %1 个节点）</translation>
+    </message>
+    <message numerus="yes">
+        <source>attached, %n stream(s) shown</source>
+        <translation><numerusform>已连接（当前实例），显示 %n 个连接</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>live, %n stream(s) shown</source>
+        <translation><numerusform>在线，显示 %n 个连接</numerusform></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Console link</source>
+        <translation>控制台连接</translation>
     </message>
 </context>
 <context>
@@ -1275,6 +1358,37 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>the server's answer could not be read</source>
         <translation>无法读取服务器的应答</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::RemoteSession</name>
+    <message>
+        <source>it advertises none</source>
+        <translation>该节点未发布管理 URL</translation>
+    </message>
+    <message>
+        <source>longer than %1 characters</source>
+        <translation>超过 %1 个字符</translation>
+    </message>
+    <message>
+        <source>not an http(s) URL with a host: %1</source>
+        <translation>不是带主机名的 http(s) URL：%1</translation>
+    </message>
+    <message>
+        <source>%1 is every address of that machine, not one to connect to (set --admin-url on that node)</source>
+        <translation>%1 表示该机器的所有地址，无法用于连接（请在该节点上设置 --admin-url）</translation>
+    </message>
+    <message>
+        <source>Its admin URL cannot be opened: %1.</source>
+        <translation>无法打开其管理 URL：%1。</translation>
+    </message>
+    <message>
+        <source>%1 answers as node "%2", not "%3": check that node's --admin-url.</source>
+        <translation>%1 以节点“%2”而非“%3”的身份应答：请检查该节点的 --admin-url。</translation>
+    </message>
+    <message>
+        <source>node %1 is not connected</source>
+        <translation>节点 %1 未连接</translation>
     </message>
 </context>
 <context>
