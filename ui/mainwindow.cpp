@@ -121,8 +121,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     });
     connect(m_controller, &EngineController::linkStatusChanged, this, &MainWindow::showLinkStatus);
     connect(m_controller, &EngineController::logGap, m_logView, &LogView::noteGap);
-    connect(m_controller, &EngineController::nodeLinksChanged, this,
-            &MainWindow::applyNodeLinks);
+    connect(m_controller, &EngineController::nodeLinksChanged, this, &MainWindow::applyNodeLinks);
 
     resize(1100, 720);
     restoreState();

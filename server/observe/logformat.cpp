@@ -59,11 +59,10 @@ void appendCell(QByteArray &line, const QString &text)
 
 QByteArray logCsvHeader(bool withNode)
 {
-    return withNode
-        ? QByteArrayLiteral(
-            "time,kind,connection,client_id,remote,user_agent,reason,detail,count,node\r\n")
-        : QByteArrayLiteral(
-            "time,kind,connection,client_id,remote,user_agent,reason,detail,count\r\n");
+    return withNode ? QByteArrayLiteral(
+               "time,kind,connection,client_id,remote,user_agent,reason,detail,count,node\r\n")
+                    : QByteArrayLiteral(
+                        "time,kind,connection,client_id,remote,user_agent,reason,detail,count\r\n");
 }
 
 QByteArray logCsvRow(const LogEntry &entry, bool withNode)

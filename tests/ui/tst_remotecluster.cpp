@@ -252,8 +252,10 @@ void TestRemoteCluster::showsBothNodesActsOnEachAndLosesOne()
     QVERIFY(c.window->findChild<QComboBox *>(QStringLiteral("healthNode"))->isVisible());
 
     // The log names the node that logged each entry.
-    QTRY_VERIFY(c.logHas(LogEntry::Kind::Connect, QStringLiteral("dev-b"), QStringLiteral("node-b")));
-    QTRY_VERIFY(c.logHas(LogEntry::Kind::Connect, QStringLiteral("dev-a"), QStringLiteral("node-a")));
+    QTRY_VERIFY(
+        c.logHas(LogEntry::Kind::Connect, QStringLiteral("dev-b"), QStringLiteral("node-b")));
+    QTRY_VERIFY(
+        c.logHas(LogEntry::Kind::Connect, QStringLiteral("dev-a"), QStringLiteral("node-a")));
 
     // Figures are the cluster's.
     QTRY_COMPARE(c.window->findChild<QLabel *>(QStringLiteral("connectionCount"))->text(),

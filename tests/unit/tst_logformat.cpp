@@ -105,11 +105,12 @@ void TestLogFormat::nodeOnlyWhenSet()
     LogEntry onB = sample();
     onB.node = QStringLiteral("=node-b");
     const QByteArray csv = exportLog({sample(), onB}, LogFormat::Csv);
-    QCOMPARE(csv,
-             QByteArray("\xEF\xBB\xBF"
-                        "time,kind,connection,client_id,remote,user_agent,reason,detail,count,node\r\n"
-                        "1970-01-01T00:00:00.000Z,connect,7,c,127.0.0.1:1,,r,d,1,\r\n"
-                        "1970-01-01T00:00:00.000Z,connect,7,c,127.0.0.1:1,,r,d,1,'=node-b\r\n"));
+    QCOMPARE(
+        csv,
+        QByteArray("\xEF\xBB\xBF"
+                   "time,kind,connection,client_id,remote,user_agent,reason,detail,count,node\r\n"
+                   "1970-01-01T00:00:00.000Z,connect,7,c,127.0.0.1:1,,r,d,1,\r\n"
+                   "1970-01-01T00:00:00.000Z,connect,7,c,127.0.0.1:1,,r,d,1,'=node-b\r\n"));
     const QJsonObject o = QJsonDocument::fromJson(logJsonLine(onB)).object();
     QCOMPARE(o.value(QLatin1String("node")).toString(), QStringLiteral("=node-b"));
 }

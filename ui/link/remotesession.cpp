@@ -184,10 +184,9 @@ void RemoteSession::followRegistry(const QJsonArray &registry)
         const QString nodeId = id;
         connect(feed, &FeedConnection::snapshotReady, this,
                 [this, nodeId, feed](const SnapshotPtr &s) { onNodeSnapshot(nodeId, feed, s); });
-        connect(feed, &FeedConnection::statusChanged, this,
-                [this, nodeId, feed](const EngineLink::Status &s) {
-                    onNodeStatus(nodeId, feed, s);
-                });
+        connect(
+            feed, &FeedConnection::statusChanged, this,
+            [this, nodeId, feed](const EngineLink::Status &s) { onNodeStatus(nodeId, feed, s); });
         connect(feed, &FeedConnection::logGap, this, &RemoteSession::logGap);
         feed->start();
     }
@@ -237,9 +236,9 @@ void RemoteSession::onNodeSnapshot(const QString &id, FeedConnection *feed,
         // Another instance answers at that address (a wrong --admin-url, or the attached one):
         // its rows would be shown twice or under the wrong node.
         link.reach = NodeLink::Reach::Unreachable;
-        link.message = tr("%1 answers as node \"%2\", not \"%3\": check that node's --admin-url.")
-                           .arg(it->second.url.toString(),
-                                snapshot->stats.nodeId.left(MaxNodeIdChars), id);
+        link.message
+            = tr("%1 answers as node \"%2\", not \"%3\": check that node's --admin-url.")
+                  .arg(it->second.url.toString(), snapshot->stats.nodeId.left(MaxNodeIdChars), id);
         m_merger.drop(id);
         scheduleMerge();
         return;

@@ -48,8 +48,9 @@ void NodesModel::applyLinks(const QList<NodeLink> &links)
 
 const NodeLink *NodesModel::linkOf(const QString &id) const
 {
-    const auto it = std::lower_bound(m_links.begin(), m_links.end(), id,
-                                     [](const NodeLink &l, const QString &key) { return l.id < key; });
+    const auto it
+        = std::lower_bound(m_links.begin(), m_links.end(), id,
+                           [](const NodeLink &l, const QString &key) { return l.id < key; });
     return it != m_links.end() && it->id == id ? &*it : nullptr;
 }
 
@@ -90,19 +91,20 @@ QVariant NodesModel::data(const QModelIndex &index, int role) const
         switch (role) {
         case Qt::DisplayRole:
             if (!link)
-                return tr("not opened (the console follows at most %1 nodes)").arg(NodeLink::MaxOpened);
+                return tr("not opened (the console follows at most %1 nodes)")
+                    .arg(NodeLink::MaxOpened);
             if (link->reach == NodeLink::Reach::Live)
-                return link->attached
-                    ? tr("attached, %n stream(s) shown", nullptr, link->streams)
-                    : tr("live, %n stream(s) shown", nullptr, link->streams);
+                return link->attached ? tr("attached, %n stream(s) shown", nullptr, link->streams)
+                                      : tr("live, %n stream(s) shown", nullptr, link->streams);
             return link->message.isEmpty()
                 ? reachName(link->reach)
                 : tr("%1: %2").arg(reachName(link->reach), link->message);
         case Qt::ToolTipRole:
             return link ? link->message : QVariant();
         case Qt::BackgroundRole:
-            if (link && (link->reach == NodeLink::Reach::Unreachable
-                         || link->reach == NodeLink::Reach::Refused))
+            if (link
+                && (link->reach == NodeLink::Reach::Unreachable
+                    || link->reach == NodeLink::Reach::Refused))
                 return QBrush(QColor(0xef, 0x9a, 0x9a));
             if (!link || link->reach == NodeLink::Reach::NotOpened)
                 return QBrush(QColor(0xff, 0xd5, 0x80));

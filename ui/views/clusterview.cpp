@@ -49,8 +49,7 @@ void ClusterView::updateNote()
     }
     QString text = tr("%n instance(s) registered in Redis.", nullptr, int(m_model->registered()));
     if (m_model->registered() > NodesModel::MaxRows)
-        text += QLatin1Char(' ')
-            + tr("The first %1 by id are listed.").arg(NodesModel::MaxRows);
+        text += QLatin1Char(' ') + tr("The first %1 by id are listed.").arg(NodesModel::MaxRows);
     if (!m_links.isEmpty()) {
         int live = 0;
         int down = 0;

@@ -164,10 +164,11 @@ void ConnectionsView::refreshDetail()
                 m_detailTitle->setText(tr("Stream %1 has ended.").arg(d.id));
                 return;
             }
-            m_detailTitle->setText(
-                stream.node.isEmpty() || !m_node->multiple()
-                    ? tr("Stream %1 of client %2").arg(d.id).arg(d.clientId)
-                    : tr("Stream %1 of client %2 on node %3").arg(d.id).arg(d.clientId, stream.node));
+            m_detailTitle->setText(stream.node.isEmpty() || !m_node->multiple()
+                                       ? tr("Stream %1 of client %2").arg(d.id).arg(d.clientId)
+                                       : tr("Stream %1 of client %2 on node %3")
+                                             .arg(d.id)
+                                             .arg(d.clientId, stream.node));
             m_detailSubscriptions->clear();
             for (const SubscriptionRow &s : d.subscriptions) {
                 auto *item = new QTreeWidgetItem(m_detailSubscriptions);

@@ -10,8 +10,7 @@ NodeFilterBox::NodeFilterBox(const QString &name, QWidget *parent)
     setMaximumWidth(320);
     addItem(tr("All nodes"), QString());
     hide();
-    connect(this, &QComboBox::currentIndexChanged, this,
-            [this] { Q_EMIT nodeChanged(node()); });
+    connect(this, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT nodeChanged(node()); });
 }
 
 void NodeFilterBox::setNodes(const QStringList &nodes)
