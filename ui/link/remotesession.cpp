@@ -271,7 +271,7 @@ void RemoteSession::scheduleMerge()
     if (m_mergeTimer->isActive())
         return;
     const qint64 since = QDateTime::currentMSecsSinceEpoch() - m_lastMergeMs;
-    m_mergeTimer->start(int(qBound<qint64>(0, MergeGapMs - since, MergeGapMs)));
+    m_mergeTimer->start(int(qBound(qint64(0), MergeGapMs - since, qint64(MergeGapMs))));
 }
 
 void RemoteSession::merge()

@@ -1,6 +1,7 @@
 #include "snapshotmerger.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace ssehub {
 
