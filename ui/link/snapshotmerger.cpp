@@ -70,7 +70,9 @@ SnapshotPtr SnapshotMerger::take(const QString &attached)
         const ConsoleSnapshot &s = *n.latest;
         const EngineStats &f = s.stats;
         t.connections += f.connections;
-        t.clients += f.clients;
+        // Clients, their subscriptions and the events on a topic are the cluster's, shared
+        // through Redis: every node counts the same ones, so the largest count stands.
+        t.clients = qMax(t.clients, f.clients);
         t.connectionsOpened += f.connectionsOpened;
         t.eventsPublished += f.eventsPublished;
         t.eventsDelivered += f.eventsDelivered;
@@ -82,13 +84,13 @@ SnapshotPtr SnapshotMerger::take(const QString &attached)
         t.connectionLimitRejections += f.connectionLimitRejections;
         t.rateLimitRejections += f.rateLimitRejections;
         t.brokerReady = t.brokerReady && f.brokerReady;
-        out->clients += s.clients;
+        out->clients = qMax(out->clients, s.clients);
         out->bytesOut += s.bytesOut;
         out->eventsReplayed += s.eventsReplayed;
         out->resetsSent += s.resetsSent;
         out->heartbeatsSent += s.heartbeatsSent;
         for (int i = 0; i < 4; ++i)
-            out->subscriptions[i] += s.subscriptions[i];
+            out->subscriptions[i] = qMax(out->subscriptions[i], s.subscriptions[i]);
 
         // Each node's monotonic clock is its own: silence is carried over as that node saw it.
         const qint64 shift = a.monotonicMs - s.monotonicMs;
@@ -101,16 +103,16 @@ SnapshotPtr SnapshotMerger::take(const QString &attached)
         for (const FilterRow &row : s.filters) {
             FilterRow &sum = filters[row.filter];
             sum.filter = row.filter;
-            sum.active += row.active;
-            sum.paused += row.paused;
-            sum.streams += row.streams;
+            sum.active = qMax(sum.active, row.active);
+            sum.paused = qMax(sum.paused, row.paused);
+            sum.streams += row.streams; // live streams are each node's own
         }
         for (const TopicRow &row : s.topics) {
             auto [it, fresh] = topics.try_emplace(row.topic, row);
             if (fresh)
                 continue;
             TopicRow &sum = it->second;
-            sum.events += row.events;
+            sum.events = qMax(sum.events, row.events);
             if (row.lastEventAt > sum.lastEventAt) {
                 sum.lastEventAt = row.lastEventAt;
                 sum.lastType = row.lastType;

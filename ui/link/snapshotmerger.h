@@ -11,8 +11,11 @@ namespace ssehub {
 // Attached to a cluster, the console reads one feed per node and shows one snapshot: this
 // merges the newest snapshot of every node that is live into it (on the link's worker thread,
 // so that the GUI thread applies one snapshot as it does for a single engine). Rows and log
-// entries are given their node; totals are summed, topics and filters merged; the figures of
-// the attached node (its clocks, registry, queue limit, heartbeat, tail) stand for the rest.
+// entries are given their node; what each node counts of its own (streams, deliveries, bytes,
+// publishes, closes, requests) is summed; what the cluster shares through Redis and every node
+// counts alike (clients, subscriptions, a filter's holders, a topic's events) is the largest
+// count, not a sum; the attached node's clocks, registry, queue limit, heartbeat and tail stand
+// for the rest.
 class SnapshotMerger
 {
 public:
