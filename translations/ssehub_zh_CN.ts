@@ -419,7 +419,7 @@
     </message>
     <message numerus="yes">
         <source>, %n not reachable (their streams and log are not shown)</source>
-        <translation><numerusform>，%n 个无法连接（不显示其连接和日志）</numerusform></translation>
+        <translation><numerusform>，%n 个无法连接（不显示其流和日志）</numerusform></translation>
     </message>
     <message>
         <source>It follows at most %1 nodes; the others are not shown.</source>
@@ -632,7 +632,7 @@
     </message>
     <message>
         <source>Stream %1 of client %2 on node %3</source>
-        <translation>节点 %3 上客户端 %2 的连接 %1</translation>
+        <translation>节点 %3 上客户端 %2 的流 %1</translation>
     </message>
 </context>
 <context>
@@ -1248,11 +1248,11 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message numerus="yes">
         <source>attached, %n stream(s) shown</source>
-        <translation><numerusform>已连接（当前实例），显示 %n 个连接</numerusform></translation>
+        <translation><numerusform>当前连接的实例，显示 %n 个流</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>live, %n stream(s) shown</source>
-        <translation><numerusform>在线，显示 %n 个连接</numerusform></translation>
+        <translation><numerusform>在线，显示 %n 个流</numerusform></translation>
     </message>
     <message>
         <source>%1: %2</source>
