@@ -390,6 +390,14 @@
         <source>--client-cert and --client-key go together</source>
         <translation>--client-cert and --client-key go together</translation>
     </message>
+    <message>
+        <source>URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.</source>
+        <translation>URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.</translation>
+    </message>
+    <message>
+        <source>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</source>
+        <translation>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClusterView</name>

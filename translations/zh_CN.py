@@ -352,4 +352,6 @@ ZH = {
 '%1 holds no PEM certificate': '%1 中没有 PEM 证书',
 'a client certificate needs both its certificate and its key file': '客户端证书需要同时提供证书文件和私钥文件',
 '%1 holds no unencrypted PEM RSA or EC key': '%1 中没有未加密的 PEM RSA 或 EC 私钥',
+"URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.": '控制台访问本实例管理接口的 URL，在节点注册表中公布（默认：监听 URL）；位于 NAT 或负载均衡器之后时请设置。',
+"%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'": "%1 必须是带主机名的 http:// 或 https:// URL，不能含凭据、查询或片段，而不是 '%2'",
 }
