@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the Debian package from a build directory and checks it the way a user would meet it:
 # computed dependencies, a valid desktop entry and AppStream metainfo, the man page, the unit's
-# hardening, and the installed binary (unpacked into a scratch root): --version, and a headless
-# smoke test that publishes one event and receives it over SSE.
+# hardening, and the installed binary (unpacked into a scratch root): --version, a headless
+# smoke test that publishes one event and receives it over SSE, and the packaged scenario: the
+# unit's ExecStart command runs the service, streams connect to it, and the console started on
+# the embedded default on the same port attaches from its banner and shows those streams
+# (tests/ui/tst_packagedservice, from the same build).
 # Usage: packaging/check-package.sh [BUILD_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -72,4 +75,46 @@ kill -TERM "$server"
 wait "$server"
 server=""
 wait "$reader" 2>/dev/null || true
+
+# The packaged scenario. The unit's command, with the scratch root's paths; the port and state
+# directory come from the environment (the unit's own are 8080 and /var/lib/ssehub).
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+read -r -a command <<<"$exec_start"
+for i in "${!command[@]}"; do
+    case "${command[$i]}" in
+        /usr/*|/etc/*) command[$i]=$root${command[$i]} ;;
+    esac
+done
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+SSEHUB_LISTEN="127.0.0.1:$port" SSEHUB_DATA_DIR="$work/service-state" "${command[@]}" \
+    >"$work/service.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
+curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { echo "check-package: the service did not start"; cat "$work/service.log"; exit 1; }
+readers=()
+for client in kiosk-1 kiosk-2; do
+    curl -sN --max-time 60 "http://127.0.0.1:$port/events?topic=display/%23&client_id=$client" \
+        >"$work/$client.txt" &
+    readers+=($!)
+done
+for _ in $(seq 1 100); do
+    [ "$(curl -fs "http://127.0.0.1:$port/streams" | grep -o '"client_id"' | wc -l)" -ge 2 ] && break
+    sleep 0.05
+done
+console_test=$build/tests/ui/tst_packagedservice
+if [ -x "$console_test" ]; then
+    mkdir -p "$work/console-config"
+    QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$work/console-config" SSEHUB_SERVICE_PORT=$port \
+        SSEHUB_SERVICE_CLIENTS=kiosk-1,kiosk-2 "$console_test" >"$work/console.log" 2>&1 \
+        || { echo "check-package: the console did not attach to the packaged service"; cat "$work/console.log" "$work/service.log"; exit 1; }
+    grep -q "attached to the packaged service" "$work/console.log" \
+        || { echo "check-package: the console test did not run"; cat "$work/console.log"; exit 1; }
+    echo "check-package: the console attached to the service from its banner and saw both streams"
+else
+    echo "check-package: $console_test is missing (a build without the console): scenario skipped"
+fi
+kill "${readers[@]}" 2>/dev/null || true
+kill -TERM "$server"
+wait "$server"
+server=""
 echo "check-package: ok"

@@ -392,11 +392,11 @@
     </message>
     <message>
         <source>URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.</source>
-        <translation>控制台访问本实例管理接口的 URL，发布在节点注册表中（默认：监听 URL）；位于 NAT 或负载均衡器之后时请设置。</translation>
+        <translation>控制台访问本实例管理接口的 URL，在节点注册表中公布（默认：监听 URL）；位于 NAT 或负载均衡器之后时请设置。</translation>
     </message>
     <message>
         <source>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</source>
-        <translation>%1 必须是带主机名、不含凭据、查询参数或片段的 http:// 或 https:// URL，而不是 '%2'</translation>
+        <translation>%1 必须是带主机名的 http:// 或 https:// URL，不能含凭据、查询或片段，而不是 '%2'</translation>
     </message>
 </context>
 <context>

@@ -2,7 +2,9 @@
 
 #include "core/logcategories.h"
 #include "engine/engine.h"
+#include "http/httpfront.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -28,6 +30,8 @@ ConsoleFeeds::ConsoleFeeds(Engine *engine)
 {
     m_heartbeat.setInterval(HeartbeatMs);
     connect(&m_heartbeat, &QTimer::timeout, this, &ConsoleFeeds::heartbeat);
+    m_credentials.setInterval(1000);
+    connect(&m_credentials, &QTimer::timeout, this, &ConsoleFeeds::checkCredentials);
 }
 
 ConsoleFeeds::~ConsoleFeeds()
@@ -45,7 +49,7 @@ QByteArray ConsoleFeeds::frame(const QByteArray &type, const QByteArray &data, c
     return out;
 }
 
-bool ConsoleFeeds::open(QTcpSocket *socket, const QByteArray &lastEventId, const QString &who)
+bool ConsoleFeeds::open(QTcpSocket *socket, const QByteArray &lastEventId, const Identity &who)
 {
     if (m_feeds.size() >= MaxFeeds)
         return false;
@@ -90,13 +94,15 @@ bool ConsoleFeeds::open(QTcpSocket *socket, const QByteArray &lastEventId, const
             feed.waitingForState = true;
     }
     qCInfo(lcHttp).noquote() << "console attached from" << socket->peerAddress().toString()
-                             << (who.isEmpty() ? QString() : QStringLiteral("as ") + who)
+                             << (who.clientId.isEmpty() ? QString()
+                                                        : QStringLiteral("as ") + who.clientId)
                              << (resumed ? "(resumed)" : "");
-    write(id, out);
-    if (m_feeds.size() == 1) {
+    if (!m_heartbeat.isActive()) {
         m_heartbeat.start();
+        m_credentials.start();
         m_engine->setFeedsWatching(true);
     }
+    write(id, out);
     return true;
 }
 
@@ -178,6 +184,34 @@ void ConsoleFeeds::heartbeat()
         write(id, QByteArrayLiteral(": ping\n\n"));
 }
 
+void ConsoleFeeds::checkCredentials()
+{
+    const Authenticator &auth = m_engine->front()->authenticator();
+    if (!auth.isEnabled())
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QList<QByteArray> ids = m_feeds.keys();
+    for (const QByteArray &id : ids) {
+        const Identity &old = m_feeds.value(id).who;
+        Identity fresh;
+        QString why = auth.reidentify(old, now, &fresh);
+        if (why.isEmpty() && old.certificate && old.expiresAtMs > 0 && now >= old.expiresAtMs)
+            why = QStringLiteral("the client certificate expired");
+        if (why.isEmpty() && !auth.isAdmin(fresh))
+            why = QStringLiteral("the credentials no longer give the admin role");
+        if (why.isEmpty())
+            continue;
+        const QJsonObject notice {{QStringLiteral("expired_at"), double(now)},
+                                  {QStringLiteral("reason"), why}};
+        if (QTcpSocket *socket = m_feeds.value(id).socket) {
+            socket->write(
+                frame("auth-expired", QJsonDocument(notice).toJson(QJsonDocument::Compact)));
+            socket->flush();
+        }
+        close(id, QStringLiteral("its credentials no longer hold: ") + why);
+    }
+}
+
 void ConsoleFeeds::close(const QByteArray &id, const QString &why)
 {
     const auto it = m_feeds.find(id);
@@ -189,12 +223,17 @@ void ConsoleFeeds::close(const QByteArray &id, const QString &why)
     if (!why.isEmpty())
         qCInfo(lcHttp).noquote() << "console feed closed:" << why;
     if (feed.socket) {
-        feed.socket->disconnect(this);
-        feed.socket->abort();
-        feed.socket->deleteLater();
+        // What was written goes out first (an auth-expired notice); a console that does not
+        // read is not waited for.
+        QTcpSocket *socket = feed.socket;
+        socket->disconnect(this);
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(2000, socket, &QTcpSocket::abort);
+        socket->disconnectFromHost();
     }
     if (m_feeds.isEmpty()) {
         m_heartbeat.stop();
+        m_credentials.stop();
         m_engine->setFeedsWatching(false);
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/consolefeed.h"
+#include "auth/identity.h"
 #include "hub/huberror.h"
 
 #include <QByteArray>
@@ -33,6 +34,8 @@ class ConsoleFeeds : public QObject
 
 public:
     static constexpr int MaxFeeds = 16;
+    // Unread bytes a console may leave waiting (a frame is always written whole, whatever its
+    // size; a console with more than this waiting is closed and resumes).
     static constexpr qint64 MaxQueuedBytes = 32 * 1024 * 1024;
     static constexpr int HeartbeatMs = 15000;
     static constexpr size_t ResumeDeltas = 240; // a minute at four a second
@@ -43,8 +46,13 @@ public:
 
     // Takes an admin's socket over, its request read: answers the stream's head and what the
     // console needs first. lastEventId: the Last-Event-ID header (or query). False (and nothing
-    // written) when MaxFeeds are open; the caller answers 503.
-    bool open(QTcpSocket *socket, const QByteArray &lastEventId, const QString &who);
+    // written) when MaxFeeds are open; the caller answers 503. A feed lasts only as long as its
+    // credentials: once a second, and at every reload of the access rules, they are verified
+    // again, and a feed whose token expired or no longer gives the admin role gets
+    // `auth-expired` and is closed, as streams are.
+    bool open(QTcpSocket *socket, const QByteArray &lastEventId, const Identity &who);
+    // The access rules changed (a reload): every feed's credentials are verified now.
+    void recheckAccess() { checkCredentials(); }
     // POST /console/tail: the feed's live tail (empty filter: off).
     HubResult<QJsonObject> setTail(const QByteArray &feedId, const QByteArray &filter);
     // Each engine snapshot, on the engine thread.
@@ -58,13 +66,14 @@ private:
     {
         QPointer<QTcpSocket> socket;
         quint64 owner = 0; // its tail's owner number in the engine
-        QString who;
+        Identity who;
         bool waitingForState = false; // opened before the first snapshot: sent with it
     };
 
     void write(const QByteArray &id, const QByteArray &bytes);
     void close(const QByteArray &id, const QString &why);
     void heartbeat();
+    void checkCredentials();
     QByteArray frame(const QByteArray &type, const QByteArray &data, const QByteArray &id = {});
 
     Engine *m_engine;
@@ -74,6 +83,7 @@ private:
     qint64 m_recentBytes = 0;
     quint64 m_nextOwner = 1;
     QTimer m_heartbeat;
+    QTimer m_credentials;
 };
 
 } // namespace ssehub

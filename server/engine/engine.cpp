@@ -190,7 +190,7 @@ bool Engine::start(QString *error)
     m_feeds = new ConsoleFeeds(this);
     HttpFront::ConsoleHooks console;
     console.openFeed
-        = [this](QTcpSocket *socket, const QByteArray &lastEventId, const QString &who) {
+        = [this](QTcpSocket *socket, const QByteArray &lastEventId, const Identity &who) {
               return m_feeds->open(socket, lastEventId, who);
           };
     console.setTail = [this](const QByteArray &feed, const QByteArray &filter) {
@@ -291,6 +291,8 @@ QString Engine::reloadAccess(bool *ok)
     m_front->setAuthenticator(authenticator);
     int ended = 0;
     const int removed = m_hub->recheckAccess(authenticator, &ended);
+    if (m_feeds)
+        m_feeds->recheckAccess(); // consoles over HTTP hold their credentials too
     *ok = true;
     const QString message
         = QStringLiteral("access rules reloaded; %1 subscription(s) no longer allowed were "
@@ -422,16 +424,18 @@ QString Engine::setTail(const QByteArray &filter)
 
 QString Engine::setTail(quint64 owner, const QByteArray &filter)
 {
+    // A filter that does not parse changes nothing (the tail in force stays).
+    QString error;
+    const TopicFilter parsed
+        = filter.isEmpty() ? TopicFilter() : TopicFilter::parse(filter, &error);
+    if (!error.isEmpty())
+        return error;
     if (const TopicFilter *old = m_activity.tailFilter(owner); old && m_broker)
         m_broker->unwatch(old->text());
     m_activity.setTailFilter(owner, std::nullopt);
     m_tailOwners.remove(owner);
     if (filter.isEmpty())
         return {};
-    QString error;
-    const TopicFilter parsed = TopicFilter::parse(filter, &error);
-    if (!error.isEmpty())
-        return error;
     if (!m_activity.setTailFilter(owner, parsed))
         return QStringLiteral("%1 live tails are open already; stop one first")
             .arg(TopicActivity::MaxTails);

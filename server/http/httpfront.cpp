@@ -252,6 +252,11 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
                 return refused(403, denied, conn.who.clientId);
         }
     }
+    // The console feed tells everything about every stream: a browser page of another site
+    // gets none of it, even where no authentication is configured.
+    if (kind == RouteKind::ConsoleFeed && fromForeignPage(head))
+        return refused(403, tr("a page of another origin may not read the console feed"),
+                       conn.who.clientId);
     // Cross-site writes: a browser page of another origin changes nothing here.
     const bool changesState = method == Method::Post || method == Method::Patch
         || method == Method::Delete || method == Method::Put;

@@ -121,7 +121,7 @@ public:
     struct ConsoleHooks
     {
         // GET /console/feed: takes the socket over; false when no more feeds fit (503).
-        std::function<bool(QTcpSocket *socket, const QByteArray &lastEventId, const QString &who)>
+        std::function<bool(QTcpSocket *socket, const QByteArray &lastEventId, const Identity &who)>
             openFeed;
         // POST /console/tail {"feed", "filter"}
         std::function<HubResult<QJsonObject>(const QByteArray &feed, const QByteArray &filter)>

@@ -46,8 +46,14 @@ std::shared_ptr<ConsoleSnapshot> SnapshotBuilder::build(const EngineStats &stats
         row.id = c->id();
         row.clientId = c->client()->id;
         row.remote = c->remote();
+        // Bounded, so that a snapshot (and the console feed) stays small whatever clients send.
         row.userAgent = c->userAgent();
+        if (row.userAgent.size() > MaxUserAgentBytes)
+            row.userAgent
+                = LogEntry::clipped(QString::fromUtf8(row.userAgent), MaxUserAgentBytes).toUtf8();
         row.filters = c->filters().join(' ');
+        if (row.filters.size() > MaxFiltersBytes)
+            row.filters = LogEntry::listText(c->filters(), MaxFiltersBytes).toUtf8();
         for (const Subscription &s : c->client()->subscriptions)
             row.pausedFilters += s.state == Subscription::State::Paused ? 1 : 0;
         row.connectedAt = c->connectedAt();

@@ -21,6 +21,10 @@ EventRow eventRow(const Event &event);
 class SnapshotBuilder
 {
 public:
+    // A row's texts are cut to these (with a marker saying how much was left out).
+    static constexpr qsizetype MaxUserAgentBytes = 256;
+    static constexpr qsizetype MaxFiltersBytes = 1024;
+
     // hub may be null (an engine not started): the figures are then empty.
     SnapshotBuilder(const Hub *hub, const TopicActivity &topics);
 

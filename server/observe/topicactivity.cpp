@@ -32,10 +32,13 @@ void TopicActivity::observe(const EventPtr &event)
     for (auto &[owner, tail] : m_tails) {
         if (!tail.filter.matches(event->topic))
             continue;
-        if (tail.events.size() < TailPerSnapshot)
+        if (tail.events.size() < TailPerSnapshot
+            && tail.bytes + event->payload.size() <= TailBytesPerSnapshot) {
             tail.events.append(event);
-        else
+            tail.bytes += event->payload.size();
+        } else {
             ++tail.dropped;
+        }
     }
 }
 
@@ -53,7 +56,7 @@ bool TopicActivity::setTailFilter(quint64 owner, std::optional<TopicFilter> filt
         return true;
     if (m_tails.size() >= MaxTails)
         return false;
-    m_tails.emplace(owner, Tail {std::move(*filter), {}, 0});
+    m_tails.emplace(owner, Tail {std::move(*filter), {}, 0, 0});
     return true;
 }
 
@@ -71,6 +74,7 @@ QList<EventPtr> TopicActivity::takeTail(quint64 owner, quint64 *dropped)
         return {};
     }
     *dropped = std::exchange(it->second.dropped, 0);
+    it->second.bytes = 0;
     return std::exchange(it->second.events, {});
 }
 

@@ -45,6 +45,7 @@ public:
     static constexpr int MaxTopics = 10000;
     static constexpr size_t RecentEvents = 512;
     static constexpr qsizetype TailPerSnapshot = 1000;
+    static constexpr qint64 TailBytesPerSnapshot = 4 * 1024 * 1024; // of payloads
     static constexpr size_t MaxTails = 17; // the console in this process and 16 feeds
 
 private:
@@ -61,6 +62,7 @@ private:
     {
         TopicFilter filter;
         QList<EventPtr> events;
+        qint64 bytes = 0;
         quint64 dropped = 0;
     };
     std::map<quint64, Tail> m_tails;

@@ -164,7 +164,7 @@ def med(kind, key):
     values = [r[key] for r in rows if r["kind"] == kind and key in r]
     return statistics.median(values) if values else float("nan")
 print(f"console benchmark ({mode}): {rows[0]['subscribers']} streams, {rows[0]['topics']} topics, "
-      f"{rows[0]['published']} events; medians of {len(rows) // 2} round(s)")
+      f"{rows[0]['published']} events; medians of {len(rows) // 3} round(s)")
 print(f"{'figure':38} {'headless':>12} {'console':>12} {'ratio':>8} {'remote':>12} {'ratio':>8}")
 for title, key in [("delivered events per second", "deliveries_per_second"),
                    ("delivery ratio", "delivery_ratio"),

@@ -43,6 +43,12 @@ QList<QPair<QByteArray, QByteArray>> bearer(const QString &sub, const QStringLis
     return {{"Authorization", "Bearer " + makeToken(claims, Secret)}};
 }
 
+bool authExpired(const SseClient &client)
+{
+    return std::any_of(client.events().cbegin(), client.events().cend(),
+                       [](const SseEvent &e) { return e.type == "auth-expired"; });
+}
+
 // A console's view of a feed: the client's events through the decoder.
 struct Console
 {
@@ -82,6 +88,9 @@ private Q_SLOTS:
     void tailsPerConsole();
     void streamDetailAndReload();
     void boundedConsoles();
+    void bigRowsDoNotLockConsolesOut();
+    void feedEndsWithItsCredentials();
+    void foreignPagesGetNoFeed();
 
 private:
     quint16 port() const { return m_engine->port(); }
@@ -248,7 +257,7 @@ void TestFeed::tailsPerConsole()
     };
     QCOMPARE(tail(a.decoder.feedId(), "sensor/#").status, 200);
     QCOMPARE(tail(b.decoder.feedId(), "other/+").status, 200);
-    QCOMPARE(tail(b.decoder.feedId(), "bad/#/x").status, 400);
+    QCOMPARE(tail(b.decoder.feedId(), "bad/#/x").status, 400); // b's tail stays
     QCOMPARE(tail("nope", "a").status, 404);
     QCOMPARE(request(port(), "POST", "/console/tail", "[1]", "application/json", admin()).status,
              400);
@@ -261,9 +270,16 @@ void TestFeed::tailsPerConsole()
     QTRY_VERIFY((got = a.state(), tailA += got->tail, !tailA.isEmpty()));
     QCOMPARE(tailA[0].topic, QByteArray("sensor/1/data"));
     QCOMPARE(tailA[0].payload, QByteArray("{\"v\":7}"));
-    // b tails something else: nothing for it.
+    // b tails something else: nothing for it; its tail survived the bad filter.
     QTRY_VERIFY(b.deltas > 3);
     QVERIFY(b.state()->tail.isEmpty());
+    QCOMPARE(request(port(), "POST", "/publish", R"({"topic":"other/x","payload":2})",
+                     "application/json", admin())
+                 .status,
+             200);
+    QList<EventRow> tailB;
+    QTRY_VERIFY((got = b.state(), tailB += got->tail, !tailB.isEmpty()));
+    QCOMPARE(tailB[0].topic, QByteArray("other/x"));
     // The tail ends with its console.
     a.client.close();
     QTRY_COMPARE(m_engine->feeds()->count(), 1);
@@ -321,6 +337,92 @@ void TestFeed::boundedConsoles()
     QCOMPARE(extra.header("retry-after"), QByteArray("5"));
     consoles.clear();
     QTRY_COMPARE(m_engine->feeds()->count(), 0);
+}
+
+void TestFeed::bigRowsDoNotLockConsolesOut()
+{
+    // Streams with 15 KB user agents: rows are cut, and a console attaches and reads them all.
+    std::vector<std::unique_ptr<SseClient>> streams;
+    for (int i = 0; i < 50; ++i) {
+        streams.push_back(std::make_unique<SseClient>());
+        streams.back()->open(port(), "/events?topic=sensor/" + QByteArray::number(i),
+                             {admin().first(), {"User-Agent", QByteArray(15000, 'u')}});
+    }
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 50);
+    Console console;
+    console.open(port(), admin());
+    SnapshotPtr s;
+    QTRY_VERIFY((s = console.state(), s && s->connections.size() == 50));
+    for (const StreamRow &row : s->connections) {
+        QVERIFY(row.userAgent.size() <= 300);
+        QVERIFY(row.userAgent.endsWith("bytes)"));
+    }
+    QCOMPARE(m_engine->feeds()->count(), 1);
+}
+
+void TestFeed::feedEndsWithItsCredentials()
+{
+    // A token that expires in two seconds (no leeway given: the default 30 s applies, so the
+    // engine here runs with none).
+    m_engine.reset();
+    Engine::Config config;
+    config.port = 0;
+    config.dataDir.clear();
+    config.jwtSecretFile = m_dir.filePath(QStringLiteral("secret"));
+    config.aclFile = m_dir.filePath(QStringLiteral("acl.json"));
+    config.jwtLeewayMs = 0;
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    QVERIFY2(m_engine->start(&error), qPrintable(error));
+
+    const QJsonObject claims {
+        {QStringLiteral("sub"), QStringLiteral("ops")},
+        {QStringLiteral("roles"), QJsonArray {QStringLiteral("admin")}},
+        {QStringLiteral("exp"), double(QDateTime::currentSecsSinceEpoch() + 2)}};
+    SseClient expiring;
+    expiring.open(port(), "/console/feed",
+                  {{"Authorization", "Bearer " + makeToken(claims, Secret)}});
+    QTRY_COMPARE(expiring.status(), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(authExpired(expiring), 6000);
+    QTRY_VERIFY(!expiring.isConnected());
+
+    // Revoked by a reload: the admin role is gone from the ACL.
+    Console console;
+    console.open(port(), admin());
+    QTRY_COMPARE(console.snapshots, 1);
+    QFile acl(m_dir.filePath(QStringLiteral("acl.json")));
+    QVERIFY(acl.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    acl.write(QByteArray(AclJson).replace("\"admin\": true", "\"admin\": false"));
+    acl.close();
+    bool ok = false;
+    m_engine->reloadAccess(&ok);
+    QVERIFY(ok);
+    QTRY_VERIFY(authExpired(console.client));
+    QTRY_VERIFY(!console.client.isConnected());
+    QCOMPARE(m_engine->feeds()->count(), 0);
+    QVERIFY(acl.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    acl.write(AclJson);
+}
+
+void TestFeed::foreignPagesGetNoFeed()
+{
+    // Even a hub without authentication gives a page of another site nothing.
+    m_engine.reset();
+    Engine::Config config;
+    config.port = 0;
+    config.dataDir.clear();
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    QVERIFY2(m_engine->start(&error), qPrintable(error));
+    SseClient page;
+    page.open(port(), "/console/feed", {{"Origin", "http://evil.example"}});
+    QTRY_COMPARE(page.status(), 403);
+    SseClient fetched;
+    fetched.open(port(), "/console/feed", {{"Sec-Fetch-Site", "cross-site"}});
+    QTRY_COMPARE(fetched.status(), 403);
+    SseClient console; // no Origin: a console, curl
+    console.open(port(), "/console/feed");
+    QTRY_COMPARE(console.status(), 200);
 }
 
 QTEST_GUILESS_MAIN(TestFeed)

@@ -37,7 +37,7 @@ void HttpFront::serveConsoleFeed(const HttpRequest &request, QTcpSocket *socket,
     }
     disconnect(socket, nullptr, this, nullptr);
     m_conns.remove(socket);
-    if (!m_console.openFeed(socket, lastEventId, who.clientId)) {
+    if (!m_console.openFeed(socket, lastEventId, who)) {
         // Answered here, as the front no longer holds the connection.
         const QByteArray body
             = http::errorBody(tr("too many consoles are attached; close one or retry later"));
