@@ -314,7 +314,10 @@ QByteArray FeedEncoder::advance(const ConsoleSnapshot &s)
     QJsonArray added;
     QJsonArray removed;
     QJsonArray updated;
-    qsizetype budget = m_options.updateBudgetBytes;
+    const qint64 elapsedMs
+        = m_lastWallMs ? qBound(qint64(250), s.wallMs - m_lastWallMs, qint64(2000)) : qint64(250);
+    m_lastWallMs = s.wallMs;
+    qsizetype budget = qsizetype(qint64(m_options.updateBytesPerSecond) * elapsedMs / 1000);
     {
         auto told = m_streams.begin();
         for (const StreamRow &row : s.connections) {
@@ -439,12 +442,7 @@ QByteArray FeedEncoder::advance(const ConsoleSnapshot &s)
         }
     }
 
-    m_told = s;
-    m_told.connections.clear();
-    m_told.topics.clear();
-    m_told.filters.clear();
-    m_told.log.clear();
-    m_told.tail.clear();
+    m_toldFigures = delta.value(key("figures")).toObject();
 
     if (!added.isEmpty())
         delta.insert(key("added"), added);
@@ -471,7 +469,7 @@ QByteArray FeedEncoder::fullSnapshot()
     QJsonObject o;
     o.insert(key("epoch"), QString::fromLatin1(m_epoch));
     o.insert(key("seq"), qint64(m_seq));
-    o.insert(key("figures"), figuresJson(m_told));
+    o.insert(key("figures"), m_toldFigures);
     QJsonArray streams;
     for (const auto &[id, state] : m_streams)
         streams.append(streamJson(state.row));

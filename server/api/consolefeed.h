@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonObject>
 #include <QString>
 
 #include <deque>
@@ -38,7 +39,9 @@ class FeedEncoder
 public:
     struct Options
     {
-        qsizetype updateBudgetBytes = 40 * 1024; // per delta, for counters that only moved
+        // For counters that only moved: bytes per second of engine time, a delta getting the
+        // share of the time since the previous one (at least 250 ms, at most 2 s of it).
+        qsizetype updateBytesPerSecond = 120 * 1024;
         qsizetype snapshotLogEntries = 2000; // the newest log entries a full snapshot carries
         qint64 snapshotLogBytes = 2 * 1024 * 1024;
     };
@@ -72,13 +75,14 @@ private:
     Options m_options;
     QByteArray m_epoch;
     quint64 m_seq = 0;
-    ConsoleSnapshot m_told; // figures as told (rows and topics are in the maps)
+    QJsonObject m_toldFigures; // the engine's figures as told (rows and topics: the maps)
     std::map<quint64, StreamState> m_streams;
     std::map<QByteArray, TopicState> m_topics;
     std::map<QByteArray, FilterRow> m_filters;
     std::deque<LogEntry> m_log; // the newest entries told, for a full snapshot
     qint64 m_logBytes = 0;
     quint64 m_lastLogSeq = 0;
+    qint64 m_lastWallMs = 0;
     quint64 m_streamCursor = 0; // where the budget starts next time (round robin)
     QByteArray m_topicCursor;
     QByteArray m_full; // cached fullSnapshot() for m_seq

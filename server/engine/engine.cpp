@@ -409,6 +409,16 @@ SnapshotPtr Engine::takeSnapshot()
     snapshot->tail = takeTail(0, &snapshot->tailDropped);
     if (const TopicFilter *tail = m_activity.tailFilter(0))
         snapshot->tailFilter = tail->text();
+    // A snapshot of many streams costs the engine thread in proportion: with thousands of
+    // streams the console is sent fewer of them (figures and rows alike), so that watching a
+    // busy hub does not slow it down.
+    const int streams = m_hub->streamCount();
+    const int interval = qMax(qMax(50, m_config.statsIntervalMs),
+                              streams >= 5000       ? 1000
+                                  : streams >= 2000 ? 500
+                                                    : 0);
+    if (m_snapshotTimer.interval() != interval)
+        m_snapshotTimer.setInterval(interval);
     SnapshotPtr shared = std::move(snapshot);
     if (m_feeds)
         m_feeds->publish(*shared);

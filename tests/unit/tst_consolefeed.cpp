@@ -139,7 +139,7 @@ void TestConsoleFeed::countersWithinTheBudget()
     // 10,000 streams whose counters all move on every snapshot: each delta stays within the
     // budget, and within a few deltas every stream has been brought up to date once.
     FeedEncoder::Options options;
-    options.updateBudgetBytes = 40 * 1024;
+    options.updateBytesPerSecond = 160 * 1024; // snapshots 1 ms apart: 250 ms of budget each
     Link link;
     link.encoder = FeedEncoder("run1", options);
     link.step(snapshotWith(10000, 1));
@@ -164,7 +164,7 @@ void TestConsoleFeed::countersWithinTheBudget()
 void TestConsoleFeed::urgentChangesAtOnce()
 {
     FeedEncoder::Options options;
-    options.updateBudgetBytes = 1; // nothing but urgent changes fits
+    options.updateBytesPerSecond = 1; // nothing but urgent changes fits
     Link link;
     link.encoder = FeedEncoder("run1", options);
     link.step(snapshotWith(100, 1));
