@@ -51,7 +51,7 @@ load_cpu=$(( cores > 1 ? 1 : 0 ))
 if [ "$mode" = smoke ]; then
     load=${CONSOLE_BENCH_LOAD:-"--subscribers 300 --topics 10 --rate 100 --count 300 --drain 5"}
 else
-    load="--subscribers 10000 --topics 100 --rate 1000 --count 20000 --drain 15"
+    load=${CONSOLE_BENCH_LOAD:-"--subscribers 10000 --topics 100 --rate 1000 --count 20000 --drain 15"}
 fi
 
 work=$(mktemp -d /tmp/ssehub-console-bench.XXXXXX)
