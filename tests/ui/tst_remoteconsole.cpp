@@ -24,6 +24,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -36,6 +37,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 #include <csignal>
 #include <memory>
@@ -217,6 +219,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void streamsCountersKickPauseAndExport();
+    void tailDetailAndReload();
     void refusesANonAdminToken();
     void staleWhileTheServerIsGoneThenLiveAgain();
     void aShortDropLeavesNoGapAndNoDuplicate();
@@ -345,6 +348,40 @@ void TestRemoteConsole::streamsCountersKickPauseAndExport()
         QVERIFY2(!seqs.contains(seq), qPrintable(QString::number(seq)));
         seqs.insert(seq);
     }
+}
+
+void TestRemoteConsole::tailDetailAndReload()
+{
+    Console c;
+    QVERIFY(c.attach(m_hub->port(), m_adminToken));
+    QTRY_COMPARE(c.state(), EngineLink::State::Live);
+    SseClient one;
+    one.open(m_hub->port(), streamPath("dev-1"), device("dev-1"));
+    QTRY_COMPARE(c.model()->rowCount(), 1);
+
+    // The live tail over HTTP: events matching it appear in the Topics view.
+    c.window->startTail(QStringLiteral("sensor/#"));
+    auto *state = c.window->findChild<QLabel *>(QStringLiteral("tailState"));
+    QTRY_VERIFY2(state->text().contains(QLatin1String("sensor/#")), qPrintable(state->text()));
+    c.window->controller()->publish({"sensor/7/data", "reading", "{\"tailed\":42}"});
+    auto *tail = c.window->findChild<QPlainTextEdit *>(QStringLiteral("tailText"));
+    QTRY_VERIFY2(tail->toPlainText().contains(QLatin1String("\"tailed\":42")),
+                 qPrintable(tail->toPlainText()));
+    QTRY_COMPARE(one.messages().size(), 1);
+
+    // The detail pane: the stream's subscriptions and the event it was sent.
+    QVERIFY(c.select(QStringLiteral("dev-1")));
+    auto *subscriptions = c.window->findChild<QTreeWidget *>(QStringLiteral("detailSubscriptions"));
+    QTRY_COMPARE(subscriptions->topLevelItemCount(), 1);
+    QCOMPARE(subscriptions->topLevelItem(0)->text(0), QStringLiteral("sensor/+/data"));
+    auto *events = c.window->findChild<QPlainTextEdit *>(QStringLiteral("detailEvents"));
+    QTRY_VERIFY2(events->toPlainText().contains(QLatin1String("tailed")),
+                 qPrintable(events->toPlainText()));
+
+    // Reload access: the server reads its files again and says what changed.
+    c.window->reloadAccess();
+    QTRY_VERIFY2(c.window->statusBar()->currentMessage().contains(QLatin1String("reloaded")),
+                 qPrintable(c.window->statusBar()->currentMessage()));
 }
 
 void TestRemoteConsole::refusesANonAdminToken()
