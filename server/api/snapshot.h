@@ -49,7 +49,8 @@ struct StreamRow
     enum class State : quint8 { Replaying, Live, Slow, Closing };
 
     quint64 id = 0; // unique within its node
-    QString node; // the node it lives on: empty for the engine shown, set when a console merges nodes
+    QString
+        node; // the node it lives on: empty for the engine shown, set when a console merges nodes
     QString clientId;
     QString remote;
     QByteArray userAgent;

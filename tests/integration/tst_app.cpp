@@ -87,9 +87,9 @@ void TestApp::helpAndVersion()
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 0);
     const QByteArray help = p.readAllStandardOutput();
-    for (const char *option : {"--headless", "--listen", "--heartbeat", "--history", "--max-queue",
-                               "--cors-origin", "--retry", "--connect", "--token-file",
-                               "--ca-file", "--client-cert", "--client-key"})
+    for (const char *option :
+         {"--headless", "--listen", "--heartbeat", "--history", "--max-queue", "--cors-origin",
+          "--retry", "--connect", "--token-file", "--ca-file", "--client-cert", "--client-key"})
         QVERIFY2(help.contains(option), option);
 
     p.start(QStringLiteral(SSEHUB_BINARY), {QStringLiteral("--version")});
@@ -153,7 +153,7 @@ void TestApp::badOptions_data()
                         QStringLiteral("/dev/null")}
         << "--token-file";
     QTest::newRow("connect ftp") << QStringList {QStringLiteral("--connect"),
-                                                QStringLiteral("ftp://127.0.0.1:1")}
+                                                 QStringLiteral("ftp://127.0.0.1:1")}
                                  << "--connect";
 }
 
