@@ -151,7 +151,8 @@ void TestConsoleFeed::countersWithinTheBudget()
     for (int i = 2; i < 2 + deltas; ++i) {
         const QByteArray delta = link.step(snapshotWith(10000, quint64(i)));
         QVERIFY2(delta.size() < 48 * 1024, QByteArray::number(delta.size()).constData());
-        for (const StreamRow &r : link.decoder.take()->connections)
+        const SnapshotPtr got = link.decoder.take(); // held: the rows live in it
+        for (const StreamRow &r : got->connections)
             refreshed[r.id] = r.eventsSent;
     }
     // Round robin: nobody was left at the first figure.
