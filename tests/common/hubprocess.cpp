@@ -3,6 +3,8 @@
 #include <QElapsedTimer>
 #include <QRegularExpression>
 
+#include <csignal>
+
 namespace ssehub::test {
 
 QProcessEnvironment hubEnvironment(const QString &scratchDir)
@@ -18,7 +20,7 @@ QProcessEnvironment hubEnvironment(const QString &scratchDir)
 quint16 waitForHubPort(QProcess &process, int timeoutMs, QByteArray *output)
 {
     static const QRegularExpression listening(
-        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+        QStringLiteral("listening on https?://127\\.0\\.0\\.1:(\\d+)"));
     QByteArray out;
     QElapsedTimer timer;
     timer.start();
@@ -38,6 +40,37 @@ quint16 waitForHubPort(QProcess &process, int timeoutMs, QByteArray *output)
     if (output)
         *output += out;
     return 0;
+}
+
+HeadlessHub::HeadlessHub(const QString &binary, const QString &scratchDir)
+    : m_binary(binary)
+    , m_dir(scratchDir)
+{
+}
+
+HeadlessHub::~HeadlessHub()
+{
+    kill();
+}
+
+bool HeadlessHub::start(const QStringList &arguments)
+{
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessEnvironment(hubEnvironment(m_dir));
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    m_process->start(m_binary, QStringList {QStringLiteral("--headless")} + arguments);
+    if (!m_process->waitForStarted(5000))
+        return false;
+    m_port = waitForHubPort(*m_process);
+    return m_port != 0;
+}
+
+void HeadlessHub::kill()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        ::kill(pid_t(m_process->processId()), SIGKILL);
+        m_process->waitForFinished(5000);
+    }
 }
 
 } // namespace ssehub::test

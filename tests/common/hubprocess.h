@@ -3,6 +3,9 @@
 #include <QByteArray>
 #include <QProcess>
 #include <QString>
+#include <QStringList>
+
+#include <memory>
 
 namespace ssehub::test {
 
@@ -10,9 +13,29 @@ namespace ssehub::test {
 // scratchDir (never the user's), and no display.
 QProcessEnvironment hubEnvironment(const QString &scratchDir);
 
-// Waits (up to timeoutMs) until a started ssehub prints "listening on http://127.0.0.1:PORT" on
+// Waits (up to timeoutMs) until a started ssehub prints "listening on http(s)://127.0.0.1:PORT" on
 // its standard output, and returns the port; 0 when it exits or stays silent (what it printed
 // then goes to a warning). What it printed until then is appended to *output when given.
 quint16 waitForHubPort(QProcess &process, int timeoutMs = 15000, QByteArray *output = nullptr);
+
+// `ssehub --headless ARGUMENTS` run by a test in a scratch environment (hubEnvironment), killed
+// with SIGKILL by kill() or when destroyed.
+class HeadlessHub
+{
+public:
+    HeadlessHub(const QString &binary, const QString &scratchDir);
+    ~HeadlessHub();
+
+    // Starts it; false when it did not start or report its port.
+    bool start(const QStringList &arguments);
+    void kill();
+    quint16 port() const { return m_port; }
+
+private:
+    QString m_binary;
+    QString m_dir;
+    std::unique_ptr<QProcess> m_process;
+    quint16 m_port = 0;
+};
 
 } // namespace ssehub::test

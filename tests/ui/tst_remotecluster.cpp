@@ -33,7 +33,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
 #include <memory>
 
 using namespace ssehub;
@@ -46,44 +45,26 @@ class Node
 {
 public:
     Node(const QString &dir, const QString &id)
-        : m_dir(dir)
+        : m_hub(QStringLiteral(SSEHUB_BINARY), dir)
         , m_id(id)
     {
     }
-    ~Node() { kill(); }
 
     bool start(quint16 redisPort)
     {
-        m_process = std::make_unique<QProcess>();
-        m_process->setProcessEnvironment(hubEnvironment(m_dir));
-        m_process->setProcessChannelMode(QProcess::MergedChannels);
-        m_process->start(QStringLiteral(SSEHUB_BINARY),
-                         {QStringLiteral("--headless"), QStringLiteral("--listen"),
-                          QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), QString(),
-                          QStringLiteral("--heartbeat"), QStringLiteral("2s"),
-                          QStringLiteral("--redis"),
-                          QStringLiteral("redis://127.0.0.1:%1").arg(redisPort),
-                          QStringLiteral("--node-id"), m_id});
-        if (!m_process->waitForStarted(5000))
-            return false;
-        m_port = waitForHubPort(*m_process);
-        return m_port != 0;
+        return m_hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                            QStringLiteral("--data-dir"), QString(), QStringLiteral("--heartbeat"),
+                            QStringLiteral("2s"), QStringLiteral("--redis"),
+                            QStringLiteral("redis://127.0.0.1:%1").arg(redisPort),
+                            QStringLiteral("--node-id"), m_id});
     }
-    void kill()
-    {
-        if (m_process && m_process->state() != QProcess::NotRunning) {
-            ::kill(pid_t(m_process->processId()), SIGKILL);
-            m_process->waitForFinished(5000);
-        }
-    }
-    quint16 port() const { return m_port; }
+    void kill() { m_hub.kill(); }
+    quint16 port() const { return m_hub.port(); }
     const QString &id() const { return m_id; }
 
 private:
-    QString m_dir;
+    HeadlessHub m_hub;
     QString m_id;
-    std::unique_ptr<QProcess> m_process;
-    quint16 m_port = 0;
 };
 
 struct Console

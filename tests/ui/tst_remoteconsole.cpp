@@ -39,7 +39,6 @@
 #include <QTest>
 #include <QTreeWidget>
 
-#include <csignal>
 #include <memory>
 
 using namespace ssehub;
@@ -83,45 +82,27 @@ class Hub
 public:
     explicit Hub(const QString &dir)
         : m_dir(dir)
+        , m_hub(QStringLiteral(SSEHUB_BINARY), dir)
     {
     }
-    ~Hub() { kill(); }
 
     // auth: a token secret and the ACL above; otherwise everyone may do everything.
     bool start(quint16 port = 0, bool auth = true)
     {
-        m_process = std::make_unique<QProcess>();
-        m_process->setProcessEnvironment(hubEnvironment(m_dir));
-        m_process->setProcessChannelMode(QProcess::MergedChannels);
-        QStringList args {QStringLiteral("--headless"),
-                          QStringLiteral("--listen"),
-                          QStringLiteral("127.0.0.1:%1").arg(port),
-                          QStringLiteral("--data-dir"),
-                          QString(),
-                          QStringLiteral("--heartbeat"),
-                          QStringLiteral("2s")};
+        QStringList args {QStringLiteral("--listen"),    QStringLiteral("127.0.0.1:%1").arg(port),
+                          QStringLiteral("--data-dir"),  QString(),
+                          QStringLiteral("--heartbeat"), QStringLiteral("2s")};
         if (auth)
             args << QStringLiteral("--jwt-secret-file") << m_dir + QStringLiteral("/secret")
                  << QStringLiteral("--acl") << m_dir + QStringLiteral("/acl.json");
-        m_process->start(QStringLiteral(SSEHUB_BINARY), args);
-        if (!m_process->waitForStarted(5000))
-            return false;
-        m_port = waitForHubPort(*m_process);
-        return m_port != 0;
+        return m_hub.start(args);
     }
-    void kill()
-    {
-        if (m_process && m_process->state() != QProcess::NotRunning) {
-            ::kill(pid_t(m_process->processId()), SIGKILL);
-            m_process->waitForFinished(5000);
-        }
-    }
-    quint16 port() const { return m_port; }
+    void kill() { m_hub.kill(); }
+    quint16 port() const { return m_hub.port(); }
 
 private:
     QString m_dir;
-    std::unique_ptr<QProcess> m_process;
-    quint16 m_port = 0;
+    HeadlessHub m_hub;
 };
 
 // A console window attached to a server elsewhere, as `ssehub --connect` wires it (an engine

@@ -17,8 +17,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <cctype>
-#include <csignal>
 #include <memory>
 
 using namespace ssehub;
@@ -42,8 +40,7 @@ private:
     EngineLink::State attach(const char *cert, bool withCa, QString *message, int *rows = nullptr);
 
     QTemporaryDir m_dir;
-    QProcess m_hub;
-    quint16 m_port = 0;
+    HeadlessHub m_hub {QStringLiteral(SSEHUB_BINARY), m_dir.path()};
 };
 
 bool TestRemoteTls::openssl(const QStringList &args)
@@ -108,35 +105,16 @@ void TestRemoteTls::initTestCase()
         "units": {"operators": ["admin"], "displays": ["display"]}})");
     acl.close();
 
-    m_hub.setProcessEnvironment(hubEnvironment(m_dir.path()));
-    m_hub.setProcessChannelMode(QProcess::MergedChannels);
-    m_hub.start(QStringLiteral(SSEHUB_BINARY),
-                {QStringLiteral("--headless"), QStringLiteral("--listen"),
-                 QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), QString(),
-                 QStringLiteral("--tls-cert"), path("server.pem"), QStringLiteral("--tls-key"),
-                 path("server.key"), QStringLiteral("--tls-client-ca"), path("ca.pem"),
-                 QStringLiteral("--acl"), path("acl.json")});
-    QVERIFY(m_hub.waitForStarted(5000));
-    // "ssehub listening on https://127.0.0.1:PORT"
-    QByteArray out;
-    const QByteArray prefix = "listening on https://127.0.0.1:";
-    QTRY_VERIFY_WITH_TIMEOUT((out += m_hub.readAll(),
-                              out.contains(prefix) && out.indexOf('\n', out.indexOf(prefix)) > 0),
-                             15000);
-    const qsizetype at = out.indexOf(prefix) + prefix.size();
-    qsizetype end = at;
-    while (end < out.size() && std::isdigit(uchar(out.at(end))))
-        ++end;
-    m_port = quint16(out.mid(at, end - at).toUInt());
-    QVERIFY2(m_port != 0, out.constData());
+    QVERIFY(m_hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                         QStringLiteral("--data-dir"), QString(), QStringLiteral("--tls-cert"),
+                         path("server.pem"), QStringLiteral("--tls-key"), path("server.key"),
+                         QStringLiteral("--tls-client-ca"), path("ca.pem"), QStringLiteral("--acl"),
+                         path("acl.json")}));
 }
 
 void TestRemoteTls::cleanupTestCase()
 {
-    if (m_hub.state() != QProcess::NotRunning) {
-        ::kill(pid_t(m_hub.processId()), SIGTERM);
-        m_hub.waitForFinished(5000);
-    }
+    m_hub.kill();
 }
 
 EngineLink::State TestRemoteTls::attach(const char *cert, bool withCa, QString *message, int *rows)
@@ -144,7 +122,7 @@ EngineLink::State TestRemoteTls::attach(const char *cert, bool withCa, QString *
     EngineThread engine;
     auto window = std::make_unique<MainWindow>(&engine, EngineConfig());
     RemoteTarget target;
-    target.url = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(m_port));
+    target.url = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(m_hub.port()));
     if (withCa)
         target.caFile = path("ca.pem");
     target.clientCert = path(cert) + QStringLiteral(".pem");
