@@ -19,7 +19,8 @@ bool FeedDecoder::apply(const QByteArray &type, const QByteArray &data, const QB
 {
     if (type == "feed") {
         const QJsonObject o = QJsonDocument::fromJson(data).object();
-        m_feedId = bytesOf(o.value(key("feed")));
+        const QByteArray feed = bytesOf(o.value(key("feed")));
+        m_feedId = feed.size() <= 64 ? feed : QByteArray(); // ours are 32 hex digits
         return true;
     }
     if (type != "snapshot" && type != "delta" && type != "tail")
