@@ -1,0 +1,161 @@
+#pragma once
+// What the console's GUI tests share: a console window over a real engine thread (as main()
+// wires them), the tests' view of its rows, and small helpers. Included by the tst_console*
+// files; every helper is inline.
+#include "api/enginethread.h"
+#include "engine/engine.h"
+#include "mainwindow.h"
+#include "models/connectionsmodel.h"
+#include "models/logmodel.h"
+
+#include <QDir>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTest>
+#include <QUrl>
+
+#include <arpa/inet.h>
+#include <memory>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+namespace ssehub::test {
+
+inline Engine::Config baseConfig()
+{
+    Engine::Config config;
+    config.port = 0;
+    config.statsIntervalMs = 50;
+    config.dataDir.clear();
+    return config;
+}
+
+// A console window over an engine thread, as main() wires them.
+struct Console
+{
+    EngineThread engine;
+    std::unique_ptr<MainWindow> window;
+
+    bool start(const Engine::Config &config)
+    {
+        window = std::make_unique<MainWindow>(&engine, config);
+        if (!window->startEngine())
+            return false;
+        window->show();
+        return QTest::qWaitForWindowExposed(window.get());
+    }
+    ~Console()
+    {
+        window.reset();
+        engine.stop();
+    }
+    quint16 port() const { return engine.port(); }
+    ConnectionsModel *model() const { return window->connectionsModel(); }
+    int rowFor(const QString &client) const
+    {
+        for (int row = 0; row < model()->rowCount(); ++row) {
+            if (model()->rowAt(row).clientId == client)
+                return row;
+        }
+        return -1;
+    }
+    QString cell(const QString &client, int column) const
+    {
+        const int row = rowFor(client);
+        return row < 0 ? QString() : model()->index(row, column).data().toString();
+    }
+    quint64 eventsSent(const QString &client) const
+    {
+        const int row = rowFor(client);
+        return row < 0 ? 0 : model()->rowAt(row).eventsSent;
+    }
+    // Selects a client's stream in the Connections view, as a click would.
+    bool select(const QString &client)
+    {
+        auto *view = window->findChild<QTableView *>(QStringLiteral("connectionsView"));
+        auto *proxy = qobject_cast<QSortFilterProxyModel *>(view->model());
+        const int row = rowFor(client);
+        if (!view || !proxy || row < 0)
+            return false;
+        view->setCurrentIndex(proxy->mapFromSource(model()->index(row, 0)));
+        return true;
+    }
+    void click(const QString &button)
+    {
+        auto *b = window->findChild<QPushButton *>(button);
+        QVERIFY2(b, qPrintable(button));
+        QTest::mouseClick(b, Qt::LeftButton);
+    }
+};
+
+inline bool hasLogEntry(MainWindow *window, LogEntry::Kind kind, const QString &client)
+{
+    for (int row = 0; row < window->logModel()->rowCount(); ++row) {
+        const LogEntry &e = window->logModel()->entryAt(row);
+        if (e.kind == kind && e.clientId == client)
+            return true;
+    }
+    return false;
+}
+
+inline QByteArray clientPath(const QByteArray &client, const QByteArray &filter)
+{
+    return "/events?topic=" + QUrl::toPercentEncoding(QString::fromUtf8(filter))
+        + "&client_id=" + client;
+}
+
+// The server's end of a TCP connection in this process: the socket bound to serverPort whose
+// peer is clientPort on loopback; -1 if there is none.
+inline int serverSocketOf(quint16 serverPort, quint16 clientPort)
+{
+    const QDir fds(QStringLiteral("/proc/self/fd"));
+    for (const QString &name : fds.entryList(QDir::Files | QDir::System)) {
+        bool ok = false;
+        const int fd = name.toInt(&ok);
+        if (!ok)
+            continue;
+        sockaddr_in local {}, peer {};
+        socklen_t localLength = sizeof(local), peerLength = sizeof(peer);
+        if (::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &localLength) != 0
+            || ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLength) != 0
+            || local.sin_family != AF_INET || peer.sin_family != AF_INET)
+            continue;
+        if (ntohs(local.sin_port) == serverPort && ntohs(peer.sin_port) == clientPort)
+            return fd;
+    }
+    return -1;
+}
+
+// RFC 4180 fields of one CSV record (the tests' own reading, independent of the writer).
+inline QStringList csvFields(const QString &line)
+{
+    QStringList fields;
+    QString field;
+    bool quoted = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (quoted) {
+            if (c == QLatin1Char('"') && i + 1 < line.size()
+                && line.at(i + 1) == QLatin1Char('"')) {
+                field += QLatin1Char('"');
+                ++i;
+            } else if (c == QLatin1Char('"')) {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == QLatin1Char('"')) {
+            quoted = true;
+        } else if (c == QLatin1Char(',')) {
+            fields << field;
+            field.clear();
+        } else {
+            field += c;
+        }
+    }
+    fields << field;
+    return fields;
+}
+
+} // namespace ssehub::test
