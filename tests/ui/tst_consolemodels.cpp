@@ -1,9 +1,11 @@
 // The console's models without a window: diffs, filters, rates, exports.
 #include "engine/engine.h"
+#include "format.h"
 #include "hub/hub.h"
 #include "link/snapshotmerger.h"
 #include "models/connectionsmodel.h"
 #include "models/logmodel.h"
+#include "models/nodefiltermodel.h"
 #include "models/nodesmodel.h"
 #include "models/topicsmodel.h"
 #include "observe/logformat.h"
@@ -16,6 +18,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QTest>
 #include <QTimer>
 
@@ -83,6 +86,7 @@ private Q_SLOTS:
     void throughputRates();
     void csvAndJsonLines();
     void logQuery();
+    void naturalSort();
 };
 
 void TestConsoleModels::connectionsApplyDiffs()
@@ -558,6 +562,33 @@ void TestConsoleModels::logQuery()
         QVERIFY(LogEntry::kindFromName(LogEntry::kindName(K(k)), &parsed));
         QCOMPARE(parsed, K(k));
     }
+}
+
+void TestConsoleModels::naturalSort()
+{
+    auto less = [](const char *a, const char *b) {
+        return naturalCompare(QString::fromUtf8(a), QString::fromUtf8(b)) < 0;
+    };
+    QVERIFY(less("room2", "room10"));
+    QVERIFY(!less("room10", "room2"));
+    QVERIFY(less("sensor/9/data", "sensor/10/data"));
+    QVERIFY(less("Alpha", "beta")); // letters ignore case
+    QVERIFY(less("a01", "a2")); // 1 < 2, leading zeros aside
+    QVERIFY(less("a", "a1")); // a prefix first
+    QVERIFY(less("99999999999999999999", "100000000000000000000")); // beyond 64 bits
+    QCOMPARE(naturalCompare(u"x", u"x"), 0);
+    QVERIFY(naturalCompare(u"a1", u"a01") != 0); // different texts never tie
+
+    // The views' sort proxy uses it for text and keeps numbers numeric.
+    QStandardItemModel source;
+    for (const char *name : {"room10", "room2", "Room1"})
+        source.appendRow(new QStandardItem(QString::fromUtf8(name)));
+    NodeFilterModel proxy(Qt::UserRole + 7, nullptr);
+    proxy.setSourceModel(&source);
+    proxy.sort(0);
+    QCOMPARE(proxy.index(0, 0).data().toString(), QStringLiteral("Room1"));
+    QCOMPARE(proxy.index(1, 0).data().toString(), QStringLiteral("room2"));
+    QCOMPARE(proxy.index(2, 0).data().toString(), QStringLiteral("room10"));
 }
 
 QTEST_MAIN(TestConsoleModels)
