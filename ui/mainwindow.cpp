@@ -17,6 +17,7 @@
 #include "views/logview.h"
 #include "views/overviewview.h"
 #include "views/topicsview.h"
+#include "widgets/confirmation.h"
 #include "widgets/linkbanner.h"
 #include "widgets/throughputchart.h"
 
@@ -158,6 +159,7 @@ void MainWindow::buildActions()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
+    quit->setObjectName(QStringLiteral("quitAction"));
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *server = menuBar()->addMenu(tr("&Server"));
@@ -165,7 +167,7 @@ void MainWindow::buildActions()
     m_startStop->setObjectName(QStringLiteral("startStopAction"));
     connect(m_startStop, &QAction::triggered, this, [this] {
         if (m_controller->isRunning())
-            stopEngine();
+            askStop();
         else
             startEngine();
     });
@@ -198,11 +200,13 @@ void MainWindow::buildActions()
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    bar->addAction(m_startStop);
     bar->addAction(m_openDemo);
     bar->addAction(m_publish);
     bar->addAction(m_export);
     bar->addAction(m_settings);
+    // Stopping ends every stream: last, apart from the everyday actions.
+    bar->addSeparator();
+    bar->addAction(m_startStop);
 }
 
 void MainWindow::buildStatusBar()
@@ -329,7 +333,7 @@ void MainWindow::openSettings()
 {
     SettingsDialog dialog(m_config, this);
     if (dialog.exec() == QDialog::Accepted)
-        applyConfig(dialog.config());
+        askRestart([this, config = dialog.config()] { applyConfig(config); });
 }
 
 void MainWindow::reloadAccess()
@@ -414,12 +418,42 @@ void MainWindow::saveState() const
     m_topicsView->saveState(settings);
 }
 
+void MainWindow::quitWithoutAsking()
+{
+    m_quitConfirmed = true;
+    m_quitCause = QStringLiteral("signal");
+    close();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_controller->isRunning() && !m_controller->isStopping()) {
         // Quit drains like SIGTERM; the window goes once the streams were let go.
         event->ignore();
-        drainEngine(EngineThread::DrainReason::Shutdown, [this] { close(); });
+        if (const int open = openStreams(); open > 0 && !m_quitConfirmed) {
+            if (std::exchange(m_askingQuit, true))
+                return; // the question is open already
+            Confirmation::Request request;
+            request.kind = QStringLiteral("quit");
+            request.title = tr("Quit");
+            request.question = tr("Quit and close %n open stream(s)?", nullptr, open);
+            request.detail
+                = tr("The embedded server stops with the console. Each stream gets what is "
+                     "queued for it, then a shutdown notice with the retry time (at most %1 s); "
+                     "its client reconnects once a server listens here again.")
+                      .arg(QLocale().toString(double(m_config.drainMs) / 1000, 'g', 3));
+            request.acceptText = tr("Quit");
+            Confirmation::ask(
+                this, request, this,
+                [this](const QString &) {
+                    m_askingQuit = false;
+                    m_quitConfirmed = true;
+                    close();
+                },
+                [this] { m_askingQuit = false; });
+            return;
+        }
+        drainEngine(EngineThread::DrainReason::Shutdown, m_quitCause, [this] { close(); });
         return;
     }
     if (m_controller->isStopping())

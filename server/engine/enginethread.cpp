@@ -19,7 +19,7 @@ EngineThread::~EngineThread()
     stop();
 }
 
-bool EngineThread::start(const EngineConfig &config, QString *error)
+bool EngineThread::start(const EngineConfig &config, QString *error, const QString &cause)
 {
     if (m_engine)
         return true;
@@ -37,7 +37,7 @@ bool EngineThread::start(const EngineConfig &config, QString *error)
         context,
         [&] {
             auto candidate = std::make_unique<Engine>(config);
-            if (candidate->start(&startError))
+            if (candidate->start(&startError, cause))
                 engine = candidate.release();
             context->deleteLater();
         },
@@ -164,10 +164,12 @@ void EngineThread::request(std::function<R(Engine *)> fn, QObject *context,
     });
 }
 
-void EngineThread::kick(quint64 streamId, QObject *context, std::function<void(bool)> done)
+void EngineThread::kick(quint64 streamId, const QString &reason, QObject *context,
+                        std::function<void(bool)> done)
 {
-    request<bool>([streamId](Engine *e) { return e->hub() && e->hub()->kick(streamId); }, context,
-                  std::move(done));
+    request<bool>(
+        [streamId, reason](Engine *e) { return e->hub() && e->hub()->kick(streamId, reason); },
+        context, std::move(done));
 }
 
 void EngineThread::setClientPaused(const QString &clientId, bool paused, QObject *context,

@@ -196,7 +196,10 @@ public:
                                           bool replay, const Identity *requester = nullptr);
     HubResult<Client> acknowledge(const QString &clientId, quint64 eventId);
 
-    bool kick(quint64 connectionId);
+    // An operator ends a stream: it gets `event: disconnect` ({"reason": "kicked", "message":
+    // reason}) after what is queued for it, then closes (Kicked); the log's kick entry carries
+    // the reason (cleaned by cleanKickReason first). False when there is no such stream.
+    bool kick(quint64 connectionId, const QString &reason = {});
     void closeAll(CloseReason reason);
     // Shutdown: every stream gets `retry: retryMs` and `event: shutdown`; each is closed (with
     // reason, Shutdown or Restart) once its queue is empty, the rest after drainMs; then done is

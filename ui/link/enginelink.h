@@ -92,7 +92,9 @@ public:
     // Changes (nodeLinksChanged) arrive before the snapshot that reflects them.
     const QList<NodeLink> &nodeLinks() const { return m_nodeLinks; }
 
-    virtual void kick(const StreamRef &stream, QObject *context,
+    // Ends a stream; reason (may be empty; at most MaxKickReasonBytes) is what its client reads
+    // in `event: disconnect` and what the log's kick entry says. Failed for a reason refused.
+    virtual void kick(const StreamRef &stream, const QString &reason, QObject *context,
                       std::function<void(const LinkAnswer &)> done)
         = 0;
     // Pauses or resumes (without replay) every subscription of a client on that node.

@@ -1,5 +1,7 @@
 #include "locallink.h"
 
+#include "validation.h"
+
 #include <QPointer>
 
 namespace ssehub {
@@ -34,9 +36,9 @@ void LocalLink::updateStatus()
     setStatus(status);
 }
 
-bool LocalLink::start(const EngineConfig &config, QString *error)
+bool LocalLink::start(const EngineConfig &config, QString *error, const QString &cause)
 {
-    const bool ok = m_engine->isRunning() || m_engine->start(config, error);
+    const bool ok = m_engine->isRunning() || m_engine->start(config, error, cause);
     updateStatus();
     return ok;
 }
@@ -47,10 +49,11 @@ void LocalLink::stopNow()
     updateStatus();
 }
 
-void LocalLink::drainAndStop(EngineThread::DrainReason reason, std::function<void()> done)
+void LocalLink::drainAndStop(EngineThread::DrainReason reason, const QString &cause,
+                             std::function<void()> done)
 {
     QPointer<LocalLink> self(this);
-    m_engine->drainAndStop(reason, QStringLiteral("console"), [self, done] {
+    m_engine->drainAndStop(reason, cause, [self, done] {
         if (self)
             self->updateStatus();
         if (done)
@@ -58,10 +61,16 @@ void LocalLink::drainAndStop(EngineThread::DrainReason reason, std::function<voi
     });
 }
 
-void LocalLink::kick(const StreamRef &stream, QObject *context,
+void LocalLink::kick(const StreamRef &stream, const QString &reason, QObject *context,
                      std::function<void(const LinkAnswer &)> done)
 {
-    m_engine->kick(stream.id, context, [done](bool kicked) {
+    QString problem;
+    const QString clean = cleanKickReason(reason, &problem);
+    if (!problem.isEmpty()) {
+        done(LinkAnswer::failed(problem));
+        return;
+    }
+    m_engine->kick(stream.id, clean, context, [done](bool kicked) {
         done(kicked ? LinkAnswer::done() : LinkAnswer::notFound());
     });
 }

@@ -95,10 +95,15 @@ void RemoteLink::call(const QString &node, const QByteArray &method, const QStri
         Qt::QueuedConnection);
 }
 
-void RemoteLink::kick(const StreamRef &stream, QObject *context,
+void RemoteLink::kick(const StreamRef &stream, const QString &reason, QObject *context,
                       std::function<void(const LinkAnswer &)> done)
 {
-    call(stream.node, "DELETE", streamPath(stream.id), {}, context,
+    // The server cleans and bounds the reason (400 when too long), as the local engine does.
+    const QByteArray body = reason.isEmpty()
+        ? QByteArray()
+        : QJsonDocument(QJsonObject {{QStringLiteral("reason"), reason}})
+              .toJson(QJsonDocument::Compact);
+    call(stream.node, "DELETE", streamPath(stream.id), body, context,
          [done](const HttpAnswer &answer) {
              if (answer.status == 200)
                  done(LinkAnswer::done());

@@ -32,7 +32,7 @@ public:
     QString serverName() const override { return m_target.displayName(); }
     bool isRemote() const override { return true; }
 
-    void kick(const StreamRef &stream, QObject *context,
+    void kick(const StreamRef &stream, const QString &reason, QObject *context,
               std::function<void(const LinkAnswer &)> done) override;
     void setClientPaused(const QString &node, const QString &clientId, bool paused,
                          QObject *context, std::function<void(const LinkAnswer &)> done) override;
