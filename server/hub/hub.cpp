@@ -314,7 +314,7 @@ bool Hub::kick(quint64 connectionId, const QString &reason)
     entry.reason = reason;
     m_log->append(entry);
     // The client reads why before the end of the stream (after what was queued for it).
-    connection->writeControl(SseFrame::disconnect(QByteArrayLiteral("kicked"), reason.toUtf8()));
+    connection->writeLast(SseFrame::disconnect(QByteArrayLiteral("kicked"), reason.toUtf8()));
     connection->close(CloseReason::Kicked);
     return true;
 }

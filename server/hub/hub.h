@@ -308,6 +308,7 @@ private:
     QTimer m_heartbeat;
     QTimer m_sweeper;
     QString m_closeCause; // drain: who asked, for the close entries in the log
+    bool m_draining = false; // the shutdown notice went out: no events or pings after it
     qint64 m_nextSweep = 0;
     std::unique_ptr<SubscriptionStore> m_store;
     std::function<QString()> m_storeCheck;

@@ -1,12 +1,14 @@
-// An operator's kick with a reason (DELETE /streams/<id>, /connections/<id>): the reason in a
-// JSON body or the query, bounded and cleaned, read by the client in `event: disconnect` before
-// its stream ends and kept in the log's kick entry; errors as JSON. And the log's engine entries
-// (start, drain, stop) with who asked.
+// How the server ends streams on purpose. An operator's kick with a reason (DELETE /streams/<id>,
+// /connections/<id>): the reason in a JSON body or the query, bounded and cleaned, read by the
+// client in `event: disconnect` before its stream ends and kept in the log's kick entry; errors as
+// JSON. And the log's engine entries (start, drain, stop) with who asked; a drain ends even a full
+// queue as `server-shutdown`.
 #include "api/validation.h"
 #include "engine/engine.h"
 #include "httpclient.h"
 #include "hub/hub.h"
 #include "sseclient.h"
+#include "stream/ssestream.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void publishersCannotForgeADisconnect();
     void cleanKickReasonRules();
     void engineEntriesNameWhoAsked();
+    void drainEndsAFullQueueAsShutdown();
 
 private:
     // A stream of a client, and its id as the API names it.
@@ -281,6 +284,71 @@ void TestKickReason::engineEntriesNameWhoAsked()
     LogEntry::Kind parsed;
     QVERIFY(LogEntry::kindFromName(u"engine", &parsed));
     QCOMPARE(parsed, LogEntry::Kind::Engine);
+}
+
+// A stream whose queue is all but full when the drain begins: the shutdown notice must not push
+// it over --max-queue (that closed it as a slow consumer, dropping its data, and the log showed
+// no server-shutdown close); it gets its data, then the notice, and closes as server-shutdown.
+void TestKickReason::drainEndsAFullQueueAsShutdown()
+{
+    Engine::Config config;
+    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+    config.port = 0;
+    config.maxQueueBytes = 256 * 1024;
+    config.drainMs = 10000;
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    QVERIFY2(m_engine->start(&error), qPrintable(error));
+    SseClient slow;
+    const QByteArray id = openStream(&slow, "full");
+    QVERIFY(!id.isEmpty());
+    QTRY_VERIFY(slow.hasSession());
+    slow.setReading(false);
+    const SseStream *stream = m_engine->hub()->stream(id.toULongLong());
+    QVERIFY(stream);
+    // Fill the kernel's buffers, then the server's queue.
+    int sent = 0;
+    const QByteArray chunk = "\"" + QByteArray(8 * 1024, 'x') + "\"";
+    while (stream->bytesQueued() < 64 * 1024 && sent < 2000) {
+        QCOMPARE(publish(port(), "k", chunk).status, 200);
+        ++sent;
+    }
+    QVERIFY(stream->bytesQueued() > 0);
+    // One frame's overhead (id, envelope) from a probe; then exactly 8 bytes of room are left,
+    // fewer than the notice needs.
+    qint64 before = stream->bytesQueued();
+    QCOMPARE(publish(port(), "k", "\"probe\"").status, 200);
+    ++sent;
+    const qint64 overhead = stream->bytesQueued() - before - qint64(strlen("\"probe\""));
+    while (config.maxQueueBytes - stream->bytesQueued() > 16 * 1024) {
+        QCOMPARE(publish(port(), "k", chunk).status, 200);
+        ++sent;
+    }
+    const qint64 room = config.maxQueueBytes - stream->bytesQueued();
+    const qint64 payload = room - overhead - 8;
+    QVERIFY(payload > 2);
+    QCOMPARE(publish(port(), "k", "\"" + QByteArray(payload - 2, 'y') + "\"").status, 200);
+    ++sent;
+    // Less room than the notice (about 50 bytes) needs (an id may have grown by a digit).
+    const qint64 left = config.maxQueueBytes - stream->bytesQueued();
+    QVERIFY2(left > 0 && left < 40, qPrintable(QString::number(left)));
+    QCOMPARE(m_engine->hub()->streamCount(), 1); // still open, full
+
+    bool drained = false;
+    m_engine->drain([&drained] { drained = true; }, CloseReason::Shutdown,
+                    QStringLiteral("signal"));
+    slow.setReading(true);
+    QTRY_VERIFY_WITH_TIMEOUT(drained, 15000);
+    QTRY_VERIFY(!slow.isConnected());
+    QCOMPARE(slow.messages().size(), sent + 1); // every event, then the notice
+    QCOMPARE(slow.events().last().type, QByteArray("shutdown"));
+    int shutdownCloses = 0;
+    for (const LogEntry &e : m_engine->log()->entries()) {
+        QVERIFY2(e.kind != LogEntry::Kind::SlowConsumer, qPrintable(e.detail));
+        if (e.kind == LogEntry::Kind::Disconnect && e.reason == QLatin1String("server-shutdown"))
+            ++shutdownCloses;
+    }
+    QCOMPARE(shutdownCloses, 1);
 }
 
 QTEST_GUILESS_MAIN(TestKickReason)

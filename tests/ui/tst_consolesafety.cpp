@@ -220,7 +220,7 @@ void TestConsoleSafety::stopAsksNamingTheStreams()
              qPrintable(questionOf(ask)));
     answer(ask, false);
     QTRY_VERIFY(!confirmationOpen(c.window.get()));
-    QTest::qWait(200); // nothing may follow a cancel: a later marker shows it
+    // Nothing followed the cancel: the streams still get what is published (a later marker).
     QVERIFY(c.engine.isRunning());
     QCOMPARE(publish(c.port(), "t", "1").status, 200);
     QTRY_COMPARE(a.messages().size(), 1);
