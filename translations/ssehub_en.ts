@@ -427,6 +427,29 @@
     </message>
 </context>
 <context>
+    <name>ssehub::Confirmation</name>
+    <message>
+        <source>Reason (optional; the clients and the log see it):</source>
+        <translation>Reason (optional; the clients and the log see it):</translation>
+    </message>
+    <message>
+        <source>e.g. maintenance, misbehaving client</source>
+        <translation>e.g. maintenance, misbehaving client</translation>
+    </message>
+    <message>
+        <source>Don't ask again this session</source>
+        <translation>Don't ask again this session</translation>
+    </message>
+    <message>
+        <source>Too long: at most %1 bytes of UTF-8 (%2 now).</source>
+        <translation>Too long: at most %1 bytes of UTF-8 (%2 now).</translation>
+    </message>
+    <message>
+        <source>The reason holds characters that cannot be sent.</source>
+        <translation>The reason holds characters that cannot be sent.</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::ConnectDialog</name>
     <message>
         <source>Connect to server</source>
@@ -634,6 +657,62 @@
         <source>Stream %1 of client %2 on node %3</source>
         <translation>Stream %1 of client %2 on node %3</translation>
     </message>
+    <message>
+        <source>End the selected streams (asks first; Ctrl or Shift selects several)</source>
+        <translation>End the selected streams (asks first; Ctrl or Shift selects several)</translation>
+    </message>
+    <message>
+        <source>Disconnect streams</source>
+        <translation>Disconnect streams</translation>
+    </message>
+    <message>
+        <source>Disconnect stream %1 of client %2?</source>
+        <translation>Disconnect stream %1 of client %2?</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnect %n selected stream(s)?</source>
+        <translation><numerusform>Disconnect %n selected stream?</numerusform><numerusform>Disconnect %n selected streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>Each client reads the reason in an `event: disconnect`, then its stream ends. Browsers reconnect after their retry time; to keep a client away, pause its subscriptions or change the access rules.</source>
+        <translation>Each client reads the reason in an `event: disconnect`, then its stream ends. Browsers reconnect after their retry time; to keep a client away, pause its subscriptions or change the access rules.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnect %n stream(s)</source>
+        <translation><numerusform>Disconnect %n stream</numerusform><numerusform>Disconnect %n streams</numerusform></translation>
+    </message>
+    <message>
+        <source>Pause subscriptions</source>
+        <translation>Pause subscriptions</translation>
+    </message>
+    <message>
+        <source>Resume subscriptions</source>
+        <translation>Resume subscriptions</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pause the clients of %n selected stream(s)?</source>
+        <translation><numerusform>Pause the clients of %n selected stream?</numerusform><numerusform>Pause the clients of %n selected streams?</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Resume the clients of %n selected stream(s)?</source>
+        <translation><numerusform>Resume the clients of %n selected stream?</numerusform><numerusform>Resume the clients of %n selected streams?</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Every subscription of %n client(s) is paused: their streams stay open but receive no events until resumed.</source>
+        <translation><numerusform>Every subscription of %n client is paused: their streams stay open but receive no events until resumed.</numerusform><numerusform>Every subscription of %n clients is paused: their streams stay open but receive no events until resumed.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Every subscription of %n client(s) is active again; events published meanwhile are not replayed.</source>
+        <translation><numerusform>Every subscription of %n client is active again; events published meanwhile are not replayed.</numerusform><numerusform>Every subscription of %n clients is active again; events published meanwhile are not replayed.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Pause %n client(s)</source>
+        <translation><numerusform>Pause %n client</numerusform><numerusform>Pause %n clients</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Resume %n client(s)</source>
+        <translation><numerusform>Resume %n client</numerusform><numerusform>Resume %n clients</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ssehub::EngineController</name>
@@ -680,6 +759,26 @@
     <message>
         <source>Stream %1 not disconnected: %2</source>
         <translation>Stream %1 not disconnected: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stream(s) disconnected.</source>
+        <translation><numerusform>%n stream disconnected.</numerusform><numerusform>%n streams disconnected.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n had already ended.</source>
+        <translation><numerusform>%n had already ended.</numerusform><numerusform>%n had already ended.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not disconnected: %1</source>
+        <translation><numerusform>%n not disconnected: %1</numerusform><numerusform>%n not disconnected: %1</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Subscriptions of %n client(s) paused.</source>
+        <translation><numerusform>Subscriptions of %n client paused.</numerusform><numerusform>Subscriptions of %n clients paused.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Subscriptions of %n client(s) resumed.</source>
+        <translation><numerusform>Subscriptions of %n client resumed.</numerusform><numerusform>Subscriptions of %n clients resumed.</numerusform></translation>
     </message>
 </context>
 <context>
@@ -887,6 +986,10 @@
     <message>
         <source>Node</source>
         <translation>Node</translation>
+    </message>
+    <message>
+        <source>engine</source>
+        <translation>engine</translation>
     </message>
 </context>
 <context>
@@ -1179,6 +1282,46 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>connecting</source>
         <translation>connecting</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quit and close %n open stream(s)?</source>
+        <translation><numerusform>Quit and close %n open stream?</numerusform><numerusform>Quit and close %n open streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>The embedded server stops with the console. Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects once a server listens here again.</source>
+        <translation>The embedded server stops with the console. Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects once a server listens here again.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stop the server and close %n open stream(s)?</source>
+        <translation><numerusform>Stop the server and close %n open stream?</numerusform><numerusform>Stop the server and close %n open streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>Stop the server? No stream is open.</source>
+        <translation>Stop the server? No stream is open.</translation>
+    </message>
+    <message>
+        <source>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); new clients are refused until the server is started again.</source>
+        <translation>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); new clients are refused until the server is started again.</translation>
+    </message>
+    <message>
+        <source>Apply and restart</source>
+        <translation>Apply and restart</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restart the server with the new settings and close %n open stream(s)?</source>
+        <translation><numerusform>Restart the server with the new settings and close %n open stream?</numerusform><numerusform>Restart the server with the new settings and close %n open streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects to the restarted server.</source>
+        <translation>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects to the restarted server.</translation>
+    </message>
+    <message>
+        <source>The new settings were not applied; the server runs on unchanged.</source>
+        <translation>The new settings were not applied; the server runs on unchanged.</translation>
     </message>
 </context>
 <context>

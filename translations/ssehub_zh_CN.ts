@@ -427,6 +427,29 @@
     </message>
 </context>
 <context>
+    <name>ssehub::Confirmation</name>
+    <message>
+        <source>Reason (optional; the clients and the log see it):</source>
+        <translation>原因（可选；客户端和日志都会看到）：</translation>
+    </message>
+    <message>
+        <source>e.g. maintenance, misbehaving client</source>
+        <translation>例如：维护、客户端行为异常</translation>
+    </message>
+    <message>
+        <source>Don't ask again this session</source>
+        <translation>本次会话中不再询问</translation>
+    </message>
+    <message>
+        <source>Too long: at most %1 bytes of UTF-8 (%2 now).</source>
+        <translation>太长：最多 %1 字节 UTF-8（当前 %2 字节）。</translation>
+    </message>
+    <message>
+        <source>The reason holds characters that cannot be sent.</source>
+        <translation>原因中含有无法发送的字符。</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::ConnectDialog</name>
     <message>
         <source>Connect to server</source>
@@ -634,6 +657,62 @@
         <source>Stream %1 of client %2 on node %3</source>
         <translation>节点 %3 上客户端 %2 的流 %1</translation>
     </message>
+    <message>
+        <source>End the selected streams (asks first; Ctrl or Shift selects several)</source>
+        <translation>断开所选的流（会先确认；按住 Ctrl 或 Shift 可多选）</translation>
+    </message>
+    <message>
+        <source>Disconnect streams</source>
+        <translation>断开流</translation>
+    </message>
+    <message>
+        <source>Disconnect stream %1 of client %2?</source>
+        <translation>断开客户端 %2 的流 %1？</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnect %n selected stream(s)?</source>
+        <translation><numerusform>断开所选的 %n 个流？</numerusform></translation>
+    </message>
+    <message>
+        <source>Each client reads the reason in an `event: disconnect`, then its stream ends. Browsers reconnect after their retry time; to keep a client away, pause its subscriptions or change the access rules.</source>
+        <translation>每个客户端会在 `event: disconnect` 中读到原因，随后其流结束。浏览器会在重试间隔后重新连接；若要阻止客户端回来，请暂停其订阅或修改访问规则。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnect %n stream(s)</source>
+        <translation><numerusform>断开 %n 个流</numerusform></translation>
+    </message>
+    <message>
+        <source>Pause subscriptions</source>
+        <translation>暂停订阅</translation>
+    </message>
+    <message>
+        <source>Resume subscriptions</source>
+        <translation>恢复订阅</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pause the clients of %n selected stream(s)?</source>
+        <translation><numerusform>暂停所选 %n 个流的客户端？</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Resume the clients of %n selected stream(s)?</source>
+        <translation><numerusform>恢复所选 %n 个流的客户端？</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Every subscription of %n client(s) is paused: their streams stay open but receive no events until resumed.</source>
+        <translation><numerusform>%n 个客户端的所有订阅将被暂停：其流保持打开，但在恢复之前收不到事件。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Every subscription of %n client(s) is active again; events published meanwhile are not replayed.</source>
+        <translation><numerusform>%n 个客户端的所有订阅将重新生效；期间发布的事件不会重放。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Pause %n client(s)</source>
+        <translation><numerusform>暂停 %n 个客户端</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Resume %n client(s)</source>
+        <translation><numerusform>恢复 %n 个客户端</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ssehub::EngineController</name>
@@ -680,6 +759,26 @@
     <message>
         <source>Stream %1 not disconnected: %2</source>
         <translation>流 %1 未断开：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stream(s) disconnected.</source>
+        <translation><numerusform>已断开 %n 个流。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n had already ended.</source>
+        <translation><numerusform>%n 个已经结束。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not disconnected: %1</source>
+        <translation><numerusform>%n 个未能断开：%1</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Subscriptions of %n client(s) paused.</source>
+        <translation><numerusform>已暂停 %n 个客户端的订阅。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Subscriptions of %n client(s) resumed.</source>
+        <translation><numerusform>已恢复 %n 个客户端的订阅。</numerusform></translation>
     </message>
 </context>
 <context>
@@ -887,6 +986,10 @@
     <message>
         <source>Node</source>
         <translation>节点</translation>
+    </message>
+    <message>
+        <source>engine</source>
+        <translation>引擎</translation>
     </message>
 </context>
 <context>
@@ -1179,6 +1282,46 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>connecting</source>
         <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quit and close %n open stream(s)?</source>
+        <translation><numerusform>退出并关闭 %n 个打开的流？</numerusform></translation>
+    </message>
+    <message>
+        <source>The embedded server stops with the console. Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects once a server listens here again.</source>
+        <translation>内嵌服务器将随控制台一起停止。每个流先收到为其排队的数据，再收到带重试时间的关闭通知（最多 %1 秒）；此处重新有服务器监听后，客户端会重新连接。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stop the server and close %n open stream(s)?</source>
+        <translation><numerusform>停止服务器并关闭 %n 个打开的流？</numerusform></translation>
+    </message>
+    <message>
+        <source>Stop the server? No stream is open.</source>
+        <translation>停止服务器？当前没有打开的流。</translation>
+    </message>
+    <message>
+        <source>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); new clients are refused until the server is started again.</source>
+        <translation>每个流先收到为其排队的数据，再收到带重试时间的关闭通知（最多 %1 秒）；在服务器重新启动之前，新的客户端会被拒绝。</translation>
+    </message>
+    <message>
+        <source>Apply and restart</source>
+        <translation>应用并重启</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restart the server with the new settings and close %n open stream(s)?</source>
+        <translation><numerusform>使用新设置重启服务器并关闭 %n 个打开的流？</numerusform></translation>
+    </message>
+    <message>
+        <source>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects to the restarted server.</source>
+        <translation>每个流先收到为其排队的数据，再收到带重试时间的关闭通知（最多 %1 秒）；客户端随后会重新连接到重启后的服务器。</translation>
+    </message>
+    <message>
+        <source>The new settings were not applied; the server runs on unchanged.</source>
+        <translation>新设置未应用；服务器按原设置继续运行。</translation>
     </message>
 </context>
 <context>
