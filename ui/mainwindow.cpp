@@ -11,6 +11,7 @@
 #include "models/logmodel.h"
 #include "models/nodesmodel.h"
 #include "models/topicsmodel.h"
+#include "views/clientsview.h"
 #include "views/clusterview.h"
 #include "views/connectionsview.h"
 #include "views/healthview.h"
@@ -82,6 +83,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
 
     m_overview = new OverviewView(this);
     m_connectionsView = new ConnectionsView(m_connections, m_controller, this);
+    m_clientsView = new ClientsView(m_controller, this);
     m_topicsView = new TopicsView(m_topics, m_controller, this);
     connect(m_topicsView, &TopicsView::publishRequested, this, &MainWindow::openPublishDialog);
     m_healthView = new HealthView(m_connections, this);
@@ -96,6 +98,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_overview, tr("Overview"));
     m_tabs->addTab(m_connectionsView, tr("Connections"));
+    m_tabs->addTab(m_clientsView, tr("Clients"));
     m_tabs->addTab(m_topicsView, tr("Topics"));
     m_tabs->addTab(m_healthView, tr("Heartbeat"));
     m_tabs->addTab(m_chart, tr("Charts"));
@@ -370,10 +373,10 @@ QStringList MainWindow::saveViewImages(const QString &dir)
 {
     QStringList saved;
     const int current = m_tabs->currentIndex();
-    const QStringList names {QStringLiteral("overview"), QStringLiteral("connections"),
-                             QStringLiteral("topics"),   QStringLiteral("heartbeat"),
-                             QStringLiteral("charts"),   QStringLiteral("log"),
-                             QStringLiteral("cluster")};
+    const QStringList names {QStringLiteral("overview"),  QStringLiteral("connections"),
+                             QStringLiteral("clients"),   QStringLiteral("topics"),
+                             QStringLiteral("heartbeat"), QStringLiteral("charts"),
+                             QStringLiteral("log"),       QStringLiteral("cluster")};
     for (int i = 0; i < m_tabs->count() && i < names.size(); ++i) {
         m_tabs->setCurrentIndex(i);
         QApplication::processEvents();
@@ -399,6 +402,7 @@ void MainWindow::restoreState()
     m_healthView->restoreState(settings);
     m_logView->restoreState(settings);
     m_topicsView->restoreState(settings);
+    m_clientsView->restoreState(settings);
 }
 
 void MainWindow::saveState() const
@@ -412,6 +416,7 @@ void MainWindow::saveState() const
     m_healthView->saveState(settings);
     m_logView->saveState(settings);
     m_topicsView->saveState(settings);
+    m_clientsView->saveState(settings);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
