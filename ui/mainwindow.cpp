@@ -27,6 +27,7 @@
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QLabel>
 #include <QLocale>
@@ -37,6 +38,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -380,6 +382,13 @@ QStringList MainWindow::saveViewImages(const QString &dir)
     for (int i = 0; i < m_tabs->count() && i < names.size(); ++i) {
         m_tabs->setCurrentIndex(i);
         QApplication::processEvents();
+        if (m_tabs->currentWidget() == m_clientsView) {
+            // Its page is asked for when it is shown: the picture waits for it (2 s at most).
+            QEventLoop wait;
+            QTimer::singleShot(2000, &wait, &QEventLoop::quit);
+            connect(m_clientsView, &ClientsView::refreshed, &wait, &QEventLoop::quit);
+            wait.exec();
+        }
         const QString path = QDir(dir).filePath(names[i] + QStringLiteral(".png"));
         if (grab().save(path))
             saved << path;

@@ -85,6 +85,7 @@ private Q_SLOTS:
     void badParameters_data();
     void badParameters();
     void manyClients();
+    void pageJsonRoundTripAndHostileAnswers();
 
 private:
     void start(const Engine::Config &config = baseConfig());
@@ -105,7 +106,8 @@ void TestClients::start(const Engine::Config &config)
 
 QJsonObject TestClients::list(const QByteArray &query)
 {
-    const HttpResponse r = request(port(), "GET", "/clients" + (query.isEmpty() ? "" : "?" + query));
+    const HttpResponse r
+        = request(port(), "GET", "/clients" + (query.isEmpty() ? "" : "?" + query));
     if (r.status != 200)
         qWarning() << "GET /clients?" << query << "->" << r.status << r.body;
     return r.status == 200 ? r.json() : QJsonObject();
@@ -136,10 +138,12 @@ void TestClients::adminOnly()
     const HttpResponse none = request(port(), "GET", "/clients");
     QCOMPARE(none.status, 401);
     QVERIFY(none.json().value(QLatin1String("error")).isString());
-    const HttpResponse sensor = request(port(), "GET", "/clients", {}, {},
-                                        bearer(QStringLiteral("dev-1"), {QStringLiteral("sensor")}));
+    const HttpResponse sensor
+        = request(port(), "GET", "/clients", {}, {},
+                  bearer(QStringLiteral("dev-1"), {QStringLiteral("sensor")}));
     QCOMPARE(sensor.status, 403);
-    QVERIFY(sensor.json().value(QLatin1String("error")).toString().contains(QLatin1String("admin")));
+    QVERIFY(
+        sensor.json().value(QLatin1String("error")).toString().contains(QLatin1String("admin")));
     const HttpResponse admin
         = request(port(), "GET", "/clients", {}, {}, bearer(QStringLiteral("ops"), {}));
     QCOMPARE(admin.status, 200);
@@ -155,17 +159,18 @@ void TestClients::listsOnlineOfflineStoredAnonymous()
 {
     start();
     // Stored and offline: subscribed through the API, one subscription paused, a cursor.
-    QCOMPARE(request(port(), "POST", "/subscribe",
-                     R"({"client_id":"stored-1","topics":["alerts/#","news/+"],"ttl_seconds":3600})")
-                 .status,
-             200);
+    QCOMPARE(
+        request(port(), "POST", "/subscribe",
+                R"({"client_id":"stored-1","topics":["alerts/#","news/+"],"ttl_seconds":3600})")
+            .status,
+        200);
     QCOMPARE(request(port(), "PATCH", "/subscriptions/stored-1",
                      R"({"topics":["news/+"],"state":"paused"})")
                  .status,
              200);
-    QCOMPARE(request(port(), "POST", "/ack", R"({"client_id":"stored-1","last_event_id":"7"})")
-                 .status,
-             200);
+    QCOMPARE(
+        request(port(), "POST", "/ack", R"({"client_id":"stored-1","last_event_id":"7"})").status,
+        200);
     // Online, named, with two streams; and an anonymous one.
     SseClient a, b, anonymous;
     a.open(port(), "/events?topic=live/1&client_id=live-2");
@@ -353,6 +358,48 @@ void TestClients::manyClients()
     QCOMPARE(searched.value(QLatin1String("matching")).toInt(), 11); // c9999, c99990..c99999
     qInfo() << "two pages of 100,000 clients in" << timer.elapsed() << "ms";
     QVERIFY(timer.elapsed() < 5000);
+}
+
+void TestClients::pageJsonRoundTripAndHostileAnswers()
+{
+    // What a console attached over HTTP reads back is what the engine wrote.
+    start();
+    subscribe(QStringLiteral("r1"), {"a/#", "b"});
+    QVERIFY(m_engine->hub()->acknowledge(QStringLiteral("r1"), 12).ok());
+    const ClientPage page = m_engine->listClients(ClientQuery());
+    ClientPage back;
+    QVERIFY(ClientPage::fromJson(page.toJson(), &back));
+    QCOMPARE(back.known, 1);
+    QCOMPARE(back.clients.size(), 1);
+    const ClientInfo &c = back.clients.first();
+    QCOMPARE(c.id, QStringLiteral("r1"));
+    QVERIFY(c.stored && c.hasAck);
+    QCOMPARE(c.acked, QByteArray("12"));
+    QCOMPARE(c.subscriptions.size(), 2);
+    QCOMPARE(c.subscriptions.at(1).filter, QByteArray("b"));
+    QCOMPARE(c.subscriptions.at(1).state, QStringLiteral("active"));
+    QCOMPARE(c.subscriptions.at(1).createdAt, page.clients.first().subscriptions.at(1).createdAt);
+    QCOMPARE(back.nextOffset, -1);
+
+    // Not a page: refused, never half read.
+    ClientPage hostile;
+    QVERIFY(!ClientPage::fromJson(QJsonObject(), &hostile));
+    QVERIFY(!ClientPage::fromJson(QJsonDocument::fromJson(R"({"known":1,"matching":1,
+        "clients":[{"client_id":""}]})")
+                                      .object(),
+                                  &hostile));
+    QVERIFY(!ClientPage::fromJson(QJsonDocument::fromJson(R"({"known":1,"matching":1,
+        "clients":[{"client_id":"x","subscriptions":[{"state":"active"}]}]})")
+                                      .object(),
+                                  &hostile));
+    // Values out of range are bounded.
+    QVERIFY(ClientPage::fromJson(QJsonDocument::fromJson(R"({"known":-5,"matching":1e300,
+        "clients":[{"client_id":"x","streams":-3,"last_seen":-1}]})")
+                                     .object(),
+                                 &hostile));
+    QCOMPARE(hostile.known, 0);
+    QCOMPARE(hostile.clients.first().streams, 0);
+    QCOMPARE(hostile.clients.first().lastSeenMs, 0);
 }
 
 QTEST_GUILESS_MAIN(TestClients)

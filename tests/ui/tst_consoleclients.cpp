@@ -4,23 +4,32 @@
 #include "engine/engine.h"
 #include "httpclient.h"
 #include "hub/hub.h"
+#include "hubprocess.h"
+#include "link/remotetarget.h"
 #include "models/clientsmodel.h"
 #include "sseclient.h"
+#include "tokens.h"
 #include "views/clientsview.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
+#include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QToolButton>
+#include <QTranslator>
 #include <QTreeWidget>
 
 using namespace ssehub;
@@ -52,11 +61,13 @@ class TestConsoleClients : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void offlinePausedClientResumedFromClientsView();
     void searchAndPresenceFilter();
     void deleteAndExpireAskFirst();
     void selectionFollowsTheClientAcrossRefreshes();
     void connectionsStateShowsPaused();
+    void attachedConsoleActsOnAnOfflineClient();
 
 private:
     // The Clients tab, shown (it refreshes only while shown).
@@ -112,6 +123,19 @@ private:
     }
 };
 
+void TestConsoleClients::initTestCase()
+{
+    // Settings go to a throw-away place, never to the developer's own.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_consoleclients"));
+    QSettings().clear();
+    // As the app does for an English locale: English plural forms.
+    static QTranslator english;
+    QVERIFY(english.load(QStringLiteral(":/i18n/ssehub_en.qm")));
+    QCoreApplication::installTranslator(&english);
+}
+
 void TestConsoleClients::offlinePausedClientResumedFromClientsView()
 {
     Console c;
@@ -121,9 +145,9 @@ void TestConsoleClients::offlinePausedClientResumedFromClientsView()
                      R"({"client_id":"night-shift","topics":["alerts/#"]})")
                  .status,
              200);
-    QCOMPARE(request(c.port(), "PATCH", "/subscriptions/night-shift", R"({"state":"paused"})")
-                 .status,
-             200);
+    QCOMPARE(
+        request(c.port(), "PATCH", "/subscriptions/night-shift", R"({"state":"paused"})").status,
+        200);
 
     ClientsView *view = showClients(c);
     QVERIFY(view);
@@ -146,7 +170,8 @@ void TestConsoleClients::offlinePausedClientResumedFromClientsView()
                 ->text()
                 .contains(QLatin1String("offline")));
     QVERIFY(selectSubscription(view, QStringLiteral("alerts/#")));
-    QVERIFY(!view->findChild<QToolButton *>(QStringLiteral("subscriptionPauseButton"))->isEnabled());
+    QVERIFY(
+        !view->findChild<QToolButton *>(QStringLiteral("subscriptionPauseButton"))->isEnabled());
     press(view, QStringLiteral("subscriptionResumeButton"));
     QTRY_VERIFY(c.window->statusBar()->currentMessage().contains(QLatin1String("resumed")));
     QTRY_COMPARE(subscriptionState(view, QStringLiteral("alerts/#")), QStringLiteral("active"));
@@ -293,7 +318,8 @@ void TestConsoleClients::selectionFollowsTheClientAcrossRefreshes()
     QCOMPARE(request(c.port(), "DELETE", "/unsubscribe?client_id=m5&topic=x").status, 200);
     // An offline named client without subscriptions stays known; a search that leaves it out
     // leaves nothing selected.
-    QTRY_VERIFY(cell(view, QStringLiteral("m5"), ClientsModel::Subscriptions) == QLatin1String("0"));
+    QTRY_VERIFY(cell(view, QStringLiteral("m5"), ClientsModel::Subscriptions)
+                == QLatin1String("0"));
     QCOMPARE(view->selectedClient(), QStringLiteral("m5"));
     auto *search = view->findChild<QLineEdit *>(QStringLiteral("clientsSearch"));
     QTest::keyClicks(search, QStringLiteral("b2"));
@@ -309,16 +335,84 @@ void TestConsoleClients::connectionsStateShowsPaused()
     SseClient sleepy;
     sleepy.open(c.port(), clientPath("sleepy", "news/#"));
     QTRY_COMPARE(c.model()->rowCount(), 1);
-    QTRY_COMPARE(c.cell(QStringLiteral("sleepy"), ConnectionsModel::State),
-                 QStringLiteral("live"));
+    QTRY_COMPARE(c.cell(QStringLiteral("sleepy"), ConnectionsModel::State), QStringLiteral("live"));
     QCOMPARE(request(c.port(), "PATCH", "/subscriptions/sleepy", R"({"state":"paused"})").status,
              200);
     QTRY_COMPARE(c.cell(QStringLiteral("sleepy"), ConnectionsModel::State),
                  QStringLiteral("paused"));
     QCOMPARE(request(c.port(), "PATCH", "/subscriptions/sleepy", R"({"state":"active"})").status,
              200);
-    QTRY_COMPARE(c.cell(QStringLiteral("sleepy"), ConnectionsModel::State),
-                 QStringLiteral("live"));
+    QTRY_COMPARE(c.cell(QStringLiteral("sleepy"), ConnectionsModel::State), QStringLiteral("live"));
+}
+
+void TestConsoleClients::attachedConsoleActsOnAnOfflineClient()
+{
+    // `ssehub --headless` with access control in another process; the console attached with an
+    // admin token: GET /clients, PATCH /subscriptions and DELETE /unsubscribe.
+    QTemporaryDir dir;
+    const QByteArray secret = "clients-view-secret-0123456789abcdefgh";
+    auto write = [&](const QString &name, const QByteArray &bytes) {
+        QFile file(dir.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+    };
+    const QByteArray adminToken = makeToken(
+        QJsonObject {{QStringLiteral("sub"), QStringLiteral("ops")},
+                     {QStringLiteral("roles"), QJsonArray {QStringLiteral("admin")}},
+                     {QStringLiteral("exp"), double(QDateTime::currentSecsSinceEpoch() + 3600)}},
+        secret);
+    QVERIFY(write(QStringLiteral("secret"), secret));
+    QVERIFY(write(QStringLiteral("admin.token"), adminToken));
+    QVERIFY(write(QStringLiteral("acl.json"), R"({"anonymous": null, "roles": {"admin":
+        {"subscribe": ["#"], "publish": ["#"], "admin": true}}})"));
+    HeadlessHub hub(QStringLiteral(SSEHUB_BINARY), dir.path());
+    QVERIFY(hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                       QStringLiteral("--data-dir"), QString(), QStringLiteral("--jwt-secret-file"),
+                       dir.filePath(QStringLiteral("secret")), QStringLiteral("--acl"),
+                       dir.filePath(QStringLiteral("acl.json"))}));
+    const QList<QPair<QByteArray, QByteArray>> admin {{"Authorization", "Bearer " + adminToken}};
+    QCOMPARE(request(hub.port(), "POST", "/subscribe",
+                     R"({"client_id":"remote-1","topics":["sensor/a","sensor/b"]})",
+                     "application/json", admin)
+                 .status,
+             200);
+    QCOMPARE(request(hub.port(), "PATCH", "/subscriptions/remote-1",
+                     R"({"topics":["sensor/a"],"state":"paused"})", "application/json", admin)
+                 .status,
+             200);
+
+    EngineThread engine;
+    MainWindow window(&engine, EngineConfig());
+    RemoteTarget target;
+    target.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(hub.port()));
+    target.tokenFile = dir.filePath(QStringLiteral("admin.token"));
+    QVERIFY(window.attach(target));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *view = window.findChild<ClientsView *>(QStringLiteral("clientsPage"));
+    window.findChild<QTabWidget *>(QStringLiteral("views"))->setCurrentWidget(view);
+    QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowOf(QStringLiteral("remote-1")) >= 0, 10000);
+    QCOMPARE(cell(view, QStringLiteral("remote-1"), ClientsModel::Subscriptions),
+             QStringLiteral("2 (1 paused)"));
+    QVERIFY(selectClient(view, QStringLiteral("remote-1")));
+    QVERIFY(selectSubscription(view, QStringLiteral("sensor/a")));
+    press(view, QStringLiteral("subscriptionResumeButton"));
+    QTRY_COMPARE(subscriptionState(view, QStringLiteral("sensor/a")), QStringLiteral("active"));
+
+    QVERIFY(selectSubscription(view, QStringLiteral("sensor/b")));
+    answerNextBox(QMessageBox::Yes);
+    press(view, QStringLiteral("subscriptionExpireButton"));
+    QTRY_COMPARE_WITH_TIMEOUT(subscriptionState(view, QStringLiteral("sensor/b")),
+                              QStringLiteral("expired"), 10000);
+    QVERIFY(selectSubscription(view, QStringLiteral("sensor/b")));
+    answerNextBox(QMessageBox::Yes);
+    press(view, QStringLiteral("subscriptionDeleteButton"));
+    QTRY_COMPARE(subscriptionState(view, QStringLiteral("sensor/b")), QString());
+    const HttpResponse left = request(hub.port(), "GET", "/subscriptions/remote-1", {}, {}, admin);
+    QCOMPARE(left.status, 200);
+    const QJsonArray subs = left.json().value(QLatin1String("subscriptions")).toArray();
+    QCOMPARE(subs.size(), 1);
+    QCOMPARE(subs.at(0).toObject().value(QLatin1String("state")).toString(),
+             QStringLiteral("active"));
 }
 
 QTEST_MAIN(TestConsoleClients)
