@@ -632,6 +632,18 @@
         <source>Delete</source>
         <translation>Delete</translation>
     </message>
+    <message>
+        <source>Pause all subscriptions</source>
+        <translation>Pause all subscriptions</translation>
+    </message>
+    <message>
+        <source>Resume all subscriptions</source>
+        <translation>Resume all subscriptions</translation>
+    </message>
+    <message>
+        <source>Copy client id</source>
+        <translation>Copy client id</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClusterView</name>

@@ -632,6 +632,18 @@
         <source>Delete</source>
         <translation>删除</translation>
     </message>
+    <message>
+        <source>Pause all subscriptions</source>
+        <translation>暂停全部订阅</translation>
+    </message>
+    <message>
+        <source>Resume all subscriptions</source>
+        <translation>恢复全部订阅</translation>
+    </message>
+    <message>
+        <source>Copy client id</source>
+        <translation>复制客户端 ID</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClusterView</name>

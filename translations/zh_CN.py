@@ -427,4 +427,7 @@ ZH = {
 'Subscription %1 of %2 resumed.': '%2 的订阅 %1 已恢复。',
 'Subscription %1 of %2 expired.': '%2 的订阅 %1 已过期。',
 'Subscription %1 of %2 deleted.': '%2 的订阅 %1 已删除。',
+'Pause all subscriptions': '暂停全部订阅',
+'Resume all subscriptions': '恢复全部订阅',
+'Copy client id': '复制客户端 ID',
 }

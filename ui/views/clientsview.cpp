@@ -6,7 +6,9 @@
 #include "widgets/tables.h"
 
 #include <QAction>
+#include <QClipboard>
 #include <QComboBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -102,6 +104,32 @@ ClientsView::ClientsView(EngineController *controller, QWidget *parent)
     setColumnWidths(m_view, {24, 9, 8, 22, 16, 19, 12, 10});
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ClientsView::selectedChanged);
+    // The client's row: every subscription at once, and its id.
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto addClientAction = [&](const QString &text, const QString &name, auto slot) {
+        auto *a = new QAction(text, m_view);
+        a->setObjectName(name);
+        connect(a, &QAction::triggered, this, slot);
+        m_view->addAction(a);
+    };
+    addClientAction(tr("Pause all subscriptions"), QStringLiteral("clientPauseAllAction"), [this] {
+        if (!m_selectedId.isEmpty())
+            m_controller->setClientPaused({}, m_selectedId, true);
+    });
+    addClientAction(tr("Resume all subscriptions"), QStringLiteral("clientResumeAllAction"),
+                    [this] {
+                        if (!m_selectedId.isEmpty())
+                            m_controller->setClientPaused({}, m_selectedId, false);
+                    });
+    addClientAction(tr("Copy client id"), QStringLiteral("clientCopyIdAction"), [this] {
+        if (!m_selectedId.isEmpty())
+            QGuiApplication::clipboard()->setText(m_selectedId);
+    });
+    // Whatever the operator did (here or in another view) shows at once, not at the next tick.
+    connect(m_controller, &EngineController::reported, this, [this] {
+        if (isVisible())
+            refresh();
+    });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         // The selection model is cleared by a reset: ours is put back by applyPage.
         if (!m_applying)
@@ -394,7 +422,8 @@ void ClientsView::act(SubscriptionAction action)
         return;
     if (!confirm(action, clientId, filter))
         return;
-    m_controller->changeSubscription(clientId, filter, action, this, [this](bool) { refresh(); });
+    // The outcome is reported(), which refreshes the page.
+    m_controller->changeSubscription(clientId, filter, action, this, {});
 }
 
 void ClientsView::restoreState(const QSettings &settings)
