@@ -106,8 +106,8 @@ void TestClients::start(const Engine::Config &config)
 
 QJsonObject TestClients::list(const QByteArray &query)
 {
-    const HttpResponse r
-        = request(port(), "GET", "/clients" + (query.isEmpty() ? "" : "?" + query));
+    const QByteArray path = query.isEmpty() ? QByteArray("/clients") : "/clients?" + query;
+    const HttpResponse r = request(port(), "GET", path);
     if (r.status != 200)
         qWarning() << "GET /clients?" << query << "->" << r.status << r.body;
     return r.status == 200 ? r.json() : QJsonObject();
