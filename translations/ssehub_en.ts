@@ -629,20 +629,28 @@
         <translation>Delete subscription</translation>
     </message>
     <message>
-        <source>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</source>
-        <translation>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</translation>
-    </message>
-    <message>
-        <source>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</source>
-        <translation>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</translation>
-    </message>
-    <message>
         <source>Expire</source>
         <translation>Expire</translation>
     </message>
     <message>
         <source>Delete</source>
         <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Expire subscription %1 of client %2 now?</source>
+        <translation>Expire subscription %1 of client %2 now?</translation>
+    </message>
+    <message>
+        <source>Its streams stop receiving it; it can be renewed within the grace period.</source>
+        <translation>Its streams stop receiving it; it can be renewed within the grace period.</translation>
+    </message>
+    <message>
+        <source>Delete subscription %1 of client %2?</source>
+        <translation>Delete subscription %1 of client %2?</translation>
+    </message>
+    <message>
+        <source>Its streams stop receiving it at once, and it is gone for good.</source>
+        <translation>Its streams stop receiving it at once, and it is gone for good.</translation>
     </message>
 </context>
 <context>

@@ -629,20 +629,28 @@
         <translation>删除订阅</translation>
     </message>
     <message>
-        <source>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</source>
-        <translation>立即使客户端 %2 的订阅 %1 过期？其流将不再收到该订阅的事件；宽限期内可以续订。</translation>
-    </message>
-    <message>
-        <source>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</source>
-        <translation>删除客户端 %2 的订阅 %1？其流立即不再收到该订阅的事件，且无法恢复。</translation>
-    </message>
-    <message>
         <source>Expire</source>
         <translation>使过期</translation>
     </message>
     <message>
         <source>Delete</source>
         <translation>删除</translation>
+    </message>
+    <message>
+        <source>Expire subscription %1 of client %2 now?</source>
+        <translation>立即使客户端 %2 的订阅 %1 过期？</translation>
+    </message>
+    <message>
+        <source>Its streams stop receiving it; it can be renewed within the grace period.</source>
+        <translation>其流将不再收到该订阅的事件；宽限期内可以续订。</translation>
+    </message>
+    <message>
+        <source>Delete subscription %1 of client %2?</source>
+        <translation>删除客户端 %2 的订阅 %1？</translation>
+    </message>
+    <message>
+        <source>Its streams stop receiving it at once, and it is gone for good.</source>
+        <translation>其流立即不再收到该订阅的事件，且无法恢复。</translation>
     </message>
 </context>
 <context>

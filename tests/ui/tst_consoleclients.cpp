@@ -10,6 +10,7 @@
 #include "sseclient.h"
 #include "tokens.h"
 #include "views/clientsview.h"
+#include "widgets/confirmation.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -19,7 +20,7 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -37,21 +38,33 @@ using namespace ssehub::test;
 
 namespace {
 
-// Answers the next message box (a confirmation) with `button` once it is shown.
-void answerNextBox(QMessageBox::StandardButton button, QString *text = nullptr)
+// The open confirmation of the window (visible, not yet answered), within five seconds.
+Confirmation *waitForConfirmation(QWidget *window)
 {
-    auto *poll = new QTimer(qApp);
-    poll->setInterval(20);
-    QObject::connect(poll, &QTimer::timeout, poll, [poll, button, text] {
-        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        if (!box || !box->isVisible())
-            return;
-        if (text)
-            *text = box->text();
-        box->button(button)->click();
-        poll->deleteLater();
-    });
-    poll->start();
+    Confirmation *found = nullptr;
+    QTest::qWaitFor(
+        [&] {
+            for (Confirmation *dialog : window->findChildren<Confirmation *>()) {
+                if (dialog->isVisible())
+                    found = dialog;
+            }
+            return found != nullptr;
+        },
+        5000);
+    return found;
+}
+
+// Answers the window's open confirmation; returns its question ("" when none was open).
+QString answerConfirmation(QWidget *window, bool accept)
+{
+    Confirmation *dialog = waitForConfirmation(window);
+    if (!dialog)
+        return {};
+    const QString question = dialog->findChild<QLabel *>(QStringLiteral("confirmQuestion"))->text();
+    QTest::mouseClick(dialog->findChild<QPushButton *>(accept ? QStringLiteral("confirmAccept")
+                                                              : QStringLiteral("confirmCancel")),
+                      Qt::LeftButton);
+    return question;
 }
 
 } // namespace
@@ -251,17 +264,17 @@ void TestConsoleClients::deleteAndExpireAskFirst()
     QTRY_VERIFY(selectSubscription(view, QStringLiteral("b/2")));
 
     // Cancelled: nothing changes.
-    QString asked;
-    answerNextBox(QMessageBox::Cancel, &asked);
     press(view, QStringLiteral("subscriptionDeleteButton"));
-    QVERIFY(asked.contains(QLatin1String("b/2")) && asked.contains(QLatin1String("old-tablet")));
-    QCOMPARE(c.engine.isRunning(), true);
+    QString asked = answerConfirmation(c.window.get(), false);
+    QVERIFY2(asked.contains(QLatin1String("b/2")) && asked.contains(QLatin1String("old-tablet")),
+             qPrintable(asked));
     HttpResponse r = request(c.port(), "GET", "/subscriptions/old-tablet");
     QCOMPARE(r.json().value(QLatin1String("subscriptions")).toArray().size(), 2);
 
     // Accepted: the subscription is gone, for the API too.
-    answerNextBox(QMessageBox::Yes);
+    QVERIFY(selectSubscription(view, QStringLiteral("b/2")));
     press(view, QStringLiteral("subscriptionDeleteButton"));
+    QVERIFY(!answerConfirmation(c.window.get(), true).isEmpty());
     QTRY_VERIFY(c.window->statusBar()->currentMessage().contains(QLatin1String("deleted")));
     r = request(c.port(), "GET", "/subscriptions/old-tablet");
     const QJsonArray left = r.json().value(QLatin1String("subscriptions")).toArray();
@@ -272,9 +285,9 @@ void TestConsoleClients::deleteAndExpireAskFirst()
 
     // Expire: asked too, then expired at once (and no longer expirable).
     QVERIFY(selectSubscription(view, QStringLiteral("a/1")));
-    answerNextBox(QMessageBox::Yes, &asked);
     press(view, QStringLiteral("subscriptionExpireButton"));
-    QVERIFY(asked.contains(QLatin1String("a/1")));
+    asked = answerConfirmation(c.window.get(), true);
+    QVERIFY2(asked.contains(QLatin1String("a/1")), qPrintable(asked));
     QTRY_COMPARE(subscriptionState(view, QStringLiteral("a/1")), QStringLiteral("expired"));
     r = request(c.port(), "GET", "/subscriptions/old-tablet");
     QCOMPARE(r.json()
@@ -399,13 +412,13 @@ void TestConsoleClients::attachedConsoleActsOnAnOfflineClient()
     QTRY_COMPARE(subscriptionState(view, QStringLiteral("sensor/a")), QStringLiteral("active"));
 
     QVERIFY(selectSubscription(view, QStringLiteral("sensor/b")));
-    answerNextBox(QMessageBox::Yes);
     press(view, QStringLiteral("subscriptionExpireButton"));
+    QVERIFY(!answerConfirmation(&window, true).isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(subscriptionState(view, QStringLiteral("sensor/b")),
                               QStringLiteral("expired"), 10000);
     QVERIFY(selectSubscription(view, QStringLiteral("sensor/b")));
-    answerNextBox(QMessageBox::Yes);
     press(view, QStringLiteral("subscriptionDeleteButton"));
+    QVERIFY(!answerConfirmation(&window, true).isEmpty());
     QTRY_COMPARE(subscriptionState(view, QStringLiteral("sensor/b")), QString());
     const HttpResponse left = request(hub.port(), "GET", "/subscriptions/remote-1", {}, {}, admin);
     QCOMPARE(left.status, 200);

@@ -3,6 +3,7 @@
 #include "enginecontroller.h"
 #include "format.h"
 #include "models/clientsmodel.h"
+#include "widgets/confirmation.h"
 #include "widgets/tables.h"
 
 #include <QAction>
@@ -13,7 +14,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -390,40 +390,38 @@ void ClientsView::updateActions()
     m_delete->setEnabled(item != nullptr);
 }
 
-bool ClientsView::confirm(SubscriptionAction action, const QString &clientId,
-                          const QByteArray &filter)
-{
-    if (action != SubscriptionAction::Expire && action != SubscriptionAction::Delete)
-        return true;
-    const QString topic = QString::fromUtf8(filter);
-    QMessageBox box(QMessageBox::Question,
-                    action == SubscriptionAction::Expire ? tr("Expire subscription")
-                                                         : tr("Delete subscription"),
-                    action == SubscriptionAction::Expire
-                        ? tr("Expire subscription %1 of client %2 now? Its streams stop receiving "
-                             "it; it can be renewed within the grace period.")
-                              .arg(topic, clientId)
-                        : tr("Delete subscription %1 of client %2? Its streams stop receiving it "
-                             "at once, and it is gone for good.")
-                              .arg(topic, clientId),
-                    QMessageBox::Yes | QMessageBox::Cancel, this);
-    box.setObjectName(QStringLiteral("confirmSubscriptionAction"));
-    box.setDefaultButton(QMessageBox::Cancel);
-    box.button(QMessageBox::Yes)
-        ->setText(action == SubscriptionAction::Expire ? tr("Expire") : tr("Delete"));
-    return box.exec() == QMessageBox::Yes;
-}
-
 void ClientsView::act(SubscriptionAction action)
 {
     const QString clientId = m_selectedId;
     const QByteArray filter = selectedFilter();
     if (clientId.isEmpty() || filter.isEmpty())
         return;
-    if (!confirm(action, clientId, filter))
+    auto run = [this, clientId, filter, action](const QString &) {
+        // The outcome is reported(), which refreshes the page.
+        m_controller->changeSubscription(clientId, filter, action, this, {});
+    };
+    if (action != SubscriptionAction::Expire && action != SubscriptionAction::Delete) {
+        run({});
         return;
-    // The outcome is reported(), which refreshes the page.
-    m_controller->changeSubscription(clientId, filter, action, this, {});
+    }
+    // Expire and delete end delivery: asked first, as every such action of the console is.
+    const QString topic = QString::fromUtf8(filter);
+    Confirmation::Request request;
+    if (action == SubscriptionAction::Expire) {
+        request.kind = QStringLiteral("expire-subscription");
+        request.title = tr("Expire subscription");
+        request.question = tr("Expire subscription %1 of client %2 now?").arg(topic, clientId);
+        request.detail = tr("Its streams stop receiving it; it can be renewed within the grace "
+                            "period.");
+        request.acceptText = tr("Expire");
+    } else {
+        request.kind = QStringLiteral("delete-subscription");
+        request.title = tr("Delete subscription");
+        request.question = tr("Delete subscription %1 of client %2?").arg(topic, clientId);
+        request.detail = tr("Its streams stop receiving it at once, and it is gone for good.");
+        request.acceptText = tr("Delete");
+    }
+    Confirmation::ask(window(), request, this, run);
 }
 
 void ClientsView::restoreState(const QSettings &settings)

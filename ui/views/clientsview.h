@@ -64,7 +64,6 @@ private:
     void selectedChanged();
     void showDetail();
     void updateActions();
-    bool confirm(SubscriptionAction action, const QString &clientId, const QByteArray &filter);
     ClientQuery query() const;
 
     EngineController *m_controller;
