@@ -288,8 +288,9 @@ void ClientsView::applyPage(const ClientPage &page, const QString &error)
                                .arg(page.node)
                          : QString());
     }
-    m_previous->setVisible(m_model->page().offset > 0 || m_model->page().nextOffset >= 0);
-    m_next->setVisible(m_previous->isVisible());
+    const bool paged = m_model->page().offset > 0 || m_model->page().nextOffset >= 0;
+    m_previous->setVisible(paged);
+    m_next->setVisible(paged);
     m_previous->setEnabled(m_model->page().offset > 0);
     m_next->setEnabled(m_model->page().nextOffset >= 0);
 
