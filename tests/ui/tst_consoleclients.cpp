@@ -81,6 +81,10 @@ private Q_SLOTS:
     void selectionFollowsTheClientAcrossRefreshes();
     void connectionsStateShowsPaused();
     void attachedConsoleActsOnAnOfflineClient();
+    // Pictures of the view for a person to look at (SSEHUB_TEST_SHOTS=<dir>; skipped otherwise),
+    // in English and Chinese.
+    void pictures_data();
+    void pictures();
 
 private:
     // The Clients tab, shown (it refreshes only while shown).
@@ -426,6 +430,61 @@ void TestConsoleClients::attachedConsoleActsOnAnOfflineClient()
     QCOMPARE(subs.size(), 1);
     QCOMPARE(subs.at(0).toObject().value(QLatin1String("state")).toString(),
              QStringLiteral("active"));
+}
+
+void TestConsoleClients::pictures_data()
+{
+    QTest::addColumn<QString>("language");
+    QTest::newRow("en") << QStringLiteral("en");
+    QTest::newRow("zh_CN") << QStringLiteral("zh_CN");
+}
+
+void TestConsoleClients::pictures()
+{
+    QFETCH(QString, language);
+    const QString dir = qEnvironmentVariable("SSEHUB_TEST_SHOTS");
+    if (dir.isEmpty())
+        QSKIP("SSEHUB_TEST_SHOTS is not set");
+    QTranslator translator;
+    if (language != QLatin1String("en")) {
+        QVERIFY(translator.load(QStringLiteral(":/i18n/ssehub_%1.qm").arg(language)));
+        QCoreApplication::installTranslator(&translator);
+    }
+    {
+        Console c;
+        QVERIFY(c.start(baseConfig()));
+        c.window->resize(1100, 720);
+        for (const QByteArray &body :
+             {QByteArray(R"({"client_id":"tablet-hall","topics":["home/+/door","alerts/#"],
+                "ttl_seconds":86400})"),
+              QByteArray(R"({"client_id":"tablet-kitchen","topics":["home/kitchen/#"]})")})
+            QCOMPARE(request(c.port(), "POST", "/subscribe", body).status, 200);
+        QCOMPARE(request(c.port(), "PATCH", "/subscriptions/tablet-hall",
+                         R"({"topics":["alerts/#"],"state":"paused"})")
+                     .status,
+                 200);
+        QCOMPARE(request(c.port(), "POST", "/ack",
+                         R"({"client_id":"tablet-hall","last_event_id":"1795873519376000"})")
+                     .status,
+                 200);
+        std::vector<std::unique_ptr<SseClient>> streams;
+        for (int i = 1; i <= 12; ++i) {
+            streams.push_back(std::make_unique<SseClient>());
+            streams.back()->open(c.port(),
+                                 "/events?topic=sensor/%2B/data&client_id=device-"
+                                     + QByteArray::number(i));
+        }
+        streams.push_back(std::make_unique<SseClient>());
+        streams.back()->open(c.port(), "/events?topic=public/news");
+        ClientsView *view = showClients(c);
+        QTRY_COMPARE(view->model()->rowCount(), 15);
+        QVERIFY(selectClient(view, QStringLiteral("tablet-hall")));
+        QVERIFY(selectSubscription(view, QStringLiteral("alerts/#")));
+        QTest::qWait(100);
+        QVERIFY(c.window->grab().save(
+            QDir(dir).filePath(QStringLiteral("clients-%1.png").arg(language))));
+    }
+    QCoreApplication::removeTranslator(&translator);
 }
 
 QTEST_MAIN(TestConsoleClients)
