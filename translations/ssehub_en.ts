@@ -400,6 +400,252 @@
     </message>
 </context>
 <context>
+    <name>ssehub::ClientsModel</name>
+    <message>
+        <source>%1 (%2 paused)</source>
+        <translation>%1 (%2 paused)</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>now</translation>
+    </message>
+    <message>
+        <source>No stream of this client since the server started.</source>
+        <translation>No stream of this client since the server started.</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>stored</translation>
+    </message>
+    <message>
+        <source>anonymous</source>
+        <translation>anonymous</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>Streams</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>Addresses</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>Subscriptions</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Last seen</translation>
+    </message>
+    <message>
+        <source>Acked cursor</source>
+        <translation>Acked cursor</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ClientsView</name>
+    <message>
+        <source>active</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>paused</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>archived</translation>
+    </message>
+    <message>
+        <source>Search client id, address, filter…</source>
+        <translation>Search client id, address, filter…</translation>
+    </message>
+    <message>
+        <source>Online and offline</source>
+        <translation>Online and offline</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>Pause all subscriptions</source>
+        <translation>Pause all subscriptions</translation>
+    </message>
+    <message>
+        <source>Resume all subscriptions</source>
+        <translation>Resume all subscriptions</translation>
+    </message>
+    <message>
+        <source>Copy client id</source>
+        <translation>Copy client id</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Expires</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Expire…</source>
+        <translation>Expire…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>Clients not read: %1</source>
+        <translation>Clients not read: %1</translation>
+    </message>
+    <message>
+        <source>0 of %1 shown</source>
+        <translation>0 of %1 shown</translation>
+    </message>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>%1 of %2 shown</translation>
+    </message>
+    <message>
+        <source>%1-%2 of %3 shown (%4 known)</source>
+        <translation>%1-%2 of %3 shown (%4 known)</translation>
+    </message>
+    <message>
+        <source>Cluster: every stored client of the cluster; streams, addresses and last seen are those of node %1.</source>
+        <translation>Cluster: every stored client of the cluster; streams, addresses and last seen are those of node %1.</translation>
+    </message>
+    <message>
+        <source>Select a client to see its subscriptions.</source>
+        <translation>Select a client to see its subscriptions.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Client %1: online, %n stream(s)</source>
+        <translation><numerusform>Client %1: online, %n stream</numerusform><numerusform>Client %1: online, %n streams</numerusform></translation>
+    </message>
+    <message>
+        <source>Client %1: offline</source>
+        <translation>Client %1: offline</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>from %1</translation>
+    </message>
+    <message>
+        <source>last seen %1</source>
+        <translation>last seen %1</translation>
+    </message>
+    <message>
+        <source>not since the server started</source>
+        <translation>not since the server started</translation>
+    </message>
+    <message>
+        <source>acked cursor %1</source>
+        <translation>acked cursor %1</translation>
+    </message>
+    <message>
+        <source>no acked cursor</source>
+        <translation>no acked cursor</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>stored</translation>
+    </message>
+    <message>
+        <source>anonymous (forgotten with its last stream)</source>
+        <translation>anonymous (forgotten with its last stream)</translation>
+    </message>
+    <message>
+        <source>%1 of %2 subscriptions shown</source>
+        <translation>%1 of %2 subscriptions shown</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Expire subscription</source>
+        <translation>Expire subscription</translation>
+    </message>
+    <message>
+        <source>Delete subscription</source>
+        <translation>Delete subscription</translation>
+    </message>
+    <message>
+        <source>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</source>
+        <translation>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</translation>
+    </message>
+    <message>
+        <source>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</source>
+        <translation>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</translation>
+    </message>
+    <message>
+        <source>Expire</source>
+        <translation>Expire</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::ClusterView</name>
     <message>
         <source>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</source>
@@ -594,6 +840,10 @@
         <source>Node</source>
         <translation>Node</translation>
     </message>
+    <message>
+        <source>paused</source>
+        <translation>paused</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsView</name>
@@ -779,6 +1029,26 @@
     <message numerus="yes">
         <source>Subscriptions of %n client(s) resumed.</source>
         <translation><numerusform>Subscriptions of %n client resumed.</numerusform><numerusform>Subscriptions of %n clients resumed.</numerusform></translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1, %2: %3</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 paused.</source>
+        <translation>Subscription %1 of %2 paused.</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 resumed.</source>
+        <translation>Subscription %1 of %2 resumed.</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 expired.</source>
+        <translation>Subscription %1 of %2 expired.</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 deleted.</source>
+        <translation>Subscription %1 of %2 deleted.</translation>
     </message>
 </context>
 <context>
@@ -1322,6 +1592,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>The new settings were not applied; the server runs on unchanged.</source>
         <translation>The new settings were not applied; the server runs on unchanged.</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
     </message>
 </context>
 <context>

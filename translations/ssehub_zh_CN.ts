@@ -400,6 +400,252 @@
     </message>
 </context>
 <context>
+    <name>ssehub::ClientsModel</name>
+    <message>
+        <source>%1 (%2 paused)</source>
+        <translation>%1（%2 个已暂停）</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>No stream of this client since the server started.</source>
+        <translation>服务器启动以来该客户端没有过流。</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>anonymous</source>
+        <translation>匿名</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>流</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>订阅</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最后在线</translation>
+    </message>
+    <message>
+        <source>Acked cursor</source>
+        <translation>已确认游标</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ClientsView</name>
+    <message>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>已归档</translation>
+    </message>
+    <message>
+        <source>Search client id, address, filter…</source>
+        <translation>搜索客户端 ID、地址、过滤器…</translation>
+    </message>
+    <message>
+        <source>Online and offline</source>
+        <translation>在线和离线</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <source>Pause all subscriptions</source>
+        <translation>暂停全部订阅</translation>
+    </message>
+    <message>
+        <source>Resume all subscriptions</source>
+        <translation>恢复全部订阅</translation>
+    </message>
+    <message>
+        <source>Copy client id</source>
+        <translation>复制客户端 ID</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>过滤器</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>过期时间</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Expire…</source>
+        <translation>使过期…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Clients not read: %1</source>
+        <translation>未能读取客户端：%1</translation>
+    </message>
+    <message>
+        <source>0 of %1 shown</source>
+        <translation>显示 0 / %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>显示 %1 / %2</translation>
+    </message>
+    <message>
+        <source>%1-%2 of %3 shown (%4 known)</source>
+        <translation>显示 %1-%2 / %3（共知 %4 个）</translation>
+    </message>
+    <message>
+        <source>Cluster: every stored client of the cluster; streams, addresses and last seen are those of node %1.</source>
+        <translation>集群：列出集群中所有已保存的客户端；流、地址和最后在线时间仅为节点 %1 上的。</translation>
+    </message>
+    <message>
+        <source>Select a client to see its subscriptions.</source>
+        <translation>选择一个客户端以查看其订阅。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Client %1: online, %n stream(s)</source>
+        <translation><numerusform>客户端 %1：在线，%n 个流</numerusform></translation>
+    </message>
+    <message>
+        <source>Client %1: offline</source>
+        <translation>客户端 %1：离线</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>来自 %1</translation>
+    </message>
+    <message>
+        <source>last seen %1</source>
+        <translation>最后在线 %1</translation>
+    </message>
+    <message>
+        <source>not since the server started</source>
+        <translation>服务器启动以来未出现</translation>
+    </message>
+    <message>
+        <source>acked cursor %1</source>
+        <translation>已确认游标 %1</translation>
+    </message>
+    <message>
+        <source>no acked cursor</source>
+        <translation>无已确认游标</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>anonymous (forgotten with its last stream)</source>
+        <translation>匿名（最后一个流结束后即被遗忘）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 subscriptions shown</source>
+        <translation>显示 %1 / %2 个订阅</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>永不</translation>
+    </message>
+    <message>
+        <source>Expire subscription</source>
+        <translation>使订阅过期</translation>
+    </message>
+    <message>
+        <source>Delete subscription</source>
+        <translation>删除订阅</translation>
+    </message>
+    <message>
+        <source>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</source>
+        <translation>立即使客户端 %2 的订阅 %1 过期？其流将不再收到该订阅的事件；宽限期内可以续订。</translation>
+    </message>
+    <message>
+        <source>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</source>
+        <translation>删除客户端 %2 的订阅 %1？其流立即不再收到该订阅的事件，且无法恢复。</translation>
+    </message>
+    <message>
+        <source>Expire</source>
+        <translation>使过期</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::ClusterView</name>
     <message>
         <source>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</source>
@@ -594,6 +840,10 @@
         <source>Node</source>
         <translation>节点</translation>
     </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsView</name>
@@ -779,6 +1029,26 @@
     <message numerus="yes">
         <source>Subscriptions of %n client(s) resumed.</source>
         <translation><numerusform>已恢复 %n 个客户端的订阅。</numerusform></translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1，%2：%3</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 paused.</source>
+        <translation>%2 的订阅 %1 已暂停。</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 resumed.</source>
+        <translation>%2 的订阅 %1 已恢复。</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 expired.</source>
+        <translation>%2 的订阅 %1 已过期。</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 deleted.</source>
+        <translation>%2 的订阅 %1 已删除。</translation>
     </message>
 </context>
 <context>
@@ -1322,6 +1592,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>The new settings were not applied; the server runs on unchanged.</source>
         <translation>新设置未应用；服务器按原设置继续运行。</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
     </message>
 </context>
 <context>

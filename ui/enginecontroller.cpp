@@ -3,6 +3,8 @@
 #include "link/locallink.h"
 #include "link/remotelink.h"
 
+#include <QPointer>
+
 #include <memory>
 
 namespace ssehub {
@@ -192,6 +194,46 @@ void EngineController::setClientsPaused(const QList<std::pair<QString, QString>>
                 Q_EMIT reported(tally->failed == 0, message);
             });
     }
+}
+
+void EngineController::listClients(const ClientQuery &query, QObject *context,
+                                   std::function<void(const ClientPage &, const QString &)> done)
+{
+    m_link->listClients(query, context, std::move(done));
+}
+
+void EngineController::changeSubscription(const QString &clientId, const QByteArray &filter,
+                                          SubscriptionAction action, QObject *context,
+                                          std::function<void(bool)> done)
+{
+    const QString topic = QString::fromUtf8(filter);
+    QPointer<QObject> guard(context);
+    m_link->changeSubscription(
+        clientId, filter, action, this,
+        [this, clientId, topic, action, guard, done](const LinkAnswer &answer) {
+            QString message;
+            if (!answer.ok()) {
+                message = tr("%1, %2: %3").arg(clientId, topic, answer.message);
+            } else {
+                switch (action) {
+                case SubscriptionAction::Pause:
+                    message = tr("Subscription %1 of %2 paused.").arg(topic, clientId);
+                    break;
+                case SubscriptionAction::Resume:
+                    message = tr("Subscription %1 of %2 resumed.").arg(topic, clientId);
+                    break;
+                case SubscriptionAction::Expire:
+                    message = tr("Subscription %1 of %2 expired.").arg(topic, clientId);
+                    break;
+                case SubscriptionAction::Delete:
+                    message = tr("Subscription %1 of %2 deleted.").arg(topic, clientId);
+                    break;
+                }
+            }
+            Q_EMIT reported(answer.ok(), message);
+            if (guard && done)
+                done(answer.ok());
+        });
 }
 
 void EngineController::streamDetail(const StreamRef &stream, QObject *context,

@@ -65,6 +65,14 @@ public:
     void stopTail();
     void publish(const PublishRequest &request);
     void reloadAccess();
+    // A page of the clients the engine knows (the Clients view); done(page, error).
+    void listClients(const ClientQuery &query, QObject *context,
+                     std::function<void(const ClientPage &, const QString &error)> done);
+    // Pauses, resumes, expires or deletes one subscription of a client (online or offline); the
+    // outcome is reported(), then done(ok) runs (while context exists).
+    void changeSubscription(const QString &clientId, const QByteArray &filter,
+                            SubscriptionAction action, QObject *context,
+                            std::function<void(bool ok)> done);
 
 Q_SIGNALS:
     void snapshotReady(const ssehub::SnapshotPtr &snapshot);

@@ -11,6 +11,7 @@
 #include "models/logmodel.h"
 #include "models/nodesmodel.h"
 #include "models/topicsmodel.h"
+#include "views/clientsview.h"
 #include "views/clusterview.h"
 #include "views/connectionsview.h"
 #include "views/healthview.h"
@@ -27,6 +28,7 @@
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QLabel>
 #include <QLocale>
@@ -37,6 +39,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -83,6 +86,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
 
     m_overview = new OverviewView(this);
     m_connectionsView = new ConnectionsView(m_connections, m_controller, this);
+    m_clientsView = new ClientsView(m_controller, this);
     m_topicsView = new TopicsView(m_topics, m_controller, this);
     connect(m_topicsView, &TopicsView::publishRequested, this, &MainWindow::openPublishDialog);
     m_healthView = new HealthView(m_connections, this);
@@ -97,6 +101,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_overview, tr("Overview"));
     m_tabs->addTab(m_connectionsView, tr("Connections"));
+    m_tabs->addTab(m_clientsView, tr("Clients"));
     m_tabs->addTab(m_topicsView, tr("Topics"));
     m_tabs->addTab(m_healthView, tr("Heartbeat"));
     m_tabs->addTab(m_chart, tr("Charts"));
@@ -374,13 +379,20 @@ QStringList MainWindow::saveViewImages(const QString &dir)
 {
     QStringList saved;
     const int current = m_tabs->currentIndex();
-    const QStringList names {QStringLiteral("overview"), QStringLiteral("connections"),
-                             QStringLiteral("topics"),   QStringLiteral("heartbeat"),
-                             QStringLiteral("charts"),   QStringLiteral("log"),
-                             QStringLiteral("cluster")};
+    const QStringList names {QStringLiteral("overview"),  QStringLiteral("connections"),
+                             QStringLiteral("clients"),   QStringLiteral("topics"),
+                             QStringLiteral("heartbeat"), QStringLiteral("charts"),
+                             QStringLiteral("log"),       QStringLiteral("cluster")};
     for (int i = 0; i < m_tabs->count() && i < names.size(); ++i) {
         m_tabs->setCurrentIndex(i);
         QApplication::processEvents();
+        if (m_tabs->currentWidget() == m_clientsView) {
+            // Its page is asked for when it is shown: the picture waits for it (2 s at most).
+            QEventLoop wait;
+            QTimer::singleShot(2000, &wait, &QEventLoop::quit);
+            connect(m_clientsView, &ClientsView::refreshed, &wait, &QEventLoop::quit);
+            wait.exec();
+        }
         const QString path = QDir(dir).filePath(names[i] + QStringLiteral(".png"));
         if (grab().save(path))
             saved << path;
@@ -403,6 +415,7 @@ void MainWindow::restoreState()
     m_healthView->restoreState(settings);
     m_logView->restoreState(settings);
     m_topicsView->restoreState(settings);
+    m_clientsView->restoreState(settings);
 }
 
 void MainWindow::saveState() const
@@ -416,6 +429,7 @@ void MainWindow::saveState() const
     m_healthView->saveState(settings);
     m_logView->saveState(settings);
     m_topicsView->saveState(settings);
+    m_clientsView->saveState(settings);
 }
 
 void MainWindow::quitWithoutAsking()

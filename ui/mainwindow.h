@@ -19,6 +19,7 @@ QT_END_NAMESPACE
 
 namespace ssehub {
 
+class ClientsView;
 class ClusterView;
 class ConnectionsModel;
 class ConnectionsView;
@@ -180,6 +181,7 @@ private:
 
     OverviewView *m_overview = nullptr;
     ConnectionsView *m_connectionsView = nullptr;
+    ClientsView *m_clientsView = nullptr;
     TopicsView *m_topicsView = nullptr;
     HealthView *m_healthView = nullptr;
     ThroughputChart *m_chart = nullptr;

@@ -12,6 +12,7 @@
 #include "models/logmodel.h"
 #include "models/nodesmodel.h"
 #include "models/topicsmodel.h"
+#include "views/clientsview.h"
 #include "views/logview.h"
 #include "widgets/confirmation.h"
 #include "widgets/linkbanner.h"
@@ -164,6 +165,7 @@ void MainWindow::clearViews()
     m_history.clear();
     m_connections->clear();
     m_topics->clear();
+    m_clientsView->clear();
     m_log->clear();
     m_logView->noteGap(0, 0);
     m_nodes->applyNodes({}, QDateTime::currentMSecsSinceEpoch());

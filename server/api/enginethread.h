@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clientlist.h"
 #include "engineconfig.h"
 #include "publishrequest.h"
 #include "snapshot.h"
@@ -65,6 +66,14 @@ public:
                          std::function<void(const QString &error)> done);
     void streamDetail(quint64 streamId, QObject *context,
                       std::function<void(const StreamDetail &detail)> done);
+    // A page of the clients the engine knows (GET /clients' answer as a value).
+    void listClients(const ClientQuery &query, QObject *context,
+                     std::function<void(const ClientPage &page)> done);
+    // Pauses, resumes, expires or deletes one subscription of a client (online or offline);
+    // done gets an empty string once the change is stored, or why not.
+    void changeSubscription(const QString &clientId, const QByteArray &filter,
+                            SubscriptionAction action, QObject *context,
+                            std::function<void(const QString &error)> done);
     // Live tail: events matching the filter travel with the next snapshots; empty: off. done
     // gets an empty string, or why the filter is refused.
     void setTail(const QByteArray &filter, QObject *context,

@@ -210,6 +210,11 @@ bool Engine::start(QString *error, const QString &cause)
         return QJsonObject {{QStringLiteral("message"), message}};
     };
     m_front->setConsoleHooks(std::move(console));
+    m_front->setRoute("/clients", true, [this](const HttpFront::RouteRequest &request) {
+        int status = 200;
+        const QByteArray body = clientsJson(request.query, &status);
+        return HttpFront::Reply {status, "application/json", body};
+    });
     m_front->setRoute("/healthz", false, [](const HttpFront::RouteRequest &) {
         return HttpFront::Reply {200, "application/json", "{\"status\":\"alive\"}"};
     });

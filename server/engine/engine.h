@@ -98,6 +98,14 @@ public:
     void publish(const PublishRequest &request, Broker::Done done);
     // Pauses or resumes (without replay) every subscription of a client.
     HubResult<void> setClientPaused(const QString &clientId, bool paused);
+    // The clients the hub knows, a page at a time (engineclients.cpp).
+    ClientPage listClients(const ClientQuery &query) const;
+    // GET /clients: the page's JSON for a query string, with its status (400: a bad parameter).
+    QByteArray clientsJson(const QByteArray &query, int *status) const;
+    // The console's action on one subscription of a client, online or offline. done gets an
+    // empty string once the change is stored (as the subscription routes answer), or why not.
+    void changeSubscription(const QString &clientId, const QByteArray &filter,
+                            SubscriptionAction action, std::function<void(const QString &)> done);
     // SIGHUP: takes over what can change while running (limits, CORS, retry hint, access rules,
     // drain time, metrics topics, export path) and says which other changes need a restart. On
     // an error (e.g. a broken ACL file) nothing changes and *ok is false.

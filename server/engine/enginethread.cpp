@@ -190,6 +190,26 @@ void EngineThread::streamDetail(quint64 streamId, QObject *context,
                           std::function<void(StreamDetail)>(std::move(done)));
 }
 
+void EngineThread::listClients(const ClientQuery &query, QObject *context,
+                               std::function<void(const ClientPage &)> done)
+{
+    request<ClientPage>([query](Engine *e) { return e->listClients(query); }, context,
+                        std::function<void(ClientPage)>(std::move(done)));
+}
+
+void EngineThread::changeSubscription(const QString &clientId, const QByteArray &filter,
+                                      SubscriptionAction action, QObject *context,
+                                      std::function<void(const QString &)> done)
+{
+    // Answered once stored: the engine calls back later, so this is not a request().
+    post([clientId, filter, action,
+          answer
+          = answerTo<QString>(context, std::function<void(QString)>(std::move(done)))](Engine *e) {
+        e->changeSubscription(clientId, filter, action,
+                              [answer](const QString &error) { answer(error); });
+    });
+}
+
 void EngineThread::setTail(const QByteArray &filter, QObject *context,
                            std::function<void(const QString &)> done)
 {

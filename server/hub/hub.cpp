@@ -346,6 +346,7 @@ void Hub::onClosed(SseStream *connection, CloseReason reason)
     if (client->streams.size() == 1)
         watchAll(client, -1); // the last stream: nothing here needs its filters any more
     client->streams.removeOne(connection);
+    client->lastSeenMs = Clock::wallMs();
     if (reason == CloseReason::SlowConsumer)
         ++m_counters.slowConsumerCloses;
     if (reason == CloseReason::Dead)

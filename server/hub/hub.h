@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/clientlist.h"
 #include "api/engineconfig.h"
 #include "auth/auth.h"
 #include "hub/client.h"
@@ -218,6 +219,10 @@ public:
         for (const auto &entry : m_clients)
             fn(*entry.second);
     }
+    // GET /clients and the console's Clients view: a page of the clients this hub knows
+    // (hubclients.cpp). Cluster mode: every stored client (they are shared), and the anonymous
+    // ones with streams here; streams, addresses and last seen are this instance's.
+    ClientPage listClients(const ClientQuery &query) const;
     const SseStream::Options &streamOptions() const { return m_options.connection; }
     const HubCounters &counters() const { return m_counters; }
     qsizetype indexedSubscriptions() const { return m_index.size(); }

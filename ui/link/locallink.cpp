@@ -114,4 +114,27 @@ void LocalLink::reloadAccess(QObject *context, std::function<void(const LinkAnsw
     });
 }
 
+void LocalLink::listClients(const ClientQuery &query, QObject *context,
+                            std::function<void(const ClientPage &, const QString &)> done)
+{
+    if (!m_engine->isRunning()) {
+        done({}, tr("The embedded server is stopped."));
+        return;
+    }
+    m_engine->listClients(query, context, [done](const ClientPage &page) { done(page, {}); });
+}
+
+void LocalLink::changeSubscription(const QString &clientId, const QByteArray &filter,
+                                   SubscriptionAction action, QObject *context,
+                                   std::function<void(const LinkAnswer &)> done)
+{
+    if (!m_engine->isRunning()) {
+        done(LinkAnswer::failed(tr("The embedded server is stopped.")));
+        return;
+    }
+    m_engine->changeSubscription(clientId, filter, action, context, [done](const QString &error) {
+        done(error.isEmpty() ? LinkAnswer::done() : LinkAnswer::failed(error));
+    });
+}
+
 } // namespace ssehub

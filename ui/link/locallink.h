@@ -37,6 +37,11 @@ public:
     void publish(const PublishRequest &request, QObject *context,
                  std::function<void(const PublishOutcome &)> done) override;
     void reloadAccess(QObject *context, std::function<void(const LinkAnswer &)> done) override;
+    void listClients(const ClientQuery &query, QObject *context,
+                     std::function<void(const ClientPage &, const QString &)> done) override;
+    void changeSubscription(const QString &clientId, const QByteArray &filter,
+                            SubscriptionAction action, QObject *context,
+                            std::function<void(const LinkAnswer &)> done) override;
 
 private:
     void updateStatus();

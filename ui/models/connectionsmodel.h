@@ -72,6 +72,9 @@ public:
                         int role = Qt::DisplayRole) const override;
 
     static QString stateName(StreamRow::State state);
+    // The State column: "paused" for a live stream whose client has every subscription paused.
+    static QString stateText(const StreamRow &row);
+    static bool isPaused(const StreamRow &row);
     static QString healthName(HealthState state);
 
 private:
