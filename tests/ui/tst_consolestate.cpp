@@ -18,6 +18,7 @@
 #include <QStyleFactory>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTranslator>
 
 #include <sys/resource.h>
 
@@ -79,12 +80,24 @@ class TestConsoleState : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void stoppedServerIsShownStale();
     void resourcesAgainstTheirLimits();
     void authFailuresRaiseAnAlarm();
     void redisDownRaisesAnAlarm();
     void chartsPanesHoverAndDarkPalette();
 };
+
+void TestConsoleState::initTestCase()
+{
+    // SSEHUB_TEST_LANG=zh_CN with SSEHUB_TEST_SHOTS: the pictures in Chinese.
+    if (const QString lang = qEnvironmentVariable("SSEHUB_TEST_LANG"); !lang.isEmpty()) {
+        auto *translator = new QTranslator(this);
+        QVERIFY(translator->load(QLocale(lang), QStringLiteral("ssehub"), QStringLiteral("_"),
+                                 QStringLiteral(":/i18n")));
+        QCoreApplication::installTranslator(translator);
+    }
+}
 
 void TestConsoleState::stoppedServerIsShownStale()
 {
@@ -106,6 +119,7 @@ void TestConsoleState::stoppedServerIsShownStale()
     const QString before = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"));
     c.window->stopEngine();
     QVERIFY(stopped.wait(10000));
+    shoot(c.window.get(), QStringLiteral("stopped"));
     // Every figure is "-", the table keeps its row greyed under "stale since".
     for (const char *name : {"connections", "clients", "eventsIn", "eventsOut", "bytesOut",
                              "descriptors", "streamLimit", "historyEvents", "queued", "alarms"})
@@ -119,7 +133,6 @@ void TestConsoleState::stoppedServerIsShownStale()
     QVERIFY2(since >= before, qPrintable(since + QLatin1String(" < ") + before));
     QCOMPARE(c.window->findChild<QLabel *>(QStringLiteral("linkState"))->text(),
              QStringLiteral("stopped"));
-    shoot(c.window.get(), QStringLiteral("stopped"));
 
     // Started again: live, and the charts show the downtime as a gap, not a line across it.
     const size_t samples = c.window->history().fine().size();
@@ -158,6 +171,12 @@ void TestConsoleState::resourcesAgainstTheirLimits()
         clients << std::make_shared<SseClient>();
         clients.last()->open(c.port(), clientPath(name, "t"));
     };
+    const auto alarmEntries = [&c] {
+        int entries = 0;
+        for (int row = 0; row < c.window->logModel()->rowCount(); ++row)
+            entries += c.window->logModel()->entryAt(row).kind == LogEntry::Kind::Alarm ? 1 : 0;
+        return entries;
+    };
     open("a");
     open("b");
     QTRY_COMPARE(figure(c.window.get(), QStringLiteral("streamLimit")), QStringLiteral("2"));
@@ -170,6 +189,7 @@ void TestConsoleState::resourcesAgainstTheirLimits()
         = c.window->findChild<QLabel *>(QStringLiteral("figure.streamLimit"))->parentWidget();
     QVERIFY2(tile->toolTip().contains(QLatin1String("Amber from 70%")),
              qPrintable(tile->toolTip()));
+    QCOMPARE(alarmEntries(), 0);
     open("d");
     QTRY_COMPARE(level(c.window.get(), QStringLiteral("streamLimit")), OverviewView::Level::Red);
     QTRY_VERIFY(hasAlarm(c.window.get(), QStringLiteral("streams"), QStringLiteral("raised")));
@@ -180,7 +200,7 @@ void TestConsoleState::resourcesAgainstTheirLimits()
     refused.open(c.port(), clientPath("e", "t"));
     QTRY_VERIFY(detail(c.window.get(), QStringLiteral("refusals"))
                     .contains(QLatin1String("stream limit 1")));
-    QCOMPARE(level(c.window.get(), QStringLiteral("refusals")), OverviewView::Level::Amber);
+    QTRY_COMPARE(level(c.window.get(), QStringLiteral("refusals")), OverviewView::Level::Amber);
     // History against its bounds; queued bytes against what the streams may queue.
     QCOMPARE(publish(c.port(), "t", "{\"n\":1}").status, 200);
     QTRY_COMPARE(figure(c.window.get(), QStringLiteral("historyEvents")), QStringLiteral("1"));
@@ -189,6 +209,7 @@ void TestConsoleState::resourcesAgainstTheirLimits()
     QVERIFY(detail(c.window.get(), QStringLiteral("historyBytes"))
                 .contains(formatBytes(quint64(config.historyBytes))));
     QVERIFY(figure(c.window.get(), QStringLiteral("queued")).endsWith(QLatin1String("B")));
+    QTRY_VERIFY(c.window->history().fine().size() >= 3);
     shoot(c.window.get(), QStringLiteral("limits"));
     // Two leave: the alarm clears (once), the tile is normal again.
     clients.removeLast();
@@ -196,10 +217,7 @@ void TestConsoleState::resourcesAgainstTheirLimits()
     QTRY_COMPARE(level(c.window.get(), QStringLiteral("streamLimit")), OverviewView::Level::Normal);
     QTRY_VERIFY(hasAlarm(c.window.get(), QStringLiteral("streams"), QStringLiteral("cleared")));
     QTRY_COMPARE(figure(c.window.get(), QStringLiteral("alarms")), QStringLiteral("0"));
-    int entries = 0;
-    for (int row = 0; row < c.window->logModel()->rowCount(); ++row)
-        entries += c.window->logModel()->entryAt(row).kind == LogEntry::Kind::Alarm ? 1 : 0;
-    QCOMPARE(entries, 2);
+    QCOMPARE(alarmEntries(), 2);
 }
 
 void TestConsoleState::authFailuresRaiseAnAlarm()
@@ -292,8 +310,8 @@ void TestConsoleState::chartsPanesHoverAndDarkPalette()
         qPrintable(hover));
     const QString delivered = chart->hoverText(ThroughputChart::Pane::Delivered, 0, busiest.timeMs);
     QVERIFY2(delivered.contains(QLatin1String("delivered")), qPrintable(delivered));
-    QVERIFY(!chart->isDark());
     shoot(c.window.get(), QStringLiteral("light"));
+    QVERIFY(!chart->isDark());
 
     // A dark palette: dark charts.
     const QPalette light = QApplication::palette();
@@ -306,8 +324,9 @@ void TestConsoleState::chartsPanesHoverAndDarkPalette()
     dark.setColor(QPalette::Button, QColor(0x40, 0x40, 0x40));
     dark.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
     QApplication::setPalette(dark);
-    QTRY_VERIFY(chart->isDark());
+    QApplication::processEvents();
     shoot(c.window.get(), QStringLiteral("dark"));
+    QTRY_VERIFY(chart->isDark());
     QApplication::setPalette(light);
     QTRY_VERIFY(!chart->isDark());
 }
