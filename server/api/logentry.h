@@ -21,6 +21,7 @@ struct LogEntry
         Transition,
         AuthFailure,
         Broker, // not a connection's: Redis was unreachable (reason, detail: from, to, refused)
+        Engine, // the engine started, began to stop or stopped (reason), and who asked (detail)
         Alarm // a threshold crossed or left (reason: the alarm's name; detail: raised/cleared)
     };
     static constexpr int KindCount = int(Kind::Alarm) + 1;
