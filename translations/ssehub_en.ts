@@ -1261,6 +1261,10 @@
         <source>engine</source>
         <translation>engine</translation>
     </message>
+    <message>
+        <source>alarm</source>
+        <translation>alarm</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::LogView</name>
@@ -1597,6 +1601,18 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>Clients</source>
         <translation>Clients</translation>
     </message>
+    <message>
+        <source>the connection to the server was lost</source>
+        <translation>the connection to the server was lost</translation>
+    </message>
+    <message>
+        <source>the server is stopped</source>
+        <translation>the server is stopped</translation>
+    </message>
+    <message>
+        <source>Stale since %1: %2. The tables show what it last reported; the figures come back when it does.</source>
+        <translation>Stale since %1: %2. The tables show what it last reported; the figures come back when it does.</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodeFilterBox</name>
@@ -1717,6 +1733,110 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>/s</source>
         <translation>/s</translation>
+    </message>
+    <message>
+        <source>Resources and limits</source>
+        <translation>Resources and limits</translation>
+    </message>
+    <message>
+        <source>File descriptors</source>
+        <translation>File descriptors</translation>
+    </message>
+    <message>
+        <source>Streams of the limit</source>
+        <translation>Streams of the limit</translation>
+    </message>
+    <message>
+        <source>History events</source>
+        <translation>History events</translation>
+    </message>
+    <message>
+        <source>History bytes</source>
+        <translation>History bytes</translation>
+    </message>
+    <message>
+        <source>Bytes queued for streams</source>
+        <translation>Bytes queued for streams</translation>
+    </message>
+    <message>
+        <source>Refused requests</source>
+        <translation>Refused requests</translation>
+    </message>
+    <message>
+        <source>Stream closes by the server</source>
+        <translation>Stream closes by the server</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>Alarms</translation>
+    </message>
+    <message>
+        <source>Amber from %1% of the limit, red from %2% or while the server's alarm is raised.</source>
+        <translation>Amber from %1% of the limit, red from %2% or while the server's alarm is raised.</translation>
+    </message>
+    <message>
+        <source>of %1 (%2%)</source>
+        <translation>of %1 (%2%)</translation>
+    </message>
+    <message>
+        <source>no limit known</source>
+        <translation>no limit known</translation>
+    </message>
+    <message>
+        <source>Files and sockets the server process holds open, against its limit (ulimit -n, LimitNOFILE=). At the limit new connections are refused.</source>
+        <translation>Files and sockets the server process holds open, against its limit (ulimit -n, LimitNOFILE=). At the limit new connections are refused.</translation>
+    </message>
+    <message>
+        <source>no limit (--max-connections 0)</source>
+        <translation>no limit (--max-connections 0)</translation>
+    </message>
+    <message>
+        <source>Open streams against --max-connections; beyond it new streams are refused with 503.</source>
+        <translation>Open streams against --max-connections; beyond it new streams are refused with 503.</translation>
+    </message>
+    <message>
+        <source>The history keeps the newest events for clients that resume; at its bound the oldest go (no colour: full is normal).</source>
+        <translation>The history keeps the newest events for clients that resume; at its bound the oldest go (no colour: full is normal).</translation>
+    </message>
+    <message>
+        <source>of %1 (--history)</source>
+        <translation>of %1 (--history)</translation>
+    </message>
+    <message>
+        <source>of %1 (--history-bytes)</source>
+        <translation>of %1 (--history-bytes)</translation>
+    </message>
+    <message>
+        <source>at most %1 per stream (--max-queue)</source>
+        <translation>at most %1 per stream (--max-queue)</translation>
+    </message>
+    <message>
+        <source>Bytes waiting for slow readers; a stream over its bound is closed as a slow consumer. Amber from %1% of what all open streams may queue, red from %2%.</source>
+        <translation>Bytes waiting for slow readers; a stream over its bound is closed as a slow consumer. Amber from %1% of what all open streams may queue, red from %2%.</translation>
+    </message>
+    <message>
+        <source>authentication %1 · stream limit %2 · rate limit %3 · bad request %4 · body too large %5 · descriptors %6</source>
+        <translation>authentication %1 · stream limit %2 · rate limit %3 · bad request %4 · body too large %5 · descriptors %6</translation>
+    </message>
+    <message>
+        <source>Requests refused since the server started, by reason. Amber while any came in the last minute, red while the server's authentication-failure alarm is raised.</source>
+        <translation>Requests refused since the server started, by reason. Amber while any came in the last minute, red while the server's authentication-failure alarm is raised.</translation>
+    </message>
+    <message>
+        <source>slow consumer %1 · dead %2 · kicked %3 · shutdown %4 · credentials %5</source>
+        <translation>slow consumer %1 · dead %2 · kicked %3 · shutdown %4 · credentials %5</translation>
+    </message>
+    <message>
+        <source>Streams the server closed since it started, by reason (clients that left are not counted). Red while the server's slow/dead-close alarm is raised.</source>
+        <translation>Streams the server closed since it started, by reason (clients that left are not counted). Red while the server's slow/dead-close alarm is raised.</translation>
+    </message>
+    <message>
+        <source>none raised</source>
+        <translation>none raised</translation>
+    </message>
+    <message>
+        <source>Alarms the server raises now (its log has an alarm entry when one is raised and when it clears; thresholds in docs/CONFIG.md).</source>
+        <translation>Alarms the server raises now (its log has an alarm entry when one is raised and when it clears; thresholds in docs/CONFIG.md).</translation>
     </message>
 </context>
 <context>
@@ -1945,18 +2065,6 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Last hour (10 s)</translation>
     </message>
     <message>
-        <source>Events per second</source>
-        <translation>Events per second</translation>
-    </message>
-    <message>
-        <source>in (published)</source>
-        <translation>in (published)</translation>
-    </message>
-    <message>
-        <source>out (delivered)</source>
-        <translation>out (delivered)</translation>
-    </message>
-    <message>
         <source>Open streams</source>
         <translation>Open streams</translation>
     </message>
@@ -1969,12 +2077,88 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Range:</translation>
     </message>
     <message>
-        <source>KiB per second out</source>
-        <translation>KiB per second out</translation>
-    </message>
-    <message>
         <source>KiB/s</source>
         <translation>KiB/s</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/s</translation>
+    </message>
+    <message>
+        <source>Events published per second</source>
+        <translation>Events published per second</translation>
+    </message>
+    <message>
+        <source>published</source>
+        <translation>published</translation>
+    </message>
+    <message>
+        <source>Events delivered per second</source>
+        <translation>Events delivered per second</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>delivered</translation>
+    </message>
+    <message>
+        <source>Bytes out per second (KiB/s)</source>
+        <translation>Bytes out per second (KiB/s)</translation>
+    </message>
+    <message>
+        <source>Stream closes per second, by reason</source>
+        <translation>Stream closes per second, by reason</translation>
+    </message>
+    <message>
+        <source>slow consumer</source>
+        <translation>slow consumer</translation>
+    </message>
+    <message>
+        <source>dead</source>
+        <translation>dead</translation>
+    </message>
+    <message>
+        <source>kicked</source>
+        <translation>kicked</translation>
+    </message>
+    <message>
+        <source>shutdown</source>
+        <translation>shutdown</translation>
+    </message>
+    <message>
+        <source>Refusals per second, by reason</source>
+        <translation>Refusals per second, by reason</translation>
+    </message>
+    <message>
+        <source>auth failures</source>
+        <translation>auth failures</translation>
+    </message>
+    <message>
+        <source>stream limit</source>
+        <translation>stream limit</translation>
+    </message>
+    <message>
+        <source>rate limit</source>
+        <translation>rate limit</translation>
+    </message>
+    <message>
+        <source>bad requests</source>
+        <translation>bad requests</translation>
+    </message>
+    <message>
+        <source>descriptors</source>
+        <translation>descriptors</translation>
+    </message>
+    <message>
+        <source>Bytes queued for streams (KiB)</source>
+        <translation>Bytes queued for streams (KiB)</translation>
+    </message>
+    <message>
+        <source>KiB</source>
+        <translation>KiB</translation>
+    </message>
+    <message>
+        <source>%1  %2: %3</source>
+        <translation>%1  %2: %3</translation>
     </message>
 </context>
 <context>

@@ -1261,6 +1261,10 @@
         <source>engine</source>
         <translation>引擎</translation>
     </message>
+    <message>
+        <source>alarm</source>
+        <translation>告警</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::LogView</name>
@@ -1597,6 +1601,18 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>Clients</source>
         <translation>客户端</translation>
     </message>
+    <message>
+        <source>the connection to the server was lost</source>
+        <translation>与服务器的连接已断开</translation>
+    </message>
+    <message>
+        <source>the server is stopped</source>
+        <translation>服务器已停止</translation>
+    </message>
+    <message>
+        <source>Stale since %1: %2. The tables show what it last reported; the figures come back when it does.</source>
+        <translation>自 %1 起数据已过时：%2。表格显示的是它最后报告的内容；它恢复后数字会重新显示。</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodeFilterBox</name>
@@ -1717,6 +1733,110 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>/s</source>
         <translation>/秒</translation>
+    </message>
+    <message>
+        <source>Resources and limits</source>
+        <translation>资源与上限</translation>
+    </message>
+    <message>
+        <source>File descriptors</source>
+        <translation>文件描述符</translation>
+    </message>
+    <message>
+        <source>Streams of the limit</source>
+        <translation>流数与上限</translation>
+    </message>
+    <message>
+        <source>History events</source>
+        <translation>历史事件数</translation>
+    </message>
+    <message>
+        <source>History bytes</source>
+        <translation>历史字节数</translation>
+    </message>
+    <message>
+        <source>Bytes queued for streams</source>
+        <translation>流队列中的字节</translation>
+    </message>
+    <message>
+        <source>Refused requests</source>
+        <translation>被拒绝的请求</translation>
+    </message>
+    <message>
+        <source>Stream closes by the server</source>
+        <translation>服务器关闭的流</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>Amber from %1% of the limit, red from %2% or while the server's alarm is raised.</source>
+        <translation>达到上限的 %1% 时显示琥珀色，达到 %2% 或服务器告警触发期间显示红色。</translation>
+    </message>
+    <message>
+        <source>of %1 (%2%)</source>
+        <translation>共 %1（%2%）</translation>
+    </message>
+    <message>
+        <source>no limit known</source>
+        <translation>上限未知</translation>
+    </message>
+    <message>
+        <source>Files and sockets the server process holds open, against its limit (ulimit -n, LimitNOFILE=). At the limit new connections are refused.</source>
+        <translation>服务器进程打开的文件和套接字数，与其上限（ulimit -n、LimitNOFILE=）相比。达到上限时新连接将被拒绝。</translation>
+    </message>
+    <message>
+        <source>no limit (--max-connections 0)</source>
+        <translation>无上限（--max-connections 0）</translation>
+    </message>
+    <message>
+        <source>Open streams against --max-connections; beyond it new streams are refused with 503.</source>
+        <translation>打开的流数与 --max-connections 相比；超出后新流会以 503 被拒绝。</translation>
+    </message>
+    <message>
+        <source>The history keeps the newest events for clients that resume; at its bound the oldest go (no colour: full is normal).</source>
+        <translation>历史为续传的客户端保留最新的事件；达到上限时最旧的事件被移除（不着色：满是正常的）。</translation>
+    </message>
+    <message>
+        <source>of %1 (--history)</source>
+        <translation>共 %1（--history）</translation>
+    </message>
+    <message>
+        <source>of %1 (--history-bytes)</source>
+        <translation>共 %1（--history-bytes）</translation>
+    </message>
+    <message>
+        <source>at most %1 per stream (--max-queue)</source>
+        <translation>每个流最多 %1（--max-queue）</translation>
+    </message>
+    <message>
+        <source>Bytes waiting for slow readers; a stream over its bound is closed as a slow consumer. Amber from %1% of what all open streams may queue, red from %2%.</source>
+        <translation>等待慢速读者的字节；超过上限的流会作为慢消费者被关闭。达到所有打开的流可排队总量的 %1% 时显示琥珀色，%2% 时显示红色。</translation>
+    </message>
+    <message>
+        <source>authentication %1 · stream limit %2 · rate limit %3 · bad request %4 · body too large %5 · descriptors %6</source>
+        <translation>认证 %1 · 流数上限 %2 · 速率限制 %3 · 错误请求 %4 · 请求体过大 %5 · 文件描述符 %6</translation>
+    </message>
+    <message>
+        <source>Requests refused since the server started, by reason. Amber while any came in the last minute, red while the server's authentication-failure alarm is raised.</source>
+        <translation>服务器启动以来被拒绝的请求（按原因）。最近一分钟内有拒绝时显示琥珀色，服务器的认证失败告警触发期间显示红色。</translation>
+    </message>
+    <message>
+        <source>slow consumer %1 · dead %2 · kicked %3 · shutdown %4 · credentials %5</source>
+        <translation>慢消费者 %1 · 失联 %2 · 被断开 %3 · 关闭 %4 · 凭据失效 %5</translation>
+    </message>
+    <message>
+        <source>Streams the server closed since it started, by reason (clients that left are not counted). Red while the server's slow/dead-close alarm is raised.</source>
+        <translation>服务器启动以来关闭的流（按原因，不含客户端自行断开的）。服务器的慢速/失联关闭告警触发期间显示红色。</translation>
+    </message>
+    <message>
+        <source>none raised</source>
+        <translation>无告警</translation>
+    </message>
+    <message>
+        <source>Alarms the server raises now (its log has an alarm entry when one is raised and when it clears; thresholds in docs/CONFIG.md).</source>
+        <translation>服务器当前触发的告警（告警触发和解除时日志中各有一条告警记录；阈值见 docs/CONFIG.md）。</translation>
     </message>
 </context>
 <context>
@@ -1945,18 +2065,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>最近 1 小时（10 秒）</translation>
     </message>
     <message>
-        <source>Events per second</source>
-        <translation>每秒事件数</translation>
-    </message>
-    <message>
-        <source>in (published)</source>
-        <translation>流入（发布）</translation>
-    </message>
-    <message>
-        <source>out (delivered)</source>
-        <translation>流出（投递）</translation>
-    </message>
-    <message>
         <source>Open streams</source>
         <translation>打开的流</translation>
     </message>
@@ -1969,12 +2077,88 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>范围：</translation>
     </message>
     <message>
-        <source>KiB per second out</source>
-        <translation>每秒流出 KiB</translation>
-    </message>
-    <message>
         <source>KiB/s</source>
         <translation>KiB/秒</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/秒</translation>
+    </message>
+    <message>
+        <source>Events published per second</source>
+        <translation>每秒发布事件数</translation>
+    </message>
+    <message>
+        <source>published</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <source>Events delivered per second</source>
+        <translation>每秒投递事件数</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>投递</translation>
+    </message>
+    <message>
+        <source>Bytes out per second (KiB/s)</source>
+        <translation>每秒流出字节（KiB/s）</translation>
+    </message>
+    <message>
+        <source>Stream closes per second, by reason</source>
+        <translation>每秒被关闭的流（按原因）</translation>
+    </message>
+    <message>
+        <source>slow consumer</source>
+        <translation>慢消费者</translation>
+    </message>
+    <message>
+        <source>dead</source>
+        <translation>失联</translation>
+    </message>
+    <message>
+        <source>kicked</source>
+        <translation>被断开</translation>
+    </message>
+    <message>
+        <source>shutdown</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Refusals per second, by reason</source>
+        <translation>每秒拒绝的请求（按原因）</translation>
+    </message>
+    <message>
+        <source>auth failures</source>
+        <translation>认证失败</translation>
+    </message>
+    <message>
+        <source>stream limit</source>
+        <translation>流数上限</translation>
+    </message>
+    <message>
+        <source>rate limit</source>
+        <translation>速率限制</translation>
+    </message>
+    <message>
+        <source>bad requests</source>
+        <translation>错误请求</translation>
+    </message>
+    <message>
+        <source>descriptors</source>
+        <translation>文件描述符</translation>
+    </message>
+    <message>
+        <source>Bytes queued for streams (KiB)</source>
+        <translation>流队列中的字节（KiB）</translation>
+    </message>
+    <message>
+        <source>KiB</source>
+        <translation>KiB</translation>
+    </message>
+    <message>
+        <source>%1  %2: %3</source>
+        <translation>%1  %2：%3</translation>
     </message>
 </context>
 <context>

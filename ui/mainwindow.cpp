@@ -71,6 +71,17 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_banner->setStyleSheet(QStringLiteral(
         "background: #fdecea; color: #b00020; border: 1px solid #b00020; padding: 6px"));
     m_banner->hide();
+    m_staleMarker = new QLabel(this);
+    m_staleMarker->setObjectName(QStringLiteral("staleMarker"));
+    m_staleMarker->setWordWrap(true);
+    m_staleMarker->setTextFormat(Qt::PlainText);
+    m_staleMarker->setStyleSheet(QStringLiteral(
+        "background: palette(alternate-base); border: 1px solid palette(mid); padding: 4px"));
+    m_staleMarker->hide();
+    m_gapTimer = new QTimer(this);
+    m_gapTimer->setInterval(1000);
+    connect(m_gapTimer, &QTimer::timeout, this,
+            [this] { m_chart->update(m_history, QDateTime::currentMSecsSinceEpoch()); });
     m_linkBanner = new LinkBanner(this);
     connect(m_linkBanner, &LinkBanner::reconnectRequested, this, [this] {
         if (RemoteLink *remote = m_controller->remote())
@@ -113,6 +124,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_banner);
     layout->addWidget(m_linkBanner);
+    layout->addWidget(m_staleMarker);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
@@ -258,9 +270,26 @@ void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
     m_connections->applySnapshot(s);
     m_topics->applySnapshot(s);
     m_log->append(s.log);
-    if (m_history.add({s.wallMs, s.stats.eventsPublished, s.stats.eventsDelivered, s.bytesOut,
-                       s.stats.connections, s.clients, int(s.topics.size()),
-                       s.stats.slowConsumerCloses, s.stats.authFailures}))
+    const EngineStats &t = s.stats;
+    ThroughputHistory::Totals totals;
+    totals.timeMs = s.wallMs;
+    totals.eventsIn = t.eventsPublished;
+    totals.eventsOut = t.eventsDelivered;
+    totals.bytesOut = s.bytesOut;
+    totals.connections = t.connections;
+    totals.clients = s.clients;
+    totals.topics = int(s.topics.size());
+    totals.queuedBytes = t.queuedBytes;
+    totals.slowCloses = t.slowConsumerCloses;
+    totals.deadCloses = t.deadCloses;
+    totals.kickCloses = t.kickCloses;
+    totals.shutdownCloses = t.shutdownCloses;
+    totals.authFailures = t.authFailures;
+    totals.connectionLimitRejections = t.connectionLimitRejections;
+    totals.rateLimitRejections = t.rateLimitRejections;
+    totals.badRequests = t.badRequests + t.bodyTooLarge;
+    totals.fdLimitRejections = t.fdLimitRejections;
+    if (m_history.add(totals))
         m_chart->update(m_history); // once a second: one replace() per series
     m_nodes->applyNodes(s.stats.nodes, s.wallMs);
 

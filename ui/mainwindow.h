@@ -15,6 +15,7 @@ class QAction;
 class QLabel;
 class QNetworkAccessManager;
 class QTabWidget;
+class QTimer;
 QT_END_NAMESPACE
 
 namespace ssehub {
@@ -128,6 +129,9 @@ private:
     void updateActions();
     // The link's state in the title, status bar and banner; stale data greyed.
     void showLinkStatus(const EngineLink::Status &status);
+    // Data that no longer comes (the embedded server stopped, the link lost): the tables kept
+    // but greyed under a "stale since" marker, the overview's figures "-", a gap in the charts.
+    void showStale(bool stale, qint64 sinceMs, const QString &why);
     // The embedded server did not start: is the port held by an ssehub one could attach to?
     void probePortHolder();
     void buildStatusBar();
@@ -161,6 +165,9 @@ private:
     NodesModel *m_nodes;
 
     QLabel *m_banner = nullptr;
+    QLabel *m_staleMarker = nullptr; // "stale since": the views show data that no longer comes
+    QTimer *m_gapTimer = nullptr; // while stale: the charts' time axis moves on (the gap grows)
+    qint64 m_stoppedAtMs = 0; // when the embedded server stopped
     LinkBanner *m_linkBanner = nullptr;
     QTabWidget *m_tabs = nullptr;
     QAction *m_startStop = nullptr;

@@ -14,8 +14,10 @@
 #include "models/topicsmodel.h"
 #include "views/clientsview.h"
 #include "views/logview.h"
+#include "views/overviewview.h"
 #include "widgets/confirmation.h"
 #include "widgets/linkbanner.h"
+#include "widgets/throughputchart.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -25,6 +27,7 @@
 #include <QPointer>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 
 namespace ssehub {
 
@@ -146,11 +149,11 @@ void MainWindow::drainEngine(EngineThread::DrainReason reason, const QString &ca
 void MainWindow::showStopped()
 {
     if (!m_controller->isAttached()) {
-        // Nothing is live any more; the log and the charts keep what happened.
-        m_last.reset();
-        m_connections->clear();
-        m_topics->clear();
-        m_nodes->applyNodes({}, QDateTime::currentMSecsSinceEpoch());
+        // Nothing is live any more: the tables keep the last rows, greyed and marked stale
+        // (showLinkStatus), the log and the charts keep what happened.
+        m_stoppedAtMs = QDateTime::currentMSecsSinceEpoch();
+        m_brokerDown = false; // nothing is published to a stopped server
+        updateBanner();
         m_statusConnections->clear();
         m_statusUptime->clear();
         m_statusBroker->clear();
@@ -350,8 +353,41 @@ void MainWindow::showLinkStatus(const EngineLink::Status &status)
     m_statusLink->setStyleSheet(style);
 
     // Data that no longer comes: kept, but greyed.
-    const bool stale = link->isRemote() && status.state != EngineLink::State::Live && m_last;
+    const bool remoteStale = link->isRemote() && status.state != EngineLink::State::Live;
+    const bool stopped = !link->isRemote() && !m_controller->isRunning();
+    if (stopped && m_last)
+        m_statusLink->setText(tr("stopped"));
+    showStale((remoteStale || stopped) && m_last, remoteStale ? status.lostAtMs : m_stoppedAtMs,
+              remoteStale ? tr("the connection to the server was lost")
+                          : tr("the server is stopped"));
+
+    if (link->isRemote() && status.state == EngineLink::State::Refused
+        && std::exchange(m_askCredentialsOnRefusal, false))
+        openConnectDialog();
+    else if (status.state == EngineLink::State::Live)
+        m_askCredentialsOnRefusal = false;
+    Q_EMIT linkStatusChanged();
+}
+
+void MainWindow::showStale(bool stale, qint64 sinceMs, const QString &why)
+{
+    if (stale) {
+        const QString since = QDateTime::fromMSecsSinceEpoch(
+                                  sinceMs > 0 ? sinceMs : QDateTime::currentMSecsSinceEpoch())
+                                  .toString(QStringLiteral("HH:mm:ss"));
+        m_staleMarker->setText(tr("Stale since %1: %2. The tables show what it last reported; "
+                                  "the figures come back when it does.")
+                                   .arg(since, why));
+    }
+    m_staleMarker->setVisible(stale);
     if (stale != m_tabs->property("stale").toBool()) {
+        if (stale) {
+            m_history.markGap();
+            m_overview->showNoData();
+            m_gapTimer->start();
+        } else {
+            m_gapTimer->stop();
+        }
         m_tabs->setProperty("stale", stale);
         QPalette grey;
         if (stale) {
@@ -364,13 +400,6 @@ void MainWindow::showLinkStatus(const EngineLink::Status &status)
         }
         m_tabs->setPalette(grey);
     }
-
-    if (link->isRemote() && status.state == EngineLink::State::Refused
-        && std::exchange(m_askCredentialsOnRefusal, false))
-        openConnectDialog();
-    else if (status.state == EngineLink::State::Live)
-        m_askCredentialsOnRefusal = false;
-    Q_EMIT linkStatusChanged();
 }
 
 void MainWindow::probePortHolder()

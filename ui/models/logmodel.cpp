@@ -68,6 +68,8 @@ QString LogModel::kindTitle(LogEntry::Kind kind)
         return tr("broker");
     case Kind::Engine:
         return tr("engine");
+    case Kind::Alarm:
+        return tr("alarm");
     }
     return {};
 }
