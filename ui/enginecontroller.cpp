@@ -1,5 +1,6 @@
 #include "enginecontroller.h"
 
+#include "enginetext.h"
 #include "link/locallink.h"
 #include "link/remotelink.h"
 
@@ -91,7 +92,9 @@ void EngineController::kick(const StreamRef &stream)
             break;
         case LinkAnswer::Outcome::Failed:
             Q_EMIT reported(false,
-                            tr("Stream %1 not disconnected: %2").arg(id).arg(answer.message));
+                            tr("Stream %1 not disconnected: %2")
+                                .arg(id)
+                                .arg(EngineText::translate(answer.message)));
             break;
         }
     });
@@ -105,7 +108,7 @@ void EngineController::setClientPaused(const QString &node, const QString &clien
             Q_EMIT reported(ok,
                             ok ? (pause ? tr("Subscriptions of %1 paused.").arg(client)
                                         : tr("Subscriptions of %1 resumed.").arg(client))
-                               : tr("%1: %2").arg(client, answer.message));
+                               : tr("%1: %2").arg(client, EngineText::translate(answer.message)));
         });
 }
 
@@ -122,8 +125,9 @@ void EngineController::startTail(const QString &filter, QObject *context,
     if (text.isEmpty())
         return;
     m_link->setTail(text, context, [this, filter, done](const LinkAnswer &answer) {
-        const QString state = answer.ok() ? tr("Tailing %1").arg(filter)
-                                          : tr("Cannot tail: %1").arg(answer.message);
+        const QString state = answer.ok()
+            ? tr("Tailing %1").arg(filter)
+            : tr("Cannot tail: %1").arg(EngineText::translate(answer.message));
         done(state);
         Q_EMIT reported(answer.ok(), state);
     });
@@ -141,7 +145,7 @@ void EngineController::publish(const PublishRequest &request)
                         result.ok
                             ? tr("Published event %1 to %n stream(s).", nullptr, result.delivered)
                                   .arg(QString::fromLatin1(result.id))
-                            : tr("Not published: %1").arg(result.error));
+                            : tr("Not published: %1").arg(EngineText::translate(result.error)));
     });
 }
 
@@ -149,7 +153,9 @@ void EngineController::reloadAccess()
 {
     m_link->reloadAccess(this, [this](const LinkAnswer &answer) {
         Q_EMIT reported(answer.ok(),
-                        answer.ok() ? answer.message : tr("Reload failed: %1").arg(answer.message));
+                        answer.ok()
+                            ? EngineText::translate(answer.message)
+                            : tr("Reload failed: %1").arg(EngineText::translate(answer.message)));
     });
 }
 

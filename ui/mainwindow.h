@@ -20,6 +20,7 @@ QT_END_NAMESPACE
 namespace ssehub {
 
 class ClusterView;
+class ConnectGuide;
 class ConnectionsModel;
 class ConnectionsView;
 class EngineController;
@@ -73,8 +74,12 @@ public:
     QString serverTitle() const;
     // Writes the log entries the Log view shows (CSV for .csv, JSON Lines otherwise).
     bool exportLog(const QString &path, QString *error);
-    // Saves a picture of every view into dir (view name .png); the screenshot script uses it.
+    // Saves a picture of every view into dir (view name .png, e.g. connections.png); the
+    // screenshot script uses it.
     QStringList saveViewImages(const QString &dir);
+    // The views (tabs) and the file name saveViewImages gives each.
+    int viewCount() const;
+    QString viewName(int index) const;
 
     EngineController *controller() const { return m_controller; }
     ConnectionsModel *connectionsModel() const { return m_connections; }
@@ -87,6 +92,12 @@ public:
 public Q_SLOTS:
     void applySnapshot(const ssehub::SnapshotPtr &snapshot);
     void openPublishDialog();
+    // The publish dialog with a topic filled in (none when it is a filter with wildcards).
+    void openPublishDialogFor(const QString &topic);
+    // The demo page in the desktop's browser; when none opened, a message with the URL.
+    bool openDemoPage();
+    // Ctrl+F: the filter box of the view shown.
+    void focusViewFilter();
     void openSettings();
     void openConnectDialog();
     void exportLogInteractively();
@@ -119,11 +130,15 @@ private:
     // The embedded server did not start: is the port held by an ssehub one could attach to?
     void probePortHolder();
     void buildStatusBar();
+    // Ctrl+1..9 (views), Ctrl+F (filter) and the tables' context menus (mainwindowkeys.cpp).
+    void buildShortcuts();
     void updateBanner();
     void updateStatus(const ConsoleSnapshot &s);
     void report(bool ok, const QString &message);
     void restoreState();
     void saveState() const;
+    // The window within the screen's available area (default size and restored geometry).
+    void fitToScreen();
 
     EngineController *m_controller;
     EngineConfig m_config;
@@ -164,6 +179,7 @@ private:
     QLabel *m_statusConnections = nullptr;
 
     OverviewView *m_overview = nullptr;
+    ConnectGuide *m_connectGuide = nullptr;
     ConnectionsView *m_connectionsView = nullptr;
     TopicsView *m_topicsView = nullptr;
     HealthView *m_healthView = nullptr;
