@@ -316,7 +316,8 @@ int main(int argc, char **argv)
         // that cannot start (port in use) is reported in the window, where settings can fix it.
         ssehub::ConsoleSettings::load(&options.engine, options.explicitOptions);
         const QString shots = qEnvironmentVariable("SSEHUB_SCREENSHOTS");
-        if (!shots.isEmpty() && qEnvironmentVariable("SSEHUB_SCREENSHOT_PALETTE") == u"dark")
+        if (!shots.isEmpty()
+            && qEnvironmentVariable("SSEHUB_SCREENSHOT_PALETTE") == QLatin1String("dark"))
             useDarkPalette();
         ssehub::MainWindow window(&engine, options.engine);
         reloadRequested = [&window] { window.reloadAccess(); };

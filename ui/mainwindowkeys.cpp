@@ -29,7 +29,8 @@ QAction *buttonAction(QAbstractItemView *table, QWidget *page, const QString &te
     auto *action = new QAction(text, table);
     action->setObjectName(button + QStringLiteral("Action"));
     QObject::connect(action, &QAction::triggered, table, [page, button] {
-        if (auto *b = page->findChild<QPushButton *>(button); b && b->isEnabled())
+        QPushButton *b = page ? page->findChild<QPushButton *>(button) : nullptr;
+        if (b && b->isEnabled())
             b->click();
     });
     table->addAction(action);
@@ -91,7 +92,9 @@ void MainWindow::buildShortcuts()
     // that its confirmation applies). Only while the table has focus: in a filter box Delete
     // deletes text.
     if (auto *table = findChild<QTableView *>(QStringLiteral("connectionsView"))) {
-        QWidget *page = findChild<QWidget *>(QStringLiteral("connectionsPage"));
+        QWidget *page = table->parentWidget();
+        while (page && page->objectName() != QLatin1String("connectionsPage"))
+            page = page->parentWidget();
         table->setContextMenuPolicy(Qt::ActionsContextMenu);
         QAction *kick = buttonAction(table, page, tr("Disconnect"), QStringLiteral("kickButton"));
         kick->setShortcut(QKeySequence::Delete);
