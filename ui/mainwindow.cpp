@@ -39,6 +39,7 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -99,15 +100,21 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("views"));
     m_tabs->setDocumentMode(true);
-    // The Overview with the first run's guide under its figures.
-    auto *overviewPage = new QWidget(this);
+    // The Overview with the first run's guide under its figures; it scrolls rather than make
+    // the window wider than a small screen (640 pixels wide at a scale factor of 2).
+    auto *overviewPage = new QScrollArea(this);
     overviewPage->setObjectName(QStringLiteral("overviewPage"));
-    auto *overviewLayout = new QVBoxLayout(overviewPage);
+    overviewPage->setWidgetResizable(true);
+    overviewPage->setFrameShape(QFrame::NoFrame);
+    auto *overviewContent = new QWidget(overviewPage);
+    auto *overviewLayout = new QVBoxLayout(overviewContent);
     overviewLayout->setContentsMargins(0, 0, 0, 0);
-    m_connectGuide = new ConnectGuide(overviewPage);
+    m_connectGuide = new ConnectGuide(overviewContent);
     connect(m_connectGuide, &ConnectGuide::demoPageRequested, this, &MainWindow::openDemoPage);
+    m_overview->setParent(overviewContent);
     overviewLayout->addWidget(m_overview, 1);
     overviewLayout->addWidget(m_connectGuide);
+    overviewPage->setWidget(overviewContent);
     m_tabs->addTab(overviewPage, tr("Overview"));
     m_tabs->addTab(m_connectionsView, tr("Connections"));
     m_tabs->addTab(m_topicsView, tr("Topics"));
@@ -487,7 +494,13 @@ void MainWindow::fitToScreen()
     if (!screen)
         return;
     const QRect available = screen->availableGeometry();
-    const QMargins frame(8, 40, 8, 8);
+    // Shown: the window system's frame is known; before, a title bar and borders are guessed.
+    const QRect outer = frameGeometry();
+    const QRect inner = geometry();
+    QMargins frame(inner.left() - outer.left(), inner.top() - outer.top(),
+                   outer.right() - inner.right(), outer.bottom() - inner.bottom());
+    if (frame.isNull())
+        frame = QMargins(8, 40, 8, 8);
     const QRect room = available.marginsRemoved(frame);
     QRect g = geometry();
     g.setSize(g.size().boundedTo(room.size()).expandedTo(minimumSize()));
@@ -513,6 +526,13 @@ void MainWindow::saveState() const
     m_healthView->saveState(settings);
     m_logView->saveState(settings);
     m_topicsView->saveState(settings);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (!std::exchange(m_fittedShown, true))
+        fitToScreen(); // again, with the real frame
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

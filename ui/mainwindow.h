@@ -116,6 +116,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     // Drains and stops (reason Shutdown or Restart), then runs then.
@@ -149,6 +150,7 @@ private:
     SnapshotPtr m_last;
     ThroughputHistory m_history;
     RemoteTarget m_target; // the last server attached to (its token for this session only)
+    bool m_fittedShown = false; // fitted to the screen again once shown
     bool m_askCredentialsOnRefusal = false; // attached from the banner: a 401 opens Connect
     QNetworkAccessManager *m_probeNetwork = nullptr;
     QStringList m_shownNodes; // nodes the views may show rows of (a cluster)

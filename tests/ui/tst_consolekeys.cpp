@@ -454,6 +454,11 @@ void TestConsoleKeys::firstWindowFitsTheScreen()
         Console c;
         QVERIFY(c.start(baseConfig()));
         const QRect available = c.window->screen()->availableGeometry();
+        QString widths;
+        for (int i = 0; i < tabs(c)->count(); ++i)
+            widths += QStringLiteral(" %1:%2")
+                          .arg(tabs(c)->widget(i)->objectName())
+                          .arg(tabs(c)->widget(i)->minimumSizeHint().width());
         const QRect frame = c.window->frameGeometry();
         QVERIFY2(
             available.contains(frame),
@@ -465,7 +470,9 @@ void TestConsoleKeys::firstWindowFitsTheScreen()
                            .arg(frame.height())
                            .arg(available.width())
                            .arg(available.height())
-                           .arg(c.window->devicePixelRatioF())));
+                           .arg(c.window->devicePixelRatioF())
+                       + widths
+                       + QStringLiteral(" min %1").arg(c.window->minimumSizeHint().width())));
     }
 }
 
