@@ -275,7 +275,8 @@ void TestConsoleKeys::contextMenusOfTheRows()
     QCOMPARE(publish(c.port(), "menu/a", "{\"v\":1}").status, 200);
     QTRY_COMPARE(reader.messages().size(), 1);
 
-    // Connections: Disconnect, Pause, Resume, Copy id.
+    // Connections: Disconnect, Pause, Resume, Copy id (confirmations, if asked, accepted).
+    ConfirmationAcceptor confirm;
     auto *connections = c.window->findChild<QTableView *>(QStringLiteral("connectionsView"));
     QCOMPARE(connections->contextMenuPolicy(), Qt::ActionsContextMenu);
     QStringList texts;
