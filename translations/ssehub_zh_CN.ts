@@ -2,6 +2,317 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>EngineText</name>
+    <message>
+        <source>topic is empty</source>
+        <translation>主题为空</translation>
+    </message>
+    <message>
+        <source>topic is longer than %1 bytes</source>
+        <translation>主题超过 %1 字节</translation>
+    </message>
+    <message>
+        <source>topic contains a control character</source>
+        <translation>主题包含控制字符</translation>
+    </message>
+    <message>
+        <source>topic contains a space</source>
+        <translation>主题包含空格</translation>
+    </message>
+    <message>
+        <source>topic is not valid UTF-8</source>
+        <translation>主题不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>topic contains a wildcard ('+' or '#'); wildcards are only for subscription filters</source>
+        <translation>主题包含通配符（'+' 或 '#'）；通配符只能用于订阅过滤器</translation>
+    </message>
+    <message>
+        <source>type is empty</source>
+        <translation>事件类型为空</translation>
+    </message>
+    <message>
+        <source>type is longer than %1 bytes</source>
+        <translation>事件类型超过 %1 字节</translation>
+    </message>
+    <message>
+        <source>type contains a control character</source>
+        <translation>事件类型包含控制字符</translation>
+    </message>
+    <message>
+        <source>type contains a space</source>
+        <translation>事件类型包含空格</translation>
+    </message>
+    <message>
+        <source>type is not valid UTF-8</source>
+        <translation>事件类型不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>type '%1' is reserved for the server</source>
+        <translation>事件类型 '%1' 保留给服务器使用</translation>
+    </message>
+    <message>
+        <source>"topic" is missing or not a string</source>
+        <translation>缺少 "topic"，或它不是字符串</translation>
+    </message>
+    <message>
+        <source>"type" must be a string</source>
+        <translation>"type" 必须是字符串</translation>
+    </message>
+    <message>
+        <source>"payload" is missing</source>
+        <translation>缺少 "payload"</translation>
+    </message>
+    <message>
+        <source>filter is empty</source>
+        <translation>过滤器为空</translation>
+    </message>
+    <message>
+        <source>filter is longer than %1 bytes</source>
+        <translation>过滤器超过 %1 字节</translation>
+    </message>
+    <message>
+        <source>filter contains a control character</source>
+        <translation>过滤器包含控制字符</translation>
+    </message>
+    <message>
+        <source>filter is not valid UTF-8</source>
+        <translation>过滤器不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>filter '%1': '#' must be the last level</source>
+        <translation>过滤器 '%1'：'#' 必须位于最后一级</translation>
+    </message>
+    <message>
+        <source>filter '%1': a wildcard must fill a whole level</source>
+        <translation>过滤器 '%1'：通配符必须占据一整级</translation>
+    </message>
+    <message>
+        <source>%1 live tails are open already; stop one first</source>
+        <translation>已打开 %1 个实时跟踪；请先停止其中一个</translation>
+    </message>
+    <message>
+        <source>client_id is empty</source>
+        <translation>client_id 为空</translation>
+    </message>
+    <message>
+        <source>client_id is longer than %1 bytes</source>
+        <translation>client_id 超过 %1 字节</translation>
+    </message>
+    <message>
+        <source>client_id contains a control character</source>
+        <translation>client_id 包含控制字符</translation>
+    </message>
+    <message>
+        <source>client_id is not valid UTF-8</source>
+        <translation>client_id 不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>the engine is not running</source>
+        <translation>服务器引擎未运行</translation>
+    </message>
+    <message>
+        <source>no stream with id %1</source>
+        <translation>没有 ID 为 %1 的流</translation>
+    </message>
+    <message>
+        <source>no client with id '%1'</source>
+        <translation>没有 ID 为 '%1' 的客户端</translation>
+    </message>
+    <message>
+        <source>client '%1' has no subscription '%2'</source>
+        <translation>客户端 '%1' 没有订阅 '%2'</translation>
+    </message>
+    <message>
+        <source>nothing to reload: no --acl or --jwt-secret-file</source>
+        <translation>无可重新加载的内容：未设置 --acl 或 --jwt-secret-file</translation>
+    </message>
+    <message>
+        <source>%1 - the previous rules stay in force</source>
+        <translation>%1 - 原有规则继续有效</translation>
+    </message>
+    <message>
+        <source>access rules reloaded; %1 subscription(s) no longer allowed were removed; %2 stream(s) whose credentials no longer hold were ended</source>
+        <translation>访问规则已重新加载；移除了 %1 个不再允许的订阅；结束了 %2 个凭据已失效的流</translation>
+    </message>
+    <message>
+        <source>this route needs the admin role</source>
+        <translation>此路由需要管理员角色</translation>
+    </message>
+    <message>
+        <source>body of %1 bytes is larger than the limit of %2 bytes</source>
+        <translation>请求体 %1 字节，超过 %2 字节的上限</translation>
+    </message>
+    <message>
+        <source>Redis at %1 is unavailable; the event was not accepted</source>
+        <translation>%1 上的 Redis 不可用；事件未被接受</translation>
+    </message>
+    <message>
+        <source>Redis at %1 became unavailable; the event was not accepted</source>
+        <translation>%1 上的 Redis 变得不可用；事件未被接受</translation>
+    </message>
+    <message>
+        <source>not ready: Redis at %1 is unavailable (%2); the event was not accepted, retry later</source>
+        <translation>未就绪：%1 上的 Redis 不可用（%2）；事件未被接受，请稍后重试</translation>
+    </message>
+    <message>
+        <source>Redis at %1 did not confirm the event: %2</source>
+        <translation>%1 上的 Redis 未确认该事件：%2</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1:%2: %3</source>
+        <translation>无法监听 %1:%2：%3</translation>
+    </message>
+    <message>
+        <source>HTTPS needs both --tls-cert and --tls-key</source>
+        <translation>HTTPS 需要同时设置 --tls-cert 和 --tls-key</translation>
+    </message>
+    <message>
+        <source>no PEM certificate in %1</source>
+        <translation>%1 中没有 PEM 证书</translation>
+    </message>
+    <message>
+        <source>cannot read the TLS key %1: %2</source>
+        <translation>无法读取 TLS 私钥 %1：%2</translation>
+    </message>
+    <message>
+        <source>no unencrypted PEM RSA or EC private key in %1</source>
+        <translation>%1 中没有未加密的 PEM RSA 或 EC 私钥</translation>
+    </message>
+    <message>
+        <source>no PEM certificate in the client CA file %1</source>
+        <translation>客户端 CA 文件 %1 中没有 PEM 证书</translation>
+    </message>
+    <message>
+        <source>cannot read the JWT secret file %1: %2</source>
+        <translation>无法读取 JWT 密钥文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>the JWT secret in %1 is %2 bytes; HS256 needs at least 32 (e.g. head -c 48 /dev/urandom | base64 &gt; %1)</source>
+        <translation>%1 中的 JWT 密钥为 %2 字节；HS256 至少需要 32 字节（例如 head -c 48 /dev/urandom | base64 &gt; %1）</translation>
+    </message>
+    <message>
+        <source>cannot open the log file %1: %2 (check --log-file and the directory's permissions)</source>
+        <translation>无法打开日志文件 %1：%2（请检查 --log-file 及其目录的权限）</translation>
+    </message>
+    <message>
+        <source>invalid Redis URL '%1': %2 (expected redis://[:password@]host[:port][/db])</source>
+        <translation>无效的 Redis URL '%1'：%2（应为 redis://[:password@]host[:port][/db]）</translation>
+    </message>
+    <message>
+        <source>listening on %1 without authentication: anyone who can reach it can subscribe, publish and use the admin routes; set --jwt-secret-file and --acl, or listen on 127.0.0.1</source>
+        <translation>正在 %1 上监听且未启用认证：任何能访问它的人都可以订阅、发布并使用管理路由；请设置 --jwt-secret-file 和 --acl，或只在 127.0.0.1 上监听</translation>
+    </message>
+    <message>
+        <source>--cors-origin '*' on a hub without authentication: any web page opened in a browser that can reach this hub can subscribe, publish and use the admin routes through it; name the allowed origins, or set --jwt-secret-file and --acl</source>
+        <translation>未启用认证的服务器设置了 --cors-origin '*'：能访问本服务器的浏览器中打开的任何网页都可以借此订阅、发布并使用管理路由；请列出允许的源，或设置 --jwt-secret-file 和 --acl</translation>
+    </message>
+    <message>
+        <source>embedded</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>redis %1 connected</source>
+        <translation>Redis %1 已连接</translation>
+    </message>
+    <message>
+        <source>redis %1 catching up</source>
+        <translation>Redis %1 正在同步</translation>
+    </message>
+    <message>
+        <source>redis %1 unavailable: %2</source>
+        <translation>Redis %1 不可用：%2</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>Redis at %1 was unreachable from %2 to %3 (%4 s); %5 publishes refused meanwhile</source>
+        <translation>%1 上的 Redis 从 %2 到 %3 无法访问（%4 秒）；期间拒绝了 %5 次发布</translation>
+    </message>
+    <message>
+        <source>client closed</source>
+        <translation>客户端关闭</translation>
+    </message>
+    <message>
+        <source>dead peer</source>
+        <translation>对端失联</translation>
+    </message>
+    <message>
+        <source>slow consumer</source>
+        <translation>慢消费者</translation>
+    </message>
+    <message>
+        <source>write failed</source>
+        <translation>写入失败</translation>
+    </message>
+    <message>
+        <source>disconnected by an operator</source>
+        <translation>被操作员断开</translation>
+    </message>
+    <message>
+        <source>server shutdown</source>
+        <translation>服务器关闭</translation>
+    </message>
+    <message>
+        <source>server restart</source>
+        <translation>服务器重启</translation>
+    </message>
+    <message>
+        <source>credentials expired</source>
+        <translation>凭据已过期</translation>
+    </message>
+    <message>
+        <source>by a stream</source>
+        <translation>由流创建</translation>
+    </message>
+    <message>
+        <source>by the API</source>
+        <translation>由 API 操作</translation>
+    </message>
+    <message>
+        <source>access rules</source>
+        <translation>访问规则</translation>
+    </message>
+    <message>
+        <source>renewed</source>
+        <translation>已续订</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>resumed</source>
+        <translation>已恢复</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>已归档</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <source>Redis unreachable</source>
+        <translation>Redis 无法访问</translation>
+    </message>
+    <message>
+        <source>Redis lost its data</source>
+        <translation>Redis 丢失了数据</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+</context>
+<context>
     <name>format</name>
     <message>
         <source>%1/s</source>
@@ -32,7 +343,7 @@
     </message>
     <message>
         <source>Run the engine without a window.</source>
-        <translation>不打开窗口，仅运行服务引擎。</translation>
+        <translation>不打开窗口，仅运行服务器引擎。</translation>
     </message>
     <message>
         <source>Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one).</source>
@@ -348,7 +659,7 @@
     </message>
     <message>
         <source>Clients the hub knows at once, named or not (default 100000; 0: no limit).</source>
-        <translation>服务同时记录的客户端数，无论是否命名（默认 100000；0 表示不限）。</translation>
+        <translation>服务器同时记录的客户端数，无论是否命名（默认 100000；0 表示不限）。</translation>
     </message>
     <message>
         <source>Active subscriptions of all clients together (default 1000000; 0: no limit).</source>
@@ -748,6 +1059,41 @@
     <message>
         <source>Browse…</source>
         <translation>浏览…</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ConnectGuide</name>
+    <message>
+        <source>Connect a first client</source>
+        <translation>连接第一个客户端</translation>
+    </message>
+    <message>
+        <source>In a web page:</source>
+        <translation>在网页中：</translation>
+    </message>
+    <message>
+        <source>Subscribe from a shell:</source>
+        <translation>在终端中订阅：</translation>
+    </message>
+    <message>
+        <source>Publish an event:</source>
+        <translation>发布一个事件：</translation>
+    </message>
+    <message>
+        <source>Open the demo page</source>
+        <translation>打开演示页面</translation>
+    </message>
+    <message>
+        <source>A page served by this hub that subscribes and publishes</source>
+        <translation>由本服务器提供的页面，可订阅和发布事件</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>No client is connected yet. Clients subscribe with Server-Sent Events at %1/events and publish with POST %1/publish:</source>
+        <translation>尚无客户端连接。客户端通过 Server-Sent Events 在 %1/events 订阅，并通过 POST %1/publish 发布：</translation>
     </message>
 </context>
 <context>
@@ -1345,7 +1691,7 @@
     </message>
     <message>
         <source>Stop server</source>
-        <translation>停止服务</translation>
+        <translation>停止服务器</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1365,11 +1711,11 @@
     </message>
     <message>
         <source>&amp;Server</source>
-        <translation>服务(&amp;S)</translation>
+        <translation>服务器(&amp;S)</translation>
     </message>
     <message>
         <source>Start server</source>
-        <translation>启动服务</translation>
+        <translation>启动服务器</translation>
     </message>
     <message>
         <source>Open &amp;demo page in the browser</source>
@@ -1415,11 +1761,11 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message>
         <source>The server did not start: %1. Change the settings (Server &gt; Settings) and start it again.</source>
-        <translation>服务未能启动：%1。请修改设置（服务 &gt; 设置）后重新启动。</translation>
+        <translation>服务器未能启动：%1。请修改设置（服务器 &gt; 设置）后重新启动。</translation>
     </message>
     <message>
         <source>Server stopped</source>
-        <translation>服务已停止</translation>
+        <translation>服务器已停止</translation>
     </message>
     <message>
         <source>Listening on %1</source>
@@ -1431,7 +1777,7 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message>
         <source>Server stopped; every stream was closed.</source>
-        <translation>服务已停止；所有流均已关闭。</translation>
+        <translation>服务器已停止；所有流均已关闭。</translation>
     </message>
     <message numerus="yes">
         <source>Engine restarted with the new settings on %1; %n stream(s) were closed and reconnect.</source>
@@ -1612,6 +1958,58 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Stale since %1: %2. The tables show what it last reported; the figures come back when it does.</source>
         <translation>自 %1 起数据已过时：%2。表格显示的是它最后报告的内容；它恢复后数字会重新显示。</translation>
+    </message>
+    <message>
+        <source>No browser opened</source>
+        <translation>未能打开浏览器</translation>
+    </message>
+    <message>
+        <source>No web browser could be opened from here. Open this address in a browser by hand:
+
+%1</source>
+        <translation>无法从这里打开网页浏览器。请在浏览器中手动打开以下地址：
+
+%1</translation>
+    </message>
+    <message>
+        <source>No browser opened; the demo page is at %1</source>
+        <translation>未能打开浏览器；演示页面位于 %1</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Filter the view</source>
+        <translation>筛选当前视图(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Copy id</source>
+        <translation>复制 ID</translation>
+    </message>
+    <message>
+        <source>Copy row</source>
+        <translation>复制整行</translation>
+    </message>
+    <message>
+        <source>Show only this client</source>
+        <translation>只显示此客户端</translation>
+    </message>
+    <message>
+        <source>Publish to this topic…</source>
+        <translation>发布到此主题…</translation>
     </message>
 </context>
 <context>
@@ -1880,6 +2278,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>expected exactly one value</source>
         <translation>应当恰好是一个值</translation>
+    </message>
+    <message>
+        <source>Publish (Ctrl+Enter)</source>
+        <translation>发布（Ctrl+Enter）</translation>
     </message>
 </context>
 <context>

@@ -22,6 +22,7 @@ namespace ssehub {
 
 class ClientsView;
 class ClusterView;
+class ConnectGuide;
 class ConnectionsModel;
 class ConnectionsView;
 class EngineController;
@@ -79,8 +80,12 @@ public:
     QString serverTitle() const;
     // Writes the log entries the Log view shows (CSV for .csv, JSON Lines otherwise).
     bool exportLog(const QString &path, QString *error);
-    // Saves a picture of every view into dir (view name .png); the screenshot script uses it.
+    // Saves a picture of every view into dir (view name .png, e.g. connections.png); the
+    // screenshot script uses it.
     QStringList saveViewImages(const QString &dir);
+    // The views (tabs) and the file name saveViewImages gives each.
+    int viewCount() const;
+    QString viewName(int index) const;
 
     EngineController *controller() const { return m_controller; }
     ConnectionsModel *connectionsModel() const { return m_connections; }
@@ -93,6 +98,12 @@ public:
 public Q_SLOTS:
     void applySnapshot(const ssehub::SnapshotPtr &snapshot);
     void openPublishDialog();
+    // The publish dialog with a topic filled in (none when it is a filter with wildcards).
+    void openPublishDialogFor(const QString &topic);
+    // The demo page in the desktop's browser; when none opened, a message with the URL.
+    bool openDemoPage();
+    // Ctrl+F: the filter box of the view shown.
+    void focusViewFilter();
     void openSettings();
     void openConnectDialog();
     void exportLogInteractively();
@@ -111,6 +122,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     // Drains and stops (reason Shutdown or Restart; cause for the log), then runs then.
@@ -135,11 +147,15 @@ private:
     // The embedded server did not start: is the port held by an ssehub one could attach to?
     void probePortHolder();
     void buildStatusBar();
+    // Ctrl+1..9 (views), Ctrl+F (filter) and the tables' context menus (mainwindowkeys.cpp).
+    void buildShortcuts();
     void updateBanner();
     void updateStatus(const ConsoleSnapshot &s);
     void report(bool ok, const QString &message);
     void restoreState();
     void saveState() const;
+    // The window within the screen's available area (default size and restored geometry).
+    void fitToScreen();
 
     EngineController *m_controller;
     EngineConfig m_config;
@@ -154,6 +170,7 @@ private:
     SnapshotPtr m_last;
     ThroughputHistory m_history;
     RemoteTarget m_target; // the last server attached to (its token for this session only)
+    bool m_fittedShown = false; // fitted to the screen again once shown
     bool m_askCredentialsOnRefusal = false; // attached from the banner: a 401 opens Connect
     QNetworkAccessManager *m_probeNetwork = nullptr;
     QStringList m_shownNodes; // nodes the views may show rows of (a cluster)
@@ -187,6 +204,7 @@ private:
     QLabel *m_statusConnections = nullptr;
 
     OverviewView *m_overview = nullptr;
+    ConnectGuide *m_connectGuide = nullptr;
     ConnectionsView *m_connectionsView = nullptr;
     ClientsView *m_clientsView = nullptr;
     TopicsView *m_topicsView = nullptr;

@@ -4,6 +4,7 @@
 #include "consolesettings.h"
 #include "dialogs/connectdialog.h"
 #include "enginecontroller.h"
+#include "enginetext.h"
 #include "link/healthprobe.h"
 #include "link/recentservers.h"
 #include "link/remotelink.h"
@@ -16,7 +17,9 @@
 #include "views/logview.h"
 #include "views/overviewview.h"
 #include "widgets/confirmation.h"
+#include "widgets/connectguide.h"
 #include "widgets/linkbanner.h"
+#include "widgets/statecolors.h"
 #include "widgets/throughputchart.h"
 
 #include <QAction>
@@ -39,7 +42,7 @@ bool MainWindow::startEngine(const QString &cause)
     if (!m_controller->isRunning() && !m_controller->start(m_config, &error, cause)) {
         m_engineError = tr("The server did not start: %1. Change the settings (Server > "
                            "Settings) and start it again.")
-                            .arg(error);
+                            .arg(EngineText::translate(error));
         updateBanner();
         updateActions();
         statusBar()->showMessage(tr("Server stopped"));
@@ -154,6 +157,7 @@ void MainWindow::showStopped()
         m_stoppedAtMs = QDateTime::currentMSecsSinceEpoch();
         m_brokerDown = false; // nothing is published to a stopped server
         updateBanner();
+        m_connectGuide->hide();
         m_statusConnections->clear();
         m_statusUptime->clear();
         m_statusBroker->clear();
@@ -172,6 +176,7 @@ void MainWindow::clearViews()
     m_log->clear();
     m_logView->noteGap(0, 0);
     m_nodes->applyNodes({}, QDateTime::currentMSecsSinceEpoch());
+    m_connectGuide->hide();
     m_statusConnections->clear();
     m_statusUptime->clear();
     m_statusBroker->clear();
@@ -211,16 +216,19 @@ void MainWindow::updateBanner()
     QStringList lines;
     if (!m_engineError.isEmpty() && !m_controller->isAttached())
         lines << m_engineError;
-    if (!m_controller->isAttached())
-        lines << m_startProblems;
+    if (!m_controller->isAttached()) {
+        for (const QString &problem : std::as_const(m_startProblems))
+            lines << EngineText::translate(problem);
+    }
     if (m_brokerDown && m_last)
         lines << (m_controller->isAttached()
                       ? tr("Redis is unreachable (%1): publishes are refused with 503 and streams "
                            "wait until it is back. Check the server's Redis.")
-                            .arg(m_last->stats.brokerState)
+                            .arg(EngineText::translate(m_last->stats.brokerState))
                       : tr("Redis is unreachable (%1): publishes are refused with 503 and streams "
                            "wait until it is back. Check that redis-server runs at %2.")
-                            .arg(m_last->stats.brokerState, m_config.redisUrl));
+                            .arg(EngineText::translate(m_last->stats.brokerState),
+                                 m_config.redisUrl));
     m_banner->setText(lines.join(QLatin1Char('\n')));
     m_banner->setVisible(!lines.isEmpty());
 }
@@ -331,17 +339,17 @@ void MainWindow::showLinkStatus(const EngineLink::Status &status)
         switch (status.state) {
         case EngineLink::State::Live:
             state = tr("live");
-            style = QStringLiteral("color: #1b5e20");
+            style = severityStyle(palette(), Severity::Good, false);
             break;
         case EngineLink::State::Stale:
             state = tr("stale since %1")
                         .arg(QDateTime::fromMSecsSinceEpoch(status.lostAtMs)
                                  .toString(QStringLiteral("HH:mm:ss")));
-            style = QStringLiteral("color: #b00020; font-weight: bold");
+            style = severityStyle(palette(), Severity::Bad, false, true);
             break;
         case EngineLink::State::Refused:
             state = tr("refused");
-            style = QStringLiteral("color: #b00020; font-weight: bold");
+            style = severityStyle(palette(), Severity::Bad, false, true);
             break;
         case EngineLink::State::Connecting:
             state = tr("connecting");

@@ -1,5 +1,7 @@
 #include "logmodel.h"
 
+#include "enginetext.h"
+
 #include <QDateTime>
 
 namespace ssehub {
@@ -102,9 +104,9 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         case Remote:
             return e.remoteAddress;
         case Reason:
-            return e.reason;
+            return EngineText::logReason(e.reason); // exports keep the API's code
         case Detail:
-            return e.detail;
+            return e.kind == LogEntry::Kind::Broker ? EngineText::translate(e.detail) : e.detail;
         case Node:
             return e.node;
         }
