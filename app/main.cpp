@@ -12,16 +12,15 @@
 
 #ifdef SSEHUB_HAVE_UI
 #include "consolesettings.h"
+#include "language.h"
 #include "link/remotetarget.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QLibraryInfo>
-#include <QLocale>
+#include <QPalette>
 #include <QTimer>
-#include <QTranslator>
 
 #include <algorithm>
 #include <vector>
@@ -126,20 +125,37 @@ QString languageArgument(int argc, char **argv)
     return {};
 }
 
-// The console's language: the system locale unless --lang says otherwise. English is the
-// source language; other languages come from the translations built into the binary.
-void installTranslations(QCoreApplication *app, const QString &language)
+// The screenshot script's dark pictures (SSEHUB_SCREENSHOT_PALETTE=dark, honoured only with
+// SSEHUB_SCREENSHOTS): Fusion with a dark palette, as a dark desktop theme gives the console.
+void useDarkPalette()
 {
-    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
-    if (!language.isEmpty())
-        QLocale::setDefault(locale);
-    auto *own = new QTranslator(app);
-    if (own->load(locale, QStringLiteral("ssehub"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QCoreApplication::installTranslator(own);
-    auto *qt = new QTranslator(app);
-    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(qt);
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette dark;
+    const QColor window(0x2b, 0x2b, 0x2b), base(0x1e, 0x1e, 0x1e), text(0xe6, 0xe6, 0xe6);
+    const QColor disabled(0x80, 0x80, 0x80), highlight(0x2f, 0x65, 0xca);
+    dark.setColor(QPalette::Window, window);
+    dark.setColor(QPalette::WindowText, text);
+    dark.setColor(QPalette::Base, base);
+    dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+    dark.setColor(QPalette::ToolTipBase, QColor(0x3a, 0x3a, 0x3a));
+    dark.setColor(QPalette::ToolTipText, text);
+    dark.setColor(QPalette::PlaceholderText, disabled);
+    dark.setColor(QPalette::Text, text);
+    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+    dark.setColor(QPalette::ButtonText, text);
+    dark.setColor(QPalette::BrightText, Qt::white);
+    dark.setColor(QPalette::Light, QColor(0x45, 0x45, 0x45));
+    dark.setColor(QPalette::Midlight, QColor(0x3c, 0x3c, 0x3c));
+    dark.setColor(QPalette::Mid, QColor(0x30, 0x30, 0x30));
+    dark.setColor(QPalette::Dark, QColor(0x1a, 0x1a, 0x1a));
+    dark.setColor(QPalette::Shadow, Qt::black);
+    dark.setColor(QPalette::Highlight, highlight);
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::Link, QColor(0x8a, 0xb4, 0xf8));
+    dark.setColor(QPalette::LinkVisited, QColor(0xc5, 0x8a, 0xf9));
+    for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        dark.setColor(QPalette::Disabled, role, disabled);
+    QApplication::setPalette(dark);
 }
 
 // SSEHUB_UI_PROBE=FILE (tests/bench/console-bench.sh): how late a 10 ms timer on the GUI
@@ -250,7 +266,7 @@ int main(int argc, char **argv)
 
 #ifdef SSEHUB_HAVE_UI
     if (!headless)
-        installTranslations(app.get(), languageArgument(argc, argv));
+        ssehub::installLanguage(languageArgument(argc, argv), app.get());
 #endif
     ssehub::AppOptions options;
     QString error;
@@ -299,6 +315,10 @@ int main(int argc, char **argv)
         // The console: stored settings apply unless given on the command line, and a server
         // that cannot start (port in use) is reported in the window, where settings can fix it.
         ssehub::ConsoleSettings::load(&options.engine, options.explicitOptions);
+        const QString shots = qEnvironmentVariable("SSEHUB_SCREENSHOTS");
+        if (!shots.isEmpty()
+            && qEnvironmentVariable("SSEHUB_SCREENSHOT_PALETTE") == QLatin1String("dark"))
+            useDarkPalette();
         ssehub::MainWindow window(&engine, options.engine);
         reloadRequested = [&window] { window.reloadAccess(); };
         // SIGINT/SIGTERM: the window closes as Quit does (without asking), draining first; a
@@ -327,7 +347,6 @@ int main(int argc, char **argv)
         fflush(stdout);
         installResponsivenessProbe(&window);
         window.show();
-        const QString shots = qEnvironmentVariable("SSEHUB_SCREENSHOTS");
         if (!shots.isEmpty()) {
             // The screenshot script: a picture of every view once the load has been seen.
             QTimer::singleShot(qEnvironmentVariableIntValue("SSEHUB_SCREENSHOT_DELAY_MS") > 0
@@ -338,7 +357,9 @@ int main(int argc, char **argv)
                                    for (const QString &path : saved)
                                        printf("saved %s\n", qPrintable(path));
                                    fflush(stdout);
-                                   QCoreApplication::exit(saved.size() == 7 ? 0 : 3);
+                                   QCoreApplication::exit(
+                                       !saved.isEmpty() && saved.size() == window.viewCount() ? 0
+                                                                                              : 3);
                                });
         }
         const int code = app->exec();

@@ -14,6 +14,7 @@ build_packages=(
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libhiredis-dev
     fonts-wqy-microhei  # the console in Chinese needs a CJK font
+    qt6-translations-l10n  # Qt's own dialogs (buttons, file dialog) in the console's language
 )
 test_packages=(
     redis-server chromium nodejs npm xvfb xauth iproute2 python3 curl

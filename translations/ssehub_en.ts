@@ -2,6 +2,317 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>EngineText</name>
+    <message>
+        <source>topic is empty</source>
+        <translation>topic is empty</translation>
+    </message>
+    <message>
+        <source>topic is longer than %1 bytes</source>
+        <translation>topic is longer than %1 bytes</translation>
+    </message>
+    <message>
+        <source>topic contains a control character</source>
+        <translation>topic contains a control character</translation>
+    </message>
+    <message>
+        <source>topic contains a space</source>
+        <translation>topic contains a space</translation>
+    </message>
+    <message>
+        <source>topic is not valid UTF-8</source>
+        <translation>topic is not valid UTF-8</translation>
+    </message>
+    <message>
+        <source>topic contains a wildcard ('+' or '#'); wildcards are only for subscription filters</source>
+        <translation>topic contains a wildcard ('+' or '#'); wildcards are only for subscription filters</translation>
+    </message>
+    <message>
+        <source>type is empty</source>
+        <translation>type is empty</translation>
+    </message>
+    <message>
+        <source>type is longer than %1 bytes</source>
+        <translation>type is longer than %1 bytes</translation>
+    </message>
+    <message>
+        <source>type contains a control character</source>
+        <translation>type contains a control character</translation>
+    </message>
+    <message>
+        <source>type contains a space</source>
+        <translation>type contains a space</translation>
+    </message>
+    <message>
+        <source>type is not valid UTF-8</source>
+        <translation>type is not valid UTF-8</translation>
+    </message>
+    <message>
+        <source>type '%1' is reserved for the server</source>
+        <translation>type '%1' is reserved for the server</translation>
+    </message>
+    <message>
+        <source>"topic" is missing or not a string</source>
+        <translation>"topic" is missing or not a string</translation>
+    </message>
+    <message>
+        <source>"type" must be a string</source>
+        <translation>"type" must be a string</translation>
+    </message>
+    <message>
+        <source>"payload" is missing</source>
+        <translation>"payload" is missing</translation>
+    </message>
+    <message>
+        <source>filter is empty</source>
+        <translation>filter is empty</translation>
+    </message>
+    <message>
+        <source>filter is longer than %1 bytes</source>
+        <translation>filter is longer than %1 bytes</translation>
+    </message>
+    <message>
+        <source>filter contains a control character</source>
+        <translation>filter contains a control character</translation>
+    </message>
+    <message>
+        <source>filter is not valid UTF-8</source>
+        <translation>filter is not valid UTF-8</translation>
+    </message>
+    <message>
+        <source>filter '%1': '#' must be the last level</source>
+        <translation>filter '%1': '#' must be the last level</translation>
+    </message>
+    <message>
+        <source>filter '%1': a wildcard must fill a whole level</source>
+        <translation>filter '%1': a wildcard must fill a whole level</translation>
+    </message>
+    <message>
+        <source>%1 live tails are open already; stop one first</source>
+        <translation>%1 live tails are open already; stop one first</translation>
+    </message>
+    <message>
+        <source>client_id is empty</source>
+        <translation>client_id is empty</translation>
+    </message>
+    <message>
+        <source>client_id is longer than %1 bytes</source>
+        <translation>client_id is longer than %1 bytes</translation>
+    </message>
+    <message>
+        <source>client_id contains a control character</source>
+        <translation>client_id contains a control character</translation>
+    </message>
+    <message>
+        <source>client_id is not valid UTF-8</source>
+        <translation>client_id is not valid UTF-8</translation>
+    </message>
+    <message>
+        <source>the engine is not running</source>
+        <translation>the engine is not running</translation>
+    </message>
+    <message>
+        <source>no stream with id %1</source>
+        <translation>no stream with id %1</translation>
+    </message>
+    <message>
+        <source>no client with id '%1'</source>
+        <translation>no client with id '%1'</translation>
+    </message>
+    <message>
+        <source>client '%1' has no subscription '%2'</source>
+        <translation>client '%1' has no subscription '%2'</translation>
+    </message>
+    <message>
+        <source>nothing to reload: no --acl or --jwt-secret-file</source>
+        <translation>nothing to reload: no --acl or --jwt-secret-file</translation>
+    </message>
+    <message>
+        <source>%1 - the previous rules stay in force</source>
+        <translation>%1 - the previous rules stay in force</translation>
+    </message>
+    <message>
+        <source>access rules reloaded; %1 subscription(s) no longer allowed were removed; %2 stream(s) whose credentials no longer hold were ended</source>
+        <translation>access rules reloaded; %1 subscription(s) no longer allowed were removed; %2 stream(s) whose credentials no longer hold were ended</translation>
+    </message>
+    <message>
+        <source>this route needs the admin role</source>
+        <translation>this route needs the admin role</translation>
+    </message>
+    <message>
+        <source>body of %1 bytes is larger than the limit of %2 bytes</source>
+        <translation>body of %1 bytes is larger than the limit of %2 bytes</translation>
+    </message>
+    <message>
+        <source>Redis at %1 is unavailable; the event was not accepted</source>
+        <translation>Redis at %1 is unavailable; the event was not accepted</translation>
+    </message>
+    <message>
+        <source>Redis at %1 became unavailable; the event was not accepted</source>
+        <translation>Redis at %1 became unavailable; the event was not accepted</translation>
+    </message>
+    <message>
+        <source>not ready: Redis at %1 is unavailable (%2); the event was not accepted, retry later</source>
+        <translation>not ready: Redis at %1 is unavailable (%2); the event was not accepted, retry later</translation>
+    </message>
+    <message>
+        <source>Redis at %1 did not confirm the event: %2</source>
+        <translation>Redis at %1 did not confirm the event: %2</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1:%2: %3</source>
+        <translation>cannot listen on %1:%2: %3</translation>
+    </message>
+    <message>
+        <source>HTTPS needs both --tls-cert and --tls-key</source>
+        <translation>HTTPS needs both --tls-cert and --tls-key</translation>
+    </message>
+    <message>
+        <source>no PEM certificate in %1</source>
+        <translation>no PEM certificate in %1</translation>
+    </message>
+    <message>
+        <source>cannot read the TLS key %1: %2</source>
+        <translation>cannot read the TLS key %1: %2</translation>
+    </message>
+    <message>
+        <source>no unencrypted PEM RSA or EC private key in %1</source>
+        <translation>no unencrypted PEM RSA or EC private key in %1</translation>
+    </message>
+    <message>
+        <source>no PEM certificate in the client CA file %1</source>
+        <translation>no PEM certificate in the client CA file %1</translation>
+    </message>
+    <message>
+        <source>cannot read the JWT secret file %1: %2</source>
+        <translation>cannot read the JWT secret file %1: %2</translation>
+    </message>
+    <message>
+        <source>the JWT secret in %1 is %2 bytes; HS256 needs at least 32 (e.g. head -c 48 /dev/urandom | base64 &gt; %1)</source>
+        <translation>the JWT secret in %1 is %2 bytes; HS256 needs at least 32 (e.g. head -c 48 /dev/urandom | base64 &gt; %1)</translation>
+    </message>
+    <message>
+        <source>cannot open the log file %1: %2 (check --log-file and the directory's permissions)</source>
+        <translation>cannot open the log file %1: %2 (check --log-file and the directory's permissions)</translation>
+    </message>
+    <message>
+        <source>invalid Redis URL '%1': %2 (expected redis://[:password@]host[:port][/db])</source>
+        <translation>invalid Redis URL '%1': %2 (expected redis://[:password@]host[:port][/db])</translation>
+    </message>
+    <message>
+        <source>listening on %1 without authentication: anyone who can reach it can subscribe, publish and use the admin routes; set --jwt-secret-file and --acl, or listen on 127.0.0.1</source>
+        <translation>listening on %1 without authentication: anyone who can reach it can subscribe, publish and use the admin routes; set --jwt-secret-file and --acl, or listen on 127.0.0.1</translation>
+    </message>
+    <message>
+        <source>--cors-origin '*' on a hub without authentication: any web page opened in a browser that can reach this hub can subscribe, publish and use the admin routes through it; name the allowed origins, or set --jwt-secret-file and --acl</source>
+        <translation>--cors-origin '*' on a hub without authentication: any web page opened in a browser that can reach this hub can subscribe, publish and use the admin routes through it; name the allowed origins, or set --jwt-secret-file and --acl</translation>
+    </message>
+    <message>
+        <source>embedded</source>
+        <translation>embedded</translation>
+    </message>
+    <message>
+        <source>redis %1 connected</source>
+        <translation>redis %1 connected</translation>
+    </message>
+    <message>
+        <source>redis %1 catching up</source>
+        <translation>redis %1 catching up</translation>
+    </message>
+    <message>
+        <source>redis %1 unavailable: %2</source>
+        <translation>redis %1 unavailable: %2</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>connecting</translation>
+    </message>
+    <message>
+        <source>Redis at %1 was unreachable from %2 to %3 (%4 s); %5 publishes refused meanwhile</source>
+        <translation>Redis at %1 was unreachable from %2 to %3 (%4 s); %5 publishes refused meanwhile</translation>
+    </message>
+    <message>
+        <source>client closed</source>
+        <translation>client closed</translation>
+    </message>
+    <message>
+        <source>dead peer</source>
+        <translation>dead peer</translation>
+    </message>
+    <message>
+        <source>slow consumer</source>
+        <translation>slow consumer</translation>
+    </message>
+    <message>
+        <source>write failed</source>
+        <translation>write failed</translation>
+    </message>
+    <message>
+        <source>disconnected by an operator</source>
+        <translation>disconnected by an operator</translation>
+    </message>
+    <message>
+        <source>server shutdown</source>
+        <translation>server shutdown</translation>
+    </message>
+    <message>
+        <source>server restart</source>
+        <translation>server restart</translation>
+    </message>
+    <message>
+        <source>credentials expired</source>
+        <translation>credentials expired</translation>
+    </message>
+    <message>
+        <source>by a stream</source>
+        <translation>by a stream</translation>
+    </message>
+    <message>
+        <source>by the API</source>
+        <translation>by the API</translation>
+    </message>
+    <message>
+        <source>access rules</source>
+        <translation>access rules</translation>
+    </message>
+    <message>
+        <source>renewed</source>
+        <translation>renewed</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>paused</translation>
+    </message>
+    <message>
+        <source>resumed</source>
+        <translation>resumed</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>archived</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>deleted</translation>
+    </message>
+    <message>
+        <source>Redis unreachable</source>
+        <translation>Redis unreachable</translation>
+    </message>
+    <message>
+        <source>Redis lost its data</source>
+        <translation>Redis lost its data</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>active</translation>
+    </message>
+</context>
+<context>
     <name>format</name>
     <message>
         <source>%1/s</source>
@@ -759,6 +1070,41 @@
     </message>
 </context>
 <context>
+    <name>ssehub::ConnectGuide</name>
+    <message>
+        <source>Connect a first client</source>
+        <translation>Connect a first client</translation>
+    </message>
+    <message>
+        <source>In a web page:</source>
+        <translation>In a web page:</translation>
+    </message>
+    <message>
+        <source>Subscribe from a shell:</source>
+        <translation>Subscribe from a shell:</translation>
+    </message>
+    <message>
+        <source>Publish an event:</source>
+        <translation>Publish an event:</translation>
+    </message>
+    <message>
+        <source>Open the demo page</source>
+        <translation>Open the demo page</translation>
+    </message>
+    <message>
+        <source>A page served by this hub that subscribes and publishes</source>
+        <translation>A page served by this hub that subscribes and publishes</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>No client is connected yet. Clients subscribe with Server-Sent Events at %1/events and publish with POST %1/publish:</source>
+        <translation>No client is connected yet. Clients subscribe with Server-Sent Events at %1/events and publish with POST %1/publish:</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::ConnectionsModel</name>
     <message>
         <source>replaying</source>
@@ -1269,6 +1615,10 @@
         <source>engine</source>
         <translation>engine</translation>
     </message>
+    <message>
+        <source>alarm</source>
+        <translation>alarm</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::LogView</name>
@@ -1605,6 +1955,70 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>Clients</source>
         <translation>Clients</translation>
     </message>
+    <message>
+        <source>the connection to the server was lost</source>
+        <translation>the connection to the server was lost</translation>
+    </message>
+    <message>
+        <source>the server is stopped</source>
+        <translation>the server is stopped</translation>
+    </message>
+    <message>
+        <source>Stale since %1: %2. The tables show what it last reported; the figures come back when it does.</source>
+        <translation>Stale since %1: %2. The tables show what it last reported; the figures come back when it does.</translation>
+    </message>
+    <message>
+        <source>No browser opened</source>
+        <translation>No browser opened</translation>
+    </message>
+    <message>
+        <source>No web browser could be opened from here. Open this address in a browser by hand:
+
+%1</source>
+        <translation>No web browser could be opened from here. Open this address in a browser by hand:
+
+%1</translation>
+    </message>
+    <message>
+        <source>No browser opened; the demo page is at %1</source>
+        <translation>No browser opened; the demo page is at %1</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>&amp;Filter the view</source>
+        <translation>&amp;Filter the view</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Disconnect</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Copy id</source>
+        <translation>Copy id</translation>
+    </message>
+    <message>
+        <source>Copy row</source>
+        <translation>Copy row</translation>
+    </message>
+    <message>
+        <source>Show only this client</source>
+        <translation>Show only this client</translation>
+    </message>
+    <message>
+        <source>Publish to this topic…</source>
+        <translation>Publish to this topic…</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodeFilterBox</name>
@@ -1726,6 +2140,110 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>/s</source>
         <translation>/s</translation>
     </message>
+    <message>
+        <source>Resources and limits</source>
+        <translation>Resources and limits</translation>
+    </message>
+    <message>
+        <source>File descriptors</source>
+        <translation>File descriptors</translation>
+    </message>
+    <message>
+        <source>Streams of the limit</source>
+        <translation>Streams of the limit</translation>
+    </message>
+    <message>
+        <source>History events</source>
+        <translation>History events</translation>
+    </message>
+    <message>
+        <source>History bytes</source>
+        <translation>History bytes</translation>
+    </message>
+    <message>
+        <source>Bytes queued for streams</source>
+        <translation>Bytes queued for streams</translation>
+    </message>
+    <message>
+        <source>Refused requests</source>
+        <translation>Refused requests</translation>
+    </message>
+    <message>
+        <source>Stream closes by the server</source>
+        <translation>Stream closes by the server</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>Alarms</translation>
+    </message>
+    <message>
+        <source>Amber from %1% of the limit, red from %2% or while the server's alarm is raised.</source>
+        <translation>Amber from %1% of the limit, red from %2% or while the server's alarm is raised.</translation>
+    </message>
+    <message>
+        <source>of %1 (%2%)</source>
+        <translation>of %1 (%2%)</translation>
+    </message>
+    <message>
+        <source>no limit known</source>
+        <translation>no limit known</translation>
+    </message>
+    <message>
+        <source>Files and sockets the server process holds open, against its limit (ulimit -n, LimitNOFILE=). At the limit new connections are refused.</source>
+        <translation>Files and sockets the server process holds open, against its limit (ulimit -n, LimitNOFILE=). At the limit new connections are refused.</translation>
+    </message>
+    <message>
+        <source>no limit (--max-connections 0)</source>
+        <translation>no limit (--max-connections 0)</translation>
+    </message>
+    <message>
+        <source>Open streams against --max-connections; beyond it new streams are refused with 503.</source>
+        <translation>Open streams against --max-connections; beyond it new streams are refused with 503.</translation>
+    </message>
+    <message>
+        <source>The history keeps the newest events for clients that resume; at its bound the oldest go (no colour: full is normal).</source>
+        <translation>The history keeps the newest events for clients that resume; at its bound the oldest go (no colour: full is normal).</translation>
+    </message>
+    <message>
+        <source>of %1 (--history)</source>
+        <translation>of %1 (--history)</translation>
+    </message>
+    <message>
+        <source>of %1 (--history-bytes)</source>
+        <translation>of %1 (--history-bytes)</translation>
+    </message>
+    <message>
+        <source>at most %1 per stream (--max-queue)</source>
+        <translation>at most %1 per stream (--max-queue)</translation>
+    </message>
+    <message>
+        <source>Bytes waiting for slow readers; a stream over its bound is closed as a slow consumer. Amber from %1% of what all open streams may queue, red from %2%.</source>
+        <translation>Bytes waiting for slow readers; a stream over its bound is closed as a slow consumer. Amber from %1% of what all open streams may queue, red from %2%.</translation>
+    </message>
+    <message>
+        <source>authentication %1 · stream limit %2 · rate limit %3 · bad request %4 · body too large %5 · descriptors %6</source>
+        <translation>authentication %1 · stream limit %2 · rate limit %3 · bad request %4 · body too large %5 · descriptors %6</translation>
+    </message>
+    <message>
+        <source>Requests refused since the server started, by reason. Amber while any came in the last minute, red while the server's authentication-failure alarm is raised.</source>
+        <translation>Requests refused since the server started, by reason. Amber while any came in the last minute, red while the server's authentication-failure alarm is raised.</translation>
+    </message>
+    <message>
+        <source>slow consumer %1 · dead %2 · kicked %3 · shutdown %4 · credentials %5</source>
+        <translation>slow consumer %1 · dead %2 · kicked %3 · shutdown %4 · credentials %5</translation>
+    </message>
+    <message>
+        <source>Streams the server closed since it started, by reason (clients that left are not counted). Red while the server's slow/dead-close alarm is raised.</source>
+        <translation>Streams the server closed since it started, by reason (clients that left are not counted). Red while the server's slow/dead-close alarm is raised.</translation>
+    </message>
+    <message>
+        <source>none raised</source>
+        <translation>none raised</translation>
+    </message>
+    <message>
+        <source>Alarms the server raises now (its log has an alarm entry when one is raised and when it clears; thresholds in docs/CONFIG.md).</source>
+        <translation>Alarms the server raises now (its log has an alarm entry when one is raised and when it clears; thresholds in docs/CONFIG.md).</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::PublishDialog</name>
@@ -1768,6 +2286,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>expected exactly one value</source>
         <translation>expected exactly one value</translation>
+    </message>
+    <message>
+        <source>Publish (Ctrl+Enter)</source>
+        <translation>Publish (Ctrl+Enter)</translation>
     </message>
 </context>
 <context>
@@ -1953,18 +2475,6 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Last hour (10 s)</translation>
     </message>
     <message>
-        <source>Events per second</source>
-        <translation>Events per second</translation>
-    </message>
-    <message>
-        <source>in (published)</source>
-        <translation>in (published)</translation>
-    </message>
-    <message>
-        <source>out (delivered)</source>
-        <translation>out (delivered)</translation>
-    </message>
-    <message>
         <source>Open streams</source>
         <translation>Open streams</translation>
     </message>
@@ -1977,12 +2487,88 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Range:</translation>
     </message>
     <message>
-        <source>KiB per second out</source>
-        <translation>KiB per second out</translation>
-    </message>
-    <message>
         <source>KiB/s</source>
         <translation>KiB/s</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/s</translation>
+    </message>
+    <message>
+        <source>Events published per second</source>
+        <translation>Events published per second</translation>
+    </message>
+    <message>
+        <source>published</source>
+        <translation>published</translation>
+    </message>
+    <message>
+        <source>Events delivered per second</source>
+        <translation>Events delivered per second</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>delivered</translation>
+    </message>
+    <message>
+        <source>Bytes out per second (KiB/s)</source>
+        <translation>Bytes out per second (KiB/s)</translation>
+    </message>
+    <message>
+        <source>Stream closes per second, by reason</source>
+        <translation>Stream closes per second, by reason</translation>
+    </message>
+    <message>
+        <source>slow consumer</source>
+        <translation>slow consumer</translation>
+    </message>
+    <message>
+        <source>dead</source>
+        <translation>dead</translation>
+    </message>
+    <message>
+        <source>kicked</source>
+        <translation>kicked</translation>
+    </message>
+    <message>
+        <source>shutdown</source>
+        <translation>shutdown</translation>
+    </message>
+    <message>
+        <source>Refusals per second, by reason</source>
+        <translation>Refusals per second, by reason</translation>
+    </message>
+    <message>
+        <source>auth failures</source>
+        <translation>auth failures</translation>
+    </message>
+    <message>
+        <source>stream limit</source>
+        <translation>stream limit</translation>
+    </message>
+    <message>
+        <source>rate limit</source>
+        <translation>rate limit</translation>
+    </message>
+    <message>
+        <source>bad requests</source>
+        <translation>bad requests</translation>
+    </message>
+    <message>
+        <source>descriptors</source>
+        <translation>descriptors</translation>
+    </message>
+    <message>
+        <source>Bytes queued for streams (KiB)</source>
+        <translation>Bytes queued for streams (KiB)</translation>
+    </message>
+    <message>
+        <source>KiB</source>
+        <translation>KiB</translation>
+    </message>
+    <message>
+        <source>%1  %2: %3</source>
+        <translation>%1  %2: %3</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,317 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>EngineText</name>
+    <message>
+        <source>topic is empty</source>
+        <translation>主题为空</translation>
+    </message>
+    <message>
+        <source>topic is longer than %1 bytes</source>
+        <translation>主题超过 %1 字节</translation>
+    </message>
+    <message>
+        <source>topic contains a control character</source>
+        <translation>主题包含控制字符</translation>
+    </message>
+    <message>
+        <source>topic contains a space</source>
+        <translation>主题包含空格</translation>
+    </message>
+    <message>
+        <source>topic is not valid UTF-8</source>
+        <translation>主题不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>topic contains a wildcard ('+' or '#'); wildcards are only for subscription filters</source>
+        <translation>主题包含通配符（'+' 或 '#'）；通配符只能用于订阅过滤器</translation>
+    </message>
+    <message>
+        <source>type is empty</source>
+        <translation>事件类型为空</translation>
+    </message>
+    <message>
+        <source>type is longer than %1 bytes</source>
+        <translation>事件类型超过 %1 字节</translation>
+    </message>
+    <message>
+        <source>type contains a control character</source>
+        <translation>事件类型包含控制字符</translation>
+    </message>
+    <message>
+        <source>type contains a space</source>
+        <translation>事件类型包含空格</translation>
+    </message>
+    <message>
+        <source>type is not valid UTF-8</source>
+        <translation>事件类型不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>type '%1' is reserved for the server</source>
+        <translation>事件类型 '%1' 保留给服务器使用</translation>
+    </message>
+    <message>
+        <source>"topic" is missing or not a string</source>
+        <translation>缺少 "topic"，或它不是字符串</translation>
+    </message>
+    <message>
+        <source>"type" must be a string</source>
+        <translation>"type" 必须是字符串</translation>
+    </message>
+    <message>
+        <source>"payload" is missing</source>
+        <translation>缺少 "payload"</translation>
+    </message>
+    <message>
+        <source>filter is empty</source>
+        <translation>过滤器为空</translation>
+    </message>
+    <message>
+        <source>filter is longer than %1 bytes</source>
+        <translation>过滤器超过 %1 字节</translation>
+    </message>
+    <message>
+        <source>filter contains a control character</source>
+        <translation>过滤器包含控制字符</translation>
+    </message>
+    <message>
+        <source>filter is not valid UTF-8</source>
+        <translation>过滤器不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>filter '%1': '#' must be the last level</source>
+        <translation>过滤器 '%1'：'#' 必须位于最后一级</translation>
+    </message>
+    <message>
+        <source>filter '%1': a wildcard must fill a whole level</source>
+        <translation>过滤器 '%1'：通配符必须占据一整级</translation>
+    </message>
+    <message>
+        <source>%1 live tails are open already; stop one first</source>
+        <translation>已打开 %1 个实时跟踪；请先停止其中一个</translation>
+    </message>
+    <message>
+        <source>client_id is empty</source>
+        <translation>client_id 为空</translation>
+    </message>
+    <message>
+        <source>client_id is longer than %1 bytes</source>
+        <translation>client_id 超过 %1 字节</translation>
+    </message>
+    <message>
+        <source>client_id contains a control character</source>
+        <translation>client_id 包含控制字符</translation>
+    </message>
+    <message>
+        <source>client_id is not valid UTF-8</source>
+        <translation>client_id 不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>the engine is not running</source>
+        <translation>服务器引擎未运行</translation>
+    </message>
+    <message>
+        <source>no stream with id %1</source>
+        <translation>没有 ID 为 %1 的流</translation>
+    </message>
+    <message>
+        <source>no client with id '%1'</source>
+        <translation>没有 ID 为 '%1' 的客户端</translation>
+    </message>
+    <message>
+        <source>client '%1' has no subscription '%2'</source>
+        <translation>客户端 '%1' 没有订阅 '%2'</translation>
+    </message>
+    <message>
+        <source>nothing to reload: no --acl or --jwt-secret-file</source>
+        <translation>无可重新加载的内容：未设置 --acl 或 --jwt-secret-file</translation>
+    </message>
+    <message>
+        <source>%1 - the previous rules stay in force</source>
+        <translation>%1 - 原有规则继续有效</translation>
+    </message>
+    <message>
+        <source>access rules reloaded; %1 subscription(s) no longer allowed were removed; %2 stream(s) whose credentials no longer hold were ended</source>
+        <translation>访问规则已重新加载；移除了 %1 个不再允许的订阅；结束了 %2 个凭据已失效的流</translation>
+    </message>
+    <message>
+        <source>this route needs the admin role</source>
+        <translation>此路由需要管理员角色</translation>
+    </message>
+    <message>
+        <source>body of %1 bytes is larger than the limit of %2 bytes</source>
+        <translation>请求体 %1 字节，超过 %2 字节的上限</translation>
+    </message>
+    <message>
+        <source>Redis at %1 is unavailable; the event was not accepted</source>
+        <translation>%1 上的 Redis 不可用；事件未被接受</translation>
+    </message>
+    <message>
+        <source>Redis at %1 became unavailable; the event was not accepted</source>
+        <translation>%1 上的 Redis 变得不可用；事件未被接受</translation>
+    </message>
+    <message>
+        <source>not ready: Redis at %1 is unavailable (%2); the event was not accepted, retry later</source>
+        <translation>未就绪：%1 上的 Redis 不可用（%2）；事件未被接受，请稍后重试</translation>
+    </message>
+    <message>
+        <source>Redis at %1 did not confirm the event: %2</source>
+        <translation>%1 上的 Redis 未确认该事件：%2</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1:%2: %3</source>
+        <translation>无法监听 %1:%2：%3</translation>
+    </message>
+    <message>
+        <source>HTTPS needs both --tls-cert and --tls-key</source>
+        <translation>HTTPS 需要同时设置 --tls-cert 和 --tls-key</translation>
+    </message>
+    <message>
+        <source>no PEM certificate in %1</source>
+        <translation>%1 中没有 PEM 证书</translation>
+    </message>
+    <message>
+        <source>cannot read the TLS key %1: %2</source>
+        <translation>无法读取 TLS 私钥 %1：%2</translation>
+    </message>
+    <message>
+        <source>no unencrypted PEM RSA or EC private key in %1</source>
+        <translation>%1 中没有未加密的 PEM RSA 或 EC 私钥</translation>
+    </message>
+    <message>
+        <source>no PEM certificate in the client CA file %1</source>
+        <translation>客户端 CA 文件 %1 中没有 PEM 证书</translation>
+    </message>
+    <message>
+        <source>cannot read the JWT secret file %1: %2</source>
+        <translation>无法读取 JWT 密钥文件 %1：%2</translation>
+    </message>
+    <message>
+        <source>the JWT secret in %1 is %2 bytes; HS256 needs at least 32 (e.g. head -c 48 /dev/urandom | base64 &gt; %1)</source>
+        <translation>%1 中的 JWT 密钥为 %2 字节；HS256 至少需要 32 字节（例如 head -c 48 /dev/urandom | base64 &gt; %1）</translation>
+    </message>
+    <message>
+        <source>cannot open the log file %1: %2 (check --log-file and the directory's permissions)</source>
+        <translation>无法打开日志文件 %1：%2（请检查 --log-file 及其目录的权限）</translation>
+    </message>
+    <message>
+        <source>invalid Redis URL '%1': %2 (expected redis://[:password@]host[:port][/db])</source>
+        <translation>无效的 Redis URL '%1'：%2（应为 redis://[:password@]host[:port][/db]）</translation>
+    </message>
+    <message>
+        <source>listening on %1 without authentication: anyone who can reach it can subscribe, publish and use the admin routes; set --jwt-secret-file and --acl, or listen on 127.0.0.1</source>
+        <translation>正在 %1 上监听且未启用认证：任何能访问它的人都可以订阅、发布并使用管理路由；请设置 --jwt-secret-file 和 --acl，或只在 127.0.0.1 上监听</translation>
+    </message>
+    <message>
+        <source>--cors-origin '*' on a hub without authentication: any web page opened in a browser that can reach this hub can subscribe, publish and use the admin routes through it; name the allowed origins, or set --jwt-secret-file and --acl</source>
+        <translation>未启用认证的服务器设置了 --cors-origin '*'：能访问本服务器的浏览器中打开的任何网页都可以借此订阅、发布并使用管理路由；请列出允许的源，或设置 --jwt-secret-file 和 --acl</translation>
+    </message>
+    <message>
+        <source>embedded</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>redis %1 connected</source>
+        <translation>Redis %1 已连接</translation>
+    </message>
+    <message>
+        <source>redis %1 catching up</source>
+        <translation>Redis %1 正在同步</translation>
+    </message>
+    <message>
+        <source>redis %1 unavailable: %2</source>
+        <translation>Redis %1 不可用：%2</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>Redis at %1 was unreachable from %2 to %3 (%4 s); %5 publishes refused meanwhile</source>
+        <translation>%1 上的 Redis 从 %2 到 %3 无法访问（%4 秒）；期间拒绝了 %5 次发布</translation>
+    </message>
+    <message>
+        <source>client closed</source>
+        <translation>客户端关闭</translation>
+    </message>
+    <message>
+        <source>dead peer</source>
+        <translation>对端失联</translation>
+    </message>
+    <message>
+        <source>slow consumer</source>
+        <translation>慢消费者</translation>
+    </message>
+    <message>
+        <source>write failed</source>
+        <translation>写入失败</translation>
+    </message>
+    <message>
+        <source>disconnected by an operator</source>
+        <translation>被操作员断开</translation>
+    </message>
+    <message>
+        <source>server shutdown</source>
+        <translation>服务器关闭</translation>
+    </message>
+    <message>
+        <source>server restart</source>
+        <translation>服务器重启</translation>
+    </message>
+    <message>
+        <source>credentials expired</source>
+        <translation>凭据已过期</translation>
+    </message>
+    <message>
+        <source>by a stream</source>
+        <translation>由流创建</translation>
+    </message>
+    <message>
+        <source>by the API</source>
+        <translation>由 API 操作</translation>
+    </message>
+    <message>
+        <source>access rules</source>
+        <translation>访问规则</translation>
+    </message>
+    <message>
+        <source>renewed</source>
+        <translation>已续订</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>resumed</source>
+        <translation>已恢复</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>已归档</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>已删除</translation>
+    </message>
+    <message>
+        <source>Redis unreachable</source>
+        <translation>Redis 无法访问</translation>
+    </message>
+    <message>
+        <source>Redis lost its data</source>
+        <translation>Redis 丢失了数据</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+</context>
+<context>
     <name>format</name>
     <message>
         <source>%1/s</source>
@@ -32,7 +343,7 @@
     </message>
     <message>
         <source>Run the engine without a window.</source>
-        <translation>不打开窗口，仅运行服务引擎。</translation>
+        <translation>不打开窗口，仅运行服务器引擎。</translation>
     </message>
     <message>
         <source>Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one).</source>
@@ -348,7 +659,7 @@
     </message>
     <message>
         <source>Clients the hub knows at once, named or not (default 100000; 0: no limit).</source>
-        <translation>服务同时记录的客户端数，无论是否命名（默认 100000；0 表示不限）。</translation>
+        <translation>服务器同时记录的客户端数，无论是否命名（默认 100000；0 表示不限）。</translation>
     </message>
     <message>
         <source>Active subscriptions of all clients together (default 1000000; 0: no limit).</source>
@@ -756,6 +1067,41 @@
     <message>
         <source>Browse…</source>
         <translation>浏览…</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ConnectGuide</name>
+    <message>
+        <source>Connect a first client</source>
+        <translation>连接第一个客户端</translation>
+    </message>
+    <message>
+        <source>In a web page:</source>
+        <translation>在网页中：</translation>
+    </message>
+    <message>
+        <source>Subscribe from a shell:</source>
+        <translation>在终端中订阅：</translation>
+    </message>
+    <message>
+        <source>Publish an event:</source>
+        <translation>发布一个事件：</translation>
+    </message>
+    <message>
+        <source>Open the demo page</source>
+        <translation>打开演示页面</translation>
+    </message>
+    <message>
+        <source>A page served by this hub that subscribes and publishes</source>
+        <translation>由本服务器提供的页面，可订阅和发布事件</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>No client is connected yet. Clients subscribe with Server-Sent Events at %1/events and publish with POST %1/publish:</source>
+        <translation>尚无客户端连接。客户端通过 Server-Sent Events 在 %1/events 订阅，并通过 POST %1/publish 发布：</translation>
     </message>
 </context>
 <context>
@@ -1269,6 +1615,10 @@
         <source>engine</source>
         <translation>引擎</translation>
     </message>
+    <message>
+        <source>alarm</source>
+        <translation>告警</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::LogView</name>
@@ -1349,7 +1699,7 @@
     </message>
     <message>
         <source>Stop server</source>
-        <translation>停止服务</translation>
+        <translation>停止服务器</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1369,11 +1719,11 @@
     </message>
     <message>
         <source>&amp;Server</source>
-        <translation>服务(&amp;S)</translation>
+        <translation>服务器(&amp;S)</translation>
     </message>
     <message>
         <source>Start server</source>
-        <translation>启动服务</translation>
+        <translation>启动服务器</translation>
     </message>
     <message>
         <source>Open &amp;demo page in the browser</source>
@@ -1419,11 +1769,11 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message>
         <source>The server did not start: %1. Change the settings (Server &gt; Settings) and start it again.</source>
-        <translation>服务未能启动：%1。请修改设置（服务 &gt; 设置）后重新启动。</translation>
+        <translation>服务器未能启动：%1。请修改设置（服务器 &gt; 设置）后重新启动。</translation>
     </message>
     <message>
         <source>Server stopped</source>
-        <translation>服务已停止</translation>
+        <translation>服务器已停止</translation>
     </message>
     <message>
         <source>Listening on %1</source>
@@ -1435,7 +1785,7 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
     <message>
         <source>Server stopped; every stream was closed.</source>
-        <translation>服务已停止；所有流均已关闭。</translation>
+        <translation>服务器已停止；所有流均已关闭。</translation>
     </message>
     <message numerus="yes">
         <source>Engine restarted with the new settings on %1; %n stream(s) were closed and reconnect.</source>
@@ -1605,6 +1955,70 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>Clients</source>
         <translation>客户端</translation>
     </message>
+    <message>
+        <source>the connection to the server was lost</source>
+        <translation>与服务器的连接已断开</translation>
+    </message>
+    <message>
+        <source>the server is stopped</source>
+        <translation>服务器已停止</translation>
+    </message>
+    <message>
+        <source>Stale since %1: %2. The tables show what it last reported; the figures come back when it does.</source>
+        <translation>自 %1 起数据已过时：%2。表格显示的是它最后报告的内容；它恢复后数字会重新显示。</translation>
+    </message>
+    <message>
+        <source>No browser opened</source>
+        <translation>未能打开浏览器</translation>
+    </message>
+    <message>
+        <source>No web browser could be opened from here. Open this address in a browser by hand:
+
+%1</source>
+        <translation>无法从这里打开网页浏览器。请在浏览器中手动打开以下地址：
+
+%1</translation>
+    </message>
+    <message>
+        <source>No browser opened; the demo page is at %1</source>
+        <translation>未能打开浏览器；演示页面位于 %1</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Filter the view</source>
+        <translation>筛选当前视图(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Copy id</source>
+        <translation>复制 ID</translation>
+    </message>
+    <message>
+        <source>Copy row</source>
+        <translation>复制整行</translation>
+    </message>
+    <message>
+        <source>Show only this client</source>
+        <translation>只显示此客户端</translation>
+    </message>
+    <message>
+        <source>Publish to this topic…</source>
+        <translation>发布到此主题…</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodeFilterBox</name>
@@ -1726,6 +2140,110 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>/s</source>
         <translation>/秒</translation>
     </message>
+    <message>
+        <source>Resources and limits</source>
+        <translation>资源与上限</translation>
+    </message>
+    <message>
+        <source>File descriptors</source>
+        <translation>文件描述符</translation>
+    </message>
+    <message>
+        <source>Streams of the limit</source>
+        <translation>流数与上限</translation>
+    </message>
+    <message>
+        <source>History events</source>
+        <translation>历史事件数</translation>
+    </message>
+    <message>
+        <source>History bytes</source>
+        <translation>历史字节数</translation>
+    </message>
+    <message>
+        <source>Bytes queued for streams</source>
+        <translation>流队列中的字节</translation>
+    </message>
+    <message>
+        <source>Refused requests</source>
+        <translation>被拒绝的请求</translation>
+    </message>
+    <message>
+        <source>Stream closes by the server</source>
+        <translation>服务器关闭的流</translation>
+    </message>
+    <message>
+        <source>Alarms</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>Amber from %1% of the limit, red from %2% or while the server's alarm is raised.</source>
+        <translation>达到上限的 %1% 时显示琥珀色，达到 %2% 或服务器告警触发期间显示红色。</translation>
+    </message>
+    <message>
+        <source>of %1 (%2%)</source>
+        <translation>共 %1（%2%）</translation>
+    </message>
+    <message>
+        <source>no limit known</source>
+        <translation>上限未知</translation>
+    </message>
+    <message>
+        <source>Files and sockets the server process holds open, against its limit (ulimit -n, LimitNOFILE=). At the limit new connections are refused.</source>
+        <translation>服务器进程打开的文件和套接字数，与其上限（ulimit -n、LimitNOFILE=）相比。达到上限时新连接将被拒绝。</translation>
+    </message>
+    <message>
+        <source>no limit (--max-connections 0)</source>
+        <translation>无上限（--max-connections 0）</translation>
+    </message>
+    <message>
+        <source>Open streams against --max-connections; beyond it new streams are refused with 503.</source>
+        <translation>打开的流数与 --max-connections 相比；超出后新流会以 503 被拒绝。</translation>
+    </message>
+    <message>
+        <source>The history keeps the newest events for clients that resume; at its bound the oldest go (no colour: full is normal).</source>
+        <translation>历史为续传的客户端保留最新的事件；达到上限时最旧的事件被移除（不着色：满是正常的）。</translation>
+    </message>
+    <message>
+        <source>of %1 (--history)</source>
+        <translation>共 %1（--history）</translation>
+    </message>
+    <message>
+        <source>of %1 (--history-bytes)</source>
+        <translation>共 %1（--history-bytes）</translation>
+    </message>
+    <message>
+        <source>at most %1 per stream (--max-queue)</source>
+        <translation>每个流最多 %1（--max-queue）</translation>
+    </message>
+    <message>
+        <source>Bytes waiting for slow readers; a stream over its bound is closed as a slow consumer. Amber from %1% of what all open streams may queue, red from %2%.</source>
+        <translation>等待慢速读者的字节；超过上限的流会作为慢消费者被关闭。达到所有打开的流可排队总量的 %1% 时显示琥珀色，%2% 时显示红色。</translation>
+    </message>
+    <message>
+        <source>authentication %1 · stream limit %2 · rate limit %3 · bad request %4 · body too large %5 · descriptors %6</source>
+        <translation>认证 %1 · 流数上限 %2 · 速率限制 %3 · 错误请求 %4 · 请求体过大 %5 · 文件描述符 %6</translation>
+    </message>
+    <message>
+        <source>Requests refused since the server started, by reason. Amber while any came in the last minute, red while the server's authentication-failure alarm is raised.</source>
+        <translation>服务器启动以来被拒绝的请求（按原因）。最近一分钟内有拒绝时显示琥珀色，服务器的认证失败告警触发期间显示红色。</translation>
+    </message>
+    <message>
+        <source>slow consumer %1 · dead %2 · kicked %3 · shutdown %4 · credentials %5</source>
+        <translation>慢消费者 %1 · 失联 %2 · 被断开 %3 · 关闭 %4 · 凭据失效 %5</translation>
+    </message>
+    <message>
+        <source>Streams the server closed since it started, by reason (clients that left are not counted). Red while the server's slow/dead-close alarm is raised.</source>
+        <translation>服务器启动以来关闭的流（按原因，不含客户端自行断开的）。服务器的慢速/失联关闭告警触发期间显示红色。</translation>
+    </message>
+    <message>
+        <source>none raised</source>
+        <translation>无告警</translation>
+    </message>
+    <message>
+        <source>Alarms the server raises now (its log has an alarm entry when one is raised and when it clears; thresholds in docs/CONFIG.md).</source>
+        <translation>服务器当前触发的告警（告警触发和解除时日志中各有一条告警记录；阈值见 docs/CONFIG.md）。</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::PublishDialog</name>
@@ -1768,6 +2286,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>expected exactly one value</source>
         <translation>应当恰好是一个值</translation>
+    </message>
+    <message>
+        <source>Publish (Ctrl+Enter)</source>
+        <translation>发布（Ctrl+Enter）</translation>
     </message>
 </context>
 <context>
@@ -1953,18 +2475,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>最近 1 小时（10 秒）</translation>
     </message>
     <message>
-        <source>Events per second</source>
-        <translation>每秒事件数</translation>
-    </message>
-    <message>
-        <source>in (published)</source>
-        <translation>流入（发布）</translation>
-    </message>
-    <message>
-        <source>out (delivered)</source>
-        <translation>流出（投递）</translation>
-    </message>
-    <message>
         <source>Open streams</source>
         <translation>打开的流</translation>
     </message>
@@ -1977,12 +2487,88 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>范围：</translation>
     </message>
     <message>
-        <source>KiB per second out</source>
-        <translation>每秒流出 KiB</translation>
-    </message>
-    <message>
         <source>KiB/s</source>
         <translation>KiB/秒</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/秒</translation>
+    </message>
+    <message>
+        <source>Events published per second</source>
+        <translation>每秒发布事件数</translation>
+    </message>
+    <message>
+        <source>published</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <source>Events delivered per second</source>
+        <translation>每秒投递事件数</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>投递</translation>
+    </message>
+    <message>
+        <source>Bytes out per second (KiB/s)</source>
+        <translation>每秒流出字节（KiB/s）</translation>
+    </message>
+    <message>
+        <source>Stream closes per second, by reason</source>
+        <translation>每秒被关闭的流（按原因）</translation>
+    </message>
+    <message>
+        <source>slow consumer</source>
+        <translation>慢消费者</translation>
+    </message>
+    <message>
+        <source>dead</source>
+        <translation>失联</translation>
+    </message>
+    <message>
+        <source>kicked</source>
+        <translation>被断开</translation>
+    </message>
+    <message>
+        <source>shutdown</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Refusals per second, by reason</source>
+        <translation>每秒拒绝的请求（按原因）</translation>
+    </message>
+    <message>
+        <source>auth failures</source>
+        <translation>认证失败</translation>
+    </message>
+    <message>
+        <source>stream limit</source>
+        <translation>流数上限</translation>
+    </message>
+    <message>
+        <source>rate limit</source>
+        <translation>速率限制</translation>
+    </message>
+    <message>
+        <source>bad requests</source>
+        <translation>错误请求</translation>
+    </message>
+    <message>
+        <source>descriptors</source>
+        <translation>文件描述符</translation>
+    </message>
+    <message>
+        <source>Bytes queued for streams (KiB)</source>
+        <translation>流队列中的字节（KiB）</translation>
+    </message>
+    <message>
+        <source>KiB</source>
+        <translation>KiB</translation>
+    </message>
+    <message>
+        <source>%1  %2: %3</source>
+        <translation>%1  %2：%3</translation>
     </message>
 </context>
 <context>

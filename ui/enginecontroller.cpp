@@ -1,5 +1,6 @@
 #include "enginecontroller.h"
 
+#include "enginetext.h"
 #include "link/locallink.h"
 #include "link/remotelink.h"
 
@@ -106,7 +107,7 @@ struct Tally
             break;
         case LinkAnswer::Outcome::Failed:
             if (!failed++)
-                firstFailure = answer.message;
+                firstFailure = EngineText::translate(answer.message);
             break;
         }
     }
@@ -130,7 +131,9 @@ void EngineController::kick(const QList<StreamRef> &streams, const QString &reas
                 break;
             case LinkAnswer::Outcome::Failed:
                 Q_EMIT reported(false,
-                                tr("Stream %1 not disconnected: %2").arg(id).arg(answer.message));
+                                tr("Stream %1 not disconnected: %2")
+                                    .arg(id)
+                                    .arg(EngineText::translate(answer.message)));
                 break;
             }
         });
@@ -163,7 +166,7 @@ void EngineController::setClientPaused(const QString &node, const QString &clien
             Q_EMIT reported(ok,
                             ok ? (pause ? tr("Subscriptions of %1 paused.").arg(client)
                                         : tr("Subscriptions of %1 resumed.").arg(client))
-                               : tr("%1: %2").arg(client, answer.message));
+                               : tr("%1: %2").arg(client, EngineText::translate(answer.message)));
         });
 }
 
@@ -183,7 +186,8 @@ void EngineController::setClientsPaused(const QList<std::pair<QString, QString>>
             node, client, pause, this, [this, tally, pause, client](const LinkAnswer &answer) {
                 tally->add(answer);
                 if (!answer.ok() && tally->failed == 1)
-                    tally->firstFailure = tr("%1: %2").arg(client, answer.message);
+                    tally->firstFailure
+                        = tr("%1: %2").arg(client, EngineText::translate(answer.message));
                 if (tally->pending > 0)
                     return;
                 QString message = pause
@@ -213,7 +217,8 @@ void EngineController::changeSubscription(const QString &clientId, const QByteAr
         [this, clientId, topic, action, guard, done](const LinkAnswer &answer) {
             QString message;
             if (!answer.ok()) {
-                message = tr("%1, %2: %3").arg(clientId, topic, answer.message);
+                message
+                    = tr("%1, %2: %3").arg(clientId, topic, EngineText::translate(answer.message));
             } else {
                 switch (action) {
                 case SubscriptionAction::Pause:
@@ -249,8 +254,9 @@ void EngineController::startTail(const QString &filter, QObject *context,
     if (text.isEmpty())
         return;
     m_link->setTail(text, context, [this, filter, done](const LinkAnswer &answer) {
-        const QString state = answer.ok() ? tr("Tailing %1").arg(filter)
-                                          : tr("Cannot tail: %1").arg(answer.message);
+        const QString state = answer.ok()
+            ? tr("Tailing %1").arg(filter)
+            : tr("Cannot tail: %1").arg(EngineText::translate(answer.message));
         done(state);
         Q_EMIT reported(answer.ok(), state);
     });
@@ -268,7 +274,7 @@ void EngineController::publish(const PublishRequest &request)
                         result.ok
                             ? tr("Published event %1 to %n stream(s).", nullptr, result.delivered)
                                   .arg(QString::fromLatin1(result.id))
-                            : tr("Not published: %1").arg(result.error));
+                            : tr("Not published: %1").arg(EngineText::translate(result.error)));
     });
 }
 
@@ -276,7 +282,9 @@ void EngineController::reloadAccess()
 {
     m_link->reloadAccess(this, [this](const LinkAnswer &answer) {
         Q_EMIT reported(answer.ok(),
-                        answer.ok() ? answer.message : tr("Reload failed: %1").arg(answer.message));
+                        answer.ok()
+                            ? EngineText::translate(answer.message)
+                            : tr("Reload failed: %1").arg(EngineText::translate(answer.message)));
     });
 }
 

@@ -18,7 +18,7 @@ QString formatRate(double perSecond)
 
 QString formatBytes(quint64 bytes)
 {
-    return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeTraditionalFormat);
+    return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeIecFormat);
 }
 
 QString formatAgo(qint64 ms)

@@ -9,7 +9,7 @@ namespace ssehub {
 // Figures as the console shows them, in the user's locale.
 QString formatCount(quint64 value);
 QString formatRate(double perSecond); // "1,234/s"
-QString formatBytes(quint64 bytes); // "12.3 KiB"
+QString formatBytes(quint64 bytes); // binary units everywhere: "12.3 KiB", "4.0 MiB"
 QString formatAgo(qint64 ms); // "250 ms", "12.5 s", "3 min"
 QString formatDuration(qint64 ms); // uptime: "2 d 03:04:05"
 

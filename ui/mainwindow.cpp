@@ -4,6 +4,7 @@
 #include "dialogs/publishdialog.h"
 #include "dialogs/settingsdialog.h"
 #include "enginecontroller.h"
+#include "enginetext.h"
 #include "format.h"
 #include "link/remotelink.h"
 #include "logexport.h"
@@ -19,7 +20,9 @@
 #include "views/overviewview.h"
 #include "views/topicsview.h"
 #include "widgets/confirmation.h"
+#include "widgets/connectguide.h"
 #include "widgets/linkbanner.h"
+#include "widgets/statecolors.h"
 #include "widgets/throughputchart.h"
 
 #include <QAction>
@@ -30,12 +33,16 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QFileDialog>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -68,9 +75,19 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_banner->setObjectName(QStringLiteral("problemBanner"));
     m_banner->setWordWrap(true);
     m_banner->setTextFormat(Qt::PlainText);
-    m_banner->setStyleSheet(QStringLiteral(
-        "background: #fdecea; color: #b00020; border: 1px solid #b00020; padding: 6px"));
+    m_banner->setStyleSheet(severityStyle(palette(), Severity::Bad, true));
     m_banner->hide();
+    m_staleMarker = new QLabel(this);
+    m_staleMarker->setObjectName(QStringLiteral("staleMarker"));
+    m_staleMarker->setWordWrap(true);
+    m_staleMarker->setTextFormat(Qt::PlainText);
+    m_staleMarker->setStyleSheet(QStringLiteral(
+        "background: palette(alternate-base); border: 1px solid palette(mid); padding: 4px"));
+    m_staleMarker->hide();
+    m_gapTimer = new QTimer(this);
+    m_gapTimer->setInterval(1000);
+    connect(m_gapTimer, &QTimer::timeout, this,
+            [this] { m_chart->update(m_history, QDateTime::currentMSecsSinceEpoch()); });
     m_linkBanner = new LinkBanner(this);
     connect(m_linkBanner, &LinkBanner::reconnectRequested, this, [this] {
         if (RemoteLink *remote = m_controller->remote())
@@ -99,7 +116,22 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("views"));
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(m_overview, tr("Overview"));
+    // The Overview with the first run's guide under its figures; it scrolls rather than make
+    // the window wider than a small screen (640 pixels wide at a scale factor of 2).
+    auto *overviewPage = new QScrollArea(this);
+    overviewPage->setObjectName(QStringLiteral("overviewPage"));
+    overviewPage->setWidgetResizable(true);
+    overviewPage->setFrameShape(QFrame::NoFrame);
+    auto *overviewContent = new QWidget(overviewPage);
+    auto *overviewLayout = new QVBoxLayout(overviewContent);
+    overviewLayout->setContentsMargins(0, 0, 0, 0);
+    m_connectGuide = new ConnectGuide(overviewContent);
+    connect(m_connectGuide, &ConnectGuide::demoPageRequested, this, &MainWindow::openDemoPage);
+    m_overview->setParent(overviewContent);
+    overviewLayout->addWidget(m_overview, 1);
+    overviewLayout->addWidget(m_connectGuide);
+    overviewPage->setWidget(overviewContent);
+    m_tabs->addTab(overviewPage, tr("Overview"));
     m_tabs->addTab(m_connectionsView, tr("Connections"));
     m_tabs->addTab(m_clientsView, tr("Clients"));
     m_tabs->addTab(m_topicsView, tr("Topics"));
@@ -113,10 +145,12 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_banner);
     layout->addWidget(m_linkBanner);
+    layout->addWidget(m_staleMarker);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
     buildStatusBar();
+    buildShortcuts();
 
     connect(m_controller, &EngineController::snapshotReady, this, &MainWindow::applySnapshot);
     connect(m_controller, &EngineController::reported, this, &MainWindow::report);
@@ -131,6 +165,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
 
     resize(1100, 720);
     restoreState();
+    fitToScreen();
     // Started elsewhere (main) or by startEngine(): show what is already running.
     if (m_controller->isRunning())
         m_startProblems = m_controller->startProblems();
@@ -178,10 +213,7 @@ void MainWindow::buildActions()
     });
     m_openDemo = server->addAction(tr("Open &demo page in the browser"));
     m_openDemo->setObjectName(QStringLiteral("openDemoAction"));
-    connect(m_openDemo, &QAction::triggered, this, [this] {
-        if (const QString server = m_controller->link()->serverName(); !server.isEmpty())
-            QDesktopServices::openUrl(QUrl(server + QLatin1Char('/')));
-    });
+    connect(m_openDemo, &QAction::triggered, this, &MainWindow::openDemoPage);
     m_publish = server->addAction(tr("&Publish test event…"));
     m_publish->setObjectName(QStringLiteral("publishAction"));
     connect(m_publish, &QAction::triggered, this, &MainWindow::openPublishDialog);
@@ -237,6 +269,23 @@ void MainWindow::buildStatusBar()
 
 // --- Snapshots ------------------------------------------------------------------------------
 
+namespace {
+
+// This instance as a node registry entry (what a cluster's nodes advertise).
+QJsonObject thisNode(const ConsoleSnapshot &s, const ThroughputHistory::Sample &now)
+{
+    return {{QStringLiteral("id"), s.stats.nodeId},
+            {QStringLiteral("address"), s.stats.listenUrl},
+            {QStringLiteral("started_at"), double(s.stats.startedAt)},
+            {QStringLiteral("connections"), s.stats.connections},
+            {QStringLiteral("clients"), double(s.clients)},
+            {QStringLiteral("events_in_per_s"), now.eventsIn},
+            {QStringLiteral("events_out_per_s"), now.eventsOut},
+            {QStringLiteral("broker_state"), s.stats.brokerState}};
+}
+
+} // namespace
+
 void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
 {
     // A snapshot queued before the embedded engine stopped is not shown after it.
@@ -258,16 +307,38 @@ void MainWindow::applySnapshot(const SnapshotPtr &snapshot)
     m_connections->applySnapshot(s);
     m_topics->applySnapshot(s);
     m_log->append(s.log);
-    if (m_history.add({s.wallMs, s.stats.eventsPublished, s.stats.eventsDelivered, s.bytesOut,
-                       s.stats.connections, s.clients, int(s.topics.size()),
-                       s.stats.slowConsumerCloses, s.stats.authFailures}))
+    const EngineStats &t = s.stats;
+    ThroughputHistory::Totals totals;
+    totals.timeMs = s.wallMs;
+    totals.eventsIn = t.eventsPublished;
+    totals.eventsOut = t.eventsDelivered;
+    totals.bytesOut = s.bytesOut;
+    totals.connections = t.connections;
+    totals.clients = s.clients;
+    totals.topics = int(s.topics.size());
+    totals.queuedBytes = t.queuedBytes;
+    totals.slowCloses = t.slowConsumerCloses;
+    totals.deadCloses = t.deadCloses;
+    totals.kickCloses = t.kickCloses;
+    totals.shutdownCloses = t.shutdownCloses;
+    totals.authFailures = t.authFailures;
+    totals.connectionLimitRejections = t.connectionLimitRejections;
+    totals.rateLimitRejections = t.rateLimitRejections;
+    totals.badRequests = t.badRequests + t.bodyTooLarge;
+    totals.fdLimitRejections = t.fdLimitRejections;
+    if (m_history.add(totals))
         m_chart->update(m_history); // once a second: one replace() per series
-    m_nodes->applyNodes(s.stats.nodes, s.wallMs);
+    // Not a cluster: the Cluster view lists this instance alone, with its embedded broker.
+    m_nodes->applyNodes(s.stats.nodes.isEmpty() ? QJsonArray {thisNode(s, m_history.latest())}
+                                                : s.stats.nodes,
+                        s.wallMs);
 
     m_clusterView->applySnapshot(s);
     m_topicsView->applySnapshot(s);
     m_healthView->applySnapshot(s);
     m_overview->applySnapshot(s, m_history);
+    m_connectGuide->setServer(m_controller->link()->serverName());
+    m_connectGuide->setVisible(s.stats.connections == 0);
     updateStatus(s);
     const bool brokerDown = !s.stats.brokerReady;
     if (brokerDown != m_brokerDown) {
@@ -296,11 +367,12 @@ void MainWindow::applyNodeLinks(const QList<NodeLink> &links)
 
 void MainWindow::updateStatus(const ConsoleSnapshot &s)
 {
-    m_statusBroker->setText(s.stats.brokerReady
-                                ? tr("Broker: %1").arg(s.stats.brokerState)
-                                : tr("Broker: %1 - events refused").arg(s.stats.brokerState));
+    m_statusBroker->setText(
+        s.stats.brokerReady
+            ? tr("Broker: %1").arg(EngineText::translate(s.stats.brokerState))
+            : tr("Broker: %1 - events refused").arg(EngineText::translate(s.stats.brokerState)));
     m_statusBroker->setStyleSheet(
-        s.stats.brokerReady ? QString() : QStringLiteral("color: #b00020; font-weight: bold"));
+        s.stats.brokerReady ? QString() : severityStyle(palette(), Severity::Bad, false, true));
     m_statusUptime->setText(tr("Up %1").arg(formatDuration(s.wallMs - s.stats.startedAt)));
     m_statusConnections->setText(tr("%n stream(s)", nullptr, s.stats.connections));
 }
@@ -315,13 +387,40 @@ void MainWindow::report(bool ok, const QString &message)
 
 void MainWindow::openPublishDialog()
 {
+    openPublishDialogFor(m_topicsView->tailFilterText());
+}
+
+void MainWindow::openPublishDialogFor(const QString &topic)
+{
     PublishDialog dialog(this);
-    const QString path = m_topicsView->tailFilterText();
-    if (!path.contains(QLatin1Char('+')) && !path.contains(QLatin1Char('#')))
-        dialog.setTopic(path);
+    if (!topic.contains(QLatin1Char('+')) && !topic.contains(QLatin1Char('#')))
+        dialog.setTopic(topic);
     if (dialog.exec() != QDialog::Accepted)
         return;
     m_controller->publish(dialog.request());
+}
+
+bool MainWindow::openDemoPage()
+{
+    const QString server = m_controller->link()->serverName();
+    if (server.isEmpty())
+        return false;
+    const QUrl url(server + QLatin1Char('/'));
+    if (QDesktopServices::openUrl(url))
+        return true;
+    // No browser (none installed, no desktop session, a server without a display): the URL to
+    // open by hand, selectable.
+    auto *box = new QMessageBox(QMessageBox::Information, tr("No browser opened"),
+                                tr("No web browser could be opened from here. Open this address "
+                                   "in a browser by hand:\n\n%1")
+                                    .arg(url.toString()),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("demoPageMessage"));
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    report(false, tr("No browser opened; the demo page is at %1").arg(url.toString()));
+    return false;
 }
 
 void MainWindow::startTail(const QString &filter)
@@ -375,15 +474,29 @@ void MainWindow::exportLogInteractively()
         QMessageBox::warning(this, tr("Export failed"), error);
 }
 
+int MainWindow::viewCount() const
+{
+    return m_tabs->count();
+}
+
+QString MainWindow::viewName(int index) const
+{
+    // From the page's object name: connectionsPage -> connections, chartsView -> charts.
+    QString name = m_tabs->widget(index) ? m_tabs->widget(index)->objectName() : QString();
+    for (const QLatin1String suffix : {QLatin1String("Page"), QLatin1String("View")}) {
+        if (name.endsWith(suffix))
+            name.chop(suffix.size());
+    }
+    if (name == QLatin1String("health"))
+        name = QStringLiteral("heartbeat"); // the tab's name
+    return name.isEmpty() ? QStringLiteral("view%1").arg(index + 1) : name.toLower();
+}
+
 QStringList MainWindow::saveViewImages(const QString &dir)
 {
     QStringList saved;
     const int current = m_tabs->currentIndex();
-    const QStringList names {QStringLiteral("overview"),  QStringLiteral("connections"),
-                             QStringLiteral("clients"),   QStringLiteral("topics"),
-                             QStringLiteral("heartbeat"), QStringLiteral("charts"),
-                             QStringLiteral("log"),       QStringLiteral("cluster")};
-    for (int i = 0; i < m_tabs->count() && i < names.size(); ++i) {
+    for (int i = 0; i < m_tabs->count(); ++i) {
         m_tabs->setCurrentIndex(i);
         QApplication::processEvents();
         if (m_tabs->currentWidget() == m_clientsView) {
@@ -393,7 +506,7 @@ QStringList MainWindow::saveViewImages(const QString &dir)
             connect(m_clientsView, &ClientsView::refreshed, &wait, &QEventLoop::quit);
             wait.exec();
         }
-        const QString path = QDir(dir).filePath(names[i] + QStringLiteral(".png"));
+        const QString path = QDir(dir).filePath(viewName(i) + QStringLiteral(".png"));
         if (grab().save(path))
             saved << path;
     }
@@ -418,6 +531,36 @@ void MainWindow::restoreState()
     m_clientsView->restoreState(settings);
 }
 
+void MainWindow::fitToScreen()
+{
+    // The default size and a restored geometry (saved on a larger screen, or at a smaller scale
+    // factor) are cut to the screen's free area; the title bar and the frame are not known
+    // before the window is shown, so room is left for them.
+    const QScreen *screen = this->screen();
+    if (!screen)
+        return;
+    const QRect available = screen->availableGeometry();
+    // Shown: the window system's frame is known; before, a title bar and borders are guessed.
+    const QRect outer = frameGeometry();
+    const QRect inner = geometry();
+    QMargins frame(inner.left() - outer.left(), inner.top() - outer.top(),
+                   outer.right() - inner.right(), outer.bottom() - inner.bottom());
+    if (frame.isNull())
+        frame = QMargins(8, 40, 8, 8);
+    const QRect room = available.marginsRemoved(frame);
+    QRect g = geometry();
+    g.setSize(g.size().boundedTo(room.size()).expandedTo(minimumSize()));
+    if (g.right() > room.right())
+        g.moveRight(room.right());
+    if (g.bottom() > room.bottom())
+        g.moveBottom(room.bottom());
+    if (g.left() < room.left())
+        g.moveLeft(room.left());
+    if (g.top() < room.top())
+        g.moveTop(room.top());
+    setGeometry(g);
+}
+
 void MainWindow::saveState() const
 {
     QSettings settings;
@@ -437,6 +580,13 @@ void MainWindow::quitWithoutAsking()
     m_quitConfirmed = true;
     m_quitCause = QStringLiteral("signal");
     close();
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (!std::exchange(m_fittedShown, true))
+        fitToScreen(); // again, with the real frame
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -15,12 +15,14 @@ class QAction;
 class QLabel;
 class QNetworkAccessManager;
 class QTabWidget;
+class QTimer;
 QT_END_NAMESPACE
 
 namespace ssehub {
 
 class ClientsView;
 class ClusterView;
+class ConnectGuide;
 class ConnectionsModel;
 class ConnectionsView;
 class EngineController;
@@ -78,8 +80,12 @@ public:
     QString serverTitle() const;
     // Writes the log entries the Log view shows (CSV for .csv, JSON Lines otherwise).
     bool exportLog(const QString &path, QString *error);
-    // Saves a picture of every view into dir (view name .png); the screenshot script uses it.
+    // Saves a picture of every view into dir (view name .png, e.g. connections.png); the
+    // screenshot script uses it.
     QStringList saveViewImages(const QString &dir);
+    // The views (tabs) and the file name saveViewImages gives each.
+    int viewCount() const;
+    QString viewName(int index) const;
 
     EngineController *controller() const { return m_controller; }
     ConnectionsModel *connectionsModel() const { return m_connections; }
@@ -92,6 +98,12 @@ public:
 public Q_SLOTS:
     void applySnapshot(const ssehub::SnapshotPtr &snapshot);
     void openPublishDialog();
+    // The publish dialog with a topic filled in (none when it is a filter with wildcards).
+    void openPublishDialogFor(const QString &topic);
+    // The demo page in the desktop's browser; when none opened, a message with the URL.
+    bool openDemoPage();
+    // Ctrl+F: the filter box of the view shown.
+    void focusViewFilter();
     void openSettings();
     void openConnectDialog();
     void exportLogInteractively();
@@ -110,6 +122,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     // Drains and stops (reason Shutdown or Restart; cause for the log), then runs then.
@@ -128,14 +141,21 @@ private:
     void updateActions();
     // The link's state in the title, status bar and banner; stale data greyed.
     void showLinkStatus(const EngineLink::Status &status);
+    // Data that no longer comes (the embedded server stopped, the link lost): the tables kept
+    // but greyed under a "stale since" marker, the overview's figures "-", a gap in the charts.
+    void showStale(bool stale, qint64 sinceMs, const QString &why);
     // The embedded server did not start: is the port held by an ssehub one could attach to?
     void probePortHolder();
     void buildStatusBar();
+    // Ctrl+1..9 (views), Ctrl+F (filter) and the tables' context menus (mainwindowkeys.cpp).
+    void buildShortcuts();
     void updateBanner();
     void updateStatus(const ConsoleSnapshot &s);
     void report(bool ok, const QString &message);
     void restoreState();
     void saveState() const;
+    // The window within the screen's available area (default size and restored geometry).
+    void fitToScreen();
 
     EngineController *m_controller;
     EngineConfig m_config;
@@ -150,6 +170,7 @@ private:
     SnapshotPtr m_last;
     ThroughputHistory m_history;
     RemoteTarget m_target; // the last server attached to (its token for this session only)
+    bool m_fittedShown = false; // fitted to the screen again once shown
     bool m_askCredentialsOnRefusal = false; // attached from the banner: a 401 opens Connect
     QNetworkAccessManager *m_probeNetwork = nullptr;
     QStringList m_shownNodes; // nodes the views may show rows of (a cluster)
@@ -161,6 +182,9 @@ private:
     NodesModel *m_nodes;
 
     QLabel *m_banner = nullptr;
+    QLabel *m_staleMarker = nullptr; // "stale since": the views show data that no longer comes
+    QTimer *m_gapTimer = nullptr; // while stale: the charts' time axis moves on (the gap grows)
+    qint64 m_stoppedAtMs = 0; // when the embedded server stopped
     LinkBanner *m_linkBanner = nullptr;
     QTabWidget *m_tabs = nullptr;
     QAction *m_startStop = nullptr;
@@ -180,6 +204,7 @@ private:
     QLabel *m_statusConnections = nullptr;
 
     OverviewView *m_overview = nullptr;
+    ConnectGuide *m_connectGuide = nullptr;
     ConnectionsView *m_connectionsView = nullptr;
     ClientsView *m_clientsView = nullptr;
     TopicsView *m_topicsView = nullptr;

@@ -4,6 +4,7 @@
 #include "consolesettings.h"
 #include "dialogs/connectdialog.h"
 #include "enginecontroller.h"
+#include "enginetext.h"
 #include "link/healthprobe.h"
 #include "link/recentservers.h"
 #include "link/remotelink.h"
@@ -14,8 +15,12 @@
 #include "models/topicsmodel.h"
 #include "views/clientsview.h"
 #include "views/logview.h"
+#include "views/overviewview.h"
 #include "widgets/confirmation.h"
+#include "widgets/connectguide.h"
 #include "widgets/linkbanner.h"
+#include "widgets/statecolors.h"
+#include "widgets/throughputchart.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -25,6 +30,7 @@
 #include <QPointer>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 
 namespace ssehub {
 
@@ -36,7 +42,7 @@ bool MainWindow::startEngine(const QString &cause)
     if (!m_controller->isRunning() && !m_controller->start(m_config, &error, cause)) {
         m_engineError = tr("The server did not start: %1. Change the settings (Server > "
                            "Settings) and start it again.")
-                            .arg(error);
+                            .arg(EngineText::translate(error));
         updateBanner();
         updateActions();
         statusBar()->showMessage(tr("Server stopped"));
@@ -146,11 +152,12 @@ void MainWindow::drainEngine(EngineThread::DrainReason reason, const QString &ca
 void MainWindow::showStopped()
 {
     if (!m_controller->isAttached()) {
-        // Nothing is live any more; the log and the charts keep what happened.
-        m_last.reset();
-        m_connections->clear();
-        m_topics->clear();
-        m_nodes->applyNodes({}, QDateTime::currentMSecsSinceEpoch());
+        // Nothing is live any more: the tables keep the last rows, greyed and marked stale
+        // (showLinkStatus), the log and the charts keep what happened.
+        m_stoppedAtMs = QDateTime::currentMSecsSinceEpoch();
+        m_brokerDown = false; // nothing is published to a stopped server
+        updateBanner();
+        m_connectGuide->hide();
         m_statusConnections->clear();
         m_statusUptime->clear();
         m_statusBroker->clear();
@@ -169,6 +176,7 @@ void MainWindow::clearViews()
     m_log->clear();
     m_logView->noteGap(0, 0);
     m_nodes->applyNodes({}, QDateTime::currentMSecsSinceEpoch());
+    m_connectGuide->hide();
     m_statusConnections->clear();
     m_statusUptime->clear();
     m_statusBroker->clear();
@@ -208,16 +216,19 @@ void MainWindow::updateBanner()
     QStringList lines;
     if (!m_engineError.isEmpty() && !m_controller->isAttached())
         lines << m_engineError;
-    if (!m_controller->isAttached())
-        lines << m_startProblems;
+    if (!m_controller->isAttached()) {
+        for (const QString &problem : std::as_const(m_startProblems))
+            lines << EngineText::translate(problem);
+    }
     if (m_brokerDown && m_last)
         lines << (m_controller->isAttached()
                       ? tr("Redis is unreachable (%1): publishes are refused with 503 and streams "
                            "wait until it is back. Check the server's Redis.")
-                            .arg(m_last->stats.brokerState)
+                            .arg(EngineText::translate(m_last->stats.brokerState))
                       : tr("Redis is unreachable (%1): publishes are refused with 503 and streams "
                            "wait until it is back. Check that redis-server runs at %2.")
-                            .arg(m_last->stats.brokerState, m_config.redisUrl));
+                            .arg(EngineText::translate(m_last->stats.brokerState),
+                                 m_config.redisUrl));
     m_banner->setText(lines.join(QLatin1Char('\n')));
     m_banner->setVisible(!lines.isEmpty());
 }
@@ -328,17 +339,17 @@ void MainWindow::showLinkStatus(const EngineLink::Status &status)
         switch (status.state) {
         case EngineLink::State::Live:
             state = tr("live");
-            style = QStringLiteral("color: #1b5e20");
+            style = severityStyle(palette(), Severity::Good, false);
             break;
         case EngineLink::State::Stale:
             state = tr("stale since %1")
                         .arg(QDateTime::fromMSecsSinceEpoch(status.lostAtMs)
                                  .toString(QStringLiteral("HH:mm:ss")));
-            style = QStringLiteral("color: #b00020; font-weight: bold");
+            style = severityStyle(palette(), Severity::Bad, false, true);
             break;
         case EngineLink::State::Refused:
             state = tr("refused");
-            style = QStringLiteral("color: #b00020; font-weight: bold");
+            style = severityStyle(palette(), Severity::Bad, false, true);
             break;
         case EngineLink::State::Connecting:
             state = tr("connecting");
@@ -350,8 +361,41 @@ void MainWindow::showLinkStatus(const EngineLink::Status &status)
     m_statusLink->setStyleSheet(style);
 
     // Data that no longer comes: kept, but greyed.
-    const bool stale = link->isRemote() && status.state != EngineLink::State::Live && m_last;
+    const bool remoteStale = link->isRemote() && status.state != EngineLink::State::Live;
+    const bool stopped = !link->isRemote() && !m_controller->isRunning();
+    if (stopped && m_last)
+        m_statusLink->setText(tr("stopped"));
+    showStale((remoteStale || stopped) && m_last, remoteStale ? status.lostAtMs : m_stoppedAtMs,
+              remoteStale ? tr("the connection to the server was lost")
+                          : tr("the server is stopped"));
+
+    if (link->isRemote() && status.state == EngineLink::State::Refused
+        && std::exchange(m_askCredentialsOnRefusal, false))
+        openConnectDialog();
+    else if (status.state == EngineLink::State::Live)
+        m_askCredentialsOnRefusal = false;
+    Q_EMIT linkStatusChanged();
+}
+
+void MainWindow::showStale(bool stale, qint64 sinceMs, const QString &why)
+{
+    if (stale) {
+        const QString since = QDateTime::fromMSecsSinceEpoch(
+                                  sinceMs > 0 ? sinceMs : QDateTime::currentMSecsSinceEpoch())
+                                  .toString(QStringLiteral("HH:mm:ss"));
+        m_staleMarker->setText(tr("Stale since %1: %2. The tables show what it last reported; "
+                                  "the figures come back when it does.")
+                                   .arg(since, why));
+    }
+    m_staleMarker->setVisible(stale);
     if (stale != m_tabs->property("stale").toBool()) {
+        if (stale) {
+            m_history.markGap();
+            m_overview->showNoData();
+            m_gapTimer->start();
+        } else {
+            m_gapTimer->stop();
+        }
         m_tabs->setProperty("stale", stale);
         QPalette grey;
         if (stale) {
@@ -364,13 +408,6 @@ void MainWindow::showLinkStatus(const EngineLink::Status &status)
         }
         m_tabs->setPalette(grey);
     }
-
-    if (link->isRemote() && status.state == EngineLink::State::Refused
-        && std::exchange(m_askCredentialsOnRefusal, false))
-        openConnectDialog();
-    else if (status.state == EngineLink::State::Live)
-        m_askCredentialsOnRefusal = false;
-    Q_EMIT linkStatusChanged();
 }
 
 void MainWindow::probePortHolder()

@@ -93,6 +93,19 @@ QJsonObject figuresJson(const ConsoleSnapshot &s)
     o.insert(key("rate_limit_rejections"), qint64(t.rateLimitRejections));
     o.insert(key("history_size"), qint64(t.historySize));
     o.insert(key("history_bytes"), t.historyBytes);
+    o.insert(key("bad_requests"), qint64(t.badRequests));
+    o.insert(key("body_too_large"), qint64(t.bodyTooLarge));
+    o.insert(key("fd_limit_rejections"), qint64(t.fdLimitRejections));
+    o.insert(key("kick_closes"), qint64(t.kickCloses));
+    o.insert(key("shutdown_closes"), qint64(t.shutdownCloses));
+    o.insert(key("auth_expired_closes"), qint64(t.authExpiredCloses));
+    o.insert(key("history_capacity"), qint64(t.historyCapacity));
+    o.insert(key("history_max_bytes"), t.historyMaxBytes);
+    o.insert(key("max_connections"), t.maxConnections);
+    o.insert(key("open_fds"), t.openFds);
+    o.insert(key("fd_limit"), t.fdLimit);
+    o.insert(key("queued_bytes"), t.queuedBytes);
+    o.insert(key("alarms"), QJsonArray::fromStringList(t.alarms));
     o.insert(key("nodes"), t.nodes);
     o.insert(key("node"), t.nodeId);
     o.insert(key("version"), t.version);
@@ -135,6 +148,26 @@ void figuresFromJson(const QJsonObject &o, ConsoleSnapshot *s)
     t.rateLimitRejections = u64(o.value(key("rate_limit_rejections")));
     t.historySize = qsizetype(o.value(key("history_size")).toDouble());
     t.historyBytes = qint64(o.value(key("history_bytes")).toDouble());
+    // Older servers send none of these: zeros, and -1 descriptors ("unknown").
+    t.badRequests = u64(o.value(key("bad_requests")));
+    t.bodyTooLarge = u64(o.value(key("body_too_large")));
+    t.fdLimitRejections = u64(o.value(key("fd_limit_rejections")));
+    t.kickCloses = u64(o.value(key("kick_closes")));
+    t.shutdownCloses = u64(o.value(key("shutdown_closes")));
+    t.authExpiredCloses = u64(o.value(key("auth_expired_closes")));
+    t.historyCapacity = qsizetype(u64(o.value(key("history_capacity"))));
+    t.historyMaxBytes = qint64(u64(o.value(key("history_max_bytes"))));
+    t.maxConnections = qMax(0, o.value(key("max_connections")).toInt());
+    t.openFds = qMax(-1, o.value(key("open_fds")).toInt(-1));
+    t.fdLimit = qMax(0, o.value(key("fd_limit")).toInt());
+    t.queuedBytes = qint64(u64(o.value(key("queued_bytes"))));
+    // Bounded: a hostile server cannot make the console hold more than the engine's names.
+    t.alarms.clear();
+    for (const QJsonValue &v : o.value(key("alarms")).toArray()) {
+        if (t.alarms.size() >= 16)
+            break;
+        t.alarms << v.toString().left(64);
+    }
     t.nodes = o.value(key("nodes")).toArray();
     t.nodeId = o.value(key("node")).toString();
     t.version = o.value(key("version")).toString();

@@ -22,6 +22,19 @@ struct SubscriptionLifecycle
     qsizetype maxSubscriptions = 1000000;
 };
 
+// When the engine logs an alarm (docs/CONFIG.md, "Alarms"); 0 turns one off. Each is logged
+// once when raised and once when cleared; a cleared one needs the figure well below its
+// threshold (half of a rate, 5 points under a percentage), so that a figure at the threshold
+// does not flood the log.
+struct AlarmThresholds
+{
+    int closesPerMinute = 30; // slow-consumer and dead closes in the last minute
+    int authFailuresPerMinute = 60; // 401/403 answers and refused TLS handshakes, last minute
+    int descriptorsPercent = 80; // open descriptors against the process limit
+    int streamsPercent = 90; // open streams against --max-connections
+    bool brokerDown = true; // cluster mode: Redis unreachable
+};
+
 // Everything the engine is started with (docs/CONFIG.md). The engine knows nothing about files,
 // the command line or settings; app/ and the console fill this in.
 struct EngineConfig
@@ -62,6 +75,7 @@ struct EngineConfig
     // empty: in memory only.
     QString dataDir;
     SubscriptionLifecycle lifecycle;
+    AlarmThresholds alarms;
     QString nodeId; // empty: host name and port
     QString adminUrl; // advertised in the node registry for consoles; empty: the listen URL
     // Cluster mode: redis://[:password@]host[:port][/db]; empty: the embedded broker.

@@ -21,9 +21,10 @@ struct LogEntry
         Transition,
         AuthFailure,
         Broker, // not a connection's: Redis was unreachable (reason, detail: from, to, refused)
-        Engine // the engine started, began to stop or stopped (reason), and who asked (detail)
+        Engine, // the engine started, began to stop or stopped (reason), and who asked (detail)
+        Alarm // a threshold crossed or left (reason: the alarm's name; detail: raised/cleared)
     };
-    static constexpr int KindCount = int(Kind::Engine) + 1;
+    static constexpr int KindCount = int(Kind::Alarm) + 1;
 
     // Bounds of the text fields in UTF-8 bytes; longer text is cut and ends with a marker that
     // says how much was left out ("... (+N bytes)", for lists "... (+N more)").

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <vector>
@@ -36,8 +37,23 @@ struct EngineStats
     quint64 authFailures = 0; // 401 and 403 answers
     quint64 connectionLimitRejections = 0;
     quint64 rateLimitRejections = 0;
+    quint64 badRequests = 0; // 400 answers (malformed requests, bad parameters)
+    quint64 bodyTooLarge = 0; // 413 answers (a body over --max-body-bytes)
+    quint64 fdLimitRejections = 0; // connections refused or not accepted for want of descriptors
+    quint64 kickCloses = 0; // streams the operator disconnected
+    quint64 shutdownCloses = 0; // streams closed by a shutdown or restart
+    quint64 authExpiredCloses = 0; // streams whose credentials expired or were revoked
     qsizetype historySize = 0;
     qint64 historyBytes = 0; // what the retained events hold (EventHistory::costOf)
+    // Resources against their limits (0: unknown or no limit).
+    qsizetype historyCapacity = 0; // --history
+    qint64 historyMaxBytes = 0; // --history-bytes
+    int maxConnections = 0; // --max-connections
+    int openFds
+        = -1; // descriptors open in the process (counted at most once a second); -1: unknown
+    int fdLimit = 0; // the process's descriptor limit (RLIMIT_NOFILE, soft)
+    qint64 queuedBytes = 0; // bytes waiting in every stream's queue
+    QStringList alarms; // the alarms raised now (AlarmMonitor names), sorted
     QJsonArray nodes; // cluster mode: every registered instance (see GET /nodes)
     QString nodeId; // this instance's node id (--node-id, or host:port)
     QString version; // of the ssehub binary serving it

@@ -11,6 +11,7 @@
 #include "hub/hub.h"
 #include "hub/subscriptionstore.h"
 #include "observe/logformat.h"
+#include "observe/processresources.h"
 #include "observe/rollingfile.h"
 #include "observe/snapshotbuilder.h"
 #include "proto/topicfilter.h"
@@ -271,6 +272,14 @@ bool Engine::start(QString *error, const QString &cause)
                   .arg(listenUrl(), m_broker->name(),
                        cause.isEmpty() ? QString() : QStringLiteral(" by=") + cause));
 
+    // Descriptors and alarms, once a second whether or not a console watches.
+    m_alarms = AlarmMonitor(m_config.alarms);
+    m_resourceTimer.setInterval(1000);
+    connect(&m_resourceTimer, &QTimer::timeout, this, &Engine::checkResources,
+            Qt::UniqueConnection);
+    m_resourceTimer.start();
+    checkResources();
+
     // Console snapshots: the timer runs only while a console is attached.
     m_snapshotTimer.setInterval(qMax(50, m_config.statsIntervalMs));
     connect(&m_snapshotTimer, &QTimer::timeout, this, &Engine::takeSnapshot);
@@ -324,8 +333,33 @@ void Engine::logEngine(const QString &reason, const QString &detail)
     m_log->append(entry);
 }
 
+void Engine::checkResources()
+{
+    m_openFds = ProcessResources::openDescriptors();
+    m_fdLimit = ProcessResources::descriptorLimit();
+    if (!m_hub || !m_log)
+        return;
+    const EngineStats s = stats();
+    AlarmMonitor::Reading reading;
+    reading.monotonicMs = Clock::monotonicMs();
+    reading.closes = s.slowConsumerCloses + s.deadCloses;
+    reading.authFailures = s.authFailures;
+    reading.brokerCanFail = m_redis != nullptr;
+    reading.brokerReady = s.brokerReady;
+    reading.brokerState = s.brokerState;
+    reading.openFds = m_openFds;
+    reading.fdLimit = m_fdLimit;
+    reading.streams = s.connections;
+    reading.maxStreams = m_config.maxConnections;
+    for (const LogEntry &entry : m_alarms.evaluate(reading)) {
+        qCWarning(lcEngine).noquote() << "alarm" << entry.reason << entry.detail;
+        m_log->append(entry);
+    }
+}
+
 void Engine::stop()
 {
+    m_resourceTimer.stop();
     m_snapshotTimer.stop();
     if (m_front)
         m_front->stopListening();

@@ -5,6 +5,7 @@
 #include "broker/broker.h"
 #include "hub/eventhistory.h"
 #include "hub/hub.h"
+#include "observe/alarms.h"
 #include "observe/connectionlog.h"
 #include "observe/topicactivity.h"
 
@@ -135,6 +136,8 @@ Q_SIGNALS:
 
 private:
     void observe(const EventPtr &event);
+    // Once a second, headless too: counts descriptors and logs alarms raised or cleared.
+    void checkResources();
     QJsonObject selfJson() const;
     void updateWatching();
 
@@ -164,6 +167,10 @@ private:
 
     // Per-topic figures always; recent events and the tail while a console is attached.
     TopicActivity m_activity;
+    AlarmMonitor m_alarms;
+    QTimer m_resourceTimer;
+    int m_openFds = -1; // counted by checkResources
+    int m_fdLimit = 0;
     QHash<QByteArray, quint64> m_metricTopics; // --metrics-topics: events per listed topic
     quint64 m_snapshotRevision = 0;
     quint64 m_logSeen = 0;

@@ -49,6 +49,8 @@ EngineStats Engine::stats() const
         if (m_cluster)
             s.nodes = m_cluster->nodes();
         s.historySize = m_broker->history().size();
+        s.historyCapacity = m_config.historySize;
+        s.historyMaxBytes = m_config.historyBytes;
         s.historyBytes = m_broker->history().bytes();
     }
     if (m_hub) {
@@ -60,6 +62,10 @@ EngineStats Engine::stats() const
         s.eventsDelivered = c.eventsDelivered;
         s.slowConsumerCloses = c.slowConsumerCloses;
         s.deadCloses = c.deadCloses;
+        s.kickCloses = c.kickCloses;
+        s.shutdownCloses = c.shutdownCloses;
+        s.authExpiredCloses = c.authExpiredCloses;
+        s.maxConnections = m_config.maxConnections;
     }
     if (m_front) {
         s.eventsPublished = m_front->counters().published + m_consolePublished;
@@ -68,7 +74,13 @@ EngineStats Engine::stats() const
         s.authFailures = m_front->counters().authFailures;
         s.connectionLimitRejections = m_front->counters().connectionLimitRejections;
         s.rateLimitRejections = m_front->counters().rateLimitRejections;
+        s.badRequests = m_front->counters().badRequests;
+        s.bodyTooLarge = m_front->counters().bodyTooLarge;
+        s.fdLimitRejections = m_front->acceptFdLimitHits();
     }
+    s.openFds = m_openFds;
+    s.fdLimit = m_fdLimit;
+    s.alarms = m_alarms.active();
     return s;
 }
 

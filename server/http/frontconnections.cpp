@@ -264,6 +264,10 @@ void HttpFront::reply(const ReplyTo &to, int status, const QByteArray &contentTy
         return;
     if (status >= 400)
         ++m_counters.rejected;
+    if (status == 400)
+        ++m_counters.badRequests;
+    else if (status == 413)
+        ++m_counters.bodyTooLarge;
     const QByteArray out = http::serialize(
         {status, contentType, body, corsHeaders(to.origin) + extraHeaders, to.close, to.headOnly});
     auto conn = m_conns.find(socket);

@@ -85,6 +85,8 @@ public:
         quint64 authFailures = 0; // 401 and 403 answers
         quint64 connectionLimitRejections = 0; // 503/429 for too many streams
         quint64 rateLimitRejections = 0; // 429 for publishing too fast
+        quint64 badRequests = 0; // 400 answers
+        quint64 bodyTooLarge = 0; // 413 answers
     };
     const Counters &counters() const { return m_counters; }
     // Accepts that failed, or connections refused with 503, for want of file descriptors.

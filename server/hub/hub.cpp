@@ -351,6 +351,12 @@ void Hub::onClosed(SseStream *connection, CloseReason reason)
         ++m_counters.slowConsumerCloses;
     if (reason == CloseReason::Dead)
         ++m_counters.deadCloses;
+    if (reason == CloseReason::Kicked)
+        ++m_counters.kickCloses;
+    if (reason == CloseReason::Shutdown || reason == CloseReason::Restart)
+        ++m_counters.shutdownCloses;
+    if (reason == CloseReason::AuthExpired)
+        ++m_counters.authExpiredCloses;
     m_counters.bytesOfClosedStreams += connection->bytesSent();
     m_counters.replayedOfClosedStreams += connection->eventsReplayed();
     m_counters.resetsOfClosedStreams += connection->resetsSent();

@@ -37,6 +37,9 @@ struct HubCounters
     quint64 eventsDelivered = 0;
     quint64 slowConsumerCloses = 0;
     quint64 deadCloses = 0;
+    quint64 kickCloses = 0; // the operator disconnected them
+    quint64 shutdownCloses = 0; // a shutdown or restart
+    quint64 authExpiredCloses = 0;
     quint64 heartbeatsSent = 0;
     quint64 bytesOfClosedStreams = 0; // bytes written to streams that have ended
     quint64 replayedOfClosedStreams = 0; // events they replayed from history

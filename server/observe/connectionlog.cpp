@@ -34,6 +34,8 @@ QString LogEntry::kindName(Kind kind)
         return QStringLiteral("broker");
     case Kind::Engine:
         return QStringLiteral("engine");
+    case Kind::Alarm:
+        return QStringLiteral("alarm");
     }
     return {};
 }
@@ -178,6 +180,7 @@ void ConnectionLog::append(LogEntry entry)
         || entry.kind == Kind::AuthFailure // HttpFront logs those itself
         || entry.kind == Kind::Broker // RedisBroker logs those itself, as warnings
         || entry.kind == Kind::Engine // the engine logs its start and stop itself
+        || entry.kind == Kind::Alarm // the engine logs those itself, as warnings
         || (entry.kind == Kind::Disconnect
             && (entry.reason == QLatin1String("client-closed")
                 || entry.reason == QLatin1String("server-shutdown")

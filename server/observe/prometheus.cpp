@@ -1,6 +1,7 @@
 #include "observe/prometheus.h"
 
 #include "hub/client.h"
+#include "observe/alarms.h"
 #include "observe/metrics.h"
 
 #include <algorithm>
@@ -33,6 +34,12 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
               double(st.slowConsumerCloses), {{"reason", "slow-consumer"}});
     m.counter("ssehub_stream_closes_total", "Streams closed by the server, by reason.",
               double(st.deadCloses), {{"reason", "dead"}});
+    m.counter("ssehub_stream_closes_total", "Streams closed by the server, by reason.",
+              double(st.kickCloses), {{"reason", "kicked"}});
+    m.counter("ssehub_stream_closes_total", "Streams closed by the server, by reason.",
+              double(st.shutdownCloses), {{"reason", "shutdown"}});
+    m.counter("ssehub_stream_closes_total", "Streams closed by the server, by reason.",
+              double(st.authExpiredCloses), {{"reason", "auth-expired"}});
     m.counter("ssehub_requests_total", "HTTP requests handled.", double(st.requests));
     m.counter("ssehub_auth_failures_total",
               "Requests refused with 401 or 403, and refused TLS "
@@ -42,6 +49,10 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
               double(st.connectionLimitRejections), {{"reason", "connections"}});
     m.counter("ssehub_limit_rejections_total", "Requests refused by a limit, by reason.",
               double(st.rateLimitRejections), {{"reason", "publish-rate"}});
+    m.counter("ssehub_limit_rejections_total", "Requests refused by a limit, by reason.",
+              double(st.bodyTooLarge), {{"reason", "body-too-large"}});
+    m.counter("ssehub_bad_requests_total", "Requests answered 400 (malformed or invalid).",
+              double(st.badRequests));
     m.counter("ssehub_accept_errors_total",
               "Connections not accepted, by reason (fd-limit: out of file descriptors; "
               "accepting pauses and resumes when descriptors are freed).",
@@ -52,6 +63,17 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
             double(st.historySize));
     m.gauge("ssehub_history_bytes", "Bytes the retained events hold (bounded by --history-bytes).",
             double(st.historyBytes));
+    m.gauge("ssehub_queued_bytes", "Bytes waiting in the streams' queues.", double(st.queuedBytes));
+    if (st.openFds >= 0)
+        m.gauge("ssehub_open_fds", "File descriptors open in the process.", st.openFds);
+    if (st.fdLimit > 0)
+        m.gauge("ssehub_max_fds", "The process's file descriptor limit (RLIMIT_NOFILE).",
+                st.fdLimit);
+    for (const char *name :
+         {AlarmMonitor::StreamCloses, AlarmMonitor::AuthFailures, AlarmMonitor::RedisDown,
+          AlarmMonitor::Descriptors, AlarmMonitor::Streams})
+        m.gauge("ssehub_alarm", "1 while an alarm is raised (see the log's alarm entries).",
+                st.alarms.contains(QLatin1String(name)) ? 1 : 0, {{"alarm", name}});
     m.gauge("ssehub_history_oldest_timestamp_seconds",
             "When the oldest retained event was published (0: none).",
             double(figures.oldestEventAt) / 1000.0);

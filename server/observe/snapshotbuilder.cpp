@@ -40,7 +40,9 @@ std::shared_ptr<ConsoleSnapshot> SnapshotBuilder::build(const EngineStats &stats
     quint64 bytesOut = m_hub->counters().bytesOfClosedStreams;
     quint64 replayed = m_hub->counters().replayedOfClosedStreams;
     quint64 resets = m_hub->counters().resetsOfClosedStreams;
+    qint64 queued = 0;
     for (const SseStream *c : connections) {
+        queued += c->bytesQueued();
         replayed += c->eventsReplayed();
         resets += c->resetsSent();
         bytesOut += c->bytesSent();
@@ -76,6 +78,7 @@ std::shared_ptr<ConsoleSnapshot> SnapshotBuilder::build(const EngineStats &stats
     snapshot->bytesOut = bytesOut;
     snapshot->eventsReplayed = replayed;
     snapshot->resetsSent = resets;
+    snapshot->stats.queuedBytes = queued;
 
     QHash<QByteArray, FilterRow> filters;
     int *byState = snapshot->subscriptions;

@@ -1,49 +1,74 @@
 #!/usr/bin/env bash
 # Starts the console under xvfb-run with a small live load (streams, some paused, publishes on a
-# few topics, a log with kicks), saves a PNG of each of its eight views and checks that none is
-# blank. With --connect the load goes to `ssehub --headless` and the console is attached to it
-# (`--connect URL`) instead of running the engine itself.
-# Usage: tests/ui/screenshots.sh [--connect] [OUT_DIR] (default: build/screenshots)
+# few topics, a log with kicks), saves a PNG of every view (every tab the window has) and checks
+# that none is blank - in English and Chinese, at scale 1 and 2 (QT_SCALE_FACTOR), with a light
+# and a dark palette: OUT_DIR/<lang>-<scale>x-<palette>/<view>.png. With --connect the load goes
+# to `ssehub --headless` and the console is attached to it (`--connect URL`) instead of running
+# the engine itself.
+# Usage: tests/ui/screenshots.sh [--connect] [--quick] [OUT_DIR] (default: build/screenshots)
+#   --quick  two of the eight combinations (en at 1x light, zh_CN at 2x dark), for CTest
+#   SSEHUB_SCREENSHOT_SETS="en:1:light zh_CN:2:dark" chooses the combinations explicitly.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${SSEHUB_BUILD_DIR:-$root/build}
 attached=0
-if [ "${1:-}" = --connect ]; then
-    attached=1
+quick=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --connect) attached=1 ;;
+    --quick) quick=1 ;;
+    *) break ;;
+    esac
     shift
-fi
+done
 out=${1:-$build/screenshots}
 ssehub=$build/app/ssehub
 [ -x "$ssehub" ] || { echo "screenshots: $ssehub is missing; build first" >&2; exit 1; }
 command -v xvfb-run >/dev/null || { echo "screenshots: xvfb-run is missing (apt-get install xvfb)" >&2; exit 1; }
+sets=${SSEHUB_SCREENSHOT_SETS:-}
+if [ -z "$sets" ]; then
+    if [ $quick -eq 1 ]; then
+        sets="en:1:light zh_CN:2:dark"
+    else
+        sets="en:1:light en:1:dark en:2:light en:2:dark zh_CN:1:light zh_CN:1:dark zh_CN:2:light zh_CN:2:dark"
+    fi
+fi
 mkdir -p "$out"
-rm -f "$out"/*.png
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
-# The console; it saves its views after 8 s and exits. Attached, the engine is a headless
-# server with the same options, and the console watches it over GET /console/feed.
-engine_args=(--listen "127.0.0.1:$port" --heartbeat 2s --max-queue 2M --data-dir '')
-console_args=("${engine_args[@]}")
-if [ $attached -eq 1 ]; then
-    XDG_CONFIG_HOME="$work/config-server" XDG_DATA_HOME="$work/data-server" \
-        "$ssehub" --headless "${engine_args[@]}" >"$work/server.log" 2>&1 &
-    for _ in $(seq 100); do
-        grep -q 'listening on' "$work/server.log" && break
-        sleep 0.1
-    done
-    console_args=(--connect "http://127.0.0.1:$port")
-fi
-env -u QT_QPA_PLATFORM SSEHUB_SCREENSHOTS="$out" SSEHUB_SCREENSHOT_DELAY_MS=8000 \
-    XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
-    xvfb-run -a -s "-screen 0 1280x1024x24" "$ssehub" "${console_args[@]}" \
-    --lang "${SSEHUB_SCREENSHOT_LANG:-en}" >"$work/console.log" 2>&1 &
-console=$!
+# One combination: a console (and, attached, a headless server) with the load; the console saves
+# its views after 8 s and exits.
+shoot() {
+    local lang=$1 scale=$2 palette=$3 dir=$4
+    mkdir -p "$dir"
+    rm -f "$dir"/*.png
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    local engine_args=(--listen "127.0.0.1:$port" --heartbeat 2s --max-queue 2M --data-dir '')
+    local console_args=("${engine_args[@]}")
+    local server=""
+    rm -rf "$work/config" "$work/data" "$work/config-server" "$work/data-server"
+    if [ $attached -eq 1 ]; then
+        XDG_CONFIG_HOME="$work/config-server" XDG_DATA_HOME="$work/data-server" \
+            "$ssehub" --headless "${engine_args[@]}" >"$work/server.log" 2>&1 &
+        server=$!
+        for _ in $(seq 100); do
+            grep -q 'listening on' "$work/server.log" && break
+            sleep 0.1
+        done
+        console_args=(--connect "http://127.0.0.1:$port")
+    fi
+    env -u QT_QPA_PLATFORM SSEHUB_SCREENSHOTS="$dir" SSEHUB_SCREENSHOT_DELAY_MS=8000 \
+        SSEHUB_SCREENSHOT_PALETTE="$palette" QT_SCALE_FACTOR="$scale" \
+        XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
+        xvfb-run -a -s "-screen 0 1280x1024x24" "$ssehub" "${console_args[@]}" \
+        --lang "$lang" >"$work/console.log" 2>&1 &
+    local console=$!
 
-# The load: 40 streams over sensor and alert topics, 20 publishes a second for 6 s.
-python3 - "$port" <<'PY' &
+    # The load: 40 streams over sensor and alert topics, 20 publishes a second for 6 s.
+    python3 - "$port" <<'PY' &
 import json, socket, sys, time
 port = int(sys.argv[1])
 def wait():
@@ -120,15 +145,29 @@ for n in range(120):
 streams[7].close()  # one client leaves
 time.sleep(10)
 PY
+    local load=$!
 
-status=0
-wait "$console" || status=$?
-if [ $status -ne 0 ]; then
-    echo "screenshots: the console exited with $status"
-    cat "$work/console.log"
-    [ $attached -eq 0 ] || cat "$work/server.log"
-    exit 1
-fi
-ls "$out"/*.png
-python3 "$here/pngcheck.py" "$out"/*.png
-[ "$(ls "$out"/*.png | wc -l)" -eq 8 ] || { echo "screenshots: expected 8 views"; exit 1; }
+    local status=0
+    wait "$console" || status=$?
+    kill "$load" 2>/dev/null || true
+    wait "$load" 2>/dev/null || true
+    if [ -n "$server" ]; then
+        kill "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+    fi
+    if [ $status -ne 0 ]; then
+        echo "screenshots: the console ($lang, ${scale}x, $palette) exited with $status"
+        cat "$work/console.log"
+        [ $attached -eq 0 ] || cat "$work/server.log"
+        return 1
+    fi
+    python3 "$here/pngcheck.py" "$dir"/*.png
+    # Every view: the console exits with 0 only when it saved one per tab (8 or more).
+    [ "$(ls "$dir"/*.png | wc -l)" -ge 8 ] || { echo "screenshots: expected every view in $dir"; return 1; }
+    echo "screenshots: $dir: $(cd "$dir" && ls *.png | tr '\n' ' ')"
+}
+
+for set in $sets; do
+    IFS=: read -r lang scale palette <<<"$set"
+    shoot "$lang" "$scale" "$palette" "$out/$lang-${scale}x-$palette"
+done

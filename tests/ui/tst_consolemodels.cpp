@@ -486,9 +486,22 @@ void TestConsoleModels::clusterMerge()
 void TestConsoleModels::throughputRates()
 {
     ThroughputHistory h;
-    QVERIFY(!h.add({1000, 0, 0, 0, 1, 1, 0, 0, 0}));
-    QVERIFY(!h.add({1500, 50, 100, 1000, 1, 1, 0, 0, 0})); // not a second yet
-    QVERIFY(h.add({2000, 100, 200, 2048, 2, 3, 4, 6, 2}));
+    QVERIFY(!h.add({.timeMs = 1000, .connections = 1, .clients = 1}));
+    QVERIFY(!h.add({.timeMs = 1500,
+                    .eventsIn = 50,
+                    .eventsOut = 100,
+                    .bytesOut = 1000,
+                    .connections = 1,
+                    .clients = 1})); // not a second yet
+    QVERIFY(h.add({.timeMs = 2000,
+                   .eventsIn = 100,
+                   .eventsOut = 200,
+                   .bytesOut = 2048,
+                   .connections = 2,
+                   .clients = 3,
+                   .topics = 4,
+                   .slowCloses = 6,
+                   .authFailures = 2}));
     QCOMPARE(h.fine().size(), size_t(1));
     QCOMPARE(h.latest().eventsIn, 100.0);
     QCOMPARE(h.latest().eventsOut, 200.0);

@@ -91,6 +91,7 @@ class TestConsoleFeed : public QObject
 
 private Q_SLOTS:
     void roundTrip();
+    void resourcesAndAlarms();
     void countersWithinTheBudget();
     void urgentChangesAtOnce();
     void logWithoutGapsOrDuplicates();
@@ -132,6 +133,85 @@ void TestConsoleFeed::roundTrip()
     QCOMPARE(got->topics[1].lastType, QByteArray("alarm"));
     QCOMPARE(got->stats.eventsDelivered, quint64(15));
     QCOMPARE(link.decoder.lastEventId(), QByteArray("run1-2"));
+}
+
+// The resources against their limits, the refusals and closes by reason and the alarms travel
+// to a console elsewhere; a server without them (older) reads as "unknown", not as zero files.
+void TestConsoleFeed::resourcesAndAlarms()
+{
+    ConsoleSnapshot s = snapshotWith(2, 1);
+    EngineStats &t = s.stats;
+    t.openFds = 123;
+    t.fdLimit = 1024;
+    t.maxConnections = 50;
+    t.historyCapacity = 10000;
+    t.historyMaxBytes = 64 << 20;
+    t.queuedBytes = 4096;
+    t.badRequests = 3;
+    t.bodyTooLarge = 4;
+    t.fdLimitRejections = 5;
+    t.kickCloses = 6;
+    t.shutdownCloses = 7;
+    t.authExpiredCloses = 8;
+    t.alarms = QStringList {QStringLiteral("auth-failures"), QStringLiteral("streams")};
+    Link link;
+    link.step(s);
+    link.attach();
+    SnapshotPtr got = link.decoder.take();
+    QVERIFY(got);
+    const EngineStats &g = got->stats;
+    QCOMPARE(g.openFds, 123);
+    QCOMPARE(g.fdLimit, 1024);
+    QCOMPARE(g.maxConnections, 50);
+    QCOMPARE(g.historyCapacity, qsizetype(10000));
+    QCOMPARE(g.historyMaxBytes, qint64(64 << 20));
+    QCOMPARE(g.queuedBytes, qint64(4096));
+    QCOMPARE(g.badRequests, quint64(3));
+    QCOMPARE(g.bodyTooLarge, quint64(4));
+    QCOMPARE(g.fdLimitRejections, quint64(5));
+    QCOMPARE(g.kickCloses, quint64(6));
+    QCOMPARE(g.shutdownCloses, quint64(7));
+    QCOMPARE(g.authExpiredCloses, quint64(8));
+    QCOMPARE(g.alarms, t.alarms);
+
+    // An older server's figures: none of these keys.
+    QJsonObject figures = QJsonDocument::fromJson(link.encoder.fullSnapshot())
+                              .object()
+                              .value(QStringLiteral("figures"))
+                              .toObject();
+    QVERIFY(figures.contains(QStringLiteral("open_fds")));
+    for (const char *name :
+         {"open_fds", "fd_limit", "max_connections", "history_capacity", "history_max_bytes",
+          "queued_bytes", "bad_requests", "body_too_large", "fd_limit_rejections", "kick_closes",
+          "shutdown_closes", "auth_expired_closes", "alarms"})
+        figures.remove(QLatin1String(name));
+    QJsonObject old = QJsonDocument::fromJson(link.encoder.fullSnapshot()).object();
+    old.insert(QStringLiteral("figures"), figures);
+    FeedDecoder decoder;
+    QString error;
+    QVERIFY2(decoder.apply("snapshot", QJsonDocument(old).toJson(QJsonDocument::Compact),
+                           link.encoder.position().toId(), &error),
+             qPrintable(error));
+    got = decoder.take();
+    QVERIFY(got);
+    QCOMPARE(got->stats.openFds, -1);
+    QCOMPARE(got->stats.fdLimit, 0);
+    QCOMPARE(got->stats.maxConnections, 0);
+    QVERIFY(got->stats.alarms.isEmpty());
+    QCOMPARE(got->stats.connections, 2);
+
+    // A hostile server's alarm list is bounded.
+    QJsonArray many;
+    for (int i = 0; i < 1000; ++i)
+        many.append(QString(1000, QLatin1Char('x')));
+    figures.insert(QStringLiteral("alarms"), many);
+    old.insert(QStringLiteral("figures"), figures);
+    FeedDecoder hostile;
+    QVERIFY(hostile.apply("snapshot", QJsonDocument(old).toJson(QJsonDocument::Compact),
+                          link.encoder.position().toId(), &error));
+    got = hostile.take();
+    QVERIFY(got->stats.alarms.size() <= 16);
+    QVERIFY(got->stats.alarms.first().size() <= 64);
 }
 
 void TestConsoleFeed::countersWithinTheBudget()

@@ -1,6 +1,7 @@
 #include "connectdialog.h"
 
 #include "link/recentservers.h"
+#include "widgets/statecolors.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -37,7 +38,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_token->setPlaceholderText(tr("or paste a token: kept for this session only"));
     m_problem->setObjectName(QStringLiteral("connectProblem"));
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_problem->setStyleSheet(severityStyle(palette(), Severity::Bad, false));
     m_problem->hide();
 
     auto *form = new QFormLayout(this);

@@ -1,5 +1,8 @@
 #include "publishdialog.h"
 
+#include "enginetext.h"
+#include "widgets/statecolors.h"
+
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QJsonArray>
@@ -10,6 +13,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QShortcut>
 
 namespace ssehub {
 
@@ -29,14 +33,26 @@ PublishDialog::PublishDialog(QWidget *parent)
     m_topic->setPlaceholderText(tr("e.g. sensor/1/data"));
     m_type->setPlaceholderText(tr("optional, e.g. reading"));
     m_payload->setPlainText(QStringLiteral("{\"test\": true}"));
+    // Tab leaves the payload (a tab inside JSON is never needed); Ctrl+Enter publishes from any
+    // field, the payload editor included.
+    m_payload->setTabChangesFocus(true);
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_problem->setStyleSheet(severityStyle(palette(), Severity::Bad, false));
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_send = buttons->addButton(tr("Publish"), QDialogButtonBox::AcceptRole);
     m_send->setObjectName(QStringLiteral("publishSend"));
     connect(buttons, &QDialogButtonBox::accepted, this, &PublishDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &PublishDialog::reject);
+    for (const QKeySequence &key :
+         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto *shortcut = new QShortcut(key, this);
+        connect(shortcut, &QShortcut::activated, this, [this] {
+            if (m_send->isEnabled())
+                accept();
+        });
+    }
+    m_send->setToolTip(tr("Publish (Ctrl+Enter)"));
 
     auto *form = new QFormLayout(this);
     form->addRow(tr("Topic:"), m_topic);
@@ -77,7 +93,7 @@ QString PublishDialog::validate(const QString &topic, const QString &type, const
     PublishRequest parsed;
     const QString problem = parsePublishRequest(body, &parsed);
     if (!problem.isEmpty())
-        return problem;
+        return EngineText::translate(problem);
     if (request)
         *request = parsed;
     return {};

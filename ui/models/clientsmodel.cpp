@@ -1,4 +1,4 @@
-#include "models/clientsmodel.h"
+#include "clientsmodel.h"
 
 #include "format.h"
 

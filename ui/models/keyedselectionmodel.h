@@ -23,7 +23,9 @@ class KeyedSelectionModel : public QItemSelectionModel
 public:
     using KeyFn = std::function<QString(const QModelIndex &)>;
 
-    // Replaces the view's selection model (its model must be set); key gives a row's key.
+    // Replaces the view's selection model (its model must be set); key gives a row's key. The
+    // view should not be in SingleSelection mode, where the view itself selects the next row
+    // when the selected one goes (before this model can tell that from the operator's choice).
     static KeyedSelectionModel *install(QAbstractItemView *view, KeyFn key);
 
     KeyedSelectionModel(QAbstractItemModel *model, KeyFn key, QObject *parent = nullptr);

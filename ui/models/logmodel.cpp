@@ -1,5 +1,7 @@
 #include "logmodel.h"
 
+#include "enginetext.h"
+
 #include <QDateTime>
 
 namespace ssehub {
@@ -68,6 +70,8 @@ QString LogModel::kindTitle(LogEntry::Kind kind)
         return tr("broker");
     case Kind::Engine:
         return tr("engine");
+    case Kind::Alarm:
+        return tr("alarm");
     }
     return {};
 }
@@ -100,9 +104,9 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         case Remote:
             return e.remoteAddress;
         case Reason:
-            return e.reason;
+            return EngineText::logReason(e.reason); // exports keep the API's code
         case Detail:
-            return e.detail;
+            return e.kind == LogEntry::Kind::Broker ? EngineText::translate(e.detail) : e.detail;
         case Node:
             return e.node;
         }

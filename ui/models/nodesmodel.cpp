@@ -1,9 +1,12 @@
 #include "nodesmodel.h"
 
+#include "enginetext.h"
 #include "format.h"
+#include "widgets/statecolors.h"
 
 #include <QBrush>
 #include <QColor>
+#include <QGuiApplication>
 
 #include <algorithm>
 
@@ -105,9 +108,9 @@ QVariant NodesModel::data(const QModelIndex &index, int role) const
             if (link
                 && (link->reach == NodeLink::Reach::Unreachable
                     || link->reach == NodeLink::Reach::Refused))
-                return QBrush(QColor(0xef, 0x9a, 0x9a));
+                return QBrush(severityBackground(QGuiApplication::palette(), Severity::Bad));
             if (!link || link->reach == NodeLink::Reach::NotOpened)
-                return QBrush(QColor(0xff, 0xd5, 0x80));
+                return QBrush(severityBackground(QGuiApplication::palette(), Severity::Warning));
             return {};
         default:
             return {};
@@ -134,7 +137,7 @@ QVariant NodesModel::data(const QModelIndex &index, int role) const
     case EventsOut:
         return formatRate(n.value(QLatin1String("events_out_per_s")).toDouble());
     case Broker:
-        return n.value(QLatin1String("broker_state")).toString();
+        return EngineText::translate(n.value(QLatin1String("broker_state")).toString());
     case Console:
         return {};
     }

@@ -1,6 +1,7 @@
 #include "connectionsview.h"
 
 #include "enginecontroller.h"
+#include "enginetext.h"
 #include "models/connectionsmodel.h"
 #include "models/keyedselectionmodel.h"
 #include "models/nodefiltermodel.h"
@@ -248,7 +249,8 @@ void ConnectionsView::refreshDetail()
             if (now.id != stream.id || now.node != stream.node)
                 return;
             if (!error.isEmpty()) {
-                m_detailTitle->setText(tr("Stream %1: %2").arg(stream.id).arg(error));
+                m_detailTitle->setText(
+                    tr("Stream %1: %2").arg(stream.id).arg(EngineText::translate(error)));
                 return;
             }
             if (!d.found) {
@@ -264,7 +266,7 @@ void ConnectionsView::refreshDetail()
             for (const SubscriptionRow &s : d.subscriptions) {
                 auto *item = new QTreeWidgetItem(m_detailSubscriptions);
                 item->setText(0, QString::fromUtf8(s.filter));
-                item->setText(1, s.state);
+                item->setText(1, EngineText::subscriptionState(s.state));
                 item->setText(
                     2,
                     s.expiresAt ? QDateTime::fromMSecsSinceEpoch(s.expiresAt).toString(Qt::ISODate)

@@ -51,7 +51,9 @@ HealthView::HealthView(ConnectionsModel *model, QWidget *parent)
     top->addWidget(m_summary, 1);
     layout->addLayout(top);
     m_view = makeTable(m_sort, QStringLiteral("healthView"), this);
-    // Re-sorted as silences grow: the selection stays on its stream (or goes with it).
+    // Re-sorted as silences grow: the selection stays on its stream (or goes with it). Not
+    // single selection: that mode makes the view itself select the next row when one goes.
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     KeyedSelectionModel::install(m_view, &ConnectionsModel::keyOf);
     for (int c = 0; c < ConnectionsModel::ColumnCount; ++c) {
         const bool shown = c == ConnectionsModel::Id || c == ConnectionsModel::Client

@@ -2,6 +2,7 @@
 
 #include "models/logmodel.h"
 #include "widgets/nodefilterbox.h"
+#include "widgets/statecolors.h"
 #include "widgets/tables.h"
 
 #include <QComboBox>
@@ -57,7 +58,7 @@ LogView::LogView(LogModel *model, QWidget *parent)
     m_gap = new QLabel(this);
     m_gap->setObjectName(QStringLiteral("logGap"));
     m_gap->setWordWrap(true);
-    m_gap->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_gap->setStyleSheet(severityStyle(palette(), Severity::Bad, false));
     m_gap->hide();
     layout->addWidget(m_gap);
     m_view = makeTable(m_filter, QStringLiteral("logView"), this, false);

@@ -7,6 +7,8 @@
 
 QT_BEGIN_NAMESPACE
 class QLabel;
+class QGridLayout;
+class QGroupBox;
 QT_END_NAMESPACE
 
 namespace ssehub {
@@ -14,23 +16,45 @@ namespace ssehub {
 class Sparkline;
 class ThroughputHistory;
 
-// The first view: the main figures, each with its trend over the last minute.
+// The first view: the main figures, each with its trend over the last minute, and the
+// resources against their limits (descriptors, streams, history, queues, refusals, alarms),
+// amber or red past their thresholds. While no data comes (the server stopped, the link lost)
+// every figure is "-".
 class OverviewView : public QWidget
 {
     Q_OBJECT
 
 public:
+    // How a resource tile is coloured.
+    enum class Level { Normal, Amber, Red };
+
     explicit OverviewView(QWidget *parent = nullptr);
 
     void applySnapshot(const ConsoleSnapshot &s, const ThroughputHistory &history);
+    // No live data: every figure "-" (the trends keep what was seen).
+    void showNoData();
+    // A tile's level (for tests): "figure." + name as its object name.
+    Level level(const QString &name) const;
+
+protected:
+    void changeEvent(QEvent *event) override;
 
 private:
     struct Figure
     {
+        QGroupBox *box = nullptr;
         QLabel *value = nullptr;
+        QLabel *detail = nullptr; // resources: against what limit
         Sparkline *trend = nullptr;
+        Level level = Level::Normal;
     };
+    Figure &addTile(const QString &name, const QString &title, int row, int column, bool withTrend);
+    void setFigure(const QString &name, const QString &text, const QString &detail = QString(),
+                   Level level = Level::Normal, const QString &tip = QString());
+    void applyLevel(Figure &f);
+
     QHash<QString, Figure> m_figures;
+    QGridLayout *m_grid = nullptr;
 };
 
 } // namespace ssehub

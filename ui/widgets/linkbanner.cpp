@@ -1,5 +1,7 @@
 #include "linkbanner.h"
 
+#include "statecolors.h"
+
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -23,8 +25,10 @@ LinkBanner::LinkBanner(QWidget *parent)
     m_reconnect->setObjectName(QStringLiteral("reconnectButton"));
     m_connect->setObjectName(QStringLiteral("connectButton"));
     m_attach->setObjectName(QStringLiteral("attachButton"));
-    setStyleSheet(QStringLiteral("#linkBanner { background: #fff4d6; border: 1px solid #c98a00; }"
-                                 " #linkBanner QLabel { color: #5c3d00; }"));
+    setStyleSheet(QStringLiteral("#linkBanner { background: %1; border: 1px solid %2; }"
+                                 " #linkBanner QLabel { color: %2; }")
+                      .arg(severityBackground(palette(), Severity::Warning).name(),
+                           severityText(palette(), Severity::Warning).name()));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_text, 1);
