@@ -14,6 +14,7 @@
 #include "views/clusterview.h"
 #include "views/connectionsview.h"
 #include "views/healthview.h"
+#include "views/historyview.h"
 #include "views/logview.h"
 #include "views/overviewview.h"
 #include "views/topicsview.h"
@@ -84,6 +85,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_connectionsView = new ConnectionsView(m_connections, m_controller, this);
     m_topicsView = new TopicsView(m_topics, m_controller, this);
     connect(m_topicsView, &TopicsView::publishRequested, this, &MainWindow::openPublishDialog);
+    m_historyView = new HistoryView(m_controller, this);
     m_healthView = new HealthView(m_connections, this);
     m_chart = new ThroughputChart(this);
     m_chart->setObjectName(QStringLiteral("chartsView"));
@@ -97,6 +99,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_tabs->addTab(m_overview, tr("Overview"));
     m_tabs->addTab(m_connectionsView, tr("Connections"));
     m_tabs->addTab(m_topicsView, tr("Topics"));
+    m_tabs->addTab(m_historyView, tr("History"));
     m_tabs->addTab(m_healthView, tr("Heartbeat"));
     m_tabs->addTab(m_chart, tr("Charts"));
     m_tabs->addTab(m_logView, tr("Log"));
@@ -370,10 +373,10 @@ QStringList MainWindow::saveViewImages(const QString &dir)
 {
     QStringList saved;
     const int current = m_tabs->currentIndex();
-    const QStringList names {QStringLiteral("overview"), QStringLiteral("connections"),
-                             QStringLiteral("topics"),   QStringLiteral("heartbeat"),
-                             QStringLiteral("charts"),   QStringLiteral("log"),
-                             QStringLiteral("cluster")};
+    const QStringList names {QStringLiteral("overview"),  QStringLiteral("connections"),
+                             QStringLiteral("topics"),    QStringLiteral("history"),
+                             QStringLiteral("heartbeat"), QStringLiteral("charts"),
+                             QStringLiteral("log"),       QStringLiteral("cluster")};
     for (int i = 0; i < m_tabs->count() && i < names.size(); ++i) {
         m_tabs->setCurrentIndex(i);
         QApplication::processEvents();
@@ -399,6 +402,7 @@ void MainWindow::restoreState()
     m_healthView->restoreState(settings);
     m_logView->restoreState(settings);
     m_topicsView->restoreState(settings);
+    m_historyView->restoreState(settings);
 }
 
 void MainWindow::saveState() const
@@ -412,6 +416,7 @@ void MainWindow::saveState() const
     m_healthView->saveState(settings);
     m_logView->saveState(settings);
     m_topicsView->saveState(settings);
+    m_historyView->saveState(settings);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

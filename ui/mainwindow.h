@@ -24,6 +24,7 @@ class ConnectionsModel;
 class ConnectionsView;
 class EngineController;
 class HealthView;
+class HistoryView;
 class LinkBanner;
 class LogFilterModel;
 class LogModel;
@@ -166,6 +167,7 @@ private:
     OverviewView *m_overview = nullptr;
     ConnectionsView *m_connectionsView = nullptr;
     TopicsView *m_topicsView = nullptr;
+    HistoryView *m_historyView = nullptr;
     HealthView *m_healthView = nullptr;
     ThroughputChart *m_chart = nullptr;
     LogView *m_logView = nullptr;

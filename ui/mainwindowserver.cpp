@@ -12,6 +12,7 @@
 #include "models/logmodel.h"
 #include "models/nodesmodel.h"
 #include "models/topicsmodel.h"
+#include "views/historyview.h"
 #include "views/logview.h"
 #include "widgets/linkbanner.h"
 
@@ -111,6 +112,7 @@ void MainWindow::clearViews()
     m_history.clear();
     m_connections->clear();
     m_topics->clear();
+    m_historyView->clear();
     m_log->clear();
     m_logView->noteGap(0, 0);
     m_nodes->applyNodes({}, QDateTime::currentMSecsSinceEpoch());

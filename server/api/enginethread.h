@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engineconfig.h"
+#include "historyquery.h"
 #include "publishrequest.h"
 #include "snapshot.h"
 
@@ -61,6 +62,9 @@ public:
                          std::function<void(const QString &error)> done);
     void streamDetail(quint64 streamId, QObject *context,
                       std::function<void(const StreamDetail &detail)> done);
+    // A page of the retained events (Engine::history); a refused query has its error set.
+    void history(const HistoryQuery &query, QObject *context,
+                 std::function<void(const HistoryPage &page)> done);
     // Live tail: events matching the filter travel with the next snapshots; empty: off. done
     // gets an empty string, or why the filter is refused.
     void setTail(const QByteArray &filter, QObject *context,

@@ -188,6 +188,13 @@ void EngineThread::streamDetail(quint64 streamId, QObject *context,
                           std::function<void(StreamDetail)>(std::move(done)));
 }
 
+void EngineThread::history(const HistoryQuery &query, QObject *context,
+                           std::function<void(const HistoryPage &)> done)
+{
+    request<HistoryPage>([query](Engine *e) { return e->history(query); }, context,
+                         std::function<void(HistoryPage)>(std::move(done)));
+}
+
 void EngineThread::setTail(const QByteArray &filter, QObject *context,
                            std::function<void(const QString &)> done)
 {

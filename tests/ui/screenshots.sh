@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the console under xvfb-run with a small live load (streams, some paused, publishes on a
-# few topics, a log with kicks), saves a PNG of each of its seven views and checks that none is
+# few topics, a log with kicks), saves a PNG of each of its eight views and checks that none is
 # blank. With --connect the load goes to `ssehub --headless` and the console is attached to it
 # (`--connect URL`) instead of running the engine itself.
 # Usage: tests/ui/screenshots.sh [--connect] [OUT_DIR] (default: build/screenshots)
@@ -127,4 +127,4 @@ if [ $status -ne 0 ]; then
 fi
 ls "$out"/*.png
 python3 "$here/pngcheck.py" "$out"/*.png
-[ "$(ls "$out"/*.png | wc -l)" -eq 7 ] || { echo "screenshots: expected 7 views"; exit 1; }
+[ "$(ls "$out"/*.png | wc -l)" -eq 8 ] || { echo "screenshots: expected 8 views"; exit 1; }
