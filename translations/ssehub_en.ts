@@ -773,6 +773,140 @@
     </message>
 </context>
 <context>
+    <name>ssehub::HistoryModel</name>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>Payload</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::HistoryView</name>
+    <message>
+        <source>Topic or filter, e.g. sensor/+/data (empty: every topic)</source>
+        <translation>Topic or filter, e.g. sensor/+/data (empty: every topic)</translation>
+    </message>
+    <message>
+        <source>From: event id or time</source>
+        <translation>From: event id or time</translation>
+    </message>
+    <message>
+        <source>The first event to show: an event id, or a time such as 14:05, 14:05:30 or 2026-12-02 14:05:30 (local time)</source>
+        <translation>The first event to show: an event id, or a time such as 14:05, 14:05:30 or 2026-12-02 14:05:30 (local time)</translation>
+    </message>
+    <message>
+        <source>To: event id or time</source>
+        <translation>To: event id or time</translation>
+    </message>
+    <message>
+        <source>The last event to show: an event id (included), or a time (events published before it)</source>
+        <translation>The last event to show: an event id (included), or a time (events published before it)</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>Newest first</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>Oldest first</translation>
+    </message>
+    <message>
+        <source> per page</source>
+        <translation> per page</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Choose a topic filter and press Show.</source>
+        <translation>Choose a topic filter and press Show.</translation>
+    </message>
+    <message>
+        <source>Newer</source>
+        <translation>Newer</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>Older</translation>
+    </message>
+    <message>
+        <source>Select an event to see its payload.</source>
+        <translation>Select an event to see its payload.</translation>
+    </message>
+    <message>
+        <source>A filter has at most %1 bytes.</source>
+        <translation>A filter has at most %1 bytes.</translation>
+    </message>
+    <message>
+        <source>A filter has no control characters.</source>
+        <translation>A filter has no control characters.</translation>
+    </message>
+    <message>
+        <source>'#' must be a whole level, and the last one (e.g. sensor/#).</source>
+        <translation>'#' must be a whole level, and the last one (e.g. sensor/#).</translation>
+    </message>
+    <message>
+        <source>'+' must be a whole level (e.g. sensor/+/data).</source>
+        <translation>'+' must be a whole level (e.g. sensor/+/data).</translation>
+    </message>
+    <message>
+        <source>From must be an event id or a time such as 14:05:30.</source>
+        <translation>From must be an event id or a time such as 14:05:30.</translation>
+    </message>
+    <message>
+        <source>To must be an event id or a time such as 14:05:30.</source>
+        <translation>To must be an event id or a time such as 14:05:30.</translation>
+    </message>
+    <message>
+        <source>The server refused the query: %1</source>
+        <translation>The server refused the query: %1</translation>
+    </message>
+    <message>
+        <source>No older events match.</source>
+        <translation>No older events match.</translation>
+    </message>
+    <message>
+        <source>No newer events match (yet).</source>
+        <translation>No newer events match (yet).</translation>
+    </message>
+    <message>
+        <source>This page ends early: it holds %1 of events at most.</source>
+        <translation>This page ends early: it holds %1 of events at most.</translation>
+    </message>
+    <message>
+        <source>The history is empty (it keeps up to %1 events and %2).</source>
+        <translation>The history is empty (it keeps up to %1 events and %2).</translation>
+    </message>
+    <message>
+        <source>Oldest retained event: %1 · the history holds %2 of %3 events and %4 of %5.</source>
+        <translation>Oldest retained event: %1 · the history holds %2 of %3 events and %4 of %5.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) on this page.</source>
+        <translation><numerusform>%n event on this page.</numerusform><numerusform>%n events on this page.</numerusform></translation>
+    </message>
+    <message>
+        <source>Cluster mode: the events this server received for its own streams, not the whole cluster's history.</source>
+        <translation>Cluster mode: the events this server received for its own streams, not the whole cluster's history.</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::LinkBanner</name>
     <message>
         <source>Reconnect now</source>
@@ -1180,6 +1314,10 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>connecting</source>
         <translation>connecting</translation>
     </message>
+    <message>
+        <source>History</source>
+        <translation>History</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodeFilterBox</name>
@@ -1358,6 +1496,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>the server's answer could not be read</source>
         <translation>the server's answer could not be read</translation>
+    </message>
+    <message>
+        <source>the server's answer could not be read: %1</source>
+        <translation>the server's answer could not be read: %1</translation>
     </message>
 </context>
 <context>
@@ -1594,6 +1736,22 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>(empty)</source>
         <translation>(empty)</translation>
     </message>
+    <message>
+        <source>A filter: the clients holding it. A topic: the clients whose filters match it (wildcards included).</source>
+        <translation>A filter: the clients holding it. A topic: the clients whose filters match it (wildcards included).</translation>
+    </message>
+    <message>
+        <source>The live streams of those clients: who an event on a topic reaches now.</source>
+        <translation>The live streams of those clients: who an event on a topic reaches now.</translation>
+    </message>
+    <message>
+        <source>Events per second, averaged over the last %1 seconds.</source>
+        <translation>Events per second, averaged over the last %1 seconds.</translation>
+    </message>
+    <message>
+        <source>Events per second over the last %1 s</source>
+        <translation>Events per second over the last %1 s</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::TopicsView</name>
@@ -1632,6 +1790,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message numerus="yes">
         <source>… %n event(s) not shown (more than the tail keeps per update)</source>
         <translation><numerusform>… %n event not shown (more than the tail keeps per update)</numerusform><numerusform>… %n events not shown (more than the tail keeps per update)</numerusform></translation>
+    </message>
+    <message>
+        <source>Search topics and filters…</source>
+        <translation>Search topics and filters…</translation>
     </message>
 </context>
 </TS>

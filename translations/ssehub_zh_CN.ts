@@ -773,6 +773,140 @@
     </message>
 </context>
 <context>
+    <name>ssehub::HistoryModel</name>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>负载</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::HistoryView</name>
+    <message>
+        <source>Topic or filter, e.g. sensor/+/data (empty: every topic)</source>
+        <translation>主题或过滤器，例如 sensor/+/data（留空：所有主题）</translation>
+    </message>
+    <message>
+        <source>From: event id or time</source>
+        <translation>起始：事件 ID 或时间</translation>
+    </message>
+    <message>
+        <source>The first event to show: an event id, or a time such as 14:05, 14:05:30 or 2026-12-02 14:05:30 (local time)</source>
+        <translation>要显示的第一个事件：事件 ID，或时间，例如 14:05、14:05:30 或 2026-12-02 14:05:30（本地时间）</translation>
+    </message>
+    <message>
+        <source>To: event id or time</source>
+        <translation>截止：事件 ID 或时间</translation>
+    </message>
+    <message>
+        <source>The last event to show: an event id (included), or a time (events published before it)</source>
+        <translation>要显示的最后一个事件：事件 ID（包含该事件），或时间（在此之前发布的事件）</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新在前</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早在前</translation>
+    </message>
+    <message>
+        <source> per page</source>
+        <translation> 条/页</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Choose a topic filter and press Show.</source>
+        <translation>选择主题过滤器，然后点击“显示”。</translation>
+    </message>
+    <message>
+        <source>Newer</source>
+        <translation>较新</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>较早</translation>
+    </message>
+    <message>
+        <source>Select an event to see its payload.</source>
+        <translation>选择一个事件以查看其负载。</translation>
+    </message>
+    <message>
+        <source>A filter has at most %1 bytes.</source>
+        <translation>过滤器最多 %1 字节。</translation>
+    </message>
+    <message>
+        <source>A filter has no control characters.</source>
+        <translation>过滤器不能包含控制字符。</translation>
+    </message>
+    <message>
+        <source>'#' must be a whole level, and the last one (e.g. sensor/#).</source>
+        <translation>'#' 必须独占一个层级，且只能是最后一级（例如 sensor/#）。</translation>
+    </message>
+    <message>
+        <source>'+' must be a whole level (e.g. sensor/+/data).</source>
+        <translation>'+' 必须独占一个层级（例如 sensor/+/data）。</translation>
+    </message>
+    <message>
+        <source>From must be an event id or a time such as 14:05:30.</source>
+        <translation>起始必须是事件 ID 或时间，例如 14:05:30。</translation>
+    </message>
+    <message>
+        <source>To must be an event id or a time such as 14:05:30.</source>
+        <translation>截止必须是事件 ID 或时间，例如 14:05:30。</translation>
+    </message>
+    <message>
+        <source>The server refused the query: %1</source>
+        <translation>服务器拒绝了该查询：%1</translation>
+    </message>
+    <message>
+        <source>No older events match.</source>
+        <translation>没有更早的匹配事件。</translation>
+    </message>
+    <message>
+        <source>No newer events match (yet).</source>
+        <translation>（暂时）没有更新的匹配事件。</translation>
+    </message>
+    <message>
+        <source>This page ends early: it holds %1 of events at most.</source>
+        <translation>本页提前结束：每页最多容纳 %1 的事件。</translation>
+    </message>
+    <message>
+        <source>The history is empty (it keeps up to %1 events and %2).</source>
+        <translation>历史为空（最多保留 %1 个事件和 %2）。</translation>
+    </message>
+    <message>
+        <source>Oldest retained event: %1 · the history holds %2 of %3 events and %4 of %5.</source>
+        <translation>保留的最早事件：%1 · 历史中有 %2 / %3 个事件，%4 / %5。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) on this page.</source>
+        <translation><numerusform>本页 %n 个事件。</numerusform></translation>
+    </message>
+    <message>
+        <source>Cluster mode: the events this server received for its own streams, not the whole cluster's history.</source>
+        <translation>集群模式：仅为本服务器为自身的流收到的事件，而非整个集群的历史。</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::LinkBanner</name>
     <message>
         <source>Reconnect now</source>
@@ -1180,6 +1314,10 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>connecting</source>
         <translation>正在连接</translation>
     </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodeFilterBox</name>
@@ -1358,6 +1496,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>the server's answer could not be read</source>
         <translation>无法读取服务器的应答</translation>
+    </message>
+    <message>
+        <source>the server's answer could not be read: %1</source>
+        <translation>无法读取服务器的应答：%1</translation>
     </message>
 </context>
 <context>
@@ -1594,6 +1736,22 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
+    <message>
+        <source>A filter: the clients holding it. A topic: the clients whose filters match it (wildcards included).</source>
+        <translation>过滤器：持有它的客户端。主题：过滤器与之匹配的客户端（包括通配符）。</translation>
+    </message>
+    <message>
+        <source>The live streams of those clients: who an event on a topic reaches now.</source>
+        <translation>这些客户端的在线流：该主题上的事件当前会送达的对象。</translation>
+    </message>
+    <message>
+        <source>Events per second, averaged over the last %1 seconds.</source>
+        <translation>每秒事件数，按最近 %1 秒平均。</translation>
+    </message>
+    <message>
+        <source>Events per second over the last %1 s</source>
+        <translation>最近 %1 秒的每秒事件数</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::TopicsView</name>
@@ -1632,6 +1790,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message numerus="yes">
         <source>… %n event(s) not shown (more than the tail keeps per update)</source>
         <translation><numerusform>… 有 %n 个事件未显示（超过每次刷新保留的数量）</numerusform></translation>
+    </message>
+    <message>
+        <source>Search topics and filters…</source>
+        <translation>搜索主题和过滤器…</translation>
     </message>
 </context>
 </TS>
