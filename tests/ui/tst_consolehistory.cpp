@@ -177,7 +177,8 @@ void TestConsoleHistory::historyPaging()
                 .match(view->model()->index(0, HistoryModel::Time).data().toString())
                 .hasMatch());
     if (!qEnvironmentVariableIsEmpty("SSEHUB_TEST_SHOTS"))
-        c.window->grab().save(qEnvironmentVariable("SSEHUB_TEST_SHOTS") + "/history.png");
+        c.window->grab().save(qEnvironmentVariable("SSEHUB_TEST_SHOTS")
+                              + QStringLiteral("/history.png"));
 }
 
 // Oldest first with a wildcard, from and to an id, a time range, a bad filter.
@@ -368,7 +369,8 @@ void TestConsoleHistory::wildcardSubscriberCounts()
     if (!qEnvironmentVariableIsEmpty("SSEHUB_TEST_SHOTS")) {
         auto *tabs = c.window->findChild<QTabWidget *>(QStringLiteral("views"));
         tabs->setCurrentWidget(c.window->findChild<QWidget *>(QStringLiteral("topicsPage")));
-        c.window->grab().save(qEnvironmentVariable("SSEHUB_TEST_SHOTS") + "/topics.png");
+        c.window->grab().save(qEnvironmentVariable("SSEHUB_TEST_SHOTS")
+                              + QStringLiteral("/topics.png"));
     }
 }
 
