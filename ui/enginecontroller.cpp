@@ -247,6 +247,12 @@ void EngineController::streamDetail(const StreamRef &stream, QObject *context,
     m_link->streamDetail(stream, context, std::move(done));
 }
 
+void EngineController::history(const HistoryQuery &query, QObject *context,
+                               std::function<void(const HistoryPage &)> done)
+{
+    m_link->history(query, context, std::move(done));
+}
+
 void EngineController::startTail(const QString &filter, QObject *context,
                                  std::function<void(const QString &)> done)
 {

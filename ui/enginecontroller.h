@@ -59,6 +59,9 @@ public:
     void setClientsPaused(const QList<std::pair<QString, QString>> &clients, bool paused);
     void streamDetail(const StreamRef &stream, QObject *context,
                       std::function<void(const StreamDetail &, const QString &error)> done);
+    // A page of the retained events; page.error says why not.
+    void history(const HistoryQuery &query, QObject *context,
+                 std::function<void(const HistoryPage &page)> done);
     // done gets the text for the tail's state line (started, or why not).
     void startTail(const QString &filter, QObject *context,
                    std::function<void(const QString &state)> done);

@@ -16,6 +16,7 @@
 #include "views/clusterview.h"
 #include "views/connectionsview.h"
 #include "views/healthview.h"
+#include "views/historyview.h"
 #include "views/logview.h"
 #include "views/overviewview.h"
 #include "views/topicsview.h"
@@ -106,6 +107,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_clientsView = new ClientsView(m_controller, this);
     m_topicsView = new TopicsView(m_topics, m_controller, this);
     connect(m_topicsView, &TopicsView::publishRequested, this, &MainWindow::openPublishDialog);
+    m_historyView = new HistoryView(m_controller, this);
     m_healthView = new HealthView(m_connections, this);
     m_chart = new ThroughputChart(this);
     m_chart->setObjectName(QStringLiteral("chartsView"));
@@ -135,6 +137,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_tabs->addTab(m_connectionsView, tr("Connections"));
     m_tabs->addTab(m_clientsView, tr("Clients"));
     m_tabs->addTab(m_topicsView, tr("Topics"));
+    m_tabs->addTab(m_historyView, tr("History"));
     m_tabs->addTab(m_healthView, tr("Heartbeat"));
     m_tabs->addTab(m_chart, tr("Charts"));
     m_tabs->addTab(m_logView, tr("Log"));
@@ -528,6 +531,7 @@ void MainWindow::restoreState()
     m_healthView->restoreState(settings);
     m_logView->restoreState(settings);
     m_topicsView->restoreState(settings);
+    m_historyView->restoreState(settings);
     m_clientsView->restoreState(settings);
 }
 
@@ -572,6 +576,7 @@ void MainWindow::saveState() const
     m_healthView->saveState(settings);
     m_logView->saveState(settings);
     m_topicsView->saveState(settings);
+    m_historyView->saveState(settings);
     m_clientsView->saveState(settings);
 }
 

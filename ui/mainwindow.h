@@ -27,6 +27,7 @@ class ConnectionsModel;
 class ConnectionsView;
 class EngineController;
 class HealthView;
+class HistoryView;
 class LinkBanner;
 class LogFilterModel;
 class LogModel;
@@ -208,6 +209,7 @@ private:
     ConnectionsView *m_connectionsView = nullptr;
     ClientsView *m_clientsView = nullptr;
     TopicsView *m_topicsView = nullptr;
+    HistoryView *m_historyView = nullptr;
     HealthView *m_healthView = nullptr;
     ThroughputChart *m_chart = nullptr;
     LogView *m_logView = nullptr;

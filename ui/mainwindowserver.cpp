@@ -14,6 +14,7 @@
 #include "models/nodesmodel.h"
 #include "models/topicsmodel.h"
 #include "views/clientsview.h"
+#include "views/historyview.h"
 #include "views/logview.h"
 #include "views/overviewview.h"
 #include "widgets/confirmation.h"
@@ -172,6 +173,7 @@ void MainWindow::clearViews()
     m_history.clear();
     m_connections->clear();
     m_topics->clear();
+    m_historyView->clear();
     m_clientsView->clear();
     m_log->clear();
     m_logView->noteGap(0, 0);

@@ -179,7 +179,9 @@ QByteArray FeedEncoder::advance(const ConsoleSnapshot &s)
                 m_topics.emplace_hint(told, row.topic, TopicState {row, false, {}});
                 continue;
             }
-            if (told->second.row.events != row.events) {
+            if (told->second.row.events != row.events
+                || told->second.row.subscribers != row.subscribers
+                || told->second.row.streams != row.streams) {
                 told->second.pending = row;
                 told->second.dirty = true;
             }

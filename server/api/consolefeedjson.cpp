@@ -225,14 +225,18 @@ QJsonArray filterJson(const FilterRow &f)
 
 QJsonArray topicJson(const TopicRow &t)
 {
-    return QJsonArray {bytes(t.topic), qint64(t.events), t.lastEventAt, bytes(t.lastType),
-                       bytes(t.preview)};
+    return QJsonArray {bytes(t.topic),   qint64(t.events), t.lastEventAt, bytes(t.lastType),
+                       bytes(t.preview), t.subscribers,    t.streams};
 }
 
 TopicRow topicFromJson(const QJsonArray &a)
 {
-    return TopicRow {bytesOf(a.at(0)), u64(a.at(1)), qint64(a.at(2).toDouble()), bytesOf(a.at(3)),
-                     bytesOf(a.at(4))};
+    TopicRow row {bytesOf(a.at(0)), u64(a.at(1)), qint64(a.at(2).toDouble()), bytesOf(a.at(3)),
+                  bytesOf(a.at(4))};
+    // Servers before the counts send five values: not counted (-1).
+    row.subscribers = qBound(-1, a.at(5).toInt(-1), 1 << 30);
+    row.streams = qBound(-1, a.at(6).toInt(-1), 1 << 30);
+    return row;
 }
 
 QJsonObject logJson(const LogEntry &e)

@@ -23,6 +23,7 @@ bool streamFromJson(const QJsonObject &o, StreamRow *r);
 // [id, events, bytes, queued, progress_ms, state, paused_filters, filters or null]
 QJsonArray streamUpdate(const StreamRow &r, bool withFilters);
 QJsonArray filterJson(const FilterRow &f);
+// [topic, events, last_event_at, last_type, preview, subscribers, streams]
 QJsonArray topicJson(const TopicRow &t);
 TopicRow topicFromJson(const QJsonArray &a);
 QJsonObject logJson(const LogEntry &e);

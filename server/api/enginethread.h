@@ -2,6 +2,7 @@
 
 #include "clientlist.h"
 #include "engineconfig.h"
+#include "historyquery.h"
 #include "publishrequest.h"
 #include "snapshot.h"
 
@@ -66,6 +67,9 @@ public:
                          std::function<void(const QString &error)> done);
     void streamDetail(quint64 streamId, QObject *context,
                       std::function<void(const StreamDetail &detail)> done);
+    // A page of the retained events (Engine::history); a refused query has its error set.
+    void history(const HistoryQuery &query, QObject *context,
+                 std::function<void(const HistoryPage &page)> done);
     // A page of the clients the engine knows (GET /clients' answer as a value).
     void listClients(const ClientQuery &query, QObject *context,
                      std::function<void(const ClientPage &page)> done);

@@ -123,6 +123,11 @@ struct TopicRow
     qint64 lastEventAt = 0; // ms since the epoch
     QByteArray lastType;
     QByteArray preview; // the last payload, cut to 200 bytes
+    // Who an event on it would reach now (wildcard filters included): clients with a matching
+    // active subscription and their live streams; -1 when not counted (beyond the snapshot's
+    // budget, or a server that does not tell).
+    int subscribers = -1;
+    int streams = -1;
 };
 
 // What the console needs to draw, taken on the engine thread at most a few times a second and

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/engineconfig.h"
+#include "api/historyquery.h"
 #include "api/snapshot.h"
 #include "broker/broker.h"
 #include "hub/eventhistory.h"
@@ -85,6 +86,9 @@ public:
     // withStreams: one row per live stream too (the console, /stats?streams=1).
     std::shared_ptr<ConsoleSnapshot> makeSnapshot(bool withStreams) const;
     StreamDetail streamDetail(quint64 connectionId) const;
+    // A page of the retained events, as GET /history answers an admin (the console); a
+    // refused query (a bad filter) has its error set.
+    HistoryPage history(const HistoryQuery &query) const;
     // Live tail: events matching the filter travel with the next snapshots; empty: off.
     // Returns an error for a bad filter.
     QString setTail(const QByteArray &filter);

@@ -96,6 +96,30 @@ StreamDetail Engine::streamDetail(quint64 connectionId) const
     return SnapshotBuilder(m_hub, m_activity).streamDetail(connectionId);
 }
 
+HistoryPage Engine::history(const HistoryQuery &query) const
+{
+    HistoryPage page;
+    if (!m_broker) {
+        page.error = QStringLiteral("the server is not running");
+        return page;
+    }
+    QString error;
+    const TopicFilter filter = TopicFilter::parse(query.filter, &error);
+    if (!filter.isValid()) {
+        page.error = error;
+        return page;
+    }
+    if (filter.text().size() > qBound<qsizetype>(1, m_config.maxTopicBytes, MaxTopicBytes)) {
+        page.error = QStringLiteral("filter is longer than %1 bytes (--max-topic-length)")
+                         .arg(m_config.maxTopicBytes);
+        return page;
+    }
+    page = m_broker->history().read(query, filter);
+    page.source
+        = m_broker->replaysLocally() ? QStringLiteral("embedded") : QStringLiteral("instance");
+    return page;
+}
+
 QByteArray Engine::metricsText() const
 {
     MetricsFigures figures;
@@ -123,8 +147,16 @@ QByteArray Engine::metricsText() const
 
 QJsonObject Engine::statsJson(bool withConnections) const
 {
-    return ssehub::statsJson(*makeSnapshot(withConnections), m_hub ? m_hub->nodeId() : QString(),
-                             withConnections);
+    QJsonObject o = ssehub::statsJson(*makeSnapshot(withConnections),
+                                      m_hub ? m_hub->nodeId() : QString(), withConnections);
+    // The history's oldest event (what GET /history can still answer); its bounds are
+    // history_capacity and history_max_bytes.
+    if (m_broker) {
+        const EventPtr oldest = m_broker->history().oldest();
+        o.insert(QStringLiteral("history_oldest_id"),
+                 oldest ? QJsonValue(QString::fromLatin1(oldest->idText())) : QJsonValue());
+    }
+    return o;
 }
 
 } // namespace ssehub

@@ -190,6 +190,13 @@ void EngineThread::streamDetail(quint64 streamId, QObject *context,
                           std::function<void(StreamDetail)>(std::move(done)));
 }
 
+void EngineThread::history(const HistoryQuery &query, QObject *context,
+                           std::function<void(const HistoryPage &)> done)
+{
+    request<HistoryPage>([query](Engine *e) { return e->history(query); }, context,
+                         std::function<void(HistoryPage)>(std::move(done)));
+}
+
 void EngineThread::listClients(const ClientQuery &query, QObject *context,
                                std::function<void(const ClientPage &)> done)
 {

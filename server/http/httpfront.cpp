@@ -179,6 +179,9 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
     } else if (path == "/ack") {
         kind = RouteKind::Ack;
         allow = "POST";
+    } else if (path == "/history") {
+        kind = RouteKind::History; // the ACL of subscribing, checked with the query
+        allow = "GET";
     } else if (path.startsWith(SubscriptionsPrefix) && path.size() > SubscriptionsPrefix.size()) {
         kind = RouteKind::Subscriptions;
         allow = "GET, PATCH";
@@ -305,6 +308,9 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
         break;
     case Route::Ack:
         serveAck(request, socket, who);
+        break;
+    case Route::History:
+        serveHistory(request, socket, who);
         break;
     case Route::Subscriptions:
         serveSubscriptions(request, socket,

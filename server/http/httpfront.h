@@ -150,6 +150,7 @@ private:
             Subscribe,
             Unsubscribe,
             Ack,
+            History,
             Subscriptions,
             Connections,
             Kick,
@@ -220,6 +221,7 @@ private:
     void serveSubscriptions(const HttpRequest &request, QTcpSocket *socket,
                             const QString &encodedId, const Identity &who);
     void serveAck(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    void serveHistory(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
     // Authentication from the head: fills *who, or returns why not (a 401).
     QString identify(const http::RequestHead &head, QTcpSocket *socket, Identity *who) const;
     // Parses a JSON object body (415/400 answered here when it is not one).

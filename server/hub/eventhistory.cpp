@@ -55,6 +55,62 @@ qsizetype EventHistory::indexAfter(quint64 id) const
     return qsizetype(it - m_events.begin());
 }
 
+HistoryPage EventHistory::read(const HistoryQuery &query, const TopicFilter &filter) const
+{
+    HistoryPage page;
+    page.retainedEvents = size();
+    page.retainedBytes = m_bytes;
+    page.maxEvents = m_capacity;
+    page.maxBytes = m_byteLimit;
+    if (m_horizon)
+        page.horizon = formatEventId(m_horizon);
+    if (!m_events.empty()) {
+        page.oldestId = m_events.front()->idText();
+        page.newestId = m_events.back()->idText();
+    }
+    // The positions within the id bounds: [begin, end).
+    const qsizetype begin = query.hasAfter ? indexAfter(query.after) : 0;
+    const qsizetype end = !query.hasBefore ? size()
+        : query.before == 0                ? 0
+                                           : indexAfter(query.before - 1);
+    auto wanted = [&](const Event &e) {
+        return (query.sinceMs < 0 || e.timestamp >= query.sinceMs)
+            && (query.untilMs < 0 || e.timestamp < query.untilMs) && filter.matches(e.topic);
+    };
+    qint64 bytes = 0;
+    // Takes a matching event; false when the page is full (another match exists: a next page).
+    auto take = [&](const Event &e) {
+        const qint64 cost = e.envelope.size() + 1;
+        if (page.events.size() >= qBound(1, query.limit, HistoryQuery::MaxLimit))
+            return false;
+        if (!page.events.isEmpty() && bytes + cost > HistoryQuery::MaxPageBytes) {
+            page.truncated = true;
+            return false;
+        }
+        bytes += cost;
+        page.events.append(EventRow {e.idText(), e.topic, e.type, e.payload, e.timestamp});
+        return true;
+    };
+    if (query.descending) {
+        for (qsizetype i = end - 1; i >= begin; --i) {
+            const Event &e = *at(i);
+            if (wanted(e) && !take(e)) {
+                page.next = page.events.constLast().id;
+                break;
+            }
+        }
+    } else {
+        for (qsizetype i = begin; i < end; ++i) {
+            const Event &e = *at(i);
+            if (wanted(e) && !take(e)) {
+                page.next = page.events.constLast().id;
+                break;
+            }
+        }
+    }
+    return page;
+}
+
 void EventHistory::evictOldest()
 {
     m_horizon = m_events.front()->id;

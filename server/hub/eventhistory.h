@@ -1,6 +1,8 @@
 #pragma once
 
+#include "api/historyquery.h"
 #include "proto/event.h"
+#include "proto/topicfilter.h"
 
 #include <deque>
 
@@ -42,6 +44,11 @@ public:
     // Position of the first retained event with an id greater than `id`.
     qsizetype indexAfter(quint64 id) const;
     const EventPtr &at(qsizetype index) const { return m_events[size_t(index)]; }
+
+    // One page of the retained events that match `filter` (the query's, parsed) and the
+    // query's bounds, in its order; with the history's figures (GET /history). Costs at most
+    // one look at every retained event, and a page of at most HistoryQuery::MaxPageBytes.
+    HistoryPage read(const HistoryQuery &query, const TopicFilter &filter) const;
 
 private:
     void trim();

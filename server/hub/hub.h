@@ -229,6 +229,11 @@ public:
     const SseStream::Options &streamOptions() const { return m_options.connection; }
     const HubCounters &counters() const { return m_counters; }
     qsizetype indexedSubscriptions() const { return m_index.size(); }
+    // Who an event on this topic would reach now: the clients with a matching active
+    // subscription (each once, however many of its filters match; wildcards included) and
+    // their live streams. Costs the topic's depth plus the matching entries, which are added
+    // to *visited.
+    void countMatching(const QByteArray &topic, int *clients, int *streams, qint64 *visited) const;
 
     // Applies due lifecycle transitions now (the timer calls it; tests may too).
     void sweep();

@@ -3,6 +3,8 @@
 #include "hub/hub.h"
 #include "proto/sseframe.h"
 
+#include <algorithm>
+
 namespace ssehub {
 
 int Hub::deliver(const EventPtr &event)
@@ -26,6 +28,19 @@ int Hub::deliver(const EventPtr &event)
     }
     m_counters.eventsDelivered += quint64(handed);
     return handed;
+}
+
+void Hub::countMatching(const QByteArray &topic, int *clients, int *streams, qint64 *visited) const
+{
+    std::vector<const Client *> matched;
+    m_index.match(topic, [&matched](const Client *c) { matched.push_back(c); });
+    *visited += qint64(matched.size()) + 1;
+    std::sort(matched.begin(), matched.end());
+    matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
+    *clients = int(matched.size());
+    *streams = 0;
+    for (const Client *c : matched)
+        *streams += int(c->streams.size());
 }
 
 void Hub::resetAll(quint64 resumeId, const QByteArray &reason, quint64 affectedUpTo)

@@ -104,8 +104,25 @@ std::shared_ptr<ConsoleSnapshot> SnapshotBuilder::build(const EngineStats &stats
     std::sort(snapshot->filters.begin(), snapshot->filters.end(),
               [](const FilterRow &a, const FilterRow &b) { return a.filter < b.filter; });
     snapshot->topics = m_topics.topicRows();
+    countSubscribers(&snapshot->topics);
 
     return snapshot;
+}
+
+void SnapshotBuilder::countSubscribers(std::vector<TopicRow> *topics) const
+{
+    // The most recently active topics first, while the budget lasts.
+    std::vector<TopicRow *> order;
+    order.reserve(topics->size());
+    for (TopicRow &row : *topics)
+        order.push_back(&row);
+    const size_t counted = std::min(order.size(), size_t(MaxCountedTopics));
+    std::partial_sort(
+        order.begin(), order.begin() + qsizetype(counted), order.end(),
+        [](const TopicRow *a, const TopicRow *b) { return a->lastEventAt > b->lastEventAt; });
+    qint64 visited = 0;
+    for (size_t i = 0; i < counted && visited < MaxCountingVisits; ++i)
+        m_hub->countMatching(order[i]->topic, &order[i]->subscribers, &order[i]->streams, &visited);
 }
 
 EventRow eventRow(const Event &event)

@@ -24,6 +24,10 @@ public:
     // A row's texts are cut to these (with a marker saying how much was left out).
     static constexpr qsizetype MaxUserAgentBytes = 256;
     static constexpr qsizetype MaxFiltersBytes = 1024;
+    // Topics whose subscribers are counted per snapshot, the most recently active first, and
+    // the index entries the counting may visit in all: beyond either, a topic's count is -1.
+    static constexpr int MaxCountedTopics = 2000;
+    static constexpr qint64 MaxCountingVisits = 400000;
 
     // hub may be null (an engine not started): the figures are then empty.
     SnapshotBuilder(const Hub *hub, const TopicActivity &topics);
@@ -34,6 +38,9 @@ public:
     StreamDetail streamDetail(quint64 streamId) const;
 
 private:
+    // Fills each row's subscribers and streams (TopicRow), within the budget.
+    void countSubscribers(std::vector<TopicRow> *topics) const;
+
     const Hub *m_hub;
     const TopicActivity &m_topics;
 };

@@ -24,7 +24,9 @@ QJsonObject statsJson(const ConsoleSnapshot &snapshot, const QString &nodeId, bo
         topics.append(QJsonObject {{QStringLiteral("topic"), QString::fromUtf8(t.topic)},
                                    {QStringLiteral("events"), double(t.events)},
                                    {QStringLiteral("last_event_at"), double(t.lastEventAt)},
-                                   {QStringLiteral("last_type"), QString::fromUtf8(t.lastType)}});
+                                   {QStringLiteral("last_type"), QString::fromUtf8(t.lastType)},
+                                   {QStringLiteral("subscribers"), t.subscribers},
+                                   {QStringLiteral("streams"), t.streams}});
     QJsonObject out {
         {QStringLiteral("listen_url"), st.listenUrl},
         {QStringLiteral("node"), nodeId},

@@ -19,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace ssehub;
@@ -86,6 +87,7 @@ private Q_SLOTS:
     void publishing();
     void subscriptionApi();
     void adminRoutes();
+    void historyRoute();
     void tokenExpiresOnALiveStream();
     void anonymousRole();
     void startupChecks();
@@ -425,6 +427,116 @@ void TestSecurity::adminRoutes()
     QVERIFY(log.body.count('\n') < 11);
     QVERIFY(log.body.contains("\"client_id\":\"dev-1\""));
     QVERIFY(log.body.contains("403 this route needs the admin role"));
+}
+
+// GET /history: allowed as subscribing is (admins read everything), paged with the cursor of the
+// answer both ways, the limit bounded, and 400 for what is not a query.
+void TestSecurity::historyRoute()
+{
+    const auto sensor = bearer(tokenFor(QStringLiteral("dev-1"), {QStringLiteral("sensor")}));
+    const auto viewer = bearer(tokenFor(QStringLiteral("v-1"), {QStringLiteral("viewer")}));
+    const auto admin = bearer(tokenFor(QStringLiteral("ops"), {}));
+    for (int n = 0; n < 30; ++n) {
+        const QByteArray topic = n % 2 ? "sensor/1/data" : "control/x";
+        QCOMPARE(
+            request(port(), "POST", "/publish", publishBody(topic, n), "application/json", admin)
+                .status,
+            200);
+    }
+    auto history
+        = [this](const QByteArray &query, const QList<QPair<QByteArray, QByteArray>> &who) {
+              return request(port(), "GET", "/history?" + query, {}, {}, who);
+          };
+    auto payloads = [](const HttpResponse &r) {
+        QList<int> out;
+        for (const QJsonValue &e : r.json().value(QLatin1String("events")).toArray())
+            out << e.toObject().value(QLatin1String("payload")).toInt();
+        return out;
+    };
+
+    // Who may read what: the ACL of subscribing.
+    QCOMPARE(history("topic=sensor/%2B/data", {}).status, 401);
+    const HttpResponse denied = history("topic=sensor/%2B/data", viewer);
+    QCOMPARE(denied.status, 403);
+    QVERIFY(!denied.json().value(QLatin1String("error")).toString().isEmpty());
+    QCOMPARE(history("topic=%23", sensor).status, 403);
+    QCOMPARE(history("topic=control/%23", sensor).status, 403); // denied explicitly
+    const HttpResponse own = history("topic=sensor/%2B/data&limit=100", sensor);
+    QCOMPARE(own.status, 200);
+    QCOMPARE(payloads(own).size(), 15);
+    QVERIFY(!payloads(own).contains(0)); // nothing of control/x
+    QVERIFY(own.json().value(QLatin1String("next")).isNull());
+
+    // An admin pages through everything, forwards and backwards, with the answers' cursors.
+    QList<int> forwards;
+    QByteArray query = "topic=%23&limit=7";
+    for (int page = 0; page < 10; ++page) {
+        const HttpResponse r = history(query, admin);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.json().value(QLatin1String("count")).toInt() <= 7);
+        forwards += payloads(r);
+        const QJsonValue next = r.json().value(QLatin1String("next"));
+        if (next.isNull())
+            break;
+        query = "topic=%23&limit=7&after=" + next.toString().toLatin1();
+    }
+    QList<int> expected;
+    for (int n = 0; n < 30; ++n)
+        expected << n;
+    QCOMPARE(forwards, expected);
+    QList<int> backwards;
+    query = "topic=%23&limit=8&order=desc";
+    for (int page = 0; page < 10; ++page) {
+        const HttpResponse r = history(query, admin);
+        QCOMPARE(r.status, 200);
+        backwards += payloads(r);
+        const QJsonValue next = r.json().value(QLatin1String("next"));
+        if (next.isNull())
+            break;
+        query = "topic=%23&limit=8&order=desc&before=" + next.toString().toLatin1();
+    }
+    std::reverse(expected.begin(), expected.end());
+    QCOMPARE(backwards, expected);
+
+    // What the history holds, in the answer and in /stats.
+    const HttpResponse first = history("topic=%23&limit=1", admin);
+    const QJsonObject retained = first.json().value(QLatin1String("retained")).toObject();
+    const QString oldest = first.json()
+                               .value(QLatin1String("events"))
+                               .toArray()
+                               .at(0)
+                               .toObject()
+                               .value(QLatin1String("id"))
+                               .toString();
+    QCOMPARE(retained.value(QLatin1String("oldest_id")).toString(), oldest);
+    QCOMPARE(retained.value(QLatin1String("events")).toInt(), 30);
+    QVERIFY(retained.value(QLatin1String("max_events")).toInt() >= 30);
+    QVERIFY(retained.value(QLatin1String("max_bytes")).toDouble()
+            >= retained.value(QLatin1String("bytes")).toDouble());
+    QCOMPARE(first.json().value(QLatin1String("source")).toString(), QStringLiteral("embedded"));
+    const QJsonObject stats = request(port(), "GET", "/stats", {}, {}, admin).json();
+    QCOMPARE(stats.value(QLatin1String("history_oldest_id")).toString(), oldest);
+    QVERIFY(stats.value(QLatin1String("history_capacity")).toInt() >= 30);
+    QVERIFY(stats.value(QLatin1String("history_max_bytes")).toDouble() > 0);
+
+    // Time bounds: nothing published before the epoch's first second, everything before now.
+    QCOMPARE(payloads(history("topic=%23&until=1000", admin)).size(), 0);
+    QCOMPARE(payloads(history("topic=%23&since=1000&limit=1000", admin)).size(), 30);
+
+    // Bounds and bad parameters: 400 with a JSON error, whoever asks.
+    QCOMPARE(history("topic=%23&limit=1000", admin).status, 200);
+    for (const QByteArray &bad :
+         {QByteArray("topic=%23&limit=1001"), QByteArray("topic=%23&limit=0"),
+          QByteArray("topic=%23&limit=many"), QByteArray("topic=%23&after=abc"),
+          QByteArray("topic=%23&before=-1"), QByteArray("topic=%23&order=sideways"),
+          QByteArray("topic=a/%23/b"), QByteArray("limit=5"), QByteArray("topic=%23&until=soon"),
+          QByteArray("topic=%23&colour=red")}) {
+        const HttpResponse r = history(bad, admin);
+        QVERIFY2(r.status == 400, bad.constData());
+        QVERIFY2(!r.json().value(QLatin1String("error")).toString().isEmpty(), bad.constData());
+    }
+    QCOMPARE(request(port(), "POST", "/history?topic=%23", "{}", "application/json", admin).status,
+             405);
 }
 
 void TestSecurity::tokenExpiresOnALiveStream()

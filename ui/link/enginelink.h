@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clientlist.h"
+#include "historyquery.h"
 #include "publishrequest.h"
 #include "snapshot.h"
 
@@ -105,6 +106,10 @@ public:
     // done(detail, error): detail.found false when the stream ended; error when it is not known.
     virtual void streamDetail(const StreamRef &stream, QObject *context,
                               std::function<void(const StreamDetail &, const QString &)> done)
+        = 0;
+    // A page of the retained events (GET /history); page.error says why not.
+    virtual void history(const HistoryQuery &query, QObject *context,
+                         std::function<void(const HistoryPage &page)> done)
         = 0;
     // Live tail: events matching filter come with the next snapshots; empty: off.
     virtual void setTail(const QByteArray &filter, QObject *context,

@@ -92,6 +92,18 @@ void LocalLink::streamDetail(const StreamRef &stream, QObject *context,
                            [done](const StreamDetail &detail) { done(detail, {}); });
 }
 
+void LocalLink::history(const HistoryQuery &query, QObject *context,
+                        std::function<void(const HistoryPage &)> done)
+{
+    if (!m_engine->isRunning()) {
+        HistoryPage page;
+        page.error = tr("The embedded server is stopped.");
+        done(page);
+        return;
+    }
+    m_engine->history(query, context, std::move(done));
+}
+
 void LocalLink::setTail(const QByteArray &filter, QObject *context,
                         std::function<void(const LinkAnswer &)> done)
 {

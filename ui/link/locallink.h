@@ -32,6 +32,8 @@ public:
                          QObject *context, std::function<void(const LinkAnswer &)> done) override;
     void streamDetail(const StreamRef &stream, QObject *context,
                       std::function<void(const StreamDetail &, const QString &)> done) override;
+    void history(const HistoryQuery &query, QObject *context,
+                 std::function<void(const HistoryPage &)> done) override;
     void setTail(const QByteArray &filter, QObject *context,
                  std::function<void(const LinkAnswer &)> done) override;
     void publish(const PublishRequest &request, QObject *context,

@@ -149,6 +149,21 @@ void RemoteLink::streamDetail(const StreamRef &stream, QObject *context,
          });
 }
 
+void RemoteLink::history(const HistoryQuery &query, QObject *context,
+                         std::function<void(const HistoryPage &)> done)
+{
+    call({}, "GET", QStringLiteral("/history?") + QString::fromLatin1(historyQueryString(query)),
+         {}, context, [done](const HttpAnswer &answer) {
+             HistoryPage page;
+             QString error;
+             if (answer.status != 200)
+                 page.error = answer.problem();
+             else if (!historyPageFromJson(answer.body, &page, &error))
+                 page.error = tr("the server's answer could not be read: %1").arg(error);
+             done(page);
+         });
+}
+
 void RemoteLink::setTail(const QByteArray &filter, QObject *context,
                          std::function<void(const LinkAnswer &)> done)
 {

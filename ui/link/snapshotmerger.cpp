@@ -113,6 +113,10 @@ SnapshotPtr SnapshotMerger::take(const QString &attached)
                 continue;
             TopicRow &sum = it->second;
             sum.events = qMax(sum.events, row.events);
+            // Clients are the cluster's (the largest count stands), live streams each node's.
+            sum.subscribers = qMax(sum.subscribers, row.subscribers);
+            if (row.streams >= 0)
+                sum.streams = qMax(sum.streams, 0) + row.streams;
             if (row.lastEventAt > sum.lastEventAt) {
                 sum.lastEventAt = row.lastEventAt;
                 sum.lastType = row.lastType;

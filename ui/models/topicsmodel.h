@@ -8,8 +8,10 @@
 namespace ssehub {
 
 // Subscribed filters and published topics as one tree by topic level ("sensor" > "+" >
-// "data"). A node that is a filter shows its subscribers; one that is a topic shows its events
-// per second, last event and payload. Updated in place from each snapshot.
+// "data"). A node that is a filter shows the clients holding it; one that is a topic shows who
+// an event on it reaches (clients and streams whose filters match it, wildcards included), its
+// events per second averaged over RateWindowMs, last event and payload. Updated in place from
+// each snapshot.
 class TopicsModel : public QStandardItemModel
 {
     Q_OBJECT
@@ -17,6 +19,9 @@ class TopicsModel : public QStandardItemModel
 public:
     enum Column { Level, Subscribers, Paused, Streams, Rate, LastEvent, Preview, ColumnCount };
     static constexpr int PathRole = Qt::UserRole + 10; // the full filter or topic of a node
+    static constexpr int SortRole = Qt::UserRole + 11; // numbers by value, text naturally
+    // Events per second are counted over this window (not between two snapshots).
+    static constexpr qint64 RateWindowMs = 10000;
 
     explicit TopicsModel(QObject *parent = nullptr);
 
@@ -31,13 +36,15 @@ private:
     void removeUnseen(QStandardItem *parent, const QSet<QByteArray> &seen);
 
     QHash<QByteArray, QStandardItem *> m_items; // by full path
-    struct Seen
+    struct Sample
     {
-        quint64 events = 0;
         qint64 atMs = 0;
-        double rate = 0;
+        quint64 events = 0;
     };
-    QHash<QByteArray, Seen> m_lastCounts; // topic -> events at the previous snapshot
+    // A topic's event counts over the rate window: the oldest at or before its start, then the
+    // newer ones (a few dozen at four snapshots a second).
+    using Samples = QList<Sample>;
+    QHash<QByteArray, Samples> m_samples;
 };
 
 } // namespace ssehub

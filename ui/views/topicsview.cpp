@@ -1,6 +1,7 @@
 #include "topicsview.h"
 
 #include "enginecontroller.h"
+#include "models/topicsfiltermodel.h"
 #include "models/topicsmodel.h"
 
 #include <QClipboard>
@@ -24,20 +25,33 @@ TopicsView::TopicsView(TopicsModel *model, EngineController *controller, QWidget
     : QWidget(parent)
     , m_controller(controller)
     , m_topics(model)
+    , m_filter(new TopicsFilterModel(this))
 {
     setObjectName(QStringLiteral("topicsPage"));
     auto *layout = new QVBoxLayout(this);
+    m_filter->setSourceModel(m_topics);
     m_view = new QTreeView(this);
     m_view->setObjectName(QStringLiteral("topicsView"));
-    m_view->setModel(m_topics);
+    m_view->setModel(m_filter);
     m_view->setUniformRowHeights(true);
     m_view->setAlternatingRowColors(true);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(TopicsModel::Level, Qt::AscendingOrder);
     m_view->header()->setStretchLastSection(true);
     m_view->header()->resizeSection(TopicsModel::Level, 220);
     // New levels open as they appear (a tree of a few hundred nodes stays readable).
-    connect(m_topics, &QAbstractItemModel::rowsInserted, m_view, [this](const QModelIndex &parent) {
-        if (!parent.isValid() || m_topics->rowCount(parent) < 50)
+    connect(m_filter, &QAbstractItemModel::rowsInserted, m_view, [this](const QModelIndex &parent) {
+        if (!parent.isValid() || m_filter->rowCount(parent) < 50)
             m_view->expand(parent);
+    });
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("topicsSearch"));
+    m_search->setPlaceholderText(tr("Search topics and filters…"));
+    m_search->setClearButtonEnabled(true);
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_filter->setSearch(text.trimmed());
+        if (!text.trimmed().isEmpty())
+            m_view->expandAll(); // what matched shows, however deep
     });
 
     auto *actions = new QHBoxLayout;
@@ -54,6 +68,7 @@ TopicsView::TopicsView(TopicsModel *model, EngineController *controller, QWidget
             [this] { startTail(m_tailFilter->text()); });
     auto *stop = new QPushButton(tr("Stop"), this);
     connect(stop, &QPushButton::clicked, this, &TopicsView::stopTail);
+    actions->addWidget(m_search, 1);
     actions->addWidget(publish);
     actions->addSpacing(16);
     actions->addWidget(m_tailFilter, 1);

@@ -17,6 +17,7 @@ QT_END_NAMESPACE
 namespace ssehub {
 
 class EngineController;
+class TopicsFilterModel;
 class TopicsModel;
 
 // Subscribed filters and published topics as a tree, and the live tail of one topic or filter.
@@ -43,6 +44,8 @@ Q_SIGNALS:
 private:
     EngineController *m_controller;
     TopicsModel *m_topics;
+    TopicsFilterModel *m_filter;
+    QLineEdit *m_search = nullptr;
     QTreeView *m_view = nullptr;
     QSplitter *m_split = nullptr;
     QLineEdit *m_tailFilter = nullptr;
