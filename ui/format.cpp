@@ -1,6 +1,7 @@
 #include "format.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QLocale>
 
 namespace ssehub {
@@ -80,6 +81,22 @@ int naturalCompare(QStringView a, QStringView b)
     if (i < a.size() || j < b.size())
         return i < a.size() ? 1 : -1;
     return a.compare(b);
+}
+
+QString formatTime(qint64 msSinceEpoch, qint64 nowMs)
+{
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(msSinceEpoch);
+    const QDateTime now
+        = nowMs ? QDateTime::fromMSecsSinceEpoch(nowMs) : QDateTime::currentDateTime();
+    if (at.date() == now.date())
+        return at.toString(QStringLiteral("HH:mm:ss.zzz"));
+    return at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+QString formatFullTime(qint64 msSinceEpoch)
+{
+    return QDateTime::fromMSecsSinceEpoch(msSinceEpoch)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t"));
 }
 
 } // namespace ssehub

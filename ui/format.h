@@ -13,5 +13,10 @@ QString formatDuration(qint64 ms); // uptime: "2 d 03:04:05"
 // Orders text as people read it: runs of digits by their value ("room2" before "room10"), the
 // rest case-insensitively, ties broken by the exact text. <0, 0, >0 like QString::compare.
 int naturalCompare(QStringView a, QStringView b);
+// A moment in a table: "14:03:07.250" today, "2026-11-30 14:03:07.250" on another day (local
+// time; nowMs 0: the current time).
+QString formatTime(qint64 msSinceEpoch, qint64 nowMs = 0);
+// The same moment in full, for a tooltip: "2026-12-02 14:03:07.250 UTC+01:00".
+QString formatFullTime(qint64 msSinceEpoch);
 
 } // namespace ssehub

@@ -348,7 +348,7 @@ void MainWindow::exportLogInteractively()
     const QString csv = tr("CSV for spreadsheets (*.csv)");
     const QString jsonl = tr("JSON Lines (*.jsonl)");
     QString path = QFileDialog::getSaveFileName(
-        this, tr("Export connection log"),
+        this, tr("Export connection log: %1").arg(m_logView->exportSummary()),
         QDir::home().filePath(
             QStringLiteral("ssehub-log-%1.csv")
                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")))),
@@ -399,6 +399,7 @@ void MainWindow::restoreState()
     m_healthView->restoreState(settings);
     m_logView->restoreState(settings);
     m_topicsView->restoreState(settings);
+    m_clusterView->restoreState(settings);
 }
 
 void MainWindow::saveState() const
@@ -412,6 +413,7 @@ void MainWindow::saveState() const
     m_healthView->saveState(settings);
     m_logView->saveState(settings);
     m_topicsView->saveState(settings);
+    m_clusterView->saveState(settings);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

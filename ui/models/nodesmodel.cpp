@@ -1,6 +1,7 @@
 #include "nodesmodel.h"
 
 #include "format.h"
+#include "statecolors.h"
 
 #include <QBrush>
 #include <QColor>
@@ -105,17 +106,33 @@ QVariant NodesModel::data(const QModelIndex &index, int role) const
             if (link
                 && (link->reach == NodeLink::Reach::Unreachable
                     || link->reach == NodeLink::Reach::Refused))
-                return QBrush(QColor(0xef, 0x9a, 0x9a));
+                return QBrush(StateColors::alertBackground());
             if (!link || link->reach == NodeLink::Reach::NotOpened)
-                return QBrush(QColor(0xff, 0xd5, 0x80));
+                return QBrush(StateColors::warningBackground());
             return {};
         default:
             return {};
         }
     }
+    const QJsonObject &n = row.node;
+    if (role == SortRole) {
+        switch (index.column()) {
+        case Uptime: // by start: the longest up is the largest
+            return -n.value(QLatin1String("started_at")).toDouble();
+        case Connections:
+            return n.value(QLatin1String("connections")).toDouble();
+        case Clients:
+            return n.value(QLatin1String("clients")).toDouble();
+        case EventsIn:
+            return n.value(QLatin1String("events_in_per_s")).toDouble();
+        case EventsOut:
+            return n.value(QLatin1String("events_out_per_s")).toDouble();
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    }
     if (role != Qt::DisplayRole)
         return {};
-    const QJsonObject &n = row.node;
     switch (index.column()) {
     case Id:
         return n.value(QLatin1String("id")).toString();

@@ -66,7 +66,8 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *cont
 
     m_view = makeTable(m_filter, QStringLiteral("connectionsView"), this);
     m_view->sortByColumn(ConnectionsModel::Id, Qt::AscendingOrder);
-    setColumnWidths(m_view, {7, 16, 21, 24, 20, 19, 11, 11, 11, 10, 10, 9, 14});
+    fitColumns(m_view, {6, 14, 17, 24, 20, 12, 8, 10, 10, 8, 8, 8, 14},
+               {ConnectionsModel::UserAgent, ConnectionsModel::Filters});
     placeNodeColumn(m_view, ConnectionsModel::Node);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -93,7 +94,12 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *cont
 
     m_split = new QSplitter(Qt::Vertical, this);
     m_split->setObjectName(QStringLiteral("connectionsSplit"));
-    m_split->addWidget(m_view);
+    auto *tableBox = new QWidget(this);
+    auto *tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_view, 1);
+    tableLayout->addWidget(new ShownCount(m_filter, QStringLiteral("connectionsShown"), tableBox));
+    m_split->addWidget(tableBox);
     m_split->addWidget(detail);
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 1);
@@ -193,8 +199,7 @@ void ConnectionsView::refreshDetail()
 
 void ConnectionsView::restoreState(const QSettings &settings)
 {
-    m_view->horizontalHeader()->restoreState(
-        settings.value(QStringLiteral("connectionsHeader")).toByteArray());
+    restoreColumns(m_view, settings.value(QStringLiteral("connectionsColumns")).toByteArray());
     showNodeColumn(m_view, ConnectionsModel::Node, m_node->multiple());
     if (settings.contains(QStringLiteral("connectionsSplit")))
         m_split->restoreState(settings.value(QStringLiteral("connectionsSplit")).toByteArray());
@@ -204,7 +209,7 @@ void ConnectionsView::restoreState(const QSettings &settings)
 
 void ConnectionsView::saveState(QSettings &settings) const
 {
-    settings.setValue(QStringLiteral("connectionsHeader"), m_view->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("connectionsColumns"), saveColumns(m_view));
     settings.setValue(QStringLiteral("connectionsSplit"), m_split->saveState());
 }
 
