@@ -479,6 +479,14 @@ void TestConsoleTables::onlyLateFilterWithARealSilentPeer()
                                .data(Qt::BackgroundRole)
                                .value<QBrush>()
                                .color();
+    if (const QString shots = qEnvironmentVariable("SSEHUB_TABLES_SHOTS"); !shots.isEmpty()) {
+        QDir().mkpath(shots);
+        QApplication::processEvents();
+        c.window->grab().save(QDir(shots).filePath(QStringLiteral("heartbeat-dark.png")));
+        QApplication::setPalette(light);
+        QApplication::processEvents();
+        c.window->grab().save(QDir(shots).filePath(QStringLiteral("heartbeat-light.png")));
+    }
     QApplication::setPalette(light);
     QVERIFY2(darkRed.lightness() < 128, qPrintable(darkRed.name()));
     QVERIFY(darkRed.red() > darkRed.green() + 40); // still red

@@ -1,6 +1,7 @@
 #include "connectionsview.h"
 
 #include "enginecontroller.h"
+#include "format.h"
 #include "models/connectionsmodel.h"
 #include "models/nodefiltermodel.h"
 #include "widgets/nodefilterbox.h"
@@ -180,10 +181,9 @@ void ConnectionsView::refreshDetail()
                 auto *item = new QTreeWidgetItem(m_detailSubscriptions);
                 item->setText(0, QString::fromUtf8(s.filter));
                 item->setText(1, s.state);
-                item->setText(
-                    2,
-                    s.expiresAt ? QDateTime::fromMSecsSinceEpoch(s.expiresAt).toString(Qt::ISODate)
-                                : tr("never"));
+                item->setText(2, s.expiresAt ? formatTime(s.expiresAt) : tr("never"));
+                if (s.expiresAt)
+                    item->setToolTip(2, formatFullTime(s.expiresAt));
             }
             QStringList lines;
             for (const EventRow &e : d.recentEvents)
