@@ -14,6 +14,7 @@
 #include "views/logview.h"
 #include "widgets/tables.h"
 
+#include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QBrush>
@@ -118,6 +119,7 @@ private Q_SLOTS:
     void heartbeatResortsOnEverySnapshot();
     void onlyLateFilterWithARealSilentPeer();
     void logKindsSearchAndRollingRange();
+    void logRangeRollsWithItsClock();
     void exportDialogSaysWhenFiltered();
 
 private:
@@ -575,6 +577,40 @@ void TestConsoleTables::logKindsSearchAndRollingRange()
     QCOMPARE(filter->rowCount(), 5);
     since->setCurrentIndex(0);
     QCOMPARE(filter->rowCount(), 6);
+}
+
+void TestConsoleTables::logRangeRollsWithItsClock()
+{
+    // The filter alone, on a clock the test moves: the range follows it, entries fall out in
+    // order, new ones come in, and a fixed start (setSince) stays fixed.
+    LogModel log;
+    LogFilterModel filter;
+    filter.setSourceModel(&log);
+    QAbstractItemModelTester tester(&filter,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    qint64 now = 1'000'000;
+    filter.setClock([&now] { return now; });
+    log.append({logEntry(LogEntry::Kind::Connect, QStringLiteral("a"), 100'000),
+                logEntry(LogEntry::Kind::Connect, QStringLiteral("b"), 500'000),
+                logEntry(LogEntry::Kind::Connect, QStringLiteral("c"), 900'000)});
+    filter.setRange(600'000);
+    QCOMPARE(filter.rowCount(), 2);
+    QVERIFY(filter.isFiltering());
+    now += 150'000;
+    filter.refreshRange();
+    QCOMPARE(filter.rowCount(), 1);
+    log.append({logEntry(LogEntry::Kind::Disconnect, QStringLiteral("d"), now)});
+    QCOMPARE(filter.rowCount(), 2);
+    now += 10'000'000;
+    filter.refreshRange();
+    QCOMPARE(filter.rowCount(), 0);
+    filter.setRange(0);
+    QCOMPARE(filter.rowCount(), 4);
+    QVERIFY(!filter.isFiltering());
+    filter.setSince(500'000);
+    now += 10'000'000;
+    filter.refreshRange();
+    QCOMPARE(filter.rowCount(), 3);
 }
 
 void TestConsoleTables::exportDialogSaysWhenFiltered()
