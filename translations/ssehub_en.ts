@@ -400,6 +400,252 @@
     </message>
 </context>
 <context>
+    <name>ssehub::ClientsModel</name>
+    <message>
+        <source>%1 (%2 paused)</source>
+        <translation>%1 (%2 paused)</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>now</translation>
+    </message>
+    <message>
+        <source>No stream of this client since the server started.</source>
+        <translation>No stream of this client since the server started.</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>stored</translation>
+    </message>
+    <message>
+        <source>anonymous</source>
+        <translation>anonymous</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>Streams</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>Addresses</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>Subscriptions</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Last seen</translation>
+    </message>
+    <message>
+        <source>Acked cursor</source>
+        <translation>Acked cursor</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ClientsView</name>
+    <message>
+        <source>active</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>paused</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>archived</translation>
+    </message>
+    <message>
+        <source>Search client id, address, filter…</source>
+        <translation>Search client id, address, filter…</translation>
+    </message>
+    <message>
+        <source>Online and offline</source>
+        <translation>Online and offline</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>Pause all subscriptions</source>
+        <translation>Pause all subscriptions</translation>
+    </message>
+    <message>
+        <source>Resume all subscriptions</source>
+        <translation>Resume all subscriptions</translation>
+    </message>
+    <message>
+        <source>Copy client id</source>
+        <translation>Copy client id</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Expires</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Expire…</source>
+        <translation>Expire…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>Clients not read: %1</source>
+        <translation>Clients not read: %1</translation>
+    </message>
+    <message>
+        <source>0 of %1 shown</source>
+        <translation>0 of %1 shown</translation>
+    </message>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>%1 of %2 shown</translation>
+    </message>
+    <message>
+        <source>%1-%2 of %3 shown (%4 known)</source>
+        <translation>%1-%2 of %3 shown (%4 known)</translation>
+    </message>
+    <message>
+        <source>Cluster: every stored client of the cluster; streams, addresses and last seen are those of node %1.</source>
+        <translation>Cluster: every stored client of the cluster; streams, addresses and last seen are those of node %1.</translation>
+    </message>
+    <message>
+        <source>Select a client to see its subscriptions.</source>
+        <translation>Select a client to see its subscriptions.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Client %1: online, %n stream(s)</source>
+        <translation><numerusform>Client %1: online, %n stream</numerusform><numerusform>Client %1: online, %n streams</numerusform></translation>
+    </message>
+    <message>
+        <source>Client %1: offline</source>
+        <translation>Client %1: offline</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>from %1</translation>
+    </message>
+    <message>
+        <source>last seen %1</source>
+        <translation>last seen %1</translation>
+    </message>
+    <message>
+        <source>not since the server started</source>
+        <translation>not since the server started</translation>
+    </message>
+    <message>
+        <source>acked cursor %1</source>
+        <translation>acked cursor %1</translation>
+    </message>
+    <message>
+        <source>no acked cursor</source>
+        <translation>no acked cursor</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>stored</translation>
+    </message>
+    <message>
+        <source>anonymous (forgotten with its last stream)</source>
+        <translation>anonymous (forgotten with its last stream)</translation>
+    </message>
+    <message>
+        <source>%1 of %2 subscriptions shown</source>
+        <translation>%1 of %2 subscriptions shown</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Expire subscription</source>
+        <translation>Expire subscription</translation>
+    </message>
+    <message>
+        <source>Delete subscription</source>
+        <translation>Delete subscription</translation>
+    </message>
+    <message>
+        <source>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</source>
+        <translation>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</translation>
+    </message>
+    <message>
+        <source>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</source>
+        <translation>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</translation>
+    </message>
+    <message>
+        <source>Expire</source>
+        <translation>Expire</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::ClusterView</name>
     <message>
         <source>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</source>
@@ -424,6 +670,29 @@
     <message>
         <source>It follows at most %1 nodes; the others are not shown.</source>
         <translation>It follows at most %1 nodes; the others are not shown.</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::Confirmation</name>
+    <message>
+        <source>Reason (optional; the clients and the log see it):</source>
+        <translation>Reason (optional; the clients and the log see it):</translation>
+    </message>
+    <message>
+        <source>e.g. maintenance, misbehaving client</source>
+        <translation>e.g. maintenance, misbehaving client</translation>
+    </message>
+    <message>
+        <source>Don't ask again this session</source>
+        <translation>Don't ask again this session</translation>
+    </message>
+    <message>
+        <source>Too long: at most %1 bytes of UTF-8 (%2 now).</source>
+        <translation>Too long: at most %1 bytes of UTF-8 (%2 now).</translation>
+    </message>
+    <message>
+        <source>The reason holds characters that cannot be sent.</source>
+        <translation>The reason holds characters that cannot be sent.</translation>
     </message>
 </context>
 <context>
@@ -520,12 +789,32 @@
         <translation>Client id</translation>
     </message>
     <message>
+        <source>Remote address</source>
+        <translation>Remote address</translation>
+    </message>
+    <message>
         <source>User agent</source>
         <translation>User agent</translation>
     </message>
     <message>
         <source>Filters</source>
         <translation>Filters</translation>
+    </message>
+    <message>
+        <source>Connected since</source>
+        <translation>Connected since</translation>
+    </message>
+    <message>
+        <source>Events sent</source>
+        <translation>Events sent</translation>
+    </message>
+    <message>
+        <source>Bytes sent</source>
+        <translation>Bytes sent</translation>
+    </message>
+    <message>
+        <source>Bytes queued</source>
+        <translation>Bytes queued</translation>
     </message>
     <message>
         <source>Last write</source>
@@ -552,56 +841,8 @@
         <translation>Node</translation>
     </message>
     <message>
-        <source>The stream's number on its server</source>
-        <translation>The stream's number on its server</translation>
-    </message>
-    <message>
-        <source>The peer's address and port</source>
-        <translation>The peer's address and port</translation>
-    </message>
-    <message>
-        <source>When the stream connected (the date only when not today)</source>
-        <translation>When the stream connected (the date only when not today)</translation>
-    </message>
-    <message>
-        <source>Events sent to the stream</source>
-        <translation>Events sent to the stream</translation>
-    </message>
-    <message>
-        <source>Bytes sent to the stream</source>
-        <translation>Bytes sent to the stream</translation>
-    </message>
-    <message>
-        <source>Bytes waiting in the stream's own queue (amber from a quarter of the queue limit, red from three quarters)</source>
-        <translation>Bytes waiting in the stream's own queue (amber from a quarter of the queue limit, red from three quarters)</translation>
-    </message>
-    <message>
-        <source>Time since the kernel last took bytes for the stream (data or ping)</source>
-        <translation>Time since the kernel last took bytes for the stream (data or ping)</translation>
-    </message>
-    <message>
-        <source>Late after 1.5 heartbeat intervals without a write, stalled after three</source>
-        <translation>Late after 1.5 heartbeat intervals without a write, stalled after three</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <source>Connected</source>
-        <translation>Connected</translation>
-    </message>
-    <message>
-        <source>Events</source>
-        <translation>Events</translation>
-    </message>
-    <message>
-        <source>Sent</source>
-        <translation>Sent</translation>
-    </message>
-    <message>
-        <source>Queued</source>
-        <translation>Queued</translation>
+        <source>paused</source>
+        <translation>paused</translation>
     </message>
 </context>
 <context>
@@ -666,6 +907,62 @@
         <source>Stream %1 of client %2 on node %3</source>
         <translation>Stream %1 of client %2 on node %3</translation>
     </message>
+    <message>
+        <source>End the selected streams (asks first; Ctrl or Shift selects several)</source>
+        <translation>End the selected streams (asks first; Ctrl or Shift selects several)</translation>
+    </message>
+    <message>
+        <source>Disconnect streams</source>
+        <translation>Disconnect streams</translation>
+    </message>
+    <message>
+        <source>Disconnect stream %1 of client %2?</source>
+        <translation>Disconnect stream %1 of client %2?</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnect %n selected stream(s)?</source>
+        <translation><numerusform>Disconnect %n selected stream?</numerusform><numerusform>Disconnect %n selected streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>Each client reads the reason in an `event: disconnect`, then its stream ends. Browsers reconnect after their retry time; to keep a client away, pause its subscriptions or change the access rules.</source>
+        <translation>Each client reads the reason in an `event: disconnect`, then its stream ends. Browsers reconnect after their retry time; to keep a client away, pause its subscriptions or change the access rules.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnect %n stream(s)</source>
+        <translation><numerusform>Disconnect %n stream</numerusform><numerusform>Disconnect %n streams</numerusform></translation>
+    </message>
+    <message>
+        <source>Pause subscriptions</source>
+        <translation>Pause subscriptions</translation>
+    </message>
+    <message>
+        <source>Resume subscriptions</source>
+        <translation>Resume subscriptions</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pause the clients of %n selected stream(s)?</source>
+        <translation><numerusform>Pause the clients of %n selected stream?</numerusform><numerusform>Pause the clients of %n selected streams?</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Resume the clients of %n selected stream(s)?</source>
+        <translation><numerusform>Resume the clients of %n selected stream?</numerusform><numerusform>Resume the clients of %n selected streams?</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Every subscription of %n client(s) is paused: their streams stay open but receive no events until resumed.</source>
+        <translation><numerusform>Every subscription of %n client is paused: their streams stay open but receive no events until resumed.</numerusform><numerusform>Every subscription of %n clients is paused: their streams stay open but receive no events until resumed.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Every subscription of %n client(s) is active again; events published meanwhile are not replayed.</source>
+        <translation><numerusform>Every subscription of %n client is active again; events published meanwhile are not replayed.</numerusform><numerusform>Every subscription of %n clients is active again; events published meanwhile are not replayed.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Pause %n client(s)</source>
+        <translation><numerusform>Pause %n client</numerusform><numerusform>Pause %n clients</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Resume %n client(s)</source>
+        <translation><numerusform>Resume %n client</numerusform><numerusform>Resume %n clients</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ssehub::EngineController</name>
@@ -712,6 +1009,46 @@
     <message>
         <source>Stream %1 not disconnected: %2</source>
         <translation>Stream %1 not disconnected: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stream(s) disconnected.</source>
+        <translation><numerusform>%n stream disconnected.</numerusform><numerusform>%n streams disconnected.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n had already ended.</source>
+        <translation><numerusform>%n had already ended.</numerusform><numerusform>%n had already ended.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not disconnected: %1</source>
+        <translation><numerusform>%n not disconnected: %1</numerusform><numerusform>%n not disconnected: %1</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Subscriptions of %n client(s) paused.</source>
+        <translation><numerusform>Subscriptions of %n client paused.</numerusform><numerusform>Subscriptions of %n clients paused.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Subscriptions of %n client(s) resumed.</source>
+        <translation><numerusform>Subscriptions of %n client resumed.</numerusform><numerusform>Subscriptions of %n clients resumed.</numerusform></translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1, %2: %3</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 paused.</source>
+        <translation>Subscription %1 of %2 paused.</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 resumed.</source>
+        <translation>Subscription %1 of %2 resumed.</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 expired.</source>
+        <translation>Subscription %1 of %2 expired.</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 deleted.</source>
+        <translation>Subscription %1 of %2 deleted.</translation>
     </message>
 </context>
 <context>
@@ -800,12 +1137,8 @@
         <translation>%1  stream %2  %3  %4</translation>
     </message>
     <message>
-        <source>Only late or stalled</source>
-        <translation>Only late or stalled</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:%6'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:%7'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:%6'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:%7'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
+        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
     </message>
 </context>
 <context>
@@ -925,10 +1258,8 @@
         <translation>Node</translation>
     </message>
     <message>
-        <source>%1
-User agent: %2</source>
-        <translation>%1
-User agent: %2</translation>
+        <source>engine</source>
+        <translation>engine</translation>
     </message>
 </context>
 <context>
@@ -936,6 +1267,10 @@ User agent: %2</translation>
     <message>
         <source>All kinds</source>
         <translation>All kinds</translation>
+    </message>
+    <message>
+        <source>Client id contains…</source>
+        <translation>Client id contains…</translation>
     </message>
     <message>
         <source>Any time</source>
@@ -961,29 +1296,13 @@ User agent: %2</translation>
         <source>Export…</source>
         <translation>Export…</translation>
     </message>
+    <message>
+        <source>Kind:</source>
+        <translation>Kind:</translation>
+    </message>
     <message numerus="yes">
         <source>This log is incomplete: %n entry(s) from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</source>
         <translation><numerusform>This log is incomplete: %n entry from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</numerusform><numerusform>This log is incomplete: %n entries from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</numerusform></translation>
-    </message>
-    <message>
-        <source>Search client id, address, reason, filter, detail…</source>
-        <translation>Search client id, address, reason, filter, detail…</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n kind(s)</source>
-        <translation><numerusform>%n kind</numerusform><numerusform>%n kinds</numerusform></translation>
-    </message>
-    <message>
-        <source>Kinds shown: %1</source>
-        <translation>Kinds shown: %1</translation>
-    </message>
-    <message>
-        <source>Exporting %1 of %2 entries (filtered)</source>
-        <translation>Exporting %1 of %2 entries (filtered)</translation>
-    </message>
-    <message>
-        <source>Exporting all %1 entries</source>
-        <translation>Exporting all %1 entries</translation>
     </message>
 </context>
 <context>
@@ -1142,6 +1461,10 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines (*.jsonl)</translation>
     </message>
+    <message>
+        <source>Export connection log</source>
+        <translation>Export connection log</translation>
+    </message>
     <message numerus="yes">
         <source>Exported %n log entry(s) to %1.</source>
         <translation><numerusform>Exported %n log entry to %1.</numerusform><numerusform>Exported %n log entries to %1.</numerusform></translation>
@@ -1231,8 +1554,48 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>connecting</translation>
     </message>
     <message>
-        <source>Export connection log: %1</source>
-        <translation>Export connection log: %1</translation>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quit and close %n open stream(s)?</source>
+        <translation><numerusform>Quit and close %n open stream?</numerusform><numerusform>Quit and close %n open streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>The embedded server stops with the console. Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects once a server listens here again.</source>
+        <translation>The embedded server stops with the console. Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects once a server listens here again.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stop the server and close %n open stream(s)?</source>
+        <translation><numerusform>Stop the server and close %n open stream?</numerusform><numerusform>Stop the server and close %n open streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>Stop the server? No stream is open.</source>
+        <translation>Stop the server? No stream is open.</translation>
+    </message>
+    <message>
+        <source>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); new clients are refused until the server is started again.</source>
+        <translation>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); new clients are refused until the server is started again.</translation>
+    </message>
+    <message>
+        <source>Apply and restart</source>
+        <translation>Apply and restart</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restart the server with the new settings and close %n open stream(s)?</source>
+        <translation><numerusform>Restart the server with the new settings and close %n open stream?</numerusform><numerusform>Restart the server with the new settings and close %n open streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects to the restarted server.</source>
+        <translation>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects to the restarted server.</translation>
+    </message>
+    <message>
+        <source>The new settings were not applied; the server runs on unchanged.</source>
+        <translation>The new settings were not applied; the server runs on unchanged.</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
     </message>
 </context>
 <context>
@@ -1569,13 +1932,6 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>%1 cannot be read.</source>
         <translation>%1 cannot be read.</translation>
-    </message>
-</context>
-<context>
-    <name>ssehub::ShownCount</name>
-    <message>
-        <source>%1 of %2 shown</source>
-        <translation>%1 of %2 shown</translation>
     </message>
 </context>
 <context>
