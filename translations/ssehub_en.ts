@@ -789,32 +789,12 @@
         <translation>Client id</translation>
     </message>
     <message>
-        <source>Remote address</source>
-        <translation>Remote address</translation>
-    </message>
-    <message>
         <source>User agent</source>
         <translation>User agent</translation>
     </message>
     <message>
         <source>Filters</source>
         <translation>Filters</translation>
-    </message>
-    <message>
-        <source>Connected since</source>
-        <translation>Connected since</translation>
-    </message>
-    <message>
-        <source>Events sent</source>
-        <translation>Events sent</translation>
-    </message>
-    <message>
-        <source>Bytes sent</source>
-        <translation>Bytes sent</translation>
-    </message>
-    <message>
-        <source>Bytes queued</source>
-        <translation>Bytes queued</translation>
     </message>
     <message>
         <source>Last write</source>
@@ -843,6 +823,58 @@
     <message>
         <source>paused</source>
         <translation>paused</translation>
+    </message>
+    <message>
+        <source>The stream's number on its server</source>
+        <translation>The stream's number on its server</translation>
+    </message>
+    <message>
+        <source>The peer's address and port</source>
+        <translation>The peer's address and port</translation>
+    </message>
+    <message>
+        <source>When the stream connected (the date only when not today)</source>
+        <translation>When the stream connected (the date only when not today)</translation>
+    </message>
+    <message>
+        <source>Events sent to the stream</source>
+        <translation>Events sent to the stream</translation>
+    </message>
+    <message>
+        <source>Bytes sent to the stream</source>
+        <translation>Bytes sent to the stream</translation>
+    </message>
+    <message>
+        <source>Bytes waiting in the stream's own queue (amber from a quarter of the queue limit, red from three quarters)</source>
+        <translation>Bytes waiting in the stream's own queue (amber from a quarter of the queue limit, red from three quarters)</translation>
+    </message>
+    <message>
+        <source>Time since the kernel last took bytes for the stream (data or ping)</source>
+        <translation>Time since the kernel last took bytes for the stream (data or ping)</translation>
+    </message>
+    <message>
+        <source>Late after 1.5 heartbeat intervals without a write, stalled after three</source>
+        <translation>Late after 1.5 heartbeat intervals without a write, stalled after three</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Connected</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Queued</translation>
     </message>
 </context>
 <context>
@@ -1137,8 +1169,12 @@
         <translation>%1  stream %2  %3  %4</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
+        <source>Only late or stalled</source>
+        <translation>Only late or stalled</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:%6'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:%7'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:%6'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:%7'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
     </message>
 </context>
 <context>
@@ -1261,16 +1297,18 @@
         <source>engine</source>
         <translation>engine</translation>
     </message>
+    <message>
+        <source>%1
+User agent: %2</source>
+        <translation>%1
+User agent: %2</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::LogView</name>
     <message>
         <source>All kinds</source>
         <translation>All kinds</translation>
-    </message>
-    <message>
-        <source>Client id contains…</source>
-        <translation>Client id contains…</translation>
     </message>
     <message>
         <source>Any time</source>
@@ -1296,13 +1334,29 @@
         <source>Export…</source>
         <translation>Export…</translation>
     </message>
-    <message>
-        <source>Kind:</source>
-        <translation>Kind:</translation>
-    </message>
     <message numerus="yes">
         <source>This log is incomplete: %n entry(s) from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</source>
         <translation><numerusform>This log is incomplete: %n entry from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</numerusform><numerusform>This log is incomplete: %n entries from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</numerusform></translation>
+    </message>
+    <message>
+        <source>Search client id, address, reason, filter, detail…</source>
+        <translation>Search client id, address, reason, filter, detail…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kind(s)</source>
+        <translation><numerusform>%n kind</numerusform><numerusform>%n kinds</numerusform></translation>
+    </message>
+    <message>
+        <source>Kinds shown: %1</source>
+        <translation>Kinds shown: %1</translation>
+    </message>
+    <message>
+        <source>Exporting %1 of %2 entries (filtered)</source>
+        <translation>Exporting %1 of %2 entries (filtered)</translation>
+    </message>
+    <message>
+        <source>Exporting all %1 entries</source>
+        <translation>Exporting all %1 entries</translation>
     </message>
 </context>
 <context>
@@ -1461,10 +1515,6 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines (*.jsonl)</translation>
     </message>
-    <message>
-        <source>Export connection log</source>
-        <translation>Export connection log</translation>
-    </message>
     <message numerus="yes">
         <source>Exported %n log entry(s) to %1.</source>
         <translation><numerusform>Exported %n log entry to %1.</numerusform><numerusform>Exported %n log entries to %1.</numerusform></translation>
@@ -1596,6 +1646,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Clients</source>
         <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Export connection log: %1</source>
+        <translation>Export connection log: %1</translation>
     </message>
 </context>
 <context>
@@ -1932,6 +1986,13 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>%1 cannot be read.</source>
         <translation>%1 cannot be read.</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ShownCount</name>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>%1 of %2 shown</translation>
     </message>
 </context>
 <context>

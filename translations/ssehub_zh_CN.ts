@@ -789,32 +789,12 @@
         <translation>客户端 ID</translation>
     </message>
     <message>
-        <source>Remote address</source>
-        <translation>远端地址</translation>
-    </message>
-    <message>
         <source>User agent</source>
         <translation>User-Agent</translation>
     </message>
     <message>
         <source>Filters</source>
         <translation>过滤器</translation>
-    </message>
-    <message>
-        <source>Connected since</source>
-        <translation>连接时间</translation>
-    </message>
-    <message>
-        <source>Events sent</source>
-        <translation>已发送事件</translation>
-    </message>
-    <message>
-        <source>Bytes sent</source>
-        <translation>已发送字节</translation>
-    </message>
-    <message>
-        <source>Bytes queued</source>
-        <translation>排队字节</translation>
     </message>
     <message>
         <source>Last write</source>
@@ -843,6 +823,58 @@
     <message>
         <source>paused</source>
         <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>The stream's number on its server</source>
+        <translation>该流在其服务器上的编号</translation>
+    </message>
+    <message>
+        <source>The peer's address and port</source>
+        <translation>对端的地址和端口</translation>
+    </message>
+    <message>
+        <source>When the stream connected (the date only when not today)</source>
+        <translation>该流的连接时间（不是今天时才显示日期）</translation>
+    </message>
+    <message>
+        <source>Events sent to the stream</source>
+        <translation>已发送给该流的事件数</translation>
+    </message>
+    <message>
+        <source>Bytes sent to the stream</source>
+        <translation>已发送给该流的字节数</translation>
+    </message>
+    <message>
+        <source>Bytes waiting in the stream's own queue (amber from a quarter of the queue limit, red from three quarters)</source>
+        <translation>在该流自身队列中等待的字节数（达到队列上限的四分之一时为琥珀色，达到四分之三时为红色）</translation>
+    </message>
+    <message>
+        <source>Time since the kernel last took bytes for the stream (data or ping)</source>
+        <translation>自内核上次为该流取走字节（数据或心跳）以来的时间</translation>
+    </message>
+    <message>
+        <source>Late after 1.5 heartbeat intervals without a write, stalled after three</source>
+        <translation>超过 1.5 个心跳间隔没有写入为延迟，超过三个为停滞</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>连接时间</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队</translation>
     </message>
 </context>
 <context>
@@ -1137,8 +1169,12 @@
         <translation>%1  流 %2  %3  %4</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; 健康 · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; 延迟&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; 停滞&lt;/span&gt; · 启动以来回收失联流 %4 个 · 心跳间隔 %5</translation>
+        <source>Only late or stalled</source>
+        <translation>仅显示延迟或停滞</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:%6'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:%7'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 健康 · &lt;span style='color:%6'&gt;&lt;b&gt;%2&lt;/b&gt; 延迟&lt;/span&gt; · &lt;span style='color:%7'&gt;&lt;b&gt;%3&lt;/b&gt; 停滞&lt;/span&gt; · 启动以来回收失联流 %4 个 · 心跳间隔 %5</translation>
     </message>
 </context>
 <context>
@@ -1261,16 +1297,18 @@
         <source>engine</source>
         <translation>引擎</translation>
     </message>
+    <message>
+        <source>%1
+User agent: %2</source>
+        <translation>%1
+User-Agent：%2</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::LogView</name>
     <message>
         <source>All kinds</source>
         <translation>全部类型</translation>
-    </message>
-    <message>
-        <source>Client id contains…</source>
-        <translation>客户端 ID 包含…</translation>
     </message>
     <message>
         <source>Any time</source>
@@ -1296,13 +1334,29 @@
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
-    <message>
-        <source>Kind:</source>
-        <translation>类型：</translation>
-    </message>
     <message numerus="yes">
         <source>This log is incomplete: %n entry(s) from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</source>
         <translation><numerusform>此日志不完整：从 %1 开始的断连期间缺少 %n 条记录（控制台重连时服务器已不再保留它们）。服务器的日志文件或 GET /log 可能还有这些记录。</numerusform></translation>
+    </message>
+    <message>
+        <source>Search client id, address, reason, filter, detail…</source>
+        <translation>搜索客户端 ID、地址、原因、过滤器、详情…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kind(s)</source>
+        <translation><numerusform>%n 种类型</numerusform></translation>
+    </message>
+    <message>
+        <source>Kinds shown: %1</source>
+        <translation>显示的类型：%1</translation>
+    </message>
+    <message>
+        <source>Exporting %1 of %2 entries (filtered)</source>
+        <translation>导出 %2 条中的 %1 条（已筛选）</translation>
+    </message>
+    <message>
+        <source>Exporting all %1 entries</source>
+        <translation>导出全部 %1 条</translation>
     </message>
 </context>
 <context>
@@ -1461,10 +1515,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines (*.jsonl)</translation>
     </message>
-    <message>
-        <source>Export connection log</source>
-        <translation>导出连接日志</translation>
-    </message>
     <message numerus="yes">
         <source>Exported %n log entry(s) to %1.</source>
         <translation><numerusform>已将 %n 条日志导出到 %1。</numerusform></translation>
@@ -1596,6 +1646,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Clients</source>
         <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Export connection log: %1</source>
+        <translation>导出连接日志：%1</translation>
     </message>
 </context>
 <context>
@@ -1932,6 +1986,13 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>%1 cannot be read.</source>
         <translation>无法读取 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ShownCount</name>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>显示 %1 / %2</translation>
     </message>
 </context>
 <context>
