@@ -1,6 +1,7 @@
 #include "format.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QLocale>
 
 namespace ssehub {
@@ -42,6 +43,22 @@ QString formatDuration(qint64 ms)
     if (s >= 86400)
         return QCoreApplication::translate("format", "%1 d %2").arg(s / 86400).arg(clock);
     return clock;
+}
+
+QString formatTime(qint64 msSinceEpoch, qint64 nowMs)
+{
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(msSinceEpoch);
+    const QDateTime now
+        = nowMs ? QDateTime::fromMSecsSinceEpoch(nowMs) : QDateTime::currentDateTime();
+    if (at.date() == now.date())
+        return at.toString(QStringLiteral("HH:mm:ss.zzz"));
+    return at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+QString formatFullTime(qint64 msSinceEpoch)
+{
+    return QDateTime::fromMSecsSinceEpoch(msSinceEpoch)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz t"));
 }
 
 } // namespace ssehub

@@ -459,7 +459,7 @@ void MainWindow::exportLogInteractively()
     const QString csv = tr("CSV for spreadsheets (*.csv)");
     const QString jsonl = tr("JSON Lines (*.jsonl)");
     QString path = QFileDialog::getSaveFileName(
-        this, tr("Export connection log"),
+        this, tr("Export connection log: %1").arg(m_logView->exportSummary()),
         QDir::home().filePath(
             QStringLiteral("ssehub-log-%1.csv")
                 .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")))),
@@ -532,6 +532,7 @@ void MainWindow::restoreState()
     m_logView->restoreState(settings);
     m_topicsView->restoreState(settings);
     m_historyView->restoreState(settings);
+    m_clusterView->restoreState(settings);
     m_clientsView->restoreState(settings);
 }
 
@@ -577,6 +578,7 @@ void MainWindow::saveState() const
     m_logView->saveState(settings);
     m_topicsView->saveState(settings);
     m_historyView->saveState(settings);
+    m_clusterView->saveState(settings);
     m_clientsView->saveState(settings);
 }
 

@@ -368,8 +368,14 @@ void TestConsole::exportWritesCsvAndJsonLinesThatMatchTheLog()
     }
 
     // Filtered by kind, the export has exactly what the view shows.
-    auto *kind = c.window->findChild<QComboBox *>(QStringLiteral("logKind"));
-    kind->setCurrentIndex(kind->findData(int(LogEntry::Kind::Connect)));
+    // (only connects: every other kind unchecked in the Log view's kind list)
+    for (int k = 0; k < LogEntry::KindCount; ++k) {
+        if (LogEntry::Kind(k) != LogEntry::Kind::Connect)
+            c.window
+                ->findChild<QAction *>(QStringLiteral("logKind-")
+                                       + LogEntry::kindName(LogEntry::Kind(k)))
+                ->setChecked(false);
+    }
     QCOMPARE(c.window->logFilter()->rowCount(), 2);
     QVERIFY(c.window->exportLog(jsonPath, &error));
     QFile filtered(jsonPath);
@@ -465,8 +471,8 @@ void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
     QCOMPARE(seen,
              QStringList(
                  {QStringLiteral("healthy"), QStringLiteral("late"), QStringLiteral("stalled")}));
-    QCOMPARE(colors.at(1), QColor(0xff, 0xd5, 0x80));
-    QCOMPARE(colors.at(2), QColor(0xef, 0x9a, 0x9a));
+    QCOMPARE(colors.at(1), ConnectionsModel::amber());
+    QCOMPARE(colors.at(2), ConnectionsModel::red());
     QTRY_COMPARE(healthy.comments(), 2);
     QTRY_COMPARE(c.cell(QStringLiteral("healthy"), ConnectionsModel::Health),
                  QStringLiteral("healthy"));

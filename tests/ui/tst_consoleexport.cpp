@@ -4,13 +4,15 @@
 #include "mainwindow.h"
 #include "models/logmodel.h"
 
-#include <QComboBox>
+#include <QAction>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <optional>
 
 using namespace ssehub;
 
@@ -57,9 +59,15 @@ void TestConsoleExport::exportWritesWhatTheLogViewShows()
     window.logModel()->append({hidden, tricky});
 
     // Only disconnects, as the operator picks them in the Log view.
-    auto *kind = window.findChild<QComboBox *>(QStringLiteral("logKind"));
-    QVERIFY(kind);
-    kind->setCurrentIndex(kind->findData(int(LogEntry::Kind::Disconnect)));
+    const auto showOnly = [&window](std::optional<LogEntry::Kind> only) {
+        for (int k = 0; k < LogEntry::KindCount; ++k) {
+            auto *action = window.findChild<QAction *>(QStringLiteral("logKind-")
+                                                       + LogEntry::kindName(LogEntry::Kind(k)));
+            QVERIFY(action);
+            action->setChecked(!only || LogEntry::Kind(k) == *only);
+        }
+    };
+    showOnly(LogEntry::Kind::Disconnect);
     QCOMPARE(window.logFilter()->rowCount(), 1);
 
     QTemporaryDir dir;
@@ -88,7 +96,7 @@ void TestConsoleExport::exportWritesWhatTheLogViewShows()
     QCOMPARE(o.value(QLatin1String("time")).toString(), QStringLiteral("2023-11-14T22:13:20.123Z"));
 
     // Every kind again: both entries, in time order.
-    kind->setCurrentIndex(0);
+    showOnly(std::nullopt);
     QVERIFY2(window.exportLog(jsonlPath, &error), qPrintable(error));
     const QList<QByteArray> lines = readAll(jsonlPath).trimmed().split('\n');
     QCOMPARE(lines.size(), 2);

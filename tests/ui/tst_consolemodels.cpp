@@ -294,9 +294,9 @@ void TestConsoleModels::logCapacityAndFilters()
     filter.setKinds({K::Connect});
     QCOMPARE(filter.rowCount(), 2);
     filter.setKinds({});
-    filter.setClientText(QStringLiteral("BO"));
+    filter.setSearchText(QStringLiteral("BO"));
     QCOMPARE(filter.rowCount(), 2);
-    filter.setClientText({});
+    filter.setSearchText({});
     filter.setSince(4000);
     QCOMPARE(filter.rowCount(), 3);
     const QList<LogEntry> visible = filter.visibleEntries();

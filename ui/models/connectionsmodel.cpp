@@ -1,10 +1,10 @@
 #include "connectionsmodel.h"
 
 #include "format.h"
+#include "statecolors.h"
 
 #include <QBrush>
 #include <QColor>
-#include <QDateTime>
 
 #include <algorithm>
 #include <tuple>
@@ -44,12 +44,12 @@ ConnectionsModel::QueueState ConnectionsModel::queueState(const StreamRow &row) 
 
 QColor ConnectionsModel::amber()
 {
-    return QColor(0xff, 0xd5, 0x80);
+    return StateColors::warningBackground();
 }
 
 QColor ConnectionsModel::red()
 {
-    return QColor(0xef, 0x9a, 0x9a);
+    return StateColors::alertBackground();
 }
 
 qint64 ConnectionsModel::silentMs(const StreamRow &row) const
@@ -208,8 +208,7 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
             return tr("%1 (+%n paused)", nullptr, row.pausedFilters)
                 .arg(QString::fromUtf8(row.filters));
         case ConnectedSince:
-            return QDateTime::fromMSecsSinceEpoch(row.connectedAt)
-                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+            return formatTime(row.connectedAt);
         case Events:
             return formatCount(row.eventsSent);
         case Bytes:
@@ -226,6 +225,8 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
             return row.node;
         }
     }
+    if (role == Qt::ToolTipRole && index.column() == ConnectedSince)
+        return formatFullTime(row.connectedAt);
     if (role == Qt::BackgroundRole && (index.column() == Health || index.column() == LastWrite)) {
         switch (health(row)) {
         case HealthState::Late:
@@ -248,7 +249,7 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ForegroundRole && index.column() == State
         && row.state == StreamRow::State::Slow)
-        return QBrush(QColor(0xb0, 0x00, 0x20));
+        return QBrush(StateColors::alertText());
     if (role == Qt::TextAlignmentRole
         && (index.column() == Events || index.column() == Bytes || index.column() == Queued))
         return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -257,7 +258,33 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
 
 QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    // Short headers keep a dozen columns within the window; the tooltip says what each holds.
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case Id:
+            return tr("The stream's number on its server");
+        case Remote:
+            return tr("The peer's address and port");
+        case ConnectedSince:
+            return tr("When the stream connected (the date only when not today)");
+        case Events:
+            return tr("Events sent to the stream");
+        case Bytes:
+            return tr("Bytes sent to the stream");
+        case Queued:
+            return tr("Bytes waiting in the stream's own queue (amber from a quarter of the queue "
+                      "limit, red from three quarters)");
+        case LastWrite:
+            return tr("Time since the kernel last took bytes for the stream (data or ping)");
+        case Health:
+            return tr("Late after 1.5 heartbeat intervals without a write, stalled after three");
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case Id:
@@ -265,19 +292,19 @@ QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, 
     case Client:
         return tr("Client id");
     case Remote:
-        return tr("Remote address");
+        return tr("Address");
     case UserAgent:
         return tr("User agent");
     case Filters:
         return tr("Filters");
     case ConnectedSince:
-        return tr("Connected since");
+        return tr("Connected");
     case Events:
-        return tr("Events sent");
+        return tr("Events");
     case Bytes:
-        return tr("Bytes sent");
+        return tr("Sent");
     case Queued:
-        return tr("Bytes queued");
+        return tr("Queued");
     case LastWrite:
         return tr("Last write");
     case Health:

@@ -1,6 +1,7 @@
 #include "logmodel.h"
 
 #include "enginetext.h"
+#include "format.h"
 
 #include <QDateTime>
 
@@ -93,10 +94,9 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case Time:
-            return QDateTime::fromMSecsSinceEpoch(e.time).toString(
-                QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+            return formatTime(e.time);
         case Kind:
-            return kindTitle(e.kind);
+            return LogEntry::kindName(e.kind);
         case Connection:
             return e.connectionId ? QString::number(e.connectionId) : QString();
         case Client:
@@ -112,8 +112,13 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Qt::ToolTipRole:
-        if (index.column() == Detail || index.column() == Reason)
-            return data(index, Qt::DisplayRole);
+        // Long text is shown whole by the table when it does not fit.
+        if (index.column() == Time)
+            return formatFullTime(e.time);
+        if (index.column() == Kind)
+            return kindTitle(e.kind);
+        if (index.column() == Client && !e.userAgent.isEmpty())
+            return tr("%1\nUser agent: %2").arg(e.clientId, e.userAgent);
         break;
     default:
         break;
@@ -152,16 +157,47 @@ void LogFilterModel::setKinds(const QSet<LogEntry::Kind> &kinds)
     invalidateFilter();
 }
 
-void LogFilterModel::setClientText(const QString &text)
+void LogFilterModel::setSearchText(const QString &text)
 {
-    m_client = text;
+    if (text == m_search)
+        return;
+    m_search = text;
     invalidateFilter();
 }
 
 void LogFilterModel::setSince(qint64 ms)
 {
+    m_range = 0;
     m_since = ms;
     invalidateFilter();
+}
+
+void LogFilterModel::setRange(qint64 ms)
+{
+    m_range = qMax<qint64>(0, ms);
+    m_since = 0;
+    refreshRange();
+    invalidateFilter();
+}
+
+void LogFilterModel::refreshRange()
+{
+    if (m_range <= 0)
+        return;
+    const qint64 now = m_clock ? m_clock() : QDateTime::currentMSecsSinceEpoch();
+    const qint64 since = now - m_range;
+    if (since <= m_since)
+        return;
+    m_since = since;
+    // The log is in time order: only when the oldest entry shown fell out of the range has
+    // anything to go (a re-filter of 50,000 entries is not free).
+    if (rowCount() > 0 && index(0, 0).data(LogModel::TimeRole).toLongLong() < m_since)
+        invalidateFilter();
+}
+
+bool LogFilterModel::isFiltering() const
+{
+    return !m_kinds.isEmpty() || !m_search.isEmpty() || m_since > 0 || !m_node.isEmpty();
 }
 
 void LogFilterModel::setNode(const QString &node)
@@ -172,18 +208,30 @@ void LogFilterModel::setNode(const QString &node)
     invalidateFilter();
 }
 
+bool LogFilterModel::accepts(const LogEntry &e) const
+{
+    if (!m_node.isEmpty() && e.node != m_node)
+        return false;
+    if (!m_kinds.isEmpty() && !m_kinds.contains(e.kind))
+        return false;
+    if (m_since > 0 && e.time < m_since)
+        return false;
+    if (m_search.isEmpty())
+        return true;
+    for (const QString *field :
+         {&e.clientId, &e.remoteAddress, &e.reason, &e.detail, &e.userAgent}) {
+        if (field->contains(m_search, Qt::CaseInsensitive))
+            return true;
+    }
+    return e.connectionId && QString::number(e.connectionId) == m_search;
+}
+
 bool LogFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
-    if (!m_node.isEmpty() && index.data(LogModel::NodeRole).toString() != m_node)
+    auto *log = qobject_cast<const LogModel *>(sourceModel());
+    if (!log || sourceParent.isValid() || sourceRow >= log->rowCount())
         return false;
-    if (!m_kinds.isEmpty()
-        && !m_kinds.contains(LogEntry::Kind(index.data(LogModel::KindRole).toInt())))
-        return false;
-    if (!m_client.isEmpty()
-        && !index.data(LogModel::ClientRole).toString().contains(m_client, Qt::CaseInsensitive))
-        return false;
-    return m_since == 0 || index.data(LogModel::TimeRole).toLongLong() >= m_since;
+    return accepts(log->entryAt(sourceRow));
 }
 
 QList<LogEntry> LogFilterModel::visibleEntries() const

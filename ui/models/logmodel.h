@@ -7,6 +7,7 @@
 #include <QSortFilterProxyModel>
 
 #include <deque>
+#include <functional>
 
 namespace ssehub {
 
@@ -36,6 +37,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
+    // What a kind means, in the user's language (the Kind column shows the API's name,
+    // LogEntry::kindName, as GET /log?kind= takes it).
     static QString kindTitle(LogEntry::Kind kind);
 
 private:
@@ -43,7 +46,8 @@ private:
     qsizetype m_capacity;
 };
 
-// Filters the log by kind, client (substring), time and node.
+// Filters the log by kinds, text (client id, address, reason, detail: the filters of a
+// subscription, user agent, stream), time and node.
 class LogFilterModel : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -52,9 +56,19 @@ public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
 
     void setKinds(const QSet<LogEntry::Kind> &kinds); // empty: all
-    void setClientText(const QString &text);
-    void setSince(qint64 ms); // 0: from the start
+    const QSet<LogEntry::Kind> &kinds() const { return m_kinds; }
+    void setSearchText(const QString &text); // case-insensitive substring of any text field
+    void setSince(qint64 ms); // a fixed start; 0: from the start
+    // A rolling range: the entries of the last `ms` (0: any time), as of the clock's time when
+    // refreshRange() last ran - the view calls it on a timer so that the range moves.
+    void setRange(qint64 ms);
+    qint64 range() const { return m_range; }
+    void refreshRange();
+    // Milliseconds since the epoch; the system clock unless a test sets one.
+    void setClock(std::function<qint64()> clock) { m_clock = std::move(clock); }
     void setNode(const QString &node); // empty: every node
+    // Whether any filter hides entries (an export of what is shown is then partial).
+    bool isFiltering() const;
     // The entries the view shows, oldest first (what File > Export writes).
     QList<LogEntry> visibleEntries() const;
 
@@ -62,9 +76,13 @@ protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
+    bool accepts(const LogEntry &e) const;
+
     QSet<LogEntry::Kind> m_kinds;
-    QString m_client;
+    QString m_search;
     qint64 m_since = 0;
+    qint64 m_range = 0;
+    std::function<qint64()> m_clock;
     QString m_node;
 };
 

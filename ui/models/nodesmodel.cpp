@@ -116,9 +116,25 @@ QVariant NodesModel::data(const QModelIndex &index, int role) const
             return {};
         }
     }
+    const QJsonObject &n = row.node;
+    if (role == SortRole) {
+        switch (index.column()) {
+        case Uptime: // by start: the longest up is the largest
+            return -n.value(QLatin1String("started_at")).toDouble();
+        case Connections:
+            return n.value(QLatin1String("connections")).toDouble();
+        case Clients:
+            return n.value(QLatin1String("clients")).toDouble();
+        case EventsIn:
+            return n.value(QLatin1String("events_in_per_s")).toDouble();
+        case EventsOut:
+            return n.value(QLatin1String("events_out_per_s")).toDouble();
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    }
     if (role != Qt::DisplayRole)
         return {};
-    const QJsonObject &n = row.node;
     switch (index.column()) {
     case Id:
         return n.value(QLatin1String("id")).toString();

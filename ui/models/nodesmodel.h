@@ -27,6 +27,7 @@ public:
         Console, // how the console reaches it (attached to the cluster)
         ColumnCount
     };
+    static constexpr int SortRole = Qt::UserRole; // numbers by value, text as shown
     // Rows shown at most (by id): a registry is the cluster's to fill, hostile or not.
     static constexpr int MaxRows = 1000;
 

@@ -101,7 +101,8 @@ ClientsView::ClientsView(EngineController *controller, QWidget *parent)
     });
 
     m_view = makeTable(m_model, QStringLiteral("clientsView"), this, false);
-    setColumnWidths(m_view, {24, 9, 8, 22, 16, 19, 12, 10});
+    fitColumns(m_view, {24, 9, 8, 22, 16, 19, 12, 10},
+               {ClientsModel::Addresses, ClientsModel::Subscriptions});
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ClientsView::selectedChanged);
     // The client's row: every subscription at once, and its id.
@@ -427,8 +428,7 @@ void ClientsView::act(SubscriptionAction action)
 
 void ClientsView::restoreState(const QSettings &settings)
 {
-    m_view->horizontalHeader()->restoreState(
-        settings.value(QStringLiteral("clientsHeader")).toByteArray());
+    restoreColumns(m_view, settings.value(QStringLiteral("clientsHeader")).toByteArray());
     if (settings.contains(QStringLiteral("clientsSplit")))
         m_split->restoreState(settings.value(QStringLiteral("clientsSplit")).toByteArray());
     else
@@ -437,7 +437,7 @@ void ClientsView::restoreState(const QSettings &settings)
 
 void ClientsView::saveState(QSettings &settings) const
 {
-    settings.setValue(QStringLiteral("clientsHeader"), m_view->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("clientsHeader"), saveColumns(m_view));
     settings.setValue(QStringLiteral("clientsSplit"), m_split->saveState());
 }
 

@@ -1,9 +1,11 @@
 #include "clusterview.h"
 
+#include "models/nodefiltermodel.h"
 #include "models/nodesmodel.h"
 #include "widgets/tables.h"
 
 #include <QLabel>
+#include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -19,11 +21,28 @@ ClusterView::ClusterView(NodesModel *model, QWidget *parent)
     m_note->setObjectName(QStringLiteral("clusterNote"));
     m_note->setWordWrap(true);
     layout->addWidget(m_note);
-    m_view = makeTable(model, QStringLiteral("nodesView"), this);
-    setColumnWidths(m_view, {24, 28, 14, 10, 10, 10, 10, 14, 40});
+    // Sorted through the console's proxy: node ids naturally (node2 before node10).
+    auto *sorted = new NodeFilterModel(-1, this);
+    sorted->setSourceModel(model);
+    sorted->setSortRole(NodesModel::SortRole);
+    m_view = makeTable(sorted, QStringLiteral("nodesView"), this);
+    m_view->sortByColumn(NodesModel::Id, Qt::AscendingOrder);
+    fitColumns(m_view, {20, 24, 12, 8, 8, 8, 8, 14, 30},
+               {NodesModel::Address, NodesModel::Console});
     m_view->setColumnHidden(NodesModel::Console, true);
     layout->addWidget(m_view, 1);
     updateNote();
+}
+
+void ClusterView::restoreState(const QSettings &settings)
+{
+    restoreColumns(m_view, settings.value(QStringLiteral("clusterColumns")).toByteArray());
+    m_view->setColumnHidden(NodesModel::Console, m_links.isEmpty());
+}
+
+void ClusterView::saveState(QSettings &settings) const
+{
+    settings.setValue(QStringLiteral("clusterColumns"), saveColumns(m_view));
 }
 
 void ClusterView::applySnapshot(const ConsoleSnapshot &s)

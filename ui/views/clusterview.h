@@ -7,6 +7,7 @@
 
 QT_BEGIN_NAMESPACE
 class QLabel;
+class QSettings;
 class QTableView;
 QT_END_NAMESPACE
 
@@ -25,6 +26,9 @@ public:
 
     void applySnapshot(const ConsoleSnapshot &s);
     void applyLinks(const QList<NodeLink> &links);
+
+    void restoreState(const QSettings &settings);
+    void saveState(QSettings &settings) const;
 
 private:
     void updateNote();

@@ -2,6 +2,7 @@
 
 #include "enginecontroller.h"
 #include "enginetext.h"
+#include "format.h"
 #include "models/connectionsmodel.h"
 #include "models/keyedselectionmodel.h"
 #include "models/nodefiltermodel.h"
@@ -75,7 +76,8 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *cont
 
     m_view = makeTable(m_filter, QStringLiteral("connectionsView"), this);
     m_view->sortByColumn(ConnectionsModel::Id, Qt::AscendingOrder);
-    setColumnWidths(m_view, {7, 16, 21, 24, 20, 19, 11, 11, 11, 10, 10, 9, 14});
+    fitColumns(m_view, {6, 14, 17, 24, 20, 12, 8, 10, 10, 8, 8, 8, 14},
+               {ConnectionsModel::UserAgent, ConnectionsModel::Filters});
     placeNodeColumn(m_view, ConnectionsModel::Node);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     // Bulk actions: Ctrl/Shift select several streams. The selection follows the streams (node
@@ -111,7 +113,12 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *cont
 
     m_split = new QSplitter(Qt::Vertical, this);
     m_split->setObjectName(QStringLiteral("connectionsSplit"));
-    m_split->addWidget(m_view);
+    auto *tableBox = new QWidget(this);
+    auto *tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_view, 1);
+    tableLayout->addWidget(new ShownCount(m_filter, QStringLiteral("connectionsShown"), tableBox));
+    m_split->addWidget(tableBox);
     m_split->addWidget(detail);
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 1);
@@ -267,10 +274,9 @@ void ConnectionsView::refreshDetail()
                 auto *item = new QTreeWidgetItem(m_detailSubscriptions);
                 item->setText(0, QString::fromUtf8(s.filter));
                 item->setText(1, EngineText::subscriptionState(s.state));
-                item->setText(
-                    2,
-                    s.expiresAt ? QDateTime::fromMSecsSinceEpoch(s.expiresAt).toString(Qt::ISODate)
-                                : tr("never"));
+                item->setText(2, s.expiresAt ? formatTime(s.expiresAt) : tr("never"));
+                if (s.expiresAt)
+                    item->setToolTip(2, formatFullTime(s.expiresAt));
             }
             QStringList lines;
             for (const EventRow &e : d.recentEvents)
@@ -286,8 +292,7 @@ void ConnectionsView::refreshDetail()
 
 void ConnectionsView::restoreState(const QSettings &settings)
 {
-    m_view->horizontalHeader()->restoreState(
-        settings.value(QStringLiteral("connectionsHeader")).toByteArray());
+    restoreColumns(m_view, settings.value(QStringLiteral("connectionsColumns")).toByteArray());
     showNodeColumn(m_view, ConnectionsModel::Node, m_node->multiple());
     if (settings.contains(QStringLiteral("connectionsSplit")))
         m_split->restoreState(settings.value(QStringLiteral("connectionsSplit")).toByteArray());
@@ -297,7 +302,7 @@ void ConnectionsView::restoreState(const QSettings &settings)
 
 void ConnectionsView::saveState(QSettings &settings) const
 {
-    settings.setValue(QStringLiteral("connectionsHeader"), m_view->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("connectionsColumns"), saveColumns(m_view));
     settings.setValue(QStringLiteral("connectionsSplit"), m_split->saveState());
 }
 
