@@ -59,9 +59,11 @@ public:
     // without authentication): shown as a banner above everything else.
     void setStartProblems(const QStringList &problems);
     const EngineConfig &config() const { return m_config; }
-    // Applies a new configuration: stores it and restarts the engine (a running one drains
-    // first, closing its streams as "restart"; engineStarted follows). False only when a stopped
-    // engine could not start.
+    // Applies a new configuration: restarts the engine with it (a running one drains first,
+    // closing its streams as "restart"; engineStarted follows) and, once it runs, saves what
+    // changed to the config file (ConsoleSettings). A running engine that cannot start with it
+    // starts again with the previous configuration and the banner says why. False only when a
+    // stopped engine could not start.
     bool applyConfig(const EngineConfig &config);
     // Shows a server elsewhere instead of the embedded one, which is drained and stopped first
     // if it runs. False (the banner says why) when the target's files cannot be read.
@@ -118,6 +120,8 @@ private:
     void showLinkStatus(const EngineLink::Status &status);
     // The embedded server did not start: is the port held by an ssehub one could attach to?
     void probePortHolder();
+    // Saves the changes from previous to m_config (the status bar says when it cannot).
+    void storeConfig(const EngineConfig &previous);
     void buildStatusBar();
     void updateBanner();
     void updateStatus(const ConsoleSnapshot &s);
@@ -129,6 +133,7 @@ private:
     EngineConfig m_config;
     QStringList m_startProblems;
     QString m_engineError;
+    QString m_lastStartError; // why the last start failed
     bool m_brokerDown = false;
     QList<std::function<void()>> m_afterStop; // run once the draining engine has stopped
     SnapshotPtr m_last;
