@@ -116,7 +116,8 @@ void TestConsoleSettings::initTestCase()
 
 void TestConsoleSettings::init()
 {
-    m_file = m_dir.filePath(QStringLiteral("%1.json").arg(QTest::currentTestFunction()));
+    m_file = m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction())
+                            + QStringLiteral(".json"));
     QFile::remove(m_file);
     ConsoleSettings::setSource({m_file, {}});
 }
@@ -528,8 +529,10 @@ void TestConsoleSettings::errorsAreNeverClipped()
         auto *pages = dialog.findChild<QTabWidget *>(QStringLiteral("settingsPages"));
         for (int i = 0; i < pages->count(); ++i) {
             pages->setCurrentIndex(i);
-            QVERIFY(dialog.grab().save(
-                QStringLiteral("%1/settings-%2%3.png").arg(dir).arg(i).arg(zh ? "-zh" : "")));
+            QVERIFY(dialog.grab().save(QStringLiteral("%1/settings-%2%3.png")
+                                           .arg(dir)
+                                           .arg(i)
+                                           .arg(zh ? QStringLiteral("-zh") : QString())));
         }
     }
     if (zh)
