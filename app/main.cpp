@@ -318,9 +318,9 @@ int main(int argc, char **argv)
         ssehub::ConsoleSettings::setSource({options.settingsFile, options.fixedForRun});
         ssehub::MainWindow window(&engine, options.engine);
         reloadRequested = [&window] { window.reloadAccess(); };
-        // SIGINT/SIGTERM: the window closes as Quit does, draining first; a second one quits
-        // at once.
-        quitRequested = [&window] { window.close(); };
+        // SIGINT/SIGTERM: the window closes as Quit does (without asking), draining first; a
+        // second one quits at once.
+        quitRequested = [&window] { window.quitWithoutAsking(); };
         if (!options.attach.url.isEmpty()) {
             // Attached: no engine in this process; the window shows the one at the URL.
             ssehub::RemoteTarget target;
@@ -338,7 +338,7 @@ int main(int argc, char **argv)
             }
             window.attach(target);
             printf("ssehub console attached to %s\n", qPrintable(target.displayName()));
-        } else if (window.startEngine()) {
+        } else if (window.startEngine(QStringLiteral("startup"))) {
             printf("ssehub listening on %s\n", qPrintable(engine.listenUrl()));
         }
         fflush(stdout);
@@ -365,7 +365,7 @@ int main(int argc, char **argv)
         return code;
     }
 #endif
-    if (!engine.start(options.engine, &error)) {
+    if (!engine.start(options.engine, &error, QStringLiteral("startup"))) {
         fprintf(stderr, "ssehub: %s\n", qPrintable(error));
         return 1;
     }

@@ -400,6 +400,252 @@
     </message>
 </context>
 <context>
+    <name>ssehub::ClientsModel</name>
+    <message>
+        <source>%1 (%2 paused)</source>
+        <translation>%1 (%2 paused)</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>now</translation>
+    </message>
+    <message>
+        <source>No stream of this client since the server started.</source>
+        <translation>No stream of this client since the server started.</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>stored</translation>
+    </message>
+    <message>
+        <source>anonymous</source>
+        <translation>anonymous</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>Streams</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>Addresses</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>Subscriptions</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Last seen</translation>
+    </message>
+    <message>
+        <source>Acked cursor</source>
+        <translation>Acked cursor</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ClientsView</name>
+    <message>
+        <source>active</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>paused</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>archived</translation>
+    </message>
+    <message>
+        <source>Search client id, address, filter…</source>
+        <translation>Search client id, address, filter…</translation>
+    </message>
+    <message>
+        <source>Online and offline</source>
+        <translation>Online and offline</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>Pause all subscriptions</source>
+        <translation>Pause all subscriptions</translation>
+    </message>
+    <message>
+        <source>Resume all subscriptions</source>
+        <translation>Resume all subscriptions</translation>
+    </message>
+    <message>
+        <source>Copy client id</source>
+        <translation>Copy client id</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Expires</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Expire…</source>
+        <translation>Expire…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>Clients not read: %1</source>
+        <translation>Clients not read: %1</translation>
+    </message>
+    <message>
+        <source>0 of %1 shown</source>
+        <translation>0 of %1 shown</translation>
+    </message>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>%1 of %2 shown</translation>
+    </message>
+    <message>
+        <source>%1-%2 of %3 shown (%4 known)</source>
+        <translation>%1-%2 of %3 shown (%4 known)</translation>
+    </message>
+    <message>
+        <source>Cluster: every stored client of the cluster; streams, addresses and last seen are those of node %1.</source>
+        <translation>Cluster: every stored client of the cluster; streams, addresses and last seen are those of node %1.</translation>
+    </message>
+    <message>
+        <source>Select a client to see its subscriptions.</source>
+        <translation>Select a client to see its subscriptions.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Client %1: online, %n stream(s)</source>
+        <translation><numerusform>Client %1: online, %n stream</numerusform><numerusform>Client %1: online, %n streams</numerusform></translation>
+    </message>
+    <message>
+        <source>Client %1: offline</source>
+        <translation>Client %1: offline</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>from %1</translation>
+    </message>
+    <message>
+        <source>last seen %1</source>
+        <translation>last seen %1</translation>
+    </message>
+    <message>
+        <source>not since the server started</source>
+        <translation>not since the server started</translation>
+    </message>
+    <message>
+        <source>acked cursor %1</source>
+        <translation>acked cursor %1</translation>
+    </message>
+    <message>
+        <source>no acked cursor</source>
+        <translation>no acked cursor</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>stored</translation>
+    </message>
+    <message>
+        <source>anonymous (forgotten with its last stream)</source>
+        <translation>anonymous (forgotten with its last stream)</translation>
+    </message>
+    <message>
+        <source>%1 of %2 subscriptions shown</source>
+        <translation>%1 of %2 subscriptions shown</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Expire subscription</source>
+        <translation>Expire subscription</translation>
+    </message>
+    <message>
+        <source>Delete subscription</source>
+        <translation>Delete subscription</translation>
+    </message>
+    <message>
+        <source>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</source>
+        <translation>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</translation>
+    </message>
+    <message>
+        <source>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</source>
+        <translation>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</translation>
+    </message>
+    <message>
+        <source>Expire</source>
+        <translation>Expire</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::ClusterView</name>
     <message>
         <source>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</source>
@@ -424,6 +670,29 @@
     <message>
         <source>It follows at most %1 nodes; the others are not shown.</source>
         <translation>It follows at most %1 nodes; the others are not shown.</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::Confirmation</name>
+    <message>
+        <source>Reason (optional; the clients and the log see it):</source>
+        <translation>Reason (optional; the clients and the log see it):</translation>
+    </message>
+    <message>
+        <source>e.g. maintenance, misbehaving client</source>
+        <translation>e.g. maintenance, misbehaving client</translation>
+    </message>
+    <message>
+        <source>Don't ask again this session</source>
+        <translation>Don't ask again this session</translation>
+    </message>
+    <message>
+        <source>Too long: at most %1 bytes of UTF-8 (%2 now).</source>
+        <translation>Too long: at most %1 bytes of UTF-8 (%2 now).</translation>
+    </message>
+    <message>
+        <source>The reason holds characters that cannot be sent.</source>
+        <translation>The reason holds characters that cannot be sent.</translation>
     </message>
 </context>
 <context>
@@ -571,6 +840,10 @@
         <source>Node</source>
         <translation>Node</translation>
     </message>
+    <message>
+        <source>paused</source>
+        <translation>paused</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsView</name>
@@ -634,6 +907,62 @@
         <source>Stream %1 of client %2 on node %3</source>
         <translation>Stream %1 of client %2 on node %3</translation>
     </message>
+    <message>
+        <source>End the selected streams (asks first; Ctrl or Shift selects several)</source>
+        <translation>End the selected streams (asks first; Ctrl or Shift selects several)</translation>
+    </message>
+    <message>
+        <source>Disconnect streams</source>
+        <translation>Disconnect streams</translation>
+    </message>
+    <message>
+        <source>Disconnect stream %1 of client %2?</source>
+        <translation>Disconnect stream %1 of client %2?</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnect %n selected stream(s)?</source>
+        <translation><numerusform>Disconnect %n selected stream?</numerusform><numerusform>Disconnect %n selected streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>Each client reads the reason in an `event: disconnect`, then its stream ends. Browsers reconnect after their retry time; to keep a client away, pause its subscriptions or change the access rules.</source>
+        <translation>Each client reads the reason in an `event: disconnect`, then its stream ends. Browsers reconnect after their retry time; to keep a client away, pause its subscriptions or change the access rules.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnect %n stream(s)</source>
+        <translation><numerusform>Disconnect %n stream</numerusform><numerusform>Disconnect %n streams</numerusform></translation>
+    </message>
+    <message>
+        <source>Pause subscriptions</source>
+        <translation>Pause subscriptions</translation>
+    </message>
+    <message>
+        <source>Resume subscriptions</source>
+        <translation>Resume subscriptions</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pause the clients of %n selected stream(s)?</source>
+        <translation><numerusform>Pause the clients of %n selected stream?</numerusform><numerusform>Pause the clients of %n selected streams?</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Resume the clients of %n selected stream(s)?</source>
+        <translation><numerusform>Resume the clients of %n selected stream?</numerusform><numerusform>Resume the clients of %n selected streams?</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Every subscription of %n client(s) is paused: their streams stay open but receive no events until resumed.</source>
+        <translation><numerusform>Every subscription of %n client is paused: their streams stay open but receive no events until resumed.</numerusform><numerusform>Every subscription of %n clients is paused: their streams stay open but receive no events until resumed.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Every subscription of %n client(s) is active again; events published meanwhile are not replayed.</source>
+        <translation><numerusform>Every subscription of %n client is active again; events published meanwhile are not replayed.</numerusform><numerusform>Every subscription of %n clients is active again; events published meanwhile are not replayed.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Pause %n client(s)</source>
+        <translation><numerusform>Pause %n client</numerusform><numerusform>Pause %n clients</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Resume %n client(s)</source>
+        <translation><numerusform>Resume %n client</numerusform><numerusform>Resume %n clients</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ssehub::EngineController</name>
@@ -680,6 +1009,46 @@
     <message>
         <source>Stream %1 not disconnected: %2</source>
         <translation>Stream %1 not disconnected: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stream(s) disconnected.</source>
+        <translation><numerusform>%n stream disconnected.</numerusform><numerusform>%n streams disconnected.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n had already ended.</source>
+        <translation><numerusform>%n had already ended.</numerusform><numerusform>%n had already ended.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not disconnected: %1</source>
+        <translation><numerusform>%n not disconnected: %1</numerusform><numerusform>%n not disconnected: %1</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Subscriptions of %n client(s) paused.</source>
+        <translation><numerusform>Subscriptions of %n client paused.</numerusform><numerusform>Subscriptions of %n clients paused.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Subscriptions of %n client(s) resumed.</source>
+        <translation><numerusform>Subscriptions of %n client resumed.</numerusform><numerusform>Subscriptions of %n clients resumed.</numerusform></translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1, %2: %3</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 paused.</source>
+        <translation>Subscription %1 of %2 paused.</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 resumed.</source>
+        <translation>Subscription %1 of %2 resumed.</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 expired.</source>
+        <translation>Subscription %1 of %2 expired.</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 deleted.</source>
+        <translation>Subscription %1 of %2 deleted.</translation>
     </message>
 </context>
 <context>
@@ -887,6 +1256,10 @@
     <message>
         <source>Node</source>
         <translation>Node</translation>
+    </message>
+    <message>
+        <source>engine</source>
+        <translation>engine</translation>
     </message>
 </context>
 <context>
@@ -1179,6 +1552,50 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>connecting</source>
         <translation>connecting</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quit and close %n open stream(s)?</source>
+        <translation><numerusform>Quit and close %n open stream?</numerusform><numerusform>Quit and close %n open streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>The embedded server stops with the console. Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects once a server listens here again.</source>
+        <translation>The embedded server stops with the console. Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects once a server listens here again.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stop the server and close %n open stream(s)?</source>
+        <translation><numerusform>Stop the server and close %n open stream?</numerusform><numerusform>Stop the server and close %n open streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>Stop the server? No stream is open.</source>
+        <translation>Stop the server? No stream is open.</translation>
+    </message>
+    <message>
+        <source>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); new clients are refused until the server is started again.</source>
+        <translation>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); new clients are refused until the server is started again.</translation>
+    </message>
+    <message>
+        <source>Apply and restart</source>
+        <translation>Apply and restart</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restart the server with the new settings and close %n open stream(s)?</source>
+        <translation><numerusform>Restart the server with the new settings and close %n open stream?</numerusform><numerusform>Restart the server with the new settings and close %n open streams?</numerusform></translation>
+    </message>
+    <message>
+        <source>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects to the restarted server.</source>
+        <translation>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects to the restarted server.</translation>
+    </message>
+    <message>
+        <source>The new settings were not applied; the server runs on unchanged.</source>
+        <translation>The new settings were not applied; the server runs on unchanged.</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
     </message>
 </context>
 <context>

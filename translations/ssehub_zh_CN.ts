@@ -400,6 +400,252 @@
     </message>
 </context>
 <context>
+    <name>ssehub::ClientsModel</name>
+    <message>
+        <source>%1 (%2 paused)</source>
+        <translation>%1（%2 个已暂停）</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>No stream of this client since the server started.</source>
+        <translation>服务器启动以来该客户端没有过流。</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>anonymous</source>
+        <translation>匿名</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>流</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Subscriptions</source>
+        <translation>订阅</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最后在线</translation>
+    </message>
+    <message>
+        <source>Acked cursor</source>
+        <translation>已确认游标</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ClientsView</name>
+    <message>
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>已归档</translation>
+    </message>
+    <message>
+        <source>Search client id, address, filter…</source>
+        <translation>搜索客户端 ID、地址、过滤器…</translation>
+    </message>
+    <message>
+        <source>Online and offline</source>
+        <translation>在线和离线</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <source>Pause all subscriptions</source>
+        <translation>暂停全部订阅</translation>
+    </message>
+    <message>
+        <source>Resume all subscriptions</source>
+        <translation>恢复全部订阅</translation>
+    </message>
+    <message>
+        <source>Copy client id</source>
+        <translation>复制客户端 ID</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>过滤器</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>过期时间</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Expire…</source>
+        <translation>使过期…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Clients not read: %1</source>
+        <translation>未能读取客户端：%1</translation>
+    </message>
+    <message>
+        <source>0 of %1 shown</source>
+        <translation>显示 0 / %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>显示 %1 / %2</translation>
+    </message>
+    <message>
+        <source>%1-%2 of %3 shown (%4 known)</source>
+        <translation>显示 %1-%2 / %3（共知 %4 个）</translation>
+    </message>
+    <message>
+        <source>Cluster: every stored client of the cluster; streams, addresses and last seen are those of node %1.</source>
+        <translation>集群：列出集群中所有已保存的客户端；流、地址和最后在线时间仅为节点 %1 上的。</translation>
+    </message>
+    <message>
+        <source>Select a client to see its subscriptions.</source>
+        <translation>选择一个客户端以查看其订阅。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Client %1: online, %n stream(s)</source>
+        <translation><numerusform>客户端 %1：在线，%n 个流</numerusform></translation>
+    </message>
+    <message>
+        <source>Client %1: offline</source>
+        <translation>客户端 %1：离线</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>来自 %1</translation>
+    </message>
+    <message>
+        <source>last seen %1</source>
+        <translation>最后在线 %1</translation>
+    </message>
+    <message>
+        <source>not since the server started</source>
+        <translation>服务器启动以来未出现</translation>
+    </message>
+    <message>
+        <source>acked cursor %1</source>
+        <translation>已确认游标 %1</translation>
+    </message>
+    <message>
+        <source>no acked cursor</source>
+        <translation>无已确认游标</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>anonymous (forgotten with its last stream)</source>
+        <translation>匿名（最后一个流结束后即被遗忘）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 subscriptions shown</source>
+        <translation>显示 %1 / %2 个订阅</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>永不</translation>
+    </message>
+    <message>
+        <source>Expire subscription</source>
+        <translation>使订阅过期</translation>
+    </message>
+    <message>
+        <source>Delete subscription</source>
+        <translation>删除订阅</translation>
+    </message>
+    <message>
+        <source>Expire subscription %1 of client %2 now? Its streams stop receiving it; it can be renewed within the grace period.</source>
+        <translation>立即使客户端 %2 的订阅 %1 过期？其流将不再收到该订阅的事件；宽限期内可以续订。</translation>
+    </message>
+    <message>
+        <source>Delete subscription %1 of client %2? Its streams stop receiving it at once, and it is gone for good.</source>
+        <translation>删除客户端 %2 的订阅 %1？其流立即不再收到该订阅的事件，且无法恢复。</translation>
+    </message>
+    <message>
+        <source>Expire</source>
+        <translation>使过期</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::ClusterView</name>
     <message>
         <source>Cluster mode is off: this instance uses the embedded broker. Set a Redis URL in Settings (or start with --redis) to share events with other instances.</source>
@@ -424,6 +670,29 @@
     <message>
         <source>It follows at most %1 nodes; the others are not shown.</source>
         <translation>最多跟踪 %1 个节点，其余节点不显示。</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::Confirmation</name>
+    <message>
+        <source>Reason (optional; the clients and the log see it):</source>
+        <translation>原因（可选；客户端和日志都会看到）：</translation>
+    </message>
+    <message>
+        <source>e.g. maintenance, misbehaving client</source>
+        <translation>例如：维护、客户端行为异常</translation>
+    </message>
+    <message>
+        <source>Don't ask again this session</source>
+        <translation>本次会话中不再询问</translation>
+    </message>
+    <message>
+        <source>Too long: at most %1 bytes of UTF-8 (%2 now).</source>
+        <translation>太长：最多 %1 字节 UTF-8（当前 %2 字节）。</translation>
+    </message>
+    <message>
+        <source>The reason holds characters that cannot be sent.</source>
+        <translation>原因中含有无法发送的字符。</translation>
     </message>
 </context>
 <context>
@@ -571,6 +840,10 @@
         <source>Node</source>
         <translation>节点</translation>
     </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ConnectionsView</name>
@@ -634,6 +907,62 @@
         <source>Stream %1 of client %2 on node %3</source>
         <translation>节点 %3 上客户端 %2 的流 %1</translation>
     </message>
+    <message>
+        <source>End the selected streams (asks first; Ctrl or Shift selects several)</source>
+        <translation>断开所选的流（会先确认；按住 Ctrl 或 Shift 可多选）</translation>
+    </message>
+    <message>
+        <source>Disconnect streams</source>
+        <translation>断开流</translation>
+    </message>
+    <message>
+        <source>Disconnect stream %1 of client %2?</source>
+        <translation>断开客户端 %2 的流 %1？</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnect %n selected stream(s)?</source>
+        <translation><numerusform>断开所选的 %n 个流？</numerusform></translation>
+    </message>
+    <message>
+        <source>Each client reads the reason in an `event: disconnect`, then its stream ends. Browsers reconnect after their retry time; to keep a client away, pause its subscriptions or change the access rules.</source>
+        <translation>每个客户端会在 `event: disconnect` 中读到原因，随后其流结束。浏览器会在重试间隔后重新连接；若要阻止客户端回来，请暂停其订阅或修改访问规则。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disconnect %n stream(s)</source>
+        <translation><numerusform>断开 %n 个流</numerusform></translation>
+    </message>
+    <message>
+        <source>Pause subscriptions</source>
+        <translation>暂停订阅</translation>
+    </message>
+    <message>
+        <source>Resume subscriptions</source>
+        <translation>恢复订阅</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pause the clients of %n selected stream(s)?</source>
+        <translation><numerusform>暂停所选 %n 个流的客户端？</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Resume the clients of %n selected stream(s)?</source>
+        <translation><numerusform>恢复所选 %n 个流的客户端？</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Every subscription of %n client(s) is paused: their streams stay open but receive no events until resumed.</source>
+        <translation><numerusform>%n 个客户端的所有订阅将被暂停：其流保持打开，但在恢复之前收不到事件。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Every subscription of %n client(s) is active again; events published meanwhile are not replayed.</source>
+        <translation><numerusform>%n 个客户端的所有订阅将重新生效；期间发布的事件不会重放。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Pause %n client(s)</source>
+        <translation><numerusform>暂停 %n 个客户端</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Resume %n client(s)</source>
+        <translation><numerusform>恢复 %n 个客户端</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ssehub::EngineController</name>
@@ -680,6 +1009,46 @@
     <message>
         <source>Stream %1 not disconnected: %2</source>
         <translation>流 %1 未断开：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stream(s) disconnected.</source>
+        <translation><numerusform>已断开 %n 个流。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n had already ended.</source>
+        <translation><numerusform>%n 个已经结束。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not disconnected: %1</source>
+        <translation><numerusform>%n 个未能断开：%1</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Subscriptions of %n client(s) paused.</source>
+        <translation><numerusform>已暂停 %n 个客户端的订阅。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Subscriptions of %n client(s) resumed.</source>
+        <translation><numerusform>已恢复 %n 个客户端的订阅。</numerusform></translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1，%2：%3</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 paused.</source>
+        <translation>%2 的订阅 %1 已暂停。</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 resumed.</source>
+        <translation>%2 的订阅 %1 已恢复。</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 expired.</source>
+        <translation>%2 的订阅 %1 已过期。</translation>
+    </message>
+    <message>
+        <source>Subscription %1 of %2 deleted.</source>
+        <translation>%2 的订阅 %1 已删除。</translation>
     </message>
 </context>
 <context>
@@ -887,6 +1256,10 @@
     <message>
         <source>Node</source>
         <translation>节点</translation>
+    </message>
+    <message>
+        <source>engine</source>
+        <translation>引擎</translation>
     </message>
 </context>
 <context>
@@ -1179,6 +1552,50 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>connecting</source>
         <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quit and close %n open stream(s)?</source>
+        <translation><numerusform>退出并关闭 %n 个打开的流？</numerusform></translation>
+    </message>
+    <message>
+        <source>The embedded server stops with the console. Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects once a server listens here again.</source>
+        <translation>内嵌服务器将随控制台一起停止。每个流先收到为其排队的数据，再收到带重试时间的关闭通知（最多 %1 秒）；此处重新有服务器监听后，客户端会重新连接。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stop the server and close %n open stream(s)?</source>
+        <translation><numerusform>停止服务器并关闭 %n 个打开的流？</numerusform></translation>
+    </message>
+    <message>
+        <source>Stop the server? No stream is open.</source>
+        <translation>停止服务器？当前没有打开的流。</translation>
+    </message>
+    <message>
+        <source>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); new clients are refused until the server is started again.</source>
+        <translation>每个流先收到为其排队的数据，再收到带重试时间的关闭通知（最多 %1 秒）；在服务器重新启动之前，新的客户端会被拒绝。</translation>
+    </message>
+    <message>
+        <source>Apply and restart</source>
+        <translation>应用并重启</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restart the server with the new settings and close %n open stream(s)?</source>
+        <translation><numerusform>使用新设置重启服务器并关闭 %n 个打开的流？</numerusform></translation>
+    </message>
+    <message>
+        <source>Each stream gets what is queued for it, then a shutdown notice with the retry time (at most %1 s); its client reconnects to the restarted server.</source>
+        <translation>每个流先收到为其排队的数据，再收到带重试时间的关闭通知（最多 %1 秒）；客户端随后会重新连接到重启后的服务器。</translation>
+    </message>
+    <message>
+        <source>The new settings were not applied; the server runs on unchanged.</source>
+        <translation>新设置未应用；服务器按原设置继续运行。</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,10 @@
 #include "link/locallink.h"
 #include "link/remotelink.h"
 
+#include <QPointer>
+
+#include <memory>
+
 namespace ssehub {
 
 EngineController::EngineController(EngineThread *engine, QObject *parent)
@@ -56,10 +60,10 @@ void EngineController::useEmbedded()
         setLink(new LocalLink(m_engine, this));
 }
 
-bool EngineController::start(const EngineConfig &config, QString *error)
+bool EngineController::start(const EngineConfig &config, QString *error, const QString &cause)
 {
     useEmbedded();
-    return local()->start(config, error);
+    return local()->start(config, error, cause);
 }
 
 void EngineController::stopNow()
@@ -70,31 +74,85 @@ void EngineController::stopNow()
         m_engine->stop();
 }
 
-void EngineController::drainAndStop(EngineThread::DrainReason reason, std::function<void()> done)
+void EngineController::drainAndStop(EngineThread::DrainReason reason, const QString &cause,
+                                    std::function<void()> done)
 {
     if (LocalLink *l = local())
-        l->drainAndStop(reason, std::move(done));
+        l->drainAndStop(reason, cause, std::move(done));
     else
-        m_engine->drainAndStop(reason, QStringLiteral("console"), std::move(done));
+        m_engine->drainAndStop(reason, cause, std::move(done));
 }
 
-void EngineController::kick(const StreamRef &stream)
+namespace {
+
+// The answers to one bulk action, counted until the last one is in.
+struct Tally
 {
-    const quint64 id = stream.id;
-    m_link->kick(stream, this, [this, id](const LinkAnswer &answer) {
+    int pending = 0;
+    int done = 0;
+    int notFound = 0;
+    int failed = 0;
+    QString firstFailure;
+
+    void add(const LinkAnswer &answer)
+    {
+        --pending;
         switch (answer.outcome) {
         case LinkAnswer::Outcome::Done:
-            Q_EMIT reported(true, tr("Stream %1 disconnected.").arg(id));
+            ++done;
             break;
         case LinkAnswer::Outcome::NotFound:
-            Q_EMIT reported(false, tr("Stream %1 had already ended.").arg(id));
+            ++notFound;
             break;
         case LinkAnswer::Outcome::Failed:
-            Q_EMIT reported(false,
-                            tr("Stream %1 not disconnected: %2").arg(id).arg(answer.message));
+            if (!failed++)
+                firstFailure = answer.message;
             break;
         }
-    });
+    }
+};
+
+} // namespace
+
+void EngineController::kick(const QList<StreamRef> &streams, const QString &reason)
+{
+    if (streams.isEmpty())
+        return;
+    if (streams.size() == 1) {
+        const quint64 id = streams.first().id;
+        m_link->kick(streams.first(), reason, this, [this, id](const LinkAnswer &answer) {
+            switch (answer.outcome) {
+            case LinkAnswer::Outcome::Done:
+                Q_EMIT reported(true, tr("Stream %1 disconnected.").arg(id));
+                break;
+            case LinkAnswer::Outcome::NotFound:
+                Q_EMIT reported(false, tr("Stream %1 had already ended.").arg(id));
+                break;
+            case LinkAnswer::Outcome::Failed:
+                Q_EMIT reported(false,
+                                tr("Stream %1 not disconnected: %2").arg(id).arg(answer.message));
+                break;
+            }
+        });
+        return;
+    }
+    auto tally = std::make_shared<Tally>();
+    tally->pending = int(streams.size());
+    for (const StreamRef &stream : streams) {
+        m_link->kick(stream, reason, this, [this, tally](const LinkAnswer &answer) {
+            tally->add(answer);
+            if (tally->pending > 0)
+                return;
+            QString message = tr("%n stream(s) disconnected.", nullptr, tally->done);
+            if (tally->notFound)
+                message += QLatin1Char(' ') + tr("%n had already ended.", nullptr, tally->notFound);
+            if (tally->failed)
+                message += QLatin1Char(' ')
+                    + tr("%n not disconnected: %1", nullptr, tally->failed)
+                          .arg(tally->firstFailure);
+            Q_EMIT reported(tally->failed == 0, message);
+        });
+    }
 }
 
 void EngineController::setClientPaused(const QString &node, const QString &client, bool pause)
@@ -106,6 +164,75 @@ void EngineController::setClientPaused(const QString &node, const QString &clien
                             ok ? (pause ? tr("Subscriptions of %1 paused.").arg(client)
                                         : tr("Subscriptions of %1 resumed.").arg(client))
                                : tr("%1: %2").arg(client, answer.message));
+        });
+}
+
+void EngineController::setClientsPaused(const QList<std::pair<QString, QString>> &clients,
+                                        bool pause)
+{
+    if (clients.size() == 1) {
+        setClientPaused(clients.first().first, clients.first().second, pause);
+        return;
+    }
+    if (clients.isEmpty())
+        return;
+    auto tally = std::make_shared<Tally>();
+    tally->pending = int(clients.size());
+    for (const auto &[node, client] : clients) {
+        m_link->setClientPaused(
+            node, client, pause, this, [this, tally, pause, client](const LinkAnswer &answer) {
+                tally->add(answer);
+                if (!answer.ok() && tally->failed == 1)
+                    tally->firstFailure = tr("%1: %2").arg(client, answer.message);
+                if (tally->pending > 0)
+                    return;
+                QString message = pause
+                    ? tr("Subscriptions of %n client(s) paused.", nullptr, tally->done)
+                    : tr("Subscriptions of %n client(s) resumed.", nullptr, tally->done);
+                if (tally->failed)
+                    message += QLatin1Char(' ') + tally->firstFailure;
+                Q_EMIT reported(tally->failed == 0, message);
+            });
+    }
+}
+
+void EngineController::listClients(const ClientQuery &query, QObject *context,
+                                   std::function<void(const ClientPage &, const QString &)> done)
+{
+    m_link->listClients(query, context, std::move(done));
+}
+
+void EngineController::changeSubscription(const QString &clientId, const QByteArray &filter,
+                                          SubscriptionAction action, QObject *context,
+                                          std::function<void(bool)> done)
+{
+    const QString topic = QString::fromUtf8(filter);
+    QPointer<QObject> guard(context);
+    m_link->changeSubscription(
+        clientId, filter, action, this,
+        [this, clientId, topic, action, guard, done](const LinkAnswer &answer) {
+            QString message;
+            if (!answer.ok()) {
+                message = tr("%1, %2: %3").arg(clientId, topic, answer.message);
+            } else {
+                switch (action) {
+                case SubscriptionAction::Pause:
+                    message = tr("Subscription %1 of %2 paused.").arg(topic, clientId);
+                    break;
+                case SubscriptionAction::Resume:
+                    message = tr("Subscription %1 of %2 resumed.").arg(topic, clientId);
+                    break;
+                case SubscriptionAction::Expire:
+                    message = tr("Subscription %1 of %2 expired.").arg(topic, clientId);
+                    break;
+                case SubscriptionAction::Delete:
+                    message = tr("Subscription %1 of %2 deleted.").arg(topic, clientId);
+                    break;
+                }
+            }
+            Q_EMIT reported(answer.ok(), message);
+            if (guard && done)
+                done(answer.ok());
         });
 }
 

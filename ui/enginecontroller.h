@@ -38,9 +38,12 @@ public:
     bool isStopping() const { return m_engine->isStopping(); }
     QString listenUrl() const { return m_engine->listenUrl(); }
     QStringList startProblems() const { return m_engine->startProblems(); }
-    bool start(const EngineConfig &config, QString *error);
+    // cause: who asked and why ("console action=stop"), for the log's engine entries; the
+    // drain is the one SIGTERM runs headless (EngineThread::drainAndStop).
+    bool start(const EngineConfig &config, QString *error, const QString &cause);
     void stopNow();
-    void drainAndStop(EngineThread::DrainReason reason, std::function<void()> done);
+    void drainAndStop(EngineThread::DrainReason reason, const QString &cause,
+                      std::function<void()> done);
 
     // Shows a server elsewhere instead (the embedded engine must be stopped first); false with
     // a message when the target's files cannot be read.
@@ -48,8 +51,12 @@ public:
     // Shows the embedded engine again (it is started separately).
     void useEmbedded();
 
-    void kick(const StreamRef &stream);
+    // Ends streams; reason (may be empty) is what each client reads in `event: disconnect` and
+    // what the log's kick entries say. Several streams are one report.
+    void kick(const QList<StreamRef> &streams, const QString &reason = QString());
     void setClientPaused(const QString &node, const QString &clientId, bool paused);
+    // Several clients (node, client id) at once: one report.
+    void setClientsPaused(const QList<std::pair<QString, QString>> &clients, bool paused);
     void streamDetail(const StreamRef &stream, QObject *context,
                       std::function<void(const StreamDetail &, const QString &error)> done);
     // done gets the text for the tail's state line (started, or why not).
@@ -58,6 +65,14 @@ public:
     void stopTail();
     void publish(const PublishRequest &request);
     void reloadAccess();
+    // A page of the clients the engine knows (the Clients view); done(page, error).
+    void listClients(const ClientQuery &query, QObject *context,
+                     std::function<void(const ClientPage &, const QString &error)> done);
+    // Pauses, resumes, expires or deletes one subscription of a client (online or offline); the
+    // outcome is reported(), then done(ok) runs (while context exists).
+    void changeSubscription(const QString &clientId, const QByteArray &filter,
+                            SubscriptionAction action, QObject *context,
+                            std::function<void(bool ok)> done);
 
 Q_SIGNALS:
     void snapshotReady(const ssehub::SnapshotPtr &snapshot);

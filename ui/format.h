@@ -1,5 +1,7 @@
 #pragma once
 
+#include "naturalorder.h" // naturalCompare: one rule for the engine and the views
+
 #include <QString>
 
 namespace ssehub {
@@ -10,8 +12,5 @@ QString formatRate(double perSecond); // "1,234/s"
 QString formatBytes(quint64 bytes); // "12.3 KiB"
 QString formatAgo(qint64 ms); // "250 ms", "12.5 s", "3 min"
 QString formatDuration(qint64 ms); // uptime: "2 d 03:04:05"
-// Orders text as people read it: runs of digits by their value ("room2" before "room10"), the
-// rest case-insensitively, ties broken by the exact text. <0, 0, >0 like QString::compare.
-int naturalCompare(QStringView a, QStringView b);
 
 } // namespace ssehub

@@ -11,12 +11,14 @@
 #include "models/logmodel.h"
 #include "models/nodesmodel.h"
 #include "models/topicsmodel.h"
+#include "views/clientsview.h"
 #include "views/clusterview.h"
 #include "views/connectionsview.h"
 #include "views/healthview.h"
 #include "views/logview.h"
 #include "views/overviewview.h"
 #include "views/topicsview.h"
+#include "widgets/confirmation.h"
 #include "widgets/linkbanner.h"
 #include "widgets/throughputchart.h"
 
@@ -26,6 +28,7 @@
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QLabel>
 #include <QLocale>
@@ -36,6 +39,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -82,6 +86,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
 
     m_overview = new OverviewView(this);
     m_connectionsView = new ConnectionsView(m_connections, m_controller, this);
+    m_clientsView = new ClientsView(m_controller, this);
     m_topicsView = new TopicsView(m_topics, m_controller, this);
     connect(m_topicsView, &TopicsView::publishRequested, this, &MainWindow::openPublishDialog);
     m_healthView = new HealthView(m_connections, this);
@@ -96,6 +101,7 @@ MainWindow::MainWindow(EngineThread *engine, const EngineConfig &config, QWidget
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_overview, tr("Overview"));
     m_tabs->addTab(m_connectionsView, tr("Connections"));
+    m_tabs->addTab(m_clientsView, tr("Clients"));
     m_tabs->addTab(m_topicsView, tr("Topics"));
     m_tabs->addTab(m_healthView, tr("Heartbeat"));
     m_tabs->addTab(m_chart, tr("Charts"));
@@ -158,6 +164,7 @@ void MainWindow::buildActions()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
+    quit->setObjectName(QStringLiteral("quitAction"));
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *server = menuBar()->addMenu(tr("&Server"));
@@ -165,7 +172,7 @@ void MainWindow::buildActions()
     m_startStop->setObjectName(QStringLiteral("startStopAction"));
     connect(m_startStop, &QAction::triggered, this, [this] {
         if (m_controller->isRunning())
-            stopEngine();
+            askStop();
         else
             startEngine();
     });
@@ -198,11 +205,13 @@ void MainWindow::buildActions()
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    bar->addAction(m_startStop);
     bar->addAction(m_openDemo);
     bar->addAction(m_publish);
     bar->addAction(m_export);
     bar->addAction(m_settings);
+    // Stopping ends every stream: last, apart from the everyday actions.
+    bar->addSeparator();
+    bar->addAction(m_startStop);
 }
 
 void MainWindow::buildStatusBar()
@@ -329,7 +338,7 @@ void MainWindow::openSettings()
 {
     SettingsDialog dialog(m_config, this);
     if (dialog.exec() == QDialog::Accepted)
-        applyConfig(dialog.config());
+        askRestart([this, config = dialog.config()] { applyConfig(config); });
 }
 
 void MainWindow::reloadAccess()
@@ -370,13 +379,20 @@ QStringList MainWindow::saveViewImages(const QString &dir)
 {
     QStringList saved;
     const int current = m_tabs->currentIndex();
-    const QStringList names {QStringLiteral("overview"), QStringLiteral("connections"),
-                             QStringLiteral("topics"),   QStringLiteral("heartbeat"),
-                             QStringLiteral("charts"),   QStringLiteral("log"),
-                             QStringLiteral("cluster")};
+    const QStringList names {QStringLiteral("overview"),  QStringLiteral("connections"),
+                             QStringLiteral("clients"),   QStringLiteral("topics"),
+                             QStringLiteral("heartbeat"), QStringLiteral("charts"),
+                             QStringLiteral("log"),       QStringLiteral("cluster")};
     for (int i = 0; i < m_tabs->count() && i < names.size(); ++i) {
         m_tabs->setCurrentIndex(i);
         QApplication::processEvents();
+        if (m_tabs->currentWidget() == m_clientsView) {
+            // Its page is asked for when it is shown: the picture waits for it (2 s at most).
+            QEventLoop wait;
+            QTimer::singleShot(2000, &wait, &QEventLoop::quit);
+            connect(m_clientsView, &ClientsView::refreshed, &wait, &QEventLoop::quit);
+            wait.exec();
+        }
         const QString path = QDir(dir).filePath(names[i] + QStringLiteral(".png"));
         if (grab().save(path))
             saved << path;
@@ -399,6 +415,7 @@ void MainWindow::restoreState()
     m_healthView->restoreState(settings);
     m_logView->restoreState(settings);
     m_topicsView->restoreState(settings);
+    m_clientsView->restoreState(settings);
 }
 
 void MainWindow::saveState() const
@@ -412,6 +429,14 @@ void MainWindow::saveState() const
     m_healthView->saveState(settings);
     m_logView->saveState(settings);
     m_topicsView->saveState(settings);
+    m_clientsView->saveState(settings);
+}
+
+void MainWindow::quitWithoutAsking()
+{
+    m_quitConfirmed = true;
+    m_quitCause = QStringLiteral("signal");
+    close();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -419,7 +444,30 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_controller->isRunning() && !m_controller->isStopping()) {
         // Quit drains like SIGTERM; the window goes once the streams were let go.
         event->ignore();
-        drainEngine(EngineThread::DrainReason::Shutdown, [this] { close(); });
+        if (const int open = openStreams(); open > 0 && !m_quitConfirmed) {
+            if (std::exchange(m_askingQuit, true))
+                return; // the question is open already
+            Confirmation::Request request;
+            request.kind = QStringLiteral("quit");
+            request.title = tr("Quit");
+            request.question = tr("Quit and close %n open stream(s)?", nullptr, open);
+            request.detail
+                = tr("The embedded server stops with the console. Each stream gets what is "
+                     "queued for it, then a shutdown notice with the retry time (at most %1 s); "
+                     "its client reconnects once a server listens here again.")
+                      .arg(QLocale().toString(double(m_config.drainMs) / 1000, 'g', 3));
+            request.acceptText = tr("Quit");
+            Confirmation::ask(
+                this, request, this,
+                [this](const QString &) {
+                    m_askingQuit = false;
+                    m_quitConfirmed = true;
+                    close();
+                },
+                [this] { m_askingQuit = false; });
+            return;
+        }
+        drainEngine(EngineThread::DrainReason::Shutdown, m_quitCause, [this] { close(); });
         return;
     }
     if (m_controller->isStopping())

@@ -19,6 +19,7 @@ QT_END_NAMESPACE
 
 namespace ssehub {
 
+class ClientsView;
 class ClusterView;
 class ConnectionsModel;
 class ConnectionsView;
@@ -49,12 +50,16 @@ public:
     ~MainWindow() override;
 
     // Starts the engine with the current configuration; on failure the banner says why and the
-    // console stays open (settings can fix it).
-    bool startEngine();
+    // console stays open (settings can fix it). cause: who asked and why, for the log's engine
+    // entry ("startup" at launch).
+    bool startEngine(const QString &cause = QStringLiteral("console action=start"));
     // Drains every stream as SIGTERM does headless (retry hint and `event: shutdown` after the
     // data already queued, bounded by the drain time), then stops; returns at once and
-    // engineStopped follows. Quit and window close do the same before the window goes.
+    // engineStopped follows. Quit and window close do the same before the window goes. The
+    // Stop server action asks the operator first (naming the open streams); this does not.
     void stopEngine();
+    // Closes the window without asking (SIGINT/SIGTERM to the console): drains like Quit.
+    void quitWithoutAsking();
     // Problems found at start that the operator must see (e.g. listening on a public address
     // without authentication): shown as a banner above everything else.
     void setStartProblems(const QStringList &problems);
@@ -109,8 +114,15 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    // Drains and stops (reason Shutdown or Restart), then runs then.
-    void drainEngine(EngineThread::DrainReason reason, std::function<void()> then);
+    // Drains and stops (reason Shutdown or Restart; cause for the log), then runs then.
+    void drainEngine(EngineThread::DrainReason reason, const QString &cause,
+                     std::function<void()> then);
+    // Streams of the embedded server the last snapshot showed (what a stop would close).
+    int openStreams() const;
+    // Stop server, after the operator's confirmation.
+    void askStop();
+    // Apply and restart: runs apply once the operator confirmed (at once without open streams).
+    void askRestart(std::function<void()> apply);
     void showStopped();
     // Forgets what the previous server showed.
     void clearViews();
@@ -136,6 +148,10 @@ private:
     QString m_lastStartError; // why the last start failed
     bool m_brokerDown = false;
     QList<std::function<void()>> m_afterStop; // run once the draining engine has stopped
+    // Quit: the operator confirmed (or a signal asked), the question is open; and who asked.
+    bool m_quitConfirmed = false;
+    bool m_askingQuit = false;
+    QString m_quitCause = QStringLiteral("console action=quit");
     SnapshotPtr m_last;
     ThroughputHistory m_history;
     RemoteTarget m_target; // the last server attached to (its token for this session only)
@@ -170,6 +186,7 @@ private:
 
     OverviewView *m_overview = nullptr;
     ConnectionsView *m_connectionsView = nullptr;
+    ClientsView *m_clientsView = nullptr;
     TopicsView *m_topicsView = nullptr;
     HealthView *m_healthView = nullptr;
     ThroughputChart *m_chart = nullptr;

@@ -12,7 +12,9 @@
 #include "models/logmodel.h"
 #include "models/nodesmodel.h"
 #include "models/topicsmodel.h"
+#include "views/clientsview.h"
 #include "views/logview.h"
+#include "widgets/confirmation.h"
 #include "widgets/linkbanner.h"
 
 #include <QAction>
@@ -28,10 +30,10 @@ namespace ssehub {
 
 // --- The embedded engine --------------------------------------------------------------------
 
-bool MainWindow::startEngine()
+bool MainWindow::startEngine(const QString &cause)
 {
     QString error;
-    if (!m_controller->isRunning() && !m_controller->start(m_config, &error)) {
+    if (!m_controller->isRunning() && !m_controller->start(m_config, &error, cause)) {
         m_lastStartError = error;
         m_engineError = tr("The server did not start: %1. Change the settings (Server > "
                            "Settings) and start it again.")
@@ -55,12 +57,64 @@ bool MainWindow::startEngine()
 
 void MainWindow::stopEngine()
 {
-    drainEngine(EngineThread::DrainReason::Shutdown, [this] {
+    drainEngine(EngineThread::DrainReason::Shutdown, QStringLiteral("console action=stop"), [this] {
         statusBar()->showMessage(tr("Server stopped; every stream was closed."));
     });
 }
 
-void MainWindow::drainEngine(EngineThread::DrainReason reason, std::function<void()> then)
+int MainWindow::openStreams() const
+{
+    return m_last && !m_controller->isAttached() && m_controller->isRunning()
+        ? m_last->stats.connections
+        : 0;
+}
+
+void MainWindow::askStop()
+{
+    const int open = openStreams();
+    Confirmation::Request request;
+    request.kind = QStringLiteral("stop");
+    request.title = tr("Stop server");
+    request.question = open > 0 ? tr("Stop the server and close %n open stream(s)?", nullptr, open)
+                                : tr("Stop the server? No stream is open.");
+    request.detail = tr("Each stream gets what is queued for it, then a shutdown notice with the "
+                        "retry time (at most %1 s); new clients are refused until the server is "
+                        "started again.")
+                         .arg(QLocale().toString(double(m_config.drainMs) / 1000, 'g', 3));
+    request.acceptText = tr("Stop server");
+    Confirmation::ask(this, request, this, [this](const QString &) {
+        if (m_controller->isRunning())
+            stopEngine();
+    });
+}
+
+void MainWindow::askRestart(std::function<void()> apply)
+{
+    const int open = openStreams();
+    if (open == 0) {
+        apply();
+        return;
+    }
+    Confirmation::Request request;
+    request.kind = QStringLiteral("restart");
+    request.title = tr("Apply and restart");
+    request.question = tr("Restart the server with the new settings and close %n open stream(s)?",
+                          nullptr, open);
+    request.detail = tr("Each stream gets what is queued for it, then a shutdown notice with the "
+                        "retry time (at most %1 s); its client reconnects to the restarted "
+                        "server.")
+                         .arg(QLocale().toString(double(m_config.drainMs) / 1000, 'g', 3));
+    request.acceptText = tr("Apply and restart");
+    Confirmation::ask(
+        this, request, this, [apply](const QString &) { apply(); },
+        [this] {
+            statusBar()->showMessage(
+                tr("The new settings were not applied; the server runs on unchanged."), 10000);
+        });
+}
+
+void MainWindow::drainEngine(EngineThread::DrainReason reason, const QString &cause,
+                             std::function<void()> then)
 {
     if (!m_controller->isRunning()) {
         if (then)
@@ -80,7 +134,7 @@ void MainWindow::drainEngine(EngineThread::DrainReason reason, std::function<voi
            nullptr, open)
             .arg(QLocale().toString(double(m_config.drainMs) / 1000, 'g', 3)));
     QPointer<MainWindow> self(this);
-    m_controller->drainAndStop(reason, [self] {
+    m_controller->drainAndStop(reason, cause, [self] {
         if (!self)
             return;
         self->showStopped();
@@ -112,6 +166,7 @@ void MainWindow::clearViews()
     m_history.clear();
     m_connections->clear();
     m_topics->clear();
+    m_clientsView->clear();
     m_log->clear();
     m_logView->noteGap(0, 0);
     m_nodes->applyNodes({}, QDateTime::currentMSecsSinceEpoch());
@@ -126,20 +181,21 @@ bool MainWindow::applyConfig(const EngineConfig &config)
 {
     const EngineConfig previous = m_config;
     m_config = config;
+    const QString cause = QStringLiteral("console action=restart");
     if (!m_controller->isRunning()) {
-        if (!startEngine())
+        if (!startEngine(cause))
             return false;
         storeConfig(previous);
         return true;
     }
     const int open = m_last ? m_last->stats.connections : 0;
-    drainEngine(EngineThread::DrainReason::Restart, [this, open, previous] {
-        if (!startEngine()) {
+    drainEngine(EngineThread::DrainReason::Restart, cause, [this, open, previous, cause] {
+        if (!startEngine(cause)) {
             // Settings that cannot be used (a port in use, a file that cannot be read): the
             // previous ones serve again, the banner says why, and nothing is saved.
             const QString error = m_lastStartError;
             m_config = previous;
-            if (!startEngine())
+            if (!startEngine(QStringLiteral("console action=rollback")))
                 return;
             m_engineError = tr("The new settings were not applied: %1. The previous settings "
                                "are running again on %2.")
@@ -207,13 +263,15 @@ bool MainWindow::attach(const RemoteTarget &target)
     m_target = target;
     RecentServers::remember(target);
     // The embedded server lets its streams go first, as Stop server does.
-    drainEngine(EngineThread::DrainReason::Shutdown, [this, target] {
-        QString error;
-        m_engineError.clear();
-        if (!m_controller->attach(target, &error))
-            report(false, tr("Cannot connect to %1: %2").arg(target.displayName(), error));
-        updateBanner();
-    });
+    drainEngine(EngineThread::DrainReason::Shutdown, QStringLiteral("console action=attach"),
+                [this, target] {
+                    QString error;
+                    m_engineError.clear();
+                    if (!m_controller->attach(target, &error))
+                        report(false,
+                               tr("Cannot connect to %1: %2").arg(target.displayName(), error));
+                    updateBanner();
+                });
     return true;
 }
 
@@ -221,7 +279,7 @@ void MainWindow::useEmbedded()
 {
     m_askCredentialsOnRefusal = false;
     m_controller->useEmbedded();
-    startEngine();
+    startEngine(QStringLiteral("console action=use-embedded"));
 }
 
 void MainWindow::openConnectDialog()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clientlist.h"
 #include "engineconfig.h"
 #include "publishrequest.h"
 #include "snapshot.h"
@@ -33,15 +34,17 @@ public:
     explicit EngineThread(QObject *parent = nullptr);
     ~EngineThread() override;
 
-    // Starts the thread and the engine on it; blocks until it listens or failed.
-    bool start(const EngineConfig &config, QString *error);
+    // Starts the thread and the engine on it; blocks until it listens or failed. cause names who
+    // asked ("startup", "console action=start") in the log's engine entry.
+    bool start(const EngineConfig &config, QString *error, const QString &cause = QString());
     // Stops the engine at once (streams closed without a drain), deletes it on its thread and
     // joins the thread.
     void stop();
     // Drains as SIGTERM does headless (Engine::drain, bounded by the drain time) without
     // blocking this thread, then stops; done runs here afterwards. While draining, isRunning()
     // stays true and isStopping() is true; a second call only adds nothing. cause names who
-    // asked ("signal", "console") in the log.
+    // asked and why ("signal", "console action=stop") in the log. Headless SIGTERM and the
+    // console's stop, restart and quit all come here.
     void drainAndStop(DrainReason reason, const QString &cause, std::function<void()> done);
     bool isRunning() const { return m_engine != nullptr; }
     bool isStopping() const { return m_stopping; }
@@ -53,14 +56,24 @@ public:
     // The console is watching: snapshots are made and relayed as snapshotReady.
     void setConsoleAttached(bool attached);
 
-    // Ends a stream as the operator's kick; done(false) when it had already ended.
-    void kick(quint64 streamId, QObject *context, std::function<void(bool kicked)> done);
+    // Ends a stream as the operator's kick (Hub::kick: the client reads `event: disconnect` with
+    // the reason, cleaned by cleanKickReason first); done(false) when it had already ended.
+    void kick(quint64 streamId, const QString &reason, QObject *context,
+              std::function<void(bool kicked)> done);
     // Pauses or resumes (without replay) every subscription of a client; done gets an empty
     // string, or why not.
     void setClientPaused(const QString &clientId, bool paused, QObject *context,
                          std::function<void(const QString &error)> done);
     void streamDetail(quint64 streamId, QObject *context,
                       std::function<void(const StreamDetail &detail)> done);
+    // A page of the clients the engine knows (GET /clients' answer as a value).
+    void listClients(const ClientQuery &query, QObject *context,
+                     std::function<void(const ClientPage &page)> done);
+    // Pauses, resumes, expires or deletes one subscription of a client (online or offline);
+    // done gets an empty string once the change is stored, or why not.
+    void changeSubscription(const QString &clientId, const QByteArray &filter,
+                            SubscriptionAction action, QObject *context,
+                            std::function<void(const QString &error)> done);
     // Live tail: events matching the filter travel with the next snapshots; empty: off. done
     // gets an empty string, or why the filter is refused.
     void setTail(const QByteArray &filter, QObject *context,

@@ -20,9 +20,10 @@ struct LogEntry
         Unsubscribe,
         Transition,
         AuthFailure,
-        Broker // not a connection's: Redis was unreachable (reason, detail: from, to, refused)
+        Broker, // not a connection's: Redis was unreachable (reason, detail: from, to, refused)
+        Engine // the engine started, began to stop or stopped (reason), and who asked (detail)
     };
-    static constexpr int KindCount = int(Kind::Broker) + 1;
+    static constexpr int KindCount = int(Kind::Engine) + 1;
 
     // Bounds of the text fields in UTF-8 bytes; longer text is cut and ends with a marker that
     // says how much was left out ("... (+N bytes)", for lists "... (+N more)").

@@ -29,7 +29,7 @@ QString validateType(const QByteArray &type)
     // Types the server itself sends on a stream; a publisher must not be able to forge them.
     // `error` and `open` would fire EventSource's own handlers in every subscriber.
     if (type == "reset" || type == "session" || type == "auth-expired" || type == "shutdown"
-        || type == "error" || type == "open")
+        || type == "disconnect" || type == "error" || type == "open")
         return QStringLiteral("type '%1' is reserved for the server").arg(QString::fromUtf8(type));
     return {};
 }

@@ -62,7 +62,7 @@ Engine::~Engine()
     stop();
 }
 
-bool Engine::start(QString *error)
+bool Engine::start(QString *error, const QString &cause)
 {
     m_startedAt = Clock::wallMs();
     ConnectionLog::Limits logLimits;
@@ -210,6 +210,11 @@ bool Engine::start(QString *error)
         return QJsonObject {{QStringLiteral("message"), message}};
     };
     m_front->setConsoleHooks(std::move(console));
+    m_front->setRoute("/clients", true, [this](const HttpFront::RouteRequest &request) {
+        int status = 200;
+        const QByteArray body = clientsJson(request.query, &status);
+        return HttpFront::Reply {status, "application/json", body};
+    });
     m_front->setRoute("/healthz", false, [](const HttpFront::RouteRequest &) {
         return HttpFront::Reply {200, "application/json", "{\"status\":\"alive\"}"};
     });
@@ -260,6 +265,11 @@ bool Engine::start(QString *error)
     }
     if (m_redis)
         m_redis->start();
+    m_started = true;
+    logEngine(QStringLiteral("started"),
+              QStringLiteral("listen=%1 broker=%2%3")
+                  .arg(listenUrl(), m_broker->name(),
+                       cause.isEmpty() ? QString() : QStringLiteral(" by=") + cause));
 
     // Console snapshots: the timer runs only while a console is attached.
     m_snapshotTimer.setInterval(qMax(50, m_config.statsIntervalMs));
@@ -303,13 +313,32 @@ QString Engine::reloadAccess(bool *ok)
     return message;
 }
 
+void Engine::logEngine(const QString &reason, const QString &detail)
+{
+    if (!m_log)
+        return;
+    LogEntry entry;
+    entry.kind = LogEntry::Kind::Engine;
+    entry.reason = reason;
+    entry.detail = detail;
+    m_log->append(entry);
+}
+
 void Engine::stop()
 {
     m_snapshotTimer.stop();
     if (m_front)
         m_front->stopListening();
+    const int open = m_hub ? m_hub->streamCount() : 0;
     if (m_hub)
         m_hub->closeAll(CloseReason::Shutdown);
+    if (m_started && !std::exchange(m_stopLogged, true))
+        logEngine(QStringLiteral("stopped"),
+                  QStringLiteral("streams=%1 closed without a drain%2")
+                      .arg(open)
+                      .arg(m_stopCause.isEmpty()
+                               ? QString()
+                               : QStringLiteral(" (drain cut short) by=") + m_stopCause));
     if (m_feeds) {
         // Consoles over HTTP see the closes, then the end of their feed (they reconnect).
         if (m_feeds->count() > 0)
@@ -498,18 +527,34 @@ void Engine::drain(std::function<void()> done, CloseReason reason, const QString
         done();
         return;
     }
-    qCInfo(lcEngine).noquote() << "draining" << m_hub->streamCount() << "stream(s) for at most"
-                               << m_config.drainMs << "ms"
+    const int open = m_hub->streamCount();
+    qCInfo(lcEngine).noquote() << "draining" << open << "stream(s) for at most" << m_config.drainMs
+                               << "ms"
                                << (cause.isEmpty() ? QString() : QStringLiteral("(%1)").arg(cause));
-    m_hub->drain(m_config.retryMs, m_config.drainMs, reason, cause, [this, done = std::move(done)] {
-        m_hub->saveNow();
-        m_log->closeWindows();
-        if (m_logFile)
-            m_logFile->flush();
-        if (m_snapshotTimer.isActive())
-            takeSnapshot(); // the closes, before the console lets go of this engine
-        done();
-    });
+    m_stopCause = cause.isEmpty() ? QStringLiteral("unknown") : cause;
+    const QString by = QStringLiteral(" by=") + m_stopCause;
+    logEngine(QStringLiteral("stopping"),
+              QStringLiteral("streams=%1 drain_ms=%2 close=%3%4")
+                  .arg(open)
+                  .arg(m_config.drainMs)
+                  .arg(closeReasonName(reason), by));
+    QElapsedTimer took;
+    took.start();
+    m_hub->drain(
+        m_config.retryMs, m_config.drainMs, reason, cause,
+        [this, open, took, by, done = std::move(done)] {
+            m_stopLogged = true;
+            logEngine(
+                QStringLiteral("stopped"),
+                QStringLiteral("streams=%1 after_ms=%2%3").arg(open).arg(took.elapsed()).arg(by));
+            m_hub->saveNow();
+            m_log->closeWindows();
+            if (m_logFile)
+                m_logFile->flush();
+            if (m_snapshotTimer.isActive())
+                takeSnapshot(); // the closes, before the console lets go of this engine
+            done();
+        });
 }
 
 bool Engine::isReady(QString *reason) const

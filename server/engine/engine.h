@@ -46,8 +46,10 @@ public:
     ~Engine() override;
 
     // Creates the parts and starts listening. On failure returns false with a one-line message.
-    bool start(QString *error);
-    // Stops accepting and closes every stream.
+    // cause names who started it ("startup", "console action=start") in the log's engine entry.
+    bool start(QString *error, const QString &cause = QString());
+    // Stops accepting and closes every stream (at once, unless drain() ran first); the log gets
+    // an engine entry `stopped`.
     void stop();
     // Reads the ACL and secret files again (SIGHUP, the console): new rules apply to new
     // requests; live streams whose credentials no longer verify end with `auth-expired`; every
@@ -96,6 +98,14 @@ public:
     void publish(const PublishRequest &request, Broker::Done done);
     // Pauses or resumes (without replay) every subscription of a client.
     HubResult<void> setClientPaused(const QString &clientId, bool paused);
+    // The clients the hub knows, a page at a time (engineclients.cpp).
+    ClientPage listClients(const ClientQuery &query) const;
+    // GET /clients: the page's JSON for a query string, with its status (400: a bad parameter).
+    QByteArray clientsJson(const QByteArray &query, int *status) const;
+    // The console's action on one subscription of a client, online or offline. done gets an
+    // empty string once the change is stored (as the subscription routes answer), or why not.
+    void changeSubscription(const QString &clientId, const QByteArray &filter,
+                            SubscriptionAction action, std::function<void(const QString &)> done);
     // SIGHUP: takes over what can change while running (limits, CORS, retry hint, access rules,
     // drain time, metrics topics, export path) and says which other changes need a restart. On
     // an error (e.g. a broken ACL file) nothing changes and *ok is false.
@@ -103,8 +113,9 @@ public:
     // Graceful shutdown: stops accepting, sends every stream a retry hint and `event: shutdown`,
     // lets what is queued go out (at most Config::drainMs), closes (reason Shutdown, or Restart
     // when the server comes back at once), saves; then calls done. cause names who asked
-    // ("signal", "console") in the log. An attached console gets a last snapshot first, so that
-    // it sees every close.
+    // ("signal", "console action=stop") in the log: engine entries `stopping` and `stopped`
+    // around the closes, and each close's detail (by=cause). The log file is flushed and an
+    // attached console gets a last snapshot first, so that both see every close.
     void drain(std::function<void()> done, CloseReason reason = CloseReason::Shutdown,
                const QString &cause = QString());
     // GET /metrics: Prometheus text. No label per client or topic, except the topics listed in
@@ -145,6 +156,11 @@ private:
     qint64 m_startedAt = 0;
     quint64 m_consolePublished = 0;
     RollingLogFile *m_logFile = nullptr;
+    // The log's engine entries: who is stopping it (drain), and whether `stopped` was logged.
+    QString m_stopCause;
+    bool m_started = false;
+    bool m_stopLogged = false;
+    void logEngine(const QString &reason, const QString &detail);
 
     // Per-topic figures always; recent events and the tail while a console is attached.
     TopicActivity m_activity;

@@ -19,7 +19,7 @@ EngineThread::~EngineThread()
     stop();
 }
 
-bool EngineThread::start(const EngineConfig &config, QString *error)
+bool EngineThread::start(const EngineConfig &config, QString *error, const QString &cause)
 {
     if (m_engine)
         return true;
@@ -37,7 +37,7 @@ bool EngineThread::start(const EngineConfig &config, QString *error)
         context,
         [&] {
             auto candidate = std::make_unique<Engine>(config);
-            if (candidate->start(&startError))
+            if (candidate->start(&startError, cause))
                 engine = candidate.release();
             context->deleteLater();
         },
@@ -164,10 +164,12 @@ void EngineThread::request(std::function<R(Engine *)> fn, QObject *context,
     });
 }
 
-void EngineThread::kick(quint64 streamId, QObject *context, std::function<void(bool)> done)
+void EngineThread::kick(quint64 streamId, const QString &reason, QObject *context,
+                        std::function<void(bool)> done)
 {
-    request<bool>([streamId](Engine *e) { return e->hub() && e->hub()->kick(streamId); }, context,
-                  std::move(done));
+    request<bool>(
+        [streamId, reason](Engine *e) { return e->hub() && e->hub()->kick(streamId, reason); },
+        context, std::move(done));
 }
 
 void EngineThread::setClientPaused(const QString &clientId, bool paused, QObject *context,
@@ -186,6 +188,26 @@ void EngineThread::streamDetail(quint64 streamId, QObject *context,
 {
     request<StreamDetail>([streamId](Engine *e) { return e->streamDetail(streamId); }, context,
                           std::function<void(StreamDetail)>(std::move(done)));
+}
+
+void EngineThread::listClients(const ClientQuery &query, QObject *context,
+                               std::function<void(const ClientPage &)> done)
+{
+    request<ClientPage>([query](Engine *e) { return e->listClients(query); }, context,
+                        std::function<void(ClientPage)>(std::move(done)));
+}
+
+void EngineThread::changeSubscription(const QString &clientId, const QByteArray &filter,
+                                      SubscriptionAction action, QObject *context,
+                                      std::function<void(const QString &)> done)
+{
+    // Answered once stored: the engine calls back later, so this is not a request().
+    post([clientId, filter, action,
+          answer
+          = answerTo<QString>(context, std::function<void(QString)>(std::move(done)))](Engine *e) {
+        e->changeSubscription(clientId, filter, action,
+                              [answer](const QString &error) { answer(error); });
+    });
 }
 
 void EngineThread::setTail(const QByteArray &filter, QObject *context,

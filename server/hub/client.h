@@ -42,6 +42,9 @@ struct Client
     QList<SseStream *> streams;
     bool hasAck = false;
     quint64 ackedId = 0;
+    // When a stream of it last closed on this instance (ms since the epoch; 0: none since the
+    // start). Not stored: it says what this instance saw.
+    qint64 lastSeenMs = 0;
 
     bool matchesActive(const QByteArray &topic) const;
     QList<QByteArray> activeFilters() const;

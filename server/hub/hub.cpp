@@ -1,6 +1,7 @@
 // The hub as a registry: clients, the admission of streams and their end.
 #include "hub/hub.h"
 
+#include "api/validation.h"
 #include "broker/broker.h"
 #include "core/clock.h"
 #include "core/logcategories.h"
@@ -275,17 +276,45 @@ HubResult<SseStream *> Hub::addStream(int fd, const QHostAddress &peer, quint16 
     return connection;
 }
 
-bool Hub::kick(quint64 connectionId)
+QString cleanKickReason(const QString &reason, QString *error)
+{
+    QString clean;
+    clean.reserve(reason.size());
+    for (const QChar c : reason) {
+        // C0, DEL and C1 controls (line breaks included) never reach the log or the client.
+        if (c.category() != QChar::Other_Control)
+            clean.append(c);
+    }
+    clean = clean.trimmed();
+    const QByteArray utf8 = clean.toUtf8();
+    if (utf8.size() > MaxKickReasonBytes) {
+        *error = QStringLiteral("reason is %1 bytes long; at most %2 bytes of UTF-8 are allowed")
+                     .arg(utf8.size())
+                     .arg(MaxKickReasonBytes);
+        return {};
+    }
+    if (QString::fromUtf8(utf8) != clean) {
+        *error = QStringLiteral("reason is not valid text");
+        return {};
+    }
+    error->clear();
+    return clean;
+}
+
+bool Hub::kick(quint64 connectionId, const QString &reason)
 {
     SseStream *connection = m_connections.value(connectionId);
-    if (!connection)
+    if (!connection || connection->state() == SseStream::State::Closed)
         return false;
     LogEntry entry;
     entry.kind = LogEntry::Kind::Kick;
     entry.connectionId = connectionId;
     entry.clientId = connection->client()->id;
     entry.remoteAddress = connection->remote();
+    entry.reason = reason;
     m_log->append(entry);
+    // The client reads why before the end of the stream (after what was queued for it).
+    connection->writeLast(SseFrame::disconnect(QByteArrayLiteral("kicked"), reason.toUtf8()));
     connection->close(CloseReason::Kicked);
     return true;
 }
@@ -317,6 +346,7 @@ void Hub::onClosed(SseStream *connection, CloseReason reason)
     if (client->streams.size() == 1)
         watchAll(client, -1); // the last stream: nothing here needs its filters any more
     client->streams.removeOne(connection);
+    client->lastSeenMs = Clock::wallMs();
     if (reason == CloseReason::SlowConsumer)
         ++m_counters.slowConsumerCloses;
     if (reason == CloseReason::Dead)

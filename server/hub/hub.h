@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/clientlist.h"
 #include "api/engineconfig.h"
 #include "auth/auth.h"
 #include "hub/client.h"
@@ -196,7 +197,10 @@ public:
                                           bool replay, const Identity *requester = nullptr);
     HubResult<Client> acknowledge(const QString &clientId, quint64 eventId);
 
-    bool kick(quint64 connectionId);
+    // An operator ends a stream: it gets `event: disconnect` ({"reason": "kicked", "message":
+    // reason}) after what is queued for it, then closes (Kicked); the log's kick entry carries
+    // the reason (cleaned by cleanKickReason first). False when there is no such stream.
+    bool kick(quint64 connectionId, const QString &reason = {});
     void closeAll(CloseReason reason);
     // Shutdown: every stream gets `retry: retryMs` and `event: shutdown`; each is closed (with
     // reason, Shutdown or Restart) once its queue is empty, the rest after drainMs; then done is
@@ -215,6 +219,10 @@ public:
         for (const auto &entry : m_clients)
             fn(*entry.second);
     }
+    // GET /clients and the console's Clients view: a page of the clients this hub knows
+    // (hubclients.cpp). Cluster mode: every stored client (they are shared), and the anonymous
+    // ones with streams here; streams, addresses and last seen are this instance's.
+    ClientPage listClients(const ClientQuery &query) const;
     const SseStream::Options &streamOptions() const { return m_options.connection; }
     const HubCounters &counters() const { return m_counters; }
     qsizetype indexedSubscriptions() const { return m_index.size(); }
@@ -305,6 +313,7 @@ private:
     QTimer m_heartbeat;
     QTimer m_sweeper;
     QString m_closeCause; // drain: who asked, for the close entries in the log
+    bool m_draining = false; // the shutdown notice went out: no events or pings after it
     qint64 m_nextSweep = 0;
     std::unique_ptr<SubscriptionStore> m_store;
     std::function<QString()> m_storeCheck;

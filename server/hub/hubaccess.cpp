@@ -113,8 +113,7 @@ void Hub::endForAuth(SseStream *connection, qint64 atMs, const QString &why)
     if (!why.isEmpty())
         data += ",\"reason\":" + jsonString(why.left(300).toUtf8());
     data += '}';
-    connection->writeControl(
-        SseFrame::event(QByteArray(), QByteArrayLiteral("auth-expired"), data));
+    connection->writeLast(SseFrame::event(QByteArray(), QByteArrayLiteral("auth-expired"), data));
     connection->close(CloseReason::AuthExpired);
 }
 

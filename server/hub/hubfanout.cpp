@@ -7,6 +7,10 @@ namespace ssehub {
 
 int Hub::deliver(const EventPtr &event)
 {
+    // Draining: `event: shutdown` is each stream's last frame; what is published meanwhile
+    // stays in the history, and clients resume it with Last-Event-ID when they come back.
+    if (m_draining)
+        return 0;
     m_matched.clear();
     m_index.match(event->topic, [this](Client *c) { m_matched.push_back(c); });
     int handed = 0;
@@ -33,6 +37,8 @@ void Hub::resetAll(quint64 resumeId, const QByteArray &reason, quint64 affectedU
 
 void Hub::onHeartbeatTick()
 {
+    if (m_draining)
+        return; // nothing after `event: shutdown`; the drain ends every stream soon
     const qint64 now = Clock::monotonicMs();
     const qint64 wallNow = Clock::wallMs();
     const int interval = m_options.connection.heartbeatMs;
@@ -61,9 +67,10 @@ void Hub::drain(int retryMs, qint64 drainMs, CloseReason reason, const QString &
                 std::function<void()> done)
 {
     m_closeCause = cause;
+    m_draining = true;
     const QByteArray notice = SseFrame::shutdown(retryMs);
     for (SseStream *connection : std::as_const(m_connections))
-        connection->writeControl(notice);
+        connection->writeLast(notice);
     const qint64 deadline = Clock::monotonicMs() + drainMs;
     auto *timer = new QTimer(this);
     timer->setInterval(20);

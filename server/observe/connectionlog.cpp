@@ -32,6 +32,8 @@ QString LogEntry::kindName(Kind kind)
         return QStringLiteral("auth-failure");
     case Kind::Broker:
         return QStringLiteral("broker");
+    case Kind::Engine:
+        return QStringLiteral("engine");
     }
     return {};
 }
@@ -175,6 +177,7 @@ void ConnectionLog::append(LogEntry entry)
         || entry.kind == Kind::Unsubscribe || entry.kind == Kind::Transition
         || entry.kind == Kind::AuthFailure // HttpFront logs those itself
         || entry.kind == Kind::Broker // RedisBroker logs those itself, as warnings
+        || entry.kind == Kind::Engine // the engine logs its start and stop itself
         || (entry.kind == Kind::Disconnect
             && (entry.reason == QLatin1String("client-closed")
                 || entry.reason == QLatin1String("server-shutdown")

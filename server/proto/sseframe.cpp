@@ -1,5 +1,7 @@
 #include "proto/sseframe.h"
 
+#include "proto/event.h"
+
 #include <QStringBuilder>
 
 namespace ssehub::SseFrame {
@@ -73,6 +75,12 @@ QByteArray shutdown(int retryMs)
     const QByteArray ms = QByteArray::number(retryMs);
     return "retry: " + ms + '\n'
         + event(QByteArray(), QByteArrayLiteral("shutdown"), "{\"retry_ms\":" + ms + '}');
+}
+
+QByteArray disconnect(const QByteArray &reason, const QByteArray &message)
+{
+    return event(QByteArray(), QByteArrayLiteral("disconnect"),
+                 "{\"reason\":" + jsonString(reason) + ",\"message\":" + jsonString(message) + '}');
 }
 
 } // namespace ssehub::SseFrame

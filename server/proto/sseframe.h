@@ -22,6 +22,9 @@ QByteArray reset(const QByteArray &resumeId, const QByteArray &reason, const QBy
 // `event: shutdown` with the delay the client waits before reconnecting, in one block with the
 // `retry:` field that makes EventSource wait that long.
 QByteArray shutdown(int retryMs);
+// `event: disconnect` before an operator's kick ends the stream: {"reason": reason, "message":
+// the operator's words (UTF-8, may be empty)}, JSON-escaped. No id: it does not move the cursor.
+QByteArray disconnect(const QByteArray &reason, const QByteArray &message);
 
 // The heartbeat comment.
 inline QByteArray ping()

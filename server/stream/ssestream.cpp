@@ -350,11 +350,11 @@ void SseStream::heartbeat(qint64 nowMs)
         write(SseFrame::ping(), QByteArray());
 }
 
-bool SseStream::write(const QByteArray &bytes, const QByteArray &topic)
+bool SseStream::write(const QByteArray &bytes, const QByteArray &topic, bool bounded)
 {
     if (m_state == State::Closed)
         return false;
-    if (m_queuedBytes + bytes.size() > m_options.maxQueueBytes) {
+    if (bounded && m_queuedBytes + bytes.size() > m_options.maxQueueBytes) {
         close(CloseReason::SlowConsumer);
         return false;
     }

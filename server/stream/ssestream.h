@@ -116,6 +116,11 @@ public:
     bool deliverOutOfOrder(const EventPtr &event);
     // Writes a frame that is not an event from the history (session, notices).
     void writeControl(const QByteArray &frame) { write(frame, QByteArray()); }
+    // The last frame before the server ends the stream in order (shutdown notice, disconnect,
+    // auth-expired): queued after everything else even past --max-queue, so that a full queue
+    // still ends as the server meant (server-shutdown, kicked) with its data, not as a
+    // slow-consumer close that drops it. Small, and once per stream.
+    void writeLast(const QByteArray &frame) { write(frame, QByteArray(), false); }
     // Drops queued, unsent events that the client's active subscriptions no longer match.
     void dropUnmatchedQueued();
 
@@ -140,7 +145,8 @@ private:
     void onWritable() override;
     void onError() override;
 
-    bool write(const QByteArray &bytes, const QByteArray &topic);
+    // bounded: a write past --max-queue closes the stream as a slow consumer.
+    bool write(const QByteArray &bytes, const QByteArray &topic, bool bounded = true);
     bool flushQueue();
     bool flushToSocket(); // TLS: moves queued frames into the socket while it has room
     void pumpReplay();

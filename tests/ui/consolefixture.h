@@ -7,6 +7,7 @@
 #include "mainwindow.h"
 #include "models/connectionsmodel.h"
 #include "models/logmodel.h"
+#include "widgets/confirmation.h"
 
 #include <QDir>
 #include <QPushButton>
@@ -31,11 +32,21 @@ inline Engine::Config baseConfig()
     return config;
 }
 
-// A console window over an engine thread, as main() wires them.
+// A console window over an engine thread, as main() wires them. The confirmations of Stop,
+// Quit, Apply and restart, Disconnect and bulk actions are waived (as "Don't ask again" does)
+// unless asked for: tst_consolesafety drives them; other tests drive the actions themselves.
 struct Console
 {
     EngineThread engine;
     std::unique_ptr<MainWindow> window;
+
+    explicit Console(bool confirmations = false)
+    {
+        if (confirmations)
+            Confirmation::resetWaivers();
+        else
+            Confirmation::waiveAll();
+    }
 
     bool start(const Engine::Config &config)
     {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the console under xvfb-run with a small live load (streams, some paused, publishes on a
-# few topics, a log with kicks), saves a PNG of each of its seven views and checks that none is
+# few topics, a log with kicks), saves a PNG of each of its eight views and checks that none is
 # blank. With --connect the load goes to `ssehub --headless` and the console is attached to it
 # (`--connect URL`) instead of running the engine itself.
 # Usage: tests/ui/screenshots.sh [--connect] [OUT_DIR] (default: build/screenshots)
@@ -80,6 +80,10 @@ for i in range(40):
     s.setblocking(False)
     streams.append(s)
 request("PATCH", "/subscriptions/device-05", json.dumps({"state": "paused"}).encode())
+# Stored clients without a stream (the Clients view lists them), one of them paused.
+for name, topics in (("tablet-kitchen", ["home/kitchen/#"]), ("tablet-hall", ["home/+/door", "alerts/#"])):
+    request("POST", "/subscribe", json.dumps({"client_id": name, "topics": topics, "ttl_seconds": 86400}).encode())
+request("PATCH", "/subscriptions/tablet-hall", json.dumps({"topics": ["alerts/#"], "state": "paused"}).encode())
 time.sleep(0.3)
 def queued(client):
     s = socket.create_connection(("127.0.0.1", port))
@@ -127,4 +131,4 @@ if [ $status -ne 0 ]; then
 fi
 ls "$out"/*.png
 python3 "$here/pngcheck.py" "$out"/*.png
-[ "$(ls "$out"/*.png | wc -l)" -eq 7 ] || { echo "screenshots: expected 7 views"; exit 1; }
+[ "$(ls "$out"/*.png | wc -l)" -eq 8 ] || { echo "screenshots: expected 8 views"; exit 1; }

@@ -15,6 +15,7 @@
 #include "models/nodesmodel.h"
 #include "redisserver.h"
 #include "sseclient.h"
+#include "widgets/confirmation.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -179,6 +180,8 @@ void TestRemoteCluster::initTestCase()
     QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_remotecluster"));
     QSettings().clear();
+    // Disconnect and pause act at once here; tst_consolesafety drives their confirmations.
+    Confirmation::waiveAll();
     QVERIFY(m_dir.isValid());
 }
 

@@ -15,6 +15,7 @@
 #include "models/logmodel.h"
 #include "sseclient.h"
 #include "tokens.h"
+#include "widgets/confirmation.h"
 
 #include <QAction>
 #include <QApplication>
@@ -221,6 +222,8 @@ void TestRemoteConsole::initTestCase()
     QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_remoteconsole"));
     QSettings().clear();
+    // Disconnect and pause act at once here; tst_consolesafety drives their confirmations.
+    Confirmation::waiveAll();
     QVERIFY(m_dir.isValid());
     QVERIFY(writeFile(m_dir.filePath(QStringLiteral("secret")), Secret + '\n'));
     QVERIFY(writeFile(m_dir.filePath(QStringLiteral("acl.json")), AclJson));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clientlist.h"
 #include "publishrequest.h"
 #include "snapshot.h"
 
@@ -92,7 +93,9 @@ public:
     // Changes (nodeLinksChanged) arrive before the snapshot that reflects them.
     const QList<NodeLink> &nodeLinks() const { return m_nodeLinks; }
 
-    virtual void kick(const StreamRef &stream, QObject *context,
+    // Ends a stream; reason (may be empty; at most MaxKickReasonBytes) is what its client reads
+    // in `event: disconnect` and what the log's kick entry says. Failed for a reason refused.
+    virtual void kick(const StreamRef &stream, const QString &reason, QObject *context,
                       std::function<void(const LinkAnswer &)> done)
         = 0;
     // Pauses or resumes (without replay) every subscription of a client on that node.
@@ -112,6 +115,18 @@ public:
         = 0;
     // Reads the ACL and secret files again; done's message says what changed.
     virtual void reloadAccess(QObject *context, std::function<void(const LinkAnswer &)> done) = 0;
+    // A page of the clients the engine knows, online or offline (GET /clients); done(page,
+    // error): error set when there is no page. Attached to a cluster: the attached instance's
+    // view (every stored client; streams and addresses on that instance).
+    virtual void listClients(const ClientQuery &query, QObject *context,
+                             std::function<void(const ClientPage &, const QString &)> done)
+        = 0;
+    // Pauses, resumes (without replay), expires now or deletes one subscription of a client,
+    // also of one without a stream (the subscription routes).
+    virtual void changeSubscription(const QString &clientId, const QByteArray &filter,
+                                    SubscriptionAction action, QObject *context,
+                                    std::function<void(const LinkAnswer &)> done)
+        = 0;
 
 Q_SIGNALS:
     void snapshotReady(const ssehub::SnapshotPtr &snapshot);

@@ -93,7 +93,11 @@ void FeedConnection::reconnectNow()
 QNetworkRequest FeedConnection::request(const QString &path) const
 {
     QUrl url = m_base;
-    url.setPath(path, QUrl::StrictMode); // already percent-encoded
+    // Already percent-encoded; a query (GET /clients?...) goes where a query belongs.
+    const qsizetype query = path.indexOf(QLatin1Char('?'));
+    url.setPath(path.left(query), QUrl::StrictMode);
+    if (query >= 0)
+        url.setQuery(path.mid(query + 1), QUrl::StrictMode);
     QNetworkRequest request(url);
     if (!m_credentials.token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_credentials.token);

@@ -1,5 +1,7 @@
 #include "locallink.h"
 
+#include "validation.h"
+
 #include <QPointer>
 
 namespace ssehub {
@@ -34,9 +36,9 @@ void LocalLink::updateStatus()
     setStatus(status);
 }
 
-bool LocalLink::start(const EngineConfig &config, QString *error)
+bool LocalLink::start(const EngineConfig &config, QString *error, const QString &cause)
 {
-    const bool ok = m_engine->isRunning() || m_engine->start(config, error);
+    const bool ok = m_engine->isRunning() || m_engine->start(config, error, cause);
     updateStatus();
     return ok;
 }
@@ -47,10 +49,11 @@ void LocalLink::stopNow()
     updateStatus();
 }
 
-void LocalLink::drainAndStop(EngineThread::DrainReason reason, std::function<void()> done)
+void LocalLink::drainAndStop(EngineThread::DrainReason reason, const QString &cause,
+                             std::function<void()> done)
 {
     QPointer<LocalLink> self(this);
-    m_engine->drainAndStop(reason, QStringLiteral("console"), [self, done] {
+    m_engine->drainAndStop(reason, cause, [self, done] {
         if (self)
             self->updateStatus();
         if (done)
@@ -58,10 +61,16 @@ void LocalLink::drainAndStop(EngineThread::DrainReason reason, std::function<voi
     });
 }
 
-void LocalLink::kick(const StreamRef &stream, QObject *context,
+void LocalLink::kick(const StreamRef &stream, const QString &reason, QObject *context,
                      std::function<void(const LinkAnswer &)> done)
 {
-    m_engine->kick(stream.id, context, [done](bool kicked) {
+    QString problem;
+    const QString clean = cleanKickReason(reason, &problem);
+    if (!problem.isEmpty()) {
+        done(LinkAnswer::failed(problem));
+        return;
+    }
+    m_engine->kick(stream.id, clean, context, [done](bool kicked) {
         done(kicked ? LinkAnswer::done() : LinkAnswer::notFound());
     });
 }
@@ -102,6 +111,29 @@ void LocalLink::reloadAccess(QObject *context, std::function<void(const LinkAnsw
 {
     m_engine->reloadAccess(context, [done](bool ok, const QString &message) {
         done(ok ? LinkAnswer::done(message) : LinkAnswer::failed(message));
+    });
+}
+
+void LocalLink::listClients(const ClientQuery &query, QObject *context,
+                            std::function<void(const ClientPage &, const QString &)> done)
+{
+    if (!m_engine->isRunning()) {
+        done({}, tr("The embedded server is stopped."));
+        return;
+    }
+    m_engine->listClients(query, context, [done](const ClientPage &page) { done(page, {}); });
+}
+
+void LocalLink::changeSubscription(const QString &clientId, const QByteArray &filter,
+                                   SubscriptionAction action, QObject *context,
+                                   std::function<void(const LinkAnswer &)> done)
+{
+    if (!m_engine->isRunning()) {
+        done(LinkAnswer::failed(tr("The embedded server is stopped.")));
+        return;
+    }
+    m_engine->changeSubscription(clientId, filter, action, context, [done](const QString &error) {
+        done(error.isEmpty() ? LinkAnswer::done() : LinkAnswer::failed(error));
     });
 }
 

@@ -20,11 +20,13 @@ public:
     bool isRemote() const override { return false; }
 
     EngineThread *engine() const { return m_engine; }
-    bool start(const EngineConfig &config, QString *error);
+    // cause: who asked and why, for the log's engine entries (EngineThread).
+    bool start(const EngineConfig &config, QString *error, const QString &cause);
     void stopNow();
-    void drainAndStop(EngineThread::DrainReason reason, std::function<void()> done);
+    void drainAndStop(EngineThread::DrainReason reason, const QString &cause,
+                      std::function<void()> done);
 
-    void kick(const StreamRef &stream, QObject *context,
+    void kick(const StreamRef &stream, const QString &reason, QObject *context,
               std::function<void(const LinkAnswer &)> done) override;
     void setClientPaused(const QString &node, const QString &clientId, bool paused,
                          QObject *context, std::function<void(const LinkAnswer &)> done) override;
@@ -35,6 +37,11 @@ public:
     void publish(const PublishRequest &request, QObject *context,
                  std::function<void(const PublishOutcome &)> done) override;
     void reloadAccess(QObject *context, std::function<void(const LinkAnswer &)> done) override;
+    void listClients(const ClientQuery &query, QObject *context,
+                     std::function<void(const ClientPage &, const QString &)> done) override;
+    void changeSubscription(const QString &clientId, const QByteArray &filter,
+                            SubscriptionAction action, QObject *context,
+                            std::function<void(const LinkAnswer &)> done) override;
 
 private:
     void updateStatus();

@@ -3,6 +3,8 @@
 #include "consolefeed.h"
 #include "remotesession.h"
 
+#include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
@@ -95,10 +97,15 @@ void RemoteLink::call(const QString &node, const QByteArray &method, const QStri
         Qt::QueuedConnection);
 }
 
-void RemoteLink::kick(const StreamRef &stream, QObject *context,
+void RemoteLink::kick(const StreamRef &stream, const QString &reason, QObject *context,
                       std::function<void(const LinkAnswer &)> done)
 {
-    call(stream.node, "DELETE", streamPath(stream.id), {}, context,
+    // The server cleans and bounds the reason (400 when too long), as the local engine does.
+    const QByteArray body = reason.isEmpty()
+        ? QByteArray()
+        : QJsonDocument(QJsonObject {{QStringLiteral("reason"), reason}})
+              .toJson(QJsonDocument::Compact);
+    call(stream.node, "DELETE", streamPath(stream.id), body, context,
          [done](const HttpAnswer &answer) {
              if (answer.status == 200)
                  done(LinkAnswer::done());
@@ -198,6 +205,54 @@ void RemoteLink::reloadAccess(QObject *context, std::function<void(const LinkAns
                      answer.json().value(QLatin1String("message")).toString().left(2000)));
              else
                  done(LinkAnswer::failed(answer.problem()));
+         });
+}
+
+void RemoteLink::listClients(const ClientQuery &query, QObject *context,
+                             std::function<void(const ClientPage &, const QString &)> done)
+{
+    call({}, "GET", QStringLiteral("/clients?") + QString::fromLatin1(query.toQuery()), {}, context,
+         [done](const HttpAnswer &answer) {
+             ClientPage page;
+             if (answer.status != 200)
+                 done(page, answer.problem());
+             else if (!ClientPage::fromJson(answer.json(), &page))
+                 done(page, tr("the server's answer could not be read"));
+             else
+                 done(page, {});
+         });
+}
+
+void RemoteLink::changeSubscription(const QString &clientId, const QByteArray &filter,
+                                    SubscriptionAction action, QObject *context,
+                                    std::function<void(const LinkAnswer &)> done)
+{
+    // The subscription routes, as any client of the API uses them (docs/API.md).
+    const QString topics = QString::fromUtf8(filter);
+    QByteArray method = "PATCH";
+    QString path = QStringLiteral("/subscriptions/")
+        + QString::fromLatin1(QUrl::toPercentEncoding(clientId));
+    QJsonObject body {{QStringLiteral("topics"), QJsonArray {topics}}};
+    switch (action) {
+    case SubscriptionAction::Pause:
+        body.insert(QStringLiteral("state"), QStringLiteral("paused"));
+        break;
+    case SubscriptionAction::Resume:
+        body.insert(QStringLiteral("state"), QStringLiteral("active"));
+        break;
+    case SubscriptionAction::Expire:
+        // Now by this machine's clock: the server's sweeper expires it within a moment.
+        body.insert(QStringLiteral("expires_at"), double(QDateTime::currentMSecsSinceEpoch()));
+        break;
+    case SubscriptionAction::Delete:
+        method = "DELETE";
+        path = QStringLiteral("/unsubscribe");
+        body.insert(QStringLiteral("client_id"), clientId);
+        break;
+    }
+    call({}, method, path, QJsonDocument(body).toJson(QJsonDocument::Compact), context,
+         [done](const HttpAnswer &answer) {
+             done(answer.status == 200 ? LinkAnswer::done() : LinkAnswer::failed(answer.problem()));
          });
 }
 

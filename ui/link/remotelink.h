@@ -32,7 +32,7 @@ public:
     QString serverName() const override { return m_target.displayName(); }
     bool isRemote() const override { return true; }
 
-    void kick(const StreamRef &stream, QObject *context,
+    void kick(const StreamRef &stream, const QString &reason, QObject *context,
               std::function<void(const LinkAnswer &)> done) override;
     void setClientPaused(const QString &node, const QString &clientId, bool paused,
                          QObject *context, std::function<void(const LinkAnswer &)> done) override;
@@ -43,6 +43,11 @@ public:
     void publish(const PublishRequest &request, QObject *context,
                  std::function<void(const PublishOutcome &)> done) override;
     void reloadAccess(QObject *context, std::function<void(const LinkAnswer &)> done) override;
+    void listClients(const ClientQuery &query, QObject *context,
+                     std::function<void(const ClientPage &, const QString &)> done) override;
+    void changeSubscription(const QString &clientId, const QByteArray &filter,
+                            SubscriptionAction action, QObject *context,
+                            std::function<void(const LinkAnswer &)> done) override;
 
 private:
     // Sends an admin request on the worker thread; done runs here, while context exists.

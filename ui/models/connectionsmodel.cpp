@@ -129,6 +129,17 @@ QString ConnectionsModel::stateName(StreamRow::State state)
     return {};
 }
 
+bool ConnectionsModel::isPaused(const StreamRow &row)
+{
+    // Live, but its client's subscriptions are all paused: nothing reaches it until resumed.
+    return row.state == StreamRow::State::Live && row.pausedFilters > 0 && row.filters.isEmpty();
+}
+
+QString ConnectionsModel::stateText(const StreamRow &row)
+{
+    return isPaused(row) ? tr("paused") : stateName(row.state);
+}
+
 QString ConnectionsModel::healthName(HealthState state)
 {
     switch (state) {
@@ -172,7 +183,7 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
         case Health:
             return int(health(row));
         case State:
-            return int(row.state);
+            return int(row.state) * 2 + (isPaused(row) ? 1 : 0);
         case Node:
             return row.node;
         default:
@@ -210,7 +221,7 @@ QVariant ConnectionsModel::data(const QModelIndex &index, int role) const
         case Health:
             return healthName(health(row));
         case State:
-            return stateName(row.state);
+            return stateText(row);
         case Node:
             return row.node;
         }

@@ -59,6 +59,11 @@ public:
     const StreamRow &rowAt(int row) const { return m_rows[size_t(row)]; }
     // Rows are keyed by (node, id): ids are unique only within a node.
     int rowOf(quint64 id, const QString &node = {}) const;
+    // That key as text, for an index of this model or of a proxy over it (selections).
+    static QString keyOf(const QModelIndex &index)
+    {
+        return index.data(NodeRole).toString() + QLatin1Char('\n') + index.data(IdRole).toString();
+    }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -67,6 +72,9 @@ public:
                         int role = Qt::DisplayRole) const override;
 
     static QString stateName(StreamRow::State state);
+    // The State column: "paused" for a live stream whose client has every subscription paused.
+    static QString stateText(const StreamRow &row);
+    static bool isPaused(const StreamRow &row);
     static QString healthName(HealthState state);
 
 private:

@@ -66,6 +66,8 @@ QString LogModel::kindTitle(LogEntry::Kind kind)
         return tr("auth failure");
     case Kind::Broker:
         return tr("broker");
+    case Kind::Engine:
+        return tr("engine");
     }
     return {};
 }

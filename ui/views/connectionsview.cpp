@@ -2,7 +2,9 @@
 
 #include "enginecontroller.h"
 #include "models/connectionsmodel.h"
+#include "models/keyedselectionmodel.h"
 #include "models/nodefiltermodel.h"
+#include "widgets/confirmation.h"
 #include "widgets/nodefilterbox.h"
 #include "widgets/tables.h"
 
@@ -21,6 +23,8 @@
 #include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace ssehub {
 
@@ -55,9 +59,13 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *cont
         top->addWidget(button);
         return button;
     };
-    addButton(tr("Disconnect"), QStringLiteral("kickButton"), [this] { kickSelected(); });
-    addButton(tr("Pause"), QStringLiteral("pauseButton"), [this] { pauseSelected(true); });
-    addButton(tr("Resume"), QStringLiteral("resumeButton"), [this] { pauseSelected(false); });
+    m_kick = addButton(tr("Disconnect"), QStringLiteral("kickButton"),
+                       [this] { disconnectSelected(); });
+    m_kick->setToolTip(tr("End the selected streams (asks first; Ctrl or Shift selects several)"));
+    m_pause
+        = addButton(tr("Pause"), QStringLiteral("pauseButton"), [this] { pauseSelected(true); });
+    m_resume
+        = addButton(tr("Resume"), QStringLiteral("resumeButton"), [this] { pauseSelected(false); });
     addButton(tr("Copy id"), QStringLiteral("copyIdButton"), [this] {
         if (const QString client = selectedClient(); !client.isEmpty())
             QGuiApplication::clipboard()->setText(client);
@@ -69,8 +77,17 @@ ConnectionsView::ConnectionsView(ConnectionsModel *model, EngineController *cont
     setColumnWidths(m_view, {7, 16, 21, 24, 20, 19, 11, 11, 11, 10, 10, 9, 14});
     placeNodeColumn(m_view, ConnectionsModel::Node);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    // Bulk actions: Ctrl/Shift select several streams. The selection follows the streams (node
+    // and id), never the row numbers: a kicked or filtered-out stream leaves it empty.
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    KeyedSelectionModel::install(m_view, &ConnectionsModel::keyOf);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ConnectionsView::selectedChanged);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ConnectionsView::updateActions);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &ConnectionsView::updateActions);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &ConnectionsView::updateActions);
+    updateActions();
 
     auto *detail = new QWidget(this);
     auto *detailLayout = new QVBoxLayout(detail);
@@ -119,16 +136,90 @@ QString ConnectionsView::selectedClient() const
     return current.isValid() ? current.data(ConnectionsModel::ClientRole).toString() : QString();
 }
 
-void ConnectionsView::kickSelected()
+QList<ConnectionsView::Selected> ConnectionsView::selectedStreams() const
 {
-    if (const StreamRef stream = selectedConnection(); stream.id)
-        m_controller->kick(stream);
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QList<Selected> streams;
+    for (const QModelIndex &row : std::as_const(rows)) {
+        const quint64 id = row.data(ConnectionsModel::IdRole).toULongLong();
+        if (id)
+            streams.append({{row.data(ConnectionsModel::NodeRole).toString(), id},
+                            row.data(ConnectionsModel::ClientRole).toString()});
+    }
+    return streams;
+}
+
+void ConnectionsView::updateActions()
+{
+    const bool any = m_view->selectionModel()->hasSelection();
+    for (QPushButton *button : {m_kick, m_pause, m_resume})
+        button->setEnabled(any);
+}
+
+void ConnectionsView::disconnectSelected()
+{
+    const QList<Selected> selected = selectedStreams();
+    if (selected.isEmpty())
+        return;
+    QList<StreamRef> streams;
+    for (const Selected &s : selected)
+        streams.append(s.stream);
+    Confirmation::Request request;
+    request.kind = QStringLiteral("disconnect");
+    request.title = tr("Disconnect streams");
+    request.question = streams.size() == 1
+        ? tr("Disconnect stream %1 of client %2?")
+              .arg(streams.first().id)
+              .arg(selected.first().client)
+        : tr("Disconnect %n selected stream(s)?", nullptr, int(streams.size()));
+    request.detail = tr("Each client reads the reason in an `event: disconnect`, then its stream "
+                        "ends. Browsers reconnect after their retry time; to keep a client away, "
+                        "pause its subscriptions or change the access rules.");
+    request.acceptText = tr("Disconnect %n stream(s)", nullptr, int(streams.size()));
+    request.askReason = true;
+    Confirmation::ask(window(), request, this, [this, streams](const QString &reason) {
+        m_controller->kick(streams, reason);
+    });
 }
 
 void ConnectionsView::pauseSelected(bool pause)
 {
-    if (const QString client = selectedClient(); !client.isEmpty())
-        m_controller->setClientPaused(selectedConnection().node, client, pause);
+    const QList<Selected> selected = selectedStreams();
+    if (selected.isEmpty())
+        return;
+    // Pausing acts on a client's subscriptions: each (node, client) once.
+    QList<std::pair<QString, QString>> clients;
+    for (const Selected &s : selected) {
+        const std::pair<QString, QString> client {s.stream.node, s.client};
+        if (!s.client.isEmpty() && !clients.contains(client))
+            clients.append(client);
+    }
+    if (clients.isEmpty())
+        return;
+    if (selected.size() == 1) {
+        m_controller->setClientsPaused(clients, pause);
+        return;
+    }
+    Confirmation::Request request;
+    request.kind = pause ? QStringLiteral("pause") : QStringLiteral("resume");
+    request.title = pause ? tr("Pause subscriptions") : tr("Resume subscriptions");
+    const int n = int(selected.size());
+    request.question = pause ? tr("Pause the clients of %n selected stream(s)?", nullptr, n)
+                             : tr("Resume the clients of %n selected stream(s)?", nullptr, n);
+    request.detail = pause
+        ? tr("Every subscription of %n client(s) is paused: their streams stay open but receive "
+             "no events until resumed.",
+             nullptr, int(clients.size()))
+        : tr("Every subscription of %n client(s) is active again; events published meanwhile "
+             "are not replayed.",
+             nullptr, int(clients.size()));
+    request.acceptText = pause ? tr("Pause %n client(s)", nullptr, int(clients.size()))
+                               : tr("Resume %n client(s)", nullptr, int(clients.size()));
+    Confirmation::ask(window(), request, this, [this, clients, pause](const QString &) {
+        m_controller->setClientsPaused(clients, pause);
+    });
 }
 
 void ConnectionsView::setNodes(const QStringList &nodes)

@@ -2,6 +2,7 @@
 
 #include "format.h"
 #include "models/connectionsmodel.h"
+#include "models/keyedselectionmodel.h"
 #include "models/nodefiltermodel.h"
 #include "widgets/nodefilterbox.h"
 #include "widgets/tables.h"
@@ -50,6 +51,8 @@ HealthView::HealthView(ConnectionsModel *model, QWidget *parent)
     top->addWidget(m_summary, 1);
     layout->addLayout(top);
     m_view = makeTable(m_sort, QStringLiteral("healthView"), this);
+    // Re-sorted as silences grow: the selection stays on its stream (or goes with it).
+    KeyedSelectionModel::install(m_view, &ConnectionsModel::keyOf);
     for (int c = 0; c < ConnectionsModel::ColumnCount; ++c) {
         const bool shown = c == ConnectionsModel::Id || c == ConnectionsModel::Client
             || c == ConnectionsModel::Remote || c == ConnectionsModel::LastWrite

@@ -1,6 +1,7 @@
 // The HTTP front's API routes: publish, the subscription API, the log, connections, the demo
 // page and CORS preflights. Requests reach them whole, after the checks of the head
 // (HttpFront::beginRequest).
+#include "api/validation.h"
 #include "broker/broker.h"
 #include "core/clock.h"
 #include "http/httpfront.h"
@@ -277,17 +278,53 @@ QString HttpFront::parseFilters(const QJsonValue &value, QList<TopicFilter> *out
     return {};
 }
 
-// DELETE /connections/<id>: closes that stream (the client may reconnect with Last-Event-ID).
-// 200 {"kicked": "<id>"}; 404 unknown id.
+// DELETE /streams/<id> (or /connections/<id>): closes that stream; the client may reconnect
+// with Last-Event-ID. An optional reason (?reason=... or a JSON body {"reason": "..."}; at most
+// 200 bytes of UTF-8, control characters removed) reaches the client in `event: disconnect`
+// before the end and the log's kick entry. 200 {"kicked": "<id>", "reason"}; 400 a bad body or
+// reason ({"error"}); 404 unknown id; 415 a body that is not application/json.
 void HttpFront::serveKick(const HttpRequest &request, QTcpSocket *socket, const QString &id)
 {
-    bool ok = false;
-    const quint64 connectionId = id.toULongLong(&ok);
-    if (!ok || !m_hub->kick(connectionId)) {
-        replyError(replyTo(request, socket), 404, tr("no connection with id %1").arg(id));
+    const ReplyTo to = replyTo(request, socket);
+    QString reason;
+    bool reasonGiven = false;
+    for (const auto &[key, value] : queryItems(request.query())) {
+        if (key == "reason") {
+            reason = QString::fromUtf8(value);
+            reasonGiven = true;
+        }
+    }
+    if (!request.body().isEmpty()) {
+        QJsonObject body;
+        if (!jsonBody(request, socket, &body))
+            return;
+        const QJsonValue given = body.value(QLatin1String("reason"));
+        if (!given.isUndefined() && !given.isNull() && !given.isString()) {
+            replyError(to, 400, tr("\"reason\" must be a string"));
+            return;
+        }
+        if (given.isString()) {
+            if (reasonGiven) {
+                replyError(to, 400, tr("give the reason in the body or in the query, not both"));
+                return;
+            }
+            reason = given.toString();
+        }
+    }
+    QString problem;
+    reason = cleanKickReason(reason, &problem);
+    if (!problem.isEmpty()) {
+        replyError(to, 400, problem);
         return;
     }
-    replyJson(replyTo(request, socket), 200, QJsonObject {{QStringLiteral("kicked"), id}});
+    bool ok = false;
+    const quint64 connectionId = id.toULongLong(&ok);
+    if (!ok || !m_hub->kick(connectionId, reason)) {
+        replyError(to, 404, tr("no connection with id %1").arg(id.left(64)));
+        return;
+    }
+    replyJson(to, 200,
+              QJsonObject {{QStringLiteral("kicked"), id}, {QStringLiteral("reason"), reason}});
 }
 
 // GET /: the demo page (resources/demo/index.html).
