@@ -965,6 +965,33 @@
     </message>
 </context>
 <context>
+    <name>ssehub::ConsoleSettings</name>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>cannot read %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 1 MiB</source>
+        <translation>%1 is larger than 1 MiB</translation>
+    </message>
+    <message>
+        <source>%1 is not a JSON object</source>
+        <translation>%1 is not a JSON object</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>cannot write %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written</source>
+        <translation>%1 cannot be written</translation>
+    </message>
+    <message>
+        <source>%1 cannot be created (%2 is not a writable directory)</source>
+        <translation>%1 cannot be created (%2 is not a writable directory)</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::EngineController</name>
     <message>
         <source>Stream %1 disconnected.</source>
@@ -1597,6 +1624,14 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>Clients</source>
         <translation>Clients</translation>
     </message>
+    <message>
+        <source>The new settings were not applied: %1. The previous settings are running again on %2.</source>
+        <translation>The new settings were not applied: %1. The previous settings are running again on %2.</translation>
+    </message>
+    <message>
+        <source>The settings apply to this run but were not saved: %1</source>
+        <translation>The settings apply to this run but were not saved: %1</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodeFilterBox</name>
@@ -1858,28 +1893,8 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Settings</translation>
     </message>
     <message>
-        <source>any free port</source>
-        <translation>any free port</translation>
-    </message>
-    <message>
-        <source> ms</source>
-        <translation> ms</translation>
-    </message>
-    <message>
-        <source> KiB</source>
-        <translation> KiB</translation>
-    </message>
-    <message>
-        <source>empty: embedded broker; redis://host:6379 for cluster mode</source>
-        <translation>empty: embedded broker; redis://host:6379 for cluster mode</translation>
-    </message>
-    <message>
         <source>Listen address:</source>
         <translation>Listen address:</translation>
-    </message>
-    <message>
-        <source>Port:</source>
-        <translation>Port:</translation>
     </message>
     <message>
         <source>Heartbeat interval:</source>
@@ -1906,10 +1921,6 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>ACL file:</translation>
     </message>
     <message>
-        <source>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID).</source>
-        <translation>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID).</translation>
-    </message>
-    <message>
         <source>Apply and restart</source>
         <translation>Apply and restart</translation>
     </message>
@@ -1922,16 +1933,220 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Browse…</translation>
     </message>
     <message>
-        <source>Listen address: '%1' is not an IP address (e.g. 127.0.0.1, ::1 or *).</source>
-        <translation>Listen address: '%1' is not an IP address (e.g. 127.0.0.1, ::1 or *).</translation>
+        <source>Network</source>
+        <translation>Network</translation>
     </message>
     <message>
-        <source>Redis URL: %1</source>
-        <translation>Redis URL: %1</translation>
+        <source>Streams</source>
+        <translation>Streams</translation>
     </message>
     <message>
-        <source>%1 cannot be read.</source>
-        <translation>%1 cannot be read.</translation>
+        <source>Limits</source>
+        <translation>Limits</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>Access</translation>
+    </message>
+    <message>
+        <source>Storage and log</source>
+        <translation>Storage and log</translation>
+    </message>
+    <message>
+        <source>Cluster</source>
+        <translation>Cluster</translation>
+    </message>
+    <message>
+        <source>These settings apply to this run only.</source>
+        <translation>These settings apply to this run only.</translation>
+    </message>
+    <message>
+        <source>Saved in %1, which every start of ssehub reads (the console and headless servers alike; ssehub --print-config shows the result).</source>
+        <translation>Saved in %1, which every start of ssehub reads (the console and headless servers alike; ssehub --print-config shows the result).</translation>
+    </message>
+    <message>
+        <source>Set on the command line or in the environment for this run, and therefore not editable here: %1.</source>
+        <translation>Set on the command line or in the environment for this run, and therefore not editable here: %1.</translation>
+    </message>
+    <message>
+        <source>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID). Settings that cannot be used leave the running server as it is.</source>
+        <translation>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID). Settings that cannot be used leave the running server as it is.</translation>
+    </message>
+    <message>
+        <source>Set by %1 for this run; not editable here and not saved.</source>
+        <translation>Set by %1 for this run; not editable here and not saved.</translation>
+    </message>
+    <message>
+        <source>none; several separated by commas</source>
+        <translation>none; several separated by commas</translation>
+    </message>
+    <message>
+        <source>set by %1</source>
+        <translation>set by %1</translation>
+    </message>
+    <message>
+        <source>The settings cannot be saved: %1.</source>
+        <translation>The settings cannot be saved: %1.</translation>
+    </message>
+    <message>
+        <source>%1: the directory %2 cannot be written.</source>
+        <translation>%1: the directory %2 cannot be written.</translation>
+    </message>
+    <message>
+        <source>%1: %2 cannot be written.</source>
+        <translation>%1: %2 cannot be written.</translation>
+    </message>
+    <message>
+        <source>%1: %2 cannot be read.</source>
+        <translation>%1: %2 cannot be read.</translation>
+    </message>
+    <message>
+        <source>--tls-cert and --tls-key go together: give both or neither.</source>
+        <translation>--tls-cert and --tls-key go together: give both or neither.</translation>
+    </message>
+    <message>
+        <source>--tls-client-ca needs HTTPS: give --tls-cert and --tls-key too.</source>
+        <translation>--tls-client-ca needs HTTPS: give --tls-cert and --tls-key too.</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1: %2. The server keeps running with its current settings.</source>
+        <translation>Cannot listen on %1: %2. The server keeps running with its current settings.</translation>
+    </message>
+    <message>
+        <source>Export the log at exit to:</source>
+        <translation>Export the log at exit to:</translation>
+    </message>
+    <message>
+        <source>Log file:</source>
+        <translation>Log file:</translation>
+    </message>
+    <message>
+        <source>Log file rotation size:</source>
+        <translation>Log file rotation size:</translation>
+    </message>
+    <message>
+        <source>Rotated log files kept:</source>
+        <translation>Rotated log files kept:</translation>
+    </message>
+    <message>
+        <source>Topics counted in /metrics:</source>
+        <translation>Topics counted in /metrics:</translation>
+    </message>
+    <message>
+        <source>Drain time at shutdown:</source>
+        <translation>Drain time at shutdown:</translation>
+    </message>
+    <message>
+        <source>Allowed host names:</source>
+        <translation>Allowed host names:</translation>
+    </message>
+    <message>
+        <source>Accept tokens that never expire</source>
+        <translation>Accept tokens that never expire</translation>
+    </message>
+    <message>
+        <source>History memory:</source>
+        <translation>History memory:</translation>
+    </message>
+    <message>
+        <source>Clients at most:</source>
+        <translation>Clients at most:</translation>
+    </message>
+    <message>
+        <source>Subscriptions at most:</source>
+        <translation>Subscriptions at most:</translation>
+    </message>
+    <message>
+        <source>Reconnect delay (retry):</source>
+        <translation>Reconnect delay (retry):</translation>
+    </message>
+    <message>
+        <source>Largest request body:</source>
+        <translation>Largest request body:</translation>
+    </message>
+    <message>
+        <source>CORS origins:</source>
+        <translation>CORS origins:</translation>
+    </message>
+    <message>
+        <source>Data directory:</source>
+        <translation>Data directory:</translation>
+    </message>
+    <message>
+        <source>Renewal grace:</source>
+        <translation>Renewal grace:</translation>
+    </message>
+    <message>
+        <source>Archive after:</source>
+        <translation>Archive after:</translation>
+    </message>
+    <message>
+        <source>Delete after:</source>
+        <translation>Delete after:</translation>
+    </message>
+    <message>
+        <source>Redis key prefix:</source>
+        <translation>Redis key prefix:</translation>
+    </message>
+    <message>
+        <source>Node id:</source>
+        <translation>Node id:</translation>
+    </message>
+    <message>
+        <source>Admin URL:</source>
+        <translation>Admin URL:</translation>
+    </message>
+    <message>
+        <source>Token cookie:</source>
+        <translation>Token cookie:</translation>
+    </message>
+    <message>
+        <source>Token clock skew:</source>
+        <translation>Token clock skew:</translation>
+    </message>
+    <message>
+        <source>Streams at most:</source>
+        <translation>Streams at most:</translation>
+    </message>
+    <message>
+        <source>Streams per address:</source>
+        <translation>Streams per address:</translation>
+    </message>
+    <message>
+        <source>Streams per client:</source>
+        <translation>Streams per client:</translation>
+    </message>
+    <message>
+        <source>Publishes per second:</source>
+        <translation>Publishes per second:</translation>
+    </message>
+    <message>
+        <source>Publish burst:</source>
+        <translation>Publish burst:</translation>
+    </message>
+    <message>
+        <source>Filters per stream:</source>
+        <translation>Filters per stream:</translation>
+    </message>
+    <message>
+        <source>Longest topic (bytes):</source>
+        <translation>Longest topic (bytes):</translation>
+    </message>
+    <message>
+        <source>Request timeout:</source>
+        <translation>Request timeout:</translation>
+    </message>
+    <message>
+        <source>TLS certificate:</source>
+        <translation>TLS certificate:</translation>
+    </message>
+    <message>
+        <source>TLS key:</source>
+        <translation>TLS key:</translation>
+    </message>
+    <message>
+        <source>Client certificate CA:</source>
+        <translation>Client certificate CA:</translation>
     </message>
 </context>
 <context>

@@ -965,6 +965,33 @@
     </message>
 </context>
 <context>
+    <name>ssehub::ConsoleSettings</name>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 1 MiB</source>
+        <translation>%1 大于 1 MiB</translation>
+    </message>
+    <message>
+        <source>%1 is not a JSON object</source>
+        <translation>%1 不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written</source>
+        <translation>%1 不可写</translation>
+    </message>
+    <message>
+        <source>%1 cannot be created (%2 is not a writable directory)</source>
+        <translation>无法创建 %1（%2 不是可写目录）</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::EngineController</name>
     <message>
         <source>Stream %1 disconnected.</source>
@@ -1597,6 +1624,14 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>Clients</source>
         <translation>客户端</translation>
     </message>
+    <message>
+        <source>The new settings were not applied: %1. The previous settings are running again on %2.</source>
+        <translation>新设置未能应用：%1。服务器已在 %2 上按之前的设置重新运行。</translation>
+    </message>
+    <message>
+        <source>The settings apply to this run but were not saved: %1</source>
+        <translation>设置已对本次运行生效，但未能保存：%1</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::NodeFilterBox</name>
@@ -1858,28 +1893,8 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>设置</translation>
     </message>
     <message>
-        <source>any free port</source>
-        <translation>任意空闲端口</translation>
-    </message>
-    <message>
-        <source> ms</source>
-        <translation> 毫秒</translation>
-    </message>
-    <message>
-        <source> KiB</source>
-        <translation> KiB</translation>
-    </message>
-    <message>
-        <source>empty: embedded broker; redis://host:6379 for cluster mode</source>
-        <translation>留空：内置代理；集群模式填 redis://host:6379</translation>
-    </message>
-    <message>
         <source>Listen address:</source>
         <translation>监听地址：</translation>
-    </message>
-    <message>
-        <source>Port:</source>
-        <translation>端口：</translation>
     </message>
     <message>
         <source>Heartbeat interval:</source>
@@ -1906,10 +1921,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>ACL 文件：</translation>
     </message>
     <message>
-        <source>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID).</source>
-        <translation>应用后将重启引擎：已打开的流会关闭，客户端会重连（并按 Last-Event-ID 续传）。</translation>
-    </message>
-    <message>
         <source>Apply and restart</source>
         <translation>应用并重启</translation>
     </message>
@@ -1922,16 +1933,220 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <source>Listen address: '%1' is not an IP address (e.g. 127.0.0.1, ::1 or *).</source>
-        <translation>监听地址：'%1' 不是 IP 地址（例如 127.0.0.1、::1 或 *）。</translation>
+        <source>Network</source>
+        <translation>网络</translation>
     </message>
     <message>
-        <source>Redis URL: %1</source>
-        <translation>Redis URL：%1</translation>
+        <source>Streams</source>
+        <translation>流</translation>
     </message>
     <message>
-        <source>%1 cannot be read.</source>
-        <translation>无法读取 %1。</translation>
+        <source>Limits</source>
+        <translation>限制</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>访问控制</translation>
+    </message>
+    <message>
+        <source>Storage and log</source>
+        <translation>存储与日志</translation>
+    </message>
+    <message>
+        <source>Cluster</source>
+        <translation>集群</translation>
+    </message>
+    <message>
+        <source>These settings apply to this run only.</source>
+        <translation>这些设置仅对本次运行有效。</translation>
+    </message>
+    <message>
+        <source>Saved in %1, which every start of ssehub reads (the console and headless servers alike; ssehub --print-config shows the result).</source>
+        <translation>保存在 %1 中，ssehub 每次启动都会读取它（控制台和无窗口服务器都一样；ssehub --print-config 可显示结果）。</translation>
+    </message>
+    <message>
+        <source>Set on the command line or in the environment for this run, and therefore not editable here: %1.</source>
+        <translation>以下选项由本次运行的命令行或环境变量设定，因此不能在此修改：%1。</translation>
+    </message>
+    <message>
+        <source>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID). Settings that cannot be used leave the running server as it is.</source>
+        <translation>应用设置会重启引擎：已打开的流将被关闭，客户端会重连（并通过 Last-Event-ID 续传）。无法使用的设置不会影响正在运行的服务器。</translation>
+    </message>
+    <message>
+        <source>Set by %1 for this run; not editable here and not saved.</source>
+        <translation>由 %1 为本次运行设定；不能在此修改，也不会保存。</translation>
+    </message>
+    <message>
+        <source>none; several separated by commas</source>
+        <translation>无；多个值用逗号分隔</translation>
+    </message>
+    <message>
+        <source>set by %1</source>
+        <translation>由 %1 设定</translation>
+    </message>
+    <message>
+        <source>The settings cannot be saved: %1.</source>
+        <translation>无法保存设置：%1。</translation>
+    </message>
+    <message>
+        <source>%1: the directory %2 cannot be written.</source>
+        <translation>%1：目录 %2 不可写。</translation>
+    </message>
+    <message>
+        <source>%1: %2 cannot be written.</source>
+        <translation>%1：%2 不可写。</translation>
+    </message>
+    <message>
+        <source>%1: %2 cannot be read.</source>
+        <translation>%1：%2 无法读取。</translation>
+    </message>
+    <message>
+        <source>--tls-cert and --tls-key go together: give both or neither.</source>
+        <translation>--tls-cert 和 --tls-key 必须同时使用：要么都提供，要么都不提供。</translation>
+    </message>
+    <message>
+        <source>--tls-client-ca needs HTTPS: give --tls-cert and --tls-key too.</source>
+        <translation>--tls-client-ca 需要 HTTPS：请同时提供 --tls-cert 和 --tls-key。</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1: %2. The server keeps running with its current settings.</source>
+        <translation>无法监听 %1：%2。服务器继续按当前设置运行。</translation>
+    </message>
+    <message>
+        <source>Export the log at exit to:</source>
+        <translation>退出时导出日志到：</translation>
+    </message>
+    <message>
+        <source>Log file:</source>
+        <translation>日志文件：</translation>
+    </message>
+    <message>
+        <source>Log file rotation size:</source>
+        <translation>日志文件轮转大小：</translation>
+    </message>
+    <message>
+        <source>Rotated log files kept:</source>
+        <translation>保留的轮转日志文件数：</translation>
+    </message>
+    <message>
+        <source>Topics counted in /metrics:</source>
+        <translation>在 /metrics 中计数的主题：</translation>
+    </message>
+    <message>
+        <source>Drain time at shutdown:</source>
+        <translation>关闭时的排空时间：</translation>
+    </message>
+    <message>
+        <source>Allowed host names:</source>
+        <translation>允许的主机名：</translation>
+    </message>
+    <message>
+        <source>Accept tokens that never expire</source>
+        <translation>接受永不过期的令牌</translation>
+    </message>
+    <message>
+        <source>History memory:</source>
+        <translation>历史内存上限：</translation>
+    </message>
+    <message>
+        <source>Clients at most:</source>
+        <translation>最多客户端数：</translation>
+    </message>
+    <message>
+        <source>Subscriptions at most:</source>
+        <translation>最多订阅数：</translation>
+    </message>
+    <message>
+        <source>Reconnect delay (retry):</source>
+        <translation>重连延迟（retry）：</translation>
+    </message>
+    <message>
+        <source>Largest request body:</source>
+        <translation>最大请求体：</translation>
+    </message>
+    <message>
+        <source>CORS origins:</source>
+        <translation>CORS 源：</translation>
+    </message>
+    <message>
+        <source>Data directory:</source>
+        <translation>数据目录：</translation>
+    </message>
+    <message>
+        <source>Renewal grace:</source>
+        <translation>续订宽限期：</translation>
+    </message>
+    <message>
+        <source>Archive after:</source>
+        <translation>归档时间：</translation>
+    </message>
+    <message>
+        <source>Delete after:</source>
+        <translation>删除时间：</translation>
+    </message>
+    <message>
+        <source>Redis key prefix:</source>
+        <translation>Redis 键前缀：</translation>
+    </message>
+    <message>
+        <source>Node id:</source>
+        <translation>节点 ID：</translation>
+    </message>
+    <message>
+        <source>Admin URL:</source>
+        <translation>管理 URL：</translation>
+    </message>
+    <message>
+        <source>Token cookie:</source>
+        <translation>令牌 Cookie：</translation>
+    </message>
+    <message>
+        <source>Token clock skew:</source>
+        <translation>令牌时钟偏差：</translation>
+    </message>
+    <message>
+        <source>Streams at most:</source>
+        <translation>最多流数：</translation>
+    </message>
+    <message>
+        <source>Streams per address:</source>
+        <translation>每个地址的流数：</translation>
+    </message>
+    <message>
+        <source>Streams per client:</source>
+        <translation>每个客户端的流数：</translation>
+    </message>
+    <message>
+        <source>Publishes per second:</source>
+        <translation>每秒发布次数：</translation>
+    </message>
+    <message>
+        <source>Publish burst:</source>
+        <translation>发布突发量：</translation>
+    </message>
+    <message>
+        <source>Filters per stream:</source>
+        <translation>每个流的过滤器数：</translation>
+    </message>
+    <message>
+        <source>Longest topic (bytes):</source>
+        <translation>最长主题（字节）：</translation>
+    </message>
+    <message>
+        <source>Request timeout:</source>
+        <translation>请求超时：</translation>
+    </message>
+    <message>
+        <source>TLS certificate:</source>
+        <translation>TLS 证书：</translation>
+    </message>
+    <message>
+        <source>TLS key:</source>
+        <translation>TLS 私钥：</translation>
+    </message>
+    <message>
+        <source>Client certificate CA:</source>
+        <translation>客户端证书 CA：</translation>
     </message>
 </context>
 <context>
