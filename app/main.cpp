@@ -312,9 +312,26 @@ int main(int argc, char **argv)
     ssehub::EngineThread engine;
 #ifdef SSEHUB_HAVE_UI
     if (!headless) {
-        // The console: stored settings apply unless given on the command line, and a server
-        // that cannot start (port in use) is reported in the window, where settings can fix it.
-        ssehub::ConsoleSettings::load(&options.engine, options.explicitOptions);
+        // The console: its settings are those of the config file, the environment and the
+        // command line, as headless runs and --print-config read them; Settings writes changes
+        // to the file, never what the command line or the environment fixed for this run. A
+        // server that cannot start (port in use) is reported in the window, where settings can
+        // fix it.
+        if (!options.fixedForRun.contains(QStringLiteral("config"))) {
+            // Settings that earlier versions kept in ssehub.conf move to the config file.
+            if (ssehub::ConsoleSettings::migrateLegacy(options.settingsFile, &error)) {
+                options = {};
+                if (!ssehub::parseCommandLine(QCoreApplication::arguments(), &options, &error,
+                                              &exitNow)) {
+                    fprintf(stderr, "ssehub: %s\n", qPrintable(error));
+                    return 2;
+                }
+            } else if (!error.isEmpty()) {
+                fprintf(stderr, "ssehub: warning: %s\n", qPrintable(error));
+                error.clear();
+            }
+        }
+        ssehub::ConsoleSettings::setSource({options.settingsFile, options.fixedForRun});
         const QString shots = qEnvironmentVariable("SSEHUB_SCREENSHOTS");
         if (!shots.isEmpty()
             && qEnvironmentVariable("SSEHUB_SCREENSHOT_PALETTE") == QLatin1String("dark"))

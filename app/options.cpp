@@ -89,13 +89,8 @@ bool layerSources(const QCommandLineParser &commandLine, const QStringList &argu
     // 1. The file: --config, else the user's default one if it exists.
     QStringList fileArgs;
     QString path = commandLine.value(QStringLiteral("config"));
-    if (path.isEmpty()) {
-        const QString fallback
-            = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
-            + QStringLiteral("/ssehub/ssehub.json");
-        if (QFile::exists(fallback))
-            path = fallback;
-    }
+    if (path.isEmpty() && QFile::exists(defaultConfigFile()))
+        path = defaultConfigFile();
     QSet<QString> inFile;
     if (!path.isEmpty()) {
         QFile file(path);
@@ -229,6 +224,12 @@ bool layerSources(const QCommandLineParser &commandLine, const QStringList &argu
 
 } // namespace
 
+QString defaultConfigFile()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+        + QStringLiteral("/ssehub/ssehub.json");
+}
+
 bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString *error,
                       bool *exitNow, const QProcessEnvironment &environment)
 {
@@ -278,8 +279,14 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
     }
     // One parser and one set of checks per kind of value (api/configschema.h) for every option;
     // messages name where a value came from.
-    for (const QString &name : parser.optionNames())
-        options->explicitOptions.insert(name);
+    for (auto it = origin.cbegin(); it != origin.cend(); ++it) {
+        if (it.value().startsWith(QLatin1String("--"))
+            || it.value().startsWith(QLatin1String("SSEHUB_")))
+            options->fixedForRun.insert(it.key(), it.value());
+    }
+    options->settingsFile = first.isSet(QStringLiteral("config"))
+        ? first.value(QStringLiteral("config"))
+        : defaultConfigFile();
     QHash<QString, QVariant> appValues;
     for (const ConfigOption &option : configOptions()) {
         const QString name = QLatin1String(option.name);

@@ -2,9 +2,9 @@
 
 #include "engineconfig.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QProcessEnvironment>
-#include <QSet>
 #include <QStringList>
 
 namespace ssehub {
@@ -25,10 +25,14 @@ struct AppOptions
     EngineConfig engine;
     bool headless = false;
     QString language; // --lang: a locale name such as zh_CN or en; empty: the system's
-    // Options given on the command line, in the config file or the environment (their names),
-    // which win over the console's stored settings.
-    QSet<QString> explicitOptions;
+    // Options given on the command line or in the environment: their name and where they came
+    // from ("--listen", "SSEHUB_LISTEN"). They hold for this run only: the console shows them
+    // as fixed and never writes them to the config file.
+    QHash<QString, QString> fixedForRun;
     QString configFile; // the file read, if any
+    // The file the console's settings are written to: --config, else the default one (which
+    // may not exist yet).
+    QString settingsFile;
     bool printConfig = false;
     QString logFormat = QStringLiteral("text"); // or "json"
     QString logLevel = QStringLiteral("info"); // debug, info, warning, error
@@ -50,6 +54,8 @@ bool parseCommandLine(const QStringList &arguments, AppOptions *options, QString
                       bool *exitNow,
                       const QProcessEnvironment &environment
                       = QProcessEnvironment::systemEnvironment());
+// ~/.config/ssehub/ssehub.json ($XDG_CONFIG_HOME): read when it exists and --config is not given.
+QString defaultConfigFile();
 // The effective configuration as JSON (every key, secrets masked): --print-config.
 QJsonObject effectiveConfig(const AppOptions &options);
 

@@ -67,9 +67,11 @@ public:
     // without authentication): shown as a banner above everything else.
     void setStartProblems(const QStringList &problems);
     const EngineConfig &config() const { return m_config; }
-    // Applies a new configuration: stores it and restarts the engine (a running one drains
-    // first, closing its streams as "restart"; engineStarted follows). False only when a stopped
-    // engine could not start.
+    // Applies a new configuration: restarts the engine with it (a running one drains first,
+    // closing its streams as "restart"; engineStarted follows) and, once it runs, saves what
+    // changed to the config file (ConsoleSettings). A running engine that cannot start with it
+    // starts again with the previous configuration and the banner says why. False only when a
+    // stopped engine could not start.
     bool applyConfig(const EngineConfig &config);
     // Shows a server elsewhere instead of the embedded one, which is drained and stopped first
     // if it runs. False (the banner says why) when the target's files cannot be read.
@@ -147,6 +149,8 @@ private:
     void showStale(bool stale, qint64 sinceMs, const QString &why);
     // The embedded server did not start: is the port held by an ssehub one could attach to?
     void probePortHolder();
+    // Saves the changes from previous to m_config (the status bar says when it cannot).
+    void storeConfig(const EngineConfig &previous);
     void buildStatusBar();
     // Ctrl+1..9 (views), Ctrl+F (filter) and the tables' context menus (mainwindowkeys.cpp).
     void buildShortcuts();
@@ -162,6 +166,7 @@ private:
     EngineConfig m_config;
     QStringList m_startProblems;
     QString m_engineError;
+    QString m_lastStartError; // why the last start failed
     bool m_brokerDown = false;
     QList<std::function<void()>> m_afterStop; // run once the draining engine has stopped
     // Quit: the operator confirmed (or a signal asked), the question is open; and who asked.

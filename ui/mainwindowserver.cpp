@@ -41,6 +41,7 @@ bool MainWindow::startEngine(const QString &cause)
 {
     QString error;
     if (!m_controller->isRunning() && !m_controller->start(m_config, &error, cause)) {
+        m_lastStartError = error;
         m_engineError = tr("The server did not start: %1. Change the settings (Server > "
                            "Settings) and start it again.")
                             .arg(EngineText::translate(error));
@@ -188,23 +189,46 @@ void MainWindow::clearViews()
 
 bool MainWindow::applyConfig(const EngineConfig &config)
 {
+    const EngineConfig previous = m_config;
     m_config = config;
-    ConsoleSettings::save(config);
-    if (!m_controller->isRunning())
-        return startEngine();
+    const QString cause = QStringLiteral("console action=restart");
+    if (!m_controller->isRunning()) {
+        if (!startEngine(cause))
+            return false;
+        storeConfig(previous);
+        return true;
+    }
     const int open = m_last ? m_last->stats.connections : 0;
-    drainEngine(
-        EngineThread::DrainReason::Restart, QStringLiteral("console action=restart"), [this, open] {
-            if (!startEngine(QStringLiteral("console action=restart")))
+    drainEngine(EngineThread::DrainReason::Restart, cause, [this, open, previous, cause] {
+        if (!startEngine(cause)) {
+            // Settings that cannot be used (a port in use, a file that cannot be read): the
+            // previous ones serve again, the banner says why, and nothing is saved.
+            const QString error = m_lastStartError;
+            m_config = previous;
+            if (!startEngine(QStringLiteral("console action=rollback")))
                 return;
-            statusBar()->showMessage(
-                tr("Engine restarted with the new settings on %1; %n stream(s) were closed and "
-                   "reconnect.",
-                   nullptr, open)
-                    .arg(m_controller->listenUrl()),
-                15000);
-        });
+            m_engineError = tr("The new settings were not applied: %1. The previous settings "
+                               "are running again on %2.")
+                                .arg(error, m_controller->listenUrl());
+            updateBanner();
+            return;
+        }
+        storeConfig(previous);
+        statusBar()->showMessage(
+            tr("Engine restarted with the new settings on %1; %n stream(s) were closed and "
+               "reconnect.",
+               nullptr, open)
+                .arg(m_controller->listenUrl()),
+            15000);
+    });
     return true;
+}
+
+void MainWindow::storeConfig(const EngineConfig &previous)
+{
+    QString error;
+    if (!ConsoleSettings::save(previous, m_config, &error))
+        report(false, tr("The settings apply to this run but were not saved: %1").arg(error));
 }
 
 void MainWindow::setStartProblems(const QStringList &problems)

@@ -12,7 +12,7 @@
 namespace ssehub {
 
 // How an option's value is written: the same on the command line, in the config file, in
-// SSEHUB_* variables and in the console's stored settings.
+// SSEHUB_* variables and in the console's settings dialog.
 enum class OptionType {
     Flag, // no value on the command line; true/false in the file, 1/0 in the environment
     Count, // a whole number
@@ -30,15 +30,17 @@ enum class OptionScope {
     CommandLine, // app/, and only on the command line: not in the file or the environment
 };
 
-// How the console's settings dialog shows an option.
-enum class SettingsWidget {
-    None, // not in the dialog (and not stored by the console)
-    Address, // a line for the address and a spin box for the port
-    Milliseconds, // a spin box in ms
-    Number, // a spin box
-    KiB, // a spin box in KiB
-    Line, // a line edit
-    File, // a line edit with a Browse button
+// Where the console's settings dialog shows an option (a tab); None: not in the dialog. The
+// field follows from the type: a check box for a flag, a line for the rest (durations, sizes
+// and counts typed as on the command line, lists with commas), with Browse for a FILE or DIR.
+enum class SettingsPage {
+    None,
+    Network,
+    Streams,
+    Limits,
+    Access,
+    Storage, // data, subscriptions' lifetimes, log files
+    Cluster,
 };
 
 // An option's value as a QVariant: Flag bool, Count qint64 (double for rates), Duration qint64
@@ -52,7 +54,7 @@ struct OptionBinding
 
 // One option (docs/CONFIG.md). The table (configOptions()) drives the command-line parser, the
 // config file and environment layers, --print-config, the reload diff
-// (Engine::reconfigure), the console's stored settings and the check of docs/CONFIG.md.
+// (Engine::reconfigure), the console's settings dialog and the check of docs/CONFIG.md.
 struct ConfigOption
 {
     const char *name; // --name, the config-file key; SSEHUB_NAME in the environment
@@ -71,9 +73,8 @@ struct ConfigOption
     OptionBinding field = {}; // Engine scope only
     // The default as docs/CONFIG.md writes it; nullptr when it is described in words there.
     const char *defaultText = nullptr;
-    // The console: the QSettings key in the [engine] group and the dialog's field.
-    const char *settingsKey = nullptr;
-    SettingsWidget widget = SettingsWidget::None;
+    // The console's settings dialog: the tab and the field's label.
+    SettingsPage settingsPage = SettingsPage::None;
     const char *settingsLabel = nullptr; // QT_TRANSLATE_NOOP("ssehub::SettingsDialog", ...)
     bool hasPassword = false; // --print-config masks the password in it
 

@@ -581,24 +581,27 @@ void TestConsole::settingsDialogValidates()
     Engine::Config config = baseConfig();
     config.heartbeatMs = 30000;
     SettingsDialog dialog(config);
-    auto *address = dialog.findChild<QLineEdit *>(QStringLiteral("settingsAddress"));
-    auto *redis = dialog.findChild<QLineEdit *>(QStringLiteral("settingsRedis"));
-    auto *acl = dialog.findChild<QLineEdit *>(QStringLiteral("settingsAcl"));
+    const auto field = [&dialog](const char *name) {
+        return dialog.findChild<QLineEdit *>(QStringLiteral("setting:") + QLatin1String(name));
+    };
+    auto *listen = field("listen");
+    auto *redis = field("redis");
+    auto *acl = field("acl");
     auto *problem = dialog.findChild<QLabel *>(QStringLiteral("settingsProblem"));
     auto *apply = dialog.findChild<QPushButton *>(QStringLiteral("settingsApply"));
-    QVERIFY(address && redis && acl && problem && apply);
-    QCOMPARE(address->text(), QStringLiteral("127.0.0.1"));
-    QCOMPARE(dialog.findChild<QSpinBox *>(QStringLiteral("settingsHeartbeat"))->value(), 30000);
+    QVERIFY(listen && redis && acl && problem && apply);
+    QCOMPARE(listen->text(), QStringLiteral("127.0.0.1:0"));
+    QCOMPARE(field("heartbeat")->text(), QStringLiteral("30s"));
 
-    address->setText(QStringLiteral("not-an-address"));
+    listen->setText(QStringLiteral("not-an-address:1"));
     QTest::mouseClick(apply, Qt::LeftButton);
     QCOMPARE(dialog.result(), int(QDialog::Rejected)); // still open
     QVERIFY(problem->text().contains(QLatin1String("not-an-address")));
 
-    address->setText(QStringLiteral("::1"));
+    listen->setText(QStringLiteral("[::1]:0"));
     redis->setText(QStringLiteral("http://wrong"));
     QTest::mouseClick(apply, Qt::LeftButton);
-    QVERIFY(problem->text().startsWith(QLatin1String("Redis URL")));
+    QVERIFY2(problem->text().startsWith(QLatin1String("--redis")), qPrintable(problem->text()));
 
     redis->setText(QStringLiteral("redis://127.0.0.1:6390/2"));
     acl->setText(QStringLiteral("/nonexistent/acl.json"));
@@ -606,8 +609,8 @@ void TestConsole::settingsDialogValidates()
     QVERIFY(problem->text().contains(QLatin1String("/nonexistent/acl.json")));
 
     acl->clear();
-    dialog.findChild<QSpinBox *>(QStringLiteral("settingsHeartbeat"))->setValue(15000);
-    dialog.findChild<QSpinBox *>(QStringLiteral("settingsQueue"))->setValue(2048);
+    field("heartbeat")->setText(QStringLiteral("15s"));
+    field("max-queue")->setText(QStringLiteral("2M"));
     QTest::mouseClick(apply, Qt::LeftButton);
     QCOMPARE(dialog.result(), int(QDialog::Accepted));
     const Engine::Config edited = dialog.config();
@@ -621,6 +624,9 @@ void TestConsole::settingsDialogValidates()
 void TestConsole::settingsApplyRestartsTheEngine()
 {
     QSettings().clear();
+    QTemporaryDir dir;
+    QFile settingsFile(dir.filePath(QStringLiteral("ssehub.json")));
+    ConsoleSettings::setSource({settingsFile.fileName(), {}});
     Console c;
     QVERIFY(c.start(baseConfig()));
     SseClient before;
@@ -643,16 +649,15 @@ void TestConsole::settingsApplyRestartsTheEngine()
     after.open(c.port(), clientPath("new", "x"));
     QTRY_COMPARE(c.model()->rowCount(), 1);
     QCOMPARE(c.model()->rowAt(0).clientId, QStringLiteral("new"));
-    // Stored, and what the next start reads unless the command line says otherwise.
-    Engine::Config loaded;
-    ConsoleSettings::load(&loaded, {});
-    QCOMPARE(loaded.heartbeatMs, 1234);
-    QCOMPARE(loaded.historySize, qsizetype(77));
-    Engine::Config overridden;
-    overridden.heartbeatMs = 5;
-    ConsoleSettings::load(&overridden, {QStringLiteral("heartbeat")});
-    QCOMPARE(overridden.heartbeatMs, 5);
-    QCOMPARE(overridden.historySize, qsizetype(77));
+    // Saved to the config file, which the next start reads (tst_consolesettings: with the
+    // environment and the command line).
+    QFile file(settingsFile.fileName());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject stored = QJsonDocument::fromJson(file.readAll()).object();
+    QCOMPARE(stored.value(QStringLiteral("heartbeat")).toString(), QStringLiteral("1234ms"));
+    QCOMPARE(stored.value(QStringLiteral("history")).toInteger(), 77);
+    QCOMPARE(stored.size(), 2);
+    ConsoleSettings::setSource({});
 }
 
 // Stop server: every stream gets what was queued for it, then the retry hint and

@@ -224,10 +224,12 @@ void TestOptions::defaultsAreEngineConfigs()
             || option.type == OptionType::Size)
             QVERIFY2(option.takes && option.min <= option.max, option.name);
         if (option.scope != OptionScope::Engine) {
-            QVERIFY2(!option.field.get && !option.settingsKey, option.name);
+            QVERIFY2(!option.field.get && option.settingsPage == SettingsPage::None, option.name);
             continue;
         }
         QVERIFY2(option.field.get && option.field.set, option.name);
+        // The console's settings dialog shows every option of the engine.
+        QVERIFY2(option.settingsPage != SettingsPage::None && option.settingsLabel, option.name);
         const QVariant value = option.field.get(defaults);
         // Writing a value and reading it back gives the same value.
         EngineConfig copy;

@@ -1,8 +1,12 @@
 #include "settingsdialog.h"
 
 #include "configschema.h"
+#include "consolesettings.h"
 
+#include <QCheckBox>
+#include <QCoreApplication>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -10,123 +14,340 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSpinBox>
+#include <QScrollArea>
+#include <QTabWidget>
+#include <QTcpServer>
+#include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace ssehub {
 
+namespace {
+
+// Options whose FILE the engine writes rather than reads.
+bool isOutputFile(const ConfigOption &option)
+{
+    return qstrcmp(option.name, "log-file") == 0 || qstrcmp(option.name, "export-log") == 0;
+}
+
+bool isPath(const ConfigOption &option)
+{
+    return option.valueName
+        && (qstrcmp(option.valueName, "FILE") == 0 || qstrcmp(option.valueName, "DIR") == 0);
+}
+
+// A value as the field shows it: as the command line and the config file write it.
+QString fieldText(const ConfigOption &option, const QVariant &value)
+{
+    switch (option.type) {
+    case OptionType::List:
+        return value.toStringList().join(QStringLiteral(", "));
+    case OptionType::Count:
+        return value.typeId() == QMetaType::Double ? QString::number(value.toDouble(), 'g', 15)
+                                                   : QString::number(value.toLongLong());
+    case OptionType::Flag:
+        return {};
+    case OptionType::Duration:
+    case OptionType::Size:
+        return optionJson(option, value).toString();
+    case OptionType::Address:
+    case OptionType::Text:
+        break;
+    }
+    return value.toString(); // a Redis password too: the operator's own window
+}
+
+// Whether a file (or directory) at path can be made or written: it exists and is writable, or
+// the first path above it that exists is a writable directory.
+bool writable(const QString &path)
+{
+    QFileInfo info(path);
+    if (info.exists())
+        return info.isWritable();
+    QString above = info.absolutePath();
+    while (!QFileInfo::exists(above) && above != QFileInfo(above).absolutePath())
+        above = QFileInfo(above).absolutePath();
+    const QFileInfo existing(above);
+    return existing.isDir() && existing.isWritable();
+}
+
+} // namespace
+
 SettingsDialog::SettingsDialog(const EngineConfig &config, QWidget *parent)
     : QDialog(parent)
+    , m_running(config)
     , m_config(config)
-    , m_address(new QLineEdit(config.listenAddress.toString(), this))
-    , m_port(new QSpinBox(this))
-    , m_heartbeat(new QSpinBox(this))
-    , m_history(new QSpinBox(this))
-    , m_queue(new QSpinBox(this))
-    , m_redis(new QLineEdit(config.redisUrl, this))
+    , m_pages(new QTabWidget(this))
     , m_problem(new QLabel(this))
 {
     setWindowTitle(tr("Settings"));
     setObjectName(QStringLiteral("settingsDialog"));
-    m_address->setObjectName(QStringLiteral("settingsAddress"));
-    m_port->setObjectName(QStringLiteral("settingsPort"));
-    m_heartbeat->setObjectName(QStringLiteral("settingsHeartbeat"));
-    m_history->setObjectName(QStringLiteral("settingsHistory"));
-    m_queue->setObjectName(QStringLiteral("settingsQueue"));
-    m_redis->setObjectName(QStringLiteral("settingsRedis"));
-    m_port->setRange(0, 65535);
-    m_port->setValue(config.port);
-    m_port->setSpecialValueText(tr("any free port"));
-    m_heartbeat->setRange(1, 24 * 3600 * 1000);
-    m_heartbeat->setSuffix(tr(" ms"));
-    m_heartbeat->setValue(config.heartbeatMs);
-    m_history->setRange(0, 10'000'000);
-    m_history->setValue(int(config.historySize));
-    m_queue->setRange(1, 4 * 1024 * 1024);
-    m_queue->setSuffix(tr(" KiB"));
-    m_queue->setValue(int(config.maxQueueBytes / 1024));
-    m_redis->setPlaceholderText(tr("empty: embedded broker; redis://host:6379 for cluster mode"));
-    m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #b00020"));
-    m_problem->setObjectName(QStringLiteral("settingsProblem"));
+    m_pages->setObjectName(QStringLiteral("settingsPages"));
+    const ConsoleSettings::Source &source = ConsoleSettings::source();
 
-    auto *form = new QFormLayout(this);
-    form->addRow(tr("Listen address:"), m_address);
-    form->addRow(tr("Port:"), m_port);
-    form->addRow(tr("Heartbeat interval:"), m_heartbeat);
-    form->addRow(tr("History size (events):"), m_history);
-    form->addRow(tr("Queue limit per stream:"), m_queue);
-    form->addRow(tr("Redis URL:"), m_redis);
-    m_secret = fileField(tr("Token secret file:"), config.jwtSecretFile);
-    m_acl = fileField(tr("ACL file:"), config.aclFile);
-    m_secret->setObjectName(QStringLiteral("settingsSecret"));
-    m_acl->setObjectName(QStringLiteral("settingsAcl"));
+    const std::pair<SettingsPage, QString> pages[] = {
+        {SettingsPage::Network, tr("Network")},         {SettingsPage::Streams, tr("Streams")},
+        {SettingsPage::Limits, tr("Limits")},           {SettingsPage::Access, tr("Access")},
+        {SettingsPage::Storage, tr("Storage and log")}, {SettingsPage::Cluster, tr("Cluster")},
+    };
+    for (const auto &[page, title] : pages) {
+        auto *content = new QWidget;
+        auto *form = new QFormLayout(content);
+        form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+        form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+        for (const ConfigOption &option : configOptions()) {
+            if (option.settingsPage != page || option.scope != OptionScope::Engine)
+                continue;
+            Field field;
+            field.option = &option;
+            field.fixed = source.fixed.contains(QLatin1String(option.name));
+            QWidget *widget = makeField(option, config, &field);
+            const QString label = option.type == OptionType::Flag
+                ? QString()
+                : QCoreApplication::translate("ssehub::SettingsDialog", option.settingsLabel);
+            form->addRow(label, widget);
+            if (auto *labelWidget = qobject_cast<QLabel *>(form->labelForField(widget)))
+                labelWidget->setToolTip(widget->toolTip());
+            m_fields.append(field);
+        }
+        auto *scroll = new QScrollArea;
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidget(content);
+        m_pages->addTab(scroll, title);
+    }
+
+    auto *where = new QLabel(this);
+    where->setObjectName(QStringLiteral("settingsSource"));
+    where->setWordWrap(true);
+    where->setTextFormat(Qt::PlainText);
+    QString whereText = source.file.isEmpty()
+        ? tr("These settings apply to this run only.")
+        : tr("Saved in %1, which every start of ssehub reads (the console and headless "
+             "servers alike; ssehub --print-config shows the result).")
+              .arg(QDir::toNativeSeparators(source.file));
+    QStringList fixed;
+    for (const Field &field : std::as_const(m_fields)) {
+        if (field.fixed)
+            fixed << source.fixed.value(QLatin1String(field.option->name));
+    }
+    if (!fixed.isEmpty()) {
+        std::sort(fixed.begin(), fixed.end());
+        whereText += QLatin1Char(' ')
+            + tr("Set on the command line or in the environment for this run, and therefore "
+                 "not editable here: %1.")
+                  .arg(fixed.join(QStringLiteral(", ")));
+    }
+    where->setText(whereText);
+
     auto *note = new QLabel(tr("Applying restarts the engine: open streams are closed and "
-                               "clients reconnect (and resume by Last-Event-ID)."),
+                               "clients reconnect (and resume by Last-Event-ID). Settings that "
+                               "cannot be used leave the running server as it is."),
                             this);
     note->setWordWrap(true);
-    form->addRow(note);
-    form->addRow(m_problem);
+    m_problem->setWordWrap(true);
+    m_problem->setTextFormat(Qt::PlainText);
+    m_problem->setStyleSheet(QStringLiteral("color: #b00020"));
+    m_problem->setObjectName(QStringLiteral("settingsProblem"));
+    m_problem->hide();
+
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     buttons->addButton(tr("Apply and restart"), QDialogButtonBox::AcceptRole)
         ->setObjectName(QStringLiteral("settingsApply"));
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
-    form->addRow(buttons);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(where);
+    layout->addWidget(m_pages, 1);
+    layout->addWidget(note);
+    layout->addWidget(m_problem);
+    layout->addWidget(buttons);
 }
 
-QLineEdit *SettingsDialog::fileField(const QString &label, const QString &value)
+QWidget *SettingsDialog::makeField(const ConfigOption &option, const EngineConfig &config,
+                                   Field *field)
 {
-    auto *edit = new QLineEdit(value, this);
-    edit->setPlaceholderText(tr("none"));
-    auto *browse = new QPushButton(tr("Browse…"), this);
-    connect(browse, &QPushButton::clicked, this, [this, edit, label] {
-        const QString path = QFileDialog::getOpenFileName(this, label, edit->text());
-        if (!path.isEmpty())
-            edit->setText(path);
-    });
-    auto *row = new QHBoxLayout;
-    row->addWidget(edit, 1);
-    row->addWidget(browse);
-    static_cast<QFormLayout *>(layout())->addRow(label, row);
-    return edit;
+    const QString name = QLatin1String(option.name);
+    const QVariant value = option.field.get(config);
+    QString tip = QStringLiteral("--") + name;
+    if (option.valueName)
+        tip += QLatin1Char(' ') + QLatin1String(option.valueName);
+    tip += QStringLiteral("\n") + QCoreApplication::translate("main", option.help);
+    if (field->fixed)
+        tip += QStringLiteral("\n\n")
+            + tr("Set by %1 for this run; not editable here and not saved.")
+                  .arg(ConsoleSettings::source().fixed.value(name));
+
+    QWidget *input = nullptr;
+    if (option.type == OptionType::Flag) {
+        field->check = new QCheckBox(
+            QCoreApplication::translate("ssehub::SettingsDialog", option.settingsLabel), this);
+        field->check->setChecked(value.toBool());
+        input = field->check;
+    } else {
+        field->edit = new QLineEdit(fieldText(option, value), this);
+        if (option.type == OptionType::List)
+            field->edit->setPlaceholderText(tr("none; several separated by commas"));
+        else if (isPath(option) || option.type == OptionType::Text)
+            field->edit->setPlaceholderText(tr("none"));
+        input = field->edit;
+    }
+    input->setObjectName(QStringLiteral("setting:") + name);
+    input->setToolTip(tip);
+    input->setEnabled(!field->fixed);
+
+    QWidget *extra = nullptr;
+    if (field->fixed) {
+        auto *origin
+            = new QLabel(tr("set by %1").arg(ConsoleSettings::source().fixed.value(name)), this);
+        origin->setEnabled(false);
+        origin->setToolTip(tip);
+        extra = origin;
+    } else if (field->edit && isPath(option)) {
+        auto *browse = new QPushButton(tr("Browse…"), this);
+        QLineEdit *edit = field->edit;
+        const QString title
+            = QCoreApplication::translate("ssehub::SettingsDialog", option.settingsLabel);
+        const bool directory = qstrcmp(option.valueName, "DIR") == 0;
+        const bool output = isOutputFile(option);
+        connect(browse, &QPushButton::clicked, this, [this, edit, title, directory, output] {
+            const QString path = directory
+                ? QFileDialog::getExistingDirectory(this, title, edit->text())
+                : output ? QFileDialog::getSaveFileName(this, title, edit->text(), QString(),
+                                                        nullptr, QFileDialog::DontConfirmOverwrite)
+                         : QFileDialog::getOpenFileName(this, title, edit->text());
+            if (!path.isEmpty())
+                edit->setText(path);
+        });
+        extra = browse;
+    }
+    if (!extra)
+        return input;
+    auto *row = new QWidget(this);
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(input, 1);
+    layout->addWidget(extra);
+    row->setToolTip(tip);
+    return row;
 }
 
 QString SettingsDialog::apply(EngineConfig *config) const
 {
-    QHostAddress address;
-    const QString host = m_address->text().trimmed();
-    if (host == QLatin1String("localhost"))
-        address = QHostAddress(QHostAddress::LocalHost);
-    else if (host == QLatin1String("*"))
-        address = QHostAddress(QHostAddress::Any);
-    else if (!address.setAddress(host))
-        return tr("Listen address: '%1' is not an IP address (e.g. 127.0.0.1, ::1 or *).")
-            .arg(host);
-    const QString redis = m_redis->text().trimmed();
-    if (!redis.isEmpty()) {
-        if (const QString error = redisUrlProblem(redis); !error.isEmpty())
-            return tr("Redis URL: %1").arg(error);
+    EngineConfig edited = m_running;
+    for (const Field &field : m_fields) {
+        if (field.fixed)
+            continue;
+        const ConfigOption &option = *field.option;
+        const QString where = QStringLiteral("--") + QLatin1String(option.name);
+        QVariant value;
+        QString error;
+        if (field.check) {
+            value = field.check->isChecked();
+        } else if (option.type == OptionType::List) {
+            QStringList items;
+            for (const QString &item : field.edit->text().split(QLatin1Char(',')))
+                if (!item.trimmed().isEmpty())
+                    items << item.trimmed();
+            if (!parseOptionValue(option, items, where, &value, &error))
+                return error;
+        } else if (!parseOptionValue(option, {field.edit->text().trimmed()}, where, &value,
+                                     &error)) {
+            return error;
+        }
+        option.field.set(&edited, value);
     }
-    for (const QLineEdit *file : {m_secret, m_acl}) {
-        const QString path = file->text().trimmed();
-        if (!path.isEmpty() && !QFileInfo(path).isReadable())
-            return tr("%1 cannot be read.").arg(path);
-    }
-    config->listenAddress = address;
-    config->port = quint16(m_port->value());
-    config->heartbeatMs = m_heartbeat->value();
-    config->historySize = m_history->value();
-    config->maxQueueBytes = qint64(m_queue->value()) * 1024;
-    config->redisUrl = redis;
-    config->jwtSecretFile = m_secret->text().trimmed();
-    config->aclFile = m_acl->text().trimmed();
+    if (const QString problem = checkOptionCombination(edited); !problem.isEmpty())
+        return problem;
+    if (const QString problem = checkResources(edited); !problem.isEmpty())
+        return problem;
+    if (const QString problem = ConsoleSettings::fileProblem(); !problem.isEmpty())
+        return tr("The settings cannot be saved: %1.").arg(problem);
+    *config = edited;
     return {};
+}
+
+QString SettingsDialog::checkResources(const EngineConfig &edited) const
+{
+    for (const ConfigOption &option : configOptions()) {
+        if (option.scope != OptionScope::Engine || !isPath(option))
+            continue;
+        const QString path = option.field.get(edited).toString();
+        if (path.isEmpty())
+            continue;
+        const QString where = QStringLiteral("--") + QLatin1String(option.name);
+        const QFileInfo info(path);
+        if (qstrcmp(option.valueName, "DIR") == 0) {
+            if ((info.exists() && !info.isDir()) || !writable(path))
+                return tr("%1: the directory %2 cannot be written.").arg(where, path);
+        } else if (isOutputFile(option)) {
+            if (info.isDir() || !writable(path))
+                return tr("%1: %2 cannot be written.").arg(where, path);
+        } else if (!info.isFile() || !info.isReadable()) {
+            return tr("%1: %2 cannot be read.").arg(where, path);
+        }
+    }
+    if (edited.tlsCertFile.isEmpty() != edited.tlsKeyFile.isEmpty())
+        return tr("--tls-cert and --tls-key go together: give both or neither.");
+    if (!edited.tlsClientCaFile.isEmpty() && edited.tlsCertFile.isEmpty())
+        return tr("--tls-client-ca needs HTTPS: give --tls-cert and --tls-key too.");
+    // A new address or port: is it free? (The running server's own stays in use until the
+    // restart.)
+    if (edited.port != 0
+        && (edited.port != m_running.port || edited.listenAddress != m_running.listenAddress)) {
+        QTcpServer probe;
+        if (!probe.listen(edited.listenAddress, edited.port))
+            return tr("Cannot listen on %1: %2. The server keeps running with its "
+                      "current settings.")
+                .arg(fieldText(*findConfigOption(u"listen"),
+                               findConfigOption(u"listen")->field.get(edited)),
+                     probe.errorString());
+    }
+    return {};
+}
+
+void SettingsDialog::showProblem(const QString &problem, const Field *field)
+{
+    m_problem->setText(problem);
+    m_problem->setVisible(!problem.isEmpty());
+    if (field) {
+        for (int i = 0; i < m_pages->count(); ++i) {
+            QWidget *input = field->edit ? static_cast<QWidget *>(field->edit) : field->check;
+            if (m_pages->widget(i)->isAncestorOf(input)) {
+                m_pages->setCurrentIndex(i);
+                input->setFocus();
+                break;
+            }
+        }
+    }
+    // The message is never clipped: the dialog grows to show it.
+    if (!problem.isEmpty() && layout()) {
+        layout()->activate();
+        const int wanted = layout()->hasHeightForWidth() ? layout()->heightForWidth(width())
+                                                         : sizeHint().height();
+        if (wanted > height())
+            resize(width(), wanted);
+    }
 }
 
 void SettingsDialog::accept()
 {
     const QString problem = apply(&m_config);
-    m_problem->setText(problem);
+    // The field whose option the message names, shown and focused.
+    const Field *culprit = nullptr;
+    for (const Field &field : std::as_const(m_fields)) {
+        const QString name = QStringLiteral("--") + QLatin1String(field.option->name);
+        const qsizetype at = problem.indexOf(name);
+        const qsizetype end = at + name.size();
+        const QChar next = end < problem.size() ? problem.at(end) : QChar();
+        if (at >= 0 && !next.isLetter() && next != QLatin1Char('-')) {
+            culprit = &field;
+            break;
+        }
+    }
+    showProblem(problem, culprit);
     if (problem.isEmpty())
         QDialog::accept();
 }
