@@ -10,6 +10,7 @@
 #include "widgets/confirmation.h"
 
 #include <QDir>
+#include <QLabel>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -167,6 +168,56 @@ inline QStringList csvFields(const QString &line)
     }
     fields << field;
     return fields;
+}
+
+// The open confirmation of the window (visible, not yet answered), within five seconds.
+inline Confirmation *waitForConfirmation(QWidget *window)
+{
+    Confirmation *found = nullptr;
+    (void)QTest::qWaitFor(
+        [&] {
+            for (Confirmation *dialog : window->findChildren<Confirmation *>()) {
+                if (dialog->isVisible()) {
+                    found = dialog;
+                    return true;
+                }
+            }
+            return false;
+        },
+        5000);
+    return found;
+}
+
+inline bool confirmationOpen(QWidget *window)
+{
+    for (Confirmation *dialog : window->findChildren<Confirmation *>()) {
+        if (dialog->isVisible())
+            return true;
+    }
+    return false;
+}
+
+inline QString questionOf(Confirmation *dialog)
+{
+    return dialog->findChild<QLabel *>(QStringLiteral("confirmQuestion"))->text();
+}
+
+inline void answer(Confirmation *dialog, bool accept)
+{
+    QTest::mouseClick(dialog->findChild<QPushButton *>(accept ? QStringLiteral("confirmAccept")
+                                                              : QStringLiteral("confirmCancel")),
+                      Qt::LeftButton);
+}
+
+// Answers the window's open confirmation; returns its question ("" when none was open).
+inline QString answerConfirmation(QWidget *window, bool accept)
+{
+    Confirmation *dialog = waitForConfirmation(window);
+    if (!dialog)
+        return {};
+    const QString question = questionOf(dialog);
+    answer(dialog, accept);
+    return question;
 }
 
 } // namespace ssehub::test

@@ -36,39 +36,6 @@
 using namespace ssehub;
 using namespace ssehub::test;
 
-namespace {
-
-// The open confirmation of the window (visible, not yet answered), within five seconds.
-Confirmation *waitForConfirmation(QWidget *window)
-{
-    Confirmation *found = nullptr;
-    QTest::qWaitFor(
-        [&] {
-            for (Confirmation *dialog : window->findChildren<Confirmation *>()) {
-                if (dialog->isVisible())
-                    found = dialog;
-            }
-            return found != nullptr;
-        },
-        5000);
-    return found;
-}
-
-// Answers the window's open confirmation; returns its question ("" when none was open).
-QString answerConfirmation(QWidget *window, bool accept)
-{
-    Confirmation *dialog = waitForConfirmation(window);
-    if (!dialog)
-        return {};
-    const QString question = dialog->findChild<QLabel *>(QStringLiteral("confirmQuestion"))->text();
-    QTest::mouseClick(dialog->findChild<QPushButton *>(accept ? QStringLiteral("confirmAccept")
-                                                              : QStringLiteral("confirmCancel")),
-                      Qt::LeftButton);
-    return question;
-}
-
-} // namespace
-
 class TestConsoleClients : public QObject
 {
     Q_OBJECT
@@ -158,12 +125,11 @@ void TestConsoleClients::offlinePausedClientResumedFromClientsView()
     Console c;
     QVERIFY(c.start(baseConfig()));
     // A named client with no stream, its subscription paused through the API.
-    QCOMPARE(request(c.port(), "POST", "/subscribe",
-                     R"({"client_id":"night-shift","topics":["alerts/#"]})")
-                 .status,
-             200);
+    const auto subscribed = request(c.port(), "POST", "/subscribe",
+                                    "{\"client_id\":\"night-shift\",\"topics\":[\"alerts/#\"]}");
+    QCOMPARE(subscribed.status, 200);
     QCOMPARE(
-        request(c.port(), "PATCH", "/subscriptions/night-shift", R"({"state":"paused"})").status,
+        request(c.port(), "PATCH", "/subscriptions/night-shift", "{\"state\":\"paused\"}").status,
         200);
 
     ClientsView *view = showClients(c);
@@ -214,9 +180,9 @@ void TestConsoleClients::searchAndPresenceFilter()
     Console c;
     QVERIFY(c.start(baseConfig()));
     for (const QByteArray &body :
-         {QByteArray(R"({"client_id":"room10","topics":["rooms/10"]})"),
-          QByteArray(R"({"client_id":"room2","topics":["rooms/2"]})"),
-          QByteArray(R"({"client_id":"boiler","topics":["plant/+/pressure"]})")})
+         {QByteArray("{\"client_id\":\"room10\",\"topics\":[\"rooms/10\"]}"),
+          QByteArray("{\"client_id\":\"room2\",\"topics\":[\"rooms/2\"]}"),
+          QByteArray("{\"client_id\":\"boiler\",\"topics\":[\"plant/+/pressure\"]}")})
         QCOMPARE(request(c.port(), "POST", "/subscribe", body).status, 200);
     SseClient online;
     online.open(c.port(), "/events?topic=lobby&client_id=door");
@@ -258,7 +224,7 @@ void TestConsoleClients::deleteAndExpireAskFirst()
     Console c;
     QVERIFY(c.start(baseConfig()));
     QCOMPARE(request(c.port(), "POST", "/subscribe",
-                     R"({"client_id":"old-tablet","topics":["a/1","b/2"]})")
+                     "{\"client_id\":\"old-tablet\",\"topics\":[\"a/1\",\"b/2\"]}")
                  .status,
              200);
     ClientsView *view = showClients(c);
@@ -311,7 +277,7 @@ void TestConsoleClients::selectionFollowsTheClientAcrossRefreshes()
 {
     Console c;
     QVERIFY(c.start(baseConfig()));
-    QCOMPARE(request(c.port(), "POST", "/subscribe", R"({"client_id":"m5","topics":["x"]})").status,
+    QCOMPARE(request(c.port(), "POST", "/subscribe", "{\"client_id\":\"m5\",\"topics\":[\"x\"]}").status,
              200);
     ClientsView *view = showClients(c);
     QVERIFY(view);
@@ -320,7 +286,7 @@ void TestConsoleClients::selectionFollowsTheClientAcrossRefreshes()
     // Clients that sort before it arrive: its row moves, the selection goes with it.
     for (const char *id : {"a1", "b2", "c3"})
         QCOMPARE(request(c.port(), "POST", "/subscribe",
-                         QByteArray(R"({"client_id":")") + id + R"(","topics":["x"]})")
+                         QByteArray("{\"client_id\":\"") + id + "\",\"topics\":[\"x\"]}")
                      .status,
                  200);
     QSignalSpy refreshed(view, &ClientsView::refreshed);
@@ -353,11 +319,11 @@ void TestConsoleClients::connectionsStateShowsPaused()
     sleepy.open(c.port(), clientPath("sleepy", "news/#"));
     QTRY_COMPARE(c.model()->rowCount(), 1);
     QTRY_COMPARE(c.cell(QStringLiteral("sleepy"), ConnectionsModel::State), QStringLiteral("live"));
-    QCOMPARE(request(c.port(), "PATCH", "/subscriptions/sleepy", R"({"state":"paused"})").status,
+    QCOMPARE(request(c.port(), "PATCH", "/subscriptions/sleepy", "{\"state\":\"paused\"}").status,
              200);
     QTRY_COMPARE(c.cell(QStringLiteral("sleepy"), ConnectionsModel::State),
                  QStringLiteral("paused"));
-    QCOMPARE(request(c.port(), "PATCH", "/subscriptions/sleepy", R"({"state":"active"})").status,
+    QCOMPARE(request(c.port(), "PATCH", "/subscriptions/sleepy", "{\"state\":\"active\"}").status,
              200);
     QTRY_COMPARE(c.cell(QStringLiteral("sleepy"), ConnectionsModel::State), QStringLiteral("live"));
 }
@@ -379,8 +345,7 @@ void TestConsoleClients::attachedConsoleActsOnAnOfflineClient()
         secret);
     QVERIFY(write(QStringLiteral("secret"), secret));
     QVERIFY(write(QStringLiteral("admin.token"), adminToken));
-    QVERIFY(write(QStringLiteral("acl.json"), R"({"anonymous": null, "roles": {"admin":
-        {"subscribe": ["#"], "publish": ["#"], "admin": true}}})"));
+    QVERIFY(write(QStringLiteral("acl.json"), "{\"anonymous\": null, \"roles\": {\"admin\":\n        {\"subscribe\": [\"#\"], \"publish\": [\"#\"], \"admin\": true}}}"));
     HeadlessHub hub(QStringLiteral(SSEHUB_BINARY), dir.path());
     QVERIFY(hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                        QStringLiteral("--data-dir"), QString(), QStringLiteral("--jwt-secret-file"),
@@ -388,12 +353,12 @@ void TestConsoleClients::attachedConsoleActsOnAnOfflineClient()
                        dir.filePath(QStringLiteral("acl.json"))}));
     const QList<QPair<QByteArray, QByteArray>> admin {{"Authorization", "Bearer " + adminToken}};
     QCOMPARE(request(hub.port(), "POST", "/subscribe",
-                     R"({"client_id":"remote-1","topics":["sensor/a","sensor/b"]})",
+                     "{\"client_id\":\"remote-1\",\"topics\":[\"sensor/a\",\"sensor/b\"]}",
                      "application/json", admin)
                  .status,
              200);
     QCOMPARE(request(hub.port(), "PATCH", "/subscriptions/remote-1",
-                     R"({"topics":["sensor/a"],"state":"paused"})", "application/json", admin)
+                     "{\"topics\":[\"sensor/a\"],\"state\":\"paused\"}", "application/json", admin)
                  .status,
              200);
 
@@ -455,16 +420,15 @@ void TestConsoleClients::pictures()
         QVERIFY(c.start(baseConfig()));
         c.window->resize(1100, 720);
         for (const QByteArray &body :
-             {QByteArray(R"({"client_id":"tablet-hall","topics":["home/+/door","alerts/#"],
-                "ttl_seconds":86400})"),
-              QByteArray(R"({"client_id":"tablet-kitchen","topics":["home/kitchen/#"]})")})
+             {QByteArray("{\"client_id\":\"tablet-hall\",\"topics\":[\"home/+/door\",\"alerts/#\"],\n                \"ttl_seconds\":86400}"),
+              QByteArray("{\"client_id\":\"tablet-kitchen\",\"topics\":[\"home/kitchen/#\"]}")})
             QCOMPARE(request(c.port(), "POST", "/subscribe", body).status, 200);
         QCOMPARE(request(c.port(), "PATCH", "/subscriptions/tablet-hall",
-                         R"({"topics":["alerts/#"],"state":"paused"})")
+                         "{\"topics\":[\"alerts/#\"],\"state\":\"paused\"}")
                      .status,
                  200);
         QCOMPARE(request(c.port(), "POST", "/ack",
-                         R"({"client_id":"tablet-hall","last_event_id":"1795873519376000"})")
+                         "{\"client_id\":\"tablet-hall\",\"last_event_id\":\"1795873519376000\"}")
                      .status,
                  200);
         std::vector<std::unique_ptr<SseClient>> streams;

@@ -5,6 +5,7 @@
 // start and stop in the log (console and --log-file alike).
 #include "api/enginethread.h"
 #include "consolefixture.h"
+#include "enginecontroller.h"
 #include "engine/engine.h"
 #include "httpclient.h"
 #include "hubprocess.h"
@@ -48,45 +49,6 @@ using namespace ssehub;
 using namespace ssehub::test;
 
 namespace {
-
-// The open confirmation of the window (visible, not yet answered), within five seconds.
-Confirmation *waitForConfirmation(QWidget *window)
-{
-    Confirmation *found = nullptr;
-    QTest::qWaitFor(
-        [&] {
-            for (Confirmation *dialog : window->findChildren<Confirmation *>()) {
-                if (dialog->isVisible()) {
-                    found = dialog;
-                    return true;
-                }
-            }
-            return false;
-        },
-        5000);
-    return found;
-}
-
-bool confirmationOpen(QWidget *window)
-{
-    for (Confirmation *dialog : window->findChildren<Confirmation *>()) {
-        if (dialog->isVisible())
-            return true;
-    }
-    return false;
-}
-
-QString questionOf(Confirmation *dialog)
-{
-    return dialog->findChild<QLabel *>(QStringLiteral("confirmQuestion"))->text();
-}
-
-void answer(Confirmation *dialog, bool accept)
-{
-    QTest::mouseClick(dialog->findChild<QPushButton *>(accept ? QStringLiteral("confirmAccept")
-                                                              : QStringLiteral("confirmCancel")),
-                      Qt::LeftButton);
-}
 
 // The log file's entries, one JSON object per line.
 QList<QJsonObject> logFileEntries(const QString &path)

@@ -102,7 +102,7 @@ HistoryView::HistoryView(EngineController *controller, QWidget *parent)
     m_state->hide();
 
     m_table = makeTable(m_model, QStringLiteral("historyTable"), this, false);
-    setColumnWidths(m_table, {21, 25, 28, 12, 40});
+    fitColumns(m_table, {21, 25, 28, 12, 40}, {4});
     m_payload = new QPlainTextEdit(this);
     m_payload->setObjectName(QStringLiteral("historyPayload"));
     m_payload->setReadOnly(true);
