@@ -1143,32 +1143,12 @@
         <translation>Client id</translation>
     </message>
     <message>
-        <source>Remote address</source>
-        <translation>Remote address</translation>
-    </message>
-    <message>
         <source>User agent</source>
         <translation>User agent</translation>
     </message>
     <message>
         <source>Filters</source>
         <translation>Filters</translation>
-    </message>
-    <message>
-        <source>Connected since</source>
-        <translation>Connected since</translation>
-    </message>
-    <message>
-        <source>Events sent</source>
-        <translation>Events sent</translation>
-    </message>
-    <message>
-        <source>Bytes sent</source>
-        <translation>Bytes sent</translation>
-    </message>
-    <message>
-        <source>Bytes queued</source>
-        <translation>Bytes queued</translation>
     </message>
     <message>
         <source>Last write</source>
@@ -1197,6 +1177,58 @@
     <message>
         <source>paused</source>
         <translation>paused</translation>
+    </message>
+    <message>
+        <source>The stream's number on its server</source>
+        <translation>The stream's number on its server</translation>
+    </message>
+    <message>
+        <source>The peer's address and port</source>
+        <translation>The peer's address and port</translation>
+    </message>
+    <message>
+        <source>When the stream connected (the date only when not today)</source>
+        <translation>When the stream connected (the date only when not today)</translation>
+    </message>
+    <message>
+        <source>Events sent to the stream</source>
+        <translation>Events sent to the stream</translation>
+    </message>
+    <message>
+        <source>Bytes sent to the stream</source>
+        <translation>Bytes sent to the stream</translation>
+    </message>
+    <message>
+        <source>Bytes waiting in the stream's own queue (amber from a quarter of the queue limit, red from three quarters)</source>
+        <translation>Bytes waiting in the stream's own queue (amber from a quarter of the queue limit, red from three quarters)</translation>
+    </message>
+    <message>
+        <source>Time since the kernel last took bytes for the stream (data or ping)</source>
+        <translation>Time since the kernel last took bytes for the stream (data or ping)</translation>
+    </message>
+    <message>
+        <source>Late after 1.5 heartbeat intervals without a write, stalled after three</source>
+        <translation>Late after 1.5 heartbeat intervals without a write, stalled after three</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Connected</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Queued</translation>
     </message>
 </context>
 <context>
@@ -1316,6 +1348,33 @@
     <message numerus="yes">
         <source>Resume %n client(s)</source>
         <translation><numerusform>Resume %n client</numerusform><numerusform>Resume %n clients</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ConsoleSettings</name>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>cannot read %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 1 MiB</source>
+        <translation>%1 is larger than 1 MiB</translation>
+    </message>
+    <message>
+        <source>%1 is not a JSON object</source>
+        <translation>%1 is not a JSON object</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>cannot write %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written</source>
+        <translation>%1 cannot be written</translation>
+    </message>
+    <message>
+        <source>%1 cannot be created (%2 is not a writable directory)</source>
+        <translation>%1 cannot be created (%2 is not a writable directory)</translation>
     </message>
 </context>
 <context>
@@ -1491,8 +1550,146 @@
         <translation>%1  stream %2  %3  %4</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
+        <source>Only late or stalled</source>
+        <translation>Only late or stalled</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:%6'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:%7'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:%6'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:%7'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::HistoryModel</name>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>Payload</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::HistoryView</name>
+    <message>
+        <source>Topic or filter, e.g. sensor/+/data (empty: every topic)</source>
+        <translation>Topic or filter, e.g. sensor/+/data (empty: every topic)</translation>
+    </message>
+    <message>
+        <source>From: event id or time</source>
+        <translation>From: event id or time</translation>
+    </message>
+    <message>
+        <source>The first event to show: an event id, or a time such as 14:05, 14:05:30 or 2026-12-02 14:05:30 (local time)</source>
+        <translation>The first event to show: an event id, or a time such as 14:05, 14:05:30 or 2026-12-02 14:05:30 (local time)</translation>
+    </message>
+    <message>
+        <source>To: event id or time</source>
+        <translation>To: event id or time</translation>
+    </message>
+    <message>
+        <source>The last event to show: an event id (included), or a time (events published before it)</source>
+        <translation>The last event to show: an event id (included), or a time (events published before it)</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>Newest first</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>Oldest first</translation>
+    </message>
+    <message>
+        <source> per page</source>
+        <translation> per page</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Choose a topic filter and press Show.</source>
+        <translation>Choose a topic filter and press Show.</translation>
+    </message>
+    <message>
+        <source>Newer</source>
+        <translation>Newer</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>Older</translation>
+    </message>
+    <message>
+        <source>Select an event to see its payload.</source>
+        <translation>Select an event to see its payload.</translation>
+    </message>
+    <message>
+        <source>A filter has at most %1 bytes.</source>
+        <translation>A filter has at most %1 bytes.</translation>
+    </message>
+    <message>
+        <source>A filter has no control characters.</source>
+        <translation>A filter has no control characters.</translation>
+    </message>
+    <message>
+        <source>'#' must be a whole level, and the last one (e.g. sensor/#).</source>
+        <translation>'#' must be a whole level, and the last one (e.g. sensor/#).</translation>
+    </message>
+    <message>
+        <source>'+' must be a whole level (e.g. sensor/+/data).</source>
+        <translation>'+' must be a whole level (e.g. sensor/+/data).</translation>
+    </message>
+    <message>
+        <source>From must be an event id or a time such as 14:05:30.</source>
+        <translation>From must be an event id or a time such as 14:05:30.</translation>
+    </message>
+    <message>
+        <source>To must be an event id or a time such as 14:05:30.</source>
+        <translation>To must be an event id or a time such as 14:05:30.</translation>
+    </message>
+    <message>
+        <source>The server refused the query: %1</source>
+        <translation>The server refused the query: %1</translation>
+    </message>
+    <message>
+        <source>No older events match.</source>
+        <translation>No older events match.</translation>
+    </message>
+    <message>
+        <source>No newer events match (yet).</source>
+        <translation>No newer events match (yet).</translation>
+    </message>
+    <message>
+        <source>This page ends early: it holds %1 of events at most.</source>
+        <translation>This page ends early: it holds %1 of events at most.</translation>
+    </message>
+    <message>
+        <source>The history is empty (it keeps up to %1 events and %2).</source>
+        <translation>The history is empty (it keeps up to %1 events and %2).</translation>
+    </message>
+    <message>
+        <source>Oldest retained event: %1 · the history holds %2 of %3 events and %4 of %5.</source>
+        <translation>Oldest retained event: %1 · the history holds %2 of %3 events and %4 of %5.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) on this page.</source>
+        <translation><numerusform>%n event on this page.</numerusform><numerusform>%n events on this page.</numerusform></translation>
+    </message>
+    <message>
+        <source>Cluster mode: the events this server received for its own streams, not the whole cluster's history.</source>
+        <translation>Cluster mode: the events this server received for its own streams, not the whole cluster's history.</translation>
     </message>
 </context>
 <context>
@@ -1619,16 +1816,18 @@
         <source>alarm</source>
         <translation>alarm</translation>
     </message>
+    <message>
+        <source>%1
+User agent: %2</source>
+        <translation>%1
+User agent: %2</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::LogView</name>
     <message>
         <source>All kinds</source>
         <translation>All kinds</translation>
-    </message>
-    <message>
-        <source>Client id contains…</source>
-        <translation>Client id contains…</translation>
     </message>
     <message>
         <source>Any time</source>
@@ -1654,13 +1853,29 @@
         <source>Export…</source>
         <translation>Export…</translation>
     </message>
-    <message>
-        <source>Kind:</source>
-        <translation>Kind:</translation>
-    </message>
     <message numerus="yes">
         <source>This log is incomplete: %n entry(s) from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</source>
         <translation><numerusform>This log is incomplete: %n entry from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</numerusform><numerusform>This log is incomplete: %n entries from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</numerusform></translation>
+    </message>
+    <message>
+        <source>Search client id, address, reason, filter, detail…</source>
+        <translation>Search client id, address, reason, filter, detail…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kind(s)</source>
+        <translation><numerusform>%n kind</numerusform><numerusform>%n kinds</numerusform></translation>
+    </message>
+    <message>
+        <source>Kinds shown: %1</source>
+        <translation>Kinds shown: %1</translation>
+    </message>
+    <message>
+        <source>Exporting %1 of %2 entries (filtered)</source>
+        <translation>Exporting %1 of %2 entries (filtered)</translation>
+    </message>
+    <message>
+        <source>Exporting all %1 entries</source>
+        <translation>Exporting all %1 entries</translation>
     </message>
 </context>
 <context>
@@ -1818,10 +2033,6 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines (*.jsonl)</translation>
-    </message>
-    <message>
-        <source>Export connection log</source>
-        <translation>Export connection log</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n log entry(s) to %1.</source>
@@ -2018,6 +2229,22 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Publish to this topic…</source>
         <translation>Publish to this topic…</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>Export connection log: %1</source>
+        <translation>Export connection log: %1</translation>
+    </message>
+    <message>
+        <source>The new settings were not applied: %1. The previous settings are running again on %2.</source>
+        <translation>The new settings were not applied: %1. The previous settings are running again on %2.</translation>
+    </message>
+    <message>
+        <source>The settings apply to this run but were not saved: %1</source>
+        <translation>The settings apply to this run but were not saved: %1</translation>
     </message>
 </context>
 <context>
@@ -2306,6 +2533,10 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>the server's answer could not be read</source>
         <translation>the server's answer could not be read</translation>
     </message>
+    <message>
+        <source>the server's answer could not be read: %1</source>
+        <translation>the server's answer could not be read: %1</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::RemoteSession</name>
@@ -2388,28 +2619,8 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Settings</translation>
     </message>
     <message>
-        <source>any free port</source>
-        <translation>any free port</translation>
-    </message>
-    <message>
-        <source> ms</source>
-        <translation> ms</translation>
-    </message>
-    <message>
-        <source> KiB</source>
-        <translation> KiB</translation>
-    </message>
-    <message>
-        <source>empty: embedded broker; redis://host:6379 for cluster mode</source>
-        <translation>empty: embedded broker; redis://host:6379 for cluster mode</translation>
-    </message>
-    <message>
         <source>Listen address:</source>
         <translation>Listen address:</translation>
-    </message>
-    <message>
-        <source>Port:</source>
-        <translation>Port:</translation>
     </message>
     <message>
         <source>Heartbeat interval:</source>
@@ -2436,10 +2647,6 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>ACL file:</translation>
     </message>
     <message>
-        <source>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID).</source>
-        <translation>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID).</translation>
-    </message>
-    <message>
         <source>Apply and restart</source>
         <translation>Apply and restart</translation>
     </message>
@@ -2452,16 +2659,227 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Browse…</translation>
     </message>
     <message>
-        <source>Listen address: '%1' is not an IP address (e.g. 127.0.0.1, ::1 or *).</source>
-        <translation>Listen address: '%1' is not an IP address (e.g. 127.0.0.1, ::1 or *).</translation>
+        <source>Network</source>
+        <translation>Network</translation>
     </message>
     <message>
-        <source>Redis URL: %1</source>
-        <translation>Redis URL: %1</translation>
+        <source>Streams</source>
+        <translation>Streams</translation>
     </message>
     <message>
-        <source>%1 cannot be read.</source>
-        <translation>%1 cannot be read.</translation>
+        <source>Limits</source>
+        <translation>Limits</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>Access</translation>
+    </message>
+    <message>
+        <source>Storage and log</source>
+        <translation>Storage and log</translation>
+    </message>
+    <message>
+        <source>Cluster</source>
+        <translation>Cluster</translation>
+    </message>
+    <message>
+        <source>These settings apply to this run only.</source>
+        <translation>These settings apply to this run only.</translation>
+    </message>
+    <message>
+        <source>Saved in %1, which every start of ssehub reads (the console and headless servers alike; ssehub --print-config shows the result).</source>
+        <translation>Saved in %1, which every start of ssehub reads (the console and headless servers alike; ssehub --print-config shows the result).</translation>
+    </message>
+    <message>
+        <source>Set on the command line or in the environment for this run, and therefore not editable here: %1.</source>
+        <translation>Set on the command line or in the environment for this run, and therefore not editable here: %1.</translation>
+    </message>
+    <message>
+        <source>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID). Settings that cannot be used leave the running server as it is.</source>
+        <translation>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID). Settings that cannot be used leave the running server as it is.</translation>
+    </message>
+    <message>
+        <source>Set by %1 for this run; not editable here and not saved.</source>
+        <translation>Set by %1 for this run; not editable here and not saved.</translation>
+    </message>
+    <message>
+        <source>none; several separated by commas</source>
+        <translation>none; several separated by commas</translation>
+    </message>
+    <message>
+        <source>set by %1</source>
+        <translation>set by %1</translation>
+    </message>
+    <message>
+        <source>The settings cannot be saved: %1.</source>
+        <translation>The settings cannot be saved: %1.</translation>
+    </message>
+    <message>
+        <source>%1: the directory %2 cannot be written.</source>
+        <translation>%1: the directory %2 cannot be written.</translation>
+    </message>
+    <message>
+        <source>%1: %2 cannot be written.</source>
+        <translation>%1: %2 cannot be written.</translation>
+    </message>
+    <message>
+        <source>%1: %2 cannot be read.</source>
+        <translation>%1: %2 cannot be read.</translation>
+    </message>
+    <message>
+        <source>--tls-cert and --tls-key go together: give both or neither.</source>
+        <translation>--tls-cert and --tls-key go together: give both or neither.</translation>
+    </message>
+    <message>
+        <source>--tls-client-ca needs HTTPS: give --tls-cert and --tls-key too.</source>
+        <translation>--tls-client-ca needs HTTPS: give --tls-cert and --tls-key too.</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1: %2. The server keeps running with its current settings.</source>
+        <translation>Cannot listen on %1: %2. The server keeps running with its current settings.</translation>
+    </message>
+    <message>
+        <source>Export the log at exit to:</source>
+        <translation>Export the log at exit to:</translation>
+    </message>
+    <message>
+        <source>Log file:</source>
+        <translation>Log file:</translation>
+    </message>
+    <message>
+        <source>Log file rotation size:</source>
+        <translation>Log file rotation size:</translation>
+    </message>
+    <message>
+        <source>Rotated log files kept:</source>
+        <translation>Rotated log files kept:</translation>
+    </message>
+    <message>
+        <source>Topics counted in /metrics:</source>
+        <translation>Topics counted in /metrics:</translation>
+    </message>
+    <message>
+        <source>Drain time at shutdown:</source>
+        <translation>Drain time at shutdown:</translation>
+    </message>
+    <message>
+        <source>Allowed host names:</source>
+        <translation>Allowed host names:</translation>
+    </message>
+    <message>
+        <source>Accept tokens that never expire</source>
+        <translation>Accept tokens that never expire</translation>
+    </message>
+    <message>
+        <source>History memory:</source>
+        <translation>History memory:</translation>
+    </message>
+    <message>
+        <source>Clients at most:</source>
+        <translation>Clients at most:</translation>
+    </message>
+    <message>
+        <source>Subscriptions at most:</source>
+        <translation>Subscriptions at most:</translation>
+    </message>
+    <message>
+        <source>Reconnect delay (retry):</source>
+        <translation>Reconnect delay (retry):</translation>
+    </message>
+    <message>
+        <source>Largest request body:</source>
+        <translation>Largest request body:</translation>
+    </message>
+    <message>
+        <source>CORS origins:</source>
+        <translation>CORS origins:</translation>
+    </message>
+    <message>
+        <source>Data directory:</source>
+        <translation>Data directory:</translation>
+    </message>
+    <message>
+        <source>Renewal grace:</source>
+        <translation>Renewal grace:</translation>
+    </message>
+    <message>
+        <source>Archive after:</source>
+        <translation>Archive after:</translation>
+    </message>
+    <message>
+        <source>Delete after:</source>
+        <translation>Delete after:</translation>
+    </message>
+    <message>
+        <source>Redis key prefix:</source>
+        <translation>Redis key prefix:</translation>
+    </message>
+    <message>
+        <source>Node id:</source>
+        <translation>Node id:</translation>
+    </message>
+    <message>
+        <source>Admin URL:</source>
+        <translation>Admin URL:</translation>
+    </message>
+    <message>
+        <source>Token cookie:</source>
+        <translation>Token cookie:</translation>
+    </message>
+    <message>
+        <source>Token clock skew:</source>
+        <translation>Token clock skew:</translation>
+    </message>
+    <message>
+        <source>Streams at most:</source>
+        <translation>Streams at most:</translation>
+    </message>
+    <message>
+        <source>Streams per address:</source>
+        <translation>Streams per address:</translation>
+    </message>
+    <message>
+        <source>Streams per client:</source>
+        <translation>Streams per client:</translation>
+    </message>
+    <message>
+        <source>Publishes per second:</source>
+        <translation>Publishes per second:</translation>
+    </message>
+    <message>
+        <source>Publish burst:</source>
+        <translation>Publish burst:</translation>
+    </message>
+    <message>
+        <source>Filters per stream:</source>
+        <translation>Filters per stream:</translation>
+    </message>
+    <message>
+        <source>Longest topic (bytes):</source>
+        <translation>Longest topic (bytes):</translation>
+    </message>
+    <message>
+        <source>Request timeout:</source>
+        <translation>Request timeout:</translation>
+    </message>
+    <message>
+        <source>TLS certificate:</source>
+        <translation>TLS certificate:</translation>
+    </message>
+    <message>
+        <source>TLS key:</source>
+        <translation>TLS key:</translation>
+    </message>
+    <message>
+        <source>Client certificate CA:</source>
+        <translation>Client certificate CA:</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ShownCount</name>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>%1 of %2 shown</translation>
     </message>
 </context>
 <context>
@@ -2605,6 +3023,22 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>(empty)</source>
         <translation>(empty)</translation>
     </message>
+    <message>
+        <source>A filter: the clients holding it. A topic: the clients whose filters match it (wildcards included).</source>
+        <translation>A filter: the clients holding it. A topic: the clients whose filters match it (wildcards included).</translation>
+    </message>
+    <message>
+        <source>The live streams of those clients: who an event on a topic reaches now.</source>
+        <translation>The live streams of those clients: who an event on a topic reaches now.</translation>
+    </message>
+    <message>
+        <source>Events per second, averaged over the last %1 seconds.</source>
+        <translation>Events per second, averaged over the last %1 seconds.</translation>
+    </message>
+    <message>
+        <source>Events per second over the last %1 s</source>
+        <translation>Events per second over the last %1 s</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::TopicsView</name>
@@ -2643,6 +3077,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message numerus="yes">
         <source>… %n event(s) not shown (more than the tail keeps per update)</source>
         <translation><numerusform>… %n event not shown (more than the tail keeps per update)</numerusform><numerusform>… %n events not shown (more than the tail keeps per update)</numerusform></translation>
+    </message>
+    <message>
+        <source>Search topics and filters…</source>
+        <translation>Search topics and filters…</translation>
     </message>
 </context>
 </TS>

@@ -1143,32 +1143,12 @@
         <translation>客户端 ID</translation>
     </message>
     <message>
-        <source>Remote address</source>
-        <translation>远端地址</translation>
-    </message>
-    <message>
         <source>User agent</source>
         <translation>User-Agent</translation>
     </message>
     <message>
         <source>Filters</source>
         <translation>过滤器</translation>
-    </message>
-    <message>
-        <source>Connected since</source>
-        <translation>连接时间</translation>
-    </message>
-    <message>
-        <source>Events sent</source>
-        <translation>已发送事件</translation>
-    </message>
-    <message>
-        <source>Bytes sent</source>
-        <translation>已发送字节</translation>
-    </message>
-    <message>
-        <source>Bytes queued</source>
-        <translation>排队字节</translation>
     </message>
     <message>
         <source>Last write</source>
@@ -1197,6 +1177,58 @@
     <message>
         <source>paused</source>
         <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>The stream's number on its server</source>
+        <translation>该流在其服务器上的编号</translation>
+    </message>
+    <message>
+        <source>The peer's address and port</source>
+        <translation>对端的地址和端口</translation>
+    </message>
+    <message>
+        <source>When the stream connected (the date only when not today)</source>
+        <translation>该流的连接时间（不是今天时才显示日期）</translation>
+    </message>
+    <message>
+        <source>Events sent to the stream</source>
+        <translation>已发送给该流的事件数</translation>
+    </message>
+    <message>
+        <source>Bytes sent to the stream</source>
+        <translation>已发送给该流的字节数</translation>
+    </message>
+    <message>
+        <source>Bytes waiting in the stream's own queue (amber from a quarter of the queue limit, red from three quarters)</source>
+        <translation>在该流自身队列中等待的字节数（达到队列上限的四分之一时为琥珀色，达到四分之三时为红色）</translation>
+    </message>
+    <message>
+        <source>Time since the kernel last took bytes for the stream (data or ping)</source>
+        <translation>自内核上次为该流取走字节（数据或心跳）以来的时间</translation>
+    </message>
+    <message>
+        <source>Late after 1.5 heartbeat intervals without a write, stalled after three</source>
+        <translation>超过 1.5 个心跳间隔没有写入为延迟，超过三个为停滞</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>连接时间</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队</translation>
     </message>
 </context>
 <context>
@@ -1316,6 +1348,33 @@
     <message numerus="yes">
         <source>Resume %n client(s)</source>
         <translation><numerusform>恢复 %n 个客户端</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ConsoleSettings</name>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 1 MiB</source>
+        <translation>%1 大于 1 MiB</translation>
+    </message>
+    <message>
+        <source>%1 is not a JSON object</source>
+        <translation>%1 不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written</source>
+        <translation>%1 不可写</translation>
+    </message>
+    <message>
+        <source>%1 cannot be created (%2 is not a writable directory)</source>
+        <translation>无法创建 %1（%2 不是可写目录）</translation>
     </message>
 </context>
 <context>
@@ -1491,8 +1550,146 @@
         <translation>%1  流 %2  %3  %4</translation>
     </message>
     <message>
-        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
-        <translation>&lt;b&gt;%1&lt;/b&gt; 健康 · &lt;span style='color:#b26a00'&gt;&lt;b&gt;%2&lt;/b&gt; 延迟&lt;/span&gt; · &lt;span style='color:#b00020'&gt;&lt;b&gt;%3&lt;/b&gt; 停滞&lt;/span&gt; · 启动以来回收失联流 %4 个 · 心跳间隔 %5</translation>
+        <source>Only late or stalled</source>
+        <translation>仅显示延迟或停滞</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; healthy · &lt;span style='color:%6'&gt;&lt;b&gt;%2&lt;/b&gt; late&lt;/span&gt; · &lt;span style='color:%7'&gt;&lt;b&gt;%3&lt;/b&gt; stalled&lt;/span&gt; · %4 reaped as dead since start · heartbeat every %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 健康 · &lt;span style='color:%6'&gt;&lt;b&gt;%2&lt;/b&gt; 延迟&lt;/span&gt; · &lt;span style='color:%7'&gt;&lt;b&gt;%3&lt;/b&gt; 停滞&lt;/span&gt; · 启动以来回收失联流 %4 个 · 心跳间隔 %5</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::HistoryModel</name>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>负载</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::HistoryView</name>
+    <message>
+        <source>Topic or filter, e.g. sensor/+/data (empty: every topic)</source>
+        <translation>主题或过滤器，例如 sensor/+/data（留空：所有主题）</translation>
+    </message>
+    <message>
+        <source>From: event id or time</source>
+        <translation>起始：事件 ID 或时间</translation>
+    </message>
+    <message>
+        <source>The first event to show: an event id, or a time such as 14:05, 14:05:30 or 2026-12-02 14:05:30 (local time)</source>
+        <translation>要显示的第一个事件：事件 ID，或时间，例如 14:05、14:05:30 或 2026-12-02 14:05:30（本地时间）</translation>
+    </message>
+    <message>
+        <source>To: event id or time</source>
+        <translation>截止：事件 ID 或时间</translation>
+    </message>
+    <message>
+        <source>The last event to show: an event id (included), or a time (events published before it)</source>
+        <translation>要显示的最后一个事件：事件 ID（包含该事件），或时间（在此之前发布的事件）</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新在前</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早在前</translation>
+    </message>
+    <message>
+        <source> per page</source>
+        <translation> 条/页</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Choose a topic filter and press Show.</source>
+        <translation>选择主题过滤器，然后点击“显示”。</translation>
+    </message>
+    <message>
+        <source>Newer</source>
+        <translation>较新</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>较早</translation>
+    </message>
+    <message>
+        <source>Select an event to see its payload.</source>
+        <translation>选择一个事件以查看其负载。</translation>
+    </message>
+    <message>
+        <source>A filter has at most %1 bytes.</source>
+        <translation>过滤器最多 %1 字节。</translation>
+    </message>
+    <message>
+        <source>A filter has no control characters.</source>
+        <translation>过滤器不能包含控制字符。</translation>
+    </message>
+    <message>
+        <source>'#' must be a whole level, and the last one (e.g. sensor/#).</source>
+        <translation>'#' 必须独占一个层级，且只能是最后一级（例如 sensor/#）。</translation>
+    </message>
+    <message>
+        <source>'+' must be a whole level (e.g. sensor/+/data).</source>
+        <translation>'+' 必须独占一个层级（例如 sensor/+/data）。</translation>
+    </message>
+    <message>
+        <source>From must be an event id or a time such as 14:05:30.</source>
+        <translation>起始必须是事件 ID 或时间，例如 14:05:30。</translation>
+    </message>
+    <message>
+        <source>To must be an event id or a time such as 14:05:30.</source>
+        <translation>截止必须是事件 ID 或时间，例如 14:05:30。</translation>
+    </message>
+    <message>
+        <source>The server refused the query: %1</source>
+        <translation>服务器拒绝了该查询：%1</translation>
+    </message>
+    <message>
+        <source>No older events match.</source>
+        <translation>没有更早的匹配事件。</translation>
+    </message>
+    <message>
+        <source>No newer events match (yet).</source>
+        <translation>（暂时）没有更新的匹配事件。</translation>
+    </message>
+    <message>
+        <source>This page ends early: it holds %1 of events at most.</source>
+        <translation>本页提前结束：每页最多容纳 %1 的事件。</translation>
+    </message>
+    <message>
+        <source>The history is empty (it keeps up to %1 events and %2).</source>
+        <translation>历史为空（最多保留 %1 个事件和 %2）。</translation>
+    </message>
+    <message>
+        <source>Oldest retained event: %1 · the history holds %2 of %3 events and %4 of %5.</source>
+        <translation>保留的最早事件：%1 · 历史中有 %2 / %3 个事件，%4 / %5。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) on this page.</source>
+        <translation><numerusform>本页 %n 个事件。</numerusform></translation>
+    </message>
+    <message>
+        <source>Cluster mode: the events this server received for its own streams, not the whole cluster's history.</source>
+        <translation>集群模式：仅为本服务器为自身的流收到的事件，而非整个集群的历史。</translation>
     </message>
 </context>
 <context>
@@ -1619,16 +1816,18 @@
         <source>alarm</source>
         <translation>告警</translation>
     </message>
+    <message>
+        <source>%1
+User agent: %2</source>
+        <translation>%1
+User-Agent：%2</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::LogView</name>
     <message>
         <source>All kinds</source>
         <translation>全部类型</translation>
-    </message>
-    <message>
-        <source>Client id contains…</source>
-        <translation>客户端 ID 包含…</translation>
     </message>
     <message>
         <source>Any time</source>
@@ -1654,13 +1853,29 @@
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
-    <message>
-        <source>Kind:</source>
-        <translation>类型：</translation>
-    </message>
     <message numerus="yes">
         <source>This log is incomplete: %n entry(s) from the outage that began at %1 are missing (the server no longer held them when the console reconnected). The server's log file or GET /log may still have them.</source>
         <translation><numerusform>此日志不完整：从 %1 开始的断连期间缺少 %n 条记录（控制台重连时服务器已不再保留它们）。服务器的日志文件或 GET /log 可能还有这些记录。</numerusform></translation>
+    </message>
+    <message>
+        <source>Search client id, address, reason, filter, detail…</source>
+        <translation>搜索客户端 ID、地址、原因、过滤器、详情…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n kind(s)</source>
+        <translation><numerusform>%n 种类型</numerusform></translation>
+    </message>
+    <message>
+        <source>Kinds shown: %1</source>
+        <translation>显示的类型：%1</translation>
+    </message>
+    <message>
+        <source>Exporting %1 of %2 entries (filtered)</source>
+        <translation>导出 %2 条中的 %1 条（已筛选）</translation>
+    </message>
+    <message>
+        <source>Exporting all %1 entries</source>
+        <translation>导出全部 %1 条</translation>
     </message>
 </context>
 <context>
@@ -1818,10 +2033,6 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines (*.jsonl)</translation>
-    </message>
-    <message>
-        <source>Export connection log</source>
-        <translation>导出连接日志</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n log entry(s) to %1.</source>
@@ -2018,6 +2229,22 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Publish to this topic…</source>
         <translation>发布到此主题…</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Export connection log: %1</source>
+        <translation>导出连接日志：%1</translation>
+    </message>
+    <message>
+        <source>The new settings were not applied: %1. The previous settings are running again on %2.</source>
+        <translation>新设置未能应用：%1。服务器已在 %2 上按之前的设置重新运行。</translation>
+    </message>
+    <message>
+        <source>The settings apply to this run but were not saved: %1</source>
+        <translation>设置已对本次运行生效，但未能保存：%1</translation>
     </message>
 </context>
 <context>
@@ -2306,6 +2533,10 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>the server's answer could not be read</source>
         <translation>无法读取服务器的应答</translation>
     </message>
+    <message>
+        <source>the server's answer could not be read: %1</source>
+        <translation>无法读取服务器的应答：%1</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::RemoteSession</name>
@@ -2388,28 +2619,8 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>设置</translation>
     </message>
     <message>
-        <source>any free port</source>
-        <translation>任意空闲端口</translation>
-    </message>
-    <message>
-        <source> ms</source>
-        <translation> 毫秒</translation>
-    </message>
-    <message>
-        <source> KiB</source>
-        <translation> KiB</translation>
-    </message>
-    <message>
-        <source>empty: embedded broker; redis://host:6379 for cluster mode</source>
-        <translation>留空：内置代理；集群模式填 redis://host:6379</translation>
-    </message>
-    <message>
         <source>Listen address:</source>
         <translation>监听地址：</translation>
-    </message>
-    <message>
-        <source>Port:</source>
-        <translation>端口：</translation>
     </message>
     <message>
         <source>Heartbeat interval:</source>
@@ -2436,10 +2647,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>ACL 文件：</translation>
     </message>
     <message>
-        <source>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID).</source>
-        <translation>应用后将重启引擎：已打开的流会关闭，客户端会重连（并按 Last-Event-ID 续传）。</translation>
-    </message>
-    <message>
         <source>Apply and restart</source>
         <translation>应用并重启</translation>
     </message>
@@ -2452,16 +2659,227 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <source>Listen address: '%1' is not an IP address (e.g. 127.0.0.1, ::1 or *).</source>
-        <translation>监听地址：'%1' 不是 IP 地址（例如 127.0.0.1、::1 或 *）。</translation>
+        <source>Network</source>
+        <translation>网络</translation>
     </message>
     <message>
-        <source>Redis URL: %1</source>
-        <translation>Redis URL：%1</translation>
+        <source>Streams</source>
+        <translation>流</translation>
     </message>
     <message>
-        <source>%1 cannot be read.</source>
-        <translation>无法读取 %1。</translation>
+        <source>Limits</source>
+        <translation>限制</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>访问控制</translation>
+    </message>
+    <message>
+        <source>Storage and log</source>
+        <translation>存储与日志</translation>
+    </message>
+    <message>
+        <source>Cluster</source>
+        <translation>集群</translation>
+    </message>
+    <message>
+        <source>These settings apply to this run only.</source>
+        <translation>这些设置仅对本次运行有效。</translation>
+    </message>
+    <message>
+        <source>Saved in %1, which every start of ssehub reads (the console and headless servers alike; ssehub --print-config shows the result).</source>
+        <translation>保存在 %1 中，ssehub 每次启动都会读取它（控制台和无窗口服务器都一样；ssehub --print-config 可显示结果）。</translation>
+    </message>
+    <message>
+        <source>Set on the command line or in the environment for this run, and therefore not editable here: %1.</source>
+        <translation>以下选项由本次运行的命令行或环境变量设定，因此不能在此修改：%1。</translation>
+    </message>
+    <message>
+        <source>Applying restarts the engine: open streams are closed and clients reconnect (and resume by Last-Event-ID). Settings that cannot be used leave the running server as it is.</source>
+        <translation>应用设置会重启引擎：已打开的流将被关闭，客户端会重连（并通过 Last-Event-ID 续传）。无法使用的设置不会影响正在运行的服务器。</translation>
+    </message>
+    <message>
+        <source>Set by %1 for this run; not editable here and not saved.</source>
+        <translation>由 %1 为本次运行设定；不能在此修改，也不会保存。</translation>
+    </message>
+    <message>
+        <source>none; several separated by commas</source>
+        <translation>无；多个值用逗号分隔</translation>
+    </message>
+    <message>
+        <source>set by %1</source>
+        <translation>由 %1 设定</translation>
+    </message>
+    <message>
+        <source>The settings cannot be saved: %1.</source>
+        <translation>无法保存设置：%1。</translation>
+    </message>
+    <message>
+        <source>%1: the directory %2 cannot be written.</source>
+        <translation>%1：目录 %2 不可写。</translation>
+    </message>
+    <message>
+        <source>%1: %2 cannot be written.</source>
+        <translation>%1：%2 不可写。</translation>
+    </message>
+    <message>
+        <source>%1: %2 cannot be read.</source>
+        <translation>%1：%2 无法读取。</translation>
+    </message>
+    <message>
+        <source>--tls-cert and --tls-key go together: give both or neither.</source>
+        <translation>--tls-cert 和 --tls-key 必须同时使用：要么都提供，要么都不提供。</translation>
+    </message>
+    <message>
+        <source>--tls-client-ca needs HTTPS: give --tls-cert and --tls-key too.</source>
+        <translation>--tls-client-ca 需要 HTTPS：请同时提供 --tls-cert 和 --tls-key。</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1: %2. The server keeps running with its current settings.</source>
+        <translation>无法监听 %1：%2。服务器继续按当前设置运行。</translation>
+    </message>
+    <message>
+        <source>Export the log at exit to:</source>
+        <translation>退出时导出日志到：</translation>
+    </message>
+    <message>
+        <source>Log file:</source>
+        <translation>日志文件：</translation>
+    </message>
+    <message>
+        <source>Log file rotation size:</source>
+        <translation>日志文件轮转大小：</translation>
+    </message>
+    <message>
+        <source>Rotated log files kept:</source>
+        <translation>保留的轮转日志文件数：</translation>
+    </message>
+    <message>
+        <source>Topics counted in /metrics:</source>
+        <translation>在 /metrics 中计数的主题：</translation>
+    </message>
+    <message>
+        <source>Drain time at shutdown:</source>
+        <translation>关闭时的排空时间：</translation>
+    </message>
+    <message>
+        <source>Allowed host names:</source>
+        <translation>允许的主机名：</translation>
+    </message>
+    <message>
+        <source>Accept tokens that never expire</source>
+        <translation>接受永不过期的令牌</translation>
+    </message>
+    <message>
+        <source>History memory:</source>
+        <translation>历史内存上限：</translation>
+    </message>
+    <message>
+        <source>Clients at most:</source>
+        <translation>最多客户端数：</translation>
+    </message>
+    <message>
+        <source>Subscriptions at most:</source>
+        <translation>最多订阅数：</translation>
+    </message>
+    <message>
+        <source>Reconnect delay (retry):</source>
+        <translation>重连延迟（retry）：</translation>
+    </message>
+    <message>
+        <source>Largest request body:</source>
+        <translation>最大请求体：</translation>
+    </message>
+    <message>
+        <source>CORS origins:</source>
+        <translation>CORS 源：</translation>
+    </message>
+    <message>
+        <source>Data directory:</source>
+        <translation>数据目录：</translation>
+    </message>
+    <message>
+        <source>Renewal grace:</source>
+        <translation>续订宽限期：</translation>
+    </message>
+    <message>
+        <source>Archive after:</source>
+        <translation>归档时间：</translation>
+    </message>
+    <message>
+        <source>Delete after:</source>
+        <translation>删除时间：</translation>
+    </message>
+    <message>
+        <source>Redis key prefix:</source>
+        <translation>Redis 键前缀：</translation>
+    </message>
+    <message>
+        <source>Node id:</source>
+        <translation>节点 ID：</translation>
+    </message>
+    <message>
+        <source>Admin URL:</source>
+        <translation>管理 URL：</translation>
+    </message>
+    <message>
+        <source>Token cookie:</source>
+        <translation>令牌 Cookie：</translation>
+    </message>
+    <message>
+        <source>Token clock skew:</source>
+        <translation>令牌时钟偏差：</translation>
+    </message>
+    <message>
+        <source>Streams at most:</source>
+        <translation>最多流数：</translation>
+    </message>
+    <message>
+        <source>Streams per address:</source>
+        <translation>每个地址的流数：</translation>
+    </message>
+    <message>
+        <source>Streams per client:</source>
+        <translation>每个客户端的流数：</translation>
+    </message>
+    <message>
+        <source>Publishes per second:</source>
+        <translation>每秒发布次数：</translation>
+    </message>
+    <message>
+        <source>Publish burst:</source>
+        <translation>发布突发量：</translation>
+    </message>
+    <message>
+        <source>Filters per stream:</source>
+        <translation>每个流的过滤器数：</translation>
+    </message>
+    <message>
+        <source>Longest topic (bytes):</source>
+        <translation>最长主题（字节）：</translation>
+    </message>
+    <message>
+        <source>Request timeout:</source>
+        <translation>请求超时：</translation>
+    </message>
+    <message>
+        <source>TLS certificate:</source>
+        <translation>TLS 证书：</translation>
+    </message>
+    <message>
+        <source>TLS key:</source>
+        <translation>TLS 私钥：</translation>
+    </message>
+    <message>
+        <source>Client certificate CA:</source>
+        <translation>客户端证书 CA：</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::ShownCount</name>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>显示 %1 / %2</translation>
     </message>
 </context>
 <context>
@@ -2605,6 +3023,22 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
+    <message>
+        <source>A filter: the clients holding it. A topic: the clients whose filters match it (wildcards included).</source>
+        <translation>过滤器：持有它的客户端。主题：过滤器与之匹配的客户端（包括通配符）。</translation>
+    </message>
+    <message>
+        <source>The live streams of those clients: who an event on a topic reaches now.</source>
+        <translation>这些客户端的在线流：该主题上的事件当前会送达的对象。</translation>
+    </message>
+    <message>
+        <source>Events per second, averaged over the last %1 seconds.</source>
+        <translation>每秒事件数，按最近 %1 秒平均。</translation>
+    </message>
+    <message>
+        <source>Events per second over the last %1 s</source>
+        <translation>最近 %1 秒的每秒事件数</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::TopicsView</name>
@@ -2643,6 +3077,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message numerus="yes">
         <source>… %n event(s) not shown (more than the tail keeps per update)</source>
         <translation><numerusform>… 有 %n 个事件未显示（超过每次刷新保留的数量）</numerusform></translation>
+    </message>
+    <message>
+        <source>Search topics and filters…</source>
+        <translation>搜索主题和过滤器…</translation>
     </message>
 </context>
 </TS>
