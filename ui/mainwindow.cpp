@@ -619,7 +619,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
                 [this](const QString &) {
                     m_askingQuit = false;
                     m_quitConfirmed = true;
-                    close();
+                    // Queued: a waived question answers at once, inside this closeEvent, where
+                    // a nested close() would be ignored.
+                    QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection);
                 },
                 [this] { m_askingQuit = false; });
             return;

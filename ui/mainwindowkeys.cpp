@@ -121,7 +121,7 @@ void MainWindow::buildShortcuts()
             if (!current.isValid())
                 return;
             const QString client = current.siblingAtColumn(LogModel::Client).data().toString();
-            auto *box = findChild<QLineEdit *>(QStringLiteral("logClient"));
+            auto *box = findChild<QLineEdit *>(QStringLiteral("logSearch"));
             if (box && !client.isEmpty())
                 box->setText(client);
         });

@@ -204,6 +204,7 @@ void TestConsoleClients::searchAndPresenceFilter()
                     ->text()
                     .contains(QLatin1String("1 of 4 shown")));
     search->clear();
+    QTRY_COMPARE(view->model()->rowCount(), 4);
     QTest::keyClicks(search, QStringLiteral("127.0.0.1")); // a stream's address
     QTRY_COMPARE(view->model()->rowCount(), 1);
     QCOMPARE(view->model()->clientAt(0).id, QStringLiteral("door"));
@@ -221,7 +222,7 @@ void TestConsoleClients::searchAndPresenceFilter()
 
 void TestConsoleClients::deleteAndExpireAskFirst()
 {
-    Console c;
+    Console c(true); // with the confirmations
     QVERIFY(c.start(baseConfig()));
     QCOMPARE(request(c.port(), "POST", "/subscribe",
                      "{\"client_id\":\"old-tablet\",\"topics\":[\"a/1\",\"b/2\"]}")

@@ -405,7 +405,7 @@ void TestConsoleSafety::secondDisconnectDoesNotKickAnotherClient()
     QTest::mouseClick(kick, Qt::LeftButton);
     QMetaObject::invokeMethod(c.window->findChild<QWidget *>(QStringLiteral("connectionsPage")),
                               "disconnectSelected");
-    QCOMPARE(publish(c.port(), "t", "marker").status, 200);
+    QCOMPARE(publish(c.port(), "t", "{\"marker\":1}").status, 200);
     QTRY_COMPARE(first.messages().size(), 1);
     QTRY_COMPARE(last.messages().size(), 1);
     QVERIFY(first.isConnected());
@@ -438,7 +438,7 @@ void TestConsoleSafety::selectionFollowsTheStreamOnSortAndFilter()
     auto *search = c.window->findChild<QLineEdit *>(QStringLiteral("connectionsSearch"));
     search->setText(QStringLiteral("a")); // alpha, bravo, charlie, delta: all stay
     QCOMPARE(currentClient(view), QStringLiteral("charlie"));
-    search->setText(QStringLiteral("lt")); // delta only: charlie is hidden
+    search->setText(QStringLiteral("delt")); // delta only: charlie is hidden
     QCOMPARE(view->model()->rowCount(), 1);
     QCOMPARE(selectedClients(view), QStringList());
     QCOMPARE(currentClient(view), QString());
@@ -683,7 +683,7 @@ void TestConsoleSafety::headlessSigtermLogsTheStop()
     hub.start(QStringLiteral(SSEHUB_BINARY),
               {QStringLiteral("--headless"), QStringLiteral("--listen"),
                QStringLiteral("127.0.0.1:0"), QStringLiteral("--log-file"), logPath,
-               QStringLiteral("--retry"), QStringLiteral("1500")});
+               QStringLiteral("--retry"), QStringLiteral("1500ms")});
     const quint16 port = waitForHubPort(hub);
     QVERIFY(port);
     std::vector<std::unique_ptr<SseClient>> clients;
