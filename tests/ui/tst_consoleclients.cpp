@@ -278,8 +278,9 @@ void TestConsoleClients::selectionFollowsTheClientAcrossRefreshes()
 {
     Console c;
     QVERIFY(c.start(baseConfig()));
-    QCOMPARE(request(c.port(), "POST", "/subscribe", "{\"client_id\":\"m5\",\"topics\":[\"x\"]}").status,
-             200);
+    QCOMPARE(
+        request(c.port(), "POST", "/subscribe", "{\"client_id\":\"m5\",\"topics\":[\"x\"]}").status,
+        200);
     ClientsView *view = showClients(c);
     QVERIFY(view);
     QTRY_VERIFY(view->model()->rowOf(QStringLiteral("m5")) >= 0);
@@ -331,8 +332,10 @@ void TestConsoleClients::connectionsStateShowsPaused()
 
 void TestConsoleClients::attachedConsoleActsOnAnOfflineClient()
 {
+    Confirmation::resetWaivers(); // its own window, with the confirmations
     // `ssehub --headless` with access control in another process; the console attached with an
-    // admin token: GET /clients, PATCH /subscriptions and DELETE /unsubscribe.
+    // admin token (its own named client, offline: a client the hub's rules let it act for): GET
+    // /clients, PATCH /subscriptions and DELETE /unsubscribe.
     QTemporaryDir dir;
     const QByteArray secret = "clients-view-secret-0123456789abcdefgh";
     auto write = [&](const QString &name, const QByteArray &bytes) {
@@ -346,7 +349,9 @@ void TestConsoleClients::attachedConsoleActsOnAnOfflineClient()
         secret);
     QVERIFY(write(QStringLiteral("secret"), secret));
     QVERIFY(write(QStringLiteral("admin.token"), adminToken));
-    QVERIFY(write(QStringLiteral("acl.json"), "{\"anonymous\": null, \"roles\": {\"admin\":\n        {\"subscribe\": [\"#\"], \"publish\": [\"#\"], \"admin\": true}}}"));
+    QVERIFY(write(QStringLiteral("acl.json"),
+                  "{\"anonymous\": null, \"roles\": {\"admin\":\n        {\"subscribe\": [\"#\"], "
+                  "\"publish\": [\"#\"], \"admin\": true}}}"));
     HeadlessHub hub(QStringLiteral(SSEHUB_BINARY), dir.path());
     QVERIFY(hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                        QStringLiteral("--data-dir"), QString(), QStringLiteral("--jwt-secret-file"),
@@ -354,11 +359,11 @@ void TestConsoleClients::attachedConsoleActsOnAnOfflineClient()
                        dir.filePath(QStringLiteral("acl.json"))}));
     const QList<QPair<QByteArray, QByteArray>> admin {{"Authorization", "Bearer " + adminToken}};
     QCOMPARE(request(hub.port(), "POST", "/subscribe",
-                     "{\"client_id\":\"remote-1\",\"topics\":[\"sensor/a\",\"sensor/b\"]}",
+                     "{\"client_id\":\"ops\",\"topics\":[\"sensor/a\",\"sensor/b\"]}",
                      "application/json", admin)
                  .status,
              200);
-    QCOMPARE(request(hub.port(), "PATCH", "/subscriptions/remote-1",
+    QCOMPARE(request(hub.port(), "PATCH", "/subscriptions/ops",
                      "{\"topics\":[\"sensor/a\"],\"state\":\"paused\"}", "application/json", admin)
                  .status,
              200);
@@ -373,10 +378,10 @@ void TestConsoleClients::attachedConsoleActsOnAnOfflineClient()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto *view = window.findChild<ClientsView *>(QStringLiteral("clientsPage"));
     window.findChild<QTabWidget *>(QStringLiteral("views"))->setCurrentWidget(view);
-    QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowOf(QStringLiteral("remote-1")) >= 0, 10000);
-    QCOMPARE(cell(view, QStringLiteral("remote-1"), ClientsModel::Subscriptions),
+    QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowOf(QStringLiteral("ops")) >= 0, 10000);
+    QCOMPARE(cell(view, QStringLiteral("ops"), ClientsModel::Subscriptions),
              QStringLiteral("2 (1 paused)"));
-    QVERIFY(selectClient(view, QStringLiteral("remote-1")));
+    QVERIFY(selectClient(view, QStringLiteral("ops")));
     QVERIFY(selectSubscription(view, QStringLiteral("sensor/a")));
     press(view, QStringLiteral("subscriptionResumeButton"));
     QTRY_COMPARE(subscriptionState(view, QStringLiteral("sensor/a")), QStringLiteral("active"));
@@ -390,7 +395,7 @@ void TestConsoleClients::attachedConsoleActsOnAnOfflineClient()
     press(view, QStringLiteral("subscriptionDeleteButton"));
     QVERIFY(!answerConfirmation(&window, true).isEmpty());
     QTRY_COMPARE(subscriptionState(view, QStringLiteral("sensor/b")), QString());
-    const HttpResponse left = request(hub.port(), "GET", "/subscriptions/remote-1", {}, {}, admin);
+    const HttpResponse left = request(hub.port(), "GET", "/subscriptions/ops", {}, {}, admin);
     QCOMPARE(left.status, 200);
     const QJsonArray subs = left.json().value(QLatin1String("subscriptions")).toArray();
     QCOMPARE(subs.size(), 1);
@@ -421,7 +426,8 @@ void TestConsoleClients::pictures()
         QVERIFY(c.start(baseConfig()));
         c.window->resize(1100, 720);
         for (const QByteArray &body :
-             {QByteArray("{\"client_id\":\"tablet-hall\",\"topics\":[\"home/+/door\",\"alerts/#\"],\n                \"ttl_seconds\":86400}"),
+             {QByteArray("{\"client_id\":\"tablet-hall\",\"topics\":[\"home/+/door\",\"alerts/"
+                         "#\"],\n                \"ttl_seconds\":86400}"),
               QByteArray("{\"client_id\":\"tablet-kitchen\",\"topics\":[\"home/kitchen/#\"]}")})
             QCOMPARE(request(c.port(), "POST", "/subscribe", body).status, 200);
         QCOMPARE(request(c.port(), "PATCH", "/subscriptions/tablet-hall",

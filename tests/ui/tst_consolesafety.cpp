@@ -5,8 +5,8 @@
 // start and stop in the log (console and --log-file alike).
 #include "api/enginethread.h"
 #include "consolefixture.h"
-#include "enginecontroller.h"
 #include "engine/engine.h"
+#include "enginecontroller.h"
 #include "httpclient.h"
 #include "hubprocess.h"
 #include "link/remotetarget.h"
