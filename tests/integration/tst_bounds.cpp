@@ -382,7 +382,10 @@ QtMessageHandler g_previousHandler = nullptr;
 
 void captureFdLines(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    if (g_fdLines && message.contains(QLatin1String("descriptors")))
+    // The accept loop's message (the descriptors alarm, "N of M file descriptors open", is the
+    // engine's log entry, not this one).
+    if (g_fdLines && message.contains(QLatin1String("descriptors"))
+        && !message.contains(QLatin1String("file descriptors open")))
         g_fdLines->append(message);
     if (g_previousHandler)
         g_previousHandler(type, context, message);

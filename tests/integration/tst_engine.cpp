@@ -717,9 +717,10 @@ void TestEngine::connectionLogRoute()
             && line.value(QLatin1String("client_id")).toString() == QLatin1String("log-a"))
             agent = line.value(QLatin1String("user_agent")).toString();
     }
-    // Per named client: its subscription, its stream opening and closing.
+    // Per named client: its subscription, its stream opening and closing; and the engine's start.
     QCOMPARE(kinds,
-             (QMap<QString, int> {{QStringLiteral("subscribe"), 2},
+             (QMap<QString, int> {{QStringLiteral("engine"), 1},
+                                  {QStringLiteral("subscribe"), 2},
                                   {QStringLiteral("connect"), 2},
                                   {QStringLiteral("disconnect"), 2}}));
     QCOMPARE(agent, QStringLiteral("agent, with comma"));
@@ -736,7 +737,8 @@ void TestEngine::connectionLogRoute()
     const qint64 future = QDateTime::currentMSecsSinceEpoch() + 60000;
     QCOMPARE(request(port(), "GET", "/log?since=" + QByteArray::number(future)).body, QByteArray());
     QCOMPARE(request(port(), "GET", "/log?limit=1&kind=connect").body.count('\n'), 1);
-    QCOMPARE(request(port(), "GET", "/log?since=2020-01-01T00:00:00Z").body.count('\n'), 6);
+    QCOMPARE(request(port(), "GET", "/log?since=2020-01-01T00:00:00Z").body.count('\n'),
+             7); // and the start
 
     for (const QByteArray &bad : {QByteArray("/log?format=xml"), QByteArray("/log?kind=nope"),
                                   QByteArray("/log?since=yesterday"), QByteArray("/log?limit=-1"),

@@ -97,7 +97,10 @@ void TestMetrics::engineFigures()
                           "ssehub_events_published_total 10\n"));
     QCOMPARE(samples(text, "ssehub_stream_closes_total"),
              (QList<QByteArray> {"ssehub_stream_closes_total{reason=\"slow-consumer\"} 2",
-                                 "ssehub_stream_closes_total{reason=\"dead\"} 1"}));
+                                 "ssehub_stream_closes_total{reason=\"dead\"} 1",
+                                 "ssehub_stream_closes_total{reason=\"kicked\"} 0",
+                                 "ssehub_stream_closes_total{reason=\"shutdown\"} 0",
+                                 "ssehub_stream_closes_total{reason=\"auth-expired\"} 0"}));
     QCOMPARE(samples(text, "ssehub_subscriptions").size(), 4); // one per lifecycle state
     QVERIFY(samples(text, "ssehub_subscriptions").first().endsWith("} 5"));
     QCOMPARE(samples(text, "ssehub_bytes_out_total"),
