@@ -51,11 +51,16 @@ struct Plot
 // Colours for the lines of a pane: readable on the chart's light or dark background.
 QColor lineColor(int index, bool dark)
 {
-    static const char *const light[]
-        = {"#1565c0", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a", "#4e342e"};
-    static const char *const darkColors[]
-        = {"#64b5f6", "#ef9a9a", "#81c784", "#ffb74d", "#ce93d8", "#bcaaa4"};
-    return QColor(QLatin1String((dark ? darkColors : light)[index % 6]));
+    struct Pair
+    {
+        const char *light;
+        const char *dark;
+    };
+    static constexpr Pair colors[] = {{"#1565c0", "#64b5f6"}, {"#c62828", "#ef9a9a"},
+                                      {"#2e7d32", "#81c784"}, {"#ef6c00", "#ffb74d"},
+                                      {"#6a1b9a", "#ce93d8"}, {"#4e342e", "#bcaaa4"}};
+    const Pair &pair = colors[static_cast<unsigned>(index) % std::size(colors)];
+    return QColor(QLatin1String(dark ? pair.dark : pair.light));
 }
 
 } // namespace
