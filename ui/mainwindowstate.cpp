@@ -87,6 +87,9 @@ QStringList MainWindow::saveViewImages(const QString &dir)
             connect(m_clientsView, &ClientsView::refreshed, &wait, &QEventLoop::quit);
             wait.exec();
         }
+        // Text set by the answers above is laid out before the picture is taken.
+        QApplication::processEvents();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         const QString path = QDir(dir).filePath(viewName(i) + QStringLiteral(".png"));
         if (grab().save(path))
             saved << path;

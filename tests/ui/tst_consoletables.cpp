@@ -9,6 +9,7 @@
 #include "format.h"
 #include "httpclient.h"
 #include "hub/hub.h"
+#include "models/clientsmodel.h"
 #include "models/logmodel.h"
 #include "sseclient.h"
 #include "views/logview.h"
@@ -38,6 +39,7 @@
 #include <QTimer>
 #include <QToolTip>
 #include <QTranslator>
+#include <QScrollBar>
 
 using namespace ssehub;
 using namespace ssehub::test;
@@ -113,6 +115,7 @@ private Q_SLOTS:
     void init() { QSettings().clear(); }
     void keyColumnsFitTheDefaultWindow();
     void keyColumnsFitInChinese();
+    void stretchColumnsKeepAFloorOnANarrowWindow();
     void columnChooserHidesAndIsRestored();
     void shownCountAndNaturalSort();
     void tooltipOnATruncatedCell();
@@ -215,6 +218,44 @@ void TestConsoleTables::keyColumnsFitInChinese()
                  QStringLiteral("显示 0 / 0"));
     }
     QCoreApplication::removeTranslator(&chinese);
+}
+
+// A narrow window (or a large scale factor): the columns that share the spare width (a client's
+// addresses, its subscriptions) keep a readable width and the table scrolls sideways; they are
+// not squeezed to "…". Wide again, they stretch to fill the view.
+void TestConsoleTables::stretchColumnsKeepAFloorOnANarrowWindow()
+{
+    Console c;
+    QVERIFY(c.start(baseConfig()));
+    QTableView *view = table(c.window.get(), "clientsView");
+    QVERIFY(view);
+    QWidget *page = view;
+    while (page->parentWidget() && !page->parentWidget()->inherits("QStackedWidget"))
+        page = page->parentWidget();
+    showTab(c.window.get(), page);
+    QTRY_VERIFY(view->isVisible());
+    QHeaderView *header = view->horizontalHeader();
+    const int floor = 12 * view->fontMetrics().averageCharWidth() + 16;
+    const int columns[] = {ClientsModel::Addresses, ClientsModel::Subscriptions};
+
+    c.window->resize(560, 600);
+    QTRY_COMPARE(header->sectionResizeMode(ClientsModel::Addresses), QHeaderView::Interactive);
+    for (int column : columns)
+        QVERIFY2(header->sectionSize(column) >= floor,
+                 qPrintable(QStringLiteral("column %1 is %2 px, under %3")
+                                .arg(column)
+                                .arg(header->sectionSize(column))
+                                .arg(floor)));
+    QTRY_VERIFY(view->horizontalScrollBar()->maximum() > 0);
+
+    c.window->resize(1600, 720);
+    QTRY_COMPARE(header->sectionResizeMode(ClientsModel::Addresses), QHeaderView::Stretch);
+    int right = 0;
+    for (int col = 0; col < header->count(); ++col) {
+        if (!header->isSectionHidden(col))
+            right = qMax(right, header->sectionViewportPosition(col) + header->sectionSize(col));
+    }
+    QCOMPARE(right, view->viewport()->width());
 }
 
 void TestConsoleTables::columnChooserHidesAndIsRestored()

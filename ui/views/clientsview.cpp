@@ -101,7 +101,7 @@ ClientsView::ClientsView(EngineController *controller, QWidget *parent)
     });
 
     m_view = makeTable(m_model, QStringLiteral("clientsView"), this, false);
-    fitColumns(m_view, {24, 9, 8, 22, 16, 19, 12, 10},
+    fitColumns(m_view, {24, 9, 8, 22, 16, 22, 12, 10},
                {ClientsModel::Addresses, ClientsModel::Subscriptions});
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &ClientsView::selectedChanged);

@@ -3,6 +3,7 @@
 #include "format.h"
 
 #include <QAbstractProxyModel>
+#include <QHash>
 #include <QHeaderView>
 #include <QHelpEvent>
 #include <QMenu>
@@ -16,6 +17,7 @@ namespace {
 
 const char *const NodeColumnProperty = "ssehubNodeColumn";
 const char *const StretchProperty = "ssehubStretchColumns";
+const char *const KeeperProperty = "ssehubStretchKeeper";
 
 // Shows what a cell's tooltip role says, or else its full text when the column is too narrow.
 class TableDelegate : public QStyledItemDelegate
@@ -68,14 +70,95 @@ QList<int> stretchColumns(const QTableView *view)
     return view->property(StretchProperty).value<QList<int>>();
 }
 
+// Stretch columns share what the viewport leaves, but never below a floor (their fitted width, at
+// most twelve characters): on a narrow window (or at a large scale factor) they keep the floor and
+// the table scrolls sideways, instead of squeezing an address or a filter list down to "…".
+class StretchKeeper : public QObject
+{
+public:
+    explicit StretchKeeper(QTableView *view)
+        : QObject(view)
+        , m_view(view)
+    {
+        view->viewport()->installEventFilter(this);
+        connect(view->horizontalHeader(), &QHeaderView::sectionResized, this,
+                [this](int column) {
+                    if (!stretchColumns(m_view).contains(column))
+                        update();
+                });
+    }
+
+    static StretchKeeper *of(QTableView *view)
+    {
+        // No Q_OBJECT here, so no findChild: the view holds its keeper in a property.
+        auto *keeper = static_cast<StretchKeeper *>(view->property(KeeperProperty).value<QObject *>());
+        if (!keeper) {
+            keeper = new StretchKeeper(view);
+            view->setProperty(KeeperProperty, QVariant::fromValue<QObject *>(keeper));
+        }
+        return keeper;
+    }
+
+    void setFitted(int column, int width)
+    {
+        const int floor = 12 * m_view->fontMetrics().averageCharWidth() + 16;
+        m_fitted.insert(column, qMin(width, floor));
+    }
+
+    void update()
+    {
+        QHeaderView *header = m_view->horizontalHeader();
+        const QList<int> stretch = stretchColumns(m_view);
+        if (stretch.isEmpty() || m_updating)
+            return;
+        m_updating = true;
+        int fixed = 0;
+        int wanted = 0;
+        for (int c = 0; c < header->count(); ++c) {
+            if (header->isSectionHidden(c))
+                continue;
+            if (stretch.contains(c))
+                wanted += m_fitted.value(c, header->sectionSizeHint(c));
+            else
+                fixed += header->sectionSize(c);
+        }
+        const bool room = fixed + wanted <= m_view->viewport()->width();
+        for (int c : stretch) {
+            const auto mode = room ? QHeaderView::Stretch : QHeaderView::Interactive;
+            if (header->sectionResizeMode(c) != mode)
+                header->setSectionResizeMode(c, mode);
+            const int fitted = m_fitted.value(c, header->sectionSizeHint(c));
+            if (!room && header->sectionSize(c) < fitted)
+                header->resizeSection(c, fitted);
+        }
+        m_updating = false;
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Resize)
+            update();
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    QTableView *m_view;
+    QHash<int, int> m_fitted;
+    bool m_updating = false;
+};
+
 void applyStretch(QTableView *view)
 {
     QHeaderView *header = view->horizontalHeader();
     const QList<int> stretch = stretchColumns(view);
     header->setStretchLastSection(stretch.isEmpty());
-    for (int c = 0; c < header->count(); ++c)
-        header->setSectionResizeMode(
-            c, stretch.contains(c) ? QHeaderView::Stretch : QHeaderView::Interactive);
+    for (int c = 0; c < header->count(); ++c) {
+        if (!stretch.contains(c))
+            header->setSectionResizeMode(c, QHeaderView::Interactive);
+    }
+    if (!stretch.isEmpty())
+        StretchKeeper::of(view)->update();
 }
 
 } // namespace
@@ -128,7 +211,10 @@ void fitColumns(QTableView *view, const QList<int> &chars, const QList<int> &str
     view->setProperty(StretchProperty, QVariant::fromValue(stretch));
     for (int c = 0; c < header->count(); ++c) {
         const int content = c < chars.size() ? chars[c] * unit + 16 : header->defaultSectionSize();
-        header->resizeSection(c, qMax(content, header->sectionSizeHint(c)));
+        const int width = qMax(content, header->sectionSizeHint(c));
+        header->resizeSection(c, width);
+        if (stretch.contains(c))
+            StretchKeeper::of(view)->setFitted(c, width);
     }
     applyStretch(view);
 }
