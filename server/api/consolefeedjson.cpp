@@ -58,6 +58,33 @@ bool stateFromName(const QString &name, StreamRow::State *out)
     return false;
 }
 
+// The engine's counters, by their name in the feed (and in /stats). A server older than one of
+// them sends none: it reads as zero.
+struct Counter
+{
+    const char *name;
+    quint64 EngineStats::*field;
+};
+
+constexpr Counter counters[] = {
+    {"streams_opened", &EngineStats::connectionsOpened},
+    {"events_published", &EngineStats::eventsPublished},
+    {"events_delivered", &EngineStats::eventsDelivered},
+    {"slow_consumer_closes", &EngineStats::slowConsumerCloses},
+    {"dead_closes", &EngineStats::deadCloses},
+    {"requests", &EngineStats::requests},
+    {"rejected_requests", &EngineStats::rejectedRequests},
+    {"auth_failures", &EngineStats::authFailures},
+    {"connection_limit_rejections", &EngineStats::connectionLimitRejections},
+    {"rate_limit_rejections", &EngineStats::rateLimitRejections},
+    {"bad_requests", &EngineStats::badRequests},
+    {"body_too_large", &EngineStats::bodyTooLarge},
+    {"fd_limit_rejections", &EngineStats::fdLimitRejections},
+    {"kick_closes", &EngineStats::kickCloses},
+    {"shutdown_closes", &EngineStats::shutdownCloses},
+    {"auth_expired_closes", &EngineStats::authExpiredCloses},
+};
+
 QJsonObject figuresJson(const ConsoleSnapshot &s)
 {
     const EngineStats &t = s.stats;
@@ -81,24 +108,10 @@ QJsonObject figuresJson(const ConsoleSnapshot &s)
     o.insert(key("broker_ready"), t.brokerReady);
     o.insert(key("started_at"), t.startedAt);
     o.insert(key("streams"), t.connections);
-    o.insert(key("streams_opened"), qint64(t.connectionsOpened));
-    o.insert(key("events_published"), qint64(t.eventsPublished));
-    o.insert(key("events_delivered"), qint64(t.eventsDelivered));
-    o.insert(key("slow_consumer_closes"), qint64(t.slowConsumerCloses));
-    o.insert(key("dead_closes"), qint64(t.deadCloses));
-    o.insert(key("requests"), qint64(t.requests));
-    o.insert(key("rejected_requests"), qint64(t.rejectedRequests));
-    o.insert(key("auth_failures"), qint64(t.authFailures));
-    o.insert(key("connection_limit_rejections"), qint64(t.connectionLimitRejections));
-    o.insert(key("rate_limit_rejections"), qint64(t.rateLimitRejections));
+    for (const Counter &c : counters)
+        o.insert(key(c.name), qint64(t.*c.field));
     o.insert(key("history_size"), qint64(t.historySize));
     o.insert(key("history_bytes"), t.historyBytes);
-    o.insert(key("bad_requests"), qint64(t.badRequests));
-    o.insert(key("body_too_large"), qint64(t.bodyTooLarge));
-    o.insert(key("fd_limit_rejections"), qint64(t.fdLimitRejections));
-    o.insert(key("kick_closes"), qint64(t.kickCloses));
-    o.insert(key("shutdown_closes"), qint64(t.shutdownCloses));
-    o.insert(key("auth_expired_closes"), qint64(t.authExpiredCloses));
     o.insert(key("history_capacity"), qint64(t.historyCapacity));
     o.insert(key("history_max_bytes"), t.historyMaxBytes);
     o.insert(key("max_connections"), t.maxConnections);
@@ -136,25 +149,11 @@ void figuresFromJson(const QJsonObject &o, ConsoleSnapshot *s)
     t.startedAt = qint64(o.value(key("started_at")).toDouble());
     t.connections = o.value(key("streams")).toInt();
     t.clients = s->clients;
-    t.connectionsOpened = u64(o.value(key("streams_opened")));
-    t.eventsPublished = u64(o.value(key("events_published")));
-    t.eventsDelivered = u64(o.value(key("events_delivered")));
-    t.slowConsumerCloses = u64(o.value(key("slow_consumer_closes")));
-    t.deadCloses = u64(o.value(key("dead_closes")));
-    t.requests = u64(o.value(key("requests")));
-    t.rejectedRequests = u64(o.value(key("rejected_requests")));
-    t.authFailures = u64(o.value(key("auth_failures")));
-    t.connectionLimitRejections = u64(o.value(key("connection_limit_rejections")));
-    t.rateLimitRejections = u64(o.value(key("rate_limit_rejections")));
+    for (const Counter &c : counters)
+        t.*c.field = u64(o.value(key(c.name)));
     t.historySize = qsizetype(o.value(key("history_size")).toDouble());
     t.historyBytes = qint64(o.value(key("history_bytes")).toDouble());
     // Older servers send none of these: zeros, and -1 descriptors ("unknown").
-    t.badRequests = u64(o.value(key("bad_requests")));
-    t.bodyTooLarge = u64(o.value(key("body_too_large")));
-    t.fdLimitRejections = u64(o.value(key("fd_limit_rejections")));
-    t.kickCloses = u64(o.value(key("kick_closes")));
-    t.shutdownCloses = u64(o.value(key("shutdown_closes")));
-    t.authExpiredCloses = u64(o.value(key("auth_expired_closes")));
     t.historyCapacity = qsizetype(u64(o.value(key("history_capacity"))));
     t.historyMaxBytes = qint64(u64(o.value(key("history_max_bytes"))));
     t.maxConnections = qMax(0, o.value(key("max_connections")).toInt());

@@ -4,18 +4,26 @@
 // files; every helper is inline.
 #include "api/enginethread.h"
 #include "engine/engine.h"
+#include "hub/hub.h"
+#include "link/remotetarget.h"
 #include "mainwindow.h"
 #include "models/connectionsmodel.h"
 #include "models/logmodel.h"
+#include "stream/ssestream.h"
 #include "widgets/confirmation.h"
 
 #include <QDir>
+#include <QCoreApplication>
 #include <QLabel>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
 #include <QUrl>
+#include <QTranslator>
+#include <QTimer>
+#include <QStandardPaths>
+#include <QSettings>
 
 #include <arpa/inet.h>
 #include <memory>
@@ -23,6 +31,43 @@
 #include <sys/socket.h>
 
 namespace ssehub::test {
+
+// What every console test does first: settings in a throw-away place (never the developer's own)
+// and emptied, and English plural forms installed as the app does for an English locale. False
+// when the English translation is missing from the resources.
+inline bool prepareConsoleTest(const char *name)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
+    QCoreApplication::setApplicationName(QLatin1String(name));
+    QSettings().clear();
+    static QTranslator english;
+    if (!english.load(QStringLiteral(":/i18n/ssehub_en.qm")))
+        return false;
+    QCoreApplication::installTranslator(&english);
+    return true;
+}
+
+// Publishes 2 MiB events on the engine's thread, one per turn of its loop (so that snapshots keep
+// coming), until the stream of clientId holds bytes in its own queue: its reader has stopped and
+// the kernel's buffers are full, so from then on its last progress stays where it is.
+inline void fillQueueOf(EngineThread &engine, const QString &clientId)
+{
+    engine.post([clientId](Engine *e) {
+        auto *timer = new QTimer(e);
+        QObject::connect(timer, &QTimer::timeout, e, [e, timer, clientId] {
+            for (const SseStream *s : e->hub()->streams()) {
+                if (s->client()->id == clientId && s->bytesQueued() > 0) {
+                    timer->deleteLater();
+                    return;
+                }
+            }
+            const QByteArray big = '"' + QByteArray(2 * 1024 * 1024, 'x') + '"';
+            e->publish({"bulk", {}, big}, [](const PublishResult &) {});
+        });
+        timer->start(0);
+    });
+}
 
 inline Engine::Config baseConfig()
 {
@@ -53,6 +98,18 @@ struct Console
     {
         window = std::make_unique<MainWindow>(&engine, config);
         if (!window->startEngine())
+            return false;
+        window->show();
+        return QTest::qWaitForWindowExposed(window.get());
+    }
+    // Attached to a server this test runs (`ssehub --headless`), as `ssehub --connect` does.
+    bool attach(quint16 port, const QString &tokenFile = {})
+    {
+        window = std::make_unique<MainWindow>(&engine, EngineConfig());
+        RemoteTarget target;
+        target.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+        target.tokenFile = tokenFile;
+        if (!window->attach(target))
             return false;
         window->show();
         return QTest::qWaitForWindowExposed(window.get());

@@ -86,15 +86,7 @@ private Q_SLOTS:
 
 void TestConsole::initTestCase()
 {
-    // Settings go to a throw-away place, never to the developer's own.
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_console"));
-    QSettings().clear();
-    // As the app does for an English locale: English plural forms.
-    static QTranslator english;
-    QVERIFY(english.load(QStringLiteral(":/i18n/ssehub_en.qm")));
-    QCoreApplication::installTranslator(&english);
+    QVERIFY(prepareConsoleTest("tst_console"));
 }
 
 void TestConsole::threeClientsAppearAndCountersMove()
@@ -437,20 +429,7 @@ void TestConsole::heartbeatViewTurnsASilentConnectionAmberThenRed()
     // stream's own queue: from then on the kernel takes nothing for it, so its last progress
     // stays where it is (a write into a full socket only queues).
     silent.setReading(false);
-    c.engine.post([](Engine *e) {
-        auto *timer = new QTimer(e);
-        QObject::connect(timer, &QTimer::timeout, e, [e, timer] {
-            for (const SseStream *s : e->hub()->streams()) {
-                if (s->client()->id == QLatin1String("silent") && s->bytesQueued() > 0) {
-                    timer->deleteLater();
-                    return;
-                }
-            }
-            const QByteArray big = '"' + QByteArray(2 * 1024 * 1024, 'x') + '"';
-            e->publish({"bulk", {}, big}, [](const PublishResult &) {});
-        });
-        timer->start(0);
-    });
+    fillQueueOf(c.engine, QStringLiteral("silent"));
     QTRY_VERIFY_WITH_TIMEOUT(c.model()->rowAt(c.rowFor(QStringLiteral("silent"))).bytesQueued > 0,
                              30000);
     QCOMPARE(c.cell(QStringLiteral("silent"), ConnectionsModel::Health), QStringLiteral("healthy"));

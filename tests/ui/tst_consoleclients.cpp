@@ -109,15 +109,7 @@ private:
 
 void TestConsoleClients::initTestCase()
 {
-    // Settings go to a throw-away place, never to the developer's own.
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_consoleclients"));
-    QSettings().clear();
-    // As the app does for an English locale: English plural forms.
-    static QTranslator english;
-    QVERIFY(english.load(QStringLiteral(":/i18n/ssehub_en.qm")));
-    QCoreApplication::installTranslator(&english);
+    QVERIFY(prepareConsoleTest("tst_consoleclients"));
 }
 
 void TestConsoleClients::offlinePausedClientResumedFromClientsView()

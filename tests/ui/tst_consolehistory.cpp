@@ -78,15 +78,7 @@ QList<int> range(int from, int to) // from..to inclusive, either direction
 
 void TestConsoleHistory::initTestCase()
 {
-    // Settings go to a throw-away place, never to the developer's own.
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_consolehistory"));
-    QSettings().clear();
-    // As the app does for an English locale: English plural forms.
-    static QTranslator english;
-    QVERIFY(english.load(QStringLiteral(":/i18n/ssehub_en.qm")));
-    QCoreApplication::installTranslator(&english);
+    QVERIFY(prepareConsoleTest("tst_consolehistory"));
 }
 
 void TestConsoleHistory::publishMany(quint16 port, int n, const QList<QByteArray> &topics)

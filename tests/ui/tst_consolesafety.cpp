@@ -154,13 +154,7 @@ private Q_SLOTS:
 
 void TestConsoleSafety::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_consolesafety"));
-    QSettings().clear();
-    static QTranslator english;
-    QVERIFY(english.load(QStringLiteral(":/i18n/ssehub_en.qm")));
-    QCoreApplication::installTranslator(&english);
+    QVERIFY(prepareConsoleTest("tst_consolesafety"));
 }
 
 // Stop server asks first, naming the open streams; Cancel leaves everything running; "Don't ask

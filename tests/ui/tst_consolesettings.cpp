@@ -104,13 +104,7 @@ private:
 
 void TestConsoleSettings::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_consolesettings"));
-    QSettings().clear();
-    static QTranslator english;
-    QVERIFY(english.load(QStringLiteral(":/i18n/ssehub_en.qm")));
-    QCoreApplication::installTranslator(&english);
+    QVERIFY(prepareConsoleTest("tst_consolesettings"));
     QVERIFY(m_dir.isValid());
 }
 

@@ -131,12 +131,7 @@ private:
 
 void TestConsoleTables::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("ssehub-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_consoletables"));
-    static QTranslator english;
-    QVERIFY(english.load(QStringLiteral(":/i18n/ssehub_en.qm")));
-    QCoreApplication::installTranslator(&english);
+    QVERIFY(prepareConsoleTest("tst_consoletables"));
 }
 
 // The default window with streams in every table: every column within the view, no header
@@ -465,20 +460,7 @@ void TestConsoleTables::onlyLateFilterWithARealSilentPeer()
     QTRY_COMPARE(shown->text(), QStringLiteral("0 of 2 shown"));
 
     silent.setReading(false);
-    c.engine.post([](Engine *e) {
-        auto *timer = new QTimer(e);
-        QObject::connect(timer, &QTimer::timeout, e, [e, timer] {
-            for (const SseStream *s : e->hub()->streams()) {
-                if (s->client()->id == QLatin1String("silent") && s->bytesQueued() > 0) {
-                    timer->deleteLater();
-                    return;
-                }
-            }
-            const QByteArray big = '"' + QByteArray(2 * 1024 * 1024, 'x') + '"';
-            e->publish({"bulk", {}, big}, [](const PublishResult &) {});
-        });
-        timer->start(0);
-    });
+    fillQueueOf(c.engine, QStringLiteral("silent"));
     QTRY_VERIFY_WITH_TIMEOUT(c.model()->rowAt(c.rowFor(QStringLiteral("silent"))).bytesQueued > 0,
                              30000);
     QCOMPARE(view->model()->rowCount(), 0);

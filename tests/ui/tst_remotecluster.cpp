@@ -4,6 +4,7 @@
 // node's rows there, and shows a node that went away as unreachable while the other's rows
 // stay. A registry with garbage and thousands of entries does not take the console down.
 #include "api/enginethread.h"
+#include "consolefixture.h"
 #include "enginecontroller.h"
 #include "hubprocess.h"
 #include "link/enginelink.h"
@@ -68,35 +69,8 @@ private:
     QString m_id;
 };
 
-struct Console
+struct ClusterConsole : Console
 {
-    EngineThread engine;
-    std::unique_ptr<MainWindow> window;
-
-    bool attach(quint16 port)
-    {
-        window = std::make_unique<MainWindow>(&engine, EngineConfig());
-        RemoteTarget target;
-        target.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
-        if (!window->attach(target))
-            return false;
-        window->show();
-        return QTest::qWaitForWindowExposed(window.get());
-    }
-    ~Console()
-    {
-        window.reset();
-        engine.stop();
-    }
-    ConnectionsModel *model() const { return window->connectionsModel(); }
-    int rowFor(const QString &client) const
-    {
-        for (int row = 0; row < model()->rowCount(); ++row) {
-            if (model()->rowAt(row).clientId == client)
-                return row;
-        }
-        return -1;
-    }
     QString nodeOf(const QString &client) const
     {
         const int row = rowFor(client);
@@ -125,16 +99,6 @@ struct Console
                 return nodes->index(row, NodesModel::Console).data().toString();
         }
         return {};
-    }
-    bool select(const QString &client)
-    {
-        auto *view = window->findChild<QTableView *>(QStringLiteral("connectionsView"));
-        auto *proxy = qobject_cast<QSortFilterProxyModel *>(view->model());
-        const int row = rowFor(client);
-        if (!view || !proxy || row < 0)
-            return false;
-        view->setCurrentIndex(proxy->mapFromSource(model()->index(row, 0)));
-        return view->currentIndex().isValid();
     }
     bool logHas(LogEntry::Kind kind, const QString &client, const QString &node) const
     {
@@ -204,7 +168,7 @@ void TestRemoteCluster::cleanup()
 
 void TestRemoteCluster::showsBothNodesActsOnEachAndLosesOne()
 {
-    Console c;
+    ClusterConsole c;
     QVERIFY(c.attach(m_a->port()));
     QTRY_COMPARE(c.window->controller()->link()->status().state, EngineLink::State::Live);
 
@@ -308,7 +272,7 @@ void TestRemoteCluster::hostileRegistryIsBounded()
     QVERIFY(cli.waitForFinished(10000));
     QCOMPARE(cli.exitCode(), 0);
 
-    Console c;
+    ClusterConsole c;
     QVERIFY(c.attach(m_a->port()));
     QTRY_VERIFY_WITH_TIMEOUT(c.window->nodesModel()->registered() >= 3006, 15000);
     QTRY_VERIFY(!c.link(QStringLiteral("0-garbage")).id.isEmpty());

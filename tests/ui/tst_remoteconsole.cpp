@@ -4,6 +4,7 @@
 // buttons. Also what a refused token, a server that goes away and one that sends garbage do to
 // the window.
 #include "api/enginethread.h"
+#include "consolefixture.h"
 #include "enginecontroller.h"
 #include "httpclient.h"
 #include "hubprocess.h"
@@ -78,10 +79,10 @@ bool writeFile(const QString &path, const QByteArray &bytes)
 }
 
 // `ssehub --headless` with access control, on a port that stays the same across restarts.
-class Hub
+class SecuredHub
 {
 public:
-    explicit Hub(const QString &dir)
+    explicit SecuredHub(const QString &dir)
         : m_dir(dir)
         , m_hub(QStringLiteral(SSEHUB_BINARY), dir)
     {
@@ -107,64 +108,10 @@ private:
 };
 
 // A console window attached to a server elsewhere, as `ssehub --connect` wires it (an engine
-// thread that is never started).
-struct Console
+// thread that is never started), with what these tests read of its link.
+struct AttachedConsole : Console
 {
-    EngineThread engine;
-    std::unique_ptr<MainWindow> window;
-
-    bool attach(quint16 port, const QString &tokenFile)
-    {
-        window = std::make_unique<MainWindow>(&engine, EngineConfig());
-        RemoteTarget target;
-        target.url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
-        target.tokenFile = tokenFile;
-        if (!window->attach(target))
-            return false;
-        window->show();
-        return QTest::qWaitForWindowExposed(window.get());
-    }
-    ~Console()
-    {
-        window.reset();
-        engine.stop();
-    }
     EngineLink::State state() const { return window->controller()->link()->status().state; }
-    ConnectionsModel *model() const { return window->connectionsModel(); }
-    int rowFor(const QString &client) const
-    {
-        for (int row = 0; row < model()->rowCount(); ++row) {
-            if (model()->rowAt(row).clientId == client)
-                return row;
-        }
-        return -1;
-    }
-    quint64 eventsSent(const QString &client) const
-    {
-        const int row = rowFor(client);
-        return row < 0 ? 0 : model()->rowAt(row).eventsSent;
-    }
-    QString cell(const QString &client, int column) const
-    {
-        const int row = rowFor(client);
-        return row < 0 ? QString() : model()->index(row, column).data().toString();
-    }
-    bool select(const QString &client)
-    {
-        auto *view = window->findChild<QTableView *>(QStringLiteral("connectionsView"));
-        auto *proxy = qobject_cast<QSortFilterProxyModel *>(view->model());
-        const int row = rowFor(client);
-        if (!view || !proxy || row < 0)
-            return false;
-        view->setCurrentIndex(proxy->mapFromSource(model()->index(row, 0)));
-        return true;
-    }
-    void click(const QString &button)
-    {
-        auto *b = window->findChild<QPushButton *>(button);
-        QVERIFY2(b, qPrintable(button));
-        QTest::mouseClick(b, Qt::LeftButton);
-    }
     QString banner() const
     {
         return window->findChild<QLabel *>(QStringLiteral("linkBannerText"))->text();
@@ -211,7 +158,7 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<Hub> m_hub;
+    std::unique_ptr<SecuredHub> m_hub;
     QString m_adminToken;
     QString m_sensorToken;
 };
@@ -237,7 +184,7 @@ void TestRemoteConsole::initTestCase()
 
 void TestRemoteConsole::init()
 {
-    m_hub = std::make_unique<Hub>(m_dir.path());
+    m_hub = std::make_unique<SecuredHub>(m_dir.path());
     QVERIFY(m_hub->start());
 }
 
@@ -248,7 +195,7 @@ void TestRemoteConsole::cleanup()
 
 void TestRemoteConsole::streamsCountersKickPauseAndExport()
 {
-    Console c;
+    AttachedConsole c;
     QVERIFY(c.attach(m_hub->port(), m_adminToken));
     QTRY_COMPARE(c.state(), EngineLink::State::Live);
     QVERIFY(c.window->windowTitle().contains(QStringLiteral("127.0.0.1:%1").arg(m_hub->port())));
@@ -336,7 +283,7 @@ void TestRemoteConsole::streamsCountersKickPauseAndExport()
 
 void TestRemoteConsole::tailDetailAndReload()
 {
-    Console c;
+    AttachedConsole c;
     QVERIFY(c.attach(m_hub->port(), m_adminToken));
     QTRY_COMPARE(c.state(), EngineLink::State::Live);
     SseClient one;
@@ -370,7 +317,7 @@ void TestRemoteConsole::tailDetailAndReload()
 
 void TestRemoteConsole::refusesANonAdminToken()
 {
-    Console c;
+    AttachedConsole c;
     QVERIFY(c.attach(m_hub->port(), m_sensorToken));
     QTRY_COMPARE(c.state(), EngineLink::State::Refused);
     QVERIFY(c.bannerShown());
@@ -386,7 +333,7 @@ void TestRemoteConsole::refusesANonAdminToken()
 
 void TestRemoteConsole::staleWhileTheServerIsGoneThenLiveAgain()
 {
-    Console c;
+    AttachedConsole c;
     QVERIFY(c.attach(m_hub->port(), m_adminToken));
     SseClient one;
     one.open(m_hub->port(), streamPath("dev-1"), device("dev-1"));
@@ -421,7 +368,7 @@ void TestRemoteConsole::staleWhileTheServerIsGoneThenLiveAgain()
 
 void TestRemoteConsole::aShortDropLeavesNoGapAndNoDuplicate()
 {
-    Console c;
+    AttachedConsole c;
     QVERIFY(c.attach(m_hub->port(), m_adminToken));
     SseClient one;
     one.open(m_hub->port(), streamPath("dev-1"), device("dev-1"));
@@ -464,7 +411,7 @@ void TestRemoteConsole::garbageFromTheServerIsNotAFeed()
             });
         }
     });
-    Console c;
+    AttachedConsole c;
     QVERIFY(c.attach(fake.serverPort(), m_adminToken));
     QTRY_VERIFY2(c.banner().contains(QLatin1String("could not be read")), qPrintable(c.banner()));
     QVERIFY(c.state() != EngineLink::State::Live);
@@ -500,7 +447,7 @@ void TestRemoteConsole::attachOfferedWhenAnSsehubHoldsThePort()
 
 void TestRemoteConsole::attachFromTheBannerNeedsNoTokenOnLoopbackWithoutAuth()
 {
-    Hub open(m_dir.path());
+    SecuredHub open(m_dir.path());
     QVERIFY(open.start(0, false));
     EngineThread engine;
     EngineConfig config;
