@@ -281,9 +281,18 @@ QString cleanKickReason(const QString &reason, QString *error)
     QString clean;
     clean.reserve(reason.size());
     for (const QChar c : reason) {
-        // C0, DEL and C1 controls (line breaks included) never reach the log or the client.
-        if (c.category() != QChar::Other_Control)
+        // C0, DEL and C1 controls (line breaks included), format characters (bidi overrides,
+        // zero-width marks) and line and paragraph separators never reach the log or the
+        // client: the text shown is the text given.
+        switch (c.category()) {
+        case QChar::Other_Control:
+        case QChar::Other_Format:
+        case QChar::Separator_Line:
+        case QChar::Separator_Paragraph:
+            break;
+        default:
             clean.append(c);
+        }
     }
     clean = clean.trimmed();
     const QByteArray utf8 = clean.toUtf8();

@@ -11,6 +11,27 @@
 
 namespace ssehub {
 
+namespace {
+
+// A value in the text log: as it is when it is one plain word (the engine's own reasons), else
+// quoted with \ and " escaped, so that free text (an operator's kick reason) cannot pose as
+// more fields of the line.
+QString logValue(const QString &value)
+{
+    const bool plain = std::all_of(value.cbegin(), value.cend(), [](QChar c) {
+        return c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('_')
+            || c == QLatin1Char('.') || c == QLatin1Char(':') || c == QLatin1Char('/');
+    });
+    if (plain)
+        return value;
+    QString quoted = value;
+    quoted.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+    quoted.replace(QLatin1Char('"'), QLatin1String("\\\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
+} // namespace
+
 QString LogEntry::kindName(Kind kind)
 {
     switch (kind) {
@@ -188,7 +209,7 @@ void ConnectionLog::append(LogEntry entry)
     if (routine ? lcSse().isDebugEnabled() : lcSse().isInfoEnabled()) {
         const QString line = LogEntry::kindName(entry.kind) + QStringLiteral(" connection ")
             + QString::number(entry.connectionId) + QStringLiteral(" remote ") + entry.remoteAddress
-            + (entry.reason.isEmpty() ? QString() : QStringLiteral(" reason=") + entry.reason)
+            + (entry.reason.isEmpty() ? QString() : QStringLiteral(" reason=") + logValue(entry.reason))
             + (entry.detail.isEmpty() ? QString() : QStringLiteral(" ") + entry.detail);
         if (routine)
             qCDebug(lcSse).noquote() << line;

@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUrl>
@@ -127,7 +128,20 @@ void TestKickReason::reasonInTheQuery()
         = request(port(), "DELETE", "/streams/" + otherId + "?reason=a", R"({"reason": "b"})");
     QCOMPARE(both.status, 400);
     QVERIFY(!both.json().value(QLatin1String("error")).toString().isEmpty());
+    // Bytes that are not UTF-8 are refused, as in a JSON body (not turned into U+FFFD).
+    const HttpResponse notUtf8
+        = request(port(), "DELETE", "/streams/" + otherId + "?reason=%FF%FEab");
+    QCOMPARE(notUtf8.status, 400);
+    QVERIFY(notUtf8.json().value(QLatin1String("error")).toString().contains(QLatin1String("UTF-8")));
     QVERIFY(other.isConnected());
+    // Free text in the text log is quoted: it cannot pose as more fields of the line.
+    QTest::ignoreMessage(QtInfoMsg,
+                         QRegularExpression(QStringLiteral(
+                             "^kick connection \\d+ remote \\S+ "
+                             "reason=\"ok remote 10\\.0\\.0\\.1:1 \\\\\"x\\\\\"\"$")));
+    const QByteArray forged = QUrl::toPercentEncoding(QStringLiteral("ok remote 10.0.0.1:1 \"x\""));
+    QCOMPARE(request(port(), "DELETE", "/streams/" + otherId + "?reason=" + forged).status, 200);
+    QTRY_VERIFY(!other.isConnected());
 }
 
 void TestKickReason::withoutAReason()
@@ -238,6 +252,11 @@ void TestKickReason::cleanKickReasonRules()
     // Spaces around do not count against the bound.
     QCOMPARE(cleanKickReason(QStringLiteral("   ") + QString(200, QLatin1Char('x')), &error).size(),
              200);
+    QVERIFY(error.isEmpty());
+    // Bidi overrides, zero-width marks and line or paragraph separators are dropped too: the
+    // log and the client show the text as it reads.
+    QCOMPARE(cleanKickReason(QStringLiteral("\u202Eevil\u200B one\u2029two\u2028"), &error),
+             QStringLiteral("evil onetwo"));
     QVERIFY(error.isEmpty());
     // A lone surrogate is not text.
     cleanKickReason(QString(QChar(0xD800)), &error);

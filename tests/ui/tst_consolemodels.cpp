@@ -592,6 +592,25 @@ void TestConsoleModels::naturalSort()
     QCOMPARE(naturalCompare(u"x", u"x"), 0);
     QVERIFY(naturalCompare(u"a1", u"a01") != 0); // different texts never tie
 
+    // A strict total order, also with other scripts' digits, letters and punctuation around
+    // numbers (the Clients API pages by it: a cycle skipped and repeated clients).
+    const QStringList ids {QStringLiteral("x10"), QStringLiteral("xA"),  QString::fromUtf8("x٣"),
+                           QStringLiteral("xb"),  QStringLiteral("x_"),  QStringLiteral("x9"),
+                           QStringLiteral("x1"),  QStringLiteral("x2"),  QString::fromUtf8("x١٠"),
+                           QStringLiteral("x01"), QStringLiteral("X1"),  QStringLiteral("x:"),
+                           QStringLiteral("x/"),  QString::fromUtf8("xé"), QStringLiteral("x1a")};
+    for (const QString &a : ids) {
+        for (const QString &b : ids) {
+            const int ab = naturalCompare(a, b);
+            QCOMPARE(ab == 0, a == b);
+            QCOMPARE(ab < 0, naturalCompare(b, a) > 0);
+            for (const QString &c : ids) {
+                if (ab < 0 && naturalCompare(b, c) < 0)
+                    QVERIFY2(naturalCompare(a, c) < 0, qPrintable(a + QLatin1Char(' ') + c));
+            }
+        }
+    }
+
     // The views' sort proxy uses it for text and keeps numbers numeric.
     QStandardItemModel source;
     for (const char *name : {"room10", "room2", "Room1"})

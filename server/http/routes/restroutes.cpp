@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringDecoder>
 #include <QTcpSocket>
 
 #include <cmath>
@@ -290,7 +291,12 @@ void HttpFront::serveKick(const HttpRequest &request, QTcpSocket *socket, const 
     bool reasonGiven = false;
     for (const auto &[key, value] : queryItems(request.query())) {
         if (key == "reason") {
-            reason = QString::fromUtf8(value);
+            QStringDecoder utf8(QStringDecoder::Utf8);
+            reason = utf8(value);
+            if (utf8.hasError()) {
+                replyError(to, 400, tr("\"reason\" is not valid UTF-8"));
+                return;
+            }
             reasonGiven = true;
         }
     }
