@@ -313,7 +313,7 @@ QString cleanKickReason(const QString &reason, QString *error)
 bool Hub::kick(quint64 connectionId, const QString &reason)
 {
     SseStream *connection = m_connections.value(connectionId);
-    if (!connection || connection->state() == SseStream::State::Closed)
+    if (!connection || connection->state() == SseStream::State::Closed || connection->isEnding())
         return false;
     LogEntry entry;
     entry.kind = LogEntry::Kind::Kick;
@@ -322,9 +322,10 @@ bool Hub::kick(quint64 connectionId, const QString &reason)
     entry.remoteAddress = connection->remote();
     entry.reason = reason;
     m_log->append(entry);
-    // The client reads why before the end of the stream (after what was queued for it).
-    connection->writeLast(SseFrame::disconnect(QByteArrayLiteral("kicked"), reason.toUtf8()));
-    connection->close(CloseReason::Kicked);
+    // The client reads why as the last event: the events not yet begun are dropped (it
+    // resumes them with Last-Event-ID), so that a full queue cannot hide the reason.
+    connection->endWith(SseFrame::disconnect(QByteArrayLiteral("kicked"), reason.toUtf8()),
+                        CloseReason::Kicked);
     return true;
 }
 

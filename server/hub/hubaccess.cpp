@@ -113,8 +113,9 @@ void Hub::endForAuth(SseStream *connection, qint64 atMs, const QString &why)
     if (!why.isEmpty())
         data += ",\"reason\":" + jsonString(why.left(300).toUtf8());
     data += '}';
-    connection->writeLast(SseFrame::event(QByteArray(), QByteArrayLiteral("auth-expired"), data));
-    connection->close(CloseReason::AuthExpired);
+    // Events queued but not begun are not delivered on credentials that no longer hold.
+    connection->endWith(SseFrame::event(QByteArray(), QByteArrayLiteral("auth-expired"), data),
+                        CloseReason::AuthExpired);
 }
 
 int Hub::recheckAccess(const Authenticator &auth, int *streamsEnded)

@@ -350,9 +350,30 @@ void SseStream::heartbeat(qint64 nowMs)
         write(SseFrame::ping(), QByteArray());
 }
 
+void SseStream::endWith(const QByteArray &frame, CloseReason reason, int graceMs)
+{
+    if (m_state == State::Closed || m_ending)
+        return;
+    // A partly sent frame is finished, or the client would read a corrupted stream.
+    const auto unsent = m_queue.begin() + (m_queueOffset > 0 ? 1 : 0);
+    for (auto it = unsent; it != m_queue.end(); ++it)
+        m_queuedBytes -= it->bytes.size();
+    m_queue.erase(unsent, m_queue.end());
+    if (!write(frame, QByteArray(), false))
+        return; // the write found the connection gone
+    // The Qt socket (TLS) writes what remains into its own buffer on close and lingers there.
+    if (m_socket || m_queue.empty()) {
+        close(reason);
+        return;
+    }
+    m_ending = true;
+    m_endReason = reason;
+    QTimer::singleShot(graceMs, this, [this] { close(m_endReason); });
+}
+
 bool SseStream::write(const QByteArray &bytes, const QByteArray &topic, bool bounded)
 {
-    if (m_state == State::Closed)
+    if (m_state == State::Closed || m_ending)
         return false;
     if (bounded && m_queuedBytes + bytes.size() > m_options.maxQueueBytes) {
         close(CloseReason::SlowConsumer);
@@ -439,6 +460,10 @@ bool SseStream::flushQueue()
     if (m_writeInterest) {
         m_writeInterest = false;
         m_poller->setWriteInterest(m_fd, this, false);
+    }
+    if (m_ending) {
+        close(m_endReason); // the last frame is out
+        return false;
     }
     return true;
 }

@@ -121,6 +121,12 @@ public:
     // still ends as the server meant (server-shutdown, kicked) with its data, not as a
     // slow-consumer close that drops it. Small, and once per stream.
     void writeLast(const QByteArray &frame) { write(frame, QByteArray(), false); }
+    // Ends the stream at once but in order (a kick, expired credentials): the events not yet
+    // begun are dropped (the client resumes them by Last-Event-ID), `frame` follows what is
+    // partly sent, and the stream closes with `reason` once the client has taken it, or after
+    // graceMs. Nothing else is written meanwhile.
+    void endWith(const QByteArray &frame, CloseReason reason, int graceMs = 5000);
+    bool isEnding() const { return m_ending; }
     // Drops queued, unsent events that the client's active subscriptions no longer match.
     void dropUnmatchedQueued();
 
@@ -181,6 +187,8 @@ private:
     qsizetype m_queueOffset = 0; // bytes of m_queue.front() already sent
     qint64 m_queuedBytes = 0;
     bool m_writeInterest = false;
+    bool m_ending = false; // endWith: closes as m_endReason when the queue is empty
+    CloseReason m_endReason = CloseReason::Kicked;
     const EventHistory *m_history = nullptr;
     std::unique_ptr<EventHistory> m_backlog; // cluster mode: fetched backlog + kept live events
     bool m_awaitingBacklog = false;

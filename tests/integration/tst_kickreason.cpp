@@ -41,6 +41,7 @@ private Q_SLOTS:
     void cleanKickReasonRules();
     void engineEntriesNameWhoAsked();
     void drainEndsAFullQueueAsShutdown();
+    void kickWithAFullQueueStillSaysWhy();
 
 private:
     // A stream of a client, and its id as the API names it.
@@ -370,6 +371,55 @@ void TestKickReason::drainEndsAFullQueueAsShutdown()
             ++shutdownCloses;
     }
     QCOMPARE(shutdownCloses, 1);
+}
+
+// A kick on a stream whose queue is full (its reader is slow): the events not yet begun are
+// dropped, the disconnect with the reason is the last event the client reads, and the client
+// resumes the dropped events by Last-Event-ID. A second kick of the ending stream is a 404.
+void TestKickReason::kickWithAFullQueueStillSaysWhy()
+{
+    Engine::Config config;
+    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+    config.port = 0;
+    config.maxQueueBytes = 4 * 1024 * 1024;
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    QVERIFY2(m_engine->start(&error), qPrintable(error));
+    SseClient slow;
+    const QByteArray id = openStream(&slow, "backlog");
+    QVERIFY(!id.isEmpty());
+    QTRY_VERIFY(slow.hasSession());
+    slow.setReading(false);
+    const SseStream *stream = m_engine->hub()->stream(id.toULongLong());
+    QVERIFY(stream);
+    const QByteArray chunk = "\"" + QByteArray(30 * 1024, 'x') + "\"";
+    int sent = 0;
+    while (stream->bytesQueued() < 256 * 1024 && sent < 400) {
+        QCOMPARE(publish(port(), "k", chunk).status, 200);
+        ++sent;
+    }
+    QVERIFY2(stream->bytesQueued() >= 256 * 1024, "the queue did not fill");
+
+    const HttpResponse kicked
+        = request(port(), "DELETE", "/streams/" + id + "?reason=queue%20full");
+    QCOMPARE(kicked.status, 200);
+    QCOMPARE(request(port(), "DELETE", "/streams/" + id).status, 404); // already ending
+    slow.setReading(true);
+    QTRY_VERIFY_WITH_TIMEOUT(!slow.isConnected(), 10000);
+    QVERIFY(!slow.events().isEmpty());
+    const SseEvent last = slow.events().last();
+    QCOMPARE(last.type, QByteArray("disconnect"));
+    QCOMPARE(last.json().value(QLatin1String("message")).toString(), QStringLiteral("queue full"));
+    const QByteArray lastId = slow.lastEventId();
+    int received = 0;
+    for (const SseEvent &e : slow.events())
+        received += e.type == "message" ? 1 : 0;
+    QVERIFY2(received < sent, "nothing was dropped: the test did not fill the queue");
+
+    // What was dropped comes back on reconnect, from where the client stopped.
+    SseClient again;
+    again.open(port(), "/events?topic=k&client_id=backlog", {{"Last-Event-ID", lastId}});
+    QTRY_COMPARE_WITH_TIMEOUT(int(again.messages().size()), sent - received, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestKickReason)
