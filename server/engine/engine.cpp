@@ -20,6 +20,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QLockFile>
 #include <QJsonDocument>
 #include <QSysInfo>
 #include <QThread>
@@ -57,6 +58,51 @@ Engine::Engine(const Config &config, QObject *parent)
     qRegisterMetaType<ssehub::SnapshotPtr>();
     qRegisterMetaType<ssehub::StreamDetail>();
 }
+
+namespace {
+
+// Holds the data directory's lock for as long as the engine lives. A child of the engine made
+// after the hub, so that it is released after the hub has written its store for the last time.
+class DataDirLock : public QObject
+{
+public:
+    DataDirLock(const QString &path, QObject *parent)
+        : QObject(parent)
+        , lock(path)
+    {
+        lock.setStaleLockTime(0); // stale only when its process is gone, however old
+    }
+    QLockFile lock;
+};
+
+bool lockDataDir(const QString &dir, QObject *engine, QString *error)
+{
+    if (!QDir().mkpath(dir)) {
+        *error = QStringLiteral("cannot create the data directory %1 (--data-dir)").arg(dir);
+        return false;
+    }
+    auto *holder = new DataDirLock(QDir(dir).filePath(QStringLiteral("ssehub.lock")), engine);
+    if (holder->lock.tryLock(0))
+        return true;
+    qint64 pid = 0;
+    QString host, app;
+    const bool held = holder->lock.error() == QLockFile::LockFailedError
+        && holder->lock.getLockInfo(&pid, &host, &app);
+    delete holder;
+    if (!held) {
+        *error = QStringLiteral("cannot lock the data directory %1 (--data-dir): check that it "
+                                "is writable")
+                     .arg(dir);
+        return false;
+    }
+    *error = QStringLiteral("the data directory %1 is in use by another ssehub (process %2 on "
+                            "%3); give each instance its own --data-dir, or --data-dir '' to "
+                            "keep subscriptions in memory only")
+                 .arg(dir, QString::number(pid), host);
+    return false;
+}
+
+} // namespace
 
 Engine::~Engine()
 {
@@ -153,6 +199,9 @@ bool Engine::start(QString *error, const QString &cause)
             log->append(entry);
         });
     } else if (!m_config.dataDir.isEmpty()) {
+        // One instance per data directory: two would overwrite each other's stored clients.
+        if (!lockDataDir(m_config.dataDir, this, error))
+            return false;
         const QString problem = m_hub->attachStore(std::make_unique<FileSubscriptionStore>(
             QDir(m_config.dataDir).filePath(QStringLiteral("subscriptions.json"))));
         if (!problem.isEmpty()) {

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void streamRenewsLikeSubscribe();
     void ackCursor();
     void persistenceAcrossRestart();
+    void oneInstancePerDataDir();
     void corruptStoreIsSetAside();
     void answeredOnceOnDisk();
     void journalAfterACrash();
@@ -536,6 +537,31 @@ void TestSubscriptions::persistenceAcrossRestart()
     QTRY_VERIFY(client.hasSession());
     QCOMPARE(publish(port(), "s/2", "2").json().value(QLatin1String("delivered")).toInt(), 1);
     QCOMPARE(publish(port(), "t", "3").json().value(QLatin1String("delivered")).toInt(), 0);
+}
+
+// Two instances on one data directory would overwrite each other's stored clients (the last to
+// write wins): the second refuses to start and says which process holds it; once the first has
+// stopped, the directory is free again and what it stored is there.
+void TestSubscriptions::oneInstancePerDataDir()
+{
+    QTemporaryDir dir;
+    Engine::Config config;
+    config.dataDir = dir.path();
+    start(config);
+    call("POST", "/subscribe",
+         {{QStringLiteral("client_id"), QStringLiteral("alpha")},
+          {QStringLiteral("topics"), QJsonArray {QStringLiteral("a")}}});
+
+    Engine second(config);
+    QString error;
+    QVERIFY(!second.start(&error));
+    QVERIFY2(error.contains(dir.path()) && error.contains(QLatin1String("in use by another ssehub"))
+                 && error.contains(QString::number(QCoreApplication::applicationPid())),
+             qPrintable(error));
+
+    m_engine.reset();
+    start(config);
+    QCOMPARE(request(port(), "GET", "/subscriptions/alpha").status, 200);
 }
 
 void TestSubscriptions::corruptStoreIsSetAside()
