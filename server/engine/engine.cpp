@@ -236,7 +236,7 @@ bool Engine::start(QString *error, const QString &cause)
         const bool streams = request.query.split('&').contains("streams=1");
         return HttpFront::Reply {200, "application/json",
                                  QJsonDocument(statsJson(streams)).toJson(QJsonDocument::Compact)};
-    });
+    }, true);
     m_feeds = new ConsoleFeeds(this);
     HttpFront::ConsoleHooks console;
     console.openFeed
@@ -264,7 +264,7 @@ bool Engine::start(QString *error, const QString &cause)
         int status = 200;
         const QByteArray body = clientsJson(request.query, &status);
         return HttpFront::Reply {status, "application/json", body};
-    });
+    }, true);
     m_front->setRoute("/healthz", false, [](const HttpFront::RouteRequest &) {
         return HttpFront::Reply {200, "application/json", "{\"status\":\"alive\"}"};
     });

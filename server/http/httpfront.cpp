@@ -320,13 +320,17 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
         serveConnections(request, socket);
         break;
     case Route::Engine: {
-        const Reply answer = m_routes.value(path).provider(RouteRequest {request.query()});
+        const auto route = m_routes.value(path);
+        if (route.large && !roomForLargeAnswer(replyTo(request, socket)))
+            break;
+        const Reply answer = route.provider(RouteRequest {request.query()});
         reply(replyTo(request, socket), answer.status, answer.contentType, answer.body,
               answer.status == 503 ? QByteArrayLiteral("Retry-After: 5\r\n") : QByteArray());
         break;
     }
     case Route::Log:
-        serveLog(request, socket);
+        if (roomForLargeAnswer(replyTo(request, socket)))
+            serveLog(request, socket);
         break;
     case Route::Kick:
         if (request.method() == HttpRequest::Method::Delete)
@@ -417,6 +421,20 @@ void HttpFront::refuse(const ReplyTo &to, int status, const QString &message,
             + QString::number(to.socket->peerPort());
     noteAuthFailure(remote, clientId, QString::number(status) + QLatin1Char(' ') + message);
     replyError(to, status, message, extraHeaders);
+}
+
+bool HttpFront::roomForLargeAnswer(const ReplyTo &to)
+{
+    qint64 unread = 0;
+    for (auto it = m_conns.cbegin(); it != m_conns.cend(); ++it)
+        unread += it.key()->bytesToWrite();
+    if (unread <= MaxUnreadLargeAnswerBytes)
+        return true;
+    replyError(to, 503,
+               tr("the hub holds %1 MiB of answers that clients have not read yet; retry shortly")
+                   .arg(unread / (1024 * 1024)),
+               QByteArrayLiteral("Retry-After: 1\r\n"));
+    return false;
 }
 
 } // namespace ssehub

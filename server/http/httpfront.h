@@ -113,10 +113,12 @@ public:
     {
         QByteArray query; // percent-encoded
     };
+    // large: the answer can reach megabytes (a page of clients, every stream's figures); it is
+    // refused with 503 while unread answers are over MaxUnreadLargeAnswerBytes.
     void setRoute(const QByteArray &path, bool admin,
-                  std::function<Reply(const RouteRequest &request)> provider)
+                  std::function<Reply(const RouteRequest &request)> provider, bool large = false)
     {
-        m_routes.insert(path, {admin, std::move(provider)});
+        m_routes.insert(path, {admin, large, std::move(provider)});
     }
     // The routes of consoles attached over HTTP (docs/API.md, "The console over HTTP"); every
     // one needs the admin role. Unset: 404.
@@ -285,8 +287,15 @@ private:
     struct Route
     {
         bool admin = true;
+        bool large = false;
         std::function<Reply(const RouteRequest &request)> provider;
     };
+    // Answers of megabytes (history and clients pages, the log, every stream's figures) while
+    // the answers that HTTP clients have not read yet add up to more than this: 503. Each
+    // connection stops being read past 1 MiB unread, but one answer can be 2 MiB, and a thousand
+    // connections that ask and never read would otherwise pin gigabytes.
+    static constexpr qint64 MaxUnreadLargeAnswerBytes = 64 * 1024 * 1024;
+    bool roomForLargeAnswer(const ReplyTo &to);
     QHash<QByteArray, Route> m_routes;
     ConsoleHooks m_console;
     Cors m_cors;

@@ -137,6 +137,7 @@ private Q_SLOTS:
     void streamOpensCostNoMemoryPerStoredFilter();
     void authFailuresAreCoalesced();
     void acceptPausesWhenDescriptorsRunOut();
+    void unreadLargeAnswersAreBounded();
 
 private:
     static Engine::Config baseConfig()
@@ -519,6 +520,48 @@ void TestBounds::acceptPausesWhenDescriptorsRunOut()
     QCOMPARE(lines.size(), 2);
     QVERIFY2(lines.last().contains(QLatin1String("accepting connections again")),
              qPrintable(lines.last()));
+}
+
+// Clients that ask for history pages (2 MiB each, eight per connection) and never read them: past 64 MiB of unread
+// answers the hub answers 503 with Retry-After instead of building more pages, so that a
+// thousand such connections cannot pin gigabytes; small requests are still served. When the
+// readers go, pages are served again.
+void TestBounds::unreadLargeAnswersAreBounded()
+{
+    startWith(baseConfig());
+    const QByteArray payload = '"' + QByteArray(60 * 1024, 'h') + '"';
+    for (int i = 0; i < 100; ++i)
+        QCOMPARE(publish(port(), "big/" + QByteArray::number(i % 4), payload).status, 200);
+
+    const QByteArray ask = "GET /history?topic=big/%23&limit=1000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    std::vector<std::unique_ptr<QTcpSocket>> stalled;
+    auto busy = [&] {
+        const HttpResponse r = request(port(), "GET", "/history?topic=big/%23&limit=1");
+        return r.status == 503;
+    };
+    // Each connection asks for eight pages in one go and reads nothing (a small receive
+    // buffer; the kernel still takes a few MiB of them on the server's side).
+    for (int i = 0; i < 120 && !busy(); ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->setReadBufferSize(1);
+        socket->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+        socket->connectToHost(QHostAddress(QHostAddress::LocalHost), port());
+        QVERIFY(socket->waitForConnected(5000));
+        socket->write(ask.repeated(8));
+        QVERIFY(socket->waitForBytesWritten(5000));
+        stalled.push_back(std::move(socket));
+        QTest::qWait(0);
+    }
+    const HttpResponse refused = request(port(), "GET", "/history?topic=big/%23&limit=1");
+    QCOMPARE(refused.status, 503);
+    QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+    QVERIFY2(refused.json().value(QLatin1String("error")).toString().contains(QLatin1String("not read")),
+             refused.body.constData());
+    QVERIFY2(stalled.size() < 120, "the bound was never reached");
+    QCOMPARE(request(port(), "GET", "/healthz").status, 200); // small answers still go
+
+    stalled.clear(); // the readers go: their answers are dropped
+    QTRY_COMPARE(request(port(), "GET", "/history?topic=big/%23&limit=1").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestBounds)

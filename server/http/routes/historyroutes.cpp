@@ -15,7 +15,8 @@ namespace ssehub {
 // 200 {"topic", "order", "limit", "count", "next": id|null, "truncated", "source",
 //      "retained": {"oldest_id", "newest_id", "horizon", "events", "bytes", "max_events",
 //      "max_bytes"}, "events": [{"id", "topic", "type", "timestamp", "payload"}]};
-// 400 bad or unknown parameter; 401 no credentials; 403 the ACL refuses the filter.
+// 400 bad or unknown parameter; 401 no credentials; 403 the ACL refuses the filter; 503 (with
+// Retry-After) while clients leave too many answers unread (roomForLargeAnswer).
 void HttpFront::serveHistory(const HttpRequest &request, QTcpSocket *socket, const Identity &who)
 {
     const ReplyTo to = replyTo(request, socket);
@@ -38,6 +39,8 @@ void HttpFront::serveHistory(const HttpRequest &request, QTcpSocket *socket, con
             return;
         }
     }
+    if (!roomForLargeAnswer(to))
+        return;
     HistoryPage page = m_broker->history().read(query, filter);
     page.source
         = m_broker->replaysLocally() ? QStringLiteral("embedded") : QStringLiteral("instance");
