@@ -174,6 +174,7 @@ private:
     AlarmMonitor m_alarms;
     QTimer m_resourceTimer;
     int m_openFds = -1; // counted by checkResources
+    qint64 m_fdsCountDueMs = 0;
     int m_fdLimit = 0;
     QHash<QByteArray, quint64> m_metricTopics; // --metrics-topics: events per listed topic
     quint64 m_snapshotRevision = 0;
