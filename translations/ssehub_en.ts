@@ -311,6 +311,18 @@
         <source>active</source>
         <translation>active</translation>
     </message>
+    <message>
+        <source>cannot create the data directory %1 (--data-dir)</source>
+        <translation>cannot create the data directory %1 (--data-dir)</translation>
+    </message>
+    <message>
+        <source>cannot lock the data directory %1 (--data-dir): check that it is writable</source>
+        <translation>cannot lock the data directory %1 (--data-dir): check that it is writable</translation>
+    </message>
+    <message>
+        <source>the data directory %1 is in use by another ssehub (process %2 on %3); give each instance its own --data-dir, or --data-dir '' to keep subscriptions in memory only</source>
+        <translation>the data directory %1 is in use by another ssehub (process %2 on %3); give each instance its own --data-dir, or --data-dir '' to keep subscriptions in memory only</translation>
+    </message>
 </context>
 <context>
     <name>format</name>

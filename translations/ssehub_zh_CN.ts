@@ -311,6 +311,18 @@
         <source>active</source>
         <translation>有效</translation>
     </message>
+    <message>
+        <source>cannot create the data directory %1 (--data-dir)</source>
+        <translation>无法创建数据目录 %1（--data-dir）</translation>
+    </message>
+    <message>
+        <source>cannot lock the data directory %1 (--data-dir): check that it is writable</source>
+        <translation>无法锁定数据目录 %1（--data-dir）：请检查它是否可写</translation>
+    </message>
+    <message>
+        <source>the data directory %1 is in use by another ssehub (process %2 on %3); give each instance its own --data-dir, or --data-dir '' to keep subscriptions in memory only</source>
+        <translation>数据目录 %1 正被另一个 ssehub 使用（%3 上的进程 %2）；请为每个实例指定各自的 --data-dir，或用 --data-dir '' 只在内存中保存订阅</translation>
+    </message>
 </context>
 <context>
     <name>format</name>

@@ -76,6 +76,13 @@ const char *const messages[] = {
     QT_TRANSLATE_NOOP("EngineText",
                       "cannot open the log file %1: %2 (check --log-file and the "
                       "directory's permissions)"),
+    QT_TRANSLATE_NOOP("EngineText", "cannot create the data directory %1 (--data-dir)"),
+    QT_TRANSLATE_NOOP("EngineText",
+                      "cannot lock the data directory %1 (--data-dir): check that it is writable"),
+    QT_TRANSLATE_NOOP("EngineText",
+                      "the data directory %1 is in use by another ssehub (process %2 on %3); "
+                      "give each instance its own --data-dir, or --data-dir '' to keep "
+                      "subscriptions in memory only"),
     QT_TRANSLATE_NOOP("EngineText",
                       "invalid Redis URL '%1': %2 (expected "
                       "redis://[:password@]host[:port][/db])"),

@@ -539,6 +539,17 @@ void TestConsoleKeys::engineTextsAreTranslated()
         TopicFilter::parse(filter, &error);
         texts << error;
     }
+    {
+        // A start refused because another engine holds the data directory.
+        QTemporaryDir dir;
+        Engine::Config config = baseConfig();
+        config.dataDir = dir.path();
+        Engine first(config), second(config);
+        QString error;
+        QVERIFY2(first.start(&error), qPrintable(error));
+        QVERIFY(!second.start(&error));
+        texts << error;
+    }
     for (int r = 0; r <= int(CloseReason::AuthExpired); ++r)
         QVERIFY2(EngineText::logReason(closeReasonName(CloseReason(r)))
                      != closeReasonName(CloseReason(r)),
