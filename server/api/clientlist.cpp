@@ -1,6 +1,7 @@
 #include "clientlist.h"
 
 #include <QJsonArray>
+#include <QStringDecoder>
 #include <QUrl>
 
 namespace ssehub {
@@ -60,7 +61,10 @@ QString ClientQuery::parse(const QList<QPair<QByteArray, QByteArray>> &items, Cl
     ClientQuery q;
     for (const auto &[name, value] : items) {
         if (name == "search") {
-            q.search = QString::fromUtf8(value);
+            QStringDecoder utf8(QStringDecoder::Utf8);
+            q.search = utf8(value);
+            if (utf8.hasError())
+                return QStringLiteral("\"search\" is not valid UTF-8");
             if (q.search.size() > MaxSearchChars)
                 return QStringLiteral("\"search\" is longer than %1 characters")
                     .arg(MaxSearchChars);

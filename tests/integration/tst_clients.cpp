@@ -322,6 +322,7 @@ void TestClients::badParameters_data()
     QTest::newRow("offset huge") << QByteArray("offset=99999999999999999999") << "offset";
     QTest::newRow("state") << QByteArray("state=sleeping") << "state";
     QTest::newRow("search too long") << "search=" + QByteArray(300, 'a') << "search";
+    QTest::newRow("search not UTF-8") << QByteArray("search=%FF%FEab") << "UTF-8";
 }
 
 void TestClients::badParameters()
