@@ -3,6 +3,7 @@
 #include "configchecks_p.h"
 #include "configschema.h"
 
+#include <span>
 #include <type_traits>
 
 // How the option table (configschema.cpp) binds a row to its EngineConfig field.
@@ -79,5 +80,8 @@ constexpr OptionBinding cookieField()
     return {[](const EngineConfig &c) -> QVariant { return QString::fromLatin1(c.jwtCookie); },
             [](EngineConfig *c, const QVariant &v) { c->jwtCookie = v.toString().toLatin1(); }};
 }
+
+// The second part of the option table (configaccessoptions.cpp): access, limits and TLS.
+std::span<const ConfigOption> accessOptions();
 
 } // namespace ssehub::configbinding

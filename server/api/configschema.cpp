@@ -8,6 +8,7 @@
 #include <QtGlobal>
 
 #include <algorithm>
+#include <vector>
 
 namespace ssehub {
 
@@ -416,214 +417,29 @@ const ConfigOption options[] = {
      .field = field<&EngineConfig::adminUrl>(),
      .settingsPage = SettingsPage::Cluster,
      .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Admin URL:")},
-    {.name = "jwt-secret-file",
-     .type = OptionType::Text,
-     .scope = OptionScope::Engine,
-     .reloadable = true,
-     .valueName = "FILE",
-     .help = QT_TRANSLATE_NOOP("main",
-                               "Accept HS256 tokens signed with the secret in FILE (at "
-                               "least 32 bytes; a trailing newline is ignored)."),
-     .field = field<&EngineConfig::jwtSecretFile>(),
-     .defaultText = "",
-     .settingsPage = SettingsPage::Access,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Token secret file:")},
-    {.name = "acl",
-     .type = OptionType::Text,
-     .scope = OptionScope::Engine,
-     .reloadable = true,
-     .valueName = "FILE",
-     .help = QT_TRANSLATE_NOOP("main", "Topic access rules and roles (JSON, see docs/CONFIG.md)."),
-     .field = field<&EngineConfig::aclFile>(),
-     .defaultText = "",
-     .settingsPage = SettingsPage::Access,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "ACL file:")},
-    {.name = "jwt-cookie",
-     .type = OptionType::Text,
-     .scope = OptionScope::Engine,
-     .reloadable = false,
-     .valueName = "NAME",
-     .help = QT_TRANSLATE_NOOP("main",
-                               "Cookie that may carry the token (default "
-                               "ssehub_token)."),
-     .check = configchecks::cookieName,
-     .field = cookieField(),
-     .defaultText = "ssehub_token",
-     .settingsPage = SettingsPage::Access,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Token cookie:")},
-    {.name = "jwt-leeway",
-     .type = OptionType::Duration,
-     .scope = OptionScope::Engine,
-     .reloadable = false,
-     .valueName = "DURATION",
-     .help
-     = QT_TRANSLATE_NOOP("main", "Clock skew allowed on a token's exp and nbf (default 30s)."),
-     .min = 0,
-     .max = 3600LL * 1000,
-     .takes = QT_TRANSLATE_NOOP("main", "a duration up to 1h, e.g. 30s"),
-     .field = field<&EngineConfig::jwtLeewayMs>(),
-     .defaultText = "30s",
-     .settingsPage = SettingsPage::Access,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Token clock skew:")},
-    {.name = "max-connections",
-     .type = OptionType::Count,
-     .scope = OptionScope::Engine,
-     .reloadable = true,
-     .valueName = "N",
-     .help = QT_TRANSLATE_NOOP("main", "Open streams at most (default 10000; 0: no limit)."),
-     .min = 0,
-     .max = 1'000'000,
-     .takes = QT_TRANSLATE_NOOP("main", "a count from 0 (no limit) to 1000000"),
-     .field = field<&EngineConfig::maxConnections>(),
-     .defaultText = "10000",
-     .settingsPage = SettingsPage::Limits,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Streams at most:")},
-    {.name = "max-connections-per-ip",
-     .type = OptionType::Count,
-     .scope = OptionScope::Engine,
-     .reloadable = true,
-     .valueName = "N",
-     .help = QT_TRANSLATE_NOOP("main", "Streams from one address at most (default 0: no limit)."),
-     .min = 0,
-     .max = 1'000'000,
-     .takes = QT_TRANSLATE_NOOP("main", "a count from 0 (no limit) to 1000000"),
-     .field = field<&EngineConfig::maxConnectionsPerIp>(),
-     .defaultText = "0",
-     .settingsPage = SettingsPage::Limits,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Streams per address:")},
-    {.name = "max-streams-per-client",
-     .type = OptionType::Count,
-     .scope = OptionScope::Engine,
-     .reloadable = true,
-     .valueName = "N",
-     .help
-     = QT_TRANSLATE_NOOP("main", "Streams of one client id at most (default 64; 0: no limit)."),
-     .min = 0,
-     .max = 1'000'000,
-     .takes = QT_TRANSLATE_NOOP("main", "a count from 0 (no limit) to 1000000"),
-     .field = field<&EngineConfig::maxStreamsPerClient>(),
-     .defaultText = "64",
-     .settingsPage = SettingsPage::Limits,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Streams per client:")},
-    {.name = "publish-rate",
-     .type = OptionType::Count,
-     .scope = OptionScope::Engine,
-     .reloadable = true,
-     .valueName = "N",
-     .help = QT_TRANSLATE_NOOP("main",
-                               "Publishes per second per client, or per address for "
-                               "anonymous publishers (default 0: no limit)."),
-     .min = 0,
-     .max = 1'000'000,
-     .takes = QT_TRANSLATE_NOOP("main", "a count from 0 (no limit) to 1000000"),
-     .field = field<&EngineConfig::publishRate>(),
-     .defaultText = "0",
-     .settingsPage = SettingsPage::Limits,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Publishes per second:")},
-    {.name = "publish-burst",
-     .type = OptionType::Count,
-     .scope = OptionScope::Engine,
-     .reloadable = true,
-     .valueName = "N",
-     .help = QT_TRANSLATE_NOOP("main", "Publishes allowed in a burst (default: twice the rate)."),
-     .min = 0,
-     .max = 1'000'000,
-     .takes = QT_TRANSLATE_NOOP("main", "a count from 0 (no limit) to 1000000"),
-     .field = field<&EngineConfig::publishBurst>(),
-     .settingsPage = SettingsPage::Limits,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Publish burst:")},
-    {.name = "max-filters",
-     .type = OptionType::Count,
-     .scope = OptionScope::Engine,
-     .reloadable = true,
-     .valueName = "N",
-     .help = QT_TRANSLATE_NOOP("main",
-                               "Topic filters per stream or subscription request (default "
-                               "64)."),
-     .min = 1,
-     .max = 1024,
-     .takes = QT_TRANSLATE_NOOP("main", "a count from 1 to 1024"),
-     .field = field<&EngineConfig::maxFiltersPerStream>(),
-     .defaultText = "64",
-     .settingsPage = SettingsPage::Limits,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Filters per stream:")},
-    {.name = "max-topic-length",
-     .type = OptionType::Count,
-     .scope = OptionScope::Engine,
-     .reloadable = true,
-     .valueName = "N",
-     .help = QT_TRANSLATE_NOOP("main",
-                               "Longest topic or filter in bytes (default and "
-                               "maximum 256)."),
-     .min = 1,
-     .max = 256,
-     .takes = QT_TRANSLATE_NOOP("main", "a length from 1 to 256"),
-     .field = field<&EngineConfig::maxTopicBytes>(),
-     .defaultText = "256",
-     .settingsPage = SettingsPage::Limits,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Longest topic (bytes):")},
-    {.name = "request-timeout",
-     .type = OptionType::Duration,
-     .scope = OptionScope::Engine,
-     .reloadable = true,
-     .valueName = "DURATION",
-     .help = QT_TRANSLATE_NOOP("main",
-                               "Time a client has to send one complete request; slower "
-                               "ones get 408 and are closed (default 15s)."),
-     .min = 100,
-     .max = 3600LL * 1000,
-     .takes = QT_TRANSLATE_NOOP("main", "a duration from 100ms to 1h"),
-     .field = field<&EngineConfig::requestTimeoutMs>(),
-     .defaultText = "15s",
-     .settingsPage = SettingsPage::Network,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Request timeout:")},
-    {.name = "tls-cert",
-     .type = OptionType::Text,
-     .scope = OptionScope::Engine,
-     .reloadable = false,
-     .valueName = "FILE",
-     .help = QT_TRANSLATE_NOOP("main", "Serve HTTPS with this certificate chain (PEM)."),
-     .field = field<&EngineConfig::tlsCertFile>(),
-     .defaultText = "",
-     .settingsPage = SettingsPage::Network,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "TLS certificate:")},
-    {.name = "tls-key",
-     .type = OptionType::Text,
-     .scope = OptionScope::Engine,
-     .reloadable = false,
-     .valueName = "FILE",
-     .help = QT_TRANSLATE_NOOP("main", "The private key of --tls-cert (PEM, unencrypted)."),
-     .field = field<&EngineConfig::tlsKeyFile>(),
-     .defaultText = "",
-     .settingsPage = SettingsPage::Network,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "TLS key:")},
-    {.name = "tls-client-ca",
-     .type = OptionType::Text,
-     .scope = OptionScope::Engine,
-     .reloadable = false,
-     .valueName = "FILE",
-     .help = QT_TRANSLATE_NOOP("main",
-                               "Require client certificates signed by this CA (PEM); "
-                               "the certificate's CN becomes the client id."),
-     .field = field<&EngineConfig::tlsClientCaFile>(),
-     .defaultText = "",
-     .settingsPage = SettingsPage::Network,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Client certificate CA:")},
 };
 
 } // namespace
 
 std::span<const ConfigOption> configOptions()
 {
-    return options;
+    // This file's options, then access and limits (configaccessoptions.cpp): the order of --help.
+    static const std::vector<ConfigOption> all = [] {
+        std::vector<ConfigOption> list(std::begin(options), std::end(options));
+        const std::span<const ConfigOption> access = configbinding::accessOptions();
+        list.insert(list.end(), access.begin(), access.end());
+        return list;
+    }();
+    return all;
 }
 
 const ConfigOption *findConfigOption(QStringView name)
 {
-    const auto it
-        = std::find_if(std::begin(options), std::end(options),
-                       [name](const ConfigOption &o) { return name == QLatin1String(o.name); });
-    return it == std::end(options) ? nullptr : &*it;
+    const std::span<const ConfigOption> all = configOptions();
+    const auto it = std::find_if(all.begin(), all.end(), [name](const ConfigOption &o) {
+        return name == QLatin1String(o.name);
+    });
+    return it == all.end() ? nullptr : &*it;
 }
 
 } // namespace ssehub
