@@ -3,6 +3,7 @@
 // asks for is decided in httpfront.cpp (the router) and served in routes/.
 #include "core/clock.h"
 #include "core/logcategories.h"
+#include "core/net.h"
 #include "http/httpfront.h"
 #include "http/responder.h"
 
@@ -17,12 +18,12 @@ namespace ssehub {
 
 // --- Connections: reading and framing --------------------------------------------------------
 
-void HttpFront::attach(QTcpSocket *socket)
+HttpFront::Conn *HttpFront::attach(QTcpSocket *socket)
 {
     socket->setParent(this);
     // Connections that are not streams (yet) are bounded too: beyond the limit a new one is
     // answered 503 and closed.
-    if (m_conns.size() >= qMax(1024, m_options.maxConnections)) {
+    if (m_conns.size() + m_fast.size() >= qMax(1024, m_options.maxConnections)) {
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         static const QByteArray busy = http::serialize(
             {503, "application/json",
@@ -31,7 +32,7 @@ void HttpFront::attach(QTcpSocket *socket)
         socket->write(busy);
         socket->disconnectFromHost();
         ++m_counters.connectionLimitRejections;
-        return;
+        return nullptr;
     }
     // Qt reads no more than this ahead of the parser: a client that sends faster than its
     // requests are answered is held back by TCP, not by memory.
@@ -53,6 +54,7 @@ void HttpFront::attach(QTcpSocket *socket)
         if (m_listener)
             m_listener->descriptorsFreed();
     });
+    return &conn;
 }
 
 void HttpFront::resumeReading(QTcpSocket *socket)
@@ -68,6 +70,21 @@ void HttpFront::resumeReading(QTcpSocket *socket)
     }
     if (socket->bytesAvailable() > 0)
         readFrom(socket);
+    else if (it->answers.pending() == 0 && socket->bytesToWrite() == 0)
+        scheduleHandBack(socket);
+}
+
+void HttpFront::scheduleHandBack(QTcpSocket *socket)
+{
+    if (m_options.tls)
+        return;
+    QMetaObject::invokeMethod(
+        this,
+        [this, guard = QPointer<QTcpSocket>(socket)] {
+            if (guard)
+                handBack(guard);
+        },
+        Qt::QueuedConnection);
 }
 
 void HttpFront::readFrom(QTcpSocket *socket)
@@ -240,9 +257,24 @@ void HttpFront::sweep()
         rejectEarly(socket, 408,
                     tr("request not completed within %1 ms").arg(m_options.requestTimeoutMs));
     }
+    sweepFast(now, timeouts);
 }
 
 // --- Responses --------------------------------------------------------------------------------
+
+QHostAddress HttpFront::ReplyTo::peerAddress() const
+{
+    if (fast)
+        return fast->peerAddress();
+    return socket ? socket->peerAddress() : QHostAddress();
+}
+
+QString HttpFront::ReplyTo::remote() const
+{
+    if (fast)
+        return fast->remote();
+    return socket ? hostPort(socket->peerAddress(), socket->peerPort()) : QString();
+}
 
 HttpFront::ReplyTo HttpFront::replyTo(const HttpRequest &request, QTcpSocket *socket) const
 {
@@ -260,7 +292,8 @@ void HttpFront::reply(const ReplyTo &to, int status, const QByteArray &contentTy
                       const QByteArray &body, const QByteArray &extraHeaders)
 {
     QTcpSocket *socket = to.socket.data();
-    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+    FastConnection *fast = to.fast.data();
+    if (fast ? !fast->isOpen() : !socket || socket->state() != QAbstractSocket::ConnectedState)
         return;
     if (status >= 400)
         ++m_counters.rejected;
@@ -270,6 +303,10 @@ void HttpFront::reply(const ReplyTo &to, int status, const QByteArray &contentTy
         ++m_counters.bodyTooLarge;
     const QByteArray out = http::serialize(
         {status, contentType, body, corsHeaders(to.origin) + extraHeaders, to.close, to.headOnly});
+    if (fast) {
+        fast->answer(to.seq, out, to.close);
+        return;
+    }
     auto conn = m_conns.find(socket);
     if (to.seq == 0 || conn == m_conns.end()) {
         send(socket, out, to.close);
@@ -282,6 +319,8 @@ void HttpFront::reply(const ReplyTo &to, int status, const QByteArray &contentTy
         send(socket, bytes, close); // (the connection may be gone after a close)
     // Reading stopped while too many answers were pending: go on (after this call returns).
     conn = m_conns.find(socket);
+    if (conn != m_conns.end() && conn->answers.pending() == 0 && socket->bytesToWrite() == 0)
+        scheduleHandBack(socket); // every answer is out: back to the epoll path
     if (conn != m_conns.end() && conn->readingPaused && conn->phase != Conn::Phase::Closing
         && conn->answers.pending() < HttpConnection::MaxPendingAnswers) {
         conn->readingPaused = false;

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "core/logcategories.h"
+#include "core/net.h"
 #include "hub/hub.h"
 
 #include <QJsonDocument>
@@ -46,7 +47,7 @@ bool HttpFront::listenOn(const QHostAddress &address, quint16 port, int backlog,
         qCInfo(lcHttp).noquote() << "TLS handshake refused:" << why;
     };
     listener->onAccepted = [this](QTcpSocket *socket) { attach(socket); };
-    listener->takeOver = [this](int fd) { return tryAcceptStream(fd); };
+    listener->takeOver = [this](int fd) { return adopt(fd); };
     if (!listener->listen(address, port)) {
         if (error) {
             *error = tr("cannot listen on %1:%2: %3")
@@ -57,8 +58,8 @@ bool HttpFront::listenOn(const QHostAddress &address, quint16 port, int backlog,
         delete listener;
         return false;
     }
-    // Accept a connection once its first bytes have arrived (1 s at most), so that a complete
-    // stream request can be taken over on accept without a QTcpSocket (tryAcceptStream).
+    // Accept a connection once its first bytes have arrived (1 s at most), so that its first
+    // request is read with the accept (adopt).
     const int deferSeconds = 1;
     ::setsockopt(int(listener->socketDescriptor()), IPPROTO_TCP, TCP_DEFER_ACCEPT, &deferSeconds,
                  sizeof(deferSeconds));
@@ -126,35 +127,58 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
 {
     const HttpRequest &request = conn.request;
     const http::RequestHead &head = request.head();
-    const bool hasBody = head.hasBody();
-    // An answer from the head: with a body on its way the connection closes after it.
-    auto early = [&](int status, const QString &message, const QByteArray &extra = {}) {
-        if (hasBody) {
-            rejectEarly(socket, status, message, extra);
+    Decision decision = decide(head, socket->localAddress(), qobject_cast<QSslSocket *>(socket));
+    if (decision.status != 0) {
+        if (decision.authFailure)
+            noteAuthFailure(hostPort(socket->peerAddress(), socket->peerPort()), decision.clientId,
+                            QString::number(decision.status) + QLatin1Char(' ') + decision.message);
+        if (decision.status == 401)
+            qCInfo(lcHttp).noquote() << "refused" << head.path << "from"
+                                     << socket->peerAddress().toString() << "-" << decision.message;
+        // An answer from the head: with a body on its way the connection closes after it.
+        if (head.hasBody()) {
+            rejectEarly(socket, decision.status, decision.message, decision.extraHeaders);
         } else {
             conn.requestStartMs = 0;
             // The answer may close the connection: `conn` is not used after it.
-            replyError(replyTo(request, socket), status, message, extra);
+            replyError(replyTo(request, socket), decision.status, decision.message,
+                       decision.extraHeaders);
         }
         return false;
+    }
+    conn.who = std::move(decision.who);
+    if (head.hasBody() && head.expectContinue && conn.answers.nextIsLatest())
+        socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    conn.route = decision.route;
+    return true;
+}
+
+HttpFront::Decision HttpFront::decide(const http::RequestHead &head, const QHostAddress &local,
+                                      const QSslSocket *tls) const
+{
+    Decision decision;
+    auto refuse = [&](int status, const QString &message, const QByteArray &extra = {}) {
+        decision.route = Conn::Route::None;
+        decision.status = status;
+        decision.message = message;
+        decision.extraHeaders = extra;
+        return decision;
     };
-    auto refused = [&](int status, const QString &message, const QString &clientId,
-                       const QByteArray &extra = {}) {
-        noteAuthFailure(socket->peerAddress().toString() + QLatin1Char(':')
-                            + QString::number(socket->peerPort()),
-                        clientId, QString::number(status) + QLatin1Char(' ') + message);
-        return early(status, message, extra);
+    auto refuseAccess = [&](int status, const QString &message, const QByteArray &extra = {}) {
+        decision.authFailure = true;
+        decision.clientId = decision.who.clientId;
+        return refuse(status, message, extra);
     };
 
-    if (!hostAllowed(head.host, socket->localAddress()))
-        return early(421,
-                     tr("Host '%1' is not served here: use the address the hub listens on, "
-                        "localhost, or a name given with --allowed-host")
-                         .arg(QString::fromLatin1(head.host)));
+    if (!hostAllowed(head.host, local))
+        return refuse(421,
+                      tr("Host '%1' is not served here: use the address the hub listens on, "
+                         "localhost, or a name given with --allowed-host")
+                          .arg(QString::fromLatin1(head.host)));
 
     const QByteArray &path = head.path;
     using Method = HttpRequest::Method;
-    const Method method = request.method();
+    const Method method = HttpRequest::methodOf(head.method);
     using RouteKind = Conn::Route;
     RouteKind kind = RouteKind::None;
     QByteArray allow; // the methods of the path
@@ -220,67 +244,60 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
         isPublic = true;
     }
     if (kind == RouteKind::None)
-        return early(404, tr("no such endpoint: %1").arg(QString::fromLatin1(path)));
+        return refuse(404, tr("no such endpoint: %1").arg(QString::fromLatin1(path)));
     if (kind != RouteKind::Preflight) {
         // HEAD is GET without the body, except for a stream (it would never end).
         const bool ok = allow.contains(head.method)
             || (method == Method::Head && allow.contains("GET") && kind != RouteKind::Events
                 && kind != RouteKind::ConsoleFeed);
         if (!ok)
-            return early(
+            return refuse(
                 405, tr("use %1 on %2").arg(QString::fromLatin1(allow), QString::fromLatin1(path)),
                 "Allow: " + allow + ", OPTIONS\r\n");
     }
 
     // Who is asking: from the head, before any body is read.
-    conn.who = Identity();
     if (!isPublic) {
-        if (const QString problem = identify(head, socket, &conn.who); !problem.isEmpty()) {
-            qCInfo(lcHttp).noquote() << "refused" << path << "from"
-                                     << socket->peerAddress().toString() << "-" << problem;
-            const auto *tls = qobject_cast<const QSslSocket *>(socket);
+        if (const QString problem = identify(head, tls, &decision.who); !problem.isEmpty()) {
             const bool byCertificate = tls && !tls->peerCertificate().isNull();
-            return refused(401, problem, QString(),
-                           byCertificate ? QByteArray() : "WWW-Authenticate: Bearer\r\n");
+            decision.who = Identity();
+            return refuseAccess(401, problem,
+                                byCertificate ? QByteArray() : "WWW-Authenticate: Bearer\r\n");
         }
     }
-    if (admin && !m_options.auth.isAdmin(conn.who))
-        return refused(403, tr("this route needs the admin role"), conn.who.clientId);
+    if (admin && !m_options.auth.isAdmin(decision.who))
+        return refuseAccess(403, tr("this route needs the admin role"));
     if (kind == RouteKind::Subscriptions) {
         const QByteArray rawId
             = QByteArray::fromPercentEncoding(path.mid(SubscriptionsPrefix.size()));
         if (validateClientId(rawId).isEmpty()) {
-            if (const QString denied = mayActFor(conn.who, QString::fromUtf8(rawId));
+            if (const QString denied = mayActFor(decision.who, QString::fromUtf8(rawId));
                 !denied.isEmpty())
-                return refused(403, denied, conn.who.clientId);
+                return refuseAccess(403, denied);
         }
     }
     // The console feed tells everything about every stream: a browser page of another site
     // gets none of it, even where no authentication is configured.
     if (kind == RouteKind::ConsoleFeed && fromForeignPage(head))
-        return refused(403, tr("a page of another origin may not read the console feed"),
-                       conn.who.clientId);
+        return refuseAccess(403, tr("a page of another origin may not read the console feed"));
     // Cross-site writes: a browser page of another origin changes nothing here.
     const bool changesState = method == Method::Post || method == Method::Patch
         || method == Method::Delete || method == Method::Put;
     if (changesState && fromForeignPage(head))
-        return refused(403,
-                       tr("a page of another origin (%1) may not change anything here (see "
-                          "--cors-origin)")
-                           .arg(QString::fromUtf8(request.value("origin").isNull()
-                                                      ? request.value("sec-fetch-site")
-                                                      : request.value("origin"))),
-                       conn.who.clientId);
+        return refuseAccess(
+            403,
+            tr("a page of another origin (%1) may not change anything here (see "
+               "--cors-origin)")
+                .arg(QString::fromUtf8(head.value("origin").isNull() ? head.value("sec-fetch-site")
+                                                                     : head.value("origin"))));
 
     if (head.framing == http::BodyFraming::Length && head.contentLength > m_options.maxBodyBytes)
-        return early(413,
-                     tr("body of %1 bytes is larger than the limit of %2 bytes")
-                         .arg(head.contentLength)
-                         .arg(m_options.maxBodyBytes));
-    if (hasBody && head.expectContinue && conn.answers.nextIsLatest())
-        socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-    conn.route = kind;
-    return true;
+        return refuse(413,
+                      tr("body of %1 bytes is larger than the limit of %2 bytes")
+                          .arg(head.contentLength)
+                          .arg(m_options.maxBodyBytes));
+    decision.route = kind;
+    return decision;
 }
 
 void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const Identity &who,
@@ -298,16 +315,16 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
         serveEvents(request, socket, who);
         break;
     case Route::Publish:
-        servePublish(request, socket, who);
+        servePublish(request, replyTo(request, socket), who);
         break;
     case Route::Subscribe:
-        serveSubscribe(request, socket, who);
+        serveSubscribe(request, replyTo(request, socket), who);
         break;
     case Route::Unsubscribe:
-        serveUnsubscribe(request, socket, who);
+        serveUnsubscribe(request, replyTo(request, socket), who);
         break;
     case Route::Ack:
-        serveAck(request, socket, who);
+        serveAck(request, replyTo(request, socket), who);
         break;
     case Route::History:
         serveHistory(request, socket, who);
@@ -355,13 +372,13 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
 
 // --- Authentication and authorization ---------------------------------------------------------
 
-QString HttpFront::identify(const http::RequestHead &head, QTcpSocket *socket, Identity *who) const
+QString HttpFront::identify(const http::RequestHead &head, const QSslSocket *tls,
+                            Identity *who) const
 {
     if (!m_options.auth.isEnabled())
         return {};
     // A verified client certificate says who it is (the handshake refused any other).
-    if (const auto *tls = qobject_cast<const QSslSocket *>(socket);
-        tls && !tls->peerCertificate().isNull()) {
+    if (tls && !tls->peerCertificate().isNull()) {
         const QSslCertificate cert = tls->peerCertificate();
         return m_options.auth.identifyCertificate(
             cert.subjectInfo(QSslCertificate::CommonName),
@@ -415,11 +432,7 @@ void HttpFront::noteAuthFailure(const QString &remote, const QString &clientId, 
 void HttpFront::refuse(const ReplyTo &to, int status, const QString &message,
                        const QString &clientId, const QByteArray &extraHeaders)
 {
-    QString remote;
-    if (to.socket)
-        remote = to.socket->peerAddress().toString() + QLatin1Char(':')
-            + QString::number(to.socket->peerPort());
-    noteAuthFailure(remote, clientId, QString::number(status) + QLatin1Char(' ') + message);
+    noteAuthFailure(to.remote(), clientId, QString::number(status) + QLatin1Char(' ') + message);
     replyError(to, status, message, extraHeaders);
 }
 
@@ -428,6 +441,8 @@ bool HttpFront::roomForLargeAnswer(const ReplyTo &to)
     qint64 unread = 0;
     for (auto it = m_conns.cbegin(); it != m_conns.cend(); ++it)
         unread += it.key()->bytesToWrite();
+    for (const FastConnection *connection : std::as_const(m_fast))
+        unread += connection->bytesToWrite();
     if (unread <= MaxUnreadLargeAnswerBytes)
         return true;
     replyError(to, 503,

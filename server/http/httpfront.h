@@ -4,6 +4,7 @@
 #include "broker/broker.h"
 #include "http/allowedhosts.h"
 #include "http/cors.h"
+#include "http/fastconnection.h"
 #include "http/httpconnection.h"
 #include "http/httpparser.h"
 #include "http/httprequest.h"
@@ -15,12 +16,17 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QPointer>
+#include <QSet>
 #include <QSslConfiguration>
 #include <QStringList>
 #include <QTimer>
 
 #include <functional>
 #include <optional>
+
+QT_BEGIN_NAMESPACE
+class QSslSocket;
+QT_END_NAMESPACE
 
 namespace ssehub {
 
@@ -139,7 +145,13 @@ public:
     // Where refused requests are logged (auth-failure) and what GET /log exports.
     void setLog(ConnectionLog *log) { m_log = log; }
 
+    // Plain-HTTP connections on the epoll path (FastConnection) and on the QTcpSocket path.
+    int fastConnectionCount() const { return int(m_fast.size()); }
+    int socketConnectionCount() const { return int(m_conns.size()); }
+
 private:
+    friend class FastConnection;
+
     // A connection's HTTP state and what its current request's head decided.
     struct Conn : HttpConnection
     {
@@ -167,7 +179,42 @@ private:
         Identity who; // its identity, from the head
     };
 
-    void attach(QTcpSocket *socket);
+    // What the head of a request decided: its route and who asks, or the refusal (status not
+    // 0) to answer. The one place both connection paths take these decisions.
+    struct Decision
+    {
+        Conn::Route route = Conn::Route::None;
+        Identity who;
+        int status = 0; // a refusal: the status, message and extra headers to answer
+        QString message;
+        QByteArray extraHeaders;
+        bool authFailure = false; // a 401/403 of access control (counted and logged)
+        QString clientId; // of an access refusal (the log's entry)
+    };
+    Decision decide(const http::RequestHead &head, const QHostAddress &local,
+                    const QSslSocket *tls) const;
+
+    // --- The epoll path (frontfast.cpp) ---
+    // A new plain-HTTP connection joins the epoll path; false: the QTcpSocket path takes it.
+    bool adopt(int fd);
+    // Frames and serves what a connection on the epoll path sent (FastConnection calls it).
+    void readFast(FastConnection *connection);
+    // Serves one complete request of the epoll path; false: it was not served here (the
+    // connection moves to the QTcpSocket path with the request still unread).
+    bool serveFast(FastConnection *connection, const http::RequestHead &head, qsizetype headBytes,
+                   Decision &decision);
+    // The connection moves to the QTcpSocket path with what it has read (a request this path
+    // does not serve, or one to refuse there): once its answers are all written.
+    void handOff(FastConnection *connection);
+    // A connection of the QTcpSocket path with nothing pending moves back to the epoll path.
+    void handBack(QTcpSocket *socket);
+    void scheduleHandBack(QTcpSocket *socket);
+    void fastClosed(FastConnection *connection);
+    void sweepFast(qint64 now, const HttpConnection::Timeouts &timeouts);
+
+    // The QTcpSocket path. `in`: bytes already read from a connection that comes from the epoll
+    // path (its state moves along).
+    Conn *attach(QTcpSocket *socket);
     void readFrom(QTcpSocket *socket);
     // A head is complete: checks what can be checked before the body. Returns false when the
     // request was answered (and the connection is closing if a body was on its way).
@@ -213,21 +260,35 @@ private:
     {
         return m_publishLimiter.take(key, retryAfterSeconds);
     }
-    bool tryAcceptStream(int fd);
     void serveEvents(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
-    void servePublish(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
     void serveConnections(const HttpRequest &request, QTcpSocket *socket);
     void serveLog(const HttpRequest &request, QTcpSocket *socket);
-    void serveSubscribe(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
-    void serveUnsubscribe(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    // Where and how an answer goes: a value, so that an answer can be sent after the request
+    // object is gone (brokers may answer asynchronously).
+    struct ReplyTo
+    {
+        QPointer<QTcpSocket> socket; // the QTcpSocket path
+        QPointer<FastConnection> fast; // or the epoll path
+        quint64 seq = 0; // the request's number on its connection (0: not ordered)
+        bool close = false;
+        bool headOnly = false;
+        QByteArray origin;
+
+        QHostAddress peerAddress() const;
+        QString remote() const; // "address:port" for the log
+    };
+    // The hot routes, served on either path.
+    void servePublish(const HttpRequest &request, const ReplyTo &to, const Identity &who);
+    void serveSubscribe(const HttpRequest &request, const ReplyTo &to, const Identity &who);
+    void serveUnsubscribe(const HttpRequest &request, const ReplyTo &to, const Identity &who);
     void serveSubscriptions(const HttpRequest &request, QTcpSocket *socket,
                             const QString &encodedId, const Identity &who);
-    void serveAck(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    void serveAck(const HttpRequest &request, const ReplyTo &to, const Identity &who);
     void serveHistory(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
     // Authentication from the head: fills *who, or returns why not (a 401).
-    QString identify(const http::RequestHead &head, QTcpSocket *socket, Identity *who) const;
+    QString identify(const http::RequestHead &head, const QSslSocket *tls, Identity *who) const;
     // Parses a JSON object body (415/400 answered here when it is not one).
-    bool jsonBody(const HttpRequest &request, QTcpSocket *socket, QJsonObject *out);
+    bool jsonBody(const HttpRequest &request, const ReplyTo &to, QJsonObject *out);
     // Parses a "topics" array (or one string) into filters; empty string when valid.
     QString parseFilters(const QJsonValue &value, QList<TopicFilter> *out, bool required) const;
     void serveKick(const HttpRequest &request, QTcpSocket *socket, const QString &id);
@@ -238,17 +299,8 @@ private:
     void serveDemo(const HttpRequest &request, QTcpSocket *socket);
     void servePreflight(const HttpRequest &request, QTcpSocket *socket);
 
-    // Where and how an answer goes: a value, so that an answer can be sent after the request
-    // object is gone (brokers may answer asynchronously).
-    struct ReplyTo
-    {
-        QPointer<QTcpSocket> socket;
-        quint64 seq = 0; // the request's number on its connection (0: not ordered)
-        bool close = false;
-        bool headOnly = false;
-        QByteArray origin;
-    };
     ReplyTo replyTo(const HttpRequest &request, QTcpSocket *socket) const;
+    ReplyTo replyTo(const http::RequestHead &head, FastConnection *connection) const;
     void send(QTcpSocket *socket, const QByteArray &out, bool close);
 
     QByteArray corsHeaders(const QByteArray &origin) const
@@ -303,6 +355,7 @@ private:
     RateLimiter m_publishLimiter; // per client (or address), idle buckets pruned
     StreamListener *m_listener = nullptr;
     QHash<QTcpSocket *, Conn> m_conns;
+    QSet<FastConnection *> m_fast;
     QTimer m_sweep;
     Counters m_counters;
 };

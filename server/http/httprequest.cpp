@@ -4,22 +4,27 @@ namespace ssehub {
 
 HttpRequest::HttpRequest(http::RequestHead head)
     : m_head(std::move(head))
+    , m_method(methodOf(m_head.method))
 {
-    const QByteArray &m = m_head.method;
+}
+
+HttpRequest::Method HttpRequest::methodOf(const QByteArray &m)
+{
     if (m == "GET")
-        m_method = Method::Get;
-    else if (m == "HEAD")
-        m_method = Method::Head;
-    else if (m == "POST")
-        m_method = Method::Post;
-    else if (m == "PUT")
-        m_method = Method::Put;
-    else if (m == "PATCH")
-        m_method = Method::Patch;
-    else if (m == "DELETE")
-        m_method = Method::Delete;
-    else if (m == "OPTIONS")
-        m_method = Method::Options;
+        return Method::Get;
+    if (m == "HEAD")
+        return Method::Head;
+    if (m == "POST")
+        return Method::Post;
+    if (m == "PUT")
+        return Method::Put;
+    if (m == "PATCH")
+        return Method::Patch;
+    if (m == "DELETE")
+        return Method::Delete;
+    if (m == "OPTIONS")
+        return Method::Options;
+    return Method::Other;
 }
 
 } // namespace ssehub

@@ -15,6 +15,7 @@ public:
 
     HttpRequest() = default;
     explicit HttpRequest(http::RequestHead head);
+    static Method methodOf(const QByteArray &method);
 
     const http::RequestHead &head() const { return m_head; }
     Method method() const { return m_method; }
@@ -25,6 +26,7 @@ public:
     QByteArray value(QByteArrayView lowerName) const { return m_head.value(lowerName); }
     const QByteArray &body() const { return m_body; }
     QByteArray *mutableBody() { return &m_body; }
+    void setBody(QByteArray body) { m_body = std::move(body); }
 
 private:
     http::RequestHead m_head;

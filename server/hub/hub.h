@@ -212,6 +212,8 @@ public:
                std::function<void()> done);
 
     int streamCount() const { return int(m_connections.size()); }
+    // The epoll set of the streams, which the front's keep-alive connections join too.
+    StreamPoller *poller() { return &m_poller; }
     int streamsFrom(const QHostAddress &peer) const { return m_perAddress.value(peer); }
     int clientCount() const { return int(m_clients.size()); }
     QList<const SseStream *> streams() const;

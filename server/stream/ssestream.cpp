@@ -114,6 +114,8 @@ SseStream::SseStream(quint64 id, QTcpSocket *socket, const Client *client, const
 
 SseStream::~SseStream()
 {
+    if (m_flushQueued)
+        m_poller->forgetFlush(this);
     if (m_fd >= 0) {
         m_poller->remove(m_fd);
         ::close(m_fd);
@@ -355,8 +357,13 @@ bool SseStream::write(const QByteArray &bytes, const QByteArray &topic, bool bou
     if (m_state == State::Closed || m_ending)
         return false;
     if (bounded && m_queuedBytes + bytes.size() > m_options.maxQueueBytes) {
-        close(CloseReason::SlowConsumer);
-        return false;
+        // What a batch held back is not the reader's fault: it is offered to the kernel first.
+        if (m_flushQueued && !flushQueue())
+            return false;
+        if (m_queuedBytes + bytes.size() > m_options.maxQueueBytes) {
+            close(CloseReason::SlowConsumer);
+            return false;
+        }
     }
     if (m_socket) {
         m_bytesSent += quint64(bytes.size());
@@ -366,7 +373,8 @@ bool SseStream::write(const QByteArray &bytes, const QByteArray &topic, bool bou
         return flushToSocket();
     }
     qsizetype offset = 0;
-    if (m_queue.empty()) {
+    const bool batching = m_poller->isBatching();
+    if (m_queue.empty() && !batching) {
         // Nothing waits: straight to the kernel, queue only what it does not take.
         const ssize_t sent
             = ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -388,7 +396,16 @@ bool SseStream::write(const QByteArray &bytes, const QByteArray &topic, bool bou
             m_queueOffset = offset;
         m_queue.push_back({bytes, topic}); // shares the frame, no copy
         m_queuedBytes += bytes.size() - offset;
-        if (!m_writeInterest) {
+        if (batching && !m_writeInterest) {
+            // Held until the batch closes, then written with whatever else it brings; a
+            // batch that brings this stream a lot goes out as it grows.
+            if (m_queuedBytes >= BatchFlushBytes)
+                return flushQueue() && armWrite();
+            if (!m_flushQueued) {
+                m_flushQueued = true;
+                m_poller->deferFlush(this);
+            }
+        } else if (!m_writeInterest) {
             m_writeInterest = true;
             m_poller->setWriteInterest(m_fd, this, true);
         }
@@ -465,6 +482,24 @@ bool SseStream::flushToSocket()
         m_lastProgress = Clock::monotonicMs();
     }
     return true;
+}
+
+bool SseStream::armWrite()
+{
+    if (!m_queue.empty() && !m_writeInterest && m_state != State::Closed) {
+        m_writeInterest = true;
+        m_poller->setWriteInterest(m_fd, this, true);
+    }
+    return m_state != State::Closed;
+}
+
+void SseStream::onFlush()
+{
+    m_flushQueued = false;
+    if (m_state == State::Closed || m_socket)
+        return;
+    if (flushQueue())
+        armWrite();
 }
 
 void SseStream::onWritable()

@@ -150,6 +150,11 @@ private:
     void onReadable() override;
     void onWritable() override;
     void onError() override;
+    void onFlush() override;
+    // Asks for EPOLLOUT while frames wait; false when the stream is closed.
+    bool armWrite();
+    // Frames a batch holds back for one stream before they are written anyway.
+    static constexpr qint64 BatchFlushBytes = 64 * 1024;
 
     // bounded: a write past --max-queue closes the stream as a slow consumer.
     bool write(const QByteArray &bytes, const QByteArray &topic, bool bounded = true);
@@ -187,6 +192,7 @@ private:
     qsizetype m_queueOffset = 0; // bytes of m_queue.front() already sent
     qint64 m_queuedBytes = 0;
     bool m_writeInterest = false;
+    bool m_flushQueued = false; // a batch holds frames back: onFlush() writes them
     bool m_ending = false; // endWith: closes as m_endReason when the queue is empty
     CloseReason m_endReason = CloseReason::Kicked;
     const EventHistory *m_history = nullptr;

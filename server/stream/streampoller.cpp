@@ -51,10 +51,48 @@ bool StreamPoller::add(int fd, Handler *handler)
 
 void StreamPoller::setWriteInterest(int fd, Handler *handler, bool enabled)
 {
+    setInterest(fd, handler, true, enabled);
+}
+
+void StreamPoller::setInterest(int fd, Handler *handler, bool read, bool write)
+{
     epoll_event ev {};
-    ev.events = EPOLLIN | EPOLLRDHUP | (enabled ? EPOLLOUT : 0u);
+    ev.events = (read ? EPOLLIN | EPOLLRDHUP : 0u) | (write ? EPOLLOUT : 0u);
     ev.data.ptr = handler;
     ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev);
+}
+
+StreamPoller::Batch::Batch(StreamPoller *poller)
+    : m_poller(poller)
+{
+    ++m_poller->m_batchDepth;
+}
+
+StreamPoller::Batch::~Batch()
+{
+    if (--m_poller->m_batchDepth == 0)
+        m_poller->flushAll();
+}
+
+void StreamPoller::flushAll()
+{
+    // A flush can queue more (an answer that completes another): those go out in this loop.
+    ++m_batchDepth;
+    for (std::size_t i = 0; i < m_flushes.size(); ++i) {
+        Handler *handler = m_flushes[i];
+        if (handler)
+            handler->onFlush();
+    }
+    m_flushes.clear();
+    --m_batchDepth;
+}
+
+void StreamPoller::forgetFlush(Handler *handler)
+{
+    for (Handler *&pending : m_flushes) {
+        if (pending == handler)
+            pending = nullptr;
+    }
 }
 
 void StreamPoller::remove(int fd)
@@ -66,6 +104,7 @@ void StreamPoller::process()
 {
     epoll_event events[BatchSize];
     const int n = ::epoll_wait(m_epoll, events, BatchSize, 0);
+    const Batch batch(this);
     // Handlers removed while this batch runs are closed, not deleted (deleteLater), so the
     // pointers below stay valid until the batch is done.
     for (int i = 0; i < n; ++i) {

@@ -53,7 +53,7 @@ void HttpFront::serveConsoleFeed(const HttpRequest &request, QTcpSocket *socket,
 void HttpFront::serveConsoleTail(const HttpRequest &request, QTcpSocket *socket)
 {
     QJsonObject body;
-    if (!jsonBody(request, socket, &body))
+    if (!jsonBody(request, replyTo(request, socket), &body))
         return;
     const ReplyTo to = replyTo(request, socket);
     const QJsonValue feed = body.value(QLatin1String("feed"));

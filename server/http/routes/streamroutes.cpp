@@ -52,8 +52,8 @@ void refuseStream(int fd, QTcpSocket *tlsSocket, QObject *parent, const QString 
 // GET /events?topic=<filter>[&topic=...][&lastEventId=<id>]
 // Header Last-Event-ID (wins over lastEventId). 200 text/event-stream, streamed until closed;
 // 400 with {"error"} for a missing, invalid or excess filter.
-// Most streams never get here: the listener takes complete, valid stream requests over on
-// accept (tryAcceptStream). This is the path for everything else, errors included.
+// Most streams never get here: the epoll path starts complete, valid stream requests itself
+// (HttpFront::serveFast). This is the path for everything else, errors included.
 QString HttpFront::parseStreamRequest(const QByteArray &target, const QByteArray &lastEventIdHeader,
                                       StreamRequest *out) const
 {
@@ -250,53 +250,6 @@ QString HttpFront::checkStreamLimits(const QHostAddress &peer, const QString &cl
         }
     }
     return {};
-}
-
-bool HttpFront::tryAcceptStream(int fd)
-{
-    // The listener sets TCP_DEFER_ACCEPT, so a new connection usually has its whole request
-    // waiting. Peek at it; only a complete GET /events that passes every check of the socket
-    // path, with nothing after it, is taken over here. Anything else stays unread for the
-    // QTcpSocket path, which answers errors.
-    if (m_options.auth.isEnabled())
-        return false; // credentials (and their failures) are handled on the socket path
-    char buffer[8192];
-    const ssize_t peeked = ::recv(fd, buffer, sizeof(buffer), MSG_PEEK | MSG_DONTWAIT);
-    if (peeked <= 0)
-        return false;
-    const QByteArrayView data(buffer, peeked);
-    if (!data.startsWith("GET /events"))
-        return false;
-    http::Limits limits;
-    limits.maxHeadBytes = qMin<qsizetype>(m_options.maxHeaderBytes, sizeof(buffer));
-    limits.maxHeaderLines = m_options.maxHeaderLines;
-    http::RequestHead head;
-    qsizetype used = 0;
-    http::Error error;
-    if (http::parseRequestHead(data, limits, &head, &used, &error) != http::Result::Complete
-        || used != peeked || head.path != "/events" || head.hasBody() || head.method != "GET")
-        return false;
-    sockaddr_storage address {};
-    socklen_t length = sizeof(address);
-    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0
-        || !hostAllowed(head.host, QHostAddress(reinterpret_cast<const sockaddr *>(&address))))
-        return false;
-    length = sizeof(address);
-    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&address), &length) != 0)
-        return false;
-    const QHostAddress peer(reinterpret_cast<const sockaddr *>(&address));
-    StreamRequest stream;
-    if (!checkStream(head, peer, Identity(), &stream).isEmpty())
-        return false;
-    // Consume exactly the request that was peeked.
-    if (::recv(fd, buffer, size_t(peeked), MSG_DONTWAIT) != peeked)
-        return false;
-    ++m_counters.requests;
-    const quint16 peerPort = address.ss_family == AF_INET6
-        ? ntohs(reinterpret_cast<const sockaddr_in6 *>(&address)->sin6_port)
-        : ntohs(reinterpret_cast<const sockaddr_in *>(&address)->sin_port);
-    startStream(fd, peer, peerPort, stream);
-    return true;
 }
 
 } // namespace ssehub

@@ -90,10 +90,10 @@ void HttpFront::changeStored(const ReplyTo &to, const QString &clientId,
 // Adds filters to the client's set (creating the client); every live stream of the client
 // receives matching events at once. 200 {"client_id", "subscriptions": [...], ...};
 // 400 bad JSON, id, filters or ttl; 415 not JSON.
-void HttpFront::serveSubscribe(const HttpRequest &request, QTcpSocket *socket, const Identity &who)
+void HttpFront::serveSubscribe(const HttpRequest &request, const ReplyTo &to, const Identity &who)
 {
     QJsonObject body;
-    if (!jsonBody(request, socket, &body))
+    if (!jsonBody(request, to, &body))
         return;
     QString clientId;
     QList<TopicFilter> filters;
@@ -109,18 +109,18 @@ void HttpFront::serveSubscribe(const HttpRequest &request, QTcpSocket *socket, c
             ttlMs = qMax<qint64>(1, qint64(ttl.toDouble() * 1000));
     }
     if (!error.isEmpty()) {
-        replyError(replyTo(request, socket), 400, error);
+        replyError(to, 400, error);
         return;
     }
-    if (!mayActFor(replyTo(request, socket), who, clientId))
+    if (!mayActFor(to, who, clientId))
         return;
     for (const TopicFilter &filter : std::as_const(filters)) {
         if (const QString denied = m_options.auth.checkSubscribe(who, filter); !denied.isEmpty()) {
-            refuse(replyTo(request, socket), 403, denied, who.clientId);
+            refuse(to, 403, denied, who.clientId);
             return;
         }
     }
-    changeStored(replyTo(request, socket), clientId, [&] {
+    changeStored(to, clientId, [&] {
         return subscriptionsAnswer(m_hub->subscribe(clientId, filters, ttlMs,
                                                     m_options.auth.isEnabled() ? &who : nullptr));
     });
@@ -129,15 +129,14 @@ void HttpFront::serveSubscribe(const HttpRequest &request, QTcpSocket *socket, c
 // DELETE /unsubscribe {"client_id", "topics": [...]} or ?client_id=&topic=...
 // Removes filters; delivery on them stops at once, queued events included.
 // 200 {"client_id", "subscriptions", "removed"}; 400 bad input; 404 unknown client.
-void HttpFront::serveUnsubscribe(const HttpRequest &request, QTcpSocket *socket,
-                                 const Identity &who)
+void HttpFront::serveUnsubscribe(const HttpRequest &request, const ReplyTo &to, const Identity &who)
 {
     QString clientId;
     QList<TopicFilter> filters;
     QString error;
     if (!request.body().isEmpty()) {
         QJsonObject body;
-        if (!jsonBody(request, socket, &body))
+        if (!jsonBody(request, to, &body))
             return;
         error = clientIdFrom(body, &clientId);
         if (error.isEmpty())
@@ -160,12 +159,12 @@ void HttpFront::serveUnsubscribe(const HttpRequest &request, QTcpSocket *socket,
             error = parseFilters(topics, &filters, true);
     }
     if (!error.isEmpty()) {
-        replyError(replyTo(request, socket), 400, error);
+        replyError(to, 400, error);
         return;
     }
-    if (!mayActFor(replyTo(request, socket), who, clientId))
+    if (!mayActFor(to, who, clientId))
         return;
-    changeStored(replyTo(request, socket), clientId, [&]() -> HubResult<QJsonObject> {
+    changeStored(to, clientId, [&]() -> HubResult<QJsonObject> {
         const HubResult<Hub::Unsubscribed> result = m_hub->unsubscribe(clientId, filters);
         if (!result.ok())
             return result.failure();
@@ -203,7 +202,7 @@ void HttpFront::serveSubscriptions(const HttpRequest &request, QTcpSocket *socke
         return;
     }
     QJsonObject body;
-    if (!jsonBody(request, socket, &body))
+    if (!jsonBody(request, replyTo(request, socket), &body))
         return;
     QList<TopicFilter> filters;
     QString error = parseFilters(body.value(QLatin1String("topics")), &filters, false);
@@ -251,10 +250,10 @@ void HttpFront::serveSubscriptions(const HttpRequest &request, QTcpSocket *socke
 // POST /ack {"client_id", "last_event_id"}: stores how far the client has processed; a stream
 // of this client that opens without Last-Event-ID resumes after it. 200 {"client_id","acked"};
 // 400 bad input; 404 unknown client.
-void HttpFront::serveAck(const HttpRequest &request, QTcpSocket *socket, const Identity &who)
+void HttpFront::serveAck(const HttpRequest &request, const ReplyTo &to, const Identity &who)
 {
     QJsonObject body;
-    if (!jsonBody(request, socket, &body))
+    if (!jsonBody(request, to, &body))
         return;
     QString clientId;
     QString error = clientIdFrom(body, &clientId);
@@ -263,12 +262,12 @@ void HttpFront::serveAck(const HttpRequest &request, QTcpSocket *socket, const I
     if (error.isEmpty() && (!idValue.isString() || !parseEventId(idValue.toString().toUtf8(), &id)))
         error = tr("\"last_event_id\" must be an event id (a string of digits)");
     if (!error.isEmpty()) {
-        replyError(replyTo(request, socket), 400, error);
+        replyError(to, 400, error);
         return;
     }
-    if (!mayActFor(replyTo(request, socket), who, clientId))
+    if (!mayActFor(to, who, clientId))
         return;
-    changeStored(replyTo(request, socket), clientId, [&]() -> HubResult<QJsonObject> {
+    changeStored(to, clientId, [&]() -> HubResult<QJsonObject> {
         const HubResult<Client> result = m_hub->acknowledge(clientId, id);
         if (!result.ok())
             return result.failure();

@@ -1,0 +1,420 @@
+// Publish intake over real sockets on 127.0.0.1: keep-alive connections on the epoll path,
+// their moves to the router's path and back, pipelining, back-pressure, timeouts, batches and
+// authentication on that path.
+#include "engine/engine.h"
+#include "http/httpfront.h"
+#include "httpclient.h"
+#include "hub/hub.h"
+#include "sseclient.h"
+#include "tokens.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <memory>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace ssehub;
+using namespace ssehub::test;
+
+namespace {
+
+QByteArray publishRequest(const QByteArray &topic, const QByteArray &payload,
+                          const QByteArray &extraHeaders = {})
+{
+    const QByteArray body = "{\"topic\":\"" + topic + "\",\"payload\":" + payload + "}";
+    return "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + extraHeaders + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+QByteArray getRequest(const QByteArray &path, const QByteArray &extraHeaders = {})
+{
+    return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extraHeaders + "\r\n";
+}
+
+// One keep-alive connection: what it sent, the answers that came back, parsed in order.
+class Connection
+{
+public:
+    explicit Connection(quint16 port)
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        m_socket.waitForConnected(5000);
+    }
+    void send(const QByteArray &bytes)
+    {
+        m_socket.write(bytes);
+        m_socket.flush();
+    }
+    // The answers received so far, complete ones only.
+    const QList<HttpResponse> &answers()
+    {
+        m_in += m_socket.readAll();
+        for (;;) {
+            HttpResponse response;
+            const qsizetype used = parseResponse(m_in, &response, false);
+            if (used == 0)
+                break;
+            m_in.remove(0, used);
+            m_answers.append(response);
+        }
+        return m_answers;
+    }
+    qsizetype answerCount() { return answers().size(); }
+    bool closed()
+    {
+        answers();
+        return m_socket.state() == QAbstractSocket::UnconnectedState;
+    }
+    QTcpSocket &socket() { return m_socket; }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_in;
+    QList<HttpResponse> m_answers;
+};
+
+QList<int> payloadsOf(const SseClient &client)
+{
+    QList<int> payloads;
+    for (const SseEvent &e : client.events())
+        payloads << e.json().value(QLatin1String("payload")).toInt();
+    return payloads;
+}
+
+} // namespace
+
+class TestIntake : public QObject
+{
+    Q_OBJECT
+
+private:
+    Engine *start(Engine::Config config = {});
+    quint16 port() const { return m_engine->port(); }
+    HttpFront *front() const { return m_engine->front(); }
+
+    std::unique_ptr<Engine> m_engine;
+
+private Q_SLOTS:
+    void cleanup() { m_engine.reset(); }
+    void pipelinedPublishesAnsweredInOrder();
+    void connectionMovesToTheRouterAndBack();
+    void malformedRequestOnAMovedConnection();
+    void malformedRequestAfterARouterRequest();
+    void streamAfterPublishesOnOneConnection();
+    void clientThatDoesNotReadIsNotRead();
+    void partialRequestTimesOut();
+    void idleKeepAliveIsClosed();
+    void halfCloseStillGetsEveryAnswer();
+    void connectionCloseEndsAfterItsAnswer();
+};
+
+Engine *TestIntake::start(Engine::Config config)
+{
+    m_engine.reset();
+    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+    config.port = 0;
+    config.dataDir.clear();
+    m_engine = std::make_unique<Engine>(config);
+    QString error;
+    if (!m_engine->start(&error))
+        qFatal("engine did not start: %s", qPrintable(error));
+    return m_engine.get();
+}
+
+void TestIntake::pipelinedPublishesAnsweredInOrder()
+{
+    start();
+    SseClient watcher;
+    watcher.open(port(), "/events?topic=p");
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    Connection connection(port());
+    // 60 publishes in one write, a body that is not JSON at 20 and a wildcard topic at 40: the
+    // answers come in request order, the refused ones where they were asked.
+    QByteArray pipeline;
+    for (int i = 0; i < 60; ++i) {
+        if (i == 20)
+            pipeline += publishRequest("p", "{broken");
+        else if (i == 40)
+            pipeline += publishRequest("p/+", QByteArray::number(i));
+        else
+            pipeline += publishRequest("p", QByteArray::number(i));
+    }
+    connection.send(pipeline);
+    QTRY_COMPARE(connection.answerCount(), 60);
+    QList<QByteArray> ids;
+    for (int i = 0; i < 60; ++i) {
+        const HttpResponse &answer = connection.answers().at(i);
+        if (i == 20 || i == 40) {
+            QCOMPARE(answer.status, 400);
+            QVERIFY(!answer.json().value(QLatin1String("error")).toString().isEmpty());
+            continue;
+        }
+        QCOMPARE(answer.status, 200);
+        ids << answer.json().value(QLatin1String("id")).toString().toLatin1();
+    }
+    QTRY_COMPARE(watcher.events().size(), 58);
+    QList<int> expected;
+    for (int i = 0; i < 60; ++i) {
+        if (i != 20 && i != 40)
+            expected << i;
+    }
+    QCOMPARE(payloadsOf(watcher), expected);
+    // Each answer's id is the id its subscriber saw, in the same order.
+    for (int i = 0; i < ids.size(); ++i)
+        QCOMPARE(watcher.events().at(i).id, ids.at(i));
+    // The connection stayed on the epoll path throughout.
+    QCOMPARE(front()->fastConnectionCount(), 1 + 0);
+    QCOMPARE(front()->socketConnectionCount(), 0);
+}
+
+void TestIntake::connectionMovesToTheRouterAndBack()
+{
+    start();
+    SseClient watcher;
+    watcher.open(port(), "/events?topic=m");
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    Connection connection(port());
+    // Publishes, routes only the router serves, and the small routes, pipelined in one write.
+    connection.send(publishRequest("m", "1") + getRequest("/stats") + publishRequest("m", "2")
+                    + getRequest("/streams") + getRequest("/healthz") + publishRequest("m", "3")
+                    + getRequest("/nosuch") + publishRequest("m", "4"));
+    QTRY_COMPARE(connection.answerCount(), 8);
+    const QList<HttpResponse> answers = connection.answers();
+    QCOMPARE(answers.at(0).status, 200);
+    QVERIFY(answers.at(0).json().contains(QLatin1String("id")));
+    QCOMPARE(answers.at(1).status, 200);
+    // /stats, served after the first publish and before the second.
+    QCOMPARE(answers.at(1).json().value(QLatin1String("events_published")).toInt(), 1);
+    QCOMPARE(answers.at(2).status, 200);
+    QVERIFY(answers.at(3).json().contains(QLatin1String("connections"))); // /streams
+    QCOMPARE(answers.at(4).json().value(QLatin1String("status")).toString(),
+             QStringLiteral("alive"));
+    QCOMPARE(answers.at(5).status, 200);
+    QCOMPARE(answers.at(6).status, 404);
+    QCOMPARE(answers.at(7).status, 200);
+    QTRY_COMPARE(payloadsOf(watcher), (QList<int> {1, 2, 3, 4}));
+    // With every answer out it is back on the epoll path.
+    QTRY_COMPARE(front()->socketConnectionCount(), 0);
+    QCOMPARE(front()->fastConnectionCount(), 1);
+
+    // One request at a time as well: to the router, back, and a publish there.
+    connection.send(getRequest("/stats"));
+    QTRY_COMPARE(connection.answerCount(), 9);
+    QTRY_COMPARE(front()->socketConnectionCount(), 0);
+    QCOMPARE(front()->fastConnectionCount(), 1);
+    connection.send(publishRequest("m", "5"));
+    QTRY_COMPARE(connection.answerCount(), 10);
+    QCOMPARE(connection.answers().at(9).status, 200);
+    QTRY_COMPARE(payloadsOf(watcher), (QList<int> {1, 2, 3, 4, 5}));
+    QVERIFY(!connection.closed());
+}
+
+void TestIntake::malformedRequestOnAMovedConnection()
+{
+    start();
+    Connection connection(port());
+    connection.send(publishRequest("x", "1"));
+    QTRY_COMPARE(connection.answerCount(), 1);
+    // Obsolete line folding, after a publish on the epoll path and pipelined behind another:
+    // the publish is answered, then 400, and the connection closes.
+    connection.send(publishRequest("x", "2")
+                    + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: 1\r\n folded\r\n\r\n"
+                    + publishRequest("x", "3"));
+    QTRY_VERIFY(connection.closed());
+    const QList<HttpResponse> answers = connection.answers();
+    QCOMPARE(answers.size(), 3);
+    QCOMPARE(answers.at(1).status, 200);
+    QCOMPARE(answers.at(2).status, 400);
+    QCOMPARE(answers.at(2).header("connection").toLower(), QByteArray("close"));
+    QVERIFY(answers.at(2)
+                .json()
+                .value(QLatin1String("error"))
+                .toString()
+                .contains(QLatin1String("fold")));
+    QCOMPARE(m_engine->front()->counters().published, 2u); // not the one after the bad request
+}
+
+void TestIntake::malformedRequestAfterARouterRequest()
+{
+    start();
+    Connection connection(port());
+    connection.send(getRequest("/stats"));
+    QTRY_COMPARE(connection.answerCount(), 1);
+    QTRY_COMPARE(front()->socketConnectionCount(), 0); // moved back
+    // A body larger than the limit, and a Content-Length that conflicts with itself.
+    connection.send(
+        "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
+    QTRY_VERIFY(connection.closed());
+    QCOMPARE(connection.answers().size(), 2);
+    QCOMPARE(connection.answers().at(1).status, 400);
+
+    Connection big(port());
+    big.send(publishRequest("x", "1")
+             + "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               "Content-Length: 10000000\r\n\r\n");
+    QTRY_VERIFY(big.closed());
+    QCOMPARE(big.answers().size(), 2);
+    QCOMPARE(big.answers().at(0).status, 200);
+    QCOMPARE(big.answers().at(1).status, 413);
+}
+
+void TestIntake::streamAfterPublishesOnOneConnection()
+{
+    start();
+    Connection connection(port());
+    connection.send(publishRequest("s", "1"));
+    QTRY_COMPARE(connection.answerCount(), 1);
+    // The same connection becomes a stream.
+    connection.send(getRequest("/events?topic=s"));
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    QCOMPARE(front()->fastConnectionCount(), 0);
+    QVERIFY(publish(port(), "s", "2").status == 200);
+    QTRY_VERIFY(connection.socket().bytesAvailable() > 0 || connection.closed());
+    QByteArray stream;
+    QTRY_VERIFY((stream += connection.socket().readAll()).contains("\"payload\":2"));
+    QVERIFY(stream.contains("text/event-stream"));
+}
+
+void TestIntake::clientThatDoesNotReadIsNotRead()
+{
+    start();
+    // A client that pipelines publishes and never reads its answers: the hub stops reading it
+    // (TCP pushes back) rather than buffering answers or requests without end.
+    std::atomic<bool> stalled {false};
+    std::atomic<bool> release {false};
+    std::atomic<qint64> sent {0};
+    std::atomic<qint64> answered {0};
+    std::atomic<bool> finished {false};
+    const QByteArray one = publishRequest("bp", "1");
+    const quint16 serverPort = port();
+    std::thread client([&] {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(serverPort);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        timeval timeout {2, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+        const int small = 64 * 1024;
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+        if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)) == 0) {
+            QByteArray many;
+            for (int i = 0; i < 100; ++i)
+                many += one;
+            while (sent < 400LL * 1024 * 1024) {
+                const ssize_t n = ::send(fd, many.constData(), size_t(many.size()), MSG_NOSIGNAL);
+                if (n <= 0)
+                    break; // the hub stopped taking requests
+                sent += n;
+            }
+            stalled = true;
+            while (!release)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            // Now the answers are read: every request that went out is answered.
+            const qint64 requests = sent / one.size();
+            QByteArray in;
+            char buffer[65536];
+            timeval readTimeout {5, 0};
+            ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &readTimeout, sizeof(readTimeout));
+            qint64 count = 0;
+            while (count < requests) {
+                const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+                if (n <= 0)
+                    break;
+                in.append(buffer, n);
+                qsizetype at = 0;
+                qsizetype scanned = 0;
+                while ((at = in.indexOf("HTTP/1.1 200 OK", at)) >= 0) {
+                    ++count;
+                    at += 15;
+                    scanned = at;
+                }
+                // What could still be the start of a status line is kept for the next read.
+                in = in.mid(qMax(scanned, in.size() - 14));
+            }
+            answered = count;
+        }
+        ::close(fd);
+        finished = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(stalled, 60000);
+    const quint64 publishedWhileStalled = m_engine->front()->counters().published;
+    // What the hub took is bounded: far less than what the client tried to send.
+    QVERIFY2(publishedWhileStalled < 200000, QByteArray::number(publishedWhileStalled));
+    QVERIFY(sent < 400LL * 1024 * 1024);
+    release = true;
+    QTRY_VERIFY_WITH_TIMEOUT(finished, 30000); // the hub answers meanwhile
+    client.join();
+    // Everything it sent was answered, none lost.
+    QCOMPARE(answered.load(), sent.load() / one.size());
+}
+
+void TestIntake::partialRequestTimesOut()
+{
+    Engine::Config config;
+    config.requestTimeoutMs = 400;
+    start(config);
+    Connection connection(port());
+    connection.send(publishRequest("t", "1"));
+    QTRY_COMPARE(connection.answerCount(), 1);
+    const QByteArray second = publishRequest("t", "2");
+    connection.send(second.left(second.size() - 3)); // the body's end never comes
+    QTRY_VERIFY_WITH_TIMEOUT(connection.closed(), 5000);
+    QCOMPARE(connection.answers().size(), 2);
+    QCOMPARE(connection.answers().at(1).status, 408);
+}
+
+void TestIntake::idleKeepAliveIsClosed()
+{
+    Engine::Config config;
+    config.keepAliveTimeoutMs = 300;
+    start(config);
+    Connection connection(port());
+    connection.send(publishRequest("i", "1"));
+    QTRY_COMPARE(connection.answerCount(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(connection.closed(), 5000);
+    QTRY_COMPARE(front()->fastConnectionCount(), 0);
+}
+
+void TestIntake::halfCloseStillGetsEveryAnswer()
+{
+    start();
+    Connection connection(port());
+    QByteArray pipeline;
+    for (int i = 0; i < 20; ++i)
+        pipeline += publishRequest("h", QByteArray::number(i));
+    connection.send(pipeline);
+    ::shutdown(int(connection.socket().socketDescriptor()), SHUT_WR);
+    QTRY_VERIFY(connection.closed());
+    QCOMPARE(connection.answers().size(), 20);
+    for (const HttpResponse &answer : connection.answers())
+        QCOMPARE(answer.status, 200);
+    QTRY_COMPARE(front()->fastConnectionCount(), 0);
+}
+
+void TestIntake::connectionCloseEndsAfterItsAnswer()
+{
+    start();
+    Connection connection(port());
+    // What follows a request that asks to close is not served.
+    connection.send(publishRequest("c", "1") + publishRequest("c", "2", "Connection: close\r\n")
+                    + publishRequest("c", "3"));
+    QTRY_VERIFY(connection.closed());
+    QCOMPARE(connection.answers().size(), 2);
+    QCOMPARE(connection.answers().at(1).header("connection").toLower(), QByteArray("close"));
+    QCOMPARE(m_engine->front()->counters().published, 2u);
+}
+
+QTEST_GUILESS_MAIN(TestIntake)
+#include "tst_intake.moc"
