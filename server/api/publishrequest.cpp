@@ -1,5 +1,6 @@
 #include "api/publishrequest.h"
 
+#include "api/publishrequest_p.h"
 #include "proto/topicfilter.h"
 
 #include <QJsonArray>
@@ -36,27 +37,50 @@ QString validateType(const QByteArray &type)
 
 } // namespace
 
-QString parsePublishRequest(const QJsonObject &object, PublishRequest *out)
+QString checkPublishFields(const PublishFields &fields, PublishRequest *out)
 {
-    const QJsonValue topicValue = object.value(QLatin1String("topic"));
-    if (!topicValue.isString())
+    using Kind = PublishFields::Kind;
+    if (fields.topicKind != Kind::String)
         return QStringLiteral("\"topic\" is missing or not a string");
-    PublishRequest publish;
-    publish.topic = topicValue.toString().toUtf8();
-    if (const QString error = validateTopic(publish.topic); !error.isEmpty())
+    if (const QString error = validateTopic(fields.topic); !error.isEmpty())
         return error;
-    const QJsonValue typeValue = object.value(QLatin1String("type"));
-    if (typeValue.isUndefined() || typeValue.isNull()) {
-        publish.type = QByteArrayLiteral("message");
-    } else if (!typeValue.isString()) {
+    if (fields.typeKind == Kind::Absent || fields.typeKind == Kind::Null) {
+        out->type = QByteArrayLiteral("message");
+    } else if (fields.typeKind != Kind::String) {
         return QStringLiteral("\"type\" must be a string");
     } else {
-        publish.type = typeValue.toString().toUtf8();
-        if (const QString error = validateType(publish.type); !error.isEmpty())
+        if (const QString error = validateType(fields.type); !error.isEmpty())
             return error;
+        out->type = fields.type;
     }
-    if (!object.contains(QLatin1String("payload")))
+    if (!fields.hasPayload)
         return QStringLiteral("\"payload\" is missing");
+    out->topic = fields.topic;
+    return {};
+}
+
+QString parsePublishRequest(const QJsonObject &object, PublishRequest *out)
+{
+    const auto kindOf = [](const QJsonValue &value) {
+        if (value.isUndefined())
+            return PublishFields::Kind::Absent;
+        if (value.isNull())
+            return PublishFields::Kind::Null;
+        return value.isString() ? PublishFields::Kind::String : PublishFields::Kind::Other;
+    };
+    PublishFields fields;
+    const QJsonValue topicValue = object.value(QLatin1String("topic"));
+    fields.topicKind = kindOf(topicValue);
+    if (fields.topicKind == PublishFields::Kind::String)
+        fields.topic = topicValue.toString().toUtf8();
+    const QJsonValue typeValue = object.value(QLatin1String("type"));
+    fields.typeKind = kindOf(typeValue);
+    if (fields.typeKind == PublishFields::Kind::String)
+        fields.type = typeValue.toString().toUtf8();
+    fields.hasPayload = object.contains(QLatin1String("payload"));
+    PublishRequest publish;
+    if (const QString error = checkPublishFields(fields, &publish); !error.isEmpty())
+        return error;
     publish.payloadJson = compactJson(object.value(QLatin1String("payload")));
     *out = publish;
     return {};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/publishbatch.h"
 #include "auth/auth.h"
 #include "broker/broker.h"
 #include "http/allowedhosts.h"
@@ -33,11 +34,6 @@ namespace ssehub {
 class Broker;
 class Hub;
 class ConnectionLog;
-
-// Parses and validates a POST /publish body (Content-Type, size, JSON, topic, type, payload).
-// Returns an empty string with *out filled, or the error with the HTTP status in *status.
-QString parsePublishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
-                         qint64 maxBodyBytes, PublishRequest *out, int *status);
 
 // The HTTP side of the engine: its own HTTP/1.1 server. Every byte a client sends is framed by
 // one strict parser (httpparser.h) before anything acts on it; credentials, routes and limits

@@ -32,31 +32,6 @@ const QByteArray ApiRequestHeaders
 
 } // namespace
 
-QString parsePublishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
-                         qint64 maxBodyBytes, PublishRequest *out, int *status)
-{
-    *status = 400;
-    if (!contentTypeHeader.toLower().startsWith("application/json")) {
-        *status = 415;
-        return QStringLiteral("Content-Type must be application/json");
-    }
-    if (body.size() > maxBodyBytes) {
-        *status = 413;
-        return QStringLiteral("body of %1 bytes is larger than the limit of %2 bytes")
-            .arg(body.size())
-            .arg(maxBodyBytes);
-    }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return QStringLiteral("body is not valid JSON: %1 at offset %2")
-            .arg(parseError.errorString())
-            .arg(parseError.offset);
-    if (!doc.isObject())
-        return QStringLiteral("body must be a JSON object");
-    return parsePublishRequest(doc.object(), out);
-}
-
 // OPTIONS <any API path>: CORS preflight.
 // 204 with Access-Control-Allow-* for an allowed Origin; 403 for an origin not allowed.
 void HttpFront::servePreflight(const HttpRequest &request, QTcpSocket *socket)

@@ -3,6 +3,7 @@
 #include "enginethread.h"
 #include "logentry.h"
 #include "logexport.h"
+#include "publishbatch.h"
 #include "publishrequest.h"
 #include "snapshot.h"
 #include "configschema.h"
