@@ -41,6 +41,7 @@ public:
     using Sink = std::function<int(const EventPtr &)>;
     using Done = std::function<void(const PublishResult &)>;
     using BacklogDone = std::function<void(Backlog)>;
+    using BatchDone = std::function<void(const QList<PublishResult> &)>;
 
     using QObject::QObject;
     ~Broker() override = default;
@@ -50,6 +51,10 @@ public:
     virtual QString name() const = 0;
     // Accepts an event (giving it its id) and calls done once, possibly later.
     virtual void publish(const PublishRequest &request, Done done) = 0;
+    // Accepts several events in this order (ids increase, and every subscriber sees them in
+    // it) and calls done once with a result for each, in the same order. The Redis broker
+    // sends them in one script call; this one publishes them one after the other.
+    virtual void publishBatch(const QList<PublishRequest> &requests, BatchDone done);
     // Recent events known to this process, newest last (in cluster mode: those it received).
     virtual const EventHistory &history() const = 0;
 

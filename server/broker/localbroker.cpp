@@ -4,6 +4,9 @@
 
 #include <QDateTime>
 
+#include <memory>
+#include <optional>
+
 namespace ssehub {
 
 LocalBroker::LocalBroker(qsizetype historySize, qint64 historyBytes, QObject *parent)
@@ -23,6 +26,40 @@ void LocalBroker::publish(const PublishRequest &request, Done done)
     published.id = event->id;
     published.delivered = dispatch(event);
     done(published);
+}
+
+void Broker::publishBatch(const QList<PublishRequest> &requests, BatchDone done)
+{
+    // The results may come later, and a refusal at once while earlier ones are pending: each
+    // is kept at its place until the last one is there.
+    struct Gathered
+    {
+        QList<std::optional<PublishResult>> results;
+        qsizetype missing = 0;
+        BatchDone done;
+    };
+    auto gathered = std::make_shared<Gathered>();
+    gathered->results.resize(requests.size());
+    gathered->missing = requests.size();
+    gathered->done = std::move(done);
+    auto finish = [](Gathered &g) {
+        QList<PublishResult> results;
+        results.reserve(g.results.size());
+        for (const std::optional<PublishResult> &result : std::as_const(g.results))
+            results.append(*result);
+        g.done(results);
+    };
+    if (requests.isEmpty()) {
+        finish(*gathered);
+        return;
+    }
+    for (qsizetype i = 0; i < requests.size(); ++i) {
+        publish(requests.at(i), [gathered, i, finish](const PublishResult &result) {
+            gathered->results[i] = result;
+            if (--gathered->missing == 0)
+                finish(*gathered);
+        });
+    }
 }
 
 void Broker::fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done)

@@ -318,6 +318,11 @@ private:
     bool mayActFor(const ReplyTo &to, const Identity &who, const QString &clientId);
     void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to,
                      const Identity &who = {});
+    // A batch body (NDJSON or a JSON array): each event on its own, one answer for all.
+    void publishBatch(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to,
+                      const Identity &who);
+    // Events in one batch at most (a larger one is refused whole, 413: split it).
+    static constexpr int MaxBatchEvents = 10000;
     void answer(const ReplyTo &to, const HubResult<QJsonObject> &answer);
     // A change of a named client's subscriptions or cursor: refused (503, Retry-After) before
     // anything changes when the store cannot take it now; otherwise made, and answered once it

@@ -233,6 +233,73 @@ void RedisBroker::publish(const PublishRequest &request, Done done)
                  .arg(address()));
 }
 
+void RedisBroker::publishBatch(const QList<PublishRequest> &requests, BatchDone done)
+{
+    auto failAll = [this, requests, done](HubError error, const QString &message) {
+        if (error == HubError::Unavailable)
+            refused();
+        QList<PublishResult> results;
+        results.reserve(requests.size());
+        for (qsizetype i = 0; i < requests.size(); ++i)
+            results.append(HubFailure {error, message});
+        done(results);
+    };
+    if (requests.isEmpty()) {
+        done({});
+        return;
+    }
+    if (!isReady()) {
+        failAll(HubError::Unavailable,
+                QStringLiteral("not ready: Redis at %1 is unavailable (%2); the events were not "
+                               "accepted, retry later")
+                    .arg(address(), m_commands->lastError()));
+        return;
+    }
+    const QList<QByteArray> keys {m_streamKey, m_streamKey + ":bytes"};
+    QList<QByteArray> args;
+    args.reserve(3 + 4 * requests.size());
+    args << QByteArray::number(qMax<qsizetype>(m_options.historySize, 1))
+         << QByteArray::number(m_options.historyBytes) << QByteArray::number(m_entryBaseCost);
+    for (const PublishRequest &request : requests)
+        args << request.topic << request.type << request.payloadJson
+             << m_channelPrefix + request.topic;
+    auto handle = [this, failAll, done, count = requests.size()](const RedisReply &reply) {
+        if (reply.isError() || reply.type != RedisReply::Type::Array
+            || reply.elements.size() != 2 * count) {
+            // A lost connection may have lost the command or its answer: no event of the
+            // batch can be reported as accepted.
+            failAll(HubError::Unavailable,
+                    QStringLiteral("Redis at %1 did not confirm the events: %2")
+                        .arg(address(), QString::fromUtf8(reply.string)));
+            return;
+        }
+        QList<PublishResult> results;
+        results.reserve(count);
+        for (qsizetype i = 0; i < count; ++i) {
+            Published result;
+            const QByteArray &id = reply.elements.at(2 * i).string;
+            if (!packStreamId(id, &result.id)) {
+                results.append(HubFailure {
+                    HubError::Internal,
+                    QStringLiteral("Redis returned an unusable id '%1'").arg(QString::fromUtf8(id))});
+                continue;
+            }
+            result.delivered = int(reply.elements.at(2 * i + 1).integer);
+            results.append(result);
+        }
+        done(results);
+    };
+    auto retryRefused = [failAll, this] {
+        failAll(HubError::Unavailable,
+                QStringLiteral("Redis at %1 became unavailable; the events were not accepted")
+                    .arg(address()));
+    };
+    if (!publishBatchScript().run(m_commands, keys, args, handle, retryRefused))
+        failAll(HubError::Unavailable,
+                QStringLiteral("Redis at %1 is unavailable; the events were not accepted")
+                    .arg(address()));
+}
+
 // --- Live events ------------------------------------------------------------------------------
 
 QByteArray RedisBroker::channelFor(const QByteArray &filter, bool *pattern) const

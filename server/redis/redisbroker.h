@@ -62,6 +62,8 @@ public:
     QString name() const override { return QStringLiteral("redis"); }
     QString state() const override;
     void publish(const PublishRequest &request, Done done) override;
+    // One script call for the whole batch: one round trip, one count and trim.
+    void publishBatch(const QList<PublishRequest> &requests, BatchDone done) override;
     const EventHistory &history() const override { return m_history; }
     bool replaysLocally() const override { return false; }
     void fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done) override;

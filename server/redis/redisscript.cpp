@@ -82,6 +82,61 @@ return {id, receivers}
     return script;
 }
 
+// A batch of events in one call. KEYS: stream, its byte count. ARGV: max length, max bytes,
+// the fixed cost of an entry, then topic, type, payload, channel of each event in order.
+// Returns {id, receivers} of each event in order, flat. Appends and publishes each event as
+// publishScript does, then counts and trims once for the whole batch.
+const RedisScript &publishBatchScript()
+{
+    static const RedisScript script(QByteArrayLiteral(R"lua(
+local maxlen, maxbytes, base = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local before = redis.call('XLEN', KEYS[1])
+local out, added, count = {}, 0, 0
+for i = 4, #ARGV - 3, 4 do
+  local topic, kind, payload = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local id = redis.call('XADD', KEYS[1], '*', 't', topic, 'y', kind, 'p', payload)
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('PUBLISH', ARGV[i + 3], id .. '\n' .. kind .. '\n' .. payload)
+  added = added + base + 3 * #topic + 5 * #kind + 4 * #payload
+  count = count + 1
+end
+if count == 0 then return out end
+local len = before + count
+local fresh = before == 0
+local bytes = added
+if not fresh then bytes = redis.call('INCRBY', KEYS[2], added) end
+local from, cut, want = '-', nil, math.max(len - maxlen, 1)
+while len > 1 and (len > maxlen or bytes > maxbytes) do
+  local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', math.min(want, 256))
+  local had = len
+  for _, entry in ipairs(batch) do
+    if len <= 1 or (len <= maxlen and bytes <= maxbytes) then break end
+    local fields = entry[2]
+    local cost = base
+    for f = 1, #fields - 1, 2 do
+      local name, value = fields[f], fields[f + 1]
+      if name == 't' then cost = cost + 3 * #value
+      elseif name == 'y' then cost = cost + 5 * #value
+      else cost = cost + 4 * #value end
+    end
+    bytes = bytes - cost
+    len = len - 1
+    cut = entry[1]
+  end
+  if len == had then break end
+  from = '(' .. cut
+  want = want * 2
+end
+if cut then
+  local ms, seq = string.match(cut, '^(%d+)-(%d+)$')
+  redis.call('XTRIM', KEYS[1], 'MINID', ms .. '-' .. (tonumber(seq) + 1))
+end
+if fresh or cut then redis.call('SET', KEYS[2], bytes) end
+return out
+)lua"));
+    return script;
+}
+
 // KEYS: stream. ARGV: cursor ('' for the start), count.
 // Returns {last generated id, max deleted id, first retained id, entries after the cursor}.
 // Trimming (MAXLEN) advances the first retained id; XDEL advances the max deleted id; a Stream

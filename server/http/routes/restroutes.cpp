@@ -61,10 +61,16 @@ void HttpFront::servePublish(const HttpRequest &request, const ReplyTo &to, cons
 void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
                             const ReplyTo &to, const Identity &who)
 {
+    // NDJSON or a JSON array: a batch (batchroutes.cpp).
+    const PublishBodyForm form = publishBodyForm(contentTypeHeader, body);
+    if (form == PublishBodyForm::Lines || form == PublishBodyForm::Array) {
+        publishBatch(contentTypeHeader, body, to, who);
+        return;
+    }
     PublishRequest publish;
     int status = 400;
-    if (const QString error
-        = parsePublishBody(contentTypeHeader, body, m_options.maxBodyBytes, &publish, &status);
+    if (const QString error = parsePublishBodyFast(contentTypeHeader, body,
+                                                   m_options.maxBodyBytes, &publish, &status);
         !error.isEmpty()) {
         replyError(to, status, error);
         return;
