@@ -8,6 +8,8 @@ Authenticator::Authenticator(Options options)
     : m_options(std::move(options))
     , m_jwt(m_options.jwtSecret, m_options.leewayMs, m_options.allowTokensWithoutExp)
 {
+    if (m_options.cache.tokenBytes > 0 || m_options.cache.decisionBytes > 0)
+        m_cache = std::make_shared<AuthCache>(m_options.cache);
 }
 
 QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name)
@@ -36,11 +38,18 @@ QString Authenticator::identify(const Credentials &credentials, qint64 nowMs,
         token = cookieValue(credentials.cookieHeader, m_options.cookieName);
     }
     if (!token.isEmpty()) {
-        const QString problem = m_jwt.verify(token, nowMs, identity);
+        // Only what verified is remembered: a forged or expired token is checked every time
+        // and takes no room from good ones.
+        if (m_cache && m_cache->findIdentity(token, nowMs, identity))
+            return {};
+        TokenValidity validity;
+        const QString problem = m_jwt.verify(token, nowMs, identity, &validity);
         if (!problem.isEmpty())
             return problem;
         for (const QString &role : m_options.acl.rolesOf(identity->clientId))
             identity->roles.insert(role);
+        if (m_cache)
+            m_cache->insertIdentity(token, *identity, validity, nowMs);
         return {};
     }
     if (!isEnabled())
@@ -111,6 +120,42 @@ QString Authenticator::reidentify(const Identity &old, qint64 nowMs, Identity *i
 
 QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &filter) const
 {
+    if (!m_options.acl.isEnabled() && (!who.authenticated || who.subscribeGrants.isEmpty()))
+        return {}; // nothing to evaluate
+    if (!m_cache)
+        return decideSubscribe(who, filter);
+    const QByteArray key
+        = decisionKey('s', who, who.subscribeGrants, filter.text(), filter.isValid());
+    QString decision;
+    if (!m_cache->findDecision(key, &decision)) {
+        decision = decideSubscribe(who, filter);
+        m_cache->insertDecision(key, decision);
+    }
+    return decision;
+}
+
+QString Authenticator::checkPublish(const Identity &who, const QByteArray &topic) const
+{
+    if (!m_options.acl.isEnabled() && (!who.authenticated || who.publishGrants.isEmpty()))
+        return {};
+    if (!m_cache)
+        return decidePublish(who, topic);
+    const QByteArray key = decisionKey('p', who, who.publishGrants, topic);
+    QString decision;
+    if (!m_cache->findDecision(key, &decision)) {
+        decision = decidePublish(who, topic);
+        m_cache->insertDecision(key, decision);
+    }
+    return decision;
+}
+
+AuthCache::Stats Authenticator::cacheStats() const
+{
+    return m_cache ? m_cache->stats() : AuthCache::Stats();
+}
+
+QString Authenticator::decideSubscribe(const Identity &who, const TopicFilter &filter) const
+{
     if (!m_options.acl.isEnabled()) {
         // Tokens without an ACL: a token's own grants, if it has any, limit it.
         if (!who.authenticated || who.subscribeGrants.isEmpty())
@@ -125,7 +170,7 @@ QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &fi
     return m_options.acl.checkSubscribe(who, filter);
 }
 
-QString Authenticator::checkPublish(const Identity &who, const QByteArray &topic) const
+QString Authenticator::decidePublish(const Identity &who, const QByteArray &topic) const
 {
     if (!m_options.acl.isEnabled()) {
         if (!who.authenticated || who.publishGrants.isEmpty())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/acl.h"
+#include "auth/authcache.h"
 #include "auth/identity.h"
 #include "auth/jwt.h"
 #include "proto/topicfilter.h"
@@ -8,6 +9,8 @@
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
+
+#include <memory>
 
 namespace ssehub {
 
@@ -21,7 +24,9 @@ struct Credentials
     bool hasQueryToken = false;
 };
 
-// Ties JWT verification and the ACL together for the HTTP front.
+// Ties JWT verification and the ACL together for the HTTP front. Verified tokens and ACL
+// decisions are remembered in an AuthCache that every copy of this Authenticator shares (and
+// that no Authenticator built from other options sees): see authcache.h.
 class Authenticator
 {
 public:
@@ -33,6 +38,7 @@ public:
         Acl acl;
         bool clientCertificates = false; // TLS with client certificates (--tls-client-ca)
         bool allowTokensWithoutExp = false; // --allow-tokens-without-exp
+        AuthCache::Limits cache; // both byte bounds 0: nothing is remembered
     };
 
     Authenticator() = default;
@@ -67,9 +73,16 @@ public:
     QString checkPublish(const Identity &who, const QByteArray &topic) const;
     bool isAdmin(const Identity &who) const;
 
+    // What the cache holds and how often it answered (all zero without a cache).
+    AuthCache::Stats cacheStats() const;
+
 private:
+    QString decideSubscribe(const Identity &who, const TopicFilter &filter) const;
+    QString decidePublish(const Identity &who, const QByteArray &topic) const;
+
     Options m_options;
     JwtVerifier m_jwt;
+    std::shared_ptr<AuthCache> m_cache; // shared by copies; none when default-constructed
 };
 
 // The value of one cookie in a Cookie header; null when absent.

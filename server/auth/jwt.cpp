@@ -132,7 +132,8 @@ JwtVerifier::JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry)
 {
 }
 
-QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *identity) const
+QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *identity,
+                            TokenValidity *validity) const
 {
     if (!isEnabled())
         return QStringLiteral("tokens are not accepted by this server (no --jwt-secret-file)");
@@ -202,6 +203,15 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
         || !filterList(claims.value(QLatin1String("publish")), &who.publishGrants))
         return QStringLiteral("token subscribe/publish must be arrays of valid topic filters");
     *identity = who;
+    if (validity) {
+        // The same bounds as the checks above: expired once nowMs >= exp + leeway, not valid
+        // yet while nowMs + leeway < nbf.
+        *validity = TokenValidity();
+        if (exp)
+            validity->untilMs = exp + m_leewayMs;
+        if (nbf)
+            validity->fromMs = nbf - m_leewayMs;
+    }
     return {};
 }
 

@@ -5,7 +5,17 @@
 #include <QByteArray>
 #include <QString>
 
+#include <limits>
+
 namespace ssehub {
+
+// The wall-clock ms [fromMs, untilMs) in which JwtVerifier::verify accepts a token it accepted
+// once: from nbf less the leeway until exp plus the leeway.
+struct TokenValidity
+{
+    qint64 fromMs = std::numeric_limits<qint64>::min(); // min: no nbf
+    qint64 untilMs = std::numeric_limits<qint64>::max(); // max: no exp
+};
 
 // HS256 JSON Web Tokens. Only HS256 is accepted: `alg: none` and every other algorithm are
 // refused, the signature is compared in constant time, and `exp`/`nbf` are honoured with a
@@ -18,8 +28,10 @@ public:
     JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry = false);
 
     bool isEnabled() const { return !m_secret.isEmpty(); }
-    // Fills *identity from a valid token; otherwise returns what is wrong (for a 401 answer).
-    QString verify(const QByteArray &token, qint64 nowMs, Identity *identity) const;
+    // Fills *identity (and *validity, if given) from a valid token; otherwise returns what is
+    // wrong (for a 401 answer).
+    QString verify(const QByteArray &token, qint64 nowMs, Identity *identity,
+                   TokenValidity *validity = nullptr) const;
 
 private:
     QByteArray m_secret;

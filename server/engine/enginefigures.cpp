@@ -128,6 +128,18 @@ QByteArray Engine::metricsText() const
     if (m_front) {
         figures.acceptFdLimitHits = m_front->acceptFdLimitHits();
         figures.acceptPaused = m_front->acceptPaused();
+        if (const Authenticator &auth = m_front->authenticator(); auth.isEnabled()) {
+            const AuthCache::Stats c = auth.cacheStats();
+            figures.accessCache = MetricsFigures::AccessCache {.tokens = c.tokens,
+                                                               .tokenBytes = c.tokenBytes,
+                                                               .decisions = c.decisions,
+                                                               .decisionBytes = c.decisionBytes,
+                                                               .tokenHits = c.tokenHits,
+                                                               .tokenMisses = c.tokenMisses,
+                                                               .decisionHits = c.decisionHits,
+                                                               .decisionMisses = c.decisionMisses,
+                                                               .evictions = c.evictions};
+        }
     }
     if (const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr)
         figures.oldestEventAt = oldest->timestamp;

@@ -98,6 +98,33 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
                 "How long the last write of the subscriptions store took.",
                 double(figures.store->lastWriteMs) / 1000.0);
     }
+    if (const auto &c = figures.accessCache) {
+        const QByteArray entries = "Verified tokens and access decisions remembered.";
+        const QByteArray bytes = "Estimated memory of the verified tokens and access decisions "
+                                 "remembered.";
+        const QByteArray hits = "Requests answered from the remembered tokens and decisions "
+                                "(since the access rules were loaded).";
+        const QByteArray misses = "Tokens verified and access decisions evaluated because none "
+                                  "was remembered (since the access rules were loaded).";
+        m.gauge("ssehub_auth_cache_entries", entries, double(c->tokens), {{"cache", "tokens"}});
+        m.gauge("ssehub_auth_cache_entries", entries, double(c->decisions),
+                {{"cache", "decisions"}});
+        m.gauge("ssehub_auth_cache_bytes", bytes, double(c->tokenBytes), {{"cache", "tokens"}});
+        m.gauge("ssehub_auth_cache_bytes", bytes, double(c->decisionBytes),
+                {{"cache", "decisions"}});
+        m.counter("ssehub_auth_cache_hits_total", hits, double(c->tokenHits),
+                  {{"cache", "tokens"}});
+        m.counter("ssehub_auth_cache_hits_total", hits, double(c->decisionHits),
+                  {{"cache", "decisions"}});
+        m.counter("ssehub_auth_cache_misses_total", misses, double(c->tokenMisses),
+                  {{"cache", "tokens"}});
+        m.counter("ssehub_auth_cache_misses_total", misses, double(c->decisionMisses),
+                  {{"cache", "decisions"}});
+        m.counter("ssehub_auth_cache_evictions_total",
+                  "Remembered tokens and decisions dropped to stay within the cache's bounds "
+                  "(since the access rules were loaded).",
+                  double(c->evictions));
+    }
     m.gauge("ssehub_start_time_seconds", "When this instance started.",
             double(figures.startedAt) / 1000.0);
     m.gauge("ssehub_build_info", "Version of this build.", 1,

@@ -654,6 +654,15 @@ void TestSecurity::aclReload()
             .toInt();
     };
     QCOMPARE(post("sensor/1/data"), 1);
+    // Reading it is allowed too, and the second answer comes from what the rules remembered.
+    auto history = [&](const QByteArray &filter) {
+        return request(port(), "GET", "/history?topic=" + filter, {}, {}, sensor).status;
+    };
+    QCOMPARE(history("sensor/1/data"), 200);
+    QCOMPARE(history("sensor/1/data"), 200);
+    const QByteArray metrics = m_engine->metricsText();
+    QVERIFY(metrics.contains("ssehub_auth_cache_hits_total{cache=\"decisions\"} "));
+    QVERIFY(!metrics.contains("ssehub_auth_cache_hits_total{cache=\"decisions\"} 0\n"));
 
     // The role loses sensor/+/data.
     auto writeAcl = [&](const QByteArray &json) {
@@ -672,7 +681,9 @@ void TestSecurity::aclReload()
     QCOMPARE(post("user/dev-1/inbox"), 1);
     QTRY_COMPARE(stream.events().size(), 2);
     QVERIFY(stream.isConnected());
-    // New requests follow the new rules.
+    // New requests follow the new rules: nothing remembered under the old ones answers.
+    QCOMPARE(history("sensor/1/data"), 403);
+    QCOMPARE(history("sensor/1/data"), 403);
     SseClient refused;
     refused.open(port(), "/events?topic=sensor/1/data", sensor);
     QTRY_COMPARE(refused.status(), 403);

@@ -155,6 +155,7 @@ void TestMetrics::optionalFamilies()
     QByteArray text = prometheusText(s, f);
     QVERIFY(!text.contains("ssehub_redis_"));
     QVERIFY(!text.contains("ssehub_store_"));
+    QVERIFY(!text.contains("ssehub_auth_cache_"));
     f.redis = MetricsFigures::Redis {true, 4};
     f.store = MetricsFigures::Store {9, 1, 250};
     text = prometheusText(s, f);
@@ -168,6 +169,23 @@ void TestMetrics::optionalFamilies()
              QList<QByteArray> {"ssehub_store_write_failures_total 1"});
     QCOMPARE(samples(text, "ssehub_store_last_write_seconds"),
              QList<QByteArray> {"ssehub_store_last_write_seconds 0.25"});
+    f.accessCache = MetricsFigures::AccessCache {3, 4096, 7, 2048, 40, 3, 90, 7, 2};
+    text = prometheusText(s, f);
+    QCOMPARE(samples(text, "ssehub_auth_cache_entries"),
+             (QList<QByteArray> {"ssehub_auth_cache_entries{cache=\"tokens\"} 3",
+                                 "ssehub_auth_cache_entries{cache=\"decisions\"} 7"}));
+    QCOMPARE(samples(text, "ssehub_auth_cache_bytes"),
+             (QList<QByteArray> {"ssehub_auth_cache_bytes{cache=\"tokens\"} 4096",
+                                 "ssehub_auth_cache_bytes{cache=\"decisions\"} 2048"}));
+    QCOMPARE(samples(text, "ssehub_auth_cache_hits_total"),
+             (QList<QByteArray> {"ssehub_auth_cache_hits_total{cache=\"tokens\"} 40",
+                                 "ssehub_auth_cache_hits_total{cache=\"decisions\"} 90"}));
+    QCOMPARE(samples(text, "ssehub_auth_cache_misses_total"),
+             (QList<QByteArray> {"ssehub_auth_cache_misses_total{cache=\"tokens\"} 3",
+                                 "ssehub_auth_cache_misses_total{cache=\"decisions\"} 7"}));
+    QCOMPARE(samples(text, "ssehub_auth_cache_evictions_total"),
+             QList<QByteArray> {"ssehub_auth_cache_evictions_total 2"});
+    QCOMPARE(text.count("# TYPE ssehub_auth_cache_hits_total counter\n"), 1);
 }
 
 QTEST_GUILESS_MAIN(TestMetrics)
