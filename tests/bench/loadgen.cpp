@@ -171,6 +171,7 @@ struct Stats
     std::map<int, int64_t> eventErrors; // a result's status -> events refused with it
     int64_t answerMismatches = 0; // answers that are not the contract's (results per line)
     int64_t unmatchedAnswers = 0; // answers to no batch in flight
+    int64_t unknownDeliveries = 0; // events with a per-topic sequence number never sent
     int64_t publisherReconnects = 0;
     int64_t lastAnswerUs = 0;
     std::string firstError;
@@ -592,6 +593,10 @@ void LoadGen::onBatchAnswer(Conn *c, int status, const std::string &body)
 
 void LoadGen::noteTopicDelivery(Conn *c, int64_t tseq, int64_t latencyUs)
 {
+    if (size_t(tseq) >= m_topicState[size_t(c->topic)].size()) {
+        ++m_s.unknownDeliveries;
+        return;
+    }
     if (size_t(tseq) >= c->seen.size())
         c->seen.resize(std::max(size_t(tseq) + 1, c->seen.size() * 2), 0);
     if (c->seen[size_t(tseq)]) {
@@ -625,6 +630,7 @@ void LoadGen::countMissing(int64_t *expected, int64_t *lost, int64_t *unexpected
             }
         }
     }
+    *unexpected += m_s.unknownDeliveries;
 }
 
 // One batch of `events` events over the topics of c's slot, in turn, as application/x-ndjson.
