@@ -9,6 +9,10 @@
 #   tests/bench/run-bench.sh --repeat 3 every scenario three times (ssehub and Nchan alternating),
 #                                       the table shows medians; this VM's run-to-run spread is
 #                                       larger than many of the differences being measured
+#
+# Scenarios 8-10 are ssehub's alone (Nchan has neither JWT access control nor batch publishes):
+# 8 and 9 repeat 6 and 5 with HS256 tokens (minted by mint-tokens.py) and an ACL that refuses
+# anonymous requests, and are compared with 6 and 5 of the same run; 10 is batch intake.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,6 +52,7 @@ load_cpu=$(( cores > 1 ? 1 : 0 ))
 work=$(mktemp -d /tmp/ssehub-bench.XXXXXX)
 results=$work/results.jsonl
 server_pid=""
+server_args=() # extra ssehub options for the next start_server
 cluster_pids=()
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
@@ -59,20 +64,50 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Scenarios 8 and 9: a fixed HS256 secret (not a secret: loopback only) and an ACL that lets
+# role publisher publish to intake and role subscriber subscribe, anonymous requests refused.
+auth=$work/auth
+mkdir -p "$auth"
+printf '%s' 'ssehub-bench-secret-loopback-only-0123456789abcdef' >"$auth/secret"
+cat >"$auth/acl.json" <<'JSON'
+{
+  "anonymous": null,
+  "roles": {
+    "publisher": {"publish": ["intake"]},
+    "subscriber": {"subscribe": ["intake", "bench/#"]}
+  }
+}
+JSON
+auth_args=(--jwt-secret-file "$auth/secret" --acl "$auth/acl.json")
+# mint SUB [--roles R] [--count N]: tokens valid for an hour, one a line
+mint() { python3 "$here/mint-tokens.py" "$auth/secret" "$@"; }
+
+# nchan_worker DIR: the pid of the nginx worker of the instance in DIR. nginx listens before it
+# writes its pid file and forks the worker, so wait (up to 5 s) for both.
+nchan_worker() {
+    local dir=$1 worker=""
+    for _ in $(seq 1 100); do
+        [ -f "$dir/nginx.pid" ] && worker=$(pgrep -P "$(cat "$dir/nginx.pid")" | head -n 1) && [ -n "$worker" ] && break
+        sleep 0.05
+    done
+    [ -n "$worker" ] || { echo "run-bench: nginx in $dir did not start" >&2; cat "$dir/error.log" >&2; return 1; }
+    echo "$worker"
+}
+
 # start_server ssehub|nchan PORT -> sets server_pid (the process that does the work)
 start_server() {
     local flavor=$1 port=$2
     if [ "$flavor" = ssehub ]; then
         taskset -c $server_cpu "$ssehub" --headless --listen "127.0.0.1:$port" --history 10000 --max-connections 0 --data-dir '' \
-            >"$work/ssehub.log" 2>&1 &
+            "${server_args[@]}" >"$work/ssehub.log" 2>&1 &
         server_pid=$!
-        wait_port "$port"
+        wait_port "$port" || { cat "$work/ssehub.log" >&2; exit 1; }
     else
         mkdir -p "$work/nchan"
         sed -e "s|@PORT@|$port|" -e "s|@DIR@|$work/nchan|g" "$here/nchan.conf.in" >"$work/nchan/nginx.conf"
         taskset -c $server_cpu nginx -c "$work/nchan/nginx.conf" -p "$work/nchan" >"$work/nchan/out.log" 2>&1 &
         wait_port "$port"
-        server_pid=$(pgrep -P "$(cat "$work/nchan/nginx.pid")" | head -n 1)
+        server_pid=$(nchan_worker "$work/nchan")
     fi
 }
 
@@ -103,35 +138,59 @@ run_loadgen() {
     stop_server "$flavor"
 }
 
-# run_wrk SCENARIO FLAVOR CONNECTIONS SECONDS
+# run_wrk SCENARIO FLAVOR CONNECTIONS SECONDS [auth]
+# With `auth` (ssehub only): the server checks tokens and the ACL above, wrk publishes with one
+# publisher token, the subscriber streams with a subscriber token, and an anonymous publish is
+# tried first (it must be refused).
 run_wrk() {
-    local scenario=$1 flavor=$2 connections=$3 seconds=$4
-    local port path body sub
+    local scenario=$1 flavor=$2 connections=$3 seconds=$4 with_auth=${5:-}
+    local port path body sub bench_auth="" sub_headers=() anonymous_status=""
     port=$(free_port)
+    if [ -n "$with_auth" ]; then
+        server_args=("${auth_args[@]}")
+        bench_auth="Bearer $(mint publisher-1 --roles publisher)"
+        sub_headers=(-H "Authorization: Bearer $(mint subscriber-1 --roles subscriber)")
+    fi
     start_server "$flavor" "$port"
+    server_args=()
     if [ "$flavor" = ssehub ]; then
         path=/publish; body='{"topic":"intake","payload":{"n":1}}'; sub="/events?topic=intake"
     else
         path=/pub/intake; body='{"n":1}'; sub=/sub/intake
     fi
-    curl -sN "http://127.0.0.1:$port$sub" >/dev/null 2>&1 &
+    # The subscriber's answer (status line, events) goes to a file: it must be 200. Nchan's
+    # eventsource location answers 403 to a request without the EventSource Accept header.
+    curl -sN -i -H 'Accept: text/event-stream' "${sub_headers[@]}" "http://127.0.0.1:$port$sub" \
+        >"$work/subscriber.txt" 2>/dev/null &
     local subscriber=$!
+    if [ -n "$with_auth" ]; then
+        anonymous_status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+            --data "$body" "http://127.0.0.1:$port$path" || true)
+    fi
     sleep 0.3
     local cpu_before cpu_after
     cpu_before=$(awk '{print $14+$15}' "/proc/$server_pid/stat")
-    BENCH_PATH=$path BENCH_BODY=$body timeout 120 taskset -c $load_cpu wrk -t1 -c"$connections" -d"${seconds}s" \
-        --latency -s "$here/publish.lua" "http://127.0.0.1:$port" >"$work/wrk.txt" 2>&1 || true
+    BENCH_PATH=$path BENCH_BODY=$body BENCH_AUTH=$bench_auth timeout 120 taskset -c $load_cpu wrk -t1 -c"$connections" \
+        -d"${seconds}s" --latency -s "$here/publish.lua" "http://127.0.0.1:$port" >"$work/wrk.txt" 2>&1 || true
     cpu_after=$(awk '{print $14+$15}' "/proc/$server_pid/stat")
+    sleep 0.2
     kill $subscriber 2>/dev/null || true
-    python3 - "$scenario" "$flavor" "$work/wrk.txt" "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" >>"$results" <<'PY'
+    wait $subscriber 2>/dev/null || true
+    local subscriber_status subscriber_events
+    subscriber_status=$(head -n 1 "$work/subscriber.txt" | awk '{print $2}')
+    subscriber_events=$(grep -c '"n":1' "$work/subscriber.txt" || true)
+    rm -f "$work/subscriber.txt"
+    python3 - "$scenario" "$flavor" "$work/wrk.txt" "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" \
+        "${subscriber_status:-0}" "${subscriber_events:-0}" "$anonymous_status" >>"$results" <<'PY'
 import json, re, sys
-scenario, flavor, path, before, after, tck = sys.argv[1:]
+scenario, flavor, path, before, after, tck, sub_status, sub_events, anonymous = sys.argv[1:]
 text = open(path).read()
 def ms(v):
     m = re.match(r"([\d.]+)(us|ms|s)", v)
     if not m: return None
     f = float(m.group(1)); return f / 1000 if m.group(2) == "us" else f * 1000 if m.group(2) == "s" else f
 rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+requests = re.search(r"(\d+) requests in", text)
 p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
 p50 = re.search(r"^\s+50%\s+(\S+)", text, re.M)
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
@@ -142,7 +201,11 @@ print(json.dumps({"scenario": scenario, "flavor": flavor,
     "latency_p99_ms": ms(p99.group(1)) if p99 else None,
     "non_2xx": int(errors.group(1)) if errors else 0,
     "socket_errors": sock.group(1) if sock else "",
-    "server_cpu_seconds": (float(after) - float(before)) / float(tck)}))
+    "server_cpu_seconds": (float(after) - float(before)) / float(tck),
+    "server_cpu_us_per_request": (float(after) - float(before)) / float(tck) * 1e6 / int(requests.group(1))
+        if requests and int(requests.group(1)) else None,
+    "subscriber_status": int(sub_status), "subscriber_events": int(sub_events),
+    "anonymous_status": int(anonymous) if anonymous else None}))
 PY
     stop_server "$flavor"
 }
@@ -187,7 +250,7 @@ run_cluster() {
                 taskset -c $server_cpu nginx -c "$work/nchan-$port/nginx.conf" -p "$work/nchan-$port" \
                     >"$work/nchan-$port/out.log" 2>&1 &
                 wait_port "$port"
-                cluster_pids+=("$(pgrep -P "$(cat "$work/nchan-$port/nginx.pid")" | head -n 1)")
+                cluster_pids+=("$(nchan_worker "$work/nchan-$port")")
             fi
         done
         pids=("${cluster_pids[@]}")
@@ -217,6 +280,9 @@ if [ "$mode" = smoke ]; then
     s5="--subscribers 500 --count 0"
     s6="20 2"
     s7="--subscribers 200 --topics 4 --rate 20 --count 20"
+    s8="20 2"
+    s9="--subscribers 500 --count 0"
+    s10="--subscribers 100 --topics 10 --batch 100 --count 2000 --payload-bytes 1000 --publishers 2 --pipeline 2 --rate 0"
 else
     s1="--subscribers 10000 --rate 10 --count 100 --drain 10"
     s2="--subscribers 1000 --rate 50 --count 500"
@@ -225,20 +291,44 @@ else
     s5="--subscribers 10000 --count 0"
     s6="400 10"
     s7="--subscribers 10000 --topics 10 --rate 50 --count 500 --drain 10"
+    s8=$s6
+    s9=$s5
+    s10="--subscribers 1000 --topics 100 --batch 100 --count 50000 --payload-bytes 1000 --publishers 4 --pipeline 4 --rate 0 --drain 20"
 fi
+# Scenario 9: one token per connection (distinct subs c0, c1, ...).
+storm_tokens=$(sed -e 's/.*--subscribers \([0-9]*\).*/\1/' <<<"$s9")
 
 # Each round runs every scenario for both servers, scenario by scenario, so that slow drifts of
 # the machine hit both sides alike.
 for round in $(seq 1 "$repeat"); do
-    for scenario in 1 2 3 4 5 6 7; do
+    for scenario in 1 2 3 4 5 6 7 8 9 10; do
         wanted $scenario || continue
-        if [ $scenario = 7 ]; then
-            for flavor in ssehub nchan ssehub-embedded; do
+        case $scenario in
+            7)
+                for flavor in ssehub nchan ssehub-embedded; do
+                    # shellcheck disable=SC2086
+                    run_cluster 7 $flavor $s7
+                done
+                continue ;;
+            8)
                 # shellcheck disable=SC2086
-                run_cluster 7 $flavor $s7
-            done
-            continue
-        fi
+                run_wrk 8 ssehub $s8 auth
+                continue ;;
+            9)
+                mint c --roles subscriber --count "$storm_tokens" >"$auth/storm-tokens"
+                server_args=("${auth_args[@]}")
+                # shellcheck disable=SC2086
+                run_loadgen 9 ssehub $s9 --token-file "$auth/storm-tokens"
+                server_args=()
+                continue ;;
+            10)
+                # A batch of 100 events of ~1 KB is ~110 KB: above the 64K default body limit.
+                server_args=(--max-body 1M)
+                # shellcheck disable=SC2086
+                run_loadgen 10 ssehub $s10
+                server_args=()
+                continue ;;
+        esac
         for flavor in ssehub nchan; do
             case $scenario in
                 # shellcheck disable=SC2086
