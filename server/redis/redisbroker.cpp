@@ -279,9 +279,9 @@ void RedisBroker::publishBatch(const QList<PublishRequest> &requests, BatchDone 
             Published result;
             const QByteArray &id = reply.elements.at(2 * i).string;
             if (!packStreamId(id, &result.id)) {
-                results.append(HubFailure {
-                    HubError::Internal,
-                    QStringLiteral("Redis returned an unusable id '%1'").arg(QString::fromUtf8(id))});
+                results.append(HubFailure {HubError::Internal,
+                                           QStringLiteral("Redis returned an unusable id '%1'")
+                                               .arg(QString::fromUtf8(id))});
                 continue;
             }
             result.delivered = int(reply.elements.at(2 * i + 1).integer);

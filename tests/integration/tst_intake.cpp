@@ -1,10 +1,12 @@
 // Publish intake over real sockets on 127.0.0.1: keep-alive connections on the epoll path,
 // their moves to the router's path and back, pipelining, back-pressure, timeouts, batches and
 // authentication on that path.
+#include "core/clock.h"
 #include "engine/engine.h"
 #include "http/httpfront.h"
 #include "httpclient.h"
 #include "hub/hub.h"
+#include "observe/connectionlog.h"
 #include "sseclient.h"
 #include "tokens.h"
 
@@ -83,6 +85,45 @@ private:
     QList<HttpResponse> m_answers;
 };
 
+const QByteArray Secret = "intake-test-secret-intake-test-secret";
+
+// A token of `sub` with `roles`, valid until expMs on the engine's clock (0: an hour from now).
+QByteArray tokenFor(const QString &sub, const QStringList &roles, qint64 expMs = 0)
+{
+    const qint64 exp = expMs ? expMs : Clock::wallMs() + 3600 * 1000;
+    return makeToken({{QStringLiteral("sub"), sub},
+                      {QStringLiteral("roles"), QJsonArray::fromStringList(roles)},
+                      {QStringLiteral("exp"), double(exp / 1000)}},
+                     Secret);
+}
+
+QByteArray bearer(const QByteArray &token)
+{
+    return "Authorization: Bearer " + token + "\r\n";
+}
+
+QByteArray batchRequest(const QByteArray &body, const QByteArray &contentType,
+                        const QByteArray &extraHeaders = {})
+{
+    return "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType + "\r\n"
+        + extraHeaders + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+// The ids or errors of a batch answer, in order: "id:<id>" or "<status>:<error>".
+QStringList resultsOf(const HttpResponse &answer)
+{
+    QStringList out;
+    for (const QJsonValue &value : answer.json().value(QLatin1String("results")).toArray()) {
+        const QJsonObject result = value.toObject();
+        if (result.contains(QLatin1String("id")))
+            out << QStringLiteral("id:") + result.value(QLatin1String("id")).toString();
+        else
+            out << QString::number(result.value(QLatin1String("status")).toInt()) + QLatin1Char(':')
+                    + result.value(QLatin1String("error")).toString();
+    }
+    return out;
+}
+
 QList<int> payloadsOf(const SseClient &client)
 {
     QList<int> payloads;
@@ -116,6 +157,18 @@ private Q_SLOTS:
     void idleKeepAliveIsClosed();
     void halfCloseStillGetsEveryAnswer();
     void connectionCloseEndsAfterItsAnswer();
+    void batchWithABadLineInTheMiddle();
+    void batchAsAJsonArray();
+    void batchOrderAcrossSubscribers();
+    void batchBounds();
+    void batchAuthorisedAndRefused();
+    void authenticatedRequestsStayOnTheEpollPath();
+    void cachedTokenEndsAtItsExpiry();
+    void reloadDropsCachedDecisions();
+
+private:
+    QTemporaryDir m_dir;
+    Engine *startSecured(const QByteArray &acl, qint64 leewayMs = 0);
 };
 
 Engine *TestIntake::start(Engine::Config config)
@@ -414,6 +467,310 @@ void TestIntake::connectionCloseEndsAfterItsAnswer()
     QCOMPARE(connection.answers().size(), 2);
     QCOMPARE(connection.answers().at(1).header("connection").toLower(), QByteArray("close"));
     QCOMPARE(m_engine->front()->counters().published, 2u);
+}
+
+void TestIntake::batchWithABadLineInTheMiddle()
+{
+    start();
+    SseClient watcher;
+    watcher.open(port(), "/events?topic=b");
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    const QByteArray body = "{\"topic\":\"b\",\"payload\":1}\n"
+                            "{\"topic\":\"b\",\"payload\":2}\r\n"
+                            "\n"
+                            "{\"topic\":\"b\",\"payload\":\n" // a line that is not JSON
+                            "{\"topic\":\"b/#\",\"payload\":4}\n" // a wildcard
+                            "{\"topic\":\"b\",\"payload\":5}\n";
+    Connection connection(port());
+    connection.send(batchRequest(body, "application/x-ndjson"));
+    QTRY_COMPARE(connection.answerCount(), 1);
+    const HttpResponse answer = connection.answers().at(0);
+    QCOMPARE(answer.status, 207);
+    const QStringList results = resultsOf(answer);
+    QCOMPARE(results.size(), 5);
+    QVERIFY(results.at(0).startsWith(QLatin1String("id:")));
+    QVERIFY(results.at(1).startsWith(QLatin1String("id:")));
+    QVERIFY2(results.at(2).startsWith(QLatin1String("400:line 4")), qPrintable(results.at(2)));
+    QVERIFY2(results.at(3).startsWith(QLatin1String("400:line 5")), qPrintable(results.at(3)));
+    QVERIFY(results.at(4).startsWith(QLatin1String("id:")));
+    QCOMPARE(answer.json().value(QLatin1String("published")).toInt(), 3);
+    QCOMPARE(answer.json().value(QLatin1String("failed")).toInt(), 2);
+    QTRY_COMPARE(payloadsOf(watcher), (QList<int> {1, 2, 5}));
+    // The ids in the answer are those the subscriber saw.
+    QCOMPARE(QStringLiteral("id:") + QString::fromLatin1(watcher.events().at(2).id), results.at(4));
+    // Still the epoll path, and a single publish after it is a single publish.
+    connection.send(publishRequest("b", "6"));
+    QTRY_COMPARE(connection.answerCount(), 2);
+    QVERIFY(connection.answers().at(1).json().contains(QLatin1String("delivered")));
+    QCOMPARE(front()->socketConnectionCount(), 0);
+}
+
+void TestIntake::batchAsAJsonArray()
+{
+    start();
+    SseClient watcher;
+    watcher.open(port(), "/events?topic=arr/%2B");
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    QByteArray body = "[";
+    for (int i = 0; i < 50; ++i)
+        body += QByteArray(i ? "," : "") + "{\"topic\":\"arr/" + QByteArray::number(i % 3)
+            + "\",\"type\":\"reading\",\"payload\":{\"n\":" + QByteArray::number(i) + "}}";
+    body += "]";
+    const HttpResponse answer = request(port(), "POST", "/publish", body);
+    QCOMPARE(answer.status, 200);
+    QCOMPARE(answer.json().value(QLatin1String("published")).toInt(), 50);
+    QCOMPARE(answer.json().value(QLatin1String("failed")).toInt(), 0);
+    QTRY_COMPARE(watcher.events().size(), 50);
+    for (int i = 0; i < 50; ++i) {
+        QCOMPARE(watcher.events().at(i).type, QByteArray("reading"));
+        QCOMPARE(watcher.events()
+                     .at(i)
+                     .json()
+                     .value(QLatin1String("payload"))
+                     .toObject()
+                     .value(QLatin1String("n")),
+                 QJsonValue(i));
+    }
+    // A broken array cannot be told apart into events: one 400 for the whole body.
+    const HttpResponse broken = request(port(), "POST", "/publish", "[{\"topic\":\"arr/1\",");
+    QCOMPARE(broken.status, 400);
+    QVERIFY(!broken.json().value(QLatin1String("error")).toString().isEmpty());
+    QCOMPARE(watcher.events().size(), 50);
+}
+
+void TestIntake::batchOrderAcrossSubscribers()
+{
+    start();
+    // Subscribers on single topics, on a wildcard and on two filters: each sees the batch's
+    // events of its topics in the batch's order, with increasing ids.
+    SseClient all, even, odd, three;
+    all.open(port(), "/events?topic=o/%23");
+    even.open(port(), "/events?topic=o/even");
+    odd.open(port(), "/events?topic=o/odd");
+    three.open(port(), "/events?topic=o/odd&topic=o/three");
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 4);
+    QByteArray body;
+    for (int i = 0; i < 300; ++i) {
+        const QByteArray topic = i % 3 == 0 ? "o/three" : i % 2 == 0 ? "o/even" : "o/odd";
+        body += "{\"topic\":\"" + topic + "\",\"payload\":" + QByteArray::number(i) + "}\n";
+    }
+    // Two batches pipelined on one connection, and a third on another connection after them.
+    Connection connection(port());
+    connection.send(
+        batchRequest(body.left(body.indexOf("\n", body.size() / 2) + 1), "application/x-ndjson")
+        + batchRequest(body.mid(body.indexOf("\n", body.size() / 2) + 1), "application/x-ndjson"));
+    QTRY_COMPARE(connection.answerCount(), 2);
+    QCOMPARE(connection.answers().at(0).status, 200);
+    QCOMPARE(connection.answers().at(1).status, 200);
+    auto expected = [](auto keep) {
+        QList<int> out;
+        for (int i = 0; i < 300; ++i) {
+            if (keep(i))
+                out << i;
+        }
+        return out;
+    };
+    QTRY_COMPARE(all.events().size(), 300);
+    QCOMPARE(payloadsOf(all), expected([](int) { return true; }));
+    QTRY_COMPARE(payloadsOf(even), expected([](int i) { return i % 3 != 0 && i % 2 == 0; }));
+    QTRY_COMPARE(payloadsOf(odd), expected([](int i) { return i % 3 != 0 && i % 2 == 1; }));
+    QTRY_COMPARE(payloadsOf(three), expected([](int i) { return i % 3 != 0 ? i % 2 == 1 : true; }));
+    quint64 previous = 0;
+    for (const SseEvent &event : all.events()) {
+        const quint64 id = event.id.toULongLong();
+        QVERIFY(id > previous);
+        previous = id;
+    }
+}
+
+void TestIntake::batchBounds()
+{
+    Engine::Config config;
+    config.maxBodyBytes = 4 * 1024 * 1024;
+    start(config);
+    // More events than a batch may hold: refused whole (413), nothing published.
+    QByteArray body;
+    for (int i = 0; i <= 10000; ++i)
+        body += "{\"topic\":\"bb\",\"payload\":1}\n";
+    HttpResponse answer = request(port(), "POST", "/publish", body, "application/x-ndjson");
+    QCOMPARE(answer.status, 413);
+    QCOMPARE(m_engine->front()->counters().published, 0u);
+    // An empty batch is an error, not an empty success.
+    answer = request(port(), "POST", "/publish", "\n\n", "application/x-ndjson");
+    QCOMPARE(answer.status, 400);
+    answer = request(port(), "POST", "/publish", "[]");
+    QCOMPARE(answer.status, 400);
+    // A body over --max-body is refused before it is read, batch or not.
+    start();
+    answer
+        = request(port(), "POST", "/publish", QByteArray(70 * 1024, '\n'), "application/x-ndjson");
+    QCOMPARE(answer.status, 413);
+}
+
+Engine *TestIntake::startSecured(const QByteArray &acl, qint64 leewayMs)
+{
+    QFile secret(m_dir.filePath(QStringLiteral("secret")));
+    if (!secret.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write the secret");
+    secret.write(Secret);
+    secret.close();
+    QFile file(m_dir.filePath(QStringLiteral("acl.json")));
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write the ACL");
+    file.write(acl);
+    file.close();
+    Engine::Config config;
+    config.jwtSecretFile = secret.fileName();
+    config.aclFile = file.fileName();
+    config.jwtLeewayMs = leewayMs;
+    config.heartbeatMs = 400;
+    return start(config);
+}
+
+const QByteArray TestAcl = R"({
+    "roles": {
+        "sensor": {"publish": ["a/#"], "subscribe": ["a/#"]},
+        "reader": {"subscribe": ["#"]},
+        "admin": {"admin": true}
+    }
+})";
+
+void TestIntake::batchAuthorisedAndRefused()
+{
+    startSecured(TestAcl);
+    SseClient watcher;
+    watcher.open(
+        port(), "/events?topic=%23",
+        {{"Authorization", "Bearer " + tokenFor(QStringLiteral("r"), {QStringLiteral("reader")})}});
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    const QByteArray token = tokenFor(QStringLiteral("dev"), {QStringLiteral("sensor")});
+    const QByteArray body = "{\"topic\":\"a/1\",\"payload\":1}\n"
+                            "{\"topic\":\"b/1\",\"payload\":2}\n"
+                            "{\"topic\":\"a/2\",\"payload\":3}\n"
+                            "{\"topic\":\"b/2\",\"payload\":4}\n";
+    Connection connection(port());
+    connection.send(batchRequest(body, "application/x-ndjson", bearer(token)));
+    QTRY_COMPARE(connection.answerCount(), 1);
+    const HttpResponse answer = connection.answers().at(0);
+    QCOMPARE(answer.status, 207);
+    const QStringList results = resultsOf(answer);
+    QCOMPARE(results.size(), 4);
+    QVERIFY(results.at(0).startsWith(QLatin1String("id:")));
+    QVERIFY2(results.at(1).startsWith(QLatin1String("403:")), qPrintable(results.at(1)));
+    QVERIFY(results.at(2).startsWith(QLatin1String("id:")));
+    QVERIFY(results.at(3).startsWith(QLatin1String("403:")));
+    QTRY_COMPARE(payloadsOf(watcher), (QList<int> {1, 3}));
+    // Every event refused alike: that status for the whole answer.
+    connection.send(
+        batchRequest("{\"topic\":\"b/1\",\"payload\":2}\n", "application/x-ndjson", bearer(token)));
+    QTRY_COMPARE(connection.answerCount(), 2);
+    QCOMPARE(connection.answers().at(1).status, 403);
+    // The refusals are in the log, once per batch.
+    int logged = 0;
+    for (const LogEntry &entry : m_engine->log()->entries())
+        logged += entry.kind == LogEntry::Kind::AuthFailure
+            && entry.reason.contains(QLatin1String("of a batch"));
+    QVERIFY(logged >= 1);
+    // Without a token: 401 for the batch as for any publish.
+    connection.send(batchRequest(body, "application/x-ndjson"));
+    QTRY_VERIFY(connection.closed());
+    QCOMPARE(connection.answers().at(2).status, 401);
+    QCOMPARE(watcher.events().size(), 2);
+}
+
+void TestIntake::authenticatedRequestsStayOnTheEpollPath()
+{
+    startSecured(TestAcl);
+    const QByteArray token = tokenFor(QStringLiteral("dev"), {QStringLiteral("sensor")});
+    // A stream with a token starts on the epoll path (no QTcpSocket on the way).
+    SseClient stream;
+    stream.open(port(), "/events?topic=a/x", {{"Authorization", "Bearer " + token}});
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    QCOMPARE(front()->socketConnectionCount(), 0);
+    Connection connection(port());
+    QByteArray pipeline;
+    for (int i = 0; i < 20; ++i)
+        pipeline += publishRequest("a/x", QByteArray::number(i), bearer(token));
+    connection.send(pipeline);
+    QTRY_COMPARE(connection.answerCount(), 20);
+    for (const HttpResponse &answer : connection.answers())
+        QCOMPARE(answer.status, 200);
+    QCOMPARE(front()->socketConnectionCount(), 0);
+    QTRY_COMPARE(stream.events().size(), 20);
+    // A refused publish is answered there too (403), and the connection stays open.
+    connection.send(publishRequest("b/x", "1", bearer(token)));
+    QTRY_COMPARE(connection.answerCount(), 21);
+    QCOMPARE(connection.answers().at(20).status, 403);
+    QVERIFY(!connection.closed());
+    // A forged token goes to the router, which refuses it (401) as before.
+    QByteArray forged = token;
+    forged[forged.size() - 2] = forged.at(forged.size() - 2) == 'A' ? 'B' : 'A';
+    connection.send(publishRequest("a/x", "1", bearer(forged)));
+    QTRY_VERIFY(connection.closed());
+    QCOMPARE(connection.answers().at(21).status, 401);
+    const HttpResponse stream401 = request(port(), "GET", "/events?topic=a/x", {}, {},
+                                           {{"Authorization", "Bearer " + forged}});
+    QCOMPARE(stream401.status, 401);
+}
+
+void TestIntake::cachedTokenEndsAtItsExpiry()
+{
+    startSecured(TestAcl);
+    const qint64 exp = (Clock::wallMs() / 1000 + 30) * 1000;
+    const QByteArray token = tokenFor(QStringLiteral("dev"), {QStringLiteral("sensor")}, exp);
+    Connection connection(port());
+    connection.send(publishRequest("a/e", "1", bearer(token)));
+    QTRY_COMPARE(connection.answerCount(), 1);
+    QCOMPARE(connection.answers().at(0).status, 200); // verified, and now cached
+    connection.send(publishRequest("a/e", "2", bearer(token)));
+    QTRY_COMPARE(connection.answerCount(), 2);
+    QCOMPARE(connection.answers().at(1).status, 200);
+    // Past exp (no leeway here) the cached verification no longer holds.
+    Clock::advanceForTesting(exp - Clock::wallMs() + 1000);
+    connection.send(publishRequest("a/e", "3", bearer(token)));
+    QTRY_VERIFY(connection.closed());
+    QCOMPARE(connection.answers().size(), 3);
+    QCOMPARE(connection.answers().at(2).status, 401);
+    QVERIFY(connection.answers()
+                .at(2)
+                .json()
+                .value(QLatin1String("error"))
+                .toString()
+                .contains(QLatin1String("expired")));
+}
+
+void TestIntake::reloadDropsCachedDecisions()
+{
+    startSecured(TestAcl);
+    const QByteArray token = tokenFor(QStringLiteral("dev"), {QStringLiteral("sensor")});
+    Connection connection(port());
+    connection.send(publishRequest("a/r", "1", bearer(token)));
+    QTRY_COMPARE(connection.answerCount(), 1);
+    QCOMPARE(connection.answers().at(0).status, 200);
+    // The rules change (SIGHUP re-reads the file): the decision cached for a/r goes with them.
+    QFile file(m_dir.filePath(QStringLiteral("acl.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(R"({"roles": {"sensor": {"publish": ["c/#"]}}})");
+    file.close();
+    bool ok = false;
+    const QString message = m_engine->reloadAccess(&ok);
+    QVERIFY2(ok, qPrintable(message));
+    connection.send(publishRequest("a/r", "2", bearer(token)));
+    QTRY_COMPARE(connection.answerCount(), 2);
+    QCOMPARE(connection.answers().at(1).status, 403);
+    connection.send(publishRequest("c/r", "3", bearer(token)));
+    QTRY_COMPARE(connection.answerCount(), 3);
+    QCOMPARE(connection.answers().at(2).status, 200);
+    // A new secret: the cached token no longer verifies.
+    QFile secret(m_dir.filePath(QStringLiteral("secret")));
+    QVERIFY(secret.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    secret.write("another-secret-another-secret-another-secret");
+    secret.close();
+    QVERIFY(m_engine->reloadAccess(&ok).isEmpty() || ok);
+    QVERIFY(ok);
+    connection.send(publishRequest("c/r", "4", bearer(token)));
+    QTRY_VERIFY(connection.closed());
+    QCOMPARE(connection.answers().at(3).status, 401);
 }
 
 QTEST_GUILESS_MAIN(TestIntake)

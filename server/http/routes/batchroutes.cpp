@@ -107,9 +107,9 @@ void HttpFront::publishBatch(const QByteArray &contentType, const QByteArray &bo
         if (status == 207 && alike)
             status = failedStatus;
         reply(to, status, "application/json", batchAnswerJson(items, ids),
-              status == 503 ? QByteArrayLiteral("Retry-After: 1\r\n")
-                            : status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
-                                            : QByteArray());
+              status == 503       ? QByteArrayLiteral("Retry-After: 1\r\n")
+                  : status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
+                                  : QByteArray());
     };
     if (accepted.isEmpty()) {
         answer({});
