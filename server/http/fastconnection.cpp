@@ -19,8 +19,7 @@ constexpr qsizetype KeptOutCapacity = 16 * 1024;
 
 FastConnection::FastConnection(int fd, const QHostAddress &peer, quint16 peerPort,
                                const QHostAddress &local, StreamPoller *poller, HttpFront *front)
-    : QObject(front)
-    , m_fd(fd)
+    : m_fd(fd)
     , m_peer(peer)
     , m_peerPort(peerPort)
     , m_local(local)

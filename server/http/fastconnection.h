@@ -28,7 +28,9 @@ class FastConnection
     Q_OBJECT
 
 public:
-    // Takes fd (a connected, non-blocking TCP socket) and registers it with the poller.
+    // Takes fd (a connected, non-blocking TCP socket) and registers it with the poller. No
+    // QObject parent: thousands come and go each second in a connect storm, and a parent's
+    // list of children is searched on every removal; the front deletes what is left.
     FastConnection(int fd, const QHostAddress &peer, quint16 peerPort, const QHostAddress &local,
                    StreamPoller *poller, HttpFront *front);
     ~FastConnection() override;

@@ -35,7 +35,10 @@ HttpFront::HttpFront(const Options &options, Hub *hub, Broker *broker, QObject *
     });
 }
 
-HttpFront::~HttpFront() = default;
+HttpFront::~HttpFront()
+{
+    qDeleteAll(m_fast);
+}
 
 bool HttpFront::listenOn(const QHostAddress &address, quint16 port, int backlog, QString *error)
 {
