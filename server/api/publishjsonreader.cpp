@@ -312,6 +312,10 @@ private:
                     const qsizetype length = utf8SequenceLength(m_p, m_end);
                     if (length == 0)
                         return false;
+                    // U+FEFF: Qt's decoder drops it at the start of a string (as a byte
+                    // order mark); the reference decides every string that holds one.
+                    if (length == 3 && c == 0xEF && uchar(m_p[1]) == 0xBB && uchar(m_p[2]) == 0xBF)
+                        return false;
                     m_p += length;
                 } else {
                     break;

@@ -84,10 +84,10 @@ HubResult<Acl> Acl::fromJson(const QByteArray &json)
                 role.admin = field.value().toBool();
                 continue;
             }
-            QList<QByteArray> *list = key == QLatin1String("subscribe") ? &role.subscribe
-                : key == QLatin1String("publish")                       ? &role.publish
-                : key == QLatin1String("deny")                          ? &role.deny
-                                                                        : nullptr;
+            QList<Rule> *list = key == QLatin1String("subscribe") ? &role.subscribe
+                : key == QLatin1String("publish")                 ? &role.publish
+                : key == QLatin1String("deny")                    ? &role.deny
+                                                                  : nullptr;
             if (!list)
                 return invalid(QStringLiteral("unknown key roles.%1.%2").arg(it.key(), key));
             if (!field.value().isArray())
@@ -101,7 +101,12 @@ HubResult<Acl> Acl::fromJson(const QByteArray &json)
                         QStringLiteral("roles.%1.%2: %3")
                             .arg(it.key(), key,
                                  v.isString() ? problem : QStringLiteral("not a string")));
-                list->append(v.toString().toUtf8());
+                Rule rule;
+                rule.text = v.toString().toUtf8();
+                rule.perClient = rule.text.split('/').contains("%c");
+                if (!rule.perClient)
+                    rule.fixed = TopicFilter::parse(rule.text); // parsed once, not per check
+                list->append(rule);
             }
         }
         acl.m_roles.insert(it.key(), role);
@@ -136,16 +141,27 @@ HubResult<Acl> Acl::fromFile(const QString &path)
     return acl;
 }
 
-QList<TopicFilter> Acl::rules(const Identity &who, QList<QByteArray> Role::*list) const
+QList<TopicFilter> Acl::rules(const Identity &who, QList<Rule> Role::*list) const
 {
-    const QByteArray id = who.clientId.toUtf8();
-    const bool idUsable = validateAuthenticatedClientId(id).isEmpty();
+    QByteArray id;
+    bool idUsable = false;
+    bool idKnown = false;
     QList<TopicFilter> out;
     for (const QString &name : who.roles) {
         const auto role = m_roles.constFind(name);
         if (role == m_roles.cend())
             continue;
-        for (const QByteArray &text : (*role).*list) {
+        for (const Rule &rule : (*role).*list) {
+            if (!rule.perClient) {
+                out.append(rule.fixed);
+                continue;
+            }
+            if (!idKnown) {
+                id = who.clientId.toUtf8();
+                idUsable = validateAuthenticatedClientId(id).isEmpty();
+                idKnown = true;
+            }
+            const QByteArray &text = rule.text;
             QList<QByteArray> levels = text.split('/');
             if (levels.contains("%c") && !idUsable) {
                 // No id, or one that would act as a wildcard or span levels: an allow rule

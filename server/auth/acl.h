@@ -47,16 +47,22 @@ public:
     bool isAdmin(const Identity &who) const;
 
 private:
+    struct Rule
+    {
+        QByteArray text; // as written, %c not yet substituted
+        bool perClient = false; // uses %c: made for each client when checked
+        TopicFilter fixed; // otherwise: parsed once, when the ACL is read
+    };
     struct Role
     {
-        QList<QByteArray> subscribe; // filter texts, %c not yet substituted
-        QList<QByteArray> publish;
-        QList<QByteArray> deny;
+        QList<Rule> subscribe;
+        QList<Rule> publish;
+        QList<Rule> deny;
         bool admin = false;
     };
     // The rules of the identity's roles with %c replaced. Where the client id is empty or
     // contains '+', '#' or '/', an allow rule using %c is left out and a deny rule gets '+'.
-    QList<TopicFilter> rules(const Identity &who, QList<QByteArray> Role::*list) const;
+    QList<TopicFilter> rules(const Identity &who, QList<Rule> Role::*list) const;
 
     bool m_enabled = false;
     QString m_anonymous;

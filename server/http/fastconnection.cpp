@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace ssehub {
@@ -13,8 +14,6 @@ namespace ssehub {
 namespace {
 // Read per system call. A larger body is read in several.
 constexpr qsizetype ReadChunk = 64 * 1024;
-// An answer buffer larger than this is freed once written, not kept for the next answers.
-constexpr qsizetype KeptOutCapacity = 16 * 1024;
 } // namespace
 
 FastConnection::FastConnection(int fd, const QHostAddress &peer, quint16 peerPort,
@@ -34,6 +33,8 @@ FastConnection::FastConnection(int fd, const QHostAddress &peer, quint16 peerPor
 
 FastConnection::~FastConnection()
 {
+    if (m_outBytes != 0) // (only while the front exists: it deletes what is left of these)
+        m_front->m_fastUnsentBytes -= m_outBytes;
     if (m_flushQueued && m_poller)
         m_poller->forgetFlush(this);
     if (m_fd >= 0) {
@@ -76,15 +77,22 @@ void FastConnection::answer(quint64 seq, const QByteArray &bytes, bool close)
     for (const http::AnswerOrder::Ready &one : ready) {
         if (m_closeAfterOut)
             break; // nothing follows an answer that closes
-        if (bytesToWrite() == 0)
+        if (m_outBytes == 0)
             http.writeSinceMs = Clock::monotonicMs();
-        m_out += one.bytes;
+        m_out.push_back(one.bytes);
+        addUnsent(one.bytes.size());
         m_closeAfterOut = one.close;
     }
     if (!ready.isEmpty() && !m_flushQueued) {
         m_flushQueued = true;
         m_poller->deferFlush(this);
     }
+}
+
+void FastConnection::addUnsent(qint64 delta)
+{
+    m_outBytes += delta;
+    m_front->m_fastUnsentBytes += delta;
 }
 
 void FastConnection::onFlush()
@@ -97,10 +105,19 @@ void FastConnection::flush()
 {
     if (m_fd < 0)
         return;
-    while (m_outOffset < m_out.size()) {
-        const ssize_t sent
-            = ::send(m_fd, m_out.constData() + m_outOffset, size_t(m_out.size() - m_outOffset),
-                     MSG_NOSIGNAL | MSG_DONTWAIT);
+    constexpr int MaxIov = 64;
+    while (!m_out.empty()) {
+        iovec iov[MaxIov];
+        int count = 0;
+        for (auto it = m_out.begin(); it != m_out.end() && count < MaxIov; ++it, ++count) {
+            const qsizetype skip = count == 0 ? m_outOffset : 0;
+            iov[count].iov_base = const_cast<char *>(it->constData() + skip);
+            iov[count].iov_len = size_t(it->size() - skip);
+        }
+        msghdr message {};
+        message.msg_iov = iov;
+        message.msg_iovlen = size_t(count);
+        ssize_t sent = ::sendmsg(m_fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent < 0) {
             if (errno == EINTR)
                 continue;
@@ -109,21 +126,27 @@ void FastConnection::flush()
             closeNow(true);
             return;
         }
-        m_outOffset += sent;
+        addUnsent(-sent);
         http.writeSinceMs = Clock::monotonicMs();
+        while (sent > 0) {
+            const qsizetype rest = m_out.front().size() - m_outOffset;
+            if (sent >= rest) {
+                sent -= rest;
+                m_out.pop_front();
+                m_outOffset = 0;
+            } else {
+                m_outOffset += sent;
+                sent = 0;
+            }
+        }
     }
-    if (m_outOffset < m_out.size()) {
+    if (!m_out.empty()) {
         if (!m_writeInterest) {
             m_writeInterest = true;
             updateInterest();
         }
         return;
     }
-    if (m_out.capacity() > KeptOutCapacity)
-        m_out = QByteArray();
-    else
-        m_out.resize(0);
-    m_outOffset = 0;
     if (m_writeInterest) {
         m_writeInterest = false;
         updateInterest();
@@ -179,6 +202,8 @@ void FastConnection::closeNow(bool reset)
     }
     ::close(m_fd);
     m_fd = -1;
+    m_out.clear();
+    addUnsent(-m_outBytes);
     m_front->fastClosed(this);
 }
 

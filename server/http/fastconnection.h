@@ -1,11 +1,15 @@
 #pragma once
 
+#include "http/frontdecision.h"
 #include "http/httpconnection.h"
 #include "stream/streampoller.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
+
+#include <deque>
+#include <optional>
 
 namespace ssehub {
 
@@ -46,6 +50,15 @@ public:
     HttpConnection http;
     // The client closed its side: the answers still due are written, then the connection ends.
     bool peerClosed = false;
+    // A request whose head was read and decided while its body is still on its way: neither is
+    // done again for every piece of the body.
+    struct Pending
+    {
+        http::RequestHead head;
+        qsizetype headBytes = 0;
+        FrontDecision decision;
+    };
+    std::optional<Pending> pending;
 
     enum class Read { Data, WouldBlock, End, Failed };
     // Appends at most `max` bytes from the socket to http.in.
@@ -54,7 +67,7 @@ public:
     // The answer to request `seq` (in order with the others; see http::AnswerOrder).
     void answer(quint64 seq, const QByteArray &bytes, bool close);
     // Answer bytes the kernel has not taken yet.
-    qint64 bytesToWrite() const { return m_out.size() - m_outOffset; }
+    qint64 bytesToWrite() const { return m_outBytes; }
     // Writes what is pending now (answers are otherwise written when the poller's batch ends).
     void flush();
     // Reading stops (too many answers pending) or resumes.
@@ -81,8 +94,12 @@ private:
     QHostAddress m_local;
     QPointer<StreamPoller> m_poller; // the hub's: it may go before the front's connections
     HttpFront *m_front;
-    QByteArray m_out; // answers not taken by the kernel yet, in order
+    // Answers not taken by the kernel yet, in order, each its own buffer (no buffer that grows
+    // by doubling); m_outOffset bytes of the first are sent.
+    std::deque<QByteArray> m_out;
     qsizetype m_outOffset = 0;
+    qint64 m_outBytes = 0;
+    void addUnsent(qint64 delta);
     bool m_closeAfterOut = false; // the last answer said Connection: close
     bool m_reading = true;
     bool m_writeInterest = false;

@@ -103,8 +103,11 @@ void HttpFront::readFast(FastConnection *connection)
     for (;;) {
         // Every complete request in what was read, in order.
         while (!state.in.isEmpty() && !state.lastRequest) {
-            // A client that does not read its answers is not read either.
-            if (state.answersBacklogged(connection->bytesToWrite())) {
+            // A client that does not read its answers is not read either; nor, while the
+            // clients' unread answers together are over their bound, one with any unread.
+            if (state.answersBacklogged(connection->bytesToWrite())
+                || (connection->bytesToWrite() > 0
+                    && m_fastUnsentBytes > MaxUnsentFastAnswerBytes)) {
                 state.readingPaused = true;
                 connection->setReading(false);
                 return;
@@ -120,32 +123,44 @@ void HttpFront::readFast(FastConnection *connection)
                     Qt::QueuedConnection);
                 return;
             }
-            http::RequestHead head;
-            qsizetype used = 0;
-            http::Error error;
-            const http::Result parsed
-                = http::parseRequestHead(state.in, limits, &head, &used, &error);
-            if (parsed == http::Result::Incomplete && state.in.size() < headCap)
-                break; // more bytes needed
-            if (parsed != http::Result::Complete) {
-                handOff(connection); // the router answers the parser's error
-                return;
+            if (!connection->pending) {
+                http::RequestHead head;
+                qsizetype used = 0;
+                http::Error error;
+                const http::Result parsed
+                    = http::parseRequestHead(state.in, limits, &head, &used, &error);
+                if (parsed == http::Result::Incomplete && state.in.size() < headCap) {
+                    if (state.requestStartMs == 0)
+                        state.requestStartMs = now;
+                    break; // more bytes needed
+                }
+                if (parsed != http::Result::Complete) {
+                    handOff(connection); // the router answers the parser's error
+                    return;
+                }
+                Decision decision = decide(head, connection->localAddress(), nullptr);
+                if (decision.status != 0 || head.framing == http::BodyFraming::Chunked
+                    || head.expectContinue) {
+                    // Refusals and rarer framings: the router's, with this decision.
+                    handOff(connection, std::move(decision));
+                    return;
+                }
+                connection->pending
+                    = FastConnection::Pending {std::move(head), used, std::move(decision)};
             }
-            Decision decision = decide(head, connection->localAddress(), nullptr);
-            if (decision.status != 0 || head.framing == http::BodyFraming::Chunked
-                || head.expectContinue) {
-                handOff(connection); // refusals and rarer framings: the router's
-                return;
-            }
-            const qint64 length
-                = head.framing == http::BodyFraming::Length ? head.contentLength : 0;
-            if (state.in.size() - used < length) {
+            FastConnection::Pending &request = *connection->pending;
+            const qint64 length = request.head.framing == http::BodyFraming::Length
+                ? request.head.contentLength
+                : 0;
+            if (state.in.size() - request.headBytes < length) {
                 if (state.requestStartMs == 0)
                     state.requestStartMs = now;
                 break; // the body is on its way (decide bounded it)
             }
-            if (!serveFast(connection, head, used, decision)) {
-                handOff(connection);
+            FastConnection::Pending whole = std::move(request);
+            connection->pending.reset();
+            if (!serveFast(connection, whole.head, whole.headBytes, whole.decision)) {
+                handOff(connection, std::move(whole.decision));
                 return;
             }
             ++served;
@@ -174,8 +189,11 @@ void HttpFront::readFast(FastConnection *connection)
                 state.requestStartMs = now;
             continue;
         case FastConnection::Read::WouldBlock:
+            // The request clock runs from the first byte of a request until it is complete.
             if (state.in.isEmpty())
                 state.requestStartMs = 0;
+            else if (state.requestStartMs == 0)
+                state.requestStartMs = now;
             return;
         case FastConnection::Read::End:
             // The client is done sending. An unfinished request never completes: after the
@@ -274,14 +292,17 @@ bool HttpFront::serveFast(FastConnection *connection, const http::RequestHead &h
     return true;
 }
 
-void HttpFront::handOff(FastConnection *connection)
+void HttpFront::handOff(FastConnection *connection, std::optional<Decision> decided)
 {
     // Answers leave in request order: the router's path takes over once they are written.
     if (!connection->isIdle()) {
-        connection->setReading(false); // FastConnection::flush calls readFast again
+        // FastConnection::flush calls readFast again, which decides once more then.
+        connection->pending.reset();
+        connection->setReading(false);
         return;
     }
     HttpConnection state = std::move(connection->http);
+    connection->pending.reset();
     const int fd = connection->release();
     m_fast.remove(connection);
     connection->deleteLater();
@@ -297,6 +318,7 @@ void HttpFront::handOff(FastConnection *connection)
     if (!conn)
         return; // refused (503) and closing
     static_cast<HttpConnection &>(*conn) = std::move(state);
+    conn->decided = std::move(decided);
     conn->phase = Conn::Phase::Head;
     conn->lastActivityMs = Clock::monotonicMs();
     if (conn->readingPaused)

@@ -130,7 +130,11 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
 {
     const HttpRequest &request = conn.request;
     const http::RequestHead &head = request.head();
-    Decision decision = decide(head, socket->localAddress(), qobject_cast<QSslSocket *>(socket));
+    // Decided already when the connection moved here from the epoll path with this request.
+    Decision decision = conn.decided
+        ? std::move(*conn.decided)
+        : decide(head, socket->localAddress(), qobject_cast<QSslSocket *>(socket));
+    conn.decided.reset();
     if (decision.status != 0) {
         if (decision.authFailure)
             noteAuthFailure(hostPort(socket->peerAddress(), socket->peerPort()), decision.clientId,

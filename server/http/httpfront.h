@@ -6,6 +6,7 @@
 #include "http/allowedhosts.h"
 #include "http/cors.h"
 #include "http/fastconnection.h"
+#include "http/frontdecision.h"
 #include "http/httpconnection.h"
 #include "http/httpparser.h"
 #include "http/httprequest.h"
@@ -152,41 +153,15 @@ private:
     struct Conn : HttpConnection
     {
         // What the head asked for (decided once, in beginRequest).
-        enum class Route {
-            None,
-            Preflight,
-            Events,
-            Publish,
-            Subscribe,
-            Unsubscribe,
-            Ack,
-            History,
-            Subscriptions,
-            Connections,
-            Kick,
-            ConsoleFeed,
-            ConsoleTail,
-            ReloadAccess,
-            Log,
-            Engine,
-            Demo,
-        };
+        using Route = FrontRoute;
         Route route = Route::None; // of the request whose body is being read
         Identity who; // its identity, from the head
+        // The decision about the first request, made on the epoll path before it moved here.
+        std::optional<FrontDecision> decided;
     };
 
-    // What the head of a request decided: its route and who asks, or the refusal (status not
-    // 0) to answer. The one place both connection paths take these decisions.
-    struct Decision
-    {
-        Conn::Route route = Conn::Route::None;
-        Identity who;
-        int status = 0; // a refusal: the status, message and extra headers to answer
-        QString message;
-        QByteArray extraHeaders;
-        bool authFailure = false; // a 401/403 of access control (counted and logged)
-        QString clientId; // of an access refusal (the log's entry)
-    };
+    // The one place both connection paths take the decisions of a head.
+    using Decision = FrontDecision;
     Decision decide(const http::RequestHead &head, const QHostAddress &local,
                     const QSslSocket *tls) const;
 
@@ -201,7 +176,8 @@ private:
                    Decision &decision);
     // The connection moves to the QTcpSocket path with what it has read (a request this path
     // does not serve, or one to refuse there): once its answers are all written.
-    void handOff(FastConnection *connection);
+    // `decided`: the decision about the request at the start of what it read, if there is one.
+    void handOff(FastConnection *connection, std::optional<Decision> decided = std::nullopt);
     // A connection of the QTcpSocket path with nothing pending moves back to the epoll path.
     void handBack(QTcpSocket *socket);
     void scheduleHandBack(QTcpSocket *socket);
@@ -357,6 +333,11 @@ private:
     StreamListener *m_listener = nullptr;
     QHash<QTcpSocket *, Conn> m_conns;
     QSet<FastConnection *> m_fast;
+    // Answer bytes the epoll path's clients have not taken, all connections together. Over
+    // MaxUnsentFastAnswerBytes a connection that has any of them is not served until it reads
+    // them: what clients that never read can pin stays bounded.
+    qint64 m_fastUnsentBytes = 0;
+    static constexpr qint64 MaxUnsentFastAnswerBytes = 64 * 1024 * 1024;
     QTimer m_sweep;
     Counters m_counters;
 };

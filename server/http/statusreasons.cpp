@@ -19,6 +19,8 @@ QByteArray reasonPhrase(int status)
         return "Accepted";
     case 204:
         return "No Content";
+    case 207:
+        return "Multi-Status";
     case 301:
         return "Moved Permanently";
     case 302:

@@ -498,8 +498,12 @@ void SseStream::onFlush()
     m_flushQueued = false;
     if (m_state == State::Closed || m_socket)
         return;
-    if (flushQueue())
-        armWrite();
+    if (!flushQueue() || !armWrite())
+        return;
+    // A replay that stopped at half the queue waits for the queue to drain: when this flush
+    // drained it there is no EPOLLOUT to come, so it goes on from here (as onWritable does).
+    if (m_state == State::Replaying && m_queuedBytes < m_options.maxQueueBytes / 2)
+        pumpReplay();
 }
 
 void SseStream::onWritable()

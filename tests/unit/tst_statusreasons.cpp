@@ -27,6 +27,7 @@ void TestStatusReasons::everyStatusTheServerSends_data()
         {100, "Continue"},
         {200, "OK"},
         {204, "No Content"},
+        {207, "Multi-Status"},
         {400, "Bad Request"},
         {401, "Unauthorized"},
         {403, "Forbidden"},

@@ -7,6 +7,8 @@
 #include "http/hubstatus.h"
 #include "proto/event.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QPointer>
 
 namespace ssehub {
@@ -106,7 +108,17 @@ void HttpFront::publishBatch(const QByteArray &contentType, const QByteArray &bo
         }
         if (status == 207 && alike)
             status = failedStatus;
-        reply(to, status, "application/json", batchAnswerJson(items, ids),
+        QByteArray body = batchAnswerJson(items, ids);
+        if (status >= 400) {
+            // An error answer says why at the top, as every error of the API does: the first
+            // event's reason (they all failed alike).
+            const QString why = tr("no event of the batch was published: %1")
+                                    .arg(items.isEmpty() ? QString() : items.first().error);
+            body = "{\"error\":"
+                + QJsonDocument(QJsonArray {why}).toJson(QJsonDocument::Compact).chopped(1).mid(1)
+                + ',' + body.mid(1);
+        }
+        reply(to, status, "application/json", body,
               status == 503       ? QByteArrayLiteral("Retry-After: 1\r\n")
                   : status == 429 ? QByteArrayLiteral("Retry-After: 1\r\n")
                                   : QByteArray());
