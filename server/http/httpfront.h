@@ -294,6 +294,9 @@ private:
     bool mayActFor(const ReplyTo &to, const Identity &who, const QString &clientId);
     void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to,
                      const Identity &who = {});
+    // Takes a token from the publisher's bucket (--publish-rate); otherwise the 429's message,
+    // with the seconds until one is there in *retryAfter.
+    QString takePublishRate(const ReplyTo &to, const Identity &who, int *retryAfter);
     // A batch body (NDJSON or a JSON array): each event on its own, one answer for all.
     void publishBatch(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to,
                       const Identity &who);

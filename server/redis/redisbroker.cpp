@@ -195,13 +195,14 @@ void RedisBroker::publish(const PublishRequest &request, Done done)
         return;
     }
     const QList<QByteArray> keys {m_streamKey, m_streamKey + ":bytes"};
+    // The batch script with one event (it returns {id, receivers} for it).
     const QList<QByteArray> args {QByteArray::number(qMax<qsizetype>(m_options.historySize, 1)),
+                                  QByteArray::number(m_options.historyBytes),
+                                  QByteArray::number(m_entryBaseCost),
                                   request.topic,
                                   request.type,
                                   request.payloadJson,
-                                  m_channelPrefix + request.topic,
-                                  QByteArray::number(m_options.historyBytes),
-                                  QByteArray::number(m_entryBaseCost)};
+                                  m_channelPrefix + request.topic};
     auto handle = [this, fail, done](const RedisReply &reply) {
         if (reply.isError() || reply.type != RedisReply::Type::Array
             || reply.elements.size() != 2) {
@@ -294,7 +295,7 @@ void RedisBroker::publishBatch(const QList<PublishRequest> &requests, BatchDone 
                 QStringLiteral("Redis at %1 became unavailable; the events were not accepted")
                     .arg(address()));
     };
-    if (!publishBatchScript().run(m_commands, keys, args, handle, retryRefused))
+    if (!publishScript().run(m_commands, keys, args, handle, retryRefused))
         failAll(HubError::Unavailable,
                 QStringLiteral("Redis at %1 is unavailable; the events were not accepted")
                     .arg(address()));

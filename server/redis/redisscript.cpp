@@ -31,62 +31,16 @@ bool RedisScript::run(RedisConnection *redis, const QList<QByteArray> &keys,
     return redis->command(argv, first);
 }
 
-// KEYS: stream, its byte count. ARGV: max length, topic, type, payload, channel, max bytes,
-// the fixed cost of an entry.
+// Appends events to the Stream and publishes each to the instances, in order: one event (a
+// single publish) or a batch, in one call. KEYS: stream, its byte count. ARGV: max length, max
+// bytes, the fixed cost of an entry, then topic, type, payload, channel of each event. Returns
+// {id, receivers} of each event in order, flat.
 // The Stream keeps at most `max length` entries and `max bytes`, an entry counted as an instance
 // counts the event in memory (EventHistory::costOf: the fixed cost, topic x3, type x5,
 // payload x4), so that what the Stream holds fits an instance's history and backlogs. The
-// newest entry always stays. The oldest entries are trimmed exactly (XTRIM MINID) and their cost
-// taken off the count, which starts afresh whenever the Stream holds one entry.
+// newest entry always stays. The oldest entries are trimmed exactly (XTRIM MINID), once per
+// call, and their cost taken off the count, which starts afresh whenever the Stream was empty.
 const RedisScript &publishScript()
-{
-    static const RedisScript script(QByteArrayLiteral(R"lua(
-local id = redis.call('XADD', KEYS[1], '*', 't', ARGV[2], 'y', ARGV[3], 'p', ARGV[4])
-local receivers = redis.call('PUBLISH', ARGV[5], id .. '\n' .. ARGV[3] .. '\n' .. ARGV[4])
-local base = tonumber(ARGV[7])
-local size = base + 3 * #ARGV[2] + 5 * #ARGV[3] + 4 * #ARGV[4]
-local len = redis.call('XLEN', KEYS[1])
-local bytes = size
-local fresh = len == 1
-if not fresh then bytes = redis.call('INCRBY', KEYS[2], size) end
-local maxlen, maxbytes = tonumber(ARGV[1]), tonumber(ARGV[6])
-local from, cut, want = '-', nil, math.max(len - maxlen, 1)
-while len > 1 and (len > maxlen or bytes > maxbytes) do
-  local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', math.min(want, 256))
-  local before = len
-  for _, entry in ipairs(batch) do
-    if len <= 1 or (len <= maxlen and bytes <= maxbytes) then break end
-    local fields = entry[2]
-    local cost = base
-    for i = 1, #fields - 1, 2 do
-      local name, value = fields[i], fields[i + 1]
-      if name == 't' then cost = cost + 3 * #value
-      elseif name == 'y' then cost = cost + 5 * #value
-      else cost = cost + 4 * #value end
-    end
-    bytes = bytes - cost
-    len = len - 1
-    cut = entry[1]
-  end
-  if len == before then break end
-  from = '(' .. cut
-  want = want * 2
-end
-if cut then
-  local ms, seq = string.match(cut, '^(%d+)-(%d+)$')
-  redis.call('XTRIM', KEYS[1], 'MINID', ms .. '-' .. (tonumber(seq) + 1))
-end
-if fresh or cut then redis.call('SET', KEYS[2], bytes) end
-return {id, receivers}
-)lua"));
-    return script;
-}
-
-// A batch of events in one call. KEYS: stream, its byte count. ARGV: max length, max bytes,
-// the fixed cost of an entry, then topic, type, payload, channel of each event in order.
-// Returns {id, receivers} of each event in order, flat. Appends and publishes each event as
-// publishScript does, then counts and trims once for the whole batch.
-const RedisScript &publishBatchScript()
 {
     static const RedisScript script(QByteArrayLiteral(R"lua(
 local maxlen, maxbytes, base = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])

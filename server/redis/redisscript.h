@@ -33,7 +33,6 @@ private:
 
 // The broker's scripts; what each takes and returns is described where they are written.
 const RedisScript &publishScript();
-const RedisScript &publishBatchScript();
 const RedisScript &readScript();
 const RedisScript &tickScript();
 

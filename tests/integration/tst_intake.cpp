@@ -1,12 +1,12 @@
 // Publish intake over real sockets on 127.0.0.1: keep-alive connections on the epoll path,
 // their moves to the router's path and back, pipelining, back-pressure, timeouts, batches and
 // authentication on that path.
+#include "auth/authcache.h"
 #include "core/clock.h"
 #include "engine/engine.h"
 #include "http/httpfront.h"
 #include "httpclient.h"
 #include "hub/hub.h"
-#include "auth/authcache.h"
 #include "observe/connectionlog.h"
 #include "sseclient.h"
 #include "tokens.h"
@@ -162,6 +162,7 @@ private Q_SLOTS:
     void batchAsAJsonArray();
     void batchOrderAcrossSubscribers();
     void batchBounds();
+    void batchEventsCountAgainstThePublishRate();
     void batchAuthorisedAndRefused();
     void authenticatedRequestsStayOnTheEpollPath();
     void cachedTokenEndsAtItsExpiry();
@@ -611,6 +612,32 @@ void TestIntake::batchBounds()
     QCOMPARE(answer.status, 413);
 }
 
+void TestIntake::batchEventsCountAgainstThePublishRate()
+{
+    Engine::Config config;
+    config.publishRate = 0.1; // a token every 10 s: the bucket does not refill during the test
+    config.publishBurst = 3;
+    start(config);
+    QByteArray body;
+    for (int i = 0; i < 10; ++i)
+        body += "{\"topic\":\"rate\",\"payload\":" + QByteArray::number(i) + "}\n";
+    HttpResponse answer = request(port(), "POST", "/publish", body, "application/x-ndjson");
+    QCOMPARE(answer.status, 207);
+    const QStringList results = resultsOf(answer);
+    QCOMPARE(results.size(), 10);
+    for (int i = 0; i < 10; ++i)
+        QVERIFY2(results.at(i).startsWith(i < 3 ? QLatin1String("id:") : QLatin1String("429:")),
+                 qPrintable(results.at(i)));
+    // Nothing left in the bucket: every event refused alike, 429 with Retry-After.
+    answer = request(port(), "POST", "/publish", body, "application/x-ndjson");
+    QCOMPARE(answer.status, 429);
+    QVERIFY(!answer.header("retry-after").isEmpty());
+    QVERIFY(answer.json()
+                .value(QLatin1String("error"))
+                .toString()
+                .contains(QLatin1String("--publish-rate")));
+}
+
 Engine *TestIntake::startSecured(const QByteArray &acl, qint64 leewayMs)
 {
     QFile secret(m_dir.filePath(QStringLiteral("secret")));
@@ -804,7 +831,8 @@ void TestIntake::trickledBodyIsDecidedOnce()
     // every piece (the audit measured 5x the CPU of the socket path before).
     startSecured(TestAcl);
     const QByteArray token = tokenFor(QStringLiteral("dev"), {QStringLiteral("sensor")});
-    const QByteArray whole = publishRequest("a/t", '"' + QByteArray(2000, 't') + '"', bearer(token));
+    const QByteArray whole
+        = publishRequest("a/t", '"' + QByteArray(2000, 't') + '"', bearer(token));
     const qsizetype headEnd = whole.indexOf("\r\n\r\n") + 4;
     Connection connection(port());
     connection.socket().setSocketOption(QAbstractSocket::LowDelayOption, 1);

@@ -53,16 +53,9 @@ void HttpFront::publishBatch(const QByteArray &contentType, const QByteArray &bo
             continue;
         }
         int retryAfter = 0;
-        if (m_options.publishRate > 0
-            && !takePublishToken(who.authenticated
-                                     ? QStringLiteral("client:") + who.clientId
-                                     : QStringLiteral("address:") + to.peerAddress().toString(),
-                                 &retryAfter)) {
-            ++m_counters.rateLimitRejections;
+        if (QString tooFast = takePublishRate(to, who, &retryAfter); !tooFast.isEmpty()) {
             item.status = 429;
-            item.error = tr("publishing faster than %1 events/s (--publish-rate); retry in %2 s")
-                             .arg(m_options.publishRate)
-                             .arg(retryAfter);
+            item.error = std::move(tooFast);
             continue;
         }
         accepted.append(item.request);

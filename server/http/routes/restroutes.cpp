@@ -58,6 +58,21 @@ void HttpFront::servePublish(const HttpRequest &request, const ReplyTo &to, cons
     publishBody(request.value("content-type"), request.body(), to, who);
 }
 
+QString HttpFront::takePublishRate(const ReplyTo &to, const Identity &who, int *retryAfter)
+{
+    // The rate limit applies per client, or per address for anonymous publishers.
+    if (m_options.publishRate <= 0
+        || takePublishToken(who.authenticated
+                                ? QStringLiteral("client:") + who.clientId
+                                : QStringLiteral("address:") + to.peerAddress().toString(),
+                            retryAfter))
+        return {};
+    ++m_counters.rateLimitRejections;
+    return tr("publishing faster than %1 events/s (--publish-rate); retry in %2 s")
+        .arg(m_options.publishRate)
+        .arg(*retryAfter);
+}
+
 void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
                             const ReplyTo &to, const Identity &who)
 {
@@ -69,8 +84,8 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
     }
     PublishRequest publish;
     int status = 400;
-    if (const QString error = parsePublishBodyFast(contentTypeHeader, body,
-                                                   m_options.maxBodyBytes, &publish, &status);
+    if (const QString error
+        = parsePublishBodyFast(contentTypeHeader, body, m_options.maxBodyBytes, &publish, &status);
         !error.isEmpty()) {
         replyError(to, status, error);
         return;
@@ -85,19 +100,9 @@ void HttpFront::publishBody(const QByteArray &contentTypeHeader, const QByteArra
         refuse(to, 403, denied, who.clientId);
         return;
     }
-    // The rate limit applies per client, or per address for anonymous publishers.
     int retryAfter = 0;
-    if (m_options.publishRate > 0
-        && !takePublishToken(who.authenticated
-                                 ? QStringLiteral("client:") + who.clientId
-                                 : QStringLiteral("address:") + to.peerAddress().toString(),
-                             &retryAfter)) {
-        ++m_counters.rateLimitRejections;
-        replyError(to, 429,
-                   tr("publishing faster than %1 events/s (--publish-rate); retry in %2 s")
-                       .arg(m_options.publishRate)
-                       .arg(retryAfter),
-                   "Retry-After: " + QByteArray::number(retryAfter) + "\r\n");
+    if (const QString tooFast = takePublishRate(to, who, &retryAfter); !tooFast.isEmpty()) {
+        replyError(to, 429, tooFast, "Retry-After: " + QByteArray::number(retryAfter) + "\r\n");
         return;
     }
 
