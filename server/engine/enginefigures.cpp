@@ -128,6 +128,10 @@ QByteArray Engine::metricsText() const
     if (m_front) {
         figures.acceptFdLimitHits = m_front->acceptFdLimitHits();
         figures.acceptPaused = m_front->acceptPaused();
+        figures.epollConnections = m_front->fastConnectionCount();
+        figures.socketConnections = m_front->socketConnectionCount();
+        figures.handOffs = m_front->handOffs();
+        figures.handBacks = m_front->handBacks();
         if (const Authenticator &auth = m_front->authenticator(); auth.isEnabled()) {
             const AuthCache::Stats c = auth.cacheStats();
             figures.accessCache = MetricsFigures::AccessCache {.tokens = c.tokens,

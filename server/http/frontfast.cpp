@@ -314,6 +314,7 @@ void HttpFront::handOff(FastConnection *connection, std::optional<Decision> deci
         delete socket;
         return;
     }
+    ++m_handOffs;
     Conn *conn = attach(socket);
     if (!conn)
         return; // refused (503) and closing
@@ -359,6 +360,7 @@ void HttpFront::handBack(QTcpSocket *socket)
     }
     connection->http = std::move(state);
     m_fast.insert(connection);
+    ++m_handBacks;
     // Whatever the client sent meanwhile is in the kernel: the poller reports it.
 }
 

@@ -145,6 +145,9 @@ public:
     // Plain-HTTP connections on the epoll path (FastConnection) and on the QTcpSocket path.
     int fastConnectionCount() const { return int(m_fast.size()); }
     int socketConnectionCount() const { return int(m_conns.size()); }
+    // Moves of keep-alive connections to the socket path and back to the epoll path.
+    quint64 handOffs() const { return m_handOffs; }
+    quint64 handBacks() const { return m_handBacks; }
 
 private:
     friend class FastConnection;
@@ -340,6 +343,8 @@ private:
     // MaxUnsentFastAnswerBytes a connection that has any of them is not served until it reads
     // them: what clients that never read can pin stays bounded.
     qint64 m_fastUnsentBytes = 0;
+    quint64 m_handOffs = 0;
+    quint64 m_handBacks = 0;
     static constexpr qint64 MaxUnsentFastAnswerBytes = 64 * 1024 * 1024;
     QTimer m_sweep;
     Counters m_counters;

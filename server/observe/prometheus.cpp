@@ -59,6 +59,22 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
               double(figures.acceptFdLimitHits), {{"reason", "fd-limit"}});
     m.gauge("ssehub_accept_paused", "1 while accepting is paused for want of file descriptors.",
             figures.acceptPaused ? 1 : 0);
+    m.gauge("ssehub_http_connections",
+            "HTTP connections that are not streams, by path (epoll: read by the engine's epoll "
+            "set; socket: a Qt socket, for TLS and the less frequent routes).",
+            figures.epollConnections, {{"path", "epoll"}});
+    m.gauge("ssehub_http_connections",
+            "HTTP connections that are not streams, by path (epoll: read by the engine's epoll "
+            "set; socket: a Qt socket, for TLS and the less frequent routes).",
+            figures.socketConnections, {{"path", "socket"}});
+    m.counter("ssehub_http_connection_moves_total",
+              "Keep-alive connections moved between the paths (to-socket: a request the epoll "
+              "path does not serve; to-epoll: back after its answer).",
+              double(figures.handOffs), {{"to", "socket"}});
+    m.counter("ssehub_http_connection_moves_total",
+              "Keep-alive connections moved between the paths (to-socket: a request the epoll "
+              "path does not serve; to-epoll: back after its answer).",
+              double(figures.handBacks), {{"to", "epoll"}});
     m.gauge("ssehub_history_events", "Events retained for replay on this instance.",
             double(st.historySize));
     m.gauge("ssehub_history_bytes", "Bytes the retained events hold (bounded by --history-bytes).",

@@ -16,6 +16,12 @@ struct MetricsFigures
     QByteArray broker; // its name: "local" or "redis"
     quint64 acceptFdLimitHits = 0;
     bool acceptPaused = false;
+    // HTTP connections that are not streams: on the epoll path, on the socket path; the moves
+    // from the first to the second and back.
+    int epollConnections = 0;
+    int socketConnections = 0;
+    quint64 handOffs = 0;
+    quint64 handBacks = 0;
     qint64 oldestEventAt = 0; // ms since the epoch of the oldest retained event; 0: none
     struct Redis
     {

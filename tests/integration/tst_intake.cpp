@@ -264,6 +264,15 @@ void TestIntake::connectionMovesToTheRouterAndBack()
     // With every answer out it is back on the epoll path.
     QTRY_COMPARE(front()->socketConnectionCount(), 0);
     QCOMPARE(front()->fastConnectionCount(), 1);
+    // /metrics counts the moves (one there and back for the routes the epoll path does not
+    // serve: /stats, /streams and the 404), and the connections on each path.
+    QVERIFY(front()->handOffs() >= 1);
+    QCOMPARE(front()->handBacks(), front()->handOffs());
+    const QByteArray metrics = request(port(), "GET", "/metrics").body;
+    const QByteArray moves = "ssehub_http_connection_moves_total{to=\"socket\"} "
+        + QByteArray::number(front()->handOffs());
+    QVERIFY2(metrics.contains(moves), metrics.constData());
+    QVERIFY(metrics.contains("ssehub_http_connections{path=\"epoll\"}"));
 
     // One request at a time as well: to the router, back, and a publish there.
     connection.send(getRequest("/stats"));
