@@ -29,6 +29,29 @@ bool isJsonContentType(QByteArrayView contentTypeHeader)
         == 0;
 }
 
+QString bodyTooLarge(qsizetype size, qint64 maxBodyBytes, int *status)
+{
+    *status = 413;
+    return QStringLiteral("body of %1 bytes is larger than the limit of %2 bytes")
+        .arg(size)
+        .arg(maxBodyBytes);
+}
+
+// What a single event's body is checked for before its JSON is read: its Content-Type (415)
+// and its size (413).
+QString checkSingleBody(QByteArrayView contentTypeHeader, const QByteArray &body,
+                        qint64 maxBodyBytes, int *status)
+{
+    *status = 400;
+    if (!isJsonContentType(contentTypeHeader)) {
+        *status = 415;
+        return QStringLiteral("Content-Type must be application/json");
+    }
+    if (body.size() > maxBodyBytes)
+        return bodyTooLarge(body.size(), maxBodyBytes, status);
+    return {};
+}
+
 QByteArrayView mediaType(QByteArrayView contentTypeHeader)
 {
     const qsizetype semicolon = contentTypeHeader.indexOf(';');
@@ -321,12 +344,8 @@ QString readBatch(QByteArrayView contentTypeHeader, const QByteArray &body,
         *status = 415;
         return QStringLiteral("Content-Type must be application/json or application/x-ndjson");
     }
-    if (body.size() > limits.maxBodyBytes) {
-        *status = 413;
-        return QStringLiteral("body of %1 bytes is larger than the limit of %2 bytes")
-            .arg(body.size())
-            .arg(limits.maxBodyBytes);
-    }
+    if (body.size() > limits.maxBodyBytes)
+        return bodyTooLarge(body.size(), limits.maxBodyBytes, status);
     QString error;
     switch (form) {
     case PublishBodyForm::Lines:
@@ -362,34 +381,18 @@ QString readBatch(QByteArrayView contentTypeHeader, const QByteArray &body,
 QString parsePublishBody(const QByteArray &contentTypeHeader, const QByteArray &body,
                          qint64 maxBodyBytes, PublishRequest *out, int *status)
 {
-    *status = 400;
-    if (!contentTypeHeader.toLower().startsWith("application/json")) {
-        *status = 415;
-        return QStringLiteral("Content-Type must be application/json");
-    }
-    if (body.size() > maxBodyBytes) {
-        *status = 413;
-        return QStringLiteral("body of %1 bytes is larger than the limit of %2 bytes")
-            .arg(body.size())
-            .arg(maxBodyBytes);
-    }
+    if (QString refused = checkSingleBody(contentTypeHeader, body, maxBodyBytes, status);
+        !refused.isEmpty())
+        return refused;
     return parsePublishJsonQt(body, out);
 }
 
 QString parsePublishBodyFast(const QByteArray &contentTypeHeader, const QByteArray &body,
                              qint64 maxBodyBytes, PublishRequest *out, int *status)
 {
-    *status = 400;
-    if (!isJsonContentType(contentTypeHeader)) {
-        *status = 415;
-        return QStringLiteral("Content-Type must be application/json");
-    }
-    if (body.size() > maxBodyBytes) {
-        *status = 413;
-        return QStringLiteral("body of %1 bytes is larger than the limit of %2 bytes")
-            .arg(body.size())
-            .arg(maxBodyBytes);
-    }
+    if (QString refused = checkSingleBody(contentTypeHeader, body, maxBodyBytes, status);
+        !refused.isEmpty())
+        return refused;
     return parsePublishJson(body, out);
 }
 

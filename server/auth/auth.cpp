@@ -118,20 +118,25 @@ QString Authenticator::reidentify(const Identity &old, qint64 nowMs, Identity *i
     return identify(Credentials(), nowMs, identity); // the anonymous role, if any
 }
 
+template<typename Decide>
+QString Authenticator::remembered(const QByteArray &key, Decide decide) const
+{
+    QString decision;
+    if (!m_cache->findDecision(key, &decision)) {
+        decision = decide();
+        m_cache->insertDecision(key, decision);
+    }
+    return decision;
+}
+
 QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &filter) const
 {
     if (!m_options.acl.isEnabled() && (!who.authenticated || who.subscribeGrants.isEmpty()))
         return {}; // nothing to evaluate
     if (!m_cache)
         return decideSubscribe(who, filter);
-    const QByteArray key
-        = decisionKey('s', who, who.subscribeGrants, filter.text(), filter.isValid());
-    QString decision;
-    if (!m_cache->findDecision(key, &decision)) {
-        decision = decideSubscribe(who, filter);
-        m_cache->insertDecision(key, decision);
-    }
-    return decision;
+    return remembered(decisionKey('s', who, who.subscribeGrants, filter.text(), filter.isValid()),
+                      [&] { return decideSubscribe(who, filter); });
 }
 
 QString Authenticator::checkPublish(const Identity &who, const QByteArray &topic) const
@@ -140,13 +145,8 @@ QString Authenticator::checkPublish(const Identity &who, const QByteArray &topic
         return {};
     if (!m_cache)
         return decidePublish(who, topic);
-    const QByteArray key = decisionKey('p', who, who.publishGrants, topic);
-    QString decision;
-    if (!m_cache->findDecision(key, &decision)) {
-        decision = decidePublish(who, topic);
-        m_cache->insertDecision(key, decision);
-    }
-    return decision;
+    return remembered(decisionKey('p', who, who.publishGrants, topic),
+                      [&] { return decidePublish(who, topic); });
 }
 
 AuthCache::Stats Authenticator::cacheStats() const

@@ -79,6 +79,8 @@ public:
 private:
     QString decideSubscribe(const Identity &who, const TopicFilter &filter) const;
     QString decidePublish(const Identity &who, const QByteArray &topic) const;
+    // The cached decision under key, or decide()'s, remembered.
+    template<typename Decide> QString remembered(const QByteArray &key, Decide decide) const;
 
     Options m_options;
     JwtVerifier m_jwt;

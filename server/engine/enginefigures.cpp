@@ -132,18 +132,8 @@ QByteArray Engine::metricsText() const
         figures.socketConnections = m_front->socketConnectionCount();
         figures.handOffs = m_front->handOffs();
         figures.handBacks = m_front->handBacks();
-        if (const Authenticator &auth = m_front->authenticator(); auth.isEnabled()) {
-            const AuthCache::Stats c = auth.cacheStats();
-            figures.accessCache = MetricsFigures::AccessCache {.tokens = c.tokens,
-                                                               .tokenBytes = c.tokenBytes,
-                                                               .decisions = c.decisions,
-                                                               .decisionBytes = c.decisionBytes,
-                                                               .tokenHits = c.tokenHits,
-                                                               .tokenMisses = c.tokenMisses,
-                                                               .decisionHits = c.decisionHits,
-                                                               .decisionMisses = c.decisionMisses,
-                                                               .evictions = c.evictions};
-        }
+        if (const Authenticator &auth = m_front->authenticator(); auth.isEnabled())
+            figures.accessCache = auth.cacheStats();
     }
     if (const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr)
         figures.oldestEventAt = oldest->timestamp;

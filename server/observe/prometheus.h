@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/snapshot.h"
+#include "auth/authcache.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -36,21 +37,10 @@ struct MetricsFigures
         qint64 lastWriteMs = 0;
     };
     std::optional<Store> store; // with a subscriptions store only
-    // What the Authenticator remembers (AuthCache::Stats), since the access rules were last
-    // loaded: a reload starts a new cache, and its counters from zero.
-    struct AccessCache
-    {
-        qint64 tokens = 0;
-        qint64 tokenBytes = 0;
-        qint64 decisions = 0;
-        qint64 decisionBytes = 0;
-        quint64 tokenHits = 0;
-        quint64 tokenMisses = 0;
-        quint64 decisionHits = 0;
-        quint64 decisionMisses = 0;
-        quint64 evictions = 0;
-    };
-    std::optional<AccessCache> accessCache; // with authentication or access control only
+    // What the Authenticator remembers, since the access rules were last loaded: a reload
+    // starts a new cache, and its counters from zero. With authentication or access control
+    // only.
+    std::optional<AuthCache::Stats> accessCache;
     // --metrics-topics: events per listed topic. Only these topics get a label: a label per
     // topic seen would let publishers grow the scrape without bound.
     QHash<QByteArray, quint64> topicEvents;

@@ -495,20 +495,16 @@ bool SseStream::armWrite()
 
 void SseStream::onFlush()
 {
+    // What a batch held back goes out as if the socket had become writable: the rest waits for
+    // EPOLLOUT, and a replay that stopped at half the queue goes on when the queue drained.
     m_flushQueued = false;
-    if (m_state == State::Closed || m_socket)
-        return;
-    if (!flushQueue() || !armWrite())
-        return;
-    // A replay that stopped at half the queue waits for the queue to drain: when this flush
-    // drained it there is no EPOLLOUT to come, so it goes on from here (as onWritable does).
-    if (m_state == State::Replaying && m_queuedBytes < m_options.maxQueueBytes / 2)
-        pumpReplay();
+    if (!m_socket)
+        onWritable();
 }
 
 void SseStream::onWritable()
 {
-    if (m_state == State::Closed || !(m_socket ? flushToSocket() : flushQueue()))
+    if (m_state == State::Closed || !(m_socket ? flushToSocket() : flushQueue() && armWrite()))
         return;
     if (m_state == State::Replaying && m_queuedBytes < m_options.maxQueueBytes / 2)
         pumpReplay();

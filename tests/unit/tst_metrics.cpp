@@ -169,7 +169,7 @@ void TestMetrics::optionalFamilies()
              QList<QByteArray> {"ssehub_store_write_failures_total 1"});
     QCOMPARE(samples(text, "ssehub_store_last_write_seconds"),
              QList<QByteArray> {"ssehub_store_last_write_seconds 0.25"});
-    f.accessCache = MetricsFigures::AccessCache {3, 4096, 7, 2048, 40, 3, 90, 7, 2};
+    f.accessCache = AuthCache::Stats {3, 4096, 7, 2048, 40, 3, 90, 7, 2};
     text = prometheusText(s, f);
     QCOMPARE(samples(text, "ssehub_auth_cache_entries"),
              (QList<QByteArray> {"ssehub_auth_cache_entries{cache=\"tokens\"} 3",
