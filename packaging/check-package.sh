@@ -22,7 +22,7 @@ deb=$(ls "$work"/out/ssehub_*.deb)
 echo "package: $(basename "$deb")"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for lib in libqt6core6 libqt6network6 libqt6widgets6 libqt6charts6 libhiredis; do
+for lib in libqt6core6 libqt6network6 libqt6widgets6 libqt6charts6 libhiredis libssl3; do
     grep -q "$lib" <<<"$depends" || { echo "check-package: $lib is not among the computed dependencies"; exit 1; }
 done
 dpkg-deb -c "$deb" >"$work/contents"

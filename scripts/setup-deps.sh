@@ -13,6 +13,7 @@ build_packages=(
     qt6-charts-dev libqt6opengl6-dev libgl-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libhiredis-dev
+    libssl-dev  # token signatures (libcrypto)
     fonts-wqy-microhei  # the console in Chinese needs a CJK font
     qt6-translations-l10n  # Qt's own dialogs (buttons, file dialog) in the console's language
 )

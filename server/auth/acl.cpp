@@ -104,6 +104,7 @@ HubResult<Acl> Acl::fromJson(const QByteArray &json)
                 Rule rule;
                 rule.text = v.toString().toUtf8();
                 rule.perClient = rule.text.split('/').contains("%c");
+                acl.m_perClient |= rule.perClient;
                 if (!rule.perClient)
                     rule.fixed = TopicFilter::parse(rule.text); // parsed once, not per check
                 list->append(rule);

@@ -41,6 +41,9 @@ public:
     // Roles granted to a client certificate's organizational unit (`units`).
     QStringList rolesOfUnit(const QString &unit) const { return m_units.value(unit); }
 
+    // Whether a rule uses %c: otherwise a decision depends on the roles and grants alone.
+    bool usesClientId() const { return m_perClient; }
+
     // Empty when allowed; otherwise why not (for a 403 answer).
     QString checkSubscribe(const Identity &who, const TopicFilter &filter) const;
     QString checkPublish(const Identity &who, const QByteArray &topic) const;
@@ -65,6 +68,7 @@ private:
     QList<TopicFilter> rules(const Identity &who, QList<Rule> Role::*list) const;
 
     bool m_enabled = false;
+    bool m_perClient = false;
     QString m_anonymous;
     QHash<QString, Role> m_roles;
     QHash<QString, QStringList> m_clients;

@@ -48,7 +48,7 @@ QString Authenticator::identify(const Credentials &credentials, qint64 nowMs,
             return problem;
         for (const QString &role : m_options.acl.rolesOf(identity->clientId))
             identity->roles.insert(role);
-        if (m_cache)
+        if (m_cache && credentials.remember)
             m_cache->insertIdentity(token, *identity, validity, nowMs);
         return {};
     }
@@ -106,6 +106,7 @@ QString Authenticator::reidentify(const Identity &old, qint64 nowMs, Identity *i
     if (!old.token.isEmpty()) {
         Credentials credentials;
         credentials.authorization = "Bearer " + old.token;
+        credentials.remember = false; // a stream's token, verified again for a reload
         return identify(credentials, nowMs, identity);
     }
     if (old.certificate)
@@ -135,7 +136,8 @@ QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &fi
         return {}; // nothing to evaluate
     if (!m_cache)
         return decideSubscribe(who, filter);
-    return remembered(decisionKey('s', who, who.subscribeGrants, filter.text(), filter.isValid()),
+    return remembered(decisionKey('s', who, who.subscribeGrants, filter.text(), filter.isValid(),
+                                  m_options.acl.usesClientId()),
                       [&] { return decideSubscribe(who, filter); });
 }
 
@@ -145,8 +147,9 @@ QString Authenticator::checkPublish(const Identity &who, const QByteArray &topic
         return {};
     if (!m_cache)
         return decidePublish(who, topic);
-    return remembered(decisionKey('p', who, who.publishGrants, topic),
-                      [&] { return decidePublish(who, topic); });
+    return remembered(
+        decisionKey('p', who, who.publishGrants, topic, true, m_options.acl.usesClientId()),
+        [&] { return decidePublish(who, topic); });
 }
 
 AuthCache::Stats Authenticator::cacheStats() const

@@ -22,6 +22,11 @@ struct Credentials
     QByteArray cookieHeader;
     QByteArray queryToken;
     bool hasQueryToken = false;
+    // Whether a token verified now is remembered for the next request. A stream keeps its
+    // identity for its whole life, so stream requests (and a reload's re-verification of
+    // them) only look their token up: a storm of devices with a token each would otherwise
+    // fill the cache with tokens asked for once and push out the ones asked for every second.
+    bool remember = true;
 };
 
 // Ties JWT verification and the ACL together for the HTTP front. Verified tokens and ACL

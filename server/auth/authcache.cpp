@@ -81,11 +81,13 @@ char *appendPart(char *out, const QString &part)
 } // namespace
 
 QByteArray decisionKey(char kind, const Identity &who, const QList<TopicFilter> &grants,
-                       const QByteArray &subject, bool subjectValid)
+                       const QByteArray &subject, bool subjectValid, bool byClient)
 {
+    static const QString noClient;
+    const QString &clientId = byClient ? who.clientId : noClient;
     // Walking a QSet visits every slot of its table: once, into a list.
     QVarLengthArray<const QString *, 8> roles;
-    qsizetype size = 3 + 4 + subject.size() + 4 + 2 * who.clientId.size() + 4 + 4;
+    qsizetype size = 3 + 4 + subject.size() + 4 + 2 * clientId.size() + 4 + 4;
     for (const QString &role : who.roles) {
         roles.append(&role);
         size += 4 + 2 * role.size();
@@ -98,7 +100,7 @@ QByteArray decisionKey(char kind, const Identity &who, const QList<TopicFilter> 
     *out++ = who.authenticated ? '1' : '0';
     *out++ = subjectValid ? '1' : '0';
     out = appendPart(out, subject);
-    out = appendPart(out, who.clientId);
+    out = appendPart(out, clientId);
     out = appendCount(out, roles.size());
     for (const QString *role : roles)
         out = appendPart(out, *role);

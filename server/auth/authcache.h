@@ -104,8 +104,10 @@ private:
 // The key of an ACL decision: everything it depends on, each part length-prefixed so that no
 // two different inputs give the same key. kind: 'p' (publish a topic) or 's' (subscribe to a
 // filter); grants: the identity's grants of that kind. Roles are taken in the set's own order,
-// as the ACL walks them (the first deny rule it meets names the refusal).
+// as the ACL walks them (the first deny rule it meets names the refusal). The client id is part
+// of it only byClient (the ACL has %c rules): otherwise every client of the same roles and
+// grants shares the decision, and a storm of distinct clients asks the ACL once.
 QByteArray decisionKey(char kind, const Identity &who, const QList<TopicFilter> &grants,
-                       const QByteArray &subject, bool subjectValid = true);
+                       const QByteArray &subject, bool subjectValid = true, bool byClient = true);
 
 } // namespace ssehub

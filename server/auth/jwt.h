@@ -1,11 +1,13 @@
 #pragma once
 
+#include "auth/hmac.h"
 #include "auth/identity.h"
 
 #include <QByteArray>
 #include <QString>
 
 #include <limits>
+#include <memory>
 
 namespace ssehub {
 
@@ -35,6 +37,7 @@ public:
 
 private:
     QByteArray m_secret;
+    std::shared_ptr<const Hmac> m_hmac; // keyed once: shared by the copies of this verifier
     qint64 m_leewayMs = 30000;
     bool m_allowNoExpiry = false;
 };

@@ -265,7 +265,8 @@ HttpFront::Decision HttpFront::decide(const http::RequestHead &head, const QHost
 
     // Who is asking: from the head, before any body is read.
     if (!isPublic) {
-        if (const QString problem = identify(head, tls, &decision.who); !problem.isEmpty()) {
+        if (const QString problem = identify(head, tls, kind != RouteKind::Events, &decision.who);
+            !problem.isEmpty()) {
             const bool byCertificate = tls && !tls->peerCertificate().isNull();
             decision.who = Identity();
             return refuseAccess(401, problem,
@@ -379,7 +380,7 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
 
 // --- Authentication and authorization ---------------------------------------------------------
 
-QString HttpFront::identify(const http::RequestHead &head, const QSslSocket *tls,
+QString HttpFront::identify(const http::RequestHead &head, const QSslSocket *tls, bool remember,
                             Identity *who) const
 {
     if (!m_options.auth.isEnabled())
@@ -393,6 +394,7 @@ QString HttpFront::identify(const http::RequestHead &head, const QSslSocket *tls
             cert.expiryDate().toMSecsSinceEpoch(), who);
     }
     Credentials credentials;
+    credentials.remember = remember;
     credentials.authorization = head.value("authorization");
     credentials.cookieHeader = head.value("cookie");
     for (const auto &[key, value] : http::queryItems(head.query)) {

@@ -260,8 +260,10 @@ private:
                             const QString &encodedId, const Identity &who);
     void serveAck(const HttpRequest &request, const ReplyTo &to, const Identity &who);
     void serveHistory(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
-    // Authentication from the head: fills *who, or returns why not (a 401).
-    QString identify(const http::RequestHead &head, const QSslSocket *tls, Identity *who) const;
+    // Authentication from the head: fills *who, or returns why not (a 401). remember: a token
+    // verified now is kept for later requests (Credentials::remember).
+    QString identify(const http::RequestHead &head, const QSslSocket *tls, bool remember,
+                     Identity *who) const;
     // Parses a JSON object body (415/400 answered here when it is not one).
     bool jsonBody(const HttpRequest &request, const ReplyTo &to, QJsonObject *out);
     // Parses a "topics" array (or one string) into filters; empty string when valid.

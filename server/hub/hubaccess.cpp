@@ -27,6 +27,10 @@ QList<Identity> Hub::accessHolders(const Client *client, const Identity *request
                                    bool standing) const
 {
     QList<Identity> holders;
+    if (client->streams.size() == 1) {
+        holders.append(m_identities.value(client->streams.first()->id()));
+        return holders;
+    }
     QSet<QByteArray> seen;
     for (const SseStream *stream : client->streams) {
         const Identity who = m_identities.value(stream->id());

@@ -5,6 +5,7 @@
 #include "http/httpfront.h"
 #include "httpclient.h"
 #include "hub/hub.h"
+#include "rawconnection.h"
 #include "sseclient.h"
 #include "tokens.h"
 
@@ -31,44 +32,6 @@ using namespace ssehub;
 using namespace ssehub::test;
 
 namespace {
-
-// A raw connection: what was sent, what came back, whether the server closed it.
-class Raw
-{
-public:
-    explicit Raw(quint16 port)
-    {
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        m_socket.waitForConnected(5000);
-    }
-    void send(const QByteArray &bytes)
-    {
-        m_socket.write(bytes);
-        m_socket.flush();
-    }
-    const QByteArray &received()
-    {
-        m_in += m_socket.readAll();
-        return m_in;
-    }
-    bool closed()
-    {
-        received();
-        return m_socket.state() == QAbstractSocket::UnconnectedState;
-    }
-    // The status line of the first answer.
-    QByteArray statusLine()
-    {
-        const QByteArray &in = received();
-        const qsizetype end = in.indexOf("\r\n");
-        return end < 0 ? QByteArray() : in.left(end);
-    }
-    QTcpSocket &socket() { return m_socket; }
-
-private:
-    QTcpSocket m_socket;
-    QByteArray m_in;
-};
 
 // Sends `head`, then up to `bodyBytes` of `piece` repeated, from another thread with blocking
 // writes, until the server stops taking them; then reads what it answered. The sender holds one
@@ -233,7 +196,7 @@ void TestHttpFront::framingRulesOverSockets()
     request += "POST /publish HTTP/1.1\r\nHost: " + host()
         + "\r\nContent-Type: application/json\r\nContent-Length: 31\r\n\r\n"
           "{\"topic\":\"smuggled\",\"payload\":1}";
-    Raw raw(port());
+    RawConnection raw(port());
     raw.send(request);
     QTRY_VERIFY(raw.closed());
     QVERIFY2(raw.received().startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status) + ' ')),
@@ -351,14 +314,14 @@ void TestHttpFront::credentialsBeforeTheBody()
     config.jwtSecretFile = secretFile;
     start(config);
     // No token, a body announced but not sent: the answer comes at once.
-    Raw anonymous(port());
+    RawConnection anonymous(port());
     anonymous.send("POST /publish HTTP/1.1\r\nHost: " + host()
                    + "\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n");
     QTRY_VERIFY(anonymous.statusLine() == "HTTP/1.1 401 Unauthorized");
     QVERIFY(anonymous.received().contains("WWW-Authenticate: Bearer"));
     QTRY_VERIFY(anonymous.closed());
     // Chunked, endless: the same.
-    Raw chunked(port());
+    RawConnection chunked(port());
     chunked.send("POST /publish HTTP/1.1\r\nHost: " + host()
                  + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                    "10\r\n0123456789abcdef\r\n");
@@ -368,12 +331,12 @@ void TestHttpFront::credentialsBeforeTheBody()
         = makeToken({{QStringLiteral("sub"), QStringLiteral("alice")},
                      {QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 600}},
                     secret);
-    Raw user(port());
+    RawConnection user(port());
     user.send("GET /connections HTTP/1.1\r\nHost: " + host() + "\r\nAuthorization: Bearer " + token
               + "\r\n\r\n");
     QTRY_VERIFY(user.statusLine() == "HTTP/1.1 403 Forbidden");
     // Acting for another client, with a body on its way: 403 before it, then closed.
-    Raw other(port());
+    RawConnection other(port());
     other.send("PATCH /subscriptions/bob HTTP/1.1\r\nHost: " + host()
                + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nAuthorization: "
                  "Bearer "
@@ -388,7 +351,7 @@ void TestHttpFront::reasonPhrases()
     config.publishRate = 1;
     config.publishBurst = 1;
     start(config);
-    Raw raw(port());
+    RawConnection raw(port());
     const QByteArray publishRequest = "POST /publish HTTP/1.1\r\nHost: " + host()
         + "\r\nContent-Type: application/json\r\nContent-Length: 25\r\n\r\n"
           "{\"topic\":\"a\",\"payload\":1}";
@@ -407,14 +370,14 @@ void TestHttpFront::reasonPhrases()
 void TestHttpFront::headOnEventsIs405()
 {
     start();
-    Raw raw(port());
+    RawConnection raw(port());
     raw.send("HEAD /events?topic=a HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
     QTRY_VERIFY(raw.received().contains("\r\n\r\n"));
     QCOMPARE(raw.statusLine(), QByteArray("HTTP/1.1 405 Method Not Allowed"));
     QVERIFY(raw.received().contains("Allow: GET, OPTIONS\r\n"));
     QCOMPARE(m_engine->hub()->streamCount(), 0);
     // HEAD of an ordinary GET route still works (no body).
-    Raw health(port());
+    RawConnection health(port());
     health.send("HEAD /healthz HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
     QTRY_VERIFY(health.received().contains("\r\n\r\n"));
     QCOMPARE(health.statusLine(), QByteArray("HTTP/1.1 200 OK"));
@@ -429,10 +392,10 @@ void TestHttpFront::silentAndIncompleteConnectionsTimeOut()
     start(config);
     QElapsedTimer clock;
     clock.start();
-    Raw silent(port());
-    Raw partial(port());
+    RawConnection silent(port());
+    RawConnection partial(port());
     partial.send("GET /events?topic=a HTTP/1.1\r\nHost: " + host() + "\r\nX-Slow: ");
-    Raw bodiless(port());
+    RawConnection bodiless(port());
     bodiless.send("POST /publish HTTP/1.1\r\nHost: " + host()
                   + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
     // Closed after the request timeout (plus the kernel's deferred accept of a silent one).
@@ -458,7 +421,7 @@ void TestHttpFront::pipelinedAnswersStayInOrder()
         if (i % 10 == 9)
             requests += "GET /healthz HTTP/1.1\r\nHost: " + host() + "\r\n\r\n";
     }
-    Raw raw(port());
+    RawConnection raw(port());
     raw.send(requests);
     QTRY_COMPARE_WITH_TIMEOUT(raw.received().count("HTTP/1.1 200 OK"), 110, 10000);
     // Event ids rise in the order of the requests; a health answer after every tenth.
@@ -516,7 +479,7 @@ void TestHttpFront::dnsRebindingIsRefused()
     config.allowedHosts = {QStringLiteral("hub.example")};
     start(config);
     auto statusFor = [this](const QByteArray &hostHeader, const QByteArray &path) {
-        Raw raw(port());
+        RawConnection raw(port());
         raw.send("GET " + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n\r\n");
         if (!QTest::qWaitFor([&] { return raw.received().contains("\r\n\r\n"); }, 5000))
             return QByteArray("no answer");
