@@ -29,9 +29,9 @@ QString Authenticator::identify(const Credentials &credentials, qint64 nowMs,
     QByteArray token;
     if (!credentials.authorization.isEmpty()) {
         const QByteArray value = credentials.authorization.trimmed();
-        if (!value.toLower().startsWith("bearer "))
+        if (value.size() < 7 || qstrnicmp(value.constData(), "bearer ", 7) != 0)
             return QStringLiteral("the Authorization header must be 'Bearer <token>'");
-        token = value.mid(7).trimmed();
+        token = value.sliced(7).trimmed();
     } else if (credentials.hasQueryToken) {
         token = credentials.queryToken;
     } else {
