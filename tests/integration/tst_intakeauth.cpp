@@ -58,6 +58,7 @@ private Q_SLOTS:
     void reloadDropsCachedDecisions();
     void trickledBodyIsDecidedOnce();
     void streamTokensAreNotRemembered();
+    void handedOffRequestIsDecidedOnce();
 };
 
 Engine *TestIntakeAuth::start(Engine::Config config)
@@ -304,6 +305,37 @@ void TestIntakeAuth::streamTokensAreNotRemembered()
     QCOMPARE(after.tokenHits, before.tokenHits + 1);
     for (const auto &stream : std::as_const(streams))
         QTRY_COMPARE(stream->events().size(), 1);
+}
+
+// A request the epoll path hands to the router (a route it does not serve, a refusal) carries the
+// decision made there: its token is verified or looked up once, not again by the router.
+void TestIntakeAuth::handedOffRequestIsDecidedOnce()
+{
+    startSecured(TestAcl);
+    const QByteArray admin = tokenFor(QStringLiteral("ops"), {QStringLiteral("admin")});
+    const auto lookups = [this] {
+        const AuthCache::Stats s = front()->authenticator().cacheStats();
+        return s.tokenHits + s.tokenMisses;
+    };
+    RawConnection connection(port());
+    quint64 before = lookups();
+    const quint64 handOffs = front()->handOffs();
+    connection.send(getRequest("/stats", bearer(admin))); // the router's route
+    QTRY_COMPARE(connection.answerCount(), 1);
+    QCOMPARE(connection.answers().at(0).status, 200);
+    QCOMPARE(front()->handOffs(), handOffs + 1);
+    QCOMPARE(lookups(), before + 1);
+
+    // A forged token: refused on the epoll path's decision, answered by the router (401).
+    QByteArray forged = admin;
+    forged[forged.size() - 2] = forged.at(forged.size() - 2) == 'A' ? 'B' : 'A';
+    RawConnection refused(port());
+    before = lookups();
+    refused.send(getRequest("/stats", bearer(forged)));
+    QTRY_COMPARE(refused.answerCount(), 1);
+    QCOMPARE(refused.answers().at(0).status, 401);
+    QCOMPARE(front()->handOffs(), handOffs + 2);
+    QCOMPARE(lookups(), before + 1);
 }
 
 QTEST_GUILESS_MAIN(TestIntakeAuth)
