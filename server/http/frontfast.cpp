@@ -107,7 +107,7 @@ void HttpFront::readFast(FastConnection *connection)
             // clients' unread answers together are over their bound, one with any unread.
             if (state.answersBacklogged(connection->bytesToWrite())
                 || (connection->bytesToWrite() > 0
-                    && m_fastUnsentBytes > MaxUnsentFastAnswerBytes)) {
+                    && m_fastUnsentBytes > m_maxFastUnsentBytes)) {
                 state.readingPaused = true;
                 connection->setReading(false);
                 return;

@@ -148,6 +148,10 @@ public:
     // Moves of keep-alive connections to the socket path and back to the epoll path.
     quint64 handOffs() const { return m_handOffs; }
     quint64 handBacks() const { return m_handBacks; }
+    // Answer bytes the epoll path's clients have not taken yet, all connections together, and
+    // the bound over which a connection holding any of them is not served (64 MiB).
+    qint64 unsentFastAnswerBytes() const { return m_fastUnsentBytes; }
+    void setMaxUnsentFastAnswerBytes(qint64 bytes) { m_maxFastUnsentBytes = bytes; }
 
 private:
     friend class FastConnection;
@@ -342,12 +346,12 @@ private:
     QHash<QTcpSocket *, Conn> m_conns;
     QSet<FastConnection *> m_fast;
     // Answer bytes the epoll path's clients have not taken, all connections together. Over
-    // MaxUnsentFastAnswerBytes a connection that has any of them is not served until it reads
+    // m_maxFastUnsentBytes a connection that has any of them is not served until it reads
     // them: what clients that never read can pin stays bounded.
     qint64 m_fastUnsentBytes = 0;
     quint64 m_handOffs = 0;
     quint64 m_handBacks = 0;
-    static constexpr qint64 MaxUnsentFastAnswerBytes = 64 * 1024 * 1024;
+    qint64 m_maxFastUnsentBytes = 64 * 1024 * 1024;
     QTimer m_sweep;
     Counters m_counters;
 };

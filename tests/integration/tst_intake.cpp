@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <netinet/in.h>
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void malformedRequestAfterARouterRequest();
     void streamAfterPublishesOnOneConnection();
     void clientThatDoesNotReadIsNotRead();
+    void unreadAnswersBoundedAcrossConnections();
     void partialRequestTimesOut();
     void idleKeepAliveIsClosed();
     void halfCloseStillGetsEveryAnswer();
@@ -313,6 +315,78 @@ void TestIntake::clientThatDoesNotReadIsNotRead()
     client.join();
     // Everything it sent was answered, none lost.
     QCOMPARE(answered.load(), sent.load() / one.size());
+}
+
+void TestIntake::unreadAnswersBoundedAcrossConnections()
+{
+    // Clients that pipeline requests and never read: past the bound on the answers all of them
+    // together have not taken, a connection holding any is not served until it reads. Then they
+    // read, and every request is answered.
+    Engine::Config config;
+    config.requestTimeoutMs = 300000; // stalled answers are the point here
+    start(config);
+    constexpr qint64 Bound = 256 * 1024;
+    front()->setMaxUnsentFastAnswerBytes(Bound);
+    const HttpResponse sample = request(port(), "GET", "/metrics");
+    QCOMPARE(sample.status, 200);
+    const qint64 answerBytes = sample.body.size() + 4096; // with its head and later growth
+    constexpr int Clients = 6;
+    // About 5 MB of answers each: more than the kernel takes for a client that does not read
+    // (its send buffer grows to about 4 MB on loopback).
+    constexpr int Requests = 1000;
+    QByteArray requests;
+    for (int i = 0; i < Requests; ++i)
+        requests += getRequest("/metrics");
+    std::vector<int> fds;
+    for (int i = 0; i < Clients; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        const int small = 4096; // the kernel keeps little of what is not read
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port());
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof(address)), 0);
+        // 1,000 requests are 30 KB: the kernel takes them at once.
+        QCOMPARE(::send(fd, requests.constData(), size_t(requests.size()), MSG_NOSIGNAL),
+                 ssize_t(requests.size()));
+        fds.push_back(fd);
+    }
+    // The kernel takes what it can (a few MB each), then the hub holds answers: up to the bound
+    // and one answer per connection past it (without the bound, 1 MiB per connection).
+    QTRY_VERIFY_WITH_TIMEOUT(front()->unsentFastAnswerBytes() > 0, 30000);
+    // Meanwhile the hub serves others (a reader's requests are answered).
+    for (int round = 0; round < 20; ++round) {
+        QCOMPARE(request(port(), "GET", "/healthz").status, 200);
+        QVERIFY2(front()->unsentFastAnswerBytes() <= Bound + Clients * answerBytes,
+                 QByteArray::number(front()->unsentFastAnswerBytes()).constData());
+    }
+    // Now they read: each gets all its answers.
+    std::vector<QByteArray> in {size_t(Clients)};
+    std::vector<int> answered(size_t(Clients), 0);
+    const auto readAll = [&] {
+        for (int i = 0; i < Clients; ++i) {
+            char buffer[65536];
+            ssize_t n = 0;
+            while ((n = ::recv(fds[size_t(i)], buffer, sizeof(buffer), MSG_DONTWAIT)) > 0)
+                in[size_t(i)].append(buffer, n);
+            HttpResponse response;
+            while (qsizetype used = parseResponse(in[size_t(i)], &response, false)) {
+                in[size_t(i)].remove(0, used);
+                if (response.status != 200)
+                    return false;
+                ++answered[size_t(i)];
+            }
+        }
+        return std::all_of(answered.cbegin(), answered.cend(),
+                           [](int count) { return count >= Requests; });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(readAll(), 60000);
+    for (int i = 0; i < Clients; ++i) {
+        QCOMPARE(answered[size_t(i)], Requests);
+        ::close(fds[size_t(i)]);
+    }
+    QTRY_COMPARE(front()->unsentFastAnswerBytes(), 0);
 }
 
 void TestIntake::partialRequestTimesOut()
