@@ -32,6 +32,9 @@ bool dateClaim(const jose::Value &claims, QByteArrayView name, qint64 *ms)
     if (!v->isNumber() || v->number < 0 || v->number > 1e13)
         return false;
     *ms = qint64(v->number * 1000);
+    // A date within the epoch's first ms is still a date: 0 would read as "none".
+    if (*ms == 0 && v->number > 0)
+        *ms = 1;
     return true;
 }
 

@@ -4,6 +4,7 @@
 #include "proto/topicfilter.h"
 #include "tokens.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -91,6 +92,10 @@ private Q_SLOTS:
     void tokensWithoutExpiry();
     void certificateIdentity();
     void reidentify();
+    void forgedAndEdgeCaseTokens();
+    void signedEdgeCaseClaims();
+    void expiryBelowOneMillisecond();
+    void streamTokensLookedUpNotRemembered();
 };
 
 void TestAuth::containmentAgreesWithReference()
@@ -557,6 +562,238 @@ void TestAuth::reidentify()
     closed.acl = aclOf(R"({"roles": {"r": {}}})", &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY(!Authenticator(closed).reidentify(anonymous, now, &again).isEmpty());
+}
+
+namespace {
+
+const QByteArray EdgeSecret = "0123456789abcdef0123456789abcdef";
+constexpr qint64 EdgeNow = 1'800'000'000'000;
+
+// header.payload.signature from these JSON texts as given (no re-encoding), signed with secret.
+QByteArray signedTexts(const QByteArray &header, const QByteArray &payload,
+                       const QByteArray &secret = EdgeSecret)
+{
+    const QByteArray input = base64Url(header) + '.' + base64Url(payload);
+    return input + '.'
+        + base64Url(QMessageAuthenticationCode::hash(input, secret, QCryptographicHash::Sha256));
+}
+
+QByteArray edgeClaims(const QByteArray &extra = {})
+{
+    return R"({"sub":"dev-1","exp":)" + QByteArray::number(EdgeNow / 1000 + 60) + extra + "}";
+}
+
+} // namespace
+
+// What an attacker without the secret can send: none of it verifies, nothing crashes, and the
+// work done before the signature check stays small.
+void TestAuth::forgedAndEdgeCaseTokens()
+{
+    const JwtVerifier jwt(EdgeSecret, 0);
+    const QByteArray body = base64Url(edgeClaims());
+    auto verify = [&](const QByteArray &token) -> QString {
+        Identity who;
+        const QString problem = jwt.verify(token, EdgeNow, &who);
+        if (problem.isEmpty())
+            return QStringLiteral("accepted: ") + QString::fromLatin1(token.left(80));
+        return problem;
+    };
+    // alg none / empty / other algorithms / alg as a non-string, with no or a junk signature.
+    for (const char *header :
+         {R"({"alg":"none"})", R"({"alg":"None","typ":"JWT"})", R"({"alg":""})",
+          R"({"alg":"HS256 "})", R"({"alg":"RS256"})", R"({"alg":["HS256"]})",
+          R"({"alg":{"HS256":1}})", R"({"alg":null})", R"({"typ":"JWT"})", R"({})",
+          R"({"alg":"HS256","crit":[]})", R"({"alg":"HS256","b64":false,"crit":["b64"]})",
+          "{\"alg\":\"HS256\\u0000\"}", R"({"alg":"HS256","alg":"HS256"})",
+          R"({"alg":"HS256","\u0061lg":"none"})"}) {
+        for (const QByteArray &signature : {QByteArray(), QByteArray("AAAA")}) {
+            const QByteArray token = base64Url(header) + '.' + body + '.' + signature;
+            QVERIFY2(!verify(token).startsWith(QLatin1String("accepted")), header);
+        }
+    }
+    // The shape of the token.
+    const QByteArray good = signedTexts(R"({"alg":"HS256"})", edgeClaims());
+    QCOMPARE(verify(good), QStringLiteral("accepted: ") + QString::fromLatin1(good.left(80)));
+    const qsizetype dot = good.lastIndexOf('.');
+    for (const QByteArray &bad :
+         {QByteArray(good + '.'), QByteArray('.' + good), QByteArray(good + "A"),
+          good.left(dot + 1), good.left(dot), QByteArray(good).insert(dot, '.'),
+          QByteArray(good).insert(good.indexOf('.'), '='), QByteArray(good).replace('.', ".."),
+          QByteArray(good).insert(5, '\0'), QByteArray(good).insert(5, ' '),
+          QByteArray(good).append('\0')})
+        QVERIFY2(!verify(bad).startsWith(QLatin1String("accepted")), bad.constData());
+    // The signature of another algorithm's length, or of a truncated length.
+    const QByteArray input = good.left(dot);
+    QVERIFY(!verify(input + '.'
+                    + base64Url(QMessageAuthenticationCode::hash(input, EdgeSecret,
+                                                                 QCryptographicHash::Sha512)))
+                 .startsWith(QLatin1String("accepted")));
+    const QByteArray mac
+        = QMessageAuthenticationCode::hash(input, EdgeSecret, QCryptographicHash::Sha256);
+    QVERIFY(verify(input + '.' + base64Url(mac.left(31))).contains(QLatin1String("signature")));
+    QVERIFY(verify(input + '.' + base64Url(mac + '\0')).contains(QLatin1String("signature")));
+
+    // Headers a forger controls, read before the signature is checked: nested as deep as
+    // allowed, deeper, many members, repeated names far apart, a lone surrogate; all refused
+    // (none is signed), quickly.
+    QList<QByteArray> headers;
+    headers << "{\"alg\":\"HS256\",\"x\":" + QByteArray(31, '[') + QByteArray(31, ']') + "}";
+    headers << "{\"alg\":\"HS256\",\"x\":" + QByteArray(2000, '[') + QByteArray(2000, ']') + "}";
+    headers << "{\"alg\":\"HS256\",\"x\":" + QByteArray(5000, '{');
+    QByteArray many = R"({"alg":"HS256")";
+    for (int i = 0; many.size() < 5800; ++i)
+        many += ",\"" + QByteArray::number(i) + "\":0";
+    headers << many + '}' << many + R"(,"0":1})" << many + R"(,"\u0030":1})";
+    QByteArray zeros = R"({"alg":"HS256","x":[0)";
+    while (zeros.size() < 5900)
+        zeros += ",1e-300";
+    headers << zeros + "]}";
+    headers << R"({"alg":"HS256","x":"\ud800"})";
+    QElapsedTimer timer;
+    timer.start();
+    for (int round = 0; round < 20; ++round) {
+        for (const QByteArray &header : std::as_const(headers)) {
+            const QByteArray token = base64Url(header) + '.' + body + '.' + base64Url(mac);
+            QVERIFY(token.size() <= 8192);
+            QVERIFY(!verify(token).startsWith(QLatin1String("accepted")));
+        }
+    }
+    // 160 forged tokens of up to 8 KiB: about a millisecond each at most even unoptimized.
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+}
+
+// Claims a verifier must read one way only (they are signed: the issuer's mistakes, not forgery).
+void TestAuth::signedEdgeCaseClaims()
+{
+    const JwtVerifier jwt(EdgeSecret, 0);
+    Identity who;
+    auto verify = [&](const QByteArray &header, const QByteArray &payload) {
+        return jwt.verify(signedTexts(header, payload), EdgeNow, &who);
+    };
+    const QByteArray exp = QByteArray::number(EdgeNow / 1000 + 60);
+    // alg written with escapes is still HS256 (JSON compares decoded strings).
+    QCOMPARE(verify(R"({"alg":"HS\u0032\u0035\u0036","kid":"k1"})", edgeClaims()), QString());
+    QCOMPARE(verify(R"({"\u0061lg":"HS256"})", edgeClaims()), QString());
+    QVERIFY(
+        verify(R"({"alg":"HS256","crit":["exp"]})", edgeClaims()).contains(QLatin1String("crit")));
+    // A header nested deeper than 32 levels, even signed.
+    QVERIFY(verify("{\"alg\":\"HS256\",\"x\":" + QByteArray(32, '[') + QByteArray(32, ']') + "}",
+                   edgeClaims())
+                .contains(QLatin1String("deeper")));
+    // Repeated claims through escapes at any level.
+    QVERIFY(verify(R"({"alg":"HS256"})", edgeClaims(R"(,"s\u0075b":"ops")"))
+                .contains(QLatin1String("twice")));
+    QVERIFY(verify(R"({"alg":"HS256"})",
+                   edgeClaims(",\"x\":{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}"))
+                .contains(QLatin1String("twice")));
+    // Names that differ by a NUL are different names: "sub\u0000" is not "sub".
+    QCOMPARE(verify(R"({"alg":"HS256"})", edgeClaims(R"(,"sub\u0000":"ops")")), QString());
+    QCOMPARE(who.clientId, QStringLiteral("dev-1"));
+    // exp/nbf: strings, out of range, negative are refused; -0 is 0 (no expiry).
+    for (const QByteArray &bad :
+         {QByteArray("\"" + exp + "\""), QByteArray("1e999"), QByteArray("-1"), QByteArray("1e14"),
+          QByteArray("null"), QByteArray("[" + exp + "]"), QByteArray("true")}) {
+        QVERIFY2(!verify(R"({"alg":"HS256"})", R"({"sub":"dev-1","exp":)" + bad + "}").isEmpty(),
+                 bad.constData());
+        QVERIFY2(!verify(R"({"alg":"HS256"})", edgeClaims(R"(,"nbf":)" + bad)).isEmpty(),
+                 bad.constData());
+    }
+    QVERIFY(verify(R"({"alg":"HS256"})", R"({"sub":"dev-1","exp":-0})")
+                .contains(QLatin1String("no expiry")));
+    QCOMPARE(verify(R"({"alg":"HS256"})", R"({"sub":"dev-1","exp":)" + exp + ".999e0}"), QString());
+    // sub: empty, control characters (escaped), NUL, too long, not a string, a wildcard.
+    for (const QByteArray &sub :
+         {QByteArray("\"\""), QByteArray("\"a\\u0000b\""), QByteArray("\"a\\nb\""),
+          QByteArray("\"a\\u007fb\""), QByteArray("\"" + QByteArray(129, 'a') + "\""),
+          QByteArray("1"), QByteArray("[\"a\"]"), QByteArray("\"a\\/b\""),
+          QByteArray("\"\\u002b\""), QByteArray("\"\\u0023\"")}) {
+        QVERIFY2(verify(R"({"alg":"HS256"})", R"({"exp":)" + exp + R"(,"sub":)" + sub + "}")
+                     .contains(QLatin1String("sub")),
+                 sub.constData());
+    }
+    const QByteArray longest = "{\"exp\":" + exp + ",\"sub\":\"" + QByteArray(128, 'a') + "\"}";
+    QCOMPARE(verify(R"({"alg":"HS256"})", longest), QString());
+    QCOMPARE(verify(R"({"alg":"HS256"})", R"({"exp":)" + exp + R"(,"sub":"d\u00e9v"})"), QString());
+    QCOMPARE(who.clientId, QStringLiteral("d\u00e9v"));
+    // roles and grants: arrays of strings only.
+    QVERIFY(verify(R"({"alg":"HS256"})", edgeClaims(R"(,"roles":["a",1])"))
+                .contains(QLatin1String("roles")));
+    QVERIFY(verify(R"({"alg":"HS256"})", edgeClaims(",\"subscribe\":\"#\""))
+                .contains(QLatin1String("subscribe")));
+    QCOMPARE(verify(R"({"alg":"HS256"})", edgeClaims(R"(,"roles":[],"publish":[])")), QString());
+}
+
+// An exp below one millisecond (1e-4 s: long past) is an expiry, not "no expiry": a server that
+// accepts tokens without exp must still refuse it as expired.
+// FAILS before the fix: the seconds were truncated to 0 ms, which reads as "no exp".
+void TestAuth::expiryBelowOneMillisecond()
+{
+    Identity who;
+    for (const char *exp : {"0.0001", "1e-300", "0.0009"}) {
+        const QByteArray token
+            = signedTexts(R"({"alg":"HS256"})", R"({"sub":"dev-1","exp":)" + QByteArray(exp) + "}");
+        QVERIFY2(JwtVerifier(EdgeSecret, 0, true)
+                     .verify(token, EdgeNow, &who)
+                     .contains(QLatin1String("expired")),
+                 exp);
+        QVERIFY2(!JwtVerifier(EdgeSecret, 0).verify(token, EdgeNow, &who).isEmpty(), exp);
+    }
+    const QByteArray early = signedTexts(R"({"alg":"HS256"})", edgeClaims(R"(,"nbf":0.0001)"));
+    QCOMPARE(JwtVerifier(EdgeSecret, 0).verify(early, EdgeNow, &who), QString());
+}
+
+// A stream's token (remember = false) is looked up in the cache but not added to it; a reload
+// with a new secret refuses it whatever the old rules remembered; once expired it is refused
+// even when it was remembered.
+void TestAuth::streamTokensLookedUpNotRemembered()
+{
+    Authenticator::Options options;
+    options.jwtSecret = EdgeSecret;
+    QString error;
+    options.acl
+        = aclOf(R"({"roles": {"r": {"subscribe": ["x/#"]}}, "clients": {"dev-1": ["r"]}})", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const Authenticator auth(options);
+    Credentials stream;
+    stream.authorization = "Bearer " + signedTexts(R"({"alg":"HS256"})", edgeClaims());
+    stream.remember = false;
+    Identity who;
+    QCOMPARE(auth.identify(stream, EdgeNow, &who), QString());
+    QVERIFY(who.roles.contains(QStringLiteral("r"))); // the ACL's roles all the same
+    QCOMPARE(auth.cacheStats().tokens, 0);
+    QCOMPARE(auth.identify(stream, EdgeNow, &who), QString());
+    QCOMPARE(auth.cacheStats().tokens, 0);
+    QCOMPARE(auth.cacheStats().tokenHits, 0u);
+    Credentials request = stream;
+    request.remember = true;
+    QCOMPARE(auth.identify(request, EdgeNow, &who), QString());
+    QCOMPARE(auth.cacheStats().tokens, 1);
+    QCOMPARE(auth.identify(stream, EdgeNow, &who), QString()); // looked up: found
+    QCOMPARE(auth.cacheStats().tokenHits, 1u);
+    // Past exp and the 30 s leeway: refused, remembered or not.
+    QVERIFY(auth.identify(stream, EdgeNow + 91'000, &who).contains(QLatin1String("expired")));
+    QVERIFY(auth.identify(request, EdgeNow + 91'000, &who).contains(QLatin1String("expired")));
+    // The same authenticator verifies a stream again (a console feed's periodic check) without
+    // remembering it.
+    Identity again;
+    QCOMPARE(auth.identify(stream, EdgeNow, &who), QString());
+    const int before = auth.cacheStats().tokens;
+    QCOMPARE(auth.reidentify(who, EdgeNow, &again), QString());
+    QCOMPARE(auth.cacheStats().tokens, before);
+    // A reload with a new secret refuses it, although the old rules remembered it.
+    Authenticator::Options rotated = options;
+    rotated.jwtSecret = "another-secret-another-secret-0123";
+    QVERIFY(Authenticator(rotated)
+                .reidentify(who, EdgeNow, &again)
+                .contains(QLatin1String("signature")));
+    // A reload that drops the client's roles: it holds with the new rules' roles only.
+    Authenticator::Options demoted = options;
+    demoted.acl = aclOf(R"({"roles": {"r": {"subscribe": ["x/#"]}}})", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const Authenticator after(demoted);
+    QCOMPARE(after.reidentify(who, EdgeNow, &again), QString());
+    QVERIFY(again.roles.isEmpty());
+    QVERIFY(!after.checkSubscribe(again, TopicFilter::parse("x/1")).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestAuth)

@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace ssehub;
 
 namespace {
@@ -71,6 +73,8 @@ private Q_SLOTS:
     void cachedDecisionsPerRolesAndGrants();
     void cachedDecisionsMatchUncached();
     void reloadStartsWithEmptyCache();
+    void sharedDecisionsFollowEveryInput();
+    void clientIdInDenyRulesOnly();
 };
 
 // A verified token is remembered exactly as long as verify would accept it: until exp plus the
@@ -424,6 +428,119 @@ void TestAuthCache::reloadStartsWithEmptyCache()
     const Authenticator next(rotated);
     QVERIFY(next.reidentify(old, CacheNow, &fresh).contains(QLatin1String("signature")));
     QVERIFY(publishAs(next, token, "news/y").contains(QLatin1String("signature")));
+}
+
+// Without %c in the ACL, clients share decisions by roles and grants: every other input that
+// tells two clients apart (the ACL's clients and units, the anonymous role, token roles and
+// grants, a certificate) still gives each its own answer, asked in an order where a shared
+// wrong answer would show.
+void TestAuthCache::sharedDecisionsFollowEveryInput()
+{
+    QString error;
+    Authenticator::Options options;
+    options.jwtSecret = CacheSecret;
+    options.clientCertificates = true;
+    options.acl = aclOf(R"({"anonymous": "viewer",
+        "roles": {"viewer": {"subscribe": ["pub/#"], "publish": ["pub/#"]},
+                  "writer": {"publish": ["a/#"], "subscribe": ["a/#"], "deny": ["a/secret"]},
+                  "unit": {"publish": ["b/#"], "subscribe": ["b/#"]}},
+        "clients": {"alice": ["writer"]}, "units": {"ops": ["unit"]}})",
+                        &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(!options.acl.usesClientId());
+    const Authenticator cached(options);
+    Authenticator::Options off = options;
+    off.cache.tokenBytes = 0;
+    off.cache.decisionBytes = 0;
+    const Authenticator uncached(off);
+
+    QList<Identity> who;
+    auto add = [&](const Credentials &credentials) {
+        Identity identity;
+        QCOMPARE(cached.identify(credentials, CacheNow, &identity), QString());
+        who << identity;
+    };
+    add(bearerOf(cacheToken(QStringLiteral("bob")))); // no roles
+    add(bearerOf(cacheToken(QStringLiteral("alice")))); // writer, from the ACL's clients
+    add(bearerOf(cacheToken(QStringLiteral("bob"), // writer, from the token
+                            {{QStringLiteral("roles"), QJsonArray {QStringLiteral("writer")}}})));
+    add(bearerOf(cacheToken(QStringLiteral("bob"), // a grant of its own
+                            {{QStringLiteral("publish"), QJsonArray {QStringLiteral("a/secret")}},
+                             {QStringLiteral("subscribe"), QJsonArray {QStringLiteral("c/#")}}})));
+    add(Credentials()); // anonymous: viewer
+    add(bearerOf(cacheToken(QStringLiteral("carol"), // viewer, but authenticated
+                            {{QStringLiteral("roles"), QJsonArray {QStringLiteral("viewer")}}})));
+    for (const QStringList &units : {QStringList(), QStringList {QStringLiteral("ops")}}) {
+        Identity identity;
+        QCOMPARE(cached.identifyCertificate({QStringLiteral("dave")}, units, CacheNow + 60000,
+                                            &identity),
+                 QString());
+        who << identity;
+    }
+    const QList<QByteArray> subjects {"a/x", "a/secret", "b/x", "pub/x", "c/1", "a/#", "#"};
+    for (int round = 0; round < 3; ++round) {
+        for (const Identity &identity : std::as_const(who)) {
+            for (const QByteArray &subject : subjects) {
+                const TopicFilter filter = TopicFilter::parse(subject);
+                QCOMPARE(cached.checkSubscribe(identity, filter),
+                         uncached.checkSubscribe(identity, filter));
+                if (!filter.hasWildcard())
+                    QCOMPARE(cached.checkPublish(identity, subject),
+                             uncached.checkPublish(identity, subject));
+            }
+        }
+        std::reverse(who.begin(), who.end()); // the other client asks first
+    }
+    // Spot checks of what the answers are.
+    QVERIFY(!cached.checkPublish(who.last(), "a/x").isEmpty()); // bob, no roles
+    QCOMPARE(cached.checkPublish(who.at(who.size() - 2), "a/x"), QString()); // alice
+    QCOMPARE(cached.checkPublish(who.at(who.size() - 2), "a/secret"),
+             QStringLiteral("topic 'a/secret' is denied by 'a/secret'")); // alice: writer's deny
+    QCOMPARE(cached.checkPublish(who.at(who.size() - 4), "a/secret"), QString()); // bob's grant
+    QVERIFY(cached.cacheStats().decisionHits > 0);
+    // alice (writer by the ACL) and bob (writer by the token) share their decisions.
+    QCOMPARE(decisionKey('p', who.at(who.size() - 2), {}, "a/x", true, false),
+             decisionKey('p', who.at(who.size() - 3), {}, "a/x", true, false));
+    QVERIFY(decisionKey('p', who.at(who.size() - 2), {}, "a/x")
+            != decisionKey('p', who.at(who.size() - 3), {}, "a/x"));
+}
+
+// %c in a deny rule alone is enough for decisions to be kept per client: the same role allows
+// bob what it denies alice.
+void TestAuthCache::clientIdInDenyRulesOnly()
+{
+    QString error;
+    Authenticator::Options options;
+    options.jwtSecret = CacheSecret;
+    options.acl = aclOf(R"({"roles": {"dev": {"publish": ["devices/#"],
+                                              "subscribe": ["devices/#"],
+                                              "deny": ["devices/%c/secret"]}}})",
+                        &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(options.acl.usesClientId());
+    const Authenticator auth(options);
+    const QJsonObject dev {{QStringLiteral("roles"), QJsonArray {QStringLiteral("dev")}}};
+    const QByteArray alice = cacheToken(QStringLiteral("alice"), dev);
+    const QByteArray bob = cacheToken(QStringLiteral("bob"), dev);
+    for (int round = 0; round < 2; ++round) {
+        QCOMPARE(publishAs(auth, bob, "devices/alice/secret"), QString());
+        QCOMPARE(publishAs(auth, alice, "devices/alice/secret"),
+                 QStringLiteral("topic 'devices/alice/secret' is denied by "
+                                "'devices/alice/secret'"));
+        QCOMPARE(publishAs(auth, alice, "devices/bob/secret"), QString());
+        QCOMPARE(publishAs(auth, bob, "devices/bob/secret"),
+                 QStringLiteral("topic 'devices/bob/secret' is denied by 'devices/bob/secret'"));
+        Identity a, b;
+        QCOMPARE(auth.identify(bearerOf(alice), CacheNow, &a), QString());
+        QCOMPARE(auth.identify(bearerOf(bob), CacheNow, &b), QString());
+        const TopicFilter aliceAll = TopicFilter::parse("devices/alice/#");
+        QCOMPARE(auth.checkSubscribe(b, aliceAll), QString());
+        QVERIFY(auth.checkSubscribe(a, aliceAll).contains(QLatin1String("denied")));
+    }
+    // A role gone %c-free by a reload shares again.
+    options.acl = aclOf(R"({"roles": {"dev": {"publish": ["devices/#"]}}})", &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(!options.acl.usesClientId());
 }
 
 QTEST_GUILESS_MAIN(TestAuthCache)

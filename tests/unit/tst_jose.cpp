@@ -21,6 +21,7 @@ private Q_SLOTS:
     void objectsRefused_data();
     void objectsRefused();
     void repeatedNamesInLargeObjects();
+    void edgeCases();
     void hmacAgreesWithQt();
     void hmacKnownAnswer();
 };
@@ -163,6 +164,54 @@ void TestJose::repeatedNamesInLargeObjects()
     jose::Value v;
     QString error;
     QVERIFY2(jose::parseObject(deep, &v, &error), qPrintable(error));
+}
+
+// What a forger can put in a header: read one way only, refused where JSON does not allow it.
+void TestJose::edgeCases()
+{
+    jose::Value v;
+    QString error;
+    // -0 is a number (0); numbers that underflow or overflow a double are refused.
+    QVERIFY(jose::parseObject(R"({"a":-0,"b":-0.0e-0})", &v, &error));
+    QCOMPARE(v.member("a")->number, 0.0);
+    QVERIFY(!jose::parseObject(R"({"a":1e-400})", &v, &error));
+    QVERIFY(!jose::parseObject(R"({"a":-1e999})", &v, &error));
+    // Names differing by an escaped NUL are different; the same name spelled with escapes
+    // (BMP, a surrogate pair) against its UTF-8 is the same.
+    QVERIFY(jose::parseObject(R"({"alg":1,"alg\u0000":2})", &v, &error));
+    QCOMPARE(v.member("alg")->number, 1.0);
+    QCOMPARE(v.member(QByteArrayView("alg\0", 4))->number, 2.0);
+    for (const QByteArray &twice :
+         {QByteArray(R"({"alg":1,"\u0061\u006c\u0067":2})"),
+          QByteArray("{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}"),
+          QByteArray("{\"\\u00e9\":1,\"\xc3\xa9\":2}"), QByteArray(R"({"\/":1,"/":2})")}) {
+        QVERIFY2(!jose::parseObject(twice, &v, &error), twice.constData());
+        QVERIFY(error.contains(QLatin1String("twice")));
+    }
+    // Repeated names past the pairwise check, spelled differently.
+    QByteArray many = "{";
+    for (int i = 0; i < 40; ++i)
+        many += "\"k" + QByteArray::number(i) + "\":0,";
+    QVERIFY(!jose::parseObject(QByteArray(many + R"("\u006b7":1})"), &v, &error));
+    // Bytes JSON does not allow outside strings, and a byte order mark.
+    for (const QByteArray &bad :
+         {QByteArray("\xef\xbb\xbf{}"), QByteArray("{\x0b}"), QByteArray("{}\0", 3),
+          QByteArray("{\"a\":1\0}", 8), QByteArray("{\"a\":\"\0\"}", 8),
+          QByteArray("{\"a\":\"\xf4\x90\x80\x80\"}"), QByteArray(R"({"a":"\uD800\uD800"})"),
+          QByteArray(R"({"a":"\u"})"), QByteArray(R"({"a":"\u00G0"})"), QByteArray("{\"a\":-}"),
+          QByteArray("{\"a\":--1}"), QByteArray("{\"a\":1.5.5}"), QByteArray("{\"a\":0x10}"),
+          QByteArray("{\"a\":Infinity}"), QByteArray("{\"a\" : nul}"), QByteArray("{,}"),
+          QByteArray("{\"a\":1,,\"b\":2}"), QByteArray("{\"a\":[1 2]}")})
+        QVERIFY2(!jose::parseObject(bad, &v, &error), bad.constData());
+    // Deep nesting of objects and arrays mixed, and an unterminated deep text: refused at the
+    // bound, without recursing further.
+    QByteArray mixed = "{";
+    for (int i = 1; i < jose::MaxDepth; ++i)
+        mixed += i % 2 ? "\"a\":[" : "{";
+    QVERIFY(!jose::parseObject(QByteArray(mixed + QByteArray(100000, '[')), &v, &error));
+    QVERIFY(error.contains(QLatin1String("deeper")));
+    QVERIFY(!jose::parseObject(QByteArray("{\"a\":").repeated(20000), &v, &error));
+    QVERIFY(error.contains(QLatin1String("deeper")));
 }
 
 void TestJose::hmacAgreesWithQt()
