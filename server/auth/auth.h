@@ -68,6 +68,7 @@ public:
     // string with *identity filled in afresh.
     QString reidentify(const Identity &old, qint64 nowMs, Identity *identity) const;
     const Acl &acl() const { return m_options.acl; }
+    const JwtVerifier &jwt() const { return m_jwt; }
     const QByteArray &cookieName() const { return m_options.cookieName; }
 
     // Who is asking. Returns an empty string with *identity filled in, or why the request is

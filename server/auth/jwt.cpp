@@ -21,6 +21,20 @@ bool isKnownHs256Header(QByteArrayView encoded)
     return known.contains(encoded);
 }
 
+// Header texts larger than this are refused undecoded (RFC 7515 headers of HS256 and the
+// algorithms of keys are under 300 bytes).
+constexpr qsizetype MaxEncodedHeaderBytes = 1024;
+
+// Text of a token for a message or a log line: printable ASCII, '?' for anything else.
+QString printable(const QByteArray &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const char c : text)
+        out += c >= 0x20 && c < 0x7f ? QLatin1Char(c) : QLatin1Char('?');
+    return out;
+}
+
 // A numeric date claim in ms; false if present and not a number.
 bool dateClaim(const jose::Value &claims, QByteArrayView name, qint64 *ms)
 {
@@ -83,6 +97,11 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
     // The headers libraries write are a handful of exact texts: those are known to be good
     // (HS256) without decoding them again for every token; any other is read in full.
     if (!isKnownHs256Header(encodedHeader)) {
+        // Read before the signature is checked, so anyone can send one: a header is a few
+        // names, and a large one would only make a forger's request cost more.
+        if (encodedHeader.size() > MaxEncodedHeaderBytes)
+            return QStringLiteral("malformed token header (over %1 bytes)")
+                .arg(MaxEncodedHeaderBytes);
         QByteArray headerJson;
         if (!jose::base64UrlDecode(encodedHeader, &headerJson))
             return QStringLiteral("malformed token (not base64url)");
@@ -93,7 +112,7 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
         const jose::Value *alg = header.member("alg");
         if (!alg || !alg->isString() || alg->string != "HS256")
             return QStringLiteral("token algorithm '%1' is not accepted (only HS256)")
-                .arg(alg && alg->isString() ? QString::fromUtf8(alg->string).left(40)
+                .arg(alg && alg->isString() ? printable(alg->string.left(40))
                                             : QStringLiteral("?"));
         // RFC 7515 4.1.11: extensions the token marks critical must be understood; none is.
         if (header.member("crit"))

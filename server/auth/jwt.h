@@ -30,6 +30,9 @@ public:
     JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry = false);
 
     bool isEnabled() const { return !m_secret.isEmpty(); }
+    // False when libcrypto could not set up the secret as an HMAC key: every token is then
+    // refused, and the server should not start on it.
+    bool isUsable() const { return !isEnabled() || (m_hmac && m_hmac->isValid()); }
     // Fills *identity (and *validity, if given) from a valid token; otherwise returns what is
     // wrong (for a 401 answer).
     QString verify(const QByteArray &token, qint64 nowMs, Identity *identity,

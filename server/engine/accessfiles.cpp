@@ -88,6 +88,12 @@ bool loadAuthenticator(const EngineConfig &config, Authenticator *out, QString *
     }
 
     *out = Authenticator(authOptions);
+    if (!out->jwt().isUsable()) {
+        *error = QStringLiteral("the JWT secret of %1 cannot be used as an HMAC key (libcrypto "
+                                "refused it)")
+                     .arg(config.jwtSecretFile);
+        return false;
+    }
     return true;
 }
 

@@ -660,6 +660,22 @@ void TestAuth::forgedAndEdgeCaseTokens()
     }
     // 160 forged tokens of up to 8 KiB: about a millisecond each at most even unoptimized.
     QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    // Most of them are not even decoded: a header over 1 KiB is refused as it is, and one just
+    // under that is read.
+    const auto withHeader = [&](const QByteArray &header) {
+        return verify(base64Url(header) + '.' + body + '.' + base64Url(mac));
+    };
+    QCOMPARE(withHeader(many + '}'), QStringLiteral("malformed token header (over 1024 bytes)"));
+    QByteArray small = R"({"alg":"HS256","x":")";
+    small += QByteArray(766 - small.size(), 'x') + R"("})";
+    QCOMPARE(base64Url(small).size(), 1024);
+    QCOMPARE(withHeader(small), QStringLiteral("token signature is not valid"));
+    QCOMPARE(withHeader(small.insert(20, "xyz")),
+             QStringLiteral("malformed token header (over 1024 bytes)"));
+    // The refused algorithm is named in printable ASCII only (it ends up in logs).
+    QCOMPARE(withHeader(R"({"alg":"H\nS\u0007256\u00e9"})"),
+             QStringLiteral("token algorithm 'H?S?256?"
+                            "?' is not accepted (only HS256)"));
 }
 
 // Claims a verifier must read one way only (they are signed: the issuer's mistakes, not forgery).
