@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "http/httpfront.h"
 #include "hub/hub.h"
+#include "localengine.h"
 #include "observe/connectionlog.h"
 #include "rawconnection.h"
 #include "sseclient.h"
@@ -64,13 +65,7 @@ private Q_SLOTS:
 Engine *TestIntake::start(Engine::Config config)
 {
     m_engine.reset();
-    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
-    config.port = 0;
-    config.dataDir.clear();
-    m_engine = std::make_unique<Engine>(config);
-    QString error;
-    if (!m_engine->start(&error))
-        qFatal("engine did not start: %s", qPrintable(error));
+    m_engine = startLocalEngine(config);
     return m_engine.get();
 }
 

@@ -1,5 +1,6 @@
 // Authorization pieces without a server: filter containment and intersection (checked against a
 // brute-force reference over every topic of a small universe), the ACL file, HS256 tokens.
+#include "aclof.h"
 #include "auth/auth.h"
 #include "proto/topicfilter.h"
 #include "tokens.h"
@@ -12,18 +13,6 @@
 #include <QTest>
 
 using namespace ssehub;
-
-namespace {
-
-// The ACL of a document; *error says why there is none (the callers check it).
-Acl aclOf(const QByteArray &json, QString *error)
-{
-    const HubResult<Acl> parsed = Acl::fromJson(json);
-    *error = parsed.ok() ? QString() : parsed.failure().message;
-    return parsed.ok() ? parsed.value() : Acl();
-}
-
-} // namespace
 using namespace ssehub::test;
 
 namespace {

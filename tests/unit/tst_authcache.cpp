@@ -1,5 +1,6 @@
 // What the Authenticator remembers (auth/authcache): verified tokens for as long as verify would
 // accept them, ACL decisions per what they depend on, both bounded, and never a failure.
+#include "aclof.h"
 #include "auth/auth.h"
 #include "proto/topicfilter.h"
 #include "tokens.h"
@@ -11,18 +12,6 @@
 #include <algorithm>
 
 using namespace ssehub;
-
-namespace {
-
-// The ACL of a document; *error says why there is none (the callers check it).
-Acl aclOf(const QByteArray &json, QString *error)
-{
-    const HubResult<Acl> parsed = Acl::fromJson(json);
-    *error = parsed.ok() ? QString() : parsed.failure().message;
-    return parsed.ok() ? parsed.value() : Acl();
-}
-
-} // namespace
 using namespace ssehub::test;
 
 namespace {
