@@ -19,6 +19,7 @@ build_packages=(
 )
 test_packages=(
     redis-server chromium nodejs npm xvfb xauth iproute2 python3 curl
+    openssl  # tst_jwk makes keys and signatures with it
     nginx-light libnginx-mod-nchan wrk
     clang-14 libclang-rt-14-dev
     desktop-file-utils appstream
