@@ -3,6 +3,10 @@
 #include "auth/jose.h"
 #include "hub/client.h"
 
+#include <QStringList>
+
+#include <algorithm>
+
 namespace ssehub {
 
 namespace {
@@ -24,6 +28,9 @@ bool isKnownHs256Header(QByteArrayView encoded)
 // Header texts larger than this are refused undecoded (RFC 7515 headers of HS256 and the
 // algorithms of keys are under 300 bytes).
 constexpr qsizetype MaxEncodedHeaderBytes = 1024;
+
+// Keys a token without a kid is tried against, at most.
+constexpr qsizetype MaxKeysWithoutKid = 4;
 
 // Text of a token for a message or a log line: printable ASCII, '?' for anything else.
 QString printable(const QByteArray &text)
@@ -81,7 +88,8 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
                             TokenValidity *validity) const
 {
     if (!isEnabled())
-        return QStringLiteral("tokens are not accepted by this server (no --jwt-secret-file)");
+        return QStringLiteral("tokens are not accepted by this server (no --jwt-secret-file or "
+                              "key)");
     if (token.size() > 8192)
         return QStringLiteral("token too long");
     const qsizetype firstDot = token.indexOf('.');
@@ -89,6 +97,8 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
     if (firstDot <= 0 || secondDot <= firstDot + 1 || token.indexOf('.', secondDot + 1) >= 0)
         return QStringLiteral("malformed token (expected header.payload.signature)");
     const QByteArrayView encodedHeader = QByteArrayView(token).first(firstDot);
+    QByteArray alg = "HS256";
+    QByteArray kid;
     const QByteArrayView signingInput = QByteArrayView(token).first(secondDot);
     QByteArray payloadJson, signature;
     if (!jose::base64UrlDecode(signingInput.sliced(firstDot + 1), &payloadJson)
@@ -109,18 +119,32 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
         QString problem;
         if (!jose::parseObject(headerJson, &header, &problem))
             return QStringLiteral("malformed token header (%1)").arg(problem);
-        const jose::Value *alg = header.member("alg");
-        if (!alg || !alg->isString() || alg->string != "HS256")
-            return QStringLiteral("token algorithm '%1' is not accepted (only HS256)")
-                .arg(alg && alg->isString() ? printable(alg->string.left(40))
-                                            : QStringLiteral("?"));
+        const jose::Value *algValue = header.member("alg");
+        if (!algValue || !algValue->isString())
+            return QStringLiteral("malformed token header (no alg)");
+        alg = algValue->string;
+        if (const jose::Value *kidValue = header.member("kid")) {
+            if (!kidValue->isString() || kidValue->string.size() > 256)
+                return QStringLiteral("malformed token header (kid must be a string of up to "
+                                      "256 bytes)");
+            kid = kidValue->string;
+        }
         // RFC 7515 4.1.11: extensions the token marks critical must be understood; none is.
         if (header.member("crit"))
             return QStringLiteral("token header lists critical extensions (crit) this server "
                                   "does not support");
     }
-    if (!m_hmac->verify(signingInput, signature))
-        return QStringLiteral("token signature is not valid");
+    if (alg == "HS256" && !m_secret.isEmpty()) {
+        if (!m_hmac->verify(signingInput, signature))
+            return QStringLiteral("token signature is not valid");
+    } else if (isKeyAlgorithm(alg) && m_keys && !m_keys->isEmpty()) {
+        if (const QString problem = verifyWithKey(alg, kid, signingInput, signature);
+            !problem.isEmpty())
+            return problem;
+    } else {
+        return QStringLiteral("token algorithm '%1' is not accepted (%2)")
+            .arg(printable(alg.left(40)), acceptedAlgorithms());
+    }
 
     jose::Value claims;
     if (QString problem; !jose::parseObject(payloadJson, &claims, &problem))
@@ -135,6 +159,25 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
         return QStringLiteral("token expired");
     if (nbf && nowMs + m_leewayMs < nbf)
         return QStringLiteral("token not valid yet (nbf)");
+    if (!m_issuer.isEmpty()) {
+        const jose::Value *iss = claims.member("iss");
+        if (!iss || !iss->isString() || iss->string != m_issuer)
+            return QStringLiteral("token issuer (iss) is not the one this server accepts");
+    }
+    if (!m_audiences.isEmpty()) {
+        // RFC 7519 4.1.3: one audience as a string, or several in an array.
+        const jose::Value *aud = claims.member("aud");
+        bool ours = false;
+        if (aud && aud->isString())
+            ours = m_audiences.contains(aud->string);
+        else if (aud && aud->isStringArray())
+            ours
+                = std::any_of(aud->items.cbegin(), aud->items.cend(), [this](const jose::Value &v) {
+                      return m_audiences.contains(v.string);
+                  });
+        if (!ours)
+            return QStringLiteral("token audience (aud) does not name this server");
+    }
     const jose::Value *sub = claims.member("sub");
     if (!sub || !sub->isString())
         return QStringLiteral("token needs a valid sub (the client id)");
@@ -166,6 +209,55 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
             validity->fromMs = nbf - m_leewayMs;
     }
     return {};
+}
+
+void JwtVerifier::setKeys(QList<VerifyKey> keys)
+{
+    m_keys = std::make_shared<const QList<VerifyKey>>(std::move(keys));
+}
+
+QString JwtVerifier::acceptedAlgorithms() const
+{
+    QStringList names;
+    if (!m_secret.isEmpty())
+        names << QStringLiteral("HS256");
+    if (m_keys) {
+        for (const char *alg :
+             {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"}) {
+            const bool someKey = std::any_of(m_keys->cbegin(), m_keys->cend(),
+                                             [alg](const VerifyKey &k) { return k.allows(alg); });
+            if (someKey)
+                names << QLatin1String(alg);
+        }
+    }
+    return names.size() == 1 ? QStringLiteral("only %1").arg(names.first())
+                             : QStringLiteral("accepted: %1").arg(names.join(QStringLiteral(", ")));
+}
+
+QString JwtVerifier::verifyWithKey(const QByteArray &alg, const QByteArray &kid,
+                                   QByteArrayView signingInput, QByteArrayView signature) const
+{
+    // The key is chosen by kid; without one, among the few keys of that algorithm (each try is
+    // a signature check a forger gets for free).
+    QList<const VerifyKey *> candidates;
+    for (const VerifyKey &key : *m_keys) {
+        if (key.allows(alg) && (kid.isEmpty() || key.kid() == kid))
+            candidates << &key;
+    }
+    if (candidates.isEmpty())
+        return kid.isEmpty()
+            ? QStringLiteral("no key of this server verifies %1 tokens").arg(QLatin1String(alg))
+            : QStringLiteral("token key '%1' is not known for %2")
+                  .arg(printable(kid.left(64)), QLatin1String(alg));
+    if (kid.isEmpty() && candidates.size() > MaxKeysWithoutKid)
+        return QStringLiteral("token needs a kid: this server has %1 keys for %2")
+            .arg(candidates.size())
+            .arg(QLatin1String(alg));
+    for (const VerifyKey *key : std::as_const(candidates)) {
+        if (key->verify(alg, signingInput, signature))
+            return {};
+    }
+    return QStringLiteral("token signature is not valid");
 }
 
 } // namespace ssehub

@@ -2,6 +2,7 @@
 
 #include "auth/hmac.h"
 #include "auth/identity.h"
+#include "auth/jwk.h"
 
 #include <QByteArray>
 #include <QString>
@@ -19,27 +20,42 @@ struct TokenValidity
     qint64 untilMs = std::numeric_limits<qint64>::max(); // max: no exp
 };
 
-// HS256 JSON Web Tokens. Only HS256 is accepted: `alg: none` and every other algorithm are
-// refused, the signature is compared in constant time, and `exp`/`nbf` are honoured with a
-// leeway for clock skew. Every part must be canonical base64url, the JSON must not repeat a
-// key, and a token without `exp` (or with `exp` 0) is refused unless allowNoExpiry.
+// JSON Web Tokens signed with HS256 under a secret, or with a public key's algorithm (jwk.h):
+// the algorithm is pinned by what verifies it (the secret verifies HS256 only, a key its own
+// algorithms only), `alg: none` and everything else are refused, and `kid` selects the key.
+// `exp`/`nbf` are honoured with a leeway for clock skew, `iss` and `aud` checked when
+// configured. Every part must be canonical base64url, the JSON must not repeat a key, and a
+// token without `exp` (or with `exp` 0) is refused unless allowNoExpiry.
 class JwtVerifier
 {
 public:
     JwtVerifier() = default;
     JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry = false);
 
-    bool isEnabled() const { return !m_secret.isEmpty(); }
+    bool isEnabled() const { return !m_secret.isEmpty() || (m_keys && !m_keys->isEmpty()); }
+    // Public keys that verify tokens besides (or instead of) the secret.
+    void setKeys(QList<VerifyKey> keys);
+    // A token must name this issuer (iss), when set, and one of these audiences (aud), when
+    // any is set.
+    void setIssuer(const QByteArray &issuer) { m_issuer = issuer; }
+    void setAudiences(const QList<QByteArray> &audiences) { m_audiences = audiences; }
     // False when libcrypto could not set up the secret as an HMAC key: every token is then
     // refused, and the server should not start on it.
-    bool isUsable() const { return !isEnabled() || (m_hmac && m_hmac->isValid()); }
+    bool isUsable() const { return m_secret.isEmpty() || (m_hmac && m_hmac->isValid()); }
     // Fills *identity (and *validity, if given) from a valid token; otherwise returns what is
     // wrong (for a 401 answer).
     QString verify(const QByteArray &token, qint64 nowMs, Identity *identity,
                    TokenValidity *validity = nullptr) const;
 
 private:
+    QString verifyWithKey(const QByteArray &alg, const QByteArray &kid, QByteArrayView signingInput,
+                          QByteArrayView signature) const;
+    QString acceptedAlgorithms() const;
+
     QByteArray m_secret;
+    std::shared_ptr<const QList<VerifyKey>> m_keys;
+    QByteArray m_issuer;
+    QList<QByteArray> m_audiences;
     std::shared_ptr<const Hmac> m_hmac; // keyed once: shared by the copies of this verifier
     qint64 m_leewayMs = 30000;
     bool m_allowNoExpiry = false;

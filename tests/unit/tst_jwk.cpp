@@ -4,8 +4,10 @@
 // points off the curve, symmetric keys in a key set).
 #include "auth/jose.h"
 #include "auth/jwk.h"
+#include "auth/jwt.h"
 
 #include <QFile>
+#include <QMessageAuthenticationCode>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -38,6 +40,8 @@ private Q_SLOTS:
     void eachAlgorithmWithItsKey();
     void keysRefused();
     void keySets();
+    void tokensSignedWithKeys();
+    void issuerAndAudience();
 
 private:
     QTemporaryDir m_dir;
@@ -143,8 +147,8 @@ QByteArray jwkOf(const QByteArray &publicPem, const QByteArray &extra = {})
         return {};
     QByteArray json;
     if (EVP_PKEY_is_a(key, "RSA")) {
-        json = R"({"kty":"RSA","n":")" + b64(bnParam(key, OSSL_PKEY_PARAM_RSA_N)) + R"(","e":")"
-            + b64(bnParam(key, OSSL_PKEY_PARAM_RSA_E)) + '"';
+        json = "{\"kty\":\"RSA\",\"n\":\"" + b64(bnParam(key, OSSL_PKEY_PARAM_RSA_N))
+            + "\",\"e\":\"" + b64(bnParam(key, OSSL_PKEY_PARAM_RSA_E)) + '"';
     } else if (EVP_PKEY_is_a(key, "EC")) {
         const int size = EVP_PKEY_get_bits(key) == 256 ? 32 : 48;
         QByteArray x(size, '\0'), y(size, '\0');
@@ -155,13 +159,13 @@ QByteArray jwkOf(const QByteArray &publicPem, const QByteArray &extra = {})
         BN_bn2binpad(by, reinterpret_cast<unsigned char *>(y.data()), size);
         BN_free(bx);
         BN_free(by);
-        json = R"({"kty":"EC","crv":")" + QByteArray(size == 32 ? "P-256" : "P-384") + R"(","x":")"
-            + b64(x) + R"(","y":")" + b64(y) + '"';
+        json = "{\"kty\":\"EC\",\"crv\":\"" + QByteArray(size == 32 ? "P-256" : "P-384")
+            + "\",\"x\":\"" + b64(x) + "\",\"y\":\"" + b64(y) + '"';
     } else {
         QByteArray x(32, '\0');
         size_t length = 32;
         EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char *>(x.data()), &length);
-        json = R"({"kty":"OKP","crv":"Ed25519","x":")" + b64(x) + '"';
+        json = "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" + b64(x) + '"';
     }
     EVP_PKEY_free(key);
     if (!extra.isEmpty())
@@ -226,7 +230,7 @@ void TestJwk::eachAlgorithmWithItsKey()
 
     const HubResult<VerifyKey> fromPem = VerifyKey::fromPem(pair.publicPem, "k1");
     QVERIFY2(fromPem.ok(), qPrintable(fromPem.ok() ? QString() : fromPem.failure().message));
-    const HubResult<VerifyKey> fromJwk = parseJwk(jwkOf(pair.publicPem, R"("kid":"k1")"));
+    const HubResult<VerifyKey> fromJwk = parseJwk(jwkOf(pair.publicPem, "\"kid\":\"k1\""));
     QVERIFY2(fromJwk.ok(), qPrintable(fromJwk.ok() ? QString() : fromJwk.failure().message));
     QVERIFY(fromPem.value().sameKey(fromJwk.value()));
     QCOMPARE(fromJwk.value().kid(), QByteArray("k1"));
@@ -247,7 +251,7 @@ void TestJwk::eachAlgorithmWithItsKey()
         }
     }
     // A JWK that names its algorithm verifies that one only.
-    const HubResult<VerifyKey> pinned = parseJwk(jwkOf(pair.publicPem, R"("alg":")" + alg + '"'));
+    const HubResult<VerifyKey> pinned = parseJwk(jwkOf(pair.publicPem, "\"alg\":\"" + alg + '"'));
     QVERIFY(pinned.ok());
     QVERIFY(pinned.value().verify(alg, data, signature));
     for (const QByteArray &other : AllAlgorithms) {
@@ -284,36 +288,38 @@ void TestJwk::keysRefused()
     // JWKs: private material, a symmetric key, missing or wrong-sized members, a point off the
     // curve, an alg that does not fit the key, unknown types and curves.
     const QByteArray rsaJwk = jwkOf(m_rsa.publicPem);
-    QVERIFY(refusal(parseJwk(jwkOf(m_rsa.publicPem, R"("d":"AQAB")")))
+    QVERIFY(refusal(parseJwk(jwkOf(m_rsa.publicPem, "\"d\":\"AQAB\"")))
                 .contains(QLatin1String("private")));
-    QVERIFY(refusal(parseJwk(R"({"kty":"oct","k":"c2VjcmV0"})")).contains(QLatin1String("secret")));
-    QVERIFY(!parseJwk(R"({"kty":"RSA","e":"AQAB"})").ok());
-    QVERIFY(!parseJwk(R"({"kty":"RSA","n":"AQAB=","e":"AQAB"})").ok());
-    QVERIFY(refusal(parseJwk(jwkOf(m_rsa.publicPem, R"("alg":"ES256")")))
+    QVERIFY(refusal(parseJwk("{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}"))
+                .contains(QLatin1String("secret")));
+    QVERIFY(!parseJwk("{\"kty\":\"RSA\",\"e\":\"AQAB\"}").ok());
+    QVERIFY(!parseJwk("{\"kty\":\"RSA\",\"n\":\"AQAB=\",\"e\":\"AQAB\"}").ok());
+    QVERIFY(refusal(parseJwk(jwkOf(m_rsa.publicPem, "\"alg\":\"ES256\"")))
                 .contains(QLatin1String("does not fit")));
-    QVERIFY(!parseJwk(jwkOf(m_rsa.publicPem, R"("alg":"HS256")")).ok());
-    QVERIFY(!parseJwk(jwkOf(m_rsa.publicPem, R"("alg":"none")")).ok());
+    QVERIFY(!parseJwk(jwkOf(m_rsa.publicPem, "\"alg\":\"HS256\"")).ok());
+    QVERIFY(!parseJwk(jwkOf(m_rsa.publicPem, "\"alg\":\"none\"")).ok());
     QByteArray offCurve = jwkOf(m_p256.publicPem);
-    const qsizetype y = offCurve.indexOf(R"("y":")") + 5;
+    const qsizetype y = offCurve.indexOf("\"y\":\"") + 5;
     offCurve[y + 3] = offCurve.at(y + 3) == 'A' ? 'B' : 'A';
     QVERIFY(refusal(parseJwk(offCurve)).contains(QLatin1String("not on its curve")));
-    QVERIFY(!parseJwk(R"({"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA"})").ok());
-    QVERIFY(!parseJwk(R"({"kty":"EC","crv":"P-521","x":"AAAA","y":"AAAA"})").ok());
-    QVERIFY(!parseJwk(R"({"kty":"OKP","crv":"X25519","x":"AAAA"})").ok());
-    QVERIFY(!parseJwk(R"({"kty":"OKP","crv":"Ed25519","x":"AAAA"})").ok());
-    QVERIFY(!parseJwk(R"({"kty":"RSA-PSS"})").ok());
-    QVERIFY(!parseJwk(R"({"n":"AQAB"})").ok());
+    QVERIFY(!parseJwk("{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AAAA\",\"y\":\"AAAA\"}").ok());
+    QVERIFY(!parseJwk("{\"kty\":\"EC\",\"crv\":\"P-521\",\"x\":\"AAAA\",\"y\":\"AAAA\"}").ok());
+    QVERIFY(!parseJwk("{\"kty\":\"OKP\",\"crv\":\"X25519\",\"x\":\"AAAA\"}").ok());
+    QVERIFY(!parseJwk("{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"AAAA\"}").ok());
+    QVERIFY(!parseJwk("{\"kty\":\"RSA-PSS\"}").ok());
+    QVERIFY(!parseJwk("{\"n\":\"AQAB\"}").ok());
     // A key with a kid that is not a string.
-    QVERIFY(!parseJwk(jwkOf(m_p256.publicPem, R"("kid":7)")).ok());
+    QVERIFY(!parseJwk(jwkOf(m_p256.publicPem, "\"kid\":7")).ok());
 }
 
 void TestJwk::keySets()
 {
-    const QByteArray good = "{\"keys\":[" + jwkOf(m_rsa.publicPem, R"("kid":"r","use":"sig")") + ','
-        + jwkOf(m_p256.publicPem, R"("kid":"e")") + ',' + R"({"kty":"oct","k":"c2VjcmV0"})" + ','
-        + jwkOf(m_p384.publicPem, R"("kid":"enc","use":"enc")") + ','
-        + jwkOf(m_rsa.publicPem, R"("kid":"oaep","alg":"RSA-OAEP")") + ',' + R"({"kty":"unknown"})"
-        + "]}";
+    const QByteArray good = "{\"keys\":[" + jwkOf(m_rsa.publicPem, "\"kid\":\"r\",\"use\":\"sig\"")
+        + ',' + jwkOf(m_p256.publicPem, "\"kid\":\"e\"") + ','
+        + "{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}" + ','
+        + jwkOf(m_p384.publicPem, "\"kid\":\"enc\",\"use\":\"enc\"") + ','
+        + jwkOf(m_rsa.publicPem, "\"kid\":\"oaep\",\"alg\":\"RSA-OAEP\"") + ','
+        + "{\"kty\":\"unknown\"}" + "]}";
     int skipped = -1;
     const HubResult<QList<VerifyKey>> set = keySetFromJwks(good, {}, &skipped);
     QVERIFY2(set.ok(), qPrintable(set.ok() ? QString() : set.failure().message));
@@ -323,7 +329,8 @@ void TestJwk::keySets()
     QCOMPARE(skipped, 4); // the symmetric key, the encryption keys and the unknown type
 
     // A malformed key of a known type spoils the set: the hub keeps the one it had.
-    const QByteArray broken = R"({"keys":[{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA"}]})";
+    const QByteArray broken
+        = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AAAA\",\"y\":\"AAAA\"}]}";
     QVERIFY(!keySetFromJwks(broken, {}).ok());
     // Bounds on bytes and keys; not a set at all.
     KeySetLimits limits;
@@ -333,12 +340,135 @@ void TestJwk::keySets()
     limits.maxKeys = 5;
     QVERIFY(keySetFromJwks(good, limits).failure().message.contains(QLatin1String("6 keys")));
     for (const QByteArray &notASet :
-         {QByteArray("[]"), QByteArray("{}"), QByteArray(R"({"keys":{}})"), QByteArray("not json"),
-          QByteArray(R"({"keys":[1]})")}) {
+         {QByteArray("[]"), QByteArray("{}"), QByteArray("{\"keys\":{}}"), QByteArray("not json"),
+          QByteArray("{\"keys\":[1]}")}) {
         const HubResult<QList<VerifyKey>> parsed = keySetFromJwks(notASet, {});
         // [1] is an element of no known type: skipped, an empty set.
         QVERIFY2(!parsed.ok() || parsed.value().isEmpty(), notASet.constData());
     }
+}
+
+namespace {
+
+constexpr qint64 Now = 1'800'000'000'000;
+
+// A JWS of these claims (default: sub dev-1, an exp a minute after Now) with this header, signed
+// by key under alg.
+QByteArray tokenOf(const TestKey &key, const QByteArray &alg, const QByteArray &headerExtra = {},
+                   const QByteArray &claims = {})
+{
+    const QByteArray header = "{\"alg\":\"" + alg + '"' + headerExtra + '}';
+    const QByteArray payload = claims.isEmpty()
+        ? "{\"sub\":\"dev-1\",\"exp\":" + QByteArray::number(Now / 1000 + 60) + '}'
+        : claims;
+    const QByteArray input = b64(header) + '.' + b64(payload);
+    return input + '.' + b64(sign(key, alg, input));
+}
+
+QString verifyWith(const JwtVerifier &jwt, const QByteArray &token, Identity *who = nullptr)
+{
+    Identity identity;
+    const QString problem = jwt.verify(token, Now, who ? who : &identity);
+    return problem.isEmpty() ? QStringLiteral("accepted") : problem;
+}
+
+} // namespace
+
+void TestJwk::tokensSignedWithKeys()
+{
+    const QString accepted = QStringLiteral("accepted");
+    JwtVerifier jwt({}, 0);
+    jwt.setKeys({VerifyKey::fromPem(m_rsa.publicPem, "r").value(),
+                 VerifyKey::fromPem(m_p256.publicPem, "e").value(),
+                 VerifyKey::fromPem(m_ed25519.publicPem).value()});
+    QVERIFY(jwt.isEnabled());
+    Identity who;
+    QCOMPARE(verifyWith(jwt, tokenOf(m_rsa, "RS256", ",\"kid\":\"r\""), &who), accepted);
+    QCOMPARE(who.clientId, QStringLiteral("dev-1"));
+    QCOMPARE(who.expiresAtMs, (Now / 1000 + 60) * 1000);
+    QCOMPARE(verifyWith(jwt, tokenOf(m_rsa, "PS384", ",\"kid\":\"r\",\"typ\":\"JWT\"")), accepted);
+    QCOMPARE(verifyWith(jwt, tokenOf(m_p256, "ES256", ",\"kid\":\"e\"")), accepted);
+    QCOMPARE(verifyWith(jwt, tokenOf(m_ed25519, "EdDSA")), accepted);
+    // Without a kid the keys of that algorithm are tried (here one each).
+    QCOMPARE(verifyWith(jwt, tokenOf(m_rsa, "RS512")), accepted);
+
+    // A kid that names a key of another type, or none; another key's signature; an alg that
+    // is not the signature's.
+    QCOMPARE(verifyWith(jwt, tokenOf(m_rsa, "RS256", ",\"kid\":\"e\"")),
+             QStringLiteral("token key 'e' is not known for RS256"));
+    QCOMPARE(verifyWith(jwt, tokenOf(m_rsa, "RS256", ",\"kid\":\"gone\"")),
+             QStringLiteral("token key 'gone' is not known for RS256"));
+    QCOMPARE(verifyWith(jwt, tokenOf(m_p384, "ES384")),
+             QStringLiteral("no key of this server verifies ES384 tokens"));
+    QByteArray swapped = tokenOf(m_rsa, "PS256", ",\"kid\":\"r\"");
+    const QByteArray rs256Header = b64("{\"alg\":\"RS256\",\"kid\":\"r\"}");
+    swapped = rs256Header + swapped.mid(swapped.indexOf('.'));
+    QCOMPARE(verifyWith(jwt, swapped), QStringLiteral("token signature is not valid"));
+
+    // Algorithm confusion: an HS256 token whose secret is the RSA public key's PEM. With no
+    // secret configured HS256 is not accepted at all; with one, it is that secret's.
+    const QByteArray input = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + '.'
+        + b64("{\"sub\":\"dev-1\",\"exp\":" + QByteArray::number(Now / 1000 + 60) + '}');
+    const QByteArray confused = input + '.'
+        + b64(QMessageAuthenticationCode::hash(input, m_rsa.publicPem, QCryptographicHash::Sha256));
+    QCOMPARE(verifyWith(jwt, confused),
+             QStringLiteral("token algorithm 'HS256' is not accepted (accepted: RS256, RS384, "
+                            "RS512, PS256, PS384, PS512, ES256, EdDSA)"));
+    const QByteArray secret = "a-secret-of-at-least-32-bytes-a-secret";
+    JwtVerifier both(secret, 0);
+    both.setKeys({VerifyKey::fromPem(m_rsa.publicPem, "r").value()});
+    QCOMPARE(verifyWith(both, confused), QStringLiteral("token signature is not valid"));
+    const QByteArray withSecret = input + '.'
+        + b64(QMessageAuthenticationCode::hash(input, secret, QCryptographicHash::Sha256));
+    QCOMPARE(verifyWith(both, withSecret), accepted);
+    QCOMPARE(verifyWith(both, tokenOf(m_rsa, "RS256", ",\"kid\":\"r\"")), accepted);
+    // alg none, and an unsigned token under a key's algorithm.
+    const QByteArray none
+        = b64("{\"alg\":\"none\"}") + '.' + input.mid(input.indexOf('.') + 1) + '.';
+    QCOMPARE(verifyWith(both, none),
+             QStringLiteral("token algorithm 'none' is not accepted (accepted: HS256, RS256, "
+                            "RS384, RS512, PS256, PS384, PS512)"));
+    const QByteArray unsigned_
+        = b64("{\"alg\":\"RS256\",\"kid\":\"r\"}") + '.' + input.mid(input.indexOf('.') + 1) + '.';
+    QCOMPARE(verifyWith(both, unsigned_), QStringLiteral("token signature is not valid"));
+
+    // Many keys of one algorithm: a token must say which.
+    JwtVerifier many({}, 0);
+    QList<VerifyKey> five;
+    for (int i = 0; i < 5; ++i)
+        five << VerifyKey::fromPem(m_rsa.publicPem).value();
+    many.setKeys(five);
+    QCOMPARE(verifyWith(many, tokenOf(m_rsa, "RS256")),
+             QStringLiteral("token needs a kid: this server has 5 keys for RS256"));
+}
+
+void TestJwk::issuerAndAudience()
+{
+    JwtVerifier jwt({}, 0);
+    jwt.setKeys({VerifyKey::fromPem(m_p256.publicPem, "e").value()});
+    jwt.setIssuer("https://idp.example/realms/hub");
+    jwt.setAudiences({"ssehub", "other"});
+    const QByteArray exp = QByteArray::number(Now / 1000 + 60);
+    const auto withClaims = [&](const QByteArray &extra) {
+        return verifyWith(jwt,
+                          tokenOf(m_p256, "ES256", ",\"kid\":\"e\"",
+                                  "{\"sub\":\"dev-1\",\"exp\":" + exp + extra + '}'));
+    };
+    const QString badIssuer
+        = QStringLiteral("token issuer (iss) is not the one this server accepts");
+    const QString badAudience = QStringLiteral("token audience (aud) does not name this server");
+    const QByteArray iss = ",\"iss\":\"https://idp.example/realms/hub\"";
+    QCOMPARE(withClaims(iss + ",\"aud\":\"ssehub\""), QStringLiteral("accepted"));
+    QCOMPARE(withClaims(iss + ",\"aud\":[\"account\",\"other\"]"), QStringLiteral("accepted"));
+    QCOMPARE(withClaims(iss + ",\"aud\":[\"account\"]"), badAudience);
+    QCOMPARE(withClaims(iss + ",\"aud\":\"SSEHUB\""), badAudience);
+    QCOMPARE(withClaims(iss + ",\"aud\":[1]"), badAudience);
+    QCOMPARE(withClaims(iss), badAudience);
+    QCOMPARE(withClaims(",\"aud\":\"ssehub\""), badIssuer);
+    QCOMPARE(withClaims(",\"iss\":\"https://idp.example/realms/hub/\",\"aud\":\"ssehub\""),
+             badIssuer);
+    QCOMPARE(withClaims(",\"iss\":[\"https://idp.example/realms/hub\"],\"aud\":\"ssehub\""),
+             badIssuer);
 }
 
 QTEST_GUILESS_MAIN(TestJwk)
