@@ -57,6 +57,22 @@ bool base64Member(const jose::Value &jwk, QByteArrayView name, QByteArray *out)
     return v && v->isString() && !v->string.isEmpty() && jose::base64UrlDecode(v->string, out);
 }
 
+using ParamBuilder = std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)>;
+
+// A public key of this type ("RSA", "EC") from the parameters a builder holds.
+Pkey publicKeyFrom(const char *type, const ParamBuilder &builder)
+{
+    std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(
+        OSSL_PARAM_BLD_to_param(builder.get()), &OSSL_PARAM_free);
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+        EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr), &EVP_PKEY_CTX_free);
+    EVP_PKEY *key = nullptr;
+    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1
+        || EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
+        return nullptr;
+    return Pkey(key);
+}
+
 Pkey rsaFromParts(const QByteArray &n, const QByteArray &e)
 {
     std::unique_ptr<BIGNUM, decltype(&BN_free)> modulus(
@@ -65,47 +81,31 @@ Pkey rsaFromParts(const QByteArray &n, const QByteArray &e)
     std::unique_ptr<BIGNUM, decltype(&BN_free)> exponent(
         BN_bin2bn(reinterpret_cast<const unsigned char *>(e.constData()), int(e.size()), nullptr),
         &BN_free);
-    std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> builder(OSSL_PARAM_BLD_new(),
-                                                                            &OSSL_PARAM_BLD_free);
+    ParamBuilder builder(OSSL_PARAM_BLD_new(), &OSSL_PARAM_BLD_free);
     if (!modulus || !exponent || !builder
         || !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get())
         || !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, exponent.get()))
         return nullptr;
-    std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(
-        OSSL_PARAM_BLD_to_param(builder.get()), &OSSL_PARAM_free);
-    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
-        EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr), &EVP_PKEY_CTX_free);
-    EVP_PKEY *key = nullptr;
-    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1
-        || EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
-        return nullptr;
-    return Pkey(key);
+    return publicKeyFrom("RSA", builder);
 }
 
 Pkey ecFromPoint(const char *group, const QByteArray &point)
 {
-    std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> builder(OSSL_PARAM_BLD_new(),
-                                                                            &OSSL_PARAM_BLD_free);
+    ParamBuilder builder(OSSL_PARAM_BLD_new(), &OSSL_PARAM_BLD_free);
     if (!builder
         || !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0)
         || !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY,
                                              point.constData(), size_t(point.size())))
         return nullptr;
-    std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> params(
-        OSSL_PARAM_BLD_to_param(builder.get()), &OSSL_PARAM_free);
-    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
-        EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr), &EVP_PKEY_CTX_free);
-    EVP_PKEY *key = nullptr;
-    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1
-        || EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
+    Pkey key = publicKeyFrom("EC", builder);
+    if (!key)
         return nullptr;
-    Pkey owned(key);
     // The point must be on the curve (libcrypto checks it here, not when verifying).
     std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> check(
-        EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr), &EVP_PKEY_CTX_free);
+        EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr), &EVP_PKEY_CTX_free);
     if (!check || EVP_PKEY_public_check(check.get()) != 1)
         return nullptr;
-    return owned;
+    return key;
 }
 
 // The type of a key libcrypto read, or why it cannot verify tokens.
@@ -177,10 +177,16 @@ struct VerifyKey::Key
     Pkey key;
 };
 
+const QList<QByteArray> &keyAlgorithms()
+{
+    static const QList<QByteArray> names {"RS256", "RS384", "RS512", "PS256", "PS384",
+                                          "PS512", "ES256", "ES384", "EdDSA"};
+    return names;
+}
+
 bool isKeyAlgorithm(QByteArrayView alg)
 {
-    return alg == "RS256" || alg == "RS384" || alg == "RS512" || alg == "PS256" || alg == "PS384"
-        || alg == "PS512" || alg == "ES256" || alg == "ES384" || alg == "EdDSA";
+    return keyAlgorithms().contains(alg);
 }
 
 HubResult<VerifyKey> VerifyKey::fromPem(QByteArrayView pem, const QByteArray &kid)

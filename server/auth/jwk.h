@@ -50,7 +50,8 @@ private:
     QByteArray m_material; // the public parameters, for sameKey()
 };
 
-// Whether alg is one of the asymmetric algorithms VerifyKey knows.
+// The asymmetric algorithms VerifyKey knows, in the order messages list them.
+const QList<QByteArray> &keyAlgorithms();
 bool isKeyAlgorithm(QByteArrayView alg);
 
 // A JWKS document (RFC 7517 5): {"keys": [JWK, ...]}. Keys of unknown types or with `use` other

@@ -29,8 +29,9 @@ bool isKnownHs256Header(QByteArrayView encoded)
 // algorithms of keys are under 300 bytes).
 constexpr qsizetype MaxEncodedHeaderBytes = 1024;
 
-// Keys a token without a kid is tried against, at most.
-constexpr qsizetype MaxKeysWithoutKid = 4;
+// Keys one token is tried against, at most (each try is a signature check a forger gets for
+// free): the keys of its algorithm without a kid, or those its kid names.
+constexpr qsizetype MaxKeysTried = 4;
 
 // Text of a token for a message or a log line: printable ASCII, '?' for anything else.
 QString printable(const QByteArray &text)
@@ -222,12 +223,11 @@ QString JwtVerifier::acceptedAlgorithms() const
     if (!m_secret.isEmpty())
         names << QStringLiteral("HS256");
     if (m_keys) {
-        for (const char *alg :
-             {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"}) {
+        for (const QByteArray &alg : keyAlgorithms()) {
             const bool someKey = std::any_of(m_keys->cbegin(), m_keys->cend(),
-                                             [alg](const VerifyKey &k) { return k.allows(alg); });
+                                             [&alg](const VerifyKey &k) { return k.allows(alg); });
             if (someKey)
-                names << QLatin1String(alg);
+                names << QString::fromLatin1(alg);
         }
     }
     return names.size() == 1 ? QStringLiteral("only %1").arg(names.first())
@@ -237,8 +237,7 @@ QString JwtVerifier::acceptedAlgorithms() const
 QString JwtVerifier::verifyWithKey(const QByteArray &alg, const QByteArray &kid,
                                    QByteArrayView signingInput, QByteArrayView signature) const
 {
-    // The key is chosen by kid; without one, among the few keys of that algorithm (each try is
-    // a signature check a forger gets for free).
+    // The key is chosen by kid; without one, among the few keys of that algorithm.
     QList<const VerifyKey *> candidates;
     for (const VerifyKey &key : *m_keys) {
         if (key.allows(alg) && (kid.isEmpty() || key.kid() == kid))
@@ -249,10 +248,14 @@ QString JwtVerifier::verifyWithKey(const QByteArray &alg, const QByteArray &kid,
             ? QStringLiteral("no key of this server verifies %1 tokens").arg(QLatin1String(alg))
             : QStringLiteral("token key '%1' is not known for %2")
                   .arg(printable(kid.left(64)), QLatin1String(alg));
-    if (kid.isEmpty() && candidates.size() > MaxKeysWithoutKid)
-        return QStringLiteral("token needs a kid: this server has %1 keys for %2")
-            .arg(candidates.size())
-            .arg(QLatin1String(alg));
+    if (candidates.size() > MaxKeysTried)
+        return kid.isEmpty() ? QStringLiteral("token needs a kid: this server has %1 keys for %2")
+                                   .arg(candidates.size())
+                                   .arg(QLatin1String(alg))
+                             : QStringLiteral("token key '%1' names %2 keys for %3")
+                                   .arg(printable(kid.left(64)))
+                                   .arg(candidates.size())
+                                   .arg(QLatin1String(alg));
     for (const VerifyKey *key : std::as_const(candidates)) {
         if (key->verify(alg, signingInput, signature))
             return {};

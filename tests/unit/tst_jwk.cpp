@@ -440,6 +440,13 @@ void TestJwk::tokensSignedWithKeys()
     many.setKeys(five);
     QCOMPARE(verifyWith(many, tokenOf(m_rsa, "RS256")),
              QStringLiteral("token needs a kid: this server has 5 keys for RS256"));
+    // Nor does a kid that five keys share make the hub try all five.
+    QList<VerifyKey> sameKid;
+    for (int i = 0; i < 5; ++i)
+        sameKid << VerifyKey::fromPem(m_rsa.publicPem, "k").value();
+    many.setKeys(sameKid);
+    QCOMPARE(verifyWith(many, tokenOf(m_rsa, "RS256", ",\"kid\":\"k\"")),
+             QStringLiteral("token key 'k' names 5 keys for RS256"));
 }
 
 void TestJwk::issuerAndAudience()
