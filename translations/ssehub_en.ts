@@ -721,6 +721,42 @@
         <source>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</source>
         <translation>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</translation>
     </message>
+    <message>
+        <source>Accept tokens signed with the private key of this PEM public key: RSA (RS256-512, PS256-512), EC P-256/P-384 (ES256/384) or Ed25519 (EdDSA) (repeatable).</source>
+        <translation>Accept tokens signed with the private key of this PEM public key: RSA (RS256-512, PS256-512), EC P-256/P-384 (ES256/384) or Ed25519 (EdDSA) (repeatable).</translation>
+    </message>
+    <message>
+        <source>Accept tokens signed with the keys of this JWKS document (an identity provider's jwks_uri), fetched at start and refreshed as its Cache-Control says.</source>
+        <translation>Accept tokens signed with the keys of this JWKS document (an identity provider's jwks_uri), fetched at start and refreshed as its Cache-Control says.</translation>
+    </message>
+    <message>
+        <source>Shortest time between two fetches of the JWKS, also when tokens name unknown keys (default 30s).</source>
+        <translation>Shortest time between two fetches of the JWKS, also when tokens name unknown keys (default 30s).</translation>
+    </message>
+    <message>
+        <source>a duration from 1s to 24h, e.g. 30s</source>
+        <translation>a duration from 1s to 24h, e.g. 30s</translation>
+    </message>
+    <message>
+        <source>Longest time a fetched JWKS is kept before it is fetched again, whatever its max-age (default 1h).</source>
+        <translation>Longest time a fetched JWKS is kept before it is fetched again, whatever its max-age (default 1h).</translation>
+    </message>
+    <message>
+        <source>a duration from 1s to 7d, e.g. 1h</source>
+        <translation>a duration from 1s to 7d, e.g. 1h</translation>
+    </message>
+    <message>
+        <source>Accept only tokens whose iss is exactly ISSUER (default: any).</source>
+        <translation>Accept only tokens whose iss is exactly ISSUER (default: any).</translation>
+    </message>
+    <message>
+        <source>Accept only tokens whose aud names AUDIENCE (repeatable: any of them; default: any).</source>
+        <translation>Accept only tokens whose aud names AUDIENCE (repeatable: any of them; default: any).</translation>
+    </message>
+    <message>
+        <source>%1 must be an http:// or https:// URL with a host and without credentials or fragment, not '%2'</source>
+        <translation>%1 must be an http:// or https:// URL with a host and without credentials or fragment, not '%2'</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -2885,6 +2921,30 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Client certificate CA:</source>
         <translation>Client certificate CA:</translation>
+    </message>
+    <message>
+        <source>Token public keys:</source>
+        <translation>Token public keys:</translation>
+    </message>
+    <message>
+        <source>JWKS URL:</source>
+        <translation>JWKS URL:</translation>
+    </message>
+    <message>
+        <source>Token issuer:</source>
+        <translation>Token issuer:</translation>
+    </message>
+    <message>
+        <source>Token audiences:</source>
+        <translation>Token audiences:</translation>
+    </message>
+    <message>
+        <source>JWKS shortest refresh interval:</source>
+        <translation>JWKS shortest refresh interval:</translation>
+    </message>
+    <message>
+        <source>JWKS longest refresh interval:</source>
+        <translation>JWKS longest refresh interval:</translation>
     </message>
 </context>
 <context>

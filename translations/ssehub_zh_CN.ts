@@ -721,6 +721,42 @@
         <source>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</source>
         <translation>%1 必须是带主机名的 http:// 或 https:// URL，不能含凭据、查询或片段，而不是 '%2'</translation>
     </message>
+    <message>
+        <source>Accept tokens signed with the private key of this PEM public key: RSA (RS256-512, PS256-512), EC P-256/P-384 (ES256/384) or Ed25519 (EdDSA) (repeatable).</source>
+        <translation>接受由此 PEM 公钥对应私钥签名的令牌：RSA（RS256-512、PS256-512）、EC P-256/P-384（ES256/384）或 Ed25519（EdDSA）（可重复）。</translation>
+    </message>
+    <message>
+        <source>Accept tokens signed with the keys of this JWKS document (an identity provider's jwks_uri), fetched at start and refreshed as its Cache-Control says.</source>
+        <translation>接受由此 JWKS 文档（身份提供方的 jwks_uri）中的密钥签名的令牌；启动时获取，并按其 Cache-Control 刷新。</translation>
+    </message>
+    <message>
+        <source>Shortest time between two fetches of the JWKS, also when tokens name unknown keys (default 30s).</source>
+        <translation>两次获取 JWKS 之间的最短间隔，令牌指向未知密钥时亦然（默认 30s）。</translation>
+    </message>
+    <message>
+        <source>a duration from 1s to 24h, e.g. 30s</source>
+        <translation>1s 到 24h 之间的时长，例如 30s</translation>
+    </message>
+    <message>
+        <source>Longest time a fetched JWKS is kept before it is fetched again, whatever its max-age (default 1h).</source>
+        <translation>已获取的 JWKS 在重新获取前最多保留的时间，不论其 max-age（默认 1h）。</translation>
+    </message>
+    <message>
+        <source>a duration from 1s to 7d, e.g. 1h</source>
+        <translation>1s 到 7d 之间的时长，例如 1h</translation>
+    </message>
+    <message>
+        <source>Accept only tokens whose iss is exactly ISSUER (default: any).</source>
+        <translation>只接受 iss 恰为 ISSUER 的令牌（默认：不限）。</translation>
+    </message>
+    <message>
+        <source>Accept only tokens whose aud names AUDIENCE (repeatable: any of them; default: any).</source>
+        <translation>只接受 aud 包含 AUDIENCE 的令牌（可重复：满足其一即可；默认：不限）。</translation>
+    </message>
+    <message>
+        <source>%1 must be an http:// or https:// URL with a host and without credentials or fragment, not '%2'</source>
+        <translation>%1 必须是带主机名、不含凭据和片段的 http:// 或 https:// URL，而不是 '%2'</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -2885,6 +2921,30 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Client certificate CA:</source>
         <translation>客户端证书 CA：</translation>
+    </message>
+    <message>
+        <source>Token public keys:</source>
+        <translation>令牌公钥：</translation>
+    </message>
+    <message>
+        <source>JWKS URL:</source>
+        <translation>JWKS URL：</translation>
+    </message>
+    <message>
+        <source>Token issuer:</source>
+        <translation>令牌签发方：</translation>
+    </message>
+    <message>
+        <source>Token audiences:</source>
+        <translation>令牌受众：</translation>
+    </message>
+    <message>
+        <source>JWKS shortest refresh interval:</source>
+        <translation>JWKS 最短刷新间隔：</translation>
+    </message>
+    <message>
+        <source>JWKS longest refresh interval:</source>
+        <translation>JWKS 最长刷新间隔：</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,8 @@ QString redisPrefix(const QString &where, const QString &text);
 QString cookieName(const QString &where, const QString &text);
 QString nodeId(const QString &where, const QString &text);
 QString adminUrl(const QString &where, const QString &text);
+// An http:// or https:// URL of a service the hub calls (a JWKS, the auth hook).
+QString serviceUrl(const QString &where, const QString &text);
 QString logFormat(const QString &where, const QString &text);
 QString logLevel(const QString &where, const QString &text);
 

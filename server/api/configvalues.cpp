@@ -285,6 +285,21 @@ QString adminUrl(const QString &where, const QString &text)
         .arg(where, text);
 }
 
+QString serviceUrl(const QString &where, const QString &text)
+{
+    if (text.isEmpty())
+        return {};
+    const QUrl url(text, QUrl::StrictMode);
+    if (url.isValid()
+        && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"))
+        && !url.host().isEmpty() && url.userInfo().isEmpty() && !url.hasFragment())
+        return {};
+    return QCoreApplication::translate("main",
+                                       "%1 must be an http:// or https:// URL with a host and "
+                                       "without credentials or fragment, not '%2'")
+        .arg(where, text);
+}
+
 QString logFormat(const QString &where, const QString &text)
 {
     if (text == QLatin1String("text") || text == QLatin1String("json"))

@@ -86,6 +86,12 @@ struct EngineConfig
     // Authentication and access control (docs/CONFIG.md); empty: open to whoever can
     // reach the listen address.
     QString jwtSecretFile; // HS256 secret
+    QStringList jwtPublicKeyFiles; // PEM public keys (RS/PS/ES/EdDSA tokens)
+    QString jwksUrl; // a key set fetched and refreshed (an identity provider's jwks_uri)
+    qint64 jwksRefreshMinMs = 30000; // bounds of the refresh interval (Cache-Control max-age)
+    qint64 jwksRefreshMaxMs = 3600 * 1000;
+    QString jwtIssuer; // a token's iss must be this; empty: any
+    QStringList jwtAudiences; // a token's aud must name one of these; empty: any
     QString aclFile;
     // HTTPS: certificate chain and key (PEM); with a client CA, clients must present a
     // certificate it signed (its CN becomes the client id).

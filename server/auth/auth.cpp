@@ -8,6 +8,12 @@ Authenticator::Authenticator(Options options)
     : m_options(std::move(options))
     , m_jwt(m_options.jwtSecret, m_options.leewayMs, m_options.allowTokensWithoutExp)
 {
+    if (!m_options.publicKeys.isEmpty())
+        m_jwt.setKeys(m_options.publicKeys);
+    if (m_options.keyRing)
+        m_jwt.setKeyRing(m_options.keyRing);
+    m_jwt.setIssuer(m_options.issuer);
+    m_jwt.setAudiences(m_options.audiences);
     if (m_options.cache.tokenBytes > 0 || m_options.cache.decisionBytes > 0)
         m_cache = std::make_shared<AuthCache>(m_options.cache);
 }
@@ -155,6 +161,12 @@ QString Authenticator::checkPublish(const Identity &who, const QByteArray &topic
 AuthCache::Stats Authenticator::cacheStats() const
 {
     return m_cache ? m_cache->stats() : AuthCache::Stats();
+}
+
+void Authenticator::forgetTokens() const
+{
+    if (m_cache)
+        m_cache->forgetIdentities();
 }
 
 QString Authenticator::decideSubscribe(const Identity &who, const TopicFilter &filter) const

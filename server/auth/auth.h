@@ -37,7 +37,12 @@ class Authenticator
 public:
     struct Options
     {
-        QByteArray jwtSecret; // empty: tokens are not accepted
+        QByteArray jwtSecret; // empty: HS256 tokens are not accepted
+        QList<VerifyKey> publicKeys; // --jwt-public-key-file
+        QByteArray issuer; // --jwt-issuer; empty: any
+        QList<QByteArray> audiences; // --jwt-audience; empty: any
+        // The engine's: the JWKS URL's keys and the verification counts (keyring.h).
+        std::shared_ptr<KeyRing> keyRing;
         qint64 leewayMs = 30000;
         QByteArray cookieName = "ssehub_token";
         Acl acl;
@@ -81,6 +86,9 @@ public:
 
     // What the cache holds and how often it answered (all zero without a cache).
     AuthCache::Stats cacheStats() const;
+    // Forgets the verified tokens it remembers (a key they may have been verified with left
+    // the key set).
+    void forgetTokens() const;
 
 private:
     QString decideSubscribe(const Identity &who, const TopicFilter &filter) const;

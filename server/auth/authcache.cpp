@@ -207,6 +207,14 @@ void AuthCache::insertIdentity(const QByteArray &token, const Identity &identity
     m_tokens.insert(key, identity, size, validity.fromMs, untilMs, nowMs, &m_evictions);
 }
 
+void AuthCache::forgetIdentities()
+{
+    const std::lock_guard lock(m_mutex);
+    m_tokens.entries.clear();
+    m_tokens.order.clear();
+    m_tokens.bytes = 0;
+}
+
 bool AuthCache::findDecision(const QByteArray &key, QString *decision)
 {
     const std::lock_guard lock(m_mutex);

@@ -62,6 +62,8 @@ public:
     bool findIdentity(const QByteArray &token, qint64 nowMs, Identity *identity);
     void insertIdentity(const QByteArray &token, const Identity &identity,
                         const TokenValidity &validity, qint64 nowMs);
+    // Drops every remembered token (a key they may have been verified with is gone).
+    void forgetIdentities();
     // A decision: an empty string (allowed) or the refusal. The key is decisionKey()'s.
     bool findDecision(const QByteArray &key, QString *decision);
     void insertDecision(const QByteArray &key, const QString &decision);

@@ -88,6 +88,16 @@ JwtVerifier::JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry)
 QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *identity,
                             TokenValidity *validity) const
 {
+    TokenCheck result = TokenCheck::Malformed;
+    QString problem = check(token, nowMs, identity, validity, &result);
+    if (m_ring)
+        m_ring->count(problem.isEmpty() ? TokenCheck::Verified : result);
+    return problem;
+}
+
+QString JwtVerifier::check(const QByteArray &token, qint64 nowMs, Identity *identity,
+                           TokenValidity *validity, TokenCheck *result) const
+{
     if (!isEnabled())
         return QStringLiteral("tokens are not accepted by this server (no --jwt-secret-file or "
                               "key)");
@@ -135,11 +145,14 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
             return QStringLiteral("token header lists critical extensions (crit) this server "
                                   "does not support");
     }
+    *result = TokenCheck::Algorithm;
     if (alg == "HS256" && !m_secret.isEmpty()) {
-        if (!m_hmac->verify(signingInput, signature))
+        if (!m_hmac->verify(signingInput, signature)) {
+            *result = TokenCheck::BadSignature;
             return QStringLiteral("token signature is not valid");
-    } else if (isKeyAlgorithm(alg) && m_keys && !m_keys->isEmpty()) {
-        if (const QString problem = verifyWithKey(alg, kid, signingInput, signature);
+        }
+    } else if (isKeyAlgorithm(alg) && hasKeys()) {
+        if (const QString problem = verifyWithKey(alg, kid, signingInput, signature, result);
             !problem.isEmpty())
             return problem;
     } else {
@@ -147,19 +160,24 @@ QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *ide
             .arg(printable(alg.left(40)), acceptedAlgorithms());
     }
 
+    *result = TokenCheck::Malformed;
     jose::Value claims;
     if (QString problem; !jose::parseObject(payloadJson, &claims, &problem))
         return QStringLiteral("malformed token payload (%1)").arg(problem);
     qint64 exp = 0, nbf = 0;
     if (!dateClaim(claims, "exp", &exp) || !dateClaim(claims, "nbf", &nbf))
         return QStringLiteral("token exp/nbf must be numbers (seconds since the epoch)");
-    if (exp <= 0 && !m_allowNoExpiry)
+    if (exp <= 0 && !m_allowNoExpiry) {
+        *result = TokenCheck::Claims;
         return QStringLiteral("token has no expiry (exp); this server accepts only tokens that "
                               "expire (see --allow-tokens-without-exp)");
+    }
+    *result = TokenCheck::Expired;
     if (exp && nowMs >= exp + m_leewayMs)
         return QStringLiteral("token expired");
     if (nbf && nowMs + m_leewayMs < nbf)
         return QStringLiteral("token not valid yet (nbf)");
+    *result = TokenCheck::Claims;
     if (!m_issuer.isEmpty()) {
         const jose::Value *iss = claims.member("iss");
         if (!iss || !iss->isString() || iss->string != m_issuer)
@@ -217,38 +235,68 @@ void JwtVerifier::setKeys(QList<VerifyKey> keys)
     m_keys = std::make_shared<const QList<VerifyKey>>(std::move(keys));
 }
 
+bool JwtVerifier::hasKeys() const
+{
+    return (m_keys && !m_keys->isEmpty()) || (m_ring && m_ring->expectsFetched());
+}
+
 QString JwtVerifier::acceptedAlgorithms() const
 {
     QStringList names;
     if (!m_secret.isEmpty())
         names << QStringLiteral("HS256");
-    if (m_keys) {
-        for (const QByteArray &alg : keyAlgorithms()) {
-            const bool someKey = std::any_of(m_keys->cbegin(), m_keys->cend(),
-                                             [&alg](const VerifyKey &k) { return k.allows(alg); });
-            if (someKey)
-                names << QString::fromLatin1(alg);
-        }
+    for (const QByteArray &alg : keyAlgorithms()) {
+        const auto verifies = [&alg](const VerifyKey &k) { return k.allows(alg); };
+        if ((m_keys && std::any_of(m_keys->cbegin(), m_keys->cend(), verifies))
+            || (m_ring && std::any_of(m_ring->fetched().cbegin(), m_ring->fetched().cend(),
+                                      verifies)))
+            names << QString::fromLatin1(alg);
     }
+    if (names.isEmpty())
+        return QStringLiteral("no key set loaded yet");
     return names.size() == 1 ? QStringLiteral("only %1").arg(names.first())
                              : QStringLiteral("accepted: %1").arg(names.join(QStringLiteral(", ")));
 }
 
 QString JwtVerifier::verifyWithKey(const QByteArray &alg, const QByteArray &kid,
-                                   QByteArrayView signingInput, QByteArrayView signature) const
+                                   QByteArrayView signingInput, QByteArrayView signature,
+                                   TokenCheck *result) const
 {
-    // The key is chosen by kid; without one, among the few keys of that algorithm.
+    // The key is chosen by kid; without one, among the few keys of that algorithm. The key
+    // files' keys first, then the JWKS URL's.
+    // A key without a kid (a key file's) serves tokens with any kid or none.
     QList<const VerifyKey *> candidates;
-    for (const VerifyKey &key : *m_keys) {
-        if (key.allows(alg) && (kid.isEmpty() || key.kid() == kid))
-            candidates << &key;
+    bool kidFetched = false;
+    const auto collect = [&](const QList<VerifyKey> &keys) {
+        for (const VerifyKey &key : keys) {
+            if (!key.allows(alg))
+                continue;
+            if (kid.isEmpty() || key.kid().isEmpty() || key.kid() == kid)
+                candidates << &key;
+            kidFetched = kidFetched || (!kid.isEmpty() && key.kid() == kid);
+        }
+    };
+    if (m_keys)
+        collect(*m_keys);
+    const bool fromFiles = !candidates.isEmpty();
+    if (m_ring)
+        collect(m_ring->fetched());
+    // A kid the JWKS does not have: perhaps a key the provider has just added, and the
+    // fetcher may look again (at most once per interval, whatever the flood).
+    if (!kid.isEmpty() && !kidFetched && m_ring && m_ring->hasFetched() && m_ring->onUnknownKid)
+        m_ring->onUnknownKid();
+    if (candidates.isEmpty()) {
+        *result = TokenCheck::UnknownKey;
+        if (m_ring && m_ring->expectsFetched() && !m_ring->hasFetched() && !fromFiles)
+            return QStringLiteral("no key set has been loaded from the JWKS URL yet");
+        if (kid.isEmpty())
+            return QStringLiteral("no key of this server verifies %1 tokens")
+                .arg(QLatin1String(alg));
+        return QStringLiteral("token key '%1' is not known for %2")
+            .arg(printable(kid.left(64)), QLatin1String(alg));
     }
-    if (candidates.isEmpty())
-        return kid.isEmpty()
-            ? QStringLiteral("no key of this server verifies %1 tokens").arg(QLatin1String(alg))
-            : QStringLiteral("token key '%1' is not known for %2")
-                  .arg(printable(kid.left(64)), QLatin1String(alg));
-    if (candidates.size() > MaxKeysTried)
+    if (candidates.size() > MaxKeysTried) {
+        *result = TokenCheck::UnknownKey;
         return kid.isEmpty() ? QStringLiteral("token needs a kid: this server has %1 keys for %2")
                                    .arg(candidates.size())
                                    .arg(QLatin1String(alg))
@@ -256,10 +304,12 @@ QString JwtVerifier::verifyWithKey(const QByteArray &alg, const QByteArray &kid,
                                    .arg(printable(kid.left(64)))
                                    .arg(candidates.size())
                                    .arg(QLatin1String(alg));
+    }
     for (const VerifyKey *key : std::as_const(candidates)) {
         if (key->verify(alg, signingInput, signature))
             return {};
     }
+    *result = TokenCheck::BadSignature;
     return QStringLiteral("token signature is not valid");
 }
 

@@ -3,6 +3,7 @@
 #include "auth/hmac.h"
 #include "auth/identity.h"
 #include "auth/jwk.h"
+#include "auth/keyring.h"
 
 #include <QByteArray>
 #include <QString>
@@ -32,9 +33,16 @@ public:
     JwtVerifier() = default;
     JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry = false);
 
-    bool isEnabled() const { return !m_secret.isEmpty() || (m_keys && !m_keys->isEmpty()); }
-    // Public keys that verify tokens besides (or instead of) the secret.
+    bool isEnabled() const
+    {
+        return !m_secret.isEmpty() || (m_keys && !m_keys->isEmpty())
+            || (m_ring && m_ring->expectsFetched());
+    }
+    // Public keys that verify tokens besides (or instead of) the secret (the key files).
     void setKeys(QList<VerifyKey> keys);
+    // Where the keys of a JWKS URL are (they change while this verifier lives) and where
+    // verifications are counted by result.
+    void setKeyRing(std::shared_ptr<KeyRing> ring) { m_ring = std::move(ring); }
     // A token must name this issuer (iss), when set, and one of these audiences (aud), when
     // any is set.
     void setIssuer(const QByteArray &issuer) { m_issuer = issuer; }
@@ -48,12 +56,16 @@ public:
                    TokenValidity *validity = nullptr) const;
 
 private:
+    QString check(const QByteArray &token, qint64 nowMs, Identity *identity,
+                  TokenValidity *validity, TokenCheck *result) const;
     QString verifyWithKey(const QByteArray &alg, const QByteArray &kid, QByteArrayView signingInput,
-                          QByteArrayView signature) const;
+                          QByteArrayView signature, TokenCheck *result) const;
+    bool hasKeys() const;
     QString acceptedAlgorithms() const;
 
     QByteArray m_secret;
     std::shared_ptr<const QList<VerifyKey>> m_keys;
+    std::shared_ptr<KeyRing> m_ring;
     QByteArray m_issuer;
     QList<QByteArray> m_audiences;
     std::shared_ptr<const Hmac> m_hmac; // keyed once: shared by the copies of this verifier

@@ -6,6 +6,12 @@
 
 namespace ssehub::AccessFiles {
 
+bool configured(const EngineConfig &config)
+{
+    return !config.aclFile.isEmpty() || !config.jwtSecretFile.isEmpty()
+        || !config.jwtPublicKeyFiles.isEmpty() || !config.jwksUrl.isEmpty();
+}
+
 bool loadTls(const EngineConfig &config, QSslConfiguration *out, QString *error)
 {
     if (config.tlsCertFile.isEmpty() || config.tlsKeyFile.isEmpty()) {
@@ -52,7 +58,8 @@ bool loadTls(const EngineConfig &config, QSslConfiguration *out, QString *error)
     return true;
 }
 
-bool loadAuthenticator(const EngineConfig &config, Authenticator *out, QString *error)
+bool loadAuthenticator(const EngineConfig &config, std::shared_ptr<KeyRing> keyRing,
+                       Authenticator *out, QString *error)
 {
     Authenticator::Options authOptions;
     authOptions.clientCertificates = !config.tlsClientCaFile.isEmpty();
@@ -78,6 +85,32 @@ bool loadAuthenticator(const EngineConfig &config, Authenticator *out, QString *
         }
         authOptions.jwtSecret = secret;
     }
+    for (const QString &path : config.jwtPublicKeyFiles) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read the JWT public key file %1: %2")
+                         .arg(path, file.errorString());
+            return false;
+        }
+        const QByteArray pem = file.read(64 * 1024);
+        if (pem.contains("PRIVATE KEY")) {
+            *error = QStringLiteral("%1 holds a private key: give the hub only the public key "
+                                    "(openssl pkey -in %1 -pubout)")
+                         .arg(path);
+            return false;
+        }
+        HubResult<VerifyKey> key = VerifyKey::fromPem(pem);
+        if (!key.ok()) {
+            *error = QStringLiteral("the JWT public key file %1: %2")
+                         .arg(path, key.failure().message);
+            return false;
+        }
+        authOptions.publicKeys << key.value();
+    }
+    authOptions.issuer = config.jwtIssuer.toUtf8();
+    for (const QString &audience : config.jwtAudiences)
+        authOptions.audiences << audience.toUtf8();
+    authOptions.keyRing = std::move(keyRing);
     if (!config.aclFile.isEmpty()) {
         HubResult<Acl> acl = Acl::fromFile(config.aclFile);
         if (!acl.ok()) {

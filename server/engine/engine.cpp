@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include "auth/jwksfetcher.h"
+
 #include "broker/localbroker.h"
 #include "core/clock.h"
 #include "core/logcategories.h"
@@ -165,8 +167,29 @@ bool Engine::start(QString *error, const QString &cause)
             m_trimTimer.start();
     });
     // The hub enforces the rules too, from the first stored subscription it loads.
+    m_keyRing = std::make_shared<KeyRing>();
+    if (!m_config.jwksUrl.isEmpty()) {
+        JwksFetcher::Options jwks;
+        jwks.url = QUrl(m_config.jwksUrl);
+        jwks.minRefreshMs = m_config.jwksRefreshMinMs;
+        jwks.maxRefreshMs = qMax(m_config.jwksRefreshMinMs, m_config.jwksRefreshMaxMs);
+        m_jwks = new JwksFetcher(jwks, m_keyRing, this);
+        connect(m_jwks, &JwksFetcher::keysReplaced, this, [this](int, int removed) {
+            if (removed > 0)
+                keysRemoved(removed);
+        });
+        connect(m_jwks, &JwksFetcher::fetchFailed, this, [this](const QString &why) {
+            logEngine(QStringLiteral("jwks-fetch-failed"),
+                      QStringLiteral("%1: %2%3")
+                          .arg(m_config.jwksUrl, why,
+                               m_keyRing->hasFetched()
+                                   ? QStringLiteral(" (the previous key set stays)")
+                                   : QStringLiteral(" (no key set yet: tokens signed with keys "
+                                                    "are refused)")));
+        });
+    }
     Authenticator authenticator;
-    if (!AccessFiles::loadAuthenticator(m_config, &authenticator, error))
+    if (!AccessFiles::loadAuthenticator(m_config, m_keyRing, &authenticator, error))
         return false;
     m_hub->setAuthenticator(authenticator);
     if (m_redis) {
@@ -315,6 +338,20 @@ bool Engine::start(QString *error, const QString &cause)
     }
     if (m_redis)
         m_redis->start();
+    if (m_jwks) {
+        const QUrl url(m_config.jwksUrl);
+        const QHostAddress host(url.host());
+        if (url.scheme() == QLatin1String("http")
+            && !(url.host() == QLatin1String("localhost") || host.isLoopback())) {
+            const QString warning
+                = QStringLiteral("--jwks-url %1 is plain HTTP: whoever can change the answer on "
+                                 "the way can add keys and sign tokens for this hub; use https")
+                      .arg(m_config.jwksUrl);
+            qCWarning(lcEngine).noquote() << warning;
+            m_startProblems << warning;
+        }
+        m_jwks->start();
+    }
     m_started = true;
     logEngine(QStringLiteral("started"),
               QStringLiteral("listen=%1 broker=%2%3")
@@ -347,11 +384,12 @@ QString Engine::reloadAccess(bool *ok)
     *ok = false;
     if (!m_front)
         return QStringLiteral("the engine is not running");
-    if (m_config.aclFile.isEmpty() && m_config.jwtSecretFile.isEmpty())
-        return QStringLiteral("nothing to reload: no --acl or --jwt-secret-file");
+    if (!AccessFiles::configured(m_config))
+        return QStringLiteral("nothing to reload: no --acl, --jwt-secret-file, "
+                              "--jwt-public-key-file or --jwks-url");
     Authenticator authenticator;
     QString error;
-    if (!AccessFiles::loadAuthenticator(m_config, &authenticator, &error)) {
+    if (!AccessFiles::loadAuthenticator(m_config, m_keyRing, &authenticator, &error)) {
         qCWarning(lcEngine).noquote()
             << "access rules not reloaded:" << error << "- the previous rules stay in force";
         return error + QStringLiteral(" - the previous rules stay in force");
@@ -369,6 +407,25 @@ QString Engine::reloadAccess(bool *ok)
               .arg(ended);
     qCInfo(lcEngine).noquote() << message;
     return message;
+}
+
+void Engine::keysRemoved(int removed)
+{
+    if (!m_front)
+        return;
+    const Authenticator &auth = m_front->authenticator();
+    auth.forgetTokens();
+    int ended = 0;
+    m_hub->recheckAccess(auth, &ended);
+    if (m_feeds)
+        m_feeds->recheckAccess();
+    const QString message = QStringLiteral("%1 key(s) left the key set of %2; %3 stream(s) "
+                                           "whose token they had verified were ended")
+                                .arg(removed)
+                                .arg(m_config.jwksUrl)
+                                .arg(ended);
+    qCInfo(lcEngine).noquote() << message;
+    logEngine(QStringLiteral("jwks-keys-removed"), message);
 }
 
 void Engine::logEngine(const QString &reason, const QString &detail)
@@ -548,6 +605,10 @@ bool Engine::isReady(QString *reason) const
     }
     if (m_hub && !m_hub->sharedStateLoaded()) {
         *reason = QStringLiteral("shared subscriptions not loaded yet");
+        return false;
+    }
+    if (m_jwks && !m_keyRing->hasFetched()) {
+        *reason = QStringLiteral("no key set loaded from the JWKS URL yet");
         return false;
     }
     return true;

@@ -32,6 +32,8 @@ namespace ssehub {
 class ClusterState;
 class ConsoleFeeds;
 class HttpFront;
+class JwksFetcher;
+class KeyRing;
 class RedisBroker;
 class RollingLogFile;
 
@@ -183,6 +185,13 @@ private:
     bool m_feedsWatching = false;
     QSet<quint64> m_tailOwners; // whose tails are set
     ConsoleFeeds *m_feeds = nullptr;
+    // Identity sources that live across reloads: the JWKS URL's keys and the verification
+    // counts (shared by every Authenticator built), and the fetcher that keeps the keys.
+    std::shared_ptr<KeyRing> m_keyRing;
+    JwksFetcher *m_jwks = nullptr;
+    // A JWKS fetch took keys away: tokens verified with them are forgotten, and the streams
+    // that came with them end (auth-expired).
+    void keysRemoved(int removed);
 };
 
 } // namespace ssehub

@@ -1,6 +1,7 @@
 // Engine::reconfigure: SIGHUP's diff, driven by the option table.
 #include "api/configschema.h"
 #include "core/logcategories.h"
+#include "engine/accessfiles.h"
 #include "engine/engine.h"
 #include "engine/frontlimits.h"
 #include "http/httpfront.h"
@@ -29,22 +30,26 @@ QString Engine::reconfigure(const Config &next, bool *ok)
             restart << QLatin1String(option.name);
     }
 
-    const bool removesAccessControl = next.aclFile.isEmpty() && next.jwtSecretFile.isEmpty()
-        && (!previous.aclFile.isEmpty() || !previous.jwtSecretFile.isEmpty());
+    const bool removesAccessControl
+        = !AccessFiles::configured(next) && AccessFiles::configured(previous);
     if (removesAccessControl) {
         // Opening a running server to everyone is not done by a reload.
-        restart << QStringLiteral("acl/jwt-secret-file (removed)");
+        restart << QStringLiteral("acl/jwt-secret-file/jwt-public-key-file (removed)");
         applied.aclFile = previous.aclFile;
         applied.jwtSecretFile = previous.jwtSecretFile;
+        applied.jwtPublicKeyFiles = previous.jwtPublicKeyFiles;
         applied.allowTokensWithoutExp = previous.allowTokensWithoutExp;
     }
     // The access rules are read from the new files; on an error nothing changes.
     m_config.aclFile = applied.aclFile;
     m_config.jwtSecretFile = applied.jwtSecretFile;
+    m_config.jwtPublicKeyFiles = applied.jwtPublicKeyFiles;
+    m_config.jwtIssuer = applied.jwtIssuer;
+    m_config.jwtAudiences = applied.jwtAudiences;
     m_config.allowTokensWithoutExp = applied.allowTokensWithoutExp;
     bool accessOk = true;
-    const bool accessConfigured = !m_config.aclFile.isEmpty() || !m_config.jwtSecretFile.isEmpty()
-        || !previous.aclFile.isEmpty() || !previous.jwtSecretFile.isEmpty();
+    const bool accessConfigured
+        = AccessFiles::configured(m_config) || AccessFiles::configured(previous);
     const QString access
         = accessConfigured ? reloadAccess(&accessOk) : QStringLiteral("none configured");
     if (!accessOk) {

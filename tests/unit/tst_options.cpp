@@ -3,6 +3,7 @@
 
 #include <QFile>
 #include <QRegularExpression>
+#include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -273,23 +274,26 @@ QVariant TestOptions::changed(const ConfigOption &option, const QTemporaryDir &d
     case OptionType::Duration:
     case OptionType::Size:
         return value.toLongLong() < option.max ? value.toLongLong() + 1 : value.toLongLong() - 1;
-    case OptionType::List:
-        return QStringList {QStringLiteral("a")};
     case OptionType::Address:
         return QStringLiteral("127.0.0.2:1");
+    case OptionType::List:
     case OptionType::Text:
         break;
     }
-    const QHash<QString, QString> samples {
+    const QHash<QString, QVariant> samples {
         {QStringLiteral("acl"), dir.filePath(QStringLiteral("acl.json"))},
         {QStringLiteral("jwt-secret-file"), dir.filePath(QStringLiteral("secret"))},
+        {QStringLiteral("jwt-public-key-file"), QStringList {dir.filePath(QStringLiteral("key.pem"))}},
+        {QStringLiteral("jwt-issuer"), QStringLiteral("https://id.example")},
+        {QStringLiteral("jwt-audience"), QStringList {QStringLiteral("ssehub")}},
         {QStringLiteral("export-log"), dir.filePath(QStringLiteral("export.jsonl"))},
         {QStringLiteral("redis"), QStringLiteral("redis://127.0.0.1:1")},
         {QStringLiteral("redis-prefix"), QStringLiteral("other:")},
         {QStringLiteral("jwt-cookie"), QStringLiteral("other")},
         {QStringLiteral("node-id"), QStringLiteral("other")},
     };
-    return samples.value(name, dir.filePath(name));
+    return samples.value(name, option.type == OptionType::List ? QVariant(QStringList {QStringLiteral("a")})
+                                                               : QVariant(dir.filePath(name)));
 }
 
 void TestOptions::reloadableOptionsApplyLive()
@@ -303,6 +307,13 @@ void TestOptions::reloadableOptionsApplyLive()
     QVERIFY(acl.open(QIODevice::WriteOnly));
     acl.write(R"({"anonymous": null, "roles": {}})");
     acl.close();
+    QProcess openssl;
+    openssl.setWorkingDirectory(dir.path());
+    openssl.start(QStringLiteral("sh"),
+                  {QStringLiteral("-c"),
+                   QStringLiteral("openssl genpkey -algorithm ed25519 | openssl pkey -pubout -out key.pem")});
+    QVERIFY(openssl.waitForFinished());
+    QCOMPARE(openssl.exitCode(), 0);
 
     EngineConfig config;
     config.port = 0;
