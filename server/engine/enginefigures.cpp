@@ -1,6 +1,8 @@
 // The engine's figures: what stats(), GET /nodes, /metrics, /stats and the console's snapshots
 // show, gathered from the parts. How they are written is observe/'s.
 #include "engine/engine.h"
+#include "auth/jwksfetcher.h"
+#include "auth/keyring.h"
 #include "http/httpfront.h"
 #include "observe/prometheus.h"
 #include "observe/snapshotbuilder.h"
@@ -134,6 +136,21 @@ QByteArray Engine::metricsText() const
         figures.handBacks = m_front->handBacks();
         if (const Authenticator &auth = m_front->authenticator(); auth.isEnabled())
             figures.accessCache = auth.cacheStats();
+    }
+    if (m_keyRing && (m_front && m_front->authenticator().isEnabled())) {
+        for (int i = 0; i < TokenCheckCount; ++i)
+            figures.tokenVerifications.append(
+                {tokenCheckName(TokenCheck(i)), m_keyRing->counted(TokenCheck(i))});
+    }
+    if (m_jwks) {
+        const JwksFetcher::Status status = m_jwks->status();
+        MetricsFigures::Jwks jwks;
+        for (int i = 0; i < int(JwksFetcher::Outcome::Count_); ++i)
+            jwks.fetches.append(
+                {JwksFetcher::outcomeName(JwksFetcher::Outcome(i)), status.outcomes[i]});
+        jwks.keys = status.keys;
+        jwks.loadedAtMs = status.loadedAtMs;
+        figures.jwks = jwks;
     }
     if (const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr)
         figures.oldestEventAt = oldest->timestamp;

@@ -40,6 +40,24 @@ void MetricsWriter::sample(const QByteArray &name, const QByteArray &help, const
         m_out += "# HELP " + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
         m_family = name;
     }
+    line(name, value, labels);
+}
+
+void MetricsWriter::histogram(const QByteArray &name, const QByteArray &help,
+                              const QList<QPair<double, quint64>> &buckets, double sum,
+                              quint64 count)
+{
+    m_out += "# HELP " + name + ' ' + help + "\n# TYPE " + name + " histogram\n";
+    m_family = name;
+    for (const auto &[bound, cumulative] : buckets)
+        line(name + "_bucket", double(cumulative), {{"le", QByteArray::number(bound, 'g', 6)}});
+    line(name + "_bucket", double(count), {{"le", "+Inf"}});
+    line(name + "_sum", sum, {});
+    line(name + "_count", double(count), {});
+}
+
+void MetricsWriter::line(const QByteArray &name, double value, const Labels &labels)
+{
     m_out += name;
     if (!labels.isEmpty()) {
         m_out += '{';

@@ -141,6 +141,31 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
                   "(since the access rules were loaded).",
                   double(c->evictions));
     }
+    for (const auto &[result, n] : figures.tokenVerifications)
+        m.counter("ssehub_token_verifications_total",
+                  "Tokens verified (not answered from the cache), by result.", double(n),
+                  {{"result", result}});
+    if (const auto &j = figures.jwks) {
+        for (const auto &[outcome, n] : j->fetches)
+            m.counter("ssehub_jwks_fetches_total", "Fetches of the JWKS URL, by outcome.",
+                      double(n), {{"outcome", outcome}});
+        m.gauge("ssehub_jwks_keys", "Keys in the key set in force (fetched from the JWKS URL).",
+                j->keys);
+        m.gauge("ssehub_jwks_loaded_timestamp_seconds",
+                "When the key set in force was fetched (0: none loaded yet).",
+                double(j->loadedAtMs) / 1000.0);
+    }
+    if (const auto &h = figures.hook) {
+        for (const auto &[outcome, n] : h->calls)
+            m.counter("ssehub_auth_hook_calls_total",
+                      "Calls to the auth hook, by outcome (allow, deny, timeout, error, "
+                      "invalid).",
+                      double(n), {{"outcome", outcome}});
+        m.histogram("ssehub_auth_hook_duration_seconds", "How long the auth hook took to answer.",
+                    h->latencyBuckets, h->latencySumSeconds, h->latencyCount);
+        m.gauge("ssehub_auth_hook_cache_entries", "Auth hook decisions remembered.",
+                h->cacheEntries);
+    }
     m.gauge("ssehub_start_time_seconds", "When this instance started.",
             double(figures.startedAt) / 1000.0);
     m.gauge("ssehub_build_info", "Version of this build.", 1,

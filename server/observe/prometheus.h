@@ -41,6 +41,25 @@ struct MetricsFigures
     // starts a new cache, and its counters from zero. With authentication or access control
     // only.
     std::optional<AuthCache::Stats> accessCache;
+    // Tokens verified (cache misses), by result name ("verified", "bad_signature", ...).
+    // With authentication only.
+    QList<QPair<QByteArray, quint64>> tokenVerifications;
+    struct Jwks
+    {
+        QList<QPair<QByteArray, quint64>> fetches; // by outcome name
+        int keys = 0;
+        qint64 loadedAtMs = 0; // 0: no key set yet
+    };
+    std::optional<Jwks> jwks; // with --jwks-url only
+    struct Hook
+    {
+        QList<QPair<QByteArray, quint64>> calls; // by outcome name
+        double latencySumSeconds = 0;
+        quint64 latencyCount = 0;
+        QList<QPair<double, quint64>> latencyBuckets; // upper bound, cumulative count
+        int cacheEntries = 0;
+    };
+    std::optional<Hook> hook; // with --auth-hook only
     // --metrics-topics: events per listed topic. Only these topics get a label: a label per
     // topic seen would let publishers grow the scrape without bound.
     QHash<QByteArray, quint64> topicEvents;
