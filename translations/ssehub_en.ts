@@ -757,6 +757,30 @@
         <source>%1 must be an http:// or https:// URL with a host and without credentials or fragment, not '%2'</source>
         <translation>%1 must be an http:// or https:// URL with a host and without credentials or fragment, not '%2'</translation>
     </message>
+    <message>
+        <source>Ask this backend URL (a JSON POST) whether a stream, subscription or publish without a token may go ahead (cookie sessions).</source>
+        <translation>Ask this backend URL (a JSON POST) whether a stream, subscription or publish without a token may go ahead (cookie sessions).</translation>
+    </message>
+    <message>
+        <source>How long the auth hook may take before the request is refused with 503 (default 2s).</source>
+        <translation>How long the auth hook may take before the request is refused with 503 (default 2s).</translation>
+    </message>
+    <message>
+        <source>a duration from 100ms to 30s, e.g. 2s</source>
+        <translation>a duration from 100ms to 30s, e.g. 2s</translation>
+    </message>
+    <message>
+        <source>The longest an auth hook answer is remembered, whatever its max-age (default 1m; 0: never).</source>
+        <translation>The longest an auth hook answer is remembered, whatever its max-age (default 1m; 0: never).</translation>
+    </message>
+    <message>
+        <source>a duration up to 1h, e.g. 1m</source>
+        <translation>a duration up to 1h, e.g. 1m</translation>
+    </message>
+    <message>
+        <source>Also ask the auth hook about tokens that do not verify here, instead of refusing them with 401.</source>
+        <translation>Also ask the auth hook about tokens that do not verify here, instead of refusing them with 401.</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -2945,6 +2969,22 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>JWKS longest refresh interval:</source>
         <translation>JWKS longest refresh interval:</translation>
+    </message>
+    <message>
+        <source>Auth hook URL:</source>
+        <translation>Auth hook URL:</translation>
+    </message>
+    <message>
+        <source>Auth hook timeout:</source>
+        <translation>Auth hook timeout:</translation>
+    </message>
+    <message>
+        <source>Auth hook answers kept at most:</source>
+        <translation>Auth hook answers kept at most:</translation>
+    </message>
+    <message>
+        <source>Ask the auth hook about unverified tokens</source>
+        <translation>Ask the auth hook about unverified tokens</translation>
     </message>
 </context>
 <context>

@@ -757,6 +757,30 @@
         <source>%1 must be an http:// or https:// URL with a host and without credentials or fragment, not '%2'</source>
         <translation>%1 必须是带主机名、不含凭据和片段的 http:// 或 https:// URL，而不是 '%2'</translation>
     </message>
+    <message>
+        <source>Ask this backend URL (a JSON POST) whether a stream, subscription or publish without a token may go ahead (cookie sessions).</source>
+        <translation>向此后端 URL（JSON POST）询问没有令牌的流、订阅或发布是否可以进行（Cookie 会话）。</translation>
+    </message>
+    <message>
+        <source>How long the auth hook may take before the request is refused with 503 (default 2s).</source>
+        <translation>认证钩子最长可用的应答时间，超时则以 503 拒绝请求（默认 2s）。</translation>
+    </message>
+    <message>
+        <source>a duration from 100ms to 30s, e.g. 2s</source>
+        <translation>100ms 到 30s 之间的时长，例如 2s</translation>
+    </message>
+    <message>
+        <source>The longest an auth hook answer is remembered, whatever its max-age (default 1m; 0: never).</source>
+        <translation>认证钩子的应答最多缓存多久，不论其 max-age（默认 1m；0：不缓存）。</translation>
+    </message>
+    <message>
+        <source>a duration up to 1h, e.g. 1m</source>
+        <translation>不超过 1h 的时长，例如 1m</translation>
+    </message>
+    <message>
+        <source>Also ask the auth hook about tokens that do not verify here, instead of refusing them with 401.</source>
+        <translation>对本地无法验证的令牌也询问认证钩子，而不是以 401 拒绝。</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -2945,6 +2969,22 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>JWKS longest refresh interval:</source>
         <translation>JWKS 最长刷新间隔：</translation>
+    </message>
+    <message>
+        <source>Auth hook URL:</source>
+        <translation>认证钩子 URL：</translation>
+    </message>
+    <message>
+        <source>Auth hook timeout:</source>
+        <translation>认证钩子超时：</translation>
+    </message>
+    <message>
+        <source>Auth hook answers kept at most:</source>
+        <translation>认证钩子应答最长缓存：</translation>
+    </message>
+    <message>
+        <source>Ask the auth hook about unverified tokens</source>
+        <translation>未通过验证的令牌也询问认证钩子</translation>
     </message>
 </context>
 <context>

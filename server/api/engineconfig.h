@@ -92,6 +92,10 @@ struct EngineConfig
     qint64 jwksRefreshMaxMs = 3600 * 1000;
     QString jwtIssuer; // a token's iss must be this; empty: any
     QStringList jwtAudiences; // a token's aud must name one of these; empty: any
+    QString authHookUrl; // the backend asked about requests without a token
+    qint64 authHookTimeoutMs = 2000;
+    qint64 authHookCacheMs = 60000; // the longest a hook's answer is remembered
+    bool authHookTokens = false; // tokens that do not verify here are asked about too
     QString aclFile;
     // HTTPS: certificate chain and key (PEM); with a client CA, clients must present a
     // certificate it signed (its CN becomes the client id).

@@ -69,6 +69,12 @@ QString Authenticator::identify(const Credentials &credentials, qint64 nowMs,
         .arg(QString::fromLatin1(m_options.cookieName));
 }
 
+bool Authenticator::hasToken(const Credentials &credentials) const
+{
+    return !credentials.authorization.isEmpty() || credentials.hasQueryToken
+        || !cookieValue(credentials.cookieHeader, m_options.cookieName).isEmpty();
+}
+
 QString Authenticator::identifyCertificate(const QStringList &commonNames, const QStringList &units,
                                            qint64 expiresAtMs, Identity *identity) const
 {
@@ -115,6 +121,15 @@ QString Authenticator::reidentify(const Identity &old, qint64 nowMs, Identity *i
         credentials.remember = false; // a stream's token, verified again for a reload
         return identify(credentials, nowMs, identity);
     }
+    if (old.hook) {
+        // The backend is not asked again: its answer holds until its expiry.
+        *identity = old;
+        if (old.expiresAtMs && old.expiresAtMs <= nowMs) {
+            *identity = Identity();
+            return QStringLiteral("the auth hook's allowance expired");
+        }
+        return {};
+    }
     if (old.certificate)
         return identifyCertificate(QStringList {old.clientId}, old.units, old.expiresAtMs,
                                    identity);
@@ -138,7 +153,8 @@ QString Authenticator::remembered(const QByteArray &key, Decide decide) const
 
 QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &filter) const
 {
-    if (!m_options.acl.isEnabled() && (!who.authenticated || who.subscribeGrants.isEmpty()))
+    if (!m_options.acl.isEnabled()
+        && (!who.authenticated || (who.subscribeGrants.isEmpty() && !who.hook)))
         return {}; // nothing to evaluate
     if (!m_cache)
         return decideSubscribe(who, filter);
@@ -149,7 +165,8 @@ QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &fi
 
 QString Authenticator::checkPublish(const Identity &who, const QByteArray &topic) const
 {
-    if (!m_options.acl.isEnabled() && (!who.authenticated || who.publishGrants.isEmpty()))
+    if (!m_options.acl.isEnabled()
+        && (!who.authenticated || (who.publishGrants.isEmpty() && !who.hook)))
         return {};
     if (!m_cache)
         return decidePublish(who, topic);
@@ -173,14 +190,15 @@ QString Authenticator::decideSubscribe(const Identity &who, const TopicFilter &f
 {
     if (!m_options.acl.isEnabled()) {
         // Tokens without an ACL: a token's own grants, if it has any, limit it.
-        if (!who.authenticated || who.subscribeGrants.isEmpty())
+        if (!who.authenticated || (who.subscribeGrants.isEmpty() && !who.hook))
             return {};
         for (const TopicFilter &rule : who.subscribeGrants) {
             if (filterWithin(filter, rule))
                 return {};
         }
-        return QStringLiteral("filter '%1' is not within the token's subscribe grants")
-            .arg(QString::fromUtf8(filter.text()));
+        return QStringLiteral("filter '%1' is not within the %2's subscribe grants")
+            .arg(QString::fromUtf8(filter.text()),
+                 who.hook ? QStringLiteral("auth hook") : QStringLiteral("token"));
     }
     return m_options.acl.checkSubscribe(who, filter);
 }
@@ -188,13 +206,15 @@ QString Authenticator::decideSubscribe(const Identity &who, const TopicFilter &f
 QString Authenticator::decidePublish(const Identity &who, const QByteArray &topic) const
 {
     if (!m_options.acl.isEnabled()) {
-        if (!who.authenticated || who.publishGrants.isEmpty())
+        if (!who.authenticated || (who.publishGrants.isEmpty() && !who.hook))
             return {};
         for (const TopicFilter &rule : who.publishGrants) {
             if (rule.matches(topic))
                 return {};
         }
-        return QStringLiteral("the token may not publish to '%1'").arg(QString::fromUtf8(topic));
+        return QStringLiteral("the %1 may not publish to '%2'")
+            .arg(who.hook ? QStringLiteral("auth hook's answer") : QStringLiteral("token"),
+                 QString::fromUtf8(topic));
     }
     return m_options.acl.checkPublish(who, topic);
 }

@@ -47,6 +47,7 @@ public:
         QByteArray cookieName = "ssehub_token";
         Acl acl;
         bool clientCertificates = false; // TLS with client certificates (--tls-client-ca)
+        bool hook = false; // --auth-hook decides for requests without a token
         bool allowTokensWithoutExp = false; // --allow-tokens-without-exp
         AuthCache::Limits cache; // both byte bounds 0: nothing is remembered
     };
@@ -57,8 +58,11 @@ public:
     // Whether any authentication or access control is configured.
     bool isEnabled() const
     {
-        return m_jwt.isEnabled() || m_options.acl.isEnabled() || m_options.clientCertificates;
+        return m_jwt.isEnabled() || m_options.acl.isEnabled() || m_options.clientCertificates
+            || m_options.hook;
     }
+    // Whether the request presents a token at all (a header, the query or the cookie).
+    bool hasToken(const Credentials &credentials) const;
     // The identity of a verified client certificate: its CN is the client id; roles come from
     // the ACL's `clients` (by CN) and `units` (by OU). Refused (an error message): no CN, more
     // than one CN, or a CN that is not a safe client id (validateAuthenticatedClientId).

@@ -97,7 +97,8 @@ QByteArray decisionKey(char kind, const Identity &who, const QList<TopicFilter> 
     QByteArray key(size, Qt::Uninitialized);
     char *out = key.data();
     *out++ = kind;
-    *out++ = who.authenticated ? '1' : '0';
+    // The hook's grants bind even when empty; a token's empty grants do not.
+    *out++ = who.authenticated ? (who.hook ? '2' : '1') : '0';
     *out++ = subjectValid ? '1' : '0';
     out = appendPart(out, subject);
     out = appendPart(out, clientId);

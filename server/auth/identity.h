@@ -23,6 +23,9 @@ struct Identity
     // the token itself (at most 8 KiB), or the certificate's organizational units.
     QByteArray token;
     bool certificate = false;
+    // Allowed by the auth hook (--auth-hook): its grants bind even when empty, and a reload
+    // keeps it until its expiry (the backend is not asked again).
+    bool hook = false;
     QStringList units;
 };
 

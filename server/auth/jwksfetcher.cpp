@@ -1,5 +1,6 @@
 #include "auth/jwksfetcher.h"
 
+#include "auth/cachecontrol.h"
 #include "core/clock.h"
 #include "core/logcategories.h"
 
@@ -13,25 +14,6 @@ namespace {
 
 // Without a max-age, a set is fetched again after this (within the configured bounds).
 constexpr qint64 DefaultRefreshMs = 5 * 60 * 1000;
-
-// The max-age of a Cache-Control header in ms; -1 when it has none. no-store and no-cache
-// count as 0 (the lower bound then applies).
-qint64 maxAgeMs(const QByteArray &cacheControl)
-{
-    qint64 result = -1;
-    for (const QByteArray &part : cacheControl.split(',')) {
-        const QByteArray directive = part.trimmed().toLower();
-        if (directive == "no-store" || directive == "no-cache")
-            return 0;
-        if (directive.startsWith("max-age=")) {
-            bool ok = false;
-            const qint64 seconds = directive.mid(8).toLongLong(&ok);
-            if (ok && seconds >= 0)
-                result = qMin(seconds, qint64(365) * 86400) * 1000;
-        }
-    }
-    return result;
-}
 
 } // namespace
 
@@ -143,7 +125,7 @@ void JwksFetcher::finished(QNetworkReply *reply)
         return fail(Outcome::TooLarge,
                     QStringLiteral("the key set is larger than %1 bytes").arg(maxBytes));
 
-    const qint64 maxAge = maxAgeMs(reply->rawHeader("Cache-Control"));
+    const qint64 maxAge = cacheControlMaxAgeMs(reply->rawHeader("Cache-Control"));
     const qint64 next = qBound(m_options.minRefreshMs, maxAge < 0 ? DefaultRefreshMs : maxAge,
                                m_options.maxRefreshMs);
     m_retryMs = 1000;

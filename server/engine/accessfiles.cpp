@@ -9,7 +9,8 @@ namespace ssehub::AccessFiles {
 bool configured(const EngineConfig &config)
 {
     return !config.aclFile.isEmpty() || !config.jwtSecretFile.isEmpty()
-        || !config.jwtPublicKeyFiles.isEmpty() || !config.jwksUrl.isEmpty();
+        || !config.jwtPublicKeyFiles.isEmpty() || !config.jwksUrl.isEmpty()
+        || !config.authHookUrl.isEmpty();
 }
 
 bool loadTls(const EngineConfig &config, QSslConfiguration *out, QString *error)
@@ -66,6 +67,7 @@ bool loadAuthenticator(const EngineConfig &config, std::shared_ptr<KeyRing> keyR
     authOptions.cookieName = config.jwtCookie;
     authOptions.leewayMs = config.jwtLeewayMs;
     authOptions.allowTokensWithoutExp = config.allowTokensWithoutExp;
+    authOptions.hook = !config.authHookUrl.isEmpty();
     if (!config.jwtSecretFile.isEmpty()) {
         QFile file(config.jwtSecretFile);
         if (!file.open(QIODevice::ReadOnly)) {

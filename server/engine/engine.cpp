@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include "auth/authhook.h"
 #include "auth/jwksfetcher.h"
 
 #include "broker/localbroker.h"
@@ -249,6 +250,15 @@ bool Engine::start(QString *error, const QString &cause)
     applyLimits(&frontOptions, m_config);
     m_front = new HttpFront(frontOptions, m_hub, m_broker, this);
     m_front->setLog(m_log);
+    if (!m_config.authHookUrl.isEmpty()) {
+        AuthHook::Options hook;
+        hook.url = QUrl(m_config.authHookUrl);
+        hook.timeoutMs = int(m_config.authHookTimeoutMs);
+        hook.cacheMaxMs = m_config.authHookCacheMs;
+        hook.tokens = m_config.authHookTokens;
+        m_authHook = new AuthHook(hook, this);
+        m_front->setAuthHook(m_authHook);
+    }
     for (const QByteArray &topic : std::as_const(m_config.metricsTopics))
         m_metricTopics.insert(topic, 0);
     m_front->setRoute("/metrics", true, [this](const HttpFront::RouteRequest &) {
@@ -338,20 +348,28 @@ bool Engine::start(QString *error, const QString &cause)
     }
     if (m_redis)
         m_redis->start();
+    // Plain HTTP beyond this machine: whoever is on the way can answer for the backend.
+    auto warnPlainHttp = [this](const QString &value, const QString &risk) {
+        const QUrl url(value);
+        if (url.scheme() != QLatin1String("http") || url.host() == QLatin1String("localhost")
+            || QHostAddress(url.host()).isLoopback())
+            return;
+        const QString warning = risk.arg(value);
+        qCWarning(lcEngine).noquote() << warning;
+        m_startProblems << warning;
+    };
     if (m_jwks) {
-        const QUrl url(m_config.jwksUrl);
-        const QHostAddress host(url.host());
-        if (url.scheme() == QLatin1String("http")
-            && !(url.host() == QLatin1String("localhost") || host.isLoopback())) {
-            const QString warning
-                = QStringLiteral("--jwks-url %1 is plain HTTP: whoever can change the answer on "
-                                 "the way can add keys and sign tokens for this hub; use https")
-                      .arg(m_config.jwksUrl);
-            qCWarning(lcEngine).noquote() << warning;
-            m_startProblems << warning;
-        }
+        warnPlainHttp(m_config.jwksUrl,
+                      QStringLiteral("--jwks-url %1 is plain HTTP: whoever can change the answer "
+                                     "on the way can add keys and sign tokens for this hub; use "
+                                     "https"));
         m_jwks->start();
     }
+    if (m_authHook)
+        warnPlainHttp(m_config.authHookUrl,
+                      QStringLiteral("--auth-hook %1 is plain HTTP: the clients' cookies cross "
+                                     "the network in clear and whoever is on the way can allow "
+                                     "any request; use https"));
     m_started = true;
     logEngine(QStringLiteral("started"),
               QStringLiteral("listen=%1 broker=%2%3")

@@ -32,6 +32,7 @@ namespace ssehub {
 class ClusterState;
 class ConsoleFeeds;
 class HttpFront;
+class AuthHook;
 class JwksFetcher;
 class KeyRing;
 class RedisBroker;
@@ -189,6 +190,7 @@ private:
     // counts (shared by every Authenticator built), and the fetcher that keeps the keys.
     std::shared_ptr<KeyRing> m_keyRing;
     JwksFetcher *m_jwks = nullptr;
+    AuthHook *m_authHook = nullptr;
     // A JWKS fetch took keys away: tokens verified with them are forgotten, and the streams
     // that came with them end (auth-expired).
     void keysRemoved(int removed);

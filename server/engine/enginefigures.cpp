@@ -1,6 +1,7 @@
 // The engine's figures: what stats(), GET /nodes, /metrics, /stats and the console's snapshots
 // show, gathered from the parts. How they are written is observe/'s.
 #include "engine/engine.h"
+#include "auth/authhook.h"
 #include "auth/jwksfetcher.h"
 #include "auth/keyring.h"
 #include "http/httpfront.h"
@@ -151,6 +152,18 @@ QByteArray Engine::metricsText() const
         jwks.keys = status.keys;
         jwks.loadedAtMs = status.loadedAtMs;
         figures.jwks = jwks;
+    }
+    if (m_authHook) {
+        const AuthHook::Stats stats = m_authHook->stats();
+        MetricsFigures::Hook hook;
+        for (int i = 0; i < int(AuthHook::Outcome::Count_); ++i)
+            hook.calls.append({AuthHook::outcomeName(AuthHook::Outcome(i)), stats.calls[i]});
+        for (size_t i = 0; i < AuthHook::LatencyBounds.size(); ++i)
+            hook.latencyBuckets.append({AuthHook::LatencyBounds[i], stats.buckets[i]});
+        hook.latencySumSeconds = stats.latencySumSeconds;
+        hook.latencyCount = stats.latencyCount;
+        hook.cacheEntries = stats.cacheEntries;
+        figures.hook = hook;
     }
     if (const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr)
         figures.oldestEventAt = oldest->timestamp;

@@ -96,6 +96,8 @@ void HttpFront::readFrom(QTcpSocket *socket)
             return;
         Conn &conn = *it;
         conn.lastActivityMs = now;
+        if (conn.phase == Conn::Phase::Waiting)
+            return; // read on when the auth hook has answered
         if (conn.phase == Conn::Phase::Closing
             || (conn.lastRequest && conn.phase == Conn::Phase::Head)) {
             // Drained, never parsed; a client that keeps sending after its answer is cut.
@@ -149,6 +151,8 @@ void HttpFront::readFrom(QTcpSocket *socket)
                 conn.requestStartMs = 0;
                 const HttpRequest request = std::move(conn.request);
                 const Identity who = std::move(conn.who);
+                if (conn.askHook)
+                    return askHook(socket, request, conn.route);
                 dispatch(socket, request, who, conn.route);
                 continue;
             }
@@ -198,6 +202,8 @@ void HttpFront::readFrom(QTcpSocket *socket)
         const Identity who = std::move(conn.who);
         const Conn::Route route = conn.route;
         conn.request = HttpRequest();
+        if (conn.askHook)
+            return askHook(socket, request, route);
         dispatch(socket, request, who, route);
     }
 }

@@ -40,6 +40,8 @@ struct FrontDecision
     QByteArray extraHeaders;
     bool authFailure = false; // a 401/403 of access control (counted and logged)
     QString clientId; // of an access refusal (the log's entry)
+    // The auth hook decides, once the request (and its body) is complete: who is empty.
+    bool askHook = false;
 };
 
 } // namespace ssehub

@@ -139,9 +139,10 @@ void HttpFront::readFast(FastConnection *connection)
                     return;
                 }
                 Decision decision = decide(head, connection->localAddress(), nullptr);
-                if (decision.status != 0 || head.framing == http::BodyFraming::Chunked
-                    || head.expectContinue) {
-                    // Refusals and rarer framings: the router's, with this decision.
+                if (decision.status != 0 || decision.askHook
+                    || head.framing == http::BodyFraming::Chunked || head.expectContinue) {
+                    // Refusals, the auth hook's questions and rarer framings: the router's, with
+                    // this decision.
                     handOff(connection, std::move(decision));
                     return;
                 }

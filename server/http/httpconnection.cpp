@@ -11,6 +11,8 @@ HttpConnection::Expiry HttpConnection::expiry(qint64 nowMs, qint64 bytesToWrite,
         return Expiry::Abort;
     if (phase == Phase::Closing)
         return nowMs >= closeAtMs ? Expiry::Abort : Expiry::None;
+    if (phase == Phase::Waiting)
+        return Expiry::None; // the hook's timeout bounds it
     if (requestStartMs)
         return nowMs - requestStartMs > timeouts.requestMs ? Expiry::RequestTimeout : Expiry::None;
     if (!served) {

@@ -13,7 +13,8 @@ namespace ssehub {
 // the front reads and writes; this decides.
 struct HttpConnection
 {
-    enum class Phase { Head, Body, Closing };
+    // Waiting: a complete request waits for the auth hook's answer; nothing more is read.
+    enum class Phase { Head, Body, Waiting, Closing };
 
     // Requests whose answers are not written yet, per connection, before reading stops.
     static constexpr quint64 MaxPendingAnswers = 32;

@@ -154,6 +154,7 @@ bool HttpFront::beginRequest(QTcpSocket *socket, Conn &conn)
         return false;
     }
     conn.who = std::move(decision.who);
+    conn.askHook = decision.askHook;
     if (head.hasBody() && head.expectContinue && conn.answers.nextIsLatest())
         socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     conn.route = decision.route;
@@ -264,9 +265,21 @@ HttpFront::Decision HttpFront::decide(const http::RequestHead &head, const QHost
     }
 
     // Who is asking: from the head, before any body is read.
-    if (!isPublic) {
+    // The auth hook decides for the requests it may be asked about that present no token (or,
+    // with --auth-hook-tokens, one that does not verify here). A client certificate decides
+    // alone.
+    const bool hookable = m_hook && !isPublic
+        && (kind == RouteKind::Events || kind == RouteKind::Subscribe
+            || kind == RouteKind::Publish)
+        && !(tls && !tls->peerCertificate().isNull());
+    if (hookable && !m_options.auth.hasToken(credentialsOf(head, false))) {
+        decision.askHook = true;
+    } else if (!isPublic) {
         if (const QString problem = identify(head, tls, kind != RouteKind::Events, &decision.who);
-            !problem.isEmpty()) {
+            !problem.isEmpty() && hookable && m_hook->options().tokens) {
+            decision.who = Identity();
+            decision.askHook = true;
+        } else if (!problem.isEmpty()) {
             const bool byCertificate = tls && !tls->peerCertificate().isNull();
             decision.who = Identity();
             return refuseAccess(401, problem,
@@ -393,6 +406,11 @@ QString HttpFront::identify(const http::RequestHead &head, const QSslSocket *tls
             cert.subjectInfo(QSslCertificate::OrganizationalUnitName),
             cert.expiryDate().toMSecsSinceEpoch(), who);
     }
+    return m_options.auth.identify(credentialsOf(head, remember), Clock::wallMs(), who);
+}
+
+Credentials HttpFront::credentialsOf(const http::RequestHead &head, bool remember)
+{
     Credentials credentials;
     credentials.remember = remember;
     credentials.authorization = head.value("authorization");
@@ -403,7 +421,7 @@ QString HttpFront::identify(const http::RequestHead &head, const QSslSocket *tls
             credentials.hasQueryToken = true;
         }
     }
-    return m_options.auth.identify(credentials, Clock::wallMs(), who);
+    return credentials;
 }
 
 QString HttpFront::mayActFor(const Identity &who, const QString &clientId) const

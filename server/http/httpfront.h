@@ -2,6 +2,7 @@
 
 #include "api/publishbatch.h"
 #include "auth/auth.h"
+#include "auth/authhook.h"
 #include "broker/broker.h"
 #include "http/allowedhosts.h"
 #include "http/cors.h"
@@ -102,6 +103,9 @@ public:
     void setLimits(const Options &options);
     // New access rules: they apply to the next request.
     void setAuthenticator(const Authenticator &auth) { m_options.auth = auth; }
+    // --auth-hook: asked about the streams, subscriptions and publishes of requests without a
+    // token (the authenticator must have Options::hook set). Not owned.
+    void setAuthHook(AuthHook *hook) { m_hook = hook; }
 
     // A GET route answered by the engine (metrics, stats, health): admin routes need the admin
     // role when access control is on; others are public (health checks of load balancers).
@@ -165,6 +169,7 @@ private:
         Identity who; // its identity, from the head
         // The decision about the first request, made on the epoll path before it moved here.
         std::optional<FrontDecision> decided;
+        bool askHook = false; // the request's identity is the auth hook's to give
     };
 
     // The one place both connection paths take the decisions of a head.
@@ -200,6 +205,10 @@ private:
     bool beginRequest(QTcpSocket *socket, Conn &conn);
     void dispatch(QTcpSocket *socket, const HttpRequest &request, const Identity &who,
                   Conn::Route route);
+    // The auth hook (fronthook.cpp): the connection waits, reading nothing more, until the
+    // hook answers; then the request is dispatched with the identity the hook gave, or refused
+    // (403 denied, 503 hook unavailable).
+    void askHook(QTcpSocket *socket, const HttpRequest &request, Conn::Route route);
     // Answers an error and closes the connection after it, reading no more of what the client
     // sends (it is drained for a moment so that the client reads the answer, not a reset).
     void rejectEarly(QTcpSocket *socket, int status, const QString &message,
@@ -256,6 +265,11 @@ private:
         QHostAddress peerAddress() const;
         QString remote() const; // "address:port" for the log
     };
+    // What the hook is asked; false when the request is malformed (its route answers the 400).
+    bool hookQuestion(const HttpRequest &request, Conn::Route route, const ReplyTo &to,
+                      AuthHook::Question *question) const;
+    Identity hookIdentity(const AuthHook::Question &question,
+                          const AuthHook::Answer &answer) const;
     // The hot routes, served on either path.
     void servePublish(const HttpRequest &request, const ReplyTo &to, const Identity &who);
     void serveSubscribe(const HttpRequest &request, const ReplyTo &to, const Identity &who);
@@ -300,6 +314,7 @@ private:
     void noteAuthFailure(const QString &remote, const QString &clientId, const QString &why);
     // A client's own routes: the client itself or an admin; otherwise why not (a 403).
     QString mayActFor(const Identity &who, const QString &clientId) const;
+    static Credentials credentialsOf(const http::RequestHead &head, bool remember);
     bool mayActFor(const ReplyTo &to, const Identity &who, const QString &clientId);
     void publishBody(const QByteArray &contentType, const QByteArray &body, const ReplyTo &to,
                      const Identity &who = {});
@@ -344,6 +359,7 @@ private:
     RateLimiter m_publishLimiter; // per client (or address), idle buckets pruned
     StreamListener *m_listener = nullptr;
     QHash<QTcpSocket *, Conn> m_conns;
+    QPointer<AuthHook> m_hook;
     QSet<FastConnection *> m_fast;
     // Answer bytes the epoll path's clients have not taken, all connections together. Over
     // m_maxFastUnsentBytes a connection that has any of them is not served until it reads

@@ -62,7 +62,7 @@ QString HttpFront::takePublishRate(const ReplyTo &to, const Identity &who, int *
 {
     // The rate limit applies per client, or per address for anonymous publishers.
     if (m_options.publishRate <= 0
-        || takePublishToken(who.authenticated
+        || takePublishToken(who.authenticated && !who.clientId.isEmpty()
                                 ? QStringLiteral("client:") + who.clientId
                                 : QStringLiteral("address:") + to.peerAddress().toString(),
                             retryAfter))
