@@ -16,9 +16,9 @@ flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefin
 CC=clang-14 CXX=clang++-14 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSSEHUB_BUILD_UI=OFF -DSSEHUB_BUILD_TESTS=OFF -DSSEHUB_BUILD_FUZZERS=ON \
     -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-cmake --build "$build" -j"${SSEHUB_JOBS:-2}" --target fuzz_topicfilter fuzz_jwt fuzz_jwks fuzz_publish fuzz_eventid fuzz_http
+cmake --build "$build" -j"${SSEHUB_JOBS:-2}" --target fuzz_topicfilter fuzz_jwt fuzz_jwks fuzz_authhook fuzz_publish fuzz_eventid fuzz_http
 status=0
-for target in topicfilter jwt jwks publish eventid http; do
+for target in topicfilter jwt jwks authhook publish eventid http; do
     corpus=$build/corpus-$target
     mkdir -p "$corpus"
     cp -n "$here/tests/fuzz/corpus/$target/"* "$corpus/" 2>/dev/null || true
