@@ -57,8 +57,12 @@ JwksFetcher::JwksFetcher(const Options &options, std::shared_ptr<KeyRing> ring, 
 JwksFetcher::~JwksFetcher()
 {
     m_ring->onUnknownKid = nullptr;
-    if (m_reply)
+    if (m_reply) {
+        // A fetch given up here is no failure: finished() must not count, log or reschedule it
+        // (abort() emits finished at once, on an object being destroyed).
+        m_reply->disconnect(this);
         m_reply->abort();
+    }
 }
 
 void JwksFetcher::start()
@@ -114,8 +118,13 @@ void JwksFetcher::finished(QNetworkReply *reply)
         return fail(Outcome::TooLarge,
                     QStringLiteral("the key set is larger than %1 bytes").arg(maxBytes));
     if (reply->error() != QNetworkReply::NoError) {
-        if (status != 0)
+        // A status of 300 or more is the server's answer (an error, a redirect not followed);
+        // a 2xx whose transfer failed (cut short, timed out) is the network's failure.
+        if (status >= 300)
             return fail(Outcome::HttpError, QStringLiteral("HTTP %1").arg(status));
+        if (status != 0)
+            return fail(Outcome::NetworkError,
+                        QStringLiteral("%1 (after HTTP %2)").arg(reply->errorString()).arg(status));
         return fail(Outcome::NetworkError, reply->errorString());
     }
     if (status != 200)
