@@ -29,8 +29,10 @@ QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name)
 }
 
 QString Authenticator::identify(const Credentials &credentials, qint64 nowMs,
-                                Identity *identity) const
+                                Identity *identity, int *status) const
 {
+    if (status)
+        *status = 401;
     *identity = Identity();
     QByteArray token;
     if (!credentials.authorization.isEmpty()) {
@@ -49,9 +51,13 @@ QString Authenticator::identify(const Credentials &credentials, qint64 nowMs,
         if (m_cache && m_cache->findIdentity(token, nowMs, identity))
             return {};
         TokenValidity validity;
-        const QString problem = m_jwt.verify(token, nowMs, identity, &validity);
-        if (!problem.isEmpty())
+        TokenCheck outcome = TokenCheck::Verified;
+        const QString problem = m_jwt.verify(token, nowMs, identity, &validity, &outcome);
+        if (!problem.isEmpty()) {
+            if (status && outcome == TokenCheck::NoKeySet)
+                *status = 503;
             return problem;
+        }
         for (const QString &role : m_options.acl.rolesOf(identity->clientId))
             identity->roles.insert(role);
         if (m_cache && credentials.remember)

@@ -81,8 +81,10 @@ public:
     const QByteArray &cookieName() const { return m_options.cookieName; }
 
     // Who is asking. Returns an empty string with *identity filled in, or why the request is
-    // refused (always a 401: bad or missing credentials).
-    QString identify(const Credentials &credentials, qint64 nowMs, Identity *identity) const;
+    // refused: *status 401 (bad or missing credentials), or 503 when a token signed with a key
+    // cannot be verified because the JWKS URL has not given a key set yet.
+    QString identify(const Credentials &credentials, qint64 nowMs, Identity *identity,
+                     int *status = nullptr) const;
 
     QString checkSubscribe(const Identity &who, const TopicFilter &filter) const;
     QString checkPublish(const Identity &who, const QByteArray &topic) const;

@@ -86,12 +86,16 @@ JwtVerifier::JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry)
 }
 
 QString JwtVerifier::verify(const QByteArray &token, qint64 nowMs, Identity *identity,
-                            TokenValidity *validity) const
+                            TokenValidity *validity, TokenCheck *outcome) const
 {
     TokenCheck result = TokenCheck::Malformed;
     QString problem = check(token, nowMs, identity, validity, &result);
+    if (problem.isEmpty())
+        result = TokenCheck::Verified;
     if (m_ring)
-        m_ring->count(problem.isEmpty() ? TokenCheck::Verified : result);
+        m_ring->count(result);
+    if (outcome)
+        *outcome = result;
     return problem;
 }
 
@@ -287,8 +291,10 @@ QString JwtVerifier::verifyWithKey(const QByteArray &alg, const QByteArray &kid,
         m_ring->onUnknownKid();
     if (candidates.isEmpty()) {
         *result = TokenCheck::UnknownKey;
-        if (m_ring && m_ring->expectsFetched() && !m_ring->hasFetched() && !fromFiles)
+        if (m_ring && m_ring->expectsFetched() && !m_ring->hasFetched() && !fromFiles) {
+            *result = TokenCheck::NoKeySet;
             return QStringLiteral("no key set has been loaded from the JWKS URL yet");
+        }
         if (kid.isEmpty())
             return QStringLiteral("no key of this server verifies %1 tokens")
                 .arg(QLatin1String(alg));

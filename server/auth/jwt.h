@@ -52,8 +52,9 @@ public:
     bool isUsable() const { return m_secret.isEmpty() || (m_hmac && m_hmac->isValid()); }
     // Fills *identity (and *validity, if given) from a valid token; otherwise returns what is
     // wrong (for a 401 answer).
+    // *outcome: how it ended (NoKeySet: the server's fault, not the token's).
     QString verify(const QByteArray &token, qint64 nowMs, Identity *identity,
-                   TokenValidity *validity = nullptr) const;
+                   TokenValidity *validity = nullptr, TokenCheck *outcome = nullptr) const;
 
 private:
     QString check(const QByteArray &token, qint64 nowMs, Identity *identity,

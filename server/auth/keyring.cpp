@@ -21,6 +21,8 @@ const char *tokenCheckName(TokenCheck check)
         return "expired";
     case TokenCheck::Claims:
         return "claims";
+    case TokenCheck::NoKeySet:
+        return "no_key_set";
     }
     return "unknown";
 }

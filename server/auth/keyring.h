@@ -19,8 +19,9 @@ enum class TokenCheck {
     BadSignature,
     Expired, // exp passed, or nbf not reached
     Claims, // iss, aud, sub, roles, subscribe/publish not as required
+    NoKeySet, // signed with a key while the JWKS URL has not given a key set yet (503)
 };
-constexpr int TokenCheckCount = int(TokenCheck::Claims) + 1;
+constexpr int TokenCheckCount = int(TokenCheck::NoKeySet) + 1;
 // The metric label of a result: "verified", "malformed", ...
 const char *tokenCheckName(TokenCheck check);
 

@@ -186,7 +186,7 @@ bool Engine::start(QString *error, const QString &cause)
                                m_keyRing->hasFetched()
                                    ? QStringLiteral(" (the previous key set stays)")
                                    : QStringLiteral(" (no key set yet: tokens signed with keys "
-                                                    "are refused)")));
+                                                    "get 503)")));
         });
     }
     Authenticator authenticator;

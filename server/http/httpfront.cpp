@@ -275,10 +275,16 @@ HttpFront::Decision HttpFront::decide(const http::RequestHead &head, const QHost
     if (hookable && !m_options.auth.hasToken(credentialsOf(head, false))) {
         decision.askHook = true;
     } else if (!isPublic) {
-        if (const QString problem = identify(head, tls, kind != RouteKind::Events, &decision.who);
+        int status = 401;
+        if (const QString problem
+            = identify(head, tls, kind != RouteKind::Events, &decision.who, &status);
             !problem.isEmpty() && hookable && m_hook->options().tokens) {
             decision.who = Identity();
             decision.askHook = true;
+        } else if (!problem.isEmpty() && status == 503) {
+            // The hub's outage (no key set yet), not the token's fault: clients retry.
+            decision.who = Identity();
+            return refuse(503, problem, "Retry-After: 5\r\n");
         } else if (!problem.isEmpty()) {
             const bool byCertificate = tls && !tls->peerCertificate().isNull();
             decision.who = Identity();
@@ -394,7 +400,7 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
 // --- Authentication and authorization ---------------------------------------------------------
 
 QString HttpFront::identify(const http::RequestHead &head, const QSslSocket *tls, bool remember,
-                            Identity *who) const
+                            Identity *who, int *status) const
 {
     if (!m_options.auth.isEnabled())
         return {};
@@ -406,7 +412,7 @@ QString HttpFront::identify(const http::RequestHead &head, const QSslSocket *tls
             cert.subjectInfo(QSslCertificate::OrganizationalUnitName),
             cert.expiryDate().toMSecsSinceEpoch(), who);
     }
-    return m_options.auth.identify(credentialsOf(head, remember), Clock::wallMs(), who);
+    return m_options.auth.identify(credentialsOf(head, remember), Clock::wallMs(), who, status);
 }
 
 Credentials HttpFront::credentialsOf(const http::RequestHead &head, bool remember)

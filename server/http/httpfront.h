@@ -281,7 +281,7 @@ private:
     // Authentication from the head: fills *who, or returns why not (a 401). remember: a token
     // verified now is kept for later requests (Credentials::remember).
     QString identify(const http::RequestHead &head, const QSslSocket *tls, bool remember,
-                     Identity *who) const;
+                     Identity *who, int *status = nullptr) const;
     // Parses a JSON object body (415/400 answered here when it is not one).
     bool jsonBody(const HttpRequest &request, const ReplyTo &to, QJsonObject *out);
     // Parses a "topics" array (or one string) into filters; empty string when valid.

@@ -414,7 +414,7 @@ void TestAuthHook::pipelinedRequestsWaitTheirTurn()
         return response;
     });
     QByteArray both;
-    for (const QByteArray topic : {QByteArray("p/1"), QByteArray("p/2")}) {
+    for (const QByteArray &topic : {QByteArray("p/1"), QByteArray("p/2")}) {
         const QByteArray body = publishBody(topic);
         both += "POST /publish HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: app_session=x\r\n"
                 "Content-Type: application/json\r\nContent-Length: "

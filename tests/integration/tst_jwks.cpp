@@ -805,9 +805,17 @@ void TestJwks::keySetDownAtStart()
                  .toString()
                  .contains(QLatin1String("key set")),
              notReady.body.constData());
+    // The hub's outage, not the token's fault: 503 (retry), not 401 (a client would drop a
+    // good token), and counted apart.
     const StreamAnswer refused = tryStream(port(), tokenOf(m_rsaA));
-    QCOMPARE(refused.status, 401);
+    QCOMPARE(refused.status, 503);
     QCOMPARE(refused.error, QStringLiteral("no key set has been loaded from the JWKS URL yet"));
+    const HttpResponse publishRefused
+        = request(port(), "POST", "/publish", R"({"topic": "jwks/t", "payload": 1})",
+                  "application/json", authorization(tokenOf(m_rsaA)));
+    QCOMPARE(publishRefused.status, 503);
+    QCOMPARE(publishRefused.header("retry-after"), QByteArray("5"));
+    QVERIFY(metric("ssehub_token_verifications_total{result=\"no_key_set\"}") >= 2);
     QTRY_VERIFY_WITH_TIMEOUT(metric(fetches("network_error")) >= 1, 5000);
     QCOMPARE(metric("ssehub_jwks_keys"), 0.0);
     QCOMPARE(metric("ssehub_jwks_loaded_timestamp_seconds"), 0.0);
