@@ -2,6 +2,8 @@
 
 #include "hub/client.h"
 
+#include <algorithm>
+
 namespace ssehub {
 
 Authenticator::Authenticator(Options options)
@@ -159,8 +161,8 @@ QString Authenticator::remembered(const QByteArray &key, Decide decide) const
 
 QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &filter) const
 {
-    if (!m_options.acl.isEnabled()
-        && (!who.authenticated || (who.subscribeGrants.isEmpty() && !who.hook)))
+    if (!m_options.acl.isEnabled() && !who.hook
+        && (!who.authenticated || who.subscribeGrants.isEmpty()))
         return {}; // nothing to evaluate
     if (!m_cache)
         return decideSubscribe(who, filter);
@@ -171,8 +173,8 @@ QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &fi
 
 QString Authenticator::checkPublish(const Identity &who, const QByteArray &topic) const
 {
-    if (!m_options.acl.isEnabled()
-        && (!who.authenticated || (who.publishGrants.isEmpty() && !who.hook)))
+    if (!m_options.acl.isEnabled() && !who.hook
+        && (!who.authenticated || who.publishGrants.isEmpty()))
         return {};
     if (!m_cache)
         return decidePublish(who, topic);
@@ -194,35 +196,66 @@ void Authenticator::forgetTokens() const
 
 QString Authenticator::decideSubscribe(const Identity &who, const TopicFilter &filter) const
 {
+    if (who.hook)
+        return decideHook(who, who.subscribeGrants, who.subscribeGrantsBind,
+                          [&](const TopicFilter &rule) { return filterWithin(filter, rule); },
+                          [&](const Identity &byRoles) {
+                              return m_options.acl.checkSubscribe(byRoles, filter);
+                          },
+                          QStringLiteral("filter '%1' is not within the auth hook's subscribe "
+                                         "grants")
+                              .arg(QString::fromUtf8(filter.text())));
     if (!m_options.acl.isEnabled()) {
         // Tokens without an ACL: a token's own grants, if it has any, limit it.
-        if (!who.authenticated || (who.subscribeGrants.isEmpty() && !who.hook))
+        if (!who.authenticated || who.subscribeGrants.isEmpty())
             return {};
         for (const TopicFilter &rule : who.subscribeGrants) {
             if (filterWithin(filter, rule))
                 return {};
         }
-        return QStringLiteral("filter '%1' is not within the %2's subscribe grants")
-            .arg(QString::fromUtf8(filter.text()),
-                 who.hook ? QStringLiteral("auth hook") : QStringLiteral("token"));
+        return QStringLiteral("filter '%1' is not within the token's subscribe grants")
+            .arg(QString::fromUtf8(filter.text()));
     }
     return m_options.acl.checkSubscribe(who, filter);
 }
 
 QString Authenticator::decidePublish(const Identity &who, const QByteArray &topic) const
 {
+    if (who.hook)
+        return decideHook(
+            who, who.publishGrants, who.publishGrantsBind,
+            [&](const TopicFilter &rule) { return rule.matches(topic); },
+            [&](const Identity &byRoles) { return m_options.acl.checkPublish(byRoles, topic); },
+            QStringLiteral("the auth hook's answer does not allow publishing to '%1'")
+                .arg(QString::fromUtf8(topic)));
     if (!m_options.acl.isEnabled()) {
-        if (!who.authenticated || (who.publishGrants.isEmpty() && !who.hook))
+        if (!who.authenticated || who.publishGrants.isEmpty())
             return {};
         for (const TopicFilter &rule : who.publishGrants) {
             if (rule.matches(topic))
                 return {};
         }
-        return QStringLiteral("the %1 may not publish to '%2'")
-            .arg(who.hook ? QStringLiteral("auth hook's answer") : QStringLiteral("token"),
-                 QString::fromUtf8(topic));
+        return QStringLiteral("the token may not publish to '%1'").arg(QString::fromUtf8(topic));
     }
     return m_options.acl.checkPublish(who, topic);
+}
+
+template<typename Within, typename ByRoles>
+QString Authenticator::decideHook(const Identity &who, const QList<TopicFilter> &grants,
+                                  bool grantsBind, Within within, ByRoles byRoles,
+                                  const QString &outside) const
+{
+    // The answer's list is the limit; its roles, through the ACL, a further one. The ACL adds
+    // nothing to a list (a role's rules do not widen what the hook granted).
+    if (grantsBind && std::none_of(grants.cbegin(), grants.cend(), within))
+        return outside;
+    if (m_options.acl.isEnabled() && !who.roles.isEmpty()) {
+        Identity roles = who;
+        roles.subscribeGrants.clear();
+        roles.publishGrants.clear();
+        return byRoles(roles);
+    }
+    return grantsBind ? QString() : outside;
 }
 
 bool Authenticator::isAdmin(const Identity &who) const

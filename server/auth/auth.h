@@ -99,6 +99,10 @@ public:
 private:
     QString decideSubscribe(const Identity &who, const TopicFilter &filter) const;
     QString decidePublish(const Identity &who, const QByteArray &topic) const;
+    // An identity the auth hook gave: its list (when it binds), then its roles through the ACL.
+    template<typename Within, typename ByRoles>
+    QString decideHook(const Identity &who, const QList<TopicFilter> &grants, bool grantsBind,
+                       Within within, ByRoles byRoles, const QString &outside) const;
     // The cached decision under key, or decide()'s, remembered.
     template<typename Decide> QString remembered(const QByteArray &key, Decide decide) const;
 

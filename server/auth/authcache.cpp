@@ -97,8 +97,11 @@ QByteArray decisionKey(char kind, const Identity &who, const QList<TopicFilter> 
     QByteArray key(size, Qt::Uninitialized);
     char *out = key.data();
     *out++ = kind;
-    // The hook's grants bind even when empty; a token's empty grants do not.
-    *out++ = who.authenticated ? (who.hook ? '2' : '1') : '0';
+    // The hook's grants may bind even when empty; a token's empty grants do not.
+    *out++ = who.authenticated
+        ? (who.hook ? char('2' + (who.subscribeGrantsBind ? 1 : 0) + (who.publishGrantsBind ? 2 : 0))
+                    : '1')
+        : '0';
     *out++ = subjectValid ? '1' : '0';
     out = appendPart(out, subject);
     out = appendPart(out, clientId);

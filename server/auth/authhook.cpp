@@ -12,6 +12,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QTimer>
 
 namespace ssehub {
 
@@ -64,6 +65,8 @@ const char *AuthHook::outcomeName(Outcome outcome)
         return "error";
     case Outcome::Invalid:
         return "invalid";
+    case Outcome::Busy:
+        return "busy";
     case Outcome::Count_:
         break;
     }
@@ -78,6 +81,11 @@ AuthHook::AuthHook(const Options &options, QObject *parent)
 }
 
 AuthHook::~AuthHook()
+{
+    cancelAll();
+}
+
+void AuthHook::cancelAll()
 {
     // Questions still waiting are answered "unavailable": their requests get a 503, not
     // silence.
@@ -137,6 +145,8 @@ QByteArray AuthHook::keyOf(const Question &question)
     field(question.cookie);
     field(question.authorization);
     field(question.origin);
+    // The address, not the port: a backend may decide by it.
+    field(question.remote.left(question.remote.lastIndexOf(QLatin1Char(':'))).toUtf8());
     return hash.result();
 }
 
@@ -147,9 +157,12 @@ void AuthHook::ask(const Question &question, Done done)
     if (auto it = m_cache.find(key); it != m_cache.end()) {
         if (it->untilMs > now) {
             ++m_stats.cacheHits;
-            done(it->answer);
+            qint64 ms = 0;
+            Outcome outcome = Outcome::Error;
+            done(readAnswer(it->status, {}, it->body, Clock::wallMs(), &ms, &outcome));
             return;
         }
+        m_cacheBytes -= it->body.size() + key.size();
         m_cache.erase(it);
     }
     if (auto it = m_calls.find(key); it != m_calls.end()) {
@@ -158,6 +171,7 @@ void AuthHook::ask(const Question &question, Done done)
         return;
     }
     if (m_calls.size() >= m_options.maxInFlight) {
+        ++m_stats.calls[size_t(Outcome::Busy)];
         Answer busy;
         busy.message = QStringLiteral("the auth hook has %1 questions waiting; try again later")
                            .arg(m_calls.size());
@@ -177,6 +191,14 @@ void AuthHook::ask(const Question &question, Done done)
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("ssehub"));
     request.setRawHeader("Accept", "application/json");
     QNetworkReply *reply = m_network->post(request, questionJson(question));
+    // Qt buffers at most this much before the size check below sees it.
+    reply->setReadBufferSize(MaxAnswerBytes + 1);
+    // The transfer timeout restarts with every byte: a backend trickling its answer would hold
+    // the request for good. This deadline does not.
+    QTimer::singleShot(m_options.timeoutMs, reply, [reply] {
+        reply->setProperty("ssehubTimedOut", true);
+        reply->abort();
+    });
     connect(reply, &QNetworkReply::downloadProgress, this,
             [reply](qint64 received, qint64 total) {
                 if (received > MaxAnswerBytes || total > MaxAnswerBytes) {
@@ -295,7 +317,8 @@ void AuthHook::finished(QNetworkReply *reply, const QByteArray &key)
         outcome = Outcome::Invalid;
         answer.message
             = QStringLiteral("the auth hook's answer is larger than %1 bytes").arg(MaxAnswerBytes);
-    } else if (reply->error() == QNetworkReply::OperationCanceledError
+    } else if (reply->property("ssehubTimedOut").toBool()
+               || reply->error() == QNetworkReply::OperationCanceledError
                || reply->error() == QNetworkReply::TimeoutError) {
         outcome = Outcome::Timeout;
         answer.message
@@ -308,6 +331,8 @@ void AuthHook::finished(QNetworkReply *reply, const QByteArray &key)
         const QByteArray body = reply->read(MaxAnswerBytes + 1);
         answer = readAnswer(status, reply->rawHeader("Cache-Control"), body, Clock::wallMs(),
                             &cacheMs, &outcome);
+        if (cacheMs > 0)
+            remember(key, status, body, cacheMs);
     }
     const QString error = answer.kind == Answer::Kind::Unavailable ? answer.message : QString();
     // Logged when it starts failing (or fails differently) and when it recovers: not once per
@@ -319,8 +344,6 @@ void AuthHook::finished(QNetworkReply *reply, const QByteArray &key)
             qCWarning(lcEngine).noquote() << "auth hook:" << error;
     }
     count(outcome, elapsedMs, error);
-    if (cacheMs > 0)
-        remember(key, answer, cacheMs);
     for (const Done &done : waiting)
         done(answer);
 }
@@ -339,22 +362,33 @@ void AuthHook::count(Outcome outcome, qint64 elapsedMs, const QString &error)
     m_stats.lastError = error;
 }
 
-void AuthHook::remember(const QByteArray &key, const Answer &answer, qint64 ms)
+void AuthHook::remember(const QByteArray &key, int status, const QByteArray &body, qint64 ms)
 {
     const qint64 now = Clock::monotonicMs();
-    if (m_cache.size() >= m_options.maxCacheEntries) {
-        for (auto it = m_cache.begin(); it != m_cache.end();)
-            it = it->untilMs <= now ? m_cache.erase(it) : std::next(it);
-        if (m_cache.size() >= m_options.maxCacheEntries)
+    const qint64 bytes = body.size() + key.size();
+    if (m_cache.size() >= m_options.maxCacheEntries || m_cacheBytes + bytes > MaxCacheBytes) {
+        for (auto it = m_cache.begin(); it != m_cache.end();) {
+            if (it->untilMs <= now) {
+                m_cacheBytes -= it->body.size() + it.key().size();
+                it = m_cache.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (m_cache.size() >= m_options.maxCacheEntries || m_cacheBytes + bytes > MaxCacheBytes)
             return; // full of answers still good: this one is asked again next time
     }
-    m_cache.insert(key, Remembered {answer, now + ms});
+    if (auto it = m_cache.find(key); it != m_cache.end())
+        m_cacheBytes -= it->body.size() + key.size();
+    m_cache.insert(key, Remembered {status, body, now + ms});
+    m_cacheBytes += bytes;
 }
 
 AuthHook::Stats AuthHook::stats() const
 {
     Stats stats = m_stats;
     stats.cacheEntries = int(m_cache.size());
+    stats.cacheBytes = m_cacheBytes;
     stats.inFlight = int(m_calls.size());
     return stats;
 }

@@ -41,6 +41,9 @@ public:
         int maxInFlight = 1000; // distinct questions waiting for an answer; more: 503
     };
     static constexpr qint64 DenialCacheMs = 5000;
+    // Answers are remembered as the backend sent them (and read again when used): their bytes
+    // are bounded, whatever their lists weigh once parsed.
+    static constexpr qint64 MaxCacheBytes = 8 * 1024 * 1024;
     static constexpr qint64 MaxAnswerBytes = 64 * 1024;
     static constexpr int MaxHeaderBytes = 8 * 1024; // each header passed on
 
@@ -69,7 +72,8 @@ public:
         bool publishGiven = false;
         qint64 expiresAtMs = 0;
     };
-    enum class Outcome { Allow, Deny, Timeout, Error, Invalid, Count_ };
+    // Busy: refused without a call (MaxInFlight questions were waiting already).
+    enum class Outcome { Allow, Deny, Timeout, Error, Invalid, Busy, Count_ };
     static const char *outcomeName(Outcome outcome);
 
     struct Stats
@@ -78,6 +82,7 @@ public:
         quint64 cacheHits = 0;
         quint64 shared = 0; // questions answered by a call already on its way
         int cacheEntries = 0;
+        qint64 cacheBytes = 0;
         int inFlight = 0;
         // Latency: cumulative counts per bucket of LatencyBounds, sum and count.
         std::array<quint64, 10> buckets {};
@@ -94,9 +99,11 @@ public:
 
     const Options &options() const { return m_options; }
     using Done = std::function<void(const Answer &answer)>;
-    // Answers at once from the cache, or when the backend answered (never from inside ask()
-    // for a new call).
+    // Answers at once from the cache (or when too many questions wait), or when the backend
+    // answered.
     void ask(const Question &question, Done done);
+    // The server stops: every waiting question is answered "unavailable" now.
+    void cancelAll();
     Stats stats() const;
 
     // What the backend's answer says, read from its status, Cache-Control and body: exposed
@@ -113,18 +120,20 @@ private:
     };
     struct Remembered
     {
-        Answer answer;
+        int status = 0;
+        QByteArray body;
         qint64 untilMs = 0; // monotonic
     };
     static QByteArray keyOf(const Question &question);
     void finished(QNetworkReply *reply, const QByteArray &key);
     void count(Outcome outcome, qint64 elapsedMs, const QString &error);
-    void remember(const QByteArray &key, const Answer &answer, qint64 ms);
+    void remember(const QByteArray &key, int status, const QByteArray &body, qint64 ms);
 
     Options m_options;
     QNetworkAccessManager *m_network = nullptr;
     QHash<QByteArray, Call> m_calls; // by key, while on their way
     QHash<QByteArray, Remembered> m_cache;
+    qint64 m_cacheBytes = 0;
     Stats m_stats;
 };
 

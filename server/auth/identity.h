@@ -23,9 +23,12 @@ struct Identity
     // the token itself (at most 8 KiB), or the certificate's organizational units.
     QByteArray token;
     bool certificate = false;
-    // Allowed by the auth hook (--auth-hook): its grants bind even when empty, and a reload
-    // keeps it until its expiry (the backend is not asked again).
+    // Allowed by the auth hook (--auth-hook): a reload keeps it until its expiry (the backend is
+    // not asked again). Its grants bind (they are the limit, an empty list grants nothing)
+    // unless the answer left that list out and its roles decide through the ACL.
     bool hook = false;
+    bool subscribeGrantsBind = false;
+    bool publishGrantsBind = false;
     QStringList units;
 };
 

@@ -116,6 +116,14 @@ QString typeOf(EVP_PKEY *key, VerifyKey::Type *type)
             return QStringLiteral("an RSA key of %1 bits (at least %2 are required)")
                 .arg(EVP_PKEY_get_bits(key))
                 .arg(MinRsaBits);
+        // An exponent of 1 makes every padded message its own signature: anyone could sign.
+        BIGNUM *exponent = nullptr;
+        const bool usable = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &exponent) == 1
+            && BN_is_odd(exponent) && !BN_is_one(exponent);
+        BN_free(exponent);
+        if (!usable)
+            return QStringLiteral("an RSA key whose public exponent is not an odd number of at "
+                                  "least 3");
         *type = VerifyKey::Type::Rsa;
         return {};
     }
@@ -355,8 +363,17 @@ HubResult<QList<VerifyKey>> keySetFromJwks(QByteArrayView json, const KeySetLimi
                            .arg(keys->items.size())
                            .arg(limits.maxKeys));
     QList<VerifyKey> out;
+    QString firstProblem;
     for (qsizetype i = 0; i < keys->items.size(); ++i) {
         const jose::Value &jwk = keys->items.at(i);
+        // A provider that publishes private material is misconfigured: nothing of its set is
+        // trusted.
+        for (const char *secret : {"d", "p", "q", "dp", "dq", "qi", "oth"}) {
+            if (jwk.isObject() && jwk.member(secret))
+                return invalid(QStringLiteral("key %1 of the set has private material ('%2')")
+                                   .arg(i)
+                                   .arg(QLatin1String(secret)));
+        }
         const jose::Value *kty = jwk.member("kty");
         const jose::Value *use = jwk.member("use");
         const jose::Value *alg = jwk.member("alg");
@@ -370,12 +387,21 @@ HubResult<QList<VerifyKey>> keySetFromJwks(QByteArrayView json, const KeySetLimi
                 ++*skipped;
             continue;
         }
+        // A key this server cannot use (too short, another curve, malformed) is skipped: the
+        // provider's other keys still serve. A set with none it can use is refused.
         HubResult<VerifyKey> key = VerifyKey::fromJwk(jwk);
-        if (!key.ok())
-            return invalid(
-                QStringLiteral("key %1 of the set: %2").arg(i).arg(key.failure().message));
+        if (!key.ok()) {
+            if (firstProblem.isEmpty())
+                firstProblem
+                    = QStringLiteral("key %1 of the set: %2").arg(i).arg(key.failure().message);
+            if (skipped)
+                ++*skipped;
+            continue;
+        }
         out.append(key.value());
     }
+    if (out.isEmpty() && !firstProblem.isEmpty())
+        return invalid(firstProblem);
     return out;
 }
 

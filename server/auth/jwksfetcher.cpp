@@ -7,6 +7,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QTimer>
 
 namespace ssehub {
 
@@ -97,6 +98,14 @@ void JwksFetcher::fetch()
     QNetworkReply *reply = m_network->get(request);
     m_reply = reply;
     const qint64 maxBytes = m_options.limits.maxBytes;
+    // Qt buffers at most this much before the size check below sees it.
+    reply->setReadBufferSize(maxBytes + 1);
+    // The transfer timeout restarts with every byte: a server trickling the document would
+    // hold the fetch (and every refresh after it) for good. This deadline does not.
+    QTimer::singleShot(m_options.timeoutMs, reply, [reply] {
+        reply->setProperty("ssehubTimedOut", true);
+        reply->abort();
+    });
     connect(reply, &QNetworkReply::downloadProgress, this,
             [reply, maxBytes](qint64 received, qint64 total) {
                 if (received > maxBytes || total > maxBytes) {
@@ -117,6 +126,9 @@ void JwksFetcher::finished(QNetworkReply *reply)
     if (reply->property("ssehubTooLarge").toBool())
         return fail(Outcome::TooLarge,
                     QStringLiteral("the key set is larger than %1 bytes").arg(maxBytes));
+    if (reply->property("ssehubTimedOut").toBool())
+        return fail(Outcome::NetworkError,
+                    QStringLiteral("no whole answer within %1 ms").arg(m_options.timeoutMs));
     if (reply->error() != QNetworkReply::NoError) {
         // A status of 300 or more is the server's answer (an error, a redirect not followed);
         // a 2xx whose transfer failed (cut short, timed out) is the network's failure.

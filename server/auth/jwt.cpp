@@ -31,7 +31,7 @@ constexpr qsizetype MaxEncodedHeaderBytes = 1024;
 
 // Keys one token is tried against, at most (each try is a signature check a forger gets for
 // free): the keys of its algorithm without a kid, or those its kid names.
-constexpr qsizetype MaxKeysTried = 4;
+constexpr qsizetype MaxKeysTried = JwtVerifier::MaxKeysTried;
 
 // Text of a token for a message or a log line: printable ASCII, '?' for anything else.
 QString printable(const QByteArray &text)

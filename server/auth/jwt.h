@@ -30,6 +30,9 @@ struct TokenValidity
 class JwtVerifier
 {
 public:
+    // A token is checked against at most this many keys (a forger's request costs that many
+    // signature checks at most): keys without a kid (key files) count for every token.
+    static constexpr qsizetype MaxKeysTried = 4;
     JwtVerifier() = default;
     JwtVerifier(QByteArray secret, qint64 leewayMs, bool allowNoExpiry = false);
 

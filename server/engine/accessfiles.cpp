@@ -4,6 +4,8 @@
 #include <QSslCertificate>
 #include <QSslKey>
 
+#include <algorithm>
+
 namespace ssehub::AccessFiles {
 
 bool configured(const EngineConfig &config)
@@ -108,6 +110,18 @@ bool loadAuthenticator(const EngineConfig &config, std::shared_ptr<KeyRing> keyR
             return false;
         }
         authOptions.publicKeys << key.value();
+        // Key files have no kid: every token of their type tries them all.
+        const auto sameType = std::count_if(
+            authOptions.publicKeys.cbegin(), authOptions.publicKeys.cend(),
+            [&](const VerifyKey &other) { return other.type() == key.value().type(); });
+        if (sameType > JwtVerifier::MaxKeysTried) {
+            *error = QStringLiteral("more than %1 --jwt-public-key-file keys of one type (%2): "
+                                    "a token would be tried against each; publish them as a JWKS "
+                                    "with kids (--jwks-url) instead")
+                         .arg(JwtVerifier::MaxKeysTried)
+                         .arg(path);
+            return false;
+        }
     }
     authOptions.issuer = config.jwtIssuer.toUtf8();
     for (const QString &audience : config.jwtAudiences)

@@ -491,6 +491,9 @@ void Engine::checkResources()
 
 void Engine::stop()
 {
+    // Requests waiting for the auth hook are answered 503 while their connections are open.
+    if (m_authHook)
+        m_authHook->cancelAll();
     m_resourceTimer.stop();
     m_snapshotTimer.stop();
     if (m_front)

@@ -163,6 +163,9 @@ QByteArray Engine::metricsText() const
         hook.latencySumSeconds = stats.latencySumSeconds;
         hook.latencyCount = stats.latencyCount;
         hook.cacheEntries = stats.cacheEntries;
+        hook.cacheBytes = stats.cacheBytes;
+        hook.cacheHits = stats.cacheHits;
+        hook.shared = stats.shared;
         figures.hook = hook;
     }
     if (const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr)

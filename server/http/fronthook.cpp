@@ -10,13 +10,6 @@
 
 namespace ssehub {
 
-namespace {
-
-// The batch limit of POST /publish (batchroutes.cpp).
-constexpr int MaxHookedBatchEvents = 10000;
-
-} // namespace
-
 bool HttpFront::hookQuestion(const HttpRequest &request, Conn::Route route, const ReplyTo &to,
                              AuthHook::Question *question) const
 {
@@ -52,14 +45,10 @@ bool HttpFront::hookQuestion(const HttpRequest &request, Conn::Route route, cons
         return true;
     }
     case Conn::Route::Publish: {
-        PublishBatchLimits limits;
-        limits.maxBodyBytes = m_options.maxBodyBytes;
-        limits.maxEvents = MaxHookedBatchEvents;
-        limits.maxEventBytes = m_options.maxBodyBytes;
         QList<BatchItem> items;
         int status = 400;
-        if (!parsePublishBatch(request.value("content-type"), request.body(), limits, &items,
-                               &status)
+        if (!parsePublishBatch(request.value("content-type"), request.body(), batchLimits(),
+                               &items, &status)
                  .isEmpty())
             return false;
         QSet<QByteArray> seen;
@@ -83,28 +72,40 @@ Identity HttpFront::hookIdentity(const AuthHook::Question &question,
     Identity who;
     who.authenticated = true;
     who.hook = true;
-    // Without a client_id of its own the answer vouches for the one the request named.
+    // Without a client_id of its own the answer vouches for the one the request named, but
+    // that id's roles in the ACL (`clients`) come only with an answer that names it: a hook
+    // that checks the session alone must not hand out the roles of whatever id was asked for.
     who.clientId = answer.clientId.isEmpty() ? question.clientId : answer.clientId;
     for (const QString &role : answer.roles)
         who.roles.insert(role);
-    for (const QString &role : m_options.auth.acl().rolesOf(who.clientId))
-        who.roles.insert(role);
+    if (!answer.clientId.isEmpty()) {
+        for (const QString &role : m_options.auth.acl().rolesOf(who.clientId))
+            who.roles.insert(role);
+    }
     who.expiresAtMs = answer.expiresAtMs;
-    // Without lists (and without roles an ACL resolves), the answer allows what was asked,
-    // exactly: it binds to this decision and nothing more.
-    const bool rolesDecide = !answer.roles.isEmpty() && m_options.auth.acl().isEnabled();
+    // A list in the answer binds. Without one (and without roles an ACL resolves), the
+    // answer allows what was asked, exactly.
+    const bool rolesDecide = !who.roles.isEmpty() && m_options.auth.acl().isEnabled();
     QList<TopicFilter> asked;
     for (const QByteArray &target : question.targets)
         asked.append(TopicFilter::parse(target));
     const bool publishing = question.operation == "publish";
-    if (answer.subscribeGiven)
+    if (answer.subscribeGiven) {
         who.subscribeGrants = answer.subscribe;
-    else if (!rolesDecide && !publishing)
-        who.subscribeGrants = asked;
-    if (answer.publishGiven)
+        who.subscribeGrantsBind = true;
+    } else if (!rolesDecide) {
+        if (!publishing)
+            who.subscribeGrants = asked;
+        who.subscribeGrantsBind = true;
+    }
+    if (answer.publishGiven) {
         who.publishGrants = answer.publish;
-    else if (!rolesDecide && publishing)
-        who.publishGrants = asked;
+        who.publishGrantsBind = true;
+    } else if (!rolesDecide) {
+        if (publishing)
+            who.publishGrants = asked;
+        who.publishGrantsBind = true;
+    }
     return who;
 }
 

@@ -326,6 +326,7 @@ private:
                       const Identity &who);
     // Events in one batch at most (a larger one is refused whole, 413: split it).
     static constexpr int MaxBatchEvents = 10000;
+    PublishBatchLimits batchLimits() const; // of POST /publish's batches
     void answer(const ReplyTo &to, const HubResult<QJsonObject> &answer);
     // A change of a named client's subscriptions or cursor: refused (503, Retry-After) before
     // anything changes when the store cannot take it now; otherwise made, and answered once it

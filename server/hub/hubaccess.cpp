@@ -17,8 +17,21 @@ QByteArray identityKey(const Identity &who)
         return "t:" + who.token;
     QStringList roles(who.roles.cbegin(), who.roles.cend());
     roles.sort();
-    return (who.certificate ? "c:" : "a:") + who.clientId.toUtf8() + '\n'
-        + who.units.join(QLatin1Char(',')).toUtf8() + '\n' + roles.join(QLatin1Char(',')).toUtf8();
+    QByteArray key = (who.certificate ? "c:" : who.hook ? "h:" : "a:") + who.clientId.toUtf8()
+        + '\n' + who.units.join(QLatin1Char(',')).toUtf8() + '\n'
+        + roles.join(QLatin1Char(',')).toUtf8();
+    if (who.hook) {
+        // Two answers of the auth hook for one client may grant different things: each is
+        // checked.
+        key += '\n' + QByteArray::number(who.expiresAtMs) + (who.subscribeGrantsBind ? "S" : "s")
+            + (who.publishGrantsBind ? "P" : "p");
+        for (const QList<TopicFilter> *grants : {&who.subscribeGrants, &who.publishGrants}) {
+            key += '\n';
+            for (const TopicFilter &grant : *grants)
+                key += grant.text() + ' ';
+        }
+    }
+    return key;
 }
 
 } // namespace

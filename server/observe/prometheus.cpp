@@ -158,13 +158,20 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
     if (const auto &h = figures.hook) {
         for (const auto &[outcome, n] : h->calls)
             m.counter("ssehub_auth_hook_calls_total",
-                      "Calls to the auth hook, by outcome (allow, deny, timeout, error, "
-                      "invalid).",
+                      "Questions to the auth hook, by outcome (allow, deny, timeout, error, "
+                      "invalid; busy: refused without a call, too many waiting).",
                       double(n), {{"outcome", outcome}});
         m.histogram("ssehub_auth_hook_duration_seconds", "How long the auth hook took to answer.",
                     h->latencyBuckets, h->latencySumSeconds, h->latencyCount);
-        m.gauge("ssehub_auth_hook_cache_entries", "Auth hook decisions remembered.",
+        m.gauge("ssehub_auth_hook_cache_entries", "Auth hook answers remembered.",
                 h->cacheEntries);
+        m.gauge("ssehub_auth_hook_cache_bytes", "Bytes of the auth hook answers remembered.",
+                double(h->cacheBytes));
+        m.counter("ssehub_auth_hook_cache_hits_total",
+                  "Requests answered from a remembered auth hook answer.", double(h->cacheHits));
+        m.counter("ssehub_auth_hook_shared_total",
+                  "Requests that waited for a question to the auth hook already on its way.",
+                  double(h->shared));
     }
     m.gauge("ssehub_start_time_seconds", "When this instance started.",
             double(figures.startedAt) / 1000.0);

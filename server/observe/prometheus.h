@@ -58,6 +58,9 @@ struct MetricsFigures
         quint64 latencyCount = 0;
         QList<QPair<double, quint64>> latencyBuckets; // upper bound, cumulative count
         int cacheEntries = 0;
+        qint64 cacheBytes = 0;
+        quint64 cacheHits = 0;
+        quint64 shared = 0;
     };
     std::optional<Hook> hook; // with --auth-hook only
     // --metrics-topics: events per listed topic. Only these topics get a label: a label per

@@ -117,7 +117,22 @@ void BackendServer::answer(QTcpSocket *socket, const Response &response)
         out += name + ": " + value + "\r\n";
     out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n\r\n";
     out += response.body;
-    socket->write(out);
+    if (response.trickleMs > 0)
+        trickle(socket, out, response.trickleMs);
+    else
+        socket->write(out);
+}
+
+void BackendServer::trickle(QTcpSocket *socket, QByteArray rest, int intervalMs)
+{
+    if (rest.isEmpty())
+        return;
+    socket->write(rest.left(1));
+    QTimer::singleShot(intervalMs, this,
+                       [this, guard = QPointer<QTcpSocket>(socket), rest = rest.mid(1), intervalMs] {
+                           if (guard)
+                               trickle(guard, rest, intervalMs);
+                       });
 }
 
 } // namespace ssehub::test

@@ -37,6 +37,7 @@ public:
         QList<QPair<QByteArray, QByteArray>> headers;
         int delayMs = 0;
         bool noAnswer = false; // the connection is held open without an answer
+        int trickleMs = 0; // the answer goes out one byte every trickleMs
     };
     using Handler = std::function<Response(const Request &request)>;
 
@@ -58,6 +59,7 @@ Q_SIGNALS:
 private:
     void readFrom(QTcpSocket *socket);
     void answer(QTcpSocket *socket, const Response &response);
+    void trickle(QTcpSocket *socket, QByteArray rest, int intervalMs);
 
     QTcpServer m_server;
     Handler m_handler;

@@ -2,6 +2,7 @@
 // answers the hub's questions about streams, subscriptions and publishes without a token;
 // allow, deny, timeout, 500, malformed answers, grants that bind, caching and its expiry,
 // identical questions sharing one call, expires_at on a live stream, tokens and the hook.
+#include "auth/authhook.h"
 #include "backendserver.h"
 #include "core/clock.h"
 #include "engine/engine.h"
@@ -70,6 +71,11 @@ private Q_SLOTS:
     void tokensDecideWithoutTheHook();
     void unverifiedTokensGoToTheHookWhenAsked();
     void pipelinedRequestsWaitTheirTurn();
+    void answersOfOneClientDoNotLeak();
+    void listsBindUnderAnAcl();
+    void tricklingHookTimesOut();
+    void rememberedAnswersAreBoundedInBytes();
+    void stoppingAnswersWaitingRequests();
 };
 
 void TestAuthHook::init()
@@ -444,6 +450,138 @@ void TestAuthHook::pipelinedRequestsWaitTheirTurn()
         5000);
     QCOMPARE(answers.at(0).status, 200);
     QCOMPARE(answers.at(1).status, 403);
+}
+
+// Two streams of one client, each allowed by its own answer: each answer's grants hold for its
+// own stream, and neither stream receives what only the other's answer allows (an answer is
+// not merged into another's because they name the same client).
+void TestAuthHook::answersOfOneClientDoNotLeak()
+{
+    start();
+    m_backend->setHandler([](const BackendServer::Request &request) {
+        const bool first = request.json().value(QLatin1String("filters")).toArray().contains(
+            QStringLiteral("x/1"));
+        return BackendServer::json(allow(first ? R"("client_id": "walt", "subscribe": ["x/#"])"
+                                               : R"("client_id": "walt", "subscribe": ["y/1"])"));
+    });
+    SseClient first;
+    first.open(port(), "/events?topic=x/1&client_id=walt", Session);
+    QTRY_VERIFY(first.hasSession());
+    SseClient second;
+    second.open(port(), "/events?topic=y/1&client_id=walt", {{"Cookie", "app_session=other"}});
+    QTRY_VERIFY(second.hasSession());
+    // The second stream's session: only what its own answer allows (the first's x/1 would be
+    // the leak; what two answers of one client do not both allow is removed, as with tokens).
+    const QJsonArray topics = second.session().value(QLatin1String("topics")).toArray();
+    QVERIFY2(!topics.contains(QStringLiteral("x/1")),
+             QJsonDocument(second.session()).toJson().constData());
+    for (const QJsonValue &topic : topics)
+        QCOMPARE(topic.toString(), QStringLiteral("y/1"));
+}
+
+// With an ACL, the answer's lists still bind: a role whose rules are wider adds nothing. An
+// answer without a client_id of its own does not get the ACL roles of the id the request named.
+void TestAuthHook::listsBindUnderAnAcl()
+{
+    QFile acl(m_dir.filePath(QStringLiteral("acl.json")));
+    QVERIFY(acl.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    acl.write(R"({"anonymous": null,
+                  "roles": {"member": {"subscribe": ["chat/#"], "publish": ["chat/#"]},
+                            "admin": {"subscribe": ["#"], "publish": ["#"], "admin": true}},
+                  "clients": {"alice": ["member"], "ops": ["admin"]}})");
+    acl.close();
+    EngineConfig config;
+    config.aclFile = acl.fileName();
+    start(config);
+    m_backend->setHandler([](const BackendServer::Request &request) {
+        if (request.json().value(QLatin1String("client_id")).toString() == QLatin1String("ops"))
+            return BackendServer::json(allow()); // checks the session only
+        return BackendServer::json(
+            allow(R"("client_id": "alice", "subscribe": ["chat/a"], "publish": ["chat/a"])"));
+    });
+    SseClient inside;
+    inside.open(port(), "/events?topic=chat/a", Session);
+    QTRY_VERIFY(inside.hasSession());
+    QCOMPARE(request(port(), "GET", "/events?topic=chat/b", {}, {}, Session).status, 403);
+    QCOMPARE(request(port(), "POST", "/publish", publishBody("chat/b"), "application/json",
+                     Session)
+                 .status,
+             403);
+    QCOMPARE(request(port(), "POST", "/publish", publishBody("chat/a"), "application/json",
+                     Session)
+                 .status,
+             200);
+    // Naming ops gets what was asked (the answer's), not ops's admin role.
+    const HttpResponse asOps
+        = request(port(), "GET", "/events?topic=%23&client_id=ops", {}, {}, Session);
+    QVERIFY2(asOps.status == 403 || asOps.status == 200, asOps.body.constData());
+    SseClient ops;
+    ops.open(port(), "/events?topic=chat/z&client_id=ops", Session);
+    QTRY_VERIFY(ops.hasSession());
+    QCOMPARE(request(port(), "GET", "/metrics", {}, {}, Session).status, 401);
+}
+
+// The hook's timeout is a deadline: an answer trickled a byte at a time does not reset it.
+void TestAuthHook::tricklingHookTimesOut()
+{
+    EngineConfig config;
+    config.authHookTimeoutMs = 500;
+    start(config);
+    m_backend->setHandler([](const BackendServer::Request &) {
+        BackendServer::Response slow = BackendServer::json(allow());
+        slow.trickleMs = 100; // about 10 s for the whole answer
+        return slow;
+    });
+    QElapsedTimer timer;
+    timer.start();
+    const HttpResponse refused = request(port(), "GET", "/events?topic=a", {}, {}, Session);
+    QCOMPARE(refused.status, 503);
+    QVERIFY2(timer.elapsed() < 3000, QByteArray::number(timer.elapsed()).constData());
+}
+
+// Remembered answers are bounded by their bytes, whatever they list.
+void TestAuthHook::rememberedAnswersAreBoundedInBytes()
+{
+    start();
+    QByteArray filters;
+    for (int i = 0; i < 1000; ++i)
+        filters += (i ? ",\"" : "\"") + QByteArray("room/") + QByteArray::number(i) + "/+/#\"";
+    const QByteArray big = allow("\"publish\": [" + filters + "], \"pad\": \"" + QByteArray(40 * 1024, 'p') + '"');
+    QVERIFY(big.size() > 48 * 1024 && big.size() < AuthHook::MaxAnswerBytes);
+    m_backend->setHandler([big](const BackendServer::Request &) {
+        return BackendServer::json(big, 200, "max-age=600");
+    });
+    for (int i = 0; i < 250; ++i) {
+        const QByteArray topic = "other/" + QByteArray::number(i);
+        QCOMPARE(request(port(), "POST", "/publish", publishBody(topic), "application/json",
+                         Session)
+                     .status,
+                 403); // outside the list
+    }
+    const QByteArray text = metrics();
+    const qsizetype at = text.indexOf("\nssehub_auth_hook_cache_bytes ");
+    QVERIFY(at > 0);
+    const qint64 bytes = text.mid(at + 30, text.indexOf('\n', at + 1) - at - 30).toLongLong();
+    QVERIFY2(bytes > 0 && bytes <= AuthHook::MaxCacheBytes, QByteArray::number(bytes).constData());
+}
+
+// A hub that stops answers the requests waiting for the hook (503), not silence.
+void TestAuthHook::stoppingAnswersWaitingRequests()
+{
+    start();
+    m_backend->setHandler([](const BackendServer::Request &) {
+        BackendServer::Response never;
+        never.noAnswer = true;
+        return never;
+    });
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port());
+    QVERIFY(socket.waitForConnected(2000));
+    socket.write("GET /events?topic=a HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: app_session=x\r\n\r\n");
+    QTRY_COMPARE(hookCalls(), 1);
+    m_engine->stop();
+    QByteArray in;
+    QTRY_VERIFY((in += socket.readAll()).startsWith("HTTP/1.1 503"));
 }
 
 QTEST_MAIN(TestAuthHook)

@@ -673,6 +673,13 @@ void TestJwks::publicKeyFiles()
     QVERIFY2(error.contains(garbage.fileName())
                  && error.contains(QLatin1String("not a PEM public key")),
              qPrintable(error));
+    // Key files have no kid, so every token tries each of its type: more than 4 of one type
+    // would refuse every token; the start says so instead.
+    config.jwtPublicKeyFiles = {m_ecA.publicPath, m_ecB.publicPath, m_ecA.publicPath,
+                                m_ecB.publicPath, m_rsaA.publicPath, m_ecA.publicPath};
+    Engine tooMany(config);
+    QVERIFY(!tooMany.start(&error));
+    QVERIFY2(error.contains(QLatin1String("more than 4")), qPrintable(error));
 }
 
 // Keys added to the set are taken at the next fetch (max-age=1); a key removed from it ends the
@@ -873,7 +880,8 @@ void TestJwks::failuresAndGarbageKeepLastGoodSet()
         {"empty set", JwksServer::Mode::Answer, 200, "{\"keys\":[]}", "invalid"},
         {"only a symmetric key", JwksServer::Mode::Answer, 200, keySet({symmetric}), "invalid"},
         {"private material", JwksServer::Mode::Answer, 200, keySet({privateKey}), "invalid"},
-        {"EC x too short", JwksServer::Mode::Answer, 200, keySet({m_rsaB.jwk, shortX}), "invalid"},
+        {"only an EC key with x too short", JwksServer::Mode::Answer, 200, keySet({shortX}),
+         "invalid"},
         {"RSA of 16 bits", JwksServer::Mode::Answer, 200, keySet({shortRsa}), "invalid"},
         {"n not base64url", JwksServer::Mode::Answer, 200, keySet({badBase64}), "invalid"},
     };
@@ -899,6 +907,11 @@ void TestJwks::failuresAndGarbageKeepLastGoodSet()
     m_jwks->serve(good);
     QVERIFY(waitForFetches("unchanged", metric(fetches("unchanged")), 1));
     QCOMPARE(metric(fetches("loaded")), 1.0);
+    // A key this server cannot use beside good ones is skipped; the good ones serve.
+    m_jwks->serve(keySet({m_rsaA.jwk, m_rsaB.jwk, shortX, shortRsa}));
+    QVERIFY(waitForFetches("loaded", 1, 1));
+    QCOMPARE(metric("ssehub_jwks_keys"), 2.0);
+    QCOMPARE(tryStream(port(), tokenOf(m_rsaB)).status, 200);
 }
 
 // A key set over the size bound (KeySetLimits::maxBytes, 1 MiB) is refused whether or not its

@@ -310,6 +310,13 @@ void TestJwk::keysRefused()
     QVERIFY(!parseJwk("{\"n\":\"AQAB\"}").ok());
     // A key with a kid that is not a string.
     QVERIFY(!parseJwk(jwkOf(m_p256.publicPem, "\"kid\":7")).ok());
+    // RSA exponents of 1 (every padded message is its own signature) or even.
+    for (const char *exponent : {"AQ", "Ag", "AAE"}) {
+        QByteArray weak = rsaJwk;
+        weak.replace(QByteArray("\"e\":\"AQAB\""), QByteArray("\"e\":\"" + QByteArray(exponent) + '"'));
+        QVERIFY(weak != rsaJwk);
+        QVERIFY2(refusal(parseJwk(weak)).contains(QLatin1String("exponent")), exponent);
+    }
 }
 
 void TestJwk::keySets()
@@ -328,10 +335,24 @@ void TestJwk::keySets()
     QCOMPARE(set.value().at(1).kid(), QByteArray("e"));
     QCOMPARE(skipped, 4); // the symmetric key, the encryption keys and the unknown type
 
-    // A malformed key of a known type spoils the set: the hub keeps the one it had.
-    const QByteArray broken
-        = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AAAA\",\"y\":\"AAAA\"}]}";
-    QVERIFY(!keySetFromJwks(broken, {}).ok());
+    // A key of a known type this server cannot use is skipped beside usable ones; alone it
+    // spoils the set (the hub keeps the one it had).
+    const QByteArray brokenKey = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AAAA\",\"y\":\"AAAA\"}";
+    QVERIFY(!keySetFromJwks(QByteArray("{\"keys\":[" + brokenKey + "]}"), {}).ok());
+    const HubResult<QList<VerifyKey>> mixed = keySetFromJwks(
+        QByteArray("{\"keys\":[" + brokenKey + ',' + jwkOf(m_rsa.publicPem, "\"kid\":\"r\"") + "]}"),
+        {}, &skipped);
+    QVERIFY(mixed.ok());
+    QCOMPARE(mixed.value().size(), 1);
+    QCOMPARE(skipped, 1);
+    // Private material anywhere: the provider is misconfigured, nothing of its set is taken.
+    const HubResult<QList<VerifyKey>> leaked
+        = keySetFromJwks(QByteArray("{\"keys\":[" + jwkOf(m_rsa.publicPem, "\"kid\":\"r\"") + ','
+                                    + jwkOf(m_p256.publicPem, "\"kid\":\"e\",\"d\":\"AQAB\"")
+                                    + "]}"),
+                         {});
+    QVERIFY(!leaked.ok());
+    QVERIFY(leaked.failure().message.contains(QLatin1String("private")));
     // Bounds on bytes and keys; not a set at all.
     KeySetLimits limits;
     limits.maxBytes = good.size() - 1;

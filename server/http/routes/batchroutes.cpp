@@ -13,16 +13,21 @@
 
 namespace ssehub {
 
-void HttpFront::publishBatch(const QByteArray &contentType, const QByteArray &body,
-                             const ReplyTo &to, const Identity &who)
+PublishBatchLimits HttpFront::batchLimits() const
 {
     PublishBatchLimits limits;
     limits.maxBodyBytes = m_options.maxBodyBytes;
     limits.maxEvents = MaxBatchEvents;
     limits.maxEventBytes = m_options.maxBodyBytes;
+    return limits;
+}
+
+void HttpFront::publishBatch(const QByteArray &contentType, const QByteArray &body,
+                             const ReplyTo &to, const Identity &who)
+{
     QList<BatchItem> items;
     int status = 400;
-    if (const QString error = parsePublishBatch(contentType, body, limits, &items, &status);
+    if (const QString error = parsePublishBatch(contentType, body, batchLimits(), &items, &status);
         !error.isEmpty()) {
         replyError(to, status, error);
         return;
