@@ -1,6 +1,7 @@
 #include "auth/authhook.h"
 
 #include "auth/cachecontrol.h"
+#include "auth/jose.h"
 #include "core/clock.h"
 #include "core/logcategories.h"
 #include "hub/client.h"
@@ -244,6 +245,13 @@ AuthHook::Answer AuthHook::readAnswer(int status, const QByteArray &cacheControl
     if (error.error != QJsonParseError::NoError || !document.isObject())
         return unavailable(Outcome::Invalid,
                            QStringLiteral("the auth hook's answer is not a JSON object"));
+    // Strict JSON as tokens are read: a name twice ({"allow": false, "allow": true}) is not an
+    // answer anyone meant (QJsonDocument would take the last).
+    jose::Value strict;
+    if (QString problem; !jose::parseObject(body, &strict, &problem))
+        return unavailable(Outcome::Invalid,
+                           QStringLiteral("the auth hook's answer is not strict JSON (%1)")
+                               .arg(problem));
     const QJsonObject o = document.object();
     const QJsonValue allow = o.value(QLatin1String("allow"));
     if (!allow.isBool())

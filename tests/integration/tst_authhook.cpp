@@ -232,6 +232,8 @@ void TestAuthHook::unavailableHookRefusesWith503_data()
                                 << QByteArray("invalid");
     QTest::newRow("bad client id") << 200 << QByteArray(R"({"allow": true, "client_id": ""})")
                                    << QByteArray("invalid");
+    QTest::newRow("a name twice") << 200 << QByteArray(R"({"allow": false, "allow": true})")
+                                  << QByteArray("invalid");
     QTest::newRow("redirect") << 302 << QByteArray() << QByteArray("error");
     QTest::newRow("oversized") << 200 << QByteArray(R"({"allow": true, "x": ")")
             + QByteArray(100 * 1024, 'a') + "\"}"
