@@ -2543,6 +2543,170 @@ Server-Sent Events hub with a monitoring console.</translation>
         <source>Alarms the server raises now (its log has an alarm entry when one is raised and when it clears; thresholds in docs/CONFIG.md).</source>
         <translation>Alarms the server raises now (its log has an alarm entry when one is raised and when it clears; thresholds in docs/CONFIG.md).</translation>
     </message>
+    <message>
+        <source>verified</source>
+        <translation>verified</translation>
+    </message>
+    <message>
+        <source>malformed</source>
+        <translation>malformed</translation>
+    </message>
+    <message>
+        <source>algorithm not accepted</source>
+        <translation>algorithm not accepted</translation>
+    </message>
+    <message>
+        <source>unknown key</source>
+        <translation>unknown key</translation>
+    </message>
+    <message>
+        <source>bad signature</source>
+        <translation>bad signature</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <source>claims</source>
+        <translation>claims</translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation>Identity</translation>
+    </message>
+    <message>
+        <source>Identity sources</source>
+        <translation>Identity sources</translation>
+    </message>
+    <message>
+        <source>Key set (JWKS)</source>
+        <translation>Key set (JWKS)</translation>
+    </message>
+    <message>
+        <source>Auth hook</source>
+        <translation>Auth hook</translation>
+    </message>
+    <message>
+        <source>Tokens verified</source>
+        <translation>Tokens verified</translation>
+    </message>
+    <message>
+        <source>HS256 secret</source>
+        <translation>HS256 secret</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n public key file(s)</source>
+        <translation><numerusform>%n public key file</numerusform><numerusform>%n public key files</numerusform></translation>
+    </message>
+    <message>
+        <source>JWKS</source>
+        <translation>JWKS</translation>
+    </message>
+    <message>
+        <source>client certificates</source>
+        <translation>client certificates</translation>
+    </message>
+    <message>
+        <source>auth hook</source>
+        <translation>auth hook</translation>
+    </message>
+    <message>
+        <source>ACL</source>
+        <translation>ACL</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>no authentication: whoever reaches the listen address is let in</source>
+        <translation>no authentication: whoever reaches the listen address is let in</translation>
+    </message>
+    <message>
+        <source>No token secret, key, JWKS URL, client certificate authority, auth hook or ACL is configured (Settings, Access).</source>
+        <translation>No token secret, key, JWKS URL, client certificate authority, auth hook or ACL is configured (Settings, Access).</translation>
+    </message>
+    <message>
+        <source>How the server tells who a request comes from and what it may do (Settings, Access). Refusals are in the log with their reason.</source>
+        <translation>How the server tells who a request comes from and what it may do (Settings, Access). Refusals are in the log with their reason.</translation>
+    </message>
+    <message>
+        <source>last fetch failed: %1</source>
+        <translation>last fetch failed: %1</translation>
+    </message>
+    <message>
+        <source>No key set yet</source>
+        <translation>No key set yet</translation>
+    </message>
+    <message>
+        <source>first fetch under way</source>
+        <translation>first fetch under way</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s)</source>
+        <translation><numerusform>%n key</numerusform><numerusform>%n keys</numerusform></translation>
+    </message>
+    <message>
+        <source>loaded %1 ago</source>
+        <translation>loaded %1 ago</translation>
+    </message>
+    <message>
+        <source>Tokens signed with keys are verified with the key set fetched from %1. Red while there is none (such tokens are refused), amber while the last fetch failed (the previous set stays).</source>
+        <translation>Tokens signed with keys are verified with the key set fetched from %1. Red while there is none (such tokens are refused), amber while the last fetch failed (the previous set stays).</translation>
+    </message>
+    <message>
+        <source>Fetches: %1</source>
+        <translation>Fetches: %1</translation>
+    </message>
+    <message>
+        <source>Next fetch in %1.</source>
+        <translation>Next fetch in %1.</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Last error: %1</translation>
+    </message>
+    <message>
+        <source>no question asked yet</source>
+        <translation>no question asked yet</translation>
+    </message>
+    <message>
+        <source>last answer in %1</source>
+        <translation>last answer in %1</translation>
+    </message>
+    <message>
+        <source>allowed %1 · denied %2 · timed out %3 · failed %4 · unreadable %5</source>
+        <translation>allowed %1 · denied %2 · timed out %3 · failed %4 · unreadable %5</translation>
+    </message>
+    <message>
+        <source>last error: %1</source>
+        <translation>last error: %1</translation>
+    </message>
+    <message>
+        <source>The backend at %1 decides for requests without a token. Red while its last call failed (timed out, could not be reached, answered 5xx or unreadably): such requests get 503.</source>
+        <translation>The backend at %1 decides for requests without a token. Red while its last call failed (timed out, could not be reached, answered 5xx or unreadably): such requests get 503.</translation>
+    </message>
+    <message>
+        <source>Answers remembered: %1; questions waiting: %2.</source>
+        <translation>Answers remembered: %1; questions waiting: %2.</translation>
+    </message>
+    <message>
+        <source>none refused</source>
+        <translation>none refused</translation>
+    </message>
+    <message>
+        <source>refused: %1</source>
+        <translation>refused: %1</translation>
+    </message>
+    <message>
+        <source>Tokens checked since the server started (a token remembered from an earlier request is not checked again), and those refused by reason.</source>
+        <translation>Tokens checked since the server started (a token remembered from an earlier request is not checked again), and those refused by reason.</translation>
+    </message>
+    <message>
+        <source>no key set to check with</source>
+        <translation>no key set to check with</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::PublishDialog</name>

@@ -2543,6 +2543,170 @@ Server-Sent Events hub with a monitoring console.</source>
         <source>Alarms the server raises now (its log has an alarm entry when one is raised and when it clears; thresholds in docs/CONFIG.md).</source>
         <translation>服务器当前触发的告警（告警触发和解除时日志中各有一条告警记录；阈值见 docs/CONFIG.md）。</translation>
     </message>
+    <message>
+        <source>verified</source>
+        <translation>已验证</translation>
+    </message>
+    <message>
+        <source>malformed</source>
+        <translation>格式错误</translation>
+    </message>
+    <message>
+        <source>algorithm not accepted</source>
+        <translation>算法不被接受</translation>
+    </message>
+    <message>
+        <source>unknown key</source>
+        <translation>未知密钥</translation>
+    </message>
+    <message>
+        <source>bad signature</source>
+        <translation>签名无效</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>claims</source>
+        <translation>声明不符</translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation>身份认证</translation>
+    </message>
+    <message>
+        <source>Identity sources</source>
+        <translation>身份来源</translation>
+    </message>
+    <message>
+        <source>Key set (JWKS)</source>
+        <translation>密钥集（JWKS）</translation>
+    </message>
+    <message>
+        <source>Auth hook</source>
+        <translation>认证钩子</translation>
+    </message>
+    <message>
+        <source>Tokens verified</source>
+        <translation>已验证令牌</translation>
+    </message>
+    <message>
+        <source>HS256 secret</source>
+        <translation>HS256 密钥</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n public key file(s)</source>
+        <translation><numerusform>%n 个公钥文件</numerusform></translation>
+    </message>
+    <message>
+        <source>JWKS</source>
+        <translation>JWKS</translation>
+    </message>
+    <message>
+        <source>client certificates</source>
+        <translation>客户端证书</translation>
+    </message>
+    <message>
+        <source>auth hook</source>
+        <translation>认证钩子</translation>
+    </message>
+    <message>
+        <source>ACL</source>
+        <translation>ACL</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>开放</translation>
+    </message>
+    <message>
+        <source>no authentication: whoever reaches the listen address is let in</source>
+        <translation>未启用认证：任何能访问监听地址的人都可进入</translation>
+    </message>
+    <message>
+        <source>No token secret, key, JWKS URL, client certificate authority, auth hook or ACL is configured (Settings, Access).</source>
+        <translation>未配置令牌密钥、公钥、JWKS URL、客户端证书颁发机构、认证钩子或 ACL（设置 → 访问控制）。</translation>
+    </message>
+    <message>
+        <source>How the server tells who a request comes from and what it may do (Settings, Access). Refusals are in the log with their reason.</source>
+        <translation>服务器如何识别请求来自谁、可以做什么（设置 → 访问控制）。被拒绝的请求及其原因记录在日志中。</translation>
+    </message>
+    <message>
+        <source>last fetch failed: %1</source>
+        <translation>上次获取失败：%1</translation>
+    </message>
+    <message>
+        <source>No key set yet</source>
+        <translation>尚无密钥集</translation>
+    </message>
+    <message>
+        <source>first fetch under way</source>
+        <translation>首次获取进行中</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s)</source>
+        <translation><numerusform>%n 个密钥</numerusform></translation>
+    </message>
+    <message>
+        <source>loaded %1 ago</source>
+        <translation>%1前加载</translation>
+    </message>
+    <message>
+        <source>Tokens signed with keys are verified with the key set fetched from %1. Red while there is none (such tokens are refused), amber while the last fetch failed (the previous set stays).</source>
+        <translation>用密钥签名的令牌由从 %1 获取的密钥集验证。尚无密钥集时为红色（此类令牌会被拒绝），上次获取失败时为琥珀色（沿用之前的密钥集）。</translation>
+    </message>
+    <message>
+        <source>Fetches: %1</source>
+        <translation>获取次数：%1</translation>
+    </message>
+    <message>
+        <source>Next fetch in %1.</source>
+        <translation>%1 后再次获取。</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>最近错误：%1</translation>
+    </message>
+    <message>
+        <source>no question asked yet</source>
+        <translation>尚未发出询问</translation>
+    </message>
+    <message>
+        <source>last answer in %1</source>
+        <translation>上次应答用时 %1</translation>
+    </message>
+    <message>
+        <source>allowed %1 · denied %2 · timed out %3 · failed %4 · unreadable %5</source>
+        <translation>允许 %1 · 拒绝 %2 · 超时 %3 · 失败 %4 · 无法解析 %5</translation>
+    </message>
+    <message>
+        <source>last error: %1</source>
+        <translation>最近错误：%1</translation>
+    </message>
+    <message>
+        <source>The backend at %1 decides for requests without a token. Red while its last call failed (timed out, could not be reached, answered 5xx or unreadably): such requests get 503.</source>
+        <translation>%1 处的后端为不带令牌的请求做决定。上次调用失败（超时、无法连接、返回 5xx 或无法解析的应答）时为红色：此类请求会得到 503。</translation>
+    </message>
+    <message>
+        <source>Answers remembered: %1; questions waiting: %2.</source>
+        <translation>已缓存应答：%1；等待中的询问：%2。</translation>
+    </message>
+    <message>
+        <source>none refused</source>
+        <translation>无拒绝</translation>
+    </message>
+    <message>
+        <source>refused: %1</source>
+        <translation>已拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Tokens checked since the server started (a token remembered from an earlier request is not checked again), and those refused by reason.</source>
+        <translation>服务器启动以来检查过的令牌（之前请求中已缓存的令牌不再重复检查），以及按原因统计的被拒绝令牌。</translation>
+    </message>
+    <message>
+        <source>no key set to check with</source>
+        <translation>尚无可用于验证的密钥集</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::PublishDialog</name>

@@ -122,6 +122,9 @@ QJsonObject figuresJson(const ConsoleSnapshot &s)
     o.insert(key("nodes"), t.nodes);
     o.insert(key("node"), t.nodeId);
     o.insert(key("version"), t.version);
+    // Only where a source is configured (an open hub's deltas stay as they were).
+    if (!s.identity.isEmpty())
+        o.insert(key("identity"), s.identity.toJson());
     return o;
 }
 
@@ -170,6 +173,8 @@ void figuresFromJson(const QJsonObject &o, ConsoleSnapshot *s)
     t.nodes = o.value(key("nodes")).toArray();
     t.nodeId = o.value(key("node")).toString();
     t.version = o.value(key("version")).toString();
+    // Older servers and open hubs send none: no source.
+    s->identity = IdentityStatus::fromJson(o.value(key("identity")).toObject());
 }
 
 QJsonObject streamJson(const StreamRow &r)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "identitystatus.h"
 #include "logentry.h"
 
 #include <QByteArray>
@@ -153,6 +154,7 @@ struct ConsoleSnapshot
     QByteArray tailFilter;
     QList<EventRow> tail; // events matching tailFilter since the previous snapshot
     quint64 tailDropped = 0; // more than the tail keeps between two snapshots
+    IdentityStatus identity; // the identity sources in force and their health
 };
 using SnapshotPtr = std::shared_ptr<const ConsoleSnapshot>;
 

@@ -146,6 +146,8 @@ private:
     // Once a second, headless too: counts descriptors and logs alarms raised or cleared.
     void checkResources();
     QJsonObject selfJson() const;
+    // The identity sources in force and their health (each snapshot's identity).
+    IdentityStatus identityStatus() const;
     void updateWatching();
 
     Config m_config;

@@ -87,11 +87,53 @@ EngineStats Engine::stats() const
     return s;
 }
 
+IdentityStatus Engine::identityStatus() const
+{
+    IdentityStatus s;
+    s.hs256 = !m_config.jwtSecretFile.isEmpty();
+    s.publicKeyFiles = int(m_config.jwtPublicKeyFiles.size());
+    s.clientCertificates = !m_config.tlsClientCaFile.isEmpty();
+    s.acl = !m_config.aclFile.isEmpty();
+    if (m_jwks) {
+        const JwksFetcher::Status status = m_jwks->status();
+        s.jwks.url = IdentityStatus::shownUrl(status.url);
+        s.jwks.keys = status.keys;
+        s.jwks.loadedAtMs = status.loadedAtMs;
+        s.jwks.lastAttemptAtMs = status.lastAttemptAtMs;
+        s.jwks.lastError = IdentityStatus::boundedError(status.lastError);
+        s.jwks.nextFetchInMs = status.nextFetchInMs;
+        for (int i = 0; i < int(JwksFetcher::Outcome::Count_); ++i)
+            s.jwks.fetches.insert(QLatin1String(JwksFetcher::outcomeName(JwksFetcher::Outcome(i))),
+                                  status.outcomes[i]);
+    }
+    if (m_authHook) {
+        const AuthHook::Stats stats = m_authHook->stats();
+        s.hook.url = IdentityStatus::shownUrl(m_authHook->options().url.toString());
+        s.hook.lastLatencyMs = stats.lastLatencyMs;
+        s.hook.lastError = IdentityStatus::boundedError(stats.lastError);
+        s.hook.cacheEntries = stats.cacheEntries;
+        s.hook.inFlight = stats.inFlight;
+        for (int i = 0; i < int(AuthHook::Outcome::Count_); ++i)
+            s.hook.calls.insert(QLatin1String(AuthHook::outcomeName(AuthHook::Outcome(i))),
+                                stats.calls[i]);
+    }
+    // Only where tokens are verified at all (a secret or a key of some source).
+    if (m_keyRing && (s.hs256 || s.publicKeyFiles > 0 || s.hasJwks())) {
+        for (int i = 0; i < TokenCheckCount; ++i)
+            s.tokenChecks.insert(QLatin1String(tokenCheckName(TokenCheck(i))),
+                                 m_keyRing->counted(TokenCheck(i)));
+    }
+    return s;
+}
+
 std::shared_ptr<ConsoleSnapshot> Engine::makeSnapshot(bool withStreams) const
 {
     if (!m_hub)
         return std::make_shared<ConsoleSnapshot>();
-    return SnapshotBuilder(m_hub, m_activity).build(stats(), withStreams);
+    std::shared_ptr<ConsoleSnapshot> s
+        = SnapshotBuilder(m_hub, m_activity).build(stats(), withStreams);
+    s->identity = identityStatus();
+    return s;
 }
 
 StreamDetail Engine::streamDetail(quint64 connectionId) const

@@ -70,7 +70,8 @@ QJsonObject statsJson(const ConsoleSnapshot &snapshot, const QString &nodeId, bo
         {QStringLiteral("subscriptions"), subscriptions},
         {QStringLiteral("filters"), filters},
         {QStringLiteral("topics"), topics},
-        {QStringLiteral("nodes"), st.nodes}};
+        {QStringLiteral("nodes"), st.nodes},
+        {QStringLiteral("identity"), s->identity.toJson()}};
     if (withStreams) {
         QJsonArray rows;
         for (const StreamRow &r : s->connections)

@@ -1,7 +1,9 @@
 // The auth hook (--auth-hook) over real sockets on 127.0.0.1: a backend started by the test
 // answers the hub's questions about streams, subscriptions and publishes without a token;
 // allow, deny, timeout, 500, malformed answers, grants that bind, caching and its expiry,
-// identical questions sharing one call, expires_at on a live stream, tokens and the hook.
+// identical questions sharing one call, expires_at on a live stream, tokens and the hook; the
+// identity status the console and /stats show (the hook, a JWKS key set served by the same
+// backend, or none at all).
 #include "auth/authhook.h"
 #include "backendserver.h"
 #include "core/clock.h"
@@ -17,6 +19,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTcpServer>
 #include <QTcpSocket>
 
 #include <memory>
@@ -76,6 +79,8 @@ private Q_SLOTS:
     void tricklingHookTimesOut();
     void rememberedAnswersAreBoundedInBytes();
     void stoppingAnswersWaitingRequests();
+    void identityStatusInSnapshots();
+    void identityStatusWithoutAKeySet();
 };
 
 void TestAuthHook::init()
@@ -584,6 +589,115 @@ void TestAuthHook::stoppingAnswersWaitingRequests()
     m_engine->stop();
     QByteArray in;
     QTRY_VERIFY((in += socket.readAll()).startsWith("HTTP/1.1 503"));
+}
+
+// The snapshot (what the console shows) and /stats carry the identity sources and their health:
+// the key set fetched, the hook's last latency and answers, tokens refused by reason.
+void TestAuthHook::identityStatusInSnapshots()
+{
+    // An Ed25519 public key (its private half is not needed: no token is signed with it).
+    const QByteArray jwks = R"({"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "k1",
+        "x": "kJIz-FQllT2zRcbPvSGsBWtR_3x9c8E3tCAtWGxH0qw"}]})";
+    m_backend->setHandler([jwks](const BackendServer::Request &request) {
+        if (request.path.startsWith("/jwks"))
+            return BackendServer::json(jwks, 200, "max-age=300");
+        return BackendServer::json(allow());
+    });
+    QFile secret(m_dir.filePath(QStringLiteral("secret")));
+    QVERIFY(secret.open(QIODevice::WriteOnly));
+    secret.write(Secret);
+    secret.close();
+    EngineConfig config;
+    config.jwtSecretFile = secret.fileName();
+    config.jwksUrl = QString::fromLatin1(m_backend->url("/jwks?tenant=secret-query"));
+    const qint64 before = Clock::wallMs();
+    start(config);
+    QTRY_COMPARE(m_engine->makeSnapshot(false)->identity.jwks.keys, 1);
+    IdentityStatus id = m_engine->makeSnapshot(false)->identity;
+    QCOMPARE(id.sources(),
+             QStringList({QStringLiteral("hs256"), QStringLiteral("jwks"),
+                          QStringLiteral("auth_hook")}));
+    QCOMPARE(id.jwks.url, QString::fromLatin1(m_backend->url("/jwks"))); // no query shown
+    QVERIFY(id.jwks.loadedAtMs >= before);
+    QVERIFY(id.jwks.lastAttemptAtMs >= before);
+    QVERIFY(id.jwks.lastError.isEmpty());
+    QCOMPARE(id.jwks.fetches.value(QStringLiteral("loaded")), quint64(1));
+    QVERIFY(id.jwks.nextFetchInMs > 200000); // max-age=300
+    QCOMPARE(id.hook.url, QString::fromLatin1(m_backend->url("/auth")));
+    QCOMPARE(id.hook.lastLatencyMs, qint64(-1)); // not asked yet
+
+    // A stream without a token: the hook answers; a forged token is refused by its signature.
+    SseClient client;
+    client.open(port(), "/events?topic=a", Session);
+    QTRY_VERIFY(client.hasSession());
+    const QByteArray token
+        = makeToken({{QStringLiteral("sub"), QStringLiteral("carol")},
+                     {QStringLiteral("exp"), double(Clock::wallMs() / 1000 + 600)}},
+                    "another-secret-another-secret-another-secret");
+    QCOMPARE(request(port(), "GET", "/events?topic=a", {}, {},
+                     {{"Authorization", "Bearer " + token}})
+                 .status,
+             401);
+    id = m_engine->makeSnapshot(false)->identity;
+    QVERIFY(id.hook.lastLatencyMs >= 0);
+    QVERIFY(id.hook.lastError.isEmpty());
+    QCOMPARE(id.hook.calls.value(QStringLiteral("allow")), quint64(1));
+    QCOMPARE(id.tokenChecks.value(QStringLiteral("bad_signature")), quint64(1));
+    QCOMPARE(id.tokenChecks.value(QStringLiteral("verified")), quint64(0));
+
+    // /stats: the same, as JSON.
+    const QJsonObject stats
+        = m_engine->statsJson(false).value(QLatin1String("identity")).toObject();
+    QCOMPARE(stats.value(QLatin1String("sources")).toArray().size(), 3);
+    QCOMPARE(stats.value(QLatin1String("jwks")).toObject().value(QLatin1String("keys")).toInt(),
+             1);
+    QCOMPARE(stats.value(QLatin1String("auth_hook"))
+                 .toObject()
+                 .value(QLatin1String("calls"))
+                 .toObject()
+                 .value(QLatin1String("allow"))
+                 .toInt(),
+             1);
+    QCOMPARE(stats.value(QLatin1String("token_verifications"))
+                 .toObject()
+                 .value(QLatin1String("bad_signature"))
+                 .toInt(),
+             1);
+    IdentityStatus fromStats = IdentityStatus::fromJson(stats);
+    fromStats.jwks.nextFetchInMs = id.jwks.nextFetchInMs; // a moment later
+    QCOMPARE(fromStats, id);
+
+    // The hook stops answering: its last error is shown until it answers again.
+    m_backend->close();
+    const HttpResponse unavailable = request(port(), "GET", "/events?topic=b", {}, {}, Session);
+    QCOMPARE(unavailable.status, 503);
+    id = m_engine->makeSnapshot(false)->identity;
+    QVERIFY2(!id.hook.lastError.isEmpty(), "no last error");
+    QCOMPARE(id.hook.calls.value(QStringLiteral("error")), quint64(1));
+}
+
+// A JWKS URL nobody answers at: no key set, the fetch's error, and it is tried again soon.
+void TestAuthHook::identityStatusWithoutAKeySet()
+{
+    quint16 closed = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        closed = probe.serverPort();
+    }
+    EngineConfig config;
+    config.jwksUrl = QStringLiteral("http://127.0.0.1:%1/jwks").arg(closed);
+    m_engine = startLocalEngine(config);
+    QTRY_VERIFY(!m_engine->makeSnapshot(false)->identity.jwks.lastError.isEmpty());
+    const IdentityStatus id = m_engine->makeSnapshot(false)->identity;
+    QCOMPARE(id.sources(), QStringList({QStringLiteral("jwks")}));
+    QCOMPARE(id.jwks.loadedAtMs, qint64(0));
+    QCOMPARE(id.jwks.keys, 0);
+    QVERIFY(id.jwks.lastAttemptAtMs > 0);
+    QVERIFY(id.jwks.fetches.value(QStringLiteral("network_error")) >= 1);
+    QVERIFY(id.jwks.nextFetchInMs <= 2000); // retried after 1, 2, 4 ... seconds
+    QVERIFY(!id.hasHook());
+    QVERIFY(!id.tokenChecks.isEmpty()); // tokens are verified (and refused: no key yet)
 }
 
 QTEST_MAIN(TestAuthHook)

@@ -4,7 +4,10 @@
 # that none is blank - in English and Chinese, at scale 1 and 2 (QT_SCALE_FACTOR), with a light
 # and a dark palette: OUT_DIR/<lang>-<scale>x-<palette>/<view>.png. With --connect the load goes
 # to `ssehub --headless` and the console is attached to it (`--connect URL`) instead of running
-# the engine itself.
+# the engine itself. Access is as an application would set it up: a JWKS URL and an auth hook
+# (a small backend the script starts: the hook allows every stream after ~10 ms), an HS256
+# secret and an ACL for the admin token the load publishes with, and a few refused tokens - so
+# that the Overview's Identity tiles show a loaded key set, the hook's latency and refusals.
 # Usage: tests/ui/screenshots.sh [--connect] [--quick] [OUT_DIR] (default: build/screenshots)
 #   --quick  two of the eight combinations (en at 1x light, zh_CN at 2x dark), for CTest
 #   SSEHUB_SCREENSHOT_SETS="en:1:light zh_CN:2:dark" chooses the combinations explicitly.
@@ -38,6 +41,56 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
+# Identity: the secret, the ACL and the admin token (sub "ops"), and the backend for the JWKS URL
+# and the auth hook, on a free port for every run.
+head -c 48 /dev/urandom | base64 >"$work/secret"
+cat >"$work/acl.json" <<'JSON'
+{"anonymous": null,
+ "roles": {"admin": {"subscribe": ["#"], "publish": ["#"], "admin": true},
+           "home": {"subscribe": ["home/#", "alerts/#"]}},
+ "clients": {"ops": ["admin"], "tablet-kitchen": ["home"], "tablet-hall": ["home"]}}
+JSON
+python3 - "$work" <<'PY'
+import base64, hashlib, hmac, json, sys, time
+work = sys.argv[1]
+secret = open(f"{work}/secret", "rb").read().rstrip(b"\n")
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=")
+def token(claims):
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps(claims).encode())
+    sig = b64(hmac.new(secret, head + b"." + body, hashlib.sha256).digest())
+    return (head + b"." + body + b"." + sig).decode()
+open(f"{work}/admin.jwt", "w").write(token({"sub": "ops", "exp": int(time.time()) + 3600}))
+open(f"{work}/expired.jwt", "w").write(token({"sub": "old-tablet", "exp": int(time.time()) - 86400}))
+PY
+backend_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 - "$backend_port" <<'PY' >"$work/backend.log" 2>&1 &
+import http.server, json, sys, time
+# An Ed25519 public key: the key set the identity provider publishes.
+JWKS = json.dumps({"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "idp-2026",
+                             "x": "kJIz-FQllT2zRcbPvSGsBWtR_3x9c8E3tCAtWGxH0qw"}]}).encode()
+class Backend(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def answer(self, body, cache):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Cache-Control", cache)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def do_GET(self):
+        self.answer(JWKS, "max-age=300")
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        time.sleep(0.01)  # the application's session lookup
+        self.answer(b'{"allow": true}', "max-age=60")
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Backend).serve_forever()
+PY
+identity_args=(--jwt-secret-file "$work/secret" --acl "$work/acl.json"
+    --jwks-url "http://127.0.0.1:$backend_port/jwks" --auth-hook "http://127.0.0.1:$backend_port/auth")
+
 # One combination: a console (and, attached, a headless server) with the load; the console saves
 # its views after 8 s and exits.
 shoot() {
@@ -46,7 +99,8 @@ shoot() {
     rm -f "$dir"/*.png
     local port
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    local engine_args=(--listen "127.0.0.1:$port" --heartbeat 2s --max-queue 2M --data-dir '')
+    local engine_args=(--listen "127.0.0.1:$port" --heartbeat 2s --max-queue 2M --data-dir ''
+        "${identity_args[@]}")
     local console_args=("${engine_args[@]}")
     local server=""
     rm -rf "$work/config" "$work/data" "$work/config-server" "$work/data-server"
@@ -58,7 +112,7 @@ shoot() {
             grep -q 'listening on' "$work/server.log" && break
             sleep 0.1
         done
-        console_args=(--connect "http://127.0.0.1:$port")
+        console_args=(--connect "http://127.0.0.1:$port" --token-file "$work/admin.jwt")
     fi
     env -u QT_QPA_PLATFORM SSEHUB_SCREENSHOTS="$dir" SSEHUB_SCREENSHOT_DELAY_MS=8000 \
         SSEHUB_SCREENSHOT_PALETTE="$palette" QT_SCALE_FACTOR="$scale" \
@@ -68,9 +122,12 @@ shoot() {
     local console=$!
 
     # The load: 40 streams over sensor and alert topics, 20 publishes a second for 6 s.
-    python3 - "$port" <<'PY' &
+    python3 - "$port" "$(cat "$work/admin.jwt")" "$(cat "$work/expired.jwt")" <<'PY' &
 import json, socket, sys, time
 port = int(sys.argv[1])
+# Streams go without a token (the auth hook lets them in); publishes and the admin routes carry
+# the admin token.
+admin = f"Authorization: Bearer {sys.argv[2]}\r\n"
 def wait():
     for _ in range(200):
         try:
@@ -82,7 +139,7 @@ def wait():
 def request(method, path, body=b""):
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-              f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+              f"{admin}Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
     s.recv(65536)
     s.close()
 wait()
@@ -109,10 +166,18 @@ request("PATCH", "/subscriptions/device-05", json.dumps({"state": "paused"}).enc
 for name, topics in (("tablet-kitchen", ["home/kitchen/#"]), ("tablet-hall", ["home/+/door", "alerts/#"])):
     request("POST", "/subscribe", json.dumps({"client_id": name, "topics": topics, "ttl_seconds": 86400}).encode())
 request("PATCH", "/subscriptions/tablet-hall", json.dumps({"topics": ["alerts/#"], "state": "paused"}).encode())
+# Tokens refused: two that expired, one with a signature that does not verify.
+forged = sys.argv[2][:-10] + ("A" if sys.argv[2][-10] != "A" else "B") + sys.argv[2][-9:]
+for bad in (sys.argv[3], sys.argv[3], forged):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(f"GET /events?topic=alerts/%23 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              f"Authorization: Bearer {bad}\r\nConnection: close\r\n\r\n".encode())
+    s.recv(65536)
+    s.close()
 time.sleep(0.3)
 def queued(client):
     s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(b"GET /stats?streams=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    s.sendall(f"GET /stats?streams=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n{admin}Connection: close\r\n\r\n".encode())
     data = b""
     while True:
         chunk = s.recv(65536)
@@ -142,6 +207,10 @@ for n in range(120):
         except OSError:
             pass
     time.sleep(0.05)
+# A kiosk joins once the burst is over: the hook's last answer is one of a quiet moment.
+kiosk = socket.create_connection(("127.0.0.1", port))
+kiosk.sendall(b"GET /events?topic=alerts/%23&client_id=kiosk-lobby HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              b"User-Agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0\r\n\r\n")
 streams[7].close()  # one client leaves
 time.sleep(10)
 PY

@@ -503,7 +503,29 @@ void TestConsoleSettings::errorsAreNeverClipped()
         QVERIFY(chinese.load(QStringLiteral(":/i18n/ssehub_zh_CN.qm")));
         QCoreApplication::installTranslator(&chinese);
     }
-    SettingsDialog dialog(baseConfig());
+    // Pictures (SSEHUB_GRAB_DIR): the Access page as an application sets it up, light or dark
+    // (SSEHUB_GRAB_PALETTE=dark).
+    const QString grabDir = qEnvironmentVariable("SSEHUB_GRAB_DIR");
+    EngineConfig config = baseConfig();
+    if (!grabDir.isEmpty()) {
+        config.jwksUrl
+            = QStringLiteral("https://login.example.com/realms/shop/protocol/openid-connect/certs");
+        config.authHookUrl = QStringLiteral("http://127.0.0.1:9000/sse/auth");
+        config.jwtAudiences = {QStringLiteral("ssehub")};
+        config.jwtIssuer = QStringLiteral("https://login.example.com/realms/shop");
+    }
+    SettingsDialog dialog(config);
+    if (qEnvironmentVariable("SSEHUB_GRAB_PALETTE") == QLatin1String("dark")) {
+        QPalette dark = dialog.palette();
+        const QColor window(0x2b, 0x2b, 0x2b), base(0x1e, 0x1e, 0x1e), text(0xe6, 0xe6, 0xe6);
+        for (auto role : {QPalette::Window, QPalette::Button})
+            dark.setColor(role, window);
+        dark.setColor(QPalette::Base, base);
+        for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+            dark.setColor(role, text);
+        dark.setColor(QPalette::PlaceholderText, QColor(0x80, 0x80, 0x80));
+        dialog.setPalette(dark);
+    }
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
     const QString path = QStringLiteral("/nonexistent/") + QString(12, QLatin1Char('x')).repeated(8)
@@ -519,12 +541,12 @@ void TestConsoleSettings::errorsAreNeverClipped()
     const QRect inDialog(problem->mapTo(&dialog, QPoint(0, 0)), problem->size());
     QVERIFY(dialog.rect().contains(inDialog));
     QVERIFY(problem->width() <= dialog.width());
-    if (const QString dir = qEnvironmentVariable("SSEHUB_GRAB_DIR"); !dir.isEmpty()) {
+    if (!grabDir.isEmpty()) {
         auto *pages = dialog.findChild<QTabWidget *>(QStringLiteral("settingsPages"));
         for (int i = 0; i < pages->count(); ++i) {
             pages->setCurrentIndex(i);
             QVERIFY(dialog.grab().save(QStringLiteral("%1/settings-%2%3.png")
-                                           .arg(dir)
+                                           .arg(grabDir)
                                            .arg(i)
                                            .arg(zh ? QStringLiteral("-zh") : QString())));
         }

@@ -1,15 +1,17 @@
 // Honest state: a stopped server's views say so (figures "-", tables greyed under "stale
 // since", a gap in the charts), the Overview shows resources against their real limits and turns
 // amber and red, and the engine's alarms reach the console's log - all against a real engine
-// with real clients.
+// with real clients; and the Identity tiles from snapshots.
 #include "consolefixture.h"
 #include "format.h"
 #include "httpclient.h"
 #include "observe/processresources.h"
 #include "redisserver.h"
 #include "sseclient.h"
+#include "statecolors.h"
 #include "views/overviewview.h"
 #include "widgets/throughputchart.h"
+#include "widgets/throughputhistory.h"
 
 #include <QApplication>
 #include <QDateTime>
@@ -86,6 +88,7 @@ private Q_SLOTS:
     void authFailuresRaiseAnAlarm();
     void redisDownRaisesAnAlarm();
     void chartsPanesHoverAndDarkPalette();
+    void identityFromASnapshot();
 };
 
 void TestConsoleState::initTestCase()
@@ -331,6 +334,126 @@ void TestConsoleState::chartsPanesHoverAndDarkPalette()
     QTRY_VERIFY(chart->isDark());
     QApplication::setPalette(light);
     QTRY_VERIFY(!chart->isDark());
+}
+
+// The Identity tiles from a snapshot: which sources, the key set's size and age or that there is
+// none (red), the last fetch's error (amber while a set stays), the hook's last latency and its
+// error (red), tokens refused by reason; an open hub says so and shows no other tile.
+void TestConsoleState::identityFromASnapshot()
+{
+    OverviewView view;
+    view.resize(1200, 900);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    const ThroughputHistory history;
+    const auto text = [&view](const char *name) {
+        auto *label = view.findChild<QLabel *>(QLatin1String(name));
+        return label ? label->text() : QStringLiteral("(no %1)").arg(QLatin1String(name));
+    };
+    const auto shown = [&view](const char *name) {
+        auto *label = view.findChild<QLabel *>(QStringLiteral("figure.") + QLatin1String(name));
+        return label && label->parentWidget()->isVisible();
+    };
+
+    ConsoleSnapshot s;
+    s.wallMs = 1700000000000;
+    view.applySnapshot(s, history);
+    QCOMPARE(text("figure.identitySources"), QStringLiteral("Open"));
+    QVERIFY(text("detail.identitySources").startsWith(QLatin1String("no authentication")));
+    QVERIFY(shown("identitySources"));
+    QVERIFY(!shown("keySet"));
+    QVERIFY(!shown("authHook"));
+    QVERIFY(!shown("tokens"));
+
+    // A key set loaded three minutes ago, a hook that answered in 12 ms, tokens refused.
+    IdentityStatus &id = s.identity;
+    id.jwks.url = QStringLiteral("https://idp.example/certs");
+    id.jwks.keys = 3;
+    id.jwks.loadedAtMs = s.wallMs - 3 * 60000;
+    id.jwks.lastAttemptAtMs = id.jwks.loadedAtMs;
+    id.jwks.fetches = {{QStringLiteral("loaded"), 1}};
+    id.hook.url = QStringLiteral("http://127.0.0.1:9000/auth");
+    id.hook.lastLatencyMs = 12;
+    id.hook.calls = {{QStringLiteral("allow"), 120}, {QStringLiteral("deny"), 3}};
+    id.acl = true;
+    id.tokenChecks = {{QStringLiteral("verified"), 1000},
+                      {QStringLiteral("expired"), 7},
+                      {QStringLiteral("bad_signature"), 2},
+                      {QStringLiteral("malformed"), 0}};
+    view.applySnapshot(s, history);
+    QCOMPARE(text("figure.identitySources"), QStringLiteral("3"));
+    QCOMPARE(text("detail.identitySources"), QStringLiteral("JWKS · auth hook · ACL"));
+    QVERIFY2(text("figure.keySet").startsWith(QLatin1String("3 key")),
+             qPrintable(text("figure.keySet")));
+    QCOMPARE(text("detail.keySet"), QStringLiteral("loaded 3 min ago"));
+    QCOMPARE(view.level(QStringLiteral("keySet")), OverviewView::Level::Normal);
+    QCOMPARE(text("figure.authHook"), QStringLiteral("12 ms"));
+    QVERIFY2(text("detail.authHook")
+                 .startsWith(QStringLiteral("last answer in 12 ms\nallowed 120 · denied 3")),
+             qPrintable(text("detail.authHook")));
+    QCOMPARE(view.level(QStringLiteral("authHook")), OverviewView::Level::Normal);
+    QCOMPARE(text("figure.tokens"), formatCount(1000));
+    QCOMPARE(text("detail.tokens"), QStringLiteral("refused: expired 7 · bad signature 2"));
+    QVERIFY(shown("keySet") && shown("authHook") && shown("tokens"));
+    // Left to right without gaps, in the row under the heading.
+    auto *keySet = view.findChild<QLabel *>(QStringLiteral("figure.keySet"))->parentWidget();
+    auto *hook = view.findChild<QLabel *>(QStringLiteral("figure.authHook"))->parentWidget();
+    QTRY_VERIFY(keySet->x() < hook->x());
+    QCOMPARE(keySet->y(), hook->y());
+
+    // A fetch failed since: the set stays, amber, the error shown.
+    id.jwks.lastError = QStringLiteral("HTTP 503 (200 expected)");
+    view.applySnapshot(s, history);
+    QCOMPARE(view.level(QStringLiteral("keySet")), OverviewView::Level::Amber);
+    QCOMPARE(text("detail.keySet"),
+             QStringLiteral("loaded 3 min ago\nlast fetch failed: HTTP 503 (200 expected)"));
+    const QColor amber = view.findChild<QLabel *>(QStringLiteral("figure.keySet"))
+                             ->palette()
+                             .color(QPalette::WindowText);
+    QCOMPARE(amber, StateColors::warningText(view.palette()));
+
+    // No key set at all: red. The hook's last call failed: red, with its error.
+    id.jwks.loadedAtMs = 0;
+    id.jwks.keys = 0;
+    id.jwks.lastError = QStringLiteral("Connection refused");
+    id.hook.lastError = QStringLiteral("the auth hook did not answer within 2000 ms");
+    id.hook.lastLatencyMs = 2001;
+    id.tokenChecks[QStringLiteral("no_key_set")] = 4;
+    view.applySnapshot(s, history);
+    QCOMPARE(text("figure.keySet"), QStringLiteral("No key set yet"));
+    QCOMPARE(text("detail.tokens"),
+             QStringLiteral("refused: expired 7 · bad signature 2 · no key set to check with 4"));
+    QCOMPARE(text("detail.keySet"), QStringLiteral("last fetch failed: Connection refused"));
+    QCOMPARE(view.level(QStringLiteral("keySet")), OverviewView::Level::Red);
+    QCOMPARE(text("figure.authHook"), formatAgo(2001));
+    QVERIFY(
+        text("detail.authHook")
+            .endsWith(QLatin1String("last error: the auth hook did not answer within 2000 ms")));
+    QCOMPARE(view.level(QStringLiteral("authHook")), OverviewView::Level::Red);
+    QCOMPARE(view.findChild<QLabel *>(QStringLiteral("figure.authHook"))
+                 ->palette()
+                 .color(QPalette::WindowText),
+             StateColors::alertText(view.palette()));
+    // The tile grows with its lines: nothing is cut.
+    auto *hookDetail = view.findChild<QLabel *>(QStringLiteral("detail.authHook"));
+    QTRY_VERIFY(hookDetail->height() >= hookDetail->heightForWidth(hookDetail->width()));
+    if (const QString dir = qEnvironmentVariable("SSEHUB_TEST_SHOTS"); !dir.isEmpty()) {
+        QDir().mkpath(dir);
+        view.grab().save(QDir(dir).filePath(QStringLiteral("identity-failing.png")));
+    }
+    // A long error is cut on the tile (the tooltip has it whole).
+    id.hook.lastError = QString(2000, QLatin1Char('e'));
+    view.applySnapshot(s, history);
+    QVERIFY(text("detail.authHook").size() < 400);
+
+    // The sources go (another server): the tiles go with them.
+    s.identity = IdentityStatus();
+    s.identity.hs256 = true;
+    view.applySnapshot(s, history);
+    QCOMPARE(text("detail.identitySources"), QStringLiteral("HS256 secret"));
+    QVERIFY(!shown("keySet"));
+    QVERIFY(!shown("authHook"));
+    QVERIFY(!shown("tokens")); // no counts sent
 }
 
 QTEST_MAIN(TestConsoleState)

@@ -92,6 +92,7 @@ class TestConsoleFeed : public QObject
 private Q_SLOTS:
     void roundTrip();
     void resourcesAndAlarms();
+    void identityStatus();
     void countersWithinTheBudget();
     void urgentChangesAtOnce();
     void logWithoutGapsOrDuplicates();
@@ -212,6 +213,94 @@ void TestConsoleFeed::resourcesAndAlarms()
     got = hostile.take();
     QVERIFY(got->stats.alarms.size() <= 16);
     QVERIFY(got->stats.alarms.first().size() <= 64);
+}
+
+// The identity sources and their health travel to a console elsewhere: in the snapshot, in
+// every delta (a fetch that failed since), through /stats' JSON; an open hub sends none, and a
+// hostile server's strings and counts are bounded.
+void TestConsoleFeed::identityStatus()
+{
+    ConsoleSnapshot s = snapshotWith(1, 1);
+    IdentityStatus &id = s.identity;
+    id.hs256 = true;
+    id.publicKeyFiles = 2;
+    id.acl = true;
+    id.jwks.url = QStringLiteral("https://idp.example/realms/r/protocol/openid-connect/certs");
+    id.jwks.keys = 3;
+    id.jwks.loadedAtMs = 1700000000000;
+    id.jwks.lastAttemptAtMs = 1700000060000;
+    id.jwks.nextFetchInMs = 240000;
+    id.jwks.fetches = {{QStringLiteral("loaded"), 1}, {QStringLiteral("unchanged"), 4}};
+    id.hook.url = QStringLiteral("http://127.0.0.1:9000/auth");
+    id.hook.lastLatencyMs = 12;
+    id.hook.cacheEntries = 5;
+    id.hook.inFlight = 1;
+    id.hook.calls = {{QStringLiteral("allow"), 120}, {QStringLiteral("deny"), 3}};
+    id.tokenChecks = {{QStringLiteral("verified"), 1000}, {QStringLiteral("expired"), 7}};
+    QCOMPARE(
+        id.sources(),
+        QStringList({QStringLiteral("hs256"), QStringLiteral("public_keys"), QStringLiteral("jwks"),
+                     QStringLiteral("auth_hook"), QStringLiteral("acl")}));
+    Link link;
+    link.step(s);
+    link.attach();
+    SnapshotPtr got = link.decoder.take();
+    QVERIFY(got);
+    QCOMPARE(got->identity, id);
+    QCOMPARE(got->identity.hook.lastLatencyMs, qint64(12));
+    QCOMPARE(got->identity.jwks.keys, 3);
+
+    // A later fetch failed: the next delta says so.
+    ConsoleSnapshot next = snapshotWith(1, 2);
+    next.identity = id;
+    next.identity.jwks.lastError = QStringLiteral("HTTP 503 (200 expected)");
+    next.identity.jwks.fetches[QStringLiteral("http_error")] = 1;
+    next.identity.hook.lastError = QStringLiteral("the auth hook did not answer within 2000 ms");
+    link.step(next);
+    got = link.decoder.take();
+    QCOMPARE(got->identity, next.identity);
+    // /stats writes the same object.
+    QCOMPARE(IdentityStatus::fromJson(next.identity.toJson()), next.identity);
+
+    // An open hub: no identity object in its figures, and none decoded.
+    ConsoleSnapshot open = snapshotWith(1, 3);
+    QVERIFY(open.identity.isEmpty());
+    const QJsonObject delta = QJsonDocument::fromJson(link.step(open)).object();
+    QVERIFY(
+        !delta.value(QStringLiteral("figures")).toObject().contains(QStringLiteral("identity")));
+    got = link.decoder.take();
+    QVERIFY(got->identity.isEmpty());
+    QVERIFY(!got->identity.hasJwks());
+
+    // A hostile server's identity is bounded.
+    QJsonObject counts;
+    for (int i = 0; i < 1000; ++i)
+        counts.insert(QStringLiteral("name-%1-").arg(i) + QString(100, QLatin1Char('x')), i);
+    const QJsonObject hostile {
+        {QStringLiteral("sources"),
+         QJsonArray {QStringLiteral("jwks"), QStringLiteral("public_keys")}},
+        {QStringLiteral("public_key_files"), 1 << 30},
+        {QStringLiteral("jwks"),
+         QJsonObject {{QStringLiteral("url"), QString(100000, QLatin1Char('u'))},
+                      {QStringLiteral("keys"), -5},
+                      {QStringLiteral("last_error"), QString(100000, QLatin1Char('e'))},
+                      {QStringLiteral("fetches"), counts}}},
+        {QStringLiteral("token_verifications"), counts}};
+    const IdentityStatus bounded = IdentityStatus::fromJson(hostile);
+    QCOMPARE(bounded.jwks.url.size(), IdentityStatus::MaxUrlChars);
+    QCOMPARE(bounded.jwks.lastError.size(), IdentityStatus::MaxErrorChars);
+    QCOMPARE(bounded.jwks.keys, 0);
+    QCOMPARE(bounded.publicKeyFiles, 1000);
+    QCOMPARE(bounded.jwks.fetches.size(), IdentityStatus::MaxCounts);
+    QCOMPARE(bounded.tokenChecks.size(), IdentityStatus::MaxCounts);
+    for (auto it = bounded.tokenChecks.cbegin(); it != bounded.tokenChecks.cend(); ++it)
+        QVERIFY(it.key().size() <= IdentityStatus::MaxNameChars);
+    QVERIFY(!bounded.hasHook());
+
+    // What is shown of a URL keeps no secret.
+    QCOMPARE(IdentityStatus::shownUrl(
+                 QStringLiteral("https://user:pass@backend.example/auth?key=s3cret#x")),
+             QStringLiteral("https://backend.example/auth"));
 }
 
 void TestConsoleFeed::countersWithinTheBudget()

@@ -2,6 +2,7 @@
 
 #include "configschema.h"
 #include "consolesettings.h"
+#include "statecolors.h"
 
 #include <QCheckBox>
 #include <QCoreApplication>
@@ -10,10 +11,12 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QTabWidget>
 #include <QTcpServer>
@@ -91,6 +94,7 @@ SettingsDialog::SettingsDialog(const EngineConfig &config, QWidget *parent)
         {SettingsPage::Limits, tr("Limits")},           {SettingsPage::Access, tr("Access")},
         {SettingsPage::Storage, tr("Storage and log")}, {SettingsPage::Cluster, tr("Cluster")},
     };
+    int tallestPage = 0; // what the tallest page needs beyond its scroll area's own hint
     for (const auto &[page, title] : pages) {
         auto *content = new QWidget;
         auto *form = new QFormLayout(content);
@@ -116,6 +120,7 @@ SettingsDialog::SettingsDialog(const EngineConfig &config, QWidget *parent)
         scroll->setFrameShape(QFrame::NoFrame);
         scroll->setWidget(content);
         m_pages->addTab(scroll, title);
+        tallestPage = qMax(tallestPage, content->sizeHint().height() - scroll->sizeHint().height());
     }
 
     auto *where = new QLabel(this);
@@ -148,7 +153,6 @@ SettingsDialog::SettingsDialog(const EngineConfig &config, QWidget *parent)
     note->setWordWrap(true);
     m_problem->setWordWrap(true);
     m_problem->setTextFormat(Qt::PlainText);
-    m_problem->setStyleSheet(QStringLiteral("color: #b00020"));
     m_problem->setObjectName(QStringLiteral("settingsProblem"));
     m_problem->hide();
 
@@ -164,6 +168,14 @@ SettingsDialog::SettingsDialog(const EngineConfig &config, QWidget *parent)
     layout->addWidget(note);
     layout->addWidget(m_problem);
     layout->addWidget(buttons);
+    // Tall enough for the tallest page (Access) without scrolling, where the screen has room
+    // (two lines to spare: the wrapped notes above and below take what their width needs).
+    if (const QScreen *screen = QGuiApplication::primaryScreen(); screen && tallestPage > 0) {
+        const QSize hint = sizeHint();
+        resize(hint.width(),
+               qMin(hint.height() + tallestPage + 2 * fontMetrics().lineSpacing(),
+                    screen->availableGeometry().height() * 4 / 5));
+    }
 }
 
 QWidget *SettingsDialog::makeField(const ConfigOption &option, const EngineConfig &config,
@@ -310,7 +322,11 @@ QString SettingsDialog::checkResources(const EngineConfig &edited) const
 
 void SettingsDialog::showProblem(const QString &problem, const Field *field)
 {
+    const int shownBefore = m_problem->isVisible() ? m_problem->height() : 0;
     m_problem->setText(problem);
+    // The console's alert colour for the palette in use (readable on a dark one too).
+    m_problem->setStyleSheet(
+        QStringLiteral("color: %1").arg(StateColors::alertText(palette()).name()));
     m_problem->setVisible(!problem.isEmpty());
     if (field) {
         for (int i = 0; i < m_pages->count(); ++i) {
@@ -322,11 +338,19 @@ void SettingsDialog::showProblem(const QString &problem, const Field *field)
             }
         }
     }
-    // The message is never clipped: the dialog grows to show it.
+    // The message is never clipped: the dialog grows to show it, and so that the page keeps
+    // its height, where the screen has room.
     if (!problem.isEmpty() && layout()) {
         layout()->activate();
-        const int wanted = layout()->hasHeightForWidth() ? layout()->heightForWidth(width())
-                                                         : sizeHint().height();
+        int wanted = layout()->hasHeightForWidth() ? layout()->heightForWidth(width())
+                                                   : sizeHint().height();
+        const QMargins margins = layout()->contentsMargins();
+        const int shown = m_problem->heightForWidth(width() - margins.left() - margins.right())
+            + layout()->spacing();
+        int room = wanted;
+        if (const QScreen *screen = this->screen())
+            room = qMax(wanted, screen->availableGeometry().height() * 4 / 5);
+        wanted = qMax(wanted, qMin(height() + shown - shownBefore, room));
         if (wanted > height())
             resize(width(), wanted);
     }

@@ -51,6 +51,8 @@ SnapshotPtr SnapshotMerger::take(const QString &attached)
     out->heartbeatMs = a.heartbeatMs;
     out->maxQueueBytes = a.maxQueueBytes;
     out->tailFilter = a.tailFilter;
+    // Each instance fetches its own key set and asks the hook itself: the attached one's.
+    out->identity = a.identity;
 
     EngineStats &t = out->stats;
     t.connections = t.clients = 0;

@@ -1,6 +1,7 @@
 #include "overviewview.h"
 
 #include "format.h"
+#include "statecolors.h"
 #include "widgets/sparkline.h"
 #include "widgets/throughputhistory.h"
 
@@ -33,6 +34,55 @@ OverviewView::Level levelFor(int percent, int amber, int red)
     return percent >= red  ? OverviewView::Level::Red
         : percent >= amber ? OverviewView::Level::Amber
                            : OverviewView::Level::Normal;
+}
+
+// What the console says of a count's name from the server ("unknown_key", "timeout"); a name
+// it does not know (a newer server's) as it came.
+QString tokenCheckText(const QString &name)
+{
+    static const QHash<QString, const char *> texts {
+        {QStringLiteral("verified"), QT_TRANSLATE_NOOP("ssehub::OverviewView", "verified")},
+        {QStringLiteral("malformed"), QT_TRANSLATE_NOOP("ssehub::OverviewView", "malformed")},
+        {QStringLiteral("algorithm"),
+         QT_TRANSLATE_NOOP("ssehub::OverviewView", "algorithm not accepted")},
+        {QStringLiteral("unknown_key"), QT_TRANSLATE_NOOP("ssehub::OverviewView", "unknown key")},
+        {QStringLiteral("bad_signature"),
+         QT_TRANSLATE_NOOP("ssehub::OverviewView", "bad signature")},
+        {QStringLiteral("expired"), QT_TRANSLATE_NOOP("ssehub::OverviewView", "expired")},
+        {QStringLiteral("claims"), QT_TRANSLATE_NOOP("ssehub::OverviewView", "claims")},
+        {QStringLiteral("no_key_set"),
+         QT_TRANSLATE_NOOP("ssehub::OverviewView", "no key set to check with")},
+    };
+    const char *text = texts.value(name);
+    return text ? OverviewView::tr(text) : name;
+}
+
+// Counts in the order of `order`, then any other (a newer server's), zeros left out:
+// "expired 3 · bad signature 1".
+QString countsText(const QMap<QString, quint64> &counts, const QStringList &order,
+                   QString (*text)(const QString &))
+{
+    QStringList parts;
+    QStringList names = order;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        if (!names.contains(it.key()))
+            names << it.key();
+    }
+    for (const QString &name : std::as_const(names)) {
+        if (const quint64 n = counts.value(name))
+            parts << QStringLiteral("%1 %2").arg(text(name), formatCount(n));
+    }
+    return parts.join(QStringLiteral(" · "));
+}
+
+// An error as a tile shows it: one paragraph of at most 160 characters (the tooltip has it
+// whole).
+QString shortError(const QString &error)
+{
+    QString text = error.simplified();
+    if (text.size() > 160)
+        text = text.left(159) + QChar(0x2026);
+    return text;
 }
 
 } // namespace
@@ -73,7 +123,23 @@ OverviewView::OverviewView(QWidget *parent)
     };
     for (qsizetype i = 0; i < resources.size(); ++i)
         addTile(resources[i].first, resources[i].second, 3 + int(i / 4), int(i % 4), false);
-    m_grid->setRowStretch(5, 1);
+
+    auto *identity = new QLabel(tr("Identity"), inner);
+    identity->setObjectName(QStringLiteral("identityHeading"));
+    identity->setFont(bold);
+    m_grid->addWidget(identity, 5, 0, 1, 4);
+    const QList<QPair<QString, QString>> sources {
+        {QStringLiteral("identitySources"), tr("Identity sources")},
+        {QStringLiteral("keySet"), tr("Key set (JWKS)")},
+        {QStringLiteral("authHook"), tr("Auth hook")},
+        {QStringLiteral("tokens"), tr("Tokens verified")},
+    };
+    for (qsizetype i = 0; i < sources.size(); ++i) {
+        addTile(sources[i].first, sources[i].second, 6, int(i), false);
+        m_identityTiles << sources[i].first;
+    }
+    m_grid->setRowStretch(7, 1);
+    placeIdentityTiles({QStringLiteral("identitySources")});
     for (int c = 0; c < 4; ++c)
         m_grid->setColumnStretch(c, 1);
 
@@ -131,13 +197,12 @@ void OverviewView::setFigure(const QString &name, const QString &text, const QSt
 
 void OverviewView::applyLevel(Figure &f)
 {
-    // Readable on the window's background, light or dark.
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    // Readable on the window's background, light or dark: the console's state colours.
     QPalette colors = f.value->parentWidget()->palette();
     if (f.level == Level::Amber)
-        colors.setColor(QPalette::WindowText, QColor(QRgb(dark ? 0xffb74d : 0xa15c00)));
+        colors.setColor(QPalette::WindowText, StateColors::warningText(palette()));
     else if (f.level == Level::Red)
-        colors.setColor(QPalette::WindowText, QColor(QRgb(dark ? 0xff8a80 : 0xb00020)));
+        colors.setColor(QPalette::WindowText, StateColors::alertText(palette()));
     f.value->setPalette(colors);
     if (f.detail)
         f.detail->setPalette(colors);
@@ -286,6 +351,7 @@ void OverviewView::applySnapshot(const ConsoleSnapshot &s, const ThroughputHisto
               t.alarms.isEmpty() ? Level::Normal : Level::Red,
               tr("Alarms the server raises now (its log has an alarm entry when one is raised "
                  "and when it clears; thresholds in docs/CONFIG.md)."));
+    applyIdentity(s);
 
     // Trends: the last minute of samples (rates for the counters).
     using Sample = ThroughputHistory::Sample;
@@ -301,6 +367,141 @@ void OverviewView::applySnapshot(const ConsoleSnapshot &s, const ThroughputHisto
             values << fine[i].*field;
         m_figures[QLatin1String(name)].trend->setValues(values);
     }
+}
+
+void OverviewView::applyIdentity(const ConsoleSnapshot &s)
+{
+    const IdentityStatus &id = s.identity;
+    QStringList shown {QStringLiteral("identitySources")};
+
+    // Which sources, by name.
+    {
+        QStringList names;
+        if (id.hs256)
+            names << tr("HS256 secret");
+        if (id.publicKeyFiles > 0)
+            names << tr("%n public key file(s)", nullptr, id.publicKeyFiles);
+        if (id.hasJwks())
+            names << tr("JWKS");
+        if (id.clientCertificates)
+            names << tr("client certificates");
+        if (id.hasHook())
+            names << tr("auth hook");
+        if (id.acl)
+            names << tr("ACL");
+        if (names.isEmpty()) {
+            setFigure(QStringLiteral("identitySources"), tr("Open"),
+                      tr("no authentication: whoever reaches the listen address is let in"),
+                      Level::Normal,
+                      tr("No token secret, key, JWKS URL, client certificate authority, auth "
+                         "hook or ACL is configured (Settings, Access)."));
+        } else {
+            setFigure(QStringLiteral("identitySources"), formatCount(quint64(names.size())),
+                      names.join(QStringLiteral(" · ")), Level::Normal,
+                      tr("How the server tells who a request comes from and what it may do "
+                         "(Settings, Access). Refusals are in the log with their reason."));
+        }
+    }
+
+    // The JWKS key set: its size and age, or that there is none yet; the last fetch's error.
+    if (id.hasJwks()) {
+        shown << QStringLiteral("keySet");
+        const IdentityStatus::Jwks &k = id.jwks;
+        const QString failed = tr("last fetch failed: %1").arg(shortError(k.lastError));
+        QString value;
+        QString detail;
+        Level level = Level::Normal;
+        if (k.loadedAtMs <= 0) {
+            value = tr("No key set yet");
+            detail = k.lastError.isEmpty() ? tr("first fetch under way") : failed;
+            level = Level::Red;
+        } else {
+            value = tr("%n key(s)", nullptr, k.keys);
+            detail = tr("loaded %1 ago").arg(formatAgo(qMax<qint64>(0, s.wallMs - k.loadedAtMs)));
+            if (!k.lastError.isEmpty()) {
+                detail += QLatin1Char('\n') + failed;
+                level = Level::Amber;
+            }
+        }
+        QString tip = tr("Tokens signed with keys are verified with the key set fetched from "
+                         "%1. Red while there is none (such tokens are refused), amber while "
+                         "the last fetch failed (the previous set stays).")
+                          .arg(k.url);
+        const QString fetches = countsText(
+            k.fetches,
+            {QStringLiteral("loaded"), QStringLiteral("unchanged"), QStringLiteral("network_error"),
+             QStringLiteral("http_error"), QStringLiteral("too_large"), QStringLiteral("invalid")},
+            [](const QString &name) { return name; });
+        if (!fetches.isEmpty())
+            tip += QLatin1Char('\n') + tr("Fetches: %1").arg(fetches);
+        if (k.nextFetchInMs > 0)
+            tip += QLatin1Char('\n') + tr("Next fetch in %1.").arg(formatAgo(k.nextFetchInMs));
+        if (!k.lastError.isEmpty())
+            tip += QLatin1Char('\n') + tr("Last error: %1").arg(k.lastError);
+        setFigure(QStringLiteral("keySet"), value, detail, level, tip);
+    }
+
+    // The auth hook: how long its last answer took, its answers by outcome, its last error.
+    if (id.hasHook()) {
+        shown << QStringLiteral("authHook");
+        const IdentityStatus::Hook &h = id.hook;
+        const auto calls
+            = [&h](const char *name) { return formatCount(h.calls.value(QLatin1String(name))); };
+        QString detail = h.lastLatencyMs < 0
+            ? tr("no question asked yet")
+            : tr("last answer in %1").arg(formatAgo(h.lastLatencyMs));
+        detail += QLatin1Char('\n')
+            + tr("allowed %1 · denied %2 · timed out %3 · failed %4 · unreadable %5")
+                  .arg(calls("allow"), calls("deny"), calls("timeout"), calls("error"),
+                       calls("invalid"));
+        if (!h.lastError.isEmpty())
+            detail += QLatin1Char('\n') + tr("last error: %1").arg(shortError(h.lastError));
+        QString tip = tr("The backend at %1 decides for requests without a token. Red while "
+                         "its last call failed (timed out, could not be reached, answered "
+                         "5xx or unreadably): such requests get 503.")
+                          .arg(h.url)
+            + QLatin1Char('\n')
+            + tr("Answers remembered: %1; questions waiting: %2.")
+                  .arg(formatCount(quint64(h.cacheEntries)), formatCount(quint64(h.inFlight)));
+        if (!h.lastError.isEmpty())
+            tip += QLatin1Char('\n') + tr("Last error: %1").arg(h.lastError);
+        setFigure(QStringLiteral("authHook"),
+                  h.lastLatencyMs < 0 ? QStringLiteral("-") : formatAgo(h.lastLatencyMs), detail,
+                  h.lastError.isEmpty() ? Level::Normal : Level::Red, tip);
+    }
+
+    // Tokens: verified, and refused by reason.
+    if (!id.tokenChecks.isEmpty()) {
+        shown << QStringLiteral("tokens");
+        QMap<QString, quint64> refused = id.tokenChecks;
+        refused.remove(QStringLiteral("verified"));
+        const QString reasons = countsText(
+            refused,
+            {QStringLiteral("expired"), QStringLiteral("bad_signature"),
+             QStringLiteral("unknown_key"), QStringLiteral("no_key_set"), QStringLiteral("claims"),
+             QStringLiteral("algorithm"), QStringLiteral("malformed")},
+            &tokenCheckText);
+        setFigure(
+            QStringLiteral("tokens"), formatCount(id.tokenChecks.value(QStringLiteral("verified"))),
+            reasons.isEmpty() ? tr("none refused") : tr("refused: %1").arg(reasons), Level::Normal,
+            tr("Tokens checked since the server started (a token remembered from an "
+               "earlier request is not checked again), and those refused by reason."));
+    }
+    placeIdentityTiles(shown);
+}
+
+void OverviewView::placeIdentityTiles(const QStringList &shown)
+{
+    if (shown == m_identityShown)
+        return;
+    m_identityShown = shown;
+    for (const QString &name : std::as_const(m_identityTiles)) {
+        QGroupBox *box = m_figures[name].box;
+        m_grid->removeWidget(box);
+        box->setVisible(shown.contains(name));
+    }
+    for (qsizetype i = 0; i < shown.size(); ++i)
+        m_grid->addWidget(m_figures[shown[i]].box, 6, int(i));
 }
 
 } // namespace ssehub

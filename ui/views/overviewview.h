@@ -16,10 +16,11 @@ namespace ssehub {
 class Sparkline;
 class ThroughputHistory;
 
-// The first view: the main figures, each with its trend over the last minute, and the
-// resources against their limits (descriptors, streams, history, queues, refusals, alarms),
-// amber or red past their thresholds. While no data comes (the server stopped, the link lost)
-// every figure is "-".
+// The first view: the main figures, each with its trend over the last minute, the resources
+// against their limits (descriptors, streams, history, queues, refusals, alarms), amber or red
+// past their thresholds, and the identity sources in force with their health (the JWKS key set,
+// the auth hook, tokens verified and refused). While no data comes (the server stopped, the
+// link lost) every figure is "-".
 class OverviewView : public QWidget
 {
     Q_OBJECT
@@ -52,8 +53,13 @@ private:
     void setFigure(const QString &name, const QString &text, const QString &detail = QString(),
                    Level level = Level::Normal, const QString &tip = QString());
     void applyLevel(Figure &f);
+    void applyIdentity(const ConsoleSnapshot &s);
+    // The identity tiles shown, left to right without gaps.
+    void placeIdentityTiles(const QStringList &shown);
 
     QHash<QString, Figure> m_figures;
+    QStringList m_identityTiles; // in their order
+    QStringList m_identityShown;
     QGridLayout *m_grid = nullptr;
 };
 
