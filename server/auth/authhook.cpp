@@ -192,8 +192,6 @@ void AuthHook::ask(const Question &question, Done done)
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("ssehub"));
     request.setRawHeader("Accept", "application/json");
     QNetworkReply *reply = m_network->post(request, questionJson(question));
-    // Qt buffers at most this much before the size check below sees it.
-    reply->setReadBufferSize(MaxAnswerBytes + 1);
     // The transfer timeout restarts with every byte: a backend trickling its answer would hold
     // the request for good. This deadline does not.
     QTimer::singleShot(m_options.timeoutMs, reply, [reply] {

@@ -98,8 +98,6 @@ void JwksFetcher::fetch()
     QNetworkReply *reply = m_network->get(request);
     m_reply = reply;
     const qint64 maxBytes = m_options.limits.maxBytes;
-    // Qt buffers at most this much before the size check below sees it.
-    reply->setReadBufferSize(maxBytes + 1);
     // The transfer timeout restarts with every byte: a server trickling the document would
     // hold the fetch (and every refresh after it) for good. This deadline does not.
     QTimer::singleShot(m_options.timeoutMs, reply, [reply] {
