@@ -195,6 +195,11 @@ private:
     AuthHook *m_authHook = nullptr;
     // A JWKS fetch took keys away: tokens verified with them are forgotten, and the streams
     // that came with them end (auth-expired).
+    // Identity sources (engineidentity.cpp): the JWKS fetcher and key ring, the auth hook (once
+    // the front exists), their start, and what a key leaving the set ends.
+    void makeKeySources();
+    void makeAuthHook();
+    void startIdentitySources();
     void keysRemoved(int removed);
 };
 
