@@ -12,6 +12,7 @@ QString listenText(const QHostAddress &address, quint16 port);
 
 QString listen(const QString &where, const QString &text);
 QString topic(const QString &where, const QString &text);
+QString filter(const QString &where, const QString &text);
 QString redisUrl(const QString &where, const QString &text);
 QString redisPrefix(const QString &where, const QString &text);
 QString cookieName(const QString &where, const QString &text);

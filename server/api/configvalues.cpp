@@ -234,6 +234,13 @@ QString topic(const QString &where, const QString &text)
     return problem.isEmpty() ? QString() : QStringLiteral("%1: %2").arg(where, problem);
 }
 
+QString filter(const QString &where, const QString &text)
+{
+    QString problem;
+    TopicFilter::parse(text.toUtf8(), &problem);
+    return problem.isEmpty() ? QString() : QStringLiteral("%1: %2").arg(where, problem);
+}
+
 QString redisUrl(const QString &where, const QString &text)
 {
     const QString problem = text.isEmpty() ? QString() : redisUrlProblem(text);

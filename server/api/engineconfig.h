@@ -110,6 +110,11 @@ struct EngineConfig
     int nodeTtlMs = 10000; // node registry: an entry not refreshed for this long is gone
     // GET /metrics counts events per topic only for these topics (bounded cardinality).
     QList<QByteArray> metricsTopics;
+    // Join and leave events on $SYS/presence/<topic> for exact subscriptions these filters
+    // match (none: no events).
+    QList<QByteArray> presenceEvents;
+    // The hub's figures on $SYS/hub/nodes/<node> this often (0: none).
+    int sysIntervalMs = 5000;
 };
 
 } // namespace ssehub

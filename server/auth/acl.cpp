@@ -87,6 +87,7 @@ HubResult<Acl> Acl::fromJson(const QByteArray &json)
             QList<Rule> *list = key == QLatin1String("subscribe") ? &role.subscribe
                 : key == QLatin1String("publish")                 ? &role.publish
                 : key == QLatin1String("deny")                    ? &role.deny
+                : key == QLatin1String("presence")                ? &role.presence
                                                                   : nullptr;
             if (!list)
                 return invalid(QStringLiteral("unknown key roles.%1.%2").arg(it.key(), key));
@@ -222,6 +223,21 @@ QString Acl::checkPublish(const Identity &who, const QByteArray &topic) const
             return {};
     }
     return QStringLiteral("this client may not publish to '%1'").arg(QString::fromUtf8(topic));
+}
+
+bool Acl::seesPresence(const Identity &who, const TopicFilter &filter) const
+{
+    if (!m_enabled)
+        return true;
+    if (isAdmin(who))
+        return true;
+    for (const TopicFilter &deny : rules(who, &Role::deny)) {
+        if (filtersIntersect(filter, deny))
+            return false;
+    }
+    const QList<TopicFilter> allowed = rules(who, &Role::presence);
+    return std::any_of(allowed.cbegin(), allowed.cend(),
+                       [&filter](const TopicFilter &rule) { return filterWithin(filter, rule); });
 }
 
 bool Acl::isAdmin(const Identity &who) const

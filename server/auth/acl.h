@@ -15,7 +15,7 @@ namespace ssehub {
 // Topic access rules (docs/CONFIG.md, "Access control"):
 //   {"anonymous": null | "<role>",
 //    "roles": {"<role>": {"subscribe": [filters], "publish": [filters], "deny": [filters],
-//                         "admin": bool}},
+//                         "presence": [filters], "admin": bool}},
 //    "clients": {"<client id>": ["<role>", ...]}}
 // A filter may use %c as a whole level for the client id. Deny rules win; a subscription filter
 // is allowed only if every topic it can match is allowed by one rule and none is denied. Where
@@ -48,6 +48,10 @@ public:
     QString checkSubscribe(const Identity &who, const TopicFilter &filter) const;
     QString checkPublish(const Identity &who, const QByteArray &topic) const;
     bool isAdmin(const Identity &who) const;
+    // Whether GET /presence names the other clients listening on this filter for this identity
+    // (admins, and roles whose `presence` rules hold the filter, none of it denied); otherwise
+    // only the requester's own entries carry its id.
+    bool seesPresence(const Identity &who, const TopicFilter &filter) const;
 
 private:
     struct Rule
@@ -61,6 +65,7 @@ private:
         QList<Rule> subscribe;
         QList<Rule> publish;
         QList<Rule> deny;
+        QList<Rule> presence;
         bool admin = false;
     };
     // The rules of the identity's roles with %c replaced. Where the client id is empty or

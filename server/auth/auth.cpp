@@ -30,8 +30,8 @@ QByteArray cookieValue(const QByteArray &cookieHeader, const QByteArray &name)
     return {};
 }
 
-QString Authenticator::identify(const Credentials &credentials, qint64 nowMs,
-                                Identity *identity, int *status) const
+QString Authenticator::identify(const Credentials &credentials, qint64 nowMs, Identity *identity,
+                                int *status) const
 {
     if (status)
         *status = 401;
@@ -173,6 +173,8 @@ QString Authenticator::checkSubscribe(const Identity &who, const TopicFilter &fi
 
 QString Authenticator::checkPublish(const Identity &who, const QByteArray &topic) const
 {
+    if (isSystemTopic(topic))
+        return QStringLiteral("topics under $SYS/ are published by the hub only");
     if (!m_options.acl.isEnabled() && !who.hook
         && (!who.authenticated || who.publishGrants.isEmpty()))
         return {};
@@ -197,14 +199,13 @@ void Authenticator::forgetTokens() const
 QString Authenticator::decideSubscribe(const Identity &who, const TopicFilter &filter) const
 {
     if (who.hook)
-        return decideHook(who, who.subscribeGrants, who.subscribeGrantsBind,
-                          [&](const TopicFilter &rule) { return filterWithin(filter, rule); },
-                          [&](const Identity &byRoles) {
-                              return m_options.acl.checkSubscribe(byRoles, filter);
-                          },
-                          QStringLiteral("filter '%1' is not within the auth hook's subscribe "
-                                         "grants")
-                              .arg(QString::fromUtf8(filter.text())));
+        return decideHook(
+            who, who.subscribeGrants, who.subscribeGrantsBind,
+            [&](const TopicFilter &rule) { return filterWithin(filter, rule); },
+            [&](const Identity &byRoles) { return m_options.acl.checkSubscribe(byRoles, filter); },
+            QStringLiteral("filter '%1' is not within the auth hook's subscribe "
+                           "grants")
+                .arg(QString::fromUtf8(filter.text())));
     if (!m_options.acl.isEnabled()) {
         // Tokens without an ACL: a token's own grants, if it has any, limit it.
         if (!who.authenticated || who.subscribeGrants.isEmpty())
@@ -256,6 +257,13 @@ QString Authenticator::decideHook(const Identity &who, const QList<TopicFilter> 
         return byRoles(roles);
     }
     return grantsBind ? QString() : outside;
+}
+
+bool Authenticator::seesPresence(const Identity &who, const TopicFilter &filter) const
+{
+    if (!m_options.acl.isEnabled())
+        return !isEnabled();
+    return m_options.acl.seesPresence(who, filter);
 }
 
 bool Authenticator::isAdmin(const Identity &who) const

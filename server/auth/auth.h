@@ -87,8 +87,13 @@ public:
                      int *status = nullptr) const;
 
     QString checkSubscribe(const Identity &who, const TopicFilter &filter) const;
+    // Topics under `$SYS/` are the hub's own (presence events, figures): no client publishes
+    // there, admins included.
     QString checkPublish(const Identity &who, const QByteArray &topic) const;
     bool isAdmin(const Identity &who) const;
+    // Whether GET /presence names other clients on this filter (Acl::seesPresence; open hubs:
+    // yes, tokens without an ACL: no).
+    bool seesPresence(const Identity &who, const TopicFilter &filter) const;
 
     // What the cache holds and how often it answered (all zero without a cache).
     AuthCache::Stats cacheStats() const;

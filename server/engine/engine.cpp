@@ -303,6 +303,7 @@ bool Engine::start(QString *error, const QString &cause)
         m_cluster = new ClusterState(clusterOptions, m_redis, m_hub, this);
         m_cluster->setNodeFigures([this] { return selfJson(); });
     }
+    startPresence();
     qCInfo(lcEngine).noquote() << "listening on" << listenUrl() << "with the" << m_broker->name()
                                << "broker";
     if (!frontOptions.auth.isEnabled() && !m_front->address().isLoopback()) {
@@ -428,6 +429,7 @@ void Engine::stop()
         m_authHook->cancelAll();
     m_resourceTimer.stop();
     m_snapshotTimer.stop();
+    m_sysTimer.stop();
     if (m_front)
         m_front->stopListening();
     const int open = m_hub ? m_hub->streamCount() : 0;

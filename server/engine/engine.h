@@ -2,6 +2,7 @@
 
 #include "api/engineconfig.h"
 #include "api/historyquery.h"
+#include "api/presence.h"
 #include "api/snapshot.h"
 #include "broker/broker.h"
 #include "hub/eventhistory.h"
@@ -29,7 +30,9 @@ QT_END_NAMESPACE
 
 namespace ssehub {
 
+class ClusterPresence;
 class ClusterState;
+class PresenceTracker;
 class ConsoleFeeds;
 class HttpFront;
 class AuthHook;
@@ -92,6 +95,11 @@ public:
     // A page of the retained events, as GET /history answers an admin (the console); a
     // refused query (a bad filter) has its error set.
     HistoryPage history(const HistoryQuery &query) const;
+    // Who listens on a topic or filter (GET /presence as an admin sees it: every id); done is
+    // called once, possibly later (cluster mode reads Redis); an answer with its error set when
+    // it cannot be had.
+    void presence(const PresenceQuery &query, std::function<void(PresenceAnswer)> done);
+    PresenceTracker *presenceTracker() const { return m_presence; }
     // Live tail: events matching the filter travel with the next snapshots; empty: off.
     // Returns an error for a bad filter.
     QString setTail(const QByteArray &filter);
@@ -146,6 +154,10 @@ private:
     // Once a second, headless too: counts descriptors and logs alarms raised or cleared.
     void checkResources();
     QJsonObject selfJson() const;
+    // enginepresence.cpp
+    void startPresence();
+    void presenceOf(const TopicFilter &filter, std::function<void(PresenceAnswer)> done);
+    void publishSystemFigures();
     // The identity sources in force and their health (each snapshot's identity).
     IdentityStatus identityStatus() const;
     void updateWatching();
@@ -155,6 +167,12 @@ private:
     Broker *m_broker = nullptr;
     RedisBroker *m_redis = nullptr;
     ClusterState *m_cluster = nullptr;
+    PresenceTracker *m_presence = nullptr;
+    ClusterPresence *m_clusterPresence = nullptr;
+    QTimer m_sysTimer; // $SYS/hub figures
+    qint64 m_sysLastMs = 0;
+    double m_sysLastIn = 0;
+    double m_sysLastOut = 0;
     Hub *m_hub = nullptr;
     HttpFront *m_front = nullptr;
     QTimer m_snapshotTimer;

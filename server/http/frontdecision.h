@@ -17,6 +17,7 @@ enum class FrontRoute {
     Unsubscribe,
     Ack,
     History,
+    Presence,
     Subscriptions,
     Connections,
     Kick,

@@ -214,6 +214,9 @@ HttpFront::Decision HttpFront::decide(const http::RequestHead &head, const QHost
     } else if (path == "/history") {
         kind = RouteKind::History; // the ACL of subscribing, checked with the query
         allow = "GET";
+    } else if (path == "/presence") {
+        kind = RouteKind::Presence; // the same, checked with the query
+        allow = "GET";
     } else if (path.startsWith(SubscriptionsPrefix) && path.size() > SubscriptionsPrefix.size()) {
         kind = RouteKind::Subscriptions;
         allow = "GET, PATCH";
@@ -355,6 +358,9 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
         break;
     case Route::History:
         serveHistory(request, socket, who);
+        break;
+    case Route::Presence:
+        servePresence(request, socket, who);
         break;
     case Route::Subscriptions:
         serveSubscriptions(request, socket,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/presence.h"
 #include "api/publishbatch.h"
 #include "auth/auth.h"
 #include "auth/authhook.h"
@@ -143,6 +144,11 @@ public:
         std::function<HubResult<QJsonObject>()> reloadAccess;
     };
     void setConsoleHooks(ConsoleHooks hooks) { m_console = std::move(hooks); }
+    // GET /presence: who listens on a filter (the engine's PresenceTracker, and in cluster mode
+    // every instance's); done is called once, possibly later. Unset: 404.
+    using PresenceSource
+        = std::function<void(const TopicFilter &filter, std::function<void(PresenceAnswer)> done)>;
+    void setPresenceSource(PresenceSource source) { m_presence = std::move(source); }
     // Where refused requests are logged (auth-failure) and what GET /log exports.
     void setLog(ConnectionLog *log) { m_log = log; }
 
@@ -278,6 +284,7 @@ private:
                             const QString &encodedId, const Identity &who);
     void serveAck(const HttpRequest &request, const ReplyTo &to, const Identity &who);
     void serveHistory(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    void servePresence(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
     // Authentication from the head: fills *who, or returns why not (a 401). remember: a token
     // verified now is kept for later requests (Credentials::remember).
     QString identify(const http::RequestHead &head, const QSslSocket *tls, bool remember,
@@ -355,6 +362,7 @@ private:
     bool roomForLargeAnswer(const ReplyTo &to);
     QHash<QByteArray, Route> m_routes;
     ConsoleHooks m_console;
+    PresenceSource m_presence;
     Cors m_cors;
     AllowedHosts m_allowedHosts;
     RateLimiter m_publishLimiter; // per client (or address), idle buckets pruned

@@ -45,6 +45,8 @@ struct Client
     // When a stream of it last closed on this instance (ms since the epoch; 0: none since the
     // start). Not stored: it says what this instance saw.
     qint64 lastSeenMs = 0;
+    // Since when it has had a live stream on this instance (ms since the epoch; 0: none now).
+    qint64 onlineSinceMs = 0;
 
     bool matchesActive(const QByteArray &topic) const;
     QList<QByteArray> activeFilters() const;

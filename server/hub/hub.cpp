@@ -195,8 +195,12 @@ HubResult<SseStream *> Hub::addStream(int fd, const QHostAddress &peer, quint16 
     m_connections.insert(id, connection);
     ++m_perAddress[peer];
     client->streams.append(connection);
-    if (client->streams.size() == 1)
+    if (client->streams.size() == 1) {
+        client->onlineSinceMs = Clock::wallMs();
         watchAll(client, +1);
+    }
+    if (m_presenceHook)
+        m_presenceHook(client);
     ++m_counters.connectionsOpened;
     // Every stored subscription of the client (whatever token or rules stored it) must be one
     // this stream's identity, and the other live streams', may subscribe to.
@@ -357,6 +361,10 @@ void Hub::onClosed(SseStream *connection, CloseReason reason)
         watchAll(client, -1); // the last stream: nothing here needs its filters any more
     client->streams.removeOne(connection);
     client->lastSeenMs = Clock::wallMs();
+    if (client->streams.isEmpty())
+        client->onlineSinceMs = 0;
+    if (m_presenceHook)
+        m_presenceHook(client);
     if (reason == CloseReason::SlowConsumer)
         ++m_counters.slowConsumerCloses;
     if (reason == CloseReason::Dead)

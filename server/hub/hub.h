@@ -179,6 +179,9 @@ public:
 
     // Hands the event to every matching stream; returns how many streams it was handed to.
     int deliver(const EventPtr &event);
+    // An event with id 0 that no history keeps (the hub's `$SYS/hub/...` figures): handed to
+    // the matching live streams without an id line, so it moves no client's Last-Event-ID.
+    int deliverVolatile(const EventPtr &event);
 
     // The subscription API (see docs/API.md). `requester`: who asks (the HTTP front's
     // identity). While the client has no live stream, the requester's own identity (if it is
@@ -236,6 +239,17 @@ public:
     // their live streams. Costs the topic's depth plus the matching entries, which are added
     // to *visited.
     void countMatching(const QByteArray &topic, int *clients, int *streams, qint64 *visited) const;
+
+    // The clients with a live stream here and an active subscription that matches the topic
+    // (for a filter: that meets it, some topic matching both), each once, in no order.
+    std::vector<const Client *> listening(const TopicFilter &filter) const;
+    // Called (on this thread, at once) whenever what a client listens to here may have
+    // changed: a stream opened or closed, or one of its subscriptions changed while it has a
+    // stream. Presence (PresenceTracker) looks at the client later, once the change is done.
+    void setPresenceHook(std::function<void(const Client *)> hook)
+    {
+        m_presenceHook = std::move(hook);
+    }
 
     // Applies due lifecycle transitions now (the timer calls it; tests may too).
     void sweep();
@@ -318,6 +332,7 @@ private:
     TopicIndex<Client *> m_index;
     QHash<QByteArray, int> m_interest; // filter -> clients with streams that need it
     std::function<void(const Client &, bool)> m_clientChanged;
+    std::function<void(const Client *)> m_presenceHook;
     bool m_sharedStateLoaded = true;
     std::vector<Client *> m_matched; // reused per delivery
     QTimer m_heartbeat;

@@ -17,8 +17,10 @@ QByteArray identityKey(const Identity &who)
         return "t:" + who.token;
     QStringList roles(who.roles.cbegin(), who.roles.cend());
     roles.sort();
-    QByteArray key = (who.certificate ? "c:" : who.hook ? "h:" : "a:") + who.clientId.toUtf8()
-        + '\n' + who.units.join(QLatin1Char(',')).toUtf8() + '\n'
+    QByteArray key = (who.certificate ? "c:"
+                          : who.hook  ? "h:"
+                                      : "a:")
+        + who.clientId.toUtf8() + '\n' + who.units.join(QLatin1Char(',')).toUtf8() + '\n'
         + roles.join(QLatin1Char(',')).toUtf8();
     if (who.hook) {
         // Two answers of the auth hook for one client may grant different things: each is

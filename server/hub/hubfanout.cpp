@@ -43,6 +43,55 @@ void Hub::countMatching(const QByteArray &topic, int *clients, int *streams, qin
         *streams += int(c->streams.size());
 }
 
+int Hub::deliverVolatile(const EventPtr &event)
+{
+    if (m_draining)
+        return 0;
+    m_matched.clear();
+    m_index.match(event->topic, [this](Client *c) { m_matched.push_back(c); });
+    std::sort(m_matched.begin(), m_matched.end());
+    m_matched.erase(std::unique(m_matched.begin(), m_matched.end()), m_matched.end());
+    int handed = 0;
+    for (Client *client : m_matched) {
+        const QList<SseStream *> streams = client->streams;
+        for (SseStream *stream : streams) {
+            // Id 0 is never after what a stream has sent: written without an id line, it
+            // leaves the client's Last-Event-ID where it was.
+            if (stream->deliverOutOfOrder(event))
+                ++handed;
+        }
+    }
+    m_counters.eventsDelivered += quint64(handed);
+    return handed;
+}
+
+std::vector<const Client *> Hub::listening(const TopicFilter &filter) const
+{
+    std::vector<const Client *> out;
+    if (!filter.hasWildcard()) {
+        m_index.match(filter.text(), [&out](const Client *c) {
+            if (!c->streams.isEmpty())
+                out.push_back(c);
+        });
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+    // A filter meets subscriptions the index cannot look up: every listening client is looked at.
+    for (const auto &entry : m_clients) {
+        const Client *c = entry.second.get();
+        if (c->streams.isEmpty())
+            continue;
+        for (const Subscription &s : c->subscriptions) {
+            if (s.delivers() && filtersIntersect(s.filter, filter)) {
+                out.push_back(c);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
 void Hub::resetAll(quint64 resumeId, const QByteArray &reason, quint64 affectedUpTo)
 {
     const auto all = m_connections.values();

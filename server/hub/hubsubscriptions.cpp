@@ -41,7 +41,11 @@ void Hub::afterSubscriptionChange(Client *client, bool replayShared)
 
 void Hub::watch(const Client *client, const Subscription &s, int delta)
 {
-    if (client->streams.isEmpty() || !needsEvents(s))
+    if (client->streams.isEmpty())
+        return;
+    if (m_presenceHook && s.delivers())
+        m_presenceHook(client);
+    if (!needsEvents(s))
         return;
     auto it = m_interest.find(s.filter.text());
     if (it == m_interest.end())

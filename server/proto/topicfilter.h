@@ -53,6 +53,13 @@ bool filterWithin(const TopicFilter &inner, const TopicFilter &outer);
 // Whether some topic is matched by both filters.
 bool filtersIntersect(const TopicFilter &a, const TopicFilter &b);
 
+// Topics the hub publishes itself ("$SYS" and below): presence events and figures.
+inline constexpr char SystemTopicPrefix[] = "$SYS/";
+inline bool isSystemTopic(const QByteArray &topic)
+{
+    return topic.startsWith(SystemTopicPrefix) || topic == "$SYS";
+}
+
 // Splits a topic into its levels ("a//b" has an empty middle level, as in MQTT).
 QList<QByteArray> topicLevels(const QByteArray &topic);
 

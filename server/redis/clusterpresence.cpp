@@ -1,0 +1,222 @@
+#include "redis/clusterpresence.h"
+
+#include "hub/hub.h"
+#include "hub/presencetracker.h"
+#include "proto/event.h"
+#include "redis/clusterstate.h"
+#include "redis/redisbroker.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+
+namespace ssehub {
+
+namespace {
+
+// Fields per HSET or HDEL: a large change is written in several commands.
+constexpr int FieldsPerCommand = 500;
+
+// Reads the Hashes named by KEYS, one reply each (an empty list for a key that is gone).
+constexpr char ReadScript[] = "local r = {}\n"
+                              "for i, k in ipairs(KEYS) do r[i] = redis.call('HGETALL', k) end\n"
+                              "return r\n";
+
+} // namespace
+
+ClusterPresence::ClusterPresence(const Options &options, RedisBroker *broker, ClusterState *cluster,
+                                 Hub *hub, PresenceTracker *tracker, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_broker(broker)
+    , m_cluster(cluster)
+    , m_hub(hub)
+    , m_tracker(tracker)
+    , m_key(keyOf(options.nodeId))
+{
+    m_tracker->setChangeSink([this](const QSet<QString> &ids) { changed(ids); });
+    m_tracker->watch();
+    m_writeTimer.setSingleShot(true);
+    m_writeTimer.setInterval(m_options.writeDelayMs);
+    connect(&m_writeTimer, &QTimer::timeout, this, &ClusterPresence::writeDirty);
+    m_renewTimer.setInterval(qMax(50, m_options.refreshMs));
+    connect(&m_renewTimer, &QTimer::timeout, this, &ClusterPresence::renew);
+    m_renewTimer.start();
+    // What this instance wrote before a restart, or before Redis went away, is replaced whole.
+    connect(m_broker, &RedisBroker::readyChanged, this, [this](bool ready) {
+        if (ready)
+            writeAll();
+    });
+    connect(m_broker, &RedisBroker::dataLost, this, &ClusterPresence::writeAll);
+}
+
+QByteArray ClusterPresence::keyOf(const QString &nodeId) const
+{
+    return m_broker->prefix() + "presence:" + nodeId.toUtf8();
+}
+
+QByteArray ClusterPresence::record(const Client &client)
+{
+    if (client.streams.isEmpty())
+        return {};
+    QByteArray out = "{\"s\":" + QByteArray::number(client.streams.size())
+        + ",\"j\":" + QByteArray::number(client.onlineSinceMs) + ",\"f\":{";
+    bool first = true;
+    for (const Subscription &s : client.subscriptions) {
+        if (!s.delivers())
+            continue;
+        if (!first)
+            out += ',';
+        first = false;
+        out += jsonString(s.filter.text()) + ':' + QByteArray::number(s.updatedAt);
+    }
+    return out + "}}";
+}
+
+bool ClusterPresence::entryOf(const QByteArray &record, const TopicFilter &filter,
+                              PresenceEntry *out)
+{
+    const QJsonObject o = QJsonDocument::fromJson(record).object();
+    const qint64 since = qint64(o.value(QLatin1String("j")).toDouble());
+    const QJsonObject filters = o.value(QLatin1String("f")).toObject();
+    qint64 joined = 0;
+    for (auto it = filters.begin(); it != filters.end(); ++it) {
+        const TopicFilter f = TopicFilter::parse(it.key().toUtf8());
+        if (!f.isValid())
+            continue;
+        const bool meets
+            = filter.hasWildcard() ? filtersIntersect(f, filter) : f.matches(filter.text());
+        if (!meets)
+            continue;
+        const qint64 at = std::max(since, qint64(it.value().toDouble()));
+        joined = joined ? std::min(joined, at) : at;
+    }
+    if (!joined)
+        return false;
+    out->streams = o.value(QLatin1String("s")).toInt();
+    out->joinedAtMs = joined;
+    return true;
+}
+
+void ClusterPresence::changed(const QSet<QString> &ids)
+{
+    m_dirty.unite(ids);
+    if (!m_writeTimer.isActive())
+        m_writeTimer.start();
+}
+
+void ClusterPresence::writeDirty()
+{
+    if (m_dirty.isEmpty() || !m_broker->isReady())
+        return; // kept: everything is written when Redis is back
+    QList<QByteArray> sets {"HSET", m_key};
+    QList<QByteArray> dels {"HDEL", m_key};
+    RedisConnection *redis = m_broker->commands();
+    const auto send = [redis, this](QList<QByteArray> &args, int base) {
+        if (args.size() > base) {
+            redis->command(args, [](const RedisReply &) {});
+            ++m_writes;
+        }
+        args.resize(2);
+    };
+    for (const QString &id : std::as_const(m_dirty)) {
+        const Client *client = m_hub->client(id);
+        const QByteArray value = client ? record(*client) : QByteArray();
+        if (value.isEmpty()) {
+            dels << id.toUtf8();
+            if (dels.size() >= 2 + FieldsPerCommand)
+                send(dels, 2);
+        } else {
+            sets << id.toUtf8() << value;
+            if (sets.size() >= 2 + 2 * FieldsPerCommand)
+                send(sets, 2);
+        }
+    }
+    send(sets, 2);
+    send(dels, 2);
+    m_dirty.clear();
+    redis->command({"PEXPIRE", m_key, QByteArray::number(m_options.ttlMs)},
+                   [](const RedisReply &) {});
+}
+
+void ClusterPresence::writeAll()
+{
+    if (!m_broker->isReady())
+        return;
+    m_dirty.clear();
+    m_broker->commands()->command({"DEL", m_key}, [](const RedisReply &) {});
+    m_hub->forEachClient([this](const Client &c) {
+        if (!c.streams.isEmpty())
+            m_dirty.insert(c.id);
+    });
+    writeDirty();
+}
+
+void ClusterPresence::renew()
+{
+    if (!m_broker->isReady())
+        return;
+    if (!m_dirty.isEmpty()) {
+        writeDirty(); // renews too
+        return;
+    }
+    m_broker->commands()->command({"PEXPIRE", m_key, QByteArray::number(m_options.ttlMs)},
+                                  [](const RedisReply &) {});
+}
+
+void ClusterPresence::query(const TopicFilter &filter, Done done)
+{
+    PresenceAnswer answer;
+    answer.source = QStringLiteral("cluster");
+    answer.entries = m_tracker->local(filter);
+    QStringList others;
+    const QJsonArray nodes = m_cluster->nodes();
+    for (const QJsonValue &node : nodes) {
+        const QString id = node.toObject().value(QLatin1String("id")).toString();
+        if (!id.isEmpty() && id != m_options.nodeId)
+            others << id;
+    }
+    answer.nodes = int(others.size()) + 1;
+    if (others.isEmpty()) {
+        done(answer);
+        return;
+    }
+    QList<QByteArray> args {"EVAL", ReadScript, QByteArray::number(others.size())};
+    for (const QString &id : std::as_const(others))
+        args << keyOf(id);
+    const bool sent = m_broker->commands()->command(
+        args,
+        [guard = QPointer<ClusterPresence>(this), answer, others, filter,
+         done](const RedisReply &r) mutable {
+            if (!guard)
+                return;
+            if (r.isError() || r.type != RedisReply::Type::Array
+                || r.elements.size() != others.size()) {
+                answer.error = QStringLiteral("the other instances' presence could not be read "
+                                              "from Redis: %1")
+                                   .arg(QString::fromUtf8(r.string.left(200)));
+                done(answer);
+                return;
+            }
+            for (qsizetype n = 0; n < others.size(); ++n) {
+                const RedisReply &hash = r.elements.at(n);
+                for (qsizetype i = 0; i + 1 < hash.elements.size(); i += 2) {
+                    PresenceEntry entry;
+                    if (!entryOf(hash.elements.at(i + 1).string, filter, &entry))
+                        continue;
+                    entry.clientId = QString::fromUtf8(hash.elements.at(i).string);
+                    entry.node = others.at(n);
+                    answer.entries.append(entry);
+                }
+            }
+            done(answer);
+        });
+    if (!sent) {
+        answer.error = QStringLiteral("Redis is unreachable: the other instances' presence "
+                                      "cannot be read now");
+        done(answer);
+    }
+}
+
+} // namespace ssehub

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "api/presence.h"
+#include "proto/topicfilter.h"
+
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <functional>
+
+namespace ssehub {
+
+class ClusterState;
+class Hub;
+class PresenceTracker;
+class RedisBroker;
+struct Client;
+
+// Cluster mode: who listens on every instance.
+//
+// Each instance keeps the Hash `<prefix>presence:<node id>` (field: client id, value: compact
+// JSON {"s": its live streams here, "j": since when it has had one, "f": {active filter: when
+// it last changed}}) for the clients with a live stream on it. A client whose presence changed
+// is written within writeDelayMs (HSET, or HDEL once it has no stream here); the key's expiry
+// (ttlMs, as the node registry's) is renewed every refreshMs, so that the presence of an
+// instance that dies is gone within ttlMs, and readers skip instances the registry no longer
+// lists. After every (re)connection, and when Redis lost its data, the whole Hash is written
+// again. A query reads the Hashes of the instances in the registry in one script call and
+// matches their filters here.
+class ClusterPresence : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString nodeId;
+        int refreshMs = 2000;
+        int ttlMs = 10000;
+        int writeDelayMs = 100;
+    };
+
+    ClusterPresence(const Options &options, RedisBroker *broker, ClusterState *cluster, Hub *hub,
+                    PresenceTracker *tracker, QObject *parent = nullptr);
+
+    using Done = std::function<void(PresenceAnswer)>;
+    // Every instance's entries for the filter (this one's from memory); called once, later.
+    // Without Redis: an answer with its error set.
+    void query(const TopicFilter &filter, Done done);
+
+    // The value written for a client (empty while it has no stream here).
+    static QByteArray record(const Client &client);
+    // The entry a record gives for the filter; false when none of its filters meets it.
+    static bool entryOf(const QByteArray &record, const TopicFilter &filter, PresenceEntry *out);
+
+    quint64 writes() const { return m_writes; }
+
+private:
+    QByteArray keyOf(const QString &nodeId) const;
+    void changed(const QSet<QString> &ids);
+    void writeDirty();
+    void writeAll();
+    void renew();
+
+    Options m_options;
+    RedisBroker *m_broker;
+    ClusterState *m_cluster;
+    Hub *m_hub;
+    PresenceTracker *m_tracker;
+    QByteArray m_key;
+    QSet<QString> m_dirty;
+    QTimer m_writeTimer;
+    QTimer m_renewTimer;
+    quint64 m_writes = 0;
+};
+
+} // namespace ssehub
