@@ -5,6 +5,7 @@
 #include "auth/jwksfetcher.h"
 #include "auth/keyring.h"
 #include "http/httpfront.h"
+#include "hub/presencetracker.h"
 #include "observe/prometheus.h"
 #include "observe/snapshotbuilder.h"
 #include "observe/statsjson.h"
@@ -210,6 +211,10 @@ QByteArray Engine::metricsText() const
         hook.shared = stats.shared;
         figures.hook = hook;
     }
+    if (m_presence && !m_presence->eventFilters().isEmpty())
+        figures.presence = MetricsFigures::Presence {
+            m_presence->joinsPublished(), m_presence->leavesPublished(),
+            m_presence->eventsDropped()};
     if (const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr)
         figures.oldestEventAt = oldest->timestamp;
     if (m_redis) {

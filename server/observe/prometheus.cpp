@@ -155,6 +155,13 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
                 "When the key set in force was fetched (0: none loaded yet).",
                 double(j->loadedAtMs) / 1000.0);
     }
+    if (const auto &p = figures.presence) {
+        const char *help = "Presence events published on $SYS/presence/... (join, leave), and "
+                           "those that could not be (dropped).";
+        m.counter("ssehub_presence_events_total", help, double(p->joins), {{"kind", "join"}});
+        m.counter("ssehub_presence_events_total", help, double(p->leaves), {{"kind", "leave"}});
+        m.counter("ssehub_presence_events_total", help, double(p->dropped), {{"kind", "dropped"}});
+    }
     if (const auto &h = figures.hook) {
         for (const auto &[outcome, n] : h->calls)
             m.counter("ssehub_auth_hook_calls_total",

@@ -66,6 +66,15 @@ struct MetricsFigures
     // --metrics-topics: events per listed topic. Only these topics get a label: a label per
     // topic seen would let publishers grow the scrape without bound.
     QHash<QByteArray, quint64> topicEvents;
+    // --presence-events in force: join and leave events published, and those dropped (a topic
+    // too long for the prefix, or the broker refused them).
+    struct Presence
+    {
+        quint64 joins = 0;
+        quint64 leaves = 0;
+        quint64 dropped = 0;
+    };
+    std::optional<Presence> presence;
 };
 
 // GET /metrics: the Prometheus text exposition format (0.0.4). No label per client or topic,

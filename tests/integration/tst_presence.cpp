@@ -315,6 +315,9 @@ void TestPresence::joinAndLeaveInOrder()
         = request(m_engine->port(), "GET", "/history?topic=%24SYS/presence/chat/1").json();
     QCOMPARE(history.value(QLatin1String("count")).toInt(), 4);
     QCOMPARE(m_engine->presenceTracker()->joinsPublished(), 2u);
+    const QByteArray metrics = request(m_engine->port(), "GET", "/metrics").body;
+    QVERIFY(metrics.contains("ssehub_presence_events_total{kind=\"join\"} 2\n"));
+    QVERIFY(metrics.contains("ssehub_presence_events_total{kind=\"leave\"} 2\n"));
 }
 
 void TestPresence::joinOnceForSeveralStreams()
