@@ -781,6 +781,18 @@
         <source>Also ask the auth hook about tokens that do not verify here, instead of refusing them with 401.</source>
         <translation>Also ask the auth hook about tokens that do not verify here, instead of refusing them with 401.</translation>
     </message>
+    <message>
+        <source>Publish join and leave events on $SYS/presence/&lt;topic&gt; for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).</source>
+        <translation>Publish join and leave events on $SYS/presence/&lt;topic&gt; for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).</translation>
+    </message>
+    <message>
+        <source>Publish the hub's figures on $SYS/hub/nodes/&lt;node&gt; this often (default 5s; 0 turns them off).</source>
+        <translation>Publish the hub's figures on $SYS/hub/nodes/&lt;node&gt; this often (default 5s; 0 turns them off).</translation>
+    </message>
+    <message>
+        <source>a duration up to 1h, e.g. 5s; 0 for none</source>
+        <translation>a duration up to 1h, e.g. 5s; 0 for none</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -3149,6 +3161,14 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Ask the auth hook about unverified tokens</source>
         <translation>Ask the auth hook about unverified tokens</translation>
+    </message>
+    <message>
+        <source>Presence events for:</source>
+        <translation>Presence events for:</translation>
+    </message>
+    <message>
+        <source>$SYS figures every:</source>
+        <translation>$SYS figures every:</translation>
     </message>
 </context>
 <context>

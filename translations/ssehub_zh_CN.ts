@@ -781,6 +781,18 @@
         <source>Also ask the auth hook about tokens that do not verify here, instead of refusing them with 401.</source>
         <translation>对本地无法验证的令牌也询问认证钩子，而不是以 401 拒绝。</translation>
     </message>
+    <message>
+        <source>Publish join and leave events on $SYS/presence/&lt;topic&gt; for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).</source>
+        <translation>为此过滤器匹配的主题上的订阅，在 $SYS/presence/&lt;主题&gt; 上发布加入和离开事件（可重复，例如 chat/#；默认不发布）。</translation>
+    </message>
+    <message>
+        <source>Publish the hub's figures on $SYS/hub/nodes/&lt;node&gt; this often (default 5s; 0 turns them off).</source>
+        <translation>按此间隔在 $SYS/hub/nodes/&lt;节点&gt; 上发布服务器指标（默认 5s；0 表示关闭）。</translation>
+    </message>
+    <message>
+        <source>a duration up to 1h, e.g. 5s; 0 for none</source>
+        <translation>不超过 1h 的时长，例如 5s；0 表示不发布</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -3149,6 +3161,14 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Ask the auth hook about unverified tokens</source>
         <translation>未通过验证的令牌也询问认证钩子</translation>
+    </message>
+    <message>
+        <source>Presence events for:</source>
+        <translation>发布在线事件的主题：</translation>
+    </message>
+    <message>
+        <source>$SYS figures every:</source>
+        <translation>$SYS 指标发布间隔：</translation>
     </message>
 </context>
 <context>

@@ -798,4 +798,9 @@ ZH = {
 'refused: %1': '已拒绝：%1',
 'Tokens checked since the server started (a token remembered from an earlier request is not checked again), and those refused by reason.': '服务器启动以来检查过的令牌（之前请求中已缓存的令牌不再重复检查），以及按原因统计的被拒绝令牌。',
 'no key set to check with': '尚无可用于验证的密钥集',
+"Publish join and leave events on $SYS/presence/<topic> for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).": "为此过滤器匹配的主题上的订阅，在 $SYS/presence/<主题> 上发布加入和离开事件（可重复，例如 chat/#；默认不发布）。",
+"Publish the hub's figures on $SYS/hub/nodes/<node> this often (default 5s; 0 turns them off).": "按此间隔在 $SYS/hub/nodes/<节点> 上发布服务器指标（默认 5s；0 表示关闭）。",
+'a duration up to 1h, e.g. 5s; 0 for none': '不超过 1h 的时长，例如 5s；0 表示不发布',
+'Presence events for:': '发布在线事件的主题：',
+'$SYS figures every:': '$SYS 指标发布间隔：',
 }
