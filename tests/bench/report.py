@@ -14,7 +14,7 @@ rows = [json.loads(line) for line in open(path) if line.strip()]
 # figure; the correctness checks look at every row.
 groups = {}
 for r in rows:
-    if r["scenario"] in ("5", "9") and r.get("established"):
+    if r["scenario"] in ("5", "9", "12") and r.get("established"):
         r["server_cpu_us_per_connection"] = r["server_connect_cpu_seconds"] * 1e6 / r["established"]
     groups.setdefault((r["scenario"], r["flavor"]), []).append(r)
 
@@ -51,6 +51,8 @@ TITLES = {
     "8": "8. authenticated intake (6 with HS256 tokens)",
     "9": "9. authenticated connect storm (a token per connection)",
     "10": "10. batch intake (ndjson batches, 10 streams per topic)",
+    "11": "11. scenario 1 with presence events on",
+    "12": "12. connect storm with presence events on",
 }
 FIGURES = {
     "1": [("subscribers established", "established"), ("delivery ratio", "delivery_ratio"),
@@ -84,8 +86,12 @@ FIGURES["3"] = FIGURES["1"]
 FIGURES["7"] = FIGURES["1"] + [("server CPU s (instances + Redis)", "server_cpu_seconds")]
 FIGURES["8"] = FIGURES["6"]
 FIGURES["9"] = FIGURES["5"]
+FIGURES["11"] = FIGURES["1"]
+FIGURES["12"] = FIGURES["5"]
 # Scenario with tokens -> the same scenario without, and the figures set side by side.
 AUTHENTICATED = {"8": "6", "9": "5"}
+# Scenario with presence events -> the same scenario without.
+PRESENCE = {"11": "1", "12": "5"}
 
 
 def fmt(v):
@@ -134,6 +140,18 @@ if pairs:
             ratio = f"{a / b:.2f}" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else "-"
             print(f"| {TITLES[authenticated]} vs {anonymous} | {name} | {fmt(a)} | {fmt(b)} | {ratio} |")
 
+pairs = [(a, b) for a, b in PRESENCE.items() if (a, "ssehub") in by and (b, "ssehub") in by]
+if pairs:
+    print()
+    print(f"| scenario ({run_label}) | figure | ssehub, presence events | ssehub, none | vs none |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for with_events, without in pairs:
+        a_row, b_row = by[(with_events, "ssehub")], by[(without, "ssehub")]
+        for name, key in FIGURES[with_events]:
+            a, b = a_row.get(key), b_row.get(key)
+            ratio = f"{a / b:.2f}" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else "-"
+            print(f"| {TITLES[with_events]} vs {without} | {name} | {fmt(a)} | {fmt(b)} | {ratio} |")
+
 for (scenario, flavor), r in sorted(by.items(), key=lambda item: (int(item[0][0]), item[0][1])):
     if r.get("first_error"):
         print(f"scenario {scenario} ({flavor}): first error: {r['first_error']}")
@@ -146,14 +164,14 @@ for r in rows:
         problems.append(f"scenario {scenario} ({flavor}): the subscriber was answered {r['subscriber_status']}, not 200")
     if flavor not in ("ssehub", "ssehub-embedded"):
         continue
-    if scenario in ("1", "2", "3", "4", "7"):
+    if scenario in ("1", "2", "3", "4", "7", "11"):
         if r["delivery_ratio"] < 1.0:
             problems.append(f"scenario {scenario}: delivered {r['delivered']} of {r['expected']}")
         if r["duplicates"] or r["out_of_order"]:
             problems.append(f"scenario {scenario}: {r['duplicates']} duplicates, {r['out_of_order']} out of order")
         if r["publish_errors"]:
             problems.append(f"scenario {scenario}: {r['publish_errors']} publish errors")
-    if scenario in ("1", "2", "3", "4", "5", "7", "9", "10") and (r["failed"] or r["established"] != r["subscribers"]):
+    if scenario in ("1", "2", "3", "4", "5", "7", "9", "10", "11", "12") and (r["failed"] or r["established"] != r["subscribers"]):
         problems.append(f"scenario {scenario}: {r['established']} of {r['subscribers']} connections, {r['failed']} failed")
     if scenario in ("6", "8"):
         if r["requests_per_second"] <= 0 or r["non_2xx"]:

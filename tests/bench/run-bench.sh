@@ -10,7 +10,9 @@
 #                                       the table shows medians; this VM's run-to-run spread is
 #                                       larger than many of the differences being measured
 #
-# Scenarios 8-10 are ssehub's alone (Nchan has neither JWT access control nor batch publishes):
+# Scenarios 8-12 are ssehub's alone (Nchan has neither JWT access control nor batch publishes,
+# nor presence events): 11 and 12 repeat 1 and 5 with --presence-events '#' (a join and a
+# leave event published for every subscriber) and are compared with 1 and 5 of the same run.
 # 8 and 9 repeat 6 and 5 with HS256 tokens (minted by mint-tokens.py) and an ACL that refuses
 # anonymous requests, and are compared with 6 and 5 of the same run; 10 is batch intake.
 set -euo pipefail
@@ -282,6 +284,8 @@ if [ "$mode" = smoke ]; then
     s7="--subscribers 200 --topics 4 --rate 20 --count 20"
     s8="20 2"
     s9="--subscribers 500 --count 0"
+    s11=$s1
+    s12=$s5
     s10="--subscribers 100 --topics 10 --batch 100 --count 2000 --payload-bytes 1000 --publishers 2 --pipeline 2 --rate 0"
 else
     s1="--subscribers 10000 --rate 10 --count 100 --drain 10"
@@ -293,6 +297,8 @@ else
     s7="--subscribers 10000 --topics 10 --rate 50 --count 500 --drain 10"
     s8=$s6
     s9=$s5
+    s11=$s1
+    s12=$s5
     s10="--subscribers 1000 --topics 100 --batch 100 --count 50000 --payload-bytes 1000 --publishers 4 --pipeline 4 --rate 0 --drain 20"
 fi
 # Scenario 9: one token per connection (distinct subs c0, c1, ...).
@@ -301,7 +307,7 @@ storm_tokens=$(sed -e 's/.*--subscribers \([0-9]*\).*/\1/' <<<"$s9")
 # Each round runs every scenario for both servers, scenario by scenario, so that slow drifts of
 # the machine hit both sides alike.
 for round in $(seq 1 "$repeat"); do
-    for scenario in 1 2 3 4 5 6 7 8 9 10; do
+    for scenario in 1 2 3 4 5 6 7 8 9 10 11 12; do
         wanted $scenario || continue
         case $scenario in
             7)
@@ -319,6 +325,12 @@ for round in $(seq 1 "$repeat"); do
                 server_args=("${auth_args[@]}")
                 # shellcheck disable=SC2086
                 run_loadgen 9 ssehub $s9 --token-file "$auth/storm-tokens"
+                server_args=()
+                continue ;;
+            11 | 12)
+                server_args=(--presence-events '#')
+                # shellcheck disable=SC2086
+                if [ "$scenario" = 11 ]; then run_loadgen 11 ssehub $s11; else run_loadgen 12 ssehub $s12; fi
                 server_args=()
                 continue ;;
             10)
