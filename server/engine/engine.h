@@ -100,6 +100,7 @@ public:
     // it cannot be had.
     void presence(const PresenceQuery &query, std::function<void(PresenceAnswer)> done);
     PresenceTracker *presenceTracker() const { return m_presence; }
+    ClusterPresence *clusterPresence() const { return m_clusterPresence; }
     // Live tail: events matching the filter travel with the next snapshots; empty: off.
     // Returns an error for a bad filter.
     QString setTail(const QByteArray &filter);

@@ -1,5 +1,6 @@
 #include "redis/clusterpresence.h"
 
+#include "core/clock.h"
 #include "hub/hub.h"
 #include "hub/presencetracker.h"
 #include "proto/event.h"
@@ -74,31 +75,6 @@ QByteArray ClusterPresence::record(const Client &client)
     return out + "}}";
 }
 
-bool ClusterPresence::entryOf(const QByteArray &record, const TopicFilter &filter,
-                              PresenceEntry *out)
-{
-    const QJsonObject o = QJsonDocument::fromJson(record).object();
-    const qint64 since = qint64(o.value(QLatin1String("j")).toDouble());
-    const QJsonObject filters = o.value(QLatin1String("f")).toObject();
-    qint64 joined = 0;
-    for (auto it = filters.begin(); it != filters.end(); ++it) {
-        const TopicFilter f = TopicFilter::parse(it.key().toUtf8());
-        if (!f.isValid())
-            continue;
-        const bool meets
-            = filter.hasWildcard() ? filtersIntersect(f, filter) : f.matches(filter.text());
-        if (!meets)
-            continue;
-        const qint64 at = std::max(since, qint64(it.value().toDouble()));
-        joined = joined ? std::min(joined, at) : at;
-    }
-    if (!joined)
-        return false;
-    out->streams = o.value(QLatin1String("s")).toInt();
-    out->joinedAtMs = joined;
-    return true;
-}
-
 void ClusterPresence::changed(const QSet<QString> &ids)
 {
     m_dirty.unite(ids);
@@ -167,9 +143,6 @@ void ClusterPresence::renew()
 
 void ClusterPresence::query(const TopicFilter &filter, Done done)
 {
-    PresenceAnswer answer;
-    answer.source = QStringLiteral("cluster");
-    answer.entries = m_tracker->local(filter);
     QStringList others;
     const QJsonArray nodes = m_cluster->nodes();
     for (const QJsonValue &node : nodes) {
@@ -177,46 +150,109 @@ void ClusterPresence::query(const TopicFilter &filter, Done done)
         if (!id.isEmpty() && id != m_options.nodeId)
             others << id;
     }
-    answer.nodes = int(others.size()) + 1;
     if (others.isEmpty()) {
-        done(answer);
+        m_records.clear(); // nobody else is registered
+        m_nodesRead = 0;
+        m_readAtMs = -1;
+    }
+    const bool fresh = m_readAtMs >= 0 && Clock::monotonicMs() - m_readAtMs < CacheMs;
+    if (others.isEmpty() || fresh) {
+        answer(filter, done);
         return;
     }
-    QList<QByteArray> args {"EVAL", ReadScript, QByteArray::number(others.size())};
-    for (const QString &id : std::as_const(others))
+    if (int(m_waiting.size()) >= MaxWaiting) {
+        PresenceAnswer busy;
+        busy.error = QStringLiteral("too many presence questions are waiting for Redis; retry");
+        done(busy);
+        return;
+    }
+    m_waiting.push_back({filter, std::move(done)});
+    if (!m_reading)
+        read(others);
+}
+
+void ClusterPresence::read(const QStringList &nodes)
+{
+    QList<QByteArray> args {"EVAL", ReadScript, QByteArray::number(nodes.size())};
+    for (const QString &id : nodes)
         args << keyOf(id);
+    const auto finish = [this](const QString &error) {
+        m_reading = false;
+        std::vector<Waiting> waiting = std::exchange(m_waiting, {});
+        for (const Waiting &w : waiting) {
+            if (error.isEmpty()) {
+                answer(w.filter, w.done);
+            } else {
+                PresenceAnswer failed;
+                failed.error = error;
+                w.done(failed);
+            }
+        }
+    };
+    m_reading = true;
+    ++m_reads;
     const bool sent = m_broker->commands()->command(
-        args,
-        [guard = QPointer<ClusterPresence>(this), answer, others, filter,
-         done](const RedisReply &r) mutable {
+        args, [guard = QPointer<ClusterPresence>(this), nodes, finish](const RedisReply &r) {
             if (!guard)
                 return;
             if (r.isError() || r.type != RedisReply::Type::Array
-                || r.elements.size() != others.size()) {
-                answer.error = QStringLiteral("the other instances' presence could not be read "
-                                              "from Redis: %1")
-                                   .arg(QString::fromUtf8(r.string.left(200)));
-                done(answer);
+                || r.elements.size() != nodes.size()) {
+                finish(QStringLiteral("the other instances' presence could not be read from "
+                                      "Redis: %1")
+                           .arg(QString::fromUtf8(r.string.left(200))));
                 return;
             }
-            for (qsizetype n = 0; n < others.size(); ++n) {
+            QList<Record> records;
+            for (qsizetype n = 0; n < nodes.size(); ++n) {
                 const RedisReply &hash = r.elements.at(n);
                 for (qsizetype i = 0; i + 1 < hash.elements.size(); i += 2) {
-                    PresenceEntry entry;
-                    if (!entryOf(hash.elements.at(i + 1).string, filter, &entry))
-                        continue;
-                    entry.clientId = QString::fromUtf8(hash.elements.at(i).string);
-                    entry.node = others.at(n);
-                    answer.entries.append(entry);
+                    const QJsonObject o
+                        = QJsonDocument::fromJson(hash.elements.at(i + 1).string).object();
+                    Record record;
+                    record.clientId = QString::fromUtf8(hash.elements.at(i).string);
+                    record.node = nodes.at(n);
+                    record.streams = o.value(QLatin1String("s")).toInt();
+                    record.since = qint64(o.value(QLatin1String("j")).toDouble());
+                    const QJsonObject filters = o.value(QLatin1String("f")).toObject();
+                    for (auto it = filters.begin(); it != filters.end(); ++it) {
+                        const TopicFilter f = TopicFilter::parse(it.key().toUtf8());
+                        if (f.isValid())
+                            record.filters.append({f, qint64(it.value().toDouble())});
+                    }
+                    if (record.streams > 0 && !record.filters.isEmpty())
+                        records.append(std::move(record));
                 }
             }
-            done(answer);
+            guard->m_records = std::move(records);
+            guard->m_nodesRead = int(nodes.size());
+            guard->m_readAtMs = Clock::monotonicMs();
+            finish({});
         });
-    if (!sent) {
-        answer.error = QStringLiteral("Redis is unreachable: the other instances' presence "
-                                      "cannot be read now");
-        done(answer);
+    if (!sent)
+        finish(QStringLiteral("Redis is unreachable: the other instances' presence cannot be "
+                              "read now"));
+}
+
+void ClusterPresence::answer(const TopicFilter &filter, const Done &done) const
+{
+    PresenceAnswer answer;
+    answer.source = QStringLiteral("cluster");
+    answer.entries = m_tracker->local(filter);
+    for (const Record &record : m_records) {
+        qint64 joined = 0;
+        for (const auto &[f, changed] : record.filters) {
+            const bool meets
+                = filter.hasWildcard() ? filtersIntersect(f, filter) : f.matches(filter.text());
+            if (meets) {
+                const qint64 at = std::max(record.since, changed);
+                joined = joined ? std::min(joined, at) : at;
+            }
+        }
+        if (joined)
+            answer.entries.append({record.clientId, record.node, record.streams, joined});
     }
+    answer.nodes = 1 + m_nodesRead;
+    done(answer);
 }
 
 } // namespace ssehub

@@ -26,8 +26,10 @@ struct Client;
 // (ttlMs, as the node registry's) is renewed every refreshMs, so that the presence of an
 // instance that dies is gone within ttlMs, and readers skip instances the registry no longer
 // lists. After every (re)connection, and when Redis lost its data, the whole Hash is written
-// again. A query reads the Hashes of the instances in the registry in one script call and
-// matches their filters here.
+// again. Queries read the Hashes of the instances in the registry in one script call, at most
+// every CacheMs (queries meanwhile share the last read, or the read in flight), so that a flood
+// of GET /presence costs Redis nothing more; the records are parsed once per read, and each
+// query only matches their filters.
 class ClusterPresence : public QObject
 {
     Q_OBJECT
@@ -51,12 +53,31 @@ public:
 
     // The value written for a client (empty while it has no stream here).
     static QByteArray record(const Client &client);
-    // The entry a record gives for the filter; false when none of its filters meets it.
-    static bool entryOf(const QByteArray &record, const TopicFilter &filter, PresenceEntry *out);
 
     quint64 writes() const { return m_writes; }
+    quint64 reads() const { return m_reads; }
+
+    // Other instances' records are read again after this long.
+    static constexpr int CacheMs = 500;
+    // Queries waiting for one read at most (more: answered with an error, a 503).
+    static constexpr int MaxWaiting = 1000;
 
 private:
+    struct Record
+    {
+        QString clientId;
+        QString node;
+        int streams = 0;
+        qint64 since = 0;
+        QList<QPair<TopicFilter, qint64>> filters; // active filters, last changed
+    };
+    struct Waiting
+    {
+        TopicFilter filter;
+        Done done;
+    };
+    void read(const QStringList &nodes);
+    void answer(const TopicFilter &filter, const Done &done) const;
     QByteArray keyOf(const QString &nodeId) const;
     void changed(const QSet<QString> &ids);
     void writeDirty();
@@ -73,6 +94,12 @@ private:
     QTimer m_writeTimer;
     QTimer m_renewTimer;
     quint64 m_writes = 0;
+    quint64 m_reads = 0;
+    QList<Record> m_records; // the other instances', from the last read
+    int m_nodesRead = 0; // other instances in that read
+    qint64 m_readAtMs = -1; // monotonic; -1: none yet
+    bool m_reading = false;
+    std::vector<Waiting> m_waiting;
 };
 
 } // namespace ssehub
