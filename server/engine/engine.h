@@ -89,9 +89,10 @@ public:
     // withStreams: one row per live stream too (the console, /stats?streams=1).
     std::shared_ptr<ConsoleSnapshot> makeSnapshot(bool withStreams) const;
     StreamDetail streamDetail(quint64 connectionId) const;
-    // A page of the retained events, as GET /history answers an admin (the console); a
-    // refused query (a bad filter) has its error set.
-    HistoryPage history(const HistoryQuery &query) const;
+    // A page of the retained events, as GET /history answers an admin (the console): done is
+    // called once, at once (embedded) or when Redis answered (cluster mode: the shared
+    // Stream). A refused query (a bad filter) or an unreadable history has its error set.
+    void history(const HistoryQuery &query, std::function<void(const HistoryPage &)> done);
     // Live tail: events matching the filter travel with the next snapshots; empty: off.
     // Returns an error for a bad filter.
     QString setTail(const QByteArray &filter);
