@@ -781,6 +781,14 @@
         <source>Also ask the auth hook about tokens that do not verify here, instead of refusing them with 401.</source>
         <translation>对本地无法验证的令牌也询问认证钩子，而不是以 401 拒绝。</translation>
     </message>
+    <message>
+        <source>Events published longer ago than this leave the replay history (default 0: no age limit; e.g. 1h, 7d).</source>
+        <translation>发布时间早于该时长的事件将移出重放历史（默认 0：不限时长；例如 1h、7d）。</translation>
+    </message>
+    <message>
+        <source>a duration, e.g. 1h or 7d (0: no age limit)</source>
+        <translation>一个时长，例如 1h 或 7d（0：不限时长）</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -3149,6 +3157,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Ask the auth hook about unverified tokens</source>
         <translation>未通过验证的令牌也询问认证钩子</translation>
+    </message>
+    <message>
+        <source>History age limit:</source>
+        <translation>历史保留时长：</translation>
     </message>
 </context>
 <context>
