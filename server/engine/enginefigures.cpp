@@ -223,6 +223,15 @@ QByteArray Engine::metricsText() const
         figures.history.ttlMs = m_config.historyTtlMs;
         for (int i = 0; i < 3; ++i)
             figures.history.evicted[i] = history.evicted(EventHistory::Eviction(i));
+        if (m_redis && m_redis->streamFigures().known) {
+            const RedisBroker::StreamFigures &stream = m_redis->streamFigures();
+            quint64 oldest = 0;
+            figures.history.stream = MetricsFigures::History::Stream {
+                stream.events, stream.bytes,
+                packStreamId(stream.oldestId, &oldest)
+                    ? qint64((oldest & ~StreamIdFlag) >> StreamIdSeqBits)
+                    : 0};
+        }
     }
     if (m_redis) {
         figures.redis = MetricsFigures::Redis {
@@ -269,6 +278,30 @@ QJsonObject Engine::statsJson(bool withConnections) const
                 {QStringLiteral("bytes"), double(history.evicted(EventHistory::Eviction::Bytes))},
                 {QStringLiteral("age"), double(history.evicted(EventHistory::Eviction::Age))}});
     }
+    // Cluster mode: the shared Stream, as last read (about once a second); GET /history's
+    // source. Null in embedded mode and before the first read.
+    QJsonValue stream;
+    if (m_redis && m_redis->streamFigures().known) {
+        const RedisBroker::StreamFigures &f = m_redis->streamFigures();
+        quint64 oldest = 0;
+        const bool hasOldest = packStreamId(f.oldestId, &oldest);
+        const qint64 oldestAt = qint64((oldest & ~StreamIdFlag) >> StreamIdSeqBits);
+        auto id = [](const QByteArray &text) {
+            return text.isEmpty() ? QJsonValue() : QJsonValue(QString::fromLatin1(text));
+        };
+        stream = QJsonObject {
+            {QStringLiteral("events"), double(f.events)},
+            {QStringLiteral("bytes"), double(f.bytes)},
+            {QStringLiteral("oldest_id"), id(f.oldestId)},
+            {QStringLiteral("newest_id"), id(f.newestId)},
+            {QStringLiteral("oldest_timestamp"),
+             hasOldest ? QJsonValue(double(oldestAt)) : QJsonValue()},
+            {QStringLiteral("oldest_age_ms"),
+             hasOldest ? QJsonValue(double(qMax<qint64>(0, Clock::wallMs() - oldestAt)))
+                       : QJsonValue()},
+            {QStringLiteral("horizon"), f.horizon ? id(formatEventId(f.horizon)) : QJsonValue()}};
+    }
+    o.insert(QStringLiteral("history_stream"), stream);
     return o;
 }
 

@@ -111,6 +111,22 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
         m.counter("ssehub_history_evictions_total",
                   "Events that left the history, by the bound that made them go.",
                   double(h.evicted[i]), {{"reason", evictionReasons[i]}});
+    if (const auto &stream = h.stream) {
+        m.gauge("ssehub_history_stream_events", "Entries in the cluster's Redis Stream.",
+                double(stream->events));
+        m.gauge("ssehub_history_stream_bytes",
+                "Bytes the cluster's Redis Stream is counted as holding (bounded by "
+                "--history-bytes).",
+                double(stream->bytes));
+        m.gauge("ssehub_history_stream_oldest_timestamp_seconds",
+                "When the oldest entry of the cluster's Redis Stream was published (0: none).",
+                double(stream->oldestAt) / 1000.0);
+        m.gauge("ssehub_history_stream_oldest_age_seconds",
+                "How long ago the oldest entry of the cluster's Redis Stream was published (0: "
+                "none).",
+                stream->oldestAt > 0 ? double(qMax<qint64>(0, h.nowMs - stream->oldestAt)) / 1000.0
+                                     : 0.0);
+    }
     m.gauge("ssehub_broker_ready",
             "1 when events can be published (cluster mode: Redis "
             "reachable).",

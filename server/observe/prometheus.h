@@ -33,6 +33,14 @@ struct MetricsFigures
         qint64 maxBytes = 0;
         qint64 ttlMs = 0;
         quint64 evicted[3] = {};
+        // Cluster mode: the shared Redis Stream (GET /history's source), once it was read.
+        struct Stream
+        {
+            qint64 events = 0;
+            qint64 bytes = 0;
+            qint64 oldestAt = 0; // ms since the epoch; 0: empty
+        };
+        std::optional<Stream> stream;
     };
     History history;
     struct Redis

@@ -80,8 +80,21 @@ public:
     static constexpr qint64 HistoryChunkBytes = 1024 * 1024; // smaller chunks of large entries
     static constexpr qint64 HistoryScanEntries = 20000;
     static constexpr qint64 HistoryScanBytes = 32LL * 1024 * 1024;
+    static constexpr qint64 HistoryScanMs = 2000; // and at most this long
     static constexpr int MaxHistoryReads = 16;
     int historyReadsUnderWay() const { return m_historyReads; }
+    // What the Stream holds, read about once a second (the figures of /stats and /metrics in
+    // cluster mode); known is false until the first answer.
+    struct StreamFigures
+    {
+        bool known = false;
+        qint64 events = 0;
+        qint64 bytes = 0; // <prefix>events:bytes
+        QByteArray oldestId; // empty when the Stream is empty
+        QByteArray newestId;
+        quint64 horizon = 0; // ids up to it are gone (0: none)
+    };
+    const StreamFigures &streamFigures() const { return m_streamFigures; }
     bool replaysLocally() const override { return false; }
     void fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done) override;
     bool isReady() const override;
@@ -153,6 +166,7 @@ private:
     void addHistoryChunk(std::shared_ptr<HistoryRead> read, const RedisReply &reply);
     void finishHistory(const std::shared_ptr<HistoryRead> &read, const QString &error = {});
     void expireStream();
+    void refreshStreamFigures();
     void onMessage(const QByteArray &channel, const QByteArray &message);
     void onConnectionLost();
     void maybeSync();
@@ -205,6 +219,9 @@ private:
     int m_historyReads = 0; // readHistory calls under way
     qint64 m_lastExpireMs = 0; // monotonic: the last age trim of the Stream began
     bool m_expireInFlight = false;
+    StreamFigures m_streamFigures;
+    qint64 m_lastFiguresMs = 0; // monotonic: the last read of m_streamFigures began
+    bool m_figuresInFlight = false;
 };
 
 } // namespace ssehub

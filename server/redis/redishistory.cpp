@@ -1,5 +1,5 @@
-// GET /history in cluster mode: the shared Stream read a chunk at a time and filtered here; and
-// the Stream's trim by age (--history-ttl).
+// GET /history in cluster mode: the shared Stream read a chunk at a time and filtered here; the
+// Stream's figures for /stats and /metrics; and the Stream's trim by age (--history-ttl).
 #include "core/clock.h"
 #include "redis/redisbroker.h"
 #include "redis/redisscript.h"
@@ -15,6 +15,7 @@ constexpr quint64 MaxStreamId = std::numeric_limits<quint64>::max(); // packed "
 // Entries the Stream's age trim takes per script call (a short script: Redis stays responsive).
 constexpr int ExpireBatch = 1024;
 constexpr qint64 ExpireIntervalMs = 1000;
+constexpr qint64 StreamFiguresIntervalMs = 1000;
 
 // The smallest packed stream id published at or after ms; MaxStreamId when none can be.
 quint64 firstIdAt(qint64 ms)
@@ -24,6 +25,33 @@ quint64 firstIdAt(qint64 ms)
     if (quint64(ms) >= (quint64(1) << (63 - StreamIdSeqBits)))
         return MaxStreamId;
     return StreamIdFlag | (quint64(ms) << StreamIdSeqBits);
+}
+
+// historyInfoScript's answer; false when it is not one.
+bool streamFiguresFrom(const RedisReply &reply, RedisBroker::StreamFigures *out)
+{
+    if (reply.isError() || reply.type != RedisReply::Type::Array || reply.elements.size() != 7)
+        return false;
+    const QList<RedisReply> &e = reply.elements;
+    RedisBroker::StreamFigures figures;
+    figures.known = true;
+    figures.events = e.at(0).integer;
+    figures.oldestId = e.at(1).string;
+    figures.newestId = e.at(2).string;
+    figures.bytes = e.at(6).integer;
+    // Gone: up to the max deleted id, before the first recorded one, and all of an emptied
+    // Stream (as readStream judges a cursor).
+    quint64 horizon = StreamIdFlag;
+    quint64 id = 0;
+    if (packStreamId(e.at(4).string, &id))
+        horizon = qMax(horizon, id);
+    if (packStreamId(e.at(5).string, &id) && id > StreamIdFlag)
+        horizon = qMax(horizon, id - 1);
+    if (figures.events == 0 && packStreamId(e.at(3).string, &id))
+        horizon = qMax(horizon, id);
+    figures.horizon = horizon > StreamIdFlag ? horizon : 0;
+    *out = figures;
+    return true;
 }
 
 } // namespace
@@ -40,6 +68,7 @@ struct RedisBroker::HistoryRead
     QByteArray from;
     QByteArray to;
     int chunk = 0; // entries asked for in the next chunk
+    qint64 startedMs = 0; // monotonic
     qint64 pageBytes = 0;
     qint64 scannedEntries = 0;
     qint64 scannedBytes = 0;
@@ -112,32 +141,23 @@ void RedisBroker::readHistory(const HistoryQuery &query, const TopicFilter &filt
     read->from = formatEventId(low);
     read->to = formatEventId(high);
     read->chunk = empty ? 0 : qMin(64, read->query.limit + 1);
+    read->startedMs = Clock::monotonicMs();
 
     ++m_historyReads;
     auto handle = [this, read](const RedisReply &reply) {
-        if (reply.isError() || reply.type != RedisReply::Type::Array
-            || reply.elements.size() != 7) {
+        StreamFigures figures;
+        if (!streamFiguresFrom(reply, &figures)) {
             finishHistory(read, QString::fromUtf8(reply.string));
             return;
         }
-        const QList<RedisReply> &e = reply.elements;
+        m_streamFigures = figures;
         HistoryPage &page = read->page;
-        page.retainedEvents = e.at(0).integer;
-        page.oldestId = e.at(1).string;
-        page.newestId = e.at(2).string;
-        page.retainedBytes = e.at(6).integer;
-        // Gone: up to the max deleted id, before the first recorded one, and all of an emptied
-        // Stream (as readStream judges a cursor).
-        quint64 horizon = StreamIdFlag;
-        quint64 id = 0;
-        if (packStreamId(e.at(4).string, &id))
-            horizon = qMax(horizon, id);
-        if (packStreamId(e.at(5).string, &id) && id > StreamIdFlag)
-            horizon = qMax(horizon, id - 1);
-        if (page.retainedEvents == 0 && packStreamId(e.at(3).string, &id))
-            horizon = qMax(horizon, id);
-        if (horizon > StreamIdFlag)
-            page.horizon = formatEventId(horizon);
+        page.retainedEvents = figures.events;
+        page.retainedBytes = figures.bytes;
+        page.oldestId = figures.oldestId;
+        page.newestId = figures.newestId;
+        if (figures.horizon)
+            page.horizon = formatEventId(figures.horizon);
         if (read->chunk == 0 || page.retainedEvents == 0)
             finishHistory(read);
         else
@@ -226,7 +246,8 @@ void RedisBroker::addHistoryChunk(std::shared_ptr<HistoryRead> read, const Redis
         finishHistory(read); // the end of the range
         return;
     }
-    if (read->scannedEntries >= HistoryScanEntries || read->scannedBytes >= HistoryScanBytes) {
+    if (read->scannedEntries >= HistoryScanEntries || read->scannedBytes >= HistoryScanBytes
+        || Clock::monotonicMs() - read->startedMs >= HistoryScanMs) {
         // Bounded work per request: the next page goes on from here.
         page.scanLimited = true;
         if (read->lastScanned)
@@ -281,6 +302,23 @@ void RedisBroker::expireStream()
             }
         },
         [this] { m_expireInFlight = false; });
+}
+
+void RedisBroker::refreshStreamFigures()
+{
+    if (m_figuresInFlight || !isReady())
+        return;
+    const qint64 now = Clock::monotonicMs();
+    if (m_lastFiguresMs && now - m_lastFiguresMs < StreamFiguresIntervalMs)
+        return;
+    m_lastFiguresMs = now;
+    m_figuresInFlight = historyInfoScript().run(
+        m_commands, {m_streamKey, m_streamKey + ":bytes"}, {},
+        [this](const RedisReply &reply) {
+            m_figuresInFlight = false;
+            streamFiguresFrom(reply, &m_streamFigures);
+        },
+        [this] { m_figuresInFlight = false; });
 }
 
 } // namespace ssehub
