@@ -12,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 using namespace ssehub;
@@ -233,12 +234,14 @@ void TestHistory::clusterScanIsBounded()
         QCOMPARE(request(port, "POST", "/publish", body).status, 200);
     }
     const QByteArray last = idOf(publish(port, "rare/x", "1"));
-    const qint64 scan = RedisBroker::HistoryScanEntries;
-    QVERIFY(24002 > scan);
+    QVERIFY(24002 > RedisBroker::HistoryScanEntries);
     for (const bool descending : {false, true}) {
         const QByteArray query
             = QByteArray("topic=rare/x&limit=10") + (descending ? "&order=desc" : "");
+        QElapsedTimer timer;
+        timer.start();
         const HttpResponse firstPage = history(port, query);
+        qInfo("a page that scanned the bound took %lld ms", timer.elapsed());
         QCOMPARE(firstPage.status, 200);
         QCOMPARE(firstPage.json().value(QLatin1String("scan_limited")).toBool(), true);
         QCOMPARE(idsOf(firstPage), QList<QByteArray> {descending ? last : first});
@@ -248,7 +251,7 @@ void TestHistory::clusterScanIsBounded()
         QCOMPARE(ids,
                  descending ? (QList<QByteArray> {last, first})
                             : (QList<QByteArray> {first, last}));
-        QCOMPARE(pages, 2);
+        QVERIFY(pages >= 2); // 2 unless the 2 s bound cut a scan short
     }
     QCOMPARE(m_a->redisBroker()->historyReadsUnderWay(), 0);
 }
@@ -310,7 +313,9 @@ void TestHistory::clusterAcl()
     QCOMPARE(history(m_a->port(), "topic=%24SYS/%23", all).status, 403);
     QCOMPARE(idsOf(history(m_a->port(), "topic=%24SYS/%23", admin)).size(), 1);
 }
-// Redis killed, then frozen: 503 with Retry-After and a JSON error, within the command timeout.
+
+// Redis frozen, then killed: 503 with Retry-After and a JSON error, within the command timeout;
+// while a read waits for Redis, the engine thread answers other requests.
 void TestHistory::clusterRedisGoneIs503()
 {
     m_a = startClusterEngine(m_redis->port());
@@ -327,8 +332,18 @@ void TestHistory::clusterRedisGoneIs503()
         QVERIFY2(timer.elapsed() < 4000, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(m_a->redisBroker()->historyReadsUnderWay(), 0);
     };
-    // Frozen: the connection is still up, the read waits for the command timeout (1 s here).
+    // Frozen: the connection is still up, the read waits for the command timeout (1 s here),
+    // and the engine serves other requests meanwhile.
     m_redis->pause();
+    QTcpSocket waiting;
+    waiting.connectToHost(QHostAddress::LocalHost, m_a->port());
+    waiting.write("GET /history?topic=%23 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QTRY_COMPARE(m_a->redisBroker()->historyReadsUnderWay(), 1);
+    QCOMPARE(request(m_a->port(), "GET", "/healthz").status, 200);
+    QCOMPARE(m_a->redisBroker()->historyReadsUnderWay(), 1);
+    QByteArray answer;
+    QTRY_VERIFY_WITH_TIMEOUT((answer += waiting.readAll()).contains("\r\n\r\n"), 5000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 503 "), answer.constData());
     unavailable();
     m_redis->resume();
     QVERIFY(waitSynced(m_a.get()));
