@@ -782,6 +782,14 @@
         <translation>Also ask the auth hook about tokens that do not verify here, instead of refusing them with 401.</translation>
     </message>
     <message>
+        <source>Events published longer ago than this leave the replay history (default 0: no age limit; e.g. 1h, 7d).</source>
+        <translation>Events published longer ago than this leave the replay history (default 0: no age limit; e.g. 1h, 7d).</translation>
+    </message>
+    <message>
+        <source>a duration, e.g. 1h or 7d (0: no age limit)</source>
+        <translation>a duration, e.g. 1h or 7d (0: no age limit)</translation>
+    </message>
+    <message>
         <source>Publish join and leave events on $SYS/presence/&lt;topic&gt; for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).</source>
         <translation>Publish join and leave events on $SYS/presence/&lt;topic&gt; for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).</translation>
     </message>
@@ -3161,6 +3169,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Ask the auth hook about unverified tokens</source>
         <translation>Ask the auth hook about unverified tokens</translation>
+    </message>
+    <message>
+        <source>History age limit:</source>
+        <translation>History age limit:</translation>
     </message>
     <message>
         <source>Presence events for:</source>

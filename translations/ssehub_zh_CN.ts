@@ -782,6 +782,14 @@
         <translation>对本地无法验证的令牌也询问认证钩子，而不是以 401 拒绝。</translation>
     </message>
     <message>
+        <source>Events published longer ago than this leave the replay history (default 0: no age limit; e.g. 1h, 7d).</source>
+        <translation>发布时间早于该时长的事件将移出重放历史（默认 0：不限时长；例如 1h、7d）。</translation>
+    </message>
+    <message>
+        <source>a duration, e.g. 1h or 7d (0: no age limit)</source>
+        <translation>一个时长，例如 1h 或 7d（0：不限时长）</translation>
+    </message>
+    <message>
         <source>Publish join and leave events on $SYS/presence/&lt;topic&gt; for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).</source>
         <translation>为此过滤器匹配的主题上的订阅，在 $SYS/presence/&lt;主题&gt; 上发布加入和离开事件（可重复，例如 chat/#；默认不发布）。</translation>
     </message>
@@ -3161,6 +3169,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Ask the auth hook about unverified tokens</source>
         <translation>未通过验证的令牌也询问认证钩子</translation>
+    </message>
+    <message>
+        <source>History age limit:</source>
+        <translation>历史保留时长：</translation>
     </message>
     <message>
         <source>Presence events for:</source>

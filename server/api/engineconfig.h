@@ -48,6 +48,9 @@ struct EngineConfig
     qsizetype historySize = 10000;
     // The history's bound in bytes (EventHistory::costOf), on top of the count.
     qint64 historyBytes = 64LL * 1024 * 1024;
+    // --history-ttl: events published longer ago leave the history (embedded: the broker's;
+    // cluster mode: the Redis Stream and each instance's copy). 0: no age bound.
+    qint64 historyTtlMs = 0;
     qint64 maxQueueBytes = 1024 * 1024;
     qint64 maxBodyBytes = 64 * 1024;
     int maxFiltersPerStream = 64;

@@ -121,6 +121,7 @@ QByteArray historyPageJson(const HistoryPage &page, const HistoryQuery &query)
         {QStringLiteral("count"), int(page.events.size())},
         {QStringLiteral("next"), idValue(page.next)},
         {QStringLiteral("truncated"), page.truncated},
+        {QStringLiteral("scan_limited"), page.scanLimited},
         {QStringLiteral("source"), page.source},
         {QStringLiteral("retained"),
          QJsonObject {{QStringLiteral("oldest_id"), idValue(page.oldestId)},
@@ -129,7 +130,8 @@ QByteArray historyPageJson(const HistoryPage &page, const HistoryQuery &query)
                       {QStringLiteral("events"), double(page.retainedEvents)},
                       {QStringLiteral("bytes"), double(page.retainedBytes)},
                       {QStringLiteral("max_events"), double(page.maxEvents)},
-                      {QStringLiteral("max_bytes"), double(page.maxBytes)}}},
+                      {QStringLiteral("max_bytes"), double(page.maxBytes)},
+                      {QStringLiteral("ttl_ms"), double(page.ttlMs)}}},
     };
     QByteArray out = QJsonDocument(head).toJson(QJsonDocument::Compact);
     out.chop(1); // the closing brace: the events follow
@@ -182,6 +184,7 @@ bool historyPageFromJson(const QByteArray &json, HistoryPage *out, QString *erro
     auto id = [](const QJsonValue &v) { return v.toString().toLatin1(); };
     page.next = id(o.value(QLatin1String("next")));
     page.truncated = o.value(QLatin1String("truncated")).toBool();
+    page.scanLimited = o.value(QLatin1String("scan_limited")).toBool();
     page.source = o.value(QLatin1String("source")).toString().left(64);
     const QJsonObject retained = o.value(QLatin1String("retained")).toObject();
     page.oldestId = id(retained.value(QLatin1String("oldest_id")));
@@ -191,6 +194,7 @@ bool historyPageFromJson(const QByteArray &json, HistoryPage *out, QString *erro
     page.retainedBytes = qint64(retained.value(QLatin1String("bytes")).toDouble());
     page.maxEvents = qint64(retained.value(QLatin1String("max_events")).toDouble());
     page.maxBytes = qint64(retained.value(QLatin1String("max_bytes")).toDouble());
+    page.ttlMs = qint64(retained.value(QLatin1String("ttl_ms")).toDouble());
     *out = std::move(page);
     return true;
 }

@@ -49,11 +49,18 @@ QByteArray historyQueryString(const HistoryQuery &query);
 struct HistoryPage
 {
     QString error; // set: the query was refused, nothing else is
+    // With error: the history could not be read now (cluster mode: Redis unreachable, or too
+    // many reads under way); GET /history answers 503 with Retry-After.
+    bool unavailable = false;
     QList<EventRow> events; // in the query's order
     // The cursor of the next page in the same order (as after= ascending, as before=
     // descending); empty when no more events match.
     QByteArray next;
     bool truncated = false; // ended before the limit by HistoryQuery::MaxPageBytes
+    // Cluster mode: the read stopped at its bound of entries or bytes scanned (a rare filter
+    // over a long Stream); `next` continues where it stopped, and the page may hold fewer than
+    // the limit (even none) although more may match.
+    bool scanLimited = false;
     // The retained history: its oldest and newest ids (empty when it is empty), its size and
     // bounds. Ids up to `horizon` are gone (evicted or never retained here).
     QByteArray oldestId;
@@ -63,8 +70,8 @@ struct HistoryPage
     qint64 retainedBytes = 0;
     qint64 maxEvents = 0;
     qint64 maxBytes = 0;
-    // "embedded", or "instance" in cluster mode: the events this instance received (topics its
-    // streams follow), not the whole Redis Stream.
+    qint64 ttlMs = 0; // --history-ttl (0: no age bound)
+    // "embedded", or "cluster": read from the shared Redis Stream (every instance's events).
     QString source;
 };
 

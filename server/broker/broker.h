@@ -1,8 +1,10 @@
 #pragma once
 
+#include "api/historyquery.h"
 #include "api/publishrequest.h"
 #include "hub/huberror.h"
 #include "proto/event.h"
+#include "proto/topicfilter.h"
 
 #include <QObject>
 #include <QString>
@@ -57,6 +59,13 @@ public:
     virtual void publishBatch(const QList<PublishRequest> &requests, BatchDone done);
     // Recent events known to this process, newest last (in cluster mode: those it received).
     virtual const EventHistory &history() const = 0;
+    using HistoryDone = std::function<void(const HistoryPage &)>;
+    // A page of the history GET /history reads, for a filter already parsed and allowed: this
+    // one answers from history() at once ("embedded"); the Redis broker reads the shared
+    // Stream ("cluster") and answers later. done is called once; a page with `unavailable`
+    // set when the history cannot be read now.
+    virtual void readHistory(const HistoryQuery &query, const TopicFilter &filter,
+                             HistoryDone done);
 
     // Whether a resuming stream replays from history() (true) or from fetchBacklog().
     virtual bool replaysLocally() const { return true; }

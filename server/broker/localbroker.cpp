@@ -4,17 +4,34 @@
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
 namespace ssehub {
 
-LocalBroker::LocalBroker(qsizetype historySize, qint64 historyBytes, QObject *parent)
+LocalBroker::LocalBroker(qsizetype historySize, qint64 historyBytes, qint64 historyTtlMs,
+                         QObject *parent)
     : Broker(parent)
     , m_history(historySize, historyBytes)
     , m_nextId(quint64(Clock::wallMs()) * 1000)
 {
     m_history.setHorizon(m_nextId - 1);
+    m_history.setMaxAge(historyTtlMs);
+    if (historyTtlMs > 0) {
+        // Expired events also go while nothing is published: within a tenth of the TTL, at
+        // most a second late.
+        m_expiry.setInterval(int(std::clamp<qint64>(historyTtlMs / 10, 100, 1000)));
+        connect(&m_expiry, &QTimer::timeout, this, [this] { m_history.expire(Clock::wallMs()); });
+        m_expiry.start();
+    }
+}
+
+void LocalBroker::readHistory(const HistoryQuery &query, const TopicFilter &filter,
+                              HistoryDone done)
+{
+    m_history.expire(Clock::wallMs()); // what the timer has not taken yet is not answered
+    Broker::readHistory(query, filter, std::move(done));
 }
 
 void LocalBroker::publish(const PublishRequest &request, Done done)
@@ -60,6 +77,13 @@ void Broker::publishBatch(const QList<PublishRequest> &requests, BatchDone done)
                 finish(*gathered);
         });
     }
+}
+
+void Broker::readHistory(const HistoryQuery &query, const TopicFilter &filter, HistoryDone done)
+{
+    HistoryPage page = history().read(query, filter);
+    page.source = QStringLiteral("embedded");
+    done(page);
 }
 
 void Broker::fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done)

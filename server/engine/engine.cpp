@@ -128,7 +128,8 @@ bool Engine::start(QString *error, const QString &cause)
         connect(m_log, &ConnectionLog::appended, m_logFile, &RollingLogFile::append);
     }
     if (m_config.redisUrl.isEmpty()) {
-        m_broker = new LocalBroker(m_config.historySize, m_config.historyBytes, this);
+        m_broker = new LocalBroker(m_config.historySize, m_config.historyBytes,
+                                   m_config.historyTtlMs, this);
     } else {
         RedisBroker::Options redisOptions;
         redisOptions.redis.backoffMaxMs = qMax(1, m_config.redisBackoffMaxMs);
@@ -140,6 +141,7 @@ bool Engine::start(QString *error, const QString &cause)
         redisOptions.prefix = m_config.redisPrefix;
         redisOptions.historySize = m_config.historySize;
         redisOptions.historyBytes = m_config.historyBytes;
+        redisOptions.historyTtlMs = m_config.historyTtlMs;
         m_redis = new RedisBroker(redisOptions, this);
         m_broker = m_redis;
     }

@@ -92,9 +92,10 @@ public:
     // withStreams: one row per live stream too (the console, /stats?streams=1).
     std::shared_ptr<ConsoleSnapshot> makeSnapshot(bool withStreams) const;
     StreamDetail streamDetail(quint64 connectionId) const;
-    // A page of the retained events, as GET /history answers an admin (the console); a
-    // refused query (a bad filter) has its error set.
-    HistoryPage history(const HistoryQuery &query) const;
+    // A page of the retained events, as GET /history answers an admin (the console): done is
+    // called once, at once (embedded) or when Redis answered (cluster mode: the shared
+    // Stream). A refused query (a bad filter) or an unreadable history has its error set.
+    void history(const HistoryQuery &query, std::function<void(const HistoryPage &)> done);
     // Who listens on a topic or filter (GET /presence as an admin sees it: every id); done is
     // called once, possibly later (cluster mode reads Redis); an answer with its error set when
     // it cannot be had.

@@ -4,6 +4,7 @@
 #include "auth/authhook.h"
 #include "auth/jwksfetcher.h"
 #include "auth/keyring.h"
+#include "core/clock.h"
 #include "http/httpfront.h"
 #include "hub/presencetracker.h"
 #include "observe/prometheus.h"
@@ -142,28 +143,30 @@ StreamDetail Engine::streamDetail(quint64 connectionId) const
     return SnapshotBuilder(m_hub, m_activity).streamDetail(connectionId);
 }
 
-HistoryPage Engine::history(const HistoryQuery &query) const
+void Engine::history(const HistoryQuery &query, std::function<void(const HistoryPage &)> done)
 {
-    HistoryPage page;
+    HistoryPage refused;
     if (!m_broker) {
-        page.error = QStringLiteral("the server is not running");
-        return page;
+        refused.error = QStringLiteral("the server is not running");
+        done(refused);
+        return;
     }
     QString error;
     const TopicFilter filter = TopicFilter::parse(query.filter, &error);
     if (!filter.isValid()) {
-        page.error = error;
-        return page;
+        refused.error = error;
+        done(refused);
+        return;
     }
     if (filter.text().size() > qBound<qsizetype>(1, m_config.maxTopicBytes, MaxTopicBytes)) {
-        page.error = QStringLiteral("filter is longer than %1 bytes (--max-topic-length)")
-                         .arg(m_config.maxTopicBytes);
-        return page;
+        refused.error = QStringLiteral("filter is longer than %1 bytes (--max-topic-length)")
+                            .arg(m_config.maxTopicBytes);
+        done(refused);
+        return;
     }
-    page = m_broker->history().read(query, filter);
-    page.source
-        = m_broker->replaysLocally() ? QStringLiteral("embedded") : QStringLiteral("instance");
-    return page;
+    // The broker may answer after this engine is gone (a console request racing a stop): it
+    // is then dropped with the broker's pending commands.
+    m_broker->readHistory(query, filter, std::move(done));
 }
 
 QByteArray Engine::metricsText() const
@@ -215,8 +218,26 @@ QByteArray Engine::metricsText() const
         figures.presence = MetricsFigures::Presence {
             m_presence->joinsPublished(), m_presence->leavesPublished(),
             m_presence->eventsDropped()};
-    if (const EventPtr oldest = m_broker ? m_broker->history().oldest() : nullptr)
-        figures.oldestEventAt = oldest->timestamp;
+    if (m_broker) {
+        const EventHistory &history = m_broker->history();
+        if (const EventPtr oldest = history.oldest())
+            figures.oldestEventAt = oldest->timestamp;
+        figures.history.nowMs = Clock::wallMs();
+        figures.history.maxEvents = m_config.historySize;
+        figures.history.maxBytes = m_config.historyBytes;
+        figures.history.ttlMs = m_config.historyTtlMs;
+        for (int i = 0; i < 3; ++i)
+            figures.history.evicted[i] = history.evicted(EventHistory::Eviction(i));
+        if (m_redis && m_redis->streamFigures().known) {
+            const RedisBroker::StreamFigures &stream = m_redis->streamFigures();
+            quint64 oldest = 0;
+            figures.history.stream = MetricsFigures::History::Stream {
+                stream.events, stream.bytes,
+                packStreamId(stream.oldestId, &oldest)
+                    ? qint64((oldest & ~StreamIdFlag) >> StreamIdSeqBits)
+                    : 0};
+        }
+    }
     if (m_redis) {
         figures.redis = MetricsFigures::Redis {
             m_redis->commands()->state() == RedisConnection::State::Ready
@@ -235,13 +256,57 @@ QJsonObject Engine::statsJson(bool withConnections) const
 {
     QJsonObject o = ssehub::statsJson(*makeSnapshot(withConnections),
                                       m_hub ? m_hub->nodeId() : QString(), withConnections);
-    // The history's oldest event (what GET /history can still answer); its bounds are
-    // history_capacity and history_max_bytes.
+    // The history's oldest event (what a resuming stream can still get; embedded, also what
+    // GET /history answers), the ids gone before it, the age bound and what went; the other
+    // bounds are history_capacity and history_max_bytes. Cluster mode: this instance's copy.
     if (m_broker) {
-        const EventPtr oldest = m_broker->history().oldest();
+        const EventHistory &history = m_broker->history();
+        const EventPtr oldest = history.oldest();
         o.insert(QStringLiteral("history_oldest_id"),
                  oldest ? QJsonValue(QString::fromLatin1(oldest->idText())) : QJsonValue());
+        o.insert(QStringLiteral("history_oldest_timestamp"),
+                 oldest ? QJsonValue(double(oldest->timestamp)) : QJsonValue());
+        o.insert(QStringLiteral("history_oldest_age_ms"),
+                 oldest ? QJsonValue(double(qMax<qint64>(0, Clock::wallMs() - oldest->timestamp)))
+                        : QJsonValue());
+        const quint64 horizon = history.horizon();
+        o.insert(QStringLiteral("history_horizon"),
+                 horizon && horizon != StreamIdFlag
+                     ? QJsonValue(QString::fromLatin1(formatEventId(horizon)))
+                     : QJsonValue());
+        o.insert(QStringLiteral("history_ttl_ms"), double(m_config.historyTtlMs));
+        o.insert(
+            QStringLiteral("history_evictions"),
+            QJsonObject {
+                {QStringLiteral("count"),
+                 double(history.evicted(EventHistory::Eviction::Capacity))},
+                {QStringLiteral("bytes"), double(history.evicted(EventHistory::Eviction::Bytes))},
+                {QStringLiteral("age"), double(history.evicted(EventHistory::Eviction::Age))}});
     }
+    // Cluster mode: the shared Stream, as last read (about once a second); GET /history's
+    // source. Null in embedded mode and before the first read.
+    QJsonValue stream;
+    if (m_redis && m_redis->streamFigures().known) {
+        const RedisBroker::StreamFigures &f = m_redis->streamFigures();
+        quint64 oldest = 0;
+        const bool hasOldest = packStreamId(f.oldestId, &oldest);
+        const qint64 oldestAt = qint64((oldest & ~StreamIdFlag) >> StreamIdSeqBits);
+        auto id = [](const QByteArray &text) {
+            return text.isEmpty() ? QJsonValue() : QJsonValue(QString::fromLatin1(text));
+        };
+        stream = QJsonObject {
+            {QStringLiteral("events"), double(f.events)},
+            {QStringLiteral("bytes"), double(f.bytes)},
+            {QStringLiteral("oldest_id"), id(f.oldestId)},
+            {QStringLiteral("newest_id"), id(f.newestId)},
+            {QStringLiteral("oldest_timestamp"),
+             hasOldest ? QJsonValue(double(oldestAt)) : QJsonValue()},
+            {QStringLiteral("oldest_age_ms"),
+             hasOldest ? QJsonValue(double(qMax<qint64>(0, Clock::wallMs() - oldestAt)))
+                       : QJsonValue()},
+            {QStringLiteral("horizon"), f.horizon ? id(formatEventId(f.horizon)) : QJsonValue()}};
+    }
+    o.insert(QStringLiteral("history_stream"), stream);
     return o;
 }
 

@@ -193,8 +193,12 @@ void EngineThread::streamDetail(quint64 streamId, QObject *context,
 void EngineThread::history(const HistoryQuery &query, QObject *context,
                            std::function<void(const HistoryPage &)> done)
 {
-    request<HistoryPage>([query](Engine *e) { return e->history(query); }, context,
-                         std::function<void(HistoryPage)>(std::move(done)));
+    // Answered when the page is there (cluster mode: after Redis answered), so not a request().
+    post([query,
+          answer = answerTo<HistoryPage>(
+              context, std::function<void(HistoryPage)>(std::move(done)))](Engine *e) {
+        e->history(query, [answer](const HistoryPage &page) { answer(page); });
+    });
 }
 
 void EngineThread::listClients(const ClientQuery &query, QObject *context,

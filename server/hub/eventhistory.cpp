@@ -1,5 +1,7 @@
 #include "hub/eventhistory.h"
 
+#include "core/clock.h"
+
 #include <algorithm>
 
 namespace ssehub {
@@ -14,6 +16,24 @@ void EventHistory::setCapacity(qsizetype capacity)
 {
     m_capacity = std::max<qsizetype>(capacity, 0);
     trim();
+}
+
+void EventHistory::setMaxAge(qint64 ms)
+{
+    m_maxAgeMs = std::max<qint64>(ms, 0);
+}
+
+qsizetype EventHistory::expire(qint64 nowMs)
+{
+    if (m_maxAgeMs <= 0)
+        return 0;
+    const qint64 cutoff = nowMs - m_maxAgeMs;
+    qsizetype gone = 0;
+    while (!m_events.empty() && m_events.front()->timestamp < cutoff) {
+        evictOldest(Eviction::Age);
+        ++gone;
+    }
+    return gone;
 }
 
 qint64 EventHistory::costOf(const Event &event)
@@ -35,6 +55,7 @@ void EventHistory::append(EventPtr event)
     const qint64 cost = costOf(*event);
     if (m_capacity == 0 || cost > m_byteLimit) {
         // Not kept, and nothing before it either: the history stays gap-free.
+        m_evicted[int(Eviction::Bytes)] += m_events.size() + (m_capacity == 0 ? 0 : 1);
         m_events.clear();
         m_costs.clear();
         m_bytes = 0;
@@ -45,6 +66,8 @@ void EventHistory::append(EventPtr event)
     m_costs.push_back(cost);
     m_bytes += cost;
     trim();
+    if (m_maxAgeMs > 0)
+        expire(Clock::wallMs());
 }
 
 qsizetype EventHistory::indexAfter(quint64 id) const
@@ -62,6 +85,7 @@ HistoryPage EventHistory::read(const HistoryQuery &query, const TopicFilter &fil
     page.retainedBytes = m_bytes;
     page.maxEvents = m_capacity;
     page.maxBytes = m_byteLimit;
+    page.ttlMs = m_maxAgeMs;
     if (m_horizon)
         page.horizon = formatEventId(m_horizon);
     if (!m_events.empty()) {
@@ -111,8 +135,9 @@ HistoryPage EventHistory::read(const HistoryQuery &query, const TopicFilter &fil
     return page;
 }
 
-void EventHistory::evictOldest()
+void EventHistory::evictOldest(Eviction reason)
 {
+    ++m_evicted[int(reason)];
     m_horizon = m_events.front()->id;
     m_bytes -= m_costs.front();
     m_events.pop_front();
@@ -122,7 +147,7 @@ void EventHistory::evictOldest()
 void EventHistory::trim()
 {
     while (!m_events.empty() && (qsizetype(m_events.size()) > m_capacity || m_bytes > m_byteLimit))
-        evictOldest();
+        evictOldest(qsizetype(m_events.size()) > m_capacity ? Eviction::Capacity : Eviction::Bytes);
 }
 
 } // namespace ssehub

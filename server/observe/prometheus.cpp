@@ -93,6 +93,40 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
     m.gauge("ssehub_history_oldest_timestamp_seconds",
             "When the oldest retained event was published (0: none).",
             double(figures.oldestEventAt) / 1000.0);
+    const MetricsFigures::History &h = figures.history;
+    m.gauge("ssehub_history_oldest_age_seconds",
+            "How long ago the oldest retained event was published (0: none).",
+            figures.oldestEventAt > 0
+                ? double(qMax<qint64>(0, h.nowMs - figures.oldestEventAt)) / 1000.0
+                : 0.0);
+    m.gauge("ssehub_history_max_events", "Events the history may retain (--history).",
+            double(h.maxEvents));
+    m.gauge("ssehub_history_max_bytes", "Bytes the history may hold (--history-bytes).",
+            double(h.maxBytes));
+    m.gauge("ssehub_history_ttl_seconds",
+            "Age after which events leave the history (--history-ttl; 0: none).",
+            double(h.ttlMs) / 1000.0);
+    const char *evictionReasons[] = {"count", "bytes", "age"};
+    for (int i = 0; i < 3; ++i)
+        m.counter("ssehub_history_evictions_total",
+                  "Events that left the history, by the bound that made them go.",
+                  double(h.evicted[i]), {{"reason", evictionReasons[i]}});
+    if (const auto &stream = h.stream) {
+        m.gauge("ssehub_history_stream_events", "Entries in the cluster's Redis Stream.",
+                double(stream->events));
+        m.gauge("ssehub_history_stream_bytes",
+                "Bytes the cluster's Redis Stream is counted as holding (bounded by "
+                "--history-bytes).",
+                double(stream->bytes));
+        m.gauge("ssehub_history_stream_oldest_timestamp_seconds",
+                "When the oldest entry of the cluster's Redis Stream was published (0: none).",
+                double(stream->oldestAt) / 1000.0);
+        m.gauge("ssehub_history_stream_oldest_age_seconds",
+                "How long ago the oldest entry of the cluster's Redis Stream was published (0: "
+                "none).",
+                stream->oldestAt > 0 ? double(qMax<qint64>(0, h.nowMs - stream->oldestAt)) / 1000.0
+                                     : 0.0);
+    }
     m.gauge("ssehub_broker_ready",
             "1 when events can be published (cluster mode: Redis "
             "reachable).",

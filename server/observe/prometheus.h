@@ -24,6 +24,25 @@ struct MetricsFigures
     quint64 handOffs = 0;
     quint64 handBacks = 0;
     qint64 oldestEventAt = 0; // ms since the epoch of the oldest retained event; 0: none
+    // The history's bounds (--history, --history-bytes, --history-ttl; 0: none) and the events
+    // it evicted, by reason (count, bytes, age).
+    struct History
+    {
+        qint64 nowMs = 0; // the oldest event's age is taken against this
+        qint64 maxEvents = 0;
+        qint64 maxBytes = 0;
+        qint64 ttlMs = 0;
+        quint64 evicted[3] = {};
+        // Cluster mode: the shared Redis Stream (GET /history's source), once it was read.
+        struct Stream
+        {
+            qint64 events = 0;
+            qint64 bytes = 0;
+            qint64 oldestAt = 0; // ms since the epoch; 0: empty
+        };
+        std::optional<Stream> stream;
+    };
+    History history;
     struct Redis
     {
         bool connected = false; // both connections

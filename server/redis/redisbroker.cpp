@@ -35,6 +35,14 @@ int tickInterval(const RedisBroker::Options &options)
                               : qBound(50, options.redis.commandTimeoutMs / 20, 250);
 }
 
+// The publish script's age bound: entries before this ms go (ids are Redis's milliseconds,
+// judged by this instance's clock); "0": no age bound.
+QByteArray ageBound(const RedisBroker::Options &options)
+{
+    return options.historyTtlMs > 0 ? QByteArray::number(Clock::wallMs() - options.historyTtlMs)
+                                    : QByteArrayLiteral("0");
+}
+
 RedisConnection::Options commandOptions(const RedisBroker::Options &options)
 {
     RedisConnection::Options redis = options.redis;
@@ -98,6 +106,7 @@ RedisBroker::RedisBroker(const Options &options, QObject *parent)
         onMarker(message);
     });
     m_history.setHorizon(StreamIdFlag);
+    m_history.setMaxAge(options.historyTtlMs);
     // What an event costs beyond its topic, type and payload (ids and timestamps of today's
     // length, the envelope's keys, the frames' lines, the objects).
     m_entryBaseCost = EventHistory::costOf(
@@ -199,6 +208,7 @@ void RedisBroker::publish(const PublishRequest &request, Done done)
     const QList<QByteArray> args {QByteArray::number(qMax<qsizetype>(m_options.historySize, 1)),
                                   QByteArray::number(m_options.historyBytes),
                                   QByteArray::number(m_entryBaseCost),
+                                  ageBound(m_options),
                                   request.topic,
                                   request.type,
                                   request.payloadJson,
@@ -258,9 +268,10 @@ void RedisBroker::publishBatch(const QList<PublishRequest> &requests, BatchDone 
     }
     const QList<QByteArray> keys {m_streamKey, m_streamKey + ":bytes"};
     QList<QByteArray> args;
-    args.reserve(3 + 4 * requests.size());
+    args.reserve(4 + 4 * requests.size());
     args << QByteArray::number(qMax<qsizetype>(m_options.historySize, 1))
-         << QByteArray::number(m_options.historyBytes) << QByteArray::number(m_entryBaseCost);
+         << QByteArray::number(m_options.historyBytes) << QByteArray::number(m_entryBaseCost)
+         << ageBound(m_options);
     for (const PublishRequest &request : requests)
         args << request.topic << request.type << request.payloadJson
              << m_channelPrefix + request.topic;

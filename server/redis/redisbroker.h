@@ -36,6 +36,9 @@ namespace ssehub {
 //   that only other topics used costs nothing.
 // - a resuming stream's backlog is read from the Stream (fetchBacklog); a new stream that
 //   connects while this instance catches up starts at the Stream's end (fetchLiveStart).
+// - GET /history reads the Stream itself (readHistory): in chunks, filtered here, bounded in
+//   what one request scans; with --history-ttl, entries older than the TTL are trimmed by the
+//   publish script and by each instance about once a second (the local copy too).
 class RedisBroker final : public Broker
 {
     Q_OBJECT
@@ -47,6 +50,7 @@ public:
         QByteArray prefix = "ssehub:";
         qsizetype historySize = 10000;
         qint64 historyBytes = EventHistory::DefaultByteLimit; // also bounds the Stream (see .cpp)
+        qint64 historyTtlMs = 0; // --history-ttl: the Stream's and the local copy's (0: none)
         int tickMs = 0; // 0: derived from the command timeout (a twentieth, 50 to 250 ms)
     };
 
@@ -65,6 +69,32 @@ public:
     // One script call for the whole batch: one round trip, one count and trim.
     void publishBatch(const QList<PublishRequest> &requests, BatchDone done) override;
     const EventHistory &history() const override { return m_history; }
+    // The Redis Stream, read from the query's cursor in chunks of at most HistoryChunk entries
+    // (XRANGE / XREVRANGE on the command connection) and filtered here, until the page is full
+    // or HistoryScanEntries entries / HistoryScanBytes bytes were scanned (then `next` is where
+    // the scan stopped). At most MaxHistoryReads at a time; a page with `unavailable` when Redis
+    // cannot be reached (its command timeout applies) or too many reads are under way.
+    void readHistory(const HistoryQuery &query, const TopicFilter &filter,
+                     HistoryDone done) override;
+    static constexpr int HistoryChunk = 256;
+    static constexpr qint64 HistoryChunkBytes = 1024 * 1024; // smaller chunks of large entries
+    static constexpr qint64 HistoryScanEntries = 20000;
+    static constexpr qint64 HistoryScanBytes = 32LL * 1024 * 1024;
+    static constexpr qint64 HistoryScanMs = 2000; // and at most this long
+    static constexpr int MaxHistoryReads = 16;
+    int historyReadsUnderWay() const { return m_historyReads; }
+    // What the Stream holds, read about once a second (the figures of /stats and /metrics in
+    // cluster mode); known is false until the first answer.
+    struct StreamFigures
+    {
+        bool known = false;
+        qint64 events = 0;
+        qint64 bytes = 0; // <prefix>events:bytes
+        QByteArray oldestId; // empty when the Stream is empty
+        QByteArray newestId;
+        quint64 horizon = 0; // ids up to it are gone (0: none)
+    };
+    const StreamFigures &streamFigures() const { return m_streamFigures; }
     bool replaysLocally() const override { return false; }
     void fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done) override;
     bool isReady() const override;
@@ -114,6 +144,7 @@ private:
         QList<EventPtr> events;
     };
     using ReadDone = std::function<void(StreamRead)>;
+    struct HistoryRead;
     struct BacklogRequest
     {
         bool cursorValid = false;
@@ -131,6 +162,11 @@ private:
                          std::optional<quint64> after);
     void addBacklogPage(std::shared_ptr<BacklogRequest> request,
                         std::shared_ptr<EventHistory> events, bool gap, const StreamRead &read);
+    void readHistoryChunk(std::shared_ptr<HistoryRead> read);
+    void addHistoryChunk(std::shared_ptr<HistoryRead> read, const RedisReply &reply);
+    void finishHistory(const std::shared_ptr<HistoryRead> &read, const QString &error = {});
+    void expireStream();
+    void refreshStreamFigures();
     void onMessage(const QByteArray &channel, const QByteArray &message);
     void onConnectionLost();
     void maybeSync();
@@ -180,6 +216,12 @@ private:
     bool m_resyncWanted = false;
     quint64 m_dataLosses = 0;
     RedisOutage m_outage;
+    int m_historyReads = 0; // readHistory calls under way
+    qint64 m_lastExpireMs = 0; // monotonic: the last age trim of the Stream began
+    bool m_expireInFlight = false;
+    StreamFigures m_streamFigures;
+    qint64 m_lastFiguresMs = 0; // monotonic: the last read of m_streamFigures began
+    bool m_figuresInFlight = false;
 };
 
 } // namespace ssehub

@@ -31,22 +31,44 @@ bool RedisScript::run(RedisConnection *redis, const QList<QByteArray> &keys,
     return redis->command(argv, first);
 }
 
+namespace {
+
+// What an entry counts for in the Stream's byte count (as EventHistory::costOf counts the event
+// in memory: the fixed cost, topic x3, type x5, payload x4). Shared by the scripts that trim.
+const QByteArray entryCost = QByteArrayLiteral(R"lua(
+local function entryCost(fields, base)
+  local cost = base
+  for f = 1, #fields - 1, 2 do
+    local name, value = fields[f], fields[f + 1]
+    if name == 't' then cost = cost + 3 * #value
+    elseif name == 'y' then cost = cost + 5 * #value
+    else cost = cost + 4 * #value end
+  end
+  return cost
+end
+)lua");
+
+} // namespace
+
 // Appends events to the Stream and publishes each to the instances, in order: one event (a
 // single publish) or a batch, in one call. KEYS: stream, its byte count. ARGV: max length, max
-// bytes, the fixed cost of an entry, then topic, type, payload, channel of each event. Returns
-// {id, receivers} of each event in order, flat.
+// bytes, the fixed cost of an entry, the age bound (ms since the epoch: entries older go; 0:
+// none), then topic, type, payload, channel of each event. Returns {id, receivers} of each
+// event in order, flat.
 // The Stream keeps at most `max length` entries and `max bytes`, an entry counted as an instance
-// counts the event in memory (EventHistory::costOf: the fixed cost, topic x3, type x5,
-// payload x4), so that what the Stream holds fits an instance's history and backlogs. The
-// newest entry always stays. The oldest entries are trimmed exactly (XTRIM MINID), once per
-// call, and their cost taken off the count, which starts afresh whenever the Stream was empty.
+// counts the event in memory (entryCost), so that what the Stream holds fits an instance's
+// history and backlogs. The newest entry always stays. The oldest entries are trimmed exactly
+// (XTRIM MINID), once per call, and their cost taken off the count, which starts afresh whenever
+// the Stream was empty. Entries older than the age bound go too, at most 1,024 per call (the
+// instances' periodic trim, expireScript, takes the rest).
 const RedisScript &publishScript()
 {
-    static const RedisScript script(QByteArrayLiteral(R"lua(
+    static const RedisScript script(entryCost + QByteArrayLiteral(R"lua(
 local maxlen, maxbytes, base = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local minms = tonumber(ARGV[4])
 local before = redis.call('XLEN', KEYS[1])
 local out, added, count = {}, 0, 0
-for i = 4, #ARGV - 3, 4 do
+for i = 5, #ARGV - 3, 4 do
   local topic, kind, payload = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local id = redis.call('XADD', KEYS[1], '*', 't', topic, 'y', kind, 'p', payload)
   out[#out + 1] = id
@@ -59,27 +81,35 @@ local len = before + count
 local fresh = before == 0
 local bytes = added
 if not fresh then bytes = redis.call('INCRBY', KEYS[2], added) end
+local aged = 0
+local function old(id)
+  return minms > 0 and aged < 1024 and tonumber(string.match(id, '^(%d+)')) < minms
+end
 local from, cut, want = '-', nil, math.max(len - maxlen, 1)
-while len > 1 and (len > maxlen or bytes > maxbytes) do
+local more = len > 1 and (len > maxlen or bytes > maxbytes or minms > 0)
+while more do
   local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', math.min(want, 256))
-  local had = len
+  more = #batch > 0
   for _, entry in ipairs(batch) do
-    if len <= 1 or (len <= maxlen and bytes <= maxbytes) then break end
-    local fields = entry[2]
-    local cost = base
-    for f = 1, #fields - 1, 2 do
-      local name, value = fields[f], fields[f + 1]
-      if name == 't' then cost = cost + 3 * #value
-      elseif name == 'y' then cost = cost + 5 * #value
-      else cost = cost + 4 * #value end
+    if len <= 1 then
+      more = false
+      break
     end
-    bytes = bytes - cost
+    if len <= maxlen and bytes <= maxbytes then
+      if not old(entry[1]) then
+        more = false
+        break
+      end
+      aged = aged + 1
+    end
+    bytes = bytes - entryCost(entry[2], base)
     len = len - 1
     cut = entry[1]
   end
-  if len == had then break end
-  from = '(' .. cut
-  want = want * 2
+  if more then
+    from = '(' .. cut
+    want = want * 2
+  end
 end
 if cut then
   local ms, seq = string.match(cut, '^(%d+)-(%d+)$')
@@ -91,11 +121,63 @@ return out
     return script;
 }
 
+// Trims the entries older than an age bound, at most a given count per call, and takes their
+// cost off the byte count (0 once the Stream is empty). KEYS: stream, its byte count. ARGV: the
+// age bound (ms since the epoch), the fixed cost of an entry, the most entries to trim. Returns
+// the entries trimmed (the count given: call again).
+const RedisScript &expireScript()
+{
+    static const RedisScript script(entryCost + QByteArrayLiteral(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local base = tonumber(ARGV[2])
+local batch = redis.call('XRANGE', KEYS[1], '-', '(' .. ARGV[1] .. '-0', 'COUNT', ARGV[3])
+if #batch == 0 then return 0 end
+local cost = 0
+for _, entry in ipairs(batch) do cost = cost + entryCost(entry[2], base) end
+local ms, seq = string.match(batch[#batch][1], '^(%d+)-(%d+)$')
+redis.call('XTRIM', KEYS[1], 'MINID', ms .. '-' .. (tonumber(seq) + 1))
+if redis.call('XLEN', KEYS[1]) == 0 then
+  redis.call('SET', KEYS[2], 0)
+elseif redis.call('DECRBY', KEYS[2], cost) < 0 then
+  redis.call('SET', KEYS[2], 0)
+end
+return #batch
+)lua"));
+    return script;
+}
+
+// What GET /history tells of the Stream. KEYS: stream, its byte count. Returns {length, first
+// entry id, last entry id, last generated id, max deleted id, first recorded id, byte count}
+// ('' and 0 for what there is not).
+const RedisScript &historyInfoScript()
+{
+    static const RedisScript script(QByteArrayLiteral(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, '', '', '', '', '', 0} end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local len, firstid, lastid, last, maxdel, first = 0, '', '', '', '', ''
+for i = 1, #info, 2 do
+  local k, v = info[i], info[i + 1]
+  if k == 'length' then len = v
+  elseif k == 'first-entry' and v then firstid = v[1]
+  elseif k == 'last-entry' and v then lastid = v[1]
+  elseif k == 'last-generated-id' then last = v
+  elseif k == 'max-deleted-entry-id' then maxdel = v
+  elseif k == 'recorded-first-entry-id' then first = v end
+end
+local bytes = 0
+if len > 0 then bytes = tonumber(redis.call('GET', KEYS[2]) or '0') or 0 end
+return {len, firstid, lastid, last, maxdel, first, bytes}
+)lua"));
+    return script;
+}
+
 // KEYS: stream. ARGV: cursor ('' for the start), count.
 // Returns {last generated id, max deleted id, first retained id, entries after the cursor}.
 // Trimming (MAXLEN) advances the first retained id; XDEL advances the max deleted id; a Stream
 // that Redis lost and that was created again starts with a new first id. Ids before the first
-// retained one are therefore gone (or never were in this Stream): a cursor there is a gap.
+// retained one are therefore gone (or never were in this Stream): a cursor there is a gap. A
+// Stream trimmed empty (--history-ttl) has no first id: every id up to the last is gone, and the
+// max deleted id says so.
 const RedisScript &readScript()
 {
     static const RedisScript script(QByteArrayLiteral(R"lua(
@@ -108,6 +190,7 @@ for i = 1, #info, 2 do
   elseif k == 'max-deleted-entry-id' then maxdel = info[i + 1]
   elseif k == 'recorded-first-entry-id' then first = info[i + 1] end
 end
+if redis.call('XLEN', KEYS[1]) == 0 then maxdel = last end
 local from = '-'
 if ARGV[1] ~= '' then from = '(' .. ARGV[1] end
 local entries = {}

@@ -33,6 +33,8 @@ private:
 
 // The broker's scripts; what each takes and returns is described where they are written.
 const RedisScript &publishScript();
+const RedisScript &expireScript();
+const RedisScript &historyInfoScript();
 const RedisScript &readScript();
 const RedisScript &tickScript();
 

@@ -15,6 +15,11 @@ namespace ssehub {
 
 void RedisBroker::tick()
 {
+    // --history-ttl: the local copy, and the Stream about once a second; the Stream's figures
+    // as often.
+    m_history.expire(Clock::wallMs());
+    expireStream();
+    refreshStreamFigures();
     if (m_tickInFlight || !isReady())
         return;
     // A new value each time: one this instance set before must not be set again after a flush.

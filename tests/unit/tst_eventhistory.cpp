@@ -15,6 +15,7 @@ private Q_SLOTS:
     void shrink();
     void readPages();
     void readEdges();
+    void expireByAge();
 };
 
 namespace {
@@ -157,6 +158,34 @@ void TestEventHistory::readPages()
     QVERIFY(odd.next.isEmpty());
     q.limit = 2;
     QCOMPARE(history.read(q, TopicFilter::parse(q.filter)).next, QByteArray("11"));
+}
+
+// --history-ttl: what is older than the age bound goes, oldest first, the horizon with it; the
+// evictions are counted by reason.
+void TestEventHistory::expireByAge()
+{
+    EventHistory history(3);
+    history.setHorizon(9);
+    for (quint64 id = 10; id < 15; ++id)
+        history.append(makeEvent(id, "t", "message", "null", qint64(id) * 100)); // 1000..1400
+    QCOMPARE(history.evicted(EventHistory::Eviction::Capacity), 2u); // 10 and 11
+    QCOMPARE(history.expire(1'000'000), 0); // no age bound: nothing goes
+    // (Set now: append() judges the age against the real clock, and these are from 1970.)
+    history.setMaxAge(1000);
+    QCOMPARE(history.expire(2200), 0); // 12 (published at 1200) is not older than 2200 - 1000
+    QCOMPARE(history.expire(2201), 1); // now it is
+    QCOMPARE(history.horizon(), 12u);
+    QCOMPARE(history.oldest()->id, 13u);
+    QCOMPARE(history.evicted(EventHistory::Eviction::Age), 1u);
+    const HistoryPage page = history.read(HistoryQuery {.filter = "#"}, TopicFilter::parse("#"));
+    QCOMPARE(page.ttlMs, 1000);
+    QCOMPARE(page.horizon, QByteArray("12"));
+    QCOMPARE(history.expire(10'000), 2);
+    QVERIFY(history.isEmpty());
+    QCOMPARE(history.horizon(), 14u);
+    QCOMPARE(history.bytes(), 0);
+    QCOMPARE(history.evicted(EventHistory::Eviction::Age), 3u);
+    QCOMPARE(history.evicted(EventHistory::Eviction::Bytes), 0u);
 }
 
 QTEST_GUILESS_MAIN(TestEventHistory)

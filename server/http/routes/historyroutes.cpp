@@ -3,6 +3,7 @@
 #include "http/httpfront.h"
 #include "hub/eventhistory.h"
 
+#include <QPointer>
 #include <QTcpSocket>
 
 namespace ssehub {
@@ -11,12 +12,15 @@ namespace ssehub {
 // The retained events matching the filter, ids in (after, before), published in [since, until)
 // (ms since the epoch or ISO 8601), at most limit (1..1000, default 100) and 2 MiB of events,
 // oldest first (asc, the default) or newest first (desc). Allowed to whoever may subscribe to
-// the filter, and to admins.
-// 200 {"topic", "order", "limit", "count", "next": id|null, "truncated", "source",
-//      "retained": {"oldest_id", "newest_id", "horizon", "events", "bytes", "max_events",
-//      "max_bytes"}, "events": [{"id", "topic", "type", "timestamp", "payload"}]};
+// the filter, and to admins. Embedded: this process's history; cluster mode: the shared Redis
+// Stream, read asynchronously and bounded in what one request scans (scan_limited).
+// 200 {"topic", "order", "limit", "count", "next": id|null, "truncated", "scan_limited",
+//      "source": "embedded"|"cluster", "retained": {"oldest_id", "newest_id", "horizon",
+//      "events", "bytes", "max_events", "max_bytes", "ttl_ms"},
+//      "events": [{"id", "topic", "type", "timestamp", "payload"}]};
 // 400 bad or unknown parameter; 401 no credentials; 403 the ACL refuses the filter; 503 (with
-// Retry-After) while clients leave too many answers unread (roomForLargeAnswer).
+// Retry-After) while clients leave too many answers unread (roomForLargeAnswer), or in cluster
+// mode while Redis cannot be read (or too many reads are under way).
 void HttpFront::serveHistory(const HttpRequest &request, QTcpSocket *socket, const Identity &who)
 {
     const ReplyTo to = replyTo(request, socket);
@@ -41,10 +45,19 @@ void HttpFront::serveHistory(const HttpRequest &request, QTcpSocket *socket, con
     }
     if (!roomForLargeAnswer(to))
         return;
-    HistoryPage page = m_broker->history().read(query, filter);
-    page.source
-        = m_broker->replaysLocally() ? QStringLiteral("embedded") : QStringLiteral("instance");
-    reply(to, 200, "application/json", historyPageJson(page, query));
+    // Answered when the page is there (at once, or after Redis answered): the answer keeps its
+    // place among the connection's pipelined ones, and goes nowhere if the client left.
+    m_broker->readHistory(
+        query, filter, [self = QPointer<HttpFront>(this), to, query](const HistoryPage &page) {
+            if (!self)
+                return;
+            if (page.unavailable)
+                self->replyError(to, 503, page.error, QByteArrayLiteral("Retry-After: 1\r\n"));
+            else if (!page.error.isEmpty())
+                self->replyError(to, 400, page.error);
+            else
+                self->reply(to, 200, "application/json", historyPageJson(page, query));
+        });
 }
 
 } // namespace ssehub
