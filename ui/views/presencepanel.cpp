@@ -5,6 +5,7 @@
 #include "format.h"
 #include "models/presenceeventsmodel.h"
 #include "models/presencemodel.h"
+#include "widgets/elidedlabel.h"
 #include "widgets/statecolors.h"
 #include "widgets/tables.h"
 
@@ -75,22 +76,22 @@ PresencePanel::PresencePanel(EngineController *controller, QWidget *parent)
     // Who listens: the title with the counts, a note, and the table (or why there is none).
     auto *who = new QWidget(this);
     auto *whoLayout = new QVBoxLayout(who);
-    whoLayout->setContentsMargins(0, 0, 0, 0);
+    whoLayout->setContentsMargins(0, 0, 3, 0); // apart from the other side's title
     auto *head = new QHBoxLayout;
-    m_title = new QLabel(who);
+    m_title = new ElidedLabel(who);
     m_title->setObjectName(QStringLiteral("presenceTitle"));
-    m_title->setTextFormat(Qt::PlainText);
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
-    // A long topic never widens the window: the label takes the room it is given.
-    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_counts = new QLabel(who);
     m_counts->setObjectName(QStringLiteral("presenceCounts"));
     m_counts->setTextFormat(Qt::PlainText);
     m_counts->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The counts right after the title; a long topic is cut short before they are.
     head->addWidget(m_title, 1);
+    head->addSpacing(12);
     head->addWidget(m_counts);
+    head->addStretch(0); // what the title leaves (it stops at its full width)
     m_note = new QLabel(who);
     m_note->setObjectName(QStringLiteral("presenceNote"));
     m_note->setTextFormat(Qt::PlainText);
@@ -109,12 +110,10 @@ PresencePanel::PresencePanel(EngineController *controller, QWidget *parent)
     // Join and leave: what the hub published on $SYS/presence/<topic>, newest first.
     auto *events = new QWidget(this);
     auto *eventsLayout = new QVBoxLayout(events);
-    eventsLayout->setContentsMargins(0, 0, 0, 0);
-    m_eventsTitle = new QLabel(events);
+    eventsLayout->setContentsMargins(3, 0, 0, 0);
+    m_eventsTitle = new ElidedLabel(events);
     m_eventsTitle->setObjectName(QStringLiteral("presenceEventsTitle"));
-    m_eventsTitle->setTextFormat(Qt::PlainText);
     m_eventsTitle->setFont(bold);
-    m_eventsTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_eventsStack = new QStackedWidget(events);
     m_eventsTable
         = makeTable(m_events, QStringLiteral("presenceEventsTable"), m_eventsStack, false);
@@ -122,7 +121,10 @@ PresencePanel::PresencePanel(EngineController *controller, QWidget *parent)
     m_eventsMessage = messageLabel(QStringLiteral("presenceEventsMessage"), m_eventsStack);
     m_eventsStack->addWidget(m_eventsTable);
     m_eventsStack->addWidget(m_eventsMessage);
-    eventsLayout->addWidget(m_eventsTitle);
+    auto *eventsHead = new QHBoxLayout;
+    eventsHead->addWidget(m_eventsTitle, 1);
+    eventsHead->addStretch(0);
+    eventsLayout->addLayout(eventsHead);
     eventsLayout->addWidget(m_eventsStack, 1);
     // The title row of both sides is as high as the counts' (they line up).
     m_eventsTitle->setMinimumHeight(m_counts->sizeHint().height());
@@ -207,17 +209,17 @@ void PresencePanel::showTopic()
     m_eventsTable->setColumnHidden(PresenceEventsModel::Topic,
                                    !m_topic.contains('+') && !m_topic.contains('#'));
     if (m_topic.isEmpty()) {
-        m_title->setText(tr("Who listens"));
+        m_title->setFullText(tr("Who listens"));
         m_title->setToolTip({});
-        m_eventsTitle->setText(tr("Join and leave events"));
+        m_eventsTitle->setFullText(tr("Join and leave events"));
         m_eventsTitle->setToolTip({});
         showWhoMessage(tr("Select a topic or filter above to see who listens on it."), false);
         showEventsMessage(tr("Select a topic to see its clients join and leave."), false);
         return;
     }
-    m_title->setText(tr("Who listens on %1").arg(topic));
+    m_title->setFullText(tr("Who listens on %1").arg(topic));
     m_title->setToolTip(QString::fromUtf8(m_topic));
-    m_eventsTitle->setText(
+    m_eventsTitle->setFullText(
         tr("Join and leave events (%1)").arg(QLatin1String(EventPrefix) + topic));
     m_eventsTitle->setToolTip(
         tr("The events the hub publishes on %1 as clients start and stop listening")

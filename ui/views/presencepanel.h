@@ -17,6 +17,7 @@ QT_END_NAMESPACE
 
 namespace ssehub {
 
+class ElidedLabel;
 class EngineController;
 class PresenceEventsModel;
 class PresenceModel;
@@ -85,13 +86,13 @@ private:
     EngineController *m_controller;
     PresenceModel *m_model;
     PresenceEventsModel *m_events;
-    QLabel *m_title = nullptr;
+    ElidedLabel *m_title = nullptr;
     QLabel *m_counts = nullptr;
     QLabel *m_note = nullptr;
     QStackedWidget *m_whoStack = nullptr;
     QTableView *m_who = nullptr;
     QLabel *m_whoMessage = nullptr;
-    QLabel *m_eventsTitle = nullptr;
+    ElidedLabel *m_eventsTitle = nullptr;
     QStackedWidget *m_eventsStack = nullptr;
     QTableView *m_eventsTable = nullptr;
     QLabel *m_eventsMessage = nullptr;

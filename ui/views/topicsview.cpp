@@ -107,6 +107,9 @@ TopicsView::TopicsView(TopicsModel *model, EngineController *controller, QWidget
     m_tail->setReadOnly(true);
     m_tail->setMaximumBlockCount(2000);
     m_tail->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // On a small screen (or at a large scale factor) the tail gives its room to the tree and the
+    // presence above it down to a few lines.
+    m_tail->setMinimumHeight(3 * m_tail->fontMetrics().lineSpacing());
     connect(clear, &QToolButton::clicked, m_tail, &QPlainTextEdit::clear);
     connect(copy, &QToolButton::clicked, this,
             [this] { QGuiApplication::clipboard()->setText(m_tail->toPlainText()); });
@@ -185,7 +188,7 @@ void TopicsView::restoreState(const QSettings &settings)
     if (settings.contains(QStringLiteral("topicsPanes")))
         m_split->restoreState(settings.value(QStringLiteral("topicsPanes")).toByteArray());
     else
-        m_split->setSizes({330, 250, 150});
+        m_split->setSizes({320, 260, 110});
     m_presence->restoreState(settings);
 }
 
