@@ -212,6 +212,8 @@ void TestConsolePresence::whoListensAndWhoLeaves()
     // Hidden (another tab), the panel asks nothing; shown again, it asks at once.
     QSignalSpy answered(panel, &PresencePanel::presenceShown);
     auto *tabs = c.window->findChild<QTabWidget *>(QStringLiteral("views"));
+    // Just answered: the next question would be asked RefreshMs later, none is in flight.
+    QVERIFY(answered.wait(PresencePanel::RefreshMs + 2000));
     tabs->setCurrentIndex(0);
     QVERIFY(!panel->isVisible());
     answered.clear();

@@ -173,23 +173,19 @@ void PresencePanel::setTopic(const QByteArray &topic)
 {
     if (topic == m_topic)
         return;
-    m_topic = topic;
-    // Whatever is asked about the previous topic is dropped when it answers.
-    ++m_presenceAsk.request;
-    ++m_eventsAsk.request;
-    m_presenceAsk.inFlight = m_eventsAsk.inFlight = false;
-    m_eventsRead = false;
-    m_cursor = 0;
-    m_model->clear();
-    m_events->clear();
-    showTopic();
-    updateTimer();
+    forget(topic);
     refresh();
 }
 
 void PresencePanel::clear()
 {
-    m_topic.clear();
+    forget({});
+}
+
+void PresencePanel::forget(const QByteArray &topic)
+{
+    m_topic = topic;
+    // Whatever was asked before is dropped when it answers.
     ++m_presenceAsk.request;
     ++m_eventsAsk.request;
     m_presenceAsk.inFlight = m_eventsAsk.inFlight = false;

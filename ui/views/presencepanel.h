@@ -73,6 +73,8 @@ private:
         bool busy() const { return inFlight && since.isValid() && since.elapsed() < GiveUpMs; }
     };
 
+    // Shows topic (empty: none) with nothing read yet.
+    void forget(const QByteArray &topic);
     bool active() const;
     void updateTimer();
     void askPresence();
