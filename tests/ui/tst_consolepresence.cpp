@@ -43,6 +43,7 @@ private Q_SLOTS:
     void clusterErrorIsShownNotStaleRows();
     void presenceOverHttp();
     void eventsAreBounded();
+    void rowsStayWhereTheyAre();
 
 private:
     // The Topics view shown with `topic` selected in its tree (once the tree has it).
@@ -483,6 +484,52 @@ void TestConsolePresence::eventsAreBounded()
     other.type = "join";
     other.payload = "[1]";
     QVERIFY(!PresenceEvent::fromEvent(other, &e));
+}
+
+// A new answer removes who left and inserts who came: the rows that stay keep their place (a
+// selection on them stays), and their figures change.
+void TestConsolePresence::rowsStayWhereTheyAre()
+{
+    PresenceModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto entries = [](const QStringList &ids, int streams = 1) {
+        QList<PresenceEntry> out;
+        for (const QString &id : ids)
+            out.append({id, QStringLiteral("n1"), streams, 1700000000000});
+        return out;
+    };
+    auto ids = [&model] {
+        QStringList out;
+        for (const PresenceEntry &e : model.entries())
+            out << e.clientId;
+        return out;
+    };
+    model.setEntries(entries({QStringLiteral("ann"), QStringLiteral("bob"), QStringLiteral("cy")}));
+    const QPersistentModelIndex cy = model.index(2, PresenceModel::Client);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    model.setEntries(
+        entries({QStringLiteral("ann"), QStringLiteral("cy"), QStringLiteral("dee")}, 2));
+    QCOMPARE(ids(),
+             (QStringList {QStringLiteral("ann"), QStringLiteral("cy"), QStringLiteral("dee")}));
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(removed.size(), 1); // bob
+    QCOMPARE(inserted.size(), 1); // dee
+    QVERIFY(cy.isValid());
+    QCOMPARE(cy.row(), 1);
+    QCOMPARE(cy.data().toString(), QStringLiteral("cy"));
+    QCOMPARE(model.index(0, PresenceModel::Streams).data().toString(), QStringLiteral("2"));
+    // Hidden ids (empty) and any order end up as given too.
+    const QList<PresenceEntry> odd {{QString(), QStringLiteral("n2"), 1, 1},
+                                    {QStringLiteral("zed"), QStringLiteral("n1"), 1, 1},
+                                    {QString(), QStringLiteral("n1"), 3, 1},
+                                    {QStringLiteral("ann"), QStringLiteral("n1"), 1, 1}};
+    model.setEntries(odd);
+    QCOMPARE(model.entries(), odd);
+    QCOMPARE(model.index(0, PresenceModel::Client).data().toString(), QStringLiteral("(hidden)"));
+    model.setEntries({});
+    QCOMPARE(model.rowCount(), 0);
 }
 
 QTEST_MAIN(TestConsolePresence)

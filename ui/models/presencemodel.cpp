@@ -6,18 +6,43 @@ namespace ssehub {
 
 void PresenceModel::setEntries(const QList<PresenceEntry> &entries)
 {
-    bool sameRows = entries.size() == m_entries.size();
-    for (qsizetype i = 0; sameRows && i < entries.size(); ++i) {
-        sameRows = entries.at(i).clientId == m_entries.at(i).clientId
-            && entries.at(i).node == m_entries.at(i).node;
+    // Both lists are sorted by client id, then node (finishPresence): one walk through them
+    // removes who left and inserts who came, so that a selection and the scroll position stay on
+    // the rows that remain. Whatever the order, the rows end up as given.
+    auto compare = [](const PresenceEntry &a, const PresenceEntry &b) {
+        if (const int byId = QString::compare(a.clientId, b.clientId); byId != 0)
+            return byId;
+        return QString::compare(a.node, b.node);
+    };
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (j < entries.size()) {
+        if (i == m_entries.size()) {
+            beginInsertRows({}, int(i), int(i + entries.size() - j - 1));
+            m_entries.append(entries.mid(j));
+            endInsertRows();
+            i = m_entries.size();
+            break;
+        }
+        const int order = compare(m_entries.at(i), entries.at(j));
+        if (order == 0) {
+            m_entries[i++] = entries.at(j++);
+        } else if (order < 0) {
+            beginRemoveRows({}, int(i), int(i));
+            m_entries.removeAt(i);
+            endRemoveRows();
+        } else {
+            beginInsertRows({}, int(i), int(i));
+            m_entries.insert(i++, entries.at(j++));
+            endInsertRows();
+        }
     }
-    if (!sameRows) {
-        beginResetModel();
-        m_entries = entries;
-        endResetModel();
-        return;
+    if (i < m_entries.size()) {
+        beginRemoveRows({}, int(i), int(m_entries.size() - 1));
+        m_entries.resize(i);
+        endRemoveRows();
     }
-    m_entries = entries;
+    // Streams and since of the rows that stayed: one change for them all.
     if (!m_entries.isEmpty())
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }

@@ -8,9 +8,9 @@
 namespace ssehub {
 
 // Who listens on one topic (the Topics view's presence panel): one row per client and node, in
-// the engine's order (by client id, then node). A new answer with the same rows in the same
-// order only changes figures (the view keeps its selection and scroll position); another one
-// replaces the rows.
+// the engine's order (by client id, then node). A new answer becomes removes and inserts of the
+// rows that left and came, and one change of the figures of the rest (the view keeps its
+// selection and scroll position).
 class PresenceModel : public QAbstractTableModel
 {
     Q_OBJECT
