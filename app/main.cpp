@@ -366,18 +366,18 @@ int main(int argc, char **argv)
         window.show();
         if (!shots.isEmpty()) {
             // The screenshot script: a picture of every view once the load has been seen.
-            QTimer::singleShot(qEnvironmentVariableIntValue("SSEHUB_SCREENSHOT_DELAY_MS") > 0
-                                   ? qEnvironmentVariableIntValue("SSEHUB_SCREENSHOT_DELAY_MS")
-                                   : 5000,
-                               &window, [&window, shots] {
-                                   const QStringList saved = window.saveViewImages(shots);
-                                   for (const QString &path : saved)
-                                       printf("saved %s\n", qPrintable(path));
-                                   fflush(stdout);
-                                   QCoreApplication::exit(
-                                       !saved.isEmpty() && saved.size() == window.viewCount() ? 0
-                                                                                              : 3);
-                               });
+            QTimer::singleShot(
+                qEnvironmentVariableIntValue("SSEHUB_SCREENSHOT_DELAY_MS") > 0
+                    ? qEnvironmentVariableIntValue("SSEHUB_SCREENSHOT_DELAY_MS")
+                    : 5000,
+                &window, [&window, shots, topic = qgetenv("SSEHUB_SCREENSHOT_TOPIC")] {
+                    const QStringList saved = window.saveViewImages(shots, topic);
+                    for (const QString &path : saved)
+                        printf("saved %s\n", qPrintable(path));
+                    fflush(stdout);
+                    QCoreApplication::exit(
+                        !saved.isEmpty() && saved.size() == window.viewCount() ? 0 : 3);
+                });
         }
         const int code = app->exec();
         reloadRequested = {};

@@ -323,6 +323,18 @@
         <source>the data directory %1 is in use by another ssehub (process %2 on %3); give each instance its own --data-dir, or --data-dir '' to keep subscriptions in memory only</source>
         <translation>the data directory %1 is in use by another ssehub (process %2 on %3); give each instance its own --data-dir, or --data-dir '' to keep subscriptions in memory only</translation>
     </message>
+    <message>
+        <source>Redis is unreachable: the other instances' presence cannot be read now</source>
+        <translation>Redis is unreachable: the other instances' presence cannot be read now</translation>
+    </message>
+    <message>
+        <source>the other instances' presence could not be read from Redis: %1</source>
+        <translation>the other instances' presence could not be read from Redis: %1</translation>
+    </message>
+    <message>
+        <source>'%1' is not a topic or filter</source>
+        <translation>'%1' is not a topic or filter</translation>
+    </message>
 </context>
 <context>
     <name>format</name>
@@ -782,14 +794,6 @@
         <translation>Also ask the auth hook about tokens that do not verify here, instead of refusing them with 401.</translation>
     </message>
     <message>
-        <source>Events published longer ago than this leave the replay history (default 0: no age limit; e.g. 1h, 7d).</source>
-        <translation>Events published longer ago than this leave the replay history (default 0: no age limit; e.g. 1h, 7d).</translation>
-    </message>
-    <message>
-        <source>a duration, e.g. 1h or 7d (0: no age limit)</source>
-        <translation>a duration, e.g. 1h or 7d (0: no age limit)</translation>
-    </message>
-    <message>
         <source>Publish join and leave events on $SYS/presence/&lt;topic&gt; for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).</source>
         <translation>Publish join and leave events on $SYS/presence/&lt;topic&gt; for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).</translation>
     </message>
@@ -800,6 +804,14 @@
     <message>
         <source>a duration up to 1h, e.g. 5s; 0 for none</source>
         <translation>a duration up to 1h, e.g. 5s; 0 for none</translation>
+    </message>
+    <message>
+        <source>Events published longer ago than this leave the replay history (default 0: no age limit; e.g. 1h, 7d).</source>
+        <translation>Events published longer ago than this leave the replay history (default 0: no age limit; e.g. 1h, 7d).</translation>
+    </message>
+    <message>
+        <source>a duration, e.g. 1h or 7d (0: no age limit)</source>
+        <translation>a duration, e.g. 1h or 7d (0: no age limit)</translation>
     </message>
 </context>
 <context>
@@ -2729,6 +2741,171 @@ Server-Sent Events hub with a monitoring console.</translation>
     </message>
 </context>
 <context>
+    <name>ssehub::PresenceEventsModel</name>
+    <message>
+        <source>joined</source>
+        <translation>joined</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>left</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Node</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>Streams</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>The client's live streams on that node after the change</source>
+        <translation>The client's live streams on that node after the change</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::PresenceModel</name>
+    <message>
+        <source>(hidden)</source>
+        <translation>(hidden)</translation>
+    </message>
+    <message>
+        <source>The server leaves other clients' ids out for credentials without the presence grant.</source>
+        <translation>The server leaves other clients' ids out for credentials without the presence grant.</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Node</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>Streams</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Since</translation>
+    </message>
+    <message>
+        <source>Its live streams on that node</source>
+        <translation>Its live streams on that node</translation>
+    </message>
+    <message>
+        <source>Since when it has listened there: its first stream, or the subscription's last change if later</source>
+        <translation>Since when it has listened there: its first stream, or the subscription's last change if later</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::PresencePanel</name>
+    <message>
+        <source>Who listens</source>
+        <translation>Who listens</translation>
+    </message>
+    <message>
+        <source>Join and leave events</source>
+        <translation>Join and leave events</translation>
+    </message>
+    <message>
+        <source>Select a topic or filter above to see who listens on it.</source>
+        <translation>Select a topic or filter above to see who listens on it.</translation>
+    </message>
+    <message>
+        <source>Select a topic to see its clients join and leave.</source>
+        <translation>Select a topic to see its clients join and leave.</translation>
+    </message>
+    <message>
+        <source>Who listens on %1</source>
+        <translation>Who listens on %1</translation>
+    </message>
+    <message>
+        <source>Join and leave events (%1)</source>
+        <translation>Join and leave events (%1)</translation>
+    </message>
+    <message>
+        <source>The events the hub publishes on %1 as clients start and stop listening</source>
+        <translation>The events the hub publishes on %1 as clients start and stop listening</translation>
+    </message>
+    <message>
+        <source>Asking who listens…</source>
+        <translation>Asking who listens…</translation>
+    </message>
+    <message>
+        <source>Reading the join and leave events…</source>
+        <translation>Reading the join and leave events…</translation>
+    </message>
+    <message>
+        <source>Presence not read: %1</source>
+        <translation>Presence not read: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s)</source>
+        <translation><numerusform>%n client</numerusform><numerusform>%n clients</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stream(s)</source>
+        <translation><numerusform>%n stream</numerusform><numerusform>%n streams</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s)</source>
+        <translation><numerusform>%n node</numerusform><numerusform>%n nodes</numerusform></translation>
+    </message>
+    <message>
+        <source>Every instance of the cluster</source>
+        <translation>Every instance of the cluster</translation>
+    </message>
+    <message>
+        <source>This server</source>
+        <translation>This server</translation>
+    </message>
+    <message>
+        <source>Only the first %1 entries are listed; the counts cover every client.</source>
+        <translation>Only the first %1 entries are listed; the counts cover every client.</translation>
+    </message>
+    <message>
+        <source>Other clients' ids are hidden: these credentials lack the presence grant.</source>
+        <translation>Other clients' ids are hidden: these credentials lack the presence grant.</translation>
+    </message>
+    <message>
+        <source>Nobody listens on %1 right now.</source>
+        <translation>Nobody listens on %1 right now.</translation>
+    </message>
+    <message>
+        <source>No join and leave events: %1 is too long a topic for them.</source>
+        <translation>No join and leave events: %1 is too long a topic for them.</translation>
+    </message>
+    <message>
+        <source>Join and leave events not read: %1</source>
+        <translation>Join and leave events not read: %1</translation>
+    </message>
+    <message>
+        <source>No join/leave events: start the hub with --presence-events &lt;filter&gt; to publish them (for this topic, e.g. --presence-events %1).</source>
+        <translation>No join/leave events: start the hub with --presence-events &lt;filter&gt; to publish them (for this topic, e.g. --presence-events %1).</translation>
+    </message>
+    <message>
+        <source>Cluster mode: this server's history holds the events it received, not the whole cluster's.</source>
+        <translation>Cluster mode: this server's history holds the events it received, not the whole cluster's.</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::PublishDialog</name>
     <message>
         <source>Publish a test event</source>
@@ -2792,6 +2969,10 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>the server's answer could not be read: %1</source>
         <translation>the server's answer could not be read: %1</translation>
+    </message>
+    <message>
+        <source>this server does not answer GET /presence (ssehub before presence, or another server)</source>
+        <translation>this server does not answer GET /presence (ssehub before presence, or another server)</translation>
     </message>
 </context>
 <context>
@@ -3171,16 +3352,16 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Ask the auth hook about unverified tokens</translation>
     </message>
     <message>
-        <source>History age limit:</source>
-        <translation>History age limit:</translation>
-    </message>
-    <message>
         <source>Presence events for:</source>
         <translation>Presence events for:</translation>
     </message>
     <message>
         <source>$SYS figures every:</source>
         <translation>$SYS figures every:</translation>
+    </message>
+    <message>
+        <source>History age limit:</source>
+        <translation>History age limit:</translation>
     </message>
 </context>
 <context>

@@ -323,6 +323,18 @@
         <source>the data directory %1 is in use by another ssehub (process %2 on %3); give each instance its own --data-dir, or --data-dir '' to keep subscriptions in memory only</source>
         <translation>数据目录 %1 正被另一个 ssehub 使用（%3 上的进程 %2）；请为每个实例指定各自的 --data-dir，或用 --data-dir '' 只在内存中保存订阅</translation>
     </message>
+    <message>
+        <source>Redis is unreachable: the other instances' presence cannot be read now</source>
+        <translation>无法连接 Redis：目前无法读取其他实例的在线状态</translation>
+    </message>
+    <message>
+        <source>the other instances' presence could not be read from Redis: %1</source>
+        <translation>无法从 Redis 读取其他实例的在线状态：%1</translation>
+    </message>
+    <message>
+        <source>'%1' is not a topic or filter</source>
+        <translation>'%1' 不是主题或过滤器</translation>
+    </message>
 </context>
 <context>
     <name>format</name>
@@ -782,24 +794,24 @@
         <translation>对本地无法验证的令牌也询问认证钩子，而不是以 401 拒绝。</translation>
     </message>
     <message>
+        <source>Publish join and leave events on $SYS/presence/&lt;topic&gt; for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).</source>
+        <translation>对该过滤器匹配的主题的订阅，在 $SYS/presence/&lt;主题&gt; 上发布加入和离开事件（可重复，例如 chat/#；默认无）。</translation>
+    </message>
+    <message>
+        <source>Publish the hub's figures on $SYS/hub/nodes/&lt;node&gt; this often (default 5s; 0 turns them off).</source>
+        <translation>按此间隔在 $SYS/hub/nodes/&lt;节点&gt; 上发布服务器的统计数据（默认 5s；0 表示关闭）。</translation>
+    </message>
+    <message>
+        <source>a duration up to 1h, e.g. 5s; 0 for none</source>
+        <translation>不超过 1h 的时长，例如 5s；0 表示不发布</translation>
+    </message>
+    <message>
         <source>Events published longer ago than this leave the replay history (default 0: no age limit; e.g. 1h, 7d).</source>
         <translation>发布时间早于该时长的事件将移出重放历史（默认 0：不限时长；例如 1h、7d）。</translation>
     </message>
     <message>
         <source>a duration, e.g. 1h or 7d (0: no age limit)</source>
         <translation>一个时长，例如 1h 或 7d（0：不限时长）</translation>
-    </message>
-    <message>
-        <source>Publish join and leave events on $SYS/presence/&lt;topic&gt; for subscriptions to topics this filter matches (repeatable, e.g. chat/#; default none).</source>
-        <translation>为此过滤器匹配的主题上的订阅，在 $SYS/presence/&lt;主题&gt; 上发布加入和离开事件（可重复，例如 chat/#；默认不发布）。</translation>
-    </message>
-    <message>
-        <source>Publish the hub's figures on $SYS/hub/nodes/&lt;node&gt; this often (default 5s; 0 turns them off).</source>
-        <translation>按此间隔在 $SYS/hub/nodes/&lt;节点&gt; 上发布服务器指标（默认 5s；0 表示关闭）。</translation>
-    </message>
-    <message>
-        <source>a duration up to 1h, e.g. 5s; 0 for none</source>
-        <translation>不超过 1h 的时长，例如 5s；0 表示不发布</translation>
     </message>
 </context>
 <context>
@@ -2729,6 +2741,171 @@ Server-Sent Events hub with a monitoring console.</source>
     </message>
 </context>
 <context>
+    <name>ssehub::PresenceEventsModel</name>
+    <message>
+        <source>joined</source>
+        <translation>加入</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>离开</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>流</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>The client's live streams on that node after the change</source>
+        <translation>变化之后该客户端在该节点上的在线流</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::PresenceModel</name>
+    <message>
+        <source>(hidden)</source>
+        <translation>（已隐藏）</translation>
+    </message>
+    <message>
+        <source>The server leaves other clients' ids out for credentials without the presence grant.</source>
+        <translation>对没有 presence 授权的凭据，服务器不提供其他客户端的 ID。</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>Streams</source>
+        <translation>流</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>开始于</translation>
+    </message>
+    <message>
+        <source>Its live streams on that node</source>
+        <translation>它在该节点上的在线流</translation>
+    </message>
+    <message>
+        <source>Since when it has listened there: its first stream, or the subscription's last change if later</source>
+        <translation>它在该节点开始收听的时间：其第一个流的时间，若订阅的最后变更更晚则为该变更时间</translation>
+    </message>
+</context>
+<context>
+    <name>ssehub::PresencePanel</name>
+    <message>
+        <source>Who listens</source>
+        <translation>谁在收听</translation>
+    </message>
+    <message>
+        <source>Join and leave events</source>
+        <translation>加入和离开事件</translation>
+    </message>
+    <message>
+        <source>Select a topic or filter above to see who listens on it.</source>
+        <translation>在上方选择一个主题或过滤器，查看谁在收听它。</translation>
+    </message>
+    <message>
+        <source>Select a topic to see its clients join and leave.</source>
+        <translation>选择一个主题，查看其客户端的加入和离开。</translation>
+    </message>
+    <message>
+        <source>Who listens on %1</source>
+        <translation>谁在收听 %1</translation>
+    </message>
+    <message>
+        <source>Join and leave events (%1)</source>
+        <translation>加入和离开事件（%1）</translation>
+    </message>
+    <message>
+        <source>The events the hub publishes on %1 as clients start and stop listening</source>
+        <translation>客户端开始和停止收听时服务器在 %1 上发布的事件</translation>
+    </message>
+    <message>
+        <source>Asking who listens…</source>
+        <translation>正在查询谁在收听…</translation>
+    </message>
+    <message>
+        <source>Reading the join and leave events…</source>
+        <translation>正在读取加入和离开事件…</translation>
+    </message>
+    <message>
+        <source>Presence not read: %1</source>
+        <translation>未能读取在线状态：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s)</source>
+        <translation><numerusform>%n 个客户端</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n stream(s)</source>
+        <translation><numerusform>%n 个流</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s)</source>
+        <translation><numerusform>%n 个节点</numerusform></translation>
+    </message>
+    <message>
+        <source>Every instance of the cluster</source>
+        <translation>集群的所有实例</translation>
+    </message>
+    <message>
+        <source>This server</source>
+        <translation>本服务器</translation>
+    </message>
+    <message>
+        <source>Only the first %1 entries are listed; the counts cover every client.</source>
+        <translation>仅列出前 %1 条；计数包含所有客户端。</translation>
+    </message>
+    <message>
+        <source>Other clients' ids are hidden: these credentials lack the presence grant.</source>
+        <translation>其他客户端的 ID 已隐藏：当前凭据没有 presence 授权。</translation>
+    </message>
+    <message>
+        <source>Nobody listens on %1 right now.</source>
+        <translation>目前没有人在收听 %1。</translation>
+    </message>
+    <message>
+        <source>No join and leave events: %1 is too long a topic for them.</source>
+        <translation>没有加入和离开事件：主题 %1 太长，无法为其发布。</translation>
+    </message>
+    <message>
+        <source>Join and leave events not read: %1</source>
+        <translation>未能读取加入和离开事件：%1</translation>
+    </message>
+    <message>
+        <source>No join/leave events: start the hub with --presence-events &lt;filter&gt; to publish them (for this topic, e.g. --presence-events %1).</source>
+        <translation>没有加入/离开事件：启动服务器时加上 --presence-events &lt;过滤器&gt; 才会发布（对此主题，例如 --presence-events %1）。</translation>
+    </message>
+    <message>
+        <source>Cluster mode: this server's history holds the events it received, not the whole cluster's.</source>
+        <translation>集群模式：本服务器的历史只包含它收到的事件，而不是整个集群的。</translation>
+    </message>
+</context>
+<context>
     <name>ssehub::PublishDialog</name>
     <message>
         <source>Publish a test event</source>
@@ -2792,6 +2969,10 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>the server's answer could not be read: %1</source>
         <translation>无法读取服务器的应答：%1</translation>
+    </message>
+    <message>
+        <source>this server does not answer GET /presence (ssehub before presence, or another server)</source>
+        <translation>该服务器不响应 GET /presence（不支持在线状态的旧版 ssehub，或其他服务器）</translation>
     </message>
 </context>
 <context>
@@ -3171,16 +3352,16 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>未通过验证的令牌也询问认证钩子</translation>
     </message>
     <message>
-        <source>History age limit:</source>
-        <translation>历史保留时长：</translation>
-    </message>
-    <message>
         <source>Presence events for:</source>
         <translation>发布在线事件的主题：</translation>
     </message>
     <message>
         <source>$SYS figures every:</source>
-        <translation>$SYS 指标发布间隔：</translation>
+        <translation>$SYS 统计发布间隔：</translation>
+    </message>
+    <message>
+        <source>History age limit:</source>
+        <translation>历史保留时长：</translation>
     </message>
 </context>
 <context>

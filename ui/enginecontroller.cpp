@@ -253,6 +253,12 @@ void EngineController::history(const HistoryQuery &query, QObject *context,
     m_link->history(query, context, std::move(done));
 }
 
+void EngineController::presence(const PresenceQuery &query, QObject *context,
+                                std::function<void(const PresenceAnswer &)> done)
+{
+    m_link->presence(query, context, std::move(done));
+}
+
 void EngineController::startTail(const QString &filter, QObject *context,
                                  std::function<void(const QString &)> done)
 {

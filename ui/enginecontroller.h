@@ -62,6 +62,10 @@ public:
     // A page of the retained events; page.error says why not.
     void history(const HistoryQuery &query, QObject *context,
                  std::function<void(const HistoryPage &page)> done);
+    // Who listens on a topic or filter; answer.error says why not (in the engine's English:
+    // EngineText translates it).
+    void presence(const PresenceQuery &query, QObject *context,
+                  std::function<void(const PresenceAnswer &answer)> done);
     // done gets the text for the tail's state line (started, or why not).
     void startTail(const QString &filter, QObject *context,
                    std::function<void(const QString &state)> done);

@@ -62,6 +62,12 @@ const char *const messages[] = {
                       "not ready: Redis at %1 is unavailable (%2); the event was "
                       "not accepted, retry later"),
     QT_TRANSLATE_NOOP("EngineText", "Redis at %1 did not confirm the event: %2"),
+    // Presence (server/redis/clusterpresence.cpp, server/engine/enginepresence.cpp)
+    QT_TRANSLATE_NOOP("EngineText",
+                      "Redis is unreachable: the other instances' presence cannot be read now"),
+    QT_TRANSLATE_NOOP("EngineText",
+                      "the other instances' presence could not be read from Redis: %1"),
+    QT_TRANSLATE_NOOP("EngineText", "'%1' is not a topic or filter"),
     // Start errors and start problems (server/engine, server/http, server/observe)
     QT_TRANSLATE_NOOP("EngineText", "cannot listen on %1:%2: %3"),
     QT_TRANSLATE_NOOP("EngineText", "HTTPS needs both --tls-cert and --tls-key"),

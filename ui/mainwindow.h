@@ -84,8 +84,8 @@ public:
     // Writes the log entries the Log view shows (CSV for .csv, JSON Lines otherwise).
     bool exportLog(const QString &path, QString *error);
     // Saves a picture of every view into dir (view name .png, e.g. connections.png); the
-    // screenshot script uses it.
-    QStringList saveViewImages(const QString &dir);
+    // screenshot script uses it. topic: selected in the Topics view first (its presence shows).
+    QStringList saveViewImages(const QString &dir, const QByteArray &topic = {});
     // The views (tabs) and the file name saveViewImages gives each.
     int viewCount() const;
     QString viewName(int index) const;

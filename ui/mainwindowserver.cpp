@@ -17,6 +17,7 @@
 #include "views/historyview.h"
 #include "views/logview.h"
 #include "views/overviewview.h"
+#include "views/topicsview.h"
 #include "widgets/confirmation.h"
 #include "widgets/connectguide.h"
 #include "widgets/linkbanner.h"
@@ -175,6 +176,7 @@ void MainWindow::clearViews()
     m_connections->clear();
     m_topics->clear();
     m_historyView->clear();
+    m_topicsView->clear();
     m_clientsView->clear();
     m_log->clear();
     m_logView->noteGap(0, 0);

@@ -20,6 +20,7 @@
 #include "views/historyview.h"
 #include "views/logview.h"
 #include "views/overviewview.h"
+#include "views/presencepanel.h"
 #include "views/topicsview.h"
 #include "widgets/confirmation.h"
 #include "widgets/connectguide.h"
@@ -73,7 +74,7 @@ QString MainWindow::viewName(int index) const
     return name.isEmpty() ? QStringLiteral("view%1").arg(index + 1) : name.toLower();
 }
 
-QStringList MainWindow::saveViewImages(const QString &dir)
+QStringList MainWindow::saveViewImages(const QString &dir, const QByteArray &topic)
 {
     QStringList saved;
     const int current = m_tabs->currentIndex();
@@ -85,6 +86,20 @@ QStringList MainWindow::saveViewImages(const QString &dir)
             QEventLoop wait;
             QTimer::singleShot(2000, &wait, &QEventLoop::quit);
             connect(m_clientsView, &ClientsView::refreshed, &wait, &QEventLoop::quit);
+            wait.exec();
+        }
+        if (m_tabs->currentWidget() == m_topicsView && m_topicsView->selectTopic(topic)) {
+            // Its presence and events are asked for when selected: both answers (2 s at most).
+            QEventLoop wait;
+            int answers = 0;
+            auto answered = [&wait, &answers] {
+                if (++answers == 2)
+                    wait.quit();
+            };
+            QTimer::singleShot(2000, &wait, &QEventLoop::quit);
+            PresencePanel *panel = m_topicsView->presencePanel();
+            connect(panel, &PresencePanel::presenceShown, &wait, answered);
+            connect(panel, &PresencePanel::eventsShown, &wait, answered);
             wait.exec();
         }
         // Text set by the answers above is laid out before the picture is taken.

@@ -3,6 +3,7 @@
 #include "clientlist.h"
 #include "engineconfig.h"
 #include "historyquery.h"
+#include "presence.h"
 #include "publishrequest.h"
 #include "snapshot.h"
 
@@ -70,6 +71,11 @@ public:
     // A page of the retained events (Engine::history); a refused query has its error set.
     void history(const HistoryQuery &query, QObject *context,
                  std::function<void(const HistoryPage &page)> done);
+    // Who listens on a topic or filter (Engine::presence: every client id, as an admin sees
+    // them); answered once known (cluster mode: after Redis answered), with its error set when
+    // it cannot be (Redis unreachable, a filter refused).
+    void presence(const PresenceQuery &query, QObject *context,
+                  std::function<void(const PresenceAnswer &answer)> done);
     // A page of the clients the engine knows (GET /clients' answer as a value).
     void listClients(const ClientQuery &query, QObject *context,
                      std::function<void(const ClientPage &page)> done);

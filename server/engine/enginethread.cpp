@@ -208,6 +208,17 @@ void EngineThread::listClients(const ClientQuery &query, QObject *context,
                         std::function<void(ClientPage)>(std::move(done)));
 }
 
+void EngineThread::presence(const PresenceQuery &query, QObject *context,
+                            std::function<void(const PresenceAnswer &)> done)
+{
+    // Answered when known (cluster mode: Redis is asked), so this is not a request().
+    post([query,
+          answer = answerTo<PresenceAnswer>(
+              context, std::function<void(PresenceAnswer)>(std::move(done)))](Engine *e) {
+        e->presence(query, [answer](PresenceAnswer result) { answer(std::move(result)); });
+    });
+}
+
 void EngineThread::changeSubscription(const QString &clientId, const QByteArray &filter,
                                       SubscriptionAction action, QObject *context,
                                       std::function<void(const QString &)> done)

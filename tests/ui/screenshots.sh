@@ -7,7 +7,10 @@
 # the engine itself. Access is as an application would set it up: a JWKS URL and an auth hook
 # (a small backend the script starts: the hook allows every stream after ~10 ms), an HS256
 # secret and an ACL for the admin token the load publishes with, and a few refused tokens - so
-# that the Overview's Identity tiles show a loaded key set, the hook's latency and refusals.
+# that the Overview's Identity tiles show a loaded key set, the hook's latency and refusals. A
+# chat room with --presence-events chat/# (clients joining and one leaving) is selected in the
+# Topics view (SSEHUB_SCREENSHOT_TOPIC) so that its presence panel shows who listens and the join
+# and leave events.
 # Usage: tests/ui/screenshots.sh [--connect] [--quick] [OUT_DIR] (default: build/screenshots)
 #   --quick  two of the eight combinations (en at 1x light, zh_CN at 2x dark), for CTest
 #   SSEHUB_SCREENSHOT_SETS="en:1:light zh_CN:2:dark" chooses the combinations explicitly.
@@ -100,7 +103,7 @@ shoot() {
     local port
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     local engine_args=(--listen "127.0.0.1:$port" --heartbeat 2s --max-queue 2M --data-dir ''
-        "${identity_args[@]}")
+        --presence-events 'chat/#' "${identity_args[@]}")
     local console_args=("${engine_args[@]}")
     local server=""
     rm -rf "$work/config" "$work/data" "$work/config-server" "$work/data-server"
@@ -115,6 +118,7 @@ shoot() {
         console_args=(--connect "http://127.0.0.1:$port" --token-file "$work/admin.jwt")
     fi
     env -u QT_QPA_PLATFORM SSEHUB_SCREENSHOTS="$dir" SSEHUB_SCREENSHOT_DELAY_MS=8000 \
+        SSEHUB_SCREENSHOT_TOPIC=chat/lobby \
         SSEHUB_SCREENSHOT_PALETTE="$palette" QT_SCALE_FACTOR="$scale" \
         XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
         xvfb-run -a -s "-screen 0 1280x1024x24" "$ssehub" "${console_args[@]}" \
@@ -161,6 +165,19 @@ for i in range(40):
               f"User-Agent: {agents[i % 4]}\r\n\r\n".encode())
     s.setblocking(False)
     streams.append(s)
+# A chat room (--presence-events chat/#): the Topics view shows who is in chat/lobby (mei on two
+# devices, a moderator through chat/#) and who came and went.
+chat = {}
+def join(name, topic="chat/lobby"):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(f"GET /events?topic={topic}&client_id={name} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              f"User-Agent: {agents[0]}\r\n\r\n".encode())
+    s.setblocking(False)
+    streams.append(s)
+    chat.setdefault(name, []).append(s)
+for name in ("mei", "tom", "lea", "mei", "sam-phone"):
+    join(name)
+join("moderator", "chat/%23")
 request("PATCH", "/subscriptions/device-05", json.dumps({"state": "paused"}).encode())
 # Stored clients without a stream (the Clients view lists them), one of them paused.
 for name, topics in (("tablet-kitchen", ["home/kitchen/#"]), ("tablet-hall", ["home/+/door", "alerts/#"])):
@@ -206,7 +223,12 @@ for n in range(120):
             s.recv(65536)
         except OSError:
             pass
+    if n == 60:  # tom leaves the room
+        for s in chat.pop("tom"):
+            streams.remove(s)
+            s.close()
     time.sleep(0.05)
+join("kai")
 # A kiosk joins once the burst is over: the hook's last answer is one of a quiet moment.
 kiosk = socket.create_connection(("127.0.0.1", port))
 kiosk.sendall(b"GET /events?topic=alerts/%23&client_id=kiosk-lobby HTTP/1.1\r\nHost: 127.0.0.1\r\n"

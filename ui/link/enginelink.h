@@ -2,6 +2,7 @@
 
 #include "clientlist.h"
 #include "historyquery.h"
+#include "presence.h"
 #include "publishrequest.h"
 #include "snapshot.h"
 
@@ -110,6 +111,11 @@ public:
     // A page of the retained events (GET /history); page.error says why not.
     virtual void history(const HistoryQuery &query, QObject *context,
                          std::function<void(const HistoryPage &page)> done)
+        = 0;
+    // Who listens on a topic or filter (GET /presence): in cluster mode every instance's
+    // clients; answer.error says why not (Redis unreachable, refused, not connected).
+    virtual void presence(const PresenceQuery &query, QObject *context,
+                          std::function<void(const PresenceAnswer &answer)> done)
         = 0;
     // Live tail: events matching filter come with the next snapshots; empty: off.
     virtual void setTail(const QByteArray &filter, QObject *context,

@@ -104,6 +104,18 @@ void LocalLink::history(const HistoryQuery &query, QObject *context,
     m_engine->history(query, context, std::move(done));
 }
 
+void LocalLink::presence(const PresenceQuery &query, QObject *context,
+                         std::function<void(const PresenceAnswer &)> done)
+{
+    if (!m_engine->isRunning()) {
+        PresenceAnswer answer;
+        answer.error = tr("The embedded server is stopped.");
+        done(answer);
+        return;
+    }
+    m_engine->presence(query, context, std::move(done));
+}
+
 void LocalLink::setTail(const QByteArray &filter, QObject *context,
                         std::function<void(const LinkAnswer &)> done)
 {

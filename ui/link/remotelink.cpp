@@ -14,6 +14,9 @@ namespace ssehub {
 
 namespace {
 
+// A client id or node id of a presence answer is cut to this (the server's are far shorter).
+constexpr qsizetype MaxPresenceTextChars = 512;
+
 QString streamPath(quint64 id)
 {
     return QStringLiteral("/streams/%1").arg(id);
@@ -161,6 +164,35 @@ void RemoteLink::history(const HistoryQuery &query, QObject *context,
              else if (!historyPageFromJson(answer.body, &page, &error))
                  page.error = tr("the server's answer could not be read: %1").arg(error);
              done(page);
+         });
+}
+
+void RemoteLink::presence(const PresenceQuery &query, QObject *context,
+                          std::function<void(const PresenceAnswer &)> done)
+{
+    call({}, "GET", QStringLiteral("/presence?") + QString::fromLatin1(presenceQueryString(query)),
+         {}, context, [done, limit = query.limit](const HttpAnswer &answer) {
+             PresenceAnswer presence;
+             QString error;
+             if (answer.status == 404) {
+                 presence.error = tr("this server does not answer GET /presence (ssehub before "
+                                     "presence, or another server)");
+             } else if (answer.status != 200) {
+                 presence.error = answer.problem();
+             } else if (!presenceFromJson(answer.body, &presence, &error)) {
+                 presence.error = tr("the server's answer could not be read: %1").arg(error);
+             } else {
+                 // Whatever the server sends, the console keeps what it asked for at most.
+                 if (presence.entries.size() > limit) {
+                     presence.entries.resize(limit);
+                     presence.truncated = true;
+                 }
+                 for (PresenceEntry &e : presence.entries) {
+                     e.clientId.truncate(MaxPresenceTextChars);
+                     e.node.truncate(MaxPresenceTextChars);
+                 }
+             }
+             done(presence);
          });
 }
 

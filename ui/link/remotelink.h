@@ -40,6 +40,8 @@ public:
                       std::function<void(const StreamDetail &, const QString &)> done) override;
     void history(const HistoryQuery &query, QObject *context,
                  std::function<void(const HistoryPage &)> done) override;
+    void presence(const PresenceQuery &query, QObject *context,
+                  std::function<void(const PresenceAnswer &)> done) override;
     void setTail(const QByteArray &filter, QObject *context,
                  std::function<void(const LinkAnswer &)> done) override;
     void publish(const PublishRequest &request, QObject *context,

@@ -3,6 +3,7 @@
 #include "enginecontroller.h"
 #include "models/topicsfiltermodel.h"
 #include "models/topicsmodel.h"
+#include "presencepanel.h"
 
 #include <QClipboard>
 #include <QDateTime>
@@ -77,9 +78,11 @@ TopicsView::TopicsView(TopicsModel *model, EngineController *controller, QWidget
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {
                 const QModelIndex first = current.siblingAtColumn(0);
-                m_tailFilter->setText(
-                    QString::fromUtf8(first.data(TopicsModel::PathRole).toByteArray()));
+                const QByteArray path = first.data(TopicsModel::PathRole).toByteArray();
+                m_tailFilter->setText(QString::fromUtf8(path));
+                m_presence->setTopic(path);
             });
+    m_presence = new PresencePanel(controller, this);
 
     auto *tailBox = new QWidget(this);
     auto *tailLayout = new QVBoxLayout(tailBox);
@@ -104,6 +107,9 @@ TopicsView::TopicsView(TopicsModel *model, EngineController *controller, QWidget
     m_tail->setReadOnly(true);
     m_tail->setMaximumBlockCount(2000);
     m_tail->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // On a small screen (or at a large scale factor) the tail gives its room to the tree and the
+    // presence above it down to a few lines.
+    m_tail->setMinimumHeight(3 * m_tail->fontMetrics().lineSpacing());
     connect(clear, &QToolButton::clicked, m_tail, &QPlainTextEdit::clear);
     connect(copy, &QToolButton::clicked, this,
             [this] { QGuiApplication::clipboard()->setText(m_tail->toPlainText()); });
@@ -113,9 +119,11 @@ TopicsView::TopicsView(TopicsModel *model, EngineController *controller, QWidget
     m_split = new QSplitter(Qt::Vertical, this);
     m_split->setObjectName(QStringLiteral("topicsSplit"));
     m_split->addWidget(m_view);
+    m_split->addWidget(m_presence);
     m_split->addWidget(tailBox);
-    m_split->setStretchFactor(0, 2);
-    m_split->setStretchFactor(1, 1);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 2);
+    m_split->setStretchFactor(2, 1);
     layout->addLayout(actions);
     layout->addWidget(m_split, 1);
 }
@@ -157,19 +165,38 @@ void TopicsView::applySnapshot(const ConsoleSnapshot &s)
                                    nullptr, int(s.tailDropped)));
 }
 
+bool TopicsView::selectTopic(const QByteArray &path)
+{
+    const QStandardItem *item = path.isEmpty() ? nullptr : m_topics->itemFor(path);
+    const QModelIndex index = item ? m_filter->mapFromSource(item->index()) : QModelIndex();
+    if (!index.isValid())
+        return false;
+    m_view->setCurrentIndex(index);
+    m_view->scrollTo(index);
+    return true;
+}
+
+void TopicsView::clear()
+{
+    m_presence->clear();
+}
+
 void TopicsView::restoreState(const QSettings &settings)
 {
     m_view->header()->restoreState(settings.value(QStringLiteral("topicsHeader")).toByteArray());
-    if (settings.contains(QStringLiteral("topicsSplit")))
-        m_split->restoreState(settings.value(QStringLiteral("topicsSplit")).toByteArray());
+    // Three panes since the presence panel ("topicsSplit" held two).
+    if (settings.contains(QStringLiteral("topicsPanes")))
+        m_split->restoreState(settings.value(QStringLiteral("topicsPanes")).toByteArray());
     else
-        m_split->setSizes({420, 220});
+        m_split->setSizes({320, 260, 110});
+    m_presence->restoreState(settings);
 }
 
 void TopicsView::saveState(QSettings &settings) const
 {
     settings.setValue(QStringLiteral("topicsHeader"), m_view->header()->saveState());
-    settings.setValue(QStringLiteral("topicsSplit"), m_split->saveState());
+    settings.setValue(QStringLiteral("topicsPanes"), m_split->saveState());
+    m_presence->saveState(settings);
 }
 
 } // namespace ssehub

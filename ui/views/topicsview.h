@@ -17,10 +17,12 @@ QT_END_NAMESPACE
 namespace ssehub {
 
 class EngineController;
+class PresencePanel;
 class TopicsFilterModel;
 class TopicsModel;
 
-// Subscribed filters and published topics as a tree, and the live tail of one topic or filter.
+// Subscribed filters and published topics as a tree; who listens on the selected one with its
+// clients' join and leave events (PresencePanel); and the live tail of one topic or filter.
 class TopicsView : public QWidget
 {
     Q_OBJECT
@@ -34,6 +36,13 @@ public:
     void stopTail();
     // Appends the snapshot's tail events (unless paused).
     void applySnapshot(const ConsoleSnapshot &s);
+
+    // Selects a topic or filter of the tree, as a click does (its presence shows); false when
+    // the tree has no such node.
+    bool selectTopic(const QByteArray &path);
+    // Another server is shown: the presence of the old one's topic goes.
+    void clear();
+    PresencePanel *presencePanel() const { return m_presence; }
 
     void restoreState(const QSettings &settings);
     void saveState(QSettings &settings) const;
@@ -52,6 +61,7 @@ private:
     QPlainTextEdit *m_tail = nullptr;
     QToolButton *m_tailPause = nullptr;
     QLabel *m_tailState = nullptr;
+    PresencePanel *m_presence = nullptr;
 };
 
 } // namespace ssehub
