@@ -116,7 +116,24 @@ void Engine::publishSystemFigures()
         const QByteArray topic = "$SYS/hub/nodes/" + level;
         if (!validateTopic(topic).isEmpty())
             continue;
-        node.remove(QStringLiteral("expires_at"));
+        // Figures only: addresses and the broker's state (its Redis address, its errors)
+        // stay in the admin routes (/nodes, /stats).
+        static const QStringList Public {QStringLiteral("id"),
+                                         QStringLiteral("started_at"),
+                                         QStringLiteral("connections"),
+                                         QStringLiteral("streams"),
+                                         QStringLiteral("clients"),
+                                         QStringLiteral("events_published"),
+                                         QStringLiteral("events_delivered"),
+                                         QStringLiteral("events_in_per_s"),
+                                         QStringLiteral("events_out_per_s"),
+                                         QStringLiteral("slow_consumer_closes"),
+                                         QStringLiteral("dead_closes")};
+        const QStringList keys = node.keys();
+        for (const QString &key : keys) {
+            if (!Public.contains(key))
+                node.remove(key);
+        }
         node.insert(QStringLiteral("at"), double(now));
         const EventPtr event = makeEvent(0, topic, QByteArrayLiteral("figures"),
                                          QJsonDocument(node).toJson(QJsonDocument::Compact), now);

@@ -137,8 +137,14 @@ void ClusterPresence::renew()
         writeDirty(); // renews too
         return;
     }
+    // A key that expired meanwhile (this instance stalled past the expiry: a frozen VM, a long
+    // swap) is written again whole, or the clients that did not change would stay missing.
     m_broker->commands()->command({"PEXPIRE", m_key, QByteArray::number(m_options.ttlMs)},
-                                  [](const RedisReply &) {});
+                                  [guard = QPointer<ClusterPresence>(this)](const RedisReply &r) {
+                                      if (guard && r.type == RedisReply::Type::Integer
+                                          && r.integer == 0)
+                                          guard->writeAll();
+                                  });
 }
 
 void ClusterPresence::query(const TopicFilter &filter, Done done)
