@@ -15,6 +15,7 @@
 #include <QTest>
 
 #include <memory>
+#include <optional>
 
 using namespace ssehub;
 using namespace ssehub::test;
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void killedInstanceLeaves();
     void eventsCrossInstances();
     void redisGoneIs503();
+    void expiredHashIsWrittenAgain();
 
 private:
     void startBoth(const QStringList &extra = {});
@@ -195,6 +197,38 @@ void TestPresenceCluster::redisGoneIs503()
                               QStringList(QStringLiteral("alice@a:1")), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(presenceOn(m_b->port(), "room/1"),
                               QStringList(QStringLiteral("alice@a:1")), 10000);
+}
+
+// What a stall past the expiry leaves (the instance froze, its Hash expired, the connection
+// stayed): the next refresh finds the key gone and writes it whole, unchanged clients included.
+void TestPresenceCluster::expiredHashIsWrittenAgain()
+{
+    startBoth();
+    SseClient onA;
+    onA.open(m_a->port(), "/events?topic=room/1&client_id=alice");
+    QTRY_COMPARE_WITH_TIMEOUT(presenceOn(m_b->port(), "room/1"),
+                              QStringList(QStringLiteral("alice@a:1")), 5000);
+    RedisConnection::Options options;
+    options.port = m_redis->port();
+    RedisConnection probe(options);
+    probe.start();
+    QTRY_VERIFY(probe.state() == RedisConnection::State::Ready);
+    std::optional<RedisReply> deleted;
+    probe.command({"DEL", "ssehub:presence:a"}, [&](const RedisReply &r) { deleted = r; });
+    QTRY_VERIFY(deleted.has_value());
+    QCOMPARE(deleted->integer, 1);
+    // A's refresh (200 ms here) finds it gone and writes alice again, though she did not change.
+    std::optional<RedisReply> length;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            length.reset();
+            probe.command({"HLEN", "ssehub:presence:a"}, [&](const RedisReply &r) { length = r; });
+            return QTest::qWaitFor([&] { return length.has_value(); }, 2000)
+                && length->integer == 1;
+        }(),
+        5000);
+    QTRY_COMPARE_WITH_TIMEOUT(presenceOn(m_b->port(), "room/1"),
+                              QStringList(QStringLiteral("alice@a:1")), 5000);
 }
 
 QTEST_GUILESS_MAIN(TestPresenceCluster)
