@@ -5,7 +5,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSet>
 #include <QUrl>
 
 #include <algorithm>
@@ -60,7 +59,6 @@ void finishPresence(PresenceAnswer *answer, const PresenceQuery &query)
     std::sort(entries.begin(), entries.end(), [](const PresenceEntry &a, const PresenceEntry &b) {
         return a.clientId != b.clientId ? a.clientId < b.clientId : a.node < b.node;
     });
-    QSet<QString> nodes;
     answer->clients = 0;
     answer->streams = 0;
     const QString *previous = nullptr;
