@@ -274,8 +274,7 @@ private:
     // What the hook is asked; false when the request is malformed (its route answers the 400).
     bool hookQuestion(const HttpRequest &request, Conn::Route route, const ReplyTo &to,
                       AuthHook::Question *question) const;
-    Identity hookIdentity(const AuthHook::Question &question,
-                          const AuthHook::Answer &answer) const;
+    Identity hookIdentity(const AuthHook::Question &question, const AuthHook::Answer &answer) const;
     // The hot routes, served on either path.
     void servePublish(const HttpRequest &request, const ReplyTo &to, const Identity &who);
     void serveSubscribe(const HttpRequest &request, const ReplyTo &to, const Identity &who);
@@ -285,6 +284,11 @@ private:
     void serveAck(const HttpRequest &request, const ReplyTo &to, const Identity &who);
     void serveHistory(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
     void servePresence(const HttpRequest &request, QTcpSocket *socket, const Identity &who);
+    // GET /history and GET /presence: a filter (syntax already checked) within
+    // --max-topic-length that the requester may subscribe to (unless an admin, or `granted`
+    // otherwise); false once the 400 or 403 is answered.
+    bool readableFilter(const ReplyTo &to, const QByteArray &text, const Identity &who,
+                        bool granted, TopicFilter *out);
     // Authentication from the head: fills *who, or returns why not (a 401). remember: a token
     // verified now is kept for later requests (Credentials::remember).
     QString identify(const http::RequestHead &head, const QSslSocket *tls, bool remember,

@@ -21,6 +21,25 @@ namespace ssehub {
 // 400 bad or unknown parameter; 401 no credentials; 403 the ACL refuses the filter; 503 (with
 // Retry-After) while clients leave too many answers unread (roomForLargeAnswer), or in cluster
 // mode while Redis cannot be read (or too many reads are under way).
+bool HttpFront::readableFilter(const ReplyTo &to, const QByteArray &text, const Identity &who,
+                               bool granted, TopicFilter *out)
+{
+    if (text.size() > m_options.maxTopicBytes) {
+        replyError(
+            to, 400,
+            tr("filter is longer than %1 bytes (--max-topic-length)").arg(m_options.maxTopicBytes));
+        return false;
+    }
+    *out = TopicFilter::parse(text);
+    if (granted || m_options.auth.isAdmin(who))
+        return true;
+    if (const QString denied = m_options.auth.checkSubscribe(who, *out); !denied.isEmpty()) {
+        refuse(to, 403, denied, who.clientId);
+        return false;
+    }
+    return true;
+}
+
 void HttpFront::serveHistory(const HttpRequest &request, QTcpSocket *socket, const Identity &who)
 {
     const ReplyTo to = replyTo(request, socket);
@@ -30,20 +49,8 @@ void HttpFront::serveHistory(const HttpRequest &request, QTcpSocket *socket, con
         replyError(to, 400, error);
         return;
     }
-    if (query.filter.size() > m_options.maxTopicBytes) {
-        replyError(
-            to, 400,
-            tr("filter is longer than %1 bytes (--max-topic-length)").arg(m_options.maxTopicBytes));
-        return;
-    }
-    const TopicFilter filter = TopicFilter::parse(query.filter);
-    if (!m_options.auth.isAdmin(who)) {
-        if (const QString denied = m_options.auth.checkSubscribe(who, filter); !denied.isEmpty()) {
-            refuse(to, 403, denied, who.clientId);
-            return;
-        }
-    }
-    if (!roomForLargeAnswer(to))
+    TopicFilter filter;
+    if (!readableFilter(to, query.filter, who, false, &filter) || !roomForLargeAnswer(to))
         return;
     // Answered when the page is there (at once, or after Redis answered): the answer keeps its
     // place among the connection's pipelined ones, and goes nowhere if the client left.

@@ -28,20 +28,11 @@ void HttpFront::servePresence(const HttpRequest &request, QTcpSocket *socket, co
         replyError(to, 400, error);
         return;
     }
-    if (query.filter.size() > m_options.maxTopicBytes) {
-        replyError(
-            to, 400,
-            tr("filter is longer than %1 bytes (--max-topic-length)").arg(m_options.maxTopicBytes));
+    const TopicFilter parsed = TopicFilter::parse(query.filter);
+    const bool seesAll = parsed.isValid() && m_options.auth.seesPresence(who, parsed);
+    TopicFilter filter;
+    if (!readableFilter(to, query.filter, who, seesAll, &filter))
         return;
-    }
-    const TopicFilter filter = TopicFilter::parse(query.filter);
-    const bool seesAll = m_options.auth.seesPresence(who, filter);
-    if (!seesAll && !m_options.auth.isAdmin(who)) {
-        if (const QString denied = m_options.auth.checkSubscribe(who, filter); !denied.isEmpty()) {
-            refuse(to, 403, denied, who.clientId);
-            return;
-        }
-    }
     if (!query.countOnly && !roomForLargeAnswer(to))
         return;
     const bool admin = seesAll || m_options.auth.isAdmin(who);
