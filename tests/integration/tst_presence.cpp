@@ -392,14 +392,18 @@ void TestPresence::hubFigures()
     m_engine = startLocalEngine(config);
     SseClient dashboard;
     dashboard.open(m_engine->port(), "/events?topic=%24SYS/hub/%23&topic=news");
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
     QCOMPARE(publish(m_engine->port(), "news", "{}").status, 200);
-    QTRY_VERIFY(!dashboard.messages().isEmpty());
-    QByteArray newsId;
-    for (const SseEvent &e : dashboard.events()) {
-        if (e.type == "message")
-            newsId = e.id;
-    }
-    QTRY_VERIFY(!newsId.isEmpty());
+    // Figures may come before the published event: wait for the event itself.
+    const auto newsIdSeen = [&dashboard] {
+        for (const SseEvent &e : dashboard.events()) {
+            if (e.type == "message")
+                return e.id;
+        }
+        return QByteArray();
+    };
+    QTRY_VERIFY(!newsIdSeen().isEmpty());
+    const QByteArray newsId = newsIdSeen();
     QTRY_VERIFY(std::count_if(dashboard.events().cbegin(), dashboard.events().cend(),
                               [](const SseEvent &e) { return e.type == "figures"; })
                 >= 2);
