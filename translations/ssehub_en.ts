@@ -813,6 +813,22 @@
         <source>a duration, e.g. 1h or 7d (0: no age limit)</source>
         <translation>a duration, e.g. 1h or 7d (0: no age limit)</translation>
     </message>
+    <message>
+        <source>Presence events published per second at most; those beyond are dropped and counted (default 1000; 0: no bound).</source>
+        <translation>Presence events published per second at most; those beyond are dropped and counted (default 1000; 0: no bound).</translation>
+    </message>
+    <message>
+        <source>a count from 0 to 1000000</source>
+        <translation>a count from 0 to 1000000</translation>
+    </message>
+    <message>
+        <source>GET /presence: clients looked at per second, all questions together; beyond it questions get 503 (default 200000; 0: no bound).</source>
+        <translation>GET /presence: clients looked at per second, all questions together; beyond it questions get 503 (default 200000; 0: no bound).</translation>
+    </message>
+    <message>
+        <source>a count from 0 to 1000000000</source>
+        <translation>a count from 0 to 1000000000</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -3362,6 +3378,14 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>History age limit:</source>
         <translation>History age limit:</translation>
+    </message>
+    <message>
+        <source>Presence events per second:</source>
+        <translation>Presence events per second:</translation>
+    </message>
+    <message>
+        <source>Presence budget (clients/s):</source>
+        <translation>Presence budget (clients/s):</translation>
     </message>
 </context>
 <context>

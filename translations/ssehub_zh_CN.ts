@@ -813,6 +813,22 @@
         <source>a duration, e.g. 1h or 7d (0: no age limit)</source>
         <translation>一个时长，例如 1h 或 7d（0：不限时长）</translation>
     </message>
+    <message>
+        <source>Presence events published per second at most; those beyond are dropped and counted (default 1000; 0: no bound).</source>
+        <translation>每秒最多发布的在线事件数；超出的被丢弃并计数（默认 1000；0 表示不限）。</translation>
+    </message>
+    <message>
+        <source>a count from 0 to 1000000</source>
+        <translation>0 到 1000000 之间的数</translation>
+    </message>
+    <message>
+        <source>GET /presence: clients looked at per second, all questions together; beyond it questions get 503 (default 200000; 0: no bound).</source>
+        <translation>GET /presence：所有查询合计每秒最多检查的客户端数；超出后返回 503（默认 200000；0 表示不限）。</translation>
+    </message>
+    <message>
+        <source>a count from 0 to 1000000000</source>
+        <translation>0 到 1000000000 之间的数</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -3362,6 +3378,14 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>History age limit:</source>
         <translation>历史保留时长：</translation>
+    </message>
+    <message>
+        <source>Presence events per second:</source>
+        <translation>每秒在线事件上限：</translation>
+    </message>
+    <message>
+        <source>Presence budget (clients/s):</source>
+        <translation>在线查询预算（客户端/秒）：</translation>
     </message>
 </context>
 <context>

@@ -841,4 +841,10 @@ ZH = {
 "Publish the hub's figures on $SYS/hub/nodes/<node> this often (default 5s; 0 turns them off).": '按此间隔在 $SYS/hub/nodes/<节点> 上发布服务器的统计数据（默认 5s；0 表示关闭）。',
 'a duration up to 1h, e.g. 5s; 0 for none': '不超过 1h 的时长，例如 5s；0 表示不发布',
 '$SYS figures every:': '$SYS 统计发布间隔：',
+"Presence events published per second at most; those beyond are dropped and counted (default 1000; 0: no bound).": '每秒最多发布的在线事件数；超出的被丢弃并计数（默认 1000；0 表示不限）。',
+'a count from 0 to 1000000': '0 到 1000000 之间的数',
+'Presence events per second:': '每秒在线事件上限：',
+'GET /presence: clients looked at per second, all questions together; beyond it questions get 503 (default 200000; 0: no bound).': 'GET /presence：所有查询合计每秒最多检查的客户端数；超出后返回 503（默认 200000；0 表示不限）。',
+'a count from 0 to 1000000000': '0 到 1000000000 之间的数',
+'Presence budget (clients/s):': '在线查询预算（客户端/秒）：',
 }

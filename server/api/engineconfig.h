@@ -116,6 +116,11 @@ struct EngineConfig
     // Join and leave events on $SYS/presence/<topic> for exact subscriptions these filters
     // match (none: no events).
     QList<QByteArray> presenceEvents;
+    // Presence events published per second at most (beyond: dropped and counted; 0: no bound).
+    qint64 presenceEventsRate = 1000;
+    // GET /presence: clients looked at per second, all questions together (beyond: 503; 0: no
+    // bound).
+    qint64 presenceBudget = 200000;
     // The hub's figures on $SYS/hub/nodes/<node> this often (0: none).
     int sysIntervalMs = 5000;
 };

@@ -158,7 +158,9 @@ private:
     QJsonObject selfJson() const;
     // enginepresence.cpp
     void startPresence();
-    void presenceOf(const TopicFilter &filter, std::function<void(PresenceAnswer)> done);
+    // bounded: refused (an answer with its error set) while questions are over the budget.
+    void presenceOf(const TopicFilter &filter, std::function<void(PresenceAnswer)> done,
+                    bool bounded = true);
     void publishSystemFigures();
     // The identity sources in force and their health (each snapshot's identity).
     IdentityStatus identityStatus() const;

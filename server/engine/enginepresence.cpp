@@ -23,6 +23,8 @@ void Engine::startPresence()
             filters << filter;
     }
     m_presence->setEventFilters(filters);
+    m_presence->setEventRate(double(m_config.presenceEventsRate));
+    m_presence->questionBudget().setRate(double(m_config.presenceBudget));
     if (m_redis && m_cluster) {
         ClusterPresence::Options options;
         options.nodeId = m_hub->nodeId();
@@ -45,17 +47,21 @@ void Engine::startPresence()
     }
 }
 
-void Engine::presenceOf(const TopicFilter &filter, std::function<void(PresenceAnswer)> done)
+void Engine::presenceOf(const TopicFilter &filter, std::function<void(PresenceAnswer)> done,
+                        bool bounded)
 {
     if (m_clusterPresence) {
-        m_clusterPresence->query(filter, std::move(done));
+        m_clusterPresence->query(filter, std::move(done), bounded);
+        return;
+    }
+    if (bounded && !m_presence->questionBudget().take()) {
+        done(m_presence->overBudget());
         return;
     }
     PresenceAnswer answer;
     answer.source = QStringLiteral("embedded");
     answer.nodes = 1;
-    if (m_presence)
-        answer.entries = m_presence->local(filter);
+    answer.entries = m_presence->local(filter);
     done(answer);
 }
 
@@ -69,11 +75,15 @@ void Engine::presence(const PresenceQuery &query, std::function<void(PresenceAns
         done(answer);
         return;
     }
-    presenceOf(filter, [query, done = std::move(done)](PresenceAnswer answer) {
-        if (answer.error.isEmpty())
-            finishPresence(&answer, query);
-        done(answer);
-    });
+    // The console's question: paid from the budget, never refused for it.
+    presenceOf(
+        filter,
+        [query, done = std::move(done)](PresenceAnswer answer) {
+            if (answer.error.isEmpty())
+                finishPresence(&answer, query);
+            done(answer);
+        },
+        false);
 }
 
 void Engine::publishSystemFigures()

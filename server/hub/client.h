@@ -24,8 +24,13 @@ struct Subscription
     qint64 updatedAt = 0;
     qint64 expiresAt = 0; // 0: never
     quint64 pausedAfterId = 0; // newest event id when it was paused (replay on resume)
+    // When it last became active on this instance (ms since the epoch; 0: not seen here; not
+    // stored). Renewals and new bounds leave it.
+    qint64 activeSince = 0;
 
     bool delivers() const { return state == State::Active; }
+    // Since when it has delivered, as presence tells it.
+    qint64 listeningSince() const { return activeSince ? activeSince : updatedAt; }
     static QString stateName(State state);
     static bool parseState(const QString &name, State *state);
     QJsonObject toJson() const;

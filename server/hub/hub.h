@@ -258,6 +258,7 @@ Q_SIGNALS:
     void streamCountChanged(int count);
 
 private:
+    int fanOut(const EventPtr &event, bool outOfOrder);
     // One write for the writer thread: the whole set (a snapshot) or the changed clients.
     struct WriteJob
     {

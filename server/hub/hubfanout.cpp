@@ -9,12 +9,28 @@ namespace ssehub {
 
 int Hub::deliver(const EventPtr &event)
 {
+    return fanOut(event, false);
+}
+
+int Hub::deliverVolatile(const EventPtr &event)
+{
+    return fanOut(event, true);
+}
+
+int Hub::fanOut(const EventPtr &event, bool outOfOrder)
+{
     // Draining: `event: shutdown` is each stream's last frame; what is published meanwhile
     // stays in the history, and clients resume it with Last-Event-ID when they come back.
     if (m_draining)
         return 0;
     m_matched.clear();
     m_index.match(event->topic, [this](Client *c) { m_matched.push_back(c); });
+    if (outOfOrder) {
+        // No id tells a stream that it has the event already: each client once, however many
+        // of its filters match.
+        std::sort(m_matched.begin(), m_matched.end());
+        m_matched.erase(std::unique(m_matched.begin(), m_matched.end()), m_matched.end());
+    }
     int handed = 0;
     // Clients collected first, and each client's streams iterated over a copy (implicitly
     // shared, so free unless it changes): a failed write closes a stream, which edits the
@@ -22,7 +38,9 @@ int Hub::deliver(const EventPtr &event)
     for (Client *client : m_matched) {
         const QList<SseStream *> streams = client->streams;
         for (SseStream *stream : streams) {
-            if (stream->deliver(event))
+            // Id 0 is never after what a stream has sent: written without an id line, it
+            // leaves the client's Last-Event-ID where it was.
+            if (outOfOrder ? stream->deliverOutOfOrder(event) : stream->deliver(event))
                 ++handed;
         }
     }
@@ -41,28 +59,6 @@ void Hub::countMatching(const QByteArray &topic, int *clients, int *streams, qin
     *streams = 0;
     for (const Client *c : matched)
         *streams += int(c->streams.size());
-}
-
-int Hub::deliverVolatile(const EventPtr &event)
-{
-    if (m_draining)
-        return 0;
-    m_matched.clear();
-    m_index.match(event->topic, [this](Client *c) { m_matched.push_back(c); });
-    std::sort(m_matched.begin(), m_matched.end());
-    m_matched.erase(std::unique(m_matched.begin(), m_matched.end()), m_matched.end());
-    int handed = 0;
-    for (Client *client : m_matched) {
-        const QList<SseStream *> streams = client->streams;
-        for (SseStream *stream : streams) {
-            // Id 0 is never after what a stream has sent: written without an id line, it
-            // leaves the client's Last-Event-ID where it was.
-            if (stream->deliverOutOfOrder(event))
-                ++handed;
-        }
-    }
-    m_counters.eventsDelivered += quint64(handed);
-    return handed;
 }
 
 std::vector<const Client *> Hub::listening(const TopicFilter &filter) const

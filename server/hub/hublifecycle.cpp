@@ -24,7 +24,7 @@ bool Hub::addOrRenew(Client *client, const TopicFilter &filter, qint64 now, qint
     }
     Subscription s;
     s.filter = filter;
-    s.createdAt = s.updatedAt = now;
+    s.createdAt = s.updatedAt = s.activeSince = now;
     s.expiresAt = expiresAt;
     watch(client, *client->subscriptions.insert(filter.text(), s), +1); // state Active
     m_index.insert(filter, client);
@@ -58,8 +58,10 @@ void Hub::transition(Client *client, Subscription &s, Subscription::State to, co
         deactivate(client, s);
         s.state = to;
     }
-    watch(client, s, +1);
     s.updatedAt = Clock::wallMs();
+    if (to == Subscription::State::Active)
+        s.activeSince = s.updatedAt;
+    watch(client, s, +1);
     logClient(LogEntry::Kind::Transition, client, reason,
               QStringLiteral("%1 %2 -> %3")
                   .arg(QString::fromUtf8(s.filter.text()), Subscription::stateName(from),

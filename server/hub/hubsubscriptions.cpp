@@ -321,8 +321,13 @@ void Hub::applyShared(const QString &clientId, const QMap<QByteArray, Subscripti
             s.pausedAfterId = old->pausedAfterId;
             resumedFilters.append(s.filter.text());
         }
-        if (s.delivers())
+        if (s.delivers()) {
+            // A renewal elsewhere is no new start; a subscription that starts (or resumes)
+            // there starts when that instance changed it.
+            const bool delivered = old != before.cend() && old->delivers();
+            s.activeSince = delivered ? old->activeSince : s.updatedAt;
             m_index.insert(s.filter, client);
+        }
         watch(client, s, +1);
     }
     client->hasAck = hasAck;

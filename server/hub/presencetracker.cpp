@@ -35,15 +35,16 @@ void PresenceTracker::watch()
     m_hub->setPresenceHook([this](const Client *client) { touched(client); });
 }
 
-qint64 PresenceTracker::joinedAt(const Client &client, qint64 subscriptionUpdatedAt)
+qint64 PresenceTracker::joinedAt(const Client &client, qint64 subscriptionSince)
 {
-    return std::max(client.onlineSinceMs, subscriptionUpdatedAt);
+    return std::max(client.onlineSinceMs, subscriptionSince);
 }
 
-QList<PresenceEntry> PresenceTracker::local(const TopicFilter &filter) const
+QList<PresenceEntry> PresenceTracker::local(const TopicFilter &filter)
 {
     QList<PresenceEntry> out;
     const auto clients = m_hub->listening(filter);
+    m_questions.spend(filter.hasWildcard() ? m_hub->clientCount() : double(clients.size()));
     out.reserve(qsizetype(clients.size()));
     for (const Client *c : clients) {
         qint64 joined = 0;
@@ -51,13 +52,23 @@ QList<PresenceEntry> PresenceTracker::local(const TopicFilter &filter) const
             const bool meets = filter.hasWildcard() ? filtersIntersect(s.filter, filter)
                                                     : s.filter.matches(filter.text());
             if (s.delivers() && meets) {
-                const qint64 at = joinedAt(*c, s.updatedAt);
+                const qint64 at = joinedAt(*c, s.listeningSince());
                 joined = joined ? std::min(joined, at) : at;
             }
         }
         out.append({c->id, m_hub->nodeId(), int(c->streams.size()), joined});
     }
     return out;
+}
+
+PresenceAnswer PresenceTracker::overBudget() const
+{
+    PresenceAnswer busy;
+    busy.error = QStringLiteral("presence questions are over this instance's budget of %1 "
+                                "clients looked at per second (--presence-budget); retry, or ask "
+                                "for a topic instead of a wildcard filter")
+                     .arg(qint64(m_questions.rate()));
+    return busy;
 }
 
 void PresenceTracker::touched(const Client *client)
@@ -129,6 +140,11 @@ void PresenceTracker::publishEvent(const QString &clientId, const QByteArray &to
         ++m_dropped;
         return;
     }
+    if (!m_eventBudget.take()) {
+        ++m_dropped;
+        return;
+    }
+    m_eventBudget.spend(1);
     request.type = join ? QByteArrayLiteral("join") : QByteArrayLiteral("leave");
     request.payloadJson = "{\"client_id\":" + jsonString(clientId.toUtf8()) + ",\"node\":"
         + jsonString(m_hub->nodeId().toUtf8()) + ",\"topic\":" + jsonString(topic) + ",\"streams\":"

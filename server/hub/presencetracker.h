@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/presence.h"
+#include "core/workbudget.h"
 #include "proto/topicfilter.h"
 
 #include <QHash>
@@ -48,16 +49,27 @@ public:
     // Installs the hub's hook: needed for events and for the cluster.
     void watch();
 
-    // The clients listening here on this topic or filter, named, with this node.
-    QList<PresenceEntry> local(const TopicFilter &filter) const;
+    // The clients listening here on this topic or filter, named, with this node. What it
+    // cost (the clients looked at) is paid from questionBudget().
+    QList<PresenceEntry> local(const TopicFilter &filter);
+    // Presence questions, all together (--presence-budget): clients looked at per second. A
+    // wildcard filter looks at every client here; a topic only at those the index finds.
+    WorkBudget &questionBudget() { return m_questions; }
+    // The answer to a question refused for the budget (a 503).
+    PresenceAnswer overBudget() const;
+    // Presence events published per second at most (--presence-events-rate); those beyond
+    // are dropped (and counted), so that churn cannot flood the history the events share
+    // with the application's.
+    void setEventRate(double perSecond) { m_eventBudget.setRate(perSecond); }
 
     // When a client started listening here on a subscription (the later of its first stream and
     // the subscription's last change).
-    static qint64 joinedAt(const Client &client, qint64 subscriptionUpdatedAt);
+    static qint64 joinedAt(const Client &client, qint64 subscriptionSince);
 
     quint64 joinsPublished() const { return m_joins; }
     quint64 leavesPublished() const { return m_leaves; }
-    // Events that could not be published (too long a topic, the broker refused).
+    // Events that could not be published (too long a topic, over the rate, the broker
+    // refused).
     quint64 eventsDropped() const { return m_dropped; }
 
 private:
@@ -78,6 +90,8 @@ private:
     quint64 m_joins = 0;
     quint64 m_leaves = 0;
     quint64 m_dropped = 0;
+    WorkBudget m_questions;
+    WorkBudget m_eventBudget;
 };
 
 } // namespace ssehub

@@ -10,7 +10,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QElapsedTimer>
 #include <QPointer>
+
+#include <optional>
 
 namespace ssehub {
 
@@ -70,7 +73,7 @@ QByteArray ClusterPresence::record(const Client &client)
         if (!first)
             out += ',';
         first = false;
-        out += jsonString(s.filter.text()) + ':' + QByteArray::number(s.updatedAt);
+        out += jsonString(s.filter.text()) + ':' + QByteArray::number(s.listeningSince());
     }
     return out + "}}";
 }
@@ -147,7 +150,7 @@ void ClusterPresence::renew()
                                   });
 }
 
-void ClusterPresence::query(const TopicFilter &filter, Done done)
+void ClusterPresence::query(const TopicFilter &filter, Done done, bool bounded)
 {
     QStringList others;
     const QJsonArray nodes = m_cluster->nodes();
@@ -161,20 +164,28 @@ void ClusterPresence::query(const TopicFilter &filter, Done done)
         m_nodesRead = 0;
         m_readAtMs = -1;
     }
-    const bool fresh = m_readAtMs >= 0 && Clock::monotonicMs() - m_readAtMs < CacheMs;
-    if (others.isEmpty() || fresh) {
-        answer(filter, done);
+    if (bounded && !m_tracker->questionBudget().take()) {
+        done(m_tracker->overBudget());
         return;
     }
-    if (int(m_waiting.size()) >= MaxWaiting) {
+    if (others.isEmpty() || readIsFresh()) {
+        done(answer(filter));
+        return;
+    }
+    if (m_waiting.size() + m_answering.size() - m_answered >= size_t(MaxWaiting)) {
         PresenceAnswer busy;
         busy.error = QStringLiteral("too many presence questions are waiting for Redis; retry");
         done(busy);
         return;
     }
-    m_waiting.push_back({filter, std::move(done)});
+    m_waiting.push_back({filter, std::move(done), bounded, {}});
     if (!m_reading)
         read(others);
+}
+
+bool ClusterPresence::readIsFresh() const
+{
+    return m_readAtMs >= 0 && Clock::monotonicMs() - m_readAtMs < CacheMs;
 }
 
 void ClusterPresence::read(const QStringList &nodes)
@@ -182,30 +193,17 @@ void ClusterPresence::read(const QStringList &nodes)
     QList<QByteArray> args {"EVAL", ReadScript, QByteArray::number(nodes.size())};
     for (const QString &id : nodes)
         args << keyOf(id);
-    const auto finish = [this](const QString &error) {
-        m_reading = false;
-        std::vector<Waiting> waiting = std::exchange(m_waiting, {});
-        for (const Waiting &w : waiting) {
-            if (error.isEmpty()) {
-                answer(w.filter, w.done);
-            } else {
-                PresenceAnswer failed;
-                failed.error = error;
-                w.done(failed);
-            }
-        }
-    };
     m_reading = true;
     ++m_reads;
     const bool sent = m_broker->commands()->command(
-        args, [guard = QPointer<ClusterPresence>(this), nodes, finish](const RedisReply &r) {
+        args, [guard = QPointer<ClusterPresence>(this), nodes](const RedisReply &r) {
             if (!guard)
                 return;
             if (r.isError() || r.type != RedisReply::Type::Array
                 || r.elements.size() != nodes.size()) {
-                finish(QStringLiteral("the other instances' presence could not be read from "
-                                      "Redis: %1")
-                           .arg(QString::fromUtf8(r.string.left(200))));
+                guard->readDone(QStringLiteral("the other instances' presence could not be read "
+                                               "from Redis: %1")
+                                    .arg(QString::fromUtf8(r.string.left(200))));
                 return;
             }
             QList<Record> records;
@@ -232,18 +230,85 @@ void ClusterPresence::read(const QStringList &nodes)
             guard->m_records = std::move(records);
             guard->m_nodesRead = int(nodes.size());
             guard->m_readAtMs = Clock::monotonicMs();
-            finish({});
+            guard->readDone({});
         });
     if (!sent)
-        finish(QStringLiteral("Redis is unreachable: the other instances' presence cannot be "
-                              "read now"));
+        readDone(QStringLiteral("Redis is unreachable: the other instances' presence cannot be "
+                                "read now"));
 }
 
-void ClusterPresence::answer(const TopicFilter &filter, const Done &done) const
+void ClusterPresence::readDone(const QString &error)
+{
+    m_reading = false;
+    std::vector<Waiting> waiting = std::exchange(m_waiting, {});
+    m_answering.erase(m_answering.begin(), m_answering.begin() + qsizetype(m_answered));
+    m_answered = 0;
+    for (Waiting &w : waiting) {
+        w.error = error;
+        m_answering.push_back(std::move(w));
+    }
+    // Identical questions side by side: each is answered once.
+    std::stable_sort(m_answering.begin(), m_answering.end(),
+                     [](const Waiting &a, const Waiting &b) {
+                         return std::tie(a.error, a.filter.text())
+                             < std::tie(b.error, b.filter.text());
+                     });
+    answerSome();
+}
+
+void ClusterPresence::answerSome()
+{
+    m_answerQueued = false;
+    QElapsedTimer slice;
+    slice.start();
+    while (m_answered < m_answering.size() && slice.elapsed() < SliceMs) {
+        // The group of identical questions starting here.
+        size_t end = m_answered + 1;
+        const Waiting &first = m_answering[m_answered];
+        while (end < m_answering.size() && m_answering[end].error == first.error
+               && m_answering[end].filter.text() == first.filter.text())
+            ++end;
+        std::optional<PresenceAnswer> shared;
+        if (!first.error.isEmpty()) {
+            shared.emplace();
+            shared->error = first.error;
+        }
+        std::optional<bool> withinBudget; // asked once, when a bounded question needs it
+        // Taken out before any callback runs: a callback may ask again.
+        std::vector<Waiting> group;
+        group.reserve(end - m_answered);
+        for (size_t i = m_answered; i < end; ++i)
+            group.push_back(std::move(m_answering[i]));
+        m_answered = end;
+        for (const Waiting &w : group) {
+            if (!shared && w.bounded) {
+                if (!withinBudget)
+                    withinBudget = m_tracker->questionBudget().take();
+                if (!*withinBudget) {
+                    w.done(m_tracker->overBudget());
+                    continue;
+                }
+            }
+            if (!shared)
+                shared = answer(w.filter);
+            w.done(*shared);
+        }
+    }
+    if (m_answered == m_answering.size()) {
+        m_answering.clear();
+        m_answered = 0;
+    } else if (!m_answerQueued) {
+        m_answerQueued = true;
+        QTimer::singleShot(0, this, &ClusterPresence::answerSome);
+    }
+}
+
+PresenceAnswer ClusterPresence::answer(const TopicFilter &filter) const
 {
     PresenceAnswer answer;
     answer.source = QStringLiteral("cluster");
     answer.entries = m_tracker->local(filter);
+    m_tracker->questionBudget().spend(double(m_records.size()));
     for (const Record &record : m_records) {
         qint64 joined = 0;
         for (const auto &[f, changed] : record.filters) {
@@ -258,7 +323,7 @@ void ClusterPresence::answer(const TopicFilter &filter, const Done &done) const
             answer.entries.append({record.clientId, record.node, record.streams, joined});
     }
     answer.nodes = 1 + m_nodesRead;
-    done(answer);
+    return answer;
 }
 
 } // namespace ssehub

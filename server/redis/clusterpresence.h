@@ -29,7 +29,10 @@ struct Client;
 // again. Queries read the Hashes of the instances in the registry in one script call, at most
 // every CacheMs (queries meanwhile share the last read, or the read in flight), so that a flood
 // of GET /presence costs Redis nothing more; the records are parsed once per read, and each
-// query only matches their filters.
+// query only matches their filters. The questions that waited for a read are answered a slice
+// at a time (SliceMs, then the event loop's other work), identical filters once, and each
+// answer is paid from the tracker's question budget: a flood of questions neither stalls the
+// instance nor takes more than the budget's share of it.
 class ClusterPresence : public QObject
 {
     Q_OBJECT
@@ -47,20 +50,25 @@ public:
                     PresenceTracker *tracker, QObject *parent = nullptr);
 
     using Done = std::function<void(PresenceAnswer)>;
-    // Every instance's entries for the filter (this one's from memory); called once, later.
-    // Without Redis: an answer with its error set.
-    void query(const TopicFilter &filter, Done done);
+    // Every instance's entries for the filter (this one's from memory); called once, now or
+    // later. Without Redis, or (bounded) over the question budget: an answer with its error
+    // set.
+    void query(const TopicFilter &filter, Done done, bool bounded = true);
 
     // The value written for a client (empty while it has no stream here).
     static QByteArray record(const Client &client);
 
     quint64 writes() const { return m_writes; }
     quint64 reads() const { return m_reads; }
+    // Whether a question now is answered from the last read (younger than CacheMs).
+    bool readIsFresh() const;
 
     // Other instances' records are read again after this long.
     static constexpr int CacheMs = 500;
     // Queries waiting for one read at most (more: answered with an error, a 503).
     static constexpr int MaxWaiting = 1000;
+    // Waiting queries are answered for this long at most before the event loop runs again.
+    static constexpr int SliceMs = 5;
 
 private:
     struct Record
@@ -75,9 +83,14 @@ private:
     {
         TopicFilter filter;
         Done done;
+        bool bounded = true;
+        QString error; // the read failed
     };
     void read(const QStringList &nodes);
-    void answer(const TopicFilter &filter, const Done &done) const;
+    // Moves the queries that waited for the read into the answering queue.
+    void readDone(const QString &error);
+    void answerSome();
+    PresenceAnswer answer(const TopicFilter &filter) const;
     QByteArray keyOf(const QString &nodeId) const;
     void changed(const QSet<QString> &ids);
     void writeDirty();
@@ -99,7 +112,10 @@ private:
     int m_nodesRead = 0; // other instances in that read
     qint64 m_readAtMs = -1; // monotonic; -1: none yet
     bool m_reading = false;
-    std::vector<Waiting> m_waiting;
+    std::vector<Waiting> m_waiting; // for the read in flight
+    std::vector<Waiting> m_answering; // read, sorted by filter: answered a slice at a time
+    size_t m_answered = 0; // of m_answering
+    bool m_answerQueued = false;
 };
 
 } // namespace ssehub

@@ -1,5 +1,6 @@
 // Presence on one instance: GET /presence, its ACL, join and leave on $SYS/presence/<topic>,
 // $SYS isolation, and the hub's figures on $SYS/hub/nodes/<node>.
+#include "core/clock.h"
 #include "engine/engine.h"
 #include "httpclient.h"
 #include "hub/presencetracker.h"
@@ -8,6 +9,7 @@
 #include "tokens.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -85,6 +87,9 @@ private Q_SLOTS:
     void systemTopicsStayApart();
     void clientsMayNotPublishUnderSys();
     void hubFigures();
+    void questionsWithinBudget();
+    void eventsWithinRate();
+    void renewalKeepsJoinedAt();
 
 private:
     QJsonObject presence(const QByteArray &query, int expectedStatus = 200,
@@ -425,3 +430,108 @@ void TestPresence::hubFigures()
 
 QTEST_GUILESS_MAIN(TestPresence)
 #include "tst_presence.moc"
+
+void TestPresence::questionsWithinBudget()
+{
+    Engine::Config config;
+    config.presenceBudget = 10; // clients looked at per second
+    m_engine = startLocalEngine(config);
+    std::vector<std::unique_ptr<SseClient>> clients;
+    for (int i = 0; i < 8; ++i) {
+        clients.push_back(std::make_unique<SseClient>());
+        clients.back()->open(m_engine->port(), "/events?topic=room/" + QByteArray::number(i)
+                                                   + "&client_id=c" + QByteArray::number(i));
+    }
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 8);
+    // A wildcard looks at every client: 8 of 10, then 8 more (the balance was still above 0).
+    QCOMPARE(presence("topic=room/%23&count=1").value(QLatin1String("clients")).toInt(), 8);
+    QCOMPARE(presence("topic=room/%23&count=1").value(QLatin1String("clients")).toInt(), 8);
+    // Over the budget: refused, a topic as well, until the budget is back.
+    for (const QByteArray &query : {QByteArray("topic=room/%23&count=1"), QByteArray("topic=room/1")}) {
+        const HttpResponse refused = request(m_engine->port(), "GET", "/presence?" + query);
+        QCOMPARE(refused.status, 503);
+        QVERIFY(!refused.header("Retry-After").isEmpty());
+        QVERIFY(refused.json().value(QLatin1String("error")).toString().contains(
+            QLatin1String("--presence-budget")));
+    }
+    QCOMPARE(m_engine->presenceTracker()->questionBudget().refused(), quint64(2));
+    // The console's question is paid, not refused.
+    PresenceAnswer console;
+    PresenceQuery query;
+    query.filter = "room/#";
+    m_engine->presence(query, [&console](PresenceAnswer a) { console = std::move(a); });
+    QTRY_COMPARE(console.clients, 8);
+    QVERIFY(console.error.isEmpty());
+    // Two seconds later there is room again (at most one second's worth is saved up).
+    Clock::advanceForTesting(2000);
+    QCOMPARE(entriesOf(presence("topic=room/1")),
+             QStringList(QStringLiteral("c1:%1:1").arg(m_engine->hub()->nodeId())));
+}
+
+void TestPresence::eventsWithinRate()
+{
+    Engine::Config config;
+    config.presenceEvents = {"chat/#"};
+    config.presenceEventsRate = 3;
+    m_engine = startLocalEngine(config);
+    SseClient watcher;
+    watcher.open(m_engine->port(), "/events?topic=%24SYS/presence/%23");
+    QTRY_VERIFY(watcher.hasSession());
+    QElapsedTimer elapsed;
+    elapsed.start();
+    std::vector<std::unique_ptr<SseClient>> clients;
+    for (int i = 0; i < 20; ++i) {
+        clients.push_back(std::make_unique<SseClient>());
+        clients.back()->open(m_engine->port(), "/events?topic=chat/1&client_id=c" + QByteArray::number(i));
+    }
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 21);
+    const PresenceTracker *tracker = m_engine->presenceTracker();
+    QTRY_COMPARE(tracker->joinsPublished() + tracker->eventsDropped(), quint64(20));
+    // Three at once, then three a second.
+    const quint64 allowed = 3 + quint64(elapsed.elapsed() * 3 / 1000) + 1;
+    QVERIFY2(tracker->joinsPublished() <= allowed,
+             qPrintable(QStringLiteral("%1 joins published, at most %2 allowed")
+                            .arg(tracker->joinsPublished())
+                            .arg(allowed)));
+    QVERIFY(tracker->joinsPublished() >= 3);
+    QTRY_COMPARE(quint64(presenceEvents(watcher).size()), tracker->joinsPublished());
+    QCOMPARE(m_engine->stats().historySize, qsizetype(tracker->joinsPublished()));
+    // Once the rate allows, events flow again.
+    Clock::advanceForTesting(2000);
+    const quint64 leavesBefore = tracker->leavesPublished();
+    clients.front()->close();
+    QTRY_COMPARE(tracker->leavesPublished(), leavesBefore + 1);
+    QTRY_COMPARE(presenceEvents(watcher).last(), QStringLiteral("leave c0 chat/1"));
+}
+
+void TestPresence::renewalKeepsJoinedAt()
+{
+    m_engine = startLocalEngine({});
+    SseClient alice;
+    alice.open(m_engine->port(), "/events?topic=chat/1&client_id=alice");
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    const auto joinedAt = [this] {
+        const QJsonArray entries
+            = presence("topic=chat/1").value(QLatin1String("entries")).toArray();
+        return entries.isEmpty()
+            ? qint64(-1)
+            : qint64(entries.at(0).toObject().value(QLatin1String("joined_at")).toDouble());
+    };
+    const qint64 joined = joinedAt();
+    QVERIFY(joined > 0);
+    Clock::advanceForTesting(5000);
+    // Renewed through the API (a new expiry): still listening since it joined.
+    QCOMPARE(request(m_engine->port(), "POST", "/subscribe",
+                     "{\"client_id\":\"alice\",\"topics\":[\"chat/1\"],\"ttl_seconds\":600}")
+                 .status,
+             200);
+    QCOMPARE(joinedAt(), joined);
+    // Paused and resumed: listening again from the resume.
+    for (const char *state : {"paused", "active"}) {
+        QCOMPARE(request(m_engine->port(), "PATCH", "/subscriptions/alice",
+                         QByteArray("{\"topics\":[\"chat/1\"],\"state\":\"") + state + "\"}")
+                     .status,
+                 200);
+    }
+    QVERIFY(joinedAt() >= joined + 5000);
+}

@@ -1,6 +1,7 @@
 // Presence across instances: a real redis-server, one instance in this process and one ssehub
 // process that is killed; join/leave events cross instances like any event.
 #include "engine/engine.h"
+#include "hub/presencetracker.h"
 #include "httpclient.h"
 #include "hubprocess.h"
 #include "redis/clusterpresence.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void eventsCrossInstances();
     void redisGoneIs503();
     void expiredHashIsWrittenAgain();
+    void waitingQuestionsWithinBudget();
 
 private:
     void startBoth(const QStringList &extra = {});
@@ -233,3 +235,49 @@ void TestPresenceCluster::expiredHashIsWrittenAgain()
 
 QTEST_GUILESS_MAIN(TestPresenceCluster)
 #include "tst_presencecluster.moc"
+
+void TestPresenceCluster::waitingQuestionsWithinBudget()
+{
+    startBoth();
+    std::vector<std::unique_ptr<SseClient>> onB;
+    for (int i = 0; i < 20; ++i) {
+        onB.push_back(std::make_unique<SseClient>());
+        onB.back()->open(m_b->port(), "/events?topic=room/" + QByteArray::number(i)
+                                          + "&client_id=c" + QByteArray::number(i));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(presenceOn(m_a->port(), "room/%23").size(), 20, 5000);
+    ClusterPresence *cluster = m_a->clusterPresence();
+    WorkBudget &budget = m_a->presenceTracker()->questionBudget();
+    // Questions that wait for one read of B's 20 records, with room for about two answers.
+    const auto ask = [&](const QList<QByteArray> &filters, int *answered, QStringList *refused) {
+        QTRY_VERIFY(!cluster->readIsFresh());
+        budget.setRate(50); // full again
+        for (const QByteArray &text : filters) {
+            cluster->query(TopicFilter::parse(text), [=](const PresenceAnswer &a) {
+                if (a.error.isEmpty() && a.entries.size() >= 1)
+                    ++*answered;
+                else
+                    refused->append(a.error);
+            });
+        }
+    };
+    // A hundred identical questions: answered once, paid once.
+    int answered = 0;
+    QStringList refused;
+    ask(QList<QByteArray>(100, "room/#"), &answered, &refused);
+    QTRY_COMPARE(answered + int(refused.size()), 100);
+    QCOMPARE(refused, QStringList());
+    // A hundred different ones: the budget answers the first few, the others are told why.
+    answered = 0;
+    QList<QByteArray> different;
+    for (int i = 0; i < 100; ++i)
+        different << "room/" + QByteArray::number(i % 20) + "/#";
+    std::sort(different.begin(), different.end());
+    different.erase(std::unique(different.begin(), different.end()), different.end());
+    QCOMPARE(different.size(), 20);
+    ask(different, &answered, &refused);
+    QTRY_COMPARE(answered + int(refused.size()), 20);
+    QVERIFY2(answered >= 2 && answered <= 3, qPrintable(QString::number(answered)));
+    for (const QString &why : std::as_const(refused))
+        QVERIFY2(why.contains(QLatin1String("--presence-budget")), qPrintable(why));
+}
