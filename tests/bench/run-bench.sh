@@ -11,8 +11,9 @@
 #                                       larger than many of the differences being measured
 #
 # Scenarios 8-12 are ssehub's alone (Nchan has neither JWT access control nor batch publishes,
-# nor presence events): 11 and 12 repeat 1 and 5 with --presence-events '#' (a join and a
-# leave event published for every subscriber) and are compared with 1 and 5 of the same run.
+# nor presence events): 11 and 12 repeat 1 and 5 with --presence-events '#' and no rate bound
+# on them (--presence-events-rate 0: a join and a leave event published for every subscriber)
+# and are compared with 1 and 5 of the same run.
 # 8 and 9 repeat 6 and 5 with HS256 tokens (minted by mint-tokens.py) and an ACL that refuses
 # anonymous requests, and are compared with 6 and 5 of the same run; 10 is batch intake.
 set -euo pipefail
@@ -328,7 +329,7 @@ for round in $(seq 1 "$repeat"); do
                 server_args=()
                 continue ;;
             11 | 12)
-                server_args=(--presence-events '#')
+                server_args=(--presence-events '#' --presence-events-rate 0)
                 # shellcheck disable=SC2086
                 if [ "$scenario" = 11 ]; then run_loadgen 11 ssehub $s11; else run_loadgen 12 ssehub $s12; fi
                 server_args=()
