@@ -21,8 +21,9 @@ void WorkBudget::setRate(double ratePerSecond)
 void WorkBudget::refill()
 {
     const qint64 now = Clock::monotonicMs();
-    if (now > m_lastMs)
-        m_balance = std::min(m_rate, m_balance + m_rate * double(now - m_lastMs) / 1000.0);
+    if (now <= m_lastMs)
+        return;
+    m_balance = std::min(m_rate, m_balance + m_rate * double(now - m_lastMs) / 1000.0);
     m_lastMs = now;
 }
 

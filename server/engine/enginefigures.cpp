@@ -214,6 +214,8 @@ QByteArray Engine::metricsText() const
         hook.shared = stats.shared;
         figures.hook = hook;
     }
+    if (m_presence)
+        figures.presenceRefused = m_presence->questionBudget().refused();
     if (m_presence && !m_presence->eventFilters().isEmpty())
         figures.presence = MetricsFigures::Presence {
             m_presence->joinsPublished(), m_presence->leavesPublished(),

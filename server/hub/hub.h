@@ -241,8 +241,10 @@ public:
     void countMatching(const QByteArray &topic, int *clients, int *streams, qint64 *visited) const;
 
     // The clients with a live stream here and an active subscription that matches the topic
-    // (for a filter: that meets it, some topic matching both), each once, in no order.
-    std::vector<const Client *> listening(const TopicFilter &filter) const;
+    // (for a filter: that meets it, some topic matching both), each once, in no order. The
+    // work it took (clients and subscriptions looked at, at least 1) goes to *visited.
+    std::vector<const Client *> listening(const TopicFilter &filter,
+                                          qint64 *visited = nullptr) const;
     // Called (on this thread, at once) whenever what a client listens to here may have
     // changed: a stream opened or closed, or one of its subscriptions changed while it has a
     // stream. Presence (PresenceTracker) looks at the client later, once the change is done.

@@ -61,14 +61,18 @@ void Hub::countMatching(const QByteArray &topic, int *clients, int *streams, qin
         *streams += int(c->streams.size());
 }
 
-std::vector<const Client *> Hub::listening(const TopicFilter &filter) const
+std::vector<const Client *> Hub::listening(const TopicFilter &filter, qint64 *visited) const
 {
     std::vector<const Client *> out;
+    qint64 looked = 1;
     if (!filter.hasWildcard()) {
-        m_index.match(filter.text(), [&out](const Client *c) {
+        m_index.match(filter.text(), [&out, &looked](const Client *c) {
+            ++looked;
             if (!c->streams.isEmpty())
                 out.push_back(c);
         });
+        if (visited)
+            *visited = looked;
         std::sort(out.begin(), out.end());
         out.erase(std::unique(out.begin(), out.end()), out.end());
         return out;
@@ -76,15 +80,19 @@ std::vector<const Client *> Hub::listening(const TopicFilter &filter) const
     // A filter meets subscriptions the index cannot look up: every listening client is looked at.
     for (const auto &entry : m_clients) {
         const Client *c = entry.second.get();
+        ++looked;
         if (c->streams.isEmpty())
             continue;
         for (const Subscription &s : c->subscriptions) {
+            ++looked;
             if (s.delivers() && filtersIntersect(s.filter, filter)) {
                 out.push_back(c);
                 break;
             }
         }
     }
+    if (visited)
+        *visited = looked;
     return out;
 }
 

@@ -18,8 +18,10 @@ QString Hub::attachStore(std::unique_ptr<SubscriptionStore> store)
         client->hasAck = it.value().hasAck;
         client->ackedId = it.value().ackedId;
         for (Subscription &s : client->subscriptions) {
-            if (s.delivers())
+            if (s.delivers()) {
+                s.activeSince = s.updatedAt; // the best known; renewals from now leave it
                 m_index.insert(s.filter, client);
+            }
         }
         // Stored under other rules: what the client may no longer subscribe to goes now.
         bool changed = false;

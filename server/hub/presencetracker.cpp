@@ -43,8 +43,9 @@ qint64 PresenceTracker::joinedAt(const Client &client, qint64 subscriptionSince)
 QList<PresenceEntry> PresenceTracker::local(const TopicFilter &filter)
 {
     QList<PresenceEntry> out;
-    const auto clients = m_hub->listening(filter);
-    m_questions.spend(filter.hasWildcard() ? m_hub->clientCount() : double(clients.size()));
+    qint64 visited = 0;
+    const auto clients = m_hub->listening(filter, &visited);
+    m_questions.spend(double(visited + qint64(clients.size())));
     out.reserve(qsizetype(clients.size()));
     for (const Client *c : clients) {
         qint64 joined = 0;

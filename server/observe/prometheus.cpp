@@ -191,11 +191,15 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
     }
     if (const auto &p = figures.presence) {
         const char *help = "Presence events published on $SYS/presence/... (join, leave), and "
-                           "those that could not be (dropped).";
+                           "those that were not (dropped: over --presence-events-rate, too long a "
+                           "topic, the broker refused).";
         m.counter("ssehub_presence_events_total", help, double(p->joins), {{"kind", "join"}});
         m.counter("ssehub_presence_events_total", help, double(p->leaves), {{"kind", "leave"}});
         m.counter("ssehub_presence_events_total", help, double(p->dropped), {{"kind", "dropped"}});
     }
+    m.counter("ssehub_presence_questions_refused_total",
+              "GET /presence questions answered 503 for --presence-budget.",
+              double(figures.presenceRefused));
     if (const auto &h = figures.hook) {
         for (const auto &[outcome, n] : h->calls)
             m.counter("ssehub_auth_hook_calls_total",

@@ -86,7 +86,7 @@ struct MetricsFigures
     // topic seen would let publishers grow the scrape without bound.
     QHash<QByteArray, quint64> topicEvents;
     // --presence-events in force: join and leave events published, and those dropped (a topic
-    // too long for the prefix, or the broker refused them).
+    // too long for the prefix, over --presence-events-rate, or the broker refused them).
     struct Presence
     {
         quint64 joins = 0;
@@ -94,6 +94,8 @@ struct MetricsFigures
         quint64 dropped = 0;
     };
     std::optional<Presence> presence;
+    // GET /presence questions refused for --presence-budget.
+    quint64 presenceRefused = 0;
 };
 
 // GET /metrics: the Prometheus text exposition format (0.0.4). No label per client or topic,

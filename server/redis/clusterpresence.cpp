@@ -240,66 +240,65 @@ void ClusterPresence::read(const QStringList &nodes)
 void ClusterPresence::readDone(const QString &error)
 {
     m_reading = false;
-    std::vector<Waiting> waiting = std::exchange(m_waiting, {});
+    m_shared.reset(); // the records changed
+    std::vector<Waiting> batch = std::exchange(m_waiting, {});
+    for (Waiting &w : batch)
+        w.error = error;
+    // Identical questions side by side: the answer is computed once for them. Sorted within
+    // the batch only, behind what is still to be answered, so that no question is overtaken
+    // for ever by later ones.
+    std::stable_sort(batch.begin(), batch.end(), [](const Waiting &a, const Waiting &b) {
+        return std::tie(a.error, a.filter.text()) < std::tie(b.error, b.filter.text());
+    });
     m_answering.erase(m_answering.begin(), m_answering.begin() + qsizetype(m_answered));
     m_answered = 0;
-    for (Waiting &w : waiting) {
-        w.error = error;
-        m_answering.push_back(std::move(w));
-    }
-    // Identical questions side by side: each is answered once.
-    std::stable_sort(m_answering.begin(), m_answering.end(),
-                     [](const Waiting &a, const Waiting &b) {
-                         return std::tie(a.error, a.filter.text())
-                             < std::tie(b.error, b.filter.text());
-                     });
+    std::move(batch.begin(), batch.end(), std::back_inserter(m_answering));
+    if (!m_answerQueued)
+        answerSome();
+}
+
+void ClusterPresence::answerQueued()
+{
+    m_answerQueued = false;
     answerSome();
 }
 
 void ClusterPresence::answerSome()
 {
-    m_answerQueued = false;
     QElapsedTimer slice;
     slice.start();
+    WorkBudget &budget = m_tracker->questionBudget();
     while (m_answered < m_answering.size() && slice.elapsed() < SliceMs) {
-        // The group of identical questions starting here.
-        size_t end = m_answered + 1;
-        const Waiting &first = m_answering[m_answered];
-        while (end < m_answering.size() && m_answering[end].error == first.error
-               && m_answering[end].filter.text() == first.filter.text())
-            ++end;
-        std::optional<PresenceAnswer> shared;
-        if (!first.error.isEmpty()) {
-            shared.emplace();
-            shared->error = first.error;
+        // Taken out before its callback runs: a callback may ask again.
+        const Waiting w = std::move(m_answering[m_answered++]);
+        const QByteArray key = w.error.toUtf8() + '\n' + w.filter.text();
+        if (!m_shared || m_sharedKey != key) {
+            m_shared.reset();
+            m_sharedKey = key;
         }
-        std::optional<bool> withinBudget; // asked once, when a bounded question needs it
-        // Taken out before any callback runs: a callback may ask again.
-        std::vector<Waiting> group;
-        group.reserve(end - m_answered);
-        for (size_t i = m_answered; i < end; ++i)
-            group.push_back(std::move(m_answering[i]));
-        m_answered = end;
-        for (const Waiting &w : group) {
-            if (!shared && w.bounded) {
-                if (!withinBudget)
-                    withinBudget = m_tracker->questionBudget().take();
-                if (!*withinBudget) {
-                    w.done(m_tracker->overBudget());
-                    continue;
-                }
-            }
-            if (!shared)
-                shared = answer(w.filter);
-            w.done(*shared);
+        if (!w.error.isEmpty()) {
+            PresenceAnswer failed;
+            failed.error = w.error;
+            w.done(failed);
+            continue;
         }
+        if (w.bounded && !budget.take()) {
+            w.done(m_tracker->overBudget());
+            continue;
+        }
+        if (!m_shared)
+            m_shared = answer(w.filter); // paid once for the identical questions that follow
+        // Each question still sorts, counts and writes its copy of the entries.
+        budget.spend(1 + double(m_shared->entries.size()));
+        w.done(*m_shared);
     }
     if (m_answered == m_answering.size()) {
         m_answering.clear();
         m_answered = 0;
+        m_shared.reset();
     } else if (!m_answerQueued) {
         m_answerQueued = true;
-        QTimer::singleShot(0, this, &ClusterPresence::answerSome);
+        QTimer::singleShot(0, this, &ClusterPresence::answerQueued);
     }
 }
 
@@ -308,7 +307,10 @@ PresenceAnswer ClusterPresence::answer(const TopicFilter &filter) const
     PresenceAnswer answer;
     answer.source = QStringLiteral("cluster");
     answer.entries = m_tracker->local(filter);
-    m_tracker->questionBudget().spend(double(m_records.size()));
+    qint64 filters = 0;
+    for (const Record &record : m_records)
+        filters += record.filters.size();
+    m_tracker->questionBudget().spend(double(m_records.size() + filters));
     for (const Record &record : m_records) {
         qint64 joined = 0;
         for (const auto &[f, changed] : record.filters) {

@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <optional>
 
 namespace ssehub {
 
@@ -30,9 +31,10 @@ struct Client;
 // every CacheMs (queries meanwhile share the last read, or the read in flight), so that a flood
 // of GET /presence costs Redis nothing more; the records are parsed once per read, and each
 // query only matches their filters. The questions that waited for a read are answered a slice
-// at a time (SliceMs, then the event loop's other work), identical filters once, and each
-// answer is paid from the tracker's question budget: a flood of questions neither stalls the
-// instance nor takes more than the budget's share of it.
+// at a time (SliceMs, then the event loop's other work), the entries of identical filters
+// found once; each question pays from the tracker's question budget what its answer cost (the
+// clients and records looked at, or the entries it copies when another found them), so that a
+// flood of questions neither stalls the instance nor takes more than the budget's share of it.
 class ClusterPresence : public QObject
 {
     Q_OBJECT
@@ -90,6 +92,7 @@ private:
     // Moves the queries that waited for the read into the answering queue.
     void readDone(const QString &error);
     void answerSome();
+    void answerQueued();
     PresenceAnswer answer(const TopicFilter &filter) const;
     QByteArray keyOf(const QString &nodeId) const;
     void changed(const QSet<QString> &ids);
@@ -116,6 +119,10 @@ private:
     std::vector<Waiting> m_answering; // read, sorted by filter: answered a slice at a time
     size_t m_answered = 0; // of m_answering
     bool m_answerQueued = false;
+    // The answer for the questions at the head of m_answering that share its key (error and
+    // filter), kept across slices.
+    std::optional<PresenceAnswer> m_shared;
+    QByteArray m_sharedKey;
 };
 
 } // namespace ssehub

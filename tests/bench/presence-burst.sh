@@ -7,9 +7,11 @@
 # so that all of them wait for one read and are answered together. Meanwhile a prober asks A
 # `GET /health` every 10 ms; the longest it waited is how long A stopped serving anyone else.
 #
-#   tests/bench/presence-burst.sh [STREAMS [QUESTIONS [BUDGET]]]   (default 15000 1000 200000)
+#   tests/bench/presence-burst.sh [STREAMS [QUESTIONS [BUDGET [same]]]]
+#                                              (default 15000 1000 200000)
 #
-# BUDGET is A's --presence-budget (0: none, as before it existed). Loopback only, bounded in
+# BUDGET is A's --presence-budget (0: none, as before it existed); `same` asks every question
+# for `#` instead of a filter of its own. Loopback only, bounded in
 # time (the loadgen holds its streams for 90 s at most).
 set -euo pipefail
 
@@ -21,6 +23,7 @@ build=${SSEHUB_BUILD_DIR:-$root/build}
 streams=${1:-15000}
 questions=${2:-1000}
 budget=${3:-200000}
+same=${4:-}
 ulimit -n "$(ulimit -Hn)"
 
 work=$(mktemp -d /tmp/ssehub-presence.XXXXXX)
@@ -52,10 +55,11 @@ wait_port "$b_port"
     --ramp 5000 --rate 0 --count 0 --hold 90 >"$work/loadgen.log" 2>&1 &
 pids+=($!)
 
-python3 - "$a_port" "$streams" "$questions" <<'PY'
+python3 - "$a_port" "$streams" "$questions" "$same" <<'PY'
 import asyncio, json, sys, time
 
 port, streams, questions = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+same = sys.argv[4] == "same"
 
 async def get(path):
     r, w = await asyncio.open_connection("127.0.0.1", port)
@@ -91,13 +95,15 @@ async def main():
     prober = asyncio.create_task(probe())
     t0 = time.monotonic()
     answers = await asyncio.gather(
-        *(get(f"/presence?topic=bench/{i}/%23&count=1") for i in range(questions)))
+        *(get("/presence?topic=%23&count=1" if same else f"/presence?topic=bench/{i}/%23&count=1")
+          for i in range(questions)))
     took = time.monotonic() - t0
     done = True
     await prober
     ok = sum(1 for s, _ in answers if s == 200)
     busy = sum(1 for s, _ in answers if s == 503)
-    print(json.dumps({"streams_on_b": streams, "questions": questions, "answered_200": ok,
+    print(json.dumps({"streams_on_b": streams, "questions": questions,
+                      "filters": "all #" if same else "one each", "answered_200": ok,
                       "answered_503": busy, "all_answered_s": round(took, 3),
                       "longest_health_wait_ms": round(worst * 1000, 1)}))
 

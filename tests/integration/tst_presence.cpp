@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -434,7 +435,7 @@ QTEST_GUILESS_MAIN(TestPresence)
 void TestPresence::questionsWithinBudget()
 {
     Engine::Config config;
-    config.presenceBudget = 10; // clients looked at per second
+    config.presenceBudget = 30; // clients, subscriptions and entries looked at per second
     m_engine = startLocalEngine(config);
     std::vector<std::unique_ptr<SseClient>> clients;
     for (int i = 0; i < 8; ++i) {
@@ -443,7 +444,8 @@ void TestPresence::questionsWithinBudget()
                                                    + "&client_id=c" + QByteArray::number(i));
     }
     QTRY_COMPARE(m_engine->hub()->streamCount(), 8);
-    // A wildcard looks at every client: 8 of 10, then 8 more (the balance was still above 0).
+    // A wildcard looks at every client and subscription here and copies what it found (25 of
+    // 30), then again (the balance was still above 0).
     QCOMPARE(presence("topic=room/%23&count=1").value(QLatin1String("clients")).toInt(), 8);
     QCOMPARE(presence("topic=room/%23&count=1").value(QLatin1String("clients")).toInt(), 8);
     // Over the budget: refused, a topic as well, until the budget is back.
@@ -534,4 +536,34 @@ void TestPresence::renewalKeepsJoinedAt()
                  200);
     }
     QVERIFY(joinedAt() >= joined + 5000);
+    alice.close();
+
+    // A subscription read back from the store after a restart keeps its start through a
+    // renewal as well.
+    m_engine.reset();
+    QTemporaryDir data;
+    Engine::Config config;
+    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+    config.dataDir = data.path();
+    QString error;
+    m_engine = std::make_unique<Engine>(config);
+    QVERIFY2(m_engine->start(&error), qPrintable(error));
+    QCOMPARE(request(m_engine->port(), "POST", "/subscribe",
+                     "{\"client_id\":\"alice\",\"topics\":[\"chat/1\"]}")
+                 .status,
+             200);
+    m_engine.reset(); // written on the way out
+    m_engine = std::make_unique<Engine>(config);
+    QVERIFY2(m_engine->start(&error), qPrintable(error));
+    SseClient again;
+    again.open(m_engine->port(), "/events?client_id=alice");
+    QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
+    const qint64 rejoined = joinedAt();
+    QVERIFY(rejoined > 0);
+    Clock::advanceForTesting(5000);
+    QCOMPARE(request(m_engine->port(), "POST", "/subscribe",
+                     "{\"client_id\":\"alice\",\"topics\":[\"chat/1\"],\"ttl_seconds\":600}")
+                 .status,
+             200);
+    QCOMPARE(joinedAt(), rejoined);
 }

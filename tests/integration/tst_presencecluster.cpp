@@ -248,36 +248,37 @@ void TestPresenceCluster::waitingQuestionsWithinBudget()
     QTRY_COMPARE_WITH_TIMEOUT(presenceOn(m_a->port(), "room/%23").size(), 20, 5000);
     ClusterPresence *cluster = m_a->clusterPresence();
     WorkBudget &budget = m_a->presenceTracker()->questionBudget();
-    // Questions that wait for one read of B's 20 records, with room for about two answers.
+    // Questions that wait for one read of B's 20 records (a record and its filter: 2 each);
+    // A knows the 20 clients too (shared subscriptions, no stream here): its wildcard scan
+    // looks at 21.
     const auto ask = [&](const QList<QByteArray> &filters, int *answered, QStringList *refused) {
         QTRY_VERIFY(!cluster->readIsFresh());
-        budget.setRate(50); // full again
+        budget.setRate(3000); // full again
         for (const QByteArray &text : filters) {
             cluster->query(TopicFilter::parse(text), [=](const PresenceAnswer &a) {
-                if (a.error.isEmpty() && a.entries.size() >= 1)
+                if (a.error.isEmpty())
                     ++*answered;
                 else
                     refused->append(a.error);
             });
         }
     };
-    // A hundred identical questions: answered once, paid once.
+    // A hundred identical questions: the entries are found once (61), each question pays for
+    // its copy of the 20 entries (21): 2,161 of 3,000. Each on its own would cost 82.
     int answered = 0;
     QStringList refused;
     ask(QList<QByteArray>(100, "room/#"), &answered, &refused);
     QTRY_COMPARE(answered + int(refused.size()), 100);
     QCOMPARE(refused, QStringList());
-    // A hundred different ones: the budget answers the first few, the others are told why.
+    // A hundred different ones (finding nobody) cost 62 each: about 49 fit, the others are
+    // told why.
     answered = 0;
     QList<QByteArray> different;
     for (int i = 0; i < 100; ++i)
-        different << "room/" + QByteArray::number(i % 20) + "/#";
-    std::sort(different.begin(), different.end());
-    different.erase(std::unique(different.begin(), different.end()), different.end());
-    QCOMPARE(different.size(), 20);
+        different << "other/" + QByteArray::number(i) + "/#";
     ask(different, &answered, &refused);
-    QTRY_COMPARE(answered + int(refused.size()), 20);
-    QVERIFY2(answered >= 2 && answered <= 3, qPrintable(QString::number(answered)));
+    QTRY_COMPARE(answered + int(refused.size()), 100);
+    QVERIFY2(answered >= 45 && answered <= 55, qPrintable(QString::number(answered)));
     for (const QString &why : std::as_const(refused))
         QVERIFY2(why.contains(QLatin1String("--presence-budget")), qPrintable(why));
 }
