@@ -14,3 +14,17 @@ wait_port() {
     echo "$(basename "$0"): nothing listens on port $1" >&2
     return 1
 }
+
+# A scratch directory in $work (named after PREFIX) and a list $pids of background processes:
+# at exit the processes are stopped and the directory removed.
+start_scratch() {
+    work=$(mktemp -d "/tmp/$1.XXXXXX")
+    pids=()
+    trap stop_scratch EXIT
+}
+
+stop_scratch() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}

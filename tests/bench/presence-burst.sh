@@ -26,14 +26,7 @@ budget=${3:-200000}
 same=${4:-}
 ulimit -n "$(ulimit -Hn)"
 
-work=$(mktemp -d /tmp/ssehub-presence.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+start_scratch ssehub-presence
 
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" \

@@ -33,14 +33,7 @@ done
 [ -x "$build/app/ssehub" ] || { echo "redis-cost: build first (scripts/build.sh)" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)"
 
-work=$(mktemp -d /tmp/ssehub-redis-cost.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+start_scratch ssehub-redis-cost
 
 redis_port=$(free_port)
 taskset -c 0 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" \
