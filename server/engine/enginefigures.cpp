@@ -1,10 +1,10 @@
 // The engine's figures: what stats(), GET /nodes, /metrics, /stats and the console's snapshots
 // show, gathered from the parts. How they are written is observe/'s.
-#include "engine/engine.h"
 #include "auth/authhook.h"
 #include "auth/jwksfetcher.h"
 #include "auth/keyring.h"
 #include "core/clock.h"
+#include "engine/engine.h"
 #include "http/httpfront.h"
 #include "hub/presencetracker.h"
 #include "observe/prometheus.h"
@@ -217,9 +217,9 @@ QByteArray Engine::metricsText() const
     if (m_presence)
         figures.presenceRefused = m_presence->questionBudget().refused();
     if (m_presence && !m_presence->eventFilters().isEmpty())
-        figures.presence = MetricsFigures::Presence {
-            m_presence->joinsPublished(), m_presence->leavesPublished(),
-            m_presence->eventsDropped()};
+        figures.presence
+            = MetricsFigures::Presence {m_presence->joinsPublished(), m_presence->leavesPublished(),
+                                        m_presence->eventsDropped()};
     if (m_broker) {
         const EventHistory &history = m_broker->history();
         if (const EventPtr oldest = history.oldest())

@@ -324,8 +324,8 @@ void Hub::applyShared(const QString &clientId, const QMap<QByteArray, Subscripti
         if (s.delivers()) {
             // A renewal elsewhere is no new start; a subscription that starts (or resumes, or
             // is made anew: another creation time) there starts when that instance changed it.
-            const bool same = old != before.cend() && old->delivers()
-                && old->createdAt == s.createdAt;
+            const bool same
+                = old != before.cend() && old->delivers() && old->createdAt == s.createdAt;
             s.activeSince = same ? old->listeningSince() : s.updatedAt;
             m_index.insert(s.filter, client);
         }

@@ -208,8 +208,7 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
                       double(n), {{"outcome", outcome}});
         m.histogram("ssehub_auth_hook_duration_seconds", "How long the auth hook took to answer.",
                     h->latencyBuckets, h->latencySumSeconds, h->latencyCount);
-        m.gauge("ssehub_auth_hook_cache_entries", "Auth hook answers remembered.",
-                h->cacheEntries);
+        m.gauge("ssehub_auth_hook_cache_entries", "Auth hook answers remembered.", h->cacheEntries);
         m.gauge("ssehub_auth_hook_cache_bytes", "Bytes of the auth hook answers remembered.",
                 double(h->cacheBytes));
         m.counter("ssehub_auth_hook_cache_hits_total",

@@ -7,10 +7,10 @@
 #include "redis/clusterstate.h"
 #include "redis/redisbroker.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QElapsedTimer>
 #include <QPointer>
 
 #include <optional>

@@ -440,8 +440,9 @@ void TestPresence::questionsWithinBudget()
     std::vector<std::unique_ptr<SseClient>> clients;
     for (int i = 0; i < 8; ++i) {
         clients.push_back(std::make_unique<SseClient>());
-        clients.back()->open(m_engine->port(), "/events?topic=room/" + QByteArray::number(i)
-                                                   + "&client_id=c" + QByteArray::number(i));
+        clients.back()->open(m_engine->port(),
+                             "/events?topic=room/" + QByteArray::number(i) + "&client_id=c"
+                                 + QByteArray::number(i));
     }
     QTRY_COMPARE(m_engine->hub()->streamCount(), 8);
     // A wildcard looks at every client and subscription here and copies what it found (25 of
@@ -449,12 +450,15 @@ void TestPresence::questionsWithinBudget()
     QCOMPARE(presence("topic=room/%23&count=1").value(QLatin1String("clients")).toInt(), 8);
     QCOMPARE(presence("topic=room/%23&count=1").value(QLatin1String("clients")).toInt(), 8);
     // Over the budget: refused, a topic as well, until the budget is back.
-    for (const QByteArray &query : {QByteArray("topic=room/%23&count=1"), QByteArray("topic=room/1")}) {
+    for (const QByteArray &query :
+         {QByteArray("topic=room/%23&count=1"), QByteArray("topic=room/1")}) {
         const HttpResponse refused = request(m_engine->port(), "GET", "/presence?" + query);
         QCOMPARE(refused.status, 503);
         QVERIFY(!refused.header("Retry-After").isEmpty());
-        QVERIFY(refused.json().value(QLatin1String("error")).toString().contains(
-            QLatin1String("--presence-budget")));
+        QVERIFY(refused.json()
+                    .value(QLatin1String("error"))
+                    .toString()
+                    .contains(QLatin1String("--presence-budget")));
     }
     QCOMPARE(m_engine->presenceTracker()->questionBudget().refused(), quint64(2));
     // The console's question is paid, not refused.
@@ -484,7 +488,8 @@ void TestPresence::eventsWithinRate()
     std::vector<std::unique_ptr<SseClient>> clients;
     for (int i = 0; i < 20; ++i) {
         clients.push_back(std::make_unique<SseClient>());
-        clients.back()->open(m_engine->port(), "/events?topic=chat/1&client_id=c" + QByteArray::number(i));
+        clients.back()->open(m_engine->port(),
+                             "/events?topic=chat/1&client_id=c" + QByteArray::number(i));
     }
     QTRY_COMPARE(m_engine->hub()->streamCount(), 21);
     const PresenceTracker *tracker = m_engine->presenceTracker();
@@ -519,14 +524,16 @@ void TestPresence::renewalKeepsJoinedAt()
             ? qint64(-1)
             : qint64(entries.at(0).toObject().value(QLatin1String("joined_at")).toDouble());
     };
+    // Five seconds later renewed through the API (a new expiry): still listening since then.
+    const auto renewLater = [this] {
+        Clock::advanceForTesting(5000);
+        return request(m_engine->port(), "POST", "/subscribe",
+                       "{\"client_id\":\"alice\",\"topics\":[\"chat/1\"],\"ttl_seconds\":600}")
+            .status;
+    };
     const qint64 joined = joinedAt();
     QVERIFY(joined > 0);
-    Clock::advanceForTesting(5000);
-    // Renewed through the API (a new expiry): still listening since it joined.
-    QCOMPARE(request(m_engine->port(), "POST", "/subscribe",
-                     "{\"client_id\":\"alice\",\"topics\":[\"chat/1\"],\"ttl_seconds\":600}")
-                 .status,
-             200);
+    QCOMPARE(renewLater(), 200);
     QCOMPARE(joinedAt(), joined);
     // Paused and resumed: listening again from the resume.
     for (const char *state : {"paused", "active"}) {
@@ -560,10 +567,6 @@ void TestPresence::renewalKeepsJoinedAt()
     QTRY_COMPARE(m_engine->hub()->streamCount(), 1);
     const qint64 rejoined = joinedAt();
     QVERIFY(rejoined > 0);
-    Clock::advanceForTesting(5000);
-    QCOMPARE(request(m_engine->port(), "POST", "/subscribe",
-                     "{\"client_id\":\"alice\",\"topics\":[\"chat/1\"],\"ttl_seconds\":600}")
-                 .status,
-             200);
+    QCOMPARE(renewLater(), 200);
     QCOMPARE(joinedAt(), rejoined);
 }

@@ -1,8 +1,8 @@
 // Presence across instances: a real redis-server, one instance in this process and one ssehub
 // process that is killed; join/leave events cross instances like any event.
 #include "engine/engine.h"
-#include "hub/presencetracker.h"
 #include "httpclient.h"
+#include "hub/presencetracker.h"
 #include "hubprocess.h"
 #include "redis/clusterpresence.h"
 #include "redis/redisbroker.h"
@@ -242,8 +242,9 @@ void TestPresenceCluster::waitingQuestionsWithinBudget()
     std::vector<std::unique_ptr<SseClient>> onB;
     for (int i = 0; i < 20; ++i) {
         onB.push_back(std::make_unique<SseClient>());
-        onB.back()->open(m_b->port(), "/events?topic=room/" + QByteArray::number(i)
-                                          + "&client_id=c" + QByteArray::number(i));
+        onB.back()->open(m_b->port(),
+                         "/events?topic=room/" + QByteArray::number(i) + "&client_id=c"
+                             + QByteArray::number(i));
     }
     QTRY_COMPARE_WITH_TIMEOUT(presenceOn(m_a->port(), "room/%23").size(), 20, 5000);
     ClusterPresence *cluster = m_a->clusterPresence();
