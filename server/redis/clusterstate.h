@@ -10,7 +10,7 @@
 
 namespace ssehub {
 
-class Client;
+struct Client;
 class Hub;
 class RedisBroker;
 struct RedisReply;
