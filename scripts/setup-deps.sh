@@ -18,7 +18,7 @@ build_packages=(
     qt6-translations-l10n  # Qt's own dialogs (buttons, file dialog) in the console's language
 )
 test_packages=(
-    redis-server chromium nodejs npm xvfb xauth iproute2 python3 curl
+    redis-server redis-sentinel chromium nodejs npm xvfb xauth iproute2 python3 curl
     openssl  # tst_jwk makes keys and signatures with it
     nginx-light libnginx-mod-nchan wrk
     clang-14 libclang-rt-14-dev

@@ -84,6 +84,7 @@ RedisConnection::RedisConnection(const Options &options, QObject *parent)
 RedisConnection::~RedisConnection()
 {
     m_destroying = true;
+    delete m_sentinelProbe;
     m_reconnectTimer.stop();
     m_watchdog.stop();
     if (m_context) {
@@ -94,6 +95,10 @@ RedisConnection::~RedisConnection()
 
 QString RedisConnection::address() const
 {
+    if (!m_options.sentinels.isEmpty() && !m_resolved)
+        return QStringLiteral("the primary '%1' (asked of %2 sentinels)")
+            .arg(QString::fromUtf8(m_options.sentinelMaster))
+            .arg(m_options.sentinels.size());
     return m_options.host + QLatin1Char(':') + QString::number(m_options.port);
 }
 
@@ -108,6 +113,10 @@ void RedisConnection::connectNow()
 {
     m_state = State::Connecting;
     m_connectStartedMs = Clock::monotonicMs();
+    if (!m_options.sentinels.isEmpty() && !m_resolved) {
+        askSentinel(0, {});
+        return;
+    }
     redisAsyncContext *ac = redisAsyncConnect(m_options.host.toUtf8().constData(), m_options.port);
     if (!ac) {
         lost(QStringLiteral("cannot allocate a connection"));
@@ -238,6 +247,8 @@ void RedisConnection::authenticated()
         if (reply.isError() || reply.string != "PONG")
             forceDisconnect(QStringLiteral("PING answered with %1")
                                 .arg(QString::fromUtf8(reply.string.left(200))));
+        else if (!m_options.sentinels.isEmpty())
+            checkRole();
         else
             becomeReady();
     });
@@ -283,6 +294,10 @@ void RedisConnection::onReply(redisAsyncContext *ac, void *reply, void *privdata
         : RedisReply::error("connection to Redis lost before the reply: "
                             + (self->m_forcedReason.isEmpty() ? QByteArray(ac->errstr)
                                                               : self->m_forcedReason.toUtf8()));
+    if (r.isError() && r.string.startsWith("READONLY") && !self->m_options.sentinels.isEmpty())
+        self->forceDisconnect(QStringLiteral("%1 is no longer the primary (READONLY); asking the "
+                                             "sentinels again")
+                                  .arg(self->address()));
     pending->callback(r);
 }
 
@@ -418,11 +433,12 @@ void RedisConnection::lost(const QString &error)
         return;
     const bool wasReady = m_state == State::Ready;
     m_state = State::Disconnected;
+    m_resolved = false; // sentinel mode: asked again before the next connection
     m_lastError = error;
     m_forcedReason.clear();
     m_pendingSince.clear();
     m_unconfirmed = 0;
-    if (wasReady || !m_everReady || m_reconnects == 0)
+    if (m_options.warnOnLoss && (wasReady || !m_everReady || m_reconnects == 0))
         qCWarning(lcRedis).noquote() << "Redis at" << address() << "is unavailable:" << error
                                      << "- retrying with backoff; check that redis-server runs "
                                         "and the URL is right";

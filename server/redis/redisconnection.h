@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QPair>
 #include <QSocketNotifier>
 #include <QString>
 #include <QTimer>
@@ -69,6 +70,15 @@ public:
         // A PING after this long without a command (0: none). Not for a connection that
         // subscribes (hiredis 0.14 cannot match a PING's answer in subscribed mode).
         int keepAliveMs = 0;
+        // Redis Sentinel: before every connection the sentinels are asked in turn where the
+        // primary named sentinelMaster is (host and port above are then what they said), and
+        // only a server whose ROLE is master is accepted; a READONLY answer (the primary was
+        // demoted) ends the connection, and the next one asks the sentinels again.
+        QList<QPair<QString, quint16>> sentinels;
+        QByteArray sentinelMaster;
+        QByteArray sentinelPassword;
+        // Warn when the connection is lost (off for the short questions to sentinels).
+        bool warnOnLoss = true;
     };
 
     using Callback = std::function<void(const RedisReply &)>;
@@ -80,6 +90,8 @@ public:
 
     // Connects now and keeps reconnecting until destroyed.
     void start();
+    // Sentinel: drops the connection and asks the sentinels again (a failover was announced).
+    void reconnectNow(const QString &reason);
 
     State state() const { return m_state; }
     QString lastError() const { return m_lastError; }
@@ -133,6 +145,9 @@ private:
     void confirmed();
     void authenticated();
     void becomeReady();
+    // Sentinel (redisconnectionsentinel.cpp).
+    void askSentinel(int index, const QString &errors);
+    void checkRole();
 
     Options m_options;
     redisAsyncContext *m_context = nullptr;
@@ -154,6 +169,8 @@ private:
     int m_unconfirmed = 0; // subscribe commands sent and not yet confirmed
     QTimer m_reconnectTimer;
     QTimer m_watchdog;
+    bool m_resolved = false; // sentinel mode: the address above is the sentinels' answer
+    RedisConnection *m_sentinelProbe = nullptr; // the question to a sentinel in flight
 };
 
 } // namespace ssehub

@@ -1,0 +1,95 @@
+// Redis Sentinel for RedisConnection: where the primary is, and whether a server still is it.
+#include "core/logcategories.h"
+#include "redis/redisconnection.h"
+
+namespace ssehub {
+
+void RedisConnection::askSentinel(int index, const QString &errors)
+{
+    if (m_destroying)
+        return;
+    const QString master = QString::fromUtf8(m_options.sentinelMaster);
+    if (index >= m_options.sentinels.size()) {
+        lost(QStringLiteral("no sentinel told where the primary '%1' is (%2)").arg(master, errors));
+        return;
+    }
+    const auto &[host, port] = m_options.sentinels.at(index);
+    Options asked;
+    asked.host = host;
+    asked.port = port;
+    asked.password = m_options.sentinelPassword;
+    asked.connectTimeoutMs = m_options.connectTimeoutMs;
+    asked.commandTimeoutMs = m_options.commandTimeoutMs;
+    asked.warnOnLoss = false; // what went wrong is in the answer's error
+    auto *probe = new RedisConnection(asked, this);
+    m_sentinelProbe = probe;
+    // One answer per question: the first of a reply and a lost connection ends it.
+    const auto next = [this, probe, index, errors](const QString &why) {
+        if (m_sentinelProbe != probe)
+            return;
+        m_sentinelProbe = nullptr;
+        probe->deleteLater();
+        const QString where = probe->address();
+        askSentinel(index + 1,
+                    (errors.isEmpty() ? QString() : errors + QStringLiteral("; ")) + where
+                        + QStringLiteral(": ") + why);
+    };
+    connect(probe, &RedisConnection::disconnected, this, next);
+    connect(probe, &RedisConnection::ready, this, [this, probe, master, next] {
+        probe->command({QByteArrayLiteral("SENTINEL"), QByteArrayLiteral("get-master-addr-by-name"),
+                        m_options.sentinelMaster},
+                       [this, probe, master, next](const RedisReply &reply) {
+                           if (m_sentinelProbe != probe)
+                               return;
+                           bool ok = false;
+                           const quint16 port
+                               = reply.type == RedisReply::Type::Array && reply.elements.size() == 2
+                               ? reply.elements.at(1).string.toUShort(&ok)
+                               : 0;
+                           if (!ok || !port) {
+                               next(reply.isError()
+                                        ? QString::fromUtf8(reply.string.left(200))
+                                        : QStringLiteral("it does not know '%1'").arg(master));
+                               return;
+                           }
+                           m_sentinelProbe = nullptr;
+                           probe->deleteLater();
+                           m_options.host = QString::fromUtf8(reply.elements.at(0).string);
+                           m_options.port = port;
+                           m_resolved = true;
+                           qCDebug(lcRedis).noquote()
+                               << "sentinel" << probe->address() << "says the primary" << master
+                               << "is at" << address();
+                           connectNow();
+                       });
+    });
+    probe->start();
+}
+
+void RedisConnection::checkRole()
+{
+    send({QByteArrayLiteral("ROLE")}, [this](const RedisReply &reply) {
+        if (m_state != State::Connecting)
+            return;
+        const QByteArray role = reply.type == RedisReply::Type::Array && !reply.elements.isEmpty()
+            ? reply.elements.at(0).string
+            : reply.string.left(200);
+        if (role == "master")
+            becomeReady();
+        else
+            forceDisconnect(QStringLiteral("%1 is not the primary (ROLE: %2); asking the "
+                                           "sentinels again")
+                                .arg(address(), QString::fromUtf8(role)));
+    });
+}
+
+void RedisConnection::reconnectNow(const QString &reason)
+{
+    if (m_context) {
+        forceDisconnect(reason); // lost() schedules the next connection, which asks again
+        return;
+    }
+    m_resolved = false;
+}
+
+} // namespace ssehub

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "redisserver.h"
+
+#include <QProcess>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <memory>
+#include <vector>
+
+namespace ssehub::test {
+
+// One command through redis-cli against 127.0.0.1:port; its output, trimmed.
+QByteArray redisCli(quint16 port, const QStringList &args);
+
+// A real Sentinel deployment for one test, on free ports of 127.0.0.1: a primary, one replica
+// and three sentinels (quorum 2) that watch it as `MasterName`, with short failure detection
+// (down after 1 s) so that a failover takes a few seconds. Everything is killed when the object
+// goes away.
+class SentinelTopology
+{
+public:
+    static constexpr char MasterName[] = "ssehub-primary";
+
+    SentinelTopology();
+    ~SentinelTopology();
+
+    // Starts the servers, waits until the replica is in sync and every sentinel knows the
+    // primary and the other sentinels; false with error() on failure.
+    bool start();
+    QString error() const { return m_error; }
+
+    QList<quint16> sentinelPorts() const;
+    // The primary's port as the sentinels now say (0: none or no agreement yet).
+    quint16 primaryPort() const;
+    RedisServer *server(quint16 port) const;
+    // kill -9 of the current primary; the sentinels promote the replica within seconds.
+    void killPrimary();
+
+private:
+    bool startSentinel(int index);
+
+    QTemporaryDir m_dir;
+    std::vector<std::unique_ptr<RedisServer>> m_servers; // the first primary, then the replica
+    std::vector<std::unique_ptr<QProcess>> m_sentinels;
+    QList<quint16> m_sentinelPorts;
+    QString m_error;
+};
+
+} // namespace ssehub::test
