@@ -829,6 +829,18 @@
         <source>a count from 0 to 1000000000</source>
         <translation>a count from 0 to 1000000000</translation>
     </message>
+    <message>
+        <source>Redis Sentinel (repeatable): ask these sentinels where the primary named by --redis-master is, and follow its failovers; --redis then gives only the password and database.</source>
+        <translation>Redis Sentinel (repeatable): ask these sentinels where the primary named by --redis-master is, and follow its failovers; --redis then gives only the password and database.</translation>
+    </message>
+    <message>
+        <source>With --redis-sentinel: the name the sentinels monitor the primary by.</source>
+        <translation>With --redis-sentinel: the name the sentinels monitor the primary by.</translation>
+    </message>
+    <message>
+        <source>%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'</source>
+        <translation>%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -3386,6 +3398,14 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Presence budget (clients/s):</source>
         <translation>Presence budget (clients/s):</translation>
+    </message>
+    <message>
+        <source>Redis sentinels:</source>
+        <translation>Redis sentinels:</translation>
+    </message>
+    <message>
+        <source>Sentinel primary name:</source>
+        <translation>Sentinel primary name:</translation>
     </message>
 </context>
 <context>

@@ -829,6 +829,18 @@
         <source>a count from 0 to 1000000000</source>
         <translation>0 到 1000000000 之间的数</translation>
     </message>
+    <message>
+        <source>Redis Sentinel (repeatable): ask these sentinels where the primary named by --redis-master is, and follow its failovers; --redis then gives only the password and database.</source>
+        <translation>Redis Sentinel（可重复）：向这些哨兵询问 --redis-master 指定的主节点在哪里，并跟随其故障转移；此时 --redis 只提供密码和数据库。</translation>
+    </message>
+    <message>
+        <source>With --redis-sentinel: the name the sentinels monitor the primary by.</source>
+        <translation>配合 --redis-sentinel：哨兵监控主节点所用的名称。</translation>
+    </message>
+    <message>
+        <source>%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'</source>
+        <translation>%1 需要 主机:端口，例如 10.0.0.5:26379，而不是 '%2'</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -3386,6 +3398,14 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Presence budget (clients/s):</source>
         <translation>在线查询预算（客户端/秒）：</translation>
+    </message>
+    <message>
+        <source>Redis sentinels:</source>
+        <translation>Redis 哨兵：</translation>
+    </message>
+    <message>
+        <source>Sentinel primary name:</source>
+        <translation>哨兵主节点名称：</translation>
     </message>
 </context>
 <context>

@@ -847,4 +847,9 @@ ZH = {
 'GET /presence: clients looked at per second, all questions together; beyond it questions get 503 (default 200000; 0: no bound).': 'GET /presence：所有查询合计每秒最多检查的客户端数；超出后返回 503（默认 200000；0 表示不限）。',
 'a count from 0 to 1000000000': '0 到 1000000000 之间的数',
 'Presence budget (clients/s):': '在线查询预算（客户端/秒）：',
+"Redis Sentinel (repeatable): ask these sentinels where the primary named by --redis-master is, and follow its failovers; --redis then gives only the password and database.": 'Redis Sentinel（可重复）：向这些哨兵询问 --redis-master 指定的主节点在哪里，并跟随其故障转移；此时 --redis 只提供密码和数据库。',
+'With --redis-sentinel: the name the sentinels monitor the primary by.': '配合 --redis-sentinel：哨兵监控主节点所用的名称。',
+'Redis sentinels:': 'Redis 哨兵：',
+'Sentinel primary name:': '哨兵主节点名称：',
+"%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'": "%1 需要 主机:端口，例如 10.0.0.5:26379，而不是 '%2'",
 }

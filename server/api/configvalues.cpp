@@ -247,6 +247,17 @@ QString redisUrl(const QString &where, const QString &text)
     return problem.isEmpty() ? QString() : where + QStringLiteral(": ") + problem;
 }
 
+QString sentinelAddress(const QString &where, const QString &text)
+{
+    RedisConnection::Options parsed;
+    QString error;
+    if (RedisConnection::useSentinels({text.toUtf8()}, "-", &parsed, &error)
+        && !text.contains(QLatin1Char(' ')))
+        return {};
+    return QCoreApplication::translate("main", "%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'")
+        .arg(where, text);
+}
+
 QString redisPrefix(const QString &where, const QString &text)
 {
     const QByteArray prefix = text.toUtf8();

@@ -84,6 +84,10 @@ struct EngineConfig
     // Cluster mode: redis://[:password@]host[:port][/db]; empty: the embedded broker.
     QString redisUrl;
     QByteArray redisPrefix = "ssehub:";
+    // Redis Sentinel: HOST:PORT of the sentinels and the name they know the primary by; the
+    // primary is then where they say (redisUrl gives the password and database).
+    QList<QByteArray> redisSentinels;
+    QByteArray redisMaster;
     int redisBackoffMaxMs = 5000; // reconnect attempts back off up to this
     int redisTimeoutMs = 5000; // connect and command timeout
     // Authentication and access control (docs/CONFIG.md); empty: open to whoever can

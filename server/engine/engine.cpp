@@ -127,24 +127,8 @@ bool Engine::start(QString *error, const QString &cause)
             return false;
         connect(m_log, &ConnectionLog::appended, m_logFile, &RollingLogFile::append);
     }
-    if (m_config.redisUrl.isEmpty()) {
-        m_broker = new LocalBroker(m_config.historySize, m_config.historyBytes,
-                                   m_config.historyTtlMs, this);
-    } else {
-        RedisBroker::Options redisOptions;
-        redisOptions.redis.backoffMaxMs = qMax(1, m_config.redisBackoffMaxMs);
-        redisOptions.redis.backoffInitialMs = qMin(100, redisOptions.redis.backoffMaxMs);
-        redisOptions.redis.connectTimeoutMs = qMax(1, m_config.redisTimeoutMs);
-        redisOptions.redis.commandTimeoutMs = qMax(1, m_config.redisTimeoutMs);
-        if (!RedisBroker::parseUrl(m_config.redisUrl, &redisOptions.redis, error))
-            return false;
-        redisOptions.prefix = m_config.redisPrefix;
-        redisOptions.historySize = m_config.historySize;
-        redisOptions.historyBytes = m_config.historyBytes;
-        redisOptions.historyTtlMs = m_config.historyTtlMs;
-        m_redis = new RedisBroker(redisOptions, this);
-        m_broker = m_redis;
-    }
+    if (!startBroker(error))
+        return false;
 
     Hub::Options hubOptions;
     hubOptions.connection.heartbeatMs = qMax(1, m_config.heartbeatMs);

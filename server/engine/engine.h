@@ -152,6 +152,7 @@ Q_SIGNALS:
     void snapshotReady(const ssehub::SnapshotPtr &snapshot);
 
 private:
+    bool startBroker(QString *error);
     void observe(const EventPtr &event);
     // Once a second, headless too: counts descriptors and logs alarms raised or cleared.
     void checkResources();

@@ -92,6 +92,10 @@ public:
     void start();
     // Sentinel: drops the connection and asks the sentinels again (a failover was announced).
     void reconnectNow(const QString &reason);
+    // Sentinel mode for *out from HOST:PORT texts and the primary's name (none: unchanged);
+    // false with *error when one is not HOST:PORT or the name is missing.
+    static bool useSentinels(const QList<QByteArray> &sentinels, const QByteArray &master,
+                             Options *out, QString *error);
 
     State state() const { return m_state; }
     QString lastError() const { return m_lastError; }

@@ -4,6 +4,36 @@
 
 namespace ssehub {
 
+bool RedisConnection::useSentinels(const QList<QByteArray> &sentinels, const QByteArray &master,
+                                   Options *out, QString *error)
+{
+    if (sentinels.isEmpty())
+        return true;
+    if (master.isEmpty()) {
+        *error = QStringLiteral("--redis-sentinel needs --redis-master NAME (the name the "
+                                "sentinels monitor the primary by)");
+        return false;
+    }
+    out->sentinels.clear();
+    for (const QByteArray &text : sentinels) {
+        const qsizetype colon = text.lastIndexOf(':');
+        bool ok = false;
+        const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
+        if (!ok || port < 1 || port > 65535) {
+            *error = QStringLiteral("--redis-sentinel takes HOST:PORT, not '%1'")
+                         .arg(QString::fromUtf8(text.left(300)));
+            return false;
+        }
+        QString host = QString::fromUtf8(text.left(colon));
+        if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+            host = host.mid(1, host.size() - 2);
+        out->sentinels.append({host, quint16(port)});
+    }
+    out->sentinelMaster = master;
+    out->sentinelPassword.clear(); // sentinels without a password (none is configurable yet)
+    return true;
+}
+
 void RedisConnection::askSentinel(int index, const QString &errors)
 {
     if (m_destroying)

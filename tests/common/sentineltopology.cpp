@@ -100,7 +100,7 @@ bool SentinelTopology::startSentinel(int index)
     file.write(QStringLiteral("port %1\nbind 127.0.0.1\ndir %2\n"
                               "sentinel monitor %3 127.0.0.1 %4 2\n"
                               "sentinel down-after-milliseconds %3 1000\n"
-                              "sentinel failover-timeout %3 5000\n"
+                              "sentinel failover-timeout %3 3000\n"
                               "sentinel parallel-syncs %3 1\n")
                    .arg(port)
                    .arg(dir, QString::fromLatin1(MasterName))
