@@ -1,5 +1,7 @@
 #include "tokens.h"
 
+#include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
 
@@ -20,6 +22,14 @@ QByteArray makeToken(const QJsonObject &claims, const QByteArray &secret, const 
     const QByteArray signature
         = QMessageAuthenticationCode::hash(head + '.' + body, secret, QCryptographicHash::Sha256);
     return head + '.' + body + '.' + base64Url(signature);
+}
+
+QByteArray roleToken(const QString &sub, const QStringList &roles, const QByteArray &secret)
+{
+    return makeToken({{QStringLiteral("sub"), sub},
+                      {QStringLiteral("roles"), QJsonArray::fromStringList(roles)},
+                      {QStringLiteral("exp"), double(QDateTime::currentSecsSinceEpoch() + 3600)}},
+                     secret);
 }
 
 } // namespace ssehub::test

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QStringList>
 
 namespace ssehub::test {
 
@@ -9,6 +10,8 @@ namespace ssehub::test {
 // the header as given (so that tests can forge tokens that claim other algorithms).
 QByteArray makeToken(const QJsonObject &claims, const QByteArray &secret,
                      const QByteArray &alg = "HS256");
+// A token for `sub` with these roles, expiring in an hour.
+QByteArray roleToken(const QString &sub, const QStringList &roles, const QByteArray &secret);
 // base64url without padding, as JWT uses it.
 QByteArray base64Url(const QByteArray &data);
 

@@ -24,10 +24,7 @@ const QByteArray Secret = "history-secret-history-secret-0123456789";
 
 QByteArray tokenFor(const QString &sub, const QStringList &roles)
 {
-    return makeToken({{QStringLiteral("sub"), sub},
-                      {QStringLiteral("roles"), QJsonArray::fromStringList(roles)},
-                      {QStringLiteral("exp"), double(QDateTime::currentSecsSinceEpoch() + 3600)}},
-                     Secret);
+    return roleToken(sub, roles, Secret);
 }
 
 Headers bearer(const QByteArray &token)

@@ -27,10 +27,7 @@ const QByteArray Secret = "presence-secret-presence-secret-0123456";
 
 QByteArray tokenFor(const QString &sub, const QStringList &roles)
 {
-    return makeToken({{QStringLiteral("sub"), sub},
-                      {QStringLiteral("roles"), QJsonArray::fromStringList(roles)},
-                      {QStringLiteral("exp"), QDateTime::currentSecsSinceEpoch() + 3600}},
-                     Secret);
+    return roleToken(sub, roles, Secret);
 }
 
 QList<QPair<QByteArray, QByteArray>> bearer(const QByteArray &token)

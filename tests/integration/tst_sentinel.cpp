@@ -153,6 +153,8 @@ void TestSentinel::engineFollowsAFailover()
     const quint16 first = m_topology->primaryPort();
     m_topology->killPrimary();
     // Refused (503) while there is no primary; accepted again once the replica is promoted.
+    QTRY_VERIFY_WITH_TIMEOUT(!engine.broker()->isReady(), 5000);
+    QCOMPARE(publish(engine.port(), "t", "{\"n\":0}").status, 503);
     // An election that splits the votes is tried again after twice the failover timeout.
     QVERIFY(promoted(first));
     QTRY_COMPARE_WITH_TIMEOUT(publish(engine.port(), "t", "{\"n\":2}").status, 200, 20000);
