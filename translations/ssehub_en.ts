@@ -841,6 +841,26 @@
         <source>%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'</source>
         <translation>%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'</translation>
     </message>
+    <message>
+        <source>With --redis-sentinel: the sentinels' password (their requirepass) is the first line of FILE.</source>
+        <translation>With --redis-sentinel: the sentinels' password (their requirepass) is the first line of FILE.</translation>
+    </message>
+    <message>
+        <source>Cluster mode: answer a publish 200 only once N Redis replicas have it, so that a failover cannot lose it (default 0: once the primary has it); fewer within --redis-replica-timeout: 503.</source>
+        <translation>Cluster mode: answer a publish 200 only once N Redis replicas have it, so that a failover cannot lose it (default 0: once the primary has it); fewer within --redis-replica-timeout: 503.</translation>
+    </message>
+    <message>
+        <source>a count from 0 to 100</source>
+        <translation>a count from 0 to 100</translation>
+    </message>
+    <message>
+        <source>With --redis-min-replicas: how long a publish waits for the replicas (default 1s, at most 4s).</source>
+        <translation>With --redis-min-replicas: how long a publish waits for the replicas (default 1s, at most 4s).</translation>
+    </message>
+    <message>
+        <source>a duration from 1ms to 4s, e.g. 500ms</source>
+        <translation>a duration from 1ms to 4s, e.g. 500ms</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -3406,6 +3426,18 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Sentinel primary name:</source>
         <translation>Sentinel primary name:</translation>
+    </message>
+    <message>
+        <source>Sentinel password file:</source>
+        <translation>Sentinel password file:</translation>
+    </message>
+    <message>
+        <source>Replicas that confirm a publish:</source>
+        <translation>Replicas that confirm a publish:</translation>
+    </message>
+    <message>
+        <source>Replica wait:</source>
+        <translation>Replica wait:</translation>
     </message>
 </context>
 <context>

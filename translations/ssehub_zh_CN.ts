@@ -841,6 +841,26 @@
         <source>%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'</source>
         <translation>%1 需要 主机:端口，例如 10.0.0.5:26379，而不是 '%2'</translation>
     </message>
+    <message>
+        <source>With --redis-sentinel: the sentinels' password (their requirepass) is the first line of FILE.</source>
+        <translation>配合 --redis-sentinel：哨兵自身的密码（其 requirepass）为 FILE 的第一行。</translation>
+    </message>
+    <message>
+        <source>Cluster mode: answer a publish 200 only once N Redis replicas have it, so that a failover cannot lose it (default 0: once the primary has it); fewer within --redis-replica-timeout: 503.</source>
+        <translation>集群模式：仅当 N 个 Redis 副本已收到事件时才对发布返回 200，使故障转移不会丢失它（默认 0：主节点收到即返回）；在 --redis-replica-timeout 内确认的副本不足则返回 503。</translation>
+    </message>
+    <message>
+        <source>a count from 0 to 100</source>
+        <translation>0 到 100 之间的数</translation>
+    </message>
+    <message>
+        <source>With --redis-min-replicas: how long a publish waits for the replicas (default 1s, at most 4s).</source>
+        <translation>配合 --redis-min-replicas：发布等待副本确认的时长（默认 1s，最长 4s）。</translation>
+    </message>
+    <message>
+        <source>a duration from 1ms to 4s, e.g. 500ms</source>
+        <translation>1ms 到 4s 之间的时长，例如 500ms</translation>
+    </message>
 </context>
 <context>
     <name>ssehub::ClientsModel</name>
@@ -3406,6 +3426,18 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Sentinel primary name:</source>
         <translation>哨兵主节点名称：</translation>
+    </message>
+    <message>
+        <source>Sentinel password file:</source>
+        <translation>哨兵密码文件：</translation>
+    </message>
+    <message>
+        <source>Replicas that confirm a publish:</source>
+        <translation>确认发布的副本数：</translation>
+    </message>
+    <message>
+        <source>Replica wait:</source>
+        <translation>副本等待：</translation>
     </message>
 </context>
 <context>

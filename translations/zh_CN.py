@@ -851,5 +851,13 @@ ZH = {
 'With --redis-sentinel: the name the sentinels monitor the primary by.': '配合 --redis-sentinel：哨兵监控主节点所用的名称。',
 'Redis sentinels:': 'Redis 哨兵：',
 'Sentinel primary name:': '哨兵主节点名称：',
+"With --redis-sentinel: the sentinels' password (their requirepass) is the first line of FILE.": '配合 --redis-sentinel：哨兵自身的密码（其 requirepass）为 FILE 的第一行。',
+'Sentinel password file:': '哨兵密码文件：',
+'Cluster mode: answer a publish 200 only once N Redis replicas have it, so that a failover cannot lose it (default 0: once the primary has it); fewer within --redis-replica-timeout: 503.': '集群模式：仅当 N 个 Redis 副本已收到事件时才对发布返回 200，使故障转移不会丢失它（默认 0：主节点收到即返回）；在 --redis-replica-timeout 内确认的副本不足则返回 503。',
+'a count from 0 to 100': '0 到 100 之间的数',
+'Replicas that confirm a publish:': '确认发布的副本数：',
+'With --redis-min-replicas: how long a publish waits for the replicas (default 1s, at most 4s).': '配合 --redis-min-replicas：发布等待副本确认的时长（默认 1s，最长 4s）。',
+'a duration from 1ms to 4s, e.g. 500ms': '1ms 到 4s 之间的时长，例如 500ms',
+'Replica wait:': '副本等待：',
 "%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'": "%1 需要 主机:端口，例如 10.0.0.5:26379，而不是 '%2'",
 }

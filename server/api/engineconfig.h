@@ -88,6 +88,11 @@ struct EngineConfig
     // primary is then where they say (redisUrl gives the password and database).
     QList<QByteArray> redisSentinels;
     QByteArray redisMaster;
+    QString redisSentinelPasswordFile; // the sentinels' password (requirepass), first line
+    // A publish is answered 200 only once this many replicas have it (WAIT), within the
+    // timeout; 503 otherwise.
+    int redisMinReplicas = 0;
+    int redisReplicaTimeoutMs = 1000;
     int redisBackoffMaxMs = 5000; // reconnect attempts back off up to this
     int redisTimeoutMs = 5000; // connect and command timeout
     // Authentication and access control (docs/CONFIG.md); empty: open to whoever can

@@ -153,6 +153,7 @@ Q_SIGNALS:
 
 private:
     bool startBroker(QString *error);
+    bool readSentinelPassword(QByteArray *out, QString *error) const;
     void observe(const EventPtr &event);
     // Once a second, headless too: counts descriptors and logs alarms raised or cleared.
     void checkResources();

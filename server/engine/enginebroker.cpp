@@ -4,7 +4,36 @@
 #include "engine/engine.h"
 #include "redis/redisbroker.h"
 
+#include <QFile>
+
 namespace ssehub {
+
+bool Engine::readSentinelPassword(QByteArray *out, QString *error) const
+{
+    const QString &path = m_config.redisSentinelPasswordFile;
+    if (m_config.redisSentinels.isEmpty()) {
+        *error = QStringLiteral("--redis-sentinel-password-file is for --redis-sentinel");
+        return false;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the sentinel password file %1: %2")
+                     .arg(path, file.errorString());
+        return false;
+    }
+    QByteArray line = file.read(4096);
+    line.truncate(line.indexOf('\n') >= 0 ? line.indexOf('\n') : line.size());
+    if (line.endsWith('\r'))
+        line.chop(1);
+    if (line.isEmpty()) {
+        *error = QStringLiteral("the sentinel password file %1 has no password on its first "
+                                "line")
+                     .arg(path);
+        return false;
+    }
+    *out = line;
+    return true;
+}
 
 bool Engine::startBroker(QString *error)
 {
@@ -27,6 +56,18 @@ bool Engine::startBroker(QString *error)
         if (!RedisConnection::useSentinels(m_config.redisSentinels, m_config.redisMaster,
                                            &redisOptions.redis, error))
             return false;
+        if (!m_config.redisSentinelPasswordFile.isEmpty()
+            && !readSentinelPassword(&redisOptions.redis.sentinelPassword, error))
+            return false;
+        if (m_config.redisMinReplicas > 0
+            && m_config.redisReplicaTimeoutMs >= redisOptions.redis.commandTimeoutMs) {
+            *error = QStringLiteral("--redis-replica-timeout must be shorter than the Redis "
+                                    "command timeout (%1 ms)")
+                         .arg(redisOptions.redis.commandTimeoutMs);
+            return false;
+        }
+        redisOptions.minReplicas = m_config.redisMinReplicas;
+        redisOptions.replicaTimeoutMs = m_config.redisReplicaTimeoutMs;
         redisOptions.prefix = m_config.redisPrefix;
         redisOptions.historySize = m_config.historySize;
         redisOptions.historyBytes = m_config.historyBytes;

@@ -12,6 +12,7 @@
 #include "observe/statsjson.h"
 #include "redis/clusterstate.h"
 #include "redis/redisbroker.h"
+#include "redis/sentinelwatch.h"
 
 namespace ssehub {
 
@@ -241,10 +242,16 @@ QByteArray Engine::metricsText() const
         }
     }
     if (m_redis) {
-        figures.redis = MetricsFigures::Redis {
-            m_redis->commands()->state() == RedisConnection::State::Ready
-                && m_redis->subscriber()->state() == RedisConnection::State::Ready,
-            quint64(m_redis->commands()->reconnects() + m_redis->subscriber()->reconnects())};
+        MetricsFigures::Redis redis;
+        redis.connected = m_redis->commands()->state() == RedisConnection::State::Ready
+            && m_redis->subscriber()->state() == RedisConnection::State::Ready;
+        redis.reconnects
+            = quint64(m_redis->commands()->reconnects() + m_redis->subscriber()->reconnects());
+        redis.replicaWaitsConfirmed = m_redis->replicaWaitsConfirmed();
+        redis.replicaWaitsShort = m_redis->replicaWaitsShort();
+        if (const SentinelWatch *watch = m_redis->sentinelWatch())
+            redis.sentinelSwitches = watch->switches();
+        figures.redis = redis;
     }
     if (m_hub && m_hub->hasStore()) {
         const Hub::StoreCounters store = m_hub->storeCounters();

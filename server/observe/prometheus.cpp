@@ -136,6 +136,17 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
                 figures.redis->connected ? 1 : 0);
         m.counter("ssehub_redis_reconnects_total", "Reconnections to Redis after a loss.",
                   double(figures.redis->reconnects));
+        const char *waitHelp = "WAITs for --redis-min-replicas replicas (one covers the "
+                               "publishes Redis confirmed together), by outcome (short: fewer "
+                               "confirmed; their publishes were answered 503).";
+        m.counter("ssehub_redis_replica_waits_total", waitHelp,
+                  double(figures.redis->replicaWaitsConfirmed), {{"outcome", "confirmed"}});
+        m.counter("ssehub_redis_replica_waits_total", waitHelp,
+                  double(figures.redis->replicaWaitsShort), {{"outcome", "short"}});
+        if (figures.redis->sentinelSwitches)
+            m.counter("ssehub_redis_sentinel_switches_total",
+                      "New primaries announced by the sentinels (+switch-master).",
+                      double(*figures.redis->sentinelSwitches));
     }
     if (figures.store) {
         m.counter("ssehub_store_writes_total",

@@ -47,6 +47,10 @@ struct MetricsFigures
     {
         bool connected = false; // both connections
         quint64 reconnects = 0;
+        // --redis-min-replicas: WAITs with enough replicas, and with too few (503).
+        quint64 replicaWaitsConfirmed = 0;
+        quint64 replicaWaitsShort = 0;
+        std::optional<quint64> sentinelSwitches; // Sentinel mode: +switch-master followed
     };
     std::optional<Redis> redis; // cluster mode only
     struct Store

@@ -41,14 +41,16 @@ EventPtr eventFromEntry(const RedisReply &entry)
 
 // --- Reading the Stream -----------------------------------------------------------------------
 
-void RedisBroker::readStream(std::optional<quint64> after, int count, ReadDone done)
+void RedisBroker::readStream(std::optional<quint64> after, int count, ReadDone done,
+                             std::optional<quint64> lookFor)
 {
     const QList<QByteArray> args {after ? formatEventId(*after) : QByteArray(),
-                                  QByteArray::number(count)};
+                                  QByteArray::number(count),
+                                  lookFor ? formatEventId(*lookFor) : QByteArray()};
     auto handle = [done](const RedisReply &reply) {
         StreamRead read;
         if (reply.isError() || reply.type != RedisReply::Type::Array
-            || reply.elements.size() != 4) {
+            || reply.elements.size() != 5) {
             read.error = QString::fromUtf8(reply.string);
             done(read);
             return;
@@ -69,6 +71,7 @@ void RedisBroker::readStream(std::optional<quint64> after, int count, ReadDone d
             if (EventPtr event = eventFromEntry(entry))
                 read.events.append(event);
         }
+        packStreamId(reply.elements.at(4).string, &read.floor);
         done(read);
     };
     auto retryRefused = [done] {

@@ -4,6 +4,7 @@
 #include "core/logcategories.h"
 #include "proto/topicfilter.h"
 #include "redis/redisscript.h"
+#include "redis/sentinelwatch.h"
 
 #include <QDateTime>
 #include <QRandomGenerator>
@@ -131,6 +132,20 @@ RedisBroker::RedisBroker(const Options &options, QObject *parent)
         maybeSync();
     });
     connect(m_subscriber, &RedisConnection::disconnected, this, &RedisBroker::onConnectionLost);
+    if (!options.redis.sentinels.isEmpty()) {
+        m_sentinelWatch = new SentinelWatch(options.redis, this);
+        connect(m_sentinelWatch, &SentinelWatch::primaryAt, this,
+                [this](const QString &host, quint16 port) {
+                    const QString reason
+                        = QStringLiteral("the sentinels name %1:%2 as the primary now")
+                              .arg(host)
+                              .arg(port);
+                    for (RedisConnection *connection : {m_commands, m_subscriber}) {
+                        if (!connection->isAt(host, port))
+                            connection->reconnectNow(reason);
+                    }
+                });
+    }
 }
 
 RedisBroker::~RedisBroker() = default;
@@ -141,6 +156,8 @@ void RedisBroker::start()
         m_outage.starting(); // until the first connection
     m_commands->start();
     m_subscriber->start();
+    if (m_sentinelWatch)
+        m_sentinelWatch->start();
     m_tickTimer.start();
 }
 
@@ -231,7 +248,12 @@ void RedisBroker::publish(const PublishRequest &request, Done done)
             return;
         }
         result.delivered = int(reply.elements.at(1).integer);
-        done(result);
+        confirmReplicated([done, result](const QString &error) {
+            if (error.isEmpty())
+                done(result);
+            else
+                done(HubFailure {HubError::Unavailable, error});
+        });
     };
     auto retryRefused = [this, fail] {
         fail(HubError::Unavailable,
@@ -299,7 +321,15 @@ void RedisBroker::publishBatch(const QList<PublishRequest> &requests, BatchDone 
             result.delivered = int(reply.elements.at(2 * i + 1).integer);
             results.append(result);
         }
-        done(results);
+        confirmReplicated([done, results](const QString &error) mutable {
+            if (!error.isEmpty()) {
+                for (PublishResult &result : results) {
+                    if (result.ok())
+                        result = HubFailure {HubError::Unavailable, error};
+                }
+            }
+            done(results);
+        });
     };
     auto retryRefused = [failAll, this] {
         failAll(HubError::Unavailable,
@@ -310,6 +340,61 @@ void RedisBroker::publishBatch(const QList<PublishRequest> &requests, BatchDone 
         failAll(HubError::Unavailable,
                 QStringLiteral("Redis at %1 is unavailable; the events were not accepted")
                     .arg(address()));
+}
+
+void RedisBroker::confirmReplicated(std::function<void(const QString &error)> done)
+{
+    if (m_options.minReplicas <= 0) {
+        done({});
+        return;
+    }
+    // One WAIT for every publish confirmed by Redis in this turn of the event loop: it covers
+    // everything the connection wrote before it.
+    m_replicaWaiters.push_back(std::move(done));
+    if (m_replicaWaiters.size() == 1)
+        QMetaObject::invokeMethod(this, &RedisBroker::sendReplicaWait, Qt::QueuedConnection);
+}
+
+void RedisBroker::sendReplicaWait()
+{
+    auto waiters = std::make_shared<std::vector<std::function<void(const QString &)>>>(
+        std::exchange(m_replicaWaiters, {}));
+    if (waiters->empty())
+        return;
+    const int wanted = m_options.minReplicas;
+    auto answer = [this, wanted, waiters](qint64 confirmed, const QString &why) {
+        QString error;
+        if (confirmed >= wanted) {
+            ++m_replicaWaits[0];
+        } else {
+            ++m_replicaWaits[1];
+            error = QStringLiteral("Redis at %1 has the event, but %2 of the %3 replicas "
+                                   "--redis-min-replicas asks for confirmed it within %4 ms (%5): "
+                                   "it may be delivered, and lost if the primary fails now; a "
+                                   "retry may deliver it twice")
+                        .arg(address())
+                        .arg(confirmed)
+                        .arg(wanted)
+                        .arg(m_options.replicaTimeoutMs)
+                        .arg(why);
+        }
+        for (const auto &done : *waiters)
+            done(error);
+    };
+    // WAIT on the connection that wrote: it counts the replicas that acknowledged everything
+    // this connection wrote so far. Redis answers it after the timeout at the latest, and runs
+    // the commands sent after it only then.
+    const bool sent = m_commands->command(
+        {QByteArrayLiteral("WAIT"), QByteArray::number(wanted),
+         QByteArray::number(m_options.replicaTimeoutMs)},
+        [answer](const RedisReply &reply) {
+            if (reply.type != RedisReply::Type::Integer)
+                answer(0, QString::fromUtf8(reply.string.left(200)));
+            else
+                answer(reply.integer, QStringLiteral("replicas down or behind"));
+        });
+    if (!sent)
+        answer(0, QStringLiteral("the connection was lost"));
 }
 
 // --- Live events ------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ namespace ssehub {
 // - GET /history reads the Stream itself (readHistory): in chunks, filtered here, bounded in
 //   what one request scans; with --history-ttl, entries older than the TTL are trimmed by the
 //   publish script and by each instance about once a second (the local copy too).
+class SentinelWatch;
+
 class RedisBroker final : public Broker
 {
     Q_OBJECT
@@ -52,6 +54,10 @@ public:
         qint64 historyBytes = EventHistory::DefaultByteLimit; // also bounds the Stream (see .cpp)
         qint64 historyTtlMs = 0; // --history-ttl: the Stream's and the local copy's (0: none)
         int tickMs = 0; // 0: derived from the command timeout (a twentieth, 50 to 250 ms)
+        // --redis-min-replicas: a publish is confirmed only once this many replicas have it
+        // (WAIT after the publish script; fewer within replicaTimeoutMs: 503).
+        int minReplicas = 0;
+        int replicaTimeoutMs = 1000;
     };
 
     // Parses redis://[:password@]host[:port][/db]; false with a message for anything else.
@@ -105,6 +111,8 @@ public:
 
     RedisConnection *commands() const { return m_commands; }
     RedisConnection *subscriber() const { return m_subscriber; }
+    // Sentinel mode: follows +switch-master (null otherwise).
+    SentinelWatch *sentinelWatch() const { return m_sentinelWatch; }
     const QByteArray &prefix() const { return m_options.prefix; }
     // The marker key and the value this instance last saw in it ('' before the first tick).
     const QByteArray &epochKey() const { return m_epochKey; }
@@ -117,6 +125,11 @@ public:
     quint64 coveredId() const { return m_covered; }
     // Times Redis was found to have lost its data (the marker key gone).
     quint64 dataLosses() const { return m_dataLosses; }
+    // --redis-min-replicas: WAITs answered with enough replicas, and with too few (their
+    // publishes got 503). One WAIT covers the publishes Redis confirmed in one turn of the
+    // event loop.
+    quint64 replicaWaitsConfirmed() const { return m_replicaWaits[0]; }
+    quint64 replicaWaitsShort() const { return m_replicaWaits[1]; }
 
 Q_SIGNALS:
     // Publishing became possible or impossible.
@@ -142,6 +155,7 @@ private:
         quint64 last = 0; // last generated id (StreamIdFlag when empty)
         quint64 horizon = 0; // ids <= horizon may be gone
         QList<EventPtr> events;
+        quint64 floor = 0; // the newest entry at or before the id looked for (0: none)
     };
     using ReadDone = std::function<void(StreamRead)>;
     struct HistoryRead;
@@ -155,7 +169,10 @@ private:
     // The Redis channel or pattern a filter is subscribed with (exact filters: the topic's
     // channel; wildcards: a glob that matches at least every topic the filter matches).
     QByteArray channelFor(const QByteArray &filter, bool *pattern) const;
-    void readStream(std::optional<quint64> after, int count, ReadDone done);
+    // One page after `after` (none: the start); with lookFor, also the newest entry at or
+    // before that id (read.floor).
+    void readStream(std::optional<quint64> after, int count, ReadDone done,
+                    std::optional<quint64> lookFor = std::nullopt);
     void runBacklog(std::shared_ptr<BacklogRequest> request);
     void continueBacklog(std::shared_ptr<BacklogRequest> request,
                          std::shared_ptr<EventHistory> events, bool gap,
@@ -172,11 +189,17 @@ private:
     void maybeSync();
     void syncPage(quint64 after);
     bool syncReadFailed(const StreamRead &read);
+    void afterSyncRead(const StreamRead &read, bool lookedFor);
     void addSyncPage(const StreamRead &read);
     void finishSync();
     void accept(const EventPtr &event);
     void runQueuedBacklogs();
     void runQueuedLiveStarts();
+    // With --redis-min-replicas, after a publish script succeeded: done("") once enough
+    // replicas have everything this connection wrote, done(why not) otherwise. At once with ""
+    // without the option.
+    void confirmReplicated(std::function<void(const QString &error)> done);
+    void sendReplicaWait();
     void tick();
     void onTickReply(const RedisReply &reply);
     void onMarker(const QByteArray &message);
@@ -186,6 +209,7 @@ private:
     Options m_options;
     RedisConnection *m_commands;
     RedisConnection *m_subscriber;
+    SentinelWatch *m_sentinelWatch = nullptr;
     EventHistory m_history;
     QByteArray m_streamKey;
     qint64 m_entryBaseCost = 0; // EventHistory::costOf of an empty event: the Stream's count
@@ -215,6 +239,8 @@ private:
     bool m_epochLost = false; // found by a tick, to be handled by the next sync
     bool m_resyncWanted = false;
     quint64 m_dataLosses = 0;
+    quint64 m_replicaWaits[2] = {0, 0};
+    std::vector<std::function<void(const QString &error)>> m_replicaWaiters; // for the next WAIT
     RedisOutage m_outage;
     int m_historyReads = 0; // readHistory calls under way
     qint64 m_lastExpireMs = 0; // monotonic: the last age trim of the Stream began

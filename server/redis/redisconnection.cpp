@@ -260,7 +260,10 @@ void RedisConnection::becomeReady()
     m_backoffMs = 0;
     m_lastError.clear();
     m_everReady = true;
-    qCInfo(lcRedis).noquote() << "connected to Redis at" << address();
+    if (m_options.warnOnLoss)
+        qCInfo(lcRedis).noquote() << "connected to Redis at" << address();
+    else
+        qCDebug(lcRedis).noquote() << "connected to" << address();
     m_unconfirmed = 0;
     for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it)
         sendSubscribe(it.key(), false);
@@ -438,7 +441,12 @@ void RedisConnection::lost(const QString &error)
     m_forcedReason.clear();
     m_pendingSince.clear();
     m_unconfirmed = 0;
-    if (m_options.warnOnLoss && (wasReady || !m_everReady || m_reconnects == 0))
+    if (std::exchange(m_moving, false)) {
+        // Not a fault: the sentinels named another primary. Asked again at once.
+        if (m_options.warnOnLoss)
+            qCInfo(lcRedis).noquote() << "leaving Redis at" << address() << "-" << error;
+        m_backoffMs = 0;
+    } else if (m_options.warnOnLoss && (wasReady || !m_everReady || m_reconnects == 0))
         qCWarning(lcRedis).noquote() << "Redis at" << address() << "is unavailable:" << error
                                      << "- retrying with backoff; check that redis-server runs "
                                         "and the URL is right";

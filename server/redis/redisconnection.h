@@ -77,7 +77,8 @@ public:
         QList<QPair<QString, quint16>> sentinels;
         QByteArray sentinelMaster;
         QByteArray sentinelPassword;
-        // Warn when the connection is lost (off for the short questions to sentinels).
+        // Log the connection made (info) and lost (warning); off for the connections to
+        // sentinels, whose failures are told by the connection that asked.
         bool warnOnLoss = true;
     };
 
@@ -92,6 +93,11 @@ public:
     void start();
     // Sentinel: drops the connection and asks the sentinels again (a failover was announced).
     void reconnectNow(const QString &reason);
+    // Sentinel: connected or connecting to host:port, as the sentinels said.
+    bool isAt(const QString &host, quint16 port) const
+    {
+        return m_resolved && m_options.host == host && m_options.port == port;
+    }
     // Sentinel mode for *out from HOST:PORT texts and the primary's name (none: unchanged);
     // false with *error when one is not HOST:PORT or the name is missing.
     static bool useSentinels(const QList<QByteArray> &sentinels, const QByteArray &master,
@@ -174,6 +180,7 @@ private:
     QTimer m_reconnectTimer;
     QTimer m_watchdog;
     bool m_resolved = false; // sentinel mode: the address above is the sentinels' answer
+    bool m_moving = false; // sentinel mode: reconnectNow() ends this connection
     RedisConnection *m_sentinelProbe = nullptr; // the question to a sentinel in flight
 };
 

@@ -30,7 +30,7 @@ bool RedisConnection::useSentinels(const QList<QByteArray> &sentinels, const QBy
         out->sentinels.append({host, quint16(port)});
     }
     out->sentinelMaster = master;
-    out->sentinelPassword.clear(); // sentinels without a password (none is configurable yet)
+    out->sentinelPassword.clear(); // --redis-sentinel-password-file sets it
     return true;
 }
 
@@ -116,6 +116,7 @@ void RedisConnection::checkRole()
 void RedisConnection::reconnectNow(const QString &reason)
 {
     if (m_context) {
+        m_moving = true;
         forceDisconnect(reason); // lost() schedules the next connection, which asks again
         return;
     }

@@ -171,8 +171,10 @@ return {len, firstid, lastid, last, maxdel, first, bytes}
     return script;
 }
 
-// KEYS: stream. ARGV: cursor ('' for the start), count.
-// Returns {last generated id, max deleted id, first retained id, entries after the cursor}.
+// KEYS: stream. ARGV: cursor ('' for the start), count, an id to look for ('' none).
+// Returns {last generated id, max deleted id, first retained id, entries after the cursor, the
+// newest entry id at or before the id looked for ('' none)}: when that is not the id itself and
+// the id is after the horizon, the Stream lost it (a failover to a replica that never had it).
 // Trimming (MAXLEN) advances the first retained id; XDEL advances the max deleted id; a Stream
 // that Redis lost and that was created again starts with a new first id. Ids before the first
 // retained one are therefore gone (or never were in this Stream): a cursor there is a gap. A
@@ -181,7 +183,7 @@ return {len, firstid, lastid, last, maxdel, first, bytes}
 const RedisScript &readScript()
 {
     static const RedisScript script(QByteArrayLiteral(R"lua(
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'', '', '', {}} end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'', '', '', {}, ''} end
 local info = redis.call('XINFO', 'STREAM', KEYS[1])
 local last, maxdel, first = '', '', ''
 for i = 1, #info, 2 do
@@ -195,7 +197,12 @@ local from = '-'
 if ARGV[1] ~= '' then from = '(' .. ARGV[1] end
 local entries = {}
 if tonumber(ARGV[2]) > 0 then entries = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', ARGV[2]) end
-return {last, maxdel, first, entries}
+local floor = ''
+if ARGV[3] and ARGV[3] ~= '' then
+  local found = redis.call('XREVRANGE', KEYS[1], ARGV[3], '-', 'COUNT', 1)
+  if #found > 0 then floor = found[1][1] end
+end
+return {last, maxdel, first, entries, floor}
 )lua"));
     return script;
 }

@@ -110,46 +110,64 @@ void RedisBroker::maybeSync()
         return;
     }
     // From where this instance is covered: ids before it either arrived or match none of its
-    // filters.
-    readStream(m_covered, PageSize, [this](StreamRead read) {
-        if (syncReadFailed(read))
-            return;
-        // Redis lost data: the marker key is gone, or the Stream no longer holds ids this
-        // instance saw (its last generated id survives trimming).
-        const bool dataLost = std::exchange(m_epochLost, false) || m_covered > read.last;
-        // Trimmed past ids after the covered one: what they were is unknown.
-        const bool trimmed = !dataLost && m_covered < read.horizon;
-        if (dataLost || trimmed) {
-            // Resume after the newest id this instance delivered if the Stream holds it (no
-            // repeats), else at the Stream's horizon.
-            const quint64 resume
-                = m_lastSeen >= read.horizon && m_lastSeen <= read.last ? m_lastSeen : read.horizon;
-            // Lost data: every live stream's history is gone. Trimmed: streams whose last
-            // event is before the horizon may have missed ids in (covered, horizon].
-            const quint64 affectedUpTo
-                = dataLost ? std::numeric_limits<quint64>::max() : read.horizon - 1;
-            qCWarning(lcRedis).noquote()
-                << QStringLiteral("the Redis Stream %1 %2 after %3; live streams that may have "
-                                  "needed them get a reset event - enable appendonly in Redis, "
-                                  "and raise --history if instances lose Redis for long")
-                       .arg(QString::fromUtf8(m_streamKey),
-                            dataLost ? QStringLiteral("lost events (Redis restarted without "
-                                                      "them or was flushed)")
-                                     : QStringLiteral("was trimmed past events this instance "
-                                                      "had not received (it could not reach "
-                                                      "Redis for longer than the history lasts)"),
-                            QString::fromUtf8(formatEventId(m_covered)));
-            m_history = EventHistory(m_options.historySize, m_options.historyBytes);
-            m_history.setHorizon(resume);
-            m_lastSeen = resume;
-            m_covered = resume;
-            ++m_resets;
-            Q_EMIT historyLost(resume, affectedUpTo);
-            syncPage(resume);
-            return;
-        }
+    // filters. The newest event delivered is looked for too.
+    const bool lookFor = m_lastSeen > StreamIdFlag;
+    readStream(
+        m_covered, PageSize,
+        [this, lookFor](StreamRead read) {
+            if (syncReadFailed(read))
+                return;
+            afterSyncRead(read, lookFor);
+        },
+        lookFor ? std::optional<quint64>(m_lastSeen) : std::nullopt);
+}
+
+void RedisBroker::afterSyncRead(const StreamRead &read, bool lookedFor)
+{
+    // The Stream no longer holds the newest event this instance delivered although it was not
+    // trimmed: a failover promoted a replica that never had it (asynchronous replication;
+    // --redis-min-replicas keeps acknowledged events from this).
+    const bool vanished = lookedFor && m_lastSeen > read.horizon && read.floor != m_lastSeen;
+    // Redis lost data: the marker key is gone, or the Stream no longer holds ids this instance
+    // saw (its last generated id survives trimming).
+    const bool dataLost = std::exchange(m_epochLost, false) || m_covered > read.last || vanished;
+    // Trimmed past ids after the covered one: what they were is unknown.
+    const bool trimmed = !dataLost && m_covered < read.horizon;
+    if (!dataLost && !trimmed) {
         addSyncPage(read);
-    });
+        return;
+    }
+    // Resume after the newest id this instance delivered if the Stream holds it (no repeats),
+    // else after the newest entry before it that the Stream holds (what the streams had up to
+    // there is still true), else at the Stream's horizon.
+    quint64 resume = read.horizon;
+    if (!vanished && m_lastSeen >= read.horizon && m_lastSeen <= read.last)
+        resume = m_lastSeen;
+    else if (vanished && read.floor > read.horizon)
+        resume = read.floor;
+    // Lost data: every live stream's history is gone. Trimmed: streams whose last event is
+    // before the horizon may have missed ids in (covered, horizon].
+    const quint64 affectedUpTo = dataLost ? std::numeric_limits<quint64>::max() : read.horizon - 1;
+    qCWarning(lcRedis).noquote()
+        << QStringLiteral("the Redis Stream %1 %2 after %3; live streams that may have needed "
+                          "them get a reset event - %4")
+               .arg(QString::fromUtf8(m_streamKey),
+                    dataLost ? QStringLiteral("lost events (a failover to a replica that did not "
+                                              "have them, a restart without them, or a flush)")
+                             : QStringLiteral("was trimmed past events this instance had not "
+                                              "received (it could not reach Redis for longer "
+                                              "than the history lasts)"),
+                    QString::fromUtf8(formatEventId(m_covered)),
+                    dataLost ? QStringLiteral("enable appendonly in Redis, and "
+                                              "--redis-min-replicas behind Sentinel")
+                             : QStringLiteral("raise --history if instances lose Redis for long"));
+    m_history = EventHistory(m_options.historySize, m_options.historyBytes);
+    m_history.setHorizon(resume);
+    m_lastSeen = resume;
+    m_covered = resume;
+    ++m_resets;
+    Q_EMIT historyLost(resume, affectedUpTo);
+    syncPage(resume);
 }
 
 bool RedisBroker::syncReadFailed(const StreamRead &read)

@@ -73,4 +73,10 @@ void HeadlessHub::kill()
     }
 }
 
+void HeadlessHub::signal(int number)
+{
+    if (m_process && m_process->state() != QProcess::NotRunning)
+        ::kill(pid_t(m_process->processId()), number);
+}
+
 } // namespace ssehub::test

@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <csignal>
 #include <memory>
 
 namespace ssehub::test {
@@ -29,9 +30,14 @@ public:
     // Starts it; false when it did not start or report its port.
     bool start(const QStringList &arguments);
     void kill();
+    // SIGSTOP / SIGCONT: the instance stops (and resumes) as a stalled machine would.
+    void pause() { signal(SIGSTOP); }
+    void resume() { signal(SIGCONT); }
     quint16 port() const { return m_port; }
 
 private:
+    void signal(int number);
+
     QString m_binary;
     QString m_dir;
     std::unique_ptr<QProcess> m_process;

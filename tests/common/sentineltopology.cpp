@@ -7,19 +7,39 @@
 
 namespace ssehub::test {
 
-QByteArray redisCli(quint16 port, const QStringList &args)
+QByteArray redisCli(quint16 port, const QStringList &args, const QByteArray &password)
 {
     QProcess cli;
-    cli.start(QStringLiteral("redis-cli"),
-              QStringList {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
-                           QString::number(port)}
-                  + args);
+    QStringList options {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                         QString::number(port)};
+    if (!password.isEmpty()) {
+        // Not on the command line, where ps shows it.
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("REDISCLI_AUTH"), QString::fromUtf8(password));
+        cli.setProcessEnvironment(environment);
+    }
+    cli.start(QStringLiteral("redis-cli"), options + args);
     if (!cli.waitForFinished(5000))
         cli.kill();
     return cli.readAllStandardOutput().trimmed();
 }
 
 SentinelTopology::SentinelTopology() = default;
+
+SentinelTopology::SentinelTopology(const Options &options)
+    : m_options(options)
+{
+}
+
+QByteArray SentinelTopology::serverCli(quint16 port, const QStringList &args) const
+{
+    return redisCli(port, args, m_options.password);
+}
+
+QByteArray SentinelTopology::sentinelCli(quint16 port, const QStringList &args) const
+{
+    return redisCli(port, args, m_options.sentinelPassword);
+}
 
 SentinelTopology::~SentinelTopology()
 {
@@ -36,21 +56,29 @@ bool SentinelTopology::start()
                                  "installs it)");
         return false;
     }
-    m_servers.push_back(std::make_unique<RedisServer>());
+    QStringList common;
+    if (!m_options.password.isEmpty()) {
+        const QString password = QString::fromUtf8(m_options.password);
+        common << QStringLiteral("--requirepass") << password << QStringLiteral("--masterauth")
+               << password;
+    }
+    m_servers.push_back(std::make_unique<RedisServer>(common));
     if (!m_servers.back()->start()) {
         m_error = m_servers.back()->error();
         return false;
     }
     const quint16 primary = m_servers.front()->port();
-    m_servers.push_back(std::make_unique<RedisServer>(QStringList {
-        QStringLiteral("--replicaof"), QStringLiteral("127.0.0.1"), QString::number(primary)}));
+    m_servers.push_back(std::make_unique<RedisServer>(common
+                                                      + QStringList {QStringLiteral("--replicaof"),
+                                                                     QStringLiteral("127.0.0.1"),
+                                                                     QString::number(primary)}));
     if (!m_servers.back()->start()) {
         m_error = m_servers.back()->error();
         return false;
     }
     const bool synced = QTest::qWaitFor(
-        [primary] {
-            return redisCli(primary, {QStringLiteral("INFO"), QStringLiteral("replication")})
+        [this, primary] {
+            return serverCli(primary, {QStringLiteral("INFO"), QStringLiteral("replication")})
                 .contains("state=online");
         },
         10000);
@@ -67,9 +95,9 @@ bool SentinelTopology::start()
         [this] {
             for (quint16 port : std::as_const(m_sentinelPorts)) {
                 const QByteArray master
-                    = redisCli(port,
-                               {QStringLiteral("SENTINEL"), QStringLiteral("MASTER"),
-                                QString::fromLatin1(MasterName)});
+                    = sentinelCli(port,
+                                  {QStringLiteral("SENTINEL"), QStringLiteral("MASTER"),
+                                   QString::fromLatin1(MasterName)});
                 const QList<QByteArray> lines = master.split('\n');
                 const auto field = [&lines](const QByteArray &name) {
                     const qsizetype i = lines.indexOf(name);
@@ -106,6 +134,11 @@ bool SentinelTopology::startSentinel(int index)
                    .arg(dir, QString::fromLatin1(MasterName))
                    .arg(m_servers.front()->port())
                    .toUtf8());
+    if (!m_options.password.isEmpty())
+        file.write("sentinel auth-pass " + QByteArray(MasterName) + " \"" + m_options.password
+                   + "\"\n");
+    if (!m_options.sentinelPassword.isEmpty())
+        file.write("requirepass \"" + m_options.sentinelPassword + "\"\n");
     file.close();
     auto process = std::make_unique<QProcess>();
     process->setProcessChannelMode(QProcess::MergedChannels);
@@ -141,9 +174,9 @@ quint16 SentinelTopology::primaryPort() const
     quint16 agreed = 0;
     for (quint16 sentinel : m_sentinelPorts) {
         const QList<QByteArray> answer
-            = redisCli(sentinel,
-                       {QStringLiteral("SENTINEL"), QStringLiteral("get-master-addr-by-name"),
-                        QString::fromLatin1(MasterName)})
+            = sentinelCli(sentinel,
+                          {QStringLiteral("SENTINEL"), QStringLiteral("get-master-addr-by-name"),
+                           QString::fromLatin1(MasterName)})
                   .split('\n');
         const quint16 port = answer.size() == 2 ? quint16(answer.at(1).toUInt()) : 0;
         if (!port || (agreed && port != agreed))
@@ -162,10 +195,52 @@ RedisServer *SentinelTopology::server(quint16 port) const
     return nullptr;
 }
 
+quint16 SentinelTopology::replicaPort() const
+{
+    const quint16 primary = primaryPort();
+    for (const auto &server : m_servers) {
+        if (primary && server->port() != primary)
+            return server->port();
+    }
+    return 0;
+}
+
 void SentinelTopology::killPrimary()
 {
     if (RedisServer *primary = server(primaryPort()))
         primary->kill();
+}
+
+} // namespace ssehub::test
+
+namespace ssehub::test {
+
+bool SentinelTopology::restartAsReplica(quint16 port)
+{
+    RedisServer *restarted = server(port);
+    quint16 primary = 0;
+    const bool agreed = QTest::qWaitFor(
+        [&] {
+            primary = primaryPort(); // 0 while the sentinels do not agree yet
+            return primary && primary != port;
+        },
+        20000);
+    if (!restarted || !agreed || !restarted->start())
+        return false;
+    serverCli(port,
+              {QStringLiteral("REPLICAOF"), QStringLiteral("127.0.0.1"), QString::number(primary)});
+    const bool synced = QTest::qWaitFor(
+        [&] {
+            return serverCli(primary, {QStringLiteral("INFO"), QStringLiteral("replication")})
+                .contains(QByteArray("port=" + QByteArray::number(port) + ",state=online"));
+        },
+        20000);
+    if (!synced)
+        qWarning(
+            "restarted %d: not in sync with %d\n%s\n%s", port, primary,
+            serverCli(primary, {QStringLiteral("INFO"), QStringLiteral("replication")}).constData(),
+            serverCli(port, {QStringLiteral("INFO"), QStringLiteral("replication")}).constData());
+    return synced;
 }
 
 } // namespace ssehub::test

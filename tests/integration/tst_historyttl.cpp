@@ -96,10 +96,20 @@ void TestHistoryTtl::expireScriptTrimsByAge()
     QCOMPARE(runScript(expireScript(), keys, {"10000", "500", "10"}).integer, 1);
     QCOMPARE(redis({"XLEN", stream}).integer, 0);
     QCOMPARE(redis({"GET", stream + ":bytes"}).string, QByteArray("0"));
-    const RedisReply read = runScript(readScript(), {stream}, {"", "10"});
-    QCOMPARE(read.elements.size(), 4);
+    const RedisReply read = runScript(readScript(), {stream}, {"", "10", ""});
+    QCOMPARE(read.elements.size(), 5);
     QCOMPARE(read.elements.at(0).string, QByteArray("3000-0")); // last generated
     QCOMPARE(read.elements.at(1).string, QByteArray("3000-0")); // all of it gone
+    QCOMPARE(read.elements.at(4).string, QByteArray()); // nothing looked for
+    // The newest entry at or before an id (what a failover may have lost is told by it).
+    for (const QByteArray id : {"4000-0", "5000-0", "6000-0"})
+        redis({"XADD", stream, id, "t", "a", "y", "message", "p", "1"});
+    QCOMPARE(runScript(readScript(), {stream}, {"", "0", "5000-0"}).elements.at(4).string,
+             QByteArray("5000-0"));
+    QCOMPARE(runScript(readScript(), {stream}, {"", "0", "5500-3"}).elements.at(4).string,
+             QByteArray("5000-0"));
+    QCOMPARE(runScript(readScript(), {stream}, {"", "0", "3500-0"}).elements.at(4).string,
+             QByteArray());
 }
 // --history-ttl, embedded: events older than the TTL go on publish, on a read and on the timer;
 // the horizon moves, a resuming stream gets `reset`, /stats and /metrics say it.

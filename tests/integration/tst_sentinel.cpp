@@ -5,11 +5,14 @@
 #include "httpclient.h"
 #include "redis/redisbroker.h"
 #include "redis/redisconnection.h"
+#include "redis/sentinelwatch.h"
 #include "sentineltopology.h"
 #include "sseclient.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -28,6 +31,8 @@ private Q_SLOTS:
     void followsAFailover();
     void unknownNameIsNeverReady();
     void engineFollowsAFailover();
+    void switchFollowedAtOnce();
+    void passwords();
     void engineOptionsChecked();
 
 private:
@@ -75,12 +80,43 @@ private:
         return done;
     }
 
+    Engine::Config engineConfig() const
+    {
+        Engine::Config config;
+        config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+        config.port = 0;
+        config.redisUrl = QStringLiteral("redis://127.0.0.1:1"); // its host: only until asked
+        config.redisBackoffMaxMs = 300;
+        config.redisTimeoutMs = 1000;
+        config.redisReplicaTimeoutMs = 500;
+        config.redisMaster = SentinelTopology::MasterName;
+        for (quint16 port : m_topology->sentinelPorts())
+            config.redisSentinels << "127.0.0.1:" + QByteArray::number(port);
+        return config;
+    }
+
+    // A file in the test's scratch directory with these contents; its path.
+    QString scratchFile(const char *name, const QByteArray &contents) const
+    {
+        const QString path = m_dir.filePath(QString::fromLatin1(name));
+        QFile out(path);
+        if (!out.open(QIODevice::WriteOnly) || out.write(contents) != contents.size())
+            qFatal("cannot write %s", qPrintable(path));
+        return path;
+    }
+
+    QTemporaryDir m_dir;
     std::unique_ptr<SentinelTopology> m_topology;
 };
 
 void TestSentinel::init()
 {
-    m_topology = std::make_unique<SentinelTopology>();
+    SentinelTopology::Options options;
+    if (QByteArrayView(QTest::currentTestFunction()) == "passwords") {
+        options.password = "server secret";
+        options.sentinelPassword = "sentinel secret";
+    }
+    m_topology = std::make_unique<SentinelTopology>(options);
     QVERIFY2(m_topology->start(), qPrintable(m_topology->error()));
 }
 
@@ -133,15 +169,7 @@ void TestSentinel::unknownNameIsNeverReady()
 
 void TestSentinel::engineFollowsAFailover()
 {
-    Engine::Config config;
-    config.listenAddress = QHostAddress(QHostAddress::LocalHost);
-    config.redisUrl = QStringLiteral("redis://127.0.0.1:1"); // its host: only until asked
-    config.redisBackoffMaxMs = 300;
-    config.redisTimeoutMs = 1000;
-    config.redisMaster = SentinelTopology::MasterName;
-    for (quint16 port : m_topology->sentinelPorts())
-        config.redisSentinels << "127.0.0.1:" + QByteArray::number(port);
-    Engine engine(config);
+    Engine engine(engineConfig());
     QString error;
     QVERIFY2(engine.start(&error), qPrintable(error));
     QTRY_VERIFY_WITH_TIMEOUT(engine.broker()->isReady(), 10000);
@@ -169,10 +197,73 @@ void TestSentinel::engineFollowsAFailover()
                              10000);
 }
 
+void TestSentinel::switchFollowedAtOnce()
+{
+    // An operator's switch (SENTINEL FAILOVER) leaves the old primary running, as a replica
+    // that still answers reads, PINGs and the tick: only +switch-master tells the engine, which
+    // moves both connections without waiting for a write to be refused.
+    Engine engine(engineConfig());
+    QString error;
+    QVERIFY2(engine.start(&error), qPrintable(error));
+    RedisBroker *redis = engine.redisBroker();
+    QTRY_VERIFY_WITH_TIMEOUT(redis->isReady(), 10000);
+    SseClient reader;
+    reader.open(engine.port(), "/events?topic=t");
+    QTRY_VERIFY_WITH_TIMEOUT(redis->subscriber()->subscriptionsConfirmed(), 5000);
+    const quint16 first = m_topology->primaryPort();
+    const QString old = QStringLiteral("127.0.0.1:%1").arg(first);
+    QCOMPARE(redis->commands()->address(), old);
+    QCOMPARE(m_topology->sentinelCli(m_topology->sentinelPorts().at(1),
+                                     {QStringLiteral("SENTINEL"), QStringLiteral("FAILOVER"),
+                                      QString::fromLatin1(SentinelTopology::MasterName)}),
+             QByteArray("OK"));
+    QVERIFY(promoted(first));
+    const QString now = QStringLiteral("127.0.0.1:%1").arg(m_topology->primaryPort());
+    QTRY_COMPARE_WITH_TIMEOUT(redis->commands()->address(), now, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(redis->subscriber()->address(), now, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(redis->isReady() && redis->subscriber()->subscriptionsConfirmed(),
+                             5000);
+    QVERIFY(engine.metricsText().contains("ssehub_redis_sentinel_switches_total 1"));
+    QCOMPARE(publish(engine.port(), "t", "{\"n\":1}").status, 200);
+    QTRY_COMPARE(reader.messages().size(), 1);
+}
+
+void TestSentinel::passwords()
+{
+    // The servers and the sentinels each have a password: the server's comes from --redis,
+    // the sentinels' from a file.
+    Engine::Config config = engineConfig();
+    config.redisUrl = QStringLiteral("redis://:server%20secret@127.0.0.1:1");
+    QString error;
+    {
+        // Without the sentinels' password: never ready, and the reason says why.
+        Engine engine(config);
+        QVERIFY2(engine.start(&error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(engine.redisBroker()->commands()->lastError().contains(
+                                     QLatin1String("no sentinel told")),
+                                 10000);
+        QVERIFY2(engine.redisBroker()->commands()->lastError().contains(QLatin1String("NOAUTH")),
+                 qPrintable(engine.redisBroker()->commands()->lastError()));
+        QVERIFY(!engine.broker()->isReady());
+    }
+    config.redisSentinelPasswordFile = scratchFile("sentinel-password", "sentinel secret\n");
+    Engine engine(config);
+    QVERIFY2(engine.start(&error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(engine.broker()->isReady(), 10000);
+    SseClient reader;
+    reader.open(engine.port(), "/events?topic=t");
+    QTRY_VERIFY_WITH_TIMEOUT(engine.redisBroker()->subscriber()->subscriptionsConfirmed(), 5000);
+    // +switch-master is watched with the password too.
+    QTRY_VERIFY_WITH_TIMEOUT(!engine.redisBroker()->sentinelWatch()->watching().isEmpty(), 5000);
+    QCOMPARE(publish(engine.port(), "t", "{\"n\":1}").status, 200);
+    QTRY_COMPARE(reader.messages().size(), 1);
+}
+
 void TestSentinel::engineOptionsChecked()
 {
     Engine::Config config;
     config.listenAddress = QHostAddress(QHostAddress::LocalHost);
+    config.port = 0;
     config.redisSentinels << "127.0.0.1:" + QByteArray::number(m_topology->sentinelPorts().first());
     QString error;
     {
@@ -192,6 +283,28 @@ void TestSentinel::engineOptionsChecked()
         Engine engine(config);
         QVERIFY(!engine.start(&error));
         QVERIFY2(error.contains(QLatin1String("HOST:PORT")), qPrintable(error));
+    }
+    config = engineConfig();
+    config.redisSentinelPasswordFile = m_dir.filePath(QStringLiteral("missing"));
+    {
+        Engine engine(config);
+        QVERIFY(!engine.start(&error));
+        QVERIFY2(error.contains(QLatin1String("cannot read the sentinel password file")),
+                 qPrintable(error));
+    }
+    config.redisSentinelPasswordFile = scratchFile("empty", "\nsecond line\n");
+    {
+        Engine engine(config);
+        QVERIFY(!engine.start(&error));
+        QVERIFY2(error.contains(QLatin1String("no password on its first line")), qPrintable(error));
+    }
+    config = engineConfig();
+    config.redisMinReplicas = 1;
+    config.redisReplicaTimeoutMs = config.redisTimeoutMs;
+    {
+        Engine engine(config);
+        QVERIFY(!engine.start(&error));
+        QVERIFY2(error.contains(QLatin1String("--redis-replica-timeout")), qPrintable(error));
     }
 }
 
