@@ -152,7 +152,9 @@ void RedisConnection::setInterest(QSocketNotifier::Type type, bool enabled)
             if (!m_context)
                 return;
             // Either call may free the context (cleanup hook); nothing touches it afterwards.
-            if (type == QSocketNotifier::Read)
+            if (type == QSocketNotifier::Read && m_pushMode)
+                readPushed();
+            else if (type == QSocketNotifier::Read)
                 redisAsyncHandleRead(m_context);
             else
                 redisAsyncHandleWrite(m_context);
@@ -265,6 +267,10 @@ void RedisConnection::becomeReady()
     else
         qCDebug(lcRedis).noquote() << "connected to" << address();
     m_unconfirmed = 0;
+    m_shardSent.clear();
+    m_pushMode = m_options.sharded;
+    for (auto it = m_shardChannels.cbegin(); it != m_shardChannels.cend(); ++it)
+        sendSharded(QByteArrayLiteral("SSUBSCRIBE"), it.key());
     for (auto it = m_channels.cbegin(); it != m_channels.cend(); ++it)
         sendSubscribe(it.key(), false);
     for (auto it = m_patterns.cbegin(); it != m_patterns.cend(); ++it)
@@ -349,7 +355,7 @@ void RedisConnection::confirmed()
 
 bool RedisConnection::command(const QList<QByteArray> &argv, Callback callback)
 {
-    if (m_state != State::Ready)
+    if (m_state != State::Ready || m_options.sharded)
         return false;
     return send(argv, std::move(callback));
 }
@@ -441,6 +447,8 @@ void RedisConnection::lost(const QString &error)
     m_forcedReason.clear();
     m_pendingSince.clear();
     m_unconfirmed = 0;
+    m_pushMode = false;
+    m_shardSent.clear();
     if (std::exchange(m_moving, false)) {
         // Not a fault: the sentinels named another primary. Asked again at once.
         if (m_options.warnOnLoss)

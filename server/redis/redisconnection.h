@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 struct redisAsyncContext;
 struct redisReply;
@@ -77,6 +78,10 @@ public:
         QList<QPair<QString, quint16>> sentinels;
         QByteArray sentinelMaster;
         QByteArray sentinelPassword;
+        // Sharded pub/sub (Redis Cluster): this connection only SSUBSCRIBEs (ssubscribe()). Once
+        // ready it reads what Redis pushes itself instead of through hiredis's callbacks (hiredis
+        // 0.14 knows no sharded pub/sub), and takes no other command.
+        bool sharded = false;
         // Log the connection made (info) and lost (warning); off for the connections to
         // sentinels, whose failures are told by the connection that asked.
         bool warnOnLoss = true;
@@ -98,6 +103,8 @@ public:
     {
         return m_resolved && m_options.host == host && m_options.port == port;
     }
+    // "HOST:PORT" ("[v6]:PORT" too) as a host and a port from 1 to 65535; nullopt otherwise.
+    static std::optional<QPair<QString, quint16>> hostPort(const QByteArray &text);
     // Sentinel mode for *out from HOST:PORT texts and the primary's name (none: unchanged);
     // false with *error when one is not HOST:PORT or the name is missing.
     static bool useSentinels(const QList<QByteArray> &sentinels, const QByteArray &master,
@@ -121,6 +128,11 @@ public:
     void punsubscribe(const QByteArray &pattern);
     QList<QByteArray> channels() const { return m_channels.keys(); }
     QList<QByteArray> patterns() const { return m_patterns.keys(); }
+    // Sharded connections: SSUBSCRIBE on this node (renewed after a reconnect, like
+    // subscribe()); shardedDropped() tells when Redis refused it or ended it.
+    void ssubscribe(const QByteArray &channel, MessageHandler handler);
+    void sunsubscribe(const QByteArray &channel);
+    QList<QByteArray> shardChannels() const { return m_shardChannels.keys(); }
     // True once Redis confirmed every subscription sent since the connection became ready.
     bool subscriptionsConfirmed() const { return m_state == State::Ready && m_unconfirmed == 0; }
 
@@ -130,6 +142,9 @@ Q_SIGNALS:
     void allSubscribed();
     // The connection was lost or could not be made; reconnection is already scheduled.
     void disconnected(const QString &error);
+    // A sharded subscription is gone: refused (MOVED: its slot is served elsewhere) or ended by
+    // Redis (its slot moved away, or the node became a replica). It was removed.
+    void shardedDropped(const QByteArray &channel, const QByteArray &why);
 
 private:
     struct Pending;
@@ -155,6 +170,10 @@ private:
     void confirmed();
     void authenticated();
     void becomeReady();
+    // Sharded pub/sub (redisconnectionsharded.cpp).
+    void readPushed();
+    void pushed(const RedisReply &reply);
+    void sendSharded(const QByteArray &command, const QByteArray &channel);
     // Sentinel (redisconnectionsentinel.cpp).
     void askSentinel(int index, const QString &errors);
     void checkRole();
@@ -181,6 +200,14 @@ private:
     QTimer m_watchdog;
     bool m_resolved = false; // sentinel mode: the address above is the sentinels' answer
     bool m_moving = false; // sentinel mode: reconnectNow() ends this connection
+    QHash<QByteArray, std::shared_ptr<MessageHandler>> m_shardChannels;
+    bool m_pushMode = false; // sharded and ready: replies are read by readPushed()
+    struct ShardRequest
+    {
+        QByteArray channel;
+        bool subscribe = true;
+    };
+    std::deque<ShardRequest> m_shardSent; // (S|SUN)SUBSCRIBE sent, not answered yet
     RedisConnection *m_sentinelProbe = nullptr; // the question to a sentinel in flight
 };
 

@@ -4,6 +4,19 @@
 
 namespace ssehub {
 
+std::optional<QPair<QString, quint16>> RedisConnection::hostPort(const QByteArray &text)
+{
+    const qsizetype colon = text.lastIndexOf(':');
+    bool ok = false;
+    const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
+    if (!ok || port < 1 || port > 65535)
+        return std::nullopt;
+    QString host = QString::fromUtf8(text.left(colon));
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    return qMakePair(host, quint16(port));
+}
+
 bool RedisConnection::useSentinels(const QList<QByteArray> &sentinels, const QByteArray &master,
                                    Options *out, QString *error)
 {
@@ -16,18 +29,13 @@ bool RedisConnection::useSentinels(const QList<QByteArray> &sentinels, const QBy
     }
     out->sentinels.clear();
     for (const QByteArray &text : sentinels) {
-        const qsizetype colon = text.lastIndexOf(':');
-        bool ok = false;
-        const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
-        if (!ok || port < 1 || port > 65535) {
+        const auto address = hostPort(text);
+        if (!address) {
             *error = QStringLiteral("--redis-sentinel takes HOST:PORT, not '%1'")
                          .arg(QString::fromUtf8(text.left(300)));
             return false;
         }
-        QString host = QString::fromUtf8(text.left(colon));
-        if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-            host = host.mid(1, host.size() - 2);
-        out->sentinels.append({host, quint16(port)});
+        out->sentinels.append(*address);
     }
     out->sentinelMaster = master;
     out->sentinelPassword.clear(); // --redis-sentinel-password-file sets it
