@@ -195,6 +195,10 @@ QString RedisBroker::state() const
             .arg(address(),
                  m_commands->lastError().isEmpty() ? QStringLiteral("connecting")
                                                    : m_commands->lastError());
+    if (m_replicasShort)
+        return QStringLiteral("redis %1 connected, but fewer replicas than --redis-min-replicas "
+                              "confirm publishes: they are answered 503")
+            .arg(address());
     return m_syncing ? QStringLiteral("redis %1 catching up").arg(address())
                      : QStringLiteral("redis %1 connected").arg(address());
 }
@@ -348,22 +352,26 @@ void RedisBroker::confirmReplicated(std::function<void(const QString &error)> do
         done({});
         return;
     }
-    // One WAIT for every publish confirmed by Redis in this turn of the event loop: it covers
-    // everything the connection wrote before it.
+    // One WAIT for every publish confirmed by Redis meanwhile: it covers everything the
+    // connection wrote before it. At most one is pending: Redis runs nothing sent after a WAIT
+    // on this connection until it answers, so a second one would make the commands behind it
+    // wait twice the timeout.
     m_replicaWaiters.push_back(std::move(done));
-    if (m_replicaWaiters.size() == 1)
+    if (m_replicaWaiters.size() == 1 && !m_replicaWaitPending)
         QMetaObject::invokeMethod(this, &RedisBroker::sendReplicaWait, Qt::QueuedConnection);
 }
 
 void RedisBroker::sendReplicaWait()
 {
+    if (m_replicaWaitPending || m_replicaWaiters.empty())
+        return;
     auto waiters = std::make_shared<std::vector<std::function<void(const QString &)>>>(
         std::exchange(m_replicaWaiters, {}));
-    if (waiters->empty())
-        return;
+    m_replicaWaitPending = true;
     const int wanted = m_options.minReplicas;
     auto answer = [this, wanted, waiters](qint64 confirmed, const QString &why) {
         QString error;
+        m_replicasShort = confirmed < wanted;
         if (confirmed >= wanted) {
             ++m_replicaWaits[0];
         } else {
@@ -378,8 +386,10 @@ void RedisBroker::sendReplicaWait()
                         .arg(m_options.replicaTimeoutMs)
                         .arg(why);
         }
+        m_replicaWaitPending = false;
         for (const auto &done : *waiters)
             done(error);
+        sendReplicaWait(); // for the publishes confirmed while this one was pending
     };
     // WAIT on the connection that wrote: it counts the replicas that acknowledged everything
     // this connection wrote so far. Redis answers it after the timeout at the latest, and runs

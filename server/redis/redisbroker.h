@@ -241,6 +241,8 @@ private:
     quint64 m_dataLosses = 0;
     quint64 m_replicaWaits[2] = {0, 0};
     std::vector<std::function<void(const QString &error)>> m_replicaWaiters; // for the next WAIT
+    bool m_replicaWaitPending = false;
+    bool m_replicasShort = false; // the last WAIT found too few replicas
     RedisOutage m_outage;
     int m_historyReads = 0; // readHistory calls under way
     qint64 m_lastExpireMs = 0; // monotonic: the last age trim of the Stream began

@@ -66,6 +66,8 @@ public:
     // slot); the callback gets the reply, or an error reply. Never calls back synchronously.
     void command(const QByteArray &key, const QList<QByteArray> &argv,
                  RedisConnection::Callback callback);
+    // Reads the map again soon (someone was told MOVED, or a node went away).
+    void readMapSoon() { scheduleRead(0); }
     // The same for a slot known already.
     void commandInSlot(int slot, const QList<QByteArray> &argv, RedisConnection::Callback callback);
 

@@ -441,6 +441,7 @@ void RedisConnection::lost(const QString &error)
     if (m_destroying)
         return;
     const bool wasReady = m_state == State::Ready;
+    const QString where = address(); // before the sentinels' answer is forgotten
     m_state = State::Disconnected;
     m_resolved = false; // sentinel mode: asked again before the next connection
     m_lastError = error;
@@ -452,10 +453,10 @@ void RedisConnection::lost(const QString &error)
     if (std::exchange(m_moving, false)) {
         // Not a fault: the sentinels named another primary. Asked again at once.
         if (m_options.warnOnLoss)
-            qCInfo(lcRedis).noquote() << "leaving Redis at" << address() << "-" << error;
+            qCInfo(lcRedis).noquote() << "leaving Redis at" << where << "-" << error;
         m_backoffMs = 0;
     } else if (m_options.warnOnLoss && (wasReady || !m_everReady || m_reconnects == 0))
-        qCWarning(lcRedis).noquote() << "Redis at" << address() << "is unavailable:" << error
+        qCWarning(lcRedis).noquote() << "Redis at" << where << "is unavailable:" << error
                                      << "- retrying with backoff; check that redis-server runs "
                                         "and the URL is right";
     Q_EMIT disconnected(error);

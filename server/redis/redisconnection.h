@@ -200,6 +200,7 @@ private:
     QTimer m_watchdog;
     bool m_resolved = false; // sentinel mode: the address above is the sentinels' answer
     bool m_moving = false; // sentinel mode: reconnectNow() ends this connection
+    int m_sentinelFirst = 0; // sentinel mode: the one asked first (it answered last)
     QHash<QByteArray, std::shared_ptr<MessageHandler>> m_shardChannels;
     bool m_pushMode = false; // sharded and ready: replies are read by readPushed()
     struct ShardRequest

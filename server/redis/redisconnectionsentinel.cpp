@@ -1,6 +1,7 @@
 // Redis Sentinel for RedisConnection: where the primary is, and whether a server still is it.
 #include "core/logcategories.h"
 #include "redis/redisconnection.h"
+#include "redis/sentinelwatch.h"
 
 namespace ssehub {
 
@@ -51,13 +52,15 @@ void RedisConnection::askSentinel(int index, const QString &errors)
         lost(QStringLiteral("no sentinel told where the primary '%1' is (%2)").arg(master, errors));
         return;
     }
-    const auto &[host, port] = m_options.sentinels.at(index);
+    // The sentinel that answered last is asked first; a sentinel answers at once or not at all.
+    const int which = (m_sentinelFirst + index) % int(m_options.sentinels.size());
+    const auto &[host, port] = m_options.sentinels.at(which);
     Options asked;
     asked.host = host;
     asked.port = port;
     asked.password = m_options.sentinelPassword;
-    asked.connectTimeoutMs = m_options.connectTimeoutMs;
-    asked.commandTimeoutMs = m_options.commandTimeoutMs;
+    asked.connectTimeoutMs = qMin(m_options.connectTimeoutMs, 1000);
+    asked.commandTimeoutMs = qMin(m_options.commandTimeoutMs, 1000);
     asked.warnOnLoss = false; // what went wrong is in the answer's error
     auto *probe = new RedisConnection(asked, this);
     m_sentinelProbe = probe;
@@ -73,33 +76,35 @@ void RedisConnection::askSentinel(int index, const QString &errors)
                         + QStringLiteral(": ") + why);
     };
     connect(probe, &RedisConnection::disconnected, this, next);
-    connect(probe, &RedisConnection::ready, this, [this, probe, master, next] {
-        probe->command({QByteArrayLiteral("SENTINEL"), QByteArrayLiteral("get-master-addr-by-name"),
-                        m_options.sentinelMaster},
-                       [this, probe, master, next](const RedisReply &reply) {
-                           if (m_sentinelProbe != probe)
-                               return;
-                           bool ok = false;
-                           const quint16 port
-                               = reply.type == RedisReply::Type::Array && reply.elements.size() == 2
-                               ? reply.elements.at(1).string.toUShort(&ok)
-                               : 0;
-                           if (!ok || !port) {
-                               next(reply.isError()
-                                        ? QString::fromUtf8(reply.string.left(200))
-                                        : QStringLiteral("it does not know '%1'").arg(master));
-                               return;
-                           }
-                           m_sentinelProbe = nullptr;
-                           probe->deleteLater();
-                           m_options.host = QString::fromUtf8(reply.elements.at(0).string);
-                           m_options.port = port;
-                           m_resolved = true;
-                           qCDebug(lcRedis).noquote()
-                               << "sentinel" << probe->address() << "says the primary" << master
-                               << "is at" << address();
-                           connectNow();
-                       });
+    connect(probe, &RedisConnection::ready, this, [this, probe, master, next, which] {
+        probe->command(
+            {QByteArrayLiteral("SENTINEL"), QByteArrayLiteral("get-master-addr-by-name"),
+             m_options.sentinelMaster},
+            [this, probe, master, next, which](const RedisReply &reply) {
+                if (m_sentinelProbe != probe)
+                    return;
+                QString host;
+                quint16 port = 0;
+                const bool named
+                    = reply.type == RedisReply::Type::Array && reply.elements.size() == 2;
+                if (!named
+                    || !SentinelWatch::usableAddress(reply.elements.at(0).string,
+                                                     reply.elements.at(1).string, &host, &port)) {
+                    next(reply.isError() ? QString::fromUtf8(reply.string.left(200))
+                             : named     ? QStringLiteral("it named an unusable address")
+                                         : QStringLiteral("it does not know '%1'").arg(master));
+                    return;
+                }
+                m_sentinelProbe = nullptr;
+                probe->deleteLater();
+                m_sentinelFirst = which;
+                m_options.host = host;
+                m_options.port = port;
+                m_resolved = true;
+                qCDebug(lcRedis).noquote() << "sentinel" << probe->address() << "says the primary"
+                                           << master << "is at" << address();
+                connectNow();
+            });
     });
     probe->start();
 }

@@ -1,5 +1,6 @@
 #include "redis/sentinelwatch.h"
 
+#include "core/clock.h"
 #include "core/logcategories.h"
 
 namespace ssehub {
@@ -11,6 +12,24 @@ constexpr int NextSentinelMs = 500;
 
 } // namespace
 
+bool SentinelWatch::usableAddress(const QByteArray &host, const QByteArray &port, QString *hostOut,
+                                  quint16 *portOut)
+{
+    bool ok = false;
+    const uint number = port.toUInt(&ok);
+    if (!ok || number < 1 || number > 65535 || host.isEmpty() || host.size() > 255)
+        return false;
+    for (const char c : host) {
+        const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' || c == '_';
+        if (!allowed)
+            return false;
+    }
+    *hostOut = QString::fromLatin1(host);
+    *portOut = quint16(number);
+    return true;
+}
+
 SentinelWatch::SentinelWatch(const RedisConnection::Options &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
@@ -18,12 +37,29 @@ SentinelWatch::SentinelWatch(const RedisConnection::Options &options, QObject *p
     m_next.setSingleShot(true);
     m_next.setInterval(NextSentinelMs);
     connect(&m_next, &QTimer::timeout, this, &SentinelWatch::watchNext);
+    m_probeTimer.setInterval(ProbeMs);
+    connect(&m_probeTimer, &QTimer::timeout, this, &SentinelWatch::ask);
+    m_switchTimer.setSingleShot(true);
+    m_switchTimer.setInterval(SwitchEveryMs);
+    connect(&m_switchTimer, &QTimer::timeout, this, [this] {
+        if (std::exchange(m_switchPending, false)) {
+            Q_EMIT primaryAt(m_lastHost, m_lastPort);
+            m_switchTimer.start();
+        }
+    });
 }
 
 void SentinelWatch::start()
 {
-    if (!m_options.sentinels.isEmpty() && !m_watch)
+    if (!m_options.sentinels.isEmpty() && !m_watch) {
         watchNext();
+        m_probeTimer.start();
+    }
+}
+
+bool SentinelWatch::isWatching() const
+{
+    return m_watch && m_watch->subscriptionsConfirmed() && m_answered;
 }
 
 QString SentinelWatch::watching() const
@@ -37,8 +73,8 @@ RedisConnection::Options SentinelWatch::sentinelOptions(int index) const
     options.host = m_options.sentinels.at(index).first;
     options.port = m_options.sentinels.at(index).second;
     options.password = m_options.sentinelPassword;
-    options.connectTimeoutMs = m_options.connectTimeoutMs;
-    options.commandTimeoutMs = m_options.commandTimeoutMs;
+    options.connectTimeoutMs = qMin(m_options.connectTimeoutMs, AnswerMs);
+    options.commandTimeoutMs = qMin(m_options.commandTimeoutMs, AnswerMs);
     options.warnOnLoss = false;
     return options;
 }
@@ -54,6 +90,7 @@ void SentinelWatch::watchNext()
         m_probe->deleteLater();
         m_probe = nullptr;
     }
+    m_answered = false;
     m_index = (m_index + 1) % int(m_options.sentinels.size());
     m_watch = new RedisConnection(sentinelOptions(m_index), this);
     connect(m_watch, &RedisConnection::disconnected, this, [this](const QString &error) {
@@ -63,53 +100,100 @@ void SentinelWatch::watchNext()
             m_next.start();
     });
     connect(m_watch, &RedisConnection::allSubscribed, this, &SentinelWatch::ask);
-    m_watch->subscribe(QByteArrayLiteral("+switch-master"),
-                       [this](const QByteArray &, const QByteArray &text) {
-                           // "<name> <old ip> <old port> <new ip> <new port>"
-                           const QList<QByteArray> parts = text.split(' ');
-                           bool ok = false;
-                           const quint16 port = parts.size() == 5 ? parts.at(4).toUShort(&ok) : 0;
-                           if (!ok || port == 0 || parts.at(0) != m_options.sentinelMaster)
-                               return;
-                           ++m_switches;
-                           const QString host = QString::fromUtf8(parts.at(3));
-                           qCInfo(lcRedis).noquote()
-                               << "sentinel" << m_watch->address() << "announced a new primary for"
-                               << QString::fromUtf8(m_options.sentinelMaster) << "at"
-                               << QStringLiteral("%1:%2").arg(host).arg(port) << "(it was"
-                               << QStringLiteral("%1:%2)").arg(QString::fromUtf8(parts.at(1)),
-                                                               QString::fromUtf8(parts.at(2)));
-                           Q_EMIT primaryAt(host, port);
-                       });
+    m_watch->subscribe(
+        QByteArrayLiteral("+switch-master"), [this](const QByteArray &, const QByteArray &text) {
+            // "<name> <old ip> <old port> <new ip> <new port>"
+            const QList<QByteArray> parts = text.left(1024).split(' ');
+            if (parts.size() != 5 || parts.at(0) != m_options.sentinelMaster)
+                return;
+            QString host;
+            quint16 port = 0;
+            if (!usableAddress(parts.at(3), parts.at(4), &host, &port)) {
+                const qint64 now = Clock::monotonicMs();
+                if (now - m_lastBadWarningMs > 10000) {
+                    m_lastBadWarningMs = now;
+                    qCWarning(lcRedis).noquote()
+                        << "sentinel" << m_watch->address()
+                        << "announced an unusable address for the primary (ignored):"
+                        << QString::fromUtf8(text.left(120).toPercentEncoding(" :."));
+                }
+                return;
+            }
+            announce(host, port);
+        });
     m_watch->start();
+}
+
+void SentinelWatch::announce(const QString &host, quint16 port)
+{
+    if (host == m_lastHost && port == m_lastPort)
+        return; // nothing new
+    const QString was = m_lastHost.isEmpty()
+        ? QStringLiteral("unknown")
+        : QStringLiteral("%1:%2").arg(m_lastHost).arg(m_lastPort);
+    m_lastHost = host;
+    m_lastPort = port;
+    ++m_switches;
+    qCInfo(lcRedis).noquote() << "the sentinels name a new primary for"
+                              << QString::fromUtf8(m_options.sentinelMaster) << "at"
+                              << QStringLiteral("%1:%2").arg(host).arg(port) << "(it was"
+                              << was + QLatin1Char(')');
+    // At most one move a second, to the newest address: a sentinel that floods announcements
+    // cannot make the connections flap faster.
+    if (m_switchTimer.isActive()) {
+        m_switchPending = true;
+        return;
+    }
+    Q_EMIT primaryAt(host, port);
+    m_switchTimer.start();
 }
 
 void SentinelWatch::ask()
 {
+    if (!m_watch)
+        return;
+    if (m_probe) {
+        // The last question is still unanswered after ProbeMs: the sentinel is stuck.
+        qCDebug(lcRedis).noquote()
+            << "sentinel" << m_watch->address() << "did not answer; watching the next one";
+        watchNext();
+        return;
+    }
     // A connection of its own: the watching one can only subscribe.
-    if (m_probe)
-        m_probe->deleteLater();
     auto *probe = new RedisConnection(sentinelOptions(m_index), this);
     m_probe = probe;
-    const auto done = [this, probe] {
-        if (m_probe == probe)
-            m_probe = nullptr;
+    const auto done = [this, probe](bool answered) {
+        if (m_probe != probe)
+            return;
+        m_probe = nullptr;
         probe->deleteLater();
+        m_answered = answered;
+        if (!answered && !m_next.isActive())
+            m_next.start(); // this sentinel cannot be asked: watch the next one
     };
-    connect(probe, &RedisConnection::disconnected, this, done);
+    connect(probe, &RedisConnection::disconnected, this, [done] { done(false); });
     connect(probe, &RedisConnection::ready, this, [this, probe, done] {
         probe->command({QByteArrayLiteral("SENTINEL"), QByteArrayLiteral("get-master-addr-by-name"),
                         m_options.sentinelMaster},
                        [this, probe, done](const RedisReply &reply) {
-                           bool ok = false;
-                           const quint16 port
-                               = reply.type == RedisReply::Type::Array && reply.elements.size() == 2
-                               ? reply.elements.at(1).string.toUShort(&ok)
-                               : 0;
-                           if (m_probe == probe && ok && port)
-                               Q_EMIT primaryAt(QString::fromUtf8(reply.elements.at(0).string),
-                                                port);
-                           done();
+                           if (m_probe != probe)
+                               return;
+                           QString host;
+                           quint16 port = 0;
+                           const bool usable = reply.type == RedisReply::Type::Array
+                               && reply.elements.size() == 2
+                               && usableAddress(reply.elements.at(0).string,
+                                                reply.elements.at(1).string, &host, &port);
+                           done(usable);
+                           if (!usable)
+                               return;
+                           if (m_lastHost.isEmpty()) { // the first answer: nothing moved
+                               m_lastHost = host;
+                               m_lastPort = port;
+                               Q_EMIT primaryAt(host, port);
+                           } else {
+                               announce(host, port);
+                           }
                        });
     });
     probe->start();

@@ -5,6 +5,8 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <csignal>
+
 namespace ssehub::test {
 
 QByteArray redisCli(quint16 port, const QStringList &args, const QByteArray &password)
@@ -44,6 +46,7 @@ QByteArray SentinelTopology::sentinelCli(quint16 port, const QStringList &args) 
 SentinelTopology::~SentinelTopology()
 {
     for (auto &sentinel : m_sentinels) {
+        ::kill(pid_t(sentinel->processId()), SIGCONT);
         sentinel->kill();
         sentinel->waitForFinished(5000);
     }
@@ -193,6 +196,13 @@ RedisServer *SentinelTopology::server(quint16 port) const
             return server.get();
     }
     return nullptr;
+}
+
+void SentinelTopology::pauseSentinel(quint16 port, bool paused)
+{
+    const qsizetype index = m_sentinelPorts.indexOf(port);
+    if (index >= 0)
+        ::kill(pid_t(m_sentinels.at(size_t(index))->processId()), paused ? SIGSTOP : SIGCONT);
 }
 
 quint16 SentinelTopology::replicaPort() const

@@ -48,6 +48,8 @@ public:
     quint16 replicaPort() const;
     // kill -9 of the current primary; the sentinels promote the replica within seconds.
     void killPrimary();
+    // SIGSTOP / SIGCONT of the sentinel on `port`: alive to the kernel, silent.
+    void pauseSentinel(quint16 port, bool paused);
     // Starts the server on `port` again (empty), as a replica of the current primary; true once
     // it is in sync.
     bool restartAsReplica(quint16 port);

@@ -56,7 +56,8 @@ private:
             answer = r;
             answered = true;
         });
-        QTest::qWaitFor([&answered] { return answered; }, 10000);
+        if (!QTest::qWaitFor([&answered] { return answered; }, 10000))
+            return RedisReply::error("no answer within 10 s");
         return answer;
     }
 

@@ -3,6 +3,7 @@
 // followed after kill -9 of the primary, dead sentinels skipped, an unknown name refused.
 #include "engine/engine.h"
 #include "httpclient.h"
+#include "rawconnection.h"
 #include "redis/redisbroker.h"
 #include "redis/redisconnection.h"
 #include "redis/sentinelwatch.h"
@@ -32,6 +33,9 @@ private Q_SLOTS:
     void unknownNameIsNeverReady();
     void engineFollowsAFailover();
     void switchFollowedAtOnce();
+    void frozenSentinelLeft();
+    void announcementsChecked();
+    void replicaDownKeepsCommandsMoving();
     void passwords();
     void engineOptionsChecked();
 
@@ -226,6 +230,120 @@ void TestSentinel::switchFollowedAtOnce()
     QVERIFY(engine.metricsText().contains("ssehub_redis_sentinel_switches_total 1"));
     QCOMPARE(publish(engine.port(), "t", "{\"n\":1}").status, 200);
     QTRY_COMPARE(reader.messages().size(), 1);
+}
+
+void TestSentinel::frozenSentinelLeft()
+{
+    // The watched sentinel freezes (alive to the kernel, silent), then an operator switches the
+    // primary: the watch moves to another sentinel within seconds and the switch is followed
+    // long before the old primary is demoted.
+    Engine engine(engineConfig());
+    QString error;
+    QVERIFY2(engine.start(&error), qPrintable(error));
+    RedisBroker *redis = engine.redisBroker();
+    QTRY_VERIFY_WITH_TIMEOUT(redis->isReady() && redis->sentinelWatch()->isWatching(), 10000);
+    const QString watched = redis->sentinelWatch()->watching();
+    const quint16 frozen = quint16(watched.section(QLatin1Char(':'), 1).toUInt());
+    m_topology->pauseSentinel(frozen, true);
+    quint16 asked = 0;
+    for (quint16 port : m_topology->sentinelPorts())
+        asked = port != frozen ? port : asked;
+    const quint16 first = m_topology->primaryPort(); // the frozen one does not answer: ask others
+    Q_UNUSED(first);
+    const quint16 before
+        = quint16(redis->commands()->address().section(QLatin1Char(':'), 1).toUInt());
+    QCOMPARE(m_topology->sentinelCli(asked,
+                                     {QStringLiteral("SENTINEL"), QStringLiteral("FAILOVER"),
+                                      QString::fromLatin1(SentinelTopology::MasterName)}),
+             QByteArray("OK"));
+    QElapsedTimer clock;
+    clock.start();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        redis->commands()->address() != QStringLiteral("127.0.0.1:%1").arg(before), 8000);
+    qInfo("moved off the old primary %lld ms after the switch was asked for", clock.elapsed());
+    QVERIFY(redis->sentinelWatch()->watching() != watched);
+    m_topology->pauseSentinel(frozen, false);
+}
+
+void TestSentinel::announcementsChecked()
+{
+    // A "sentinel" that is a plain redis-server: what is PUBLISHed on +switch-master there is
+    // what the watch hears.
+    RedisServer liar;
+    QVERIFY2(liar.start(), qPrintable(liar.error()));
+    RedisConnection::Options options;
+    options.sentinelMaster = "m";
+    options.sentinels << qMakePair(QStringLiteral("127.0.0.1"), liar.port());
+    SentinelWatch watch(options);
+    QList<QString> named;
+    connect(&watch, &SentinelWatch::primaryAt, this, [&](const QString &host, quint16 port) {
+        named << host + QLatin1Char(':') + QString::number(port);
+    });
+    watch.start();
+    QTRY_VERIFY(
+        !redisCli(liar.port(), {QStringLiteral("PUBSUB"), QStringLiteral("CHANNELS")}).isEmpty());
+    const auto say = [&](const QByteArray &text) {
+        redisCli(liar.port(),
+                 {QStringLiteral("PUBLISH"), QStringLiteral("+switch-master"),
+                  QString::fromLatin1(text)});
+    };
+    say("m 10.0.0.1 1 " + QByteArray(300, 'h') + " 6379"); // a host too long
+    say("m 10.0.0.1 1 bad/host 6379");
+    say("m 10.0.0.1 1 127.0.0.1 0");
+    say("m 10.0.0.1 1 127.0.0.1 70000");
+    say("other 10.0.0.1 1 127.0.0.1 6379"); // another primary
+    say("m 10.0.0.1 1 127.0.0.1 7001");
+    QTRY_COMPARE(named, QList<QString> {QStringLiteral("127.0.0.1:7001")});
+    QCOMPARE(watch.switches(), quint64(1));
+    // The same address again is nothing new; a flood of alternating ones moves the connections
+    // at most once a second, to the newest.
+    say("m 10.0.0.1 1 127.0.0.1 7001");
+    for (int i = 0; i < 50; ++i)
+        say("m 10.0.0.1 1 127.0.0.1 " + QByteArray::number(7002 + i % 2));
+    QTRY_COMPARE_WITH_TIMEOUT(named.size(), 2, 3000);
+    QTRY_COMPARE(named.last(), QStringLiteral("127.0.0.1:7003"));
+    QVERIFY2(named.size() <= 3, qPrintable(named.join(QLatin1Char(' '))));
+}
+
+void TestSentinel::replicaDownKeepsCommandsMoving()
+{
+    // --redis-min-replicas 1 with the only replica frozen: every publish waits for it at most
+    // about twice the replica timeout and gets 503, and the command connection is never held
+    // past its own timeout (one WAIT at a time), so it is not dropped.
+    Engine::Config config = engineConfig();
+    config.redisTimeoutMs = 5000;
+    config.redisMinReplicas = 1;
+    config.redisReplicaTimeoutMs = 2000;
+    Engine engine(config);
+    QString error;
+    QVERIFY2(engine.start(&error), qPrintable(error));
+    RedisBroker *redis = engine.redisBroker();
+    QTRY_VERIFY_WITH_TIMEOUT(redis->isReady(), 10000);
+    QCOMPARE(publish(engine.port(), "t", "{\"n\":1}").status, 200);
+    RedisServer *replica = m_topology->server(m_topology->replicaPort());
+    replica->pause();
+    const int reconnects = redis->commands()->reconnects();
+    std::vector<std::unique_ptr<RawConnection>> publishers;
+    for (int i = 0; i < 20; ++i) {
+        publishers.push_back(std::make_unique<RawConnection>(engine.port()));
+        publishers.back()->send(publishRequest("t", "{\"n\":" + QByteArray::number(i) + '}'));
+    }
+    for (auto &publisher : publishers) {
+        QTRY_COMPARE_WITH_TIMEOUT(publisher->answerCount(), 1, 10000);
+        QCOMPARE(publisher->answers().first().status, 503);
+        QVERIFY(publisher->answers()
+                    .first()
+                    .json()
+                    .value(QLatin1String("error"))
+                    .toString()
+                    .contains(QLatin1String("0 of the 1 replicas")));
+    }
+    QCOMPARE(redis->commands()->reconnects(), reconnects);
+    QVERIFY2(redis->state().contains(QLatin1String("answered 503")), qPrintable(redis->state()));
+    QVERIFY(engine.metricsText().contains("ssehub_redis_replica_waits_total{outcome=\"short\"}"));
+    replica->resume();
+    QTRY_COMPARE_WITH_TIMEOUT(publish(engine.port(), "t", "{\"n\":2}").status, 200, 10000);
+    QVERIFY2(!redis->state().contains(QLatin1String("503")), qPrintable(redis->state()));
 }
 
 void TestSentinel::passwords()

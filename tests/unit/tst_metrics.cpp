@@ -156,13 +156,20 @@ void TestMetrics::optionalFamilies()
     QVERIFY(!text.contains("ssehub_redis_"));
     QVERIFY(!text.contains("ssehub_store_"));
     QVERIFY(!text.contains("ssehub_auth_cache_"));
-    f.redis = MetricsFigures::Redis {true, 4};
+    f.redis = MetricsFigures::Redis {true, 4, 7, 2, std::nullopt};
     f.store = MetricsFigures::Store {9, 1, 250};
     text = prometheusText(s, f);
     QCOMPARE(samples(text, "ssehub_redis_connected"),
              QList<QByteArray> {"ssehub_redis_connected 1"});
     QCOMPARE(samples(text, "ssehub_redis_reconnects_total"),
              QList<QByteArray> {"ssehub_redis_reconnects_total 4"});
+    QCOMPARE(samples(text, "ssehub_redis_replica_waits_total"),
+             (QList<QByteArray> {"ssehub_redis_replica_waits_total{outcome=\"confirmed\"} 7",
+                                 "ssehub_redis_replica_waits_total{outcome=\"short\"} 2"}));
+    QVERIFY(!text.contains("ssehub_redis_sentinel_switches_total")); // no sentinels
+    f.redis->sentinelSwitches = 3;
+    QCOMPARE(samples(prometheusText(s, f), "ssehub_redis_sentinel_switches_total"),
+             QList<QByteArray> {"ssehub_redis_sentinel_switches_total 3"});
     QCOMPARE(samples(text, "ssehub_store_writes_total"),
              QList<QByteArray> {"ssehub_store_writes_total 9"});
     QCOMPARE(samples(text, "ssehub_store_write_failures_total"),

@@ -109,8 +109,9 @@ void HttpFront::publishBatch(const QByteArray &contentType, const QByteArray &bo
         QByteArray body = batchAnswerJson(items, ids);
         if (status >= 400) {
             // An error answer says why at the top, as every error of the API does: the first
-            // event's reason (they all failed alike).
-            const QString why = tr("no event of the batch was published: %1")
+            // event's reason (they all failed alike). "Confirmed", not "published": with
+            // --redis-min-replicas an event may be in Redis (and delivered) unconfirmed.
+            const QString why = tr("no event of the batch was confirmed: %1")
                                     .arg(items.isEmpty() ? QString() : items.first().error);
             body = "{\"error\":"
                 + QJsonDocument(QJsonArray {why}).toJson(QJsonDocument::Compact).chopped(1).mid(1)
