@@ -3,6 +3,7 @@
 // slot moved, ASK while it moves, and a shard's failover followed.
 #include "clustertopology.h"
 #include "redis/rediscluster.h"
+#include "redis/shardedsubscriber.h"
 #include "sentineltopology.h"
 
 #include <QElapsedTimer>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void shardFailoverFollowed();
     void unreachableClusterAnswersErrors();
     void shardedSubscriptions();
+    void subscriberFollowsSlots();
 
 private:
     std::unique_ptr<RedisCluster> client(QList<quint16> seeds = {}) const
@@ -257,6 +259,65 @@ void TestRedisCluster::shardedSubscriptions()
     QTRY_COMPARE(dropped.size(), 3);
     QVERIFY2(dropped.at(1).contains("served by another node"), dropped.at(1).constData());
     QVERIFY(redis.shardChannels().isEmpty());
+}
+
+void TestRedisCluster::subscriberFollowsSlots()
+{
+    auto cluster = client(m_topology->ports());
+    QTRY_VERIFY_WITH_TIMEOUT(cluster->isReady(), 10000);
+    RedisConnection::Options connection;
+    connection.backoffInitialMs = 50;
+    connection.backoffMaxMs = 500;
+    connection.connectTimeoutMs = 1000;
+    ShardedSubscriber subscriber(cluster.get(), connection);
+    QSignalSpy lost(&subscriber, &ShardedSubscriber::lost);
+    QList<QByteArray> got;
+    QList<QByteArray> channels;
+    for (int i = 0; i < 12; ++i)
+        channels << "topic/" + QByteArray::number(i);
+    for (const QByteArray &channel : std::as_const(channels))
+        subscriber.subscribe(
+            channel, [&got](const QByteArray &c, const QByteArray &m) { got << c + '=' + m; });
+    QTRY_VERIFY_WITH_TIMEOUT(subscriber.allConfirmed(), 10000);
+    QSet<QString> nodes;
+    for (const QByteArray &channel : std::as_const(channels))
+        nodes.insert(subscriber.nodeOf(channel));
+    QCOMPARE(nodes.size(), 3); // every shard serves some of them
+    const auto spublish = [&](const QByteArray &channel, const QByteArray &text) {
+        const quint16 owner = m_topology->primaryOf(redisKeySlot(channel));
+        return m_topology->cli(
+            owner,
+            {QStringLiteral("SPUBLISH"), QString::fromLatin1(channel), QString::fromLatin1(text)});
+    };
+    for (const QByteArray &channel : std::as_const(channels))
+        QCOMPARE(spublish(channel, "a"), QByteArray("1"));
+    QTRY_COMPARE(got.size(), channels.size());
+    // A slot moves: its channel is subscribed again where the slot is now.
+    const QByteArray moving = channels.first();
+    const QString was = subscriber.nodeOf(moving);
+    quint16 to = 0;
+    for (quint16 primary : m_topology->primaries())
+        to = QStringLiteral("127.0.0.1:%1").arg(primary) != was ? primary : to;
+    QVERIFY(m_topology->moveSlot(redisKeySlot(moving), to));
+    QTRY_COMPARE_WITH_TIMEOUT(subscriber.nodeOf(moving), QStringLiteral("127.0.0.1:%1").arg(to),
+                              10000);
+    QVERIFY(lost.count() >= 1);
+    QTRY_VERIFY_WITH_TIMEOUT(subscriber.allConfirmed(), 10000);
+    QCOMPARE(spublish(moving, "b"), QByteArray("1"));
+    QTRY_VERIFY(got.contains(moving + "=b"));
+    // A shard's primary dies: its channels follow the promoted replica.
+    const QString dying = subscriber.nodeOf(channels.last());
+    m_topology->server(quint16(dying.section(QLatin1Char(':'), 1).toUInt()))->kill();
+    QTRY_VERIFY_WITH_TIMEOUT(subscriber.nodeOf(channels.last()) != dying
+                                 && !subscriber.nodeOf(channels.last()).isEmpty()
+                                 && subscriber.allConfirmed(),
+                             30000);
+    QCOMPARE(spublish(channels.last(), "c"), QByteArray("1"));
+    QTRY_VERIFY(got.contains(channels.last() + "=c"));
+    // Unsubscribed: nothing more arrives, and no node is subscribed.
+    for (const QByteArray &channel : std::as_const(channels))
+        subscriber.unsubscribe(channel);
+    QTRY_COMPARE(spublish(channels.last(), "d"), QByteArray("0"));
 }
 
 QTEST_GUILESS_MAIN(TestRedisCluster)
