@@ -249,8 +249,10 @@ QByteArray Engine::metricsText() const
             = quint64(m_redis->commands()->reconnects() + m_redis->subscriber()->reconnects());
         redis.replicaWaitsConfirmed = m_redis->replicaWaitsConfirmed();
         redis.replicaWaitsShort = m_redis->replicaWaitsShort();
-        if (const SentinelWatch *watch = m_redis->sentinelWatch())
+        if (const SentinelWatch *watch = m_redis->sentinelWatch()) {
             redis.sentinelSwitches = watch->switches();
+            redis.sentinelWatching = watch->isWatching();
+        }
         figures.redis = redis;
     }
     if (m_hub && m_hub->hasStore()) {

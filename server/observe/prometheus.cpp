@@ -143,10 +143,15 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
                   double(figures.redis->replicaWaitsConfirmed), {{"outcome", "confirmed"}});
         m.counter("ssehub_redis_replica_waits_total", waitHelp,
                   double(figures.redis->replicaWaitsShort), {{"outcome", "short"}});
-        if (figures.redis->sentinelSwitches)
+        if (figures.redis->sentinelSwitches) {
             m.counter("ssehub_redis_sentinel_switches_total",
-                      "New primaries announced by the sentinels (+switch-master).",
+                      "New primaries named by the sentinels (+switch-master, or their answer).",
                       double(*figures.redis->sentinelSwitches));
+            m.gauge("ssehub_redis_sentinel_watch_up",
+                    "1 while a sentinel is watched for +switch-master and answers (0: a switch "
+                    "is noticed only when the primary refuses writes or drops the connection).",
+                    figures.redis->sentinelWatching ? 1 : 0);
+        }
     }
     if (figures.store) {
         m.counter("ssehub_store_writes_total",

@@ -51,6 +51,7 @@ struct MetricsFigures
         quint64 replicaWaitsConfirmed = 0;
         quint64 replicaWaitsShort = 0;
         std::optional<quint64> sentinelSwitches; // Sentinel mode: +switch-master followed
+        bool sentinelWatching = false; // Sentinel mode: a sentinel is watched and answers
     };
     std::optional<Redis> redis; // cluster mode only
     struct Store

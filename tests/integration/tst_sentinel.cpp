@@ -228,6 +228,7 @@ void TestSentinel::switchFollowedAtOnce()
     QTRY_VERIFY_WITH_TIMEOUT(redis->isReady() && redis->subscriber()->subscriptionsConfirmed(),
                              5000);
     QVERIFY(engine.metricsText().contains("ssehub_redis_sentinel_switches_total 1"));
+    QTRY_VERIFY(engine.metricsText().contains("ssehub_redis_sentinel_watch_up 1"));
     QCOMPARE(publish(engine.port(), "t", "{\"n\":1}").status, 200);
     QTRY_COMPARE(reader.messages().size(), 1);
 }

@@ -156,7 +156,7 @@ void TestMetrics::optionalFamilies()
     QVERIFY(!text.contains("ssehub_redis_"));
     QVERIFY(!text.contains("ssehub_store_"));
     QVERIFY(!text.contains("ssehub_auth_cache_"));
-    f.redis = MetricsFigures::Redis {true, 4, 7, 2, std::nullopt};
+    f.redis = MetricsFigures::Redis {true, 4, 7, 2, std::nullopt, false};
     f.store = MetricsFigures::Store {9, 1, 250};
     text = prometheusText(s, f);
     QCOMPARE(samples(text, "ssehub_redis_connected"),
@@ -170,6 +170,8 @@ void TestMetrics::optionalFamilies()
     f.redis->sentinelSwitches = 3;
     QCOMPARE(samples(prometheusText(s, f), "ssehub_redis_sentinel_switches_total"),
              QList<QByteArray> {"ssehub_redis_sentinel_switches_total 3"});
+    QCOMPARE(samples(prometheusText(s, f), "ssehub_redis_sentinel_watch_up"),
+             QList<QByteArray> {"ssehub_redis_sentinel_watch_up 0"});
     QCOMPARE(samples(text, "ssehub_store_writes_total"),
              QList<QByteArray> {"ssehub_store_writes_total 9"});
     QCOMPARE(samples(text, "ssehub_store_write_failures_total"),
