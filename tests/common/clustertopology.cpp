@@ -82,6 +82,15 @@ QList<quint16> ClusterTopology::primaries() const
     return primaries;
 }
 
+quint16 ClusterTopology::otherPrimary(quint16 than) const
+{
+    for (quint16 primary : primaries()) {
+        if (primary != than)
+            return primary;
+    }
+    return 0;
+}
+
 quint16 ClusterTopology::primaryOf(int slot, quint16 askPort) const
 {
     // CLUSTER SLOTS: start, end, then the primary's host and port first.

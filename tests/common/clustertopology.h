@@ -28,6 +28,8 @@ public:
     // The primary serving `slot` now, as the node on `askPort` (any node: 0) says; 0 if none.
     quint16 primaryOf(int slot, quint16 askPort = 0) const;
     QList<quint16> primaries() const;
+    // A primary other than `than` (0: none).
+    quint16 otherPrimary(quint16 than) const;
     RedisServer *server(quint16 port) const;
     // redis-cli against a node.
     QByteArray cli(quint16 port, const QStringList &args) const;

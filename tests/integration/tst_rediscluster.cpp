@@ -126,9 +126,7 @@ void TestRedisCluster::movedSlotFollowed()
     const int slot = redisKeySlot(key);
     QCOMPARE(run(*cluster, key, {"SET", key, "1"}).string, QByteArray("OK"));
     const quint16 from = m_topology->primaryOf(slot);
-    quint16 to = 0;
-    for (quint16 primary : m_topology->primaries())
-        to = primary != from ? primary : to;
+    const quint16 to = m_topology->otherPrimary(from);
     QVERIFY(m_topology->moveSlot(slot, to));
     // The client still has the old map: the old owner answers MOVED, the command follows.
     QCOMPARE(cluster->primaryOf(slot), QStringLiteral("127.0.0.1:%1").arg(from));
@@ -146,9 +144,7 @@ void TestRedisCluster::askDuringMigration()
     const int slot = redisKeySlot(key);
     QCOMPARE(run(*cluster, key, {"SET", key, "here"}).string, QByteArray("OK"));
     const quint16 from = m_topology->primaryOf(slot);
-    quint16 to = 0;
-    for (quint16 primary : m_topology->primaries())
-        to = primary != from ? primary : to;
+    const quint16 to = m_topology->otherPrimary(from);
     // The key moved, the slot not yet: the old owner answers ASK, and the new one serves the
     // key only after ASKING.
     QVERIFY(m_topology->moveSlot(slot, to, true));
@@ -295,9 +291,7 @@ void TestRedisCluster::subscriberFollowsSlots()
     // A slot moves: its channel is subscribed again where the slot is now.
     const QByteArray moving = channels.first();
     const QString was = subscriber.nodeOf(moving);
-    quint16 to = 0;
-    for (quint16 primary : m_topology->primaries())
-        to = QStringLiteral("127.0.0.1:%1").arg(primary) != was ? primary : to;
+    const quint16 to = m_topology->otherPrimary(quint16(was.section(QLatin1Char(':'), 1).toUInt()));
     QVERIFY(m_topology->moveSlot(redisKeySlot(moving), to));
     QTRY_COMPARE_WITH_TIMEOUT(subscriber.nodeOf(moving), QStringLiteral("127.0.0.1:%1").arg(to),
                               10000);
