@@ -105,6 +105,14 @@ public:
     }
     // "HOST:PORT" ("[v6]:PORT" too) as a host and a port from 1 to 65535; nullopt otherwise.
     static std::optional<QPair<QString, quint16>> hostPort(const QByteArray &text);
+    // One question to the sentinel options.sentinels[index]: where the primary
+    // options.sentinelMaster is. done gets a checked host and port, or an empty host and why
+    // not, once (possibly after the probe returned here is deleted by the caller: delete it
+    // only with deleteLater).
+    using SentinelAnswer
+        = std::function<void(const QString &host, quint16 port, const QString &why)>;
+    static RedisConnection *askOneSentinel(const Options &options, int index, QObject *parent,
+                                           SentinelAnswer done);
     // Sentinel mode for *out from HOST:PORT texts and the primary's name (none: unchanged);
     // false with *error when one is not HOST:PORT or the name is missing.
     static bool useSentinels(const QList<QByteArray> &sentinels, const QByteArray &master,

@@ -43,6 +43,54 @@ bool RedisConnection::useSentinels(const QList<QByteArray> &sentinels, const QBy
     return true;
 }
 
+RedisConnection *RedisConnection::askOneSentinel(const Options &options, int index, QObject *parent,
+                                                 SentinelAnswer done)
+{
+    Options asked;
+    asked.host = options.sentinels.at(index).first;
+    asked.port = options.sentinels.at(index).second;
+    asked.password = options.sentinelPassword;
+    // A sentinel answers at once or not at all.
+    asked.connectTimeoutMs = qMin(options.connectTimeoutMs, 1000);
+    asked.commandTimeoutMs = qMin(options.commandTimeoutMs, 1000);
+    asked.warnOnLoss = false; // what went wrong is in the answer's error
+    auto *probe = new RedisConnection(asked, parent);
+    // One answer per question: the first of a reply and a lost connection ends it.
+    auto answered = std::make_shared<bool>(false);
+    const auto answer = [done, answered](const QString &host, quint16 port, const QString &why) {
+        if (!std::exchange(*answered, true))
+            done(host, port, why);
+    };
+    // Queued: a connection that fails at once does so inside start(), before the caller has
+    // the probe.
+    connect(
+        probe, &RedisConnection::disconnected, parent,
+        [answer](const QString &error) { answer({}, 0, error); }, Qt::QueuedConnection);
+    const QByteArray master = options.sentinelMaster;
+    connect(probe, &RedisConnection::ready, parent, [probe, master, answer] {
+        probe->command(
+            {QByteArrayLiteral("SENTINEL"), QByteArrayLiteral("get-master-addr-by-name"), master},
+            [master, answer](const RedisReply &reply) {
+                QString host;
+                quint16 port = 0;
+                const bool named
+                    = reply.type == RedisReply::Type::Array && reply.elements.size() == 2;
+                if (named
+                    && SentinelWatch::usableAddress(reply.elements.at(0).string,
+                                                    reply.elements.at(1).string, &host, &port))
+                    answer(host, port, {});
+                else
+                    answer({}, 0,
+                           reply.isError() ? QString::fromUtf8(reply.string.left(200))
+                               : named     ? QStringLiteral("it named an unusable address")
+                                           : QStringLiteral("it does not know '%1'")
+                                             .arg(QString::fromUtf8(master)));
+            });
+    });
+    probe->start();
+    return probe;
+}
+
 void RedisConnection::askSentinel(int index, const QString &errors)
 {
     if (m_destroying)
@@ -52,61 +100,33 @@ void RedisConnection::askSentinel(int index, const QString &errors)
         lost(QStringLiteral("no sentinel told where the primary '%1' is (%2)").arg(master, errors));
         return;
     }
-    // The sentinel that answered last is asked first; a sentinel answers at once or not at all.
+    // The sentinel that answered last is asked first.
     const int which = (m_sentinelFirst + index) % int(m_options.sentinels.size());
-    const auto &[host, port] = m_options.sentinels.at(which);
-    Options asked;
-    asked.host = host;
-    asked.port = port;
-    asked.password = m_options.sentinelPassword;
-    asked.connectTimeoutMs = qMin(m_options.connectTimeoutMs, 1000);
-    asked.commandTimeoutMs = qMin(m_options.commandTimeoutMs, 1000);
-    asked.warnOnLoss = false; // what went wrong is in the answer's error
-    auto *probe = new RedisConnection(asked, this);
-    m_sentinelProbe = probe;
-    // One answer per question: the first of a reply and a lost connection ends it.
-    const auto next = [this, probe, index, errors](const QString &why) {
-        if (m_sentinelProbe != probe)
-            return;
-        m_sentinelProbe = nullptr;
-        probe->deleteLater();
-        const QString where = probe->address();
-        askSentinel(index + 1,
-                    (errors.isEmpty() ? QString() : errors + QStringLiteral("; ")) + where
-                        + QStringLiteral(": ") + why);
-    };
-    connect(probe, &RedisConnection::disconnected, this, next);
-    connect(probe, &RedisConnection::ready, this, [this, probe, master, next, which] {
-        probe->command(
-            {QByteArrayLiteral("SENTINEL"), QByteArrayLiteral("get-master-addr-by-name"),
-             m_options.sentinelMaster},
-            [this, probe, master, next, which](const RedisReply &reply) {
-                if (m_sentinelProbe != probe)
-                    return;
-                QString host;
-                quint16 port = 0;
-                const bool named
-                    = reply.type == RedisReply::Type::Array && reply.elements.size() == 2;
-                if (!named
-                    || !SentinelWatch::usableAddress(reply.elements.at(0).string,
-                                                     reply.elements.at(1).string, &host, &port)) {
-                    next(reply.isError() ? QString::fromUtf8(reply.string.left(200))
-                             : named     ? QStringLiteral("it named an unusable address")
-                                         : QStringLiteral("it does not know '%1'").arg(master));
-                    return;
-                }
-                m_sentinelProbe = nullptr;
-                probe->deleteLater();
-                m_sentinelFirst = which;
-                m_options.host = host;
-                m_options.port = port;
-                m_resolved = true;
-                qCDebug(lcRedis).noquote() << "sentinel" << probe->address() << "says the primary"
-                                           << master << "is at" << address();
-                connectNow();
-            });
-    });
-    probe->start();
+    auto probe = std::make_shared<RedisConnection *>(nullptr);
+    *probe = askOneSentinel(
+        m_options, which, this,
+        [this, probe, index, which, errors, master](const QString &host, quint16 port,
+                                                    const QString &why) {
+            if (m_sentinelProbe != *probe)
+                return;
+            m_sentinelProbe = nullptr;
+            (*probe)->deleteLater();
+            const QString where = (*probe)->address();
+            if (host.isEmpty()) {
+                askSentinel(index + 1,
+                            (errors.isEmpty() ? QString() : errors + QStringLiteral("; ")) + where
+                                + QStringLiteral(": ") + why);
+                return;
+            }
+            m_sentinelFirst = which;
+            m_options.host = host;
+            m_options.port = port;
+            m_resolved = true;
+            qCDebug(lcRedis).noquote()
+                << "sentinel" << where << "says the primary" << master << "is at" << address();
+            connectNow();
+        });
+    m_sentinelProbe = *probe;
 }
 
 void RedisConnection::checkRole()

@@ -160,43 +160,29 @@ void SentinelWatch::ask()
         return;
     }
     // A connection of its own: the watching one can only subscribe.
-    auto *probe = new RedisConnection(sentinelOptions(m_index), this);
-    m_probe = probe;
-    const auto done = [this, probe](bool answered) {
-        if (m_probe != probe)
-            return;
-        m_probe = nullptr;
-        probe->deleteLater();
-        m_answered = answered;
-        if (!answered && !m_next.isActive())
-            m_next.start(); // this sentinel cannot be asked: watch the next one
-    };
-    connect(probe, &RedisConnection::disconnected, this, [done] { done(false); });
-    connect(probe, &RedisConnection::ready, this, [this, probe, done] {
-        probe->command({QByteArrayLiteral("SENTINEL"), QByteArrayLiteral("get-master-addr-by-name"),
-                        m_options.sentinelMaster},
-                       [this, probe, done](const RedisReply &reply) {
-                           if (m_probe != probe)
-                               return;
-                           QString host;
-                           quint16 port = 0;
-                           const bool usable = reply.type == RedisReply::Type::Array
-                               && reply.elements.size() == 2
-                               && usableAddress(reply.elements.at(0).string,
-                                                reply.elements.at(1).string, &host, &port);
-                           done(usable);
-                           if (!usable)
-                               return;
-                           if (m_lastHost.isEmpty()) { // the first answer: nothing moved
-                               m_lastHost = host;
-                               m_lastPort = port;
-                               Q_EMIT primaryAt(host, port);
-                           } else {
-                               announce(host, port);
-                           }
-                       });
-    });
-    probe->start();
+    auto probe = std::make_shared<RedisConnection *>(nullptr);
+    *probe = RedisConnection::askOneSentinel(
+        m_options, m_index, this,
+        [this, probe](const QString &host, quint16 port, const QString &) {
+            if (m_probe != *probe)
+                return;
+            m_probe = nullptr;
+            (*probe)->deleteLater();
+            m_answered = !host.isEmpty();
+            if (!m_answered) {
+                if (!m_next.isActive())
+                    m_next.start(); // this sentinel cannot be asked: watch the next one
+                return;
+            }
+            if (m_lastHost.isEmpty()) { // the first answer: nothing moved
+                m_lastHost = host;
+                m_lastPort = port;
+                Q_EMIT primaryAt(host, port);
+            } else {
+                announce(host, port);
+            }
+        });
+    m_probe = *probe;
 }
 
 } // namespace ssehub
