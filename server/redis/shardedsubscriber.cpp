@@ -26,11 +26,9 @@ void ShardedSubscriber::subscribe(const QByteArray &channel,
                                   RedisConnection::MessageHandler handler)
 {
     Channel &entry = m_channels[channel];
-    entry.handler = std::make_shared<RedisConnection::MessageHandler>(std::move(handler));
+    entry.handler = std::move(handler);
     if (RedisConnection *connection = m_nodes.value(entry.address)) {
-        const auto shared = entry.handler;
-        connection->ssubscribe(
-            channel, [shared](const QByteArray &c, const QByteArray &m) { (*shared)(c, m); });
+        connection->ssubscribe(channel, entry.handler);
         return;
     }
     place(channel);
@@ -95,9 +93,7 @@ void ShardedSubscriber::place(const QByteArray &channel)
         m_retry.start();
         return;
     }
-    const auto shared = it->handler;
-    node(address)->ssubscribe(
-        channel, [shared](const QByteArray &c, const QByteArray &m) { (*shared)(c, m); });
+    node(address)->ssubscribe(channel, it->handler);
 }
 
 void ShardedSubscriber::placeAll()

@@ -40,7 +40,7 @@ Q_SIGNALS:
 private:
     struct Channel
     {
-        std::shared_ptr<RedisConnection::MessageHandler> handler;
+        RedisConnection::MessageHandler handler;
         QString address; // the node it is subscribed on ("" none)
     };
 
