@@ -16,7 +16,7 @@ QString filter(const QString &where, const QString &text);
 QString redisUrl(const QString &where, const QString &text);
 QString redisPrefix(const QString &where, const QString &text);
 // HOST:PORT of a sentinel.
-QString sentinelAddress(const QString &where, const QString &text);
+QString hostAndPort(const QString &where, const QString &text);
 QString cookieName(const QString &where, const QString &text);
 QString nodeId(const QString &where, const QString &text);
 QString adminUrl(const QString &where, const QString &text);

@@ -247,7 +247,7 @@ QString redisUrl(const QString &where, const QString &text)
     return problem.isEmpty() ? QString() : where + QStringLiteral(": ") + problem;
 }
 
-QString sentinelAddress(const QString &where, const QString &text)
+QString hostAndPort(const QString &where, const QString &text)
 {
     RedisConnection::Options parsed;
     QString error;
@@ -263,12 +263,13 @@ QString redisPrefix(const QString &where, const QString &text)
     const QByteArray prefix = text.toUtf8();
     if (!prefix.isEmpty() && prefix.size() <= 64
         && std::none_of(prefix.cbegin(), prefix.cend(), [](char c) {
-               return uchar(c) <= ' ' || c == '*' || c == '?' || c == '[' || c == ']' || c == '\\';
+               return uchar(c) <= ' ' || c == '*' || c == '?' || c == '[' || c == ']' || c == '\\'
+                   || c == '{' || c == '}';
            }))
         return {};
     return QCoreApplication::translate("main",
-                                       "%1 takes 1 to 64 characters without spaces or glob "
-                                       "characters (*?[]\\), not '%2'")
+                                       "%1 takes 1 to 64 characters without spaces, glob "
+                                       "characters (*?[]\\) or braces, not '%2'")
         .arg(where, text);
 }
 

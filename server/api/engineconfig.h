@@ -89,6 +89,11 @@ struct EngineConfig
     QList<QByteArray> redisSentinels;
     QByteArray redisMaster;
     QString redisSentinelPasswordFile; // the sentinels' password (requirepass), first line
+    // Redis Cluster: seed nodes; events in redisPartitions Streams, a topic's partition from
+    // its first redisPartitionDepth levels (ShardedBroker).
+    QList<QByteArray> redisClusterSeeds;
+    int redisPartitions = 16;
+    int redisPartitionDepth = 1;
     // A publish is answered 200 only once this many replicas have it (WAIT), within the
     // timeout; 503 otherwise.
     int redisMinReplicas = 0;

@@ -20,6 +20,7 @@
 #include "proto/topicfilter.h"
 #include "redis/clusterstate.h"
 #include "redis/redisbroker.h"
+#include "redis/shardedbroker.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -159,6 +160,12 @@ bool Engine::start(QString *error, const QString &cause)
     if (!AccessFiles::loadAuthenticator(m_config, m_keyRing, &authenticator, error))
         return false;
     m_hub->setAuthenticator(authenticator);
+    if (m_sharded) {
+        connect(m_sharded, &ShardedBroker::historyLost, m_hub,
+                [hub = m_hub](quint64 resumeId, quint64 affectedUpTo) {
+                    hub->resetAll(resumeId, "history-lost", affectedUpTo);
+                });
+    }
     if (m_redis) {
         connect(m_redis, &RedisBroker::historyLost, m_hub,
                 [hub = m_hub](quint64 resumeId, quint64 affectedUpTo) {
@@ -307,6 +314,8 @@ bool Engine::start(QString *error, const QString &cause)
     }
     if (m_redis)
         m_redis->start();
+    if (m_sharded)
+        m_sharded->start();
     startIdentitySources();
     m_started = true;
     logEngine(QStringLiteral("started"),
@@ -395,7 +404,7 @@ void Engine::checkResources()
     reading.monotonicMs = Clock::monotonicMs();
     reading.closes = s.slowConsumerCloses + s.deadCloses;
     reading.authFailures = s.authFailures;
-    reading.brokerCanFail = m_redis != nullptr;
+    reading.brokerCanFail = m_redis != nullptr || m_sharded != nullptr;
     reading.brokerReady = s.brokerReady;
     reading.brokerState = s.brokerState;
     reading.openFds = m_openFds;

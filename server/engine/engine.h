@@ -39,6 +39,7 @@ class AuthHook;
 class JwksFetcher;
 class KeyRing;
 class RedisBroker;
+class ShardedBroker;
 class RollingLogFile;
 
 // The assembled engine: broker, hub, HTTP front and log. Lives on the engine thread (see
@@ -77,6 +78,7 @@ public:
     HttpFront *front() const { return m_front; }
     Broker *broker() const { return m_broker; }
     RedisBroker *redisBroker() const { return m_redis; }
+    ShardedBroker *shardedBroker() const { return m_sharded; }
     ClusterState *cluster() const { return m_cluster; }
     // GET /nodes: {"broker", "nodes": [...]}.
     QJsonObject nodesJson() const;
@@ -153,6 +155,7 @@ Q_SIGNALS:
 
 private:
     bool startBroker(QString *error);
+    bool startShardedBroker(QString *error);
     bool readSentinelPassword(QByteArray *out, QString *error) const;
     void observe(const EventPtr &event);
     // Once a second, headless too: counts descriptors and logs alarms raised or cleared.
@@ -172,6 +175,7 @@ private:
     ConnectionLog *m_log = nullptr;
     Broker *m_broker = nullptr;
     RedisBroker *m_redis = nullptr;
+    ShardedBroker *m_sharded = nullptr; // --redis-cluster
     ClusterState *m_cluster = nullptr;
     PresenceTracker *m_presence = nullptr;
     ClusterPresence *m_clusterPresence = nullptr;

@@ -3,6 +3,7 @@
 #include "broker/localbroker.h"
 #include "engine/engine.h"
 #include "redis/redisbroker.h"
+#include "redis/shardedbroker.h"
 
 #include <QFile>
 
@@ -35,8 +36,54 @@ bool Engine::readSentinelPassword(QByteArray *out, QString *error) const
     return true;
 }
 
+bool Engine::startShardedBroker(QString *error)
+{
+    if (!m_config.redisSentinels.isEmpty()) {
+        *error = QStringLiteral("--redis-cluster and --redis-sentinel exclude each other (a Redis "
+                                "Cluster fails over by itself)");
+        return false;
+    }
+    ShardedBroker::Options options;
+    RedisConnection::Options &connection = options.cluster.connection;
+    connection.backoffMaxMs = qMax(1, m_config.redisBackoffMaxMs);
+    connection.backoffInitialMs = qMin(100, connection.backoffMaxMs);
+    connection.connectTimeoutMs = qMax(1, m_config.redisTimeoutMs);
+    connection.commandTimeoutMs = qMax(1, m_config.redisTimeoutMs);
+    if (!m_config.redisUrl.isEmpty()) {
+        // Only its password: the cluster says where its nodes are, and has one database.
+        if (!RedisBroker::parseUrl(m_config.redisUrl, &connection, error))
+            return false;
+        if (connection.database != 0) {
+            *error = QStringLiteral("a Redis Cluster has only database 0; give --redis without "
+                                    "a database number");
+            return false;
+        }
+    }
+    if (!RedisCluster::parseSeeds(m_config.redisClusterSeeds, &options.cluster, error))
+        return false;
+    if (m_config.redisMinReplicas > 0
+        && m_config.redisReplicaTimeoutMs >= connection.commandTimeoutMs) {
+        *error = QStringLiteral("--redis-replica-timeout must be shorter than the Redis command "
+                                "timeout (%1 ms)")
+                     .arg(connection.commandTimeoutMs);
+        return false;
+    }
+    options.prefix = m_config.redisPrefix;
+    options.partitions = m_config.redisPartitions;
+    options.partitionDepth = m_config.redisPartitionDepth;
+    options.historySize = m_config.historySize;
+    options.historyBytes = m_config.historyBytes;
+    options.minReplicas = m_config.redisMinReplicas;
+    options.replicaTimeoutMs = m_config.redisReplicaTimeoutMs;
+    m_sharded = new ShardedBroker(options, this);
+    m_broker = m_sharded;
+    return true;
+}
+
 bool Engine::startBroker(QString *error)
 {
+    if (!m_config.redisClusterSeeds.isEmpty())
+        return startShardedBroker(error);
     if (m_config.redisUrl.isEmpty() && !m_config.redisSentinels.isEmpty()) {
         *error = QStringLiteral("--redis-sentinel needs --redis URL as well (its password and "
                                 "database are used; the sentinels say where the primary is)");

@@ -50,30 +50,23 @@ end
 
 } // namespace
 
-// Appends events to the Stream and publishes each to the instances, in order: one event (a
-// single publish) or a batch, in one call. KEYS: stream, its byte count. ARGV: max length, max
-// bytes, the fixed cost of an entry, the age bound (ms since the epoch: entries older go; 0:
-// none), then topic, type, payload, channel of each event. Returns {id, receivers} of each
-// event in order, flat.
-// The Stream keeps at most `max length` entries and `max bytes`, an entry counted as an instance
-// counts the event in memory (entryCost), so that what the Stream holds fits an instance's
-// history and backlogs. The newest entry always stays. The oldest entries are trimmed exactly
-// (XTRIM MINID), once per call, and their cost taken off the count, which starts afresh whenever
-// the Stream was empty. Entries older than the age bound go too, at most 1,024 per call (the
-// instances' periodic trim, expireScript, takes the rest).
-const RedisScript &publishScript()
+namespace {
+
+// The publish scripts around `each`, which appends one event (topic, kind and payload from
+// ARGV[i..i + 2], its channel ARGV[i + 3]) and puts its id and receivers in `out`; the events'
+// arguments start at ARGV[first].
+QByteArray publishBody(const char *first, const QByteArray &each)
 {
-    static const RedisScript script(entryCost + QByteArrayLiteral(R"lua(
+    return entryCost + QByteArrayLiteral(R"lua(
 local maxlen, maxbytes, base = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local minms = tonumber(ARGV[4])
 local before = redis.call('XLEN', KEYS[1])
 local out, added, count = {}, 0, 0
-for i = 5, #ARGV - 3, 4 do
+for i = )lua")
+        + first + QByteArrayLiteral(R"lua(, #ARGV - 3, 4 do
   local topic, kind, payload = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local id = redis.call('XADD', KEYS[1], '*', 't', topic, 'y', kind, 'p', payload)
-  out[#out + 1] = id
-  out[#out + 1] = redis.call('PUBLISH', ARGV[i + 3], id .. '\n' .. kind .. '\n' .. payload)
-  added = added + base + 3 * #topic + 5 * #kind + 4 * #payload
+)lua") + each
+        + QByteArrayLiteral(R"lua(  added = added + base + 3 * #topic + 5 * #kind + 4 * #payload
   count = count + 1
 end
 if count == 0 then return out end
@@ -117,7 +110,51 @@ if cut then
 end
 if fresh or cut then redis.call('SET', KEYS[2], bytes) end
 return out
-)lua"));
+)lua");
+}
+
+} // namespace
+
+// Appends events to the Stream and publishes each to the instances, in order: one event (a
+// single publish) or a batch, in one call. KEYS: stream, its byte count. ARGV: max length, max
+// bytes, the fixed cost of an entry, the age bound (ms since the epoch: entries older go; 0:
+// none), then topic, type, payload, channel of each event. Returns {id, receivers} of each
+// event in order, flat.
+// The Stream keeps at most `max length` entries and `max bytes`, an entry counted as an instance
+// counts the event in memory (entryCost), so that what the Stream holds fits an instance's
+// history and backlogs. The newest entry always stays. The oldest entries are trimmed exactly
+// (XTRIM MINID), once per call, and their cost taken off the count, which starts afresh whenever
+// the Stream was empty. Entries older than the age bound go too, at most 1,024 per call (the
+// instances' periodic trim, expireScript, takes the rest).
+const RedisScript &publishScript()
+{
+    static const RedisScript script(publishBody("5", QByteArrayLiteral(R"lua(
+  local id = redis.call('XADD', KEYS[1], '*', 't', topic, 'y', kind, 'p', payload)
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('PUBLISH', ARGV[i + 3], id .. '\n' .. kind .. '\n' .. payload)
+)lua")));
+    return script;
+}
+
+// The Redis Cluster variant (ShardedBroker): KEYS and ARGV as above, with the partition's
+// channel for wildcard filters as ARGV[5] before the events. Each event is SPUBLISHed on its
+// topic's channel and on the partition's, as "<id>\n<topic>\n<type>\n<payload>"; receivers
+// counts both. An entry's sequence number stays below 8192 (ids keep 8 bits for the partition):
+// the 8191st entry of a millisecond moves the Stream's last id to that millisecond's end, so
+// that the next one takes the next millisecond.
+const RedisScript &shardedPublishScript()
+{
+    static const RedisScript script(publishBody("6", QByteArrayLiteral(R"lua(
+  local id = redis.call('XADD', KEYS[1], '*', 't', topic, 'y', kind, 'p', payload)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  if tonumber(seq) >= 8191 then
+    redis.call('XSETID', KEYS[1], ms .. '-18446744073709551615')
+  end
+  local message = id .. '\n' .. topic .. '\n' .. kind .. '\n' .. payload
+  out[#out + 1] = id
+  out[#out + 1] = redis.call('SPUBLISH', ARGV[i + 3], message)
+    + redis.call('SPUBLISH', ARGV[5], message)
+)lua")));
     return script;
 }
 
@@ -228,6 +265,38 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. last)
 return {epoch, last}
+)lua"));
+    return script;
+}
+
+} // namespace ssehub
+
+namespace ssehub {
+
+// The Redis Cluster tick (ShardedBroker), on a partition's shard. KEYS: the partition's Stream,
+// its marker key. ARGV: this instance's marker channel of the partition, a new marker value.
+// SPUBLISHes "<marker value> <ms> <last id>": the shard's clock less one millisecond (every
+// entry the Stream gets later has a later id) and the Stream's last generated id ('' none).
+// Returns the marker value.
+const RedisScript &shardedTickScript()
+{
+    static const RedisScript script(QByteArrayLiteral(R"lua(
+local epoch = redis.call('GET', KEYS[2])
+if not epoch then
+  epoch = ARGV[2]
+  redis.call('SET', KEYS[2], epoch)
+end
+local last = ''
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then last = info[i + 1] end
+  end
+end
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - 1
+redis.call('SPUBLISH', ARGV[1], epoch .. ' ' .. string.format('%d', ms) .. ' ' .. last)
+return epoch
 )lua"));
     return script;
 }

@@ -37,5 +37,8 @@ const RedisScript &expireScript();
 const RedisScript &historyInfoScript();
 const RedisScript &readScript();
 const RedisScript &tickScript();
+// Redis Cluster (ShardedBroker).
+const RedisScript &shardedPublishScript();
+const RedisScript &shardedTickScript();
 
 } // namespace ssehub

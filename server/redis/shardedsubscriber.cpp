@@ -29,6 +29,7 @@ void ShardedSubscriber::subscribe(const QByteArray &channel,
     entry.handler = std::move(handler);
     if (RedisConnection *connection = m_nodes.value(entry.address)) {
         connection->ssubscribe(channel, entry.handler);
+        m_wasConfirmed = false; // confirmed() again once Redis confirmed this one
         return;
     }
     place(channel);

@@ -1,0 +1,576 @@
+#include "redis/shardedbroker.h"
+
+#include "core/clock.h"
+#include "core/logcategories.h"
+#include "proto/topicfilter.h"
+#include "redis/redisscript.h"
+#include "redis/shardedsubscriber.h"
+
+#include <QRandomGenerator>
+
+namespace ssehub {
+
+namespace {
+
+constexpr quint64 LowMask = (quint64(1) << StreamIdSeqBits) - 1;
+constexpr quint64 MaxSeq = (quint64(1) << ShardedBroker::SeqBits) - 1;
+
+// FNV-1a: the same partition for the same levels on every instance and every build.
+quint32 stableHash(QByteArrayView text)
+{
+    quint32 hash = 2166136261u;
+    for (const char c : text) {
+        hash ^= quint8(c);
+        hash *= 16777619u;
+    }
+    return hash;
+}
+
+// The first `depth` levels of a topic (all of it when it has fewer).
+QByteArrayView leadingLevels(QByteArrayView topic, int depth)
+{
+    qsizetype at = -1;
+    for (int level = 0; level < depth; ++level) {
+        at = topic.indexOf('/', at + 1);
+        if (at < 0)
+            return topic;
+    }
+    return topic.first(at);
+}
+
+bool parseEntryId(QByteArrayView text, quint64 *ms, quint64 *seq)
+{
+    const qsizetype dash = text.indexOf('-');
+    if (dash <= 0)
+        return false;
+    bool ok = false;
+    *ms = text.first(dash).toULongLong(&ok);
+    if (!ok)
+        return false;
+    *seq = text.sliced(dash + 1).toULongLong(&ok);
+    return ok;
+}
+
+} // namespace
+
+bool ShardedBroker::globalId(QByteArrayView entryId, int partition, quint64 *id)
+{
+    quint64 ms = 0;
+    quint64 seq = 0;
+    if (!parseEntryId(entryId, &ms, &seq) || seq > MaxSeq
+        || ms >= (quint64(1) << (63 - StreamIdSeqBits)))
+        return false;
+    *id = StreamIdFlag | (ms << StreamIdSeqBits) | (seq << PartitionBits) | quint64(partition);
+    return true;
+}
+
+QByteArray ShardedBroker::entryAtOrBefore(quint64 id, int partition)
+{
+    if (!(id & StreamIdFlag))
+        return QByteArrayLiteral("0-0");
+    const quint64 ms = (id & ~StreamIdFlag) >> StreamIdSeqBits;
+    const quint64 low = id & LowMask;
+    if (low >= quint64(partition))
+        return QByteArray::number(ms) + '-'
+            + QByteArray::number((low - partition) >> PartitionBits);
+    if (ms == 0)
+        return QByteArrayLiteral("0-0");
+    return QByteArray::number(ms - 1) + "-18446744073709551615";
+}
+
+ShardedBroker::ShardedBroker(const Options &options, QObject *parent)
+    : Broker(parent)
+    , m_options(options)
+    , m_cluster(new RedisCluster(options.cluster, this))
+    , m_subscriber(new ShardedSubscriber(m_cluster, options.cluster.connection, this))
+    , m_history(options.historySize, options.historyBytes)
+    , m_token(QByteArray::number(QRandomGenerator::system()->generate64(), 16))
+    , m_parts(size_t(qBound(1, options.partitions, MaxPartitions)))
+{
+    m_options.partitions = int(m_parts.size());
+    for (int p = 0; p < m_options.partitions; ++p)
+        m_slots.push_back(redisKeySlot(tag(p)));
+    m_history.setHorizon(StreamIdFlag);
+    m_entryBaseCost = EventHistory::costOf(
+        *makeEvent(StreamIdFlag | (quint64(1'700'000'000'000) << StreamIdSeqBits), {}, {}, {},
+                   1'700'000'000'000));
+    m_tickTimer.setInterval(qMax(10, options.tickMs));
+    connect(&m_tickTimer, &QTimer::timeout, this, &ShardedBroker::tick);
+    connect(m_cluster, &RedisCluster::readyChanged, this, [this](bool ready) {
+        if (!ready)
+            m_outage.lost();
+        setReady(ready);
+        if (ready) {
+            maybeSync();
+            tick();
+        }
+    });
+    connect(m_subscriber, &ShardedSubscriber::lost, this, &ShardedBroker::onLost);
+    connect(m_subscriber, &ShardedSubscriber::confirmed, this, [this] {
+        m_confirmed = true;
+        maybeSync();
+        tick();
+    });
+}
+
+ShardedBroker::~ShardedBroker() = default;
+
+void ShardedBroker::start()
+{
+    m_outage.starting();
+    m_cluster->start();
+    m_tickTimer.start();
+}
+
+QByteArray ShardedBroker::tag(int partition) const
+{
+    return m_options.prefix + "{p" + QByteArray::number(partition) + '}';
+}
+
+QByteArray ShardedBroker::channelFor(int partition, QByteArrayView topic) const
+{
+    return tag(partition) + "ev:" + topic.toByteArray();
+}
+
+QString ShardedBroker::address() const
+{
+    const QStringList primaries = m_cluster->primaries();
+    return primaries.isEmpty() ? QStringLiteral("Redis Cluster")
+                               : QStringLiteral("Redis Cluster %1").arg(primaries.join(u','));
+}
+
+bool ShardedBroker::isReady() const
+{
+    return m_cluster->isReady();
+}
+
+bool ShardedBroker::isSyncing() const
+{
+    for (const Partition &part : m_parts) {
+        if (part.channels > 0 && part.syncing)
+            return true;
+    }
+    return false;
+}
+
+QString ShardedBroker::state() const
+{
+    if (!isReady())
+        return QStringLiteral("%1 unavailable: %2")
+            .arg(address(),
+                 m_cluster->lastError().isEmpty() ? QStringLiteral("connecting")
+                                                  : m_cluster->lastError());
+    if (m_replicasShort)
+        return QStringLiteral("%1 connected, but fewer replicas than --redis-min-replicas "
+                              "confirm publishes: they are answered 503")
+            .arg(address());
+    return isSyncing() ? QStringLiteral("%1 catching up").arg(address())
+                       : QStringLiteral("%1 connected").arg(address());
+}
+
+void ShardedBroker::setReady(bool ready)
+{
+    if (ready == m_wasReady)
+        return;
+    m_wasReady = ready;
+    if (!ready)
+        m_outage.began();
+    else if (const std::optional<RedisOutage::Report> outage = m_outage.ended())
+        qCWarning(lcRedis).noquote()
+            << QStringLiteral("%1 was unavailable for %2 s; %3 publishes refused meanwhile")
+                   .arg(address())
+                   .arg(double(outage->durationMs) / 1000.0, 0, 'f', 1)
+                   .arg(outage->refused);
+    Q_EMIT readyChanged(ready);
+}
+
+// --- Partitions ---------------------------------------------------------------------------------
+
+int ShardedBroker::partitionFor(QByteArrayView topic, int partitions, int depth)
+{
+    return int(stableHash(leadingLevels(topic, depth)) % quint32(qMax(1, partitions)));
+}
+
+QList<int> ShardedBroker::partitionsOf(const QByteArray &filter) const
+{
+    const TopicFilter parsed = TopicFilter::parse(filter);
+    if (!parsed.hasWildcard())
+        return {partitionOf(filter)};
+    // Literal first levels pin the partition: every topic the filter matches starts with them
+    // (a '#' right after them also matches the topic of those levels alone: the same ones).
+    const QList<QByteArray> &levels = parsed.levels();
+    const int depth = m_options.partitionDepth;
+    bool pinned = levels.size() > depth;
+    for (int i = 0; pinned && i < depth; ++i)
+        pinned = levels.at(i) != "+" && levels.at(i) != "#";
+    if (pinned) {
+        QByteArray lead = levels.mid(0, depth).join('/');
+        return {partitionOf(lead)};
+    }
+    QList<int> all;
+    for (int p = 0; p < m_options.partitions; ++p)
+        all.append(p);
+    return all;
+}
+
+// --- Publishing -------------------------------------------------------------------------------
+
+void ShardedBroker::runScript(int partition, const RedisScript &script,
+                              const QList<QByteArray> &keys, const QList<QByteArray> &args,
+                              RedisConnection::Callback done)
+{
+    QList<QByteArray> argv {QByteArrayLiteral("EVALSHA"), script.sha(),
+                            QByteArray::number(keys.size())};
+    argv << keys << args;
+    const int slot = slotOf(partition);
+    m_cluster->commandInSlot(slot, argv,
+                             [this, slot, argv, body = script.body(), done](const RedisReply &r) {
+                                 if (!r.isError() || !r.string.startsWith("NOSCRIPT")) {
+                                     done(r);
+                                     return;
+                                 }
+                                 QList<QByteArray> withBody = argv;
+                                 withBody[0] = QByteArrayLiteral("EVAL");
+                                 withBody[1] = body;
+                                 m_cluster->commandInSlot(slot, withBody, done);
+                             });
+}
+
+void ShardedBroker::publish(const PublishRequest &request, Done done)
+{
+    publishTo(partitionOf(request.topic), {request},
+              [done](const QList<PublishResult> &results) { done(results.at(0)); });
+}
+
+void ShardedBroker::publishBatch(const QList<PublishRequest> &requests, BatchDone done)
+{
+    if (requests.isEmpty()) {
+        done({});
+        return;
+    }
+    // Grouped by partition, each group in the batch's order; the answers put back in it.
+    QHash<int, QList<qsizetype>> groups;
+    for (qsizetype i = 0; i < requests.size(); ++i)
+        groups[partitionOf(requests.at(i).topic)].append(i);
+    struct Collect
+    {
+        QList<PublishResult> results;
+        int open = 0;
+        BatchDone done;
+    };
+    auto collect = std::make_shared<Collect>();
+    collect->results.resize(requests.size(), HubFailure {HubError::Internal, QString()});
+    collect->open = int(groups.size());
+    collect->done = std::move(done);
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+        QList<PublishRequest> part;
+        for (const qsizetype index : it.value())
+            part.append(requests.at(index));
+        publishTo(it.key(), part,
+                  [collect, indexes = it.value()](const QList<PublishResult> &results) {
+                      for (qsizetype i = 0; i < indexes.size(); ++i)
+                          collect->results[indexes.at(i)] = results.at(i);
+                      if (--collect->open == 0)
+                          collect->done(collect->results);
+                  });
+    }
+}
+
+void ShardedBroker::publishTo(int partition, const QList<PublishRequest> &requests,
+                              std::function<void(const QList<PublishResult> &)> done)
+{
+    const qsizetype count = requests.size();
+    auto failAll = [this, count, done](const QString &message) {
+        m_outage.refused();
+        done(QList<PublishResult>(count, HubFailure {HubError::Unavailable, message}));
+    };
+    // Only without a slot map at all: a shard failing over fails its own publishes (after the
+    // cluster client's retries), not the other shards'.
+    if (m_cluster->slotsCovered() == 0) {
+        failAll(QStringLiteral("not ready: %1 is unavailable (%2); not accepted, retry later")
+                    .arg(address(), m_cluster->lastError()));
+        return;
+    }
+    QList<QByteArray> args;
+    args.reserve(5 + 4 * count);
+    args << QByteArray::number(qMax<qsizetype>(m_options.historySize, 1))
+         << QByteArray::number(m_options.historyBytes) << QByteArray::number(m_entryBaseCost)
+         << QByteArrayLiteral("0") << allChannel(partition);
+    for (const PublishRequest &request : requests)
+        args << request.topic << request.type << request.payloadJson
+             << channelFor(partition, request.topic);
+    const QByteArray stream = streamKey(partition);
+    auto handle = [this, partition, count, failAll, done](const RedisReply &reply) {
+        if (reply.isError() || reply.type != RedisReply::Type::Array
+            || reply.elements.size() != 2 * count) {
+            // A lost connection may have lost the script or its answer: nothing is confirmed.
+            failAll(QStringLiteral("the shard of partition %1 did not confirm it: %2")
+                        .arg(partition)
+                        .arg(QString::fromUtf8(reply.string.left(300))));
+            return;
+        }
+        QList<PublishResult> results;
+        results.reserve(count);
+        for (qsizetype i = 0; i < count; ++i) {
+            Published result;
+            const QByteArray &id = reply.elements.at(2 * i).string;
+            if (!globalId(id, partition, &result.id)) {
+                results.append(HubFailure {HubError::Internal,
+                                           QStringLiteral("Redis returned an unusable id '%1'")
+                                               .arg(QString::fromUtf8(id.left(100)))});
+                continue;
+            }
+            result.delivered = int(reply.elements.at(2 * i + 1).integer);
+            results.append(result);
+        }
+        confirmReplicated(partition, [done, results](const QString &error) mutable {
+            if (!error.isEmpty()) {
+                for (PublishResult &result : results) {
+                    if (result.ok())
+                        result = HubFailure {HubError::Unavailable, error};
+                }
+            }
+            done(results);
+        });
+    };
+    runScript(partition, shardedPublishScript(), {stream, stream + ":bytes"}, args, handle);
+}
+
+void ShardedBroker::confirmReplicated(int partition, ReplicaWaiter done)
+{
+    if (m_options.minReplicas <= 0) {
+        done({});
+        return;
+    }
+    // One WAIT per node for the publishes it confirmed meanwhile, at most one pending per node
+    // (see RedisBroker::confirmReplicated).
+    const QString node = m_cluster->primaryOf(slotOf(partition));
+    NodeWait &wait = m_replicaWaits[node];
+    wait.waiters.push_back(std::move(done));
+    if (wait.waiters.size() == 1 && !wait.pending)
+        QMetaObject::invokeMethod(
+            this, [this, node, partition] { sendReplicaWait(node, partition); },
+            Qt::QueuedConnection);
+}
+
+void ShardedBroker::sendReplicaWait(const QString &node, int partition)
+{
+    NodeWait &wait = m_replicaWaits[node];
+    if (wait.pending || wait.waiters.empty())
+        return;
+    auto waiters = std::make_shared<std::vector<ReplicaWaiter>>(std::exchange(wait.waiters, {}));
+    wait.pending = true;
+    const int wanted = m_options.minReplicas;
+    m_cluster->commandInSlot(
+        slotOf(partition),
+        {QByteArrayLiteral("WAIT"), QByteArray::number(wanted),
+         QByteArray::number(m_options.replicaTimeoutMs)},
+        [this, node, partition, wanted, waiters](const RedisReply &reply) {
+            const qint64 confirmed = reply.type == RedisReply::Type::Integer ? reply.integer : 0;
+            m_replicasShort = confirmed < wanted;
+            QString error;
+            if (confirmed < wanted)
+                error = QStringLiteral("the shard %1 has the event, but %2 of the %3 replicas "
+                                       "--redis-min-replicas asks for confirmed it within %4 ms "
+                                       "(%5): it may be delivered, and lost if the primary "
+                                       "fails now; a retry may deliver it twice")
+                            .arg(node)
+                            .arg(confirmed)
+                            .arg(wanted)
+                            .arg(m_options.replicaTimeoutMs)
+                            .arg(reply.isError() ? QString::fromUtf8(reply.string.left(200))
+                                                 : QStringLiteral("replicas down or behind"));
+            m_replicaWaits[node].pending = false;
+            for (const ReplicaWaiter &done : *waiters)
+                done(error);
+            sendReplicaWait(node, partition);
+        });
+}
+
+// --- Live events --------------------------------------------------------------------------------
+
+void ShardedBroker::watch(const QByteArray &filter)
+{
+    const QList<int> parts = partitionsOf(filter);
+    const bool exact = !TopicFilter::parse(filter).hasWildcard();
+    for (const int p : parts)
+        addChannel(p, exact ? channelFor(p, filter) : allChannel(p));
+}
+
+void ShardedBroker::unwatch(const QByteArray &filter)
+{
+    const QList<int> parts = partitionsOf(filter);
+    const bool exact = !TopicFilter::parse(filter).hasWildcard();
+    for (const int p : parts)
+        dropChannel(p, exact ? channelFor(p, filter) : allChannel(p));
+}
+
+void ShardedBroker::addChannel(int partition, const QByteArray &channel)
+{
+    if (m_subscribed[channel]++ > 0)
+        return;
+    Partition &part = m_parts[size_t(partition)];
+    if (part.channels++ == 0) {
+        // Followed from now on: read once (where it ends) before it holds others back.
+        part = Partition {};
+        part.channels = 1;
+        m_subscriber->subscribe(markerChannel(partition),
+                                [this, partition](const QByteArray &, const QByteArray &message) {
+                                    onMarker(partition, message);
+                                });
+    }
+    m_confirmed = false;
+    m_subscriber->subscribe(channel,
+                            [this, partition](const QByteArray &, const QByteArray &message) {
+                                onMessage(partition, message);
+                            });
+}
+
+void ShardedBroker::dropChannel(int partition, const QByteArray &channel)
+{
+    auto it = m_subscribed.find(channel);
+    if (it == m_subscribed.end() || --*it > 0)
+        return;
+    m_subscribed.erase(it);
+    m_subscriber->unsubscribe(channel);
+    Partition &part = m_parts[size_t(partition)];
+    if (--part.channels == 0) {
+        m_subscriber->unsubscribe(markerChannel(partition));
+        part = Partition {};
+        release(); // it no longer holds others back
+    }
+}
+
+void ShardedBroker::onMessage(int partition, const QByteArray &message)
+{
+    // "<entry id>\n<topic>\n<type>\n<payload>"
+    const qsizetype first = message.indexOf('\n');
+    const qsizetype second = first < 0 ? -1 : message.indexOf('\n', first + 1);
+    const qsizetype third = second < 0 ? -1 : message.indexOf('\n', second + 1);
+    quint64 id = 0;
+    if (third < 0 || !globalId(QByteArrayView(message).first(first), partition, &id)) {
+        qCWarning(lcRedis).noquote()
+            << "ignored a malformed message in partition" << partition
+            << "- something other than ssehub publishes on this prefix; give this cluster its "
+               "own --redis-prefix";
+        return;
+    }
+    receive(partition,
+            makeEvent(id, message.mid(first + 1, second - first - 1),
+                      message.mid(second + 1, third - second - 1), message.mid(third + 1),
+                      qint64((id & ~StreamIdFlag) >> StreamIdSeqBits)));
+}
+
+void ShardedBroker::receive(int partition, const EventPtr &event)
+{
+    Partition &part = m_parts[size_t(partition)];
+    if (part.channels == 0 || event->id <= m_delivered)
+        return; // not followed any more, or handed on already
+    if (part.syncing)
+        part.liveMax = qMax(part.liveMax, event->id);
+    else
+        part.covered = qMax(part.covered, event->id); // in order: every earlier one arrived
+    m_pending.emplace(event->id, std::make_pair(partition, event));
+    release();
+}
+
+void ShardedBroker::release()
+{
+    while (!m_pending.empty()) {
+        const auto head = m_pending.begin();
+        const quint64 id = head->first;
+        bool blocked = false;
+        for (int p = 0; p < int(m_parts.size()); ++p) {
+            const Partition &part = m_parts[size_t(p)];
+            if (part.channels == 0 || (!part.syncing && part.covered >= id))
+                continue;
+            blocked = true;
+            if (!part.syncing)
+                tickPartition(p); // ask it where it is
+        }
+        if (blocked)
+            break;
+        const auto [partition, event] = head->second;
+        m_pending.erase(head);
+        deliver(partition, event);
+    }
+    completeBacklogs();
+}
+
+void ShardedBroker::deliver(int partition, const EventPtr &event)
+{
+    m_delivered = event->id;
+    m_parts[size_t(partition)].delivered = event->id;
+    m_history.append(event);
+    dispatch(event);
+}
+
+void ShardedBroker::tick()
+{
+    m_history.expire(Clock::wallMs());
+    if (!isReady())
+        return;
+    maybeSync(); // partitions whose read failed, subscriptions confirmed meanwhile
+    for (int p = 0; p < int(m_parts.size()); ++p) {
+        if (m_parts[size_t(p)].channels > 0)
+            tickPartition(p);
+    }
+}
+
+void ShardedBroker::tickPartition(int partition)
+{
+    Partition &part = m_parts[size_t(partition)];
+    if (part.tickInFlight || !isReady())
+        return;
+    part.tickInFlight = true;
+    ++m_ticksSent;
+    const QByteArray candidate = QByteArray::number(Clock::wallMs()) + '-'
+        + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+    runScript(
+        partition, shardedTickScript(), {streamKey(partition), tag(partition) + "epoch"},
+        {markerChannel(partition), candidate}, [this, partition](const RedisReply &reply) {
+            Partition &part = m_parts[size_t(partition)];
+            part.tickInFlight = false;
+            if (reply.isError() || reply.type != RedisReply::Type::String || part.channels == 0)
+                return;
+            m_outage.answered();
+            // Its marker may have come first, while this tick was in flight: ask again
+            // if something still waits on this partition.
+            if (!m_pending.empty())
+                QMetaObject::invokeMethod(this, &ShardedBroker::release, Qt::QueuedConnection);
+            if (part.epoch.isEmpty()) {
+                part.epoch = reply.string;
+            } else if (part.epoch != reply.string) {
+                // The marker key is gone: the shard lost its data (a flush, a restart
+                // without it). Read the partition again; the sync resets the streams.
+                part.epoch = reply.string;
+                part.epochLost = true;
+                part.syncing = true;
+                ++part.generation;
+                part.reading = false;
+                maybeSync();
+            }
+        });
+}
+
+void ShardedBroker::onMarker(int partition, const QByteArray &message)
+{
+    // "<epoch> <ms> <last id>"
+    Partition &part = m_parts[size_t(partition)];
+    const QList<QByteArray> fields = message.split(' ');
+    if (part.channels == 0 || part.syncing || fields.size() != 3
+        || (!part.epoch.isEmpty() && fields.at(0) != part.epoch))
+        return; // a marker of data that is not the one known: the tick's answer handles it
+    bool ok = false;
+    const quint64 ms = fields.at(1).toULongLong(&ok);
+    if (!ok || ms >= (quint64(1) << (63 - StreamIdSeqBits)))
+        return;
+    quint64 covered = StreamIdFlag | (ms << StreamIdSeqBits) | LowMask;
+    quint64 last = 0;
+    if (!fields.at(2).isEmpty() && globalId(fields.at(2), partition, &last))
+        covered = qMax(covered, last | quint64(MaxPartitions - 1)); // the rest of its seq
+    part.covered = qMax(part.covered, covered);
+    release();
+}
+
+} // namespace ssehub

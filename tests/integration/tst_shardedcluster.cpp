@@ -1,0 +1,389 @@
+// Cluster mode on a Redis Cluster (--redis-cluster): two ssehub processes on a real cluster of
+// three primaries with a replica each, subscribers on one, publishers on the other, topics in
+// partitions on every shard. Events arrive once and in order, a Last-Event-ID restores every
+// partition a stream follows, and a shard's primary killed with kill -9 mid-stream costs no
+// acknowledged event.
+#include "clustertopology.h"
+#include "httpclient.h"
+#include "hubprocess.h"
+#include "redis/rediscluster.h"
+#include "redis/shardedbroker.h"
+#include "sseclient.h"
+
+#include <QJsonObject>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+using namespace ssehub;
+using namespace ssehub::test;
+
+namespace {
+
+constexpr int Partitions = 16;
+constexpr int TopicsPerShard = 2;
+
+int numberOf(const SseEvent &event)
+{
+    return event.json()
+        .value(QLatin1String("payload"))
+        .toObject()
+        .value(QLatin1String("n"))
+        .toInt(-1);
+}
+
+QByteArray topicOfEvent(const SseEvent &event)
+{
+    return event.json().value(QLatin1String("topic")).toString().toUtf8();
+}
+
+} // namespace
+
+class TestShardedCluster : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void idsCarryTheirPartition();
+    void eventsAcrossShards();
+    void shardPrimaryKilled_data();
+    void shardPrimaryKilled();
+    void optionsChecked();
+
+private:
+    std::unique_ptr<HeadlessHub> startHub(const QString &node, const QStringList &extra = {});
+    // Topics whose partitions live on every shard, TopicsPerShard each; the shard of each.
+    void pickTopics();
+    bool publishNumber(quint16 port, const QByteArray &topic, int n);
+    // Opens a subscriber per topic on A and waits until each receives (its subscription is in
+    // place on every shard).
+    void subscribeAll(std::map<QByteArray, std::unique_ptr<SseClient>> *readers);
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<ClusterTopology> m_topology;
+    std::unique_ptr<HeadlessHub> m_a;
+    std::unique_ptr<HeadlessHub> m_b;
+    QList<QByteArray> m_topics;
+    QHash<QByteArray, quint16> m_shardOf;
+    QHash<QByteArray, QList<int>> m_acknowledged; // topic -> numbers answered 200
+    int m_next = 1;
+};
+
+void TestShardedCluster::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
+
+void TestShardedCluster::init()
+{
+    m_topology = std::make_unique<ClusterTopology>();
+    QVERIFY2(m_topology->start(), qPrintable(m_topology->error()));
+    m_acknowledged.clear();
+    m_next = 1;
+    pickTopics();
+}
+
+void TestShardedCluster::cleanup()
+{
+    m_a.reset();
+    m_b.reset();
+    m_topology.reset();
+}
+
+std::unique_ptr<HeadlessHub> TestShardedCluster::startHub(const QString &node,
+                                                          const QStringList &extra)
+{
+    QStringList args {QStringLiteral("--listen"),           QStringLiteral("127.0.0.1:0"),
+                      QStringLiteral("--node-id"),          node,
+                      QStringLiteral("--redis-partitions"), QString::number(Partitions)};
+    // Two seeds: the map is read from whichever answers.
+    for (quint16 port : m_topology->ports().mid(0, 2))
+        args << QStringLiteral("--redis-cluster") << QStringLiteral("127.0.0.1:%1").arg(port);
+    auto hub = std::make_unique<HeadlessHub>(QStringLiteral(SSEHUB_BINARY), m_dir.filePath(node));
+    if (!hub->start(args + extra))
+        return nullptr;
+    return hub;
+}
+
+void TestShardedCluster::pickTopics()
+{
+    m_topics.clear();
+    m_shardOf.clear();
+    QHash<quint16, int> perShard;
+    for (int i = 0; m_topics.size() < 3 * TopicsPerShard && i < 1000; ++i) {
+        const QByteArray topic = "shard" + QByteArray::number(i) + "/data";
+        const int partition = ShardedBroker::partitionFor(topic, Partitions, 1);
+        const quint16 shard = m_topology->primaryOf(
+            redisKeySlot(QByteArray("ssehub:{p" + QByteArray::number(partition) + "}")));
+        if (!shard || perShard.value(shard) >= TopicsPerShard)
+            continue;
+        ++perShard[shard];
+        m_topics << topic;
+        m_shardOf.insert(topic, shard);
+    }
+    QCOMPARE(m_topics.size(), 3 * TopicsPerShard);
+}
+
+bool TestShardedCluster::publishNumber(quint16 port, const QByteArray &topic, int n)
+{
+    const bool ok = publish(port, topic, "{\"n\":" + QByteArray::number(n) + '}').status == 200;
+    if (ok)
+        m_acknowledged[topic] << n;
+    return ok;
+}
+
+void TestShardedCluster::subscribeAll(std::map<QByteArray, std::unique_ptr<SseClient>> *readers)
+{
+    for (const QByteArray &topic : std::as_const(m_topics)) {
+        auto reader = std::make_unique<SseClient>();
+        reader->open(m_a->port(), "/events?topic=" + topic);
+        SseClient *raw = reader.get();
+        (*readers)[topic] = std::move(reader);
+        // Event 0 until it arrives: then A's subscription is in place on the topic's shard.
+        QTRY_VERIFY_WITH_TIMEOUT(publish(m_b->port(), topic, "{\"n\":0}").status == 200
+                                     && !raw->messages().isEmpty(),
+                                 15000);
+    }
+}
+
+void TestShardedCluster::idsCarryTheirPartition()
+{
+    // Entry "<ms>-<seq>" of partition p is "<ms>-<seq * 256 + p>": distinct across partitions
+    // and ordered by (ms, seq, partition); each partition is read after its newest entry at or
+    // before an id.
+    quint64 a = 0, b = 0, c = 0;
+    QVERIFY(ShardedBroker::globalId("1700000000000-3", 5, &a));
+    QVERIFY(ShardedBroker::globalId("1700000000000-3", 6, &b));
+    QVERIFY(ShardedBroker::globalId("1700000000001-0", 0, &c));
+    QVERIFY(a < b && b < c);
+    QCOMPARE(formatEventId(a), QByteArray("1700000000000-773"));
+    quint64 parsed = 0;
+    QVERIFY(parseEventId("1700000000000-773", &parsed));
+    QCOMPARE(parsed, a);
+    QCOMPARE(ShardedBroker::entryAtOrBefore(a, 5), QByteArray("1700000000000-3"));
+    QCOMPARE(ShardedBroker::entryAtOrBefore(a, 4), QByteArray("1700000000000-3"));
+    QCOMPARE(ShardedBroker::entryAtOrBefore(a, 6), QByteArray("1700000000000-2"));
+    QCOMPARE(ShardedBroker::entryAtOrBefore(c, 1),
+             QByteArray("1700000000000-18446744073709551615"));
+    QVERIFY(!ShardedBroker::globalId("1700000000000-8192", 0, &a)); // 13 bits of sequence
+    QVERIFY(!ShardedBroker::globalId("garbage", 0, &a));
+    // A subtree stays in one partition.
+    QCOMPARE(ShardedBroker::partitionFor("sensor/1/data", 16, 1),
+             ShardedBroker::partitionFor("sensor/2/temp", 16, 1));
+    QCOMPARE(ShardedBroker::partitionFor("sensor/1/data", 16, 2),
+             ShardedBroker::partitionFor("sensor/1/temp", 16, 2));
+}
+
+void TestShardedCluster::eventsAcrossShards()
+{
+    m_a = startHub(QStringLiteral("a"));
+    m_b = startHub(QStringLiteral("b"));
+    QVERIFY(m_a && m_b);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_b->port(), "GET", "/readyz").status, 200, 15000);
+
+    std::map<QByteArray, std::unique_ptr<SseClient>> readers;
+    subscribeAll(&readers);
+    // A stream of everything (a wildcard: the partitions' channels on every shard).
+    SseClient all;
+    all.open(m_a->port(), "/events?topic=%2B/data");
+    QTRY_VERIFY_WITH_TIMEOUT(all.hasSession(), 5000);
+    const int before = int(all.messages().size());
+    QVERIFY(publishNumber(m_b->port(), m_topics.first(), m_next++));
+    QTRY_COMPARE_WITH_TIMEOUT(int(all.messages().size()), before + 1, 5000);
+
+    // Round robin over the topics, then the wildcard stream leaves halfway and comes back with
+    // its Last-Event-ID: it must get exactly what it missed, from every partition.
+    const int total = 300;
+    QByteArray resumeFrom;
+    for (int i = 0; i < total; ++i) {
+        if (i == total / 2) {
+            QTRY_COMPARE_WITH_TIMEOUT(all.messages().size(), qsizetype(before + m_next - 1), 5000);
+            resumeFrom = all.lastEventId();
+            all.close();
+        }
+        const QByteArray &topic = m_topics.at(i % m_topics.size());
+        QVERIFY(publishNumber(m_b->port(), topic, m_next++));
+    }
+    const QList<SseEvent> firstHalf = all.messages();
+    SseClient resumed;
+    resumed.open(m_a->port(), "/events?topic=%2B/data", {{"Last-Event-ID", resumeFrom}});
+
+    for (const QByteArray &topic : std::as_const(m_topics)) {
+        SseClient *reader = readers[topic].get();
+        QTRY_VERIFY_WITH_TIMEOUT(!reader->messages().isEmpty()
+                                     && numberOf(reader->messages().last())
+                                         == m_acknowledged.value(topic).last(),
+                                 10000);
+        QList<int> got;
+        for (const SseEvent &event : reader->messages()) {
+            if (numberOf(event) > 0)
+                got << numberOf(event);
+        }
+        QCOMPARE(got, m_acknowledged.value(topic));
+    }
+    // The wildcard stream: every event once, ids increasing across partitions (events of
+    // different partitions within one millisecond are ordered by partition, not by when they
+    // were published), each topic in order, nothing lost or repeated at the resume.
+    const auto numbersGot = [&] {
+        QList<int> numbers;
+        for (const QList<SseEvent> &part : {firstHalf, resumed.messages()}) {
+            for (const SseEvent &event : part) {
+                if (numberOf(event) > 0)
+                    numbers << numberOf(event);
+            }
+        }
+        return numbers;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(numbersGot().size(), qsizetype(m_next - 1), 10000);
+    QList<int> numbers = numbersGot();
+    std::sort(numbers.begin(), numbers.end());
+    QList<int> wanted;
+    for (int n = 1; n < m_next; ++n)
+        wanted << n;
+    QCOMPARE(numbers, wanted);
+    QHash<QByteArray, int> lastOfTopic;
+    quint64 previous = 0;
+    for (const QList<SseEvent> &part : {firstHalf, resumed.messages()}) {
+        for (const SseEvent &event : part) {
+            quint64 id = 0;
+            QVERIFY(parseEventId(event.id, &id));
+            QVERIFY2(id > previous, event.id.constData());
+            previous = id;
+            if (numberOf(event) <= 0)
+                continue; // subscribeAll's
+            QVERIFY2(numberOf(event) > lastOfTopic.value(topicOfEvent(event)),
+                     QByteArray(event.id + " " + event.data + " after "
+                                + QByteArray::number(lastOfTopic.value(topicOfEvent(event))))
+                         .constData());
+            lastOfTopic[topicOfEvent(event)] = numberOf(event);
+        }
+    }
+    for (const SseEvent &event : resumed.events())
+        QVERIFY(event.type != "reset");
+}
+
+void TestShardedCluster::shardPrimaryKilled_data()
+{
+    QTest::addColumn<int>("minReplicas");
+    QTest::newRow("no replica acknowledgement") << 0;
+    QTest::newRow("--redis-min-replicas 1") << 1;
+}
+
+void TestShardedCluster::shardPrimaryKilled()
+{
+    QFETCH(int, minReplicas);
+    QStringList extra;
+    if (minReplicas)
+        extra << QStringLiteral("--redis-min-replicas") << QString::number(minReplicas)
+              << QStringLiteral("--redis-replica-timeout") << QStringLiteral("500ms");
+    m_a = startHub(QStringLiteral("a"), extra);
+    m_b = startHub(QStringLiteral("b"), extra);
+    QVERIFY(m_a && m_b);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_b->port(), "GET", "/readyz").status, 200, 15000);
+    std::map<QByteArray, std::unique_ptr<SseClient>> readers;
+    subscribeAll(&readers);
+
+    int round = 0;
+    auto publishRound = [&] {
+        int ok = 0;
+        for (const QByteArray &topic : std::as_const(m_topics))
+            ok += publishNumber(m_b->port(), topic, m_next++) ? 1 : 0;
+        ++round;
+        return ok;
+    };
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(publishRound(), int(m_topics.size()));
+
+    // kill -9 of the primary of the first topic's shard mid-stream; publishing goes on (events
+    // of that shard get 503 until its replica is promoted and the instances follow).
+    const quint16 victim = m_shardOf.value(m_topics.first());
+    const int slot = redisKeySlot(QByteArray(
+        "ssehub:{p"
+        + QByteArray::number(ShardedBroker::partitionFor(m_topics.first(), Partitions, 1)) + "}"));
+    m_topology->server(victim)->kill();
+    const quint16 survivor = m_topology->otherPrimary(victim);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            publishRound();
+            const quint16 now = m_topology->primaryOf(slot, survivor);
+            return now && now != victim;
+        },
+        30000));
+    // The operator brings the dead server back; it rejoins as the new primary's replica (with
+    // --redis-min-replicas 1 that shard's publishes get 503 until then).
+    QVERIFY2(m_topology->server(victim)->start(), qPrintable(m_topology->server(victim)->error()));
+    int acknowledgedAfter = 0;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const int before = m_acknowledged.value(m_topics.first()).size();
+            publishRound();
+            acknowledgedAfter += m_acknowledged.value(m_topics.first()).size() - before;
+            return acknowledgedAfter >= 10;
+        },
+        60000));
+
+    // Every subscriber: every acknowledged event of its topic, once, in order - or, without
+    // replica acknowledgement, a reset that names the gap.
+    for (const QByteArray &topic : std::as_const(m_topics)) {
+        SseClient *reader = readers[topic].get();
+        const QList<int> &wanted = m_acknowledged.value(topic);
+        QTRY_VERIFY_WITH_TIMEOUT(!reader->messages().isEmpty()
+                                     && numberOf(reader->messages().last()) == wanted.last(),
+                                 20000);
+        // Events answered 503 may be delivered too (the primary had them): only the
+        // acknowledged ones are counted, and everything is once and in order.
+        QList<int> got;
+        int previous = 0;
+        for (const SseEvent &event : reader->messages()) {
+            const int number = numberOf(event);
+            if (number <= 0 || topicOfEvent(event) != topic)
+                continue;
+            QVERIFY2(number > previous,
+                     qPrintable(QStringLiteral("%1 after %2").arg(number).arg(previous)));
+            previous = number;
+            if (wanted.contains(number))
+                got << number;
+        }
+        bool reset = false;
+        for (const SseEvent &event : reader->events())
+            reset = reset || (event.type == "reset" && event.data.contains("history-lost"));
+        if (got != wanted) {
+            QVERIFY2(!minReplicas && reset,
+                     qPrintable(QStringLiteral("topic %1: %2 acknowledged, %3 received")
+                                    .arg(QString::fromUtf8(topic))
+                                    .arg(wanted.size())
+                                    .arg(got.size())));
+        }
+    }
+    qInfo("min-replicas %d: %d rounds, %d acknowledged on the killed shard after the kill",
+          minReplicas, round, acknowledgedAfter);
+}
+
+void TestShardedCluster::optionsChecked()
+{
+    HeadlessHub hub(QStringLiteral(SSEHUB_BINARY), m_dir.filePath(QStringLiteral("opts")));
+    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                        QStringLiteral("--redis-cluster"), QStringLiteral("nonsense")}));
+    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                        QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
+                        QStringLiteral("--redis-sentinel"), QStringLiteral("127.0.0.1:26379"),
+                        QStringLiteral("--redis-master"), QStringLiteral("m")}));
+    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                        QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
+                        QStringLiteral("--redis-partitions"), QStringLiteral("257")}));
+    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                        QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
+                        QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1/3")}));
+}
+
+QTEST_GUILESS_MAIN(TestShardedCluster)
+#include "tst_shardedcluster.moc"
