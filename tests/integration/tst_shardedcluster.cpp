@@ -10,6 +10,7 @@
 #include "redis/shardedbroker.h"
 #include "sseclient.h"
 
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
 #include <QTemporaryDir>
@@ -303,19 +304,44 @@ void TestShardedCluster::shardPrimaryKilled()
     for (int i = 0; i < 20; ++i)
         QCOMPARE(publishRound(), int(m_topics.size()));
 
-    // kill -9 of the primary of the first topic's shard mid-stream; publishing goes on (events
-    // of that shard get 503 until its replica is promoted and the instances follow).
-    const quint16 victim = m_shardOf.value(m_topics.first());
-    const int slot = redisKeySlot(QByteArray(
-        "ssehub:{p"
-        + QByteArray::number(ShardedBroker::partitionFor(m_topics.first(), Partitions, 1)) + "}"));
-    m_topology->server(victim)->kill();
+    // The replica of the first topic's shard falls behind, as behind a network partition: its
+    // primary starts to ask for a password the replica does not have (connections made before
+    // keep working) and drops the replica's link. Ten events of that topic are published.
+    const QByteArray topic = m_topics.first();
+    const quint16 victim = m_shardOf.value(topic);
+    const int partition = ShardedBroker::partitionFor(topic, Partitions, 1);
+    const QByteArray streamKey = "ssehub:{p" + QByteArray::number(partition) + "}events";
+    const int slot = redisKeySlot(streamKey);
     const quint16 survivor = m_topology->otherPrimary(victim);
+    QCOMPARE(m_topology->cli(victim, {QStringLiteral("CONFIG"), QStringLiteral("SET"),
+                                      QStringLiteral("requirepass"), QStringLiteral("cut")}),
+             QByteArray("OK"));
+    const auto victimCli = [&](const QStringList &args) {
+        return m_topology->cli(victim, QStringList {QStringLiteral("-a"), QStringLiteral("cut"),
+                                                    QStringLiteral("--no-auth-warning")}
+                                           + args);
+    };
+    victimCli({QStringLiteral("CLIENT"), QStringLiteral("KILL"), QStringLiteral("TYPE"),
+               QStringLiteral("replica")});
+    QTRY_VERIFY(victimCli({QStringLiteral("INFO"), QStringLiteral("replication")})
+                    .contains("connected_slaves:0"));
+    int confirmedBehind = 0;
+    for (int i = 0; i < 10; ++i)
+        confirmedBehind += publishNumber(m_b->port(), topic, m_next++) ? 1 : 0;
+    QCOMPARE(confirmedBehind, minReplicas ? 0 : 10);
+    // A's subscriber has them all (the primary published them, 200 or 503) before it dies.
+    SseClient *victimReader = readers[topic].get();
+    QTRY_COMPARE_WITH_TIMEOUT(numberOf(victimReader->messages().last()), m_next - 1, 5000);
+
+    // kill -9 of that primary mid-stream; publishing goes on (events of that shard get 503
+    // until its replica is promoted and the instances follow).
+    m_topology->server(victim)->kill();
+    quint16 promoted = 0;
     QVERIFY(QTest::qWaitFor(
         [&] {
             publishRound();
-            const quint16 now = m_topology->primaryOf(slot, survivor);
-            return now && now != victim;
+            promoted = m_topology->primaryOf(slot, survivor);
+            return promoted && promoted != victim;
         },
         30000));
     // The operator brings the dead server back; it rejoins as the new primary's replica (with
@@ -364,8 +390,33 @@ void TestShardedCluster::shardPrimaryKilled()
                                     .arg(got.size())));
         }
     }
-    qInfo("min-replicas %d: %d rounds, %d acknowledged on the killed shard after the kill",
-          minReplicas, round, acknowledgedAfter);
+    // What the promoted replica's Stream lacks of what publishers were told is kept.
+    const QList<QByteArray> lines
+        = m_topology
+              ->cli(promoted, {QStringLiteral("XRANGE"), QString::fromLatin1(streamKey),
+                               QStringLiteral("-"), QStringLiteral("+")})
+              .split('\n');
+    QSet<int> kept;
+    for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
+        if (lines.at(i) == "p")
+            kept.insert(QJsonDocument::fromJson(lines.at(i + 1))
+                            .object()
+                            .value(QLatin1String("n"))
+                            .toInt(-1));
+    }
+    int lost = 0;
+    for (int number : m_acknowledged.value(topic))
+        lost += kept.contains(number) ? 0 : 1;
+    QCOMPARE(lost, minReplicas ? 0 : 10);
+    // Either way A's subscriber of that topic had events the new primary lacks (acknowledged,
+    // or answered 503): it is told its history is gone.
+    bool reset = false;
+    for (const SseEvent &event : victimReader->events())
+        reset = reset || (event.type == "reset" && event.data.contains("history-lost"));
+    QVERIFY(reset);
+    qInfo("min-replicas %d: %d rounds, %d acknowledged on the killed shard after the kill, %d "
+          "acknowledged events lost",
+          minReplicas, round, acknowledgedAfter, lost);
 }
 
 void TestShardedCluster::optionsChecked()
