@@ -105,8 +105,8 @@ bool loadAuthenticator(const EngineConfig &config, std::shared_ptr<KeyRing> keyR
         }
         HubResult<VerifyKey> key = VerifyKey::fromPem(pem);
         if (!key.ok()) {
-            *error = QStringLiteral("the JWT public key file %1: %2")
-                         .arg(path, key.failure().message);
+            *error
+                = QStringLiteral("the JWT public key file %1: %2").arg(path, key.failure().message);
             return false;
         }
         authOptions.publicKeys << key.value();

@@ -2,7 +2,6 @@
 
 #include "auth/authhook.h"
 #include "auth/jwksfetcher.h"
-
 #include "broker/localbroker.h"
 #include "core/clock.h"
 #include "core/logcategories.h"
@@ -20,12 +19,13 @@
 #include "proto/topicfilter.h"
 #include "redis/clusterstate.h"
 #include "redis/redisbroker.h"
+#include "redis/redishome.h"
 #include "redis/shardedbroker.h"
 
 #include <QDir>
 #include <QElapsedTimer>
-#include <QLockFile>
 #include <QJsonDocument>
+#include <QLockFile>
 #include <QSysInfo>
 #include <QThread>
 
@@ -195,7 +195,8 @@ bool Engine::start(QString *error, const QString &cause)
                                .arg(redis->address());
             log->append(entry);
         });
-    } else if (!m_config.dataDir.isEmpty()) {
+    }
+    if (!redisHome() && !m_config.dataDir.isEmpty()) {
         // One instance per data directory: two would overwrite each other's stored clients.
         if (!lockDataDir(m_config.dataDir, this, error))
             return false;
@@ -229,12 +230,16 @@ bool Engine::start(QString *error, const QString &cause)
     m_front->setRoute("/metrics", true, [this](const HttpFront::RouteRequest &) {
         return HttpFront::Reply {200, "text/plain; version=0.0.4; charset=utf-8", metricsText()};
     });
-    m_front->setRoute("/stats", true, [this](const HttpFront::RouteRequest &request) {
-        // ?streams=1 adds one object per live stream.
-        const bool streams = request.query.split('&').contains("streams=1");
-        return HttpFront::Reply {200, "application/json",
-                                 QJsonDocument(statsJson(streams)).toJson(QJsonDocument::Compact)};
-    }, true);
+    m_front->setRoute(
+        "/stats", true,
+        [this](const HttpFront::RouteRequest &request) {
+            // ?streams=1 adds one object per live stream.
+            const bool streams = request.query.split('&').contains("streams=1");
+            return HttpFront::Reply {
+                200, "application/json",
+                QJsonDocument(statsJson(streams)).toJson(QJsonDocument::Compact)};
+        },
+        true);
     m_feeds = new ConsoleFeeds(this);
     HttpFront::ConsoleHooks console;
     console.openFeed
@@ -258,11 +263,14 @@ bool Engine::start(QString *error, const QString &cause)
         return QJsonObject {{QStringLiteral("message"), message}};
     };
     m_front->setConsoleHooks(std::move(console));
-    m_front->setRoute("/clients", true, [this](const HttpFront::RouteRequest &request) {
-        int status = 200;
-        const QByteArray body = clientsJson(request.query, &status);
-        return HttpFront::Reply {status, "application/json", body};
-    }, true);
+    m_front->setRoute(
+        "/clients", true,
+        [this](const HttpFront::RouteRequest &request) {
+            int status = 200;
+            const QByteArray body = clientsJson(request.query, &status);
+            return HttpFront::Reply {status, "application/json", body};
+        },
+        true);
     m_front->setRoute("/healthz", false, [](const HttpFront::RouteRequest &) {
         return HttpFront::Reply {200, "application/json", "{\"status\":\"alive\"}"};
     });
@@ -284,7 +292,7 @@ bool Engine::start(QString *error, const QString &cause)
         return HttpFront::Reply {200, "application/json",
                                  QJsonDocument(nodesJson()).toJson(QJsonDocument::Compact)};
     });
-    if (m_redis) {
+    if (RedisHome *home = redisHome()) {
         ClusterState::Options clusterOptions;
         clusterOptions.nodeId = m_hub->nodeId();
         clusterOptions.address = listenUrl();
@@ -293,7 +301,7 @@ bool Engine::start(QString *error, const QString &cause)
         clusterOptions.deleteAfterMs = m_config.lifecycle.deleteAfterMs;
         clusterOptions.refreshMs = m_config.nodeRefreshMs;
         clusterOptions.ttlMs = m_config.nodeTtlMs;
-        m_cluster = new ClusterState(clusterOptions, m_redis, m_hub, this);
+        m_cluster = new ClusterState(clusterOptions, home, m_hub, this);
         m_cluster->setNodeFigures([this] { return selfJson(); });
     }
     startPresence();

@@ -40,6 +40,7 @@ class JwksFetcher;
 class KeyRing;
 class RedisBroker;
 class ShardedBroker;
+class RedisHome;
 class RollingLogFile;
 
 // The assembled engine: broker, hub, HTTP front and log. Lives on the engine thread (see
@@ -79,6 +80,8 @@ public:
     Broker *broker() const { return m_broker; }
     RedisBroker *redisBroker() const { return m_redis; }
     ShardedBroker *shardedBroker() const { return m_sharded; }
+    // Where the shared state lives in cluster mode (null: embedded).
+    RedisHome *redisHome() const;
     ClusterState *cluster() const { return m_cluster; }
     // GET /nodes: {"broker", "nodes": [...]}.
     QJsonObject nodesJson() const;

@@ -36,6 +36,13 @@ bool Engine::readSentinelPassword(QByteArray *out, QString *error) const
     return true;
 }
 
+RedisHome *Engine::redisHome() const
+{
+    if (m_redis)
+        return m_redis->home();
+    return m_sharded ? m_sharded->home() : nullptr;
+}
+
 bool Engine::startShardedBroker(QString *error)
 {
     if (!m_config.redisSentinels.isEmpty()) {

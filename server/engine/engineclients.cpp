@@ -16,7 +16,7 @@ ClientPage Engine::listClients(const ClientQuery &query) const
     if (!m_hub)
         return {};
     ClientPage page = m_hub->listClients(query);
-    page.cluster = m_redis != nullptr;
+    page.cluster = redisHome() != nullptr;
     return page;
 }
 

@@ -13,6 +13,7 @@
 #include "redis/clusterstate.h"
 #include "redis/redisbroker.h"
 #include "redis/sentinelwatch.h"
+#include "redis/shardedbroker.h"
 
 namespace ssehub {
 
@@ -253,6 +254,11 @@ QByteArray Engine::metricsText() const
             redis.sentinelSwitches = watch->switches();
             redis.sentinelWatching = watch->isWatching();
         }
+        figures.redis = redis;
+    }
+    if (m_sharded) {
+        MetricsFigures::Redis redis;
+        redis.connected = m_sharded->isReady();
         figures.redis = redis;
     }
     if (m_hub && m_hub->hasStore()) {

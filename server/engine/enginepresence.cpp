@@ -8,6 +8,7 @@
 #include "redis/clusterpresence.h"
 #include "redis/clusterstate.h"
 #include "redis/redisbroker.h"
+#include "redis/redishome.h"
 
 #include <QJsonDocument>
 
@@ -25,13 +26,13 @@ void Engine::startPresence()
     m_presence->setEventFilters(filters);
     m_presence->setEventRate(double(m_config.presenceEventsRate));
     m_presence->questionBudget().setRate(double(m_config.presenceBudget));
-    if (m_redis && m_cluster) {
+    if (redisHome() && m_cluster) {
         ClusterPresence::Options options;
         options.nodeId = m_hub->nodeId();
         options.refreshMs = m_config.nodeRefreshMs;
         options.ttlMs = m_config.nodeTtlMs;
         m_clusterPresence
-            = new ClusterPresence(options, m_redis, m_cluster, m_hub, m_presence, this);
+            = new ClusterPresence(options, redisHome(), m_cluster, m_hub, m_presence, this);
     } else if (!filters.isEmpty()) {
         m_presence->watch(); // embedded: only the events need the hub's word
     }

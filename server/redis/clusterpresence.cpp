@@ -5,7 +5,7 @@
 #include "hub/presencetracker.h"
 #include "proto/event.h"
 #include "redis/clusterstate.h"
-#include "redis/redisbroker.h"
+#include "redis/redishome.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -29,11 +29,11 @@ constexpr char ReadScript[] = "local r = {}\n"
 
 } // namespace
 
-ClusterPresence::ClusterPresence(const Options &options, RedisBroker *broker, ClusterState *cluster,
+ClusterPresence::ClusterPresence(const Options &options, RedisHome *home, ClusterState *cluster,
                                  Hub *hub, PresenceTracker *tracker, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_broker(broker)
+    , m_home(home)
     , m_cluster(cluster)
     , m_hub(hub)
     , m_tracker(tracker)
@@ -48,16 +48,16 @@ ClusterPresence::ClusterPresence(const Options &options, RedisBroker *broker, Cl
     connect(&m_renewTimer, &QTimer::timeout, this, &ClusterPresence::renew);
     m_renewTimer.start();
     // What this instance wrote before a restart, or before Redis went away, is replaced whole.
-    connect(m_broker, &RedisBroker::readyChanged, this, [this](bool ready) {
+    connect(m_home, &RedisHome::readyChanged, this, [this](bool ready) {
         if (ready)
             writeAll();
     });
-    connect(m_broker, &RedisBroker::dataLost, this, &ClusterPresence::writeAll);
+    connect(m_home, &RedisHome::dataLost, this, &ClusterPresence::writeAll);
 }
 
 QByteArray ClusterPresence::keyOf(const QString &nodeId) const
 {
-    return m_broker->prefix() + "presence:" + nodeId.toUtf8();
+    return m_home->prefix() + "presence:" + nodeId.toUtf8();
 }
 
 QByteArray ClusterPresence::record(const Client &client)
@@ -87,11 +87,11 @@ void ClusterPresence::changed(const QSet<QString> &ids)
 
 void ClusterPresence::writeDirty()
 {
-    if (m_dirty.isEmpty() || !m_broker->isReady())
+    if (m_dirty.isEmpty() || !m_home->isReady())
         return; // kept: everything is written when Redis is back
     QList<QByteArray> sets {"HSET", m_key};
     QList<QByteArray> dels {"HDEL", m_key};
-    RedisConnection *redis = m_broker->commands();
+    RedisConnection *redis = m_home->commands();
     const auto send = [redis, this](QList<QByteArray> &args, int base) {
         if (args.size() > base) {
             redis->command(args, [](const RedisReply &) {});
@@ -121,10 +121,10 @@ void ClusterPresence::writeDirty()
 
 void ClusterPresence::writeAll()
 {
-    if (!m_broker->isReady())
+    if (!m_home->isReady())
         return;
     m_dirty.clear();
-    m_broker->commands()->command({"DEL", m_key}, [](const RedisReply &) {});
+    m_home->commands()->command({"DEL", m_key}, [](const RedisReply &) {});
     m_hub->forEachClient([this](const Client &c) {
         if (!c.streams.isEmpty())
             m_dirty.insert(c.id);
@@ -134,7 +134,7 @@ void ClusterPresence::writeAll()
 
 void ClusterPresence::renew()
 {
-    if (!m_broker->isReady())
+    if (!m_home->isReady())
         return;
     if (!m_dirty.isEmpty()) {
         writeDirty(); // renews too
@@ -142,12 +142,12 @@ void ClusterPresence::renew()
     }
     // A key that expired meanwhile (this instance stalled past the expiry: a frozen VM, a long
     // swap) is written again whole, or the clients that did not change would stay missing.
-    m_broker->commands()->command({"PEXPIRE", m_key, QByteArray::number(m_options.ttlMs)},
-                                  [guard = QPointer<ClusterPresence>(this)](const RedisReply &r) {
-                                      if (guard && r.type == RedisReply::Type::Integer
-                                          && r.integer == 0)
-                                          guard->writeAll();
-                                  });
+    m_home->commands()->command({"PEXPIRE", m_key, QByteArray::number(m_options.ttlMs)},
+                                [guard = QPointer<ClusterPresence>(this)](const RedisReply &r) {
+                                    if (guard && r.type == RedisReply::Type::Integer
+                                        && r.integer == 0)
+                                        guard->writeAll();
+                                });
 }
 
 void ClusterPresence::query(const TopicFilter &filter, Done done, bool bounded)
@@ -195,7 +195,7 @@ void ClusterPresence::read(const QStringList &nodes)
         args << keyOf(id);
     m_reading = true;
     ++m_reads;
-    const bool sent = m_broker->commands()->command(
+    const bool sent = m_home->commands()->command(
         args, [guard = QPointer<ClusterPresence>(this), nodes](const RedisReply &r) {
             if (!guard)
                 return;

@@ -15,7 +15,7 @@ namespace ssehub {
 class ClusterState;
 class Hub;
 class PresenceTracker;
-class RedisBroker;
+class RedisHome;
 struct Client;
 
 // Cluster mode: who listens on every instance.
@@ -48,7 +48,7 @@ public:
         int writeDelayMs = 100;
     };
 
-    ClusterPresence(const Options &options, RedisBroker *broker, ClusterState *cluster, Hub *hub,
+    ClusterPresence(const Options &options, RedisHome *home, ClusterState *cluster, Hub *hub,
                     PresenceTracker *tracker, QObject *parent = nullptr);
 
     using Done = std::function<void(PresenceAnswer)>;
@@ -101,7 +101,7 @@ private:
     void renew();
 
     Options m_options;
-    RedisBroker *m_broker;
+    RedisHome *m_home;
     ClusterState *m_cluster;
     Hub *m_hub;
     PresenceTracker *m_tracker;

@@ -4,7 +4,7 @@
 #include "core/logcategories.h"
 #include "hub/hub.h"
 #include "proto/event.h"
-#include "redis/redisbroker.h"
+#include "redis/redishome.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -42,12 +42,12 @@ QByteArray compact(const QJsonObject &o)
 
 } // namespace
 
-ClusterState::ClusterState(const Options &options, RedisBroker *broker, Hub *hub, QObject *parent)
+ClusterState::ClusterState(const Options &options, RedisHome *home, Hub *hub, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_broker(broker)
+    , m_home(home)
     , m_hub(hub)
-    , m_prefix(broker->prefix())
+    , m_prefix(home->prefix())
     , m_controlChannel(m_prefix + "control")
     , m_nodesKey(m_prefix + "nodes")
 {
@@ -59,16 +59,16 @@ ClusterState::ClusterState(const Options &options, RedisBroker *broker, Hub *hub
         [this](const QString &clientId, std::function<void(const QString &)> done) {
             waitStored(clientId, std::move(done));
         });
-    m_broker->subscriber()->subscribe(
+    m_home->subscriber()->subscribe(
         m_controlChannel,
         [this](const QByteArray &, const QByteArray &message) { onControl(message); });
-    connect(m_broker->commands(), &RedisConnection::ready, this, &ClusterState::onReady);
-    connect(m_broker->commands(), &RedisConnection::disconnected, this, [this] {
+    connect(m_home->commands(), &RedisConnection::ready, this, &ClusterState::onReady);
+    connect(m_home->commands(), &RedisConnection::disconnected, this, [this] {
         m_loaded = false;
         m_loading = false;
     });
-    connect(m_broker, &RedisBroker::historyLost, this, [this] { m_historyLost = true; });
-    connect(m_broker, &RedisBroker::dataLost, this, &ClusterState::restore);
+    connect(m_home, &RedisHome::historyLost, this, [this] { m_historyLost = true; });
+    connect(m_home, &RedisHome::dataLost, this, &ClusterState::restore);
     m_refresh.setInterval(qMax(50, m_options.refreshMs));
     connect(&m_refresh, &QTimer::timeout, this, &ClusterState::refreshNode);
     m_refresh.start();
@@ -98,9 +98,9 @@ void ClusterState::onReady()
     // First the marker key: if Redis lost its data while this instance was away (a restart
     // without persistence), the clients it lacks must be written back, not taken as removed
     // elsewhere - and the broker's tick, which says so too, may come only after the load.
-    const QByteArray known = m_broker->knownEpoch();
-    const bool sent = m_broker->commands()->command(
-        {"GET", m_broker->epochKey()}, [this, known](const RedisReply &r) {
+    const QByteArray known = m_home->knownEpoch();
+    const bool sent = m_home->commands()->command(
+        {"GET", m_home->epochKey()}, [this, known](const RedisReply &r) {
             if (r.isError()) {
                 m_loading = false; // lost: the next ready() starts again
                 return;
@@ -126,7 +126,7 @@ void ClusterState::restore()
         m_dirty.insert(id);
         m_restoreOnly.insert(id);
     }
-    if (m_broker->isReady())
+    if (m_home->isReady())
         flushDirty();
     refreshNode();
 }
@@ -138,7 +138,7 @@ void ClusterState::writeClient(const QString &clientId, bool replay)
     m_restoreOnly.remove(clientId); // a change: written whatever Redis holds
     if (replay)
         m_replay.insert(clientId);
-    if (m_broker->isReady())
+    if (m_home->isReady())
         flushDirty();
 }
 
@@ -176,52 +176,52 @@ void ClusterState::flushDirty()
              << QByteArray::number(everyOneExpires ? hashExpiry : 0)
              << QByteArray::number(Clock::wallMs() + m_options.deleteAfterMs) << fields;
         const quint64 seq = ++m_writeSeq;
-        const bool sent = m_broker->commands()->command(
-            args, [this, id, seq, restoreOnly](const RedisReply &r) {
-                if (m_inFlight.value(id) == seq)
-                    m_inFlight.remove(id);
-                QList<std::function<void(const QString &)>> done;
-                if (auto it = m_storeWaiters.find(id); it != m_storeWaiters.end()) {
-                    for (auto w = it->begin(); w != it->end();) {
-                        if (w->first <= seq) {
-                            done.append(std::move(w->second));
-                            w = it->erase(w);
-                        } else {
-                            ++w;
-                        }
-                    }
-                    if (it->isEmpty())
-                        m_storeWaiters.erase(it);
-                }
-                QString error;
-                if (r.isError()) {
-                    error
-                        = QStringLiteral("Redis at %1 did not confirm the change (%2); it was not "
-                                         "made, retry later")
-                              .arg(m_broker->address(), QString::fromUtf8(r.string));
-                    if (done.isEmpty()) {
-                        qCWarning(lcRedis).noquote()
-                            << "could not store the subscriptions of client" << id
-                            << "in Redis:" << r.string
-                            << "- kept in memory and written again when Redis is back";
-                        if (!m_dirty.contains(id) && restoreOnly)
-                            m_restoreOnly.insert(id);
-                        m_dirty.insert(id);
-                    } else {
-                        // A request was refused: Redis holds the truth, memory follows it (at once,
-                        // or with the full reload when Redis is back).
-                        qCWarning(lcRedis).noquote()
-                            << "could not store the subscriptions of client" << id
-                            << "in Redis:" << r.string
-                            << "- the request was answered 503 and the client is read back from "
-                               "Redis";
-                        if (m_broker->isReady())
-                            reloadClient(id, false);
-                    }
-                }
-                for (const auto &fn : std::as_const(done))
-                    fn(error);
-            });
+        const bool sent
+            = m_home->commands()->command(args, [this, id, seq, restoreOnly](const RedisReply &r) {
+                  if (m_inFlight.value(id) == seq)
+                      m_inFlight.remove(id);
+                  QList<std::function<void(const QString &)>> done;
+                  if (auto it = m_storeWaiters.find(id); it != m_storeWaiters.end()) {
+                      for (auto w = it->begin(); w != it->end();) {
+                          if (w->first <= seq) {
+                              done.append(std::move(w->second));
+                              w = it->erase(w);
+                          } else {
+                              ++w;
+                          }
+                      }
+                      if (it->isEmpty())
+                          m_storeWaiters.erase(it);
+                  }
+                  QString error;
+                  if (r.isError()) {
+                      error = QStringLiteral(
+                                  "Redis at %1 did not confirm the change (%2); it was not "
+                                  "made, retry later")
+                                  .arg(m_home->address(), QString::fromUtf8(r.string));
+                      if (done.isEmpty()) {
+                          qCWarning(lcRedis).noquote()
+                              << "could not store the subscriptions of client" << id
+                              << "in Redis:" << r.string
+                              << "- kept in memory and written again when Redis is back";
+                          if (!m_dirty.contains(id) && restoreOnly)
+                              m_restoreOnly.insert(id);
+                          m_dirty.insert(id);
+                      } else {
+                          // A request was refused: Redis holds the truth, memory follows it (at
+                          // once, or with the full reload when Redis is back).
+                          qCWarning(lcRedis).noquote()
+                              << "could not store the subscriptions of client" << id
+                              << "in Redis:" << r.string
+                              << "- the request was answered 503 and the client is read back from "
+                                 "Redis";
+                          if (m_home->isReady())
+                              reloadClient(id, false);
+                      }
+                  }
+                  for (const auto &fn : std::as_const(done))
+                      fn(error);
+              });
         if (sent) {
             m_inFlight.insert(id, seq);
         } else {
@@ -234,11 +234,11 @@ void ClusterState::flushDirty()
 
 QString ClusterState::unavailable() const
 {
-    if (m_broker->isReady())
+    if (m_home->isReady())
         return {};
-    const QString why = m_broker->commands()->lastError();
+    const QString why = m_home->commands()->lastError();
     return QStringLiteral("Redis at %1 is unavailable (%2); nothing was changed, retry later")
-        .arg(m_broker->address(), why.isEmpty() ? QStringLiteral("connecting") : why);
+        .arg(m_home->address(), why.isEmpty() ? QStringLiteral("connecting") : why);
 }
 
 void ClusterState::waitStored(const QString &clientId, std::function<void(const QString &)> done)
@@ -251,7 +251,7 @@ void ClusterState::waitStored(const QString &clientId, std::function<void(const 
         done(unavailable().isEmpty()
                  ? QStringLiteral("Redis at %1 could not take the change; it was not made, retry "
                                   "later")
-                       .arg(m_broker->address())
+                       .arg(m_home->address())
                  : unavailable());
         return;
     }
@@ -267,7 +267,7 @@ void ClusterState::reloadClient(const QString &clientId, bool replay, std::funct
 {
     auto subscriptions = std::make_shared<QMap<QByteArray, Subscription>>();
     auto ok = std::make_shared<bool>(true);
-    RedisConnection *redis = m_broker->commands();
+    RedisConnection *redis = m_home->commands();
     const bool sent = redis->command(
         {"HGETALL", subscriptionsKey(clientId)},
         [subscriptions, ok, clientId](const RedisReply &r) {
@@ -310,7 +310,7 @@ void ClusterState::reloadClient(const QString &clientId, bool replay, std::funct
 void ClusterState::scanPage(const QByteArray &cursor, std::shared_ptr<QSet<QString>> found)
 {
     const QByteArray pattern = m_prefix + "client:*";
-    const bool sent = m_broker->commands()->command(
+    const bool sent = m_home->commands()->command(
         {"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"}, [this, found](const RedisReply &r) {
             if (r.isError() || r.type != RedisReply::Type::Array || r.elements.size() != 2) {
                 m_loading = false; // lost: the next ready() starts again
@@ -366,7 +366,7 @@ void ClusterState::onControl(const QByteArray &message)
     const QString clientId = o.value(QLatin1String("client")).toString();
     if (clientId.isEmpty() || o.value(QLatin1String("node")).toString() == m_options.nodeId)
         return;
-    if (m_broker->isReady())
+    if (m_home->isReady())
         reloadClient(clientId, o.value(QLatin1String("replay")).toBool());
 }
 
@@ -374,7 +374,7 @@ void ClusterState::onControl(const QByteArray &message)
 
 void ClusterState::refreshNode()
 {
-    if (!m_broker->isReady())
+    if (!m_home->isReady())
         return;
     const qint64 now = Clock::wallMs();
     QJsonObject self = m_figures ? m_figures() : QJsonObject();
@@ -395,7 +395,7 @@ void ClusterState::refreshNode()
     self.insert(QStringLiteral("started_at"), m_options.startedAt);
     self.insert(QStringLiteral("updated_at"), now);
     self.insert(QStringLiteral("expires_at"), now + m_options.ttlMs);
-    RedisConnection *redis = m_broker->commands();
+    RedisConnection *redis = m_home->commands();
     redis->command({"HSET", m_nodesKey, m_options.nodeId.toUtf8(), compact(self)},
                    [](const RedisReply &) {});
     redis->command({"PEXPIRE", m_nodesKey, QByteArray::number(m_options.ttlMs * 3)},
@@ -415,7 +415,7 @@ void ClusterState::refreshNode()
         }
         if (!stale.isEmpty()) {
             QList<QByteArray> args {"HDEL", m_nodesKey};
-            m_broker->commands()->command(args + stale, [](const RedisReply &) {});
+            m_home->commands()->command(args + stale, [](const RedisReply &) {});
         }
         std::sort(nodes.begin(), nodes.end(), [](const QJsonObject &a, const QJsonObject &b) {
             return a.value(QLatin1String("id")).toString()

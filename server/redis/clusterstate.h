@@ -12,7 +12,7 @@ namespace ssehub {
 
 struct Client;
 class Hub;
-class RedisBroker;
+class RedisHome;
 struct RedisReply;
 
 // Cluster mode: what instances share besides events.
@@ -49,7 +49,7 @@ public:
     // What this instance reports about itself (connections, counters).
     using NodeFigures = std::function<QJsonObject()>;
 
-    ClusterState(const Options &options, RedisBroker *broker, Hub *hub, QObject *parent = nullptr);
+    ClusterState(const Options &options, RedisHome *home, Hub *hub, QObject *parent = nullptr);
 
     void setNodeFigures(NodeFigures figures) { m_figures = std::move(figures); }
     // The instances registered at the last refresh (this one included), sorted by id.
@@ -77,7 +77,7 @@ private:
     void refreshNode();
 
     Options m_options;
-    RedisBroker *m_broker;
+    RedisHome *m_home;
     Hub *m_hub;
     QByteArray m_prefix;
     QByteArray m_controlChannel;

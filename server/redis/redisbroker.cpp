@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/logcategories.h"
 #include "proto/topicfilter.h"
+#include "redis/redishome.h"
 #include "redis/redisscript.h"
 #include "redis/sentinelwatch.h"
 
@@ -94,6 +95,8 @@ RedisBroker::RedisBroker(const Options &options, QObject *parent)
     , m_options(options)
     , m_commands(new RedisConnection(commandOptions(options), this))
     , m_subscriber(new RedisConnection(options.redis, this))
+    , m_home(
+          new RedisHome(m_commands, m_subscriber, options.prefix, options.prefix + "epoch", this))
     , m_history(options.historySize, options.historyBytes)
     , m_streamKey(options.prefix + "events")
     , m_channelPrefix(options.prefix + "ev:")
@@ -101,6 +104,9 @@ RedisBroker::RedisBroker(const Options &options, QObject *parent)
 {
     const QByteArray token = QByteArray::number(QRandomGenerator::system()->generate64(), 16);
     m_markerChannel = options.prefix + "mark:" + token;
+    connect(this, &RedisBroker::readyChanged, m_home, &RedisHome::readyChanged);
+    connect(this, &RedisBroker::historyLost, m_home, &RedisHome::historyLost);
+    connect(this, &RedisBroker::dataLost, m_home, &RedisHome::dataLost);
     m_tickTimer.setInterval(tickInterval(options));
     connect(&m_tickTimer, &QTimer::timeout, this, &RedisBroker::tick);
     m_subscriber->subscribe(m_markerChannel, [this](const QByteArray &, const QByteArray &message) {

@@ -39,6 +39,7 @@ namespace ssehub {
 // - GET /history reads the Stream itself (readHistory): in chunks, filtered here, bounded in
 //   what one request scans; with --history-ttl, entries older than the TTL are trimmed by the
 //   publish script and by each instance about once a second (the local copy too).
+class RedisHome;
 class SentinelWatch;
 
 class RedisBroker final : public Broker
@@ -110,6 +111,8 @@ public:
     void unwatch(const QByteArray &filter) override;
 
     RedisConnection *commands() const { return m_commands; }
+    // The shared state's place: this broker's own connections and prefix.
+    RedisHome *home() const { return m_home; }
     RedisConnection *subscriber() const { return m_subscriber; }
     // Sentinel mode: follows +switch-master (null otherwise).
     SentinelWatch *sentinelWatch() const { return m_sentinelWatch; }
@@ -210,6 +213,7 @@ private:
     RedisConnection *m_commands;
     RedisConnection *m_subscriber;
     SentinelWatch *m_sentinelWatch = nullptr;
+    RedisHome *m_home;
     EventHistory m_history;
     QByteArray m_streamKey;
     qint64 m_entryBaseCost = 0; // EventHistory::costOf of an empty event: the Stream's count

@@ -96,6 +96,9 @@ public:
 
     // Connects now and keeps reconnecting until destroyed.
     void start();
+    // Connects to host:port from now on (a Redis Cluster's slot moved, or its primary changed),
+    // dropping the connection to the old address with `reason`.
+    void moveTo(const QString &host, quint16 port, const QString &reason);
     // Sentinel: drops the connection and asks the sentinels again (a failover was announced).
     void reconnectNow(const QString &reason);
     // Sentinel: connected or connecting to host:port, as the sentinels said.

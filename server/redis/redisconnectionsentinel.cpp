@@ -146,6 +146,16 @@ void RedisConnection::checkRole()
     });
 }
 
+void RedisConnection::moveTo(const QString &host, quint16 port, const QString &reason)
+{
+    m_options.host = host;
+    m_options.port = port;
+    if (m_context) {
+        m_moving = true;
+        forceDisconnect(reason); // lost() schedules the connection to the new address
+    }
+}
+
 void RedisConnection::reconnectNow(const QString &reason)
 {
     if (m_context) {

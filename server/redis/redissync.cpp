@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/logcategories.h"
 #include "redis/redisbroker.h"
+#include "redis/redishome.h"
 #include "redis/redisscript.h"
 
 #include <QRandomGenerator>
@@ -42,11 +43,13 @@ void RedisBroker::onTickReply(const RedisReply &reply)
     const QByteArray epoch = reply.elements.at(0).string;
     if (m_epoch.isEmpty()) {
         m_epoch = epoch; // the first answer: whatever this Redis holds is the data to keep
+        m_home->setKnownEpoch(epoch);
         return;
     }
     if (epoch == m_epoch)
         return;
     m_epoch = epoch;
+    m_home->setKnownEpoch(epoch);
     ++m_dataLosses;
     qCWarning(lcRedis).noquote()
         << "Redis at" << address() << "lost its data: the marker key" << m_epochKey

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/logcategories.h"
 #include "proto/topicfilter.h"
+#include "redis/redishome.h"
 #include "redis/redisscript.h"
 #include "redis/shardedsubscriber.h"
 
@@ -86,6 +87,11 @@ ShardedBroker::ShardedBroker(const Options &options, QObject *parent)
     , m_history(options.historySize, options.historyBytes)
     , m_token(QByteArray::number(QRandomGenerator::system()->generate64(), 16))
     , m_parts(size_t(qBound(1, options.partitions, MaxPartitions)))
+    , m_homeCommands(new RedisConnection(options.cluster.connection, this))
+    , m_homeSubscriber(new RedisConnection(options.cluster.connection, this))
+    , m_home(new RedisHome(m_homeCommands, m_homeSubscriber, '{' + options.prefix + '}',
+                           '{' + options.prefix + "}epoch", this))
+    , m_homeSlot(redisKeySlot(m_home->prefix()))
 {
     m_options.partitions = int(m_parts.size());
     for (int p = 0; p < m_options.partitions; ++p)
@@ -106,6 +112,14 @@ ShardedBroker::ShardedBroker(const Options &options, QObject *parent)
         }
     });
     connect(m_subscriber, &ShardedSubscriber::lost, this, &ShardedBroker::onLost);
+    connect(m_cluster, &RedisCluster::mapChanged, this, &ShardedBroker::placeHome);
+    connect(this, &ShardedBroker::historyLost, m_home, &RedisHome::historyLost);
+    connect(m_homeCommands, &RedisConnection::ready, this, [this] {
+        checkHomeEpoch();
+        Q_EMIT m_home->readyChanged(true);
+    });
+    connect(m_homeCommands, &RedisConnection::disconnected, this,
+            [this] { Q_EMIT m_home->readyChanged(false); });
     connect(m_subscriber, &ShardedSubscriber::confirmed, this, [this] {
         m_confirmed = true;
         maybeSync();
@@ -182,6 +196,49 @@ void ShardedBroker::setReady(bool ready)
                    .arg(double(outage->durationMs) / 1000.0, 0, 'f', 1)
                    .arg(outage->refused);
     Q_EMIT readyChanged(ready);
+}
+
+void ShardedBroker::placeHome()
+{
+    const QString address = m_cluster->primaryOf(m_homeSlot);
+    const std::optional<QPair<QString, quint16>> at = RedisConnection::hostPort(address.toUtf8());
+    if (!at)
+        return; // no primary known for it yet
+    for (RedisConnection *connection : {m_homeCommands, m_homeSubscriber}) {
+        if (!m_homeStarted) {
+            connection->moveTo(at->first, at->second, QString());
+            connection->start();
+        } else if (connection->address() != address) {
+            connection->moveTo(
+                at->first, at->second,
+                QStringLiteral("the shared state's slot is served by %1 now").arg(address));
+        }
+    }
+    m_homeStarted = true;
+}
+
+void ShardedBroker::checkHomeEpoch()
+{
+    // SET NX GET: the value there, or the new one when there was none.
+    m_homeCheckedMs = Clock::monotonicMs();
+    const QByteArray candidate = QByteArray::number(Clock::wallMs()) + '-'
+        + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
+    m_homeCommands->command(
+        {"SET", m_home->epochKey(), candidate, "NX", "GET"},
+        [this, candidate](const RedisReply &r) {
+            if (r.isError())
+                return;
+            const QByteArray epoch = r.type == RedisReply::Type::String ? r.string : candidate;
+            const QByteArray known = m_home->knownEpoch();
+            m_home->setKnownEpoch(epoch);
+            if (!known.isEmpty() && known != epoch) {
+                qCWarning(lcRedis).noquote()
+                    << "the Redis Cluster node" << m_home->address()
+                    << "lost the shared state (its marker key is gone: a flush, or a restart "
+                       "without persistence); writing back the named clients and this node";
+                Q_EMIT m_home->dataLost();
+            }
+        });
 }
 
 // --- Partitions ---------------------------------------------------------------------------------
@@ -511,6 +568,8 @@ void ShardedBroker::tick()
     if (!isReady())
         return;
     maybeSync(); // partitions whose read failed, subscriptions confirmed meanwhile
+    if (m_home->isReady() && Clock::monotonicMs() - m_homeCheckedMs >= 1000)
+        checkHomeEpoch();
     for (int p = 0; p < int(m_parts.size()); ++p) {
         if (m_parts[size_t(p)].channels > 0)
             tickPartition(p);

@@ -14,6 +14,7 @@
 
 namespace ssehub {
 
+class RedisHome;
 class ShardedSubscriber;
 class RedisScript;
 
@@ -94,6 +95,9 @@ public:
     static QByteArray entryAtOrBefore(quint64 id, int partition);
 
     RedisCluster *cluster() const { return m_cluster; }
+    // The shared state (named clients, node registry, presence): keys under the hash tag
+    // "{<prefix>}", on the primary serving its slot (followed when the map changes).
+    RedisHome *home() const { return m_home; }
     QString address() const;
     const QByteArray &prefix() const { return m_options.prefix; }
     quint64 deliveredId() const { return m_delivered; }
@@ -170,6 +174,8 @@ private:
     void finishBacklog(std::shared_ptr<BacklogRequest> request);
     void completeBacklogs();
     void setReady(bool ready);
+    void placeHome();
+    void checkHomeEpoch();
 
     Options m_options;
     RedisCluster *m_cluster;
@@ -197,6 +203,12 @@ private:
     QHash<QString, NodeWait> m_replicaWaits;
     bool m_replicasShort = false;
     RedisOutage m_outage;
+    RedisConnection *m_homeCommands;
+    RedisConnection *m_homeSubscriber;
+    RedisHome *m_home;
+    int m_homeSlot = 0;
+    bool m_homeStarted = false;
+    qint64 m_homeCheckedMs = 0; // monotonic: the marker key last looked at
 };
 
 } // namespace ssehub

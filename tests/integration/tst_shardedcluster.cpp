@@ -10,6 +10,7 @@
 #include "redis/shardedbroker.h"
 #include "sseclient.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void eventsAcrossShards();
     void shardPrimaryKilled_data();
     void shardPrimaryKilled();
+    void sharedStateOnOneSlot();
     void optionsChecked();
 
 private:
@@ -313,13 +315,15 @@ void TestShardedCluster::shardPrimaryKilled()
     const QByteArray streamKey = "ssehub:{p" + QByteArray::number(partition) + "}events";
     const int slot = redisKeySlot(streamKey);
     const quint16 survivor = m_topology->otherPrimary(victim);
-    QCOMPARE(m_topology->cli(victim, {QStringLiteral("CONFIG"), QStringLiteral("SET"),
-                                      QStringLiteral("requirepass"), QStringLiteral("cut")}),
+    QCOMPARE(m_topology->cli(victim,
+                             {QStringLiteral("CONFIG"), QStringLiteral("SET"),
+                              QStringLiteral("requirepass"), QStringLiteral("cut")}),
              QByteArray("OK"));
     const auto victimCli = [&](const QStringList &args) {
-        return m_topology->cli(victim, QStringList {QStringLiteral("-a"), QStringLiteral("cut"),
-                                                    QStringLiteral("--no-auth-warning")}
-                                           + args);
+        return m_topology->cli(victim,
+                               QStringList {QStringLiteral("-a"), QStringLiteral("cut"),
+                                            QStringLiteral("--no-auth-warning")}
+                                   + args);
     };
     victimCli({QStringLiteral("CLIENT"), QStringLiteral("KILL"), QStringLiteral("TYPE"),
                QStringLiteral("replica")});
@@ -393,8 +397,9 @@ void TestShardedCluster::shardPrimaryKilled()
     // What the promoted replica's Stream lacks of what publishers were told is kept.
     const QList<QByteArray> lines
         = m_topology
-              ->cli(promoted, {QStringLiteral("XRANGE"), QString::fromLatin1(streamKey),
-                               QStringLiteral("-"), QStringLiteral("+")})
+              ->cli(promoted,
+                    {QStringLiteral("XRANGE"), QString::fromLatin1(streamKey), QStringLiteral("-"),
+                     QStringLiteral("+")})
               .split('\n');
     QSet<int> kept;
     for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
@@ -417,6 +422,46 @@ void TestShardedCluster::shardPrimaryKilled()
     qInfo("min-replicas %d: %d rounds, %d acknowledged on the killed shard after the kill, %d "
           "acknowledged events lost",
           minReplicas, round, acknowledgedAfter, lost);
+}
+
+void TestShardedCluster::sharedStateOnOneSlot()
+{
+    m_a = startHub(QStringLiteral("a"));
+    m_b = startHub(QStringLiteral("b"));
+    QVERIFY(m_a && m_b);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_b->port(), "GET", "/readyz").status, 200, 15000);
+
+    // Both instances are in the node registry.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        request(m_a->port(), "GET", "/nodes").json().value(QLatin1String("nodes")).toArray().size(),
+        2, 10000);
+
+    // A named client's stream on B; its subscriptions are changed through A, with a topic of
+    // another shard: B's stream follows.
+    const QByteArray first = m_topics.at(0);
+    const QByteArray other = m_topics.at(TopicsPerShard); // the next shard's
+    SseClient onB;
+    onB.open(m_b->port(), "/events?client_id=dev-1&topic=" + first);
+    QTRY_VERIFY_WITH_TIMEOUT(onB.hasSession(), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/subscriptions/dev-1").status, 200,
+                              10000);
+    QCOMPARE(request(m_a->port(), "POST", "/subscribe",
+                     R"({"client_id":"dev-1","topics":[")" + other + R"("]})")
+                 .status,
+             200);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        publish(m_a->port(), other, "{\"n\":1}").status == 200 && !onB.messages().isEmpty(), 10000);
+    QCOMPARE(topicOfEvent(onB.messages().first()), other);
+
+    // Every key of the shared state carries the hash tag of the prefix: one slot, one node.
+    const quint16 home = m_topology->primaryOf(redisKeySlot(QByteArrayView("{ssehub:}")));
+    QVERIFY(home);
+    const QByteArray fields = m_topology->cli(
+        home, {QStringLiteral("HKEYS"), QStringLiteral("{ssehub:}client:subscriptions:dev-1")});
+    QVERIFY2(fields.contains(first) && fields.contains(other), fields.constData());
+    QVERIFY(m_topology->cli(home, {QStringLiteral("HLEN"), QStringLiteral("{ssehub:}nodes")})
+                .startsWith("2"));
 }
 
 void TestShardedCluster::optionsChecked()
