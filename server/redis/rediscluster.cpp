@@ -135,7 +135,7 @@ QStringList RedisCluster::primaries() const
     return out;
 }
 
-bool RedisCluster::isReady() const
+bool RedisCluster::computeReady() const
 {
     if (slotsCovered() < SlotCount)
         return false;
@@ -149,7 +149,7 @@ bool RedisCluster::isReady() const
 
 void RedisCluster::updateReady()
 {
-    const bool ready = isReady();
+    const bool ready = computeReady();
     if (ready == m_ready)
         return;
     m_ready = ready;
@@ -259,9 +259,9 @@ void RedisCluster::commandInSlot(int slot, const QList<QByteArray> &argv,
     request->slot = slot;
     request->argv = argv;
     request->callback = std::move(callback);
-    // Never back into the caller: even a refusal comes from the event loop.
-    QMetaObject::invokeMethod(
-        this, [this, request] { run(request); }, Qt::QueuedConnection);
+    // Never back into the caller: a first run() answers only from the connection's reply or
+    // a retry's timer, both in a later turn of the event loop.
+    run(request);
 }
 
 void RedisCluster::retryLater(std::shared_ptr<Request> request, const QString &why)

@@ -49,8 +49,11 @@ public:
 
     void start();
 
-    // Every slot has a primary, and a ready connection to each of them.
-    bool isReady() const;
+    // Every slot has a primary, and a ready connection to each of them (as of the last change
+    // of the map or of a connection: cheap to ask per command).
+    bool isReady() const { return m_ready; }
+    // A slot map was read (commands can be routed, though some slots may have no primary now).
+    bool hasMap() const { return !m_addresses.isEmpty(); }
     // The slots with a known primary.
     int slotsCovered() const;
     // "host:port" of the primary of slot ("" when unknown).
@@ -86,6 +89,7 @@ private:
     void readMap();
     void applyMap(const RedisReply &reply, const QString &from);
     void scheduleRead(int delayMs);
+    bool computeReady() const;
     void updateReady();
 
     Options m_options;

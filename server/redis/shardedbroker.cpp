@@ -102,6 +102,9 @@ ShardedBroker::ShardedBroker(const Options &options, QObject *parent)
                    1'700'000'000'000));
     m_tickTimer.setInterval(qMax(10, options.tickMs));
     connect(&m_tickTimer, &QTimer::timeout, this, &ShardedBroker::tick);
+    m_askTimer.setSingleShot(true);
+    m_askTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_askTimer, &QTimer::timeout, this, &ShardedBroker::release);
     connect(m_cluster, &RedisCluster::readyChanged, this, [this](bool ready) {
         if (!ready)
             m_outage.lost();
@@ -343,7 +346,7 @@ void ShardedBroker::publishTo(int partition, const QList<PublishRequest> &reques
     };
     // Only without a slot map at all: a shard failing over fails its own publishes (after the
     // cluster client's retries), not the other shards'.
-    if (m_cluster->slotsCovered() == 0) {
+    if (!m_cluster->hasMap()) {
         failAll(QStringLiteral("not ready: %1 is unavailable (%2); not accepted, retry later")
                     .arg(address(), m_cluster->lastError()));
         return;
@@ -543,7 +546,7 @@ void ShardedBroker::release()
                 continue;
             blocked = true;
             if (!part.syncing)
-                tickPartition(p); // ask it where it is
+                askCoverage(p);
         }
         if (blocked)
             break;
@@ -574,6 +577,25 @@ void ShardedBroker::tick()
         if (m_parts[size_t(p)].channels > 0)
             tickPartition(p);
     }
+}
+
+void ShardedBroker::askCoverage(int partition)
+{
+    // At once when it was not asked lately (a quiet partition: the wait is one round trip);
+    // else at most once per MinAskMs, by when its own events have often covered the wait (a
+    // busy one: the ticks stay fewer than the events).
+    Partition &part = m_parts[size_t(partition)];
+    if (part.tickInFlight)
+        return;
+    const qint64 now = Clock::monotonicMs();
+    const qint64 due = part.askedMs + MinAskMs;
+    if (part.askedMs == 0 || now >= due) {
+        part.askedMs = now;
+        tickPartition(partition);
+        return;
+    }
+    if (!m_askTimer.isActive() || m_askTimer.remainingTime() > int(due - now))
+        m_askTimer.start(int(due - now));
 }
 
 void ShardedBroker::tickPartition(int partition)

@@ -49,6 +49,8 @@ public:
     static constexpr int PartitionBits = 8;
     static constexpr int MaxPartitions = 1 << PartitionBits;
     static constexpr int SeqBits = StreamIdSeqBits - PartitionBits; // entries per ms, per partition
+    // A partition that events wait on is asked where it is at most this often.
+    static constexpr int MinAskMs = 2;
 
     struct Options
     {
@@ -125,6 +127,7 @@ private:
         QByteArray epoch; // its marker key's value ('' before the first tick)
         bool epochLost = false;
         int generation = 0; // a sync started again makes the replies of the older one stale
+        qint64 askedMs = 0; // monotonic: the last tick an event waiting on it asked for
     };
     struct Read
     {
@@ -161,6 +164,7 @@ private:
     void deliver(int partition, const EventPtr &event);
     void tick();
     void tickPartition(int partition);
+    void askCoverage(int partition);
     void onLost();
     void maybeSync();
     void readPartition(int partition, std::optional<quint64> after, int count, ReadDone done,
@@ -191,6 +195,7 @@ private:
     quint64 m_resets = 0;
     quint64 m_ticksSent = 0;
     QTimer m_tickTimer;
+    QTimer m_askTimer; // waiting events ask a partition again
     bool m_wasReady = false;
     bool m_confirmed = false; // every subscription confirmed since the last loss
     std::vector<std::shared_ptr<BacklogRequest>> m_queuedBacklogs;
