@@ -77,6 +77,12 @@ public:
     // in the batch's order within a partition, not across partitions).
     void publishBatch(const QList<PublishRequest> &requests, BatchDone done) override;
     const EventHistory &history() const override { return m_history; }
+    // The Streams of the partitions the filter can match, one chunk of up to limit + 1 entries
+    // each, merged in id order; the page ends where the first partition with more stopped
+    // (scan_limited, `next` going on from there). At most MaxHistoryReads at a time.
+    void readHistory(const HistoryQuery &query, const TopicFilter &filter,
+                     HistoryDone done) override;
+    static constexpr int MaxHistoryReads = 16;
     bool replaysLocally() const override { return false; }
     void fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done) override;
     bool isReady() const override;
@@ -141,6 +147,7 @@ private:
     };
     using ReadDone = std::function<void(Read)>;
     struct BacklogRequest;
+    struct HistoryRead;
     using ReplicaWaiter = std::function<void(const QString &error)>;
 
     QByteArray tag(int partition) const;
@@ -178,6 +185,10 @@ private:
     void finishBacklog(std::shared_ptr<BacklogRequest> request);
     void completeBacklogs();
     void setReady(bool ready);
+    void finishHistory(const std::shared_ptr<HistoryRead> &read);
+    // The event in a Stream entry [id, [field, value, ...]] of a partition; null if not one of
+    // ours.
+    static EventPtr eventOfEntry(const RedisReply &entry, int partition);
     void placeHome();
     void checkHomeEpoch();
 
@@ -207,6 +218,7 @@ private:
     };
     QHash<QString, NodeWait> m_replicaWaits;
     bool m_replicasShort = false;
+    int m_historyReads = 0;
     RedisOutage m_outage;
     RedisConnection *m_homeCommands;
     RedisConnection *m_homeSubscriber;

@@ -16,13 +16,21 @@ namespace {
 
 constexpr int PageSize = 1000;
 
-// The event in a Stream entry [id, [field, value, ...]] of a partition; null if not one of ours.
-EventPtr eventFromEntry(const RedisReply &entry, int partition)
+// Covered up to a partition's last entry: later entries of it have a later sequence number or
+// millisecond.
+quint64 coverOf(quint64 last)
+{
+    return last ? last | quint64(ShardedBroker::MaxPartitions - 1) : 0;
+}
+
+} // namespace
+
+EventPtr ShardedBroker::eventOfEntry(const RedisReply &entry, int partition)
 {
     if (entry.type != RedisReply::Type::Array || entry.elements.size() != 2)
         return nullptr;
     quint64 id = 0;
-    if (!ShardedBroker::globalId(entry.elements.at(0).string, partition, &id))
+    if (!globalId(entry.elements.at(0).string, partition, &id))
         return nullptr;
     QByteArray topic, type, payload;
     const QList<RedisReply> &fields = entry.elements.at(1).elements;
@@ -39,15 +47,6 @@ EventPtr eventFromEntry(const RedisReply &entry, int partition)
         return nullptr;
     return makeEvent(id, topic, type, payload, qint64((id & ~StreamIdFlag) >> StreamIdSeqBits));
 }
-
-// Covered up to a partition's last entry: later entries of it have a later sequence number or
-// millisecond.
-quint64 coverOf(quint64 last)
-{
-    return last ? last | quint64(ShardedBroker::MaxPartitions - 1) : 0;
-}
-
-} // namespace
 
 struct ShardedBroker::BacklogRequest
 {
@@ -87,7 +86,7 @@ void ShardedBroker::readPartition(int partition, std::optional<quint64> after, i
                       && (first & ~StreamIdFlag) > quint64(MaxPartitions))
                       read.horizon = qMax(read.horizon, first - MaxPartitions);
                   for (const RedisReply &entry : reply.elements.at(3).elements) {
-                      if (EventPtr event = eventFromEntry(entry, partition))
+                      if (EventPtr event = eventOfEntry(entry, partition))
                           read.events.append(event);
                   }
                   globalId(reply.elements.at(4).string, partition, &read.floor);
