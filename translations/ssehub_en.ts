@@ -654,10 +654,6 @@
         <translation>%1 takes %2, not '%3'</translation>
     </message>
     <message>
-        <source>%1 takes 1 to 64 characters without spaces or glob characters (*?[]\), not '%2'</source>
-        <translation>%1 takes 1 to 64 characters without spaces or glob characters (*?[]\), not '%2'</translation>
-    </message>
-    <message>
         <source>%1 takes a cookie name, not '%2'</source>
         <translation>%1 takes a cookie name, not '%2'</translation>
     </message>
@@ -860,6 +856,30 @@
     <message>
         <source>a duration from 1ms to 4s, e.g. 500ms</source>
         <translation>a duration from 1ms to 4s, e.g. 500ms</translation>
+    </message>
+    <message>
+        <source>Redis Cluster (repeatable seed nodes): events are split into partitions spread over the cluster's shards, with sharded pub/sub; --redis then gives only the password.</source>
+        <translation>Redis Cluster (repeatable seed nodes): events are split into partitions spread over the cluster's shards, with sharded pub/sub; --redis then gives only the password.</translation>
+    </message>
+    <message>
+        <source>With --redis-cluster: the number of partitions (Streams) the events are split into (default 16); every instance of a cluster must use the same.</source>
+        <translation>With --redis-cluster: the number of partitions (Streams) the events are split into (default 16); every instance of a cluster must use the same.</translation>
+    </message>
+    <message>
+        <source>a count from 1 to 256</source>
+        <translation>a count from 1 to 256</translation>
+    </message>
+    <message>
+        <source>With --redis-cluster: a topic's partition follows its first N levels (default 1), so that the topics under them stay in order; every instance must use the same.</source>
+        <translation>With --redis-cluster: a topic's partition follows its first N levels (default 1), so that the topics under them stay in order; every instance must use the same.</translation>
+    </message>
+    <message>
+        <source>a count from 1 to 8</source>
+        <translation>a count from 1 to 8</translation>
+    </message>
+    <message>
+        <source>%1 takes 1 to 64 characters without spaces, glob characters (*?[]\) or braces, not '%2'</source>
+        <translation>%1 takes 1 to 64 characters without spaces, glob characters (*?[]\) or braces, not '%2'</translation>
     </message>
 </context>
 <context>
@@ -3438,6 +3458,18 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Replica wait:</source>
         <translation>Replica wait:</translation>
+    </message>
+    <message>
+        <source>Redis Cluster nodes:</source>
+        <translation>Redis Cluster nodes:</translation>
+    </message>
+    <message>
+        <source>Partitions:</source>
+        <translation>Partitions:</translation>
+    </message>
+    <message>
+        <source>Partition depth:</source>
+        <translation>Partition depth:</translation>
     </message>
 </context>
 <context>

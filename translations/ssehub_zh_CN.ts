@@ -654,10 +654,6 @@
         <translation>%1 需要%2，而不是 '%3'</translation>
     </message>
     <message>
-        <source>%1 takes 1 to 64 characters without spaces or glob characters (*?[]\), not '%2'</source>
-        <translation>%1 需要 1 到 64 个字符，不含空格和通配字符（*?[]\），而不是 '%2'</translation>
-    </message>
-    <message>
         <source>%1 takes a cookie name, not '%2'</source>
         <translation>%1 需要一个 Cookie 名，而不是 '%2'</translation>
     </message>
@@ -860,6 +856,30 @@
     <message>
         <source>a duration from 1ms to 4s, e.g. 500ms</source>
         <translation>1ms 到 4s 之间的时长，例如 500ms</translation>
+    </message>
+    <message>
+        <source>Redis Cluster (repeatable seed nodes): events are split into partitions spread over the cluster's shards, with sharded pub/sub; --redis then gives only the password.</source>
+        <translation>Redis Cluster（可重复的种子节点）：事件被分成多个分区，分布在集群的各个分片上，并使用分片发布/订阅；此时 --redis 只提供密码。</translation>
+    </message>
+    <message>
+        <source>With --redis-cluster: the number of partitions (Streams) the events are split into (default 16); every instance of a cluster must use the same.</source>
+        <translation>配合 --redis-cluster：事件被分成的分区（Stream）数量（默认 16）；集群中的每个实例必须使用相同的值。</translation>
+    </message>
+    <message>
+        <source>a count from 1 to 256</source>
+        <translation>1 到 256 之间的数</translation>
+    </message>
+    <message>
+        <source>With --redis-cluster: a topic's partition follows its first N levels (default 1), so that the topics under them stay in order; every instance must use the same.</source>
+        <translation>配合 --redis-cluster：主题的分区由其前 N 级决定（默认 1），使其下的主题保持顺序；每个实例必须使用相同的值。</translation>
+    </message>
+    <message>
+        <source>a count from 1 to 8</source>
+        <translation>1 到 8 之间的数</translation>
+    </message>
+    <message>
+        <source>%1 takes 1 to 64 characters without spaces, glob characters (*?[]\) or braces, not '%2'</source>
+        <translation>%1 需要 1 到 64 个字符，不含空格、通配字符（*?[]\）和花括号，而不是 '%2'</translation>
     </message>
 </context>
 <context>
@@ -3438,6 +3458,18 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Replica wait:</source>
         <translation>副本等待：</translation>
+    </message>
+    <message>
+        <source>Redis Cluster nodes:</source>
+        <translation>Redis Cluster 节点：</translation>
+    </message>
+    <message>
+        <source>Partitions:</source>
+        <translation>分区数：</translation>
+    </message>
+    <message>
+        <source>Partition depth:</source>
+        <translation>分区深度：</translation>
     </message>
 </context>
 <context>

@@ -50,6 +50,12 @@ bool Engine::startShardedBroker(QString *error)
                                 "Cluster fails over by itself)");
         return false;
     }
+    if (m_config.historyTtlMs > 0) {
+        // Trimmed by age only when they are written to, idle partitions would keep old events.
+        *error = QStringLiteral("--history-ttl is not supported with --redis-cluster yet; bound "
+                                "the history with --history and --history-bytes");
+        return false;
+    }
     ShardedBroker::Options options;
     RedisConnection::Options &connection = options.cluster.connection;
     connection.backoffMaxMs = qMax(1, m_config.redisBackoffMaxMs);

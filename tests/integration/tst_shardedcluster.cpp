@@ -512,6 +512,12 @@ void TestShardedCluster::optionsChecked()
     QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                         QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
                         QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1/3")}));
+    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                        QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
+                        QStringLiteral("--history-ttl"), QStringLiteral("1h")}));
+    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                        QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
+                        QStringLiteral("--redis-prefix"), QStringLiteral("a{b}")}));
 }
 
 QTEST_GUILESS_MAIN(TestShardedCluster)
