@@ -9,6 +9,8 @@
 
 #include <QRandomGenerator>
 
+#include <limits>
+
 namespace ssehub {
 
 namespace {
@@ -530,8 +532,46 @@ void ShardedBroker::receive(int partition, const EventPtr &event)
         part.liveMax = qMax(part.liveMax, event->id);
     else
         part.covered = qMax(part.covered, event->id); // in order: every earlier one arrived
-    m_pending.emplace(event->id, std::make_pair(partition, event));
-    release();
+    if (hold(partition, event))
+        release();
+}
+
+bool ShardedBroker::hold(int partition, const EventPtr &event)
+{
+    if (!m_pending.emplace(event->id, std::make_pair(partition, event)).second)
+        return true; // had it (an exact filter's channel and a wildcard's both bring it)
+    m_pendingBytes += EventHistory::costOf(*event);
+    if (qsizetype(m_pending.size()) <= MaxHeld && m_pendingBytes <= 2 * m_options.historyBytes)
+        return true;
+    // Held back too long (a shard that does not answer, a very long catch-up): the memory bound
+    // wins. What is held is dropped, live streams are told (a reset after the last event handed
+    // on), and every followed partition goes on from where its Stream ends now.
+    QStringList waitedOn;
+    for (int p = 0; p < int(m_parts.size()); ++p) {
+        Partition &part = m_parts[size_t(p)];
+        if (part.channels == 0)
+            continue;
+        if (part.syncing || part.covered < m_pending.begin()->first)
+            waitedOn << QString::number(p);
+        part.synced = false;
+        part.syncing = true;
+        part.reading = false;
+        part.liveMax = 0;
+        ++part.generation;
+    }
+    qCWarning(lcRedis).noquote()
+        << QStringLiteral("%1 events (%2 MiB) waited on partition(s) %3 for longer than their "
+                          "bound; dropped them, live streams get a reset event - a shard that "
+                          "does not answer holds back every partition an instance follows")
+               .arg(m_pending.size())
+               .arg(double(m_pendingBytes) / (1024 * 1024), 0, 'f', 1)
+               .arg(waitedOn.join(u','));
+    m_pending.clear();
+    m_pendingBytes = 0;
+    ++m_resets;
+    Q_EMIT historyLost(m_delivered, std::numeric_limits<quint64>::max());
+    QMetaObject::invokeMethod(this, &ShardedBroker::maybeSync, Qt::QueuedConnection);
+    return false;
 }
 
 void ShardedBroker::release()
@@ -552,6 +592,7 @@ void ShardedBroker::release()
             break;
         const auto [partition, event] = head->second;
         m_pending.erase(head);
+        m_pendingBytes -= EventHistory::costOf(*event);
         deliver(partition, event);
     }
     completeBacklogs();

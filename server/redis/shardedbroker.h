@@ -51,6 +51,8 @@ public:
     static constexpr int SeqBits = StreamIdSeqBits - PartitionBits; // entries per ms, per partition
     // A partition that events wait on is asked where it is at most this often.
     static constexpr int MinAskMs = 2;
+    // Events received and held back, waiting on other partitions, at most.
+    static constexpr qsizetype MaxHeld = 200000;
 
     struct Options
     {
@@ -167,6 +169,10 @@ private:
     void onMessage(int partition, const QByteArray &message);
     void onMarker(int partition, const QByteArray &message);
     void receive(int partition, const EventPtr &event);
+    // Keeps a received event until it can be handed on; false when that passed the bound
+    // (MaxHeld events or twice --history-bytes): everything held was dropped (see .cpp).
+    bool hold(int partition, const EventPtr &event);
+    void addSyncPage(int partition, int generation, const Read &read);
     void release();
     void deliver(int partition, const EventPtr &event);
     void tick();
@@ -201,6 +207,7 @@ private:
     std::vector<Partition> m_parts;
     QHash<QByteArray, int> m_subscribed; // channel -> filters using it
     std::map<quint64, std::pair<int, EventPtr>> m_pending; // received, not handed on yet
+    qint64 m_pendingBytes = 0; // EventHistory::costOf of what m_pending holds
     quint64 m_delivered = 0; // the newest event handed on
     qint64 m_entryBaseCost = 0;
     quint64 m_resets = 0;

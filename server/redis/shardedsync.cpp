@@ -204,13 +204,19 @@ void ShardedBroker::afterSyncRead(int partition, int generation, const Read &rea
         syncPage(partition, generation, resume);
         return;
     }
+    addSyncPage(partition, generation, read);
+}
+
+void ShardedBroker::addSyncPage(int partition, int generation, const Read &read)
+{
     for (const EventPtr &event : read.events) {
-        if (event->id > m_delivered)
-            m_pending.emplace(event->id, std::make_pair(partition, event));
+        if (event->id > m_delivered && !hold(partition, event))
+            return; // too much held back: dropped, and the partitions are read afresh
     }
     if (read.events.size() < PageSize) {
         // Read to the end: covered up to it, and up to what arrived live meanwhile (subscribed
         // before the read began).
+        Partition &part = m_parts[size_t(partition)];
         part.covered = std::max({part.covered, coverOf(read.last), part.liveMax});
         part.syncing = false;
         part.reading = false;
@@ -231,19 +237,7 @@ void ShardedBroker::syncPage(int partition, int generation, quint64 after)
             part.reading = false;
             return;
         }
-        for (const EventPtr &event : read.events) {
-            if (event->id > m_delivered)
-                m_pending.emplace(event->id, std::make_pair(partition, event));
-        }
-        if (read.events.size() < PageSize) {
-            part.covered = std::max({part.covered, coverOf(read.last), part.liveMax});
-            part.syncing = false;
-            part.reading = false;
-            part.liveMax = 0;
-            release();
-            return;
-        }
-        syncPage(partition, generation, read.events.last()->id);
+        addSyncPage(partition, generation, read);
     });
 }
 
