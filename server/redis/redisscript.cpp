@@ -301,4 +301,20 @@ return epoch
     return script;
 }
 
+// The Redis Cluster coverage ask (ShardedBroker), on one shard, no keys. ARGV: marker channels
+// of partitions this shard serves. SPUBLISHes "~ <ms>" on each (the shard's clock less one
+// millisecond: every entry its Streams get later has a later id); a channel whose slot moved
+// away is skipped. Returns that ms.
+const RedisScript &coverScript()
+{
+    static const RedisScript script(QByteArrayLiteral(R"lua(
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - 1
+local message = '~ ' .. string.format('%d', ms)
+for i = 1, #ARGV do redis.pcall('SPUBLISH', ARGV[i], message) end
+return ms
+)lua"));
+    return script;
+}
+
 } // namespace ssehub

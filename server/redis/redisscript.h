@@ -40,5 +40,6 @@ const RedisScript &tickScript();
 // Redis Cluster (ShardedBroker).
 const RedisScript &shardedPublishScript();
 const RedisScript &shardedTickScript();
+const RedisScript &coverScript();
 
 } // namespace ssehub

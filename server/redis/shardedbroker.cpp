@@ -110,7 +110,7 @@ ShardedBroker::ShardedBroker(const Options &options, QObject *parent)
     connect(m_cluster, &RedisCluster::readyChanged, this, [this](bool ready) {
         if (!ready)
             m_outage.lost();
-        setReady(ready);
+        setReady(isReady());
         if (ready) {
             maybeSync();
             tick();
@@ -120,6 +120,7 @@ ShardedBroker::ShardedBroker(const Options &options, QObject *parent)
     connect(m_cluster, &RedisCluster::mapChanged, this, &ShardedBroker::placeHome);
     connect(this, &ShardedBroker::historyLost, m_home, &RedisHome::historyLost);
     connect(m_homeCommands, &RedisConnection::ready, this, [this] {
+        checkLayout();
         checkHomeEpoch();
         Q_EMIT m_home->readyChanged(true);
     });
@@ -160,7 +161,7 @@ QString ShardedBroker::address() const
 
 bool ShardedBroker::isReady() const
 {
-    return m_cluster->isReady();
+    return m_cluster->isReady() && m_layoutConflict.isEmpty();
 }
 
 bool ShardedBroker::isSyncing() const
@@ -174,6 +175,8 @@ bool ShardedBroker::isSyncing() const
 
 QString ShardedBroker::state() const
 {
+    if (!m_layoutConflict.isEmpty())
+        return QStringLiteral("%1 refused: %2").arg(address(), m_layoutConflict);
     if (!isReady())
         return QStringLiteral("%1 unavailable: %2")
             .arg(address(),
@@ -220,6 +223,33 @@ void ShardedBroker::placeHome()
         }
     }
     m_homeStarted = true;
+}
+
+void ShardedBroker::checkLayout()
+{
+    // Every instance must split the events the same way: one that does not would publish into
+    // and follow other partitions, and its events would reach nobody. The first instance's
+    // layout is kept; an instance with another refuses to publish and is not ready.
+    const QByteArray mine = "partitions=" + QByteArray::number(m_options.partitions)
+        + " depth=" + QByteArray::number(m_options.partitionDepth);
+    m_homeCommands->command(
+        {"SET", m_home->prefix() + "layout", mine, "NX", "GET"}, [this, mine](const RedisReply &r) {
+            if (r.isError())
+                return;
+            const QString conflict = r.type == RedisReply::Type::String && r.string != mine
+                ? QStringLiteral("this cluster splits its events as '%1' (the first instance's "
+                                 "--redis-partitions and --redis-partition-depth), this instance "
+                                 "as '%2': give every instance the same, or another "
+                                 "--redis-prefix")
+                      .arg(QString::fromUtf8(r.string.left(100)), QString::fromUtf8(mine))
+                : QString();
+            if (conflict == m_layoutConflict)
+                return;
+            m_layoutConflict = conflict;
+            if (!conflict.isEmpty())
+                qCCritical(lcRedis).noquote() << conflict;
+            setReady(isReady());
+        });
 }
 
 void ShardedBroker::checkHomeEpoch()
@@ -348,6 +378,10 @@ void ShardedBroker::publishTo(int partition, const QList<PublishRequest> &reques
     };
     // Only without a slot map at all: a shard failing over fails its own publishes (after the
     // cluster client's retries), not the other shards'.
+    if (!m_layoutConflict.isEmpty()) {
+        failAll(QStringLiteral("not accepted: %1").arg(m_layoutConflict));
+        return;
+    }
     if (!m_cluster->hasMap()) {
         failAll(QStringLiteral("not ready: %1 is unavailable (%2); not accepted, retry later")
                     .arg(address(), m_cluster->lastError()));
@@ -523,11 +557,32 @@ void ShardedBroker::onMessage(int partition, const QByteArray &message)
                       qint64((id & ~StreamIdFlag) >> StreamIdSeqBits)));
 }
 
+bool ShardedBroker::fromTheFuture(const EventPtr &event)
+{
+    // Entry ids are the shards' clocks; one far ahead of this instance's is not one of ours (or
+    // a shard's clock is wrong): handed on, it would hold back every other partition until then
+    // and make everything before it look delivered.
+    if (event->timestamp <= Clock::wallMs() + MaxAheadMs)
+        return false;
+    const qint64 now = Clock::monotonicMs();
+    if (!m_futureWarnedMs || now - m_futureWarnedMs >= 10000) {
+        m_futureWarnedMs = now;
+        qCWarning(lcRedis).noquote()
+            << QStringLiteral("ignored event %1 on %2: its id is %3 s ahead of this instance's "
+                              "clock - something other than ssehub publishes on this prefix, or "
+                              "the clocks of the Redis hosts and this one disagree (keep them in "
+                              "step with NTP)")
+                   .arg(QString::fromLatin1(event->idText()), QString::fromUtf8(event->topic))
+                   .arg((event->timestamp - Clock::wallMs()) / 1000);
+    }
+    return true;
+}
+
 void ShardedBroker::receive(int partition, const EventPtr &event)
 {
     Partition &part = m_parts[size_t(partition)];
-    if (part.channels == 0 || event->id <= m_delivered)
-        return; // not followed any more, or handed on already
+    if (part.channels == 0 || event->id <= m_delivered || fromTheFuture(event))
+        return; // not followed any more, handed on already, or not one of ours
     if (part.syncing)
         part.liveMax = qMax(part.liveMax, event->id);
     else
@@ -580,16 +635,19 @@ void ShardedBroker::release()
         const auto head = m_pending.begin();
         const quint64 id = head->first;
         bool blocked = false;
+        QList<int> asked;
         for (int p = 0; p < int(m_parts.size()); ++p) {
             const Partition &part = m_parts[size_t(p)];
             if (part.channels == 0 || (!part.syncing && part.covered >= id))
                 continue;
             blocked = true;
             if (!part.syncing)
-                askCoverage(p);
+                asked << p;
         }
-        if (blocked)
+        if (blocked) {
+            askCoverage(asked);
             break;
+        }
         const auto [partition, event] = head->second;
         m_pending.erase(head);
         m_pendingBytes -= EventHistory::costOf(*event);
@@ -612,31 +670,62 @@ void ShardedBroker::tick()
     if (!isReady())
         return;
     maybeSync(); // partitions whose read failed, subscriptions confirmed meanwhile
-    if (m_home->isReady() && Clock::monotonicMs() - m_homeCheckedMs >= 1000)
+    if (m_home->isReady() && Clock::monotonicMs() - m_homeCheckedMs >= 1000) {
+        checkLayout();
         checkHomeEpoch();
+    }
     for (int p = 0; p < int(m_parts.size()); ++p) {
         if (m_parts[size_t(p)].channels > 0)
             tickPartition(p);
     }
 }
 
-void ShardedBroker::askCoverage(int partition)
+void ShardedBroker::askCoverage(const QList<int> &partitions)
 {
-    // At once when it was not asked lately (a quiet partition: the wait is one round trip);
-    // else at most once per MinAskMs, by when its own events have often covered the wait (a
-    // busy one: the ticks stay fewer than the events).
-    Partition &part = m_parts[size_t(partition)];
-    if (part.tickInFlight)
-        return;
-    const qint64 now = Clock::monotonicMs();
-    const qint64 due = part.askedMs + MinAskMs;
-    if (part.askedMs == 0 || now >= due) {
-        part.askedMs = now;
-        tickPartition(partition);
-        return;
+    // One light script per shard for all of its partitions asked (the shard's clock on each
+    // one's marker channel): at once when that shard was not asked lately (a quiet partition:
+    // the wait is one round trip), else at most once per MinAskMs, by when busy partitions'
+    // own events have often covered the wait.
+    QHash<QString, QList<QByteArray>> byNode;
+    for (const int p : partitions) {
+        const QString node = m_cluster->primaryOf(slotOf(p));
+        if (!node.isEmpty())
+            byNode[node] << markerChannel(p);
     }
-    if (!m_askTimer.isActive() || m_askTimer.remainingTime() > int(due - now))
-        m_askTimer.start(int(due - now));
+    const qint64 now = Clock::monotonicMs();
+    for (auto it = byNode.cbegin(); it != byNode.cend(); ++it) {
+        NodeAsk &ask = m_nodeAsks[it.key()];
+        if (ask.inFlight)
+            continue;
+        const qint64 due = ask.askedMs + MinAskMs;
+        if (ask.askedMs != 0 && now < due) {
+            if (!m_askTimer.isActive() || m_askTimer.remainingTime() > int(due - now))
+                m_askTimer.start(int(due - now));
+            continue;
+        }
+        ask.askedMs = now;
+        ask.inFlight = true;
+        ++m_ticksSent;
+        const QString node = it.key();
+        QList<QByteArray> argv {QByteArrayLiteral("EVALSHA"), coverScript().sha(), "0"};
+        argv << it.value();
+        const int slot = redisKeySlot(it.value().constFirst());
+        auto done = [this, node](const RedisReply &) {
+            m_nodeAsks[node].inFlight = false;
+            if (!m_pending.empty()) // its markers may have come before this answer
+                QMetaObject::invokeMethod(this, &ShardedBroker::release, Qt::QueuedConnection);
+        };
+        m_cluster->commandInSlot(slot, argv, [this, slot, argv, done](const RedisReply &r) {
+            if (!r.isError() || !r.string.startsWith("NOSCRIPT")) {
+                done(r);
+                return;
+            }
+            QList<QByteArray> withBody = argv;
+            withBody[0] = QByteArrayLiteral("EVAL");
+            withBody[1] = coverScript().body();
+            m_cluster->commandInSlot(slot, withBody, done);
+        });
+    }
 }
 
 void ShardedBroker::tickPartition(int partition)
@@ -677,12 +766,15 @@ void ShardedBroker::tickPartition(int partition)
 
 void ShardedBroker::onMarker(int partition, const QByteArray &message)
 {
-    // "<epoch> <ms> <last id>"
+    // "<epoch> <ms> <last id>" from a tick, "~ <ms>" from a coverage ask
     Partition &part = m_parts[size_t(partition)];
-    const QList<QByteArray> fields = message.split(' ');
-    if (part.channels == 0 || part.syncing || fields.size() != 3
-        || (!part.epoch.isEmpty() && fields.at(0) != part.epoch))
+    QList<QByteArray> fields = message.split(' ');
+    if (fields.size() == 2 && fields.at(0) == "~")
+        fields << QByteArray();
+    else if (fields.size() != 3 || (!part.epoch.isEmpty() && fields.at(0) != part.epoch))
         return; // a marker of data that is not the one known: the tick's answer handles it
+    if (part.channels == 0 || part.syncing)
+        return;
     bool ok = false;
     const quint64 ms = fields.at(1).toULongLong(&ok);
     if (!ok || ms >= (quint64(1) << (63 - StreamIdSeqBits)))

@@ -49,8 +49,10 @@ public:
     static constexpr int PartitionBits = 8;
     static constexpr int MaxPartitions = 1 << PartitionBits;
     static constexpr int SeqBits = StreamIdSeqBits - PartitionBits; // entries per ms, per partition
-    // A partition that events wait on is asked where it is at most this often.
+    // A shard that events wait on is asked where its partitions are at most this often.
     static constexpr int MinAskMs = 2;
+    // Events whose id is further ahead of this instance's clock are not taken.
+    static constexpr qint64 MaxAheadMs = 10000;
     // Events received and held back, waiting on other partitions, at most.
     static constexpr qsizetype MaxHeld = 200000;
 
@@ -135,7 +137,6 @@ private:
         QByteArray epoch; // its marker key's value ('' before the first tick)
         bool epochLost = false;
         int generation = 0; // a sync started again makes the replies of the older one stale
-        qint64 askedMs = 0; // monotonic: the last tick an event waiting on it asked for
     };
     struct Read
     {
@@ -172,12 +173,13 @@ private:
     // Keeps a received event until it can be handed on; false when that passed the bound
     // (MaxHeld events or twice --history-bytes): everything held was dropped (see .cpp).
     bool hold(int partition, const EventPtr &event);
+    bool fromTheFuture(const EventPtr &event);
     void addSyncPage(int partition, int generation, const Read &read);
     void release();
     void deliver(int partition, const EventPtr &event);
     void tick();
     void tickPartition(int partition);
-    void askCoverage(int partition);
+    void askCoverage(const QList<int> &partitions);
     void onLost();
     void maybeSync();
     void readPartition(int partition, std::optional<quint64> after, int count, ReadDone done,
@@ -197,6 +199,7 @@ private:
     static EventPtr eventOfEntry(const RedisReply &entry, int partition);
     void placeHome();
     void checkHomeEpoch();
+    void checkLayout();
 
     Options m_options;
     RedisCluster *m_cluster;
@@ -207,13 +210,21 @@ private:
     std::vector<Partition> m_parts;
     QHash<QByteArray, int> m_subscribed; // channel -> filters using it
     std::map<quint64, std::pair<int, EventPtr>> m_pending; // received, not handed on yet
+    qint64 m_futureWarnedMs = 0; // monotonic
+    QString m_layoutConflict; // another instance split the events otherwise (see checkLayout)
     qint64 m_pendingBytes = 0; // EventHistory::costOf of what m_pending holds
     quint64 m_delivered = 0; // the newest event handed on
     qint64 m_entryBaseCost = 0;
     quint64 m_resets = 0;
     quint64 m_ticksSent = 0;
     QTimer m_tickTimer;
-    QTimer m_askTimer; // waiting events ask a partition again
+    QTimer m_askTimer; // waiting events ask a shard again
+    struct NodeAsk
+    {
+        bool inFlight = false;
+        qint64 askedMs = 0; // monotonic
+    };
+    QHash<QString, NodeAsk> m_nodeAsks; // coverage asked of each shard
     bool m_wasReady = false;
     bool m_confirmed = false; // every subscription confirmed since the last loss
     std::vector<std::shared_ptr<BacklogRequest>> m_queuedBacklogs;

@@ -1,5 +1,6 @@
 // The Redis Cluster broker's reads of its partitions' Streams: the sync after a lost
 // subscription (or when a partition is first followed), and the backlogs of resuming streams.
+#include "core/clock.h"
 #include "core/logcategories.h"
 #include "redis/redisscript.h"
 #include "redis/shardedbroker.h"
@@ -210,7 +211,7 @@ void ShardedBroker::afterSyncRead(int partition, int generation, const Read &rea
 void ShardedBroker::addSyncPage(int partition, int generation, const Read &read)
 {
     for (const EventPtr &event : read.events) {
-        if (event->id > m_delivered && !hold(partition, event))
+        if (event->id > m_delivered && !fromTheFuture(event) && !hold(partition, event))
             return; // too much held back: dropped, and the partitions are read afresh
     }
     if (read.events.size() < PageSize) {
@@ -246,6 +247,11 @@ void ShardedBroker::syncPage(int partition, int generation, quint64 after)
 void ShardedBroker::fetchBacklog(bool cursorValid, quint64 cursor, BacklogDone done)
 {
     auto request = std::make_shared<BacklogRequest>();
+    // A cursor from the future (a forged id, or one of another cluster) is a gap: the stream
+    // gets a reset and everything retained, instead of waiting for that time.
+    if (cursorValid && (cursor & StreamIdFlag)
+        && qint64((cursor & ~StreamIdFlag) >> StreamIdSeqBits) > Clock::wallMs() + MaxAheadMs)
+        cursorValid = false;
     request->cursorValid = cursorValid;
     request->cursor = cursor;
     request->done = std::move(done);

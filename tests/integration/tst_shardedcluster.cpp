@@ -10,6 +10,7 @@
 #include "redis/shardedbroker.h"
 #include "sseclient.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -59,6 +60,8 @@ private Q_SLOTS:
     void shardPrimaryKilled();
     void sharedStateOnOneSlot();
     void heldBackEventsBounded();
+    void forgedIdsRefused();
+    void layoutMismatchRefused();
     void optionsChecked();
 
 private:
@@ -199,9 +202,23 @@ void TestShardedCluster::eventsAcrossShards()
     SseClient all;
     all.open(m_a->port(), "/events?topic=%2B/data");
     QTRY_VERIFY_WITH_TIMEOUT(all.hasSession(), 5000);
-    const int before = int(all.messages().size());
+    // Its subscriptions are in place on every shard once an event of each topic arrived.
+    for (const QByteArray &topic : std::as_const(m_topics)) {
+        const auto got = [&] {
+            const QList<SseEvent> events = all.messages();
+            return std::any_of(events.cbegin(), events.cend(),
+                               [&](const SseEvent &event) { return topicOfEvent(event) == topic; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(publish(m_b->port(), topic, "{\"n\":0}").status == 200 && got(),
+                                 15000);
+    }
+    const auto numbered = [](const SseClient &client) {
+        const QList<SseEvent> events = client.messages();
+        return int(std::count_if(events.cbegin(), events.cend(),
+                                 [](const SseEvent &event) { return numberOf(event) > 0; }));
+    };
     QVERIFY(publishNumber(m_b->port(), m_topics.first(), m_next++));
-    QTRY_COMPARE_WITH_TIMEOUT(int(all.messages().size()), before + 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(numbered(all), 1, 5000);
 
     // Round robin over the topics, then the wildcard stream leaves halfway and comes back with
     // its Last-Event-ID: it must get exactly what it missed, from every partition.
@@ -209,7 +226,7 @@ void TestShardedCluster::eventsAcrossShards()
     QByteArray resumeFrom;
     for (int i = 0; i < total; ++i) {
         if (i == total / 2) {
-            QTRY_COMPARE_WITH_TIMEOUT(all.messages().size(), qsizetype(before + m_next - 1), 5000);
+            QTRY_COMPARE_WITH_TIMEOUT(numbered(all), m_next - 1, 5000);
             resumeFrom = all.lastEventId();
             all.close();
         }
@@ -537,6 +554,85 @@ void TestShardedCluster::heldBackEventsBounded()
     QTRY_VERIFY_WITH_TIMEOUT(publish(m_b->port(), other, "{\"n\":-7}").status == 200
                                  && numberOf(reader->messages().last()) == -7,
                              30000);
+    QCOMPARE(request(m_a->port(), "GET", "/readyz").status, 200);
+}
+
+void TestShardedCluster::forgedIdsRefused()
+{
+    m_a = startHub(QStringLiteral("a"));
+    m_b = startHub(QStringLiteral("b"));
+    QVERIFY(m_a && m_b);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_b->port(), "GET", "/readyz").status, 200, 15000);
+    std::map<QByteArray, std::unique_ptr<SseClient>> readers;
+    subscribeAll(&readers);
+    SseClient all;
+    all.open(m_a->port(), "/events?topic=%2B/data");
+    QTRY_VERIFY_WITH_TIMEOUT(all.hasSession(), 5000);
+
+    // Something else writes on the prefix: a message whose id is an hour ahead. Before, it held
+    // back every partition for that hour and then made every real event look delivered.
+    const QByteArray topic = m_topics.first();
+    const int partition = ShardedBroker::partitionFor(topic, Partitions, 1);
+    const QByteArray channel = "ssehub:{p" + QByteArray::number(partition) + "}all";
+    const QByteArray forged = QByteArray::number(QDateTime::currentMSecsSinceEpoch() + 3600000)
+        + "-0\n" + topic + "\nmessage\n\"FORGED\"";
+    m_topology->cli(
+        m_shardOf.value(topic),
+        {QStringLiteral("SPUBLISH"), QString::fromLatin1(channel), QString::fromLatin1(forged)});
+    for (int n = 1; n <= 3; ++n)
+        QVERIFY(publishNumber(m_b->port(), topic, n));
+    QTRY_COMPARE_WITH_TIMEOUT(numberOf(readers[topic]->messages().last()), 3, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(numberOf(all.messages().last()), 3, 5000);
+    for (const SseEvent &event : all.messages())
+        QVERIFY(!event.data.contains("FORGED"));
+    // Every stream leaves, so that A follows no partition; a new one must still get events
+    // (before, the forged event was handed on then, and every real one after it dropped).
+    all.close();
+    readers.clear();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        request(m_a->port(), "GET", "/stats").json().value(QLatin1String("connections")).toInt(), 0,
+        5000);
+    SseClient later;
+    later.open(m_a->port(), "/events?topic=" + topic);
+    QTRY_VERIFY_WITH_TIMEOUT(publish(m_b->port(), topic, "{\"n\":9}").status == 200
+                                 && !later.messages().isEmpty(),
+                             10000);
+
+    // A Last-Event-ID a day ahead: a reset and what is retained, then live events - not a
+    // stream that waits for that day.
+    const QByteArray future
+        = QByteArray::number(QDateTime::currentMSecsSinceEpoch() + 86400000) + "-0";
+    SseClient resumed;
+    resumed.open(m_a->port(), "/events?topic=" + topic, {{"Last-Event-ID", future}});
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !resumed.events().isEmpty() && resumed.events().first().type == "reset", 5000);
+    QVERIFY(publishNumber(m_b->port(), topic, 4));
+    QTRY_COMPARE_WITH_TIMEOUT(numberOf(resumed.messages().last()), 4, 5000);
+}
+
+void TestShardedCluster::layoutMismatchRefused()
+{
+    m_a = startHub(QStringLiteral("a"));
+    QVERIFY(m_a);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
+    // Another split of the events: its publishes and subscriptions would miss everyone else's.
+    m_b = startHub(QStringLiteral("b"),
+                   {QStringLiteral("--redis-partition-depth"), QStringLiteral("2")});
+    QVERIFY(m_b);
+    QTRY_VERIFY_WITH_TIMEOUT(request(m_b->port(), "GET", "/stats")
+                                 .json()
+                                 .value(QLatin1String("broker_state"))
+                                 .toString()
+                                 .contains(QLatin1String("partitions=16 depth=1")),
+                             10000);
+    QCOMPARE(request(m_b->port(), "GET", "/readyz").status, 503);
+    const HttpResponse refused = publish(m_b->port(), m_topics.first(), "1");
+    QCOMPARE(refused.status, 503);
+    QVERIFY(refused.json()
+                .value(QLatin1String("error"))
+                .toString()
+                .contains(QLatin1String("--redis-partition-depth")));
     QCOMPARE(request(m_a->port(), "GET", "/readyz").status, 200);
 }
 

@@ -2,8 +2,8 @@
 #include "engine/engine.h"
 
 #include <QFile>
-#include <QRegularExpression>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -157,8 +157,8 @@ void TestOptions::messages_data()
     QTest::newRow("redis-prefix")
         << "redis-prefix"
         << "a b"
-        << "--redis-prefix takes 1 to 64 characters without spaces or glob characters (*?[]\\), "
-           "not 'a b'";
+        << "--redis-prefix takes 1 to 64 characters without spaces, glob characters (*?[]\\) or "
+           "braces, not 'a b'";
     QTest::newRow("jwt-cookie") << "jwt-cookie"
                                 << "a;b"
                                 << "--jwt-cookie takes a cookie name, not 'a;b'";
@@ -283,7 +283,8 @@ QVariant TestOptions::changed(const ConfigOption &option, const QTemporaryDir &d
     const QHash<QString, QVariant> samples {
         {QStringLiteral("acl"), dir.filePath(QStringLiteral("acl.json"))},
         {QStringLiteral("jwt-secret-file"), dir.filePath(QStringLiteral("secret"))},
-        {QStringLiteral("jwt-public-key-file"), QStringList {dir.filePath(QStringLiteral("key.pem"))}},
+        {QStringLiteral("jwt-public-key-file"),
+         QStringList {dir.filePath(QStringLiteral("key.pem"))}},
         {QStringLiteral("jwt-issuer"), QStringLiteral("https://id.example")},
         {QStringLiteral("jwt-audience"), QStringList {QStringLiteral("ssehub")}},
         {QStringLiteral("export-log"), dir.filePath(QStringLiteral("export.jsonl"))},
@@ -292,8 +293,10 @@ QVariant TestOptions::changed(const ConfigOption &option, const QTemporaryDir &d
         {QStringLiteral("jwt-cookie"), QStringLiteral("other")},
         {QStringLiteral("node-id"), QStringLiteral("other")},
     };
-    return samples.value(name, option.type == OptionType::List ? QVariant(QStringList {QStringLiteral("a")})
-                                                               : QVariant(dir.filePath(name)));
+    return samples.value(name,
+                         option.type == OptionType::List
+                             ? QVariant(QStringList {QStringLiteral("a")})
+                             : QVariant(dir.filePath(name)));
 }
 
 void TestOptions::reloadableOptionsApplyLive()
@@ -309,9 +312,10 @@ void TestOptions::reloadableOptionsApplyLive()
     acl.close();
     QProcess openssl;
     openssl.setWorkingDirectory(dir.path());
-    openssl.start(QStringLiteral("sh"),
-                  {QStringLiteral("-c"),
-                   QStringLiteral("openssl genpkey -algorithm ed25519 | openssl pkey -pubout -out key.pem")});
+    openssl.start(
+        QStringLiteral("sh"),
+        {QStringLiteral("-c"),
+         QStringLiteral("openssl genpkey -algorithm ed25519 | openssl pkey -pubout -out key.pem")});
     QVERIFY(openssl.waitForFinished());
     QCOMPARE(openssl.exitCode(), 0);
 
