@@ -259,6 +259,8 @@ QByteArray Engine::metricsText() const
     if (m_sharded) {
         MetricsFigures::Redis redis;
         redis.connected = m_sharded->isReady();
+        redis.sharded = MetricsFigures::Redis::Sharded {quint64(m_sharded->waiting()),
+                                                        m_sharded->ticksSent()};
         figures.redis = redis;
     }
     if (m_hub && m_hub->hasStore()) {

@@ -143,6 +143,16 @@ QByteArray prometheusText(const ConsoleSnapshot &snapshot, const MetricsFigures 
                   double(figures.redis->replicaWaitsConfirmed), {{"outcome", "confirmed"}});
         m.counter("ssehub_redis_replica_waits_total", waitHelp,
                   double(figures.redis->replicaWaitsShort), {{"outcome", "short"}});
+        if (const auto &sharded = figures.redis->sharded) {
+            m.gauge("ssehub_redis_cluster_waiting_events",
+                    "Redis Cluster: events received and held back until every partition this "
+                    "instance follows is known to have passed them.",
+                    double(sharded->waiting));
+            m.counter("ssehub_redis_cluster_coverage_scripts_total",
+                      "Redis Cluster: scripts sent to learn how far partitions are (asks per "
+                      "shard for waiting events, and the periodic ticks).",
+                      double(sharded->coverageScripts));
+        }
         if (figures.redis->sentinelSwitches) {
             m.counter("ssehub_redis_sentinel_switches_total",
                       "New primaries named by the sentinels (+switch-master, or their answer).",

@@ -52,6 +52,14 @@ struct MetricsFigures
         quint64 replicaWaitsShort = 0;
         std::optional<quint64> sentinelSwitches; // Sentinel mode: +switch-master followed
         bool sentinelWatching = false; // Sentinel mode: a sentinel is watched and answers
+        // Redis Cluster mode (--redis-cluster): events held back waiting on other partitions,
+        // and the coverage asks and ticks sent for them.
+        struct Sharded
+        {
+            quint64 waiting = 0;
+            quint64 coverageScripts = 0;
+        };
+        std::optional<Sharded> sharded;
     };
     std::optional<Redis> redis; // cluster mode only
     struct Store

@@ -384,7 +384,9 @@ void ShardedBroker::publishTo(int partition, const QList<PublishRequest> &reques
     }
     if (!m_cluster->hasMap()) {
         failAll(QStringLiteral("not ready: %1 is unavailable (%2); not accepted, retry later")
-                    .arg(address(), m_cluster->lastError()));
+                    .arg(address(),
+                         m_cluster->lastError().isEmpty() ? QStringLiteral("no slot map read yet")
+                                                          : m_cluster->lastError()));
         return;
     }
     QList<QByteArray> args;
@@ -545,6 +547,10 @@ void ShardedBroker::onMessage(int partition, const QByteArray &message)
     const qsizetype third = second < 0 ? -1 : message.indexOf('\n', second + 1);
     quint64 id = 0;
     if (third < 0 || !globalId(QByteArrayView(message).first(first), partition, &id)) {
+        const qint64 now = Clock::monotonicMs();
+        if (m_malformedWarnedMs && now - m_malformedWarnedMs < 10000)
+            return;
+        m_malformedWarnedMs = now;
         qCWarning(lcRedis).noquote()
             << "ignored a malformed message in partition" << partition
             << "- something other than ssehub publishes on this prefix; give this cluster its "
@@ -667,13 +673,19 @@ void ShardedBroker::deliver(int partition, const EventPtr &event)
 void ShardedBroker::tick()
 {
     m_history.expire(Clock::wallMs());
-    if (!isReady())
-        return;
-    maybeSync(); // partitions whose read failed, subscriptions confirmed meanwhile
-    if (m_home->isReady() && Clock::monotonicMs() - m_homeCheckedMs >= 1000) {
+    const qint64 now = Clock::monotonicMs();
+    if (m_home->isReady() && now - m_homeCheckedMs >= 1000) {
         checkLayout();
         checkHomeEpoch();
     }
+    if (!isReady())
+        return;
+    maybeSync(); // partitions whose read failed, subscriptions confirmed meanwhile
+    // The full ticks (marker keys, the Streams' ends) once a second: waiting events ask the
+    // shards themselves (askCoverage).
+    if (now - m_fullTickMs < FullTickMs)
+        return;
+    m_fullTickMs = now;
     for (int p = 0; p < int(m_parts.size()); ++p) {
         if (m_parts[size_t(p)].channels > 0)
             tickPartition(p);

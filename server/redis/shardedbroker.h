@@ -51,6 +51,8 @@ public:
     static constexpr int SeqBits = StreamIdSeqBits - PartitionBits; // entries per ms, per partition
     // A shard that events wait on is asked where its partitions are at most this often.
     static constexpr int MinAskMs = 2;
+    // Each followed partition's full tick (its marker key, its Stream's end) this often.
+    static constexpr qint64 FullTickMs = 1000;
     // Events whose id is further ahead of this instance's clock are not taken.
     static constexpr qint64 MaxAheadMs = 10000;
     // Events received and held back, waiting on other partitions, at most.
@@ -114,6 +116,7 @@ public:
     const QByteArray &prefix() const { return m_options.prefix; }
     quint64 deliveredId() const { return m_delivered; }
     quint64 resetsSent() const { return m_resets; }
+    // Coverage scripts sent: asks per shard and the periodic ticks.
     quint64 ticksSent() const { return m_ticksSent; }
     size_t waiting() const { return m_pending.size(); }
     bool isSyncing() const;
@@ -211,6 +214,8 @@ private:
     QHash<QByteArray, int> m_subscribed; // channel -> filters using it
     std::map<quint64, std::pair<int, EventPtr>> m_pending; // received, not handed on yet
     qint64 m_futureWarnedMs = 0; // monotonic
+    qint64 m_malformedWarnedMs = 0; // monotonic
+    qint64 m_fullTickMs = 0; // monotonic: the last full tick of the followed partitions
     QString m_layoutConflict; // another instance split the events otherwise (see checkLayout)
     qint64 m_pendingBytes = 0; // EventHistory::costOf of what m_pending holds
     quint64 m_delivered = 0; // the newest event handed on

@@ -156,7 +156,7 @@ void TestMetrics::optionalFamilies()
     QVERIFY(!text.contains("ssehub_redis_"));
     QVERIFY(!text.contains("ssehub_store_"));
     QVERIFY(!text.contains("ssehub_auth_cache_"));
-    f.redis = MetricsFigures::Redis {true, 4, 7, 2, std::nullopt, false};
+    f.redis = MetricsFigures::Redis {true, 4, 7, 2, std::nullopt, false, std::nullopt};
     f.store = MetricsFigures::Store {9, 1, 250};
     text = prometheusText(s, f);
     QCOMPARE(samples(text, "ssehub_redis_connected"),
@@ -167,6 +167,13 @@ void TestMetrics::optionalFamilies()
              (QList<QByteArray> {"ssehub_redis_replica_waits_total{outcome=\"confirmed\"} 7",
                                  "ssehub_redis_replica_waits_total{outcome=\"short\"} 2"}));
     QVERIFY(!text.contains("ssehub_redis_sentinel_switches_total")); // no sentinels
+    QVERIFY(!text.contains("ssehub_redis_cluster_waiting_events")); // no Redis Cluster
+    f.redis->sharded = MetricsFigures::Redis::Sharded {12, 345};
+    QCOMPARE(samples(prometheusText(s, f), "ssehub_redis_cluster_waiting_events"),
+             QList<QByteArray> {"ssehub_redis_cluster_waiting_events 12"});
+    QCOMPARE(samples(prometheusText(s, f), "ssehub_redis_cluster_coverage_scripts_total"),
+             QList<QByteArray> {"ssehub_redis_cluster_coverage_scripts_total 345"});
+    f.redis->sharded.reset();
     f.redis->sentinelSwitches = 3;
     QCOMPARE(samples(prometheusText(s, f), "ssehub_redis_sentinel_switches_total"),
              QList<QByteArray> {"ssehub_redis_sentinel_switches_total 3"});
