@@ -9,6 +9,34 @@
 
 namespace ssehub {
 
+namespace {
+
+// The options every Redis connection starts from (timeouts, backoff).
+RedisConnection::Options redisConnectionOptions(const EngineConfig &config)
+{
+    RedisConnection::Options options;
+    options.backoffMaxMs = qMax(1, config.redisBackoffMaxMs);
+    options.backoffInitialMs = qMin(100, options.backoffMaxMs);
+    options.connectTimeoutMs = qMax(1, config.redisTimeoutMs);
+    options.commandTimeoutMs = qMax(1, config.redisTimeoutMs);
+    return options;
+}
+
+// --redis-replica-timeout against the command timeout: a WAIT pending longer would drop the
+// connection it waits on.
+bool replicaTimeoutFits(const EngineConfig &config, const RedisConnection::Options &options,
+                        QString *error)
+{
+    if (config.redisMinReplicas <= 0 || config.redisReplicaTimeoutMs < options.commandTimeoutMs)
+        return true;
+    *error = QStringLiteral("--redis-replica-timeout must be shorter than the Redis command "
+                            "timeout (%1 ms)")
+                 .arg(options.commandTimeoutMs);
+    return false;
+}
+
+} // namespace
+
 bool Engine::readSentinelPassword(QByteArray *out, QString *error) const
 {
     const QString &path = m_config.redisSentinelPasswordFile;
@@ -58,10 +86,7 @@ bool Engine::startShardedBroker(QString *error)
     }
     ShardedBroker::Options options;
     RedisConnection::Options &connection = options.cluster.connection;
-    connection.backoffMaxMs = qMax(1, m_config.redisBackoffMaxMs);
-    connection.backoffInitialMs = qMin(100, connection.backoffMaxMs);
-    connection.connectTimeoutMs = qMax(1, m_config.redisTimeoutMs);
-    connection.commandTimeoutMs = qMax(1, m_config.redisTimeoutMs);
+    connection = redisConnectionOptions(m_config);
     if (!m_config.redisUrl.isEmpty()) {
         // Only its password: the cluster says where its nodes are, and has one database.
         if (!RedisBroker::parseUrl(m_config.redisUrl, &connection, error))
@@ -74,13 +99,8 @@ bool Engine::startShardedBroker(QString *error)
     }
     if (!RedisCluster::parseSeeds(m_config.redisClusterSeeds, &options.cluster, error))
         return false;
-    if (m_config.redisMinReplicas > 0
-        && m_config.redisReplicaTimeoutMs >= connection.commandTimeoutMs) {
-        *error = QStringLiteral("--redis-replica-timeout must be shorter than the Redis command "
-                                "timeout (%1 ms)")
-                     .arg(connection.commandTimeoutMs);
+    if (!replicaTimeoutFits(m_config, connection, error))
         return false;
-    }
     options.prefix = m_config.redisPrefix;
     options.partitions = m_config.redisPartitions;
     options.partitionDepth = m_config.redisPartitionDepth;
@@ -107,10 +127,7 @@ bool Engine::startBroker(QString *error)
                                    m_config.historyTtlMs, this);
     } else {
         RedisBroker::Options redisOptions;
-        redisOptions.redis.backoffMaxMs = qMax(1, m_config.redisBackoffMaxMs);
-        redisOptions.redis.backoffInitialMs = qMin(100, redisOptions.redis.backoffMaxMs);
-        redisOptions.redis.connectTimeoutMs = qMax(1, m_config.redisTimeoutMs);
-        redisOptions.redis.commandTimeoutMs = qMax(1, m_config.redisTimeoutMs);
+        redisOptions.redis = redisConnectionOptions(m_config);
         if (!RedisBroker::parseUrl(m_config.redisUrl, &redisOptions.redis, error))
             return false;
         if (!RedisConnection::useSentinels(m_config.redisSentinels, m_config.redisMaster,
@@ -119,13 +136,8 @@ bool Engine::startBroker(QString *error)
         if (!m_config.redisSentinelPasswordFile.isEmpty()
             && !readSentinelPassword(&redisOptions.redis.sentinelPassword, error))
             return false;
-        if (m_config.redisMinReplicas > 0
-            && m_config.redisReplicaTimeoutMs >= redisOptions.redis.commandTimeoutMs) {
-            *error = QStringLiteral("--redis-replica-timeout must be shorter than the Redis "
-                                    "command timeout (%1 ms)")
-                         .arg(redisOptions.redis.commandTimeoutMs);
+        if (!replicaTimeoutFits(m_config, redisOptions.redis, error))
             return false;
-        }
         redisOptions.minReplicas = m_config.redisMinReplicas;
         redisOptions.replicaTimeoutMs = m_config.redisReplicaTimeoutMs;
         redisOptions.prefix = m_config.redisPrefix;

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonValue>
 
+#include <limits>
+
 namespace ssehub {
 
 namespace {
@@ -135,6 +137,15 @@ bool packStreamId(QByteArrayView text, quint64 *id)
         return false;
     *id = StreamIdFlag | (ms << StreamIdSeqBits) | seq;
     return true;
+}
+
+quint64 firstStreamIdAt(qint64 ms)
+{
+    if (ms <= 0)
+        return StreamIdFlag;
+    if (quint64(ms) >= (quint64(1) << (63 - StreamIdSeqBits)))
+        return std::numeric_limits<quint64>::max();
+    return StreamIdFlag | (quint64(ms) << StreamIdSeqBits);
 }
 
 QByteArray formatEventId(quint64 id)

@@ -49,6 +49,9 @@ constexpr quint64 StreamIdFlag = quint64(1) << 63;
 constexpr int StreamIdSeqBits = 21;
 // The number for a stream entry id; false if it does not fit (or is not one).
 bool packStreamId(QByteArrayView text, quint64 *id);
+// The smallest stream id of an event published at or after ms (StreamIdFlag for ms <= 0), and
+// the largest number when ms is beyond what ids hold.
+quint64 firstStreamIdAt(qint64 ms);
 // The text of an id as clients see it (decimal, or "<ms>-<seq>" for stream ids).
 QByteArray formatEventId(quint64 id);
 

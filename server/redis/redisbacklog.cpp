@@ -20,21 +20,7 @@ EventPtr eventFromEntry(const RedisReply &entry)
     quint64 id = 0;
     if (!packStreamId(entry.elements.at(0).string, &id))
         return nullptr;
-    QByteArray topic, type, payload;
-    const QList<RedisReply> &fields = entry.elements.at(1).elements;
-    for (qsizetype i = 0; i + 1 < fields.size(); i += 2) {
-        const QByteArray &name = fields.at(i).string;
-        if (name == "t")
-            topic = fields.at(i + 1).string;
-        else if (name == "y")
-            type = fields.at(i + 1).string;
-        else if (name == "p")
-            payload = fields.at(i + 1).string;
-    }
-    if (topic.isEmpty() || payload.isEmpty())
-        return nullptr;
-    const qint64 ms = qint64((id & ~StreamIdFlag) >> StreamIdSeqBits);
-    return makeEvent(id, topic, type, payload, ms);
+    return eventFromStreamFields(id, entry.elements.at(1).elements);
 }
 
 } // namespace

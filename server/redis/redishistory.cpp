@@ -17,16 +17,6 @@ constexpr int ExpireBatch = 1024;
 constexpr qint64 ExpireIntervalMs = 1000;
 constexpr qint64 StreamFiguresIntervalMs = 1000;
 
-// The smallest packed stream id published at or after ms; MaxStreamId when none can be.
-quint64 firstIdAt(qint64 ms)
-{
-    if (ms <= 0)
-        return StreamIdFlag;
-    if (quint64(ms) >= (quint64(1) << (63 - StreamIdSeqBits)))
-        return MaxStreamId;
-    return StreamIdFlag | (quint64(ms) << StreamIdSeqBits);
-}
-
 // historyInfoScript's answer; false when it is not one.
 bool streamFiguresFrom(const RedisReply &reply, RedisBroker::StreamFigures *out)
 {
@@ -122,7 +112,7 @@ void RedisBroker::readHistory(const HistoryQuery &query, const TopicFilter &filt
     if (m_options.historyTtlMs > 0)
         sinceMs = qMax(sinceMs, Clock::wallMs() - m_options.historyTtlMs);
     if (sinceMs >= 0)
-        low = qMax(low, firstIdAt(sinceMs));
+        low = qMax(low, firstStreamIdAt(sinceMs));
     if (query.hasBefore) {
         if (query.before <= StreamIdFlag)
             empty = true;
@@ -130,7 +120,7 @@ void RedisBroker::readHistory(const HistoryQuery &query, const TopicFilter &filt
             high = query.before - 1;
     }
     if (query.untilMs >= 0) {
-        const quint64 end = firstIdAt(query.untilMs);
+        const quint64 end = firstStreamIdAt(query.untilMs);
         if (end <= StreamIdFlag)
             empty = true;
         else

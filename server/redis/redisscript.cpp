@@ -48,6 +48,23 @@ local function entryCost(fields, base)
 end
 )lua");
 
+// The ticks' common start: the marker key's value (set to ARGV[2] when there is none) in
+// `epoch`, and the Stream's last generated id ('' when none) in `last`. KEYS: stream, marker key.
+const QByteArray epochAndLast = QByteArrayLiteral(R"lua(
+local epoch = redis.call('GET', KEYS[2])
+if not epoch then
+  epoch = ARGV[2]
+  redis.call('SET', KEYS[2], epoch)
+end
+local last = ''
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then last = info[i + 1] end
+  end
+end
+)lua");
+
 } // namespace
 
 namespace {
@@ -250,19 +267,7 @@ return {last, maxdel, first, entries, floor}
 // subscriber connection, everything published before it on the instance's channels has too.
 const RedisScript &tickScript()
 {
-    static const RedisScript script(QByteArrayLiteral(R"lua(
-local epoch = redis.call('GET', KEYS[2])
-if not epoch then
-  epoch = ARGV[2]
-  redis.call('SET', KEYS[2], epoch)
-end
-local last = ''
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  local info = redis.call('XINFO', 'STREAM', KEYS[1])
-  for i = 1, #info, 2 do
-    if info[i] == 'last-generated-id' then last = info[i + 1] end
-  end
-end
+    static const RedisScript script(epochAndLast + QByteArrayLiteral(R"lua(
 redis.call('PUBLISH', ARGV[1], epoch .. ' ' .. last)
 return {epoch, last}
 )lua"));
@@ -280,19 +285,7 @@ namespace ssehub {
 // Returns the marker value.
 const RedisScript &shardedTickScript()
 {
-    static const RedisScript script(QByteArrayLiteral(R"lua(
-local epoch = redis.call('GET', KEYS[2])
-if not epoch then
-  epoch = ARGV[2]
-  redis.call('SET', KEYS[2], epoch)
-end
-local last = ''
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  local info = redis.call('XINFO', 'STREAM', KEYS[1])
-  for i = 1, #info, 2 do
-    if info[i] == 'last-generated-id' then last = info[i + 1] end
-  end
-end
+    static const RedisScript script(epochAndLast + QByteArrayLiteral(R"lua(
 local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - 1
 redis.call('SPUBLISH', ARGV[1], epoch .. ' ' .. string.format('%d', ms) .. ' ' .. last)
@@ -315,6 +308,23 @@ for i = 1, #ARGV do redis.pcall('SPUBLISH', ARGV[i], message) end
 return ms
 )lua"));
     return script;
+}
+
+EventPtr eventFromStreamFields(quint64 id, const QList<RedisReply> &fields)
+{
+    QByteArray topic, type, payload;
+    for (qsizetype i = 0; i + 1 < fields.size(); i += 2) {
+        const QByteArray &name = fields.at(i).string;
+        if (name == "t")
+            topic = fields.at(i + 1).string;
+        else if (name == "y")
+            type = fields.at(i + 1).string;
+        else if (name == "p")
+            payload = fields.at(i + 1).string;
+    }
+    if (topic.isEmpty() || payload.isEmpty())
+        return nullptr;
+    return makeEvent(id, topic, type, payload, qint64((id & ~StreamIdFlag) >> StreamIdSeqBits));
 }
 
 } // namespace ssehub

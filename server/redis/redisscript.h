@@ -1,5 +1,6 @@
 #pragma once
 
+#include "proto/event.h"
 #include "redis/redisconnection.h"
 
 #include <QByteArray>
@@ -41,5 +42,8 @@ const RedisScript &tickScript();
 const RedisScript &shardedPublishScript();
 const RedisScript &shardedTickScript();
 const RedisScript &coverScript();
+// The event of a Stream entry with this id whose fields the publish scripts wrote (t: topic,
+// y: type, p: payload); null when they are not ours.
+EventPtr eventFromStreamFields(quint64 id, const QList<RedisReply> &fields);
 
 } // namespace ssehub

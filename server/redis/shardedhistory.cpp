@@ -12,15 +12,6 @@ namespace {
 
 constexpr quint64 MaxId = std::numeric_limits<quint64>::max();
 
-quint64 firstIdAt(qint64 ms)
-{
-    if (ms <= 0)
-        return StreamIdFlag;
-    if (quint64(ms) >= (quint64(1) << (63 - StreamIdSeqBits)))
-        return MaxId;
-    return StreamIdFlag | (quint64(ms) << StreamIdSeqBits);
-}
-
 } // namespace
 
 struct ShardedBroker::HistoryRead
@@ -69,7 +60,7 @@ void ShardedBroker::readHistory(const HistoryQuery &query, const TopicFilter &fi
             read->low = query.after + 1;
     }
     if (query.sinceMs >= 0)
-        read->low = qMax(read->low, firstIdAt(query.sinceMs));
+        read->low = qMax(read->low, firstStreamIdAt(query.sinceMs));
     if (query.hasBefore) {
         if (query.before <= StreamIdFlag)
             empty = true;
@@ -77,7 +68,7 @@ void ShardedBroker::readHistory(const HistoryQuery &query, const TopicFilter &fi
             read->high = query.before - 1;
     }
     if (query.untilMs >= 0) {
-        const quint64 end = firstIdAt(query.untilMs);
+        const quint64 end = firstStreamIdAt(query.untilMs);
         if (end <= StreamIdFlag)
             empty = true;
         else

@@ -33,20 +33,7 @@ EventPtr ShardedBroker::eventOfEntry(const RedisReply &entry, int partition)
     quint64 id = 0;
     if (!globalId(entry.elements.at(0).string, partition, &id))
         return nullptr;
-    QByteArray topic, type, payload;
-    const QList<RedisReply> &fields = entry.elements.at(1).elements;
-    for (qsizetype i = 0; i + 1 < fields.size(); i += 2) {
-        const QByteArray &name = fields.at(i).string;
-        if (name == "t")
-            topic = fields.at(i + 1).string;
-        else if (name == "y")
-            type = fields.at(i + 1).string;
-        else if (name == "p")
-            payload = fields.at(i + 1).string;
-    }
-    if (topic.isEmpty() || payload.isEmpty())
-        return nullptr;
-    return makeEvent(id, topic, type, payload, qint64((id & ~StreamIdFlag) >> StreamIdSeqBits));
+    return eventFromStreamFields(id, entry.elements.at(1).elements);
 }
 
 struct ShardedBroker::BacklogRequest

@@ -638,25 +638,26 @@ void TestShardedCluster::layoutMismatchRefused()
 
 void TestShardedCluster::optionsChecked()
 {
+    // Each refused at start, with a message (printed by HeadlessHub when it does not start).
+    const QList<QStringList> refused {
+        {QStringLiteral("--redis-cluster"), QStringLiteral("nonsense")},
+        {QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
+         QStringLiteral("--redis-sentinel"), QStringLiteral("127.0.0.1:26379"),
+         QStringLiteral("--redis-master"), QStringLiteral("m")},
+        {QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
+         QStringLiteral("--redis-partitions"), QStringLiteral("257")},
+        {QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
+         QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1/3")},
+        {QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
+         QStringLiteral("--history-ttl"), QStringLiteral("1h")},
+        {QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
+         QStringLiteral("--redis-prefix"), QStringLiteral("a{b}")},
+    };
     HeadlessHub hub(QStringLiteral(SSEHUB_BINARY), m_dir.filePath(QStringLiteral("opts")));
-    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                        QStringLiteral("--redis-cluster"), QStringLiteral("nonsense")}));
-    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                        QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
-                        QStringLiteral("--redis-sentinel"), QStringLiteral("127.0.0.1:26379"),
-                        QStringLiteral("--redis-master"), QStringLiteral("m")}));
-    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                        QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
-                        QStringLiteral("--redis-partitions"), QStringLiteral("257")}));
-    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                        QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
-                        QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1/3")}));
-    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                        QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
-                        QStringLiteral("--history-ttl"), QStringLiteral("1h")}));
-    QVERIFY(!hub.start({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                        QStringLiteral("--redis-cluster"), QStringLiteral("127.0.0.1:7000"),
-                        QStringLiteral("--redis-prefix"), QStringLiteral("a{b}")}));
+    for (const QStringList &args : refused)
+        QVERIFY2(!hub.start(QStringList {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")}
+                            + args),
+                 qPrintable(args.join(u' ')));
 }
 
 QTEST_GUILESS_MAIN(TestShardedCluster)
