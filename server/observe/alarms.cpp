@@ -82,12 +82,13 @@ QList<LogEntry> AlarmMonitor::evaluate(const Reading &r)
                    .arg(limit),
                wallMs);
     const bool watchBroker = t.brokerDown && r.brokerCanFail;
-    update(
-        &out, RedisIndex, watchBroker && !r.brokerReady, !watchBroker || r.brokerReady,
-        r.brokerReady
-            ? QStringLiteral("Redis is reachable again (%1)").arg(r.brokerState)
-            : QStringLiteral("Redis is unreachable (%1): publishes are refused").arg(r.brokerState),
-        wallMs);
+    update(&out, RedisIndex, watchBroker && !r.brokerReady, !watchBroker || r.brokerReady,
+           r.brokerReady
+               ? QStringLiteral("Redis is reachable again (%1)").arg(r.brokerState)
+               : QStringLiteral("Redis is unreachable (%1): publishes are refused (on a Redis "
+                                "Cluster, those to the shards that do not answer)")
+                     .arg(r.brokerState),
+           wallMs);
     const int fdPercent = percentOf(r.openFds, r.fdLimit);
     update(&out, DescriptorsIndex, t.descriptorsPercent > 0 && fdPercent >= t.descriptorsPercent,
            t.descriptorsPercent <= 0 || (fdPercent >= 0 && fdPercent < t.descriptorsPercent - 5),
