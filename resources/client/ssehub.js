@@ -1,8 +1,12 @@
 // ssehub's browser client (issue 22, in progress): no build step, no dependencies. Valid as a
 // classic script and as an ES module; either way it defines its names on globalThis.
 //
-// So far: the Server-Sent Events parser the client reads its fetch() stream with, following
-// the WHATWG HTML "event stream interpretation" rules that EventSource follows.
+// So far:
+// - SsehubSseParser: the Server-Sent Events parser the client reads its fetch() stream with,
+//   following the WHATWG HTML "event stream interpretation" rules that EventSource follows;
+// - SsehubStream: one stream read with fetch() (credentials in an Authorization header),
+//   resumed with Last-Event-ID after every drop, with `retry:` and jittered backoff, repeats
+//   dropped by id, `reset` and the hub's other notices surfaced.
 (function (root) {
   'use strict';
 
@@ -147,5 +151,249 @@
     }
   }
 
+  // Event ids as the hub writes them: decimal (embedded) or "<ms>-<n>" (cluster mode), ordered
+  // like the events. -1, 0 or 1.
+  function compareIds(a, b) {
+    const split = (id) => {
+      const dash = id.indexOf('-');
+      return dash < 0 ? [BigInt(id), -1n] : [BigInt(id.slice(0, dash)), BigInt(id.slice(dash + 1))];
+    };
+    try {
+      const [a1, a2] = split(a);
+      const [b1, b2] = split(b);
+      if (a1 !== b1)
+        return a1 < b1 ? -1 : 1;
+      return a2 === b2 ? 0 : (a2 < b2 ? -1 : 1);
+    } catch (e) {
+      return a === b ? 0 : (a < b ? -1 : 1);
+    }
+  }
+
+  // The `exp` of a JWT (seconds since the epoch), or 0 when it has none or is not one.
+  function tokenExpiry(token) {
+    try {
+      const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      const claims = JSON.parse(atob(part + '='.repeat((4 - part.length % 4) % 4)));
+      return typeof claims.exp === 'number' ? claims.exp : 0;
+    } catch (e) {
+      return 0;
+    }
+  }
+
+  // One stream of the hub read with fetch():
+  //   new SsehubStream(url, {getToken, onEvent, onReset, onState, onError, onSession,
+  //                          lastEventId, fetch, minDelayMs, maxDelayMs, refreshBeforeMs})
+  // - getToken() (may return a promise) gives the bearer token; it is asked again before the
+  //   token's `exp` (refreshBeforeMs ahead), after `auth-expired` and after a 401. Without it
+  //   the request carries no Authorization header (a cookie, or an open hub).
+  // - After any end of the stream it reconnects with Last-Event-ID: at once after the hub's
+  //   own `disconnect`/`shutdown` notices, else after the `retry:` delay (default 3 s), doubled
+  //   on every failure in a row up to maxDelayMs, with up to 50% jitter.
+  // - onEvent(event) gets each event once: {id, topic, type, payload, timestamp} from the
+  //   envelope; an id not after the last one delivered is dropped (a repeat after a resume).
+  // - onReset({reason, oldest, resumeId}) when the hub says events are gone; onSession(info) for
+  //   the session event; onState('connecting' | 'open' | 'waiting' | 'closed'); onError(error)
+  //   for refusals (4xx other than 401: the stream stops) and network failures.
+  class SsehubStream {
+    constructor(url, options = {}) {
+      this.url = url;
+      this.options = options;
+      this.fetch = options.fetch || root.fetch.bind(root);
+      this.lastEventId = options.lastEventId || '';
+      this.retryMs = 3000;
+      this.failures = 0;
+      this.stopped = true;
+      this.controller = null;
+      this.timer = null;
+      this.refreshTimer = null;
+      this.token = null;
+    }
+
+    start() {
+      if (!this.stopped)
+        return;
+      this.stopped = false;
+      this.connect(false);
+    }
+
+    stop() {
+      this.stopped = true;
+      clearTimeout(this.timer);
+      clearTimeout(this.refreshTimer);
+      if (this.controller)
+        this.controller.abort();
+      this.state('closed');
+    }
+
+    state(name) {
+      if (this.options.onState)
+        this.options.onState(name);
+    }
+
+    error(error) {
+      if (this.options.onError)
+        this.options.onError(error);
+    }
+
+    async credentials(fresh) {
+      if (!this.options.getToken)
+        return null;
+      if (fresh || this.token === null)
+        this.token = await this.options.getToken();
+      return this.token;
+    }
+
+    // A new token before the current one expires: the stream is resumed on it.
+    scheduleRefresh(token) {
+      clearTimeout(this.refreshTimer);
+      const exp = token ? tokenExpiry(token) : 0;
+      if (!exp)
+        return;
+      const before = this.options.refreshBeforeMs ?? 30000;
+      const inMs = Math.max(0, exp * 1000 - before - Date.now());
+      this.refreshTimer = setTimeout(() => this.reconnectNow(true), inMs);
+    }
+
+    reconnectNow(freshToken) {
+      if (this.stopped)
+        return;
+      clearTimeout(this.timer);
+      this.freshToken = this.freshToken || freshToken;
+      if (this.controller)
+        this.controller.abort(); // the read loop ends and connects again at once
+      else
+        this.connect(freshToken);
+    }
+
+    later(immediately) {
+      if (this.stopped)
+        return;
+      let delay = 0;
+      if (!immediately) {
+        const max = this.options.maxDelayMs ?? 30000;
+        const base = Math.min(max, Math.max(this.options.minDelayMs ?? 0, this.retryMs)
+            * 2 ** Math.min(this.failures, 10));
+        delay = base * (0.5 + Math.random() / 2);
+      }
+      this.state('waiting');
+      this.timer = setTimeout(() => this.connect(this.freshToken), delay);
+    }
+
+    async connect(freshToken) {
+      if (this.stopped)
+        return;
+      this.freshToken = false;
+      this.state('connecting');
+      const controller = new AbortController();
+      this.controller = controller;
+      let immediately = false;
+      try {
+        const token = await this.credentials(freshToken);
+        const headers = {'Accept': 'text/event-stream'};
+        if (token)
+          headers['Authorization'] = 'Bearer ' + token;
+        if (this.lastEventId)
+          headers['Last-Event-ID'] = this.lastEventId;
+        const response = await this.fetch(this.url, {headers, signal: controller.signal,
+                                                     cache: 'no-store'});
+        if (response.status === 401 && this.options.getToken) {
+          ++this.failures;
+          this.freshToken = true;
+          this.error(new Error('the hub refused the token (401); asking for a new one'));
+          await response.body?.cancel();
+        } else if (!response.ok) {
+          let text = '';
+          try { text = (await response.json()).error || ''; } catch (e) { /* not JSON */ }
+          const error = new Error(`the hub answered ${response.status}` + (text ? ': ' + text : ''));
+          error.status = response.status;
+          this.error(error);
+          if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+            this.stop(); // asking again would get the same answer
+            return;
+          }
+          ++this.failures;
+        } else {
+          this.scheduleRefresh(token);
+          immediately = await this.read(response.body, controller);
+        }
+      } catch (error) {
+        if (!controller.signal.aborted) {
+          ++this.failures;
+          this.error(error);
+        } else {
+          immediately = true; // stopped, or a new token: at once
+        }
+      }
+      if (this.controller === controller)
+        this.controller = null;
+      this.later(immediately);
+    }
+
+    // Reads until the stream ends; true when it should be opened again at once.
+    async read(body, controller) {
+      let again = false;
+      const parser = new SseParser((event) => {
+        again = this.dispatch(event, controller) || again;
+      }, (ms) => { this.retryMs = ms; });
+      const reader = body.getReader();
+      this.state('open');
+      for (;;) {
+        const {done, value} = await reader.read();
+        if (done)
+          break;
+        parser.feed(value);
+      }
+      return again;
+    }
+
+    // One parsed event; true when the stream should be opened again at once.
+    dispatch(event, controller) {
+      const options = this.options;
+      switch (event.type) {
+      case 'message':
+        break;
+      case 'session':
+        this.failures = 0;
+        if (options.onSession)
+          options.onSession(JSON.parse(event.data));
+        return false;
+      case 'reset': {
+        const info = JSON.parse(event.data);
+        info.resumeId = event.lastEventId;
+        if (event.lastEventId)
+          this.lastEventId = event.lastEventId;
+        if (options.onReset)
+          options.onReset(info);
+        return false;
+      }
+      case 'auth-expired':
+        this.freshToken = true;
+        controller.abort();
+        return true;
+      case 'disconnect':
+      case 'shutdown':
+        return true;
+      default:
+        break;
+      }
+      const id = event.lastEventId;
+      if (id && this.lastEventId && compareIds(id, this.lastEventId) <= 0)
+        return false; // had it (a repeat after a resume or a takeover)
+      if (id)
+        this.lastEventId = id;
+      let envelope;
+      try {
+        envelope = JSON.parse(event.data);
+      } catch (e) {
+        envelope = {id, type: event.type, payload: event.data};
+      }
+      if (options.onEvent)
+        options.onEvent(envelope);
+      return false;
+    }
+  }
+
   root.SsehubSseParser = SseParser;
+  root.SsehubStream = SsehubStream;
+  root.SsehubCompareIds = compareIds;
 })(globalThis);

@@ -1,0 +1,146 @@
+// SsehubStream (the browser client's stream, read with fetch) against a real ssehub: resumed
+// without loss after the hub drops it, tokens renewed before they expire and after
+// auth-expired, reset surfaced. Node's fetch and streams stand in for the browser's.
+//
+// usage: node --test stream.test.mjs   (SSEHUB_BINARY: the ssehub binary)
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'node:test';
+import '../../resources/client/ssehub.js';
+
+const { SsehubStream } = globalThis;
+const binary = process.env.SSEHUB_BINARY;
+
+function startHub(args = []) {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.DISPLAY; delete env.WAYLAND_DISPLAY;
+    const child = spawn(binary, ['--headless', '--listen', '127.0.0.1:0', '--data-dir', '', ...args],
+                        { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('ssehub did not start')); }, 10000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve({ child, base: m[1] }); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`ssehub exited with ${code}`)); });
+  });
+}
+
+async function waitFor(what, predicate, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function publish(base, topic, n, token) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const res = await fetch(`${base}/publish`, { method: 'POST', headers, body: JSON.stringify({ topic, payload: { n } }) });
+  assert.equal(res.status, 200, `publish ${n}: ${await res.text()}`);
+}
+
+const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+function token(secret, claims) {
+  const head = b64({ alg: 'HS256', typ: 'JWT' }) + '.' + b64(claims);
+  return head + '.' + createHmac('sha256', secret).update(head).digest('base64url');
+}
+
+test('resumes with Last-Event-ID after the hub drops the stream, nothing lost or repeated', { skip: !binary }, async () => {
+  const { child, base } = await startHub(['--retry', '200ms']);
+  try {
+    const got = [];
+    const states = [];
+    const stream = new SsehubStream(`${base}/events?topic=t`, {
+      onEvent: (e) => got.push(e.payload.n), onState: (s) => states.push(s),
+    });
+    stream.start();
+    await waitFor('the stream', async () => (await (await fetch(`${base}/connections`)).json()).connections.length === 1);
+    for (let n = 1; n <= 5; ++n) await publish(base, 't', n);
+    await waitFor('5 events', () => got.length === 5);
+    // The operator drops it; events are published while it is away.
+    const [c] = (await (await fetch(`${base}/connections`)).json()).connections;
+    assert.equal((await fetch(`${base}/streams/${c.id}`, { method: 'DELETE' })).status, 200);
+    for (let n = 6; n <= 10; ++n) await publish(base, 't', n);
+    await waitFor('10 events', () => got.length >= 10);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(got, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.ok(states.filter((s) => s === 'open').length >= 2, states.join(','));
+    stream.stop();
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('a token about to expire is renewed through getToken(), without loss', { skip: !binary }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ssehub-client-'));
+  const secret = 'a-secret-of-at-least-thirty-two-bytes-for-hs256';
+  writeFileSync(join(dir, 'secret'), secret);
+  const { child, base } = await startHub(['--jwt-secret-file', join(dir, 'secret'), '--jwt-leeway', '0s']);
+  try {
+    let asked = 0;
+    const getToken = async () => {
+      ++asked;
+      return token(secret, { sub: 'reader', subscribe: ['t'], exp: Math.floor(Date.now() / 1000) + 3 });
+    };
+    const publisher = token(secret, { sub: 'writer', publish: ['t'], exp: Math.floor(Date.now() / 1000) + 600 });
+    const got = [];
+    let sessions = 0;
+    const stream = new SsehubStream(`${base}/events?topic=t`, {
+      getToken, refreshBeforeMs: 1000, onEvent: (e) => got.push(e.payload.n),
+      onSession: () => ++sessions,
+    });
+    stream.start();
+    await waitFor('the session', () => sessions === 1);
+    // Published every 100 ms for 5 s: across at least two renewals.
+    for (let n = 1; n <= 50; ++n) {
+      await publish(base, 't', n, publisher);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await waitFor('50 events', () => got.length >= 50 || got.at(-1) === 50);
+    assert.deepEqual(got, Array.from({ length: 50 }, (_, i) => i + 1));
+    assert.ok(asked >= 2 && sessions >= 2, `getToken asked ${asked} times, ${sessions} sessions`);
+    stream.stop();
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('a reset is surfaced with its reason, and a refusal stops the stream', { skip: !binary }, async () => {
+  const { child, base } = await startHub(['--history', '5']);
+  try {
+    for (let n = 1; n <= 20; ++n) await publish(base, 't', n);
+    const resets = [];
+    const got = [];
+    const stream = new SsehubStream(`${base}/events?topic=t`, {
+      lastEventId: '1', onReset: (r) => resets.push(r), onEvent: (e) => got.push(e.payload.n),
+    });
+    stream.start();
+    await waitFor('the replay', () => got.length === 5);
+    assert.equal(resets.length, 1);
+    assert.ok(resets[0].reason, JSON.stringify(resets[0]));
+    assert.deepEqual(got, [16, 17, 18, 19, 20]);
+    stream.stop();
+
+    const errors = [];
+    const states = [];
+    const bad = new SsehubStream(`${base}/events?topic=a/%23/b`, {
+      onError: (e) => errors.push(e), onState: (s) => states.push(s),
+    });
+    bad.start();
+    await waitFor('the refusal', () => errors.length === 1);
+    assert.equal(errors[0].status, 400);
+    assert.equal(states.at(-1), 'closed');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
