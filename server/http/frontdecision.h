@@ -27,6 +27,7 @@ enum class FrontRoute {
     Log,
     Engine,
     Demo,
+    ClientScript,
 };
 
 // What the head of a request decided: its route and who asks, or the refusal (status not 0) to

@@ -253,6 +253,10 @@ HttpFront::Decision HttpFront::decide(const http::RequestHead &head, const QHost
         kind = RouteKind::Demo;
         allow = "GET";
         isPublic = true;
+    } else if (path == "/ssehub.js") {
+        kind = RouteKind::ClientScript;
+        allow = "GET";
+        isPublic = true;
     }
     if (kind == RouteKind::None)
         return refuse(404, tr("no such endpoint: %1").arg(QString::fromLatin1(path)));
@@ -272,8 +276,7 @@ HttpFront::Decision HttpFront::decide(const http::RequestHead &head, const QHost
     // with --auth-hook-tokens, one that does not verify here). A client certificate decides
     // alone.
     const bool hookable = m_hook && !isPublic
-        && (kind == RouteKind::Events || kind == RouteKind::Subscribe
-            || kind == RouteKind::Publish)
+        && (kind == RouteKind::Events || kind == RouteKind::Subscribe || kind == RouteKind::Publish)
         && !(tls && !tls->peerCertificate().isNull());
     if (hookable && !m_options.auth.hasToken(credentialsOf(head, false))) {
         decision.askHook = true;
@@ -399,6 +402,9 @@ void HttpFront::dispatch(QTcpSocket *socket, const HttpRequest &request, const I
         break;
     case Route::Demo:
         serveDemo(request, socket);
+        break;
+    case Route::ClientScript:
+        serveClientScript(request, socket);
         break;
     }
 }

@@ -303,6 +303,7 @@ private:
     void serveConsoleTail(const HttpRequest &request, QTcpSocket *socket);
     void serveReloadAccess(const HttpRequest &request, QTcpSocket *socket);
     void serveDemo(const HttpRequest &request, QTcpSocket *socket);
+    void serveClientScript(const HttpRequest &request, QTcpSocket *socket);
     void servePreflight(const HttpRequest &request, QTcpSocket *socket);
 
     ReplyTo replyTo(const HttpRequest &request, QTcpSocket *socket) const;

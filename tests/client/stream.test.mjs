@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
@@ -140,6 +140,21 @@ test('a reset is surfaced with its reason, and a refusal stops the stream', { sk
     await waitFor('the refusal', () => errors.length === 1);
     assert.equal(errors[0].status, 400);
     assert.equal(states.at(-1), 'closed');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('the hub serves the client at GET /ssehub.js, as it is in the repository', { skip: !binary }, async () => {
+  const { child, base } = await startHub();
+  try {
+    const res = await fetch(`${base}/ssehub.js`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(res.headers.get('cache-control'), 'no-cache');
+    const shipped = readFileSync(new URL('../../resources/client/ssehub.js', import.meta.url), 'utf8');
+    assert.equal(await res.text(), shipped);
+    assert.equal((await fetch(`${base}/ssehub.js`, { method: 'POST' })).status, 405);
   } finally {
     child.kill('SIGKILL');
   }

@@ -321,15 +321,40 @@ void HttpFront::serveKick(const HttpRequest &request, QTcpSocket *socket, const 
               QJsonObject {{QStringLiteral("kicked"), id}, {QStringLiteral("reason"), reason}});
 }
 
+namespace {
+
+// A file built into the engine (resources/), for the public routes that serve one.
+QByteArray builtIn(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace
+
 // GET /: the demo page (resources/demo/index.html).
 void HttpFront::serveDemo(const HttpRequest &request, QTcpSocket *socket)
 {
-    QFile page(QStringLiteral(":/ssehub/demo/index.html"));
-    if (!page.open(QIODevice::ReadOnly)) {
+    const QByteArray page = builtIn(QStringLiteral(":/ssehub/demo/index.html"));
+    if (page.isEmpty()) {
         replyError(replyTo(request, socket), 500, tr("the demo page is missing from this build"));
         return;
     }
-    reply(replyTo(request, socket), 200, "text/html; charset=utf-8", page.readAll(),
+    reply(replyTo(request, socket), 200, "text/html; charset=utf-8", page,
+          "Cache-Control: no-cache\r\n");
+}
+
+// GET /ssehub.js: the browser client (resources/client/ssehub.js), a classic script that is
+// also a valid ES module. Revalidated on every use (it changes with the server).
+void HttpFront::serveClientScript(const HttpRequest &request, QTcpSocket *socket)
+{
+    const QByteArray script = builtIn(QStringLiteral(":/ssehub/client/ssehub.js"));
+    if (script.isEmpty()) {
+        replyError(replyTo(request, socket), 500,
+                   tr("the client script is missing from this build"));
+        return;
+    }
+    reply(replyTo(request, socket), 200, "text/javascript; charset=utf-8", script,
           "Cache-Control: no-cache\r\n");
 }
 
