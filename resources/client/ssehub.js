@@ -6,7 +6,10 @@
 //   following the WHATWG HTML "event stream interpretation" rules that EventSource follows;
 // - SsehubStream: one stream read with fetch() (credentials in an Authorization header),
 //   resumed with Last-Event-ID after every drop, with `retry:` and jittered backoff, repeats
-//   dropped by id, `reset` and the hub's other notices surfaced.
+//   dropped by id, `reset` and the hub's other notices surfaced;
+// - SsehubClient: subscriptions of one page over one stream of a named client (the stream
+//   follows subscribe()/unsubscribe() through POST /subscribe and DELETE /unsubscribe). Sharing
+//   one stream among tabs (SharedWorker, or a leader tab) is not built yet.
 (function (root) {
   'use strict';
 
@@ -393,7 +396,185 @@
     }
   }
 
+  // Whether a topic matches a filter ('+' one level, '#' the rest, also none: "a/#" matches
+  // "a"); topics starting with '$' only match filters that name their first level.
+  function topicMatches(filter, topic) {
+    const f = filter.split('/');
+    const t = topic.split('/');
+    if (topic.startsWith('$') && (f[0] === '+' || f[0] === '#'))
+      return false;
+    for (let i = 0; i < f.length; ++i) {
+      if (f[i] === '#')
+        return i === f.length - 1;
+      if (i >= t.length)
+        return false;
+      if (f[i] !== '+' && f[i] !== t[i])
+        return false;
+    }
+    return f.length === t.length;
+  }
+
+  // The client a page uses:
+  //   const hub = new SsehubClient(baseUrl, {token | getToken, clientId, fetch});
+  //   const off = hub.subscribe('sensor/+/data', (event) => ...); ... off();
+  //   hub.on('reset' | 'state' | 'error', handler); hub.close();
+  // One stream of the named client clientId (default: a random one, kept in sessionStorage
+  // when there is one) carries every subscription; a filter is added to the client on the hub
+  // when its first handler comes and removed when its last goes.
+  class SsehubClient {
+    constructor(baseUrl, options = {}) {
+      this.base = baseUrl.replace(/\/+$/, '');
+      this.options = options;
+      this.fetch = options.fetch || root.fetch.bind(root);
+      this.clientId = options.clientId || SsehubClient.sessionClientId();
+      this.handlers = new Map(); // filter -> Set of handlers
+      this.listeners = {reset: new Set(), state: new Set(), error: new Set()};
+      this.stream = null;
+      this.changes = Promise.resolve(); // subscription changes, one after the other
+      if (options.getToken)
+        this.getToken = options.getToken;
+      else if (options.token)
+        this.getToken = () => options.token;
+    }
+
+    static sessionClientId() {
+      const make = () => 'web-' + Math.random().toString(36).slice(2, 12);
+      try {
+        const store = root.sessionStorage;
+        if (!store)
+          return make();
+        let id = store.getItem('ssehub.clientId');
+        if (!id) {
+          id = make();
+          store.setItem('ssehub.clientId', id);
+        }
+        return id;
+      } catch (e) {
+        return make();
+      }
+    }
+
+    on(name, handler) {
+      this.listeners[name].add(handler);
+      return () => this.listeners[name].delete(handler);
+    }
+
+    emit(name, value) {
+      for (const handler of this.listeners[name])
+        handler(value);
+    }
+
+    subscribe(filter, handler) {
+      let set = this.handlers.get(filter);
+      const first = !set;
+      if (first) {
+        set = new Set();
+        this.handlers.set(filter, set);
+      }
+      set.add(handler);
+      if (first)
+        this.changed(filter, true);
+      return () => {
+        const now = this.handlers.get(filter);
+        if (!now || !now.delete(handler) || now.size > 0)
+          return;
+        this.handlers.delete(filter);
+        this.changed(filter, false);
+      };
+    }
+
+    close() {
+      const filters = [...this.handlers.keys()];
+      this.handlers.clear();
+      if (this.stream)
+        this.stream.stop();
+      this.stream = null;
+      if (filters.length > 0)
+        this.request('DELETE', '/unsubscribe', filters).catch(() => {});
+    }
+
+    async headers() {
+      const headers = {'Content-Type': 'application/json'};
+      const token = this.getToken ? await this.getToken() : null;
+      if (token)
+        headers['Authorization'] = 'Bearer ' + token;
+      return headers;
+    }
+
+    async request(method, path, topics) {
+      const response = await this.fetch(this.base + path, {
+        method, headers: await this.headers(),
+        body: JSON.stringify({client_id: this.clientId, topics}),
+      });
+      if (!response.ok) {
+        let text = '';
+        try { text = (await response.json()).error || ''; } catch (e) { /* not JSON */ }
+        const error = new Error(`${method} ${path} answered ${response.status}: ${text}`);
+        error.status = response.status;
+        throw error;
+      }
+    }
+
+    // The first filter opens the stream (it carries the filters); later ones change the live
+    // stream's client on the hub; the last one gone closes it.
+    changed(filter, added) {
+      this.changes = this.changes.then(async () => {
+        if (!this.stream) {
+          if (this.handlers.size > 0)
+            this.open();
+          return;
+        }
+        if (this.handlers.size === 0) {
+          this.stream.stop();
+          this.stream = null;
+          await this.request('DELETE', '/unsubscribe', [filter]);
+          return;
+        }
+        await this.request(added ? 'POST' : 'DELETE', added ? '/subscribe' : '/unsubscribe',
+                           [filter]);
+      }).catch((error) => this.emit('error', error));
+    }
+
+    streamUrl() {
+      const query = ['client_id=' + encodeURIComponent(this.clientId)];
+      for (const filter of this.handlers.keys())
+        query.push('topic=' + encodeURIComponent(filter));
+      return this.base + '/events?' + query.join('&');
+    }
+
+    open() {
+      const stream = new SsehubStream(this.streamUrl(), {
+        fetch: this.fetch,
+        getToken: this.getToken,
+        lastEventId: this.stream ? this.stream.lastEventId : '',
+        onEvent: (event) => this.deliver(event),
+        onReset: (info) => this.emit('reset', info),
+        onState: (state) => this.emit('state', state),
+        onError: (error) => this.emit('error', error),
+      });
+      // Every reconnection names the filters the page has now.
+      const connect = stream.connect.bind(stream);
+      stream.connect = (fresh) => {
+        stream.url = this.streamUrl();
+        return connect(fresh);
+      };
+      this.stream = stream;
+      stream.start();
+    }
+
+    deliver(event) {
+      for (const [filter, set] of this.handlers) {
+        if (!topicMatches(filter, event.topic))
+          continue;
+        for (const handler of set)
+          handler(event);
+      }
+    }
+  }
+
   root.SsehubSseParser = SseParser;
+  root.SsehubClient = SsehubClient;
+  root.SsehubTopicMatches = topicMatches;
   root.SsehubStream = SsehubStream;
   root.SsehubCompareIds = compareIds;
 })(globalThis);

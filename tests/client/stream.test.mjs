@@ -159,3 +159,51 @@ test('the hub serves the client at GET /ssehub.js, as it is in the repository', 
     child.kill('SIGKILL');
   }
 });
+
+test('SsehubClient: one stream for every subscription of the page, changed while it lives', { skip: !binary }, async () => {
+  const { child, base } = await startHub();
+  try {
+    const { SsehubClient } = globalThis;
+    const hub = new SsehubClient(base, { clientId: 'page-1' });
+    const errors = [];
+    hub.on('error', (e) => errors.push(e));
+    const a = [];
+    const b = [];
+    const all = [];
+    const offA = hub.subscribe('room/a', (e) => a.push(e.payload.n));
+    hub.subscribe('room/+', (e) => all.push(e.topic + ':' + e.payload.n));
+    const streams = async () => (await (await fetch(`${base}/connections`)).json()).connections;
+    await waitFor('the stream', async () => (await streams()).length === 1);
+    // A filter added while the stream lives goes through POST /subscribe: no second stream.
+    hub.subscribe('other/b', (e) => b.push(e.payload.n));
+    await waitFor('the subscription', async () => {
+      const res = await fetch(`${base}/subscriptions/page-1`);
+      const body = await res.json();
+      return (body.subscriptions || []).some((s) => s.filter === 'other/b' || s.topic === 'other/b');
+    });
+    await publish(base, 'room/a', 1);
+    await publish(base, 'other/b', 2);
+    await publish(base, 'room/c', 3);
+    await waitFor('the events', () => a.length === 1 && b.length === 1 && all.length === 2);
+    assert.deepEqual(a, [1]);
+    assert.deepEqual(b, [2]);
+    assert.deepEqual(all, ['room/a:1', 'room/c:3']);
+    assert.equal((await streams()).length, 1);
+    // The last handler of a filter gone: removed on the hub, its events no longer come.
+    offA();
+    await waitFor('the removal', async () => {
+      const body = await (await fetch(`${base}/subscriptions/page-1`)).json();
+      return !(body.subscriptions || []).some((s) => s.filter === 'room/a' || s.topic === 'room/a');
+    });
+    await publish(base, 'room/a', 4);
+    await publish(base, 'other/b', 5);
+    await waitFor('event 5', () => b.length === 2);
+    assert.deepEqual(a, [1]);
+    assert.deepEqual(all, ['room/a:1', 'room/c:3', 'room/a:4']);
+    assert.deepEqual(errors, []);
+    hub.close();
+    await waitFor('the stream to end', async () => (await streams()).length === 0);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
