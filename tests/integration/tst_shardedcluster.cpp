@@ -66,6 +66,8 @@ private Q_SLOTS:
 
 private:
     std::unique_ptr<HeadlessHub> startHub(const QString &node, const QStringList &extra = {});
+    // A and B, both ready (their extra options as given).
+    void startPair(const QStringList &extraA = {}, const QStringList &extraB = {});
     // Topics whose partitions live on every shard, TopicsPerShard each; the shard of each.
     void pickTopics();
     bool publishNumber(quint16 port, const QByteArray &topic, int n);
@@ -117,6 +119,15 @@ std::unique_ptr<HeadlessHub> TestShardedCluster::startHub(const QString &node,
     if (!hub->start(args + extra))
         return nullptr;
     return hub;
+}
+
+void TestShardedCluster::startPair(const QStringList &extraA, const QStringList &extraB)
+{
+    m_a = startHub(QStringLiteral("a"), extraA);
+    m_b = startHub(QStringLiteral("b"), extraB);
+    QVERIFY(m_a && m_b);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(request(m_b->port(), "GET", "/readyz").status, 200, 15000);
 }
 
 void TestShardedCluster::pickTopics()
@@ -190,11 +201,9 @@ void TestShardedCluster::idsCarryTheirPartition()
 
 void TestShardedCluster::eventsAcrossShards()
 {
-    m_a = startHub(QStringLiteral("a"));
-    m_b = startHub(QStringLiteral("b"));
-    QVERIFY(m_a && m_b);
-    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
-    QTRY_COMPARE_WITH_TIMEOUT(request(m_b->port(), "GET", "/readyz").status, 200, 15000);
+    startPair();
+    if (QTest::currentTestFailed())
+        return;
 
     std::map<QByteArray, std::unique_ptr<SseClient>> readers;
     subscribeAll(&readers);
@@ -338,11 +347,9 @@ void TestShardedCluster::shardPrimaryKilled()
     if (minReplicas)
         extra << QStringLiteral("--redis-min-replicas") << QString::number(minReplicas)
               << QStringLiteral("--redis-replica-timeout") << QStringLiteral("500ms");
-    m_a = startHub(QStringLiteral("a"), extra);
-    m_b = startHub(QStringLiteral("b"), extra);
-    QVERIFY(m_a && m_b);
-    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
-    QTRY_COMPARE_WITH_TIMEOUT(request(m_b->port(), "GET", "/readyz").status, 200, 15000);
+    startPair(extra, extra);
+    if (QTest::currentTestFailed())
+        return;
     std::map<QByteArray, std::unique_ptr<SseClient>> readers;
     subscribeAll(&readers);
 
@@ -477,11 +484,9 @@ void TestShardedCluster::shardPrimaryKilled()
 
 void TestShardedCluster::sharedStateOnOneSlot()
 {
-    m_a = startHub(QStringLiteral("a"));
-    m_b = startHub(QStringLiteral("b"));
-    QVERIFY(m_a && m_b);
-    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
-    QTRY_COMPARE_WITH_TIMEOUT(request(m_b->port(), "GET", "/readyz").status, 200, 15000);
+    startPair();
+    if (QTest::currentTestFailed())
+        return;
 
     // Both instances are in the node registry.
     QTRY_COMPARE_WITH_TIMEOUT(
@@ -520,12 +525,9 @@ void TestShardedCluster::heldBackEventsBounded()
     // A frozen shard holds back every partition an instance follows (delivery is in id order
     // across partitions) until its replica is promoted. What waits meanwhile is bounded by
     // twice --history-bytes: beyond, it is dropped and the live streams get a reset.
-    m_a = startHub(QStringLiteral("a"),
-                   {QStringLiteral("--history-bytes"), QStringLiteral("256KB")});
-    m_b = startHub(QStringLiteral("b"));
-    QVERIFY(m_a && m_b);
-    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
-    QTRY_COMPARE_WITH_TIMEOUT(request(m_b->port(), "GET", "/readyz").status, 200, 15000);
+    startPair({QStringLiteral("--history-bytes"), QStringLiteral("256KB")});
+    if (QTest::currentTestFailed())
+        return;
     std::map<QByteArray, std::unique_ptr<SseClient>> readers;
     subscribeAll(&readers);
 
@@ -559,11 +561,9 @@ void TestShardedCluster::heldBackEventsBounded()
 
 void TestShardedCluster::forgedIdsRefused()
 {
-    m_a = startHub(QStringLiteral("a"));
-    m_b = startHub(QStringLiteral("b"));
-    QVERIFY(m_a && m_b);
-    QTRY_COMPARE_WITH_TIMEOUT(request(m_a->port(), "GET", "/readyz").status, 200, 15000);
-    QTRY_COMPARE_WITH_TIMEOUT(request(m_b->port(), "GET", "/readyz").status, 200, 15000);
+    startPair();
+    if (QTest::currentTestFailed())
+        return;
     std::map<QByteArray, std::unique_ptr<SseClient>> readers;
     subscribeAll(&readers);
     SseClient all;
