@@ -141,3 +141,24 @@ test('the hub\'s own frames', () => {
   assert.equal(JSON.parse(events[1].data).payload.t, 1);
   assert.equal(events[1].lastEventId, '1795873519376-0');
 });
+
+test('the client loads as an ES module too (strict module code), defining its names', async () => {
+  const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const source = readFileSync(new URL('../../resources/client/ssehub.js', import.meta.url), 'utf8');
+  const names = ['SsehubSseParser', 'SsehubStream', 'SsehubClient', 'SsehubTopicMatches',
+                 'SsehubCompareIds'];
+  const saved = names.map((name) => globalThis[name]);
+  for (const name of names)
+    delete globalThis[name];
+  try {
+    const file = join(mkdtempSync(join(tmpdir(), 'ssehub-module-')), 'ssehub.mjs');
+    writeFileSync(file, source);
+    await import(file);
+    for (const name of names)
+      assert.equal(typeof globalThis[name], 'function', name);
+  } finally {
+    names.forEach((name, i) => { globalThis[name] = saved[i]; });
+  }
+});
