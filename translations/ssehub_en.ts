@@ -414,18 +414,6 @@
         <translation>Time after expiry when a subscription is deleted (default 30d).</translation>
     </message>
     <message>
-        <source>Cluster mode: share events, history and subscriptions with other instances through Redis at redis://[:password@]host[:port][/db].</source>
-        <translation>Cluster mode: share events, history and subscriptions with other instances through Redis at redis://[:password@]host[:port][/db].</translation>
-    </message>
-    <message>
-        <source>Prefix of every Redis key and channel (default 'ssehub:'); instances with the same prefix form one cluster.</source>
-        <translation>Prefix of every Redis key and channel (default 'ssehub:'); instances with the same prefix form one cluster.</translation>
-    </message>
-    <message>
-        <source>Name of this instance in the session event and the node registry (default: host name and port).</source>
-        <translation>Name of this instance in the session event and the node registry (default: host name and port).</translation>
-    </message>
-    <message>
         <source>Accept HS256 tokens signed with the secret in FILE (at least 32 bytes; a trailing newline is ignored).</source>
         <translation>Accept HS256 tokens signed with the secret in FILE (at least 32 bytes; a trailing newline is ignored).</translation>
     </message>
@@ -722,10 +710,6 @@
         <translation>--client-cert and --client-key go together</translation>
     </message>
     <message>
-        <source>URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.</source>
-        <translation>URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.</translation>
-    </message>
-    <message>
         <source>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</source>
         <translation>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</translation>
     </message>
@@ -826,56 +810,8 @@
         <translation>a count from 0 to 1000000000</translation>
     </message>
     <message>
-        <source>Redis Sentinel (repeatable): ask these sentinels where the primary named by --redis-master is, and follow its failovers; --redis then gives only the password and database.</source>
-        <translation>Redis Sentinel (repeatable): ask these sentinels where the primary named by --redis-master is, and follow its failovers; --redis then gives only the password and database.</translation>
-    </message>
-    <message>
-        <source>With --redis-sentinel: the name the sentinels monitor the primary by.</source>
-        <translation>With --redis-sentinel: the name the sentinels monitor the primary by.</translation>
-    </message>
-    <message>
         <source>%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'</source>
         <translation>%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'</translation>
-    </message>
-    <message>
-        <source>With --redis-sentinel: the sentinels' password (their requirepass) is the first line of FILE.</source>
-        <translation>With --redis-sentinel: the sentinels' password (their requirepass) is the first line of FILE.</translation>
-    </message>
-    <message>
-        <source>Cluster mode: answer a publish 200 only once N Redis replicas have it, so that a failover cannot lose it (default 0: once the primary has it); fewer within --redis-replica-timeout: 503.</source>
-        <translation>Cluster mode: answer a publish 200 only once N Redis replicas have it, so that a failover cannot lose it (default 0: once the primary has it); fewer within --redis-replica-timeout: 503.</translation>
-    </message>
-    <message>
-        <source>a count from 0 to 100</source>
-        <translation>a count from 0 to 100</translation>
-    </message>
-    <message>
-        <source>With --redis-min-replicas: how long a publish waits for the replicas (default 1s, at most 4s).</source>
-        <translation>With --redis-min-replicas: how long a publish waits for the replicas (default 1s, at most 4s).</translation>
-    </message>
-    <message>
-        <source>a duration from 1ms to 4s, e.g. 500ms</source>
-        <translation>a duration from 1ms to 4s, e.g. 500ms</translation>
-    </message>
-    <message>
-        <source>Redis Cluster (repeatable seed nodes): events are split into partitions spread over the cluster's shards, with sharded pub/sub; --redis then gives only the password.</source>
-        <translation>Redis Cluster (repeatable seed nodes): events are split into partitions spread over the cluster's shards, with sharded pub/sub; --redis then gives only the password.</translation>
-    </message>
-    <message>
-        <source>With --redis-cluster: the number of partitions (Streams) the events are split into (default 16); every instance of a cluster must use the same.</source>
-        <translation>With --redis-cluster: the number of partitions (Streams) the events are split into (default 16); every instance of a cluster must use the same.</translation>
-    </message>
-    <message>
-        <source>a count from 1 to 256</source>
-        <translation>a count from 1 to 256</translation>
-    </message>
-    <message>
-        <source>With --redis-cluster: a topic's partition follows its first N levels (default 1), so that the topics under them stay in order; every instance must use the same.</source>
-        <translation>With --redis-cluster: a topic's partition follows its first N levels (default 1), so that the topics under them stay in order; every instance must use the same.</translation>
-    </message>
-    <message>
-        <source>a count from 1 to 8</source>
-        <translation>a count from 1 to 8</translation>
     </message>
     <message>
         <source>%1 takes 1 to 64 characters without spaces, glob characters (*?[]\) or braces, not '%2'</source>
@@ -3140,10 +3076,6 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Queue limit per stream:</translation>
     </message>
     <message>
-        <source>Redis URL:</source>
-        <translation>Redis URL:</translation>
-    </message>
-    <message>
         <source>Token secret file:</source>
         <translation>Token secret file:</translation>
     </message>
@@ -3316,18 +3248,6 @@ Server-Sent Events hub with a monitoring console.</translation>
         <translation>Delete after:</translation>
     </message>
     <message>
-        <source>Redis key prefix:</source>
-        <translation>Redis key prefix:</translation>
-    </message>
-    <message>
-        <source>Node id:</source>
-        <translation>Node id:</translation>
-    </message>
-    <message>
-        <source>Admin URL:</source>
-        <translation>Admin URL:</translation>
-    </message>
-    <message>
         <source>Token cookie:</source>
         <translation>Token cookie:</translation>
     </message>
@@ -3438,38 +3358,6 @@ Server-Sent Events hub with a monitoring console.</translation>
     <message>
         <source>Presence budget (clients/s):</source>
         <translation>Presence budget (clients/s):</translation>
-    </message>
-    <message>
-        <source>Redis sentinels:</source>
-        <translation>Redis sentinels:</translation>
-    </message>
-    <message>
-        <source>Sentinel primary name:</source>
-        <translation>Sentinel primary name:</translation>
-    </message>
-    <message>
-        <source>Sentinel password file:</source>
-        <translation>Sentinel password file:</translation>
-    </message>
-    <message>
-        <source>Replicas that confirm a publish:</source>
-        <translation>Replicas that confirm a publish:</translation>
-    </message>
-    <message>
-        <source>Replica wait:</source>
-        <translation>Replica wait:</translation>
-    </message>
-    <message>
-        <source>Redis Cluster nodes:</source>
-        <translation>Redis Cluster nodes:</translation>
-    </message>
-    <message>
-        <source>Partitions:</source>
-        <translation>Partitions:</translation>
-    </message>
-    <message>
-        <source>Partition depth:</source>
-        <translation>Partition depth:</translation>
     </message>
 </context>
 <context>

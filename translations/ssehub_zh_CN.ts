@@ -414,18 +414,6 @@
         <translation>订阅过期后多久被删除（默认 30d）。</translation>
     </message>
     <message>
-        <source>Cluster mode: share events, history and subscriptions with other instances through Redis at redis://[:password@]host[:port][/db].</source>
-        <translation>集群模式：通过 redis://[:password@]host[:port][/db] 上的 Redis 与其他实例共享事件、历史和订阅。</translation>
-    </message>
-    <message>
-        <source>Prefix of every Redis key and channel (default 'ssehub:'); instances with the same prefix form one cluster.</source>
-        <translation>所有 Redis 键和频道的前缀（默认 'ssehub:'）；前缀相同的实例组成一个集群。</translation>
-    </message>
-    <message>
-        <source>Name of this instance in the session event and the node registry (default: host name and port).</source>
-        <translation>本实例在 session 事件和节点注册表中的名称（默认：主机名和端口）。</translation>
-    </message>
-    <message>
         <source>Accept HS256 tokens signed with the secret in FILE (at least 32 bytes; a trailing newline is ignored).</source>
         <translation>接受用 FILE 中的密钥签名的 HS256 令牌（至少 32 字节；忽略末尾换行）。</translation>
     </message>
@@ -722,10 +710,6 @@
         <translation>--client-cert 和 --client-key 必须同时给出</translation>
     </message>
     <message>
-        <source>URL at which consoles reach this instance's admin routes, advertised in the node registry (default: the listen URL); set it behind NAT or a load balancer.</source>
-        <translation>控制台访问本实例管理接口的 URL，在节点注册表中公布（默认：监听 URL）；位于 NAT 或负载均衡器之后时请设置。</translation>
-    </message>
-    <message>
         <source>%1 must be an http:// or https:// URL with a host and without credentials, query or fragment, not '%2'</source>
         <translation>%1 必须是带主机名的 http:// 或 https:// URL，不能含凭据、查询或片段，而不是 '%2'</translation>
     </message>
@@ -826,56 +810,8 @@
         <translation>0 到 1000000000 之间的数</translation>
     </message>
     <message>
-        <source>Redis Sentinel (repeatable): ask these sentinels where the primary named by --redis-master is, and follow its failovers; --redis then gives only the password and database.</source>
-        <translation>Redis Sentinel（可重复）：向这些哨兵询问 --redis-master 指定的主节点在哪里，并跟随其故障转移；此时 --redis 只提供密码和数据库。</translation>
-    </message>
-    <message>
-        <source>With --redis-sentinel: the name the sentinels monitor the primary by.</source>
-        <translation>配合 --redis-sentinel：哨兵监控主节点所用的名称。</translation>
-    </message>
-    <message>
         <source>%1 takes HOST:PORT, e.g. 10.0.0.5:26379, not '%2'</source>
         <translation>%1 需要 主机:端口，例如 10.0.0.5:26379，而不是 '%2'</translation>
-    </message>
-    <message>
-        <source>With --redis-sentinel: the sentinels' password (their requirepass) is the first line of FILE.</source>
-        <translation>配合 --redis-sentinel：哨兵自身的密码（其 requirepass）为 FILE 的第一行。</translation>
-    </message>
-    <message>
-        <source>Cluster mode: answer a publish 200 only once N Redis replicas have it, so that a failover cannot lose it (default 0: once the primary has it); fewer within --redis-replica-timeout: 503.</source>
-        <translation>集群模式：仅当 N 个 Redis 副本已收到事件时才对发布返回 200，使故障转移不会丢失它（默认 0：主节点收到即返回）；在 --redis-replica-timeout 内确认的副本不足则返回 503。</translation>
-    </message>
-    <message>
-        <source>a count from 0 to 100</source>
-        <translation>0 到 100 之间的数</translation>
-    </message>
-    <message>
-        <source>With --redis-min-replicas: how long a publish waits for the replicas (default 1s, at most 4s).</source>
-        <translation>配合 --redis-min-replicas：发布等待副本确认的时长（默认 1s，最长 4s）。</translation>
-    </message>
-    <message>
-        <source>a duration from 1ms to 4s, e.g. 500ms</source>
-        <translation>1ms 到 4s 之间的时长，例如 500ms</translation>
-    </message>
-    <message>
-        <source>Redis Cluster (repeatable seed nodes): events are split into partitions spread over the cluster's shards, with sharded pub/sub; --redis then gives only the password.</source>
-        <translation>Redis Cluster（可重复的种子节点）：事件被分成多个分区，分布在集群的各个分片上，并使用分片发布/订阅；此时 --redis 只提供密码。</translation>
-    </message>
-    <message>
-        <source>With --redis-cluster: the number of partitions (Streams) the events are split into (default 16); every instance of a cluster must use the same.</source>
-        <translation>配合 --redis-cluster：事件被分成的分区（Stream）数量（默认 16）；集群中的每个实例必须使用相同的值。</translation>
-    </message>
-    <message>
-        <source>a count from 1 to 256</source>
-        <translation>1 到 256 之间的数</translation>
-    </message>
-    <message>
-        <source>With --redis-cluster: a topic's partition follows its first N levels (default 1), so that the topics under them stay in order; every instance must use the same.</source>
-        <translation>配合 --redis-cluster：主题的分区由其前 N 级决定（默认 1），使其下的主题保持顺序；每个实例必须使用相同的值。</translation>
-    </message>
-    <message>
-        <source>a count from 1 to 8</source>
-        <translation>1 到 8 之间的数</translation>
     </message>
     <message>
         <source>%1 takes 1 to 64 characters without spaces, glob characters (*?[]\) or braces, not '%2'</source>
@@ -3140,10 +3076,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>每个流的队列上限：</translation>
     </message>
     <message>
-        <source>Redis URL:</source>
-        <translation>Redis URL：</translation>
-    </message>
-    <message>
         <source>Token secret file:</source>
         <translation>令牌密钥文件：</translation>
     </message>
@@ -3316,18 +3248,6 @@ Server-Sent Events hub with a monitoring console.</source>
         <translation>删除时间：</translation>
     </message>
     <message>
-        <source>Redis key prefix:</source>
-        <translation>Redis 键前缀：</translation>
-    </message>
-    <message>
-        <source>Node id:</source>
-        <translation>节点 ID：</translation>
-    </message>
-    <message>
-        <source>Admin URL:</source>
-        <translation>管理 URL：</translation>
-    </message>
-    <message>
         <source>Token cookie:</source>
         <translation>令牌 Cookie：</translation>
     </message>
@@ -3438,38 +3358,6 @@ Server-Sent Events hub with a monitoring console.</source>
     <message>
         <source>Presence budget (clients/s):</source>
         <translation>在线查询预算（客户端/秒）：</translation>
-    </message>
-    <message>
-        <source>Redis sentinels:</source>
-        <translation>Redis 哨兵：</translation>
-    </message>
-    <message>
-        <source>Sentinel primary name:</source>
-        <translation>哨兵主节点名称：</translation>
-    </message>
-    <message>
-        <source>Sentinel password file:</source>
-        <translation>哨兵密码文件：</translation>
-    </message>
-    <message>
-        <source>Replicas that confirm a publish:</source>
-        <translation>确认发布的副本数：</translation>
-    </message>
-    <message>
-        <source>Replica wait:</source>
-        <translation>副本等待：</translation>
-    </message>
-    <message>
-        <source>Redis Cluster nodes:</source>
-        <translation>Redis Cluster 节点：</translation>
-    </message>
-    <message>
-        <source>Partitions:</source>
-        <translation>分区数：</translation>
-    </message>
-    <message>
-        <source>Partition depth:</source>
-        <translation>分区深度：</translation>
     </message>
 </context>
 <context>

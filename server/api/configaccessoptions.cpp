@@ -1,4 +1,4 @@
-// The options of access control, limits and TLS: the second part of the option table
+// The options of access control, limits and TLS: the third part of the option table
 // (configschema.cpp holds the first and joins them, in the order of --help).
 #include "api/configbinding_p.h"
 #include "api/configchecks_p.h"
@@ -64,7 +64,8 @@ const ConfigOption options[] = {
      .field = field<&EngineConfig::jwksRefreshMinMs>(),
      .defaultText = "30s",
      .settingsPage = SettingsPage::Access,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "JWKS shortest refresh interval:")},
+     .settingsLabel
+     = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "JWKS shortest refresh interval:")},
     {.name = "jwks-refresh-max",
      .type = OptionType::Duration,
      .scope = OptionScope::Engine,
@@ -79,14 +80,15 @@ const ConfigOption options[] = {
      .field = field<&EngineConfig::jwksRefreshMaxMs>(),
      .defaultText = "1h",
      .settingsPage = SettingsPage::Access,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "JWKS longest refresh interval:")},
+     .settingsLabel
+     = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "JWKS longest refresh interval:")},
     {.name = "jwt-issuer",
      .type = OptionType::Text,
      .scope = OptionScope::Engine,
      .reloadable = true,
      .valueName = "ISSUER",
-     .help = QT_TRANSLATE_NOOP("main",
-                               "Accept only tokens whose iss is exactly ISSUER (default: any)."),
+     .help
+     = QT_TRANSLATE_NOOP("main", "Accept only tokens whose iss is exactly ISSUER (default: any)."),
      .field = field<&EngineConfig::jwtIssuer>(),
      .defaultText = "",
      .settingsPage = SettingsPage::Access,
@@ -145,7 +147,8 @@ const ConfigOption options[] = {
      .field = field<&EngineConfig::authHookCacheMs>(),
      .defaultText = "1m",
      .settingsPage = SettingsPage::Access,
-     .settingsLabel = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Auth hook answers kept at most:")},
+     .settingsLabel
+     = QT_TRANSLATE_NOOP("ssehub::SettingsDialog", "Auth hook answers kept at most:")},
     {.name = "auth-hook-tokens",
      .type = OptionType::Flag,
      .scope = OptionScope::Engine,

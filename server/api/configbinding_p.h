@@ -81,7 +81,9 @@ constexpr OptionBinding cookieField()
             [](EngineConfig *c, const QVariant &v) { c->jwtCookie = v.toString().toLatin1(); }};
 }
 
-// The second part of the option table (configaccessoptions.cpp): access, limits and TLS.
+// The second part of the option table (configclusteroptions.cpp): cluster mode.
+std::span<const ConfigOption> clusterOptions();
+// The third part (configaccessoptions.cpp): access, limits and TLS.
 std::span<const ConfigOption> accessOptions();
 
 } // namespace ssehub::configbinding

@@ -15,7 +15,6 @@ namespace ssehub {
 
 namespace {
 
-constexpr quint64 LowMask = (quint64(1) << StreamIdSeqBits) - 1;
 constexpr quint64 MaxSeq = (quint64(1) << ShardedBroker::SeqBits) - 1;
 
 // FNV-1a: the same partition for the same levels on every instance and every build.
@@ -41,29 +40,16 @@ QByteArrayView leadingLevels(QByteArrayView topic, int depth)
     return topic.first(at);
 }
 
-bool parseEntryId(QByteArrayView text, quint64 *ms, quint64 *seq)
-{
-    const qsizetype dash = text.indexOf('-');
-    if (dash <= 0)
-        return false;
-    bool ok = false;
-    *ms = text.first(dash).toULongLong(&ok);
-    if (!ok)
-        return false;
-    *seq = text.sliced(dash + 1).toULongLong(&ok);
-    return ok;
-}
-
 } // namespace
 
 bool ShardedBroker::globalId(QByteArrayView entryId, int partition, quint64 *id)
 {
-    quint64 ms = 0;
-    quint64 seq = 0;
-    if (!parseEntryId(entryId, &ms, &seq) || seq > MaxSeq
-        || ms >= (quint64(1) << (63 - StreamIdSeqBits)))
+    // The entry id as one Stream's (packStreamId), its sequence narrowed to make room for the
+    // partition.
+    quint64 packed = 0;
+    if (!packStreamId(entryId, &packed) || (packed & LowMask) > MaxSeq)
         return false;
-    *id = StreamIdFlag | (ms << StreamIdSeqBits) | (seq << PartitionBits) | quint64(partition);
+    *id = (packed & ~LowMask) | ((packed & LowMask) << PartitionBits) | quint64(partition);
     return true;
 }
 
@@ -305,186 +291,6 @@ QList<int> ShardedBroker::partitionsOf(const QByteArray &filter) const
     return all;
 }
 
-// --- Publishing -------------------------------------------------------------------------------
-
-void ShardedBroker::runScript(int partition, const RedisScript &script,
-                              const QList<QByteArray> &keys, const QList<QByteArray> &args,
-                              RedisConnection::Callback done)
-{
-    QList<QByteArray> argv {QByteArrayLiteral("EVALSHA"), script.sha(),
-                            QByteArray::number(keys.size())};
-    argv << keys << args;
-    const int slot = slotOf(partition);
-    m_cluster->commandInSlot(slot, argv,
-                             [this, slot, argv, body = script.body(), done](const RedisReply &r) {
-                                 if (!r.isError() || !r.string.startsWith("NOSCRIPT")) {
-                                     done(r);
-                                     return;
-                                 }
-                                 QList<QByteArray> withBody = argv;
-                                 withBody[0] = QByteArrayLiteral("EVAL");
-                                 withBody[1] = body;
-                                 m_cluster->commandInSlot(slot, withBody, done);
-                             });
-}
-
-void ShardedBroker::publish(const PublishRequest &request, Done done)
-{
-    publishTo(partitionOf(request.topic), {request},
-              [done](const QList<PublishResult> &results) { done(results.at(0)); });
-}
-
-void ShardedBroker::publishBatch(const QList<PublishRequest> &requests, BatchDone done)
-{
-    if (requests.isEmpty()) {
-        done({});
-        return;
-    }
-    // Grouped by partition, each group in the batch's order; the answers put back in it.
-    QHash<int, QList<qsizetype>> groups;
-    for (qsizetype i = 0; i < requests.size(); ++i)
-        groups[partitionOf(requests.at(i).topic)].append(i);
-    struct Collect
-    {
-        QList<PublishResult> results;
-        int open = 0;
-        BatchDone done;
-    };
-    auto collect = std::make_shared<Collect>();
-    collect->results.resize(requests.size(), HubFailure {HubError::Internal, QString()});
-    collect->open = int(groups.size());
-    collect->done = std::move(done);
-    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
-        QList<PublishRequest> part;
-        for (const qsizetype index : it.value())
-            part.append(requests.at(index));
-        publishTo(it.key(), part,
-                  [collect, indexes = it.value()](const QList<PublishResult> &results) {
-                      for (qsizetype i = 0; i < indexes.size(); ++i)
-                          collect->results[indexes.at(i)] = results.at(i);
-                      if (--collect->open == 0)
-                          collect->done(collect->results);
-                  });
-    }
-}
-
-void ShardedBroker::publishTo(int partition, const QList<PublishRequest> &requests,
-                              std::function<void(const QList<PublishResult> &)> done)
-{
-    const qsizetype count = requests.size();
-    auto failAll = [this, count, done](const QString &message) {
-        m_outage.refused();
-        done(QList<PublishResult>(count, HubFailure {HubError::Unavailable, message}));
-    };
-    // Only without a slot map at all: a shard failing over fails its own publishes (after the
-    // cluster client's retries), not the other shards'.
-    if (!m_layoutConflict.isEmpty()) {
-        failAll(QStringLiteral("not accepted: %1").arg(m_layoutConflict));
-        return;
-    }
-    if (!m_cluster->hasMap()) {
-        failAll(QStringLiteral("not ready: %1 is unavailable (%2); not accepted, retry later")
-                    .arg(address(),
-                         m_cluster->lastError().isEmpty() ? QStringLiteral("no slot map read yet")
-                                                          : m_cluster->lastError()));
-        return;
-    }
-    QList<QByteArray> args;
-    args.reserve(5 + 4 * count);
-    args << QByteArray::number(qMax<qsizetype>(m_options.historySize, 1))
-         << QByteArray::number(m_options.historyBytes) << QByteArray::number(m_entryBaseCost)
-         << QByteArrayLiteral("0") << allChannel(partition);
-    for (const PublishRequest &request : requests)
-        args << request.topic << request.type << request.payloadJson
-             << channelFor(partition, request.topic);
-    const QByteArray stream = streamKey(partition);
-    auto handle = [this, partition, count, failAll, done](const RedisReply &reply) {
-        if (reply.isError() || reply.type != RedisReply::Type::Array
-            || reply.elements.size() != 2 * count) {
-            // A lost connection may have lost the script or its answer: nothing is confirmed.
-            failAll(QStringLiteral("the shard of partition %1 did not confirm it: %2")
-                        .arg(partition)
-                        .arg(QString::fromUtf8(reply.string.left(300))));
-            return;
-        }
-        QList<PublishResult> results;
-        results.reserve(count);
-        for (qsizetype i = 0; i < count; ++i) {
-            Published result;
-            const QByteArray &id = reply.elements.at(2 * i).string;
-            if (!globalId(id, partition, &result.id)) {
-                results.append(HubFailure {HubError::Internal,
-                                           QStringLiteral("Redis returned an unusable id '%1'")
-                                               .arg(QString::fromUtf8(id.left(100)))});
-                continue;
-            }
-            result.delivered = int(reply.elements.at(2 * i + 1).integer);
-            results.append(result);
-        }
-        confirmReplicated(partition, [done, results](const QString &error) mutable {
-            if (!error.isEmpty()) {
-                for (PublishResult &result : results) {
-                    if (result.ok())
-                        result = HubFailure {HubError::Unavailable, error};
-                }
-            }
-            done(results);
-        });
-    };
-    runScript(partition, shardedPublishScript(), {stream, stream + ":bytes"}, args, handle);
-}
-
-void ShardedBroker::confirmReplicated(int partition, ReplicaWaiter done)
-{
-    if (m_options.minReplicas <= 0) {
-        done({});
-        return;
-    }
-    // One WAIT per node for the publishes it confirmed meanwhile, at most one pending per node
-    // (see RedisBroker::confirmReplicated).
-    const QString node = m_cluster->primaryOf(slotOf(partition));
-    NodeWait &wait = m_replicaWaits[node];
-    wait.waiters.push_back(std::move(done));
-    if (wait.waiters.size() == 1 && !wait.pending)
-        QMetaObject::invokeMethod(
-            this, [this, node, partition] { sendReplicaWait(node, partition); },
-            Qt::QueuedConnection);
-}
-
-void ShardedBroker::sendReplicaWait(const QString &node, int partition)
-{
-    NodeWait &wait = m_replicaWaits[node];
-    if (wait.pending || wait.waiters.empty())
-        return;
-    auto waiters = std::make_shared<std::vector<ReplicaWaiter>>(std::exchange(wait.waiters, {}));
-    wait.pending = true;
-    const int wanted = m_options.minReplicas;
-    m_cluster->commandInSlot(
-        slotOf(partition),
-        {QByteArrayLiteral("WAIT"), QByteArray::number(wanted),
-         QByteArray::number(m_options.replicaTimeoutMs)},
-        [this, node, partition, wanted, waiters](const RedisReply &reply) {
-            const qint64 confirmed = reply.type == RedisReply::Type::Integer ? reply.integer : 0;
-            m_replicasShort = confirmed < wanted;
-            QString error;
-            if (confirmed < wanted)
-                error = QStringLiteral("the shard %1 has the event, but %2 of the %3 replicas "
-                                       "--redis-min-replicas asks for confirmed it within %4 ms "
-                                       "(%5): it may be delivered, and lost if the primary "
-                                       "fails now; a retry may deliver it twice")
-                            .arg(node)
-                            .arg(confirmed)
-                            .arg(wanted)
-                            .arg(m_options.replicaTimeoutMs)
-                            .arg(reply.isError() ? QString::fromUtf8(reply.string.left(200))
-                                                 : QStringLiteral("replicas down or behind"));
-            m_replicaWaits[node].pending = false;
-            for (const ReplicaWaiter &done : *waiters)
-                done(error);
-            sendReplicaWait(node, partition);
-        });
-}
-
 // --- Live events --------------------------------------------------------------------------------
 
 void ShardedBroker::watch(const QByteArray &filter)
@@ -668,135 +474,6 @@ void ShardedBroker::deliver(int partition, const EventPtr &event)
     m_parts[size_t(partition)].delivered = event->id;
     m_history.append(event);
     dispatch(event);
-}
-
-void ShardedBroker::tick()
-{
-    m_history.expire(Clock::wallMs());
-    const qint64 now = Clock::monotonicMs();
-    if (m_home->isReady() && now - m_homeCheckedMs >= 1000) {
-        checkLayout();
-        checkHomeEpoch();
-    }
-    if (!isReady())
-        return;
-    maybeSync(); // partitions whose read failed, subscriptions confirmed meanwhile
-    // The full ticks (marker keys, the Streams' ends) once a second: waiting events ask the
-    // shards themselves (askCoverage).
-    if (now - m_fullTickMs < FullTickMs)
-        return;
-    m_fullTickMs = now;
-    for (int p = 0; p < int(m_parts.size()); ++p) {
-        if (m_parts[size_t(p)].channels > 0)
-            tickPartition(p);
-    }
-}
-
-void ShardedBroker::askCoverage(const QList<int> &partitions)
-{
-    // One light script per shard for all of its partitions asked (the shard's clock on each
-    // one's marker channel): at once when that shard was not asked lately (a quiet partition:
-    // the wait is one round trip), else at most once per MinAskMs, by when busy partitions'
-    // own events have often covered the wait.
-    QHash<QString, QList<QByteArray>> byNode;
-    for (const int p : partitions) {
-        const QString node = m_cluster->primaryOf(slotOf(p));
-        if (!node.isEmpty())
-            byNode[node] << markerChannel(p);
-    }
-    const qint64 now = Clock::monotonicMs();
-    for (auto it = byNode.cbegin(); it != byNode.cend(); ++it) {
-        NodeAsk &ask = m_nodeAsks[it.key()];
-        if (ask.inFlight)
-            continue;
-        const qint64 due = ask.askedMs + MinAskMs;
-        if (ask.askedMs != 0 && now < due) {
-            if (!m_askTimer.isActive() || m_askTimer.remainingTime() > int(due - now))
-                m_askTimer.start(int(due - now));
-            continue;
-        }
-        ask.askedMs = now;
-        ask.inFlight = true;
-        ++m_ticksSent;
-        const QString node = it.key();
-        QList<QByteArray> argv {QByteArrayLiteral("EVALSHA"), coverScript().sha(), "0"};
-        argv << it.value();
-        const int slot = redisKeySlot(it.value().constFirst());
-        auto done = [this, node](const RedisReply &) {
-            m_nodeAsks[node].inFlight = false;
-            if (!m_pending.empty()) // its markers may have come before this answer
-                QMetaObject::invokeMethod(this, &ShardedBroker::release, Qt::QueuedConnection);
-        };
-        m_cluster->commandInSlot(slot, argv, [this, slot, argv, done](const RedisReply &r) {
-            if (!r.isError() || !r.string.startsWith("NOSCRIPT")) {
-                done(r);
-                return;
-            }
-            QList<QByteArray> withBody = argv;
-            withBody[0] = QByteArrayLiteral("EVAL");
-            withBody[1] = coverScript().body();
-            m_cluster->commandInSlot(slot, withBody, done);
-        });
-    }
-}
-
-void ShardedBroker::tickPartition(int partition)
-{
-    Partition &part = m_parts[size_t(partition)];
-    if (part.tickInFlight || !isReady())
-        return;
-    part.tickInFlight = true;
-    ++m_ticksSent;
-    const QByteArray candidate = QByteArray::number(Clock::wallMs()) + '-'
-        + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
-    runScript(
-        partition, shardedTickScript(), {streamKey(partition), tag(partition) + "epoch"},
-        {markerChannel(partition), candidate}, [this, partition](const RedisReply &reply) {
-            Partition &part = m_parts[size_t(partition)];
-            part.tickInFlight = false;
-            if (reply.isError() || reply.type != RedisReply::Type::String || part.channels == 0)
-                return;
-            m_outage.answered();
-            // Its marker may have come first, while this tick was in flight: ask again
-            // if something still waits on this partition.
-            if (!m_pending.empty())
-                QMetaObject::invokeMethod(this, &ShardedBroker::release, Qt::QueuedConnection);
-            if (part.epoch.isEmpty()) {
-                part.epoch = reply.string;
-            } else if (part.epoch != reply.string) {
-                // The marker key is gone: the shard lost its data (a flush, a restart
-                // without it). Read the partition again; the sync resets the streams.
-                part.epoch = reply.string;
-                part.epochLost = true;
-                part.syncing = true;
-                ++part.generation;
-                part.reading = false;
-                maybeSync();
-            }
-        });
-}
-
-void ShardedBroker::onMarker(int partition, const QByteArray &message)
-{
-    // "<epoch> <ms> <last id>" from a tick, "~ <ms>" from a coverage ask
-    Partition &part = m_parts[size_t(partition)];
-    QList<QByteArray> fields = message.split(' ');
-    if (fields.size() == 2 && fields.at(0) == "~")
-        fields << QByteArray();
-    else if (fields.size() != 3 || (!part.epoch.isEmpty() && fields.at(0) != part.epoch))
-        return; // a marker of data that is not the one known: the tick's answer handles it
-    if (part.channels == 0 || part.syncing)
-        return;
-    bool ok = false;
-    const quint64 ms = fields.at(1).toULongLong(&ok);
-    if (!ok || ms >= (quint64(1) << (63 - StreamIdSeqBits)))
-        return;
-    quint64 covered = StreamIdFlag | (ms << StreamIdSeqBits) | LowMask;
-    quint64 last = 0;
-    if (!fields.at(2).isEmpty() && globalId(fields.at(2), partition, &last))
-        covered = qMax(covered, last | quint64(MaxPartitions - 1)); // the rest of its seq
-    part.covered = qMax(part.covered, covered);
-    release();
 }
 
 } // namespace ssehub

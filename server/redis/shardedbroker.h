@@ -49,6 +49,8 @@ public:
     static constexpr int PartitionBits = 8;
     static constexpr int MaxPartitions = 1 << PartitionBits;
     static constexpr int SeqBits = StreamIdSeqBits - PartitionBits; // entries per ms, per partition
+    // The bits of an id below its millisecond (sequence and partition).
+    static constexpr quint64 LowMask = (quint64(1) << StreamIdSeqBits) - 1;
     // A shard that events wait on is asked where its partitions are at most this often.
     static constexpr int MinAskMs = 2;
     // Each followed partition's full tick (its marker key, its Stream's end) this often.
