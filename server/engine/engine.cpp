@@ -160,30 +160,29 @@ bool Engine::start(QString *error, const QString &cause)
     if (!AccessFiles::loadAuthenticator(m_config, m_keyRing, &authenticator, error))
         return false;
     m_hub->setAuthenticator(authenticator);
+    // Every Redis outage the console shows as a banner is in the log too, with its length.
+    const auto logOutage = [log = m_log](qint64, qint64 toMs, quint64, const QString &text) {
+        LogEntry entry;
+        entry.kind = LogEntry::Kind::Broker;
+        entry.time = toMs;
+        entry.reason = QStringLiteral("redis-unreachable");
+        entry.detail = text;
+        entry.count = 1;
+        log->append(entry);
+    };
     if (m_sharded) {
         connect(m_sharded, &ShardedBroker::historyLost, m_hub,
                 [hub = m_hub](quint64 resumeId, quint64 affectedUpTo) {
                     hub->resetAll(resumeId, "history-lost", affectedUpTo);
                 });
+        connect(m_sharded, &ShardedBroker::outageEnded, m_log, logOutage);
     }
     if (m_redis) {
         connect(m_redis, &RedisBroker::historyLost, m_hub,
                 [hub = m_hub](quint64 resumeId, quint64 affectedUpTo) {
                     hub->resetAll(resumeId, "history-lost", affectedUpTo);
                 });
-        // Every Redis outage the console shows as a banner is in the log too, with its length.
-        connect(m_redis, &RedisBroker::outageEnded, m_log,
-                [log = m_log](qint64 fromMs, qint64 toMs, quint64 refused, const QString &text) {
-                    LogEntry entry;
-                    entry.kind = LogEntry::Kind::Broker;
-                    entry.time = toMs;
-                    entry.reason = QStringLiteral("redis-unreachable");
-                    entry.detail = text;
-                    entry.count = 1;
-                    Q_UNUSED(fromMs);
-                    Q_UNUSED(refused);
-                    log->append(entry);
-                });
+        connect(m_redis, &RedisBroker::outageEnded, m_log, logOutage);
         connect(m_redis, &RedisBroker::dataLost, m_log, [log = m_log, redis = m_redis] {
             LogEntry entry;
             entry.kind = LogEntry::Kind::Broker;

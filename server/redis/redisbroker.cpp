@@ -175,14 +175,7 @@ void RedisBroker::setReady(bool ready)
     if (!ready) {
         m_outage.began();
     } else if (const std::optional<RedisOutage::Report> outage = m_outage.ended()) {
-        auto time = [](qint64 ms) {
-            return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
-        };
-        const QString text = QStringLiteral("Redis at %1 was unreachable from %2 to %3 (%4 s); "
-                                            "%5 publishes refused meanwhile")
-                                 .arg(address(), time(outage->fromMs), time(outage->toMs))
-                                 .arg(double(outage->durationMs) / 1000.0, 0, 'f', 1)
-                                 .arg(outage->refused);
+        const QString text = outage->text(address());
         qCWarning(lcRedis).noquote() << text;
         Q_EMIT outageEnded(outage->fromMs, outage->toMs, outage->refused, text);
     }

@@ -2,9 +2,23 @@
 
 #include "core/clock.h"
 
+#include <QDateTime>
+
 #include <utility>
 
 namespace ssehub {
+
+QString RedisOutage::Report::text(const QString &where) const
+{
+    auto time = [](qint64 ms) {
+        return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+    };
+    return QStringLiteral("Redis at %1 was unreachable from %2 to %3 (%4 s); %5 publishes "
+                          "refused meanwhile")
+        .arg(where, time(fromMs), time(toMs))
+        .arg(double(durationMs) / 1000.0, 0, 'f', 1)
+        .arg(refused);
+}
 
 void RedisOutage::starting()
 {

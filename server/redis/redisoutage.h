@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QString>
 #include <QtGlobal>
 
 #include <optional>
@@ -18,6 +19,10 @@ public:
         qint64 toMs = 0;
         qint64 durationMs = 0; // monotonic
         quint64 refused = 0; // publishes refused meanwhile
+
+        // "Redis at <where> was unreachable from <from> to <to> (<n> s); <k> publishes refused
+        // meanwhile": the log line and the connection log's entry.
+        QString text(const QString &where) const;
     };
 
     // Not reachable until the first connection (nothing to do once one began).

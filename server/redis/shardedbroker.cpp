@@ -183,12 +183,11 @@ void ShardedBroker::setReady(bool ready)
     m_wasReady = ready;
     if (!ready)
         m_outage.began();
-    else if (const std::optional<RedisOutage::Report> outage = m_outage.ended())
-        qCWarning(lcRedis).noquote()
-            << QStringLiteral("%1 was unavailable for %2 s; %3 publishes refused meanwhile")
-                   .arg(address())
-                   .arg(double(outage->durationMs) / 1000.0, 0, 'f', 1)
-                   .arg(outage->refused);
+    else if (const std::optional<RedisOutage::Report> outage = m_outage.ended()) {
+        const QString text = outage->text(address());
+        qCWarning(lcRedis).noquote() << text;
+        Q_EMIT outageEnded(outage->fromMs, outage->toMs, outage->refused, text);
+    }
     Q_EMIT readyChanged(ready);
 }
 

@@ -125,8 +125,9 @@ public:
 
 Q_SIGNALS:
     void readyChanged(bool ready);
-    // As RedisBroker::historyLost.
+    // As RedisBroker::historyLost and RedisBroker::outageEnded.
     void historyLost(quint64 resumeId, quint64 affectedUpTo);
+    void outageEnded(qint64 fromMs, qint64 toMs, quint64 refused, const QString &text);
 
 private:
     struct Partition
