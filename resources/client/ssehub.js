@@ -1,15 +1,16 @@
-// ssehub's browser client (issue 22, in progress): no build step, no dependencies. Valid as a
-// classic script and as an ES module; either way it defines its names on globalThis.
+// ssehub's browser client: no build step, no dependencies. Valid as a classic script, as an ES
+// module and as the script of the SharedWorker it starts; it defines its names on globalThis.
 //
-// So far:
-// - SsehubSseParser: the Server-Sent Events parser the client reads its fetch() stream with,
-//   following the WHATWG HTML "event stream interpretation" rules that EventSource follows;
+// - SsehubClient: what a page uses. Every tab of an origin that names the same hub (and client
+//   id) shares one stream: a SharedWorker owns it where the browser has them, else one tab is
+//   elected leader with Web Locks and shares the events over a BroadcastChannel, and another
+//   tab takes over when it goes. The tabs' filters are merged into the named client's
+//   subscriptions on the hub (POST /subscribe, DELETE /unsubscribe).
 // - SsehubStream: one stream read with fetch() (credentials in an Authorization header),
 //   resumed with Last-Event-ID after every drop, with `retry:` and jittered backoff, repeats
-//   dropped by id, `reset` and the hub's other notices surfaced;
-// - SsehubClient: subscriptions of one page over one stream of a named client (the stream
-//   follows subscribe()/unsubscribe() through POST /subscribe and DELETE /unsubscribe). Sharing
-//   one stream among tabs (SharedWorker, or a leader tab) is not built yet.
+//   dropped by id, `reset` and the hub's other notices surfaced. SsehubEventSourceStream is the
+//   same over EventSource, for pages whose credentials are a cookie.
+// - SsehubSseParser: the WHATWG "event stream interpretation" rules EventSource follows.
 (function (root) {
   'use strict';
 
@@ -183,15 +184,36 @@
     }
   }
 
+
+  // The `sub` of a JWT (the client id the hub gives its bearer), or '' when there is none.
+  function tokenSubject(token) {
+    try {
+      const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      const claims = JSON.parse(atob(part + '='.repeat((4 - part.length % 4) % 4)));
+      return typeof claims.sub === 'string' ? claims.sub : '';
+    } catch (e) {
+      return '';
+    }
+  }
+
+  function randomId(prefix) {
+    const bytes = new Uint8Array(8);
+    root.crypto.getRandomValues(bytes);
+    return prefix + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
   // One stream of the hub read with fetch():
-  //   new SsehubStream(url, {getToken, onEvent, onReset, onState, onError, onSession,
+  //   new SsehubStream(url, {getToken, prepare, onEvent, onReset, onState, onError, onSession,
   //                          lastEventId, fetch, minDelayMs, maxDelayMs, refreshBeforeMs})
-  // - getToken() (may return a promise) gives the bearer token; it is asked again before the
-  //   token's `exp` (refreshBeforeMs ahead), after `auth-expired` and after a 401. Without it
-  //   the request carries no Authorization header (a cookie, or an open hub).
-  // - After any end of the stream it reconnects with Last-Event-ID: at once after the hub's
-  //   own `disconnect`/`shutdown` notices, else after the `retry:` delay (default 3 s), doubled
-  //   on every failure in a row up to maxDelayMs, with up to 50% jitter.
+  // - url is a string, or a function asked before every connection.
+  // - getToken(fresh) (may return a promise) gives the bearer token; it is asked again (fresh
+  //   true) before the token's `exp` (refreshBeforeMs ahead), after `auth-expired` and after a
+  //   401. Without it the request carries no Authorization header (a cookie, or an open hub).
+  // - prepare() (may return a promise) runs before every connection; when it fails, the
+  //   connection waits as after a failure.
+  // - After any end of the stream it reconnects with Last-Event-ID after the `retry:` delay
+  //   (default 3 s), doubled on every failure in a row up to maxDelayMs, with up to 50% jitter;
+  //   at once after `auth-expired` or a new token.
   // - onEvent(event) gets each event once: {id, topic, type, payload, timestamp} from the
   //   envelope; an id not after the last one delivered is dropped (a repeat after a resume).
   // - onReset({reason, oldest, resumeId}) when the hub says events are gone; onSession(info) for
@@ -220,12 +242,18 @@
     }
 
     stop() {
+      if (this.stopped)
+        return;
       this.stopped = true;
       clearTimeout(this.timer);
       clearTimeout(this.refreshTimer);
       if (this.controller)
         this.controller.abort();
       this.state('closed');
+    }
+
+    currentUrl() {
+      return typeof this.url === 'function' ? this.url() : this.url;
     }
 
     state(name) {
@@ -242,7 +270,7 @@
       if (!this.options.getToken)
         return null;
       if (fresh || this.token === null)
-        this.token = await this.options.getToken();
+        this.token = await this.options.getToken(Boolean(fresh));
       return this.token;
     }
 
@@ -252,8 +280,11 @@
       const exp = token ? tokenExpiry(token) : 0;
       if (!exp)
         return;
-      const before = this.options.refreshBeforeMs ?? 30000;
-      const inMs = Math.max(0, exp * 1000 - before - Date.now());
+      // refreshBeforeMs ahead of `exp`, or half way for a token that lives less than twice that;
+      // never sooner than a second (a token that expired already gets its 401).
+      const left = exp * 1000 - Date.now();
+      const before = Math.min(this.options.refreshBeforeMs ?? 30000, left / 2);
+      const inMs = Math.max(1000, left - before);
       this.refreshTimer = setTimeout(() => this.reconnectNow(true), inMs);
     }
 
@@ -291,14 +322,18 @@
       this.controller = controller;
       let immediately = false;
       try {
+        if (this.options.prepare)
+          await this.options.prepare();
         const token = await this.credentials(freshToken);
         const headers = {'Accept': 'text/event-stream'};
         if (token)
           headers['Authorization'] = 'Bearer ' + token;
         if (this.lastEventId)
           headers['Last-Event-ID'] = this.lastEventId;
-        const response = await this.fetch(this.url, {headers, signal: controller.signal,
-                                                     cache: 'no-store'});
+        if (controller.signal.aborted)
+          throw new Error('aborted');
+        const response = await this.fetch(this.currentUrl(), {headers, signal: controller.signal,
+                                                              cache: 'no-store'});
         if (response.status === 401 && this.options.getToken) {
           ++this.failures;
           this.freshToken = true;
@@ -311,6 +346,8 @@
           error.status = response.status;
           this.error(error);
           if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+            if (this.controller === controller)
+              this.controller = null;
             this.stop(); // asking again would get the same answer
             return;
           }
@@ -371,11 +408,12 @@
       }
       case 'auth-expired':
         this.freshToken = true;
-        controller.abort();
+        if (controller)
+          controller.abort();
         return true;
       case 'disconnect':
       case 'shutdown':
-        return true;
+        return false; // the stream ends: resumed after the retry time, as EventSource does
       default:
         break;
       }
@@ -393,6 +431,66 @@
       if (options.onEvent)
         options.onEvent(envelope);
       return false;
+    }
+  }
+
+  // The same stream over EventSource, for pages whose credentials are a cookie (EventSource
+  // sends cookies, and no headers of the page's choosing). The browser reconnects it with
+  // Last-Event-ID by itself; when it gives up (the hub refused, or was away too long), it is
+  // opened anew after the jittered backoff, with the cursor in `lastEventId`. getToken and
+  // refreshBeforeMs do not apply: the page keeps its cookie fresh.
+  class EventSourceStream extends SsehubStream {
+    stop() {
+      if (this.source) {
+        this.source.close();
+        this.source = null;
+      }
+      super.stop();
+    }
+
+    reconnectNow() {}
+
+    async connect() {
+      if (this.stopped)
+        return;
+      this.state('connecting');
+      try {
+        if (this.options.prepare)
+          await this.options.prepare();
+      } catch (error) {
+        ++this.failures;
+        this.error(error);
+        this.later(false);
+        return;
+      }
+      if (this.stopped)
+        return;
+      let url = this.currentUrl();
+      if (this.lastEventId)
+        url += (url.includes('?') ? '&' : '?') + 'lastEventId=' + encodeURIComponent(this.lastEventId);
+      const source = new root.EventSource(url, {withCredentials: true});
+      this.source = source;
+      const handle = (e) => {
+        if (source === this.source)
+          this.dispatch({type: e.type, data: e.data, lastEventId: e.lastEventId}, null);
+      };
+      source.onopen = () => this.state('open');
+      source.onmessage = handle;
+      for (const type of ['session', 'reset', 'auth-expired', 'disconnect', 'shutdown'])
+        source.addEventListener(type, handle);
+      source.onerror = () => {
+        if (source !== this.source)
+          return;
+        if (source.readyState !== 2) { // CLOSED: EventSource gave up
+          this.state('connecting');
+          return;
+        }
+        source.close();
+        this.source = null;
+        ++this.failures;
+        this.error(new Error('the event stream was refused or failed (EventSource does not say why)'));
+        this.later(false);
+      };
     }
   }
 
@@ -414,44 +512,469 @@
     return f.length === t.length;
   }
 
-  // The client a page uses:
-  //   const hub = new SsehubClient(baseUrl, {token | getToken, clientId, fetch});
-  //   const off = hub.subscribe('sensor/+/data', (event) => ...); ... off();
-  //   hub.on('reset' | 'state' | 'error', handler); hub.close();
-  // One stream of the named client clientId (default: a random one, kept in sessionStorage
-  // when there is one) carries every subscription; a filter is added to the client on the hub
-  // when its first handler comes and removed when its last goes.
-  class SsehubClient {
-    constructor(baseUrl, options = {}) {
-      this.base = baseUrl.replace(/\/+$/, '');
+  const CHUNK = 64; // filters per request, the hub's own bound
+  const TOKEN_WAIT_MS = 10000; // a tab that does not answer for a token this long is skipped
+  const SETTLE_MS = 400; // a new owner removes nothing until the tabs have said what they want
+
+  // The one stream of a named client that every tab sharing it reads through, and the union of
+  // the tabs' filters: a filter is on the hub while at least one tab wants it.
+  //   new Owner(base, {clientId, transport, fetch, lastEventId, send, broadcast, owned})
+  // Tabs talk to it with receive(tabId, message): hello {filters, defaultId}, sub/unsub {filter},
+  // bye, token {req, token}. It answers with send(tabId, message): event, reset, state, session,
+  // error, getToken {req}. With broadcast(message) set, events go out once to every tab (each
+  // keeps what its filters match), else to each tab one of whose filters matches.
+  // owned ({load(), save(list)}, optional) keeps the filters this browser put on the hub where a
+  // later owner finds them, so that it removes those no tab wants any more.
+  // Before every connection the stream's filters are put on the hub (POST /subscribe, which
+  // also checks each one), and the stream names only the client: a filter the hub refuses is
+  // reported to the tabs that want it, without stopping the stream of the others.
+  class Owner {
+    constructor(base, options) {
+      this.base = base;
       this.options = options;
       this.fetch = options.fetch || root.fetch.bind(root);
-      this.clientId = options.clientId || SsehubClient.sessionClientId();
-      this.handlers = new Map(); // filter -> Set of handlers
-      this.listeners = {reset: new Set(), state: new Set(), error: new Set()};
+      this.clientId = options.clientId || '';
+      this.tabs = new Map(); // tab id -> {filters: Set, defaultId}
+      this.onHub = new Set(options.owned ? options.owned.load() : []);
+      this.refused = new Set();
       this.stream = null;
-      this.changes = Promise.resolve(); // subscription changes, one after the other
+      this.state = 'closed';
+      this.session = null;
+      this.lastEventId = options.lastEventId || '';
+      this.queue = Promise.resolve();
+      this.token = null;
+      this.tokenKnown = false;
+      this.asks = new Map(); // request number -> resolve
+      this.nextAsk = 1;
+      this.settled = false;
+      this.settleTimer = setTimeout(() => { this.settled = true; this.sync(); }, SETTLE_MS);
+      this.retryTimer = null;
+      this.closed = false;
+    }
+
+    receive(tabId, message) {
+      if (this.closed)
+        return;
+      const tab = this.tabs.get(tabId);
+      switch (message.t) {
+      case 'hello':
+        this.tabs.set(tabId, {filters: new Set(message.filters), defaultId: message.defaultId});
+        for (const filter of message.filters)
+          this.refused.delete(filter);
+        this.options.send(tabId, {t: 'state', state: this.state});
+        if (this.session)
+          this.options.send(tabId, {t: 'session', session: this.session});
+        break;
+      case 'sub':
+        if (!tab)
+          return;
+        tab.filters.add(message.filter);
+        this.refused.delete(message.filter);
+        break;
+      case 'unsub':
+        if (!tab)
+          return;
+        tab.filters.delete(message.filter);
+        break;
+      case 'bye':
+        this.tabs.delete(tabId);
+        break;
+      case 'token': {
+        const resolve = this.asks.get(message.req);
+        if (resolve)
+          resolve(message.failed ? undefined : (message.token ?? null));
+        return;
+      }
+      default:
+        return;
+      }
+      this.sync();
+    }
+
+    wanted() {
+      const all = new Set();
+      for (const tab of this.tabs.values()) {
+        for (const filter of tab.filters) {
+          if (!this.refused.has(filter))
+            all.add(filter);
+        }
+      }
+      return all;
+    }
+
+    toAll(message) {
+      if (this.options.broadcast)
+        this.options.broadcast(message);
+      else
+        for (const tabId of this.tabs.keys())
+          this.options.send(tabId, message);
+    }
+
+    toWanting(filter, message) {
+      for (const [tabId, tab] of this.tabs) {
+        if (tab.filters.has(filter))
+          this.options.send(tabId, message);
+      }
+    }
+
+    // Changes run one after the other, in the order they were asked for.
+    enqueue(job) {
+      const run = this.queue.then(job);
+      this.queue = run.catch(() => {});
+      return run;
+    }
+
+    sync() {
+      this.enqueue(() => this.apply(false)).catch((error) => this.failed(error));
+    }
+
+    failed(error) {
+      if (this.closed)
+        return;
+      this.toAll({t: 'error', error: {message: error.message, status: error.status}});
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.sync(), 2000 + Math.random() * 2000);
+    }
+
+    // Brings the hub to what the tabs want. everything: put every wanted filter on the hub,
+    // not only those it is not known to have (before a connection: the hub may have lost them).
+    async apply(everything) {
+      if (this.closed)
+        return;
+      const wanted = this.wanted();
+      if (wanted.size === 0 && this.stream) {
+        this.stream.stop();
+        this.stream = null;
+      }
+      const add = [...wanted].filter((f) => everything || !this.onHub.has(f));
+      const drop = this.settled ? [...this.onHub].filter((f) => !wanted.has(f)) : [];
+      if (add.length > 0 || drop.length > 0)
+        await this.resolveClient();
+      if (add.length > 0)
+        await this.add(add);
+      if (drop.length > 0)
+        await this.remove(drop);
+      if (!this.stream && this.wanted().size > 0)
+        this.open();
+    }
+
+    async resolveClient() {
+      if (this.clientId)
+        return;
+      const token = await this.credentials(false);
+      let id = token ? tokenSubject(token) : '';
+      if (!id) {
+        for (const tab of this.tabs.values()) {
+          id = tab.defaultId;
+          break;
+        }
+      }
+      this.clientId = id || randomId('web-');
+    }
+
+    save() {
+      if (this.options.owned)
+        this.options.owned.save([...this.onHub]);
+    }
+
+    async add(filters) {
+      for (let i = 0; i < filters.length; i += CHUNK) {
+        const chunk = filters.slice(i, i + CHUNK);
+        const answer = await this.request('POST', '/subscribe', chunk);
+        if (answer.ok) {
+          for (const filter of chunk)
+            this.onHub.add(filter);
+          this.save();
+        } else if (answer.status === 400 || answer.status === 403) {
+          if (chunk.length > 1) {
+            for (const filter of chunk)
+              await this.add([filter]); // which one?
+          } else {
+            this.refuse(chunk[0], answer);
+          }
+        } else {
+          throw answer.error;
+        }
+      }
+    }
+
+    async remove(filters) {
+      for (let i = 0; i < filters.length; i += CHUNK) {
+        const chunk = filters.slice(i, i + CHUNK);
+        const answer = await this.request('DELETE', '/unsubscribe', chunk);
+        if (!answer.ok && answer.status !== 404)
+          throw answer.error;
+        for (const filter of chunk)
+          this.onHub.delete(filter);
+        this.save();
+      }
+    }
+
+    refuse(filter, answer) {
+      this.refused.add(filter);
+      this.toWanting(filter, {t: 'error', error: {message: answer.error.message,
+                                                  status: answer.status, filter}});
+    }
+
+    async request(method, path, topics, retried) {
+      const headers = {'Content-Type': 'application/json'};
+      const token = await this.credentials(retried);
+      if (token)
+        headers['Authorization'] = 'Bearer ' + token;
+      const response = await this.fetch(this.base + path, {
+        method, headers, credentials: 'same-origin',
+        // A tab's last changes, sent as it closes, still go out.
+        keepalive: typeof root.document !== 'undefined',
+        body: JSON.stringify({client_id: this.clientId, topics}),
+      });
+      if (response.status === 401 && token && !retried)
+        return this.request(method, path, topics, true);
+      if (response.ok)
+        return {ok: true, status: response.status};
+      let text = '';
+      try { text = (await response.json()).error || ''; } catch (e) { /* not JSON */ }
+      const error = new Error(`${method} ${path} answered ${response.status}` + (text ? ': ' + text : ''));
+      error.status = response.status;
+      return {ok: false, status: response.status, error};
+    }
+
+    // The token: the one known, or (fresh, or none asked for yet) one from a tab, the newest
+    // first; a tab that does not answer is passed over.
+    async credentials(fresh) {
+      if (this.tokenKnown && !fresh)
+        return this.token;
+      for (const tabId of [...this.tabs.keys()].reverse()) {
+        const token = await this.ask(tabId, fresh);
+        if (token !== undefined) {
+          this.token = token;
+          this.tokenKnown = true;
+          break;
+        }
+      }
+      return this.token;
+    }
+
+    ask(tabId, fresh) {
+      return new Promise((resolve) => {
+        const req = this.nextAsk++;
+        const timer = setTimeout(() => done(undefined), TOKEN_WAIT_MS);
+        const done = (token) => {
+          clearTimeout(timer);
+          this.asks.delete(req);
+          resolve(token);
+        };
+        this.asks.set(req, done);
+        this.options.send(tabId, {t: 'getToken', req, fresh: Boolean(fresh)});
+      });
+    }
+
+    open() {
+      const Stream = this.options.transport === 'eventsource' ? EventSourceStream : SsehubStream;
+      const stream = new Stream(() => this.base + '/events?client_id=' + encodeURIComponent(this.clientId), {
+        fetch: this.fetch,
+        lastEventId: this.lastEventId,
+        refreshBeforeMs: this.options.refreshBeforeMs,
+        getToken: (fresh) => this.credentials(fresh),
+        prepare: () => this.enqueue(() => this.apply(true)),
+        onEvent: (event) => this.deliver(event),
+        onReset: (reset) => {
+          if (reset.resumeId)
+            this.lastEventId = reset.resumeId;
+          this.toAll({t: 'reset', reset});
+        },
+        onSession: (session) => {
+          this.session = session;
+          this.toAll({t: 'session', session});
+        },
+        onState: (state) => {
+          this.state = state;
+          this.toAll({t: 'state', state});
+        },
+        onError: (error) => this.toAll({t: 'error', error: {message: error.message, status: error.status}}),
+      });
+      this.stream = stream;
+      stream.start();
+    }
+
+    deliver(event) {
+      if (event.id)
+        this.lastEventId = event.id;
+      if (this.options.broadcast) {
+        this.options.broadcast({t: 'event', event});
+        return;
+      }
+      for (const [tabId, tab] of this.tabs) {
+        for (const filter of tab.filters) {
+          if (topicMatches(filter, event.topic)) {
+            this.options.send(tabId, {t: 'event', event});
+            break;
+          }
+        }
+      }
+    }
+
+    close() {
+      this.closed = true;
+      clearTimeout(this.settleTimer);
+      clearTimeout(this.retryTimer);
+      if (this.stream)
+        this.stream.stop();
+      this.stream = null;
+      for (const resolve of this.asks.values())
+        resolve(undefined);
+    }
+  }
+
+  // The SharedWorker side: one owner per hub and client (a worker's name is that key, so there
+  // is one here), each tab a port. A tab that goes without saying so (crashed, killed) is seen
+  // going when the worker is granted the Web Lock the tab held.
+  function serveTabs(scope) {
+    const owners = new Map(); // key -> {owner, ports}
+    scope.addEventListener('connect', (connection) => {
+      const port = connection.ports[0];
+      port.onmessage = (e) => {
+        const message = e.data;
+        if (!message || typeof message !== 'object' || typeof message.key !== 'string')
+          return;
+        let entry = owners.get(message.key);
+        if (!entry) {
+          if (message.t !== 'hello')
+            return;
+          const ports = new Map();
+          const owner = new Owner(message.base, {
+            clientId: message.clientId, transport: message.transport,
+            refreshBeforeMs: message.refreshBeforeMs,
+            send: (tabId, m) => { const p = ports.get(tabId); if (p) p.postMessage(m); },
+          });
+          entry = {owner, ports};
+          owners.set(message.key, entry);
+        }
+        if (message.t === 'hello') {
+          entry.ports.set(message.tab, port);
+          const locks = scope.navigator && scope.navigator.locks;
+          if (locks && message.lock) {
+            locks.request(message.lock, () => {
+              entry.owner.receive(message.tab, {t: 'bye'});
+              entry.ports.delete(message.tab);
+            });
+          }
+        }
+        entry.owner.receive(message.tab, message);
+        if (message.t === 'bye')
+          entry.ports.delete(message.tab);
+      };
+      port.start();
+    });
+  }
+
+  // A list kept in localStorage (the filters a leader tab put on the hub), or nothing there.
+  function storedList(name) {
+    const store = (() => { try { return root.localStorage || null; } catch (e) { return null; } })();
+    return {
+      load() {
+        try { return JSON.parse(store.getItem(name) || '[]').filter((f) => typeof f === 'string'); }
+        catch (e) { return []; }
+      },
+      save(list) {
+        try { store.setItem(name, JSON.stringify(list)); } catch (e) { /* full or denied */ }
+      },
+    };
+  }
+
+  // The client id a browser uses with a hub when the page names none and its token has no
+  // `sub`: one per browser and hub, kept in localStorage (else per tab, else per page).
+  function browserClientId(base) {
+    for (const store of ['localStorage', 'sessionStorage']) {
+      try {
+        const s = root[store];
+        if (!s)
+          continue;
+        const name = 'ssehub.clientId:' + base;
+        let id = s.getItem(name);
+        if (!id) {
+          id = randomId('web-');
+          s.setItem(name, id);
+        }
+        return id;
+      } catch (e) { /* denied: the next one */ }
+    }
+    return randomId('web-');
+  }
+
+  // A message to the other tabs; nothing when the channel closed (the page is going).
+  function post(channel, message) {
+    try {
+      channel.postMessage(message);
+    } catch (e) { /* closed */ }
+  }
+
+  function report(error) {
+    if (typeof root.reportError === 'function')
+      root.reportError(error);
+    else
+      setTimeout(() => { throw error; });
+  }
+
+  // What a page uses:
+  //   const hub = new SsehubClient(baseUrl, {token | getToken, clientId, share, transport,
+  //                                          workerUrl, fetch});
+  //   const off = hub.subscribe('sensor/+/data', (event) => ...); ... off();
+  //   hub.on('reset' | 'state' | 'error' | 'session', handler); hub.close();
+  // Tabs of one origin with the same hub, client id and transport share one stream:
+  // - share 'auto' (default): a SharedWorker running this script (workerUrl, by default the
+  //   hub's /ssehub.js when the hub is the page's origin), else a leader tab (Web Locks and
+  //   BroadcastChannel), else a stream of this tab's own; 'worker', 'leader' and 'none' choose.
+  // - transport 'fetch' (default): credentials in an Authorization header; 'eventsource': the
+  //   stream is an EventSource that sends the page's cookies.
+  // Each tab gets the events its own filters match, once and in order (by id, also across a
+  // change of leader); the filters of every tab are on the hub while one tab wants them.
+  class SsehubClient {
+    constructor(baseUrl, options = {}) {
+      const url = new URL(baseUrl || '/', root.location ? root.location.href : undefined);
+      this.base = (url.origin + url.pathname).replace(/\/+$/, '');
+      this.options = options;
+      this.tabId = randomId('tab-');
+      this.handlers = new Map(); // filter -> Set of handlers
+      this.listeners = {reset: new Set(), state: new Set(), error: new Set(), session: new Set()};
+      this.lastId = ''; // the last event id this tab saw: repeats are dropped
+      this.state = 'closed';
+      this.session = null;
+      this.closed = false;
+      this.link = null;
       if (options.getToken)
         this.getToken = options.getToken;
       else if (options.token)
         this.getToken = () => options.token;
+      this.key = ['ssehub', this.base, options.clientId || '', options.transport || 'fetch'].join('|');
+      this.mode = this.chooseMode();
+      if (typeof root.addEventListener === 'function' && root.document) {
+        root.addEventListener('pagehide', () => this.detach());
+        root.addEventListener('pageshow', (e) => { if (e.persisted && !this.closed) this.attach(); });
+      }
+      this.attach();
     }
 
-    static sessionClientId() {
-      const make = () => 'web-' + Math.random().toString(36).slice(2, 12);
-      try {
-        const store = root.sessionStorage;
-        if (!store)
-          return make();
-        let id = store.getItem('ssehub.clientId');
-        if (!id) {
-          id = make();
-          store.setItem('ssehub.clientId', id);
-        }
-        return id;
-      } catch (e) {
-        return make();
-      }
+    // The named client of the stream (known once the hub has said so, unless the page named it).
+    get clientId() {
+      return this.session ? this.session.client_id : (this.options.clientId || '');
+    }
+
+    workerUrl() {
+      if (this.options.workerUrl)
+        return this.options.workerUrl;
+      const script = this.base + '/ssehub.js';
+      return root.location && new URL(script).origin === root.location.origin ? script : '';
+    }
+
+    chooseMode() {
+      const share = this.options.share || 'auto';
+      const any = share === 'auto';
+      if ((any || share === 'worker') && typeof root.SharedWorker === 'function' && this.workerUrl())
+        return 'worker';
+      if ((any || share === 'leader') && root.navigator && root.navigator.locks
+          && typeof root.BroadcastChannel === 'function')
+        return 'leader';
+      return 'none';
     }
 
     on(name, handler) {
@@ -460,11 +983,14 @@
     }
 
     emit(name, value) {
-      for (const handler of this.listeners[name])
-        handler(value);
+      for (const handler of [...this.listeners[name]]) {
+        try { handler(value); } catch (error) { report(error); }
+      }
     }
 
     subscribe(filter, handler) {
+      if (typeof filter !== 'string' || filter === '' || typeof handler !== 'function')
+        throw new TypeError('subscribe(filter, handler): a filter string and a function');
       let set = this.handlers.get(filter);
       const first = !set;
       if (first) {
@@ -473,102 +999,270 @@
       }
       set.add(handler);
       if (first)
-        this.changed(filter, true);
+        this.post({t: 'sub', filter});
       return () => {
         const now = this.handlers.get(filter);
         if (!now || !now.delete(handler) || now.size > 0)
           return;
         this.handlers.delete(filter);
-        this.changed(filter, false);
+        this.post({t: 'unsub', filter});
       };
     }
 
     close() {
-      const filters = [...this.handlers.keys()];
+      if (this.closed)
+        return;
       this.handlers.clear();
-      if (this.stream)
-        this.stream.stop();
-      this.stream = null;
-      if (filters.length > 0)
-        this.request('DELETE', '/unsubscribe', filters).catch(() => {});
+      this.detach();
+      this.closed = true;
     }
 
-    async headers() {
-      const headers = {'Content-Type': 'application/json'};
-      const token = this.getToken ? await this.getToken() : null;
-      if (token)
-        headers['Authorization'] = 'Bearer ' + token;
-      return headers;
+    post(message) {
+      if (this.link && !this.closed)
+        this.link(message);
     }
 
-    async request(method, path, topics) {
-      const response = await this.fetch(this.base + path, {
-        method, headers: await this.headers(),
-        body: JSON.stringify({client_id: this.clientId, topics}),
-      });
-      if (!response.ok) {
-        let text = '';
-        try { text = (await response.json()).error || ''; } catch (e) { /* not JSON */ }
-        const error = new Error(`${method} ${path} answered ${response.status}: ${text}`);
-        error.status = response.status;
-        throw error;
+    hello() {
+      return {t: 'hello', filters: [...this.handlers.keys()], defaultId: browserClientId(this.base),
+              base: this.base, clientId: this.options.clientId || '',
+              transport: this.options.transport || 'fetch', lock: this.tabLock || '',
+              refreshBeforeMs: this.options.refreshBeforeMs};
+    }
+
+    ownerOptions(extra) {
+      return Object.assign({clientId: this.options.clientId || '', fetch: this.options.fetch,
+                            transport: this.options.transport || 'fetch',
+                            refreshBeforeMs: this.options.refreshBeforeMs}, extra);
+    }
+
+    // Joins the tabs sharing the stream (or opens its own).
+    async attach() {
+      this.abort = new AbortController();
+      const signal = this.abort.signal;
+      const locks = root.navigator && root.navigator.locks;
+      if (locks && this.mode !== 'none') {
+        // Held while this tab lives: whoever owns the stream learns from it that the tab went.
+        this.tabLock = 'ssehub-tab:' + this.tabId;
+        await new Promise((granted) => locks.request(this.tabLock, {signal}, () => {
+          granted();
+          return new Promise((release) => { this.releaseTab = release; });
+        }).catch(granted));
+      }
+      if (signal.aborted)
+        return;
+      if (this.mode === 'worker')
+        this.startWorker();
+      else if (this.mode === 'leader')
+        this.startLeader();
+      else
+        this.startOwn();
+    }
+
+    // Leaves them: says so, and gives up the stream when this tab has it.
+    detach() {
+      if (this.closed || !this.abort)
+        return;
+      this.post({t: 'bye'});
+      this.abort.abort();
+      this.link = null;
+      if (this.port) {
+        this.port.close();
+        this.port = null;
+      }
+      if (this.owner) {
+        const owner = this.owner;
+        const release = this.releaseLeader;
+        this.owner = null;
+        this.releaseLeader = null;
+        // The stream goes at once (another tab takes over); the removals still go out.
+        if (owner.stream)
+          owner.stream.stop();
+        owner.stream = null;
+        owner.enqueue(() => owner.close()).finally(() => { if (release) release(); });
+      }
+      if (this.channel) {
+        this.channel.close();
+        this.channel = null;
+      }
+      if (this.releaseTab) {
+        this.releaseTab();
+        this.releaseTab = null;
       }
     }
 
-    // The first filter opens the stream (it carries the filters); later ones change the live
-    // stream's client on the hub; the last one gone closes it.
-    changed(filter, added) {
-      this.changes = this.changes.then(async () => {
-        if (!this.stream) {
-          if (this.handlers.size > 0)
-            this.open();
-          return;
-        }
-        if (this.handlers.size === 0) {
-          this.stream.stop();
-          this.stream = null;
-          await this.request('DELETE', '/unsubscribe', [filter]);
-          return;
-        }
-        await this.request(added ? 'POST' : 'DELETE', added ? '/subscribe' : '/unsubscribe',
-                           [filter]);
-      }).catch((error) => this.emit('error', error));
+    startOwn() {
+      this.owner = new Owner(this.base, this.ownerOptions({send: (tabId, m) => this.receive(m)}));
+      this.link = (m) => this.owner.receive(this.tabId, m);
+      this.link(this.hello());
     }
 
-    streamUrl() {
-      const query = ['client_id=' + encodeURIComponent(this.clientId)];
-      for (const filter of this.handlers.keys())
-        query.push('topic=' + encodeURIComponent(filter));
-      return this.base + '/events?' + query.join('&');
-    }
-
-    open() {
-      const stream = new SsehubStream(this.streamUrl(), {
-        fetch: this.fetch,
-        getToken: this.getToken,
-        lastEventId: this.stream ? this.stream.lastEventId : '',
-        onEvent: (event) => this.deliver(event),
-        onReset: (info) => this.emit('reset', info),
-        onState: (state) => this.emit('state', state),
-        onError: (error) => this.emit('error', error),
-      });
-      // Every reconnection names the filters the page has now.
-      const connect = stream.connect.bind(stream);
-      stream.connect = (fresh) => {
-        stream.url = this.streamUrl();
-        return connect(fresh);
+    startWorker() {
+      let worker;
+      try {
+        worker = new root.SharedWorker(this.workerUrl(), {name: this.key});
+      } catch (error) {
+        return this.fallBack(error);
+      }
+      const port = worker.port;
+      let heard = false;
+      this.port = port;
+      port.onmessage = (e) => { heard = true; this.receive(e.data); };
+      worker.onerror = (e) => {
+        if (!heard && this.port === port)
+          this.fallBack(new Error('the SharedWorker did not start: ' + (e.message || this.workerUrl())));
       };
-      this.stream = stream;
-      stream.start();
+      port.start();
+      this.link = (m) => port.postMessage(Object.assign({key: this.key, tab: this.tabId}, m));
+      this.link(this.hello());
     }
 
-    deliver(event) {
-      for (const [filter, set] of this.handlers) {
-        if (!topicMatches(filter, event.topic))
-          continue;
-        for (const handler of set)
-          handler(event);
+    fallBack(error) {
+      this.emit('error', error);
+      if (this.port) {
+        this.port.close();
+        this.port = null;
       }
+      this.mode = root.navigator && root.navigator.locks && typeof root.BroadcastChannel === 'function'
+          ? 'leader' : 'none';
+      this.link = null;
+      if (this.mode === 'leader')
+        this.startLeader();
+      else
+        this.startOwn();
+    }
+
+    startLeader() {
+      const channel = new root.BroadcastChannel(this.key);
+      this.channel = channel;
+      this.watched = new Set();
+      channel.onmessage = (e) => this.fromChannel(e.data);
+      this.link = (m) => {
+        if (this.owner)
+          this.owner.receive(this.tabId, m);
+        else
+          post(channel, Object.assign({from: this.tabId, to: 'leader'}, m));
+      };
+      this.link(this.hello()); // to the leader there may be
+      root.navigator.locks.request('ssehub-leader:' + this.key, {signal: this.abort.signal}, () => {
+        if (this.channel !== channel)
+          return undefined;
+        return new Promise((release) => {
+          this.releaseLeader = release;
+          this.lead(channel);
+        });
+      }).catch(() => {});
+    }
+
+    fromChannel(m) {
+      if (!m || typeof m !== 'object')
+        return;
+      if (m.to === 'leader') {
+        if (!this.owner || typeof m.from !== 'string')
+          return;
+        if (m.t === 'hello' && !this.watched.has(m.from)) {
+          this.watched.add(m.from);
+          root.navigator.locks.request('ssehub-tab:' + m.from, () => {
+            this.watched.delete(m.from);
+            if (this.owner)
+              this.owner.receive(m.from, {t: 'bye'});
+          });
+        }
+        this.owner.receive(m.from, m);
+      } else if (m.t === 'leader') {
+        this.link(this.hello()); // a new leader: it learns what this tab wants
+      } else if (m.to === undefined || m.to === this.tabId) {
+        this.receive(m);
+      }
+    }
+
+    // This tab was elected: it owns the stream, resumed after the last event it saw.
+    lead(channel) {
+      // Once this tab has given the stream up, what its owner still finishes (removals) is not
+      // told to the tabs: the next leader speaks for the stream.
+      const owner = new Owner(this.base, this.ownerOptions({
+        lastEventId: this.lastId,
+        owned: storedList('ssehub.owned:' + this.key),
+        broadcast: (m) => {
+          if (this.owner === owner) {
+            post(channel, m);
+            this.receive(m);
+          }
+        },
+        send: (tabId, m) => {
+          if (this.owner !== owner)
+            return;
+          if (tabId === this.tabId)
+            this.receive(m);
+          else
+            post(channel, Object.assign({to: tabId}, m));
+        },
+      }));
+      this.owner = owner;
+      post(channel, {t: 'leader', from: this.tabId});
+      owner.receive(this.tabId, this.hello());
+    }
+
+    // A message from the owner of the stream.
+    receive(m) {
+      if (this.closed || !m || typeof m !== 'object')
+        return;
+      switch (m.t) {
+      case 'event': {
+        const event = m.event;
+        if (event.id) {
+          if (this.lastId && compareIds(event.id, this.lastId) <= 0)
+            return; // had it (a takeover resumed from an older tab's cursor)
+          this.lastId = event.id;
+        }
+        for (const [filter, set] of this.handlers) {
+          if (!topicMatches(filter, event.topic))
+            continue;
+          for (const handler of [...set]) {
+            try { handler(event); } catch (error) { report(error); }
+          }
+        }
+        break;
+      }
+      case 'reset':
+        if (m.reset.resumeId)
+          this.lastId = m.reset.resumeId;
+        this.emit('reset', m.reset);
+        break;
+      case 'state':
+        this.state = m.state;
+        this.emit('state', m.state);
+        break;
+      case 'session':
+        this.session = m.session;
+        this.emit('session', m.session);
+        break;
+      case 'error': {
+        const error = new Error(m.error.message);
+        if (m.error.status)
+          error.status = m.error.status;
+        if (m.error.filter)
+          error.filter = m.error.filter;
+        this.emit('error', error);
+        break;
+      }
+      case 'getToken':
+        this.answerToken(m);
+        break;
+      default:
+        break;
+      }
+    }
+
+    async answerToken(m) {
+      let token = null;
+      try {
+        token = this.getToken ? await this.getToken() : null;
+      } catch (error) {
+        this.emit('error', error);
+        this.post({t: 'token', req: m.req, failed: true});
+        return;
+      }
+      this.post({t: 'token', req: m.req, token: token || null});
     }
   }
 
@@ -576,5 +1270,8 @@
   root.SsehubClient = SsehubClient;
   root.SsehubTopicMatches = topicMatches;
   root.SsehubStream = SsehubStream;
+  root.SsehubEventSourceStream = EventSourceStream;
   root.SsehubCompareIds = compareIds;
+  if (typeof root.SharedWorkerGlobalScope === 'function' && root instanceof root.SharedWorkerGlobalScope)
+    serveTabs(root);
 })(globalThis);

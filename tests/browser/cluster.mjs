@@ -105,7 +105,7 @@ http {
       proxy_pass http://ssehub;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_set_header Host $host;
+      proxy_set_header Host $http_host;
       proxy_buffering off;
       proxy_read_timeout 1h;
     }

@@ -1,5 +1,6 @@
 // Helpers shared by the browser tests: pass/fail bookkeeping, polling, and launching Debian's
 // Chromium through playwright-core.
+import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 export const results = { passed: 0, failed: 0 };
@@ -46,4 +47,28 @@ export async function publish(base, topic, payload) {
 export function finish() {
   console.log(`${results.passed} passed, ${results.failed} failed`);
   process.exit(results.failed === 0 ? 0 : 1);
+}
+
+// An ssehub of its own (headless, a free port, nothing kept on disk); resolves to {child, base}.
+export function startHub(binary, args = []) {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.DISPLAY; delete env.WAYLAND_DISPLAY;
+    const child = spawn(binary, ['--headless', '--listen', '127.0.0.1:0', '--data-dir', '', ...args],
+                        { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('ssehub did not start')); }, 10000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve({ child, base: m[1] }); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`ssehub exited with ${code}`)); });
+  });
+}
+
+// The hub's streams opened by the browser.
+export async function browserStreams(base, token) {
+  const res = await fetch(`${base}/connections`, token ? { headers: { Authorization: 'Bearer ' + token } } : {});
+  return (await res.json()).connections.filter((c) => /Chrom/.test(c.user_agent));
 }

@@ -1,44 +1,21 @@
-// Browser behaviour with real Chromium: the demo page subscribes with EventSource, the server
-// drops the stream (admin kick), the browser reconnects by itself with Last-Event-ID, and every
-// event published while it was away arrives exactly once.
+// Browser behaviour with real Chromium: the demo page subscribes (through the hub's client,
+// GET /ssehub.js), the server drops the stream (admin kick), the page reconnects by itself with
+// Last-Event-ID, and every event published while it was away arrives exactly once.
 //
 // usage: node reconnect.mjs /path/to/ssehub
-import { spawn } from 'node:child_process';
-import { check, fail, finish, launchChromium, publish, waitFor } from './common.mjs';
+import { browserStreams, check, fail, finish, launchChromium, publish, startHub, waitFor } from './common.mjs';
 
 const binary = process.argv[2];
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.DISPLAY; delete env.WAYLAND_DISPLAY;
-    const child = spawn(binary, ['--headless', '--listen', '127.0.0.1:0', '--retry', '1500ms', '--data-dir', ''],
-                        { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('ssehub did not start')), 10000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, base: m[1] }); }
-    });
-    child.on('exit', (code) => reject(new Error(`ssehub exited with ${code}`)));
-  });
-}
-
-async function browserConnections(base) {
-  const res = await fetch(`${base}/connections`);
-  return (await res.json()).connections.filter((c) => /Chrom/.test(c.user_agent));
-}
-
-const { child, base } = await startServer();
+const { child, base } = await startHub(binary, ['--retry', '1500ms']);
 let browser;
 try {
   browser = await launchChromium();
   const page = await browser.newPage();
   await page.goto(`${base}/?topic=demo/%23`);
   await page.waitForFunction(() => document.getElementById('state').textContent === 'open');
-  check(true, 'demo page opened an EventSource');
-  await page.waitForFunction(() => document.getElementById('client-id').textContent.startsWith('anon-'));
+  check(true, 'the demo page opened its stream');
+  await page.waitForFunction(() => document.getElementById('client-id').textContent.startsWith('web-'));
   check(true, 'the page shows the client id from the session event');
 
   const ids = [];
@@ -47,7 +24,7 @@ try {
   const shown = await page.locator('#events li').count();
   check(shown === 3, 'the page lists the three events it received');
 
-  const before = await waitFor('the browser stream', async () => (await browserConnections(base))[0]);
+  const before = await waitFor('the browser stream', async () => (await browserStreams(base))[0]);
   const kick = await fetch(`${base}/connections/${before.id}`, { method: 'DELETE' });
   check(kick.status === 200, 'the server dropped the browser stream');
 
@@ -55,7 +32,7 @@ try {
   for (let i = 3; i < 7; i++) ids.push(await publish(base, `demo/n${i}`, { n: i }));
   await page.waitForFunction(() => window.ssehubReceived.length >= 7, null, { timeout: 15000 });
   const after = await waitFor('the reconnected stream', async () =>
-    (await browserConnections(base)).find((c) => c.id !== before.id));
+    (await browserStreams(base)).find((c) => c.id !== before.id));
   check(after && after.id !== before.id, 'the browser reconnected by itself');
 
   ids.push(await publish(base, 'demo/live', { n: 7 }));
