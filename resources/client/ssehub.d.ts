@@ -45,11 +45,20 @@ export declare class SsehubSseParser {
   end(): void;
 }
 
+export interface SsehubSession {
+  client_id: string;
+  node: string;
+  topics: string[];
+}
+
 export interface SsehubStreamOptions {
-  getToken?: () => string | null | Promise<string | null>;
+  /** Asked (may be async) for the bearer token; fresh is true when the last one is spent. */
+  getToken?: (fresh?: boolean) => string | null | Promise<string | null>;
+  /** Runs before every connection (may be async); when it fails, the connection waits. */
+  prepare?: () => void | Promise<void>;
   onEvent?: (event: SsehubEvent) => void;
   onReset?: (reset: SsehubReset) => void;
-  onSession?: (session: {client_id: string; node: string; topics: string[]}) => void;
+  onSession?: (session: SsehubSession) => void;
   onState?: (state: SsehubState) => void;
   onError?: (error: SsehubError) => void;
   lastEventId?: string;
@@ -64,29 +73,52 @@ export interface SsehubStreamOptions {
 
 /** One stream of the hub read with fetch(), resumed with Last-Event-ID after every drop. */
 export declare class SsehubStream {
-  constructor(url: string, options?: SsehubStreamOptions);
+  /** url: the stream's URL, or a function asked before every connection. */
+  constructor(url: string | (() => string), options?: SsehubStreamOptions);
   readonly lastEventId: string;
   start(): void;
   stop(): void;
 }
 
+/** The same over EventSource (cookies; getToken and refreshBeforeMs do not apply). */
+export declare class SsehubEventSourceStream extends SsehubStream {}
+
 export interface SsehubClientOptions {
   token?: string;
   getToken?: () => string | null | Promise<string | null>;
-  /** The named client on the hub (default: a random one kept in sessionStorage). */
+  /** The named client on the hub (default: the token's `sub`, else one per browser and hub). */
   clientId?: string;
+  /** How tabs share the stream (default 'auto': SharedWorker, else a leader tab, else none). */
+  share?: 'auto' | 'worker' | 'leader' | 'none';
+  /** The SharedWorker's script, of the page's origin (default: the hub's /ssehub.js when it is). */
+  workerUrl?: string;
+  /** 'fetch' (default, Authorization header) or 'eventsource' (the page's cookies). */
+  transport?: 'fetch' | 'eventsource';
+  /** How long before the token's `exp` a new one is asked for (default 30000). */
+  refreshBeforeMs?: number;
   fetch?: typeof fetch;
 }
 
-/** Subscriptions of a page over one stream of a named client. */
+/** A refused filter's error names it. */
+export interface SsehubClientError extends SsehubError {
+  filter?: string;
+}
+
+/** A page's subscriptions, over the one stream all tabs of its origin share. */
 export declare class SsehubClient {
   constructor(baseUrl: string, options?: SsehubClientOptions);
+  /** The named client ('' until the hub has said, unless the page named it). */
   readonly clientId: string;
+  /** How this tab shares the stream. */
+  readonly mode: 'worker' | 'leader' | 'none';
+  readonly state: SsehubState;
   /** Returns the function that removes this handler (and the filter, with its last handler). */
   subscribe(filter: string, handler: (event: SsehubEvent) => void): () => void;
   on(name: 'reset', handler: (reset: SsehubReset) => void): () => void;
   on(name: 'state', handler: (state: SsehubState) => void): () => void;
-  on(name: 'error', handler: (error: SsehubError) => void): () => void;
+  on(name: 'error', handler: (error: SsehubClientError) => void): () => void;
+  on(name: 'session', handler: (session: SsehubSession) => void): () => void;
+  /** Removes every handler of this tab and leaves the shared stream. */
   close(): void;
 }
 
@@ -98,6 +130,7 @@ export declare function SsehubCompareIds(a: string, b: string): number;
 declare global {
   var SsehubSseParser: typeof import('./ssehub').SsehubSseParser;
   var SsehubStream: typeof import('./ssehub').SsehubStream;
+  var SsehubEventSourceStream: typeof import('./ssehub').SsehubEventSourceStream;
   var SsehubClient: typeof import('./ssehub').SsehubClient;
   var SsehubTopicMatches: typeof import('./ssehub').SsehubTopicMatches;
   var SsehubCompareIds: typeof import('./ssehub').SsehubCompareIds;

@@ -27,6 +27,7 @@ async function publish(base, topic, n, token) {
   if (token) headers.Authorization = 'Bearer ' + token;
   const res = await fetch(`${base}/publish`, { method: 'POST', headers, body: JSON.stringify({ topic, payload: { n } }) });
   if (res.status !== 200) throw new Error(`publish ${topic} ${n}: ${res.status} ${await res.text()}`);
+  return (await res.json()).id;
 }
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes-for-hs256';
@@ -138,14 +139,23 @@ async function tenTabs(base, share) {
 async function publishRound(base, tabs, rounds, from, published, pauseMs = 0, during) {
   for (let n = from; n < from + rounds; ++n) {
     for (const t of tabs) {
-      published.push([`tab/${t.name}`, n]);
-      await publish(base, `tab/${t.name}`, n);
+      const id = await publish(base, `tab/${t.name}`, n);
+      published.push([`tab/${t.name}`, n, id]);
       if (pauseMs) await sleep(pauseMs);
       if (during) await during(published.length);
     }
-    published.push(['shared/x', n]);
-    await publish(base, 'shared/x', n);
+    published.push(['shared/x', n, await publish(base, 'shared/x', n)]);
   }
+}
+
+// Whether `page`'s tab is next in line for the leader's lock (Web Locks grant in request order).
+function nextLeader(page) {
+  return page.evaluate(async () => {
+    const { held, pending } = await navigator.locks.query();
+    const me = held.find((l) => l.name === 'ssehub-tab:' + window.client.tabId);
+    const next = pending.find((l) => l.name.startsWith('ssehub-leader:'));
+    return Boolean(me && next && next.clientId === me.clientId);
+  });
 }
 
 async function sharedWorker() {
@@ -202,19 +212,35 @@ async function leaderTab() {
   const leader = leaders[0];
   const clientId = await tabs[0].page.evaluate(() => window.client.clientId);
 
-  // 20 rounds; the leader tab closes after the 60th event.
+  // 20 rounds; the leader tab closes after the 60th event. The tab next in line is made to lag
+  // 15 events behind the others first (as if the last broadcasts had not reached it yet): it
+  // resumes from there, and every other tab must drop what it already had.
   const published = [];
   const before = (await browserStreams(base))[0];
+  let lagged = null;
   await publishRound(base, tabs, 20, 1, published, 2, async (count) => {
-    if (count === 60) await leader.page.close();
+    if (count !== 60) return;
+    await expectEach(tabs, published, 'before the takeover: every tab up to date');
+    for (const t of tabs) {
+      if (t !== leader && await nextLeader(t.page)) lagged = t;
+    }
+    if (lagged) {
+      const back = published.slice(published.length - 15).map(([topic, n]) => `${topic} ${n}`);
+      await lagged.page.evaluate(({ id, back }) => {
+        window.client.lastId = id;
+        window.got = window.got.filter((e) => !back.includes(e));
+      }, { id: published[published.length - 16][2], back });
+    }
+    await leader.page.close();
   });
+  check(Boolean(lagged), 'the next leader was found and made to lag');
   const rest = tabs.filter((t) => t !== leader);
   await expectEach(rest, published, 'leader closed mid-publish: every other tab got its events once, in order');
   const after = await browserStreams(base);
   check(after.length === 1 && after[0].id !== before.id, 'another tab took over with one stream');
-  let newLeaders = 0;
-  for (const t of rest) if (await t.page.evaluate(() => Boolean(window.client.owner))) ++newLeaders;
-  check(newLeaders === 1, 'one new leader');
+  const newLeaders = [];
+  for (const t of rest) if (await t.page.evaluate(() => Boolean(window.client.owner))) newLeaders.push(t);
+  check(newLeaders.length === 1 && newLeaders[0] === lagged, 'one new leader: the tab that lagged');
   const want = ['shared/+', ...rest.map((t) => `tab/${t.name}`)].sort();
   const removed = await waitFor('the old leader\'s filter removed', async () =>
     JSON.stringify(await subscriptions(base, clientId)) === JSON.stringify(want), 10000).catch(() => false);

@@ -19,7 +19,8 @@ function startHub(args = []) {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.DISPLAY; delete env.WAYLAND_DISPLAY;
-    const child = spawn(binary, ['--headless', '--listen', '127.0.0.1:0', '--data-dir', '', ...args],
+    const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
+    const child = spawn(binary, ['--headless', ...listen, '--data-dir', '', ...args],
                         { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('ssehub did not start')); }, 10000);
@@ -203,6 +204,61 @@ test('SsehubClient: one stream for every subscription of the page, changed while
     assert.deepEqual(errors, []);
     hub.close();
     await waitFor('the stream to end', async () => (await streams()).length === 0);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('SsehubClient: a filter the hub refuses is reported to the page, the others go on', { skip: !binary }, async () => {
+  const { child, base } = await startHub();
+  try {
+    const { SsehubClient } = globalThis;
+    const hub = new SsehubClient(base, { clientId: 'page-2' });
+    const errors = [];
+    hub.on('error', (e) => errors.push(e));
+    const got = [];
+    hub.subscribe('a/#/b', () => got.push('bad'));
+    hub.subscribe('ok', (e) => got.push(e.payload.n));
+    await waitFor('the refusal', () => errors.length === 1);
+    assert.equal(errors[0].status, 400);
+    assert.equal(errors[0].filter, 'a/#/b');
+    await waitFor('the stream', async () => (await (await fetch(`${base}/connections`)).json()).connections.length === 1);
+    await publish(base, 'ok', 1);
+    await waitFor('the event', () => got.length === 1);
+    assert.deepEqual(got, [1]);
+    const body = await (await fetch(`${base}/subscriptions/page-2`)).json();
+    assert.deepEqual(body.subscriptions.map((s) => s.filter), ['ok']);
+    hub.close();
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('SsehubClient: a hub that restarted without its subscriptions gets them again', { skip: !binary }, async () => {
+  let { child, base } = await startHub(['--retry', '200ms']);
+  const port = new URL(base).port;
+  try {
+    const { SsehubClient } = globalThis;
+    const hub = new SsehubClient(base, { clientId: 'page-3' });
+    const got = [];
+    const states = [];
+    hub.on('state', (s) => states.push(s));
+    hub.subscribe('x', (e) => got.push(e.payload.n));
+    await waitFor('the stream', async () => (await (await fetch(`${base}/connections`)).json()).connections.length === 1);
+    await publish(base, 'x', 1);
+    await waitFor('event 1', () => got.length === 1);
+    // Stopped and started again on the same port with nothing kept: the client is unknown there.
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    ({ child, base } = await startHub(['--retry', '200ms', '--listen', `127.0.0.1:${port}`]));
+    await waitFor('the stream again', async () => (await (await fetch(`${base}/connections`)).json()).connections.length === 1);
+    const body = await (await fetch(`${base}/subscriptions/page-3`)).json();
+    assert.deepEqual(body.subscriptions.map((s) => s.filter), ['x']);
+    await publish(base, 'x', 2);
+    await waitFor('event 2', () => got.length === 2);
+    assert.deepEqual(got, [1, 2]);
+    assert.equal(states.at(-1), 'open');
+    hub.close();
   } finally {
     child.kill('SIGKILL');
   }
