@@ -185,6 +185,8 @@
   }
 
 
+  const MAX_TIMER_MS = 2147483647; // setTimeout's longest delay
+
   // The `sub` of a JWT (the client id the hub gives its bearer), or '' when there is none.
   function tokenSubject(token) {
     try {
@@ -285,7 +287,10 @@
       const left = exp * 1000 - Date.now();
       const before = Math.min(this.options.refreshBeforeMs ?? 30000, left / 2);
       const inMs = Math.max(1000, left - before);
-      this.refreshTimer = setTimeout(() => this.reconnectNow(true), inMs);
+      if (inMs > MAX_TIMER_MS) // setTimeout fires at once beyond this: wait in steps
+        this.refreshTimer = setTimeout(() => this.scheduleRefresh(token), MAX_TIMER_MS);
+      else
+        this.refreshTimer = setTimeout(() => this.reconnectNow(true), inMs);
     }
 
     reconnectNow(freshToken) {
@@ -471,8 +476,14 @@
       const source = new root.EventSource(url, {withCredentials: true});
       this.source = source;
       const handle = (e) => {
-        if (source === this.source)
-          this.dispatch({type: e.type, data: e.data, lastEventId: e.lastEventId}, null);
+        if (source !== this.source)
+          return;
+        if (e.type === 'auth-expired') {
+          const error = new Error('the hub says the credentials expired: the page must renew its cookie');
+          error.code = 'auth-expired';
+          this.error(error);
+        }
+        this.dispatch({type: e.type, data: e.data, lastEventId: e.lastEventId}, null);
       };
       source.onopen = () => this.state('open');
       source.onmessage = handle;
@@ -513,66 +524,113 @@
   }
 
   const CHUNK = 64; // filters per request, the hub's own bound
-  const TOKEN_WAIT_MS = 10000; // a tab that does not answer for a token this long is skipped
+  const MAX_FILTERS = 1024; // per tab, as the hub holds per client
+  const MAX_FILTER_LENGTH = 4096;
+  const TOKEN_WAIT_MS = 10000; // a tab that does not answer for a token this long is passed over
   const SETTLE_MS = 400; // a new owner removes nothing until the tabs have said what they want
+  const RETRY_MS = 2000; // the first wait after a failed change; doubled up to MAX_RETRY_MS
+  const MAX_RETRY_MS = 60000;
+
+  // What a tab may say it wants: a list of filter strings, or nothing (a message of another
+  // script of the origin that is not ours).
+  function filterList(value) {
+    if (!Array.isArray(value) || value.length > MAX_FILTERS)
+      return null;
+    for (const f of value) {
+      if (typeof f !== 'string' || f === '' || f.length > MAX_FILTER_LENGTH)
+        return null;
+    }
+    return value;
+  }
+
+  function isFilter(value) {
+    return typeof value === 'string' && value !== '' && value.length <= MAX_FILTER_LENGTH;
+  }
 
   // The one stream of a named client that every tab sharing it reads through, and the union of
   // the tabs' filters: a filter is on the hub while at least one tab wants it.
-  //   new Owner(base, {clientId, transport, fetch, lastEventId, send, broadcast, owned})
-  // Tabs talk to it with receive(tabId, message): hello {filters, defaultId}, sub/unsub {filter},
-  // bye, token {req, token}. It answers with send(tabId, message): event, reset, state, session,
-  // error, getToken {req}. With broadcast(message) set, events go out once to every tab (each
+  //   new Owner(base, {clientId, transport, fetch, refreshBeforeMs, send, broadcast})
+  // Tabs talk to it with receive(tabId, message): hello {filters, defaultId, hasToken, lastId,
+  // owned}, sub/unsub {filter}, bye, token {req, token | failed}. It answers with
+  // send(tabId, message): event, reset, state, session, error, active {filter}, owned {list},
+  // getToken {req, fresh}. With broadcast(message) set, events go out once to every tab (each
   // keeps what its filters match), else to each tab one of whose filters matches.
-  // owned ({load(), save(list)}, optional) keeps the filters this browser put on the hub where a
-  // later owner finds them, so that it removes those no tab wants any more.
-  // Before every connection the stream's filters are put on the hub (POST /subscribe, which
-  // also checks each one), and the stream names only the client: a filter the hub refuses is
-  // reported to the tabs that want it, without stopping the stream of the others.
+  // - Before every connection the tabs' filters are put on the hub (POST /subscribe, which also
+  //   checks each one), and the stream names only the client: a filter the hub refuses is
+  //   reported to the tabs that want it, without stopping the stream of the others.
+  // - The filters put on the hub are sent to the tabs (`owned`), which keep them and bring them
+  //   to the next owner: what no tab wants any more is removed then, also after a crash.
+  // - A new owner that tabs tell where they were (`lastId`: a takeover, a restarted worker)
+  //   waits SETTLE_MS for them all and resumes from the oldest cursor; tabs drop the repeats.
   class Owner {
     constructor(base, options) {
       this.base = base;
       this.options = options;
       this.fetch = options.fetch || root.fetch.bind(root);
       this.clientId = options.clientId || '';
-      this.tabs = new Map(); // tab id -> {filters: Set, defaultId}
-      this.onHub = new Set(options.owned ? options.owned.load() : []);
+      this.tabs = new Map(); // tab id -> {filters: Set, defaultId, hasToken}
+      this.onHub = new Set(); // filters this browser put on the hub (or is putting)
       this.refused = new Set();
       this.stream = null;
       this.state = 'closed';
       this.session = null;
-      this.lastEventId = options.lastEventId || '';
+      this.lastEventId = '';
+      this.resuming = false; // a tab said where it was: wait for the others before opening
       this.queue = Promise.resolve();
       this.token = null;
       this.tokenKnown = false;
-      this.asks = new Map(); // request number -> resolve
+      this.asks = new Map(); // request number -> answer
       this.nextAsk = 1;
       this.settled = false;
       this.settleTimer = setTimeout(() => { this.settled = true; this.sync(); }, SETTLE_MS);
       this.retryTimer = null;
+      this.failures = 0;
+      this.opened = false; // a stream was opened: tabs' cursors no longer matter
+      this.confirmed = new Set(); // filters the hub answered for
       this.closed = false;
     }
 
     receive(tabId, message) {
-      if (this.closed)
+      if (this.closed || typeof tabId !== 'string' || !message || typeof message !== 'object')
         return;
       const tab = this.tabs.get(tabId);
       switch (message.t) {
-      case 'hello':
-        this.tabs.set(tabId, {filters: new Set(message.filters), defaultId: message.defaultId});
-        for (const filter of message.filters)
+      case 'hello': {
+        const filters = filterList(message.filters);
+        if (!filters)
+          return;
+        this.tabs.set(tabId, {filters: new Set(filters), hasToken: Boolean(message.hasToken),
+                              defaultId: typeof message.defaultId === 'string' ? message.defaultId : ''});
+        if (message.hasToken && !this.token)
+          this.tokenKnown = false; // the first tab that has one: ask it
+        for (const filter of filters)
           this.refused.delete(filter);
+        for (const filter of filterList(message.owned) || [])
+          this.onHub.add(filter);
+        if (typeof message.lastId === 'string' && message.lastId && !this.stream && !this.opened) {
+          this.resuming = true;
+          if (!this.lastEventId || compareIds(message.lastId, this.lastEventId) < 0)
+            this.lastEventId = message.lastId;
+        }
         this.options.send(tabId, {t: 'state', state: this.state});
         if (this.session)
           this.options.send(tabId, {t: 'session', session: this.session});
+        for (const filter of filters) {
+          if (this.confirmed.has(filter))
+            this.options.send(tabId, {t: 'active', filter});
+        }
         break;
+      }
       case 'sub':
-        if (!tab)
+        if (!tab || !isFilter(message.filter) || tab.filters.size >= MAX_FILTERS)
           return;
         tab.filters.add(message.filter);
         this.refused.delete(message.filter);
+        if (this.confirmed.has(message.filter))
+          this.options.send(tabId, {t: 'active', filter: message.filter});
         break;
       case 'unsub':
-        if (!tab)
+        if (!tab || !isFilter(message.filter))
           return;
         tab.filters.delete(message.filter);
         break;
@@ -580,9 +638,10 @@
         this.tabs.delete(tabId);
         break;
       case 'token': {
-        const resolve = this.asks.get(message.req);
-        if (resolve)
-          resolve(message.failed ? undefined : (message.token ?? null));
+        const answer = this.asks.get(message.req);
+        if (answer)
+          answer(message.failed || typeof message.token !== 'string' || message.token === ''
+                 ? undefined : message.token);
         return;
       }
       default:
@@ -625,15 +684,25 @@
     }
 
     sync() {
-      this.enqueue(() => this.apply(false)).catch((error) => this.failed(error));
+      this.enqueue(() => this.apply(false)).then(() => { this.failures = 0; },
+                                                 (error) => this.failed(error));
     }
 
+    // A change that failed is tried again, later and later while it keeps failing.
     failed(error) {
       if (this.closed)
         return;
       this.toAll({t: 'error', error: {message: error.message, status: error.status}});
+      if (!this.stream)
+        this.setState('waiting');
       clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.sync(), 2000 + Math.random() * 2000);
+      const delay = Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** Math.min(this.failures++, 10));
+      this.retryTimer = setTimeout(() => this.sync(), delay * (0.5 + Math.random() / 2));
+    }
+
+    setState(state) {
+      this.state = state;
+      this.toAll({t: 'state', state});
     }
 
     // Brings the hub to what the tabs want. everything: put every wanted filter on the hub,
@@ -642,10 +711,8 @@
       if (this.closed)
         return;
       const wanted = this.wanted();
-      if (wanted.size === 0 && this.stream) {
-        this.stream.stop();
-        this.stream = null;
-      }
+      if (wanted.size === 0 && this.stream)
+        this.stopStream();
       const add = [...wanted].filter((f) => everything || !this.onHub.has(f));
       const drop = this.settled ? [...this.onHub].filter((f) => !wanted.has(f)) : [];
       if (add.length > 0 || drop.length > 0)
@@ -654,7 +721,7 @@
         await this.add(add);
       if (drop.length > 0)
         await this.remove(drop);
-      if (!this.stream && this.wanted().size > 0)
+      if (!this.stream && this.wanted().size > 0 && (this.settled || !this.resuming))
         this.open();
     }
 
@@ -662,6 +729,9 @@
       if (this.clientId)
         return;
       const token = await this.credentials(false);
+      const wantsToken = [...this.tabs.values()].some((tab) => tab.hasToken);
+      if (!token && wantsToken)
+        throw new Error('no token yet: getToken() gave none (asked again later)');
       let id = token ? tokenSubject(token) : '';
       if (!id) {
         for (const tab of this.tabs.values()) {
@@ -672,26 +742,38 @@
       this.clientId = id || randomId('web-');
     }
 
-    save() {
-      if (this.options.owned)
-        this.options.owned.save([...this.onHub]);
+    saveOwned() {
+      this.toAll({t: 'owned', list: [...this.onHub]});
     }
 
     async add(filters) {
       for (let i = 0; i < filters.length; i += CHUNK) {
         const chunk = filters.slice(i, i + CHUNK);
+        // Kept as on the hub before it is: after a crash mid-request, the next owner removes
+        // it if no tab wants it.
+        const fresh = chunk.filter((f) => !this.onHub.has(f));
+        for (const filter of fresh)
+          this.onHub.add(filter);
+        if (fresh.length > 0)
+          this.saveOwned();
         const answer = await this.request('POST', '/subscribe', chunk);
         if (answer.ok) {
-          for (const filter of chunk)
-            this.onHub.add(filter);
-          this.save();
-        } else if (answer.status === 400 || answer.status === 403) {
-          if (chunk.length > 1) {
-            for (const filter of chunk)
-              await this.add([filter]); // which one?
-          } else {
-            this.refuse(chunk[0], answer);
+          for (const filter of chunk) {
+            if (!this.confirmed.has(filter)) {
+              this.confirmed.add(filter);
+              this.toWanting(filter, {t: 'active', filter});
+            }
           }
+          continue;
+        }
+        for (const filter of fresh)
+          this.onHub.delete(filter);
+        if (chunk.length > 1 && (answer.status === 400 || answer.status === 403)) {
+          for (const filter of chunk)
+            await this.add([filter]); // which one?
+        } else if (answer.status === 400
+                   || (answer.status === 403 && answer.error.message.includes(`'${chunk[0]}'`))) {
+          this.refuse(chunk[0], answer); // a 403 that does not name it is about the client
         } else {
           throw answer.error;
         }
@@ -704,9 +786,12 @@
         const answer = await this.request('DELETE', '/unsubscribe', chunk);
         if (!answer.ok && answer.status !== 404)
           throw answer.error;
-        for (const filter of chunk)
+        for (const filter of chunk) {
           this.onHub.delete(filter);
-        this.save();
+          this.confirmed.delete(filter);
+        }
+        this.saveOwned();
+        this.retryRefused(); // room for one the hub's cap refused
       }
     }
 
@@ -714,6 +799,14 @@
       this.refused.add(filter);
       this.toWanting(filter, {t: 'error', error: {message: answer.error.message,
                                                   status: answer.status, filter}});
+    }
+
+    // Refused filters are asked for again when that might now work: room on the hub, a new token.
+    retryRefused() {
+      if (this.refused.size === 0)
+        return;
+      this.refused.clear();
+      this.sync();
     }
 
     async request(method, path, topics, retried) {
@@ -727,7 +820,7 @@
         keepalive: typeof root.document !== 'undefined',
         body: JSON.stringify({client_id: this.clientId, topics}),
       });
-      if (response.status === 401 && token && !retried)
+      if (response.status === 401 && !retried)
         return this.request(method, path, topics, true);
       if (response.ok)
         return {ok: true, status: response.status};
@@ -738,37 +831,57 @@
       return {ok: false, status: response.status, error};
     }
 
-    // The token: the one known, or (fresh, or none asked for yet) one from a tab, the newest
-    // first; a tab that does not answer is passed over.
+    // The token: the one known, or (fresh, or none had yet) one from a tab, the newest first;
+    // a tab that does not answer in time is passed over (its late answer still counts).
     async credentials(fresh) {
       if (this.tokenKnown && !fresh)
         return this.token;
-      for (const tabId of [...this.tabs.keys()].reverse()) {
+      const asking = [...this.tabs].filter(([, tab]) => tab.hasToken).map(([tabId]) => tabId);
+      if (asking.length === 0) {
+        this.token = null;
+        this.tokenKnown = true;
+        return null;
+      }
+      for (const tabId of asking.reverse()) {
         const token = await this.ask(tabId, fresh);
         if (token !== undefined) {
-          this.token = token;
-          this.tokenKnown = true;
-          break;
+          this.took(token);
+          return token;
         }
       }
-      return this.token;
+      return this.tokenKnown ? this.token : null;
+    }
+
+    took(token) {
+      const changed = token !== this.token;
+      this.token = token;
+      this.tokenKnown = true;
+      if (changed)
+        this.retryRefused(); // its grants may differ
     }
 
     ask(tabId, fresh) {
       return new Promise((resolve) => {
         const req = this.nextAsk++;
-        const timer = setTimeout(() => done(undefined), TOKEN_WAIT_MS);
-        const done = (token) => {
-          clearTimeout(timer);
+        let waiting = true;
+        const timer = setTimeout(() => { waiting = false; resolve(undefined); }, TOKEN_WAIT_MS);
+        this.asks.set(req, (token) => {
           this.asks.delete(req);
-          resolve(token);
-        };
-        this.asks.set(req, done);
+          clearTimeout(timer);
+          if (waiting)
+            resolve(token);
+          else if (token !== undefined)
+            this.took(token); // late, but the next attempt has it
+        });
+        // Unanswered asks of tabs gone are dropped: at most 64 wait.
+        if (this.asks.size > 64)
+          this.asks.delete(this.asks.keys().next().value);
         this.options.send(tabId, {t: 'getToken', req, fresh: Boolean(fresh)});
       });
     }
 
     open() {
+      this.opened = true;
       const Stream = this.options.transport === 'eventsource' ? EventSourceStream : SsehubStream;
       const stream = new Stream(() => this.base + '/events?client_id=' + encodeURIComponent(this.clientId), {
         fetch: this.fetch,
@@ -787,16 +900,25 @@
           this.toAll({t: 'session', session});
         },
         onState: (state) => {
-          this.state = state;
-          this.toAll({t: 'state', state});
+          if (stream !== this.stream)
+            return;
+          this.setState(state);
+          if (state === 'closed' && !this.closed) {
+            // Refused (a 4xx): tried again later, when what the tabs want may be allowed.
+            this.stream = null;
+            this.failed(new Error('the hub refused the stream; trying again later'));
+          }
         },
-        onError: (error) => this.toAll({t: 'error', error: {message: error.message, status: error.status}}),
+        onError: (error) => this.toAll({t: 'error', error: {message: error.message, status: error.status,
+                                                            code: error.code}}),
       });
       this.stream = stream;
       stream.start();
     }
 
     deliver(event) {
+      if (!event || typeof event !== 'object' || typeof event.topic !== 'string')
+        return; // not an envelope (a payload-format stream, or a foreign frame)
       if (event.id)
         this.lastEventId = event.id;
       if (this.options.broadcast) {
@@ -813,46 +935,71 @@
       }
     }
 
+    // The stream ends (nobody wants anything, or its tab leaves): not a refusal.
+    stopStream() {
+      const stream = this.stream;
+      this.stream = null;
+      if (stream) {
+        stream.stop();
+        this.setState('closed');
+      }
+    }
+
     close() {
       this.closed = true;
       clearTimeout(this.settleTimer);
       clearTimeout(this.retryTimer);
-      if (this.stream)
-        this.stream.stop();
+      const stream = this.stream;
       this.stream = null;
-      for (const resolve of this.asks.values())
-        resolve(undefined);
+      if (stream)
+        stream.stop();
+      for (const answer of [...this.asks.values()])
+        answer(undefined);
     }
   }
 
   // The SharedWorker side: one owner per hub and client (a worker's name is that key, so there
   // is one here), each tab a port. A tab that goes without saying so (crashed, killed) is seen
-  // going when the worker is granted the Web Lock the tab held.
+  // going when the worker is granted the Web Lock the tab held; the worker holds one of its own
+  // for its life, so that tabs see it go (its tab's process crashed) and start another.
   function serveTabs(scope) {
     const owners = new Map(); // key -> {owner, ports}
+    const locks = scope.navigator && scope.navigator.locks;
     scope.addEventListener('connect', (connection) => {
       const port = connection.ports[0];
       port.onmessage = (e) => {
         const message = e.data;
-        if (!message || typeof message !== 'object' || typeof message.key !== 'string')
+        if (!message || typeof message !== 'object' || typeof message.key !== 'string'
+            || typeof message.tab !== 'string')
           return;
         let entry = owners.get(message.key);
         if (!entry) {
-          if (message.t !== 'hello')
+          if (message.t !== 'hello' || typeof message.base !== 'string')
             return;
           const ports = new Map();
           const owner = new Owner(message.base, {
-            clientId: message.clientId, transport: message.transport,
-            refreshBeforeMs: message.refreshBeforeMs,
+            clientId: typeof message.clientId === 'string' ? message.clientId : '',
+            transport: message.transport === 'eventsource' ? 'eventsource' : 'fetch',
+            refreshBeforeMs: typeof message.refreshBeforeMs === 'number' ? message.refreshBeforeMs : undefined,
             send: (tabId, m) => { const p = ports.get(tabId); if (p) p.postMessage(m); },
           });
-          entry = {owner, ports};
+          entry = {owner, ports, alive: ''};
           owners.set(message.key, entry);
+          if (locks) {
+            const name = 'ssehub-worker:' + message.key;
+            locks.request(name, () => {
+              entry.alive = name;
+              for (const p of ports.values())
+                p.postMessage({t: 'alive', lock: name});
+              return new Promise(() => {}); // held until the worker ends
+            });
+          }
         }
         if (message.t === 'hello') {
           entry.ports.set(message.tab, port);
-          const locks = scope.navigator && scope.navigator.locks;
-          if (locks && message.lock) {
+          if (entry.alive)
+            port.postMessage({t: 'alive', lock: entry.alive});
+          if (locks && typeof message.lock === 'string' && message.lock) {
             locks.request(message.lock, () => {
               entry.owner.receive(message.tab, {t: 'bye'});
               entry.ports.delete(message.tab);
@@ -867,13 +1014,22 @@
     });
   }
 
-  // A list kept in localStorage (the filters a leader tab put on the hub), or nothing there.
-  function storedList(name) {
-    const store = (() => { try { return root.localStorage || null; } catch (e) { return null; } })();
+  function storage(name) {
+    try {
+      return root[name] || null;
+    } catch (e) {
+      return null; // denied (sandboxed frame, disabled storage)
+    }
+  }
+
+  // The filters this browser put on the hub for a client, as the owner last said (a list in
+  // localStorage): the next owner removes those no tab wants any more.
+  function ownedList(key) {
+    const store = storage('localStorage');
+    const name = 'ssehub.owned:' + key;
     return {
       load() {
-        try { return JSON.parse(store.getItem(name) || '[]').filter((f) => typeof f === 'string'); }
-        catch (e) { return []; }
+        try { return filterList(JSON.parse(store.getItem(name) || '[]')) || []; } catch (e) { return []; }
       },
       save(list) {
         try { store.setItem(name, JSON.stringify(list)); } catch (e) { /* full or denied */ }
@@ -882,20 +1038,20 @@
   }
 
   // The client id a browser uses with a hub when the page names none and its token has no
-  // `sub`: one per browser and hub, kept in localStorage (else per tab, else per page).
-  function browserClientId(base) {
-    for (const store of ['localStorage', 'sessionStorage']) {
+  // `sub`: one per browser and hub, kept in localStorage (perTab: one per tab, in
+  // sessionStorage), else one per page.
+  function defaultClientId(base, perTab) {
+    const name = 'ssehub.clientId:' + base;
+    for (const kind of perTab ? ['sessionStorage'] : ['localStorage', 'sessionStorage']) {
+      const store = storage(kind);
       try {
-        const s = root[store];
-        if (!s)
-          continue;
-        const name = 'ssehub.clientId:' + base;
-        let id = s.getItem(name);
-        if (!id) {
+        let id = store && store.getItem(name);
+        if (store && !id) {
           id = randomId('web-');
-          s.setItem(name, id);
+          store.setItem(name, id);
         }
-        return id;
+        if (id)
+          return id;
       } catch (e) { /* denied: the next one */ }
     }
     return randomId('web-');
@@ -915,19 +1071,25 @@
       setTimeout(() => { throw error; });
   }
 
+  const STATES = ['connecting', 'open', 'waiting', 'closed'];
+  const EVENTS = ['reset', 'state', 'error', 'session', 'subscribed'];
+  const WORKER_RESTARTS = 3; // a SharedWorker that ends this often in a minute is given up
+
   // What a page uses:
   //   const hub = new SsehubClient(baseUrl, {token | getToken, clientId, share, transport,
-  //                                          workerUrl, fetch});
-  //   const off = hub.subscribe('sensor/+/data', (event) => ...); ... off();
-  //   hub.on('reset' | 'state' | 'error' | 'session', handler); hub.close();
+  //                                          workerUrl, refreshBeforeMs, fetch});
+  //   const off = hub.subscribe('sensor/+/data', (event) => ...); await off.active; ... off();
+  //   hub.on('reset' | 'state' | 'error' | 'session' | 'subscribed', handler); hub.close();
   // Tabs of one origin with the same hub, client id and transport share one stream:
   // - share 'auto' (default): a SharedWorker running this script (workerUrl, by default the
   //   hub's /ssehub.js when the hub is the page's origin), else a leader tab (Web Locks and
   //   BroadcastChannel), else a stream of this tab's own; 'worker', 'leader' and 'none' choose.
+  //   `mode` says which, and changes when a SharedWorker cannot start (to a leader tab).
   // - transport 'fetch' (default): credentials in an Authorization header; 'eventsource': the
   //   stream is an EventSource that sends the page's cookies.
   // Each tab gets the events its own filters match, once and in order (by id, also across a
-  // change of leader); the filters of every tab are on the hub while one tab wants them.
+  // change of owner); the filters of every tab are on the hub while one tab wants them.
+  // Scripts of the origin can read and send what the tabs share: the origin is the boundary.
   class SsehubClient {
     constructor(baseUrl, options = {}) {
       const url = new URL(baseUrl || '/', root.location ? root.location.href : undefined);
@@ -935,18 +1097,25 @@
       this.options = options;
       this.tabId = randomId('tab-');
       this.handlers = new Map(); // filter -> Set of handlers
-      this.listeners = {reset: new Set(), state: new Set(), error: new Set(), session: new Set()};
+      this.waiting = new Map(); // filter -> resolves of `active` promises
+      this.active = new Set(); // filters the hub has
+      this.listeners = {};
+      for (const name of EVENTS)
+        this.listeners[name] = new Set();
       this.lastId = ''; // the last event id this tab saw: repeats are dropped
       this.state = 'closed';
       this.session = null;
       this.closed = false;
       this.link = null;
+      this.leaderId = '';
+      this.restarts = [];
       if (options.getToken)
         this.getToken = options.getToken;
       else if (options.token)
         this.getToken = () => options.token;
       this.key = ['ssehub', this.base, options.clientId || '', options.transport || 'fetch'].join('|');
       this.mode = this.chooseMode();
+      this.owned = this.mode === 'none' ? null : ownedList(this.key);
       if (typeof root.addEventListener === 'function' && root.document) {
         root.addEventListener('pagehide', () => this.detach());
         root.addEventListener('pageshow', (e) => { if (e.persisted && !this.closed) this.attach(); });
@@ -978,6 +1147,8 @@
     }
 
     on(name, handler) {
+      if (!this.listeners[name] || typeof handler !== 'function')
+        throw new TypeError(`on(name, handler): name is one of ${EVENTS.join(', ')}`);
       this.listeners[name].add(handler);
       return () => this.listeners[name].delete(handler);
     }
@@ -988,33 +1159,65 @@
       }
     }
 
+    // The returned function removes the handler; its `active` promise says whether the hub has
+    // the filter (true once it has; false when it refused it or it was removed first).
     subscribe(filter, handler) {
-      if (typeof filter !== 'string' || filter === '' || typeof handler !== 'function')
+      if (!isFilter(filter) || typeof handler !== 'function')
         throw new TypeError('subscribe(filter, handler): a filter string and a function');
+      if (this.closed)
+        throw new Error('this client was closed');
       let set = this.handlers.get(filter);
       const first = !set;
       if (first) {
+        if (this.handlers.size >= MAX_FILTERS)
+          throw new RangeError(`a tab may hold at most ${MAX_FILTERS} filters`);
         set = new Set();
         this.handlers.set(filter, set);
       }
-      set.add(handler);
+      const entry = (event) => handler(event); // the same handler twice is two subscriptions
+      set.add(entry);
       if (first)
         this.post({t: 'sub', filter});
-      return () => {
+      const off = () => {
         const now = this.handlers.get(filter);
-        if (!now || !now.delete(handler) || now.size > 0)
+        if (!now || !now.delete(entry) || now.size > 0)
           return;
         this.handlers.delete(filter);
+        this.active.delete(filter);
+        this.settle(filter, false);
         this.post({t: 'unsub', filter});
       };
+      off.active = this.active.has(filter) ? Promise.resolve(true) : new Promise((resolve) => {
+        if (!this.waiting.has(filter))
+          this.waiting.set(filter, []);
+        this.waiting.get(filter).push(resolve);
+      });
+      return off;
+    }
+
+    settle(filter, active) {
+      const resolves = this.waiting.get(filter);
+      this.waiting.delete(filter);
+      for (const resolve of resolves || [])
+        resolve(active);
     }
 
     close() {
       if (this.closed)
         return;
+      for (const filter of this.handlers.keys())
+        this.settle(filter, false);
       this.handlers.clear();
       this.detach();
       this.closed = true;
+      this.setState('closed');
+    }
+
+    setState(state) {
+      if (state === this.state)
+        return;
+      this.state = state;
+      this.emit('state', state);
     }
 
     post(message) {
@@ -1023,10 +1226,11 @@
     }
 
     hello() {
-      return {t: 'hello', filters: [...this.handlers.keys()], defaultId: browserClientId(this.base),
-              base: this.base, clientId: this.options.clientId || '',
-              transport: this.options.transport || 'fetch', lock: this.tabLock || '',
-              refreshBeforeMs: this.options.refreshBeforeMs};
+      return {t: 'hello', filters: [...this.handlers.keys()], hasToken: Boolean(this.getToken),
+              defaultId: defaultClientId(this.base, this.mode === 'none'), lastId: this.lastId,
+              owned: this.owned ? this.owned.load() : [], base: this.base,
+              clientId: this.options.clientId || '', transport: this.options.transport || 'fetch',
+              lock: this.tabLock || '', refreshBeforeMs: this.options.refreshBeforeMs};
     }
 
     ownerOptions(extra) {
@@ -1065,19 +1269,14 @@
       this.post({t: 'bye'});
       this.abort.abort();
       this.link = null;
-      if (this.port) {
-        this.port.close();
-        this.port = null;
-      }
+      this.dropWorker();
       if (this.owner) {
         const owner = this.owner;
         const release = this.releaseLeader;
         this.owner = null;
         this.releaseLeader = null;
         // The stream goes at once (another tab takes over); the removals still go out.
-        if (owner.stream)
-          owner.stream.stop();
-        owner.stream = null;
+        owner.stopStream();
         owner.enqueue(() => owner.close()).finally(() => { if (release) release(); });
       }
       if (this.channel) {
@@ -1106,7 +1305,16 @@
       const port = worker.port;
       let heard = false;
       this.port = port;
-      port.onmessage = (e) => { heard = true; this.receive(e.data); };
+      port.onmessage = (e) => {
+        if (this.port !== port)
+          return;
+        heard = true;
+        const m = e.data;
+        if (m && m.t === 'alive')
+          this.watchWorker(port, m.lock);
+        else
+          this.receive(m);
+      };
       worker.onerror = (e) => {
         if (!heard && this.port === port)
           this.fallBack(new Error('the SharedWorker did not start: ' + (e.message || this.workerUrl())));
@@ -1116,12 +1324,37 @@
       this.link(this.hello());
     }
 
-    fallBack(error) {
-      this.emit('error', error);
+    // The worker holds a Web Lock for its life; granted here, it means the worker ended (the
+    // tab whose process ran it crashed): another one starts, resumed from the tabs' cursors.
+    watchWorker(port, lock) {
+      if (this.watching === port || typeof lock !== 'string')
+        return;
+      this.watching = port;
+      root.navigator.locks.request(lock, {signal: this.abort.signal}, () => {
+        if (this.port !== port || this.closed)
+          return;
+        const now = Date.now();
+        this.restarts = this.restarts.filter((t) => now - t < 60000).concat(now);
+        this.dropWorker();
+        this.setState('connecting');
+        if (this.restarts.length > WORKER_RESTARTS)
+          this.fallBack(new Error('the SharedWorker keeps ending; sharing through a leader tab'));
+        else
+          this.startWorker();
+      }).catch(() => {});
+    }
+
+    dropWorker() {
       if (this.port) {
         this.port.close();
         this.port = null;
       }
+      this.watching = null;
+    }
+
+    fallBack(error) {
+      this.emit('error', error);
+      this.dropWorker();
       this.mode = root.navigator && root.navigator.locks && typeof root.BroadcastChannel === 'function'
           ? 'leader' : 'none';
       this.link = null;
@@ -1154,10 +1387,10 @@
     }
 
     fromChannel(m) {
-      if (!m || typeof m !== 'object')
+      if (!m || typeof m !== 'object' || typeof m.from !== 'string')
         return;
       if (m.to === 'leader') {
-        if (!this.owner || typeof m.from !== 'string')
+        if (!this.owner)
           return;
         if (m.t === 'hello' && !this.watched.has(m.from)) {
           this.watched.add(m.from);
@@ -1169,22 +1402,27 @@
         }
         this.owner.receive(m.from, m);
       } else if (m.t === 'leader') {
+        this.leaderId = m.from;
         this.link(this.hello()); // a new leader: it learns what this tab wants
       } else if (m.to === undefined || m.to === this.tabId) {
-        this.receive(m);
+        // Only the leader speaks for the stream (a tab that joined after it was elected learns
+        // who it is from its first answer).
+        if (!this.leaderId && m.to === this.tabId && m.t === 'state')
+          this.leaderId = m.from;
+        if (m.from === this.leaderId && !this.owner)
+          this.receive(m);
       }
     }
 
-    // This tab was elected: it owns the stream, resumed after the last event it saw.
+    // This tab was elected: it owns the stream, resumed after the oldest cursor of the tabs.
     lead(channel) {
       // Once this tab has given the stream up, what its owner still finishes (removals) is not
       // told to the tabs: the next leader speaks for the stream.
+      const stamp = (m) => Object.assign({from: this.tabId}, m);
       const owner = new Owner(this.base, this.ownerOptions({
-        lastEventId: this.lastId,
-        owned: storedList('ssehub.owned:' + this.key),
         broadcast: (m) => {
           if (this.owner === owner) {
-            post(channel, m);
+            post(channel, stamp(m));
             this.receive(m);
           }
         },
@@ -1194,10 +1432,11 @@
           if (tabId === this.tabId)
             this.receive(m);
           else
-            post(channel, Object.assign({to: tabId}, m));
+            post(channel, stamp(Object.assign({to: tabId}, m)));
         },
       }));
       this.owner = owner;
+      this.leaderId = this.tabId;
       post(channel, {t: 'leader', from: this.tabId});
       owner.receive(this.tabId, this.hello());
     }
@@ -1209,9 +1448,11 @@
       switch (m.t) {
       case 'event': {
         const event = m.event;
-        if (event.id) {
+        if (!event || typeof event !== 'object' || typeof event.topic !== 'string')
+          return;
+        if (typeof event.id === 'string' && event.id) {
           if (this.lastId && compareIds(event.id, this.lastId) <= 0)
-            return; // had it (a takeover resumed from an older tab's cursor)
+            return; // had it (a new owner resumed from an older tab's cursor)
           this.lastId = event.id;
         }
         for (const [filter, set] of this.handlers) {
@@ -1224,24 +1465,43 @@
         break;
       }
       case 'reset':
-        if (m.reset.resumeId)
+        if (!m.reset || typeof m.reset !== 'object')
+          return;
+        if (typeof m.reset.resumeId === 'string' && m.reset.resumeId)
           this.lastId = m.reset.resumeId;
         this.emit('reset', m.reset);
         break;
       case 'state':
-        this.state = m.state;
-        this.emit('state', m.state);
+        if (STATES.includes(m.state))
+          this.setState(m.state);
         break;
       case 'session':
+        if (!m.session || typeof m.session !== 'object')
+          return;
         this.session = m.session;
         this.emit('session', m.session);
         break;
+      case 'active':
+        if (!this.handlers.has(m.filter) || this.active.has(m.filter))
+          return;
+        this.active.add(m.filter);
+        this.settle(m.filter, true);
+        this.emit('subscribed', m.filter);
+        break;
+      case 'owned':
+        if (this.owned && filterList(m.list))
+          this.owned.save(m.list);
+        break;
       case 'error': {
-        const error = new Error(m.error.message);
-        if (m.error.status)
-          error.status = m.error.status;
-        if (m.error.filter)
-          error.filter = m.error.filter;
+        if (!m.error || typeof m.error !== 'object')
+          return;
+        const error = new Error(String(m.error.message));
+        for (const field of ['status', 'filter', 'code']) {
+          if (m.error[field])
+            error[field] = m.error[field];
+        }
+        if (error.filter)
+          this.settle(error.filter, false);
         this.emit('error', error);
         break;
       }
@@ -1256,7 +1516,9 @@
     async answerToken(m) {
       let token = null;
       try {
-        token = this.getToken ? await this.getToken() : null;
+        token = this.getToken ? await this.getToken(Boolean(m.fresh)) : null;
+        if (this.getToken && !token)
+          throw new Error('getToken() gave no token');
       } catch (error) {
         this.emit('error', error);
         this.post({t: 'token', req: m.req, failed: true});

@@ -263,3 +263,52 @@ test('SsehubClient: a hub that restarted without its subscriptions gets them aga
     child.kill('SIGKILL');
   }
 });
+
+test('a token that expires in 40 days does not make the stream reconnect (setTimeout overflow)', { skip: !binary }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ssehub-client-'));
+  const secret = 'a-secret-of-at-least-thirty-two-bytes-for-hs256';
+  writeFileSync(join(dir, 'secret'), secret);
+  const { child, base } = await startHub(['--jwt-secret-file', join(dir, 'secret')]);
+  try {
+    let sessions = 0;
+    const far = token(secret, { sub: 'reader', subscribe: ['t'], exp: Math.floor(Date.now() / 1000) + 40 * 86400 });
+    const stream = new SsehubStream(`${base}/events?topic=t`, { getToken: () => far, onSession: () => ++sessions });
+    stream.start();
+    await waitFor('the session', () => sessions === 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(sessions, 1);
+    stream.stop();
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('SsehubClient: getToken failing, then giving none, then a token: connects as its subject, backing off meanwhile', { skip: !binary }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ssehub-client-'));
+  const secret = 'a-secret-of-at-least-thirty-two-bytes-for-hs256';
+  writeFileSync(join(dir, 'secret'), secret);
+  const { child, base } = await startHub(['--jwt-secret-file', join(dir, 'secret')]);
+  try {
+    const { SsehubClient } = globalThis;
+    let asked = 0;
+    const getToken = async () => {
+      ++asked;
+      if (asked === 1) throw new Error('the login service is down');
+      if (asked === 2) return null;
+      return token(secret, { sub: 'u1', subscribe: ['t'], exp: Math.floor(Date.now() / 1000) + 600 });
+    };
+    const hub = new SsehubClient(base, { getToken });
+    const errors = [];
+    hub.on('error', (e) => errors.push(e));
+    const off = hub.subscribe('t', () => {});
+    assert.equal(await off.active, true);
+    await waitFor('the stream', () => hub.state === 'open', 15000);
+    assert.equal(hub.clientId, 'u1');
+    assert.ok(asked >= 3 && asked <= 5, `getToken asked ${asked} times`);
+    assert.ok(errors.every((e) => !e.filter), errors.map((e) => e.message).join('; '));
+    hub.close();
+    assert.equal(hub.state, 'closed');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
