@@ -85,7 +85,9 @@ export declare class SsehubEventSourceStream extends SsehubStream {}
 
 export interface SsehubClientOptions {
   token?: string;
-  getToken?: () => string | null | Promise<string | null>;
+  /** Asked (may be async) for the token; fresh is true when the last one was refused or is
+   *  about to expire. May be called in any tab sharing the stream. */
+  getToken?: (fresh: boolean) => string | null | Promise<string | null>;
   /** The named client on the hub (default: the token's `sub`, else one per browser and hub). */
   clientId?: string;
   /** How tabs share the stream (default 'auto': SharedWorker, else a leader tab, else none). */
@@ -96,12 +98,23 @@ export interface SsehubClientOptions {
   transport?: 'fetch' | 'eventsource';
   /** How long before the token's `exp` a new one is asked for (default 30000). */
   refreshBeforeMs?: number;
+  /** Used where the stream's owner runs in the page (a leader tab, or share 'none'); a
+   *  SharedWorker uses its own fetch. */
   fetch?: typeof fetch;
 }
 
-/** A refused filter's error names it. */
+/** A refused filter's error names it; with the EventSource transport, code 'auth-expired' says
+ *  the page must renew its cookie. */
 export interface SsehubClientError extends SsehubError {
   filter?: string;
+  code?: string;
+}
+
+/** What subscribe() returns: call it to remove the handler. */
+export interface SsehubUnsubscribe {
+  (): void;
+  /** true once the hub has the filter; false when it refused it or it was removed first. */
+  readonly active: Promise<boolean>;
 }
 
 /** A page's subscriptions, over the one stream all tabs of its origin share. */
@@ -109,15 +122,17 @@ export declare class SsehubClient {
   constructor(baseUrl: string, options?: SsehubClientOptions);
   /** The named client ('' until the hub has said, unless the page named it). */
   readonly clientId: string;
-  /** How this tab shares the stream. */
+  /** How this tab shares the stream (a SharedWorker that cannot start turns it to 'leader'). */
   readonly mode: 'worker' | 'leader' | 'none';
   readonly state: SsehubState;
   /** Returns the function that removes this handler (and the filter, with its last handler). */
-  subscribe(filter: string, handler: (event: SsehubEvent) => void): () => void;
+  subscribe(filter: string, handler: (event: SsehubEvent) => void): SsehubUnsubscribe;
   on(name: 'reset', handler: (reset: SsehubReset) => void): () => void;
   on(name: 'state', handler: (state: SsehubState) => void): () => void;
   on(name: 'error', handler: (error: SsehubClientError) => void): () => void;
   on(name: 'session', handler: (session: SsehubSession) => void): () => void;
+  /** The hub has a filter of this tab (events published from now on reach it). */
+  on(name: 'subscribed', handler: (filter: string) => void): () => void;
   /** Removes every handler of this tab and leaves the shared stream. */
   close(): void;
 }
