@@ -94,6 +94,9 @@ export interface SsehubClientOptions {
   share?: 'auto' | 'worker' | 'leader' | 'none';
   /** The SharedWorker's script, of the page's origin (default: the hub's /ssehub.js when it is). */
   workerUrl?: string;
+  /** How long a SharedWorker may leave a tab's hello unanswered before it is taken as ended
+   *  (default 10000). */
+  workerAnswerMs?: number;
   /** 'fetch' (default, Authorization header) or 'eventsource' (the page's cookies). */
   transport?: 'fetch' | 'eventsource';
   /** How long before the token's `exp` a new one is asked for (default 30000). */

@@ -1074,10 +1074,11 @@
   const STATES = ['connecting', 'open', 'waiting', 'closed'];
   const EVENTS = ['reset', 'state', 'error', 'session', 'subscribed'];
   const WORKER_RESTARTS = 3; // a SharedWorker that ends this often in a minute is given up
+  const WORKER_ANSWER_MS = 10000; // a SharedWorker silent this long after a tab's hello has ended
 
   // What a page uses:
   //   const hub = new SsehubClient(baseUrl, {token | getToken, clientId, share, transport,
-  //                                          workerUrl, refreshBeforeMs, fetch});
+  //                                          workerUrl, workerAnswerMs, refreshBeforeMs, fetch});
   //   const off = hub.subscribe('sensor/+/data', (event) => ...); await off.active; ... off();
   //   hub.on('reset' | 'state' | 'error' | 'session' | 'subscribed', handler); hub.close();
   // Tabs of one origin with the same hub, client id and transport share one stream:
@@ -1305,10 +1306,17 @@
       const port = worker.port;
       let heard = false;
       this.port = port;
+      // A worker that never answers (Chromium handed this tab the one whose process just
+      // crashed, before it noticed) is treated as one that ended.
+      const silence = setTimeout(() => {
+        if (!heard && this.port === port && !this.closed)
+          this.workerEnded(port);
+      }, this.options.workerAnswerMs ?? WORKER_ANSWER_MS);
       port.onmessage = (e) => {
         if (this.port !== port)
           return;
         heard = true;
+        clearTimeout(silence);
         const m = e.data;
         if (m && m.t === 'alive')
           this.watchWorker(port, m.lock);
@@ -1330,18 +1338,21 @@
       if (this.watching === port || typeof lock !== 'string')
         return;
       this.watching = port;
-      root.navigator.locks.request(lock, {signal: this.abort.signal}, () => {
-        if (this.port !== port || this.closed)
-          return;
-        const now = Date.now();
-        this.restarts = this.restarts.filter((t) => now - t < 60000).concat(now);
-        this.dropWorker();
-        this.setState('connecting');
-        if (this.restarts.length > WORKER_RESTARTS)
-          this.fallBack(new Error('the SharedWorker keeps ending; sharing through a leader tab'));
-        else
-          this.startWorker();
-      }).catch(() => {});
+      root.navigator.locks.request(lock, {signal: this.abort.signal}, () => this.workerEnded(port))
+          .catch(() => {});
+    }
+
+    workerEnded(port) {
+      if (this.port !== port || this.closed)
+        return;
+      const now = Date.now();
+      this.restarts = this.restarts.filter((t) => now - t < 60000).concat(now);
+      this.dropWorker();
+      this.setState('connecting');
+      if (this.restarts.length > WORKER_RESTARTS)
+        this.fallBack(new Error('the SharedWorker keeps ending; sharing through a leader tab'));
+      else
+        this.startWorker();
     }
 
     dropWorker() {

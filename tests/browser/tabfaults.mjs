@@ -1,6 +1,7 @@
 // The browser client's shared stream in real Chromium when things go wrong: the tab whose process
-// runs the SharedWorker crashes mid-publish, a crash leaves filters on the hub, and scripts of
-// the same origin post garbage to the SharedWorker and forged events on the leader's channel.
+// runs the SharedWorker crashes mid-publish, a crash leaves filters on the hub, the worker hangs,
+// and scripts of the same origin post garbage to the SharedWorker and forged events on the
+// leader's channel.
 //
 // usage: node tabfaults.mjs /path/to/ssehub
 import { browserStreams, check, fail, finish, launchChromium, startHub, waitFor } from './common.mjs';
@@ -23,16 +24,25 @@ async function publish(base, topic, n) {
   if (res.status !== 200) throw new Error(`publish ${topic} ${n}: ${res.status}`);
 }
 
+// A tab whose filters are on the hub within 20 s; else it fails, saying what the client knows.
 async function openTab(context, base, filters, options) {
   const page = await context.newPage();
   await page.goto(`${base}/`);
-  await page.evaluate(async ({ filters, options }) => {
+  const active = page.evaluate(async ({ filters, options }) => {
     window.got = []; window.errors = [];
     window.client = new SsehubClient(location.origin, options);
     client.on('error', (e) => window.errors.push(e.message));
     const offs = filters.map((f) => client.subscribe(f, (e) => window.got.push(`${e.topic} ${e.payload.n}`)));
     await Promise.all(offs.map((off) => off.active));
   }, { filters, options });
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(resolve, 20000, 'late'); });
+  const outcome = await Promise.race([active, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    const said = await page.evaluate(() => ({ mode: client.mode, state: client.state, errors: window.errors }));
+    throw new Error(`a tab's filters ${JSON.stringify(filters)} not active in 20 s: ${JSON.stringify(said)}`);
+  }
   return page;
 }
 
@@ -109,6 +119,28 @@ async function crashLeavesNoFilters() {
   await context.close();
 }
 
+// The SharedWorker hangs (a script spinning in it, started through the DevTools protocol): a
+// tab that opens then hears nothing from it, and must not wait for ever.
+async function hungWorker() {
+  const { base } = await hub();
+  const context = await browser.newContext();
+  await openTab(context, base, ['h/0'], { clientId: 'hung' });
+  const cdp = await browser.newBrowserCDPSession();
+  const worker = (await cdp.send('Target.getTargets')).targetInfos.find((t) => t.type === 'shared_worker'
+                                                                       && t.url.startsWith(base));
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
+  await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({
+    id: 1, method: 'Runtime.evaluate', params: { expression: 'setTimeout(() => { for (;;) {} }, 0)' } }) });
+  const second = await openTab(context, base, ['h/1'], { clientId: 'hung', workerAnswerMs: 1000 });
+  const said = await second.evaluate(() => ({ mode: client.mode, restarts: client.restarts.length, errors: window.errors }));
+  check(said.mode === 'leader' && said.restarts === 4 && said.errors.some((e) => /keeps ending/.test(e)),
+        `a tab the SharedWorker does not answer tries again, then shares through a leader (${JSON.stringify(said)})`);
+  await publish(base, 'h/1', 1);
+  await exactly([second], [['h/1 1']], 'and delivers');
+  await cdp.detach();
+  await context.close();
+}
+
 async function garbage() {
   const { base } = await hub();
   for (const share of ['worker', 'leader']) {
@@ -146,7 +178,7 @@ async function garbage() {
 try {
   browser = await launchChromium();
   for (const [name, scenario] of [['worker host crash', workerHostCrash], ['crash leaves filters', crashLeavesNoFilters],
-                                  ['garbage', garbage]]) {
+                                  ['hung worker', hungWorker], ['garbage', garbage]]) {
     console.log(`# ${name}`);
     try { await scenario(); } catch (error) { fail(error); }
   }
