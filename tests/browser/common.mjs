@@ -1,7 +1,8 @@
 // Helpers shared by the browser tests: pass/fail bookkeeping, polling, and launching Debian's
 // Chromium through playwright-core.
-import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
+
+export { startHub } from './hub.mjs';
 
 export const results = { passed: 0, failed: 0 };
 
@@ -49,22 +50,24 @@ export function finish() {
   process.exit(results.failed === 0 ? 0 : 1);
 }
 
-// An ssehub of its own (headless, a free port, nothing kept on disk); resolves to {child, base}.
-export function startHub(binary, args = []) {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.DISPLAY; delete env.WAYLAND_DISPLAY;
-    const child = spawn(binary, ['--headless', '--listen', '127.0.0.1:0', '--data-dir', '', ...args],
-                        { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('ssehub did not start')); }, 10000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, base: m[1] }); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`ssehub exited with ${code}`)); });
-  });
+// Runs each [name, scenario] in turn with one Chromium (handed to `use` first); a scenario that
+// throws fails and the next one runs. Then stops the browser and the `hubs`, and exits.
+export async function runScenarios(scenarios, hubs, use) {
+  let browser;
+  try {
+    browser = await launchChromium();
+    use(browser);
+    for (const [name, scenario] of scenarios) {
+      console.log(`# ${name}`);
+      try { await scenario(); } catch (error) { fail(error); }
+    }
+  } catch (error) {
+    fail(error);
+  } finally {
+    if (browser) await browser.close();
+    for (const h of hubs) h.child.kill('SIGTERM');
+  }
+  finish();
 }
 
 // The hub's streams opened by the browser.

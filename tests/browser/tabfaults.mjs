@@ -4,7 +4,7 @@
 // leader's channel.
 //
 // usage: node tabfaults.mjs /path/to/ssehub
-import { browserStreams, check, fail, finish, launchChromium, startHub, waitFor } from './common.mjs';
+import { browserStreams, check, runScenarios, startHub, waitFor } from './common.mjs';
 
 const binary = process.argv[2];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -175,17 +175,6 @@ async function garbage() {
   }
 }
 
-try {
-  browser = await launchChromium();
-  for (const [name, scenario] of [['worker host crash', workerHostCrash], ['crash leaves filters', crashLeavesNoFilters],
-                                  ['hung worker', hungWorker], ['garbage', garbage]]) {
-    console.log(`# ${name}`);
-    try { await scenario(); } catch (error) { fail(error); }
-  }
-} catch (error) {
-  fail(error);
-} finally {
-  if (browser) await browser.close();
-  for (const h of hubs) h.child.kill('SIGTERM');
-}
-finish();
+await runScenarios([['worker host crash', workerHostCrash], ['crash leaves filters', crashLeavesNoFilters],
+                    ['hung worker', hungWorker], ['garbage', garbage]],
+                   hubs, (b) => { browser = b; });

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { browserStreams, check, fail, finish, launchChromium, startHub, waitFor } from './common.mjs';
+import { browserStreams, check, runScenarios, startHub, waitFor } from './common.mjs';
 import '../../resources/client/ssehub.js';
 
 const binary = process.argv[2];
@@ -329,18 +329,7 @@ async function resetReachesPage() {
   await context.close();
 }
 
-try {
-  browser = await launchChromium();
-  for (const [name, scenario] of [['shared worker', sharedWorker], ['leader tab', leaderTab],
-                                  ['token expiry', tokenExpiry], ['cookie', cookieEventSource],
-                                  ['reset', resetReachesPage]]) {
-    console.log(`# ${name}`);
-    try { await scenario(); } catch (error) { fail(error); }
-  }
-} catch (error) {
-  fail(error);
-} finally {
-  if (browser) await browser.close();
-  for (const h of hubs) h.child.kill('SIGTERM');
-}
-finish();
+await runScenarios([['shared worker', sharedWorker], ['leader tab', leaderTab],
+                    ['token expiry', tokenExpiry], ['cookie', cookieEventSource],
+                    ['reset', resetReachesPage]],
+                   hubs, (b) => { browser = b; });

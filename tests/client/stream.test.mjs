@@ -4,34 +4,18 @@
 //
 // usage: node --test stream.test.mjs   (SSEHUB_BINARY: the ssehub binary)
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import '../../resources/client/ssehub.js';
+import { startHub as spawnHub } from '../browser/hub.mjs';
 
 const { SsehubStream } = globalThis;
 const binary = process.env.SSEHUB_BINARY;
 
-function startHub(args = []) {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.DISPLAY; delete env.WAYLAND_DISPLAY;
-    const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
-    const child = spawn(binary, ['--headless', ...listen, '--data-dir', '', ...args],
-                        { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('ssehub did not start')); }, 10000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, base: m[1] }); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`ssehub exited with ${code}`)); });
-  });
-}
+const startHub = (args = []) => spawnHub(binary, args);
 
 async function waitFor(what, predicate, timeoutMs = 10000) {
   const deadline = Date.now() + timeoutMs;
