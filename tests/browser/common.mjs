@@ -2,7 +2,9 @@
 // Chromium through playwright-core.
 import { chromium } from 'playwright-core';
 
-export { startHub } from './hub.mjs';
+import { startHub } from './hub.mjs';
+
+export { startHub };
 
 export const results = { passed: 0, failed: 0 };
 
@@ -50,9 +52,18 @@ export function finish() {
   process.exit(results.failed === 0 ? 0 : 1);
 }
 
+const hubs = [];
+
+// An ssehub (the binary named by the test's first argument) that runScenarios stops at the end.
+export async function hub(args = []) {
+  const h = await startHub(process.argv[2], args);
+  hubs.push(h);
+  return h;
+}
+
 // Runs each [name, scenario] in turn with one Chromium (handed to `use` first); a scenario that
-// throws fails and the next one runs. Then stops the browser and the `hubs`, and exits.
-export async function runScenarios(scenarios, hubs, use) {
+// throws fails and the next one runs. Then stops the browser and the hubs, and exits.
+export async function runScenarios(scenarios, use) {
   let browser;
   try {
     browser = await launchChromium();

@@ -4,18 +4,10 @@
 // leader's channel.
 //
 // usage: node tabfaults.mjs /path/to/ssehub
-import { browserStreams, check, runScenarios, startHub, waitFor } from './common.mjs';
+import { browserStreams, check, hub, runScenarios, waitFor } from './common.mjs';
 
-const binary = process.argv[2];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const hubs = [];
 let browser;
-
-async function hub(args = []) {
-  const h = await startHub(binary, args);
-  hubs.push(h);
-  return h;
-}
 
 async function publish(base, topic, n) {
   const res = await fetch(`${base}/publish`, {
@@ -177,4 +169,4 @@ async function garbage() {
 
 await runScenarios([['worker host crash', workerHostCrash], ['crash leaves filters', crashLeavesNoFilters],
                     ['hung worker', hungWorker], ['garbage', garbage]],
-                   hubs, (b) => { browser = b; });
+                   (b) => { browser = b; });

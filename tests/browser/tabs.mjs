@@ -8,19 +8,11 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { browserStreams, check, runScenarios, startHub, waitFor } from './common.mjs';
+import { browserStreams, check, hub, runScenarios, waitFor } from './common.mjs';
 import '../../resources/client/ssehub.js';
 
-const binary = process.argv[2];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const hubs = [];
 let browser;
-
-async function hub(args = []) {
-  const h = await startHub(binary, args);
-  hubs.push(h);
-  return h;
-}
 
 async function publish(base, topic, n, token) {
   const headers = { 'Content-Type': 'application/json' };
@@ -332,4 +324,4 @@ async function resetReachesPage() {
 await runScenarios([['shared worker', sharedWorker], ['leader tab', leaderTab],
                     ['token expiry', tokenExpiry], ['cookie', cookieEventSource],
                     ['reset', resetReachesPage]],
-                   hubs, (b) => { browser = b; });
+                   (b) => { browser = b; });
