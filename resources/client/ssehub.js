@@ -184,8 +184,13 @@
     }
   }
 
-
   const MAX_TIMER_MS = 2147483647; // setTimeout's longest delay
+
+  // A page's duration option: milliseconds, a finite number >= 0 (at most setTimeout's longest),
+  // else the default. '30s' or NaN would make every timer built on it fire at once.
+  function duration(value, fallback) {
+    return typeof value === 'number' && value >= 0 && value <= MAX_TIMER_MS ? value : fallback;
+  }
 
   // The `sub` of a JWT (the client id the hub gives its bearer), or '' when there is none.
   function tokenSubject(token) {
@@ -285,7 +290,7 @@
       // refreshBeforeMs ahead of `exp`, or half way for a token that lives less than twice that;
       // never sooner than a second (a token that expired already gets its 401).
       const left = exp * 1000 - Date.now();
-      const before = Math.min(this.options.refreshBeforeMs ?? 30000, left / 2);
+      const before = Math.min(duration(this.options.refreshBeforeMs, 30000), left / 2);
       const inMs = Math.max(1000, left - before);
       if (inMs > MAX_TIMER_MS) // setTimeout fires at once beyond this: wait in steps
         this.refreshTimer = setTimeout(() => this.scheduleRefresh(token), MAX_TIMER_MS);
@@ -309,8 +314,8 @@
         return;
       let delay = 0;
       if (!immediately) {
-        const max = this.options.maxDelayMs ?? 30000;
-        const base = Math.min(max, Math.max(this.options.minDelayMs ?? 0, this.retryMs)
+        const max = duration(this.options.maxDelayMs, 30000);
+        const base = Math.min(max, Math.max(duration(this.options.minDelayMs, 0), this.retryMs)
             * 2 ** Math.min(this.failures, 10));
         delay = base * (0.5 + Math.random() / 2);
       }
@@ -1306,12 +1311,9 @@
       const port = worker.port;
       let heard = false;
       this.port = port;
-      // A worker that never answers (Chromium handed this tab the one whose process just
-      // crashed, before it noticed) is treated as one that ended.
-      const silence = setTimeout(() => {
-        if (!heard && this.port === port && !this.closed)
-          this.workerEnded(port);
-      }, this.options.workerAnswerMs ?? WORKER_ANSWER_MS);
+      // A worker that does not answer the hello (it hangs) is treated as one that ended.
+      const silence = setTimeout(() => this.workerEnded(port),
+                                 duration(this.options.workerAnswerMs, WORKER_ANSWER_MS));
       port.onmessage = (e) => {
         if (this.port !== port)
           return;

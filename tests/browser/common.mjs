@@ -38,12 +38,12 @@ export function launchChromium() {
   });
 }
 
-export async function publish(base, topic, payload) {
-  const res = await fetch(`${base}/publish`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ topic, payload }),
-  });
-  if (res.status !== 200) throw new Error(`publish on ${base} answered ${res.status}`);
+// Publishes (as the holder of `token`, when given); resolves to the event's id.
+export async function publish(base, topic, payload, token) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const res = await fetch(`${base}/publish`, { method: 'POST', headers, body: JSON.stringify({ topic, payload }) });
+  if (res.status !== 200) throw new Error(`publish ${topic} on ${base}: ${res.status} ${await res.text()}`);
   return (await res.json()).id;
 }
 

@@ -4,17 +4,10 @@
 // leader's channel.
 //
 // usage: node tabfaults.mjs /path/to/ssehub
-import { browserStreams, check, hub, runScenarios, waitFor } from './common.mjs';
+import { browserStreams, check, hub, publish, runScenarios, waitFor } from './common.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let browser;
-
-async function publish(base, topic, n) {
-  const res = await fetch(`${base}/publish`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ topic, payload: { n } }),
-  });
-  if (res.status !== 200) throw new Error(`publish ${topic} ${n}: ${res.status}`);
-}
 
 // A tab whose filters are on the hub within 20 s; else it fails, saying what the client knows.
 async function openTab(context, base, filters, options) {
@@ -79,7 +72,7 @@ async function workerHostCrash() {
   const expected = [[], [], [], []];
   for (let n = 1; n <= 10; ++n) {
     for (let i = 0; i < 4; ++i) {
-      await publish(base, `t/${i}`, n);
+      await publish(base, `t/${i}`, { n });
       expected[i].push(`t/${i} ${n}`);
       if (n === 3 && i === 3) await crash(context, pages[0]);
     }
@@ -106,7 +99,7 @@ async function crashLeavesNoFilters() {
   const cleaned = await waitFor('the old filters removed', async () =>
     JSON.stringify(await subscriptions(base, 'stale')) === '["new/1"]').catch(() => false);
   check(cleaned, 'the next worker removed what this browser had put there and no tab wants');
-  await publish(base, 'new/1', 1);
+  await publish(base, 'new/1', { n: 1 });
   await exactly([second], [['new/1 1']], 'and delivers');
   await context.close();
 }
@@ -127,7 +120,7 @@ async function hungWorker() {
   const said = await second.evaluate(() => ({ mode: client.mode, restarts: client.restarts.length, errors: window.errors }));
   check(said.mode === 'leader' && said.restarts === 4 && said.errors.some((e) => /keeps ending/.test(e)),
         `a tab the SharedWorker does not answer tries again, then shares through a leader (${JSON.stringify(said)})`);
-  await publish(base, 'h/1', 1);
+  await publish(base, 'h/1', { n: 1 });
   await exactly([second], [['h/1 1']], 'and delivers');
   await cdp.detach();
   await context.close();
@@ -160,7 +153,7 @@ async function garbage() {
     await sleep(300);
     const expected = [[], [], []];
     for (let n = 1; n <= 3; ++n) {
-      for (let i = 0; i < 3; ++i) { await publish(base, `g/${i}`, n); expected[i].push(`g/${i} ${n}`); }
+      for (let i = 0; i < 3; ++i) { await publish(base, `g/${i}`, { n }); expected[i].push(`g/${i} ${n}`); }
     }
     await exactly(pages, expected, `${share}: garbage from the origin's scripts changed nothing`);
     await context.close();

@@ -8,19 +8,11 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { browserStreams, check, hub, runScenarios, waitFor } from './common.mjs';
+import { browserStreams, check, hub, publish, runScenarios, waitFor } from './common.mjs';
 import '../../resources/client/ssehub.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let browser;
-
-async function publish(base, topic, n, token) {
-  const headers = { 'Content-Type': 'application/json' };
-  if (token) headers.Authorization = 'Bearer ' + token;
-  const res = await fetch(`${base}/publish`, { method: 'POST', headers, body: JSON.stringify({ topic, payload: { n } }) });
-  if (res.status !== 200) throw new Error(`publish ${topic} ${n}: ${res.status} ${await res.text()}`);
-  return (await res.json()).id;
-}
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes-for-hs256';
 const inTen = () => Math.floor(Date.now() / 1000) + 600;
@@ -131,12 +123,12 @@ async function tenTabs(base, share) {
 async function publishRound(base, tabs, rounds, from, published, pauseMs = 0, during) {
   for (let n = from; n < from + rounds; ++n) {
     for (const t of tabs) {
-      const id = await publish(base, `tab/${t.name}`, n);
+      const id = await publish(base, `tab/${t.name}`, { n });
       published.push([`tab/${t.name}`, n, id]);
       if (pauseMs) await sleep(pauseMs);
       if (during) await during(published.length);
     }
-    published.push(['shared/x', n, await publish(base, 'shared/x', n)]);
+    published.push(['shared/x', n, await publish(base, 'shared/x', { n })]);
   }
 }
 
@@ -262,7 +254,7 @@ async function tokenExpiry() {
   for (let n = 1; n <= 30; ++n) {
     for (const t of tabs) {
       published.push([`tok/${t.name}`, n]);
-      await publish(base, `tok/${t.name}`, n, publisher);
+      await publish(base, `tok/${t.name}`, { n }, publisher);
     }
     await sleep(200);
   }
@@ -290,10 +282,10 @@ async function cookieEventSource() {
   const streams = await browserStreams(base, admin);
   check(streams.length === 1 && streams[0].client_id === 'cookie-user', 'EventSource with the cookie: one stream of the cookie\'s client');
   const published = [];
-  for (let n = 1; n <= 3; ++n) for (const t of tabs) { published.push([`c/${t.name}`, n]); await publish(base, `c/${t.name}`, n, publisher); }
+  for (let n = 1; n <= 3; ++n) for (const t of tabs) { published.push([`c/${t.name}`, n]); await publish(base, `c/${t.name}`, { n }, publisher); }
   const kick = await fetch(`${base}/streams/${streams[0].id}`, { method: 'DELETE', headers: { Authorization: 'Bearer ' + admin } });
   check(kick.status === 200, `the hub kicked the EventSource stream (${kick.status})`);
-  for (let n = 4; n <= 6; ++n) for (const t of tabs) { published.push([`c/${t.name}`, n]); await publish(base, `c/${t.name}`, n, publisher); }
+  for (let n = 4; n <= 6; ++n) for (const t of tabs) { published.push([`c/${t.name}`, n]); await publish(base, `c/${t.name}`, { n }, publisher); }
   await expectEach(tabs, published, 'EventSource: every tab got its events once and in order across the kick');
   await context.close();
 }
@@ -303,11 +295,11 @@ async function resetReachesPage() {
   const context = await browser.newContext();
   const page = await openTab(context, base, ['r']);
   await waitFor('the stream', async () => (await page.evaluate(() => window.client.state)) === 'open');
-  for (let n = 1; n <= 3; ++n) await publish(base, 'r', n);
+  for (let n = 1; n <= 3; ++n) await publish(base, 'r', { n });
   await waitFor('3 events', async () => (await got(page)).length === 3);
   const [stream] = await browserStreams(base);
   await fetch(`${base}/streams/${stream.id}`, { method: 'DELETE' });
-  for (let n = 4; n <= 23; ++n) await publish(base, 'r', n); // more than the 5 retained
+  for (let n = 4; n <= 23; ++n) await publish(base, 'r', { n }); // more than the 5 retained
   const resets = await waitFor('the reset', async () => {
     const r = await page.evaluate(() => window.resets);
     return r.length > 0 ? r : null;

@@ -34,8 +34,17 @@ async function publish(base, topic, n, token) {
   assert.equal(res.status, 200, `publish ${n}: ${await res.text()}`);
 }
 
+const secret = 'a-secret-of-at-least-thirty-two-bytes-for-hs256';
+
+// A hub that takes HS256 tokens signed with `secret`.
+function startJwtHub(args = []) {
+  const file = join(mkdtempSync(join(tmpdir(), 'ssehub-client-')), 'secret');
+  writeFileSync(file, secret);
+  return startHub(['--jwt-secret-file', file, ...args]);
+}
+
 const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
-function token(secret, claims) {
+function token(claims) {
   const head = b64({ alg: 'HS256', typ: 'JWT' }) + '.' + b64(claims);
   return head + '.' + createHmac('sha256', secret).update(head).digest('base64url');
 }
@@ -67,17 +76,14 @@ test('resumes with Last-Event-ID after the hub drops the stream, nothing lost or
 });
 
 test('a token about to expire is renewed through getToken(), without loss', { skip: !binary }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ssehub-client-'));
-  const secret = 'a-secret-of-at-least-thirty-two-bytes-for-hs256';
-  writeFileSync(join(dir, 'secret'), secret);
-  const { child, base } = await startHub(['--jwt-secret-file', join(dir, 'secret'), '--jwt-leeway', '0s']);
+  const { child, base } = await startJwtHub(['--jwt-leeway', '0s']);
   try {
     let asked = 0;
     const getToken = async () => {
       ++asked;
-      return token(secret, { sub: 'reader', subscribe: ['t'], exp: Math.floor(Date.now() / 1000) + 3 });
+      return token({ sub: 'reader', subscribe: ['t'], exp: Math.floor(Date.now() / 1000) + 3 });
     };
-    const publisher = token(secret, { sub: 'writer', publish: ['t'], exp: Math.floor(Date.now() / 1000) + 600 });
+    const publisher = token({ sub: 'writer', publish: ['t'], exp: Math.floor(Date.now() / 1000) + 600 });
     const got = [];
     let sessions = 0;
     const stream = new SsehubStream(`${base}/events?topic=t`, {
@@ -249,13 +255,10 @@ test('SsehubClient: a hub that restarted without its subscriptions gets them aga
 });
 
 test('a token that expires in 40 days does not make the stream reconnect (setTimeout overflow)', { skip: !binary }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ssehub-client-'));
-  const secret = 'a-secret-of-at-least-thirty-two-bytes-for-hs256';
-  writeFileSync(join(dir, 'secret'), secret);
-  const { child, base } = await startHub(['--jwt-secret-file', join(dir, 'secret')]);
+  const { child, base } = await startJwtHub();
   try {
     let sessions = 0;
-    const far = token(secret, { sub: 'reader', subscribe: ['t'], exp: Math.floor(Date.now() / 1000) + 40 * 86400 });
+    const far = token({ sub: 'reader', subscribe: ['t'], exp: Math.floor(Date.now() / 1000) + 40 * 86400 });
     const stream = new SsehubStream(`${base}/events?topic=t`, { getToken: () => far, onSession: () => ++sessions });
     stream.start();
     await waitFor('the session', () => sessions === 1);
@@ -268,10 +271,7 @@ test('a token that expires in 40 days does not make the stream reconnect (setTim
 });
 
 test('SsehubClient: getToken failing, then giving none, then a token: connects as its subject, backing off meanwhile', { skip: !binary }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ssehub-client-'));
-  const secret = 'a-secret-of-at-least-thirty-two-bytes-for-hs256';
-  writeFileSync(join(dir, 'secret'), secret);
-  const { child, base } = await startHub(['--jwt-secret-file', join(dir, 'secret')]);
+  const { child, base } = await startJwtHub();
   try {
     const { SsehubClient } = globalThis;
     let asked = 0;
@@ -279,7 +279,7 @@ test('SsehubClient: getToken failing, then giving none, then a token: connects a
       ++asked;
       if (asked === 1) throw new Error('the login service is down');
       if (asked === 2) return null;
-      return token(secret, { sub: 'u1', subscribe: ['t'], exp: Math.floor(Date.now() / 1000) + 600 });
+      return token({ sub: 'u1', subscribe: ['t'], exp: Math.floor(Date.now() / 1000) + 600 });
     };
     const hub = new SsehubClient(base, { getToken });
     const errors = [];
@@ -295,4 +295,43 @@ test('SsehubClient: getToken failing, then giving none, then a token: connects a
   } finally {
     child.kill('SIGKILL');
   }
+});
+
+test('a refreshBeforeMs that is not milliseconds takes its default: no reconnection storm', { skip: !binary }, async () => {
+  const { child, base } = await startJwtHub();
+  try {
+    // A token good for ten minutes and refreshBeforeMs '30s': renewed in about 9.5 minutes, not
+    // at once and again on every connection.
+    let asked = 0;
+    const getToken = async () => {
+      ++asked;
+      return token({ sub: 'u1', subscribe: ['t'], exp: Math.floor(Date.now() / 1000) + 600 });
+    };
+    let sessions = 0;
+    const stream = new SsehubStream(`${base}/events?topic=t`, { getToken, refreshBeforeMs: '30s', onSession: () => ++sessions });
+    stream.start();
+    await waitFor('the session', () => sessions >= 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    stream.stop();
+    assert.equal(asked, 1, `getToken asked ${asked} times`);
+    assert.equal(sessions, 1, `${sessions} sessions`);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('a retry delay that is not milliseconds takes its default: no storm of attempts', { skip: !binary }, async () => {
+  // A hub that is gone and maxDelayMs NaN, minDelayMs 'x': the retry waits the default (3 s,
+  // at least half of it with jitter), not nothing.
+  const { child, base } = await startHub();
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  let attempts = 0;
+  const failing = new SsehubStream(`${base}/events?topic=t`, {
+    maxDelayMs: NaN, minDelayMs: 'x', fetch: (...args) => { ++attempts; return fetch(...args); },
+  });
+  failing.start();
+  await new Promise((r) => setTimeout(r, 1200));
+  failing.stop();
+  assert.equal(attempts, 1, `${attempts} connection attempts in 1.2 s`);
 });
